@@ -1,0 +1,89 @@
+"""Tandem's router: sign-in, then only the pages the viewer's roles allow."""
+
+import streamlit as st
+
+from core.access import ROLES
+from core.config import demo_mode
+from core.demo import DEMO_LOGINS, DEMO_PASSWORD
+from core.errors import TandemError
+from core.i18n import t
+from core.setup import create_first_admin, has_admin
+from ui import auth, locale, nav
+from ui.store import get_store
+
+st.set_page_config(page_title="Tandem", page_icon=":material/diversity_3:", layout="wide")
+store = get_store()
+locale.apply()
+auth.build(store)
+viewer = auth.resolve_viewer(store)
+
+
+def sign_in_page() -> None:
+    """Sign-in form, language switch, and the demo logins when demo mode is on."""
+    locale.picker()
+    st.title(t("Welcome to Tandem"))
+    st.caption(t("Peer mentoring at work: pair up, set goals, meet, reflect, give feedback."))
+    if st.session_state.pop("tandem_signed_out_elsewhere", False):
+        st.info(
+            t("You were signed out: this account signed out or changed its password elsewhere.")
+        )
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        auth.login_form(store)
+    with right:
+        if demo_mode():
+            st.subheader(t("Demo logins"))
+            st.write(
+                t("Every demo account uses the password {password}.", password=f"`{DEMO_PASSWORD}`")
+            )
+            st.table(
+                {
+                    t("Username"): [u for u, _ in DEMO_LOGINS],
+                    t("Role"): [t(ROLES[r]) for _, r in DEMO_LOGINS],
+                }
+            )
+
+
+def setup_page() -> None:
+    """Create the first admin with the one-time code printed in the server log."""
+    locale.picker(key="lang_picker_setup")
+    st.title(t("Set up Tandem"))
+    st.write(
+        t(
+            "No admin exists yet. Enter the one-time code printed in the server's log to create the first admin."
+        )
+    )
+    with st.form("setup_form"):
+        code = st.text_input(t("Set-up code"), key="setup_code")
+        name = st.text_input(t("Full name"), key="setup_name")
+        email = st.text_input(t("E-mail"), key="setup_email")
+        username = st.text_input(t("Username"), key="setup_username")
+        password = st.text_input(t("Password"), type="password", key="setup_password")
+        if st.form_submit_button(t("Create the admin")):
+            try:
+                create_first_admin(
+                    store.sf,
+                    code=code,
+                    email=email,
+                    full_name=name,
+                    username=username,
+                    password=password,
+                )
+            except TandemError as e:
+                st.error(str(e))
+            else:
+                st.success(t("The admin account is ready. Sign in with it."))
+
+
+if viewer is None:
+    setup = setup_page if not demo_mode() and not has_admin(store.sf) else None
+    st.navigation(nav.signed_out_pages(sign_in_page, setup)).run()
+else:
+    locale.apply(viewer.language)
+    with st.sidebar:
+        st.caption(t("Signed in as {name}", name=viewer.name))
+        auth.logout_button(store)
+    if auth.current_viewer() is None:  # just signed out
+        st.navigation(nav.signed_out_pages(sign_in_page, None)).run()
+    else:
+        st.navigation(nav.signed_in_pages(viewer)).run()

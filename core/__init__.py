@@ -1,0 +1,1 @@
+"""Tandem's domain: plain Python, no Streamlit. Pages call the services here."""

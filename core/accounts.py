@@ -1,0 +1,284 @@
+"""Accounts: what an admin does to them, and what a person changes on their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core import audit, clock
+from core.access import ADMIN, Viewer, require_role, validate_roles
+from core.auth import _check, hash_password, normalise_username
+from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.i18n import LANGUAGES, t
+from core.text import clean_line
+from db.models import Account, AccountRole, Person
+
+EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,59}$")
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    account_id: int
+    username: str
+    name: str
+    email: str
+    department: str | None
+    roles: tuple[str, ...]
+    is_active: bool
+    last_login_at: dt.datetime | None
+
+
+def validate_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise InvalidInput(t("“{email}” is not a valid e-mail address.", email=email[:80]))
+    return email
+
+
+def validate_username(username: str) -> str:
+    username = normalise_username(username)
+    if not USERNAME_RE.match(username):
+        raise InvalidInput(
+            t("A username has 2 to 60 characters: lowercase letters, digits, and . _ @ -")
+        )
+    return username
+
+
+def _row(account: Account, person: Person) -> AccountRow:
+    return AccountRow(
+        account.id,
+        account.username,
+        person.full_name,
+        person.email,
+        person.department,
+        tuple(sorted(r.role for r in account.roles)),
+        account.is_active,
+        account.last_login_at,
+    )
+
+
+def list_accounts(
+    sf: sessionmaker[Session], viewer: Viewer, query: str = "", limit: int = 200
+) -> list[AccountRow]:
+    """Accounts matching ``query`` (name, username, e-mail). Admins only."""
+    require_role(viewer, ADMIN)
+    stmt = select(Account, Person).join(Person, Person.id == Account.person_id)
+    if query.strip():
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Person.full_name).like(like),
+                Account.username.like(like),
+                func.lower(Person.email).like(like),
+            )
+        )
+    with sf.begin() as s:
+        rows = s.execute(stmt.order_by(Person.full_name).limit(limit)).all()
+        return [_row(a, p) for a, p in rows]
+
+
+def _create(
+    s: Session,
+    *,
+    email: str,
+    full_name: str,
+    username: str,
+    password: str | None,
+    roles: Iterable[str],
+    department: str | None = None,
+    language: str = "en",
+    password_hash: str | None = None,
+) -> Account:
+    now = clock.now()
+    if s.scalar(select(Account.id).where(Account.username == username)):
+        raise Conflict(t("The username “{username}” is already taken.", username=username))
+    person = s.scalar(select(Person).where(Person.email == email))
+    if person is None:
+        person = Person(
+            email=email,
+            full_name=full_name,
+            department=department,
+            language=language,
+            created_at=now,
+            updated_at=now,
+        )
+        s.add(person)
+        s.flush()
+    elif s.scalar(select(Account.id).where(Account.person_id == person.id)):
+        raise Conflict(t("{email} already has an account.", email=email))
+    account = Account(
+        person_id=person.id,
+        username=username,
+        password_hash=password_hash or (hash_password(password) if password else None),
+        language=language,
+        created_at=now,
+        password_changed_at=now,
+        roles=[AccountRole(role=r) for r in sorted(validate_roles(roles))],
+    )
+    s.add(account)
+    s.flush()
+    return account
+
+
+def create_account(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    *,
+    email: str,
+    full_name: str,
+    username: str,
+    password: str,
+    roles: Sequence[str],
+    department: str = "",
+) -> AccountRow:
+    """Create an account (and its person when the e-mail is new). Admins only."""
+    require_role(viewer, ADMIN)
+    email = validate_email(email)
+    username = validate_username(username)
+    full_name = clean_line(full_name, t("Name"), max_chars=200)
+    if not roles:
+        raise InvalidInput(t("Choose at least one role."))
+    with sf.begin() as s:
+        account = _create(
+            s,
+            email=email,
+            full_name=full_name,
+            username=username,
+            password=password,
+            roles=roles,
+            department=department.strip() or None,
+        )
+        audit.record(
+            s,
+            "account_created",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+            target=username,
+            roles=sorted(roles),
+        )
+        return _row(account, s.get_one(Person, account.person_id))
+
+
+def _get_account(s: Session, account_id: int) -> Account:
+    account = s.get(Account, account_id)
+    if account is None:
+        raise NotFound(t("This account no longer exists."))
+    return account
+
+
+def set_roles(
+    sf: sessionmaker[Session], viewer: Viewer, account_id: int, roles: Sequence[str]
+) -> None:
+    """Replace an account's roles. An admin cannot remove their own admin role."""
+    require_role(viewer, ADMIN)
+    new = validate_roles(roles)
+    if not new:
+        raise InvalidInput(t("Choose at least one role."))
+    if account_id == viewer.account_id and ADMIN not in new:
+        raise NotAllowed(t("You cannot remove your own admin role; ask another admin."))
+    with sf.begin() as s:
+        account = _get_account(s, account_id)
+        old = sorted(r.role for r in account.roles)
+        account.roles = [AccountRole(role=r) for r in sorted(new)]
+        audit.record(
+            s,
+            "roles_changed",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+            target=account.username,
+            before=old,
+            after=sorted(new),
+        )
+
+
+def reset_password(
+    sf: sessionmaker[Session], viewer: Viewer, account_id: int, new_password: str
+) -> None:
+    """Set a new password for someone; their open sessions end."""
+    require_role(viewer, ADMIN)
+    hashed = hash_password(new_password)
+    now = clock.now()
+    with sf.begin() as s:
+        account = _get_account(s, account_id)
+        account.password_hash = hashed
+        account.password_changed_at = now
+        account.sessions_revoked_before = now
+        audit.record(
+            s,
+            "password_reset",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+            target=account.username,
+        )
+
+
+def set_active(sf: sessionmaker[Session], viewer: Viewer, account_id: int, active: bool) -> None:
+    """Deactivate (sessions end at once) or reactivate an account. Admins only."""
+    require_role(viewer, ADMIN)
+    if account_id == viewer.account_id and not active:
+        raise NotAllowed(t("You cannot deactivate your own account."))
+    with sf.begin() as s:
+        account = _get_account(s, account_id)
+        account.is_active = active
+        if not active:
+            account.sessions_revoked_before = clock.now()
+        audit.record(
+            s,
+            "account_reactivated" if active else "account_deactivated",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+            target=account.username,
+        )
+
+
+# --------------------------------------------------------------------------- own profile
+
+
+def set_language(sf: sessionmaker[Session], viewer: Viewer, language: str) -> str:
+    """Save the viewer's language."""
+    if language not in LANGUAGES:
+        raise InvalidInput(t("Unknown language."))
+    with sf.begin() as s:
+        account = _get_account(s, viewer.account_id)
+        account.language = language
+        s.get_one(Person, viewer.person_id).language = language
+        audit.record(
+            s,
+            "language_changed",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+            language=language,
+        )
+    return language
+
+
+def change_password(
+    sf: sessionmaker[Session], viewer: Viewer, current: str, new: str, repeat: str
+) -> dt.datetime:
+    """Change one's own password; every other session ends. Returns the revocation time."""
+    if new != repeat:
+        raise InvalidInput(t("The two new passwords differ."))
+    if new == current:
+        raise InvalidInput(t("The new password must differ from the current one."))
+    hashed = hash_password(new)
+    with sf.begin() as s:
+        account = _get_account(s, viewer.account_id)
+        if not _check(current, account.password_hash):
+            raise InvalidInput(t("The current password is incorrect."))
+        now = clock.now()
+        account.password_hash = hashed
+        account.password_changed_at = now
+        account.sessions_revoked_before = now
+        audit.record(
+            s,
+            "password_changed",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+        )
+        return now

@@ -1,0 +1,51 @@
+"""Command line: `python -m core.cli migrate | seed-demo | create-admin`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from core import demo
+from core.errors import TandemError
+from core.setup import create_admin_cli
+from core.store import open_store
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tandem")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="upgrade the schema to the newest version")
+    sub.add_parser("seed-demo", help="seed the demo company into an empty database")
+    admin = sub.add_parser("create-admin", help="create an admin account")
+    admin.add_argument("--username")
+    admin.add_argument("--email")
+    admin.add_argument("--name")
+    args = parser.parse_args(argv)
+
+    store = open_store()  # upgrades the schema
+    if args.command == "migrate":
+        print("Schema is up to date.")
+    elif args.command == "seed-demo":
+        print("Demo seeded." if demo.seed_demo(store.sf) else "Database not empty: nothing seeded.")
+    elif args.command == "create-admin":
+        username = args.username or input("Username: ")
+        email = args.email or input("E-mail: ")
+        name = args.name or input("Full name: ")
+        password = getpass.getpass("Password (10+ characters): ")
+        if getpass.getpass("Repeat password: ") != password:
+            print("The passwords differ.", file=sys.stderr)
+            return 1
+        try:
+            create_admin_cli(
+                store.sf, email=email, full_name=name, username=username, password=password
+            )
+        except TandemError as e:
+            print(e, file=sys.stderr)
+            return 1
+        print(f"Admin {username} created.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

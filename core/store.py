@@ -1,0 +1,35 @@
+"""The store handle the UI caches: engine + session factory, schema upgraded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.engine import make_engine, make_session_factory
+from db.migrate import upgrade
+
+
+@dataclass(frozen=True)
+class Store:
+    engine: Engine
+    sf: sessionmaker[Session]
+
+
+def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
+    """Connect to ``url`` (default: DATABASE_URL or data/tandem.db) and upgrade the schema."""
+    engine = make_engine(url)
+    if migrate:
+        upgrade(engine)
+    return Store(engine=engine, sf=make_session_factory(engine))
+
+
+def transaction_lock(s: Session, name: str) -> None:
+    """Serialise a rare critical section (seeding, set-up) across servers.
+
+    SQLite transactions are already BEGIN IMMEDIATE (one writer at a time); on
+    PostgreSQL a transaction-scoped advisory lock does the same for ``name``.
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": name})

@@ -1,0 +1,111 @@
+"""Accounts (admin): create, assign roles, reset a password, deactivate."""
+
+import pandas as pd
+import streamlit as st
+
+from core import accounts
+from core.access import ROLES
+from core.errors import TandemError
+from core.i18n import format_datetime, t
+from ui.page import guard
+
+store, viewer = guard("accounts")
+st.title(t("Accounts"))
+
+role_label = {code: t(label) for code, label in ROLES.items()}
+
+with st.expander(t("Create an account"), expanded=False):
+    with st.form("create_account", clear_on_submit=False):
+        c1, c2 = st.columns(2)
+        name = c1.text_input(t("Full name"), key="new_name")
+        email = c2.text_input(t("E-mail"), key="new_email")
+        username = c1.text_input(t("Username"), key="new_username")
+        department = c2.text_input(t("Department"), key="new_department")
+        password = c1.text_input(t("Initial password"), type="password", key="new_password")
+        roles = c2.multiselect(
+            t("Roles"),
+            list(ROLES),
+            default=["participant"],
+            format_func=role_label.get,
+            key="new_roles",
+        )
+        if st.form_submit_button(t("Create")):
+            try:
+                row = accounts.create_account(
+                    store.sf,
+                    viewer,
+                    email=email,
+                    full_name=name,
+                    username=username,
+                    password=password,
+                    roles=roles,
+                    department=department,
+                )
+            except TandemError as e:
+                st.error(str(e))
+            else:
+                st.success(t("Account {username} created.", username=row.username))
+
+query = st.text_input(t("Search by name, username or e-mail"), key="account_search")
+rows = accounts.list_accounts(store.sf, viewer, query)
+if not rows:
+    st.info(t("No account matches."))
+    st.stop()
+
+table = pd.DataFrame(
+    {
+        t("Name"): [r.name for r in rows],
+        t("Username"): [r.username for r in rows],
+        t("E-mail"): [r.email for r in rows],
+        t("Department"): [r.department or "" for r in rows],
+        t("Roles"): [", ".join(role_label[x] for x in r.roles) for r in rows],
+        t("Active"): [r.is_active for r in rows],
+        t("Last sign-in"): [format_datetime(r.last_login_at, "short") for r in rows],
+    }
+)
+st.dataframe(table, hide_index=True, use_container_width=True)
+
+st.subheader(t("Change an account"))
+by_id = {r.account_id: r for r in rows}
+chosen = st.selectbox(
+    t("Account"),
+    list(by_id),
+    format_func=lambda i: f"{by_id[i].name} ({by_id[i].username})",
+    key="account_pick",
+)
+target = by_id[chosen]
+col_roles, col_pw, col_active = st.columns(3)
+with col_roles, st.form(f"roles_{chosen}"):
+    new_roles = st.multiselect(
+        t("Roles"),
+        list(ROLES),
+        default=list(target.roles),
+        format_func=role_label.get,
+        key=f"roles_sel_{chosen}",
+    )
+    if st.form_submit_button(t("Save roles")):
+        try:
+            accounts.set_roles(store.sf, viewer, chosen, new_roles)
+        except TandemError as e:
+            st.error(str(e))
+        else:
+            st.success(t("Roles saved."))
+with col_pw, st.form(f"reset_{chosen}", clear_on_submit=True):
+    new_pw = st.text_input(t("New password"), type="password", key=f"reset_pw_{chosen}")
+    if st.form_submit_button(t("Reset password")):
+        try:
+            accounts.reset_password(store.sf, viewer, chosen, new_pw)
+        except TandemError as e:
+            st.error(str(e))
+        else:
+            st.success(t("Password reset. Their open sessions are signed out."))
+with col_active:
+    st.write(t("Status: {status}", status=t("active") if target.is_active else t("deactivated")))
+    label = t("Deactivate") if target.is_active else t("Reactivate")
+    if st.button(label, key=f"toggle_{chosen}"):
+        try:
+            accounts.set_active(store.sf, viewer, chosen, not target.is_active)
+        except TandemError as e:
+            st.error(str(e))
+        else:
+            st.rerun()

@@ -1,0 +1,60 @@
+"""Audit log (admin): sign-ins, failures, logouts and every account change."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from core import audit
+from core.errors import TandemError
+from core.i18n import format_datetime, format_number, t
+from ui.page import guard
+
+store, viewer = guard("audit")
+st.title(t("Audit log"))
+
+labels = {code: t(label) for code, label in audit.ACTIONS.items()}
+c1, c2, c3 = st.columns([2, 2, 2])
+actions = c1.multiselect(t("Actions"), list(labels), format_func=labels.get, key="audit_actions")
+who = c2.text_input(t("User (actor or target)"), key="audit_who")
+period = c3.date_input(
+    t("Period"),
+    value=(dt.date.today() - dt.timedelta(days=30), dt.date.today()),
+    key="audit_period",
+)
+since, until = period if isinstance(period, tuple) and len(period) == 2 else (None, None)
+page_size = 100
+page = st.number_input(t("Page"), min_value=1, value=1, step=1, key="audit_page")
+try:
+    result = audit.read_log(
+        store.sf,
+        viewer,
+        actions=actions,
+        actor=who,
+        since=since,
+        until=until,
+        limit=page_size,
+        offset=(int(page) - 1) * page_size,
+    )
+except TandemError as e:
+    st.error(str(e))
+    st.stop()
+st.caption(t("{count} lines", count=format_number(result.total)))
+if not result.lines:
+    st.info(t("Nothing in the log for these filters."))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("When"): [format_datetime(x.at, "short") for x in result.lines],
+                t("Who"): [x.actor or "" for x in result.lines],
+                t("Action"): [labels.get(x.action, x.action) for x in result.lines],
+                t("Target"): [x.target or "" for x in result.lines],
+                t("Details"): [
+                    ", ".join(f"{k}: {v}" for k, v in x.detail.items()) for x in result.lines
+                ],
+            }
+        ),
+        hide_index=True,
+        use_container_width=True,
+    )

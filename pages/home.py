@@ -1,0 +1,79 @@
+"""Home: what each role has going on right now."""
+
+import streamlit as st
+
+from core import home
+from core.access import COORDINATOR, PARTICIPANT
+from core.i18n import format_date, format_percent, t
+from ui.page import guard
+from ui.widgets import md_escape, plain
+
+store, viewer = guard("home")
+st.title(t("Hello, {name}", name=viewer.name.split(" ")[0]))
+
+RESPONSES = {
+    "pending": t("waiting for your answer"),
+    "accepted": t("you accepted"),
+    "declined": t("you declined"),
+}
+PROGRAMME_STATUSES = {
+    "draft": t("Draft"),
+    "enrolment": t("Enrolment open"),
+    "running": t("Running"),
+    "closed": t("Closed"),
+}
+STATUSES = {"published": t("proposed"), "active": t("active"), "paused": t("paused")}
+
+if viewer.has(PARTICIPANT):
+    st.subheader(t("My peer mentoring"))
+    cards = home.my_matches(store.sf, viewer)
+    if not cards:
+        st.info(
+            t(
+                "You are not matched yet. When the coordinator publishes the matches, your peer appears here."
+            )
+        )
+    for card in cards:
+        with st.container(border=True, key=f"match_card_{card.match_id}"):
+            peers = ", ".join(f"{name} ({dept})" if dept else name for name, dept in card.peers)
+            st.markdown(f"#### {md_escape(peers)}")
+            st.caption(
+                t(
+                    "{programme} · {status} since {date} · {response}",
+                    programme=md_escape(card.programme),
+                    status=STATUSES.get(card.status, card.status),
+                    date=format_date(card.since),
+                    response=RESPONSES.get(card.my_response, card.my_response),
+                )
+            )
+
+if viewer.has(COORDINATOR):
+    st.subheader(t("Programmes"))
+    counts = home.programme_counts(store.sf, viewer)
+    if not counts:
+        st.info(t("No programme yet."))
+    for row in counts:
+        with st.container(border=True, key=f"programme_card_{row.programme_id}"):
+            st.markdown(f"#### {md_escape(row.name)}")
+            a, b, c, d = st.columns(4)
+            a.metric(t("Status"), PROGRAMME_STATUSES.get(row.status, row.status))
+            b.metric(t("Enrolled"), row.enrolled)
+            c.metric(t("Active pairs and circles"), row.active_matches)
+            d.metric(
+                t("Match rate"),
+                format_percent(row.match_rate) if row.match_rate is not None else "—",
+                help=t(
+                    "Participants in an active match ÷ participants enrolled. Good programmes aim for 70% or more."
+                ),
+            )
+
+st.subheader(t("Announcements"))
+news = home.announcements_for(store.sf, viewer)
+if not news:
+    st.caption(t("No announcement."))
+for item in news:
+    with st.container(border=True):
+        scope = item.programme or t("Everyone")
+        st.markdown(f"**{md_escape(item.title)}**")
+        st.caption(f"{format_date(item.published_at)} · {md_escape(scope)}")
+        plain(item.body)

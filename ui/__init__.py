@@ -1,0 +1,1 @@
+"""Streamlit-only helpers: the cached store, sign-in, navigation, locale, widgets."""

@@ -1,0 +1,67 @@
+"""Which pages exist for this viewer: only those their roles allow are registered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from core.access import Viewer, can_open
+from core.i18n import N_, t
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    page_id: str
+    file: str
+    title: str  # English, translated at registration
+    icon: str
+    section: str
+
+
+# Order matters: it is the sidebar's order. Later issues add their pages here.
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home", "home.py", N_("Home"), ":material/home:", N_("Tandem")),
+    PageSpec("profile", "profile.py", N_("My profile"), ":material/person:", N_("Tandem")),
+    PageSpec(
+        "accounts", "admin_accounts.py", N_("Accounts"), ":material/group:", N_("Administration")
+    ),
+    PageSpec("audit", "admin_audit.py", N_("Audit log"), ":material/policy:", N_("Administration")),
+)
+
+
+def _page(spec: PageSpec) -> st.Page:
+    return st.Page(
+        str(PAGES_DIR / spec.file),
+        title=t(spec.title),
+        icon=spec.icon,
+        url_path=spec.page_id,
+        default=spec.page_id == "home",
+    )
+
+
+def signed_in_pages(viewer: Viewer) -> dict[str, list[st.Page]]:
+    sections: dict[str, list[st.Page]] = {}
+    for spec in PAGES:
+        if can_open(viewer, spec.page_id):
+            sections.setdefault(t(spec.section), []).append(_page(spec))
+    return sections
+
+
+def signed_out_pages(
+    sign_in: Callable[[], None], setup: Callable[[], None] | None
+) -> list[st.Page]:
+    pages = [
+        st.Page(
+            sign_in, title=t("Sign in"), icon=":material/login:", url_path="signin", default=True
+        )
+    ]
+    if setup is not None:
+        pages.append(
+            st.Page(setup, title=t("Set up Tandem"), icon=":material/key:", url_path="setup")
+        )
+    return pages
