@@ -1,0 +1,69 @@
+# Tandem — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test test-deps install install-dev migrate admin bench demo-large lint format clean
+
+# The venv is rebuilt when a requirements file changes (stamp files).
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make run: install, upgrade the schema, seed the demo on first start, serve on :8501
+run: install
+	TANDEM_DEMO=$${TANDEM_DEMO:-1} $(BIN)/python -m core.cli migrate
+	TANDEM_DEMO=$${TANDEM_DEMO:-1} $(BIN)/streamlit run Home.py --server.port $(PORT)
+
+## make test: install what the tests need (PostgreSQL 15, Chromium) and run them all
+test: install-dev test-deps
+	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# System packages the tests use: Debian's postgresql-15 (a throwaway cluster is
+# started by the tests) and chromium (driven by Playwright; no browser download).
+test-deps:
+	@missing=""; \
+	[ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$$missing postgresql-15"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing$$missing from Debian's packages"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Please install:$$missing (sudo apt-get install$$missing)"; exit 1; \
+	  fi; \
+	fi
+
+migrate: install
+	$(BIN)/python -m core.cli migrate
+
+## make admin: create an admin account from the command line (demo mode off)
+admin: install
+	$(BIN)/python -m core.cli create-admin
+
+bench: install-dev
+	$(BIN)/python -m bench
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

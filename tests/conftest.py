@@ -1,0 +1,89 @@
+"""Fixtures: a migrated store on SQLite and on a real PostgreSQL, a controllable clock."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+os.environ.setdefault("TANDEM_BCRYPT_ROUNDS", "4")  # production uses the library default (12)
+
+from core import clock  # noqa: E402
+from core.store import Store, open_store  # noqa: E402
+from db.engine import make_engine, make_session_factory  # noqa: E402
+from db.models import Base  # noqa: E402
+from tests.pg import PgCluster  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _real_clock() -> Iterator[None]:
+    yield
+    clock.set_now(None)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for every test (migrating each time is slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    store = open_store(f"sqlite:///{path}")
+    # Closing the last connection checkpoints the WAL into the file, so a copy is whole.
+    store.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    if os.environ.get("TANDEM_SKIP_PG") == "1":
+        pytest.skip("TANDEM_SKIP_PG=1: PostgreSQL tests skipped on request")
+    cluster = PgCluster()
+    url = cluster.start()
+    engine = make_engine(url)
+    from db.migrate import upgrade
+
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    cluster.stop()
+
+
+def _sqlite_store(template: Path, tmp_path: Path) -> Store:
+    path = tmp_path / "tandem.db"
+    shutil.copy(template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    return Store(engine=engine, sf=make_session_factory(engine))
+
+
+def _pg_store(url: str) -> Store:
+    engine = make_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return Store(engine=engine, sf=make_session_factory(engine))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
+    """A migrated, empty store: every test using it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        s = _sqlite_store(sqlite_template, tmp_path)
+    else:
+        s = _pg_store(request.getfixturevalue("pg_url"))
+    yield s
+    s.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_store(sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
+    """A migrated, empty SQLite store (for tests that need only one backend)."""
+    s = _sqlite_store(sqlite_template, tmp_path)
+    yield s
+    s.engine.dispose()
+
+
+@pytest.fixture
+def sf(store: Store):  # type: ignore[no-untyped-def]
+    return store.sf
