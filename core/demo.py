@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -78,6 +79,22 @@ def _person(s: Session, now: dt.datetime, **fields: object) -> Person:
     person = Person(created_at=now, updated_at=now, **fields)
     s.add(person)
     return person
+
+
+@dataclass
+class DemoContext:
+    """What the base demo created, for the capability seeders to build on."""
+
+    rng: random.Random
+    now: dt.datetime
+    programme: Programme
+    pair: Match
+    camille: Person
+    hugo: Person
+    coord: Person
+    admin: Person
+    participants: list[Person] = field(default_factory=list)  # the ~42 others
+    skills: dict[str, Skill] = field(default_factory=dict)
 
 
 def _seed(s: Session, rng: random.Random, now: dt.datetime) -> None:
@@ -364,3 +381,22 @@ def _seed(s: Session, rng: random.Random, now: dt.datetime) -> None:
             created_at=now - dt.timedelta(days=3),
         )
     )
+    s.flush()
+    ctx = DemoContext(
+        rng=rng,
+        now=now,
+        programme=programme,
+        pair=pair,
+        camille=camille,
+        hugo=hugo,
+        coord=coord,
+        admin=admin,
+        participants=[p for p, _ in others],
+        skills=by_name,
+    )
+    _extend(s, ctx)
+
+
+def _extend(s: Session, ctx: DemoContext) -> None:
+    """Each capability seeds its own demo objects here (one call per line)."""
+    # --- capability seeders: add one line each below ---
