@@ -542,6 +542,9 @@ class Survey(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = _fk("programme.id")
     kind: Mapped[str] = mapped_column(String(20), default="pulse")  # pulse|fit|end
+    # A pairing-fit check is about one match (a re-matched person gets a new one);
+    # NULL for programme-wide pulse and end surveys. Added in 0005_measure.
+    match_id: Mapped[int | None] = _fk("match.id", nullable=True, ondelete="SET NULL")
     title: Mapped[str] = mapped_column(String(200))
     opens_at: Mapped[dt.datetime] = mapped_column(DateTime)
     closes_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -1,10 +1,16 @@
-"""measure: reserved for the measure capability's schema changes (none yet).
+"""measure: schema changes of the measure capability (issue 5).
+
+Two engineers share this file: each keeps their operations inside their own
+marked block, in upgrade() and downgrade() alike.
 
 Revision ID: 0005
 Revises: 0004
 """
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -13,8 +19,24 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # --- surveys (core/surveys.py): survey.match_id, the match a pairing-fit check is about
+    with op.batch_alter_table("survey", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("match_id", sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_survey_match_id"), ["match_id"], unique=False)
+        batch_op.create_foreign_key(
+            batch_op.f("fk_survey_match_id_match"),
+            "match",
+            ["match_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+    # --- end surveys
 
 
 def downgrade() -> None:
-    pass
+    # --- surveys (core/surveys.py)
+    with op.batch_alter_table("survey", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_survey_match_id_match"), type_="foreignkey")
+        batch_op.drop_index(batch_op.f("ix_survey_match_id"))
+        batch_op.drop_column("match_id")
+    # --- end surveys
