@@ -1,0 +1,1347 @@
+"""Matching engine: explained scores, must-rules, pairs, circles and mentor assignment.
+
+Pure Python (numpy, scipy, rustworkx): no database, no Streamlit. Pages and services turn
+enrolments into :class:`Candidate` objects, call one ``match_*`` function, and store each
+:class:`Suggestion` with its parts (``Part.to_dict``) so the explanation can be phrased again
+later in the reader's language with :func:`explain`.
+
+Scores are 0–100: each criterion gives a satisfaction in [0, 1], times its weight, divided by
+the sum of the absolute weights. The parts of a score sum exactly to its total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import re
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
+
+import numpy as np
+import rustworkx as rx
+from babel import Locale
+from babel.lists import format_list
+from scipy.optimize import linear_sum_assignment
+
+from core import clock
+from core.errors import InvalidInput
+from core.i18n import N_, get_language, t
+
+__all__ = [
+    "Candidate",
+    "GroupCheck",
+    "MatchingResult",
+    "Part",
+    "Rules",
+    "Score",
+    "Suggestion",
+    "Unmatched",
+    "Weights",
+    "evaluate_group",
+    "explain",
+    "group_score",
+    "match_circles",
+    "match_mentoring",
+    "match_onboarding",
+    "match_pairs",
+    "pairing_conflicts",
+    "require_allowed",
+    "score",
+    "slot_label",
+    "suggest",
+]
+
+# rustworkx's blossom wants integer weights: scores (0–100) are scaled to milli-points and
+# rounded, so two matchings that differ by less than 0.0005 points count as equal.
+SCALE = 1000
+# Share of the skills weight: each direction of help, and the bonus when help goes both ways.
+# With 0.35 + 0.35 + 0.3, one skill each way (0.5) beats three skills one way (0.31).
+HELP_SHARE = 0.35
+MUTUAL_SHARE = 0.3
+# Above this pool size the dense n×n certificate is skipped unless asked for (memory and time).
+CERTIFY_LIMIT = 4000
+CIRCLE_MIN, CIRCLE_MAX = 3, 6
+WORK_MODES = ("onsite", "remote", "either")
+ROLES = ("peer", "mentor", "mentee")
+RELATIONSHIPS = ("peer", "mentoring", "reverse", "onboarding")
+WEIGHT_WORDS = {"high": 5.0, "medium": 3.0, "low": 1.0, "off": 0.0}
+
+SLOTS: dict[str, str] = {
+    "mon-am": N_("Monday morning"),
+    "mon-pm": N_("Monday afternoon"),
+    "tue-am": N_("Tuesday morning"),
+    "tue-pm": N_("Tuesday afternoon"),
+    "wed-am": N_("Wednesday morning"),
+    "wed-pm": N_("Wednesday afternoon"),
+    "thu-am": N_("Thursday morning"),
+    "thu-pm": N_("Thursday afternoon"),
+    "fri-am": N_("Friday morning"),
+    "fri-pm": N_("Friday afternoon"),
+    "sat-am": N_("Saturday morning"),
+    "sat-pm": N_("Saturday afternoon"),
+    "sun-am": N_("Sunday morning"),
+    "sun-pm": N_("Sunday afternoon"),
+}
+
+_PAIR_SENTENCES = {
+    "help": N_("{giver} can help {taker} with {skills}"),
+    "mutual": N_("{a} and {b} can help each other"),
+    "themes": N_("Shared goals: {themes}"),
+    "level_same": N_("Same level"),
+    "level_adjacent": N_("Adjacent levels"),
+    "department_cross": N_("Different departments"),
+    "department_same": N_("Same department"),
+    "location_same": N_("Same location: {location}"),
+    "remote": N_("Both can meet remotely"),
+    "language": N_("Both speak {languages}"),
+    "availability": N_("Both available on {slots}"),
+}
+# In a circle a nameless "Same level" would not say which two members it is about.
+_GROUP_SENTENCES = {
+    **_PAIR_SENTENCES,
+    "themes": N_("{a} and {b} share goals: {themes}"),
+    "level_same": N_("{a} and {b} are at the same level"),
+    "level_adjacent": N_("{a} and {b} are at adjacent levels"),
+    "department_cross": N_("{a} and {b} work in different departments"),
+    "department_same": N_("{a} and {b} work in the same department"),
+    "location_same": N_("{a} and {b} work at the same location: {location}"),
+    "remote": N_("{a} and {b} can meet remotely"),
+    "language": N_("{a} and {b} both speak {languages}"),
+    "availability": N_("{a} and {b} are both available on {slots}"),
+}
+_RULE_LABELS = {
+    "self": N_("the same person"),
+    "manages": N_("same reporting line"),
+    "same_manager": N_("same manager"),
+    "do_not_pair": N_("do-not-pair list"),
+    "paired_before": N_("already paired before"),
+}
+_UNMATCHED = {
+    "alone": N_("Only one participant: nobody to pair with"),
+    "odd": N_("Odd number of participants: one person is left over"),
+    "conflicts_left": N_("No compatible partner: {rules} with everyone left"),
+    "conflicts_all": N_("No compatible partner: {rules} with everyone else"),
+    "circle_too_few": N_("Not enough participants to form a circle (at least 3)"),
+    "circle_conflict": N_("No circle without a conflict: {rules}"),
+    "wrong_role": N_("Role “{role}” does not fit this programme, which pairs mentors with mentees"),
+    "no_capacity": N_("No mentor place left: every compatible mentor is at capacity"),
+    "no_mentor": N_("No compatible mentor: {rules}"),
+    "no_mentors": N_("No mentor enrolled in this programme"),
+    "no_mentee": N_("No compatible mentee: {rules}"),
+    "spare_mentor": N_("No mentee assigned: there are more mentor places than mentees"),
+    "zero_capacity": N_("Mentor capacity is 0: no mentee can be assigned"),
+    "hire_date_unknown": N_("Hire date unknown: cannot tell a new hire from a possible buddy"),
+    "between": N_("Neither a new hire nor in the company long enough to be a buddy"),
+}
+
+
+# --------------------------------------------------------------------------- input types
+
+
+def _words(value: Iterable[str] | str | None, *, lower: bool = False) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    items = [value] if isinstance(value, str) else value
+    out = (str(v).strip() for v in items)
+    return frozenset((v.lower() if lower else v) for v in out if v)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One enrolled person as the matcher sees them (sets may be given as lists)."""
+
+    person_id: int
+    name: str = ""
+    department: str | None = None
+    level: str | int | None = None  # "L3", "3" or 3: the number is the rank; else unknown
+    manager_id: int | None = None
+    location: str | None = None
+    work_mode: str = "either"  # onsite | remote | either
+    languages: frozenset[str] = frozenset()  # codes ("fr") or names; compared lower-case
+    offered: frozenset[str] = frozenset()
+    wanted: frozenset[str] = frozenset()
+    themes: frozenset[str] = frozenset()
+    availability: frozenset[str] = frozenset()  # slot codes from SLOTS, or free labels
+    hire_date: dt.date | None = None
+    role: str = "peer"  # peer | mentor | mentee
+    capacity: int = 1  # mentees a mentor can take
+
+    def __post_init__(self) -> None:
+        put = object.__setattr__
+        put(self, "languages", _words(self.languages, lower=True))
+        for name in ("offered", "wanted", "themes", "availability"):
+            put(self, name, _words(getattr(self, name)))
+        put(self, "work_mode", (self.work_mode or "either").strip().lower())
+        put(self, "role", (self.role or "peer").strip().lower())
+        for name in ("department", "location"):
+            value = getattr(self, name)
+            put(self, name, (str(value).strip() or None) if value is not None else None)
+        if self.work_mode not in WORK_MODES:
+            raise InvalidInput(
+                t(
+                    "Unknown work mode “{value}”: expected onsite, remote or either.",
+                    value=self.work_mode,
+                )
+            )
+        if self.role not in ROLES:
+            raise InvalidInput(
+                t("Unknown role “{value}”: expected peer, mentor or mentee.", value=self.role)
+            )
+        if isinstance(self.capacity, bool) or not isinstance(self.capacity, int):
+            raise InvalidInput(
+                t(
+                    "Mentor capacity must be a whole number ({name}: {capacity}).",
+                    name=self.label,
+                    capacity=self.capacity,
+                )
+            )
+        if self.capacity < 0:
+            raise InvalidInput(
+                t(
+                    "Mentor capacity cannot be negative ({name}: {capacity}).",
+                    name=self.label,
+                    capacity=self.capacity,
+                )
+            )
+
+    @property
+    def label(self) -> str:
+        """The name to show, or the id when the name is unknown."""
+        return self.name or f"#{self.person_id}"
+
+
+def _weight(name: str, value: Any) -> float:
+    if isinstance(value, str) and value.strip().lower() in WEIGHT_WORDS:
+        return WEIGHT_WORDS[value.strip().lower()]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidInput(
+            t("Weight “{name}” must be a number, not “{value}”.", name=name, value=value)
+        )
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Importance of each criterion for one programme (5/3/1 = high/medium/low, 0 = ignored)."""
+
+    skills: float = 5
+    themes: float = 3
+    level: float = 3
+    cross_department: float = 1  # negative: prefer colleagues from the same department
+    location: float = 1
+    language: float = 3
+    availability: float = 1
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = _weight(f.name, getattr(self, f.name))
+            if value < 0 and f.name != "cross_department":
+                raise InvalidInput(
+                    t(
+                        "Weight “{name}” cannot be negative: only the cross-department weight can.",
+                        name=f.name,
+                    )
+                )
+            object.__setattr__(self, f.name, value)
+
+    @property
+    def scale(self) -> float:
+        """Sum of the absolute weights: a pair meeting every criterion scores 100."""
+        return sum(abs(getattr(self, f.name)) for f in fields(self))
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any] | None) -> Weights:
+        """Read a programme's ``matching`` JSON: numbers or "high"/"medium"/"low"/"off"."""
+        settings = settings or {}
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in settings.items() if k in known})
+
+    @classmethod
+    def for_relationship(cls, relationship: str) -> Weights:
+        """Sensible defaults: mentor and buddy pairs are not meant to be at the same level."""
+        if relationship in ("mentoring", "reverse", "onboarding"):
+            return cls(
+                level=0, cross_department=0, location=3 if relationship == "onboarding" else 1
+            )
+        return cls()
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Must-rules: pairs that may never be suggested (checked by :func:`pairing_conflicts`)."""
+
+    same_manager_forbidden: bool = False
+    # frozenset({a, b}) → reason ("" when none was recorded); a plain set of pairs is accepted.
+    do_not_pair: Mapping[frozenset[int], str] = field(default_factory=dict)
+    paired_before: frozenset[frozenset[int]] = frozenset()
+    avoid_repeats: bool = True  # people paired in an earlier programme are not paired again
+
+    def __post_init__(self) -> None:
+        dnp = self.do_not_pair
+        items = dnp.items() if isinstance(dnp, Mapping) else ((p, "") for p in dnp)
+        clean: dict[frozenset[int], str] = {}
+        for pair, reason in items:
+            pair = frozenset(pair)
+            if len(pair) != 2:
+                raise InvalidInput(t("A do-not-pair entry needs two different people."))
+            clean[pair] = (reason or "").strip()
+        object.__setattr__(self, "do_not_pair", clean)
+        before = frozenset(frozenset(p) for p in self.paired_before)
+        object.__setattr__(self, "paired_before", frozenset(p for p in before if len(p) == 2))
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Mapping[str, Any] | None,
+        do_not_pair: Mapping[frozenset[int], str] | Iterable[frozenset[int]] = (),
+        paired_before: Iterable[frozenset[int]] = (),
+    ) -> Rules:
+        """Options from a programme's ``matching`` JSON plus the pairs read from the database."""
+        settings = settings or {}
+        return cls(
+            same_manager_forbidden=bool(settings.get("same_manager_forbidden", False)),
+            do_not_pair=do_not_pair
+            if isinstance(do_not_pair, Mapping)
+            else dict.fromkeys(do_not_pair, ""),
+            paired_before=frozenset(frozenset(p) for p in paired_before),
+            avoid_repeats=bool(settings.get("paired_before_forbidden", True)),
+        )
+
+
+# --------------------------------------------------------------------------- result types
+
+
+@dataclass(frozen=True)
+class Part:
+    """One reason in a score: a code, its points, and what the sentence needs (read-only)."""
+
+    code: str
+    points: float
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, the shape ``Match.explanation`` stores."""
+        return {"code": self.code, "points": self.points, "args": dict(self.args)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Part:
+        """Back from ``Match.explanation``."""
+        return cls(str(data["code"]), float(data["points"]), dict(data.get("args") or {}))
+
+
+@dataclass(frozen=True)
+class Score:
+    """A 0–100 score; ``total`` is exactly the sum of the parts' points."""
+
+    total: float
+    parts: tuple[Part, ...] = ()
+    members: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested pair, trio, circle or mentoring pair, with the reasons for it."""
+
+    members: tuple[int, ...]
+    score: float
+    parts: tuple[Part, ...]
+    kind: str = "pair"  # pair | trio | circle | mentoring | reverse | onboarding
+    roles: tuple[str, ...] = ()  # aligned with members: peer | mentor | mentee
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """Someone left without a suggestion, and why (``message`` phrases it)."""
+
+    person_id: int
+    code: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+    def message(self, lang: str | None = None) -> str:
+        """The reason as a sentence in ``lang`` (default: the current language)."""
+        lang = lang or get_language()
+        args = dict(self.args)
+        if "rules" in args:
+            labels = [t(_RULE_LABELS.get(r, r), lang) for r in args["rules"]]
+            args["rules"] = format_list(labels, style="or", locale=lang) if labels else ""
+        return t(_UNMATCHED.get(self.code, self.code), lang, **args)
+
+
+@dataclass(frozen=True)
+class MatchingResult:
+    """Suggestions and who is left out; for pairs also the optimality certificate.
+
+    ``total_weight`` is the objective in points: for pairs the matching weight (as optimised,
+    in milli-points ÷ 1000, before odd ones join a pair as a trio); for circles the sum of
+    within-circle pair scores. ``bound`` is an upper bound on the best possible matching
+    weight and ``gap = bound − total_weight`` (0 proves the result optimal); both are None
+    when no certificate was computed. ``baseline`` is, for circles, the objective of a random
+    grouping with the same seed and sizes.
+    """
+
+    kind: str
+    groups: list[Suggestion] = field(default_factory=list)
+    unmatched: list[Unmatched] = field(default_factory=list)
+    total_weight: float = 0.0
+    bound: float | None = None
+    gap: float | None = None
+    relative_gap: float | None = None
+    candidate_k: int | None = None
+    seconds: float = 0.0
+    baseline: float | None = None
+
+    @property
+    def matched_ids(self) -> set[int]:
+        """Everyone in a suggestion."""
+        return {m for g in self.groups for m in g.members}
+
+
+@dataclass(frozen=True)
+class GroupCheck:
+    """A hand-made pair or circle: its score and the must-rules it breaks."""
+
+    score: Score
+    violations: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when no must-rule is broken."""
+        return not self.violations
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+_DIGITS = re.compile(r"-?\d+")
+
+
+def _rank(level: str | int | None) -> float:
+    if isinstance(level, bool) or level is None:
+        return math.nan
+    if isinstance(level, int | float):
+        return float(level)
+    found = _DIGITS.search(str(level))
+    return float(found.group()) if found else math.nan
+
+
+def _sat(count: Any) -> Any:
+    # 1 → 0.5, 2 → 0.75, 3 → 0.875: more in common helps, with diminishing returns.
+    return 1.0 - np.exp2(-count)
+
+
+def _point_terms(
+    w: Weights,
+    mutual: bool,
+    ab: Any,
+    ba: Any,
+    themes: Any,
+    level_diff: Any,
+    dept_same: Any,
+    meet: Any,
+    langs: Any,
+    slots: Any,
+) -> list[Any]:
+    """Points of each criterion, for numbers or arrays alike (same arithmetic, same bits).
+
+    Order: help a→b, help b→a, mutual bonus, themes, level, department, location, language,
+    availability. The scalar :func:`score` and the vectorised pool both call this, so the
+    matrix the matcher optimises equals the scores shown to the coordinator.
+    """
+    scale = w.scale
+    if scale == 0:
+        zero = np.zeros_like(np.asarray(ab, dtype=float))
+        return [zero] * 9
+
+    def coef(x: float) -> float:
+        return 100.0 * abs(x) / scale
+
+    cs = coef(w.skills)
+    sat_ab, sat_ba = _sat(ab), _sat(ba)
+    if mutual:
+        terms = [
+            cs * (HELP_SHARE * sat_ab),
+            cs * (HELP_SHARE * sat_ba),
+            cs * (MUTUAL_SHARE * np.minimum(sat_ab, sat_ba)),
+        ]
+    else:  # mentor → mentee: only what a offers and b wants counts
+        terms = [cs * sat_ab, cs * (0.0 * sat_ba), cs * (0.0 * sat_ba)]
+    level_value = np.where(level_diff == 0, 1.0, np.where(level_diff == 1, 0.5, 0.0))
+    dept_value = (dept_same == 0) if w.cross_department > 0 else (dept_same == 1)
+    terms += [
+        coef(w.themes) * _sat(themes),
+        coef(w.level) * level_value,
+        coef(w.cross_department) * (dept_value * 1.0),
+        coef(w.location) * (meet * 1.0),
+        coef(w.language) * ((langs > 0) * 1.0),
+        coef(w.availability) * _sat(slots),
+    ]
+    return terms
+
+
+def _meeting(a: Candidate, b: Candidate) -> tuple[bool, bool]:
+    """(can meet in person, can meet remotely)."""
+    in_person = (
+        a.work_mode != "remote"
+        and b.work_mode != "remote"
+        and a.location is not None
+        and a.location == b.location
+    )
+    remote = a.work_mode != "onsite" and b.work_mode != "onsite"
+    return in_person, remote
+
+
+def _dept_same(a: Candidate, b: Candidate) -> int:
+    if a.department is None or b.department is None:
+        return -1
+    return int(a.department == b.department)
+
+
+def score(
+    a: Candidate, b: Candidate, weights: Weights | None = None, *, mutual: bool = True
+) -> Score:
+    """Score a pair 0–100 with its parts; ``mutual=False`` counts only a helping b (mentoring)."""
+    w = weights or Weights()
+    ab, ba = sorted(a.offered & b.wanted), sorted(b.offered & a.wanted)
+    themes = sorted(a.themes & b.themes)
+    langs = sorted(a.languages & b.languages)
+    slots = sorted(a.availability & b.availability, key=_slot_order)
+    diff = abs(_rank(a.level) - _rank(b.level))
+    in_person, remote = _meeting(a, b)
+    terms = _point_terms(
+        w,
+        mutual,
+        float(len(ab)),
+        float(len(ba)),
+        float(len(themes)),
+        diff,
+        _dept_same(a, b),
+        in_person or remote,
+        len(langs),
+        float(len(slots)),
+    )
+    names = {"a": a.label, "b": b.label, "a_id": a.person_id, "b_id": b.person_id}
+    args: list[tuple[str, dict[str, Any]]] = [
+        ("help", _help_args(a, b, ab)),
+        ("help", _help_args(b, a, ba)),
+        ("mutual", names),
+        ("themes", {**names, "themes": themes}),
+        ("level_same" if diff == 0 else "level_adjacent", names),
+        ("department_cross" if w.cross_department > 0 else "department_same", names),
+        ("location_same", {**names, "location": a.location}) if in_person else ("remote", names),
+        ("language", {**names, "languages": langs}),
+        ("availability", {**names, "slots": slots}),
+    ]
+    parts = tuple(
+        Part(code, float(points), arg)
+        for (code, arg), points in zip(args, terms, strict=True)
+        if points > 0
+    )
+    return Score(sum(p.points for p in parts), parts, (a.person_id, b.person_id))
+
+
+def _help_args(giver: Candidate, taker: Candidate, skills: list[str]) -> dict[str, Any]:
+    return {
+        "giver": giver.label,
+        "taker": taker.label,
+        "giver_id": giver.person_id,
+        "taker_id": taker.person_id,
+        "skills": skills,
+    }
+
+
+def group_score(
+    members: Sequence[Candidate], weights: Weights | None = None, *, mutual: bool = True
+) -> Score:
+    """Mean pair score of a group; its parts are every pair's parts divided by the pair count."""
+    if len(members) == 2:
+        return score(members[0], members[1], weights, mutual=mutual)
+    pairs = list(itertools.combinations(members, 2))
+    parts = tuple(
+        Part(p.code, p.points / len(pairs), p.args)
+        for a, b in pairs
+        for p in score(a, b, weights, mutual=mutual).parts
+    )
+    return Score(sum(p.points for p in parts), parts, tuple(m.person_id for m in members))
+
+
+# --------------------------------------------------------------------------- explanations
+
+
+def _slot_order(slot: str) -> tuple[int, str]:
+    keys = list(SLOTS)
+    return (keys.index(slot) if slot in SLOTS else len(keys), slot)
+
+
+def slot_label(slot: str, lang: str | None = None) -> str:
+    """'tue-pm' → 'Tuesday afternoon' (translated); other labels are shown as given."""
+    return t(SLOTS[slot], lang) if slot in SLOTS else slot
+
+
+def _language_name(code: str, lang: str) -> str:
+    try:
+        return Locale.parse(code.replace("-", "_")).get_language_name(lang) or code
+    except (ValueError, TypeError, LookupError):  # a name ("French") rather than a code
+        return code
+
+
+def explain(
+    score: Score | Sequence[Part | Mapping[str, Any]],
+    lang: str | None = None,
+    *,
+    names: Mapping[int, str] | None = None,
+) -> list[str]:
+    """One sentence per part, in ``lang``; accepts a Score or a stored explanation (dicts).
+
+    ``names`` (person id → name) replaces the names recorded in the parts, e.g. after a
+    rename.
+    """
+    lang = lang or get_language()
+    if isinstance(score, Score):
+        parts, members = list(score.parts), set(score.members)
+    else:
+        parts = [p if isinstance(p, Part) else Part.from_dict(p) for p in score]
+        members = {p.args[k] for p in parts for k in ("a_id", "b_id") if k in p.args}
+    sentences = _GROUP_SENTENCES if len(members) > 2 else _PAIR_SENTENCES
+    out = []
+    for part in parts:
+        if part.code not in sentences:
+            continue
+        args = dict(part.args)
+        for key in ("giver", "taker", "a", "b"):
+            pid = args.get(f"{key}_id")
+            if names and pid in names:
+                args[key] = names[pid]
+        if "skills" in args:
+            args["skills"] = format_list(list(args["skills"]), locale=lang)
+        if "themes" in args:
+            args["themes"] = format_list(list(args["themes"]), locale=lang)
+        if "languages" in args:
+            args["languages"] = format_list(
+                [_language_name(c, lang) for c in args["languages"]], locale=lang
+            )
+        if "slots" in args:
+            args["slots"] = format_list([slot_label(s, lang) for s in args["slots"]], locale=lang)
+        args = {k: v for k, v in args.items() if not k.endswith("_id")}
+        out.append(t(sentences[part.code], lang, **args))
+    return out
+
+
+# --------------------------------------------------------------------------- must-rules
+
+
+def _conflicts(a: Candidate, b: Candidate, rules: Rules) -> list[tuple[str, dict[str, Any]]]:
+    if a.person_id == b.person_id:
+        return [("self", {"name": a.label})]
+    found: list[tuple[str, dict[str, Any]]] = []
+    names = {"a": a.label, "b": b.label}
+    for boss, report in ((a, b), (b, a)):
+        if report.manager_id == boss.person_id:
+            found.append(("manages", {"manager": boss.label, "report": report.label}))
+    if rules.same_manager_forbidden and a.manager_id is not None and a.manager_id == b.manager_id:
+        found.append(("same_manager", names))
+    pair = frozenset((a.person_id, b.person_id))
+    if pair in rules.do_not_pair:
+        found.append(("do_not_pair", {**names, "reason": rules.do_not_pair[pair]}))
+    if rules.avoid_repeats and pair in rules.paired_before:
+        found.append(("paired_before", names))
+    return found
+
+
+def pairing_conflicts(
+    a: Candidate, b: Candidate, rules: Rules | None = None, lang: str | None = None
+) -> Iterator[str]:
+    """Yield one readable sentence per must-rule that forbids pairing a with b."""
+    for kind, args in _conflicts(a, b, rules or Rules()):
+        if kind == "self":
+            yield t("A person cannot be paired with themselves: {name}", lang, **args)
+        elif kind == "manages":
+            yield t("Same reporting line: {manager} manages {report}", lang, **args)
+        elif kind == "same_manager":
+            yield t("{a} and {b} have the same manager", lang, **args)
+        elif kind == "do_not_pair" and args["reason"]:
+            yield t("{a} and {b} are on the do-not-pair list: {reason}", lang, **args)
+        elif kind == "do_not_pair":
+            yield t("{a} and {b} are on the do-not-pair list", lang, a=args["a"], b=args["b"])
+        else:
+            yield t("{a} and {b} were already paired in an earlier programme", lang, **args)
+
+
+def _kinds(person: Candidate, others: Iterable[Candidate], rules: Rules) -> list[str]:
+    found: set[str] = set()
+    for other in others:
+        found.update(kind for kind, _ in _conflicts(person, other, rules))
+    return [k for k in _RULE_LABELS if k in found]
+
+
+def evaluate_group(
+    members: Sequence[Candidate],
+    weights: Weights | None = None,
+    rules: Rules | None = None,
+    *,
+    mutual: bool = True,
+    lang: str | None = None,
+) -> GroupCheck:
+    """Score a hand-made pair or circle (pair score, or mean pair score) and list violations."""
+    if not 2 <= len(members) <= CIRCLE_MAX:
+        raise InvalidInput(t("A match has 2 to 6 members, not {n}.", n=len(members)))
+    violations = tuple(
+        sentence
+        for a, b in itertools.combinations(members, 2)
+        for sentence in pairing_conflicts(a, b, rules, lang)
+    )
+    return GroupCheck(group_score(members, weights, mutual=mutual), violations)
+
+
+def require_allowed(members: Sequence[Candidate], rules: Rules | None = None) -> None:
+    """Raise InvalidInput, with every reason, when a must-rule forbids this group."""
+    found = evaluate_group(members, Weights(), rules).violations
+    if found:
+        raise InvalidInput(t("These people cannot be matched: {reasons}", reasons="; ".join(found)))
+
+
+# --------------------------------------------------------------------------- vectorised pool
+
+
+def _codes(values: Sequence[Any]) -> np.ndarray:
+    """Integer code per value, -1 for None (equal values share a code)."""
+    table: dict[Any, int] = {}
+    return np.array(
+        [-1 if v is None else table.setdefault(v, len(table)) for v in values], dtype=np.int64
+    )
+
+
+def _incidence(sets: Sequence[frozenset[str]]) -> np.ndarray:
+    vocab = {w: i for i, w in enumerate(sorted(set().union(*sets)))} if sets else {}
+    out = np.zeros((len(sets), max(len(vocab), 1)))
+    for row, items in enumerate(sets):
+        out[row, [vocab[w] for w in items]] = 1.0
+    return out
+
+
+class _Pool:
+    """People encoded as arrays, so score blocks are a few matrix products."""
+
+    def __init__(self, people: Sequence[Candidate], weights: Weights, rules: Rules) -> None:
+        self.people, self.weights, self.rules = people, weights, rules
+        n = len(people)
+        self.n = n
+        vocab = sorted(set().union(*(p.offered | p.wanted for p in people)))
+        index = {s: i for i, s in enumerate(vocab)}  # one vocabulary for offered and wanted
+        self.offer = np.zeros((n, max(len(vocab), 1)))
+        self.want = np.zeros((n, max(len(vocab), 1)))
+        for row, p in enumerate(people):
+            self.offer[row, [index[s] for s in p.offered]] = 1.0
+            self.want[row, [index[s] for s in p.wanted]] = 1.0
+        self.themes = _incidence([p.themes for p in people])
+        self.langs = _incidence([p.languages for p in people])
+        self.slots = _incidence([p.availability for p in people])
+        self.rank = np.array([_rank(p.level) for p in people])
+        self.dept = _codes([p.department for p in people])
+        self.loc = _codes([p.location for p in people])
+        self.in_person = np.array([p.work_mode != "remote" for p in people]) & (self.loc >= 0)
+        self.remote = np.array([p.work_mode != "onsite" for p in people])
+        self.boss = _codes([p.manager_id for p in people])
+        at = {p.person_id: i for i, p in enumerate(people)}
+        pairs = [(i, at[p.manager_id]) for i, p in enumerate(people) if p.manager_id in at]
+        listed = list(rules.do_not_pair) + (
+            list(rules.paired_before) if rules.avoid_repeats else []
+        )
+        for pair in listed:
+            x, y = tuple(pair)
+            if x in at and y in at:
+                pairs.append((at[x], at[y]))
+        both = pairs + [(j, i) for i, j in pairs]
+        self.ban_rows = np.array([i for i, _ in both], dtype=np.int64)
+        self.ban_cols = np.array([j for _, j in both], dtype=np.int64)
+
+    def forbidden(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """True where a must-rule (or being the same person) forbids the pair."""
+        out = rows[:, None] == cols[None, :]
+        if self.rules.same_manager_forbidden:
+            br, bc = self.boss[rows][:, None], self.boss[cols][None, :]
+            out |= (br == bc) & (br >= 0)
+        if self.ban_rows.size:
+            rpos = np.full(self.n, -1)
+            cpos = np.full(self.n, -1)
+            rpos[rows] = np.arange(len(rows))
+            cpos[cols] = np.arange(len(cols))
+            r, c = rpos[self.ban_rows], cpos[self.ban_cols]
+            keep = (r >= 0) & (c >= 0)
+            out[r[keep], c[keep]] = True
+        return out
+
+    def scores(self, rows: np.ndarray, cols: np.ndarray, *, mutual: bool = True) -> np.ndarray:
+        """Score block rows × cols; forbidden pairs are -inf."""
+        r, c = rows, cols
+        ab = self.offer[r] @ self.want[c].T
+        ba = self.want[r] @ self.offer[c].T
+        dr, dc = self.dept[r][:, None], self.dept[c][None, :]
+        dept_same = np.where((dr >= 0) & (dc >= 0), (dr == dc) * 1, -1)
+        meet = (
+            self.in_person[r][:, None]
+            & self.in_person[c][None, :]
+            & (self.loc[r][:, None] == self.loc[c][None, :])
+        ) | (self.remote[r][:, None] & self.remote[c][None, :])
+        with np.errstate(invalid="ignore"):
+            diff = np.abs(self.rank[r][:, None] - self.rank[c][None, :])
+        terms = _point_terms(
+            self.weights,
+            mutual,
+            ab,
+            ba,
+            self.themes[r] @ self.themes[c].T,
+            diff,
+            dept_same,
+            meet,
+            self.langs[r] @ self.langs[c].T,
+            self.slots[r] @ self.slots[c].T,
+        )
+        total = np.zeros((len(r), len(c)))
+        for term in terms:
+            total = total + term
+        total[self.forbidden(r, c)] = -np.inf
+        return total
+
+
+def _milli(block: np.ndarray) -> np.ndarray:
+    """Scores → integer milli-points; forbidden (-inf) → -1."""
+    out = np.full(block.shape, -1, dtype=np.int64)
+    ok = np.isfinite(block)
+    out[ok] = np.rint(block[ok] * SCALE).astype(np.int64)
+    return out
+
+
+# --------------------------------------------------------------------------- pairs
+
+
+def _check_people(people: Iterable[Candidate]) -> list[Candidate]:
+    out = list(people)
+    seen: set[int] = set()
+    for p in out:
+        if p.person_id in seen:
+            raise InvalidInput(t("The same person appears twice: {name}.", name=p.label))
+        seen.add(p.person_id)
+    return out
+
+
+def _matching(n: int, lo: np.ndarray, hi: np.ndarray, w: np.ndarray) -> list[tuple[int, int]]:
+    """Exact max-weight matching; among those, the one with the most pairs.
+
+    Each edge weighs w·M + 1 with M > n/2: a heavier matching always wins (the +1s add up to
+    less than M), and between equal weights the one with more pairs wins. Measured on the
+    benchmark pools, max_cardinality=True gave the same weight here (dense, positive scores),
+    but it is not guaranteed to; this tie-break is, at no extra run. See bench/bench_matching.py.
+    """
+    if lo.size == 0:
+        return []
+    big = n // 2 + 1
+    graph = rx.PyGraph(multigraph=False)
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from(list(zip(lo.tolist(), hi.tolist(), (w * big + 1).tolist(), strict=True)))
+    found = rx.max_weight_matching(graph, max_cardinality=False, weight_fn=int)
+    return [(min(u, v), max(u, v)) for u, v in found]
+
+
+class _Candidates:
+    """Each person's best partners (sorted), the certificate matrix, built in row blocks."""
+
+    def __init__(self, pool: _Pool, kmax: int, certify: bool) -> None:
+        n = pool.n
+        self.n = n
+        self.top = np.zeros((n, kmax), dtype=np.int64)
+        self.top_w = np.zeros((n, kmax), dtype=np.int64)
+        # linear_sum_assignment minimises: keep −milli-points; forbidden → 0 = "stay single".
+        self.cost = np.zeros((n, n)) if certify else None
+        cols = np.arange(n)
+        step = max(1, (1 << 22) // max(n, 1))  # ~4M cells (32 MB) per block
+        for start in range(0, n, step):
+            rows = np.arange(start, min(n, start + step))
+            milli = _milli(pool.scores(rows, cols))
+            if self.cost is not None:
+                self.cost[rows] = -np.maximum(milli, 0)
+            pick = np.argpartition(-milli, kmax - 1, axis=1)[:, :kmax]
+            vals = np.take_along_axis(milli, pick, axis=1)
+            order = np.argsort(-vals, axis=1, kind="stable")
+            self.top[rows] = np.take_along_axis(pick, order, axis=1)[:, :kmax]
+            self.top_w[rows] = np.take_along_axis(vals, order, axis=1)[:, :kmax]
+
+    def edges(
+        self, k: int, extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Unique edges (lo, hi, milli) from everyone's k best partners, plus ``extra``."""
+        n = self.n
+        rows = np.repeat(np.arange(n), k)
+        cols = self.top[:, :k].ravel()
+        w = self.top_w[:, :k].ravel()
+        keep = (w >= 0) & (rows != cols)
+        rows, cols, w = rows[keep], cols[keep], w[keep]
+        if extra is not None:
+            rows, cols, w = (np.concatenate(x) for x in zip((rows, cols, w), extra, strict=True))
+        lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
+        _, first = np.unique(lo * n + hi, return_index=True)
+        return lo[first], hi[first], w[first]
+
+
+def match_pairs(
+    people: Iterable[Candidate],
+    weights: Weights | None = None,
+    rules: Rules | None = None,
+    *,
+    odd_one_out: Literal["trio", "leave"] = "trio",
+    k: int = 20,
+    max_k: int = 100,
+    certify: bool | None = None,
+) -> MatchingResult:
+    """Pair a pool (non-bipartite max-weight matching, exact on each person's k best partners).
+
+    The bound comes from the assignment relaxation on the full score matrix (each person
+    assigned to a partner or to "stay single" at 0, forbidden pairs excluded; value ÷ 2 ≥ any
+    matching). When the matching falls short of it, the candidate lists widen by 20 up to
+    ``max_k``; what remains is reported as ``gap``. ``certify`` defaults to pools of at most
+    CERTIFY_LIMIT people (the bound needs an n×n matrix: 800 MB at 10 000).
+    """
+    started = time.perf_counter()
+    w, r = weights or Weights(), rules or Rules()
+    people = _check_people(people)
+    if k < 1 or max_k < 1:
+        raise InvalidInput(
+            t("The candidate list size must be at least 1, not {k}.", k=min(k, max_k))
+        )
+    if odd_one_out not in ("trio", "leave"):
+        raise InvalidInput(t("Unknown choice for the odd one out: “{value}”.", value=odd_one_out))
+    n = len(people)
+    if n < 2:
+        left = [Unmatched(p.person_id, "alone") for p in people]
+        return MatchingResult("pairs", unmatched=left, seconds=time.perf_counter() - started)
+    pool = _Pool(people, w, r)
+    certify = n <= CERTIFY_LIMIT if certify is None else certify
+    kmax = min(max(k, max_k), n - 1)
+    cands = _Candidates(pool, kmax, certify)
+    extra, bound2 = None, None
+    if cands.cost is not None:
+        rows, cols = linear_sum_assignment(cands.cost)
+        bound2 = int(-cands.cost[rows, cols].sum())  # twice the bound, exact in milli-points
+        # The relaxation's own edges go into the graph: when it is integral they are the optimum.
+        used = (cands.cost[rows, cols] < 0) & (rows != cols)
+        extra = (rows[used], cols[used], (-cands.cost[rows, cols][used]).astype(np.int64))
+    step = min(k, kmax)
+    while True:
+        lo, hi, milli = cands.edges(step, extra)
+        weight_of = dict(
+            zip(zip(lo.tolist(), hi.tolist(), strict=True), milli.tolist(), strict=True)
+        )
+        pairs = _matching(n, lo, hi, milli)
+        achieved = sum(weight_of[p] for p in pairs)
+        if bound2 is None or 2 * achieved >= bound2 or step >= kmax:
+            break
+        step = min(step + 20, kmax)
+    pairs, achieved = _pair_leftovers(pool, pairs, achieved)
+    left = sorted(set(range(n)) - {i for p in pairs for i in p})
+    reasons = {i: _why_unpaired(pool, i, left) for i in left}
+    trios = _trios(pool, pairs, left) if odd_one_out == "trio" else {}
+    groups = [
+        _suggest(pool, (i, j, trios[(i, j)]) if (i, j) in trios else (i, j)) for i, j in pairs
+    ]
+    placed = set(trios.values())
+    unmatched = [reasons[i] for i in left if i not in placed]
+    gap = bound = rel = None
+    if bound2 is not None:
+        bound = bound2 / 2 / SCALE
+        gap = max(0.0, bound2 / 2 - achieved) / SCALE
+        rel = gap / bound if bound > 0 else 0.0
+    return MatchingResult(
+        "pairs",
+        sorted(groups, key=lambda g: -g.score),
+        unmatched,
+        total_weight=achieved / SCALE,
+        bound=bound,
+        gap=gap,
+        relative_gap=rel,
+        candidate_k=step,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _pair_leftovers(
+    pool: _Pool, pairs: list[tuple[int, int]], achieved: int
+) -> tuple[list[tuple[int, int]], int]:
+    """Pair people left out only because they were not in each other's candidate lists."""
+    left = np.array(sorted(set(range(pool.n)) - {i for p in pairs for i in p}), dtype=np.int64)
+    if left.size < 2:
+        return pairs, achieved
+    milli = _milli(pool.scores(left, left))
+    lo, hi = np.nonzero(np.triu(milli >= 0, 1))
+    if left.size > 400:  # keep the leftover graph sparse if conflicts left many out
+        keep = np.argsort(-milli[lo, hi], kind="stable")[: 100 * left.size]
+        lo, hi = lo[keep], hi[keep]
+    found = _matching(left.size, lo, hi, milli[lo, hi])
+    more = [(int(left[i]), int(left[j])) for i, j in found]
+    return pairs + more, achieved + sum(int(milli[i, j]) for i, j in found)
+
+
+def _why_unpaired(pool: _Pool, i: int, left: list[int]) -> Unmatched:
+    person = pool.people[i]
+    others = np.array([j for j in range(pool.n) if j != i], dtype=np.int64)
+    banned = pool.forbidden(np.array([i]), others)[0]
+    if banned.all():
+        kinds = _kinds(person, (pool.people[j] for j in others), pool.rules)
+        return Unmatched(person.person_id, "conflicts_all", {"rules": kinds})
+    rest = [j for j in left if j != i]
+    if rest and pool.forbidden(np.array([i]), np.array(rest))[0].all():
+        kinds = _kinds(person, (pool.people[j] for j in rest), pool.rules)
+        return Unmatched(person.person_id, "conflicts_left", {"rules": kinds})
+    return Unmatched(person.person_id, "odd")
+
+
+def _trios(
+    pool: _Pool, pairs: list[tuple[int, int]], left: list[int]
+) -> dict[tuple[int, int], int]:
+    """Each leftover joins the pair it fits best with, if nobody in the trio is forbidden."""
+    if not pairs or not left:
+        return {}
+    a = np.array([p[0] for p in pairs])
+    b = np.array([p[1] for p in pairs])
+    taken = np.zeros(len(pairs), dtype=bool)
+    out: dict[tuple[int, int], int] = {}
+    for i in left:
+        row = pool.scores(np.array([i]), np.arange(pool.n))[0]
+        gain = np.where(taken, -np.inf, row[a] + row[b])
+        best = int(np.argmax(gain))
+        if np.isfinite(gain[best]):
+            taken[best] = True
+            out[pairs[best]] = i
+    return out
+
+
+def _suggest(
+    pool: _Pool, members: Sequence[int], kind: str | None = None, *, mutual: bool = True
+) -> Suggestion:
+    people = [pool.people[i] for i in members]
+    sc = group_score(people, pool.weights, mutual=mutual)
+    kind = kind or {2: "pair", 3: "trio"}.get(len(people), "circle")
+    # Without mutual help the first member is the mentor (or buddy), whatever they enrolled as.
+    roles = ("peer",) * len(people) if mutual else ("mentor", "mentee")
+    return Suggestion(sc.members, sc.total, sc.parts, kind, roles)
+
+
+# --------------------------------------------------------------------------- circles
+
+
+def _circle_plan(n: int, size: int) -> list[int]:
+    """Balanced circle sizes within 3–6, as close to ``size`` as the head count allows."""
+    best: tuple[tuple[int, int, bool], list[int]] | None = None
+    for g in range(max(1, -(-n // CIRCLE_MAX)), n // CIRCLE_MIN + 1):
+        q, extra = divmod(n, g)
+        sizes = [q + 1] * extra + [q] * (g - extra)
+        if sizes[-1] < CIRCLE_MIN or sizes[0] > CIRCLE_MAX:
+            continue
+        key = (
+            max(abs(s - size) for s in sizes),
+            sum(abs(s - size) for s in sizes),
+            sizes[0] > size,
+        )
+        if best is None or key < best[0]:
+            best = (key, sizes)
+    return best[1] if best else []
+
+
+def match_circles(
+    people: Iterable[Candidate],
+    weights: Weights | None = None,
+    rules: Rules | None = None,
+    *,
+    size: int = 4,
+    seed: int = 0,
+    max_passes: int = 50,
+) -> MatchingResult:
+    """Circles of about ``size`` maximising within-circle pair scores, with no forbidden pair.
+
+    Heuristic: seeds spread apart, greedy fill, then moves and swaps while any improves.
+    ``baseline`` is the objective of a random grouping (same seed, same sizes) for comparison.
+    """
+    started = time.perf_counter()
+    if isinstance(size, bool) or not isinstance(size, int) or not CIRCLE_MIN <= size <= CIRCLE_MAX:
+        raise InvalidInput(t("Circle size must be between 3 and 6, not {size}.", size=size))
+    w, r = weights or Weights(), rules or Rules()
+    people = _check_people(people)
+    n = len(people)
+    if n < CIRCLE_MIN:
+        left = [Unmatched(p.person_id, "circle_too_few") for p in people]
+        return MatchingResult("circles", unmatched=left, seconds=time.perf_counter() - started)
+    pool = _Pool(people, w, r)
+    idx = np.arange(n)
+    raw = pool.scores(idx, idx)
+    banned = np.isneginf(raw)
+    np.fill_diagonal(banned, False)
+    # A forbidden pair costs more than any grouping can gain, so no move ever creates one.
+    sim = np.where(banned, -1e6, raw)
+    np.fill_diagonal(sim, 0.0)
+    plan = _circle_plan(n, size)
+    rng = np.random.default_rng(seed)
+    group = _seed_circles(sim, banned, plan, rng)
+    group = _improve_circles(sim, group, plan, rng, max_passes)
+    members = [list(np.flatnonzero(group == g)) for g in range(len(plan))]
+    members, left = _drop_conflicts(pool, sim, banned, members)
+    objective = sum(float(raw[i, j]) for m in members for i, j in itertools.combinations(m, 2))
+    perm = np.random.default_rng(seed).permutation(n)
+    cuts = np.cumsum([0, *plan])
+    positive = np.where(banned, 0.0, raw)
+    np.fill_diagonal(positive, 0.0)
+    baseline = sum(
+        float(positive[np.ix_(perm[s:e], perm[s:e])].sum()) / 2 for s, e in itertools.pairwise(cuts)
+    )
+    groups = [_suggest(pool, sorted(m), "circle") for m in members if m]
+    return MatchingResult(
+        "circles",
+        sorted(groups, key=lambda g: -g.score),
+        left,
+        total_weight=objective,
+        seconds=time.perf_counter() - started,
+        baseline=baseline,
+    )
+
+
+def _seed_circles(
+    sim: np.ndarray, banned: np.ndarray, plan: list[int], rng: np.random.Generator
+) -> np.ndarray:
+    n, g = len(sim), len(plan)
+    group = np.full(n, -1)
+    sizes = np.zeros(g, dtype=np.int64)
+    hardest = np.argsort(-banned.sum(1) + rng.random(n) * 0.5, kind="stable")
+    seeds = [int(hardest[0])]
+    while len(seeds) < g:  # each next seed is the person least like the seeds so far
+        closeness = sim[:, seeds].max(1)
+        closeness[seeds] = np.inf
+        seeds.append(int(np.argmin(closeness)))
+    affinity = np.zeros((n, g))
+    for c, s in enumerate(seeds):
+        group[s] = c
+        sizes[c] = 1
+        affinity[:, c] += sim[:, s]
+    for i in hardest:
+        if group[i] >= 0:
+            continue
+        gain = np.where(sizes < plan, affinity[i] - 1e-9 * sizes, -np.inf)
+        c = int(np.argmax(gain))
+        group[i] = c
+        sizes[c] += 1
+        affinity[:, c] += sim[:, i]
+    return group
+
+
+def _improve_circles(
+    sim: np.ndarray, group: np.ndarray, plan: list[int], rng: np.random.Generator, passes: int
+) -> np.ndarray:
+    """Move or swap one person at a time while the sum of within-circle scores grows."""
+    n, g = len(sim), len(plan)
+    lo, hi = min(plan), max(plan)
+    onehot = np.zeros((n, g))
+    onehot[np.arange(n), group] = 1.0
+    affinity = sim @ onehot  # affinity[i, c]: sum of i's scores with the members of c
+    sizes = np.bincount(group, minlength=g)
+    everyone = np.arange(n)
+    for _ in range(passes):
+        improved = False
+        for i in rng.permutation(n):
+            a = group[i]
+            own = affinity[everyone, group]
+            swap = affinity[i, group] - affinity[i, a] + affinity[:, a] - own - 2 * sim[i]
+            swap[group == a] = -np.inf
+            j = int(np.argmax(swap))
+            move = np.where((sizes < hi) & (sizes[a] > lo), affinity[i] - affinity[i, a], -np.inf)
+            move[a] = -np.inf
+            c = int(np.argmax(move))
+            if max(swap[j], move[c]) <= 1e-9:
+                continue
+            improved = True
+            moves = [(i, a, c)] if move[c] >= swap[j] else [(i, a, group[j]), (j, group[j], a)]
+            for who, src, dst in moves:
+                affinity[:, src] -= sim[:, who]
+                affinity[:, dst] += sim[:, who]
+                group[who] = dst
+                sizes[src] -= 1
+                sizes[dst] += 1
+        if not improved:
+            break
+    return group
+
+
+def _drop_conflicts(
+    pool: _Pool, sim: np.ndarray, banned: np.ndarray, members: list[list[int]]
+) -> tuple[list[list[int]], list[Unmatched]]:
+    """Take out whoever still sits with a forbidden partner and seat them elsewhere if possible.
+
+    Only happens when the rules leave the heuristic no conflict-free way; circles that fall
+    below 3 are broken up the same way.
+    """
+    out: list[int] = []
+    for m in members:
+        while len(m) > 1 and banned[np.ix_(m, m)].any():
+            worst = max(m, key=lambda i: int(banned[i, m].sum()))
+            m.remove(worst)
+            out.append(worst)
+    for m in [m for m in members if len(m) < CIRCLE_MIN]:
+        members.remove(m)
+        out += m
+    left: list[Unmatched] = []
+    for i in out:
+        room = [m for m in members if len(m) < CIRCLE_MAX and not banned[i, m].any()]
+        if room:
+            max(room, key=lambda m: float(sim[i, m].sum())).append(i)
+            continue
+        seated = [pool.people[j] for m in members for j in m]
+        kinds = _kinds(pool.people[i], seated, pool.rules)
+        code = "circle_conflict" if kinds else "circle_too_few"
+        left.append(Unmatched(pool.people[i].person_id, code, {"rules": kinds} if kinds else {}))
+    return members, left
+
+
+# --------------------------------------------------------------------------- mentoring
+
+
+def match_mentoring(
+    people: Iterable[Candidate],
+    weights: Weights | None = None,
+    rules: Rules | None = None,
+    *,
+    kind: str = "mentoring",
+) -> MatchingResult:
+    """Assign mentees to mentors (roles from enrolment) within each mentor's capacity.
+
+    Exact: linear_sum_assignment with each mentor repeated once per place. Scores count only
+    what the mentor offers and the mentee wants. Reverse mentoring is the same call: the
+    junior colleague enrols as the mentor.
+    """
+    started = time.perf_counter()
+    people = _check_people(people)
+    mentors = [p for p in people if p.role == "mentor"]
+    mentees = [p for p in people if p.role == "mentee"]
+    others = [
+        Unmatched(p.person_id, "wrong_role", {"role": p.role})
+        for p in people
+        if p.role not in ("mentor", "mentee")
+    ]
+    return _assign(mentors, mentees, weights or Weights(), rules or Rules(), kind, others, started)
+
+
+def _assign(
+    mentors: list[Candidate],
+    mentees: list[Candidate],
+    w: Weights,
+    r: Rules,
+    kind: str,
+    left: list[Unmatched],
+    started: float,
+) -> MatchingResult:
+    m, e = len(mentors), len(mentees)
+    pool = _Pool(mentors + mentees, w, r)
+    raw = pool.scores(np.arange(m), np.arange(m, m + e), mutual=False) if m and e else None
+    milli = _milli(raw) if raw is not None else np.full((m, e), -1, dtype=np.int64)
+    slots = np.repeat(np.arange(m), [p.capacity for p in mentors]).astype(np.int64)
+    pairs: list[tuple[int, int]] = []
+    if slots.size and e:
+        # Same tie-break as for pairs: more assignments only between equal total scores.
+        big = min(slots.size, e) + 1
+        value = np.where(milli >= 0, milli * big + 1, 0)[slots]
+        rows, cols = linear_sum_assignment(value, maximize=True)
+        pairs = [
+            (int(slots[i]), int(j)) for i, j in zip(rows, cols, strict=True) if value[i, j] > 0
+        ]
+    achieved = sum(int(milli[i, j]) for i, j in pairs)
+    groups = [_suggest(pool, (i, m + j), kind, mutual=False) for i, j in pairs]
+    taken = np.bincount([i for i, _ in pairs], minlength=m)
+    served = {j for _, j in pairs}
+    for j, mentee in enumerate(mentees):
+        if j in served:
+            continue
+        if not m:
+            left.append(Unmatched(mentee.person_id, "no_mentors"))
+        elif (milli[:, j] < 0).all():
+            left.append(
+                Unmatched(mentee.person_id, "no_mentor", {"rules": _kinds(mentee, mentors, r)})
+            )
+        else:
+            left.append(Unmatched(mentee.person_id, "no_capacity"))
+    for i, mentor in enumerate(mentors):
+        if taken[i]:
+            continue
+        if mentor.capacity == 0:
+            left.append(Unmatched(mentor.person_id, "zero_capacity"))
+        elif e and (milli[i] < 0).all():
+            left.append(
+                Unmatched(mentor.person_id, "no_mentee", {"rules": _kinds(mentor, mentees, r)})
+            )
+        else:
+            left.append(Unmatched(mentor.person_id, "spare_mentor"))
+    total = achieved / SCALE
+    return MatchingResult(
+        kind,
+        sorted(groups, key=lambda g: -g.score),
+        left,
+        total_weight=total,
+        bound=total,  # the assignment is solved exactly: nothing better exists
+        gap=0.0,
+        relative_gap=0.0,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def match_onboarding(
+    people: Iterable[Candidate],
+    weights: Weights | None = None,
+    rules: Rules | None = None,
+    *,
+    today: dt.date,
+    new_hire_days: int = 90,
+    min_tenure_days: int = 365,
+) -> MatchingResult:
+    """Give each recent hire a tenured buddy (buddies take up to ``capacity`` new hires)."""
+    started = time.perf_counter()
+    if min_tenure_days < new_hire_days:
+        raise InvalidInput(
+            t(
+                "A buddy's minimum tenure ({tenure} days) cannot be shorter than the new-hire period ({period} days).",
+                tenure=min_tenure_days,
+                period=new_hire_days,
+            )
+        )
+    people = _check_people(people)
+    hires, buddies, left = [], [], []
+    for p in people:
+        if p.hire_date is None:
+            left.append(Unmatched(p.person_id, "hire_date_unknown"))
+        elif (today - p.hire_date).days <= new_hire_days:
+            hires.append(p)
+        elif (today - p.hire_date).days >= min_tenure_days:
+            buddies.append(p)
+        else:
+            left.append(Unmatched(p.person_id, "between"))
+    return _assign(
+        buddies, hires, weights or Weights(), rules or Rules(), "onboarding", left, started
+    )
+
+
+def suggest(
+    people: Iterable[Candidate],
+    weights: Weights | None = None,
+    rules: Rules | None = None,
+    *,
+    relationship: str = "peer",
+    format: str = "pairs",
+    circle_size: int = 4,
+    today: dt.date | None = None,
+    seed: int = 0,
+) -> MatchingResult:
+    """Run the matcher a programme calls for (its relationship_type, format, circle_size)."""
+    if relationship not in RELATIONSHIPS:
+        raise InvalidInput(t("Unknown programme type “{value}”.", value=relationship))
+    if relationship == "onboarding":
+        return match_onboarding(people, weights, rules, today=today or clock.today())
+    if relationship in ("mentoring", "reverse"):
+        return match_mentoring(people, weights, rules, kind=relationship)
+    if format == "circles":
+        return match_circles(people, weights, rules, size=circle_size, seed=seed)
+    return match_pairs(people, weights, rules)
