@@ -1,0 +1,484 @@
+"""Dashboard metrics on hand-made data with known answers (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from core import clock, metrics
+from core.errors import NotAllowed
+from core.metrics import Filters
+from db.models import (
+    Goal,
+    JournalEntry,
+    Meeting,
+    Person,
+    ProgrammeKPI,
+    SelfAssessment,
+    Setting,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
+from tests.builders import enrol, make_match, make_person, make_programme, make_user
+
+NOW = dt.datetime(2026, 11, 25, 12, 0)  # a Wednesday
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    clock.set_now(NOW)
+
+
+@pytest.fixture
+def coord(sf):
+    return make_user(sf, "coord", ("coordinator",))
+
+
+def set_k(sf, k: int) -> None:
+    with sf.begin() as s:
+        s.merge(Setting(key="k", value=str(k)))
+
+
+def meeting(s, match, when: dt.datetime, status: str = "held") -> Meeting:
+    m = Meeting(
+        match_id=match.id, scheduled_at=when, status=status, created_at=when, updated_at=when
+    )
+    s.add(m)
+    s.flush()
+    return m
+
+
+def people(s, n: int, **fields) -> list[Person]:
+    return [make_person(s, **fields) for _ in range(n)]
+
+
+# --------------------------------------------------------------------------- match rate
+
+
+def test_match_rate_counts_enrolled_participants_in_an_active_match_only(sf, coord):
+    with sf.begin() as s:
+        p = make_programme(s)
+        other = make_programme(s, "Other")
+        ps = people(s, 12)
+        for x in ps[:10]:
+            enrol(s, p, x.id)
+        enrol(s, p, ps[10].id, status="withdrawn")  # not a participant any more
+        make_match(s, p, [ps[0].id, ps[1].id])  # active: counts 2
+        make_match(s, p, [ps[2].id, ps[3].id, ps[4].id])  # an active circle: counts 3
+        make_match(s, p, [ps[5].id, ps[6].id], status="published")  # not accepted yet
+        half = make_match(s, p, [ps[7].id, ps[8].id])
+        half.members[1].response = "pending"  # active in name, but not accepted by all
+        make_match(s, other, [ps[9].id, ps[11].id])  # an active match in another programme
+        make_match(s, p, [ps[10].id, ps[11].id])  # the withdrawn one is not counted
+    mr = metrics.match_rate(sf, coord, Filters(programme_id=p.id))
+    assert (mr.overall.numerator, mr.overall.denominator) == (5, 10)
+    assert mr.overall.value == pytest.approx(0.5)
+    assert mr.target == 0.70
+    assert mr.active_matches.value == 3
+
+
+def test_match_rate_by_department_and_filtered_by_department(sf, coord):
+    with sf.begin() as s:
+        p = make_programme(s)
+        eng = people(s, 6, department="Engineering")
+        sales = people(s, 5, department="Sales")
+        for x in eng + sales:
+            enrol(s, p, x.id)
+        make_match(s, p, [eng[0].id, sales[0].id])
+        make_match(s, p, [eng[1].id, eng[2].id])
+    mr = metrics.match_rate(sf, coord, Filters(programme_id=p.id))
+    by = {r.label: (r.numerator, r.denominator) for r in mr.by_department}
+    assert by == {"Engineering": (3, 6), "Sales": (1, 5)}
+    only = metrics.match_rate(sf, coord, Filters(programme_id=p.id, department="Sales"))
+    assert (only.overall.numerator, only.overall.denominator) == (1, 5)
+
+
+# --------------------------------------------------------------------------- k-suppression
+
+
+@pytest.mark.parametrize(("enrolled", "hidden"), [(4, True), (5, False)])
+def test_a_rate_over_fewer_than_k_people_is_suppressed(sf, coord, enrolled, hidden):
+    with sf.begin() as s:
+        p = make_programme(s)
+        ps = people(s, enrolled)
+        for x in ps:
+            enrol(s, p, x.id)
+        make_match(s, p, [ps[0].id, ps[1].id])
+    mr = metrics.match_rate(sf, coord, Filters(programme_id=p.id))
+    assert mr.overall.suppressed is hidden
+    if hidden:
+        assert (mr.overall.value, mr.overall.numerator, mr.overall.denominator) == (None,) * 3
+    else:
+        assert mr.overall.value == pytest.approx(2 / 5)
+
+
+@pytest.mark.parametrize(("authors", "hidden"), [(2, True), (3, False)])
+def test_a_weekly_count_follows_the_k_setting(sf, coord, authors, hidden):
+    set_k(sf, 3)
+    with sf.begin() as s:
+        p = make_programme(s)
+        ps = people(s, authors)
+        for x in ps:
+            enrol(s, p, x.id)
+        m = make_match(s, p, [x.id for x in ps])
+        for x in ps:
+            for _ in range(2):
+                s.add(
+                    JournalEntry(
+                        author_id=x.id,
+                        match_id=m.id,
+                        status="final",
+                        created_at=NOW - dt.timedelta(days=1),
+                        updated_at=NOW,
+                    )
+                )
+    f = Filters(programme_id=p.id, start=NOW.date() - dt.timedelta(days=2), end=NOW.date())
+    week = [p for p in metrics.activity_by_week(sf, coord, f) if p.series == "reflections"]
+    assert [(p.x, p.value, p.suppressed) for p in week] == [
+        (dt.date(2026, 11, 23), None if hidden else 2 * authors, hidden)
+    ]
+
+
+def test_zero_is_shown_because_it_describes_nobody(sf, coord):
+    with sf.begin() as s:
+        p = make_programme(s)
+    f = Filters(programme_id=p.id, start=dt.date(2026, 11, 16), end=dt.date(2026, 11, 25))
+    points = metrics.activity_by_week(sf, coord, f)
+    assert {(p.value, p.suppressed) for p in points} == {(0, False)}
+    assert len(points) == 2 * 3  # two weeks × three series
+
+
+# --------------------------------------------------------------------------- pair health
+
+
+D = dt.timedelta
+
+
+@pytest.mark.parametrize(
+    ("age", "held", "last_held_ago", "missed_twice", "cadence", "expected"),
+    [
+        (D(days=13, hours=23), 0, None, False, 14, ("too_early", None)),
+        (D(days=14), 0, None, False, 14, ("needs_checkin", "no_first_meeting")),
+        (D(days=30), 1, D(days=21), False, 14, ("on_track", None)),  # exactly 1.5 × cadence
+        (D(days=30), 1, D(days=21, seconds=1), False, 14, ("needs_checkin", "overdue")),
+        (D(days=30), 2, D(days=10), True, 14, ("needs_checkin", "missed_twice")),
+        (D(days=30), 2, D(days=10), False, 14, ("on_track", None)),
+        (D(days=60), 4, D(days=40), False, 30, ("on_track", None)),  # monthly cadence: 45 days
+        (D(days=5), 1, D(days=1), False, 14, ("on_track", None)),  # met early: not "too early"
+    ],
+)
+def test_pair_health_follows_the_definitions_at_their_boundaries(
+    age, held, last_held_ago, missed_twice, cadence, expected
+):
+    got = metrics.health_of(
+        started=NOW - age,
+        now=NOW,
+        cadence_days=cadence,
+        held=held,
+        last_held=NOW - last_held_ago if last_held_ago else None,
+        missed_twice=missed_twice,
+    )
+    assert got == expected
+
+
+def test_pair_health_buckets_and_the_check_in_list_from_the_database(sf, coord):
+    set_k(sf, 2)
+    with sf.begin() as s:
+        p = make_programme(s, cadence_days=14)
+        a, b, c, d, e, f_, g, h, i, j = people(s, 10)
+        for x in (a, b, c, d, e, f_, g, h, i, j):
+            enrol(s, p, x.id)
+        young = make_match(s, p, [a.id, b.id], started_days_ago=5)
+        silent = make_match(s, p, [c.id, d.id], started_days_ago=20)
+        fine = make_match(s, p, [e.id, f_.id], started_days_ago=40)
+        meeting(s, fine, NOW - D(days=30))
+        meeting(s, fine, NOW - D(days=10))
+        meeting(s, fine, NOW + D(days=4), "planned")
+        flaky = make_match(s, p, [g.id, h.id], started_days_ago=40)
+        meeting(s, flaky, NOW - D(days=12))
+        meeting(s, flaky, NOW - D(days=8), "cancelled")
+        meeting(s, flaky, NOW - D(days=2), "missed")
+        meeting(s, flaky, NOW + D(days=6), "planned")
+        late = make_match(s, p, [i.id, j.id], started_days_ago=60)
+        meeting(s, late, NOW - D(days=50))
+        meeting(s, late, NOW - D(days=3), "moved")
+    f = Filters(programme_id=p.id)
+    health = metrics.pair_health(sf, coord, f)
+    assert {pt.x: pt.value for pt in health.buckets} == {
+        "too_early": 1,
+        "needs_checkin": 3,
+        "on_track": 1,
+    }
+    checkins = metrics.pairs_needing_checkin(sf, coord, f)
+    by_match = {c.match_id: c for c in checkins}
+    assert set(by_match) == {silent.id, flaky.id, late.id}
+    assert by_match[silent.id].reason == "no_first_meeting"
+    assert by_match[late.id].reason == "overdue"
+    assert by_match[flaky.id].reason == "missed_twice"
+    assert by_match[flaky.id].last_meeting == (NOW - D(days=12)).date()
+    assert by_match[flaky.id].next_meeting == (NOW + D(days=6)).date()
+    assert by_match[late.id].members == tuple(sorted([i.full_name, j.full_name]))
+    assert young.id not in by_match
+    # The longest without a meeting comes first.
+    assert checkins[0].match_id == late.id
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+def test_meetings_per_week_by_status_with_monday_as_the_first_day(sf, coord):
+    set_k(sf, 2)
+    with sf.begin() as s:
+        p = make_programme(s)
+        a, b = people(s, 2)
+        m = make_match(s, p, [a.id, b.id], started_days_ago=40)
+        meeting(s, m, dt.datetime(2026, 11, 9, 9))  # Monday
+        meeting(s, m, dt.datetime(2026, 11, 15, 23, 59), "cancelled")  # Sunday: same week
+        meeting(s, m, dt.datetime(2026, 11, 16, 0, 0), "missed")  # next Monday
+        meeting(s, m, dt.datetime(2026, 11, 18, 10), "moved")
+        meeting(s, m, dt.datetime(2026, 11, 19, 10))
+        meeting(s, m, dt.datetime(2026, 11, 27, 10), "planned")
+    f = Filters(programme_id=p.id, start=dt.date(2026, 11, 9), end=dt.date(2026, 11, 29))
+    got = {(pt.x, pt.series): pt.value for pt in metrics.meetings_by_week(sf, coord, f)}
+    w1, w2, w3 = dt.date(2026, 11, 9), dt.date(2026, 11, 16), dt.date(2026, 11, 23)
+    assert got[(w1, "held")] == 1 and got[(w1, "cancelled")] == 1 and got[(w1, "missed")] == 0
+    assert got[(w2, "held")] == 1 and got[(w2, "missed")] == 1 and got[(w2, "moved")] == 1
+    assert got[(w3, "planned")] == 1 and got[(w3, "held")] == 0
+    assert sum(v for (w, _), v in got.items() if w == w2) == 3  # planned that week
+
+
+# --------------------------------------------------------------------------- engagement
+
+
+def test_engaged_participants_have_held_at_least_three_meetings(sf, coord):
+    set_k(sf, 2)
+    with sf.begin() as s:
+        p = make_programme(s)
+        ps = people(s, 6)
+        for x in ps:
+            enrol(s, p, x.id)
+        three = make_match(s, p, [ps[0].id, ps[1].id], started_days_ago=60)
+        for days in (50, 30, 10):
+            meeting(s, three, NOW - D(days=days))
+        two = make_match(s, p, [ps[2].id, ps[3].id], started_days_ago=60)
+        for days, status in ((50, "held"), (30, "held"), (10, "cancelled"), (2, "missed")):
+            meeting(s, two, NOW - D(days=days), status)
+    e = metrics.engagement(sf, coord, Filters(programme_id=p.id))
+    assert {pt.x: pt.value for pt in e.distribution} == {"0": 2, "1": 0, "2": 2, "3+": 2}
+    assert (e.engaged.numerator, e.engaged.denominator) == (2, 6)
+
+
+# --------------------------------------------------------------------------- goals
+
+
+def test_goals_set_and_achieved_are_counted_in_the_period(sf, coord):
+    set_k(sf, 2)
+    with sf.begin() as s:
+        p = make_programme(s)
+        a, b = people(s, 2)
+        for x in (a, b):
+            enrol(s, p, x.id)
+        for owner, created, status, achieved in (
+            (a, NOW - D(days=3), "achieved", NOW - D(days=1)),
+            (a, NOW - D(days=3), "active", None),
+            (b, NOW - D(days=2), "achieved", NOW - D(days=1)),
+            (b, NOW - D(days=2), "dropped", None),
+            (b, NOW - D(days=60), "achieved", NOW - D(days=2)),  # set before the period
+        ):
+            s.add(
+                Goal(
+                    owner_id=owner.id,
+                    programme_id=p.id,
+                    title="t",
+                    status=status,
+                    achieved_at=achieved,
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
+    f = Filters(programme_id=p.id, start=NOW.date() - D(days=7), end=NOW.date())
+    g = metrics.goals(sf, coord, f)
+    assert (g.set.value, g.achieved.value) == (4, 3)
+    assert (g.completion.numerator, g.completion.denominator) == (2, 4)
+
+
+# --------------------------------------------------------------------------- surveys
+
+
+def _survey(s, programme, answers: list[int], code: str = "nps", month: dt.datetime = NOW):
+    survey = Survey(programme_id=programme.id, title="Pulse", opens_at=month, created_at=month)
+    q = SurveyQuestion(code=code, kind="scale10", position=0)
+    survey.questions = [q]
+    s.add(survey)
+    s.flush()
+    for value in answers:
+        person = make_person(s)
+        r = SurveyResponse(survey_id=survey.id, person_id=person.id, submitted_at=month)
+        s.add(r)
+        s.flush()
+        s.add(SurveyAnswer(response_id=r.id, question_id=q.id, value_int=value))
+
+
+def test_nps_is_the_share_of_promoters_minus_the_share_of_detractors(sf, coord):
+    with sf.begin() as s:
+        p = make_programme(s)
+        # promoters 9, 10, 10 · passives 7, 8 · detractors 0, 6, 5 → (3 − 3) / 8 = 0
+        _survey(s, p, [9, 10, 10, 7, 8, 0, 6, 5])
+        q = make_programme(s, "Other")
+        # 4 promoters, 1 detractor out of 5 → 60
+        _survey(s, q, [10, 9, 9, 10, 6])
+    assert metrics.survey_results(sf, coord, Filters(programme_id=p.id)).nps.value == 0
+    got = metrics.survey_results(sf, coord, Filters(programme_id=q.id))
+    assert got.nps.value == 60
+    assert [(pt.x, pt.series, pt.value) for pt in got.monthly] == [
+        (dt.date(2026, 11, 1), "nps", 60)
+    ]
+
+
+@pytest.mark.parametrize(("answers", "hidden"), [(4, True), (5, False)])
+def test_a_survey_average_over_fewer_than_k_answers_is_hidden(sf, coord, answers, hidden):
+    with sf.begin() as s:
+        p = make_programme(s)
+        _survey(s, p, [4] * answers, code="satisfaction")
+    got = metrics.survey_results(sf, coord, Filters(programme_id=p.id)).monthly
+    assert [(pt.value, pt.suppressed) for pt in got] == [(None if hidden else 4.0, hidden)]
+
+
+def test_mentor_skills_growth_compares_the_same_people_at_enrolment_and_at_the_end(sf, coord):
+    with sf.begin() as s:
+        p = make_programme(s)
+        for i in range(6):
+            e = enrol(s, p, make_person(s).id)
+            s.add(
+                SelfAssessment(
+                    enrolment_id=e.id, phase="baseline", skill="empathy", score=2, at=NOW
+                )
+            )
+            if i < 5:  # the sixth never answered the end survey: not in either mean
+                s.add(
+                    SelfAssessment(enrolment_id=e.id, phase="end", skill="empathy", score=4, at=NOW)
+                )
+    got = metrics.skills_growth(sf, coord, Filters(programme_id=p.id))
+    assert [(pt.x, pt.series, pt.value) for pt in got] == [
+        ("empathy", "baseline", 2.0),
+        ("empathy", "end", 4.0),
+    ]
+
+
+# --------------------------------------------------------------------------- KPIs
+
+
+def test_kpis_compare_the_measured_value_with_the_programme_target(sf, coord):
+    with sf.begin() as s:
+        p = make_programme(s)
+        ps = people(s, 10)
+        for x in ps:
+            enrol(s, p, x.id)
+        for i in range(0, 8, 2):
+            make_match(s, p, [ps[i].id, ps[i + 1].id])
+        s.add(ProgrammeKPI(programme_id=p.id, metric="match_rate", target=70))
+        s.add(ProgrammeKPI(programme_id=p.id, metric="engaged_share", target=0.5))
+        s.add(ProgrammeKPI(programme_id=p.id, metric="made_up", target=3, label="Something"))
+    got = {k.metric: k for k in metrics.kpis(sf, coord, Filters(programme_id=p.id))}
+    assert got["match_rate"].target == pytest.approx(0.7)
+    assert got["match_rate"].actual == pytest.approx(0.8)
+    assert got["match_rate"].met is True
+    assert got["engaged_share"].actual == 0 and got["engaged_share"].met is False
+    assert got["made_up"].actual is None and got["made_up"].met is None
+    assert got["made_up"].label == "Something"
+
+
+# --------------------------------------------------------------------------- retention
+
+
+def test_retention_compares_eligible_participants_with_eligible_non_participants(sf, coord):
+    start = dt.date(2025, 9, 1)
+    with sf.begin() as s:
+        p = make_programme(
+            s,
+            start_date=start,
+            status="closed",
+            eligibility={"departments": ["Engineering"], "hired_before": "2025-06-30"},
+        )
+        hired = dt.date(2024, 1, 1)
+        # Participants: 6, one left after 4 months, one after 8 months.
+        leaves = [None, None, None, None, dt.date(2026, 1, 1), dt.date(2026, 5, 1)]
+        for leave in leaves:
+            x = make_person(s, department="Engineering", hire_date=hired, leave_date=leave)
+            enrol(s, p, x.id)
+        # Non-participants: 5, two left after 2 months, one after 10 months.
+        for leave in [None, None, dt.date(2025, 11, 1), dt.date(2025, 11, 2), dt.date(2026, 7, 1)]:
+            make_person(s, department="Engineering", hire_date=hired, leave_date=leave)
+        # Not eligible: other department, hired too late, already gone, withdrawn.
+        make_person(s, department="Sales", hire_date=hired)
+        make_person(s, department="Engineering", hire_date=dt.date(2025, 8, 1))
+        make_person(s, department="Engineering", hire_date=hired, leave_date=dt.date(2025, 8, 1))
+        w = make_person(s, department="Engineering", hire_date=hired)
+        enrol(s, p, w.id, status="withdrawn")
+    r = metrics.retention(sf, coord, Filters(programme_id=p.id))
+    got = {(row.months, row.group): (row.people, row.still_employed) for row in r.rows}
+    assert got[(6, "participants")] == (6, pytest.approx(5 / 6))
+    assert got[(12, "participants")] == (6, pytest.approx(4 / 6))
+    assert got[(6, "others")] == (5, pytest.approx(3 / 5))
+    assert got[(12, "others")] == (5, pytest.approx(2 / 5))
+    assert "not a proof" in r.caveat
+
+
+def test_retention_is_pending_before_the_horizon_and_hidden_under_k(sf, coord):
+    with sf.begin() as s:
+        p = make_programme(s, start_date=NOW.date() - D(days=200))
+        for _ in range(5):
+            enrol(s, p, make_person(s).id)
+        make_person(s)  # 1 non-participant
+    rows = {
+        (r.months, r.group): r
+        for r in metrics.retention(sf, coord, Filters(programme_id=p.id)).rows
+    }
+    assert rows[(6, "participants")].still_employed == 1.0
+    assert rows[(12, "participants")].pending and rows[(12, "participants")].still_employed is None
+    assert rows[(6, "others")].suppressed and rows[(6, "others")].people is None
+
+
+# --------------------------------------------------------------------------- enrolment
+
+
+def test_enrolment_over_time_counts_new_enrolments_and_the_running_total(sf, coord):
+    set_k(sf, 2)
+    with sf.begin() as s:
+        p = make_programme(s)
+        for days, status in (
+            (20, "enrolled"),
+            (19, "enrolled"),
+            (18, "withdrawn"),
+            (5, "enrolled"),
+            (4, "enrolled"),
+        ):
+            e = enrol(s, p, make_person(s).id, status=status)
+            e.created_at = NOW - D(days=days)
+            if status == "withdrawn":
+                e.withdrawn_at = NOW - D(days=1)
+    f = Filters(programme_id=p.id, start=dt.date(2026, 11, 1), end=NOW.date())
+    got = {(pt.x, pt.series): pt.value for pt in metrics.enrolment_by_week(sf, coord, f)}
+    assert got[(dt.date(2026, 11, 2), "new")] == 3
+    assert got[(dt.date(2026, 11, 2), "enrolled")] == 3
+    assert got[(dt.date(2026, 11, 9), "enrolled")] == 3
+    assert got[(dt.date(2026, 11, 16), "new")] == 2
+    assert got[(dt.date(2026, 11, 16), "enrolled")] == 5
+    assert got[(dt.date(2026, 11, 23), "enrolled")] == 4  # one withdrew
+
+
+def test_a_participant_cannot_read_any_metric(sf):
+    viewer = make_user(sf, "ana", ("participant",))
+    with pytest.raises(NotAllowed):
+        metrics.dashboard(sf, viewer, Filters())
+    with pytest.raises(NotAllowed):
+        metrics.match_rate(sf, viewer, Filters())
+
+
+def test_the_whole_dashboard_reads_an_empty_database(sf, coord):
+    d = metrics.dashboard(sf, coord, Filters())
+    assert d.headline.enrolled.value in (0, None)
+    assert d.checkins == () and d.kpis == ()
