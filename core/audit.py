@@ -31,6 +31,11 @@ ACTIONS: dict[str, str] = {
     "account_reactivated": N_("Account reactivated"),
     "first_admin_created": N_("First admin created"),
     "language_changed": N_("Language changed"),
+    "match_ended": N_("Relationship ended by a member"),
+    "match_paused": N_("Relationship paused by a member"),
+    "match_resumed": N_("Relationship resumed"),
+    "concern_raised": N_("Concern raised to the coordinator"),
+    "concern_handled": N_("Concern marked handled"),
 }
 
 
