@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,14 @@ LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français"}
 DEFAULT_LANGUAGE = "en"
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("tandem_lang", default="en")
+# The UI registers where the language of the current request lives (Streamlit runs a
+# page's script in a context of its own, so a context variable alone does not reach it).
+_provider: Callable[[], str | None] | None = None
+
+
+def set_language_provider(provider: Callable[[], str | None] | None) -> None:
+    global _provider
+    _provider = provider
 
 
 def normalise_language(code: str | None) -> str:
@@ -47,6 +56,10 @@ def set_language(code: str | None) -> str:
 
 
 def get_language() -> str:
+    if _provider is not None:
+        lang = _provider()
+        if lang:
+            return lang
     return _current.get()
 
 
@@ -72,7 +85,7 @@ def translations(lang: str) -> dict[str | tuple[str, str], Any]:
 
 def t(message: str, lang: str | None = None, /, **kwargs: Any) -> str:
     """Translate ``message`` (its English text) and fill ``{placeholders}`` from kwargs."""
-    lang = lang or _current.get()
+    lang = lang or get_language()
     text = message
     if lang != "en":
         text = _catalogue(lang).get(message) or message
@@ -81,7 +94,7 @@ def t(message: str, lang: str | None = None, /, **kwargs: Any) -> str:
 
 def tn(singular: str, plural: str, n: int, lang: str | None = None, /, **kwargs: Any) -> str:
     """Plural-aware translation; ``{n}`` is available in the text."""
-    lang = lang or _current.get()
+    lang = lang or get_language()
     forms: tuple[str, ...] = (singular, plural)
     if lang != "en":
         found = _catalogue(lang).get((singular, plural))
@@ -100,7 +113,7 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention
 
 
 def _locale(lang: str | None) -> Locale:
-    return Locale.parse(lang or _current.get())
+    return Locale.parse(lang or get_language())
 
 
 def format_date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:

@@ -13,24 +13,32 @@ st.title(t("My profile"))
 st.write(t("Signed in as {name} ({username}).", name=viewer.name, username=viewer.username))
 
 st.subheader(t("Language"))
-codes = list(LANGUAGES)
-choice = st.radio(
+
+
+def _language_changed() -> None:
+    # A callback runs before the next run draws anything: the whole page follows at once.
+    choice = st.session_state["profile_language"]
+    try:
+        accounts.set_language(store.sf, viewer, choice)
+    except TandemError as e:
+        st.session_state["profile_language_error"] = str(e)
+    else:
+        locale.apply(choice)
+
+
+if "profile_language" not in st.session_state:
+    st.session_state["profile_language"] = viewer.language if viewer.language in LANGUAGES else "en"
+st.radio(
     t("Language"),
-    codes,
-    index=codes.index(viewer.language) if viewer.language in codes else 0,
+    list(LANGUAGES),
     format_func=LANGUAGES.get,
     horizontal=True,
     key="profile_language",
     label_visibility="collapsed",
+    on_change=_language_changed,
 )
-if choice != viewer.language:
-    try:
-        accounts.set_language(store.sf, viewer, choice)
-    except TandemError as e:
-        st.error(str(e))
-    else:
-        locale.apply(choice)
-        st.rerun()
+if error := st.session_state.pop("profile_language_error", None):
+    st.error(error)
 
 st.subheader(t("Change my password"))
 st.caption(t("Changing your password signs you out everywhere else."))

@@ -8,6 +8,7 @@ only, and is stopped and deleted at the end of the run.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 import tempfile
@@ -21,7 +22,8 @@ class PgCluster:
         self.dir = Path(tempfile.mkdtemp(prefix="tandem-pg-"))
         self.data = self.dir / "data"
         self.sock = self.dir / "sock"
-        self.port = 54329
+        # Only a Unix socket is used; a random port just names it and its shared memory.
+        self.port = random.randint(20000, 60000)
         self._as_root = os.geteuid() == 0
 
     def _run(self, *args: str) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core.i18n import LANGUAGES, normalise_language, set_language
+from core.i18n import LANGUAGES, normalise_language, set_language, set_language_provider
 
 KEY = "tandem_lang"
 
@@ -20,6 +21,15 @@ def current() -> str:
     if KEY not in st.session_state:
         st.session_state[KEY] = browser_language()
     return st.session_state[KEY]
+
+
+def _session_language() -> str | None:
+    if get_script_run_ctx(suppress_warning=True) is None:  # not inside a Streamlit run
+        return None
+    return st.session_state.get(KEY)
+
+
+set_language_provider(_session_language)
 
 
 def apply(lang: str | None = None) -> str:

@@ -1,0 +1,135 @@
+"""Real-browser tests: `streamlit run Home.py` on a fresh demo database, driven by
+Playwright with Debian's Chromium (/usr/bin/chromium; Playwright downloads nothing)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)  # polling the health endpoint, not waiting for the page
+    raise RuntimeError("streamlit did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Tandem server (demo mode) on a free port, with its own database."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test-deps` installs Debian's chromium")
+    tmp = tmp_path_factory.mktemp("server")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'tandem.db'}",
+        "TANDEM_DEMO": "1",
+        "TANDEM_STATE_DIR": str(tmp / "state"),
+        "TANDEM_BCRYPT_ROUNDS": os.environ.get("TANDEM_BCRYPT_ROUNDS", "4"),
+    }
+    log = open(tmp / "server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "Home.py"), "--server.port", str(port),
+         "--server.headless", "true", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copy(tmp / "server.log", ARTIFACTS / f"server-{port}.log")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_context(browser) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
+    contexts = []
+
+    def _new(locale: str = "en-GB"):  # type: ignore[no-untyped-def]
+        ctx = browser.new_context(locale=locale, viewport={"width": 1300, "height": 900})
+        contexts.append(ctx)
+        return ctx
+
+    yield _new
+    for ctx in contexts:
+        ctx.close()
+
+
+def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit finished the current run (never a fixed sleep)."""
+    page.wait_for_selector(IDLE, timeout=30_000)
+
+
+def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page, url: str, username: str, password: str = "tandem-demo") -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the real form and wait for Home."""
+    page.goto(url)
+    wait_idle(page)
+    user = page.get_by_role("textbox", name="Username")
+    user.wait_for()
+    user.fill(username)
+    pw = page.get_by_role("textbox", name="Password")
+    pw.fill(password)
+    assert user.input_value() == username and pw.input_value() == password
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for(timeout=30_000)
+    wait_idle(page)

@@ -1,0 +1,97 @@
+"""What an admin does to accounts, and the audit log that records it."""
+
+import datetime as dt
+
+import pytest
+
+from core import accounts, audit, auth, clock
+from core.errors import Conflict, InvalidInput, NotAllowed
+from tests.builders import PASSWORD, make_user
+
+
+@pytest.fixture
+def admin(sf):
+    clock.set_now(dt.datetime(2026, 11, 27, 9))
+    return make_user(sf, "root", ["admin"])
+
+
+def test_an_admin_creates_an_account_that_can_sign_in(sf, admin):
+    row = accounts.create_account(
+        sf, admin, email="Zoe@Example.com", full_name="Zoé Petit", username="zoe",
+        password="a-good-password", roles=["participant", "coordinator"],
+    )
+    assert row.email == "zoe@example.com" and row.roles == ("coordinator", "participant")
+    signed = auth.sign_in(sf, "zoe", "a-good-password")
+    assert signed and signed.viewer.has("coordinator")
+
+
+def test_a_taken_username_or_email_is_refused_with_a_reason(sf, admin):
+    make_user(sf, "zoe", ["participant"], email="zoe@example.com")
+    with pytest.raises(Conflict, match="already taken"):
+        accounts.create_account(sf, admin, email="z2@example.com", full_name="Z", username="zoe", password="a-good-password", roles=["participant"])
+    with pytest.raises(Conflict, match="already has an account"):
+        accounts.create_account(sf, admin, email="zoe@example.com", full_name="Z", username="zoe2", password="a-good-password", roles=["participant"])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("email", "not-an-email", "not a valid e-mail"),
+        ("username", "A B", "username has 2 to 60"),
+        ("full_name", "", "cannot be empty"),
+        ("full_name", "x" * 50_000, "too long"),
+        ("password", "short", "too short"),
+    ],
+)
+def test_bad_input_gets_a_precise_message(sf, admin, field, value, message):
+    data = {"email": "ok@example.com", "full_name": "Ok", "username": "okuser", "password": "a-good-password"}
+    data[field] = value
+    with pytest.raises(InvalidInput, match=message):
+        accounts.create_account(sf, admin, roles=["participant"], **data)
+
+
+def test_only_admins_manage_accounts(sf, admin):
+    coord = make_user(sf, "coord", ["coordinator"])
+    with pytest.raises(NotAllowed):
+        accounts.list_accounts(sf, coord)
+    with pytest.raises(NotAllowed):
+        accounts.set_roles(sf, coord, coord.account_id, ["admin"])
+
+
+def test_roles_change_and_an_admin_cannot_demote_themself(sf, admin):
+    bob = make_user(sf, "bob", ["participant"])
+    accounts.set_roles(sf, admin, bob.account_id, ["coordinator"])
+    assert auth.sign_in(sf, "bob", PASSWORD).viewer.roles == frozenset({"coordinator"})
+    with pytest.raises(NotAllowed, match="own admin role"):
+        accounts.set_roles(sf, admin, admin.account_id, ["participant"])
+
+
+def test_a_reset_password_works_and_ends_open_sessions(sf, admin):
+    bob = make_user(sf, "bob", ["participant"])
+    session = auth.sign_in(sf, "bob", PASSWORD)
+    clock.set_now(dt.datetime(2026, 11, 27, 10))
+    accounts.reset_password(sf, admin, bob.account_id, "temporary-pass-1")
+    assert auth.resume_session(sf, "bob", session.at) is None
+    assert auth.sign_in(sf, "bob", "temporary-pass-1") is not None
+
+
+def test_every_account_action_and_sign_in_is_in_the_audit_log(sf, admin):
+    bob = make_user(sf, "bob", ["participant"])
+    auth.sign_in(sf, "bob", "wrong-password-1")
+    auth.sign_in(sf, "bob", PASSWORD)
+    accounts.set_roles(sf, admin, bob.account_id, ["participant", "coordinator"])
+    accounts.reset_password(sf, admin, bob.account_id, "temporary-pass-1")
+    accounts.set_active(sf, admin, bob.account_id, False)
+    auth.sign_out(sf, "root")
+    log = audit.read_log(sf, admin)
+    assert [line.action for line in reversed(log.lines)] == [
+        "login_failed", "login", "roles_changed", "password_reset", "account_deactivated", "logout",
+    ]
+    only_bob = audit.read_log(sf, admin, actor="bob", actions=["roles_changed"])
+    assert only_bob.total == 1 and only_bob.lines[0].detail["after"] == ["coordinator", "participant"]
+
+
+def test_the_audit_log_is_for_admins_only(sf, admin):
+    coord = make_user(sf, "coord", ["coordinator"])
+    with pytest.raises(NotAllowed):
+        audit.read_log(sf, coord)
