@@ -1,0 +1,67 @@
+"""Sign-in in a real browser: the cookie, logout that revokes, other tabs signed out."""
+
+import pytest
+
+from tests.e2e.conftest import screenshot, sign_in, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def _auth_cookie(ctx):
+    return next((c for c in ctx.cookies() if c["name"] == "tandem_auth"), None)
+
+
+def test_signing_in_through_the_real_page_shows_home(app_url, new_context):
+    page = new_context().new_page()
+    sign_in(page, app_url, "hugo")
+    page.get_by_text("Camille Martin").first.wait_for()
+    assert page.get_by_role("heading", name="Hello, Hugo").is_visible()
+    screenshot(page, "home-hugo")
+
+
+def test_reload_keeps_the_session_through_the_cookie(app_url, new_context):
+    ctx = new_context()
+    page = ctx.new_page()
+    sign_in(page, app_url, "hugo")
+    assert _auth_cookie(ctx) is not None
+    page.reload()
+    wait_idle(page)
+    page.get_by_role("button", name="Sign out").wait_for()
+
+
+def test_a_cookie_replayed_after_logout_does_not_sign_in(app_url, new_context):
+    ctx = new_context()
+    page = ctx.new_page()
+    sign_in(page, app_url, "hugo")
+    stolen = _auth_cookie(ctx)
+    assert stolen is not None
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign in").wait_for()
+    wait_idle(page)
+
+    attacker = new_context()
+    attacker.add_cookies([stolen])
+    other = attacker.new_page()
+    other.goto(app_url)
+    wait_idle(other)
+    other.get_by_role("button", name="Sign in").wait_for()
+    assert other.get_by_role("button", name="Sign out").count() == 0
+    screenshot(other, "replayed-cookie-refused")
+
+
+def test_logging_out_in_one_tab_signs_out_the_other_tabs(app_url, new_context):
+    ctx = new_context()
+    first = ctx.new_page()
+    sign_in(first, app_url, "hugo")
+    second = ctx.new_page()
+    second.goto(app_url)
+    wait_idle(second)
+    second.get_by_role("button", name="Sign out").wait_for()  # signed in by the cookie
+
+    first.get_by_role("button", name="Sign out").click()
+    first.get_by_role("button", name="Sign in").wait_for()
+
+    second.get_by_role("link", name="My profile").click()  # its next click
+    second.get_by_role("button", name="Sign in").wait_for()
+    wait_idle(second)
+    assert second.get_by_role("button", name="Sign out").count() == 0
