@@ -53,6 +53,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "profile": frozenset({PARTICIPANT, COORDINATOR, ADMIN}),
     "accounts": frozenset({ADMIN}),
     "audit": frozenset({ADMIN}),
+    "goals": frozenset({PARTICIPANT}),
+    "journal": frozenset({PARTICIPANT}),
 }
 
 

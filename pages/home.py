@@ -46,6 +46,33 @@ if viewer.has(PARTICIPANT):
                     response=RESPONSES.get(card.my_response, card.my_response),
                 )
             )
+    # Journey cards: my open action items and my goals' progress.
+    from core import actions, clock, goals
+
+    todo, progress = (
+        actions.open_actions(store.sf, viewer, 5),
+        goals.goal_progress(store.sf, viewer),
+    )
+    if todo or progress:
+        left, right = st.columns(2)
+        with left.container(border=True, key="actions_card"):
+            st.markdown(f"#### {t('My open action items')}")
+            for item in todo:
+                due = t("due {date}", date=format_date(item.due_date)) if item.due_date else ""
+                late = f" · **{t('overdue')}**" if item.overdue(clock.today()) else ""
+                st.markdown(f"- {md_escape(item.title)} · {due}{late}")
+            if not todo:
+                st.caption(t("Nothing open."))
+            st.page_link(
+                "pages/journal.py", label=t("Reflection journal"), icon=":material/edit_note:"
+            )
+        with right.container(border=True, key="goals_card"):
+            st.markdown(f"#### {t('My goals')}")
+            for g in progress:
+                st.progress(g.progress, text=f"{md_escape(g.title)} · {format_percent(g.progress)}")
+            if not progress:
+                st.caption(t("No active goal."))
+            st.page_link("pages/goals.py", label=t("My goals"), icon=":material/flag:")
 
 if viewer.has(COORDINATOR):
     st.subheader(t("Programmes"))

@@ -31,6 +31,14 @@ PAGES: tuple[PageSpec, ...] = (
         "accounts", "admin_accounts.py", N_("Accounts"), ":material/group:", N_("Administration")
     ),
     PageSpec("audit", "admin_audit.py", N_("Audit log"), ":material/policy:", N_("Administration")),
+    PageSpec("goals", "goals.py", N_("My goals"), ":material/flag:", N_("My mentoring")),
+    PageSpec(
+        "journal",
+        "journal.py",
+        N_("Reflection journal"),
+        ":material/edit_note:",
+        N_("My mentoring"),
+    ),
 )
 
 
