@@ -53,6 +53,11 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "profile": frozenset({PARTICIPANT, COORDINATOR, ADMIN}),
     "accounts": frozenset({ADMIN}),
     "audit": frozenset({ADMIN}),
+    "coord_programmes": frozenset({COORDINATOR}),
+    "coord_enrolments": frozenset({COORDINATOR}),
+    "coord_announcements": frozenset({COORDINATOR}),
+    "coord_needs": frozenset({COORDINATOR}),
+    "enrol": frozenset({PARTICIPANT}),
     "goals": frozenset({PARTICIPANT}),
     "journal": frozenset({PARTICIPANT}),
 }

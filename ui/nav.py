@@ -31,6 +31,35 @@ PAGES: tuple[PageSpec, ...] = (
         "accounts", "admin_accounts.py", N_("Accounts"), ":material/group:", N_("Administration")
     ),
     PageSpec("audit", "admin_audit.py", N_("Audit log"), ":material/policy:", N_("Administration")),
+    PageSpec("enrol", "enrol.py", N_("Join a programme"), ":material/how_to_reg:", N_("Tandem")),
+    PageSpec(
+        "coord_programmes",
+        "coord_programmes.py",
+        N_("Programmes"),
+        ":material/event_note:",
+        N_("Programme"),
+    ),
+    PageSpec(
+        "coord_enrolments",
+        "coord_enrolments.py",
+        N_("Enrolments"),
+        ":material/group_add:",
+        N_("Programme"),
+    ),
+    PageSpec(
+        "coord_announcements",
+        "coord_announcements.py",
+        N_("Announcements"),
+        ":material/campaign:",
+        N_("Programme"),
+    ),
+    PageSpec(
+        "coord_needs",
+        "coord_needs.py",
+        N_("Training needs"),
+        ":material/insights:",
+        N_("Programme"),
+    ),
     PageSpec("goals", "goals.py", N_("My goals"), ":material/flag:", N_("My mentoring")),
     PageSpec(
         "journal",

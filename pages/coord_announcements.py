@@ -1,0 +1,120 @@
+"""Announcements (coordinators): publish to Home, the invitation text, the printable poster."""
+
+import streamlit as st
+
+from core import announcements, programmes
+from core.errors import TandemError
+from core.i18n import format_datetime, t
+from ui.page import guard
+from ui.widgets import md_escape, plain
+
+store, viewer = guard("coord_announcements")
+st.title(t("Announcements"))
+if flash := st.session_state.pop("ann_flash", None):
+    st.success(flash)
+
+rows = programmes.list_programmes(store.sf, viewer)
+names = {r.programme_id: r.name for r in rows}
+EVERYONE = 0
+
+# Labels computed once: format_func must not translate (AppTest calls it outside the run).
+audiences = {EVERYONE: t("Everyone")} | {
+    i: t("Participants of {name}", name=name) for i, name in names.items()
+}
+
+st.subheader(t("Publish an announcement"))
+with st.form("ann_form", clear_on_submit=False, enter_to_submit=False):
+    audience = st.selectbox(
+        t("To"),
+        [EVERYONE, *names],
+        format_func=audiences.get,
+        key="ann_audience",
+    )
+    title = st.text_input(t("Title"), key="ann_title")
+    body = st.text_area(t("Message"), key="ann_body", height=150)
+    st.caption(t("Shown on Home exactly as typed (no formatting)."))
+    if st.form_submit_button(t("Publish"), type="primary", key="ann_submit"):
+        try:
+            announcements.publish_announcement(
+                store.sf,
+                viewer,
+                title=title,
+                body=body,
+                programme_id=audience or None,
+            )
+        except TandemError as e:
+            st.error(str(e))
+        else:
+            for key in ("ann_title", "ann_body"):
+                del st.session_state[key]
+            st.session_state["ann_flash"] = t("Announcement published on Home.")
+            st.rerun()
+
+st.subheader(t("Published and unpublished"))
+items = announcements.list_announcements(store.sf, viewer)
+if not items:
+    st.caption(t("No announcement."))
+for item in items:
+    with st.container(border=True, key=f"ann_{item.announcement_id}"):
+        head, action = st.columns([5, 1])
+        with head:
+            st.markdown(f"**{md_escape(item.title)}**")
+            scope = item.programme or t("Everyone")
+            when = (
+                t("published {date}", date=format_datetime(item.published_at, "short"))
+                if item.published_at
+                else t("not published")
+            )
+            st.caption(f"{md_escape(scope)} · {when} · {md_escape(item.author or '—')}")
+            plain(item.body)
+        with action:
+            published = item.published_at is not None
+            label = t("Unpublish") if published else t("Publish again")
+            if st.button(label, key=f"ann_toggle_{item.announcement_id}"):
+                try:
+                    announcements.set_published(
+                        store.sf, viewer, item.announcement_id, not published
+                    )
+                except TandemError as e:
+                    st.error(str(e))
+                else:
+                    st.rerun()
+
+st.subheader(t("Invite people to enrol"))
+if not rows:
+    st.info(t("No programme yet."))
+    st.stop()
+open_first = sorted(rows, key=lambda r: r.status != "enrolment")
+programme_id = st.selectbox(
+    t("Programme"),
+    [r.programme_id for r in open_first],
+    format_func=lambda i: names[i],
+    key="ann_invite_programme",
+)
+link = announcements.enrolment_link(programme_id)
+st.markdown(t("Enrolment link: {link}", link=f"`{link}`"))
+st.caption(t("The invitation, ready to paste into an e-mail or a chat message:"))
+try:
+    invitation = announcements.invitation_text(store.sf, viewer, programme_id)
+except TandemError as e:
+    st.error(str(e))
+    st.stop()
+st.code(invitation, language=None, wrap_lines=True)
+
+st.markdown(f"**{t('Poster for the notice board')}**")
+pitch = st.text_area(
+    t("Short pitch (at most 500 characters; empty: the description)"),
+    key=f"ann_pitch_{programme_id}",
+)
+try:
+    pdf = announcements.poster_pdf(store.sf, viewer, programme_id, pitch=pitch)
+except TandemError as e:
+    st.error(str(e))
+else:
+    st.download_button(
+        t("Download the poster (PDF)"),
+        data=pdf,
+        file_name=f"tandem-poster-{programme_id}.pdf",
+        mime="application/pdf",
+        key="ann_poster",
+    )

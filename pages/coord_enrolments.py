@@ -1,0 +1,111 @@
+"""Enrolments (coordinators): who joined a programme, with their enrolment profile and filters."""
+
+import pandas as pd
+import streamlit as st
+
+from core import enrolment, programmes
+from core.errors import TandemError
+from core.i18n import format_date, t, tn
+from ui.page import guard
+from ui.widgets import plain
+
+store, viewer = guard("coord_enrolments")
+st.title(t("Enrolments"))
+
+rows = programmes.list_programmes(store.sf, viewer)
+if not rows:
+    st.info(t("No programme yet."))
+    st.stop()
+by_id = {r.programme_id: r for r in rows}
+# Default: the programme whose enrolment is open, else the newest.
+default = next((r.programme_id for r in rows if r.status == "enrolment"), rows[0].programme_id)
+ids = list(by_id)
+picked = st.selectbox(
+    t("Programme"),
+    ids,
+    index=ids.index(default),
+    format_func={
+        i: f"{r.name} · {programmes.status_label(r.status)}" for i, r in by_id.items()
+    }.get,
+    key="enr_programme",
+)
+
+STATUS = {"enrolled": t("Enrolled"), "withdrawn": t("Withdrawn"), "": t("All")}
+c1, c2, c3 = st.columns([1, 2, 2])
+status = c1.selectbox(
+    t("Status"),
+    ["enrolled", "withdrawn", ""],
+    format_func=STATUS.get,
+    key="enr_status",
+)
+search = c3.text_input(t("Search by name or e-mail"), key="enr_search")
+try:
+    everyone = enrolment.list_enrolments(store.sf, viewer, picked, status=status or None)
+except TandemError as e:
+    st.error(str(e))
+    st.stop()
+departments = sorted({r.department for r in everyone if r.department})
+chosen_departments = c2.multiselect(t("Departments"), departments, key="enr_departments")
+shown = [
+    r
+    for r in everyone
+    if (not chosen_departments or r.department in chosen_departments)
+    and (
+        not search.strip()
+        or search.strip().lower() in r.name.lower()
+        or search.strip().lower() in r.email.lower()
+    )
+]
+
+st.caption(tn("{n} person shown.", "{n} people shown.", len(shown)))
+if not shown:
+    st.info(t("Nobody matches these filters."))
+    st.stop()
+
+ROLE = {"peer": t("Peer"), "mentor": t("Mentor"), "mentee": t("Mentee")}
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("Name"): [r.name for r in shown],
+            t("Department"): [r.department or "" for r in shown],
+            t("Level"): [r.level or "" for r in shown],
+            t("Location"): [r.location or "" for r in shown],
+            t("Enrolled on"): [format_date(r.enrolled_at) for r in shown],
+            t("Status"): [STATUS.get(r.status, r.status) for r in shown],
+            t("Role"): [ROLE.get(r.role, r.role) for r in shown],
+            t("Offers"): [", ".join(r.offered) for r in shown],
+            t("Wants"): [", ".join(r.wanted) for r in shown],
+        }
+    ),
+    hide_index=True,
+    use_container_width=True,
+    key="enr_table",
+)
+
+st.subheader(t("Enrolment profile"))
+people = {r.enrolment_id: r for r in shown}
+who = st.selectbox(
+    t("Person"),
+    list(people),
+    format_func=lambda i: f"{people[i].name} ({people[i].department or '—'})",
+    key="enr_person",
+)
+row = people[who]
+with st.container(border=True):
+    a, b = st.columns(2)
+    a.markdown(f"**{t('Offers')}**")
+    with a:
+        plain(", ".join(row.offered) or "—")
+    b.markdown(f"**{t('Wants')}**")
+    with b:
+        plain(", ".join(row.wanted) or "—")
+    a.markdown(f"**{t('Goal themes')}**")
+    a.write(", ".join(t(enrolment.GOAL_THEMES.get(x, x)) for x in row.goal_themes) or "—")
+    b.markdown(f"**{t('Availability')}**")
+    b.write(", ".join(t(enrolment.AVAILABILITY.get(x, x)) for x in row.availability) or "—")
+    a.markdown(f"**{t('Work mode')}**")
+    a.write(t(enrolment.WORK_MODES.get(row.work_mode, row.work_mode)))
+    b.markdown(f"**{t('Languages')}**")
+    b.write(", ".join(t(enrolment.LANGUAGES.get(x, x)) for x in row.languages) or "—")
+    st.markdown(f"**{t('Motivation')}**")
+    plain(row.motivation or "—")

@@ -1,0 +1,171 @@
+"""Training needs (coordinators): skills wanted vs offered by department, and who can help whom."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from core import programmes, tna
+from core.errors import TandemError
+from core.i18n import t, tn
+from ui.page import guard
+
+store, viewer = guard("coord_needs")
+st.title(t("Training needs"))
+st.caption(
+    t(
+        "Skills that enrolled participants want, against the skills they offer, by department. Withdrawn people are not counted."
+    )
+)
+
+rows = programmes.list_programmes(store.sf, viewer)
+if not rows:
+    st.info(t("No programme yet."))
+    st.stop()
+by_id = {r.programme_id: r for r in rows}
+default = next((r.programme_id for r in rows if r.status == "enrolment"), rows[0].programme_id)
+ids = list(by_id)
+picked = st.selectbox(
+    t("Programme"),
+    ids,
+    index=ids.index(default),
+    format_func=lambda i: by_id[i].name,
+    key="tna_programme",
+)
+try:
+    grid = tna.needs_grid(store.sf, viewer, picked)
+except TandemError as e:
+    st.error(str(e))
+    st.stop()
+
+if not grid.enrolled:
+    st.info(t("Nobody is enrolled in this programme yet."))
+    st.stop()
+
+NO_DEPT = t("No department")
+ALL = t("All departments")
+HIDDEN = t("hidden")
+
+
+def _label(value: int | None) -> str:
+    if value is None:
+        return HIDDEN
+    return f"{value:+d}" if value else "0"
+
+
+records = [
+    {
+        "department": c.department or NO_DEPT,
+        "skill": c.skill,
+        "wanted": c.wanted,
+        "offered": c.offered,
+        "gap": c.gap,
+        "people": c.people,
+        "suppressed": c.suppressed,
+        "label": _label(c.gap),
+    }
+    for c in grid.cells
+] + [
+    {
+        "department": ALL,
+        "skill": s.skill,
+        "wanted": s.wanted,
+        "offered": s.offered,
+        "gap": s.gap,
+        "people": grid.enrolled,
+        "suppressed": s.gap is None,
+        "label": _label(s.gap),
+    }
+    for s in grid.totals
+]
+data = pd.DataFrame(records)
+skills_order = [s.skill for s in grid.totals]
+departments_order = [ALL] + [d or NO_DEPT for d, _ in grid.departments]
+shown_gaps = data.loc[~data["suppressed"], "gap"].abs()
+extent = max(1, int(shown_gaps.max()) if len(shown_gaps) else 1)
+
+base = alt.Chart(data).encode(
+    x=alt.X("skill:N", sort=skills_order, title=t("Skill"), axis=alt.Axis(labelAngle=-40)),
+    y=alt.Y("department:N", sort=departments_order, title=t("Department")),
+    tooltip=[
+        alt.Tooltip("department:N", title=t("Department")),
+        alt.Tooltip("skill:N", title=t("Skill")),
+        alt.Tooltip("wanted:Q", title=t("Wanted")),
+        alt.Tooltip("offered:Q", title=t("Offered")),
+        alt.Tooltip("label:N", title=t("Gap (wanted − offered)")),
+        alt.Tooltip("people:Q", title=t("Enrolled people")),
+    ],
+)
+cells = (
+    base.transform_filter("!datum.suppressed")
+    .mark_rect(stroke="white")
+    .encode(
+        color=alt.Color(
+            "gap:Q",
+            title=t("Gap"),
+            scale=alt.Scale(scheme="redblue", reverse=True, domain=[-extent, extent]),
+        )
+    )
+)
+hidden = base.transform_filter("datum.suppressed").mark_rect(color="#e4e4e4", stroke="white")
+labels = base.mark_text(fontSize=11).encode(
+    text="label:N",
+    color=alt.condition("datum.suppressed", alt.value("#777777"), alt.value("#111111")),
+)
+height = 34 * len(departments_order) + 40
+st.altair_chart(
+    (cells + hidden + labels).properties(height=height), width="stretch", key="tna_chart"
+)
+st.caption(
+    t(
+        "Red: more people want the skill than offer it (a gap). Blue: more offer it than want it (a surplus). Grey “hidden”: fewer than {k} enrolled people in the department, so the cell is not shown.",
+        k=grid.k,
+    )
+)
+if grid.suppressed_departments:
+    st.caption(
+        tn(
+            "{n} department hidden: {names}.",
+            "{n} departments hidden: {names}.",
+            len(grid.suppressed_departments),
+            names=", ".join(d or NO_DEPT for d in grid.suppressed_departments),
+        )
+    )
+
+st.subheader(t("Who wants it, who offers it"))
+options = {s.skill_id: s for s in grid.totals}
+ranked = sorted(options, key=lambda i: -(options[i].gap or 0))
+skill_id = st.selectbox(
+    t("Skill"),
+    ranked,
+    format_func=lambda i: options[i].skill,
+    key="tna_skill",
+)
+try:
+    who = tna.skill_people(store.sf, viewer, picked, skill_id)
+except TandemError as e:
+    st.error(str(e))
+    st.stop()
+
+
+def _table(people: tuple[tna.PersonLine, ...]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("Name"): [p.name for p in people],
+            t("Department"): [p.department or NO_DEPT for p in people],
+            t("Level"): [p.level or "" for p in people],
+            t("Location"): [p.location or "" for p in people],
+        }
+    )
+
+
+left, right = st.columns(2)
+with left:
+    st.markdown("**" + tn("{n} person wants it", "{n} people want it", len(who.wanted_by)) + "**")
+    if who.wanted_by:
+        st.dataframe(_table(who.wanted_by), hide_index=True, key="tna_wanted")
+with right:
+    st.markdown(
+        "**" + tn("{n} person offers it", "{n} people offer it", len(who.offered_by)) + "**"
+    )
+    if who.offered_by:
+        st.dataframe(_table(who.offered_by), hide_index=True, key="tna_offered")

@@ -1,0 +1,119 @@
+"""Training-needs analysis: counts by department × skill, k-suppression, who wants / offers."""
+
+import datetime as dt
+
+import pytest
+
+from core import clock, tna
+from core.errors import NotAllowed
+from db.models import EnrolmentSkill, Programme, Setting, Skill
+from tests.builders import enrol, make_participant, make_person, make_programme, make_user
+
+
+@pytest.fixture
+def world(sf):
+    clock.set_now(dt.datetime(2026, 11, 27, 9))
+    coord = make_user(sf, "coord", ["coordinator"])
+    with sf.begin() as s:
+        p = make_programme(s, "Spring", status="enrolment")
+        sql = Skill(name="SQL", category="Technical")
+        talk = Skill(name="Public speaking", category="Communication")
+        s.add_all([sql, talk])
+        s.flush()
+        ids = {"programme": p.id, "sql": sql.id, "talk": talk.id}
+    return coord, ids
+
+
+def add_people(sf, ids, department, n, *, wants=("sql",), offers=("talk",), status="enrolled"):
+    with sf.begin() as s:
+        p = s.get_one(Programme, ids["programme"])
+        for i in range(n):
+            person = make_person(s, f"{department} {i}", department=department)
+            e = enrol(s, p, person.id, status=status)
+            e.skills = [EnrolmentSkill(skill_id=ids[k], kind="wanted") for k in wants] + [
+                EnrolmentSkill(skill_id=ids[k], kind="offered") for k in offers
+            ]
+            s.flush()
+
+
+def cell(grid, department, skill):
+    return next(c for c in grid.cells if c.department == department and c.skill == skill)
+
+
+def test_a_department_with_k_minus_1_people_is_hidden_and_with_k_it_is_shown(sf, world):
+    coord, ids = world
+    add_people(sf, ids, "Sales", 4)  # k − 1 with the default k = 5
+    add_people(sf, ids, "Finance", 5, wants=("sql", "talk"), offers=())  # exactly k
+    grid = tna.needs_grid(sf, coord, ids["programme"])
+    assert grid.k == 5 and grid.enrolled == 9
+    hidden = cell(grid, "Sales", "SQL")
+    assert hidden.suppressed and (hidden.wanted, hidden.offered, hidden.gap) == (None, None, None)
+    shown = cell(grid, "Finance", "SQL")
+    assert not shown.suppressed and (shown.wanted, shown.offered, shown.gap) == (5, 0, 5)
+    assert grid.suppressed_departments == ("Sales",)
+    totals = {t.skill: (t.wanted, t.offered, t.gap) for t in grid.totals}
+    assert totals == {"SQL": (9, 0, 9), "Public speaking": (5, 4, 1)}
+
+
+def test_one_more_person_makes_a_hidden_department_visible(sf, world):
+    coord, ids = world
+    add_people(sf, ids, "Sales", 4)
+    assert cell(tna.needs_grid(sf, coord, ids["programme"]), "Sales", "SQL").suppressed
+    add_people(sf, ids, "Sales", 1)
+    talk = cell(tna.needs_grid(sf, coord, ids["programme"]), "Sales", "Public speaking")
+    assert (talk.suppressed, talk.wanted, talk.offered, talk.gap) == (False, 0, 5, -5)
+
+
+def test_totals_are_hidden_too_when_fewer_than_k_are_enrolled(sf, world):
+    coord, ids = world
+    add_people(sf, ids, "Sales", 4)
+    grid = tna.needs_grid(sf, coord, ids["programme"])
+    assert all(t.wanted is None and t.gap is None for t in grid.totals)
+
+
+def test_k_comes_from_the_setting(sf, world):
+    coord, ids = world
+    add_people(sf, ids, "Sales", 3)
+    with sf.begin() as s:
+        s.add(Setting(key="k", value="3"))
+    grid = tna.needs_grid(sf, coord, ids["programme"])
+    assert grid.k == 3 and not cell(grid, "Sales", "SQL").suppressed
+
+
+def test_withdrawn_people_are_not_counted(sf, world):
+    coord, ids = world
+    add_people(sf, ids, "Sales", 5)
+    add_people(sf, ids, "Sales", 3, status="withdrawn")
+    grid = tna.needs_grid(sf, coord, ids["programme"])
+    assert grid.enrolled == 5 and cell(grid, "Sales", "SQL").wanted == 5
+
+
+def test_who_wants_and_who_offers_a_skill_is_a_list_of_names(sf, world):
+    coord, ids = world
+    add_people(sf, ids, "Sales", 2)
+    add_people(sf, ids, "Finance", 1, wants=("talk",), offers=("sql",))
+    who = tna.skill_people(sf, coord, ids["programme"], ids["sql"])
+    assert [p.name for p in who.wanted_by] == ["Sales 0", "Sales 1"]
+    assert [(p.name, p.department) for p in who.offered_by] == [("Finance 0", "Finance")]
+
+
+def test_a_merged_skill_counts_under_the_skill_it_was_merged_into(sf, world):
+    coord, ids = world
+    add_people(sf, ids, "Sales", 5)
+    with sf.begin() as s:
+        s.get_one(Skill, ids["sql"]).merged_into_id = ids["talk"]
+    grid = tna.needs_grid(sf, coord, ids["programme"])
+    talk = cell(grid, "Sales", "Public speaking")
+    assert (talk.wanted, talk.offered) == (5, 5)
+    assert {c.skill for c in grid.cells} == {"Public speaking"}
+    who = tna.skill_people(sf, coord, ids["programme"], ids["sql"])
+    assert who.skill == "Public speaking" and len(who.wanted_by) == 5
+
+
+def test_participants_cannot_read_the_analysis(sf, world):
+    _, ids = world
+    zoe = make_participant(sf, "zoe")
+    with pytest.raises(NotAllowed):
+        tna.needs_grid(sf, zoe, ids["programme"])
+    with pytest.raises(NotAllowed):
+        tna.skill_people(sf, zoe, ids["programme"], ids["sql"])
