@@ -60,6 +60,9 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "enrol": frozenset({PARTICIPANT}),
     "goals": frozenset({PARTICIPANT}),
     "journal": frozenset({PARTICIPANT}),
+    "feedback": frozenset({PARTICIPANT}),
+    "directory": frozenset({PARTICIPANT}),
+    "my_data": frozenset({PARTICIPANT}),
 }
 
 

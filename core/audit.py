@@ -42,6 +42,8 @@ ACTIONS: dict[str, str] = {
     "match_resumed": N_("Relationship resumed"),
     "concern_raised": N_("Concern raised to the coordinator"),
     "concern_handled": N_("Concern marked handled"),
+    "data_exported": N_("Personal data downloaded"),
+    "data_erased": N_("Personal data erased"),
 }
 
 

@@ -406,3 +406,6 @@ def _extend(s: Session, ctx: DemoContext) -> None:
     from core.demo_journey import seed_journey  # (imported here: it imports core.demo)
 
     seed_journey(s, ctx)
+    from core.demo_feedback import seed_feedback
+
+    seed_feedback(s, ctx)

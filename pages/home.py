@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core import home
+from core import feedback, home
 from core.access import COORDINATOR, PARTICIPANT
-from core.i18n import format_date, format_percent, t
+from core.i18n import format_date, format_percent, t, tn
 from ui.page import guard
 from ui.widgets import md_escape, plain
 
@@ -73,6 +73,28 @@ if viewer.has(PARTICIPANT):
             if not progress:
                 st.caption(t("No active goal."))
             st.page_link("pages/goals.py", label=t("My goals"), icon=":material/flag:")
+    feedback_waiting = feedback.pending(store.sf, viewer)
+    if feedback_waiting.total:
+        with st.container(border=True, key="feedback_card"):
+            st.markdown(f"#### {t('Feedback')}")
+            for r in feedback_waiting.to_answer:
+                st.markdown(
+                    t(
+                        "{name} asks for your feedback on “{topic}” (wished by {date})",
+                        name=md_escape(r.requester_name),
+                        topic=md_escape(r.topic),
+                        date=format_date(r.wished_by),
+                    )
+                )
+            if feedback_waiting.to_acknowledge:
+                st.markdown(
+                    tn(
+                        "{n} piece of feedback received to acknowledge",
+                        "{n} pieces of feedback received to acknowledge",
+                        len(feedback_waiting.to_acknowledge),
+                    )
+                )
+            st.page_link("pages/feedback.py", label=t("Open feedback"), icon=":material/forum:")
 
 if viewer.has(COORDINATOR):
     st.subheader(t("Programmes"))

@@ -68,6 +68,15 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/edit_note:",
         N_("My mentoring"),
     ),
+    PageSpec("feedback", "feedback.py", N_("Feedback"), ":material/forum:", N_("My mentoring")),
+    PageSpec(
+        "directory",
+        "directory.py",
+        N_("Find a colleague who can help"),
+        ":material/person_search:",
+        N_("My mentoring"),
+    ),
+    PageSpec("my_data", "my_data.py", N_("My data"), ":material/download:", N_("Tandem")),
 )
 
 

@@ -1,0 +1,82 @@
+"""Find a colleague who can help: the opt-in directory of skills offered."""
+
+import streamlit as st
+
+from core import directory
+from core.errors import TandemError
+from core.i18n import N_, t, tn
+from ui.page import guard
+from ui.widgets import md_escape
+
+store, viewer = guard("directory")
+COLUMNS = (N_("Name"), N_("Department"), N_("Skills offered"))
+
+st.title(t("Find a colleague who can help"))
+st.caption(
+    t(
+        "Colleagues enrolled in a programme who chose to be listed, with the skills they offer. "
+        "The directory shows their name, department and skills offered — nothing else."
+    )
+)
+
+st.subheader(t("Me in the directory"))
+listing = directory.my_listing(store.sf, viewer)
+opt_in = st.toggle(t("List me in the directory"), value=listing.opted_in, key="directory_opt_in")
+if opt_in != listing.opted_in:
+    try:
+        listing = directory.set_opt_in(store.sf, viewer, opt_in)
+    except TandemError as e:
+        st.error(str(e))
+if listing.listed:
+    st.caption(
+        t(
+            "Colleagues see: {name} · {department} · {skills}",
+            name=md_escape(listing.name),
+            department=md_escape(listing.department or "—"),
+            skills=md_escape(", ".join(listing.skills_offered)),
+        )
+    )
+elif listing.opted_in:
+    st.info(
+        t(
+            "You are not listed yet: you appear once you are enrolled in an open or running "
+            "programme with at least one skill you offer."
+        )
+    )
+else:
+    st.caption(t("You are not listed. Colleagues cannot find you here."))
+
+st.subheader(t("Search"))
+left, right = st.columns(2)
+skill = left.selectbox(
+    t("Skill"),
+    directory.offered_skills(store.sf, viewer),
+    index=None,
+    placeholder=t("Any skill — type to search"),
+    accept_new_options=True,
+    key="directory_skill",
+)
+department = right.selectbox(
+    t("Department"),
+    directory.departments(store.sf, viewer),
+    index=None,
+    placeholder=t("Any department"),
+    key="directory_department",
+)
+try:
+    entries = directory.search(store.sf, viewer, skill or "", department or "")
+except TandemError as e:
+    st.error(str(e))
+    entries = []
+if not entries:
+    st.info(t("Nobody in the directory offers this skill yet."))
+else:
+    st.caption(tn("{n} colleague", "{n} colleagues", len(entries)))
+    st.dataframe(
+        {
+            t(COLUMNS[0]): [e.name for e in entries],
+            t(COLUMNS[1]): [e.department or "—" for e in entries],
+            t(COLUMNS[2]): [", ".join(e.skills_offered) for e in entries],
+        },
+        hide_index=True,
+    )

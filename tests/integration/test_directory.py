@@ -1,0 +1,126 @@
+"""The expert directory: opt-in, enrolled people only, name/department/skills offered only."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from core import directory
+from core.errors import InvalidInput, NotAllowed
+from db.models import EnrolmentSkill, Person, Skill
+from tests.builders import enrol, make_participant, make_programme, make_user
+
+
+def _skill(s, name: str) -> Skill:
+    skill = Skill(name=name, category="")
+    s.add(skill)
+    s.flush()
+    return skill
+
+
+@pytest.fixture
+def people(sf):
+    me = make_participant(sf, "camille")
+    listed = make_participant(sf, "hugo", department="Engineering", location="Lyon", level="L4")
+    not_opted = make_participant(sf, "ines")
+    withdrawn = make_participant(sf, "jonas")
+    closed_only = make_participant(sf, "karim")
+    not_enrolled = make_participant(sf, "lea")
+    with sf.begin() as s:
+        running = make_programme(s, "Running")
+        closed = make_programme(s, "Last year", status="closed")
+        sql, speaking, nego = (
+            _skill(s, "SQL"),
+            _skill(s, "Public speaking"),
+            _skill(s, "Négociation"),
+        )
+        old = _skill(s, "Structured Query Language")
+        old.merged_into_id = sql.id
+
+        def offer(viewer, programme, offered, wanted=(), **fields):
+            e = enrol(s, programme, viewer.person_id, motivation="SECRET-MOTIVATION", **fields)
+            e.skills = [EnrolmentSkill(skill_id=k.id, kind="offered") for k in offered] + [
+                EnrolmentSkill(skill_id=k.id, kind="wanted") for k in wanted
+            ]
+            s.flush()
+
+        offer(me, running, [speaking])
+        offer(listed, running, [old, nego], wanted=[speaking])
+        offer(not_opted, running, [sql])
+        offer(withdrawn, running, [sql], status="withdrawn")
+        offer(closed_only, closed, [sql])
+        for v in (me, listed, not_opted, withdrawn, closed_only, not_enrolled):
+            s.get_one(Person, v.person_id).directory_opt_in = v is not not_opted
+    return me, listed
+
+
+def test_only_opted_in_people_enrolled_in_a_live_programme_are_listed(sf, people):
+    me, hugo = people
+    assert [e.name for e in directory.search(sf, me)] == ["Hugo"]
+
+
+def test_an_entry_holds_name_department_and_skills_offered_nothing_else(sf, people):
+    me, hugo = people
+    [entry] = directory.search(sf, me, "sql")
+    assert [f.name for f in dataclasses.fields(entry)] == [
+        "person_id",
+        "name",
+        "department",
+        "skills_offered",
+    ]
+    # The merged skill shows under its new name; wanted skills and motivation never appear.
+    assert entry == directory.DirectoryEntry(
+        hugo.person_id, "Hugo", "Engineering", ("Négociation", "SQL")
+    )
+    assert "Public speaking" not in repr(entry) and "SECRET" not in repr(entry)
+    assert "Lyon" not in repr(entry) and "L4" not in repr(entry)
+
+
+def test_search_ignores_case_and_accents_and_finds_nobody_for_an_unknown_skill(sf, people):
+    me, _ = people
+    assert [e.name for e in directory.search(sf, me, "NEGOCIATION")] == ["Hugo"]
+    assert directory.search(sf, me, "Cooking") == []
+    assert [e.name for e in directory.search(sf, me, "", "engineering")] == ["Hugo"]
+    assert directory.search(sf, me, "", "Sales") == []
+    assert directory.offered_skills(sf, me) == ["Négociation", "SQL"]
+
+
+def test_opting_out_removes_me_at_once_and_opting_in_again_brings_me_back(sf, people):
+    me, hugo = people
+    assert directory.set_opt_in(sf, hugo, False).listed is False
+    assert directory.search(sf, me) == []
+    assert directory.set_opt_in(sf, hugo, False).opted_in is False  # idempotent
+    back = directory.set_opt_in(sf, hugo, True)
+    assert back.listed and back.skills_offered == ("Négociation", "SQL")
+    assert [e.name for e in directory.search(sf, me)] == ["Hugo"]
+
+
+def test_my_listing_shows_exactly_what_colleagues_see(sf, people):
+    me, _ = people
+    listing = directory.my_listing(sf, me)
+    assert listing == directory.MyListing(
+        "Camille", "Engineering", True, True, ("Public speaking",)
+    )
+
+
+def test_i_do_not_find_myself_and_an_erased_person_is_never_listed(sf, people):
+    me, hugo = people
+    assert me.person_id not in {e.person_id for e in directory.search(sf, me)}
+    assert me.person_id in {e.person_id for e in directory.search(sf, hugo)}
+    with sf.begin() as s:
+        s.get_one(Person, hugo.person_id).erased_at = s.get_one(Person, hugo.person_id).created_at
+    assert directory.search(sf, me) == []
+
+
+@pytest.mark.parametrize("roles", [("coordinator",), ("admin",)])
+def test_only_participants_search_the_directory(sf, people, roles):
+    staff = make_user(sf, "staff", roles)
+    with pytest.raises(NotAllowed):
+        directory.search(sf, staff, "sql")
+
+
+def test_an_overlong_search_is_refused_clearly(sf, people):
+    me, _ = people
+    with pytest.raises(InvalidInput, match="too long"):
+        directory.search(sf, me, "x" * 50_000)

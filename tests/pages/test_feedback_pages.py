@@ -1,0 +1,143 @@
+"""AppTest: feedback, the expert directory and My data, driven as the demo participants."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core import auth
+from core.demo import DEMO_PASSWORD
+from db.models import Feedback, FeedbackRequest, Person
+from tests.pages.conftest import texts
+
+FEEDBACK, DIRECTORY, MY_DATA = "pages/feedback.py", "pages/directory.py", "pages/my_data.py"
+
+
+def _person_id(store, name: str) -> int:
+    with store.sf.begin() as s:
+        return s.scalar(select(Person.id).where(Person.full_name == name))
+
+
+def test_camille_asks_hugo_for_feedback(open_app, demo_store):
+    at = open_app("camille", page=FEEDBACK)
+    at.text_input(key="ask_topic").input("<b>My pitch</b> to the board")
+    at.text_area(key="ask_context").input("Did I answer the CFO's question?")
+    at.button(key="ask_submit").click().run()
+    assert not at.exception
+    assert "Hugo Bernard" in " ".join(str(s.value) for s in at.success)
+    assert at.text_input(key="ask_topic").value == ""  # sent: the form is ready for the next one
+    hugo_id = _person_id(demo_store, "Hugo Bernard")
+    with demo_store.sf.begin() as s:
+        request = s.scalars(
+            select(FeedbackRequest).where(FeedbackRequest.topic == "<b>My pitch</b> to the board")
+        ).one()
+        assert request.giver_id == hugo_id
+        assert request.context == "Did I answer the CFO's question?"
+
+
+def test_an_empty_topic_is_refused_and_what_was_typed_stays(open_app, demo_store):
+    at = open_app("hugo", page=FEEDBACK)
+    at.text_area(key="ask_context").input("Half an hour of context I do not want to lose")
+    at.button(key="ask_submit").click().run()
+    assert not at.exception
+    assert at.error and "Topic" in at.error[0].value
+    assert at.text_area(key="ask_context").value == "Half an hour of context I do not want to lose"
+
+
+def test_hugo_answers_camilles_pending_request(open_app, demo_store):
+    with demo_store.sf.begin() as s:
+        request_id = s.scalar(select(FeedbackRequest.id).where(FeedbackRequest.status == "open"))
+    at = open_app("hugo", page=FEEDBACK)
+    assert "The budget negotiation with our agency" in texts(at)
+    at.text_area(key=f"answer_{request_id}_worked").input("You stayed calm when they pushed.")
+    at.text_area(key=f"answer_{request_id}_improve").input("You conceded the fee too early.")
+    at.button(key=f"answer_submit_{request_id}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Camille Martin" in " ".join(str(s.value) for s in at.success)
+    with demo_store.sf.begin() as s:
+        request = s.get_one(FeedbackRequest, request_id)
+        answer = s.scalars(select(Feedback).where(Feedback.request_id == request_id)).one()
+        assert request.status == "answered"
+        assert answer.improve == "You conceded the fee too early."
+
+
+def test_hugo_acknowledges_camilles_kudos(open_app, demo_store):
+    with demo_store.sf.begin() as s:
+        kudos_id = s.scalar(select(Feedback.id).where(Feedback.kind == "kudos"))
+    at = open_app("hugo", page=FEEDBACK)
+    at.button(key=f"ack_{kudos_id}").click().run()
+    assert not at.exception
+    with demo_store.sf.begin() as s:
+        assert s.get_one(Feedback, kudos_id).acknowledged_at is not None
+
+
+def test_camille_reads_hugos_answer_in_french_with_its_rating(open_app):
+    at = open_app("camille", page=FEEDBACK)
+    page = texts(at)
+    assert "Demander un feedback" in [tab.label for tab in at.tabs]
+    assert "My presentation at the marketing all" in page  # demo content stays as typed
+    assert "one number per slide" in page
+    assert "utilité : 5/5" in page
+
+
+def test_home_shows_hugo_what_waits_for_him(open_app):
+    at = open_app("hugo")
+    page = texts(at)
+    assert "asks for your feedback on “The budget negotiation with our agency”" in page
+    assert "1 piece of feedback received to acknowledge" in page
+
+
+def test_hugo_opts_out_of_the_directory_and_back_in(open_app, demo_store):
+    at = open_app("hugo", page=DIRECTORY)
+    assert at.toggle(key="directory_opt_in").value is True
+    hugo_id = _person_id(demo_store, "Hugo Bernard")
+    at.toggle(key="directory_opt_in").set_value(False).run()
+    assert not at.exception
+    with demo_store.sf.begin() as s:
+        assert s.get_one(Person, hugo_id).directory_opt_in is False
+    at.toggle(key="directory_opt_in").set_value(True).run()
+    with demo_store.sf.begin() as s:
+        assert s.get_one(Person, hugo_id).directory_opt_in is True
+
+
+def test_the_directory_shows_name_department_and_skills_offered_only(open_app):
+    at = open_app("hugo", page=DIRECTORY)
+    at.selectbox(key="directory_skill").set_value("Public speaking").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Name", "Department", "Skills offered"]
+    assert "Camille Martin" in set(table["Name"])
+    assert all("Public speaking" in skills for skills in table["Skills offered"])
+
+
+def test_my_data_offers_the_download(open_app):
+    at = open_app("camille", page=MY_DATA)
+    assert not at.exception
+    assert len(at.get("download_button")) == 1
+
+
+def test_erasing_with_the_wrong_word_is_refused_and_nothing_is_erased(open_app, demo_store):
+    at = open_app("hugo", page=MY_DATA)
+    at.text_input(key="erase_confirm").input("yes please")
+    at.button(key="erase_submit").click().run()
+    assert not at.exception
+    assert at.error and "ERASE" in at.error[0].value
+    assert at.text_input(key="erase_confirm").value == "yes please"
+    hugo_id = _person_id(demo_store, "Hugo Bernard")
+    with demo_store.sf.begin() as s:
+        assert s.get_one(Person, hugo_id).erased_at is None
+
+
+def test_erasing_signs_hugo_out_for_good(open_app, demo_store):
+    hugo_id = _person_id(demo_store, "Hugo Bernard")
+    at = open_app("hugo", page=MY_DATA)
+    at.text_input(key="erase_confirm").input("ERASE")
+    at.button(key="erase_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Your data was erased" in " ".join(str(s.value) for s in at.success)
+    with demo_store.sf.begin() as s:
+        assert s.get_one(Person, hugo_id).erased_at is not None
+    assert not at.session_state["authentication_status"]  # this tab is signed out too
+    at.run()  # the next interaction shows nothing of hugo's any more
+    assert not at.exception
+    assert "Hugo" not in texts(at)
+    assert auth.sign_in(demo_store.sf, "hugo", DEMO_PASSWORD) is None
