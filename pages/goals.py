@@ -40,6 +40,10 @@ def category_label(code: str) -> str:
     return t(goals.CATEGORIES.get(code, goals.CATEGORIES["other"]))
 
 
+# Labels computed here, in this run's language: a format_func may be called elsewhere.
+CATEGORY_LABELS = {code: category_label(code) for code in goals.CATEGORIES}
+
+
 # --------------------------------------------------------------------------- callbacks
 
 
@@ -179,7 +183,7 @@ def render_edit(goal: goals.GoalView) -> None:
             t("Category"),
             codes,
             index=codes.index(goal.category) if goal.category in codes else len(codes) - 1,
-            format_func=category_label,
+            format_func=CATEGORY_LABELS.__getitem__,
             key=f"goal_edit_category_{gid}",
         )
         right.date_input(
@@ -383,7 +387,7 @@ with st.expander(t("Set a new goal"), expanded=not mine):
         left.selectbox(
             t("Category"),
             list(goals.CATEGORIES),
-            format_func=category_label,
+            format_func=CATEGORY_LABELS.__getitem__,
             key="goal_new_category",
         )
         right.date_input(

@@ -254,18 +254,17 @@ def render_new(meetings: list[journal.MeetingChoice]) -> None:
     if ss.get(WIDGETS["meeting_id"]) not in by_id:
         ss.pop(WIDGETS["meeting_id"], None)
 
-    def meeting_label(meeting_id: int | None) -> str:
-        if meeting_id is None:
-            return t("Free-standing (not about one meeting)")
-        m = by_id[meeting_id]
-        return t(
-            "{date} with {peers}", date=format_datetime(m.scheduled_at, "short"), peers=m.peers
-        )
+    # Labels computed here, in this run's language: a format_func may be called elsewhere.
+    labels: dict[int | None, str] = {
+        m.id: t("{date} with {peers}", date=format_datetime(m.scheduled_at, "short"), peers=m.peers)
+        for m in meetings
+    }
+    labels[None] = t("Free-standing (not about one meeting)")
 
     st.selectbox(
         t("After which meeting?"),
         [*by_id, None],
-        format_func=meeting_label,
+        format_func=labels.__getitem__,
         key=WIDGETS["meeting_id"],
         on_change=autosave,
         args=("meeting_id",),
@@ -277,7 +276,6 @@ def render_new(meetings: list[journal.MeetingChoice]) -> None:
             t(prompt.label),
             key=WIDGETS[prompt.field],
             height=68,
-            max_chars=journal.MAX_ANSWER,
             on_change=autosave,
             args=(prompt.field,),
         )
@@ -287,7 +285,6 @@ def render_new(meetings: list[journal.MeetingChoice]) -> None:
                 t(prompt.label),
                 key=WIDGETS[prompt.field],
                 height=68,
-                max_chars=journal.MAX_ANSWER,
                 on_change=autosave,
                 args=(prompt.field,),
             )
@@ -335,6 +332,7 @@ def render_new(meetings: list[journal.MeetingChoice]) -> None:
             render_actions(draft.actions, "new")
     chosen = by_id.get(ss.get(WIDGETS["meeting_id"]))  # type: ignore[arg-type]
     names = dict(actions.owner_choices(store.sf, viewer, chosen.match_id if chosen else None))
+    names[viewer.person_id] = t("Me")
     cols = st.columns([5, 3, 3, 2], vertical_alignment="bottom")
     cols[0].text_input(
         t("Action item"),
@@ -345,7 +343,7 @@ def render_new(meetings: list[journal.MeetingChoice]) -> None:
     cols[1].selectbox(
         t("Owner"),
         list(names),
-        format_func=lambda pid: t("Me") if pid == viewer.person_id else names[pid],
+        format_func=names.__getitem__,
         key="journal_action_owner",
     )
     cols[2].date_input(
