@@ -63,6 +63,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "feedback": frozenset({PARTICIPANT}),
     "directory": frozenset({PARTICIPANT}),
     "my_data": frozenset({PARTICIPANT}),
+    "surveys": frozenset({PARTICIPANT}),
+    "coord_surveys": frozenset({COORDINATOR}),
 }
 
 

@@ -409,3 +409,6 @@ def _extend(s: Session, ctx: DemoContext) -> None:
     from core.demo_feedback import seed_feedback
 
     seed_feedback(s, ctx)
+    from core.demo_surveys import seed_surveys  # (imported here: it imports core.demo)
+
+    seed_surveys(s, ctx)

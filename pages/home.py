@@ -5,6 +5,7 @@ import streamlit as st
 from core import feedback, home
 from core.access import COORDINATOR, PARTICIPANT
 from core.i18n import format_date, format_percent, t, tn
+from ui import survey_cards
 from ui.page import guard
 from ui.widgets import md_escape, plain
 
@@ -95,6 +96,8 @@ if viewer.has(PARTICIPANT):
                     )
                 )
             st.page_link("pages/feedback.py", label=t("Open feedback"), icon=":material/forum:")
+    survey_cards.surveys_card(store, viewer)
+    survey_cards.progress_card(store, viewer)
 
 if viewer.has(COORDINATOR):
     st.subheader(t("Programmes"))

@@ -77,6 +77,14 @@ PAGES: tuple[PageSpec, ...] = (
         N_("My mentoring"),
     ),
     PageSpec("my_data", "my_data.py", N_("My data"), ":material/download:", N_("Tandem")),
+    PageSpec("surveys", "surveys.py", N_("Surveys"), ":material/poll:", N_("My mentoring")),
+    PageSpec(
+        "coord_surveys",
+        "coord_surveys.py",
+        N_("Surveys and results"),
+        ":material/bar_chart:",
+        N_("Programme"),
+    ),
 )
 
 
