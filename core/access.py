@@ -53,6 +53,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "profile": frozenset({PARTICIPANT, COORDINATOR, ADMIN}),
     "accounts": frozenset({ADMIN}),
     "audit": frozenset({ADMIN}),
+    "coord_people": frozenset({COORDINATOR}),
+    "coord_skills": frozenset({COORDINATOR}),
     "coord_programmes": frozenset({COORDINATOR}),
     "coord_enrolments": frozenset({COORDINATOR}),
     "coord_announcements": frozenset({COORDINATOR}),

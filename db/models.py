@@ -123,6 +123,8 @@ class Invitation(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Set when a newer invitation for the same person replaces this one.
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class SetupCode(Base):

@@ -31,6 +31,8 @@ PAGES: tuple[PageSpec, ...] = (
         "accounts", "admin_accounts.py", N_("Accounts"), ":material/group:", N_("Administration")
     ),
     PageSpec("audit", "admin_audit.py", N_("Audit log"), ":material/policy:", N_("Administration")),
+    PageSpec("coord_people", "coord_people.py", N_("People"), ":material/badge:", N_("People")),
+    PageSpec("coord_skills", "coord_skills.py", N_("Skills"), ":material/category:", N_("People")),
     PageSpec("enrol", "enrol.py", N_("Join a programme"), ":material/how_to_reg:", N_("Tandem")),
     PageSpec(
         "coord_programmes",
@@ -118,4 +120,26 @@ def signed_out_pages(
         pages.append(
             st.Page(setup, title=t("Set up Tandem"), icon=":material/key:", url_path="setup")
         )
+    # Reached from the personal link of an invitation (/invite?token=…).
+    pages.append(
+        st.Page(
+            str(PAGES_DIR / "invite.py"),
+            title=t("Accept an invitation"),
+            icon=":material/mail:",
+            url_path="invite",
+        )
+    )
     return pages
+
+
+def sign_in_page_ref() -> st.Page:
+    """A reference to the signed-out sign-in page, for st.page_link from another signed-out page.
+
+    Streamlit identifies a page by its url_path, so this stand-in links to the
+    registered sign-in page (whose function lives in Home.py).
+    """
+    return st.Page(_stand_in, title=t("Sign in"), icon=":material/login:", url_path="signin")
+
+
+def _stand_in() -> None:  # never run: only its url_path matters
+    return None

@@ -1,0 +1,148 @@
+"""Skills (coordinators): the shared skill list and each programme's own, by category."""
+
+import pandas as pd
+import streamlit as st
+
+from core import skills
+from core.errors import TandemError
+from core.i18n import t, tn
+from ui.page import guard
+
+store, viewer = guard("coord_skills")
+st.title(t("Skills"))
+st.caption(
+    t(
+        "Participants pick the skills they offer and want from these lists. The shared list serves every programme; a programme can add its own."
+    )
+)
+
+scopes = skills.skill_scopes(store.sf, viewer)
+by_scope = {sc.programme_id: sc for sc in scopes}
+scope_id = st.selectbox(
+    t("List"),
+    list(by_scope),
+    format_func=lambda i: t("Shared by every programme") if i is None else by_scope[i].name,
+    key="skills_scope",
+)
+rows = skills.list_skills(store.sf, viewer, scope_id)
+known_categories = skills.categories(store.sf, viewer)
+
+
+def _label(skill_id: int) -> str:
+    row = by_id[skill_id]
+    return f"{row.name} ({row.category})" if row.category else row.name
+
+
+by_id = {r.skill_id: r for r in rows}
+if not rows:
+    st.info(t("This list has no skills yet."))
+else:
+    grouped: dict[str, list[skills.SkillRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.category or t("No category"), []).append(row)
+    for category, members in grouped.items():
+        st.subheader(category)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("Skill"): [r.name for r in members],
+                    t("Offered by"): [r.offered for r in members],
+                    t("Wanted by"): [r.wanted for r in members],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+st.divider()
+add_col, edit_col = st.columns(2, gap="large")
+with add_col, st.form("skill_add", clear_on_submit=False):
+    st.markdown("**" + t("Add a skill") + "**")
+    new_name = st.text_input(t("Skill"), key="skill_new_name")
+    new_category = st.text_input(
+        t("Category"),
+        key="skill_new_category",
+        help=t("Existing categories: {names}", names=", ".join(known_categories) or "—"),
+    )
+    if st.form_submit_button(t("Add")):
+        try:
+            added = skills.add_skill(store.sf, viewer, new_name, new_category, scope_id)
+        except TandemError as e:
+            st.error(str(e))
+        else:
+            st.toast(t("“{name}” added.", name=added.name))
+            for key in ("skill_new_name", "skill_new_category"):
+                st.session_state.pop(key, None)
+            st.rerun()
+
+if rows:
+    with edit_col, st.form("skill_edit", clear_on_submit=False):
+        st.markdown("**" + t("Rename or change the category") + "**")
+        picked = st.selectbox(t("Skill"), list(by_id), format_func=_label, key="skill_edit_pick")
+        renamed = st.text_input(
+            t("New name"), key="skill_edit_name", help=t("Leave empty to keep the name.")
+        )
+        recategorised = st.text_input(
+            t("New category"), key="skill_edit_category", help=t("Leave empty to keep it.")
+        )
+        if st.form_submit_button(t("Save")):
+            try:
+                if renamed.strip():
+                    skills.rename_skill(store.sf, viewer, picked, renamed)
+                if recategorised.strip():
+                    skills.set_category(store.sf, viewer, picked, recategorised)
+            except TandemError as e:
+                st.error(str(e))
+            else:
+                st.toast(t("Saved."))
+                for key in ("skill_edit_name", "skill_edit_category"):
+                    st.session_state.pop(key, None)
+                st.rerun()
+
+    merge_col, delete_col = st.columns(2, gap="large")
+    with merge_col, st.form("skill_merge", clear_on_submit=False):
+        st.markdown("**" + t("Merge two skills") + "**")
+        st.caption(
+            t(
+                "Everyone who offers or wants the first skill gets the second one instead; the first name keeps pointing to it."
+            )
+        )
+        targets = dict(by_id)
+        if scope_id is not None:  # a programme's skill can also merge into a shared one
+            targets.update({r.skill_id: r for r in skills.list_skills(store.sf, viewer, None)})
+        source = st.selectbox(t("Merge"), list(by_id), format_func=_label, key="skill_merge_source")
+        target = st.selectbox(
+            t("Into"),
+            list(targets),
+            format_func=lambda i: targets[i].name,
+            key="skill_merge_target",
+        )
+        if st.form_submit_button(t("Merge")):
+            try:
+                moved = skills.merge_skills(store.sf, viewer, source, target)
+            except TandemError as e:
+                st.error(str(e))
+            else:
+                st.toast(
+                    tn(
+                        "Merged: {n} enrolment skill moved.",
+                        "Merged: {n} enrolment skills moved.",
+                        moved,
+                    )
+                )
+                st.rerun()
+
+    unused = [r.skill_id for r in rows if r.uses == 0]
+    with delete_col, st.form("skill_delete", clear_on_submit=False):
+        st.markdown("**" + t("Delete an unused skill") + "**")
+        if not unused:
+            st.caption(t("Every skill of this list is in use: merge instead of deleting."))
+        doomed = st.selectbox(t("Skill"), unused, format_func=_label, key="skill_delete_pick")
+        if st.form_submit_button(t("Delete"), disabled=not unused):
+            try:
+                skills.delete_skill(store.sf, viewer, doomed)
+            except TandemError as e:
+                st.error(str(e))
+            else:
+                st.toast(t("Deleted."))
+                st.rerun()

@@ -1,0 +1,61 @@
+"""Accept an invitation (signed out): choose a username and a password, then sign in."""
+
+import streamlit as st
+
+from core import invitations
+from core.errors import TandemError
+from core.i18n import format_date, t
+from ui import locale, nav
+from ui.store import get_store
+
+store = get_store()
+locale.picker(key="lang_picker_invite")
+st.title(t("Accept your invitation"))
+
+token = invitations.token_from(st.query_params.get("token", ""))
+done = st.session_state.get("invite_done")  # the username just created in this tab
+if done and not token:
+    st.success(t("Your account {username} is ready. You can now sign in.", username=done))
+    st.page_link(nav.sign_in_page_ref(), label=t("Go to the sign-in page"), icon=":material/login:")
+    st.stop()
+st.session_state.pop("invite_done", None)
+
+if not token:
+    st.write(t("Open the personal link from your invitation, or paste it here."))
+    pasted = st.text_input(t("Invitation link"), key="invite_pasted")
+    token = invitations.token_from(pasted)
+    if not token:
+        st.stop()
+
+try:
+    info = invitations.check_invitation(store.sf, token)
+except TandemError as e:
+    st.error(str(e))
+    st.page_link(nav.sign_in_page_ref(), label=t("Go to the sign-in page"), icon=":material/login:")
+    st.stop()
+
+st.write(t("Welcome, {name}! Choose how you will sign in to Tandem.", name=info.name))
+st.caption(t("This invitation is valid until {date}.", date=format_date(info.expires_at)))
+with st.form("invite_form", clear_on_submit=False):
+    username = st.text_input(
+        t("Username"),
+        key="invite_username",
+        help=t("2 to 60 characters: lowercase letters, digits, and . _ @ -"),
+    )
+    password = st.text_input(
+        t("Password"),
+        type="password",
+        key="invite_password",
+        help=t("At least 10 characters, at most 72 bytes."),
+    )
+    repeat = st.text_input(t("Repeat the password"), type="password", key="invite_repeat")
+    submitted = st.form_submit_button(t("Create my account"))
+if submitted:
+    try:
+        accepted = invitations.accept_invitation(store.sf, token, username, password, repeat)
+    except TandemError as e:
+        st.error(str(e))
+    else:
+        st.session_state["invite_done"] = accepted.username
+        st.query_params.clear()  # the used link leaves the address bar
+        st.rerun()

@@ -1,0 +1,471 @@
+"""People import: the validation report (exact sentences), idempotent upsert, managers, deactivation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from bench.bench_import import synthetic_csv
+from core import audit, clock, people
+from core.errors import InvalidImport, NotAllowed
+from db.models import Account, AuditLog, Person
+from tests.builders import make_account, make_user
+
+HEADER = "email,name,department,level,manager email,location,hire date,leave date,language"
+
+
+def csv(*lines: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *lines]) + "\n").encode("utf-8")
+
+
+@pytest.fixture
+def coord(sf):
+    return make_user(sf, "coord", ("coordinator",), email="coord@example.com")
+
+
+def problems(pv: people.ImportPreview) -> list[tuple[int | None, str]]:
+    return [(i.line, i.message) for i in pv.errors]
+
+
+def warnings(pv: people.ImportPreview) -> list[tuple[int | None, str]]:
+    return [(i.line, i.message) for i in pv.warnings]
+
+
+def person(sf, email: str) -> Person:
+    with sf.begin() as s:
+        return s.scalars(select(Person).where(Person.email == email)).one()
+
+
+def count_people(sf) -> int:
+    with sf.begin() as s:
+        return s.scalar(select(func.count(Person.id)))
+
+
+GOOD = (
+    "ana@example.com,Ana Lima,Finance,L4,,Paris,2019-02-04,,fr",
+    "bo@example.com,Bo Chen,Finance,L3,ana@example.com,Remote,2023-09-18,,en",
+)
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def test_a_clean_file_previews_as_new_people_without_writing_anything(sf, coord):
+    before = count_people(sf)
+    pv = people.preview(sf, coord, csv(*GOOD), "people.csv")
+    assert pv.issues == ()
+    assert [r.status for r in pv.rows] == ["new", "new"]
+    assert pv.rows[1].manager_email == "ana@example.com"
+    assert pv.rows[0].hire_date == dt.date(2019, 2, 4)
+    assert count_people(sf) == before
+
+
+def test_a_bad_email_is_reported_on_its_line(sf, coord):
+    pv = people.preview(sf, coord, csv("not-an-email,Ana,,,,,,,"), "p.csv")
+    assert problems(pv) == [(2, "“not-an-email” is not a valid e-mail address.")]
+    assert pv.rows[0].status == "error"
+
+
+def test_an_unknown_column_is_a_warning_naming_the_column(sf, coord):
+    data = csv("ana@example.com,Ana,0611", header="email,name,Phone")
+    pv = people.preview(sf, coord, data, "p.csv")
+    assert not pv.errors
+    assert len(pv.warnings) == 1
+    assert pv.warnings[0].message.startswith(
+        "Column “Phone” is not known and is ignored. Known columns: E-mail, Name,"
+    )
+
+
+def test_a_duplicate_email_is_reported_on_every_line_that_has_it(sf, coord):
+    pv = people.preview(
+        sf,
+        coord,
+        csv("ana@example.com,Ana,,,,,,,", "x@example.com,X,,,,,,,", "ANA@example.com,Ana L,,,,,,,"),
+        "p.csv",
+    )
+    message = "The e-mail ana@example.com appears more than once in the file: lines 2, 4."
+    assert problems(pv) == [(2, message), (4, message)]
+    assert [r.status for r in pv.rows] == ["error", "new", "error"]
+
+
+def test_a_missing_required_field_is_reported_with_the_files_own_header(sf, coord):
+    data = csv(",Ana", "bo@example.com,", header="E-mail,Full name")
+    pv = people.preview(sf, coord, data, "p.csv")
+    assert problems(pv) == [
+        (2, "“E-mail” is required but empty."),
+        (3, "“Full name” is required but empty."),
+    ]
+
+
+def test_a_bad_date_says_how_to_write_it(sf, coord):
+    pv = people.preview(sf, coord, csv("ana@example.com,Ana,,,,,31/02/2020,,"), "p.csv")
+    assert problems(pv) == [
+        (2, "“31/02/2020” is not a date: write it as YYYY-MM-DD, for example 2024-03-31.")
+    ]
+
+
+def test_an_impossible_date_and_a_leave_date_before_the_hire_date_are_refused(sf, coord):
+    pv = people.preview(
+        sf,
+        coord,
+        csv("ana@example.com,Ana,,,,,2023-02-30,,", "bo@example.com,Bo,,,,,2023-05-01,2022-01-01,"),
+        "p.csv",
+    )
+    assert problems(pv) == [
+        (2, "“2023-02-30” is not a date: write it as YYYY-MM-DD, for example 2024-03-31."),
+        (3, "The leave date 2022-01-01 is before the hire date 2023-05-01."),
+    ]
+
+
+def test_a_manager_neither_in_the_file_nor_in_tandem_is_an_error(sf, coord):
+    pv = people.preview(sf, coord, csv("ana@example.com,Ana,,,boss@example.com,,,,"), "p.csv")
+    assert problems(pv) == [
+        (2, "The manager boss@example.com is neither in the file nor in Tandem.")
+    ]
+
+
+def test_a_manager_already_in_tandem_is_accepted(sf, coord):
+    pv = people.preview(sf, coord, csv("ana@example.com,Ana,,,coord@example.com,,,,"), "p.csv")
+    assert pv.errors == ()
+
+
+def test_a_person_cannot_manage_themselves_and_loops_are_refused(sf, coord):
+    pv = people.preview(
+        sf,
+        coord,
+        csv(
+            "ana@example.com,Ana,,,ana@example.com,,,,",
+            "bo@example.com,Bo,,,cy@example.com,,,,",
+            "cy@example.com,Cy,,,bo@example.com,,,,",
+        ),
+        "p.csv",
+    )
+    assert problems(pv) == [
+        (2, "A person cannot be their own manager."),
+        (3, "The managers form a loop: bo@example.com → cy@example.com → bo@example.com."),
+        (4, "The managers form a loop: bo@example.com → cy@example.com → bo@example.com."),
+    ]
+
+
+def test_an_unknown_language_lists_the_languages_offered(sf, coord):
+    pv = people.preview(
+        sf,
+        coord,
+        csv("ana@example.com,Ana,,,,,,,de", "bo@example.com,Bo,,,,,,,Français"),
+        "p.csv",
+    )
+    assert problems(pv) == [(2, "“de” is not a language Tandem offers: use en, fr.")]
+    assert pv.rows[1].language == "fr"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The file is empty."),
+        (b"\n \n", "The file is empty."),
+        (HEADER.encode() + b"\n", "The file has a header line but no people."),
+        (
+            b"name,department\nAna,Finance\n",
+            "The file has no e-mail column. The first line must name the columns, for example: email, name, department, level, manager email, location, hire date, leave date, language.",
+        ),
+        (
+            b"email,department\na@example.com,Finance\n",
+            "The file has no name column (or first name and last name columns).",
+        ),
+        (
+            b"Email,E-mail,name\na@example.com,a@example.com,Ana\n",
+            "Two columns give the same information: “Email” and “E-mail”. Keep only one.",
+        ),
+        (
+            "email,name\nana@example.com,Ana\n".encode("cp1252") + b"\x81\x8d\n",
+            "The file's text encoding is not recognised: save it as “CSV UTF-8” and upload it again.",
+        ),
+    ],
+)
+def test_a_file_that_cannot_be_read_gets_one_clear_sentence(sf, coord, data, message):
+    pv = people.preview(sf, coord, data, "people.csv")
+    assert problems(pv) == [(None, message)]
+    assert pv.rows == ()
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        (
+            "photo.png",
+            b"\x89PNG\r\n",
+            "“photo.png” is not a CSV or XLSX file. Export the list from your spreadsheet as CSV UTF-8 (.csv) or Excel (.xlsx).",
+        ),
+        (
+            "people.csv",
+            b"email\x00name\x00\n",
+            "“people.csv” is not a CSV or XLSX file. Export the list from your spreadsheet as CSV UTF-8 (.csv) or Excel (.xlsx).",
+        ),
+        (
+            "people.xls",
+            b"\xd0\xcf\x11\xe0",
+            "“people.xls” is an old Excel file (.xls): save it as .xlsx or CSV.",
+        ),
+        (
+            "people.xlsx",
+            b"email,name\na@example.com,Ana\n",
+            "“people.xlsx” cannot be read as an Excel file: it may be damaged or protected by a password. Save it again as .xlsx or CSV.",
+        ),
+    ],
+)
+def test_a_file_that_is_not_csv_or_xlsx_is_refused_by_name(sf, coord, filename, data, message):
+    pv = people.preview(sf, coord, data, filename)
+    assert problems(pv) == [(None, message)]
+
+
+def test_headers_are_recognised_in_their_usual_spellings_and_cases(sf, coord):
+    data = (
+        "\ufeffE-Mail;Full Name;Dept;Grade;manager_email;Office;Hire Date;Leave_Date;Langue\n"
+        "ana@example.com;Ana Lima;Finance;L4;;Paris;2019-02-04;;FR\n"
+    ).encode()
+    pv = people.preview(sf, coord, data, "export.csv")
+    assert pv.issues == ()
+    row = pv.rows[0]
+    assert (row.email, row.name, row.department, row.level, row.location, row.language) == (
+        "ana@example.com",
+        "Ana Lima",
+        "Finance",
+        "L4",
+        "Paris",
+        "fr",
+    )
+
+
+def test_first_and_last_name_columns_make_the_name(sf, coord):
+    data = csv("ana@example.com,Ana,Lima", header="email,First name,Last name")
+    pv = people.preview(sf, coord, data, "p.csv")
+    assert pv.rows[0].name == "Ana Lima"
+
+
+def test_a_windows_1252_file_is_read_with_a_warning_about_accents(sf, coord):
+    data = "email,name\nhelene@example.com,Hélène Côté\n".encode("cp1252")
+    pv = people.preview(sf, coord, data, "p.csv")
+    assert pv.rows[0].name == "Hélène Côté"
+    assert warnings(pv) == [
+        (
+            None,
+            "The file is not in UTF-8; it was read as Windows-1252 (Western European). Check the accents in the preview, or save the file as “CSV UTF-8”.",
+        )
+    ]
+
+
+def test_a_name_too_long_is_refused_with_its_length(sf, coord):
+    pv = people.preview(sf, coord, csv(f"ana@example.com,{'A' * 201},,,,,,,"), "p.csv")
+    assert problems(pv) == [(2, "“name” is too long: 201 characters, at most 200.")]
+
+
+def test_only_coordinators_and_admins_may_import(sf):
+    camille = make_user(sf, "camille", ("participant",))
+    with pytest.raises(NotAllowed):
+        people.preview(sf, camille, csv(*GOOD), "p.csv")
+    admin = make_user(sf, "root", ("admin",))
+    assert people.preview(sf, admin, csv(*GOOD), "p.csv").errors == ()
+
+
+# --------------------------------------------------------------------------- apply
+
+
+def test_nothing_is_written_while_the_report_has_errors(sf, coord):
+    pv = people.preview(sf, coord, csv(*GOOD, "bad,Someone,,,,,,,"), "p.csv")
+    before = count_people(sf)
+    with pytest.raises(InvalidImport) as e:
+        people.apply(sf, coord, pv)
+    assert str(e.value) == (
+        "The file has 1 line with errors: nothing was imported. Fix the file and upload it again, or import only the valid lines."
+    )
+    assert count_people(sf) == before
+
+
+def test_the_valid_lines_only_are_imported_when_asked(sf, coord):
+    pv = people.preview(sf, coord, csv(*GOOD, "bad,Someone,,,,,,,"), "p.csv")
+    result = people.apply(sf, coord, pv, valid_only=True)
+    assert (result.created, result.skipped) == (2, 1)
+    assert person(sf, "bo@example.com").full_name == "Bo Chen"
+
+
+def test_a_file_error_cannot_be_forced_through(sf, coord):
+    pv = people.preview(sf, coord, b"", "p.csv")
+    with pytest.raises(InvalidImport, match="The file is empty."):
+        people.apply(sf, coord, pv, valid_only=True)
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(sf, coord):
+    data = csv(*GOOD)
+    first = people.apply(sf, coord, people.preview(sf, coord, data, "p.csv"))
+    assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
+    stamp = person(sf, "bo@example.com").updated_at
+    clock.set_now(clock.now() + dt.timedelta(hours=1))
+    again = people.preview(sf, coord, data, "p.csv")
+    assert [r.status for r in again.rows] == ["unchanged", "unchanged"]
+    second = people.apply(sf, coord, again)
+    assert (second.created, second.updated, second.unchanged, second.deactivated) == (0, 0, 2, 0)
+    assert person(sf, "bo@example.com").updated_at == stamp
+
+
+def test_a_changed_line_updates_only_what_changed_and_email_case_does_not_matter(sf, coord):
+    people.apply(sf, coord, people.preview(sf, coord, csv(*GOOD), "p.csv"))
+    changed = csv(GOOD[0], "BO@Example.com,Bo Chen,Sales,L3,ana@example.com,Remote,2023-09-18,,en")
+    pv = people.preview(sf, coord, changed, "p.csv")
+    assert [r.status for r in pv.rows] == ["unchanged", "changed"]
+    assert pv.rows[1].changes == ("department",)
+    result = people.apply(sf, coord, pv)
+    assert (result.updated, result.unchanged) == (1, 1)
+    assert person(sf, "bo@example.com").department == "Sales"
+
+
+def test_a_column_absent_from_the_file_is_left_as_it_is(sf, coord):
+    people.apply(sf, coord, people.preview(sf, coord, csv(*GOOD), "p.csv"))
+    pv = people.preview(sf, coord, csv("bo@example.com,Bo Chen", header="email,name"), "p.csv")
+    assert pv.rows[0].status == "unchanged"
+    people.apply(sf, coord, pv)
+    bo = person(sf, "bo@example.com")
+    assert (bo.department, bo.location, bo.manager_id is not None) == ("Finance", "Remote", True)
+
+
+def test_managers_are_linked_whether_in_the_file_or_already_in_tandem(sf, coord):
+    data = csv(
+        "bo@example.com,Bo,,,ana@example.com,,,,",  # the manager comes later in the file
+        "ana@example.com,Ana,,,coord@example.com,,,,",
+        "cy@example.com,Cy,,,,,,,",
+    )
+    people.apply(sf, coord, people.preview(sf, coord, data, "p.csv"))
+    ana, bo, cy = (person(sf, f"{n}@example.com") for n in ("ana", "bo", "cy"))
+    assert bo.manager_id == ana.id
+    assert ana.manager_id == person(sf, "coord@example.com").id
+    assert cy.manager_id is None
+    # Moving Bo to Cy's team and removing Ana's manager: two updates.
+    moved = csv(
+        "bo@example.com,Bo,,,cy@example.com,,,,",
+        "ana@example.com,Ana,,,,,,,",
+        "cy@example.com,Cy,,,,,,,",
+    )
+    pv = people.preview(sf, coord, moved, "p.csv")
+    assert [r.changes for r in pv.rows] == [("manager_id",), ("manager_id",), ()]
+    result = people.apply(sf, coord, pv)
+    assert result.updated == 2
+    assert person(sf, "bo@example.com").manager_id == cy.id
+    assert person(sf, "ana@example.com").manager_id is None
+
+
+def test_people_missing_from_the_file_are_deactivated_only_on_request(sf, coord):
+    with sf.begin() as s:
+        old = make_account(s, "olga", email="olga@example.com")
+        make_account(s, "root", roles=("admin",), email="root@example.com")
+    pv = people.preview(sf, coord, csv(*GOOD), "p.csv")
+    assert (pv.missing, pv.kept) == (1, 2)  # Olga; the admin and the importer are kept
+    kept = people.apply(sf, coord, pv)
+    assert kept.deactivated == 0
+    assert person(sf, "olga@example.com").is_active
+
+    clock.set_now(clock.now() + dt.timedelta(minutes=1))
+    result = people.apply(
+        sf, coord, people.preview(sf, coord, csv(*GOOD), "p.csv"), deactivate_missing=True
+    )
+    assert result.deactivated == 1
+    assert not person(sf, "olga@example.com").is_active
+    assert person(sf, "root@example.com").is_active
+    assert person(sf, "coord@example.com").is_active
+    with sf.begin() as s:
+        account = s.get(Account, old.id)
+        assert not account.is_active
+        assert account.sessions_revoked_before == clock.now()
+
+
+def test_a_person_back_in_the_file_is_active_again(sf, coord):
+    with sf.begin() as s:
+        make_account(s, "olga", email="olga@example.com")
+    people.apply(sf, coord, people.preview(sf, coord, csv(*GOOD), "p.csv"), deactivate_missing=True)
+    back = csv(*GOOD, "olga@example.com,Olga,Engineering,L3,,,,,")
+    result = people.apply(sf, coord, people.preview(sf, coord, back, "p.csv"))
+    assert (result.reactivated, result.updated) == (1, 1)
+    assert person(sf, "olga@example.com").is_active
+
+
+def test_a_leave_date_in_the_past_deactivates_the_person_and_their_account(sf, coord):
+    clock.set_now(dt.datetime(2026, 6, 1, 9, 0))
+    with sf.begin() as s:
+        account = make_account(s, "bo", email="bo@example.com")
+    data = csv(
+        GOOD[0], "bo@example.com,Bo Chen,Finance,L3,ana@example.com,Remote,2023-09-18,2026-05-31,en"
+    )
+    people.apply(sf, coord, people.preview(sf, coord, data, "p.csv"))
+    assert not person(sf, "bo@example.com").is_active
+    with sf.begin() as s:
+        assert not s.get(Account, account.id).is_active
+
+
+def test_an_import_cannot_mark_the_importer_as_gone(sf, coord):
+    clock.set_now(dt.datetime(2026, 6, 1, 9, 0))
+    pv = people.preview(
+        sf, coord, csv("coord@example.com,Coord,,,,,2020-01-01,2026-05-01,"), "p.csv"
+    )
+    assert problems(pv) == [(2, "This is you: an import cannot deactivate your own profile.")]
+
+
+def test_an_import_leaves_one_audit_line_with_its_counts(sf, coord):
+    people.apply(sf, coord, people.preview(sf, coord, csv(*GOOD), "people.csv"))
+    with sf.begin() as s:
+        line = s.scalars(select(AuditLog).where(AuditLog.action == "people_imported")).one()
+    assert (line.actor_username, line.target) == ("coord", "people.csv")
+    assert line.detail["created"] == 2
+    assert "people_imported" in audit.ACTIONS
+
+
+def test_an_xlsx_file_imports_like_the_same_csv(sf, coord):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Email", "Name", "Department", "Level", "Manager email", "Hire date", "Language"])
+    sheet.append(["ana@example.com", "Ana Lima", "Finance", 4, None, dt.datetime(2019, 2, 4), "fr"])
+    sheet.append(
+        ["bo@example.com", "Bo Chen", "Finance", 3, "ana@example.com", dt.date(2023, 9, 18), "en"]
+    )
+    sheet.append([None] * 7)  # Excel's trailing blank rows are ignored
+    out = io.BytesIO()
+    book.save(out)
+    pv = people.preview(sf, coord, out.getvalue(), "people.xlsx")
+    assert pv.issues == ()
+    assert pv.rows[0].hire_date == dt.date(2019, 2, 4)
+    assert pv.rows[0].level == "4"
+    people.apply(sf, coord, pv)
+    assert person(sf, "bo@example.com").manager_id == person(sf, "ana@example.com").id
+    same_csv = csv(
+        "ana@example.com,Ana Lima,Finance,4,,2019-02-04,fr",
+        "bo@example.com,Bo Chen,Finance,3,ana@example.com,2023-09-18,en",
+        header="email,name,department,level,manager email,hire date,language",
+    )
+    assert [r.status for r in people.preview(sf, coord, same_csv, "p.csv").rows] == [
+        "unchanged",
+        "unchanged",
+    ]
+
+
+def test_ten_thousand_rows_import_correctly_and_a_second_run_changes_nothing(sf, coord):
+    data = synthetic_csv(10_000)
+    pv = people.preview(sf, coord, data, "big.csv")
+    assert pv.errors == ()
+    seen: list[float] = []
+    result = people.apply(sf, coord, pv, progress=lambda f, _m: seen.append(f))
+    assert result.created == 10_000
+    assert seen and seen[-1] == 1.0 and seen == sorted(seen)
+    with sf.begin() as s:
+        assert (
+            s.scalar(select(func.count(Person.id)).where(Person.email.like("%@bench.example")))
+            == 10_000
+        )
+        with_manager = s.scalar(
+            select(func.count(Person.id)).where(
+                Person.email.like("%@bench.example"), Person.manager_id.is_not(None)
+            )
+        )
+    assert with_manager == sum(1 for r in pv.rows if r.manager_email)
+    again = people.apply(sf, coord, people.preview(sf, coord, data, "big.csv"))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 10_000)
