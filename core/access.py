@@ -67,6 +67,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "my_data": frozenset({PARTICIPANT}),
     "surveys": frozenset({PARTICIPANT}),
     "coord_surveys": frozenset({COORDINATOR}),
+    "my_peer": frozenset({PARTICIPANT}),
+    "coord_concerns": frozenset({COORDINATOR}),
 }
 
 

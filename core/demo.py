@@ -400,6 +400,9 @@ def _seed(s: Session, rng: random.Random, now: dt.datetime) -> None:
 def _extend(s: Session, ctx: DemoContext) -> None:
     """Each capability seeds its own demo objects here (one call per line)."""
     # --- capability seeders: add one line each below ---
+    from core.demo_meetings import seed_meetings  # first: later seeders build on its meetings
+
+    seed_meetings(s, ctx)
     from core.demo_people import seed_people  # (imported here: it imports core.demo)
 
     seed_people(s, ctx)

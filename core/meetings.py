@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event
 from sqlalchemy import select
@@ -134,6 +135,24 @@ def suggest_next_date(last_meeting: dt.date | None, cadence_days: int, today: dt
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     return day
+
+
+def zone(name: str | None) -> dt.tzinfo:
+    """The time zone called ``name`` (the browser's), UTC when unknown or invalid."""
+    try:
+        return ZoneInfo(name) if name else dt.UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def to_local(when: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """A stored naive-UTC time as a naive wall-clock time in ``tz``."""
+    return when.replace(tzinfo=dt.UTC).astimezone(tz).replace(tzinfo=None)
+
+
+def to_utc(day: dt.date, time: dt.time, tz: dt.tzinfo) -> dt.datetime:
+    """A wall-clock date and time typed in ``tz`` as the naive UTC time stored."""
+    return dt.datetime.combine(day, time, tzinfo=tz).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def series_times(first: dt.datetime, cadence_days: int, count: int) -> list[dt.datetime]:
@@ -285,22 +304,34 @@ def meetings_of(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> Mee
         return _overview(s, match, viewer.person_id)
 
 
+def _home_card(s: Session, match: Match, me: int) -> HomeMeetingCard:
+    o = _overview(s, match, me)
+    nxt = o.next_meeting
+    return HomeMeetingCard(
+        match_id=match.id,
+        peer_names=o.peer_names,
+        next_at=nxt.scheduled_at if nxt else None,
+        next_kind=nxt.kind if nxt else None,
+        overdue=o.overdue and match.status != "paused",
+        paused=match.status == "paused",
+    )
+
+
 def home_cards(sf: sessionmaker[Session], viewer: Viewer) -> dict[int, HomeMeetingCard]:
     """Per live match of mine: the next planned meeting and whether one is overdue."""
-    cards = {}
     with sf.begin() as s:
-        for match in live_matches_of(s, viewer.person_id):
-            o = _overview(s, match, viewer.person_id)
-            nxt = o.next_meeting
-            cards[match.id] = HomeMeetingCard(
-                match_id=match.id,
-                peer_names=o.peer_names,
-                next_at=nxt.scheduled_at if nxt else None,
-                next_kind=nxt.kind if nxt else None,
-                overdue=o.overdue and match.status != "paused",
-                paused=match.status == "paused",
-            )
-    return cards
+        return {
+            m.id: _home_card(s, m, viewer.person_id) for m in live_matches_of(s, viewer.person_id)
+        }
+
+
+def home_card(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> HomeMeetingCard | None:
+    """:func:`home_cards` for one match; None when it is not one of my live matches."""
+    with sf.begin() as s:
+        for m in live_matches_of(s, viewer.person_id):
+            if m.id == match_id:
+                return _home_card(s, m, viewer.person_id)
+    return None
 
 
 def meeting_dates(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> list[MeetingDate]:

@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core import audit, clock
 from core.access import COORDINATOR, Viewer, require_role
+from core.enrolment import GOAL_THEMES
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.i18n import N_, t
 from core.peers import LIVE_STATUSES, live_matches_of, peers_of
@@ -33,6 +34,7 @@ from db.models import (
     Enrolment,
     EnrolmentSkill,
     Match,
+    MatchMember,
     Meeting,
     Person,
     Programme,
@@ -169,6 +171,7 @@ class ConcernRow:
     created_at: dt.datetime
     status: str
     handled_at: dt.datetime | None
+    pair: tuple[str, ...]  # the members of the pair or circle concerned
 
 
 # --------------------------------------------------------------------------- membership
@@ -229,6 +232,11 @@ def _names(values: Any) -> str:
     return ""
 
 
+def theme_label(code: str) -> str:
+    """A goal theme code ("career") in the reader's language."""
+    return t(GOAL_THEMES[code]) if code in GOAL_THEMES else code
+
+
 def explain(parts: Sequence[Mapping[str, Any]], reader_name: str) -> list[Reason]:
     """Phrase a match explanation in the reader's language ("you" where it is them)."""
     reasons = []
@@ -254,7 +262,10 @@ def explain(parts: Sequence[Mapping[str, Any]], reader_name: str) -> list[Reason
                     skills=skills,
                 )
         elif code == "themes":
-            text = t("You share goals around: {themes}.", themes=_names(part.get("themes", ())))
+            themes = part.get("themes", ())
+            if isinstance(themes, list | tuple):
+                themes = [theme_label(str(x)) for x in themes]
+            text = t("You share goals around: {themes}.", themes=_names(themes))
         elif code == "cross_department":
             text = t("You work in different departments: a fresh look at each other's work.")
         elif code == "same_level":
@@ -672,8 +683,15 @@ def raise_concern(sf: sessionmaker[Session], viewer: Viewer, match_id: int, word
         return concern.id
 
 
+def _nameless(c: Concern) -> str:
+    # A fit check flags a pair without naming who answered; otherwise the author erased.
+    if c.raised_by_id is None and c.kind == "fit":
+        return t("the pairing-fit check")
+    return t("a former participant")
+
+
 def concerns_for_coordinator(
-    sf: sessionmaker[Session], viewer: Viewer, *, only_open: bool = False
+    sf: sessionmaker[Session], viewer: Viewer, *, only_open: bool = False, limit: int = 500
 ) -> list[ConcernRow]:
     """Concerns raised in the programmes, newest first: the words sent, who, when, status."""
     require_role(viewer, COORDINATOR)
@@ -686,18 +704,29 @@ def concerns_for_coordinator(
     if only_open:
         query = query.where(Concern.status == "open")
     with sf.begin() as s:
+        rows = s.execute(query.limit(limit)).all()
+        match_ids = {c.match_id for c, _, _ in rows if c.match_id}
+        members: dict[int, list[str]] = {}
+        for mid, name in s.execute(
+            select(MatchMember.match_id, Person.full_name)
+            .join(Person, Person.id == MatchMember.person_id)
+            .where(MatchMember.match_id.in_(match_ids))
+            .order_by(Person.full_name)
+        ):
+            members.setdefault(mid, []).append(name)
         return [
             ConcernRow(
                 concern_id=c.id,
                 programme=prog,
                 kind=c.kind,
                 body=c.body,
-                raised_by=name or t("a former participant"),
+                raised_by=name or _nameless(c),
                 created_at=c.created_at,
                 status=c.status,
                 handled_at=c.handled_at,
+                pair=tuple(members.get(c.match_id or 0, ())),
             )
-            for c, prog, name in s.execute(query).all()
+            for c, prog, name in rows
         ]
 
 

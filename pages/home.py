@@ -47,6 +47,26 @@ if viewer.has(PARTICIPANT):
                     response=RESPONSES.get(card.my_response, card.my_response),
                 )
             )
+            # My peer: the next meeting, and a warning when one is overdue.
+            from core import meetings
+            from core.i18n import format_datetime
+
+            plan = meetings.home_card(store.sf, viewer, card.match_id)
+            if plan and plan.next_at and plan.next_kind:
+                st.markdown(
+                    t(
+                        "**Next meeting:** {when} — {kind}, with {names}",
+                        when=format_datetime(
+                            meetings.to_local(plan.next_at, meetings.zone(st.context.timezone)),
+                            "EEE d MMM, HH:mm",
+                        ),
+                        kind=t(meetings.KINDS[plan.next_kind]),
+                        names=md_escape(", ".join(plan.peer_names)),
+                    )
+                )
+            if plan and plan.overdue:
+                st.warning(t("No meeting held for a while: plan your next one."))
+            st.page_link("pages/my_peer.py", label=t("My peer"), icon=":material/diversity_3:")
     # Journey cards: my open action items and my goals' progress.
     from core import actions, clock, goals
 

@@ -62,6 +62,7 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/insights:",
         N_("Programme"),
     ),
+    PageSpec("my_peer", "my_peer.py", N_("My peer"), ":material/diversity_3:", N_("My mentoring")),
     PageSpec("goals", "goals.py", N_("My goals"), ":material/flag:", N_("My mentoring")),
     PageSpec(
         "journal",
@@ -86,6 +87,9 @@ PAGES: tuple[PageSpec, ...] = (
         N_("Surveys and results"),
         ":material/bar_chart:",
         N_("Programme"),
+    ),
+    PageSpec(
+        "coord_concerns", "coord_concerns.py", N_("Concerns"), ":material/report:", N_("Programme")
     ),
 )
 

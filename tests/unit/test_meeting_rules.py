@@ -19,6 +19,9 @@ from core.meetings import (
     pair_health,
     series_times,
     suggest_next_date,
+    to_local,
+    to_utc,
+    zone,
 )
 from core.relationship import explain
 from core.resources import clean_url
@@ -203,7 +206,7 @@ def test_why_we_were_matched_is_phrased_for_the_reader():
     texts = [r.text for r in explain(PARTS, "Camille")]
     assert texts[0] == "Hugo can help you with SQL, Python."
     assert texts[1] == "You can help Hugo with Writing."
-    assert texts[2] == "You share goals around: career."
+    assert texts[2] == "You share goals around: Career development."
     assert "different departments" in texts[3]
     assert "similar level" in texts[4]
     assert texts[5] == "Another criterion of the programme brought you together."
@@ -212,7 +215,7 @@ def test_why_we_were_matched_is_phrased_for_the_reader():
 
 def test_why_we_were_matched_reads_details_under_args_and_skips_garbage():
     parts = [{"code": "themes", "args": {"themes": ["balance"]}}, "junk", 3]
-    assert [r.text for r in explain(parts, "X")] == ["You share goals around: balance."]
+    assert [r.text for r in explain(parts, "X")] == ["You share goals around: Work-life balance."]
 
 
 def test_why_we_were_matched_in_french():
@@ -259,3 +262,20 @@ def test_a_link_needs_an_address_but_a_book_does_not():
     with pytest.raises(InvalidInput, match="web address"):
         clean_url("  ", required=True)
     assert clean_url("", required=False) == ""
+
+
+# --------------------------------------------------------------------------- time zones
+
+
+def test_times_typed_in_the_browsers_zone_are_stored_in_utc_and_shown_back():
+    paris = zone("Europe/Paris")
+    stored = to_utc(dt.date(2026, 3, 3), dt.time(10, 0), paris)
+    assert stored == dt.datetime(2026, 3, 3, 9, 0)  # winter: UTC+1
+    assert to_local(stored, paris) == dt.datetime(2026, 3, 3, 10, 0)
+    assert to_utc(dt.date(2026, 7, 3), dt.time(10, 0), paris) == dt.datetime(2026, 7, 3, 8, 0)
+
+
+def test_an_unknown_or_missing_zone_is_utc():
+    assert zone(None) is dt.UTC
+    assert zone("Mars/Olympus") is dt.UTC
+    assert zone("../../etc/passwd") is dt.UTC

@@ -1,0 +1,83 @@
+"""Concerns: what participants chose to tell the coordinator (and why a pair paused or ended)."""
+
+import streamlit as st
+
+from core import relationship
+from core.errors import TandemError
+from core.i18n import format_date, format_datetime, t
+from ui.page import guard
+from ui.widgets import md_escape, plain
+
+store, viewer = guard("coord_concerns")
+ss = st.session_state
+
+st.title(t("Concerns"))
+st.caption(
+    t(
+        "Participants raise a concern, or give a reason when they pause or end their relationship. "
+        "You see only the words they chose to send."
+    )
+)
+
+
+def _handled(concern_id: int) -> None:
+    try:
+        relationship.mark_concern_handled(store.sf, viewer, concern_id)
+    except TandemError as e:
+        ss["concerns_flash"] = ("error", str(e))
+    else:
+        ss["concerns_flash"] = ("success", t("Marked handled."))
+
+
+kind, message = ss.pop("concerns_flash", (None, None))
+if kind == "success":
+    st.success(message)
+elif kind == "error":
+    st.error(message)
+
+only_open = st.toggle(t("Open only"), value=True, key="concerns_open_only")
+rows = relationship.concerns_for_coordinator(store.sf, viewer, only_open=only_open)
+if not rows:
+    st.info(t("No open concern.") if only_open else t("No concern yet."))
+for row in rows:
+    with st.container(border=True, key=f"concern_{row.concern_id}"):
+        st.markdown(
+            f"**{md_escape(t(relationship.CONCERN_KINDS.get(row.kind, row.kind)))}** · "
+            + md_escape(
+                t(
+                    "{name}, {date}",
+                    name=row.raised_by,
+                    date=format_datetime(row.created_at, "d MMM y, HH:mm"),
+                )
+            )
+        )
+        st.caption(
+            " · ".join(
+                x
+                for x in (
+                    md_escape(row.programme or ""),
+                    t(relationship.CONCERN_STATUSES.get(row.status, row.status))
+                    + (
+                        " " + t("on {date}", date=format_date(row.handled_at))
+                        if row.handled_at
+                        else ""
+                    ),
+                )
+                if x
+            )
+        )
+        if row.pair:
+            st.markdown(t("**Pair or circle:** {names}", names=md_escape(", ".join(row.pair))))
+        if row.body:
+            plain(row.body)
+        elif row.kind == "fit":
+            st.caption(t("A pairing-fit check flagged this pair: a member rated the fit as poor."))
+        else:
+            st.caption(t("No words were sent."))
+        if row.status == "open":
+            st.button(
+                t("Mark handled"),
+                key=f"concern_handled_{row.concern_id}",
+                on_click=_handled,
+                args=(row.concern_id,),
+            )

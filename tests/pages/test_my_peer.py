@@ -1,0 +1,206 @@
+"""My peer and Concerns pages, driven as the demo people would."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from core import clock, meetings
+from core.access import pages_for
+from core.auth import viewer_of
+from core.i18n import set_language
+from db.models import Account, AgreementMember, Concern, Meeting, Person, Resource
+from tests.pages.conftest import texts
+
+
+def _viewer(store, username):
+    with store.sf.begin() as s:
+        account = s.scalar(select(Account).where(Account.username == username))
+        return viewer_of(account, s.get_one(Person, account.person_id))
+
+
+def test_camille_sees_hugo_why_they_were_matched_and_their_agreement_in_french(open_app):
+    at = open_app("camille", page="pages/my_peer.py")
+    page = texts(at)
+    assert "Hugo Bernard" in page
+    assert "Hugo Bernard peut vous aider en" in page  # the explanation, phrased for her
+    assert "Rehearse my talk for the engineering all\\-hands" in page  # Hugo's expectations
+    assert "Tout le monde a confirmé l’accord." in page
+    assert "coord@tandem\\.example" in page  # the support contact
+
+
+def test_changing_the_terms_resets_confirmations_and_camille_confirms_again(open_app, demo_store):
+    at = open_app("camille", page="pages/my_peer.py")
+    # AppTest formats the options of every select box in the test's thread: French, like her.
+    set_language("fr")
+    try:
+        at.selectbox(key="agreement_cadence").set_value(7)
+        at.button(key="agreement_terms_save").click().run()
+        assert not at.exception
+        assert "les confirmations ont donc été réinitialisées" in texts(at)
+        with demo_store.sf.begin() as s:
+            assert s.scalars(select(AgreementMember.confirmed_at)).all() == [None, None]
+        assert "Accord pas encore confirmé par : vous, Hugo Bernard." in texts(at)
+        at.button(key="agreement_confirm").click().run()
+    finally:
+        set_language("en")
+    assert not at.exception
+    assert "Accord pas encore confirmé par : Hugo Bernard." in texts(at)
+    with demo_store.sf.begin() as s:
+        assert len([c for c in s.scalars(select(AgreementMember.confirmed_at)) if c]) == 1
+
+
+def test_hugo_confirms_after_the_change(open_app, demo_store):
+    camille = _viewer(demo_store, "camille")
+    from core import relationship
+
+    relationship.set_terms(
+        demo_store.sf,
+        camille,
+        relationship.my_matches(demo_store.sf, camille)[0].match_id,
+        cadence_days=30,
+        meeting_format="phone",
+        length_minutes=45,
+        seen_version=1,
+    )
+    at = open_app("hugo", page="pages/my_peer.py")
+    assert "every month, phone call, 45 minutes" in texts(at)
+    assert "Agreement not confirmed yet by: Camille Martin, you." in texts(at)
+    at.button(key="agreement_confirm").click().run()
+    assert "You confirmed the agreement." in texts(at)
+
+
+def test_hugo_plans_a_rehearsal(open_app, demo_store):
+    at = open_app("hugo", page="pages/my_peer.py")
+    day = clock.today() + dt.timedelta(days=9)
+    at.date_input(key="plan_date").set_value(day)
+    at.time_input(key="plan_time").set_value(dt.time(11, 30))
+    at.selectbox(key="plan_kind").set_value("rehearsal")
+    at.text_area(key="plan_agenda").input("Run through my all-hands talk")
+    at.button(key="plan_submit").click().run()
+    assert not at.exception
+    assert "Planned:" in texts(at)
+    with demo_store.sf.begin() as s:
+        m = s.scalar(
+            select(Meeting).where(Meeting.kind == "rehearsal", Meeting.status == "planned")
+        )
+        assert (m.scheduled_at, m.agenda) == (
+            dt.datetime.combine(day, dt.time(11, 30)),
+            "Run through my all-hands talk",
+        )
+
+
+def test_planning_in_the_past_says_why_and_keeps_the_agenda(open_app, demo_store):
+    at = open_app("hugo", page="pages/my_peer.py")
+    at.date_input(key="plan_date").set_value(clock.today())
+    at.time_input(key="plan_time").set_value(dt.time(0, 0))
+    at.text_area(key="plan_agenda").input("Keep me")
+    at.button(key="plan_submit").click().run()
+    assert "is in the past" in texts(at)
+    assert at.text_area(key="plan_agenda").value == "Keep me"
+
+
+def test_hugo_shares_a_resource_and_an_unsafe_link_is_refused(open_app, demo_store):
+    at = open_app("hugo", page="pages/my_peer.py")
+    at.selectbox(key="res_kind").set_value("link")
+    at.text_input(key="res_title").input("Bad")
+    at.text_input(key="res_url").input("javascript:alert(1)")
+    at.button(key="res_submit").click().run()
+    assert "Only web addresses starting with http:// or https://" in texts(at)
+    assert at.text_input(key="res_title").value == "Bad"  # nothing lost
+    at.text_input(key="res_title").input("Feedback models")
+    at.text_input(key="res_url").input("https://example.com/sbi")
+    at.button(key="res_submit").click().run()
+    assert "“Feedback models” shared." in texts(at)
+    with demo_store.sf.begin() as s:
+        titles = s.scalars(select(Resource.title)).all()
+    assert "Feedback models" in titles and "Bad" not in titles
+    assert "Feedback models" in texts(open_app("camille", page="pages/my_peer.py"))
+
+
+def test_editing_shared_notes_at_the_same_time_keeps_my_text(open_app, demo_store):
+    at = open_app("hugo", page="pages/my_peer.py")
+    camille = _viewer(demo_store, "camille")
+    with demo_store.sf.begin() as s:
+        nxt = s.scalar(select(Meeting).where(Meeting.status == "planned").order_by(Meeting.id))
+        mid, version = nxt.id, nxt.version
+    meetings.save_shared_text(
+        demo_store.sf, camille, mid, agenda="Camille's new agenda", notes="", seen_version=version
+    )
+    at.text_area(key=f"agenda_{mid}").input("Hugo's agenda")
+    at.button(key=f"save_text_{mid}").click().run()
+    assert not at.exception
+    page = texts(at)
+    assert "Your peer saved this meeting's agenda or notes meanwhile" in page
+    assert "Camille's new agenda" in page  # theirs is shown
+    assert at.text_area(key=f"agenda_{mid}").value == "Hugo's agenda"  # mine is kept
+    at.button(key=f"save_text_{mid}").click().run()  # saving again, knowingly
+    assert "Agenda and notes saved." in texts(at)
+    with demo_store.sf.begin() as s:
+        assert s.get_one(Meeting, mid).agenda == "Hugo's agenda"
+
+
+def test_hugo_raises_a_concern_with_only_his_words(open_app, demo_store):
+    at = open_app("hugo", page="pages/my_peer.py")
+    at.text_area(key="concern_text").input("Something said in our pair was repeated.")
+    at.button(key="concern_send").click().run()
+    assert "Sent to the coordinator." in texts(at)
+    with demo_store.sf.begin() as s:
+        hugo = s.scalar(select(Account.person_id).where(Account.username == "hugo"))
+        mine = s.scalars(select(Concern).where(Concern.raised_by_id == hugo)).all()
+    assert [(c.kind, c.body) for c in mine] == [
+        ("concern", "Something said in our pair was repeated.")
+    ]
+
+
+def test_ending_needs_the_box_ticked(open_app, demo_store):
+    at = open_app("hugo", page="pages/my_peer.py")
+    at.button(key="end").click().run()
+    assert "Tick the box" in texts(at)
+    at.checkbox(key="end_sure").check()
+    at.text_area(key="end_reason").input("Moving to another team.")
+    at.button(key="end").click().run()
+    assert not at.exception
+    assert "The relationship has ended" in texts(at)
+    with demo_store.sf.begin() as s:
+        ends = s.scalars(select(Concern.body).where(Concern.kind == "end")).all()
+    assert ends == ["Moving to another team."]
+
+
+def test_the_coordinator_reads_concerns_and_marks_one_handled(open_app, demo_store):
+    at = open_app("coord", page="pages/coord_concerns.py", lang="en")
+    page = texts(at)
+    assert "something I shared in confidence" in page
+    with demo_store.sf.begin() as s:
+        cid = s.scalar(
+            select(Concern.id).where(Concern.kind == "concern", Concern.status == "open")
+        )
+    at.button(key=f"concern_handled_{cid}").click().run()
+    assert not at.exception
+    with demo_store.sf.begin() as s:
+        assert s.get_one(Concern, cid).status == "handled"
+
+
+def test_a_participant_cannot_open_the_concerns_page(open_app, demo_store):
+    assert "coord_concerns" not in pages_for(_viewer(demo_store, "camille"))
+    at = open_app("camille")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/coord_concerns.py")  # not even registered for her
+
+
+def test_the_coordinator_has_no_my_peer_page(open_app, demo_store):
+    assert "my_peer" not in pages_for(_viewer(demo_store, "coord"))
+    at = open_app("coord")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/my_peer.py")
+
+
+def test_home_shows_the_next_meeting_and_warns_when_one_is_overdue(open_app, demo_store):
+    at = open_app("hugo")
+    page = texts(at)
+    assert "**Next meeting:**" in page and "Feedback review, with Camille Martin" in page
+    assert "No meeting held for a while" not in page
+    with demo_store.sf.begin() as s:  # nothing held since the match began, 24 days ago
+        for m in s.scalars(select(Meeting).where(Meeting.status == "held")):
+            m.status = "missed"
+    assert "No meeting held for a while" in texts(open_app("hugo"))
