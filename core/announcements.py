@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from core import audit, clock
 from core.access import COORDINATOR, Viewer, require_role
 from core.errors import Conflict, NotFound
-from core.i18n import format_date, t
-from core.programmes import CADENCES, FORMATS, RELATIONSHIP_TYPES
+from core.i18n import N_, format_date, t
+from core.programmes import FORMATS, RELATIONSHIP_TYPES
 from core.text import clean_line, clean_text
 from db.models import Announcement, Person, Programme
 
@@ -206,11 +206,20 @@ def _facts(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> _Fac
         )
 
 
+# "every two weeks" reads better inside a sentence than the adjective "fortnightly".
+CADENCE_PHRASES: dict[int, str] = {
+    7: N_("every week"),
+    14: N_("every two weeks"),
+    30: N_("every month"),
+}
+
+
 def _rhythm(f: _Facts) -> str:
+    cadence = CADENCE_PHRASES.get(f.cadence_days)
     return t(
-        "{format}, {cadence} meetings of {minutes} minutes.",
+        "{format}: {minutes}-minute meetings {cadence}.",
         format=t(FORMATS.get(f.format, f.format)),
-        cadence=t(CADENCES.get(f.cadence_days, "")).lower() or f"{f.cadence_days}",
+        cadence=t(cadence) if cadence else t("every {n} days", n=f.cadence_days),
         minutes=f.session_minutes,
     )
 

@@ -101,7 +101,7 @@ except TandemError as e:
     st.stop()
 st.code(invitation, language=None, wrap_lines=True)
 
-st.markdown(f"**{t('Poster for the notice board')}**")
+st.markdown("**" + t("Poster for the notice board") + "**")
 pitch = st.text_area(
     t("Short pitch (at most 500 characters; empty: the description)"),
     key=f"ann_pitch_{programme_id}",

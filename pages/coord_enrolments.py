@@ -45,7 +45,9 @@ except TandemError as e:
     st.error(str(e))
     st.stop()
 departments = sorted({r.department for r in everyone if r.department})
-chosen_departments = c2.multiselect(t("Departments"), departments, key="enr_departments")
+chosen_departments = c2.multiselect(
+    t("Departments"), departments, placeholder=t("All"), key="enr_departments"
+)
 shown = [
     r
     for r in everyone
@@ -93,19 +95,19 @@ who = st.selectbox(
 row = people[who]
 with st.container(border=True):
     a, b = st.columns(2)
-    a.markdown(f"**{t('Offers')}**")
+    a.markdown("**" + t("Offers") + "**")
     with a:
         plain(", ".join(row.offered) or "—")
-    b.markdown(f"**{t('Wants')}**")
+    b.markdown("**" + t("Wants") + "**")
     with b:
         plain(", ".join(row.wanted) or "—")
-    a.markdown(f"**{t('Goal themes')}**")
+    a.markdown("**" + t("Goal themes") + "**")
     a.write(", ".join(t(enrolment.GOAL_THEMES.get(x, x)) for x in row.goal_themes) or "—")
-    b.markdown(f"**{t('Availability')}**")
+    b.markdown("**" + t("Availability") + "**")
     b.write(", ".join(t(enrolment.AVAILABILITY.get(x, x)) for x in row.availability) or "—")
-    a.markdown(f"**{t('Work mode')}**")
+    a.markdown("**" + t("Work mode") + "**")
     a.write(t(enrolment.WORK_MODES.get(row.work_mode, row.work_mode)))
-    b.markdown(f"**{t('Languages')}**")
+    b.markdown("**" + t("Languages") + "**")
     b.write(", ".join(t(enrolment.LANGUAGES.get(x, x)) for x in row.languages) or "—")
-    st.markdown(f"**{t('Motivation')}**")
+    st.markdown("**" + t("Motivation") + "**")
     plain(row.motivation or "—")

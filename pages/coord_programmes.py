@@ -29,6 +29,8 @@ if rows:
                 t("End"): [format_date(r.end_date) for r in rows],
                 t("Enrolment window"): [
                     f"{format_date(r.enrolment_opens)} – {format_date(r.enrolment_closes)}"
+                    if r.enrolment_opens and r.enrolment_closes
+                    else "—"
                     for r in rows
                 ],
                 t("Enrolled"): [r.enrolled for r in rows],
@@ -41,7 +43,7 @@ else:
 
 by_id = {r.programme_id: r for r in rows}
 # Labels computed once: format_func must not translate (AppTest calls it outside the run).
-pick_labels = {NEW: t("➕ New programme"), **{i: r.name for i, r in by_id.items()}}
+pick_labels = {NEW: "+ " + t("New programme"), **{i: r.name for i, r in by_id.items()}}
 OBJECTIVES = {c: t(label) for c, label in prog.OBJECTIVES.items()}
 FORMATS = {c: t(label) for c, label in prog.FORMATS.items()}
 RELATIONSHIPS = {c: t(label) for c, label in prog.RELATIONSHIP_TYPES.items()}
@@ -73,9 +75,10 @@ def programme_form(prefix: str, form: prog.ProgrammeForm, submit_label: str):
             list(prog.OBJECTIVES),
             default=[o for o in form.objectives if o in prog.OBJECTIVES],
             format_func=OBJECTIVES.get,
+            placeholder=t("Choose…"),
             key=f"{prefix}_objectives",
         )
-        st.markdown(f"**{t('KPIs and targets')}**")
+        st.markdown("**" + t("KPIs and targets") + "**")
         st.caption(t("Leave a target empty to not track that KPI. Percentages from 0 to 100."))
         kpi_cols = st.columns(3)
         kpis: dict[str, float] = {}
@@ -155,18 +158,21 @@ def programme_form(prefix: str, form: prog.ProgrammeForm, submit_label: str):
             t("Departments"),
             sorted(set(choices.departments) | set(form.departments)),
             default=list(form.departments),
+            placeholder=t("Everyone"),
             key=f"{prefix}_departments",
         )
         levels = c2.multiselect(
             t("Levels"),
             sorted(set(choices.levels) | set(form.levels)),
             default=list(form.levels),
+            placeholder=t("Everyone"),
             key=f"{prefix}_levels",
         )
         locations = c3.multiselect(
             t("Locations"),
             sorted(set(choices.locations) | set(form.locations)),
             default=list(form.locations),
+            placeholder=t("Everyone"),
             key=f"{prefix}_locations",
         )
         c1, c2 = st.columns(2)

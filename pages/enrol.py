@@ -123,9 +123,9 @@ prefix = f"en{offer.programme_id}"
 if mine and mine.status == "enrolled" and not offer.can_enrol:
     names = {s.skill_id: s.name for s in enr.programme_skills(store.sf, viewer, offer.programme_id)}
     with st.container(border=True):
-        st.markdown(f"**{t('Skills you offer')}**")
+        st.markdown("**" + t("Skills you offer") + "**")
         plain(", ".join(names.get(i, "?") for i in mine.offered) or "—")
-        st.markdown(f"**{t('Skills you want')}**")
+        st.markdown("**" + t("Skills you want") + "**")
         plain(", ".join(names.get(i, "?") for i in mine.wanted) or "—")
 if offer.can_enrol:
     skills = enr.programme_skills(store.sf, viewer, offer.programme_id)
@@ -159,6 +159,7 @@ if offer.can_enrol:
             list(skill_names),
             default=[i for i in (base.offered if base else ()) if i in skill_names],
             format_func=skill_names.get,
+            placeholder=t("Choose…"),
             key=f"{prefix}_offered",
             help=t("What you could help a colleague with."),
         )
@@ -167,6 +168,7 @@ if offer.can_enrol:
             list(skill_names),
             default=[i for i in (base.wanted if base else ()) if i in skill_names],
             format_func=skill_names.get,
+            placeholder=t("Choose…"),
             key=f"{prefix}_wanted",
             help=t("What you would like to develop."),
         )
@@ -175,6 +177,7 @@ if offer.can_enrol:
             list(enr.GOAL_THEMES),
             default=list(base.goal_themes) if base else [],
             format_func=THEMES.get,
+            placeholder=t("Choose…"),
             key=f"{prefix}_themes",
         )
         st.subheader(t("Practicalities"))
@@ -183,6 +186,7 @@ if offer.can_enrol:
             list(enr.AVAILABILITY),
             default=list(base.availability) if base else [],
             format_func=SLOTS.get,
+            placeholder=t("Choose…"),
             key=f"{prefix}_availability",
         )
         c1, c2 = st.columns(2)
