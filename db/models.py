@@ -361,7 +361,11 @@ class AgreementMember(Base):
 
 class Meeting(Base):
     __tablename__ = "meeting"
-    __table_args__ = (Index("ix_meeting_match_when", "match_id", "scheduled_at"),)
+    __table_args__ = (
+        Index("ix_meeting_match_when", "match_id", "scheduled_at"),
+        # Dashboard (core.metrics): covers held/missed counts per match and per week.
+        Index("ix_meeting_match_status_when", "match_id", "status", "scheduled_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     match_id: Mapped[int] = _fk("match.id")
     scheduled_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -384,6 +388,17 @@ class Meeting(Base):
 
 class Goal(Base):
     __tablename__ = "goal"
+    # Dashboard (core.metrics): goals set/achieved per week without reading titles.
+    __table_args__ = (
+        Index(
+            "ix_goal_programme_activity",
+            "programme_id",
+            "created_at",
+            "status",
+            "achieved_at",
+            "owner_id",
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = _fk("person.id")
     programme_id: Mapped[int | None] = _fk("programme.id", nullable=True, ondelete="SET NULL")
@@ -434,7 +449,11 @@ class JournalEntry(Base):
     """A guided reflection. Private by default; status 'draft' while being typed."""
 
     __tablename__ = "journal_entry"
-    __table_args__ = (Index("ix_journal_author_created", "author_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_journal_author_created", "author_id", "created_at"),
+        # Dashboard (core.metrics): weekly counts read this narrow index, not the texts.
+        Index("ix_journal_match_activity", "match_id", "created_at", "status", "author_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = _fk("person.id")
     match_id: Mapped[int | None] = _fk("match.id", nullable=True, ondelete="SET NULL")
@@ -477,6 +496,10 @@ class ActionItem(Base):
 
 class FeedbackRequest(Base):
     __tablename__ = "feedback_request"
+    # Dashboard (core.metrics): requests per week.
+    __table_args__ = (
+        Index("ix_feedback_request_match_activity", "match_id", "created_at", "requester_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     match_id: Mapped[int | None] = _fk("match.id", nullable=True, ondelete="SET NULL")
     requester_id: Mapped[int | None] = _fk("person.id", nullable=True, ondelete="SET NULL")
@@ -492,6 +515,10 @@ class Feedback(Base):
     """Feedback given by one person to another; giver_id is NULL once the giver erased."""
 
     __tablename__ = "feedback"
+    # Dashboard (core.metrics): feedback given per week.
+    __table_args__ = (
+        Index("ix_feedback_match_activity", "match_id", "created_at", "recipient_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int | None] = _fk("feedback_request.id", nullable=True, ondelete="SET NULL")
     match_id: Mapped[int | None] = _fk("match.id", nullable=True, ondelete="SET NULL")

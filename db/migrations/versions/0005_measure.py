@@ -18,6 +18,17 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# --- dashboard (core/metrics.py)
+DASHBOARD_INDEXES = (
+    ("meeting", "ix_meeting_match_status_when", ["match_id", "status", "scheduled_at"]),
+    ("journal_entry", "ix_journal_match_activity", ["match_id", "created_at", "status", "author_id"]),
+    ("goal", "ix_goal_programme_activity", ["programme_id", "created_at", "status", "achieved_at", "owner_id"]),
+    ("feedback", "ix_feedback_match_activity", ["match_id", "created_at", "recipient_id"]),
+    ("feedback_request", "ix_feedback_request_match_activity", ["match_id", "created_at", "requester_id"]),
+)
+# --- end dashboard
+
+
 def upgrade() -> None:
     # --- surveys (core/surveys.py): survey.match_id, the match a pairing-fit check is about
     with op.batch_alter_table("survey", schema=None) as batch_op:
@@ -32,8 +43,19 @@ def upgrade() -> None:
         )
     # --- end surveys
 
+    # --- dashboard (core/metrics.py): narrow covering indexes for the weekly aggregates,
+    # so counting 200 000 journal entries never reads their text (same names in db/models.py)
+    for table, name, columns in DASHBOARD_INDEXES:
+        op.create_index(name, table, columns, unique=False)
+    # --- end dashboard
+
 
 def downgrade() -> None:
+    # --- dashboard (core/metrics.py)
+    for table, name, _columns in reversed(DASHBOARD_INDEXES):
+        op.drop_index(name, table_name=table)
+    # --- end dashboard
+
     # --- surveys (core/surveys.py)
     with op.batch_alter_table("survey", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_survey_match_id_match"), type_="foreignkey")
