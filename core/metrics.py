@@ -42,6 +42,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -211,7 +212,8 @@ class Goals:
 
 @dataclass(frozen=True)
 class Surveys:
-    monthly: tuple[Point, ...]  # series satisfaction / peer_help / progress (1–5) and nps
+    questions: tuple[Point, ...]  # x = question code (satisfaction…), series "mean", 1–5
+    nps_by_month: tuple[Point, ...]  # x = first day of the month, series "nps", −100…100
     nps: Figure  # over every answer of the period
     answers: Figure  # number of people who answered the NPS question
 
@@ -434,7 +436,7 @@ def _weekly(
     return {_as_date(week): (n, people) for week, n, people in rows}
 
 
-def _point(x: dt.date | str, series: str, n: int, people: int, k: int) -> Point:
+def _point(x: dt.date | str, series: str, n: float, people: int, k: int) -> Point:
     return Point(x, series, None, True) if _hidden(people, k) else Point(x, series, n)
 
 
@@ -610,7 +612,11 @@ def _pair_states(s: Session, f: Filters) -> list[_PairState]:
             func.count().label("held"),
             func.max(Meeting.scheduled_at).label("last_held"),
         )
-        .where(Meeting.status == HELD, Meeting.scheduled_at <= now)
+        .where(
+            Meeting.match_id.in_(_match_ids(f, running_only=True)),
+            Meeting.status == HELD,
+            Meeting.scheduled_at <= now,
+        )
         .group_by(Meeting.match_id)
         .subquery()
     )
@@ -635,25 +641,20 @@ def _pair_states(s: Session, f: Filters) -> list[_PairState]:
         .join(members, members.c.match_id == Match.id)
         .where(in_scope, _active())
     ).all()
-    # Matches whose last two settled meetings (past, not planned) all went wrong.
-    recent = (
-        select(
-            Meeting.match_id.label("match_id"),
-            Meeting.status.label("status"),
-            func.row_number()
-            .over(partition_by=Meeting.match_id, order_by=Meeting.scheduled_at.desc())
-            .label("rn"),
-        )
-        .join(Match, Match.id == Meeting.match_id)
-        .where(in_scope, _active(), Meeting.status != PLANNED, Meeting.scheduled_at <= now)
-        .subquery()
-    )
+    # The last two settled meetings (past, not planned) both went wrong exactly when
+    # at least two meetings were cancelled, moved or missed after the last one held.
     missed_twice = set(
         s.scalars(
-            select(recent.c.match_id)
-            .where(recent.c.rn <= 2)
-            .group_by(recent.c.match_id)
-            .having(func.sum(case((recent.c.status.in_(MISSED_STATUSES), 1), else_=0)) == 2)
+            select(Meeting.match_id)
+            .outerjoin(held, held.c.match_id == Meeting.match_id)
+            .where(
+                Meeting.match_id.in_(_match_ids(f, running_only=True)),
+                Meeting.status.in_(MISSED_STATUSES),
+                Meeting.scheduled_at <= now,
+                or_(held.c.last_held.is_(None), Meeting.scheduled_at > held.c.last_held),
+            )
+            .group_by(Meeting.match_id)
+            .having(func.count() >= 2)
         )
     )
     states = []
@@ -740,22 +741,36 @@ def _checkins(s: Session, states: list[_PairState]) -> tuple[CheckIn, ...]:
 
 
 def _engagement(s: Session, f: Filters, k: int) -> Engagement:
+    # Meetings held per (person, programme), grouped once, then joined to enrolments.
     held = (
-        select(func.count())
+        select(
+            MatchMember.person_id.label("person_id"),
+            Match.programme_id.label("programme_id"),
+            func.count().label("n"),
+        )
         .select_from(Meeting)
         .join(MatchMember, MatchMember.match_id == Meeting.match_id)
         .join(Match, Match.id == Meeting.match_id)
         .where(
-            MatchMember.person_id == Enrolment.person_id,
-            Match.programme_id == Enrolment.programme_id,
             Meeting.status == HELD,
             Meeting.scheduled_at <= clock.now(),
+            _programme_cond(Match.programme_id, f, running_only=True),
         )
-        .correlate(Enrolment)
-        .scalar_subquery()
+        .group_by(MatchMember.person_id, Match.programme_id)
+        .subquery()
     )
     per_person = (
-        select(Enrolment.person_id.label("person_id"), held.label("held"))
+        select(
+            Enrolment.person_id.label("person_id"),
+            func.coalesce(held.c.n, 0).label("held"),
+        )
+        .outerjoin(
+            held,
+            and_(
+                held.c.person_id == Enrolment.person_id,
+                held.c.programme_id == Enrolment.programme_id,
+            ),
+        )
         .where(
             Enrolment.status == "enrolled",
             _programme_cond(Enrolment.programme_id, f, running_only=True),
@@ -820,43 +835,46 @@ def _goals(s: Session, f: Filters, k: int) -> Goals:
 
 
 def _activity(s: Session, f: Filters, k: int) -> tuple[Point, ...]:
-    """Reflections, feedback given and asked for, per week: counts only, never text."""
-    matches = _match_ids(f)
+    """Reflections, feedback given and asked for, per week: counts only, never text.
 
-    def attached(match_col: Any, person_col: Any) -> ColumnElement[bool]:
-        # Attached to a match in scope, or free-standing by someone enrolled in scope.
-        if f.programme_id is None and f.department is None:
-            return true()
-        enrolled = select(Enrolment.person_id).where(_programme_cond(Enrolment.programme_id, f))
-        return or_(
-            match_col.in_(matches),
-            and_(match_col.is_(None), person_col.in_(enrolled), _dept_cond(person_col, f)),
-        )
+    An item belongs to a programme through its match, or, when free-standing,
+    through its author's enrolment; to a department through its author (the
+    recipient for feedback given, the requester for a request).
+    """
+
+    def weekly(
+        when: Any, person: Any, match_col: Any, *extra: ColumnElement[bool]
+    ) -> dict[dt.date, tuple[int, int]]:
+        cols = (when.label("at"), person.label("who"))
+        base = [*extra, _in_period(when, f), _dept_cond(person, f)]
+        if f.programme_id is None:
+            branches = select(*cols).where(*base)
+        else:
+            # Two index-friendly branches instead of an OR that forces a full scan.
+            enrolled = select(Enrolment.person_id).where(Enrolment.programme_id == f.programme_id)
+            branches = union_all(
+                select(*cols).where(*base, match_col.in_(_match_ids(f))),
+                select(*cols).where(*base, match_col.is_(None), person.in_(enrolled)),
+            )
+        rows = branches.subquery()
+        w = _week(rows.c.at)
+        return {
+            _as_date(week): (n, people)
+            for week, n, people in s.execute(
+                select(w, func.count(), func.count(distinct(rows.c.who))).group_by(w)
+            )
+        }
 
     named = {
-        "reflections": _weekly(
-            s,
+        "reflections": weekly(
             JournalEntry.created_at,
             JournalEntry.author_id,
-            [
-                JournalEntry.status == "final",
-                attached(JournalEntry.match_id, JournalEntry.author_id),
-            ],
-            f,
+            JournalEntry.match_id,
+            JournalEntry.status == "final",
         ),
-        "feedback_given": _weekly(
-            s,
-            Feedback.created_at,
-            Feedback.recipient_id,
-            [attached(Feedback.match_id, Feedback.recipient_id)],
-            f,
-        ),
-        "feedback_requested": _weekly(
-            s,
-            FeedbackRequest.created_at,
-            FeedbackRequest.requester_id,
-            [attached(FeedbackRequest.match_id, FeedbackRequest.requester_id)],
-            f,
+        "feedback_given": weekly(Feedback.created_at, Feedback.recipient_id, Feedback.match_id),
+        "feedback_requested": weekly(
+            FeedbackRequest.created_at, FeedbackRequest.requester_id, FeedbackRequest.match_id
         ),
     }
     return _series(_week_range(f, [w for found in named.values() for w in found]), named, k)
@@ -877,59 +895,57 @@ def _nps(promoters: int, detractors: int, n: int) -> float:
     return 100.0 * (promoters - detractors) / n
 
 
-def _surveys(s: Session, f: Filters, k: int) -> Surveys:
-    month = _month(SurveyResponse.submitted_at)
-    base = (
-        select(
-            month,
-            SurveyQuestion.code,
-            func.count(distinct(SurveyResponse.id)),
-            func.avg(SurveyAnswer.value_int),
-            func.count().filter(SurveyAnswer.value_int >= 9),
-            func.count().filter(SurveyAnswer.value_int <= 6),
-        )
+def _answers(f: Filters) -> Select[Any]:
+    """Scale answers in scope, joined to their response, question and survey."""
+    return (
+        select()
         .select_from(SurveyAnswer)
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
         .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
         .join(Survey, Survey.id == SurveyQuestion.survey_id)
         .where(
             SurveyAnswer.value_int.is_not(None),
-            SurveyQuestion.code.in_((*SURVEY_SCALES, NPS)),
             _in_period(SurveyResponse.submitted_at, f),
             *_survey_scope(f),
         )
     )
-    points = []
-    for when, code, n, avg, promoters, detractors in s.execute(
-        base.group_by(month, SurveyQuestion.code).order_by(month)
+
+
+def _surveys(s: Session, f: Filters, k: int) -> Surveys:
+    people = func.count(distinct(SurveyResponse.id))
+    questions = []
+    for code, n, avg in s.execute(
+        _answers(f)
+        .add_columns(SurveyQuestion.code, people, func.avg(SurveyAnswer.value_int))
+        .where(SurveyQuestion.code.in_(SURVEY_SCALES))
+        .group_by(SurveyQuestion.code)
     ):
-        when = _as_date(when)
-        if _hidden(n, k):
-            points.append(Point(when, code, None, True))
-        elif code == NPS:
-            points.append(Point(when, code, round(_nps(promoters, detractors, n), 1)))
-        else:
-            points.append(Point(when, code, round(float(avg), 2)))
-    total = s.execute(
-        select(
-            func.count(distinct(SurveyResponse.id)),
-            func.count().filter(SurveyAnswer.value_int >= 9),
-            func.count().filter(SurveyAnswer.value_int <= 6),
+        value = round(float(avg), 2)
+        questions.append(
+            Point(code, "mean", None, True) if _hidden(n, k) else Point(code, "mean", value)
         )
-        .select_from(SurveyAnswer)
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .join(Survey, Survey.id == SurveyQuestion.survey_id)
-        .where(
-            SurveyAnswer.value_int.is_not(None),
-            SurveyQuestion.code == NPS,
-            _in_period(SurveyResponse.submitted_at, f),
-            *_survey_scope(f),
-        )
+    questions.sort(key=lambda p: SURVEY_SCALES.index(str(p.x)))
+    month = _month(SurveyResponse.submitted_at)
+    nps_cols = (
+        people,
+        func.count().filter(SurveyAnswer.value_int >= 9),
+        func.count().filter(SurveyAnswer.value_int <= 6),
+    )
+    by_month = []
+    for when, n, promoters, detractors in s.execute(
+        _answers(f)
+        .add_columns(month, *nps_cols)
+        .where(SurveyQuestion.code == NPS)
+        .group_by(month)
+        .order_by(month)
+    ):
+        value = round(_nps(promoters, detractors, n), 1)
+        by_month.append(_point(_as_date(when), NPS, value, n, k))  # type: ignore[arg-type]
+    n, promoters, detractors = s.execute(
+        _answers(f).add_columns(*nps_cols).where(SurveyQuestion.code == NPS)
     ).one()
-    n, promoters, detractors = total
     nps = Figure(None) if n == 0 else _figure(round(_nps(promoters, detractors, n), 1), n, k)
-    return Surveys(tuple(points), nps, _figure(n, n, k))
+    return Surveys(tuple(questions), tuple(by_month), nps, _figure(n, n, k))
 
 
 # --------------------------------------------------------------------------- skills growth
@@ -1113,45 +1129,98 @@ KPI_LABELS: dict[str, str] = {
 }
 
 
-def _kpi_actual(s: Session, programme_id: int, code: str, k: int) -> tuple[float | None, bool]:
-    f = Filters(programme_id=programme_id)
+class _Reader:
+    """The reads of one transaction, each done once per scope.
 
-    def rate(r: Rate) -> tuple[float | None, bool]:
-        return r.value, r.suppressed
+    Snapshot figures (match rate, pair health, engagement, retention) do not depend
+    on the period, so the KPIs reuse what the charts already computed.
+    """
 
-    def fig(x: Figure) -> tuple[float | None, bool]:
+    def __init__(self, s: Session, k: int) -> None:
+        self.s, self.k = s, k
+        self._done: dict[tuple[Any, ...], Any] = {}
+
+    def _once(self, key: tuple[Any, ...], fn: Callable[[], T]) -> T:
+        if key not in self._done:
+            self._done[key] = fn()
+        return self._done[key]  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _snapshot(f: Filters) -> Filters:
+        return Filters(programme_id=f.programme_id, department=f.department)
+
+    def match_rate(self, f: Filters) -> MatchRate:
+        f = self._snapshot(f)
+        return self._once(("match_rate", f), lambda: _match_rate(self.s, f, self.k))
+
+    def states(self, f: Filters) -> list[_PairState]:
+        f = self._snapshot(f)
+        return self._once(("states", f), lambda: _pair_states(self.s, f))
+
+    def engagement(self, f: Filters) -> Engagement:
+        f = self._snapshot(f)
+        return self._once(("engagement", f), lambda: _engagement(self.s, f, self.k))
+
+    def retention(self, f: Filters) -> Retention:
+        f = self._snapshot(f)
+        return self._once(("retention", f), lambda: _retention(self.s, f, self.k))
+
+    def goals(self, f: Filters) -> Goals:
+        return self._once(("goals", f), lambda: _goals(self.s, f, self.k))
+
+    def surveys(self, f: Filters) -> Surveys:
+        return self._once(("surveys", f), lambda: _surveys(self.s, f, self.k))
+
+
+def _meetings_held_share(s: Session, f: Filters, k: int) -> tuple[float | None, bool]:
+    """Meetings held ÷ meetings whose date has passed and whose outcome is known."""
+    n, held, people = s.execute(
+        select(
+            func.count(distinct(Meeting.id)),
+            func.count(distinct(Meeting.id)).filter(Meeting.status == HELD),
+            func.count(distinct(MatchMember.person_id)),
+        )
+        .join(MatchMember, MatchMember.match_id == Meeting.match_id)
+        .where(
+            Meeting.match_id.in_(_match_ids(f)),
+            Meeting.status != PLANNED,
+            Meeting.scheduled_at <= clock.now(),
+        )
+    ).one()
+    if people == 0 or n == 0:
+        return None, False
+    return (None, True) if people < k else (held / n, False)
+
+
+def _kpi_actual(r: _Reader, programme_id: int, code: str) -> tuple[float | None, bool]:
+    f, s, k = Filters(programme_id=programme_id), r.s, r.k
+
+    def rate(x: Rate) -> tuple[float | None, bool]:
         return x.value, x.suppressed
 
     if code in ("match_rate", "enrolled"):
-        mr = _match_rate(s, f, k)
+        overall = r.match_rate(f).overall
         if code == "match_rate":
-            return rate(mr.overall)
-        return (None, True) if mr.overall.suppressed else (mr.overall.denominator, False)
+            return rate(overall)
+        return (None, True) if overall.suppressed else (overall.denominator, False)
     if code == "active_matches":
-        return fig(_match_rate(s, f, k).active_matches)
+        active = r.match_rate(f).active_matches
+        return active.value, active.suppressed
     if code in ("engaged_share", "engaged"):
-        e = _engagement(s, f, k).engaged
+        e = r.engagement(f).engaged
         return rate(e) if code == "engaged_share" else (e.numerator, e.suppressed)
     if code == "goal_completion":
-        return rate(_goals(s, f, k).completion)
+        return rate(r.goals(f).completion)
     if code == "on_track_share":
-        states = _pair_states(s, f)
+        states = r.states(f)
         people = sum(st.members for st in states)
         on = sum(1 for st in states if st.bucket == ON_TRACK)
         return rate(_rate("", on, len(states), people, k))
     if code == "meetings_held_share":
-        due = [
-            p
-            for p in _meetings(s, f, k)
-            if p.series != PLANNED and p.x <= clock.today()  # type: ignore[operator]
-        ]
-        if any(p.suppressed for p in due):
-            return None, True
-        total = sum(p.value or 0 for p in due)
-        held = sum(p.value or 0 for p in due if p.series == HELD)
-        return (held / total if total else None), False
+        return _meetings_held_share(s, f, k)
     if code == "nps":
-        return fig(_surveys(s, f, k).nps)
+        nps = r.surveys(f).nps
+        return nps.value, nps.suppressed
     if code in SURVEY_SCALES:
         return _scale_average(s, f, code, k)
     if code == "skills_growth":
@@ -1159,7 +1228,7 @@ def _kpi_actual(s: Session, programme_id: int, code: str, k: int) -> tuple[float
     if code in ("retention_6m", "retention_12m"):
         months = 6 if code == "retention_6m" else 12
         row = next(
-            r for r in _retention(s, f, k).rows if r.months == months and r.group == "participants"
+            x for x in r.retention(f).rows if x.months == months and x.group == "participants"
         )
         return row.still_employed, row.suppressed
     return None, False
@@ -1167,12 +1236,9 @@ def _kpi_actual(s: Session, programme_id: int, code: str, k: int) -> tuple[float
 
 def _scale_average(s: Session, f: Filters, code: str, k: int) -> tuple[float | None, bool]:
     n, avg = s.execute(
-        select(func.count(distinct(SurveyResponse.id)), func.avg(SurveyAnswer.value_int))
-        .select_from(SurveyAnswer)
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .join(Survey, Survey.id == SurveyQuestion.survey_id)
-        .where(SurveyQuestion.code == code, SurveyAnswer.value_int.is_not(None), *_survey_scope(f))
+        _answers(f)
+        .add_columns(func.count(distinct(SurveyResponse.id)), func.avg(SurveyAnswer.value_int))
+        .where(SurveyQuestion.code == code)
     ).one()
     if n == 0:
         return None, False
@@ -1209,8 +1275,8 @@ def normalise_target(code: str, target: float) -> float:
     return target
 
 
-def _kpis(s: Session, f: Filters, k: int) -> tuple[Kpi, ...]:
-    rows = s.execute(
+def _kpis(r: _Reader, f: Filters) -> tuple[Kpi, ...]:
+    rows = r.s.execute(
         select(ProgrammeKPI, Programme.name)
         .join(Programme, Programme.id == ProgrammeKPI.programme_id)
         .where(_programme_cond(ProgrammeKPI.programme_id, f, running_only=True))
@@ -1218,7 +1284,7 @@ def _kpis(s: Session, f: Filters, k: int) -> tuple[Kpi, ...]:
     ).all()
     out = []
     for kpi, name in rows:
-        actual, suppressed = _kpi_actual(s, kpi.programme_id, kpi.metric, k)
+        actual, suppressed = _kpi_actual(r, kpi.programme_id, kpi.metric)
         target = normalise_target(kpi.metric, kpi.target)
         out.append(
             Kpi(
@@ -1333,7 +1399,7 @@ def skills_growth(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tupl
 
 def kpis(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Kpi, ...]:
     """Each programme's KPIs (set when it was created) against the measured value."""
-    return _read(sf, viewer, lambda s, k: _kpis(s, f, k))
+    return _read(sf, viewer, lambda s, k: _kpis(_Reader(s, k), f))
 
 
 def retention(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Retention:
@@ -1374,13 +1440,14 @@ def dashboard(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Dashboar
     """Everything the dashboard shows, for one choice of filters."""
 
     def build(s: Session, k: int) -> Dashboard:
-        mr = _match_rate(s, f, k)
+        r = _Reader(s, k)
+        mr = r.match_rate(f)
         meetings = _meetings(s, f, k)
-        states = _pair_states(s, f)
-        eng = _engagement(s, f, k)
-        g = _goals(s, f, k)
+        states = r.states(f)
+        eng = r.engagement(f)
+        g = r.goals(f)
         act = _activity(s, f, k)
-        sv = _surveys(s, f, k)
+        sv = r.surveys(f)
         return Dashboard(
             filters=f,
             k=k,
@@ -1394,8 +1461,8 @@ def dashboard(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Dashboar
             activity=act,
             surveys=sv,
             skills=_skills(s, f, k),
-            kpis=_kpis(s, f, k),
-            retention=_retention(s, f, k),
+            kpis=_kpis(r, f),
+            retention=r.retention(f),
             checkins=_checkins(s, states),
         )
 
