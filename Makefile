@@ -56,6 +56,10 @@ admin: install
 bench: install-dev
 	$(BIN)/python -m bench
 
+## make demo-large: a 10 000-person company in DATABASE_URL (must be empty), seeded, in minutes
+demo-large: install
+	$(BIN)/python -m scripts.demo_large
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
