@@ -91,7 +91,7 @@ def _full_graph_weights(people: Sequence[Candidate], rules: Rules) -> tuple[np.n
     """Milli-point weight matrix over every allowed pair (what an exact full matcher sees)."""
     pool = matching._Pool(people, Weights(), rules)
     idx = np.arange(len(people))
-    milli = matching._milli(pool.scores(idx, idx))
+    milli = pool.scores(idx, idx).astype(np.int64)
     return milli, np.triu(milli >= 0, 1)
 
 
