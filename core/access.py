@@ -57,11 +57,11 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "coord_skills": frozenset({COORDINATOR}),
     "coord_programmes": frozenset({COORDINATOR}),
     "coord_enrolments": frozenset({COORDINATOR}),
+    "coord_matching": frozenset({COORDINATOR}),
+    "my_match": frozenset({PARTICIPANT}),
     "coord_announcements": frozenset({COORDINATOR}),
     "coord_needs": frozenset({COORDINATOR}),
     "enrol": frozenset({PARTICIPANT}),
-    "goals": frozenset({PARTICIPANT}),
-    "journal": frozenset({PARTICIPANT}),
     "feedback": frozenset({PARTICIPANT}),
     "directory": frozenset({PARTICIPANT}),
     "my_data": frozenset({PARTICIPANT}),
@@ -69,6 +69,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "coord_surveys": frozenset({COORDINATOR}),
     "my_peer": frozenset({PARTICIPANT}),
     "coord_concerns": frozenset({COORDINATOR}),
+    "goals": frozenset({PARTICIPANT}),
+    "journal": frozenset({PARTICIPANT}),
 }
 
 

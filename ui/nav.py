@@ -49,6 +49,9 @@ PAGES: tuple[PageSpec, ...] = (
         N_("Programme"),
     ),
     PageSpec(
+        "coord_matching", "coord_matching.py", N_("Matching"), ":material/join_inner:", N_("Programme")
+    ),
+    PageSpec(
         "coord_announcements",
         "coord_announcements.py",
         N_("Announcements"),
@@ -62,6 +65,17 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/insights:",
         N_("Programme"),
     ),
+    PageSpec(
+        "coord_surveys",
+        "coord_surveys.py",
+        N_("Surveys and results"),
+        ":material/bar_chart:",
+        N_("Programme"),
+    ),
+    PageSpec(
+        "coord_concerns", "coord_concerns.py", N_("Concerns"), ":material/report:", N_("Programme")
+    ),
+    PageSpec("my_match", "my_match.py", N_("My match"), ":material/handshake:", N_("My mentoring")),
     PageSpec("my_peer", "my_peer.py", N_("My peer"), ":material/diversity_3:", N_("My mentoring")),
     PageSpec("goals", "goals.py", N_("My goals"), ":material/flag:", N_("My mentoring")),
     PageSpec(
@@ -79,18 +93,8 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/person_search:",
         N_("My mentoring"),
     ),
-    PageSpec("my_data", "my_data.py", N_("My data"), ":material/download:", N_("Tandem")),
     PageSpec("surveys", "surveys.py", N_("Surveys"), ":material/poll:", N_("My mentoring")),
-    PageSpec(
-        "coord_surveys",
-        "coord_surveys.py",
-        N_("Surveys and results"),
-        ":material/bar_chart:",
-        N_("Programme"),
-    ),
-    PageSpec(
-        "coord_concerns", "coord_concerns.py", N_("Concerns"), ":material/report:", N_("Programme")
-    ),
+    PageSpec("my_data", "my_data.py", N_("My data"), ":material/download:", N_("Tandem")),
 )
 
 
