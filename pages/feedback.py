@@ -234,14 +234,14 @@ with tab_received:
                 t("Kudos") if item.kind == fb.KUDOS else t("Feedback nobody asked for")
             )
             st.markdown(f"#### {md_escape(title)}")
-            st.caption(
-                t(
-                    "From {name} · {date} · {form}",
-                    name=md_escape(item.giver_name),
-                    date=format_date(item.created_at),
-                    form=t(fb.KINDS[item.kind]),
-                )
+            sender = t(
+                "From {name} · {date}",
+                name=md_escape(item.giver_name),
+                date=format_date(item.created_at),
             )
+            if item.kind != fb.KUDOS:  # the title already says "Kudos"
+                sender += f" · {t(fb.KINDS[item.kind])}"
+            st.caption(sender)
             _show_fields(item)
             if item.acknowledged_at is not None:
                 if item.usefulness:
