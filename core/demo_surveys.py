@@ -45,6 +45,18 @@ COMMENTS = (
     "J’ai enfin osé prendre la parole en réunion.",
     "The journal prompts make me think after each meeting.",
     "Nous avons du mal à caler des créneaux.",
+    "Talking to someone outside my team changes my perspective.",
+    "We set clearer goals after the second meeting.",
+    "J’aimerais des exemples d’objectifs pour démarrer.",
+    "A reminder before each meeting would help.",
+    "Our meetings are the most useful hour of my fortnight.",
+    "Le partage d’expériences m’aide à prendre du recul.",
+    "The feedback form is easy to use.",
+    "Sometimes we run out of topics.",
+    "Très bonne initiative, à renouveler.",
+    "I feel more confident presenting to my team.",
+    "Could circles of three be an option next time?",
+    "Les rencontres en visio fonctionnent bien pour nous.",
 )
 
 
@@ -140,6 +152,8 @@ def seed_surveys(s: Session, ctx: DemoContext) -> None:
         open_title = f"Pulse survey {first.number}"
         open_from = dt.datetime.combine(first.opens_on, dt.time.min)
         open_until = dt.datetime.combine(first.closes_on + day, dt.time.min)
+    comments = list(COMMENTS)
+    rng.shuffle(comments)
     # Two closed rounds and one open now; the mood improves a little each round.
     rounds = (
         ("Kick-off pulse", now - 28 * day, now - 15 * day, 24, 0.0),
@@ -159,12 +173,11 @@ def seed_surveys(s: Session, ctx: DemoContext) -> None:
             )
             s.flush()
         respondents = rng.sample(others, min(count, len(others)))
-        comments = list(COMMENTS)
-        rng.shuffle(comments)
         last = min(closes, now)
-        for i, person in enumerate(respondents):
+        for person in respondents:
             when = opens + (last - opens) * rng.random()
-            comment = comments[i] if i < len(comments) and rng.random() < 0.6 else None
+            # Each comment is written once, across all rounds.
+            comment = comments.pop() if comments and rng.random() < 0.5 else None
             _answer(s, ctx, survey, person, mood[person.id] + lift, when, comment)
 
     # What the schedule plans after today is created ahead (custom questions can be added).

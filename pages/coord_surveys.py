@@ -26,7 +26,7 @@ programme_id = st.selectbox(
 )
 k = surveys.k_value(store.sf)
 HIDDEN = t("Hidden: fewer than {k} answers.", k=k)
-STATES = {"scheduled": t("Scheduled"), "open": t("Open"), "closed": t("Closed")}
+STATES = {"scheduled": t("Scheduled"), "open": t("Open now"), "closed": t("Answers closed")}
 PLAN_STATUSES = {
     "created": t("Created"),
     "upcoming": t("To create (opens later)"),
@@ -138,7 +138,12 @@ with tab_results:
                 "detractors": [format_percent(p.detractors or 0) for p in shown],
             }
         )
-        x = alt.X("label:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelAngle=0))
+        x = alt.X(
+            "label:N",
+            sort=alt.SortField("order"),
+            title=None,
+            axis=alt.Axis(labelAngle=0, labelLimit=260),
+        )
         base = alt.Chart(nps_data).encode(
             x=x,
             y=alt.Y("nps:Q", title=t("NPS"), scale=alt.Scale(domain=[-100, 100])),
@@ -230,28 +235,44 @@ with tab_results:
     )
     visible = [g for g in growth if not g.suppressed]
     if visible:
+        at_start, at_end = t("At enrolment"), t("At the end")
         rows = []
         for g in visible:
-            rows.append(
-                {"skill": g.label, "when": t("At enrolment"), "score": g.baseline, "n": g.n}
-            )
-            rows.append({"skill": g.label, "when": t("At the end"), "score": g.end, "n": g.n})
+            growth_label = ("+" if (g.growth or 0) > 0 else "") + format_number(g.growth or 0, 1)
+            for when, score in ((at_start, g.baseline), (at_end, g.end)):
+                rows.append(
+                    {
+                        "skill": g.label,
+                        "when": when,
+                        "score": score,
+                        "n": g.n,
+                        "growth": growth_label,
+                    }
+                )
         st.altair_chart(
             alt.Chart(pd.DataFrame(rows))
             .mark_bar()
             .encode(
-                y=alt.Y("skill:N", title=None),
-                yOffset=alt.YOffset("when:N"),
+                y=alt.Y("skill:N", title=None, sort=[g.label for g in visible]),
+                yOffset=alt.YOffset("when:N", sort=[at_start, at_end]),
                 x=alt.X(
                     "score:Q",
                     title=t("Average self-assessment (1–5)"),
                     scale=alt.Scale(domain=[0, 5]),
+                    axis=alt.Axis(values=[0, 1, 2, 3, 4, 5]),
                 ),
-                color=alt.Color("when:N", title=None, legend=alt.Legend(orient="bottom")),
+                color=alt.Color(
+                    "when:N",
+                    title=None,
+                    sort=[at_start, at_end],
+                    scale=alt.Scale(range=["#A7C7BD", "#2F6F5E"]),
+                    legend=alt.Legend(orient="bottom"),
+                ),
                 tooltip=[
                     alt.Tooltip("skill:N", title=t("Skill")),
                     alt.Tooltip("when:N", title=t("When")),
                     alt.Tooltip("score:Q", title=t("Average"), format=".2f"),
+                    alt.Tooltip("growth:N", title=t("Growth")),
                     alt.Tooltip("n:Q", title=t("People")),
                 ],
             )

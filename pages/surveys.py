@@ -1,11 +1,13 @@
 """Surveys (participant): the programme's surveys, my pairing's fit, my end-of-programme
 mentor-skills re-assessment, and what I already answered."""
 
+import datetime as dt
+
 import streamlit as st
 
 from core import fit, self_assessment, surveys
 from core.errors import TandemError
-from core.i18n import format_date, format_datetime, t
+from core.i18n import format_date, t
 from ui.page import guard
 from ui.widgets import md_escape, plain
 
@@ -32,15 +34,9 @@ def submitted_before(prefix: str, shown_key: str) -> list[int]:
 
 def scale(question: surveys.QuestionView, key: str) -> None:
     low, high = surveys.SCALE_RANGE[question.kind]
-    st.radio(
-        question.text,
-        list(range(low, high + 1)),
-        index=None,
-        horizontal=True,
-        key=key,
-        captions=None,
-        help=question.hint or None,
-    )
+    st.radio(question.text, list(range(low, high + 1)), index=None, horizontal=True, key=key)
+    if question.hint:  # what the ends of the scale mean: visible, not in a tooltip
+        st.caption(question.hint)
 
 
 open_now = surveys.open_surveys_for(store.sf, viewer)
@@ -74,14 +70,14 @@ for match_id in fit_ids + [
                 index=None,
                 horizontal=True,
                 key=f"fit_score_{match_id}",
-                help=surveys.question_hint("fit"),
             )
+            st.caption(surveys.question_hint("fit"))
             note = st.text_area(
                 surveys.question_text("fit_note"),
                 key=f"fit_note_{match_id}",
                 max_chars=surveys.MAX_ANSWER_CHARS,
-                help=surveys.question_hint("fit_note"),
             )
+            st.caption(surveys.question_hint("fit_note"))
             st.caption(
                 t(
                     "If you answer 1 or 2, your coordinator learns that a member of this pair reported a poor fit — not who, and never your note — and can offer you a new match."
@@ -116,7 +112,8 @@ for survey_id in open_ids + again:
     with st.container(border=True, key=f"survey_card_{survey_id}"):
         st.subheader(form.title)
         closes = (
-            t("open until {date}", date=format_datetime(form.closes_at, "short"))
+            # closes_at is the first moment answers are refused: show the last day.
+            t("open until {date}", date=format_date(form.closes_at - dt.timedelta(seconds=1)))
             if form.closes_at
             else t("open")
         )
@@ -125,9 +122,9 @@ for survey_id in open_ids + again:
             for q in form.questions:
                 key = f"q_{survey_id}_{q.id}"
                 if q.kind == surveys.TEXT:
-                    st.text_area(
-                        q.text, key=key, max_chars=surveys.MAX_ANSWER_CHARS, help=q.hint or None
-                    )
+                    st.text_area(q.text, key=key, max_chars=surveys.MAX_ANSWER_CHARS)
+                    if q.hint:
+                        st.caption(q.hint)
                 else:
                     scale(q, key)
             if st.form_submit_button(
