@@ -97,6 +97,11 @@ class ImportPreview:
     file_emails: frozenset[str]  # every e-mail written in the file, valid line or not
     missing: int = 0  # active people not in the file (deactivated on request)
     kept: int = 0  # of those, admins and you: never deactivated by an import
+    headers: tuple[tuple[str, str], ...] = ()  # field → the header as the file wrote it
+
+    def column(self, field: str) -> str:
+        """The file's own header for ``field`` (the report speaks the file's language)."""
+        return dict(self.headers).get(field) or _label(field)
 
     @property
     def errors(self) -> tuple[Issue, ...]:
@@ -453,6 +458,7 @@ def parse(data: bytes, filename: str, progress: Progress | None = None) -> Impor
         issues=tuple(issues),
         fields=fields,
         file_emails=frozenset(lines_of),
+        headers=tuple(written.items()),
     )
 
 
@@ -463,7 +469,7 @@ def _against_database(
     issues = list(parsed.issues)
     bad: dict[int, list[Issue]] = {}
     fields = parsed.fields
-    manager_col = _label("manager_email")
+    manager_col = parsed.column("manager_email")
     valid_emails = {r.email for r in parsed.rows if r.ok}
     if "manager_email" in fields:
         parent = {email: snap.email_of.get(k.manager_id or 0) for email, k in snap.by_email.items()}
@@ -472,7 +478,7 @@ def _against_database(
                 parent[r.email] = r.manager_email
         loops = _loops(parent, [r.email for r in parsed.rows if r.ok])
         for r in parsed.rows:
-            if not r.ok or not r.manager_email:
+            if not r.manager_email:
                 continue
             if r.manager_email == r.email:
                 bad.setdefault(r.line, []).append(
@@ -501,7 +507,11 @@ def _against_database(
                         ),
                     )
                 )
-            elif r.manager_email not in valid_emails and r.manager_email not in snap.by_email:
+            elif (
+                r.ok
+                and r.manager_email not in valid_emails
+                and r.manager_email not in snap.by_email
+            ):
                 issues.append(
                     Issue(
                         r.line,
@@ -520,7 +530,7 @@ def _against_database(
             bad.setdefault(r.line, []).append(
                 Issue(
                     r.line,
-                    _label("leave_date"),
+                    parsed.column("leave_date"),
                     t("This is you: an import cannot deactivate your own profile."),
                 )
             )
@@ -539,7 +549,7 @@ def _against_database(
             issues.append(
                 Issue(
                     r.line,
-                    _label("email"),
+                    parsed.column("email"),
                     t("This person erased their data from Tandem: the line is ignored."),
                     is_error=False,
                 )
@@ -560,6 +570,7 @@ def _against_database(
         file_emails=parsed.file_emails,
         missing=len(missing),
         kept=kept,
+        headers=parsed.headers,
     )
 
 

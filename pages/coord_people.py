@@ -1,5 +1,7 @@
 """People (coordinators): import a CSV/XLSX file, see who is in Tandem, create invitation links."""
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
@@ -61,6 +63,42 @@ def _date(value):  # type: ignore[no-untyped-def]
     return value.isoformat() if value else ""
 
 
+def _show_result(result: people.ImportResult) -> None:
+    st.success(
+        t(
+            "Import done: {created} created, {updated} updated, {unchanged} unchanged, {deactivated} deactivated.",
+            created=format_number(result.created),
+            updated=format_number(result.updated),
+            unchanged=format_number(result.unchanged),
+            deactivated=format_number(result.deactivated),
+        )
+    )
+    if result.reactivated:
+        st.info(
+            tn(
+                "{n} person is active again; an admin reactivates their account if they had one.",
+                "{n} people are active again; an admin reactivates their accounts if they had one.",
+                result.reactivated,
+            )
+        )
+    if result.skipped:
+        st.warning(
+            tn(
+                "{n} line with errors was left out.",
+                "{n} lines with errors were left out.",
+                result.skipped,
+            )
+        )
+    if result.managers_not_found:
+        st.warning(
+            tn(
+                "{n} person has no manager: the manager's line was left out.",
+                "{n} people have no manager: the manager's line was left out.",
+                result.managers_not_found,
+            )
+        )
+
+
 # --------------------------------------------------------------------------- list
 with tab_list:
     left, right = st.columns([3, 1])
@@ -118,6 +156,7 @@ with tab_import:
         key="people_template",
         on_click="ignore",
     )
+    done = st.session_state.pop("people_import_result", None)
     upload = st.file_uploader(
         t("People file (CSV or XLSX)"), type=["csv", "xlsx", "txt"], key="people_file"
     )
@@ -237,40 +276,11 @@ with tab_import:
                     bar.empty()
                     st.error(str(e))
                 else:
-                    bar.empty()
-                    st.success(
-                        t(
-                            "Import done: {created} created, {updated} updated, {unchanged} unchanged, {deactivated} deactivated.",
-                            created=format_number(result.created),
-                            updated=format_number(result.updated),
-                            unchanged=format_number(result.unchanged),
-                            deactivated=format_number(result.deactivated),
-                        )
-                    )
-                    if result.reactivated:
-                        st.info(
-                            tn(
-                                "{n} person is active again; an admin reactivates their account if they had one.",
-                                "{n} people are active again; an admin reactivates their accounts if they had one.",
-                                result.reactivated,
-                            )
-                        )
-                    if result.skipped:
-                        st.warning(
-                            tn(
-                                "{n} line with errors was left out.",
-                                "{n} lines with errors were left out.",
-                                result.skipped,
-                            )
-                        )
-                    if result.managers_not_found:
-                        st.warning(
-                            tn(
-                                "{n} person has no manager: the manager's line was left out.",
-                                "{n} people have no manager: the manager's line was left out.",
-                                result.managers_not_found,
-                            )
-                        )
+                    # Counts only; shown under the button, below the refreshed preview.
+                    st.session_state["people_import_result"] = dataclasses.asdict(result)
+                    st.rerun()
+            if done:
+                _show_result(people.ImportResult(**done))
 
 # --------------------------------------------------------------------------- invitations
 with tab_invite:

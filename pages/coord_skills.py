@@ -17,13 +17,15 @@ st.caption(
 )
 
 scopes = skills.skill_scopes(store.sf, viewer)
-by_scope = {sc.programme_id: sc for sc in scopes}
-scope_id = st.selectbox(
+SHARED = 0  # the shared list's key in the picker (a None option would read as "no choice")
+by_scope = {sc.programme_id or SHARED: sc for sc in scopes}
+picked_scope = st.selectbox(
     t("List"),
     list(by_scope),
-    format_func=lambda i: t("Shared by every programme") if i is None else by_scope[i].name,
+    format_func=lambda i: t("Shared by every programme") if i == SHARED else by_scope[i].name,
     key="skills_scope",
 )
+scope_id = by_scope[picked_scope].programme_id
 rows = skills.list_skills(store.sf, viewer, scope_id)
 known_categories = skills.categories(store.sf, viewer)
 

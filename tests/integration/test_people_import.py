@@ -469,3 +469,22 @@ def test_ten_thousand_rows_import_correctly_and_a_second_run_changes_nothing(sf,
     assert with_manager == sum(1 for r in pv.rows if r.manager_email)
     again = people.apply(sf, coord, people.preview(sf, coord, data, "big.csv"))
     assert (again.created, again.updated, again.unchanged) == (0, 0, 10_000)
+
+
+def test_every_problem_of_a_line_is_reported_at_once_under_the_files_own_headers(sf, coord):
+    data = csv(
+        "ana@example.com,Ana,Finance,boss@example.com,2020-13-01",
+        "ana@example.com,Ana L,Sales,,",
+        header="Email,Name,Dept,Manager,Start date",
+    )
+    pv = people.preview(sf, coord, data, "p.csv")
+    assert [(i.line, i.column, i.message) for i in pv.errors] == [
+        (
+            2,
+            "Start date",
+            "“2020-13-01” is not a date: write it as YYYY-MM-DD, for example 2024-03-31.",
+        ),
+        (2, "Email", "The e-mail ana@example.com appears more than once in the file: lines 2, 3."),
+        (2, "Manager", "The manager boss@example.com is neither in the file nor in Tandem."),
+        (3, "Email", "The e-mail ana@example.com appears more than once in the file: lines 2, 3."),
+    ]

@@ -79,6 +79,7 @@ def test_uploading_the_sample_file_previews_then_imports_it(open_app, demo_store
     at.button(key="people_import").click().run()
     assert not at.error, errors(at)
     assert "Import done: 20 created, 0 updated, 0 unchanged, 0 deactivated." in texts(at)
+    assert set(at.dataframe[-1].value["Status"]) == {"unchanged"}  # the preview is refreshed
     with demo_store.sf.begin() as s:
         ravi = s.scalar(select(Person).where(Person.email == "ravi.menon@tandem.example"))
         mei = s.scalar(select(Person).where(Person.email == "mei.tanaka@tandem.example"))
