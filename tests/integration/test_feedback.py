@@ -12,7 +12,7 @@ from core import clock
 from core import feedback as fb
 from core.access import Viewer
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from db.models import Feedback, FeedbackRequest
+from db.models import Feedback, FeedbackRequest, Match
 from tests.builders import enrol, make_match, make_participant, make_programme, make_user
 
 NOW = dt.datetime(2026, 11, 20, 10, 0)
@@ -176,8 +176,6 @@ def test_feedback_is_asked_of_a_peer_only_never_of_someone_outside_my_circle(sf,
 
 def test_an_ended_match_gives_no_new_feedback_partner(sf, circle):
     with sf.begin() as s:
-        from db.models import Match
-
         s.get_one(Match, circle.match_id).status = "ended"
     with pytest.raises(NotAllowed):
         ask(sf, circle)
