@@ -10,6 +10,13 @@ from ui.page import guard
 from ui.widgets import md_escape
 
 store, viewer = guard("coord_programmes")
+
+
+def show_error(e: TandemError) -> None:
+    """The service lists every problem, one per line: keep them on separate lines."""
+    st.error(str(e).replace("\n", "  \n"))
+
+
 st.title(t("Programmes"))
 
 NEW = 0
@@ -258,7 +265,7 @@ if picked == NEW:
         try:
             created = prog.create_programme(store.sf, viewer, submitted)
         except TandemError as e:
-            st.error(str(e))
+            show_error(e)
         else:
             for key in [k for k in st.session_state if str(k).startswith("new_")]:
                 del st.session_state[key]
@@ -272,7 +279,7 @@ if picked == NEW:
 try:
     programme = prog.get_programme(store.sf, viewer, picked)
 except TandemError as e:
-    st.error(str(e))
+    show_error(e)
     st.stop()
 
 prefix = f"p{programme.id}"
@@ -313,10 +320,10 @@ with tab_settings:
                 expected_version=st.session_state[version_key],
             )
         except Conflict as e:
-            st.error(str(e))
+            show_error(e)
             st.session_state[f"{prefix}_conflict"] = True
         except TandemError as e:
-            st.error(str(e))
+            show_error(e)
         else:
             st.session_state[version_key] = saved.version
             st.session_state["prog_flash"] = t("Programme saved.")
@@ -341,7 +348,7 @@ with tab_state:
                     store.sf, viewer, programme.id, target, expected_version=programme.version
                 )
             except TandemError as e:
-                st.error(str(e))
+                show_error(e)
             else:
                 if st.session_state.get(version_key) == programme.version:
                     st.session_state[version_key] = moved.version
@@ -366,7 +373,7 @@ with tab_next:
             try:
                 copy = prog.duplicate_programme(store.sf, viewer, programme.id, name=new_name)
             except TandemError as e:
-                st.error(str(e))
+                show_error(e)
             else:
                 st.session_state["prog_pick_next"] = copy.id
                 st.session_state["prog_flash"] = t(

@@ -10,6 +10,13 @@ from ui.page import guard
 from ui.widgets import md_escape, plain
 
 store, viewer = guard("enrol")
+
+
+def show_error(e: TandemError) -> None:
+    """The service lists every problem, one per line: keep them on separate lines."""
+    st.error(str(e).replace("\n", "  \n"))
+
+
 st.title(t("Join a programme"))
 if flash := st.session_state.pop("enrol_flash", None):
     st.success(flash)
@@ -261,7 +268,7 @@ if offer.can_enrol:
                 ),
             )
         except TandemError as e:
-            st.error(str(e))
+            show_error(e)
         else:
             st.session_state["enrol_flash"] = (
                 t("Your answers are saved.")
@@ -282,7 +289,7 @@ if offer.my_status == "enrolled" and offer.status != "closed":
             try:
                 enr.withdraw(store.sf, viewer, offer.programme_id)
             except TandemError as e:
-                st.error(str(e))
+                show_error(e)
             else:
                 st.session_state["enrol_flash"] = t(
                     "You withdrew from {name}.", name=md_escape(offer.name)
