@@ -66,7 +66,7 @@ def _date(value):  # type: ignore[no-untyped-def]
 def _show_result(result: people.ImportResult) -> None:
     st.success(
         t(
-            "Import done: {created} created, {updated} updated, {unchanged} unchanged, {deactivated} deactivated.",
+            "Import done — created: {created}, updated: {updated}, unchanged: {unchanged}, deactivated: {deactivated}.",
             created=format_number(result.created),
             updated=format_number(result.updated),
             unchanged=format_number(result.unchanged),
@@ -176,7 +176,7 @@ with tab_import:
         else:
             st.write(
                 t(
-                    "{lines} lines read: {new} new, {changed} changed, {unchanged} unchanged, {errors} with errors.",
+                    "Lines read: {lines} — new: {new}, changed: {changed}, unchanged: {unchanged}, with errors: {errors}.",
                     lines=format_number(len(pv.rows)),
                     new=format_number(pv.count("new")),
                     changed=format_number(pv.count("changed")),

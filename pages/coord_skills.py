@@ -116,6 +116,7 @@ if rows:
         target = st.selectbox(
             t("Into"),
             list(targets),
+            index=min(1, len(targets) - 1),  # not the same skill as "Merge" by default
             format_func=lambda i: targets[i].name,
             key="skill_merge_target",
         )
@@ -139,7 +140,13 @@ if rows:
         st.markdown("**" + t("Delete an unused skill") + "**")
         if not unused:
             st.caption(t("Every skill of this list is in use: merge instead of deleting."))
-        doomed = st.selectbox(t("Skill"), unused, format_func=_label, key="skill_delete_pick")
+        doomed = st.selectbox(
+            t("Skill"),
+            unused,
+            format_func=_label,
+            key="skill_delete_pick",
+            placeholder=t("No unused skill"),
+        )
         if st.form_submit_button(t("Delete"), disabled=not unused):
             try:
                 skills.delete_skill(store.sf, viewer, doomed)

@@ -79,9 +79,12 @@ if viewer.has(PARTICIPANT):
         with left.container(border=True, key="actions_card"):
             st.markdown(f"#### {t('My open action items')}")
             for item in todo:
-                due = t("due {date}", date=format_date(item.due_date)) if item.due_date else ""
-                late = f" · **{t('overdue')}**" if item.overdue(clock.today()) else ""
-                st.markdown(f"- {md_escape(item.title)} · {due}{late}")
+                parts = [md_escape(item.title)]
+                if item.due_date:
+                    parts.append(t("due {date}", date=format_date(item.due_date)))
+                if item.overdue(clock.today()):
+                    parts.append(f"**{t('overdue')}**")
+                st.markdown("- " + " · ".join(parts))
             if not todo:
                 st.caption(t("Nothing open."))
             st.page_link(

@@ -71,14 +71,14 @@ def test_uploading_the_sample_file_previews_then_imports_it(open_app, demo_store
     at.file_uploader(key="people_file").set_value(("sample-people.csv", SAMPLE, "text/csv"))
     at.run()
     assert not at.exception
-    assert "20 lines read: 20 new, 0 changed, 0 unchanged, 0 with errors." in texts(at)
+    assert "Lines read: 20 — new: 20, changed: 0, unchanged: 0, with errors: 0." in texts(at)
     preview = at.dataframe[-1].value
     assert len(preview) == 20
     assert set(preview["Status"]) == {"new"}
     assert at.checkbox(key="people_deactivate_missing").value is False
     at.button(key="people_import").click().run()
     assert not at.error, errors(at)
-    assert "Import done: 20 created, 0 updated, 0 unchanged, 0 deactivated." in texts(at)
+    assert "Import done — created: 20, updated: 0, unchanged: 0, deactivated: 0." in texts(at)
     assert set(at.dataframe[-1].value["Status"]) == {"unchanged"}  # the preview is refreshed
     with demo_store.sf.begin() as s:
         ravi = s.scalar(select(Person).where(Person.email == "ravi.menon@tandem.example"))
@@ -86,7 +86,7 @@ def test_uploading_the_sample_file_previews_then_imports_it(open_app, demo_store
         assert mei.manager_id == ravi.id
     # The same file again: everything unchanged.
     at.button(key="people_import").click().run()
-    assert "Import done: 0 created, 0 updated, 20 unchanged, 0 deactivated." in texts(at)
+    assert "Import done — created: 0, updated: 0, unchanged: 20, deactivated: 0." in texts(at)
 
 
 def test_a_broken_file_shows_the_report_and_cannot_be_imported(open_app, demo_store):
@@ -101,7 +101,7 @@ def test_a_broken_file_shows_the_report_and_cannot_be_imported(open_app, demo_st
     assert at.button(key="people_import").disabled
     at.checkbox(key="people_valid_only").check().run()
     at.button(key="people_import").click().run()
-    assert "Import done: 1 created, 0 updated, 0 unchanged, 0 deactivated." in texts(at)
+    assert "Import done — created: 1, updated: 0, unchanged: 0, deactivated: 0." in texts(at)
     assert person_id(demo_store, "ok@example.com") is not None
     assert person_id(demo_store, "bo@example.com") is None
 
