@@ -72,6 +72,7 @@ CERTIFY_LIMIT = 4000
 # people ~3 per person already hold the optimum; the second pass proves it).
 FIRST_PASS = 4
 CIRCLE_MIN, CIRCLE_MAX = 3, 6
+FULL_SWAPS = 3000  # circles: up to this pool size, each person tries a swap with everyone
 WORK_MODES = ("onsite", "remote", "either")
 ROLES = ("peer", "mentor", "mentee")
 RELATIONSHIPS = ("peer", "mentoring", "reverse", "onboarding")
@@ -380,14 +381,21 @@ class Unmatched:
 
 @dataclass(frozen=True)
 class MatchingResult:
-    """Suggestions and who is left out; for pairs also the optimality certificate.
+    """Suggestions and who is left out; for pairs also the certificate of optimality.
 
-    ``total_weight`` is the objective in points: for pairs the matching weight (as optimised,
-    in milli-points ÷ 1000, before odd ones join a pair as a trio); for circles the sum of
-    within-circle pair scores. ``bound`` is an upper bound on the best possible matching
-    weight and ``gap = bound − total_weight`` (0 proves the result optimal); both are None
-    when no certificate was computed. ``baseline`` is, for circles, the objective of a random
-    grouping with the same seed and sizes.
+    ``total_weight`` is the objective in points: for pairs the matching weight (the sum of
+    the pair scores, before an odd one joins a pair as a trio); for circles the sum of
+    within-circle pair scores; for mentoring the sum of mentor–mentee scores.
+
+    Pairs, when certified: ``bound`` is an upper bound on the weight of any matching of the
+    pool and ``gap = bound − total_weight`` (``relative_gap = gap / bound``) says how far from
+    optimal the result may be. ``optimal`` is True when the result is proven optimal; then
+    ``bound == total_weight`` and the gap is 0, even though the assignment bound
+    ``lp_bound`` may stay a little higher (odd cycles). Without a certificate these are None.
+
+    ``candidate_k`` is the candidates per person the exact matcher saw (on average when
+    certified) and ``candidate_edges`` the size of that graph. ``baseline`` is, for circles,
+    the objective of a random grouping with the same seed and sizes.
     """
 
     kind: str
@@ -1170,12 +1178,18 @@ def match_pairs(
 ) -> MatchingResult:
     """Pair a pool: exact non-bipartite max-weight matching, with a certificate of optimality.
 
-    The exact matcher (rustworkx) runs on a sparse graph: each person's k best partners,
-    plus, when certifying, the assignment relaxation's edges and every edge whose reduced
-    cost says it could improve the result (see :class:`_Certificate`). If optimality is not
-    proven, the lists widen by 20 up to ``max_k`` and ``gap`` reports how far from optimal
-    the result may be. ``certify`` defaults to pools of at most CERTIFY_LIMIT people: the
-    bound needs the full n×n matrix (800 MB at 10 000).
+    The exact matcher (rustworkx's blossom) runs on a sparse graph; more edges cost time, so
+    the graph holds the edges that can matter. When certifying (default up to
+    CERTIFY_LIMIT people; the bound needs the n×n matrix, 800 MB at 10 000), the assignment
+    relaxation on the full matrix gives a bound and duals; a first pass on the edges of lowest
+    reduced cost finds the optimum or comes close, a second holds every edge a heavier
+    matching could use (at most ``max_k`` per person), which proves the result optimal. Not
+    certifying, the graph is each person's ``k`` best partners, thinned by the relaxation on
+    that graph: exact on it, not proven on the pool.
+
+    Among matchings of equal weight, the one with the most pairs wins. People left over can
+    join the pair they fit best as a trio (``odd_one_out="trio"``) or stay for a manual
+    choice (``"leave"``); either way each one left has a reason.
     """
     started = time.perf_counter()
     w, r = weights or Weights(), rules or Rules()
@@ -1317,17 +1331,14 @@ def _circle_plan(n: int, size: int) -> list[int]:
     """Balanced circle sizes within 3–6, as close to ``size`` as the head count allows."""
     best: tuple[tuple[int, int, bool], list[int]] | None = None
     for g in range(max(1, -(-n // CIRCLE_MAX)), n // CIRCLE_MIN + 1):
-        q, extra = divmod(n, g)
-        sizes = [q + 1] * extra + [q] * (g - extra)
-        if sizes[-1] < CIRCLE_MIN or sizes[0] > CIRCLE_MAX:
+        q, extra = divmod(n, g)  # `extra` circles of q + 1, the others of q
+        if q < CIRCLE_MIN or q + (extra > 0) > CIRCLE_MAX:
             continue
-        key = (
-            max(abs(s - size) for s in sizes),
-            sum(abs(s - size) for s in sizes),
-            sizes[0] > size,
-        )
+        used = [s for s, count in ((q + 1, extra), (q, g - extra)) if count]
+        off = extra * abs(q + 1 - size) + (g - extra) * abs(q - size)
+        key = (max(abs(s - size) for s in used), off, max(used) > size)
         if best is None or key < best[0]:
-            best = (key, sizes)
+            best = (key, [q + 1] * extra + [q] * (g - extra))
     return best[1] if best else []
 
 
@@ -1358,10 +1369,12 @@ def match_circles(
     idx = np.arange(n)
     units = pool.scores(idx, idx)
     banned = units < 0
-    raw = np.where(banned, 0, units) / SCALE
     np.fill_diagonal(banned, False)
-    # A forbidden pair costs more than any grouping can gain, so no move ever creates one.
-    sim = np.where(banned, -1e6, raw)
+    # float32 holds these exactly (units < 2^24). A forbidden pair costs more than any
+    # grouping can gain, so no move ever creates one.
+    sim = units.astype(np.float32) / SCALE
+    del units
+    sim[banned] = -1e6
     np.fill_diagonal(sim, 0.0)
     plan = _circle_plan(n, size)
     rng = np.random.default_rng(seed)
@@ -1369,13 +1382,13 @@ def match_circles(
     group = _improve_circles(sim, group, plan, rng, max_passes)
     members = [list(np.flatnonzero(group == g)) for g in range(len(plan))]
     members, left = _drop_conflicts(pool, sim, banned, members)
-    objective = sum(float(raw[i, j]) for m in members for i, j in itertools.combinations(m, 2))
+    objective = sum(float(sim[i, j]) for m in members for i, j in itertools.combinations(m, 2))
+    # The same sizes drawn at random (forbidden pairs counted 0), to show what matching adds.
     perm = np.random.default_rng(seed).permutation(n)
     cuts = np.cumsum([0, *plan])
-    positive = np.where(banned, 0.0, raw)
-    np.fill_diagonal(positive, 0.0)
     baseline = sum(
-        float(positive[np.ix_(perm[s:e], perm[s:e])].sum()) / 2 for s, e in itertools.pairwise(cuts)
+        float(np.maximum(sim[np.ix_(perm[s:e], perm[s:e])], 0).sum(dtype=np.float64)) / 2
+        for s, e in itertools.pairwise(cuts)
     )
     groups = [_suggest(pool, sorted(m), "circle") for m in members if m]
     return MatchingResult(
@@ -1391,63 +1404,88 @@ def match_circles(
 def _seed_circles(
     sim: np.ndarray, banned: np.ndarray, plan: list[int], rng: np.random.Generator
 ) -> np.ndarray:
+    """Spread-out seeds, then each person (hardest to place first) joins the best circle."""
     n, g = len(sim), len(plan)
     group = np.full(n, -1)
     sizes = np.zeros(g, dtype=np.int64)
     hardest = np.argsort(-banned.sum(1) + rng.random(n) * 0.5, kind="stable")
     seeds = [int(hardest[0])]
+    closeness = sim[seeds[0]].copy()
+    closeness[seeds[0]] = np.inf
     while len(seeds) < g:  # each next seed is the person least like the seeds so far
-        closeness = sim[:, seeds].max(1)
-        closeness[seeds] = np.inf
         seeds.append(int(np.argmin(closeness)))
-    affinity = np.zeros((n, g))
+        np.maximum(closeness, sim[seeds[-1]], out=closeness)
+        closeness[seeds[-1]] = np.inf
+    affinity = np.zeros((g, n))  # affinity[c, i]: sum of i's scores with the members of c
     for c, s in enumerate(seeds):
         group[s] = c
         sizes[c] = 1
-        affinity[:, c] += sim[:, s]
+        affinity[c] += sim[s]
+    room = np.array(plan)
     for i in hardest:
         if group[i] >= 0:
             continue
-        gain = np.where(sizes < plan, affinity[i] - 1e-9 * sizes, -np.inf)
+        gain = np.where(sizes < room, affinity[:, i] - 1e-9 * sizes, -np.inf)
         c = int(np.argmax(gain))
         group[i] = c
         sizes[c] += 1
-        affinity[:, c] += sim[:, i]
+        affinity[c] += sim[i]
     return group
 
 
 def _improve_circles(
     sim: np.ndarray, group: np.ndarray, plan: list[int], rng: np.random.Generator, passes: int
 ) -> np.ndarray:
-    """Move or swap one person at a time while the sum of within-circle scores grows."""
+    """Move or swap one person at a time while the sum of within-circle scores grows.
+
+    Swaps are tried with everyone; in large pools (over FULL_SWAPS people) only with the
+    members of the 20 circles a person fits best, which keeps a pass linear in the pool size.
+    """
     n, g = len(sim), len(plan)
     lo, hi = min(plan), max(plan)
-    onehot = np.zeros((n, g))
-    onehot[np.arange(n), group] = 1.0
-    affinity = sim @ onehot  # affinity[i, c]: sum of i's scores with the members of c
+    affinity = np.zeros((g, n))
+    for c in range(g):
+        affinity[c] = sim[group == c].sum(axis=0)
     sizes = np.bincount(group, minlength=g)
+    circles = [list(np.flatnonzero(group == c)) for c in range(g)]
+    near = g if n <= FULL_SWAPS else min(g, 20)
     everyone = np.arange(n)
     for _ in range(passes):
         improved = False
         for i in rng.permutation(n):
             a = group[i]
-            own = affinity[everyone, group]
-            swap = affinity[i, group] - affinity[i, a] + affinity[:, a] - own - 2 * sim[i]
-            swap[group == a] = -np.inf
-            j = int(np.argmax(swap))
-            move = np.where((sizes < hi) & (sizes[a] > lo), affinity[i] - affinity[i, a], -np.inf)
+            fit = affinity[:, i]
+            move = fit - fit[a]
+            move[(sizes >= hi) | (sizes[a] <= lo)] = -np.inf
             move[a] = -np.inf
             c = int(np.argmax(move))
-            if max(swap[j], move[c]) <= 1e-9:
+            best_swap, j = -np.inf, -1
+            if near == g:
+                js = everyone
+            else:
+                targets = np.argpartition(-fit, near - 1)[:near]
+                js = np.array([x for t in targets if t != a for x in circles[t]], dtype=np.int64)
+            if js.size:
+                gj = group[js]
+                swap = fit[gj] - fit[a] + affinity[a, js] - affinity[gj, js] - 2 * sim[i, js]
+                swap[gj == a] = -np.inf
+                k = int(np.argmax(swap))
+                best_swap, j = float(swap[k]), int(js[k])
+            if max(best_swap, float(move[c])) <= 1e-6:
                 continue
             improved = True
-            moves = [(i, a, c)] if move[c] >= swap[j] else [(i, a, group[j]), (j, group[j], a)]
-            for who, src, dst in moves:
-                affinity[:, src] -= sim[:, who]
-                affinity[:, dst] += sim[:, who]
+            if move[c] >= best_swap:
+                steps = [(i, a, c)]
+            else:
+                steps = [(i, a, int(group[j])), (j, int(group[j]), a)]
+            for who, src, dst in steps:
+                affinity[src] -= sim[who]
+                affinity[dst] += sim[who]
                 group[who] = dst
                 sizes[src] -= 1
                 sizes[dst] += 1
+                circles[src].remove(who)
+                circles[dst].append(who)
         if not improved:
             break
     return group
