@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import relationship
+from core import meetings, relationship
 from core.errors import TandemError
 from core.i18n import format_date, format_datetime, t
 from ui.page import guard
@@ -10,6 +10,7 @@ from ui.widgets import md_escape, plain
 
 store, viewer = guard("coord_concerns")
 ss = st.session_state
+TZ = meetings.zone(st.context.timezone)  # stored in UTC, shown in the browser's zone
 
 st.title(t("Concerns"))
 st.caption(
@@ -47,7 +48,7 @@ for row in rows:
                 t(
                     "{name}, {date}",
                     name=row.raised_by,
-                    date=format_datetime(row.created_at, "d MMM y, HH:mm"),
+                    date=format_datetime(meetings.to_local(row.created_at, TZ), "d MMM y, HH:mm"),
                 )
             )
         )

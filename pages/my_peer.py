@@ -450,53 +450,53 @@ def _meeting(m: meetings.MeetingView, expanded: bool) -> None:
         is_open = view.status in ("published", "active", "paused")
         if m.status == "planned" and is_open:
             started = m.scheduled_at <= clock.now()
-            cols = st.columns(4)
-            if started:
-                cols[0].button(
-                    t("Held"),
-                    key=f"held_{m.meeting_id}",
+            with st.container(horizontal=True):
+                if started:
+                    st.button(
+                        t("Held"),
+                        key=f"held_{m.meeting_id}",
+                        on_click=_mark,
+                        args=(m.meeting_id, "held", m.version),
+                    )
+                    st.button(
+                        t("Missed"),
+                        key=f"missed_{m.meeting_id}",
+                        on_click=_mark,
+                        args=(m.meeting_id, "missed", m.version),
+                    )
+                st.button(
+                    t("Cancel"),
+                    key=f"cancel_{m.meeting_id}",
                     on_click=_mark,
-                    args=(m.meeting_id, "held", m.version),
+                    args=(m.meeting_id, "cancelled", m.version),
                 )
-                cols[1].button(
-                    t("Missed"),
-                    key=f"missed_{m.meeting_id}",
-                    on_click=_mark,
-                    args=(m.meeting_id, "missed", m.version),
+                if overview.can_plan:
+                    with st.popover(t("Move")), st.form(f"move_form_{m.meeting_id}", border=False):
+                        local = _local(m.scheduled_at)
+                        st.date_input(
+                            t("Move to"),
+                            value=max(local.date(), clock.today()),
+                            min_value=clock.today(),
+                            key=f"move_date_{m.meeting_id}",
+                        )
+                        st.time_input(
+                            t("At"), value=local.time(), step=900, key=f"move_time_{m.meeting_id}"
+                        )
+                        st.form_submit_button(
+                            t("Move"),
+                            key=f"move_{m.meeting_id}",
+                            on_click=_move,
+                            args=(m.meeting_id, m.version),
+                        )
+                st.download_button(
+                    t("Calendar (.ics)"),
+                    data=meetings.ics_bytes([m], overview.peer_names),
+                    file_name=f"tandem-meeting-{m.meeting_id}.ics",
+                    mime="text/calendar",
+                    key=f"ics_{m.meeting_id}",
+                    on_click="ignore",
+                    icon=":material/calendar_add_on:",
                 )
-            cols[2].button(
-                t("Cancel"),
-                key=f"cancel_{m.meeting_id}",
-                on_click=_mark,
-                args=(m.meeting_id, "cancelled", m.version),
-            )
-            cols[3].download_button(
-                t("Calendar (.ics)"),
-                data=meetings.ics_bytes([m], overview.peer_names),
-                file_name=f"tandem-meeting-{m.meeting_id}.ics",
-                mime="text/calendar",
-                key=f"ics_{m.meeting_id}",
-                on_click="ignore",
-            )
-            if overview.can_plan:
-                with st.form(f"move_form_{m.meeting_id}", border=False):
-                    local = _local(m.scheduled_at)
-                    a, b = st.columns(2)
-                    a.date_input(
-                        t("Move to"),
-                        value=max(local.date(), clock.today()),
-                        min_value=clock.today(),
-                        key=f"move_date_{m.meeting_id}",
-                    )
-                    b.time_input(
-                        t("At"), value=local.time(), step=900, key=f"move_time_{m.meeting_id}"
-                    )
-                    st.form_submit_button(
-                        t("Move"),
-                        key=f"move_{m.meeting_id}",
-                        on_click=_move,
-                        args=(m.meeting_id, m.version),
-                    )
         _sync_text(m)
         with st.form(f"meeting_text_form_{m.meeting_id}", border=False):
             st.text_area(t("Agenda"), key=f"agenda_{m.meeting_id}", disabled=not is_open)
@@ -750,15 +750,18 @@ with st.expander(t("Pause, end, or raise a concern"), expanded="peer_flash_endin
         t(
             "No fault, no justification needed. Only the words you write here are sent to the "
             "coordinator ({contact}); nothing else you wrote in Tandem is shared.",
-            contact=contact,
+            contact=md_escape(contact),
         )
     )
     if view.status == "paused":
+        st.markdown("##### " + t("Take a break"))
         st.button(t("Resume the relationship"), key="resume", on_click=_resume)
     elif view.status == "active":
+        st.markdown("##### " + t("Take a break"))
         with st.form("pause_form", border=False):
             st.text_area(t("Reason for the coordinator (optional)"), key="pause_reason")
             st.form_submit_button(t("Pause the relationship"), key="pause", on_click=_pause)
+    st.markdown("##### " + t("End the relationship"))
     with st.form("end_form", border=False):
         st.text_area(t("Reason for the coordinator (optional)"), key="end_reason")
         st.checkbox(
@@ -766,9 +769,10 @@ with st.expander(t("Pause, end, or raise a concern"), expanded="peer_flash_endin
             key="end_sure",
         )
         st.form_submit_button(t("End the relationship"), key="end", on_click=_end)
+    st.markdown("##### " + t("Raise a concern"))
     with st.form("concern_form", border=False):
         st.text_area(
-            t("Raise a concern with the coordinator"),
+            t("Your message to the coordinator"),
             key="concern_text",
             help=t("For example a breach of confidentiality, or a behaviour that worries you."),
         )

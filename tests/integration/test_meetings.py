@@ -245,6 +245,8 @@ def test_a_non_member_can_neither_read_nor_change_meetings(sf, pair):
         with pytest.raises(NotAllowed):
             call()
     assert meetings.home_cards(sf, o) == {}
+    assert meetings.home_card(sf, o, m) is None
+    assert meetings.home_card(sf, pair["camille"], m).next_at == at(2)
 
 
 @pytest.mark.parametrize("role", ["coord", "admin"])
