@@ -698,7 +698,15 @@ def duplicate_programme(
     now = clock.now()
     with sf.begin() as s:
         source = _load(s, programme_id)
-        form = replace(ProgrammeForm.of(source), name=name, **next_cycle_dates(source))
+        dates = next_cycle_dates(source)
+        form = replace(
+            ProgrammeForm.of(source),
+            name=name,
+            start_date=dates["start_date"],
+            end_date=dates["end_date"],
+            enrolment_opens=dates["enrolment_opens"],
+            enrolment_closes=dates["enrolment_closes"],
+        )
         problems = list(form_problems(form, today=clock.today()))
         if problems:
             raise InvalidInput("\n".join(problems))

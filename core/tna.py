@@ -114,14 +114,15 @@ def needs_grid(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> 
         _programme(s, programme_id)
         k = k_threshold(s)
         enrolled = (Enrolment.programme_id == programme_id) & (Enrolment.status == "enrolled")
-        sizes = dict(
-            s.execute(
+        sizes: dict[str | None, int] = {
+            department: n
+            for department, n in s.execute(
                 select(Person.department, func.count())
                 .join(Enrolment, Enrolment.person_id == Person.id)
                 .where(enrolled)
                 .group_by(Person.department)
-            ).all()
-        )
+            )
+        }
         canonical = _canonical(s)
         counts: dict[tuple[str | None, int, str], int] = {}
         # One row per (department, skill, kind, person) so a merged skill counts a person once.
