@@ -87,20 +87,19 @@ def pair_health(
     ``outcomes`` are the statuses of the meetings already decided (held, cancelled,
     moved, missed — not the ones still planned), oldest first.
 
-    - needs a check-in: the last two outcomes are cancelled/moved/missed; or no meeting
-      held 14 days after the match; or a meeting is overdue (:func:`meeting_overdue`);
-    - too early to tell: younger than 14 days and no meeting held yet (unless the two
-      rule above already fired: two failed meetings in a row are worth a check-in);
+    - too early to tell: younger than 14 days and no meeting held yet;
+    - needs a check-in: no meeting held 14 days after the match; or a meeting is
+      overdue (:func:`meeting_overdue`); or the last two outcomes are cancelled,
+      moved or missed;
     - on track otherwise.
     """
-    decided = [o for o in outcomes if o != "planned"]
-    two_failed = len(decided) >= 2 and all(o in NOT_HELD for o in decided[-2:])
-    if two_failed:
-        return CHECK_IN
     age = (today - match_started).days
     if last_held is None:
         return TOO_EARLY if age < FIRST_MEETING_DAYS else CHECK_IN
     if meeting_overdue(last_held, match_started, cadence_days, today):
+        return CHECK_IN
+    decided = [o for o in outcomes if o != "planned"]
+    if len(decided) >= 2 and all(o in NOT_HELD for o in decided[-2:]):
         return CHECK_IN
     return ON_TRACK
 
