@@ -30,6 +30,13 @@ def sign_in_page() -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         auth.login_form(store)
+        if not demo_mode() and not has_admin(store.sf):
+            st.info(t("Tandem has no admin yet."))
+            st.page_link(
+                st.Page(setup_page, title=t("Set up Tandem"), url_path="setup"),
+                label=t("Set up Tandem"),
+                icon=":material/key:",
+            )
     with right:
         if demo_mode():
             st.subheader(t("Demo logins"))
@@ -73,17 +80,18 @@ def setup_page() -> None:
                 st.error(str(e))
             else:
                 st.success(t("The admin account is ready. Sign in with it."))
+                st.page_link(nav.sign_in_page_ref(), label=t("Sign in"), icon=":material/login:")
 
 
 if viewer is None:
     setup = setup_page if not demo_mode() and not has_admin(store.sf) else None
-    st.navigation(nav.signed_out_pages(sign_in_page, setup)).run()
+    st.navigation(nav.signed_out_pages(sign_in_page, setup), position="hidden").run()
 else:
     locale.apply(viewer.language)
     with st.sidebar:
         st.caption(t("Signed in as {name}", name=viewer.name))
         auth.logout_button(store)
     if auth.current_viewer() is None:  # just signed out
-        st.navigation(nav.signed_out_pages(sign_in_page, None)).run()
+        st.navigation(nav.signed_out_pages(sign_in_page, None), position="hidden").run()
     else:
         st.navigation(nav.signed_in_pages(viewer)).run()

@@ -49,7 +49,11 @@ PAGES: tuple[PageSpec, ...] = (
         N_("Programme"),
     ),
     PageSpec(
-        "coord_matching", "coord_matching.py", N_("Matching"), ":material/join_inner:", N_("Programme")
+        "coord_matching",
+        "coord_matching.py",
+        N_("Matching"),
+        ":material/join_inner:",
+        N_("Programme"),
     ),
     PageSpec(
         "coord_announcements",
@@ -128,6 +132,14 @@ def signed_out_pages(
         pages.append(
             st.Page(setup, title=t("Set up Tandem"), icon=":material/key:", url_path="setup")
         )
+    # A signed-in page's address (a bookmark, a reload after signing out) shows the sign-in
+    # form instead of "page not found"; after sign-in the same address opens that page.
+    taken = {"signin", "setup", "invite"}
+    pages.extend(
+        st.Page(sign_in, title=t("Sign in"), icon=":material/login:", url_path=spec.page_id)
+        for spec in PAGES
+        if spec.page_id not in taken
+    )
     # Reached from the personal link of an invitation (/invite?token=…).
     pages.append(
         st.Page(

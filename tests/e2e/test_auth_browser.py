@@ -65,3 +65,17 @@ def test_logging_out_in_one_tab_signs_out_the_other_tabs(app_url, new_context):
     second.get_by_role("button", name="Sign in").wait_for()
     wait_idle(second)
     assert second.get_by_role("button", name="Sign out").count() == 0
+
+
+def test_a_signed_in_address_shows_the_sign_in_form_then_its_page(app_url, new_context):
+    page = new_context().new_page()
+    page.goto(app_url + "/profile")
+    wait_idle(page)
+    page.get_by_role("button", name="Sign in").wait_for()
+    assert page.get_by_text("Page not found").count() == 0
+    user = page.get_by_role("textbox", name="Username")
+    user.fill("hugo")
+    page.get_by_role("textbox", name="Password").fill("tandem-demo")
+    assert user.input_value() == "hugo"
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="My profile").wait_for(timeout=30_000)
