@@ -43,14 +43,24 @@ class KpiSpec:
     unit: str  # share (0–1, shown as %) | score | count
 
 
-# The metrics the dashboard knows how to compute; a programme picks some and sets targets.
+# The metrics a programme can be judged by (codes shared with core.metrics, which
+# measures them on the dashboard); a programme picks some and sets a target for each.
 KPI_METRICS: dict[str, KpiSpec] = {
     "match_rate": KpiSpec(N_("Match rate"), 0.0, 1.0, "share"),
-    "nps": KpiSpec(N_("Net promoter score (NPS)"), -100.0, 100.0, "score"),
     "engaged_share": KpiSpec(N_("Engaged participants (3 meetings or more)"), 0.0, 1.0, "share"),
     "goal_completion": KpiSpec(N_("Goals achieved"), 0.0, 1.0, "share"),
+    "meetings_held_share": KpiSpec(N_("Meetings held, of those due"), 0.0, 1.0, "share"),
+    "on_track_share": KpiSpec(N_("Pairs on track"), 0.0, 1.0, "share"),
+    "retention_6m": KpiSpec(N_("Participants still employed after 6 months"), 0.0, 1.0, "share"),
+    "retention_12m": KpiSpec(N_("Participants still employed after 12 months"), 0.0, 1.0, "share"),
+    "nps": KpiSpec(N_("Net Promoter Score"), -100.0, 100.0, "score"),
+    "satisfaction": KpiSpec(N_("Satisfaction (1–5)"), 1.0, 5.0, "score"),
+    "peer_help": KpiSpec(N_("My peer gives me the help I need (1–5)"), 1.0, 5.0, "score"),
+    "progress": KpiSpec(N_("I am making progress on my goals (1–5)"), 1.0, 5.0, "score"),
+    "skills_growth": KpiSpec(N_("Mentor-skills growth (points on 1–5)"), -4.0, 4.0, "score"),
     "meetings_per_pair": KpiSpec(N_("Meetings held per pair or circle"), 0.0, 100.0, "count"),
-    "satisfaction": KpiSpec(N_("Average satisfaction (1 to 5)"), 1.0, 5.0, "score"),
+    "enrolled": KpiSpec(N_("Participants enrolled"), 0.0, 100_000.0, "count"),
+    "active_matches": KpiSpec(N_("Active pairs and circles"), 0.0, 100_000.0, "count"),
 }
 
 FORMATS: dict[str, str] = {
