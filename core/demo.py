@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import clock
+from core import clock, matching
 from core.auth import hash_password
 from core.store import transaction_lock
 from db.models import (
@@ -58,6 +59,32 @@ LAST = (
     "Bonnet Francois Martinez Legrand Garnier Faure Rousseau Blanc Guerin Muller Henry Roussel "
     "Nicolas Perrin"
 ).split()
+
+
+def _demo_fit(weights: dict) -> matching.Score:
+    """Camille and Hugo scored by the engine, from what they enrolled with."""
+    common = {"level": "L3", "languages": ["fr", "en"], "availability": ["tue-pm", "thu-am"]}
+    camille = matching.Candidate(
+        person_id=1,
+        name="Camille Martin",
+        department="Marketing",
+        location="Paris",
+        offered=["Public speaking", "Writing"],
+        wanted=["SQL", "Data visualisation"],
+        themes=["career", "visibility"],
+        **common,
+    )
+    hugo = matching.Candidate(
+        person_id=2,
+        name="Hugo Bernard",
+        department="Engineering",
+        location="Lyon",
+        offered=["SQL", "Python"],
+        wanted=["Public speaking", "Giving feedback"],
+        themes=["career", "leadership"],
+        **common,
+    )
+    return matching.score(camille, hugo, matching.Weights.from_settings(weights))
 
 
 def is_empty(sf: sessionmaker[Session]) -> bool:
@@ -200,7 +227,8 @@ def _seed(s: Session, rng: random.Random, now: dt.datetime) -> None:
             continue
         used.add((first, last))
         dept = rng.choice(DEPARTMENTS)
-        username = f"{first.lower()}.{last.lower()}".encode("ascii", "ignore").decode()
+        ascii_name = unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore")
+        username = ascii_name.decode().lower()
         p = _person(
             s,
             now,
@@ -307,30 +335,14 @@ def _seed(s: Session, rng: random.Random, now: dt.datetime) -> None:
         )
 
     started = now - dt.timedelta(days=24)
+    # The pair's score and reasons come from the real matching engine, like any match.
+    fit = _demo_fit(programme.matching)
     pair = Match(
         programme_id=programme.id,
         status="active",
         kind="pair",
-        score=82.0,
-        explanation=[
-            {
-                "code": "gives",
-                "giver": "Hugo Bernard",
-                "taker": "Camille Martin",
-                "skills": ["SQL", "Data visualisation"],
-                "points": 30.0,
-            },
-            {
-                "code": "gives",
-                "giver": "Camille Martin",
-                "taker": "Hugo Bernard",
-                "skills": ["Public speaking"],
-                "points": 25.0,
-            },
-            {"code": "themes", "themes": ["career"], "points": 12.0},
-            {"code": "cross_department", "points": 8.0},
-            {"code": "same_level", "points": 7.0},
-        ],
+        score=round(fit.total, 3),
+        explanation=[part.to_dict() for part in fit.parts],
         created_at=started - dt.timedelta(days=3),
         published_at=started - dt.timedelta(days=2),
         started_at=started,
@@ -409,12 +421,12 @@ def _extend(s: Session, ctx: DemoContext) -> None:
     from core.demo_programmes import seed_programmes  # (imported here: it imports core.demo)
 
     seed_programmes(s, ctx)
-    from core.demo_journey import seed_journey  # (imported here: it imports core.demo)
-
-    seed_journey(s, ctx)
     from core.demo_feedback import seed_feedback
 
     seed_feedback(s, ctx)
     from core.demo_surveys import seed_surveys  # (imported here: it imports core.demo)
 
     seed_surveys(s, ctx)
+    from core.demo_journey import seed_journey  # (imported here: it imports core.demo)
+
+    seed_journey(s, ctx)

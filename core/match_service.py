@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -19,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core import audit, clock, matching
 from core.access import COORDINATOR, Viewer, require_role
+from core.enrolment import GOAL_THEMES
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.i18n import get_language, t
 from core.peers import LIVE_STATUSES
@@ -245,15 +247,27 @@ def _members(s: Session, match: Match) -> tuple[Member, ...]:
     )
 
 
-def _row(s: Session, match: Match, lang: str | None = None) -> SuggestionRow:
-    members = _members(s, match)
-    names = {m.person_id: m.name for m in members}
+def explain_parts(
+    parts: Sequence[Mapping[str, Any]], names: Mapping[int, str] | None = None
+) -> list[str]:
+    """A stored explanation as sentences in the reader's language, goal themes translated."""
+    ready = []
+    for part in parts or ():
+        if not isinstance(part, Mapping) or not isinstance(part.get("args"), Mapping):
+            continue  # not the engine's shape
+        args = dict(part["args"])
+        if "themes" in args:
+            args["themes"] = [t(GOAL_THEMES[x]) if x in GOAL_THEMES else x for x in args["themes"]]
+        ready.append({"points": 0.0, **part, "args": args})
     try:
-        reasons = tuple(
-            matching.explain(match.explanation or [], lang or get_language(), names=names)
-        )
-    except (KeyError, TypeError, ValueError):  # an explanation stored in an older shape
-        reasons = ()
+        return matching.explain(ready, get_language(), names=names)
+    except (KeyError, TypeError, ValueError):
+        return []
+
+
+def _row(s: Session, match: Match) -> SuggestionRow:
+    members = _members(s, match)
+    reasons = tuple(explain_parts(match.explanation or [], {m.person_id: m.name for m in members}))
     return SuggestionRow(
         match.id, match.kind, match.status, match.score, members, reasons, match.version
     )

@@ -238,7 +238,18 @@ def theme_label(code: str) -> str:
 
 
 def explain(parts: Sequence[Mapping[str, Any]], reader_name: str) -> list[Reason]:
-    """Phrase a match explanation in the reader's language ("you" where it is them)."""
+    """Phrase a match explanation in the reader's language ("you" where it is them).
+
+    Explanations written by the matching engine (parts with "args") are phrased by the
+    engine's own sentences; older hand-written shapes by the sentences below.
+    """
+    from core.match_service import explain_parts  # imported late: it imports this package
+
+    engine = [
+        p for p in parts or () if isinstance(p, Mapping) and isinstance(p.get("args"), Mapping)
+    ]
+    if engine:
+        return [Reason(text, None) for text in explain_parts(engine)]
     reasons = []
     for raw in parts or ():
         if not isinstance(raw, Mapping):

@@ -77,13 +77,13 @@ if viewer.has(PARTICIPANT):
     if todo or progress:
         left, right = st.columns(2)
         with left.container(border=True, key="actions_card"):
-            st.markdown(f"#### {t('My open action items')}")
+            st.markdown("#### " + t("My open action items"))
             for item in todo:
                 parts = [md_escape(item.title)]
                 if item.due_date:
                     parts.append(t("due {date}", date=format_date(item.due_date)))
                 if item.overdue(clock.today()):
-                    parts.append(f"**{t('overdue')}**")
+                    parts.append("**" + t("overdue") + "**")
                 st.markdown("- " + " · ".join(parts))
             if not todo:
                 st.caption(t("Nothing open."))
@@ -91,7 +91,7 @@ if viewer.has(PARTICIPANT):
                 "pages/journal.py", label=t("Reflection journal"), icon=":material/edit_note:"
             )
         with right.container(border=True, key="goals_card"):
-            st.markdown(f"#### {t('My goals')}")
+            st.markdown("#### " + t("My goals"))
             for g in progress:
                 st.progress(g.progress, text=f"{md_escape(g.title)} · {format_percent(g.progress)}")
             if not progress:
@@ -100,7 +100,7 @@ if viewer.has(PARTICIPANT):
     feedback_waiting = feedback.pending(store.sf, viewer)
     if feedback_waiting.total:
         with st.container(border=True, key="feedback_card"):
-            st.markdown(f"#### {t('Feedback')}")
+            st.markdown("#### " + t("Feedback"))
             for r in feedback_waiting.to_answer:
                 st.markdown(
                     t(

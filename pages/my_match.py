@@ -9,7 +9,7 @@ from ui.page import guard
 from ui.widgets import md_escape, plain
 
 store, viewer = guard("my_match")
-st.title(t("My match"))
+st.title(t("Match proposal"))
 
 proposals = match_service.my_proposals(store.sf, viewer)
 if not proposals:
@@ -34,7 +34,7 @@ for prop in proposals:
         st.caption(
             f"{md_escape(prop.programme)} · {RESPONSES.get(prop.my_response, prop.my_response)}"
         )
-        st.markdown(f"**{t('Why we matched you')}**")
+        st.markdown("**" + t("Why we matched you") + "**")
         for reason in prop.reasons or (t("Matched by the coordinator."),):
             st.markdown(f"- {md_escape(reason)}")
         waiting = [p.name for p in prop.peers if p.response == "pending"]

@@ -69,3 +69,19 @@ def test_dates_and_numbers_are_formatted_for_the_locale():
         i18n.set_language("en")
     assert i18n.format_date(dt.date(2026, 11, 3)) == "Nov 3, 2026"
     assert i18n.format_percent(0.7) == "70%"
+
+
+def test_no_literal_is_translated_inside_an_f_string():
+    """Babel's extractor cannot see t("…") inside an f-string, so French would lack it."""
+    import pathlib
+
+    from scripts.i18n import source_files
+
+    pattern = re.compile(r"""f(["'])[^\n]*?\{t\(\s*["']""")
+    offenders = [
+        f"{path.name}:{n}"
+        for path in source_files()
+        for n, line in enumerate(pathlib.Path(path).read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert not offenders

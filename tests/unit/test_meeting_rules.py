@@ -217,7 +217,8 @@ def test_why_we_were_matched_is_phrased_for_the_reader():
 
 def test_why_we_were_matched_reads_details_under_args_and_skips_garbage():
     parts = [{"code": "themes", "args": {"themes": ["balance"]}}, "junk", 3]
-    assert [r.text for r in explain(parts, "X")] == ["You share goals around: Work-life balance."]
+    # The engine's own sentence: one phrasing of a reason everywhere it is shown.
+    assert [r.text for r in explain(parts, "X")] == ["Shared goals: Work-life balance"]
 
 
 def test_why_we_were_matched_in_french():
