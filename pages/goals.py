@@ -31,6 +31,12 @@ def flash(where: str) -> None:
         (st.error if message[1] == "error" else st.success)(message[2])
 
 
+def mirror(key: str, stored: object) -> str:
+    """Make a checkbox or toggle show what is stored (also after a failed save or another tab)."""
+    st.session_state[key] = stored
+    return key
+
+
 def forget(*keys: str) -> None:
     for key in keys:
         st.session_state.pop(key, None)
@@ -47,9 +53,6 @@ CATEGORY_LABELS = {code: category_label(code) for code in goals.CATEGORIES}
 # --------------------------------------------------------------------------- callbacks
 
 
-NEW_KEYS = ("goal_new_title", "goal_new_outcome", "goal_new_category", "goal_new_target")
-
-
 def create_goal() -> None:
     ss = st.session_state
     steps = [line for line in (ss.get("goal_new_steps") or "").splitlines() if line.strip()]
@@ -63,7 +66,9 @@ def create_goal() -> None:
         steps=steps,
         ok=t("Goal added. It is private until you share it."),
     ):
-        forget(*NEW_KEYS, "goal_new_steps")
+        # Ready for the next goal (setting values: popping keys would not clear the browser).
+        ss["goal_new_title"] = ss["goal_new_outcome"] = ss["goal_new_steps"] = ""
+        ss["goal_new_target"] = clock.today() + dt.timedelta(days=60)
 
 
 def save_goal(goal: goals.GoalView) -> None:
@@ -98,7 +103,8 @@ def add_step(gid: int) -> None:
         ss.get(f"step_new_title_{gid}", ""),
         ss.get(f"step_new_due_{gid}"),
     ):
-        forget(f"step_new_title_{gid}", f"step_new_due_{gid}")
+        ss[f"step_new_title_{gid}"] = ""
+        ss[f"step_new_due_{gid}"] = None
 
 
 def save_step(gid: int, step_id: int) -> None:
@@ -115,20 +121,18 @@ def save_step(gid: int, step_id: int) -> None:
 
 def tick_step(gid: int, step_id: int) -> None:
     done = bool(st.session_state[f"step_done_{step_id}"])
-    if not call(f"goal_{gid}", goals.set_step_done, step_id, done):
-        forget(f"step_done_{step_id}")
+    call(f"goal_{gid}", goals.set_step_done, step_id, done)
 
 
 def toggle_share(gid: int) -> None:
     shared = bool(st.session_state[f"goal_share_{gid}"])
     ok = t("Shared with your peer.") if shared else t("This goal is private again.")
-    if not call(f"goal_{gid}", goals.set_shared, gid, shared, ok=ok):
-        forget(f"goal_share_{gid}")
+    call(f"goal_{gid}", goals.set_shared, gid, shared, ok=ok)
 
 
 def comment(gid: int) -> None:
     if call(f"goal_{gid}", goals.add_comment, gid, st.session_state.get(f"goal_comment_{gid}", "")):
-        forget(f"goal_comment_{gid}")
+        st.session_state[f"goal_comment_{gid}"] = ""
 
 
 # --------------------------------------------------------------------------- rendering
@@ -247,9 +251,9 @@ def render_edit(goal: goals.GoalView) -> None:
         )
     cols = st.columns([6, 3, 2], vertical_alignment="bottom")
     cols[0].text_input(t("New step"), key=f"step_new_title_{gid}", max_chars=goals.MAX_TITLE)
+    st.session_state.setdefault(f"step_new_due_{gid}", None)  # no due date unless picked
     cols[1].date_input(
         t("Due date"),
-        value=None,
         min_value=clock.today(),
         key=f"step_new_due_{gid}",
         format="YYYY-MM-DD",
@@ -318,16 +322,14 @@ def render_my_goal(goal: goals.GoalView) -> None:
             due = f" · {format_date(step.due_date)}" if step.due_date else ""
             st.checkbox(
                 md_escape(step.title) + md_escape(due),
-                value=step.done,
-                key=f"step_done_{step.id}",
+                key=mirror(f"step_done_{step.id}", step.done),
                 on_change=tick_step,
                 args=(goal.id, step.id),
                 disabled=goal.status != "active",
             )
         st.toggle(
             t("Shared with my peer"),
-            value=goal.shared,
-            key=f"goal_share_{goal.id}",
+            key=mirror(f"goal_share_{goal.id}", goal.shared),
             on_change=toggle_share,
             args=(goal.id,),
             help=t(
@@ -390,9 +392,9 @@ with st.expander(t("Set a new goal"), expanded=not mine):
             format_func=CATEGORY_LABELS.__getitem__,
             key="goal_new_category",
         )
+        st.session_state.setdefault("goal_new_target", clock.today() + dt.timedelta(days=60))
         right.date_input(
             t("Target date"),
-            value=clock.today() + dt.timedelta(days=60),
             min_value=clock.today(),
             key="goal_new_target",
             format="YYYY-MM-DD",

@@ -25,7 +25,11 @@ def current_values() -> dict[str, object]:
 
 
 def clear_form() -> None:
-    for key in [*WIDGETS.values(), "journal_saved_at", "journal_error", "journal_resumed"]:
+    """Empty the prompts for the next reflection (values set: popping would not clear them)."""
+    for name in journal.TEXT_FIELDS:
+        ss[WIDGETS[name]] = ""
+    ss[WIDGETS["usefulness"]] = ss[WIDGETS["wellbeing"]] = None
+    for key in ("journal_saved_at", "journal_error", "journal_resumed"):
         ss.pop(key, None)
     ss[ENTRY] = None
 
@@ -92,8 +96,8 @@ def add_action() -> None:
         ss["journal_action_error"] = str(e)
     else:
         ss.pop("journal_action_error", None)
-        ss.pop("journal_action_title", None)
-        ss.pop("journal_action_due", None)
+        ss["journal_action_title"] = ""
+        ss["journal_action_due"] = None
 
 
 def share(entry_id: int, shared: bool, where: str) -> None:
@@ -101,7 +105,6 @@ def share(entry_id: int, shared: bool, where: str) -> None:
         journal.set_shared(store.sf, viewer, entry_id, shared)
     except TandemError as e:
         ss["journal_flash"] = (where, str(e))
-        ss.pop(f"journal_share_{entry_id}", None)
     else:
         ss.pop("journal_flash", None)
 
@@ -115,7 +118,6 @@ def tick_action(item_id: int, key: str) -> None:
         actions.set_done(store.sf, viewer, item_id, bool(ss[key]))
     except TandemError as e:
         ss["journal_flash"] = ("actions", str(e))
-        ss.pop(key, None)
 
 
 def delete_action(item_id: int) -> None:
@@ -144,6 +146,12 @@ def delete_entry(entry_id: int) -> None:
         ss["journal_flash"] = (f"entry_{entry_id}", str(e))
 
 
+def mirror(key: str, stored: object) -> str:
+    """Make a checkbox or toggle show what is stored (also after a failed save or another tab)."""
+    ss[key] = stored
+    return key
+
+
 def flash(where: str) -> None:
     message = ss.get("journal_flash")
     if message and message[0] == where:
@@ -166,8 +174,7 @@ def render_actions(
         late = " · " + t("overdue") if item.overdue(today) else ""
         st.checkbox(
             f"{md_escape(item.title)} — {md_escape(who)} · {due}{late}",
-            value=item.done,
-            key=key,
+            key=mirror(key, item.done),
             on_change=tick_action,
             args=(item.id, key),
             disabled=not item.mine and item.created_by_id != viewer.person_id,
@@ -208,8 +215,7 @@ def render_my_entry(entry: journal.EntryView) -> None:
             render_actions(entry.actions, f"mine{entry.id}")
         st.toggle(
             t("Shared with my peer"),
-            value=entry.shared,
-            key=f"journal_share_{entry.id}",
+            key=mirror(f"journal_share_{entry.id}", entry.shared),
             on_change=toggle_share,
             args=(entry.id,),
         )
@@ -346,9 +352,9 @@ def render_new(meetings: list[journal.MeetingChoice]) -> None:
         format_func=names.__getitem__,
         key="journal_action_owner",
     )
+    ss.setdefault("journal_action_due", None)  # no due date unless picked
     cols[2].date_input(
         t("Due date"),
-        value=None,
         min_value=clock.today(),
         key="journal_action_due",
         format="YYYY-MM-DD",

@@ -1,0 +1,134 @@
+"""The participant journey in a real browser: a goal with steps, a reflection with an
+action item after a meeting, shared with the peer; the peer sees it, not a private one.
+
+Camille reads Tandem in French (her account's language), Hugo in English: widgets are
+found by their keys (Streamlit's ``st-key-…`` classes), so the test holds in both.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import IDLE, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+GOAL = "Lead the Q3 retro myself"
+STEPS = ("Watch Hugo run one", "Run one with Hugo watching")
+REFLECTION = "We rehearsed my <b>opening</b>: **slower** is better"
+ACTION = "Send Camille the SQL cheat sheet"
+PRIVATE_DEMO_TEXT = "The budget slide of my review deck"  # camille's private demo entry
+BUTTON = "[data-testid^='stBaseButton']"  # the button itself, not its help icon
+
+
+def sign_in(page, url: str, username: str, password: str = "tandem-demo") -> None:  # type: ignore[no-untyped-def]
+    """Like conftest.sign_in, but Home may come up in French (the account's language)."""
+    page.goto(url)
+    # The very first run of a fresh server seeds the demo: allow it more time on a busy machine.
+    page.wait_for_selector(IDLE, timeout=120_000)
+    user = page.get_by_role("textbox", name="Username")
+    user.wait_for()
+    user.fill(username)
+    pw = page.get_by_role("textbox", name="Password")
+    pw.fill(password)
+    assert user.input_value() == username and pw.input_value() == password
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name=re.compile("Sign out|Se déconnecter")).wait_for(timeout=30_000)
+    wait_idle(page)
+
+
+def _key(page, key: str, inner: str = ""):  # type: ignore[no-untyped-def]
+    return page.locator(f".st-key-{key} {inner}".strip()).first
+
+
+def _open(page, url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{url}/{path}")
+    wait_idle(page)
+
+
+def test_camille_sets_a_goal_reflects_and_shares_and_hugo_sees_only_the_shared_entry(
+    app_url, new_context
+):
+    camille = new_context().new_page()
+    sign_in(camille, app_url, "camille")
+
+    # --- a goal with two steps
+    _open(camille, app_url, "goals")
+    title = _key(camille, "goal_new_title", "input")
+    if not title.is_visible():  # the form sits in an expander once goals exist
+        camille.locator("[data-testid='stExpander'] summary").first.click()
+    title.fill(GOAL)
+    steps = _key(camille, "goal_new_steps", "textarea")
+    steps.fill("\n".join(STEPS))
+    assert title.input_value() == GOAL and steps.input_value() == "\n".join(STEPS)
+    camille.locator("[data-testid='stFormSubmitButton'] button").first.click()
+    wait_idle(camille)
+    camille.get_by_text(GOAL).first.wait_for()
+    for step in STEPS:
+        camille.get_by_text(step).first.wait_for()
+    screenshot(camille, "journey-1-camille-goal")
+
+    # --- a reflection after a meeting, saved as a draft while typing
+    _open(camille, app_url, "journal")
+    discard = _key(camille, "journal_discard", BUTTON)
+    if discard.count():  # the demo left her a draft: start a fresh reflection
+        discard.click()
+        wait_idle(camille)
+    meeting = _key(camille, "journal_meeting", "input")
+    assert "Hugo Bernard" in meeting.input_value()  # the pair's latest meeting is chosen
+    discussed = _key(camille, "journal_discussed", "textarea")
+    discussed.fill(REFLECTION)
+    assert discussed.input_value() == REFLECTION
+    discussed.press("Tab")  # leaving the field saves the draft
+    wait_idle(camille)
+    camille.get_by_text(re.compile("Brouillon enregistré|Draft saved")).wait_for()
+    screenshot(camille, "journey-2-camille-draft")
+
+    # --- an action item for Hugo
+    item = _key(camille, "journal_action_title", "input")
+    item.fill(ACTION)
+    item.press("Tab")  # commit the title (a rerun) before opening the list
+    wait_idle(camille)
+    _key(camille, "journal_action_owner", "input").click()
+    camille.get_by_role("option", name="Hugo Bernard").click()
+    wait_idle(camille)
+    assert item.input_value() == ACTION
+    assert _key(camille, "journal_action_owner", "input").input_value() == "Hugo Bernard"
+    _key(camille, "journal_action_add", BUTTON).click()
+    wait_idle(camille)
+    camille.get_by_text(ACTION).first.wait_for()
+
+    # --- save it, then share it
+    assert discussed.input_value() == REFLECTION
+    _key(camille, "journal_finalise", BUTTON).click()
+    wait_idle(camille)
+    share = _key(camille, "journal_share_now", BUTTON)
+    share.wait_for()
+    share.click()
+    wait_idle(camille)
+    camille.get_by_role("tab").nth(1).click()  # my reflections
+    newest = camille.locator("[data-testid='stExpander']:visible").first
+    newest.locator("summary").click()
+    newest.get_by_text(REFLECTION).wait_for()
+    newest.get_by_text(re.compile("(Qui peut la lire|Who can read it).*Hugo Bernard")).wait_for()
+    newest.get_by_text(ACTION).wait_for()
+    screenshot(camille, "journey-3-camille-shared")
+
+    # --- Hugo, in another browser: the shared entry and his action item, not the private one
+    hugo = new_context().new_page()
+    sign_in(hugo, app_url, "hugo")
+    hugo.get_by_text(ACTION).first.wait_for()  # on Home, until done
+    screenshot(hugo, "journey-4-hugo-home")
+    _open(hugo, app_url, "journal")
+    hugo.get_by_role("tab", name=re.compile("Shared with me")).click()
+    newest = hugo.locator("[data-testid='stExpander']:visible").first  # newest first
+    assert "Camille Martin" in newest.locator("summary").inner_text()
+    newest.locator("summary").click()
+    newest.get_by_text(REFLECTION).wait_for()  # shown literally, not as HTML or Markdown
+    newest.get_by_text(ACTION).wait_for()  # his own item, shown in the shared entry
+    html = hugo.content()
+    assert PRIVATE_DEMO_TEXT not in html
+    assert "The opening story worked" not in html  # camille's demo draft
+    screenshot(hugo, "journey-5-hugo-shared")
