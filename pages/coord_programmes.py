@@ -295,7 +295,7 @@ def _reload_form() -> None:
 
 
 st.header(md_escape(programme.name))
-state_col, enrolled_col, updated_col = st.columns(3)
+state_col, enrolled_col, updated_col = st.columns([2, 1, 1])
 state_col.metric(t("State"), prog.status_label(programme.status))
 enrolled_col.metric(t("Enrolled"), format_number(by_id[programme.id].enrolled))
 updated_col.metric(t("Last changed"), format_date(programme.updated_at))
