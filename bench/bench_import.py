@@ -3,13 +3,15 @@
     .venv/bin/python -m bench.bench_import [rows]
 
 Prints the first import (all created), the same file again (all unchanged), and
-the same people from an XLSX file.
+the same people from an XLSX file: wall-clock time, and the process's CPU time,
+which a busy machine does not inflate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import random
 import sys
 import tempfile
@@ -86,13 +88,14 @@ def _coordinator(sf) -> Viewer:  # type: ignore[no-untyped-def]
         return viewer_of(account, person)
 
 
-def _timed(sf, viewer: Viewer, data: bytes, name: str) -> tuple[float, float, people.ImportResult]:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
+def _timed(sf, viewer: Viewer, data: bytes, name: str):  # type: ignore[no-untyped-def]
+    """(preview s, apply s, CPU s of both, result)."""
+    cpu, start = time.process_time(), time.perf_counter()
     pv = people.preview(sf, viewer, data, name)
     middle = time.perf_counter()
     assert not pv.errors, pv.errors[:3]
     result = people.apply(sf, viewer, pv)
-    return middle - start, time.perf_counter() - middle, result
+    return middle - start, time.perf_counter() - middle, time.process_time() - cpu, result
 
 
 def main(argv: list[str]) -> int:
@@ -102,7 +105,8 @@ def main(argv: list[str]) -> int:
         viewer = _coordinator(store.sf)
         csv_data, xlsx_data = synthetic_csv(n), synthetic_xlsx(n)
         print(
-            f"Import of {n} people on SQLite (target ≤ {TARGET_SECONDS:.0f} s for preview + apply)"
+            f"Import of {n} people on SQLite: target ≤ {TARGET_SECONDS:.0f} s for preview + apply"
+            f" ({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})"
         )
         ok = True
         for label, data, name in (
@@ -110,15 +114,15 @@ def main(argv: list[str]) -> int:
             ("CSV, same file again", csv_data, "people.csv"),
             ("XLSX, same people", xlsx_data, "people.xlsx"),
         ):
-            p, a, r = _timed(store.sf, viewer, data, name)
-            total = p + a
-            ok &= total <= TARGET_SECONDS
+            p, a, cpu, r = _timed(store.sf, viewer, data, name)
+            ok &= p + a <= TARGET_SECONDS
             print(
-                f"  {label:<22} preview {p:5.2f} s + apply {a:5.2f} s = {total:5.2f} s"
-                f"   created {r.created}, updated {r.updated}, unchanged {r.unchanged}"
+                f"  {label:<21} preview {p:5.2f} s + apply {a:5.2f} s = {p + a:5.2f} s"
+                f" (CPU {cpu:5.2f} s)  created {r.created}, updated {r.updated},"
+                f" unchanged {r.unchanged}"
             )
         store.engine.dispose()
-    print("  within target" if ok else "  OVER TARGET")
+    print("  within target" if ok else "  OVER TARGET (is the machine busy? compare the CPU times)")
     return 0 if ok else 1
 
 

@@ -8,15 +8,14 @@ validates the values.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.i18n import N_, t
+from core.xlsx_reader import XlsxError, iter_rows
 
 MAX_ROWS = 50_000
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -114,19 +113,6 @@ class FileProblem(Exception):
     """The file as a whole cannot be read; the message is already translated."""
 
 
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a person would read in it."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _decode(data: bytes) -> tuple[str, tuple[str, ...]]:
     """Text of a CSV: UTF-16 with its BOM, else UTF-8 (BOM or not), else Windows-1252."""
     if data[:2] in UTF16_BOMS:
@@ -176,31 +162,23 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], tuple[str, ...]]:
         ) from e
 
 
-def _read_xlsx(data: bytes, filename: str) -> list[list[str]]:
-    from openpyxl import load_workbook  # imported here: only XLSX uploads pay for it
-
+def _read_xlsx(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
+    rows = []
+    filled = 0
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
+        for number, cells in iter_rows(data):
+            rows.append((number, cells))
+            filled += any(cells)
+            if filled > MAX_ROWS + 1:  # enough to say the file is too long
+                break
+    except XlsxError as e:
         raise FileProblem(
             t(
                 "“{filename}” cannot be read as an Excel file: it may be damaged or protected by a password. Save it again as .xlsx or CSV.",
                 filename=filename,
             )
         ) from e
-    try:
-        sheet = book.worksheets[0]
-        rows = []
-        filled = 0
-        for values in sheet.iter_rows(values_only=True):
-            row = [_cell_text(v) for v in values]
-            rows.append(row)
-            filled += any(row)
-            if filled > MAX_ROWS + 1:  # enough to say the file is too long
-                break
-        return rows
-    finally:
-        book.close()
+    return rows
 
 
 def read_table(data: bytes, filename: str) -> FileTable:
@@ -225,11 +203,12 @@ def read_table(data: bytes, filename: str) -> FileTable:
         # A zip (an .xlsx renamed) or NUL bytes outside UTF-16: not text at all.
         if is_zip or (b"\x00" in data and data[:2] not in UTF16_BOMS):
             raise FileProblem(not_a_table)
-        raw, warnings = _read_csv(data)
+        lines, warnings = _read_csv(data)
+        raw = list(enumerate(lines, start=1))
     else:
         raise FileProblem(not_a_table)
 
-    numbered = [(i + 1, row) for i, row in enumerate(raw) if any(c.strip() for c in row)]
+    numbered = [(line, row) for line, row in raw if any(c.strip() for c in row)]
     if not numbered:
         raise FileProblem(t("The file is empty."))
     (_, header), body = numbered[0], numbered[1:]
@@ -240,10 +219,9 @@ def read_table(data: bytes, filename: str) -> FileTable:
             t("The file has more than {max} people: split it into several files.", max=MAX_ROWS)
         )
     width = len(header)
-    rows = tuple(tuple((row + [""] * width)[:width]) for _, row in body)
     return FileTable(
         header=tuple(h.strip() for h in header),
-        rows=rows,
+        rows=tuple(tuple((row + [""] * width)[:width]) for _, row in body),
         lines=tuple(line for line, _ in body),
         warnings=warnings,
     )
