@@ -318,11 +318,16 @@ def _qr_image(link: str):  # type: ignore[no-untyped-def]
     return qr.make_image(fill_color="black", back_color="white").get_image()
 
 
+def clean_pitch(pitch: str) -> str:
+    """The poster's pitch as it will be printed, or InvalidInput with the reason."""
+    return clean_text(pitch, t("Pitch"), max_chars=MAX_PITCH)
+
+
 def poster_pdf(
     sf: sessionmaker[Session], viewer: Viewer, programme_id: int, *, pitch: str = ""
 ) -> bytes:
     """A printable A4 poster: name, dates, a short pitch and a QR code to the enrolment link."""
-    pitch = clean_text(pitch, t("Pitch"), max_chars=MAX_PITCH)
+    pitch = clean_pitch(pitch)
     f = _facts(sf, viewer, programme_id)
     if not pitch:
         pitch = (

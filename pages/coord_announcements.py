@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import announcements, programmes
 from core.errors import TandemError
-from core.i18n import format_datetime, t
+from core.i18n import format_datetime, get_language, set_language, t
 from ui.page import guard
 from ui.widgets import md_escape, plain
 
@@ -107,13 +107,20 @@ pitch = st.text_area(
     key=f"ann_pitch_{programme_id}",
 )
 try:
-    pdf = announcements.poster_pdf(store.sf, viewer, programme_id, pitch=pitch)
+    pitch = announcements.clean_pitch(pitch)
 except TandemError as e:
     st.error(str(e))
 else:
+    language = get_language()
+
+    def poster() -> bytes:
+        # Built only when downloaded (about half a second), in the reader's language.
+        set_language(language)
+        return announcements.poster_pdf(store.sf, viewer, programme_id, pitch=pitch)
+
     st.download_button(
         t("Download the poster (PDF)"),
-        data=pdf,
+        data=poster,
         file_name=f"tandem-poster-{programme_id}.pdf",
         mime="application/pdf",
         key="ann_poster",

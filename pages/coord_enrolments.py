@@ -65,6 +65,7 @@ if not shown:
     st.stop()
 
 ROLE = {"peer": t("Peer"), "mentor": t("Mentor"), "mentee": t("Mentee")}
+ROW_STATUS = {"enrolled": t("enrolled"), "withdrawn": t("withdrawn")}  # one person each
 st.dataframe(
     pd.DataFrame(
         {
@@ -73,7 +74,7 @@ st.dataframe(
             t("Level"): [r.level or "" for r in shown],
             t("Location"): [r.location or "" for r in shown],
             t("Enrolled on"): [format_date(r.enrolled_at) for r in shown],
-            t("Status"): [STATUS.get(r.status, r.status) for r in shown],
+            t("Status"): [ROW_STATUS.get(r.status, r.status) for r in shown],
             t("Role"): [ROLE.get(r.role, r.role) for r in shown],
             t("Offers"): [", ".join(r.offered) for r in shown],
             t("Wants"): [", ".join(r.wanted) for r in shown],
