@@ -16,12 +16,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Table, bindparam, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from core import audit, clock
 from core.access import ADMIN, COORDINATOR, Viewer, require_role
 from core.accounts import validate_email
-from core.errors import InvalidImport, InvalidInput
+from core.errors import Conflict, InvalidImport, InvalidInput
 from core.i18n import LANGUAGES, t, tn
 from core.invitations import invitation_state
 from core.people_file import FIELDS, FileProblem, FileTable, Progress, map_header, read_table
@@ -615,6 +616,22 @@ def apply(
     then left out). ``deactivate_missing`` deactivates active people who are not in
     the file (never admins nor the viewer): their accounts too, sessions revoked.
     """
+    try:
+        return _apply(sf, viewer, preview, deactivate_missing, valid_only, progress)
+    except IntegrityError as e:  # e.g. an admin created one of these e-mails meanwhile
+        raise Conflict(
+            t("Someone changed the people in Tandem at the same moment: check the file again.")
+        ) from e
+
+
+def _apply(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    preview: ImportPreview,
+    deactivate_missing: bool,
+    valid_only: bool,
+    progress: Progress | None,
+) -> ImportResult:
     require_role(viewer, COORDINATOR)
     report = progress or _noop
     if preview.file_errors:

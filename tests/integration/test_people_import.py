@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bench.bench_import import synthetic_csv
 from core import audit, clock, people
-from core.errors import InvalidImport, NotAllowed
+from core.errors import Conflict, InvalidImport, NotAllowed
 from db.models import Account, AuditLog, Person
 from tests.builders import make_account, make_user
 
@@ -488,3 +488,39 @@ def test_every_problem_of_a_line_is_reported_at_once_under_the_files_own_headers
         (2, "Manager", "The manager boss@example.com is neither in the file nor in Tandem."),
         (3, "Email", "The e-mail ana@example.com appears more than once in the file: lines 2, 3."),
     ]
+
+
+def test_a_person_created_meanwhile_by_someone_else_gives_a_conflict_and_writes_nothing(
+    sf, coord, monkeypatch
+):
+    pv = people.preview(sf, coord, csv(*GOOD), "p.csv")
+    real = people._snapshot
+    postgres = sf.kw["bind"].dialect.name == "postgresql"
+
+    def add_ana() -> None:
+        with sf.begin() as other:
+            now = clock.now()
+            other.add(
+                Person(email="ana@example.com", full_name="Ana", created_at=now, updated_at=now)
+            )
+
+    def racing_snapshot(s, viewer):
+        snap = real(s, viewer)
+        if postgres:
+            add_ana()  # an admin commits Ana right after the import read everybody
+        else:
+            # SQLite serialises writers (BEGIN IMMEDIATE), so the race cannot happen there;
+            # the same moment is simulated by hiding Ana from the import's read.
+            snap.by_email.pop("ana@example.com")
+        return snap
+
+    if not postgres:
+        add_ana()
+    monkeypatch.setattr(people, "_snapshot", racing_snapshot)
+    with pytest.raises(Conflict) as e:
+        people.apply(sf, coord, pv)
+    assert str(e.value) == (
+        "Someone changed the people in Tandem at the same moment: check the file again."
+    )
+    with sf.begin() as s:  # Bo, from the same file, was not written either: one transaction
+        assert s.scalar(select(Person.id).where(Person.email == "bo@example.com")) is None
