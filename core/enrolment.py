@@ -352,7 +352,12 @@ def list_offers(sf: sessionmaker[Session], viewer: Viewer) -> list[ProgrammeOffe
             .where(
                 or_(
                     Programme.status == "enrolment",
-                    and_(Programme.status == "running", Programme.id.in_(list(mine) or [-1])),
+                    and_(
+                        Programme.status == "running",
+                        Programme.id.in_(
+                            select(Enrolment.programme_id).where(Enrolment.person_id == person.id)
+                        ),
+                    ),
                 )
             )
             .order_by(Programme.start_date.nulls_last(), Programme.name)
