@@ -27,7 +27,7 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -48,7 +48,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.sql.expression import FunctionElement
 
-from core import clock
+from core import clock, self_assessment
+from core import meetings as meeting_rules
+from core import surveys as surveys_service
 from core.access import COORDINATOR, Viewer, require_role
 from core.i18n import N_, t
 from core.settings import k_threshold
@@ -74,16 +76,20 @@ from db.models import (
 
 MATCH_RATE_TARGET = 0.70  # DESIGN.md, figures from the field
 ENGAGED_MEETINGS = 3  # DESIGN.md: engaged participant = at least 3 meetings held
-FIRST_MEETING_DAYS = 14  # pair health: too early to tell / no first meeting
-OVERDUE_FACTOR = 1.5  # meeting overdue: nothing held within 1.5 × the cadence
 
-# Meeting statuses (issue 4): a planned meeting is later marked one of the others.
+# Meeting statuses (core.meetings): a planned meeting is later marked one of the others.
 HELD, PLANNED = "held", "planned"
 MISSED_STATUSES = ("cancelled", "moved", "missed")
+assert set(MISSED_STATUSES) == meeting_rules.NOT_HELD
 MEETING_SERIES = (HELD, *MISSED_STATUSES, PLANNED)
 
-# Pair health buckets (DESIGN.md "Definitions") and why a pair needs a check-in.
-TOO_EARLY, NEEDS_CHECKIN, ON_TRACK = "too_early", "needs_checkin", "on_track"
+# Pair health buckets (DESIGN.md "Definitions", rules in core.meetings) and why a
+# pair needs a check-in.
+TOO_EARLY, NEEDS_CHECKIN, ON_TRACK = (
+    meeting_rules.TOO_EARLY,
+    meeting_rules.CHECK_IN,
+    meeting_rules.ON_TRACK,
+)
 HEALTH_BUCKETS = (TOO_EARLY, NEEDS_CHECKIN, ON_TRACK)
 NO_FIRST_MEETING, OVERDUE, MISSED_TWICE = "no_first_meeting", "overdue", "missed_twice"
 
@@ -490,20 +496,30 @@ def _enrolment(s: Session, f: Filters, k: int) -> tuple[Point, ...]:
 
 
 def _match_rate(s: Session, f: Filters, k: int) -> MatchRate:
-    in_active_match = exists().where(
-        MatchMember.person_id == Enrolment.person_id,
-        MatchMember.match_id == Match.id,
-        Match.programme_id == Enrolment.programme_id,
-        _active(),
+    # (person, programme) pairs in an active match, found once, then joined.
+    matched = (
+        select(MatchMember.person_id.label("person_id"), Match.programme_id.label("programme_id"))
+        .join(Match, Match.id == MatchMember.match_id)
+        .where(_programme_cond(Match.programme_id, f, running_only=True), _active())
+        .distinct()
+        .subquery()
     )
     rows = s.execute(
         select(
             Person.department,
             func.count(),
             func.count(distinct(Enrolment.person_id)),
-            func.sum(case((in_active_match, 1), else_=0)),
+            func.count(matched.c.person_id),
         )
+        .select_from(Enrolment)
         .join(Person, Person.id == Enrolment.person_id)
+        .outerjoin(
+            matched,
+            and_(
+                matched.c.person_id == Enrolment.person_id,
+                matched.c.programme_id == Enrolment.programme_id,
+            ),
+        )
         .where(
             Enrolment.status == "enrolled",
             _programme_cond(Enrolment.programme_id, f, running_only=True),
@@ -566,29 +582,27 @@ def _meetings(s: Session, f: Filters, k: int) -> tuple[Point, ...]:
 
 def health_of(
     *,
-    started: dt.datetime,
-    now: dt.datetime,
+    started: dt.date,
+    today: dt.date,
     cadence_days: int,
-    held: int,
-    last_held: dt.datetime | None,
+    last_held: dt.date | None,
     missed_twice: bool,
 ) -> tuple[str, str | None]:
-    """Pair health bucket and, for "needs a check-in", why (DESIGN.md "Definitions").
+    """Pair health bucket and, for "needs a check-in", why.
 
-    Too early to tell: younger than 14 days and no meeting held yet. Needs a
-    check-in: no first meeting 14 days after the match, a meeting overdue (none
-    held within 1.5 × the cadence since the last one, or since the start), or the
-    last two meetings cancelled, moved or missed. On track otherwise.
+    The bucket is core.meetings.pair_health, the rule the pair's own page uses
+    (DESIGN.md "Definitions"); only the last two settled outcomes matter to it,
+    so ``missed_twice`` stands for them.
     """
-    if held == 0 and now - started < dt.timedelta(days=FIRST_MEETING_DAYS):
-        return TOO_EARLY, None
-    if held == 0:
-        return NEEDS_CHECKIN, NO_FIRST_MEETING
-    if now - (last_held or started) > dt.timedelta(days=OVERDUE_FACTOR * cadence_days):
-        return NEEDS_CHECKIN, OVERDUE
-    if missed_twice:
-        return NEEDS_CHECKIN, MISSED_TWICE
-    return ON_TRACK, None
+    outcomes = ("missed", "missed") if missed_twice else ()
+    bucket = meeting_rules.pair_health(started, today, cadence_days, last_held, outcomes)
+    if bucket != NEEDS_CHECKIN:
+        return bucket, None
+    if last_held is None:
+        return bucket, NO_FIRST_MEETING
+    if meeting_rules.meeting_overdue(last_held, started, cadence_days, today):
+        return bucket, OVERDUE
+    return bucket, MISSED_TWICE
 
 
 @dataclass(frozen=True)
@@ -641,8 +655,9 @@ def _pair_states(s: Session, f: Filters) -> list[_PairState]:
         .join(members, members.c.match_id == Match.id)
         .where(in_scope, _active())
     ).all()
-    # The last two settled meetings (past, not planned) both went wrong exactly when
-    # at least two meetings were cancelled, moved or missed after the last one held.
+    # The last two settled meetings (any not still planned, as core.meetings counts
+    # them) both went wrong exactly when at least two were cancelled, moved or
+    # missed after the last one held.
     missed_twice = set(
         s.scalars(
             select(Meeting.match_id)
@@ -650,7 +665,6 @@ def _pair_states(s: Session, f: Filters) -> list[_PairState]:
             .where(
                 Meeting.match_id.in_(_match_ids(f, running_only=True)),
                 Meeting.status.in_(MISSED_STATUSES),
-                Meeting.scheduled_at <= now,
                 or_(held.c.last_held.is_(None), Meeting.scheduled_at > held.c.last_held),
             )
             .group_by(Meeting.match_id)
@@ -658,13 +672,12 @@ def _pair_states(s: Session, f: Filters) -> list[_PairState]:
         )
     )
     states = []
-    for match_id, programme_id, started, cadence, n_held, last_held, n_members in rows:
+    for match_id, programme_id, started, cadence, _n_held, last_held, n_members in rows:
         bucket, reason = health_of(
-            started=started,
-            now=now,
+            started=started.date(),
+            today=now.date(),
             cadence_days=int(cadence),
-            held=int(n_held),
-            last_held=last_held,
+            last_held=last_held.date() if last_held else None,
             missed_twice=match_id in missed_twice,
         )
         states.append(
@@ -1302,6 +1315,33 @@ def _kpis(r: _Reader, f: Filters) -> tuple[Kpi, ...]:
     return tuple(out)
 
 
+# --------------------------------------------------------------------------- periods
+
+PERIODS: dict[str, str] = {
+    "programme": N_("Whole programme"),
+    "4w": N_("Last 4 weeks"),
+    "3m": N_("Last 3 months"),
+    "12m": N_("Last 12 months"),
+    "all": N_("All time"),
+}
+
+
+def period_bounds(
+    code: str, programme: ProgrammeOption | None, today: dt.date
+) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day of a period preset ("programme": from its enrolment opening)."""
+    if code == "4w":
+        return today - dt.timedelta(days=27), today
+    if code == "3m":
+        return add_months(today, -3) + dt.timedelta(days=1), today
+    if code == "programme" and programme is not None:
+        first = [d for d in (programme.enrolment_opens, programme.start_date) if d]
+        return (min(first) if first else None), today
+    if code == "all":
+        return None, today
+    return add_months(today, -12) + dt.timedelta(days=1), today
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -1387,14 +1427,56 @@ def activity_by_week(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> t
     return _read(sf, viewer, lambda s, k: _activity(s, f, k))
 
 
+def _period(f: Filters) -> tuple[dt.date, dt.date] | None:
+    if f.start is None and f.end is None:
+        return None
+    return (f.start or dt.date(1970, 1, 1), f.end or clock.today())
+
+
 def survey_results(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Surveys:
-    """Survey averages and NPS per month; months with fewer than k answers hidden."""
-    return _read(sf, viewer, lambda s, k: _surveys(s, f, k))
+    """Survey means and NPS per month; anything over fewer than k answers hidden.
+
+    For one programme these are core.surveys' results (the Surveys page's numbers,
+    pulse and end surveys); across every programme, the same definitions in one query.
+    """
+    if f.programme_id is None:
+        return _read(sf, viewer, lambda s, k: _surveys(s, f, k))
+    res = surveys_service.survey_results(sf, viewer, f.programme_id, f.department, _period(f))
+    means = {q.code: q for q in res.questions if q.question_id is None}
+    return Surveys(
+        questions=tuple(
+            Point(
+                code,
+                "mean",
+                None if means[code].suppressed else means[code].mean,
+                means[code].suppressed,
+            )
+            for code in SURVEY_SCALES
+            if code in means
+        ),
+        nps_by_month=tuple(
+            Point(p.month, NPS, None if p.suppressed else p.nps, p.suppressed)
+            for p in res.nps_by_month
+            if p.month is not None
+        ),
+        nps=Figure(res.nps.nps, res.nps.suppressed),
+        answers=Figure(res.nps.n, res.nps.suppressed),
+    )
 
 
 def skills_growth(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Point, ...]:
-    """Mean mentor-skills self-assessment at enrolment and at the end, per skill."""
-    return _read(sf, viewer, lambda s, k: _skills(s, f, k))
+    """Mean mentor-skills self-assessment at enrolment and at the end, per skill.
+
+    For one programme, core.self_assessment.mentor_skills_growth (every skill, the
+    same people at both ends); across programmes, the same in one query here.
+    """
+    if f.programme_id is None:
+        return _read(sf, viewer, lambda s, k: _skills(s, f, k))
+    points: list[Point] = []
+    for g in self_assessment.mentor_skills_growth(sf, viewer, f.programme_id, f.department):
+        points.append(Point(g.skill, "baseline", g.baseline, g.suppressed))
+        points.append(Point(g.skill, "end", g.end, g.suppressed))
+    return tuple(points)
 
 
 def kpis(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Kpi, ...]:
@@ -1466,12 +1548,23 @@ def dashboard(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Dashboar
             checkins=_checkins(s, states),
         )
 
-    return _read(sf, viewer, build)
+    d = _read(sf, viewer, build)
+    if f.programme_id is None:
+        return d
+    # One programme: the surveys' and self-assessments' own services (their own
+    # transactions, after ours: SQLite lets one writer-capable transaction at a time).
+    sv = survey_results(sf, viewer, f)
+    return replace(
+        d,
+        surveys=sv,
+        skills=skills_growth(sf, viewer, f),
+        headline=replace(d.headline, nps=sv.nps),
+    )
 
 
 def label(code: str) -> str:
-    """The reader's words for a series, bucket or reason code."""
-    return t(LABELS[code]) if code in LABELS else code
+    """The reader's words for a series, bucket, reason or mentor-skill code."""
+    return t(LABELS[code]) if code in LABELS else self_assessment.skill_label(code)
 
 
 __all__ = [
@@ -1503,6 +1596,7 @@ __all__ = [
     "label",
     "match_rate",
     "meetings_by_week",
+    "period_bounds",
     "pair_health",
     "pairs_needing_checkin",
     "programmes",

@@ -155,30 +155,33 @@ def test_zero_is_shown_because_it_describes_nobody(sf, coord):
 
 
 D = dt.timedelta
+TODAY = NOW.date()
 
 
 @pytest.mark.parametrize(
-    ("age", "held", "last_held_ago", "missed_twice", "cadence", "expected"),
+    ("age", "last_held_ago", "missed_twice", "cadence", "expected"),
     [
-        (D(days=13, hours=23), 0, None, False, 14, ("too_early", None)),
-        (D(days=14), 0, None, False, 14, ("needs_checkin", "no_first_meeting")),
-        (D(days=30), 1, D(days=21), False, 14, ("on_track", None)),  # exactly 1.5 × cadence
-        (D(days=30), 1, D(days=21, seconds=1), False, 14, ("needs_checkin", "overdue")),
-        (D(days=30), 2, D(days=10), True, 14, ("needs_checkin", "missed_twice")),
-        (D(days=30), 2, D(days=10), False, 14, ("on_track", None)),
-        (D(days=60), 4, D(days=40), False, 30, ("on_track", None)),  # monthly cadence: 45 days
-        (D(days=5), 1, D(days=1), False, 14, ("on_track", None)),  # met early: not "too early"
+        (13, None, False, 14, ("too_early", None)),
+        (14, None, False, 14, ("check_in", "no_first_meeting")),
+        (30, 21, False, 14, ("on_track", None)),  # exactly 1.5 × the cadence: still within
+        (30, 22, False, 14, ("check_in", "overdue")),
+        (30, 10, True, 14, ("check_in", "missed_twice")),
+        (5, None, True, 14, ("too_early", None)),  # the first 14 days without a meeting
+        (20, None, True, 14, ("check_in", "no_first_meeting")),
+        (40, 30, True, 14, ("check_in", "overdue")),
+        (30, 10, False, 14, ("on_track", None)),
+        (60, 40, False, 30, ("on_track", None)),  # monthly cadence: 45 days
+        (5, 1, False, 14, ("on_track", None)),  # met early: not "too early" any more
     ],
 )
 def test_pair_health_follows_the_definitions_at_their_boundaries(
-    age, held, last_held_ago, missed_twice, cadence, expected
+    age, last_held_ago, missed_twice, cadence, expected
 ):
     got = metrics.health_of(
-        started=NOW - age,
-        now=NOW,
+        started=TODAY - D(days=age),
+        today=TODAY,
         cadence_days=cadence,
-        held=held,
-        last_held=NOW - last_held_ago if last_held_ago else None,
+        last_held=TODAY - D(days=last_held_ago) if last_held_ago is not None else None,
         missed_twice=missed_twice,
     )
     assert got == expected
@@ -209,7 +212,7 @@ def test_pair_health_buckets_and_the_check_in_list_from_the_database(sf, coord):
     health = metrics.pair_health(sf, coord, f)
     assert {pt.x: pt.value for pt in health.buckets} == {
         "too_early": 1,
-        "needs_checkin": 3,
+        "check_in": 3,
         "on_track": 1,
     }
     checkins = metrics.pairs_needing_checkin(sf, coord, f)
@@ -333,7 +336,7 @@ def test_nps_is_the_share_of_promoters_minus_the_share_of_detractors(sf, coord):
     assert metrics.survey_results(sf, coord, Filters(programme_id=p.id)).nps.value == 0
     got = metrics.survey_results(sf, coord, Filters(programme_id=q.id))
     assert got.nps.value == 60
-    assert [(pt.x, pt.series, pt.value) for pt in got.monthly] == [
+    assert [(pt.x, pt.series, pt.value) for pt in got.nps_by_month] == [
         (dt.date(2026, 11, 1), "nps", 60)
     ]
 
@@ -343,8 +346,10 @@ def test_a_survey_average_over_fewer_than_k_answers_is_hidden(sf, coord, answers
     with sf.begin() as s:
         p = make_programme(s)
         _survey(s, p, [4] * answers, code="satisfaction")
-    got = metrics.survey_results(sf, coord, Filters(programme_id=p.id)).monthly
-    assert [(pt.value, pt.suppressed) for pt in got] == [(None if hidden else 4.0, hidden)]
+    got = metrics.survey_results(sf, coord, Filters(programme_id=p.id)).questions
+    assert [(pt.x, pt.value, pt.suppressed) for pt in got] == [
+        ("satisfaction", None if hidden else 4.0, hidden)
+    ]
 
 
 def test_mentor_skills_growth_compares_the_same_people_at_enrolment_and_at_the_end(sf, coord):
@@ -361,11 +366,13 @@ def test_mentor_skills_growth_compares_the_same_people_at_enrolment_and_at_the_e
                 s.add(
                     SelfAssessment(enrolment_id=e.id, phase="end", skill="empathy", score=4, at=NOW)
                 )
-    got = metrics.skills_growth(sf, coord, Filters(programme_id=p.id))
-    assert [(pt.x, pt.series, pt.value) for pt in got] == [
-        ("empathy", "baseline", 2.0),
-        ("empathy", "end", 4.0),
-    ]
+    for f in (Filters(programme_id=p.id), Filters()):  # core.self_assessment, and across programmes
+        got = metrics.skills_growth(sf, coord, f)
+        assert [(pt.series, pt.value) for pt in got if pt.x == "empathy"] == [
+            ("baseline", 2.0),
+            ("end", 4.0),
+        ]
+        assert all(pt.suppressed for pt in got if pt.x != "empathy")
 
 
 # --------------------------------------------------------------------------- KPIs
