@@ -49,11 +49,15 @@ def test_a_new_goal_is_private_active_and_belongs_to_my_match(sf):
         ({"target_date": TODAY - dt.timedelta(days=1)}, "“Target date” cannot be in the past."),
         ({"category": "hobby"}, "Choose a category for the goal."),
         ({"manual_progress": 101}, "Progress is a whole percentage between 0 and 100."),
-        ({"outcome": "y" * 50_000}, "“Measurable outcome” is too long: 50000 characters, at most 2000."),
+        (
+            {"outcome": "y" * 50_000},
+            "“Measurable outcome” is too long: 50000 characters, at most 2000.",
+        ),
     ],
 )
 def test_an_invalid_goal_is_refused_with_a_precise_message(sf, fields, message):
     w = make_world(sf)
+    fields = dict(fields)  # the parameters are shared by the SQLite and PostgreSQL runs
     title = fields.pop("title", "Lead a retro")
     with pytest.raises(InvalidInput) as e:
         _goal(sf, w.owner, title=title, **fields)
@@ -163,12 +167,24 @@ def test_a_stale_edit_is_refused_with_a_conflict_and_changes_nothing(sf):
     g = _goal(sf, w.owner)
     seen = g.version
     goals.update_goal(
-        sf, w.owner, g.id, seen, title="New title", outcome="", category="career",
+        sf,
+        w.owner,
+        g.id,
+        seen,
+        title="New title",
+        outcome="",
+        category="career",
         target_date=g.target_date,
     )
     with pytest.raises(Conflict, match="changed meanwhile"):
         goals.update_goal(
-            sf, w.owner, g.id, seen, title="Older tab", outcome="", category="skill",
+            sf,
+            w.owner,
+            g.id,
+            seen,
+            title="Older tab",
+            outcome="",
+            category="skill",
             target_date=g.target_date,
         )
     assert goals.get_goal(sf, w.owner, g.id).title == "New title"
@@ -187,13 +203,25 @@ def test_an_old_goal_keeps_its_past_target_date_but_a_new_date_must_be_future(sf
     g = _goal(sf, w.owner, target_date=TODAY + dt.timedelta(days=1))
     clock.advance(days=10)
     g = goals.update_goal(
-        sf, w.owner, g.id, g.version, title="Renamed", outcome="", category="skill",
+        sf,
+        w.owner,
+        g.id,
+        g.version,
+        title="Renamed",
+        outcome="",
+        category="skill",
         target_date=g.target_date,
     )
     assert g.title == "Renamed"
     with pytest.raises(InvalidInput, match="cannot be in the past"):
         goals.update_goal(
-            sf, w.owner, g.id, g.version, title="Renamed", outcome="", category="skill",
+            sf,
+            w.owner,
+            g.id,
+            g.version,
+            title="Renamed",
+            outcome="",
+            category="skill",
             target_date=TODAY + dt.timedelta(days=2),
         )
 
@@ -236,8 +264,12 @@ def test_a_peer_reads_and_comments_a_shared_goal_but_never_a_private_one(sf):
 
 def test_the_home_card_lists_active_goals_with_progress(sf):
     w = make_world(sf)
-    g1 = _goal(sf, w.owner, title="Later", steps=["a", "b"], target_date=TODAY + dt.timedelta(days=90))
-    _goal(sf, w.owner, title="Sooner", manual_progress=40, target_date=TODAY + dt.timedelta(days=10))
+    g1 = _goal(
+        sf, w.owner, title="Later", steps=["a", "b"], target_date=TODAY + dt.timedelta(days=90)
+    )
+    _goal(
+        sf, w.owner, title="Sooner", manual_progress=40, target_date=TODAY + dt.timedelta(days=10)
+    )
     dropped = _goal(sf, w.owner, title="Dropped")
     goals.set_status(sf, w.owner, dropped.id, dropped.version, "dropped")
     goals.set_step_done(sf, w.owner, g1.steps[0].id, True)
@@ -275,3 +307,37 @@ def test_deleting_a_goal_removes_its_steps_and_comments(sf):
     assert goals.my_goals(sf, w.owner) == []
     with pytest.raises(NotFound):
         goals.get_goal(sf, w.owner, g.id)
+
+
+def test_two_concurrent_edits_of_one_version_give_one_save_and_one_conflict(sf):
+    import threading
+
+    w = make_world(sf)
+    g = _goal(sf, w.owner)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def edit(title: str) -> None:
+        barrier.wait()
+        try:
+            goals.update_goal(
+                sf,
+                w.owner,
+                g.id,
+                g.version,
+                title=title,
+                outcome="",
+                category="skill",
+                target_date=g.target_date,
+            )
+            outcomes.append("saved")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=edit, args=(f"Tab {i}",)) for i in (1, 2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    assert goals.get_goal(sf, w.owner, g.id).title in {"Tab 1", "Tab 2"}
