@@ -19,9 +19,9 @@ from core import clock
 from core.access import COORDINATOR, PARTICIPANT, Viewer, require_role
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.i18n import t
-from core.peers import LIVE_STATUSES, live_matches_of, peers_of
+from core.peers import LIVE_STATUSES, live_matches_of, names_of, peers_of
 from core.text import clean_line
-from db.models import ActionItem, JournalEntry, Match, MatchMember, Meeting, Person, Programme
+from db.models import ActionItem, JournalEntry, Match, MatchMember, Meeting, Programme
 
 MAX_TITLE = 300
 
@@ -61,12 +61,7 @@ def _visible(person_id: int):  # type: ignore[no-untyped-def]
 
 def views(s: Session, items: Sequence[ActionItem], person_id: int) -> list[ActionView]:
     """Plain views of items (the caller already checked the viewer may see them)."""
-    owners = {i.owner_id for i in items}
-    names: dict[int, str] = (
-        dict(s.execute(select(Person.id, Person.full_name).where(Person.id.in_(owners))).all())
-        if owners
-        else {}
-    )
+    names = names_of(s, (i.owner_id for i in items))
     return [
         ActionView(
             id=i.id,
@@ -153,9 +148,7 @@ def owner_choices(
     """Who can own an item I add: me first, then my peers (of one match if given)."""
     with sf.begin() as s:
         others = sorted(peers_of(s, viewer.person_id, match_id))
-        names = dict(
-            s.execute(select(Person.id, Person.full_name).where(Person.id.in_(others))).all()
-        )
+        names = names_of(s, others)
         return [(viewer.person_id, viewer.name)] + [(p, names[p]) for p in others if p in names]
 
 

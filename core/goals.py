@@ -9,7 +9,7 @@ goal is never returned to anybody but its owner. Coordinators get counts only
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -22,9 +22,9 @@ from core import clock
 from core.access import COORDINATOR, PARTICIPANT, Viewer, require_role
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.i18n import N_, t
-from core.peers import live_matches_of, peers_of
+from core.peers import live_matches_of, names_of, peers_of
 from core.text import clean_line, clean_text
-from db.models import Enrolment, Goal, GoalComment, GoalStep, Person, Programme
+from db.models import Enrolment, Goal, GoalComment, GoalStep, Programme
 
 CATEGORIES: dict[str, str] = {
     "skill": N_("Skill"),
@@ -196,13 +196,6 @@ def can_read(s: Session, person_id: int, goal: Goal) -> bool:
     return person_id in peers_of(s, goal.owner_id, goal.match_id)
 
 
-def _names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return dict(s.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted))).all())
-
-
 def _views(s: Session, goals: Sequence[Goal], viewer: Viewer) -> list[GoalView]:
     ids = [g.id for g in goals]
     comments: dict[int, list[GoalComment]] = {}
@@ -213,7 +206,7 @@ def _views(s: Session, goals: Sequence[Goal], viewer: Viewer) -> list[GoalView]:
             .order_by(GoalComment.created_at, GoalComment.id)
         ):
             comments.setdefault(c.goal_id, []).append(c)
-    names = _names(
+    names = names_of(
         s,
         [g.owner_id for g in goals] + [c.author_id for cs in comments.values() for c in cs],
     )

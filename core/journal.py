@@ -25,7 +25,7 @@ from core.access import COORDINATOR, PARTICIPANT, Viewer, require_role
 from core.actions import ActionView
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.i18n import N_, t
-from core.peers import LIVE_STATUSES, live_matches_of, peers_of
+from core.peers import LIVE_STATUSES, live_matches_of, names_of, peers_of
 from core.text import clean_text
 from db.models import ActionItem, JournalEntry, Match, MatchMember, Meeting, Person, Programme
 
@@ -255,20 +255,14 @@ def can_read(s: Session, person_id: int, entry: JournalEntry) -> bool:
 
 
 def _views(s: Session, entries: list[JournalEntry], viewer: Viewer) -> list[EntryView]:
-    names: dict[int, str] = {}
-    authors = {e.author_id for e in entries}
-    if authors:
-        names = dict(
-            s.execute(select(Person.id, Person.full_name).where(Person.id.in_(authors))).all()
-        )
+    names = names_of(s, (e.author_id for e in entries))
     meeting_ids = {e.meeting_id for e in entries if e.meeting_id}
     meeting_at: dict[int, dt.datetime] = {}
     if meeting_ids:
-        meeting_at = dict(
-            s.execute(
-                select(Meeting.id, Meeting.scheduled_at).where(Meeting.id.in_(meeting_ids))
-            ).all()
+        rows = s.execute(
+            select(Meeting.id, Meeting.scheduled_at).where(Meeting.id.in_(meeting_ids))
         )
+        meeting_at = {mid: when for mid, when in rows}
     items = actions.visible_for_entries(s, viewer.person_id, [e.id for e in entries])
     result = []
     for e in entries:
@@ -325,7 +319,7 @@ def meeting_choices(
             for m in matches
         }
         ids = {p for ps in others.values() for p in ps}
-        names = dict(s.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all())
+        names = names_of(s, ids)
         rows = s.scalars(
             select(Meeting)
             .where(

@@ -10,10 +10,12 @@ Helpers take a Session and never commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Match, MatchMember
+from db.models import Match, MatchMember, Person
 
 LIVE_STATUSES: frozenset[str] = frozenset({"published", "active", "paused"})
 
@@ -50,3 +52,12 @@ def peers_of(s: Session, person_id: int, match_id: int | None = None) -> set[int
 def shares_live_match(s: Session, person_id: int, other_id: int) -> bool:
     """True when the two people are members of one live match."""
     return person_id != other_id and other_id in peers_of(s, person_id)
+
+
+def names_of(s: Session, person_ids: Iterable[int | None]) -> dict[int, str]:
+    """Full names by person id (ids of erased or unknown people are simply absent)."""
+    wanted = {i for i in person_ids if i is not None}
+    if not wanted:
+        return {}
+    rows = s.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted)))
+    return {pid: name for pid, name in rows}
