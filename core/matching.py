@@ -633,7 +633,7 @@ def explain(
         args = dict(part.args)
         for key in ("giver", "taker", "a", "b"):
             pid = args.get(f"{key}_id")
-            if names and pid in names:
+            if names and isinstance(pid, int) and pid in names:
                 args[key] = names[pid]
         if "skills" in args:
             args["skills"] = format_list(list(args["skills"]), locale=lang)
@@ -785,6 +785,9 @@ class _Pool:
 
         # |a offers ∩ b wants| ≤ min(largest offer, largest wish)
         radix_s = min(most(len(p.offered) for p in people), most(len(p.wanted) for p in people))
+        inc_themes = _incidence([p.themes for p in people])
+        inc_language = _incidence([p.languages for p in people])
+        inc_availability = _incidence([p.availability for p in people])
         # (name, radix, left, right): left[i] · right[j] is the count for the pair (i, j)
         self.factors: list[tuple[str, int, np.ndarray, np.ndarray]] = [
             (
@@ -796,17 +799,20 @@ class _Pool:
             (
                 "themes",
                 most(len(p.themes) for p in people),
-                *([_incidence([p.themes for p in people])] * 2),
+                inc_themes,
+                inc_themes,
             ),
             (
                 "language",
                 most(len(p.languages) for p in people),
-                *([_incidence([p.languages for p in people])] * 2),
+                inc_language,
+                inc_language,
             ),
             (
                 "availability",
                 most(len(p.availability) for p in people),
-                *([_incidence([p.availability for p in people])] * 2),
+                inc_availability,
+                inc_availability,
             ),
         ]
         self.radix_s = radix_s
@@ -960,161 +966,95 @@ def _matching(n: int, lo: np.ndarray, hi: np.ndarray, w: np.ndarray) -> list[tup
 
 
 class _Candidates:
-    """Each person's best partners (sorted) and, to certify, the full matrix; in row blocks."""
+    """Each person's k best partners (sorted); optionally the whole score matrix, kept."""
 
-    def __init__(self, pool: _Pool, kmax: int, certify: bool) -> None:
+    def __init__(self, pool: _Pool, k: int, keep: bool) -> None:
         n = pool.n
-        self.n = n
-        self.top = np.zeros((n, kmax), dtype=np.int64)
-        self.top_w = np.zeros((n, kmax), dtype=np.int64)
-        # linear_sum_assignment minimises: −milli-points; forbidden → 0, the value of staying
-        # single (the diagonal), so the assignment never gains from a forbidden pair.
-        self.cost = np.zeros((n, n)) if certify else None
-        self.allowed = np.zeros((n, n), dtype=bool) if certify else None
+        self.n, self.pool = n, pool
+        self.top = np.zeros((n, k), dtype=np.int64)
+        self.top_w = np.zeros((n, k), dtype=np.int64)
+        self.units = np.zeros((n, n), dtype=np.int32) if keep else None  # 64 MB at 4 000
         cols = np.arange(n)
         for rows in _blocks(n):
-            milli = pool.scores(rows, cols)
-            if self.cost is not None and self.allowed is not None:
-                self.cost[rows] = -np.maximum(milli, 0)
-                self.allowed[rows] = milli >= 0
-            pick = np.argpartition(-milli, kmax - 1, axis=1)[:, :kmax]
-            vals = np.take_along_axis(milli, pick, axis=1)
+            units = pool.scores(rows, cols)
+            if self.units is not None:
+                self.units[rows] = units
+            pick = np.argpartition(-units, k - 1, axis=1)[:, :k]
+            vals = np.take_along_axis(units, pick, axis=1)
             order = np.argsort(-vals, axis=1, kind="stable")
             self.top[rows] = np.take_along_axis(pick, order, axis=1)
             self.top_w[rows] = np.take_along_axis(vals, order, axis=1)
 
-    def edges(self, k: int, extra: list[_Edges]) -> _Edges:
-        """Unique edges (lo, hi, milli) from everyone's k best partners, plus ``extra``."""
+    def edges(self, k: int) -> _Edges:
+        """Unique edges (lo, hi, units) from everyone's k best partners."""
         n = self.n
         rows = np.repeat(np.arange(n), k)
         cols = self.top[:, :k].ravel()
         w = self.top_w[:, :k].ravel()
         keep = (w >= 0) & (rows != cols)
-        return _unique_edges(n, [(rows[keep], cols[keep], w[keep]), *extra])
+        return _unique_edges(n, [(rows[keep], cols[keep], w[keep])])
 
-
-def _unique_edges(n: int, parts: list[_Edges]) -> _Edges:
-    """Concatenate edge lists, each undirected edge once as (lo, hi, milli)."""
-    rows, cols, w = (np.concatenate(x) for x in zip(*parts, strict=True))
-    lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
-    _, first = np.unique(lo * n + hi, return_index=True)
-    return lo[first], hi[first], w[first]
-
-
-def _solve(
-    n: int, lo: np.ndarray, hi: np.ndarray, milli: np.ndarray
-) -> tuple[list[tuple[int, int]], int]:
-    """Exact matching on the edge list, and its weight in milli-points."""
-    pairs = _matching(n, lo, hi, milli)
-    weight_of = dict(zip(zip(lo.tolist(), hi.tolist(), strict=True), milli.tolist(), strict=True))
-    return pairs, sum(weight_of[p] for p in pairs)
+    def scan(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Row blocks of the full matrix: kept, or scored again (memory-aware, large pools)."""
+        everyone = np.arange(self.n)
+        for rows in _blocks(self.n):
+            yield (
+                rows,
+                (self.units[rows] if self.units is not None else self.pool.scores(rows, everyone)),
+            )
 
 
 _Edges = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _blocks(n: int, cells: int = 1 << 20) -> Iterator[np.ndarray]:
-    """Row indices in blocks of about ``cells`` cells (8 MB of float64) per n columns."""
+    """Row indices in blocks of about ``cells`` cells per n columns."""
     step = max(1, cells // max(n, 1))
     for start in range(0, n, step):
         yield np.arange(start, min(n, start + step))
 
 
-class _Certificate:
-    """Upper bound on any matching, with the duals that say which edges could still help.
+def _unique_edges(n: int, parts: list[_Edges]) -> _Edges:
+    """Concatenate edge lists, each undirected edge once as (lo, hi, units), sorted."""
+    rows, cols, w = (np.concatenate(x) for x in zip(*parts, strict=True))
+    lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
+    _, first = np.unique(lo * n + hi, return_index=True)
+    return lo[first], hi[first], w[first].astype(np.int64)
 
-    The bound is the assignment relaxation: each person goes to a partner or stays single
-    (0), forbidden pairs excluded; its value ÷ 2 is at least any matching's weight. From the
-    optimal assignment we get duals y (y_i + y_j ≥ w_ij, y ≥ 0, Σy = bound). Any matching
-    heavier than A uses only edges whose reduced cost y_i + y_j − w_ij is below bound − A,
-    so once those edges are all in the candidate graph, the exact matching on that graph is
-    optimal on the full one — even when odd cycles keep the bound itself above it.
+
+def _solve(
+    n: int, lo: np.ndarray, hi: np.ndarray, units: np.ndarray
+) -> tuple[list[tuple[int, int]], int]:
+    """Exact matching on the edge list, and its weight in units."""
+    pairs = _matching(n, lo, hi, units)
+    weight_of = dict(zip(zip(lo.tolist(), hi.tolist(), strict=True), units.tolist(), strict=True))
+    return pairs, sum(weight_of[p] for p in pairs)
+
+
+def _assignment(
+    n: int, lo: np.ndarray, hi: np.ndarray, w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The assignment relaxation on an edge list: σ and twice its duals (integers).
+
+    Each person goes to a partner or stays single (the diagonal, worth 0): a min-cost full
+    bipartite matching on the edges both ways (scipy's sparse LAPJV). Duals: column
+    potentials v are shortest distances over arcs σ(i) → j of length C_ij − C_iσ(i) (no
+    negative cycle, σ being optimal) and u_i = C_iσ(i) − v_σ(i); with C = top − w,
+    2·y_i = top − u_i − v_i gives y_i + y_j ≥ w_ij on every edge, y ≥ 0, Σy = the value.
     """
-
-    def __init__(self, cost: np.ndarray, allowed: np.ndarray, top: np.ndarray) -> None:
-        rows, sigma = linear_sum_assignment(cost)
-        self.cost, self.allowed, self.sigma = cost, allowed, sigma
-        self.bound2 = int(round(-cost[rows, sigma].sum()))  # twice the bound, milli-points
-        self.y2 = _duals(cost, sigma, top)  # twice the duals: integers
-
-    def assignment_edges(self) -> _Edges:
-        """The relaxation's own edges: when it is integral they are the optimum."""
-        n = len(self.sigma)
-        rows = np.arange(n)
-        use = self.allowed[rows, self.sigma] & (rows != self.sigma)
-        rows, cols = rows[use], self.sigma[use]
-        return rows, cols, (-self.cost[rows, cols]).astype(np.int64)
-
-    def reduced2(self, rows: np.ndarray) -> np.ndarray:
-        """Twice the reduced costs y_i + y_j − w_ij of rows × everyone (+inf where forbidden)."""
-        rc2 = self.y2[rows][:, None] + self.y2[None, :] + 2 * self.cost[rows]
-        rc2[~self.allowed[rows]] = np.inf
-        return rc2
-
-    def threshold(self, per_person: int) -> float:
-        """A reduced cost under which most people have about ``per_person`` partners."""
-        n = len(self.sigma)
-        take = min(per_person, n - 1)
-        kth = [
-            np.partition(self.reduced2(rows), take - 1, axis=1)[:, take - 1] for rows in _blocks(n)
-        ]
-        values = np.concatenate(kth)
-        values = values[np.isfinite(values)]
-        return float(np.median(values)) if values.size else 0.0
-
-    def edges_below(self, limit: float, cap: int) -> tuple[_Edges, bool]:
-        """Every allowed edge with twice its reduced cost ≤ ``limit`` (the ``cap`` lowest).
-
-        Also says whether all of them are there (not cut by ``cap``).
-        """
-        n = len(self.sigma)
-        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for rows in _blocks(n):
-            rc2 = self.reduced2(rows)
-            i, j = np.nonzero((rc2 <= limit) & (rows[:, None] < np.arange(n)[None, :]))
-            found.append((rows[i], j, rc2[i, j]))
-        lo, hi, rc2 = (np.concatenate(x) for x in zip(*found, strict=True))
-        complete = lo.size <= cap
-        if not complete:
-            keep = np.argsort(rc2, kind="stable")[:cap]
-            lo, hi = lo[keep], hi[keep]
-        return (lo, hi, (-self.cost[lo, hi]).astype(np.int64)), complete
-
-
-def _duals(cost: np.ndarray, sigma: np.ndarray, top: np.ndarray) -> np.ndarray:
-    """Twice the fractional-matching duals, from the optimal assignment σ (integers).
-
-    Column potentials v are shortest distances over arcs σ(i) → j of length C_ij − C_iσ(i)
-    (no negative cycle, since σ is optimal) and u_i = C_iσ(i) − v_σ(i); then y = −(u + v)/2.
-    Bellman-Ford runs on the arcs to each person's best partners (cheap), then a dense pass
-    checks every arc and brings in the few that still shorten a distance.
-    """
-    n = len(sigma)
-    base = cost[np.arange(n), sigma]
-    rows = np.repeat(np.arange(n), top.shape[1])
-    src, dst = sigma[rows], top.ravel()
-    length = cost[rows, dst] - base[rows]
-    dist = np.zeros(n)
-    for _ in range(n + 1):
-        dist = _relax(dist, src, dst, length)
-        best = np.full(n, np.inf)
-        arg = np.zeros(n, dtype=np.int64)
-        for block in _blocks(n):
-            through = cost[block] + (dist[sigma[block]] - base[block])[:, None]
-            at = through.argmin(axis=0)
-            value = through[at, np.arange(n)]
-            better = value < best
-            best[better], arg[better] = value[better], block[at[better]]
-        shorter = np.flatnonzero(best < dist)
-        if not shorter.size:
-            break
-        via = arg[shorter]
-        src = np.concatenate([src, sigma[via]])
-        dst = np.concatenate([dst, shorter])
-        length = np.concatenate([length, cost[via, shorter] - base[via]])
-        dist = np.minimum(dist, best)
-    u = base - dist[sigma]
-    return -(u + dist)
+    everyone = np.arange(n)
+    rows = np.concatenate([lo, hi, everyone])
+    cols = np.concatenate([hi, lo, everyone])
+    weight = np.concatenate([w, w, np.zeros(n, dtype=np.int64)])
+    top = int(weight.max()) + 1  # costs must be non-zero in a sparse matrix
+    cost = (top - weight).astype(np.float64)
+    graph = csr_matrix((cost, (rows, cols)), shape=(n, n))
+    left, right = min_weight_full_bipartite_matching(graph)
+    sigma = np.empty(n, dtype=np.int64)
+    sigma[left] = right
+    base = np.asarray(graph[everyone, sigma]).ravel()
+    dist = _relax(np.zeros(n), sigma[rows], cols, cost - base[rows])
+    return sigma, top - (base - dist[sigma]) - dist
 
 
 def _relax(dist: np.ndarray, src: np.ndarray, dst: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -1133,36 +1073,93 @@ def _relax(dist: np.ndarray, src: np.ndarray, dst: np.ndarray, length: np.ndarra
     return dist
 
 
+class _Certificate:
+    """An upper bound on any matching, with the duals that say which edges could still help.
+
+    The bound is the assignment relaxation on the full matrix: each person goes to a partner
+    or stays single (0), forbidden pairs excluded; its value ÷ 2 is at least any matching's
+    weight. It is solved on the candidate edges, then every pair of the pool is checked
+    against the duals and the violated ones added, until none is: the duals y are then
+    feasible for the whole pool (y_i + y_j ≥ w_ij) and Σy is the bound. Any matching heavier
+    than A uses only edges whose reduced cost y_i + y_j − w_ij is below bound − A; once those
+    are all in the graph, the exact matching on it is optimal on the full pool, even when
+    odd cycles keep the bound itself a little higher.
+    """
+
+    def __init__(self, cands: _Candidates, edges: _Edges) -> None:
+        self.cands, n = cands, cands.n
+        while True:
+            self.sigma, self.y2 = _assignment(n, *edges)
+            broken = self.edges_below(-1, cap=n * n)[0]  # 2·reduced cost < 0: infeasible
+            if not broken[0].size:
+                break
+            edges = _unique_edges(n, [edges, broken])
+        self.edges = edges
+        self.bound2 = int(self.y2.sum())  # twice the bound, in units
+
+    def reduced2(self, rows: np.ndarray, units: np.ndarray) -> np.ndarray:
+        """Twice the reduced costs y_i + y_j − w_ij of a row block (+inf where forbidden)."""
+        rc2 = self.y2[rows][:, None] + self.y2[None, :] - 2.0 * units
+        rc2[units < 0] = np.inf  # forbidden, and the diagonal
+        return rc2
+
+    def assignment_edges(self) -> _Edges:
+        """The relaxation's own edges: when it is integral they are the optimum."""
+        n = self.cands.n
+        lo, hi, w = self.edges
+        i = np.arange(n)
+        a, b = np.minimum(i, self.sigma), np.maximum(i, self.sigma)
+        used = a != b  # σ only uses candidate edges (or stays single)
+        at = np.searchsorted(lo * n + hi, a[used] * n + b[used])
+        return a[used], b[used], w[at]
+
+    def threshold(self, per_person: int) -> float:
+        """A reduced cost under which most people have about ``per_person`` partners."""
+        n = self.cands.n
+        take = min(per_person, n - 1)
+        kth = [
+            np.partition(self.reduced2(rows, units), take - 1, axis=1)[:, take - 1]
+            for rows, units in self.cands.scan()
+        ]
+        values = np.concatenate(kth)
+        values = values[np.isfinite(values)]
+        return float(np.median(values)) if values.size else 0.0
+
+    def edges_below(self, limit: float, cap: int) -> tuple[_Edges, bool]:
+        """Every allowed edge with twice its reduced cost ≤ ``limit`` (the ``cap`` lowest).
+
+        Also says whether all of them are there (not cut by ``cap``).
+        """
+        n = self.cands.n
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        for rows, units in self.cands.scan():
+            rc2 = self.reduced2(rows, units)
+            i, j = np.nonzero((rc2 <= limit) & (rows[:, None] < np.arange(n)[None, :]))
+            found.append((rows[i], j, rc2[i, j], units[i, j].astype(np.int64)))
+        lo, hi, rc2, w = (np.concatenate(x) for x in zip(*found, strict=True))
+        complete = lo.size <= cap
+        if not complete:
+            keep = np.argsort(rc2, kind="stable")[:cap]
+            lo, hi, w = lo[keep], hi[keep], w[keep]
+        return (lo, hi, w), complete
+
+
 def _lp_pick(n: int, lo: np.ndarray, hi: np.ndarray, w: np.ndarray) -> _Edges:
     """The candidate edges the assignment relaxation says matter (uncertified, large pools).
 
     Blossom time grows with edges: at 10 000 people the 20-best graph (~144 000 edges) took
-    ~30 s. The relaxation on that graph (sparse, fast) gives duals; the edges with the lowest
-    reduced costs, about FIRST_PASS per person, plus the relaxation's own, hold the optimum
-    or come close (at 2 000 people they held the certified optimum).
+    ~30 s. The relaxation on that graph gives duals; the edges with the lowest reduced costs,
+    about FIRST_PASS per person, plus the relaxation's own, hold the optimum or come close.
     """
     if lo.size == 0:
         return lo, hi, w
-    everyone = np.arange(n)
-    rows = np.concatenate([lo, hi, everyone])
-    cols = np.concatenate([hi, lo, everyone])
-    weight = np.concatenate([w, w, np.zeros(n, dtype=w.dtype)])  # the diagonal: stay single
-    # Costs must be non-zero for a sparse matrix: minimise top − w, with top > every w.
-    top = int(weight.max()) + 1
-    cost = (top - weight).astype(np.float64)
-    graph = csr_matrix((cost, (rows, cols)), shape=(n, n))
-    left, right = min_weight_full_bipartite_matching(graph)
-    sigma = np.empty(n, dtype=np.int64)
-    sigma[left] = right
-    base = np.asarray(graph[everyone, sigma]).ravel()
-    dist = _relax(np.zeros(n), sigma[rows], cols, cost - base[rows])
-    twice = top - (base - dist[sigma]) - dist  # 2·y_i, from u_i + v_j ≤ top − w_ij
+    sigma, twice = _assignment(n, lo, hi, w)
     rc2 = twice[lo] + twice[hi] - 2 * w
     per = np.bincount(np.concatenate([lo, hi]), minlength=n)
-    limit = np.partition(rc2, min(rc2.size - 1, FIRST_PASS * n // 2))[
-        min(rc2.size - 1, FIRST_PASS * n // 2)
-    ]
-    keep = (rc2 <= limit) | (sigma[lo] == hi) | (sigma[hi] == lo) | (per[lo] <= 1) | (per[hi] <= 1)
+    nth = min(rc2.size - 1, FIRST_PASS * n // 2)
+    limit = np.partition(rc2, nth)[nth]
+    own = (sigma[lo] == hi) | (sigma[hi] == lo)
+    keep = (rc2 <= limit) | own | (per[lo] <= 1) | (per[hi] <= 1)
     return lo[keep], hi[keep], w[keep]
 
 
@@ -1202,22 +1199,25 @@ def match_pairs(
         raise InvalidInput(t("Unknown choice for the odd one out: “{value}”.", value=odd_one_out))
     n = len(people)
     if n < 2:
-        left = [Unmatched(p.person_id, "alone") for p in people]
-        return MatchingResult("pairs", unmatched=left, seconds=time.perf_counter() - started)
+        alone = [Unmatched(p.person_id, "alone") for p in people]
+        return MatchingResult("pairs", unmatched=alone, seconds=time.perf_counter() - started)
     pool = _Pool(people, w, r)
     certify = n <= CERTIFY_LIMIT if certify is None else certify
     kmax = min(max(k, max_k), n - 1)
     step = min(k, kmax)
-    cands = _Candidates(pool, step, certify)
-    if cands.cost is None or cands.allowed is None:
-        lo, hi, milli = _lp_pick(n, *cands.edges(step, []))
+    # The full matrix is kept up to CERTIFY_LIMIT people; above, a certificate scores it
+    # again block by block (slower, but memory stays at a few blocks).
+    cands = _Candidates(pool, step, keep=certify and n <= CERTIFY_LIMIT)
+    cert = None
+    if not certify:
+        lo, hi, milli = _lp_pick(n, *cands.edges(step))
         pairs, achieved = _solve(n, lo, hi, milli)
-        proven, cert = False, None
+        proven = False
     else:
         # Candidates by reduced cost rather than by score: the edges that can matter. A first
         # pass on about FIRST_PASS per person finds the optimum or comes close; a second pass
         # then holds every edge a heavier matching could use, up to max_k per person.
-        cert = _Certificate(cands.cost, cands.allowed, cands.top)
+        cert = _Certificate(cands, cands.edges(step))
         limit = cert.threshold(FIRST_PASS)
         for _ in range(2):
             below, complete = cert.edges_below(limit, cap=n * max_k // 2)
@@ -1380,7 +1380,7 @@ def match_circles(
     rng = np.random.default_rng(seed)
     group = _seed_circles(sim, banned, plan, rng)
     group = _improve_circles(sim, group, plan, rng, max_passes)
-    members = [list(np.flatnonzero(group == g)) for g in range(len(plan))]
+    members: list[list[int]] = [np.flatnonzero(group == g).tolist() for g in range(len(plan))]
     members, left = _drop_conflicts(pool, sim, banned, members)
     objective = sum(float(sim[i, j]) for m in members for i, j in itertools.combinations(m, 2))
     # The same sizes drawn at random (forbidden pairs counted 0), to show what matching adds.
