@@ -20,12 +20,16 @@ from db.models import ActionItem, Goal, GoalComment, GoalStep, JournalEntry, Mat
 
 
 def _meetings(s: Session, ctx: DemoContext) -> list[Meeting]:
-    """The pair's past meetings, oldest first; three held ones if nobody seeded any."""
+    """The pair's held meetings, oldest first; three of them if nobody seeded any."""
     now = ctx.now
     existing = list(
         s.scalars(
             select(Meeting)
-            .where(Meeting.match_id == ctx.pair.id, Meeting.scheduled_at <= now)
+            .where(
+                Meeting.match_id == ctx.pair.id,
+                Meeting.scheduled_at <= now,
+                Meeting.status == "held",
+            )
             .order_by(Meeting.scheduled_at)
         )
     )
