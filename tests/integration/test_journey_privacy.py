@@ -40,7 +40,10 @@ def _arrange(sf, w: World) -> dict[str, tuple[str, int]]:
         sf, w.owner, title="Theirs", owner_id=w.peer.person_id, journal_entry_id=private.id
     )
     in_shared = actions.add_action(
-        sf, w.owner, title="Mine, shared entry", owner_id=w.owner.person_id,
+        sf,
+        w.owner,
+        title="Mine, shared entry",
+        owner_id=w.owner.person_id,
         journal_entry_id=shared.id,
     )
     return {
@@ -114,3 +117,29 @@ def test_coordinator_functions_return_numbers_only(sf, arranged, who):
         text = repr(row)
         for secret in ("Private", "Shared text", "Draft", "Mine", "Theirs"):
             assert secret not in text
+
+
+def test_in_a_circle_sharing_shares_with_every_other_member(sf):
+    from tests.builders import make_match, make_participant, make_programme
+
+    a, b, c = (make_participant(sf, n) for n in ("amy", "bob", "cat"))
+    outsider = make_participant(sf, "dee")
+    with sf.begin() as s:
+        p = make_programme(s)
+        make_match(s, p, [a.person_id, b.person_id, c.person_id])
+    date = goals.clock.today().replace(year=goals.clock.today().year + 1)
+    goal = goals.create_goal(sf, a, title="Circle goal", target_date=date)
+    goals.set_shared(sf, a, goal.id, True)
+    entry = journal.finalise(sf, a, None, {"learned": "Circle reflection"})
+    journal.set_shared(sf, a, entry.id, True)
+    assert set(journal.get_entry(sf, a, entry.id).shared_with) == {"Bob", "Cat"}
+    for member in (b, c):
+        assert [g.id for g in goals.peer_goals(sf, member)] == [goal.id]
+        assert [e.id for e in journal.peer_entries(sf, member).entries] == [entry.id]
+    assert goals.peer_goals(sf, outsider) == []
+    assert journal.peer_entries(sf, outsider).entries == []
+    # An item for one member is seen by that member only (and its author).
+    actions.add_action(sf, a, title="For Bob", owner_id=b.person_id, journal_entry_id=entry.id)
+    assert [i.title for i in actions.open_actions(sf, b)] == ["For Bob"]
+    assert actions.my_actions(sf, c) == []
+    assert journal.get_entry(sf, c, entry.id).actions == ()
