@@ -319,12 +319,58 @@ def test_the_certificate_proves_even_pools_optimal(n):
     assert result.bound == result.total_weight <= result.lp_bound
 
 
+def test_large_pools_are_certified_block_by_block_without_keeping_the_matrix(monkeypatch):
+    rng = random.Random(3)
+    people, rules = random_pool(rng, 40, conflicts=0.05)
+    kept = match_pairs(people, Weights(), rules)
+    monkeypatch.setattr(matching, "CERTIFY_LIMIT", 10)
+    assert match_pairs(people, Weights(), rules).optimal is None  # not certified by default
+    rescored = match_pairs(people, Weights(), rules, certify=True)
+    assert rescored.optimal is True and rescored.gap == 0
+    assert rescored.total_weight == kept.total_weight
+    assert rescored.lp_bound == kept.lp_bound
+
+
+def test_a_programme_runs_the_matcher_it_calls_for():
+    people = [make(i, role="mentor" if i == 1 else "mentee", capacity=2) for i in range(1, 8)]
+    assert suggest(people, format="circles", circle_size=3).kind == "circles"
+    assert suggest(people, relationship="reverse").kind == "reverse"
+    assert suggest(people).kind == "pairs"
+    with pytest.raises(InvalidInput, match="Unknown programme type"):
+        suggest(people, relationship="speed-dating")
+
+
 def test_a_suggestion_carries_its_explained_score():
     hugo, camille = hugo_and_camille()
     (pair,) = match_pairs([hugo, camille]).groups
     assert pair.members == (1, 2) and pair.kind == "pair" and pair.roles == ("peer", "peer")
     assert pair.score == score(hugo, camille).total
     assert pair.parts == score(hugo, camille).parts
+
+
+def test_more_pairs_win_only_between_matchings_of_equal_weight():
+    only_skills = Weights(
+        themes=0, level=0, cross_department=0, location=0, language=0, availability=0
+    )
+    a, b = make(1, "A", offered={"SQL"}), make(2, "B", wanted={"SQL", "Excel"}, offered={"design"})
+    c, d = (
+        make(3, "C", offered={"Excel"}, wanted={"design", "Python"}),
+        make(4, "D", offered={"Python"}),
+    )
+    rules = Rules(do_not_pair=[frozenset({1, 3}), frozenset({1, 4}), frozenset({2, 4})])
+    assert (
+        score(b, c, only_skills).total
+        > score(a, b, only_skills).total + score(c, d, only_skills).total
+    )
+    # max_cardinality would pick A–B and C–D; the heavier B–C wins.
+    result = match_pairs([a, b, c, d], only_skills, rules, odd_one_out="leave")
+    assert [g.members for g in result.groups] == [(2, 3)]
+    assert {u.message("en") for u in result.unmatched} == {
+        "No compatible partner: do-not-pair list with everyone left"
+    }
+    # Between equal weights (here all 0) the matching with more pairs wins.
+    nothing = Weights(0, 0, 0, 0, 0, 0, 0)
+    assert len(match_pairs([make(i) for i in range(1, 7)], nothing).groups) == 3
 
 
 def test_the_odd_one_out_joins_the_pair_it_fits_best_as_a_trio():
