@@ -966,7 +966,8 @@ def _matching(n: int, lo: np.ndarray, hi: np.ndarray, w: np.ndarray) -> list[tup
     big = n // 2 + 1
     graph = rx.PyGraph(multigraph=False)
     graph.add_nodes_from(range(n))
-    graph.add_edges_from(list(zip(lo.tolist(), hi.tolist(), (w * big + 1).tolist(), strict=True)))
+    weights = w.astype(np.int64) * big + 1
+    graph.add_edges_from(list(zip(lo.tolist(), hi.tolist(), weights.tolist(), strict=True)))
     found = rx.max_weight_matching(graph, max_cardinality=False, weight_fn=int)
     return [(min(u, v), max(u, v)) for u, v in found]
 
@@ -1216,8 +1217,8 @@ def match_pairs(
     cands = _Candidates(pool, step, keep=certify and n <= CERTIFY_LIMIT)
     cert = None
     if not certify:
-        lo, hi, milli = _lp_pick(n, *cands.edges(step))
-        pairs, achieved = _solve(n, lo, hi, milli)
+        lo, hi, units = _lp_pick(n, *cands.edges(step))
+        pairs, achieved = _solve(n, lo, hi, units)
         proven = False
     else:
         # Candidates by reduced cost rather than by score: the edges that can matter. A first
@@ -1227,8 +1228,8 @@ def match_pairs(
         limit = cert.threshold(FIRST_PASS)
         for _ in range(2):
             below, complete = cert.edges_below(limit, cap=n * max_k // 2)
-            lo, hi, milli = _unique_edges(n, [cert.assignment_edges(), below])
-            pairs, achieved = _solve(n, lo, hi, milli)
+            lo, hi, units = _unique_edges(n, [cert.assignment_edges(), below])
+            pairs, achieved = _solve(n, lo, hi, units)
             # A heavier matching would only use edges with 2·reduced cost < bound2 − 2·achieved.
             needed = cert.bound2 - 2 * achieved - 1
             proven = complete and needed <= limit
@@ -1275,14 +1276,14 @@ def _pair_leftovers(
     left = np.array(sorted(set(range(pool.n)) - {i for p in pairs for i in p}), dtype=np.int64)
     if left.size < 2:
         return pairs, achieved
-    milli = pool.scores(left, left)
-    lo, hi = np.nonzero(np.triu(milli >= 0, 1))
+    units = pool.scores(left, left)
+    lo, hi = np.nonzero(np.triu(units >= 0, 1))
     if left.size > 400:  # keep the leftover graph sparse if conflicts left many out
-        keep = np.argsort(-milli[lo, hi], kind="stable")[: 100 * left.size]
+        keep = np.argsort(-units[lo, hi], kind="stable")[: 100 * left.size]
         lo, hi = lo[keep], hi[keep]
-    found = _matching(left.size, lo, hi, milli[lo, hi])
+    found = _matching(left.size, lo, hi, units[lo, hi])
     more = [(int(left[i]), int(left[j])) for i, j in found]
-    return pairs + more, achieved + sum(int(milli[i, j]) for i, j in found)
+    return pairs + more, achieved + sum(int(units[i, j]) for i, j in found)
 
 
 def _why_unpaired(pool: _Pool, i: int, left: list[int]) -> Unmatched:
@@ -1566,7 +1567,7 @@ def _assign(
 ) -> MatchingResult:
     m, e = len(mentors), len(mentees)
     pool = _Pool(mentors + mentees, w, r)
-    milli = (
+    units = (
         pool.scores(np.arange(m), np.arange(m, m + e), mutual=False).astype(np.int64)
         if m and e
         else np.full((m, e), -1, dtype=np.int64)
@@ -1576,12 +1577,12 @@ def _assign(
     if slots.size and e:
         # Same tie-break as for pairs: more assignments only between equal total scores.
         big = min(slots.size, e) + 1
-        value = np.where(milli >= 0, milli * big + 1, 0)[slots]
+        value = np.where(units >= 0, units * big + 1, 0)[slots]
         rows, cols = linear_sum_assignment(value, maximize=True)
         pairs = [
             (int(slots[i]), int(j)) for i, j in zip(rows, cols, strict=True) if value[i, j] > 0
         ]
-    achieved = sum(int(milli[i, j]) for i, j in pairs)
+    achieved = sum(int(units[i, j]) for i, j in pairs)
     groups = [_suggest(pool, (i, m + j), kind, mutual=False) for i, j in pairs]
     taken = np.bincount([i for i, _ in pairs], minlength=m)
     served = {j for _, j in pairs}
@@ -1590,7 +1591,7 @@ def _assign(
             continue
         if not m:
             left.append(Unmatched(mentee.person_id, "no_mentors"))
-        elif (milli[:, j] < 0).all():
+        elif (units[:, j] < 0).all():
             left.append(
                 Unmatched(mentee.person_id, "no_mentor", {"rules": _kinds(mentee, mentors, r)})
             )
@@ -1601,7 +1602,7 @@ def _assign(
             continue
         if mentor.capacity == 0:
             left.append(Unmatched(mentor.person_id, "zero_capacity"))
-        elif e and (milli[i] < 0).all():
+        elif e and (units[i] < 0).all():
             left.append(
                 Unmatched(mentor.person_id, "no_mentee", {"rules": _kinds(mentor, mentees, r)})
             )
