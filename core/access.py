@@ -61,6 +61,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "my_match": frozenset({PARTICIPANT}),
     "coord_announcements": frozenset({COORDINATOR}),
     "coord_needs": frozenset({COORDINATOR}),
+    "coord_dashboard": frozenset({COORDINATOR}),
     "enrol": frozenset({PARTICIPANT}),
     "feedback": frozenset({PARTICIPANT}),
     "directory": frozenset({PARTICIPANT}),

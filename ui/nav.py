@@ -35,6 +35,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("coord_skills", "coord_skills.py", N_("Skills"), ":material/category:", N_("People")),
     PageSpec("enrol", "enrol.py", N_("Join a programme"), ":material/how_to_reg:", N_("Tandem")),
     PageSpec(
+        "coord_dashboard",
+        "coord_dashboard.py",
+        N_("Dashboard"),
+        ":material/monitoring:",
+        N_("Programme"),
+    ),
+    PageSpec(
         "coord_programmes",
         "coord_programmes.py",
         N_("Programmes"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import io
 import itertools
 
 import pytest
@@ -250,3 +251,37 @@ def test_no_metric_function_returns_journal_feedback_or_private_goal_text(sf, se
     assert "empathy" in text
     leaked = [m for m in MARKERS if m in text]
     assert not leaked, leaked[:5]
+
+
+def test_exports_and_the_printed_report_carry_no_private_text_either(sf, seeded):
+    import zipfile
+
+    from core import exports, report
+
+    coord, pid = seeded
+    d = metrics.dashboard(sf, coord, Filters(programme_id=pid))
+    rows = exports.rows(d)
+    xlsx = zipfile.ZipFile(io.BytesIO(exports.to_xlsx(rows, [("Programme", "Pilot")])))
+    parts = [
+        exports.to_csv(rows).decode("utf-8-sig"),
+        *(xlsx.read(name).decode("utf-8", "replace") for name in xlsx.namelist()),
+        report.report_html(d, programme="Pilot", department=None, period="2026"),
+    ]
+    text = "\n".join(parts)
+    assert "empathy" in text.lower() or "Empathy" in text
+    leaked = [m for m in MARKERS if m in text]
+    assert not leaked, leaked[:5]
+
+
+def test_the_report_escapes_names_it_did_not_write(sf, seeded):
+    from core import report
+
+    coord, pid = seeded
+    d = metrics.dashboard(sf, coord, Filters(programme_id=pid))
+    html = report.report_html(
+        d, programme="<script>alert(1)</script>", department="R&D <b>", period="2026"
+    )
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "R&amp;D &lt;b&gt;" in html
+    assert html.count("data:image/png;base64,") >= 4  # charts embedded, nothing fetched

@@ -1,0 +1,132 @@
+"""The programme dashboard as coordinators see it (AppTest on the demo)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import clock
+from core.i18n import t
+from db.models import Enrolment, Programme
+from tests.builders import make_account
+from tests.pages.conftest import texts
+
+PAGE = "pages/coord_dashboard.py"
+
+
+def charts(at: AppTest) -> list:
+    return list(at.get("vega_lite_chart"))
+
+
+def test_the_coordinator_sees_headline_numbers_and_charts_on_the_demo(open_app):
+    at = open_app("coord", page=PAGE)
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    # coord reads French.
+    assert t("Match rate", "fr") in labels and t("Enrolled", "fr") in labels
+    enrolled = next(m for m in at.metric if m.label == t("Enrolled", "fr"))
+    assert enrolled.value == "32"
+    assert len(charts(at)) >= 4
+    shown = texts(at)
+    assert t("Retention: still employed after 6 and 12 months", "fr") in shown
+    assert "not a proof" not in shown  # French, not English
+    assert t("Pairs needing a check-in", "fr") in shown
+
+
+def test_the_dashboard_reads_in_english_for_an_english_coordinator(open_app):
+    at = open_app("admin", page=PAGE)
+    assert not at.exception
+    assert "Match rate" in [m.label for m in at.metric]
+    assert "comparison, not a proof" in texts(at)
+
+
+def test_filters_change_what_is_shown(open_app):
+    at = open_app("admin", page=PAGE)
+    at.selectbox(key="dash_department").set_value("Marketing").run()
+    assert not at.exception
+    enrolled = next(m for m in at.metric if m.label == "Enrolled")
+    assert enrolled.value == "5"  # camille and four others in Marketing
+    at.selectbox(key="dash_period").set_value("4w").run()
+    at.selectbox(key="dash_programme").set_value(0).run()  # every running programme
+    assert not at.exception
+
+
+def test_a_small_department_is_hidden_and_says_so(open_app):
+    at = open_app("admin", page=PAGE)
+    at.selectbox(key="dash_department").set_value("Operations").run()  # 3 enrolled
+    enrolled = next(m for m in at.metric if m.label == "Enrolled")
+    assert enrolled.value == "fewer than 5 people"
+    assert "3" not in enrolled.value
+
+
+def test_a_coordinator_of_an_empty_programme_sees_an_empty_dashboard_without_errors(
+    open_app, demo_store
+):
+    with demo_store.sf.begin() as s:
+        account = make_account(s, "newcoord", ("coordinator",), department="People")
+        now = clock.now()
+        s.add(
+            Programme(
+                name="Brand new programme",
+                status="running",
+                start_date=now.date() + dt.timedelta(days=10),
+                enrolment_opens=now.date() - dt.timedelta(days=2),
+                created_by_id=account.person_id,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    at = open_app("newcoord", page=PAGE)
+    assert not at.exception
+    assert at.selectbox(key="dash_programme").value != 0
+    shown = texts(at)
+    assert "Nobody is enrolled in this programme yet" in shown
+    assert "No KPI set for this programme" in shown
+    assert next(m for m in at.metric if m.label == "Enrolled").value == "0"
+    assert charts(at) == []
+
+
+def test_the_exports_are_offered_and_the_report_is_prepared_on_request(open_app):
+    at = open_app("admin", page=PAGE)
+    assert at.button(key="dash_report_prepare")
+    at.button(key="dash_report_prepare").click().run()
+    assert not at.exception
+    downloads = at.get("download_button")
+    assert len(downloads) == 3
+
+
+def test_a_participant_cannot_open_the_dashboard(open_app):
+    at = open_app("camille")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(PAGE)
+
+
+def test_the_dashboard_page_itself_refuses_a_participant(open_app):
+    from ui import nav
+
+    at = open_app("hugo")
+    page = AppTest.from_file(str(Path(nav.PAGES_DIR) / "coord_dashboard.py"), default_timeout=30)
+    page.session_state["tandem_viewer"] = at.session_state["tandem_viewer"]
+    page.run()
+    assert "This page is not available to your role." in [e.value for e in page.error]
+    assert not page.metric
+
+
+def test_the_check_in_list_names_pairs_with_dates_only(open_app, demo_store):
+    at = open_app("admin", page=PAGE)
+    frames = [df for df in at.dataframe if "Members" in getattr(df.value, "columns", [])]
+    assert frames, "the check-in list is shown"
+    columns = list(frames[0].value.columns)
+    assert columns == [
+        "Members",
+        "Programme",
+        "Matched on",
+        "Last meeting held",
+        "Next meeting",
+        "Why",
+    ]
+    with demo_store.sf() as s:
+        assert s.query(Enrolment).count() > 0
