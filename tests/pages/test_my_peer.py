@@ -23,7 +23,7 @@ def test_camille_sees_hugo_why_they_were_matched_and_their_agreement_in_french(o
     at = open_app("camille", page="pages/my_peer.py")
     page = texts(at)
     assert "Hugo Bernard" in page
-    assert "Hugo Bernard peut vous aider en" in page  # the explanation, phrased for her
+    assert "Hugo Bernard peut aider Camille Martin en SQL" in page  # the engine's reasons, in French
     assert "Rehearse my talk for the engineering all\\-hands" in page  # Hugo's expectations
     assert "Tout le monde a confirmé l’accord." in page
     assert "coord@tandem\\.example" in page  # the support contact
