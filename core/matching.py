@@ -390,8 +390,9 @@ class MatchingResult:
     Pairs, when certified: ``bound`` is an upper bound on the weight of any matching of the
     pool and ``gap = bound − total_weight`` (``relative_gap = gap / bound``) says how far from
     optimal the result may be. ``optimal`` is True when the result is proven optimal; then
-    ``bound == total_weight`` and the gap is 0, even though the assignment bound
-    ``lp_bound`` may stay a little higher (odd cycles). Without a certificate these are None.
+    ``bound == total_weight`` and the gap is 0, even though the relaxation's bound
+    ``lp_bound`` (assignment bound lowered by odd-cycle cuts) may stay a little higher.
+    Without a certificate these are None.
 
     ``candidate_k`` is the candidates per person the exact matcher saw (on average when
     certified) and ``candidate_edges`` the size of that graph. ``baseline`` is, for circles,
@@ -409,7 +410,7 @@ class MatchingResult:
     seconds: float = 0.0
     baseline: float | None = None
     optimal: bool | None = None  # pairs: True when proven optimal, None when not certified
-    lp_bound: float | None = None  # pairs: the assignment bound itself (≥ bound)
+    lp_bound: float | None = None  # pairs: the relaxation's own bound (≥ bound)
     candidate_edges: int | None = None  # pairs: size of the graph the exact matcher solved
 
     @property
@@ -528,37 +529,45 @@ def score(
     a: Candidate, b: Candidate, weights: Weights | None = None, *, mutual: bool = True
 ) -> Score:
     """Score a pair 0–100 with its parts; ``mutual=False`` counts only a helping b (mentoring)."""
-    w = weights or Weights()
-    terms = _terms(w, mutual)
-    ab, ba = sorted(a.offered & b.wanted), sorted(b.offered & a.wanted)
-    themes = sorted(a.themes & b.themes)
-    langs = sorted(a.languages & b.languages)
-    slots = sorted(a.availability & b.availability, key=_slot_order)
+    terms = _terms(weights or Weights(), mutual)
+    ab, ba = a.offered & b.wanted, b.offered & a.wanted
+    themes, langs = a.themes & b.themes, a.languages & b.languages
+    slots = a.availability & b.availability
     level = _level_code(abs(_rank(a.level) - _rank(b.level)))
     same = _dept_same(a, b)
     in_person, remote = _meeting(a, b)
+    units = (
+        terms.help(len(ab)),
+        terms.help_back(len(ba)),
+        terms.both_ways(len(ab), len(ba)),
+        terms.themes(len(themes)),
+        terms.level[level],
+        terms.department if same == (0 if terms.cross else 1) else 0,
+        terms.location if in_person or remote else 0,
+        terms.language if langs else 0,
+        terms.availability(len(slots)),
+    )
     names = {"a": a.label, "b": b.label, "a_id": a.person_id, "b_id": b.person_id}
-    candidates: list[tuple[str, int, dict[str, Any]]] = [
-        ("help", terms.help(len(ab)), _help_args(a, b, ab)),
-        ("help", terms.help_back(len(ba)), _help_args(b, a, ba)),
-        ("mutual", terms.both_ways(len(ab), len(ba)), names),
-        ("themes", terms.themes(len(themes)), {**names, "themes": themes}),
-        ("level_same" if level == 0 else "level_adjacent", terms.level[level], names),
-        (
-            "department_cross" if terms.cross else "department_same",
-            terms.department if same == (0 if terms.cross else 1) else 0,
-            names,
+    # What each sentence needs, built only for the parts that earn points.
+    describe = (
+        lambda: ("help", _help_args(a, b, sorted(ab))),
+        lambda: ("help", _help_args(b, a, sorted(ba))),
+        lambda: ("mutual", names),
+        lambda: ("themes", {**names, "themes": sorted(themes)}),
+        lambda: ("level_same" if level == 0 else "level_adjacent", names),
+        lambda: ("department_cross" if terms.cross else "department_same", names),
+        lambda: (
+            ("location_same", {**names, "location": a.location}) if in_person else ("remote", names)
         ),
-        (
-            "location_same" if in_person else "remote",
-            terms.location if in_person or remote else 0,
-            {**names, "location": a.location} if in_person else names,
-        ),
-        ("language", terms.language if langs else 0, {**names, "languages": langs}),
-        ("availability", terms.availability(len(slots)), {**names, "slots": slots}),
-    ]
-    parts = tuple(Part(code, units / SCALE, arg) for code, units, arg in candidates if units > 0)
-    return Score(sum(p.points for p in parts), parts, (a.person_id, b.person_id))
+        lambda: ("language", {**names, "languages": sorted(langs)}),
+        lambda: ("availability", {**names, "slots": sorted(slots, key=_slot_order)}),
+    )
+    parts = []
+    for value, describe_part in zip(units, describe, strict=True):
+        if value > 0:
+            code, args = describe_part()
+            parts.append(Part(code, value / SCALE, args))
+    return Score(sum(p.points for p in parts), tuple(parts), (a.person_id, b.person_id))
 
 
 def _help_args(giver: Candidate, taker: Candidate, skills: list[str]) -> dict[str, Any]:
@@ -1095,20 +1104,81 @@ class _Certificate:
 
     def __init__(self, cands: _Candidates, edges: _Edges) -> None:
         self.cands, n = cands, cands.n
+        self.kept: np.ndarray | None = None
         while True:
             self.sigma, self.y2 = _assignment(n, *edges)
+            if cands.units is not None:  # keep 2·reduced costs: the scans below reuse them
+                self.kept = None
+                kept = np.empty((n, n), dtype=np.float32)  # exact: integers below 2^24
+                for rows, units in cands.scan():
+                    kept[rows] = self.reduced2(rows, units)
+                self.kept = kept
             broken = self.edges_below(-1, cap=n * n)[0]  # 2·reduced cost < 0: infeasible
             if not broken[0].size:
                 break
             edges = _unique_edges(n, [edges, broken])
         self.edges = edges
         self.bound2 = int(self.y2.sum())  # twice the bound, in units
+        self.assignment_bound2 = self.bound2
+        self._tighten()
+
+    def _tighten(self) -> None:
+        """Lower the bound with the odd cycles of the relaxation (blossom inequalities).
+
+        A matching holds at most (|S| − 1)/2 edges inside an odd set S. Lowering y by δ on
+        S and giving S a dual z_S = 2δ keeps every edge feasible as long as the edges leaving
+        S had a reduced cost of at least δ; the bound drops by δ. Fewer edges are then needed
+        to prove the optimum (at 2 000 people, about a third of the gap goes).
+        """
+        n, sigma = self.cands.n, self.sigma
+        self.setid = np.full(n, -1, dtype=np.int64)
+        self.z2: list[int] = []
+        seen = np.zeros(n, dtype=bool)
+        for start in range(n):
+            cycle = []
+            j = start
+            while not seen[j]:
+                seen[j] = True
+                cycle.append(j)
+                j = sigma[j]
+            if len(cycle) < 3 or len(cycle) % 2 == 0:
+                continue
+            odd = np.array(cycle)
+            if self.kept is not None:
+                rc2 = self.kept[odd].astype(np.float64)
+            else:
+                rc2 = self.reduced2(odd, self.cands.pool.scores(odd, np.arange(n)))
+            rc2[:, odd] = np.inf  # edges inside S keep their reduced cost
+            step = min(float(rc2.min()), float(self.y2[odd].min()))  # 2δ
+            if not np.isfinite(step) or step <= 0:
+                continue
+            self.y2[odd] -= step
+            self.setid[odd] = len(self.z2)
+            self.z2.append(int(2 * step))
+            self.bound2 -= int(step)
+            if self.kept is not None:
+                self.kept[odd] -= step
+                self.kept[:, odd] -= step
+                self.kept[np.ix_(odd, odd)] += 2 * step
 
     def reduced2(self, rows: np.ndarray, units: np.ndarray) -> np.ndarray:
         """Twice the reduced costs y_i + y_j − w_ij of a row block (+inf where forbidden)."""
         rc2 = self.y2[rows][:, None] + self.y2[None, :] - 2.0 * units
+        setid = getattr(self, "setid", None)
+        if setid is not None and self.z2:  # the odd sets' duals, for edges inside one
+            inside = (setid[rows][:, None] == setid[None, :]) & (setid[rows][:, None] >= 0)
+            rc2 += np.where(inside, np.array([0, *self.z2])[setid[rows] + 1][:, None], 0)
         rc2[units < 0] = np.inf  # forbidden, and the diagonal
         return rc2
+
+    def _scan(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Row blocks of (rows, 2·reduced costs, units), kept or computed again."""
+        if self.kept is not None and self.cands.units is not None:
+            for rows in _blocks(self.cands.n):
+                yield rows, self.kept[rows], self.cands.units[rows]
+        else:
+            for rows, units in self.cands.scan():
+                yield rows, self.reduced2(rows, units), units
 
     def assignment_edges(self) -> _Edges:
         """The relaxation's own edges: when it is integral they are the optimum."""
@@ -1124,10 +1194,7 @@ class _Certificate:
         """A reduced cost under which most people have about ``per_person`` partners."""
         n = self.cands.n
         take = min(per_person, n - 1)
-        kth = [
-            np.partition(self.reduced2(rows, units), take - 1, axis=1)[:, take - 1]
-            for rows, units in self.cands.scan()
-        ]
+        kth = [np.partition(rc2, take - 1, axis=1)[:, take - 1] for _, rc2, _ in self._scan()]
         values = np.concatenate(kth)
         values = values[np.isfinite(values)]
         return float(np.median(values)) if values.size else 0.0
@@ -1139,8 +1206,7 @@ class _Certificate:
         """
         n = self.cands.n
         found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-        for rows, units in self.cands.scan():
-            rc2 = self.reduced2(rows, units)
+        for rows, rc2, units in self._scan():
             i, j = np.nonzero((rc2 <= limit) & (rows[:, None] < np.arange(n)[None, :]))
             found.append((rows[i], j, rc2[i, j], units[i, j].astype(np.int64)))
         lo, hi, rc2, w = (np.concatenate(x) for x in zip(*found, strict=True))

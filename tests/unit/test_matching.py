@@ -307,6 +307,8 @@ def test_pairs_weigh_as_much_as_networkx_exact_matching(seed):
         ours = sum(units(by_id[g.members[0]], by_id[g.members[1]]) for g in result.groups)
         assert ours == reference
         assert result.total_weight * matching.SCALE == reference
+        if certify:  # proven, and the bound really is one
+            assert result.optimal is True and result.lp_bound * matching.SCALE >= reference
 
 
 @pytest.mark.parametrize("n", [10, 24, 60, 150])
