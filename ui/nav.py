@@ -141,7 +141,7 @@ def signed_out_pages(
         )
     # A signed-in page's address (a bookmark, a reload after signing out) shows the sign-in
     # form instead of "page not found"; after sign-in the same address opens that page.
-    taken = {"signin", "setup", "invite"}
+    taken = {"signin", "setup", "invite", "home"}  # Home is the default page, at /
     pages.extend(
         st.Page(sign_in, title=t("Sign in"), icon=":material/login:", url_path=spec.page_id)
         for spec in PAGES
