@@ -10,6 +10,7 @@ hidden by k-suppression is drawn as a grey "< k" mark with the sentence
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -87,6 +88,16 @@ _FR = alt.Locale(
 )
 
 
+def pixel_height(chart: Any) -> int | str:
+    """The height to give Streamlit: the plot's own plus axes and a bottom legend."""
+    spec = chart.to_dict()
+    height = spec.get("height")
+    if not isinstance(height, int):
+        return "content"
+    legend = 60 if '"orient": "bottom"' in json.dumps(spec) else 0  # every legend sits below
+    return height + 70 + legend
+
+
 def hidden_text(k: int) -> str:
     return t("fewer than {k} people", k=k)
 
@@ -134,7 +145,13 @@ def _colour(codes: Sequence[str], title: str | None = None) -> alt.Color:
             domain=[metrics.label(c) for c in codes], range=[COLOURS.get(c, GREY) for c in codes]
         ),
         sort=[metrics.label(c) for c in codes],
-        legend=alt.Legend(orient="bottom", title=title, labelLimit=260),
+        # Two a row: a half-width chart cannot hold five long labels side by side.
+        legend=alt.Legend(
+            orient="bottom",
+            title=title,
+            labelLimit=220,
+            columns=2 if len(codes) > 2 else len(codes),
+        ),
     )
 
 

@@ -430,3 +430,6 @@ def _extend(s: Session, ctx: DemoContext) -> None:
     from core.demo_journey import seed_journey  # (imported here: it imports core.demo)
 
     seed_journey(s, ctx)
+    from core.demo_dashboard import seed_dashboard  # last: spreads the enrolments over time
+
+    seed_dashboard(s, ctx)

@@ -847,29 +847,39 @@ def _goals(s: Session, f: Filters, k: int) -> Goals:
 # --------------------------------------------------------------------------- activity
 
 
-def _activity(s: Session, f: Filters, k: int) -> tuple[Point, ...]:
-    """Reflections, feedback given and asked for, per week: counts only, never text.
+def _items(f: Filters, when: Any, person: Any, match_col: Any, *extra: ColumnElement[bool]) -> Any:
+    """(at, who) of the items in scope, as a subquery.
 
     An item belongs to a programme through its match, or, when free-standing,
     through its author's enrolment; to a department through its author (the
     recipient for feedback given, the requester for a request).
     """
+    cols = (when.label("at"), person.label("who"))
+    base = [*extra, _in_period(when, f), _dept_cond(person, f)]
+    if f.programme_id is None:
+        return select(*cols).where(*base).subquery()
+    # Two index-friendly branches instead of an OR that forces a full scan.
+    enrolled = select(Enrolment.person_id).where(Enrolment.programme_id == f.programme_id)
+    return union_all(
+        select(*cols).where(*base, match_col.in_(_match_ids(f))),
+        select(*cols).where(*base, match_col.is_(None), person.in_(enrolled)),
+    ).subquery()
 
-    def weekly(
-        when: Any, person: Any, match_col: Any, *extra: ColumnElement[bool]
-    ) -> dict[dt.date, tuple[int, int]]:
-        cols = (when.label("at"), person.label("who"))
-        base = [*extra, _in_period(when, f), _dept_cond(person, f)]
-        if f.programme_id is None:
-            branches = select(*cols).where(*base)
-        else:
-            # Two index-friendly branches instead of an OR that forces a full scan.
-            enrolled = select(Enrolment.person_id).where(Enrolment.programme_id == f.programme_id)
-            branches = union_all(
-                select(*cols).where(*base, match_col.in_(_match_ids(f))),
-                select(*cols).where(*base, match_col.is_(None), person.in_(enrolled)),
-            )
-        rows = branches.subquery()
+
+def _reflections(f: Filters) -> Any:
+    return _items(
+        f,
+        JournalEntry.created_at,
+        JournalEntry.author_id,
+        JournalEntry.match_id,
+        JournalEntry.status == "final",
+    )
+
+
+def _activity(s: Session, f: Filters, k: int) -> tuple[Point, ...]:
+    """Reflections, feedback given and asked for, per week: counts only, never text."""
+
+    def weekly(rows: Any) -> dict[dt.date, tuple[int, int]]:
         w = _week(rows.c.at)
         return {
             _as_date(week): (n, people)
@@ -879,18 +889,40 @@ def _activity(s: Session, f: Filters, k: int) -> tuple[Point, ...]:
         }
 
     named = {
-        "reflections": weekly(
-            JournalEntry.created_at,
-            JournalEntry.author_id,
-            JournalEntry.match_id,
-            JournalEntry.status == "final",
+        "reflections": weekly(_reflections(f)),
+        "feedback_given": weekly(
+            _items(f, Feedback.created_at, Feedback.recipient_id, Feedback.match_id)
         ),
-        "feedback_given": weekly(Feedback.created_at, Feedback.recipient_id, Feedback.match_id),
         "feedback_requested": weekly(
-            FeedbackRequest.created_at, FeedbackRequest.requester_id, FeedbackRequest.match_id
+            _items(
+                f,
+                FeedbackRequest.created_at,
+                FeedbackRequest.requester_id,
+                FeedbackRequest.match_id,
+            )
         ),
     }
     return _series(_week_range(f, [w for found in named.values() for w in found]), named, k)
+
+
+def _totals(s: Session, f: Filters, k: int) -> tuple[Figure, Figure]:
+    """Meetings held and reflections written over the whole period (headline numbers).
+
+    Counted directly: a total over many people stays visible even when one of its
+    weeks, alone, covers fewer than k people.
+    """
+    held, held_people = s.execute(
+        select(func.count(distinct(Meeting.id)), func.count(distinct(MatchMember.person_id)))
+        .join(MatchMember, MatchMember.match_id == Meeting.match_id)
+        .where(
+            Meeting.match_id.in_(_match_ids(f)),
+            Meeting.status == HELD,
+            _in_period(Meeting.scheduled_at, f),
+        )
+    ).one()
+    rows = _reflections(f)
+    written, writers = s.execute(select(func.count(), func.count(distinct(rows.c.who)))).one()
+    return _figure(held, held_people, k), _figure(written, writers, k)
 
 
 # --------------------------------------------------------------------------- surveys
@@ -1119,6 +1151,7 @@ KPI_UNITS: dict[str, str] = {
     "peer_help": "score",
     "progress": "score",
     "skills_growth": "score",
+    "meetings_per_pair": "count",
     "enrolled": "count",
     "active_matches": "count",
     "engaged": "count",
@@ -1136,6 +1169,7 @@ KPI_LABELS: dict[str, str] = {
     "peer_help": N_("My peer gives me the help I need (1–5)"),
     "progress": N_("I am making progress on my goals (1–5)"),
     "skills_growth": N_("Mentor-skills growth (points on 1–5)"),
+    "meetings_per_pair": N_("Meetings held per pair or circle"),
     "enrolled": N_("Participants enrolled"),
     "active_matches": N_("Active pairs and circles"),
     "engaged": N_("Engaged participants"),
@@ -1205,6 +1239,30 @@ def _meetings_held_share(s: Session, f: Filters, k: int) -> tuple[float | None, 
     return (None, True) if people < k else (held / n, False)
 
 
+def _meetings_per_pair(s: Session, f: Filters, k: int) -> tuple[float | None, bool]:
+    """Meetings held so far ÷ pairs and circles that started (active, paused or ended)."""
+    started = select(Match.id).where(
+        Match.programme_id == f.programme_id,
+        Match.started_at.is_not(None),
+        Match.status.in_(("active", "paused", "ended")),
+    )
+    matches, people = s.execute(
+        select(
+            func.count(distinct(MatchMember.match_id)), func.count(distinct(MatchMember.person_id))
+        ).where(MatchMember.match_id.in_(started))
+    ).one()
+    held = s.scalar(
+        select(func.count()).where(
+            Meeting.match_id.in_(started),
+            Meeting.status == HELD,
+            Meeting.scheduled_at <= clock.now(),
+        )
+    )
+    if matches == 0:
+        return None, False
+    return (None, True) if people < k else (round((held or 0) / matches, 1), False)
+
+
 def _kpi_actual(r: _Reader, programme_id: int, code: str) -> tuple[float | None, bool]:
     f, s, k = Filters(programme_id=programme_id), r.s, r.k
 
@@ -1231,6 +1289,8 @@ def _kpi_actual(r: _Reader, programme_id: int, code: str) -> tuple[float | None,
         return rate(_rate("", on, len(states), people, k))
     if code == "meetings_held_share":
         return _meetings_held_share(s, f, k)
+    if code == "meetings_per_pair":
+        return _meetings_per_pair(s, f, k)
     if code == "nps":
         nps = r.surveys(f).nps
         return nps.value, nps.suppressed
@@ -1490,30 +1550,22 @@ def retention(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Retentio
 
 
 def _headline(
-    mr: MatchRate,
-    meetings: tuple[Point, ...],
-    eng: Engagement,
-    g: Goals,
-    act: tuple[Point, ...],
-    sv: Surveys,
+    mr: MatchRate, totals: tuple[Figure, Figure], eng: Engagement, g: Goals, sv: Surveys, k: int
 ) -> Headline:
     o = mr.overall
-
-    def total(points: Iterable[Point], series: str) -> Figure:
-        chosen = [p for p in points if p.series == series]
-        if any(p.suppressed for p in chosen):
-            return Figure(None, True)
-        return Figure(sum(p.value or 0 for p in chosen))
-
+    held, reflections = totals
     return Headline(
         enrolled=Figure(o.denominator, o.suppressed),
         matched=Figure(o.numerator, o.suppressed),
         match_rate=Figure(o.value, o.suppressed),
         active_matches=mr.active_matches,
-        meetings_held=total(meetings, HELD),
-        engaged=Figure(eng.engaged.numerator, eng.engaged.suppressed),
+        meetings_held=held,
+        # A count of people is hidden under k like a chart bar (the share is a rate).
+        engaged=Figure(None, True)
+        if eng.engaged.suppressed
+        else _figure(eng.engaged.numerator or 0, eng.engaged.numerator or 0, k),
         goals_achieved=g.achieved,
-        reflections=total(act, "reflections"),
+        reflections=reflections,
         nps=sv.nps,
     )
 
@@ -1533,7 +1585,7 @@ def dashboard(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Dashboar
         return Dashboard(
             filters=f,
             k=k,
-            headline=_headline(mr, meetings, eng, g, act, sv),
+            headline=_headline(mr, _totals(s, f, k), eng, g, sv, k),
             enrolment=_enrolment(s, f, k),
             match_rate=mr,
             meetings=meetings,

@@ -101,10 +101,17 @@ if (
     )
 
 
-def shown(fig: Figure, fmt=format_number) -> str:
+def metric(col, label: str, fig: Figure, fmt=format_number, **kwargs) -> None:
+    """A headline number; a hidden one says why in full instead of a number."""
     if fig.suppressed:
-        return HIDDEN
-    return "—" if fig.value is None else fmt(fig.value)
+        kwargs.pop("delta", None)
+        col.metric(label, "—", delta=HIDDEN, delta_color="off", delta_arrow="off", **kwargs)
+    else:
+        col.metric(label, "—" if fig.value is None else fmt(fig.value), **kwargs)
+
+
+def versus(gap: str, target: str) -> str:
+    return t("{gap} vs {target}", gap=gap, target=target)
 
 
 # --------------------------------------------------------------------------- headline
@@ -112,22 +119,22 @@ def shown(fig: Figure, fmt=format_number) -> str:
 h = d.headline
 target = d.match_rate.target
 row1 = st.columns(4)
-row1[0].metric(t("Enrolled"), shown(h.enrolled))
-rate_delta = None
-if h.match_rate.value is not None:
-    gap = round((h.match_rate.value - target) * 100)
-    rate_delta = t(
-        "{points} pts vs target {target}", points=f"{gap:+d}", target=format_percent(target)
-    )
-row1[1].metric(
+metric(row1[0], t("Enrolled"), h.enrolled)
+metric(
+    row1[1],
     t("Match rate"),
-    shown(h.match_rate, format_percent),
-    delta=rate_delta,
+    h.match_rate,
+    format_percent,
+    delta=None
+    if h.match_rate.value is None
+    else versus(
+        t("{n} pts", n=f"{round((h.match_rate.value - target) * 100):+d}"), format_percent(target)
+    ),
     help=t(
         "Participants in an active match ÷ participants enrolled. Good programmes aim for 70% or more."
     ),
 )
-row1[2].metric(t("Active pairs and circles"), shown(h.active_matches))
+metric(row1[2], t("Active pairs and circles"), h.active_matches)
 row1[3].metric(
     t("Pairs needing a check-in"),
     format_number(len(d.checkins)),
@@ -136,16 +143,18 @@ row1[3].metric(
     ),
 )
 row2 = st.columns(4)
-row2[0].metric(t("Meetings held"), shown(h.meetings_held), help=t("In the period."))
-row2[1].metric(
+metric(row2[0], t("Meetings held"), h.meetings_held, help=t("In the period."))
+metric(
+    row2[1],
     t("Engaged participants"),
-    shown(h.engaged),
+    h.engaged,
     help=t("Participants with at least 3 meetings held."),
 )
-row2[2].metric(t("Goals achieved"), shown(h.goals_achieved), help=t("In the period."))
-row2[3].metric(
+metric(row2[2], t("Goals achieved"), h.goals_achieved, help=t("In the period."))
+metric(
+    row2[3],
     t("Net Promoter Score"),
-    shown(h.nps),
+    h.nps,
     help=t("% of 9–10 answers − % of 0–6 answers to “would you recommend the programme”."),
 )
 
@@ -157,7 +166,8 @@ def chart(title: str, built, empty: str | None = None, key: str = "") -> None:
     if built is None:
         st.caption(empty or t("Nothing to show for these filters yet."))
     else:
-        st.altair_chart(built, width="stretch", key=key or None)
+        # Streamlit does not take the height from the spec: give it the chart's own.
+        st.altair_chart(built, width="stretch", height=charts.pixel_height(built), key=key or None)
 
 
 built = charts.all_charts(d)
@@ -239,17 +249,9 @@ def kpi_delta(kpi: metrics.Kpi) -> str | None:
         return None
     gap = kpi.actual - kpi.target
     if kpi.unit == "share":
-        return t(
-            "{points} pts vs target {target}",
-            points=f"{round(gap * 100):+d}",
-            target=kpi_value(kpi, kpi.target),
-        )
-    sign = "+" if gap >= 0 else "−"
-    return t(
-        "{gap} vs target {target}",
-        gap=sign + kpi_value(kpi, abs(gap)),
-        target=kpi_value(kpi, kpi.target),
-    )
+        return versus(t("{n} pts", n=f"{round(gap * 100):+d}"), kpi_value(kpi, kpi.target))
+    sign = "+" if gap >= 0 else "-"  # ASCII: Streamlit colours the delta by its first character
+    return versus(sign + kpi_value(kpi, abs(gap)), kpi_value(kpi, kpi.target))
 
 
 if not d.kpis:
@@ -284,7 +286,12 @@ st.caption(
     )
 )
 if built["retention"] is not None:
-    st.altair_chart(built["retention"], width="stretch", key="c_retention")
+    st.altair_chart(
+        built["retention"],
+        width="stretch",
+        height=charts.pixel_height(built["retention"]),
+        key="c_retention",
+    )
 pending = sorted({(r.months, r.horizon) for r in d.retention.rows if r.pending})
 for months, horizon in pending:
     st.caption(
@@ -324,6 +331,10 @@ else:
             for c in d.checkins
         ],
         hide_index=True,
+        column_config={
+            t("Members"): st.column_config.TextColumn(width="medium"),
+            t("Why"): st.column_config.TextColumn(width="large"),
+        },
         key="dash_checkins",
     )
 

@@ -489,3 +489,41 @@ def test_the_whole_dashboard_reads_an_empty_database(sf, coord):
     d = metrics.dashboard(sf, coord, Filters())
     assert d.headline.enrolled.value in (0, None)
     assert d.checkins == () and d.kpis == ()
+
+
+def test_headline_totals_count_the_whole_period_even_when_one_week_is_hidden(sf, coord):
+    with sf.begin() as s:
+        p = make_programme(s)
+        ps = people(s, 6)
+        for x in ps:
+            enrol(s, p, x.id)
+        pairs = [make_match(s, p, [ps[i].id, ps[i + 1].id], started_days_ago=40) for i in (0, 2, 4)]
+        meeting(s, pairs[0], NOW - D(days=20))  # a week with 2 people: hidden on the chart
+        for m in pairs:
+            meeting(s, m, NOW - D(days=6))  # a week with 6 people
+    f = Filters(programme_id=p.id, start=NOW.date() - D(days=30), end=NOW.date())
+    d = metrics.dashboard(sf, coord, f)
+    assert any(pt.suppressed for pt in d.meetings if pt.series == "held")
+    assert d.headline.meetings_held == metrics.Figure(4)
+    assert d.headline.engaged == metrics.Figure(0)
+
+
+def test_meetings_per_pair_is_a_kpi_over_the_pairs_that_started(sf, coord):
+    with sf.begin() as s:
+        p = make_programme(s)
+        ps = people(s, 6)
+        for x in ps:
+            enrol(s, p, x.id)
+        a = make_match(s, p, [ps[0].id, ps[1].id], started_days_ago=40)
+        b = make_match(s, p, [ps[2].id, ps[3].id], started_days_ago=40)
+        make_match(s, p, [ps[4].id, ps[5].id], status="published")  # not started: not counted
+        for days in (30, 20, 10):
+            meeting(s, a, NOW - D(days=days))
+        meeting(s, b, NOW - D(days=10))
+        meeting(s, b, NOW - D(days=3), "cancelled")
+        s.add(ProgrammeKPI(programme_id=p.id, metric="meetings_per_pair", target=3))
+    (kpi,) = metrics.kpis(sf, coord, Filters(programme_id=p.id))
+    assert kpi.suppressed  # 4 people in the two pairs that started: fewer than 5
+    set_k(sf, 4)
+    (kpi,) = metrics.kpis(sf, coord, Filters(programme_id=p.id))
+    assert (kpi.actual, kpi.met, kpi.unit) == (2.0, False, "count")

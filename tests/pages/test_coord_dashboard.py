@@ -58,8 +58,9 @@ def test_a_small_department_is_hidden_and_says_so(open_app):
     at = open_app("admin", page=PAGE)
     at.selectbox(key="dash_department").set_value("Operations").run()  # 3 enrolled
     enrolled = next(m for m in at.metric if m.label == "Enrolled")
-    assert enrolled.value == "fewer than 5 people"
-    assert "3" not in enrolled.value
+    assert (enrolled.value, enrolled.delta) == ("—", "fewer than 5 people")
+    rate = next(m for m in at.metric if m.label == "Match rate")
+    assert (rate.value, rate.delta) == ("—", "fewer than 5 people")
 
 
 def test_a_coordinator_of_an_empty_programme_sees_an_empty_dashboard_without_errors(
