@@ -486,7 +486,9 @@ def skills(points: Sequence[Point], k: int) -> Any | None:
     shown = df[~df["suppressed"]]
     wide = shown.pivot_table(index="skill", columns="code", values="value").reset_index()
     rule = (
-        alt.Chart(wide).mark_rule(color=GREY, size=3).encode(y=y, x="baseline:Q", x2="end:Q")
+        alt.Chart(wide)
+        .mark_rule(color=GREY, size=3)
+        .encode(y=y, x=alt.X("baseline:Q", scale=alt.Scale(domain=[1, 5])), x2="end:Q")
         if {"baseline", "end"} <= set(wide.columns)
         else None
     )

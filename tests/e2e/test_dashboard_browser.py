@@ -1,0 +1,75 @@
+"""The coordinator dashboard in a real browser: the Vega-Lite charts actually draw.
+
+coord reads Tandem in French (the account's language), admin in English; the
+screenshots land in test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import IDLE, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+CHART = '[data-testid="stVegaLiteChart"]'
+DRAWN = f"{CHART} canvas, {CHART} svg"
+
+
+def sign_in(page, url: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    """The sign-in form is in English before sign-in; Home may then be in French."""
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=120_000)  # the first run seeds the demo
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill("tandem-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name=re.compile("Sign out|Se déconnecter")).wait_for(timeout=30_000)
+    wait_idle(page)
+
+
+def open_dashboard(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    # Tall enough that Streamlit lays out (and Vega draws) every chart at once.
+    page.set_viewport_size({"width": 1300, "height": 4200})
+    page.goto(f"{url}/coord_dashboard")
+    wait_idle(page)
+    page.wait_for_selector(DRAWN, timeout=60_000)
+
+
+@pytest.mark.parametrize(
+    ("username", "title", "match_rate"),
+    [
+        ("coord", "Tableau de bord du programme", "Taux d’appariement"),
+        ("admin", "Programme dashboard", "Match rate"),
+    ],
+)
+def test_the_dashboard_draws_its_charts_for_a_coordinator(
+    app_url, new_context, username, title, match_rate
+):
+    page = new_context().new_page()
+    sign_in(page, app_url, username)
+    open_dashboard(page, app_url)
+
+    assert page.get_by_role("heading", name=title).is_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    charts = page.locator(CHART)
+    assert charts.count() >= 8
+    # Every chart element holds a drawn canvas or svg with a real size, not an empty box.
+    for i in range(charts.count()):
+        drawn = charts.nth(i).locator("canvas, svg").first
+        drawn.wait_for(timeout=30_000)
+        box = drawn.bounding_box()
+        assert box is not None and box["width"] > 150 and box["height"] > 60, i
+    assert page.get_by_text(match_rate, exact=True).first.is_visible()
+    path = screenshot(page, f"dashboard-{username}")
+    assert path.stat().st_size > 50_000
+
+
+def test_a_participant_has_no_dashboard_in_the_browser_either(app_url, new_context):
+    page = new_context().new_page()
+    sign_in(page, app_url, "hugo")
+    page.goto(f"{app_url}/coord_dashboard")
+    wait_idle(page)
+    assert page.locator(CHART).count() == 0
+    assert page.get_by_role("heading", name="Programme dashboard").count() == 0
