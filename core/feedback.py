@@ -12,10 +12,11 @@ A giver who erased their data leaves their feedback with its recipient, unsigned
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, distinct, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, distinct, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import clock
@@ -187,13 +188,15 @@ def _request_view(
 def _feedback_views(s: Session, rows: list[Feedback]) -> list[FeedbackView]:
     names = _names(s, [f.giver_id for f in rows] + [f.recipient_id for f in rows])
     request_ids = {f.request_id for f in rows if f.request_id is not None}
-    topics = (
+    topics: dict[int, str] = (
         dict(
             s.execute(
                 select(FeedbackRequest.id, FeedbackRequest.topic).where(
                     FeedbackRequest.id.in_(request_ids)
                 )
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         if request_ids
         else {}
@@ -231,7 +234,7 @@ def _shared_match(s: Session, person_id: int, other_id: int) -> int:
     raise NotAllowed(t("You can only exchange feedback with a peer of your pair or circle."))
 
 
-def _clean_fields(kind: str, values: dict[str, str | None]) -> dict[str, str]:
+def _clean_fields(kind: str, values: Mapping[str, str | None]) -> dict[str, str]:
     if kind not in KINDS:
         raise InvalidInput(t("Unknown kind of feedback."))
     # Fields of another kind (typed in another tab of the form) are ignored.
@@ -299,13 +302,15 @@ def _requests(sf: sessionmaker[Session], where: ColumnElement[bool]) -> list[Req
             )
         )
         names = _names(s, [r.requester_id for r in rows] + [r.giver_id for r in rows])
-        answers = (
+        answers: dict[int | None, int] = (
             dict(
                 s.execute(
                     select(Feedback.request_id, Feedback.id).where(
                         Feedback.request_id.in_([r.id for r in rows])
                     )
-                ).all()
+                )
+                .tuples()
+                .all()
             )
             if rows
             else {}
@@ -389,11 +394,11 @@ def feedback_counts(
             fb = fb.where(Feedback.match_id.in_(in_programme))
         r = req.subquery()
         f = fb.subquery()
-        by_status = dict(
-            s.execute(select(r.c.status, func.count()).group_by(r.c.status)).all()  # type: ignore[arg-type]
+        by_status: dict[str, int] = dict(
+            s.execute(select(r.c.status, func.count()).group_by(r.c.status)).tuples().all()
         )
-        by_kind = dict(
-            s.execute(select(f.c.kind, func.count()).group_by(f.c.kind)).all()  # type: ignore[arg-type]
+        by_kind: dict[str, int] = dict(
+            s.execute(select(f.c.kind, func.count()).group_by(f.c.kind)).tuples().all()
         )
         acknowledged = s.scalar(
             select(func.count()).select_from(f).where(f.c.acknowledged_at.is_not(None))
@@ -490,11 +495,15 @@ def answer_request(
         if request.status != OPEN:
             return _already_answered(s, request, kind, fields)
         # Conditional update: of two concurrent answers only one moves the request on.
-        moved = s.execute(
-            update(FeedbackRequest)
-            .where(FeedbackRequest.id == request_id, FeedbackRequest.status == OPEN)
-            .values(status=ANSWERED)
-            .execution_options(synchronize_session=False)
+        # Session.execute() is typed as Result; a DML statement gives a CursorResult.
+        moved = cast(
+            "CursorResult[Any]",
+            s.execute(
+                update(FeedbackRequest)
+                .where(FeedbackRequest.id == request_id, FeedbackRequest.status == OPEN)
+                .values(status=ANSWERED)
+                .execution_options(synchronize_session=False)
+            ),
         ).rowcount
         if moved != 1:
             s.refresh(request)
