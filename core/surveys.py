@@ -462,7 +462,9 @@ def programme_surveys(
                 .join(Survey, Survey.id == SurveyResponse.survey_id)
                 .where(Survey.programme_id == programme_id)
                 .group_by(SurveyResponse.survey_id)
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         surveys = s.scalars(
             select(Survey)
