@@ -100,7 +100,9 @@ def _names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return dict(s.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted))).all())
+    return dict(
+        s.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted))).tuples().all()
+    )
 
 
 def collect(s: Session, person_id: int, account_id: int | None) -> dict[str, Any]:
@@ -141,8 +143,8 @@ def collect(s: Session, person_id: int, account_id: int | None) -> dict[str, Any
     doc["profile"] = profile
 
     # Enrolments, with skills and self-assessments.
-    programmes = dict(s.execute(select(Programme.id, Programme.name)).all())
-    skill_names = dict(s.execute(select(Skill.id, Skill.name)).all())
+    programmes = dict(s.execute(select(Programme.id, Programme.name)).tuples().all())
+    skill_names = dict(s.execute(select(Skill.id, Skill.name)).tuples().all())
     enrolments = []
     for e in s.scalars(select(Enrolment).where(Enrolment.person_id == me).order_by(Enrolment.id)):
         skills = s.execute(
@@ -720,11 +722,11 @@ def erase_my_data(sf: sessionmaker[Session], viewer: Viewer, confirmation: str) 
         account.last_login_at = None
         s.execute(delete(Invitation).where(Invitation.person_id == me))
         s.execute(delete(LoginThrottle).where(LoginThrottle.username == old_username))
-        for column in (AuditLog.actor_username, AuditLog.target):
+        for audit_column in (AuditLog.actor_username, AuditLog.target):
             s.execute(
                 update(AuditLog)
-                .where(column == old_username)
-                .values({column.key: new_username})
+                .where(audit_column == old_username)
+                .values({audit_column.key: new_username})
                 .execution_options(synchronize_session=False)
             )
         audit.record(s, "data_erased", actor_account_id=account.id, actor_username=new_username)
