@@ -131,9 +131,9 @@ def _frame(
         # Bars per week sit on a band axis labelled with the week's Monday (with the
         # year when the weeks span more than one).
         days = [p.x for p in points if isinstance(p.x, dt.date)]
-        fmt = "d MMM" if (max(days) - min(days)).days < 300 else "d MMM y"
+        pattern = "d MMM" if (max(days) - min(days)).days < 300 else "d MMM y"
         df["week"] = [
-            format_date(x, fmt) if isinstance(x, dt.date) else "" for x in (p.x for p in points)
+            format_date(x, pattern) if isinstance(x, dt.date) else "" for x in (p.x for p in points)
         ]
     return df
 

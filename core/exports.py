@@ -107,15 +107,15 @@ def rows(d: Dashboard) -> list[Row]:
         note = hidden if k.suppressed else ""
         out.append(Row(t("KPIs"), f"{k.programme} — {k.label}", t("Target"), k.target, ""))
         out.append(Row(t("KPIs"), f"{k.programme} — {k.label}", t("Measured"), k.actual, note))
-    for r in d.retention.rows:
-        note = hidden if r.suppressed else (t("not measurable yet") if r.pending else "")
-        after = t("{n} months after the start", n=r.months)
+    for ret in d.retention.rows:
+        note = hidden if ret.suppressed else (t("not measurable yet") if ret.pending else "")
+        after = t("{n} months after the start", n=ret.months)
         out.append(
             Row(
                 t("Retention"),
-                f"{r.programme} — {after}",
-                metrics.label(r.group),
-                r.still_employed,
+                f"{ret.programme} — {after}",
+                metrics.label(ret.group),
+                ret.still_employed,
                 note,
             )
         )

@@ -531,16 +531,16 @@ def _match_rate(s: Session, f: Filters, k: int) -> MatchRate:
     by_dept = tuple(
         _rate(dept or "—", int(matched or 0), n, people, k) for dept, n, people, matched in rows
     )
-    enrolled = sum(r[1] for r in rows)
-    people = sum(r[2] for r in rows)
-    matched = sum(int(r[3] or 0) for r in rows)
+    enrolled = sum(int(r[1]) for r in rows)
+    n_people = sum(int(r[2]) for r in rows)
+    n_matched = sum(int(r[3] or 0) for r in rows)
     active = s.execute(
         select(func.count(distinct(Match.id)), func.count(distinct(MatchMember.person_id)))
         .join(MatchMember, MatchMember.match_id == Match.id)
         .where(Match.id.in_(_match_ids(f, running_only=True)), _active())
     ).one()
     return MatchRate(
-        overall=_rate("", matched, enrolled, people, k),
+        overall=_rate("", n_matched, enrolled, n_people, k),
         by_department=by_dept,
         active_matches=_figure(active[0], active[1], k),
     )
@@ -556,15 +556,15 @@ def _meetings(s: Session, f: Filters, k: int) -> tuple[Point, ...]:
     counts = s.execute(
         select(w, Meeting.status, func.count()).where(*scope).group_by(w, Meeting.status)
     ).all()
-    people = dict(
-        s.execute(
+    people: dict[dt.date, int] = {
+        _as_date(week): n
+        for week, n in s.execute(
             select(w, func.count(distinct(MatchMember.person_id)))
             .join(MatchMember, MatchMember.match_id == Meeting.match_id)
             .where(*scope)
             .group_by(w)
-        ).all()
-    )
-    people = {_as_date(week): n for week, n in people.items()}
+        )
+    }
     by_week: dict[dt.date, dict[str, int]] = defaultdict(dict)
     for week, status, n in counts:
         by_week[_as_date(week)][status] = n
@@ -715,24 +715,22 @@ def _checkins(s: Session, states: list[_PairState]) -> tuple[CheckIn, ...]:
             .order_by(MatchMember.match_id, Person.full_name)
         ):
             names[match_id].append(name)
-        nexts.update(
-            s.execute(
-                select(Meeting.match_id, func.min(Meeting.scheduled_at))
-                .where(
-                    Meeting.match_id.in_(chunk),
-                    Meeting.status == PLANNED,
-                    Meeting.scheduled_at > clock.now(),
-                )
-                .group_by(Meeting.match_id)
-            ).all()
-        )
-    programmes.update(
-        s.execute(
-            select(Programme.id, Programme.name).where(
-                Programme.id.in_({st.programme_id for st in todo.values()})
+        for match_id, when in s.execute(
+            select(Meeting.match_id, func.min(Meeting.scheduled_at))
+            .where(
+                Meeting.match_id.in_(chunk),
+                Meeting.status == PLANNED,
+                Meeting.scheduled_at > clock.now(),
             )
-        ).all()
-    )
+            .group_by(Meeting.match_id)
+        ):
+            nexts[match_id] = when
+    for pid, name in s.execute(
+        select(Programme.id, Programme.name).where(
+            Programme.id.in_({st.programme_id for st in todo.values()})
+        )
+    ):
+        programmes[pid] = name
     rows = [
         CheckIn(
             match_id=st.match_id,
@@ -794,11 +792,12 @@ def _engagement(s: Session, f: Filters, k: int) -> Engagement:
     bucket = case(
         (per_person.c.held >= ENGAGED_MEETINGS, ENGAGED_MEETINGS), else_=per_person.c.held
     )
-    rows = dict(
-        s.execute(
+    rows: dict[int, int] = {
+        int(b): int(n)
+        for b, n in s.execute(
             select(bucket, func.count(distinct(per_person.c.person_id))).group_by(bucket)
-        ).all()
-    )
+        )
+    }
     codes = ["0", "1", "2", "3+"]
     dist = []
     for i, code in enumerate(codes):
@@ -1101,6 +1100,7 @@ def _retention(s: Session, f: Filters, k: int) -> Retention:
         )
         # Withdrawn people are in neither group: they neither stayed in nor stayed out.
         group = case((participated, "participants"), (enrolled, "withdrawn"), else_="others")
+        assert programme.start_date is not None  # selected above
         horizons = {m: add_months(programme.start_date, m) for m in (6, 12)}
         cols = [group, func.count()]
         for h in horizons.values():
