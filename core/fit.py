@@ -105,7 +105,9 @@ def _answered_fit(s: Session, match_id: int, person_id: int) -> bool:
 
 
 def _names(s: Session, ids: list[int]) -> dict[int, str]:
-    return dict(s.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all())
+    return dict(
+        s.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).tuples().all()
+    )
 
 
 def fit_checks_due(sf: sessionmaker[Session], viewer: Viewer) -> list[FitCheck]:
@@ -231,7 +233,9 @@ def my_fit_answers(sf: sessionmaker[Session], viewer: Viewer) -> list[MyFitAnswe
                     select(SurveyQuestion.code, SurveyAnswer)
                     .join(SurveyAnswer, SurveyAnswer.question_id == SurveyQuestion.id)
                     .where(SurveyAnswer.response_id == response_id)
-                ).all()
+                )
+                .tuples()
+                .all()
             )
             peers: tuple[str, ...] = ()
             if match_id is not None:
@@ -347,20 +351,22 @@ def fit_summary(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) ->
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         k = k_threshold(s)
-        counts = Counter(
-            dict(
-                s.execute(
-                    select(SurveyAnswer.value_int, func.count())
-                    .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-                    .join(Survey, Survey.id == SurveyQuestion.survey_id)
-                    .where(
-                        Survey.programme_id == programme_id,
-                        Survey.kind == FIT,
-                        SurveyQuestion.code == "fit",
-                        SurveyAnswer.value_int.is_not(None),
-                    )
-                    .group_by(SurveyAnswer.value_int)
-                ).all()
+        rows = (
+            s.execute(
+                select(SurveyAnswer.value_int, func.count())
+                .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+                .join(Survey, Survey.id == SurveyQuestion.survey_id)
+                .where(
+                    Survey.programme_id == programme_id,
+                    Survey.kind == FIT,
+                    SurveyQuestion.code == "fit",
+                    SurveyAnswer.value_int.is_not(None),
+                )
+                .group_by(SurveyAnswer.value_int)
             )
+            .tuples()
+            .all()
         )
+        # The query already leaves NULL out; the test only narrows the key to int.
+        counts = Counter({value: n for value, n in rows if value is not None})
         return scale_result("fit", None, "scale5", question_text("fit"), counts, k)
