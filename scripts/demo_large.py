@@ -186,8 +186,10 @@ class Writer:
 class Company:
     """Everything generated, with ids assigned here (the database starts empty)."""
 
-    def __init__(self, seed: int, today: dt.date) -> None:
+    def __init__(self, seed: int, today: dt.date, size: float = 1.0) -> None:
         self.rng = random.Random(seed)
+        self.size = size
+        self.people_count = round(PEOPLE * size)
         self.today = today
         self.now = dt.datetime.combine(today, dt.time(12, 0))
         self.ids: dict[str, int] = {}
@@ -208,8 +210,8 @@ class Company:
         depts = list(DEPARTMENTS)
         heads: dict[str, int] = {}
         leads: dict[str, list[int]] = {d: [] for d in depts}
-        sizes = {d: round(share * PEOPLE) for d, share in DEPARTMENTS.items()}
-        sizes["Engineering"] += PEOPLE - sum(sizes.values())
+        sizes = {d: round(share * self.people_count) for d, share in DEPARTMENTS.items()}
+        sizes["Engineering"] += self.people_count - sum(sizes.values())
         order: list[tuple[str, str]] = []  # (department, rank) — heads, then leads, then staff
         for d in depts:
             order.append((d, "head"))
@@ -330,7 +332,8 @@ class Company:
         return out
 
 
-def generate(url: str | None, seed: int, today: dt.date) -> dict[str, int]:
+def generate(url: str | None, seed: int, today: dt.date, size: float = 1.0) -> dict[str, int]:
+    """Write the company into ``url``; ``size`` scales every count (tests use a small one)."""
     started = time.monotonic()
     store = open_store(url)
     with store.sf() as s:
@@ -338,7 +341,7 @@ def generate(url: str | None, seed: int, today: dt.date) -> dict[str, int]:
             raise SystemExit(
                 "The database already holds people: point DATABASE_URL at an empty database."
             )
-    c = Company(seed, today)
+    c = Company(seed, today, size)
     rng = c.rng
     now = c.now
     with store.engine.begin() as conn:
@@ -431,7 +434,11 @@ def generate(url: str | None, seed: int, today: dt.date) -> dict[str, int]:
         held_by_match: dict[int, list[dt.datetime]] = {}
         match_people: dict[int, list[int]] = {}
         match_span: dict[int, tuple[dt.datetime, dt.datetime]] = {}
-        plan = {1: (1150, 0), 2: (300, 150), 3: (3700, 0)}  # programme → (pairs, circles of 4)
+        plan = {  # programme → (pairs, circles of 4)
+            1: (round(1150 * size), 0),
+            2: (round(300 * size), round(150 * size)),
+            3: (round(3700 * size), 0),
+        }
         for prog in programmes:
             pairs, circles = plan[prog["id"]]
             pool = list(enrolled_in[prog["id"]])
@@ -553,7 +560,7 @@ def generate(url: str | None, seed: int, today: dt.date) -> dict[str, int]:
         # A few published matches still waiting for an answer.
         paired = {m["person_id"] for m in members}
         spare = [p for p in enrolled_in[3] if p not in paired]
-        for i in range(0, min(len(spare) - 1, 60), 2):
+        for i in range(0, min(len(spare) - 1, round(60 * size)), 2):
             mid = c.next_id("match")
             matches.append(
                 {
@@ -596,7 +603,7 @@ def generate(url: str | None, seed: int, today: dt.date) -> dict[str, int]:
         weights = [len(match_people[m]) * (match_span[m][1] - match_span[m][0]).days for m in live]
 
         def journal_rows() -> Iterator[dict[str, Any]]:
-            picks = rng.choices(live, weights, k=JOURNAL_ENTRIES)
+            picks = rng.choices(live, weights, k=round(JOURNAL_ENTRIES * size))
             for mid in picks:
                 author = rng.choice(match_people[mid])
                 held = meeting_ids.get(mid)
@@ -637,7 +644,7 @@ def generate(url: str | None, seed: int, today: dt.date) -> dict[str, int]:
         steps: list[dict[str, Any]] = []
 
         def goal_rows() -> Iterator[dict[str, Any]]:
-            picks = rng.choices(live, weights, k=GOALS)
+            picks = rng.choices(live, weights, k=round(GOALS * size))
             for mid in picks:
                 owner = rng.choice(match_people[mid])
                 start, stop = match_span[mid]
@@ -682,7 +689,7 @@ def generate(url: str | None, seed: int, today: dt.date) -> dict[str, int]:
         requests: list[dict[str, Any]] = []
 
         def feedback_rows() -> Iterator[dict[str, Any]]:
-            picks = rng.choices(live, weights, k=FEEDBACK)
+            picks = rng.choices(live, weights, k=round(FEEDBACK * size))
             for mid in picks:
                 giver, recipient = rng.sample(match_people[mid], 2)
                 created = c.when(*match_span[mid])
@@ -737,7 +744,7 @@ def generate(url: str | None, seed: int, today: dt.date) -> dict[str, int]:
         surveys, questions, responses, answers = [], [], [], []
         per_programme = {1: (30, 90, 170), 2: (30, 120, 240), 3: (30, 90)}
         n_surveys = sum(len(v) for v in per_programme.values())
-        per_survey = SURVEY_ANSWERS // len(questions_spec) // n_surveys
+        per_survey = round(SURVEY_ANSWERS * size) // len(questions_spec) // n_surveys
         for prog in programmes:
             start = dt.datetime.combine(prog["start_date"], dt.time(9))
             # Programme-level mood, so the NPS differs between programmes and over time.
@@ -848,8 +855,9 @@ def generate(url: str | None, seed: int, today: dt.date) -> dict[str, int]:
 
         # ------------------------------------------------------------ sign-in accounts
         hashed = hash_password(DEMO_PASSWORD)
-        coord_person = next(p for p in people if p["department"] == "People" and p["level"] == "L5")
-        admin_person = next(p for p in people if p["department"] == "IT" and p["level"] == "L5")
+        leads = [p for p in people if p["job_title"].endswith(" lead")]
+        coord_person = next(p for p in leads if p["department"] == "People")
+        admin_person = next(p for p in leads if p["department"] == "IT")
         accounts, roles = [], []
         for person, username, rs in (
             (admin_person, "admin", ("admin", "coordinator")),
