@@ -305,7 +305,9 @@ def pool(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[P
                 select(MatchMember.person_id, Match.id)
                 .join(Match, Match.id == MatchMember.match_id)
                 .where(Match.programme_id == programme_id, Match.status == "suggested")
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         return [
             PoolPerson(
@@ -405,7 +407,9 @@ def run_matching(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -
 
 def _summary(s: Session, data: dict) -> RunSummary:
     ids = [u["person_id"] for u in data["left_out"]]
-    names = dict(s.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all())
+    names = dict(
+        s.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).tuples().all()
+    )
     left = tuple(
         LeftOut(
             u["person_id"],
