@@ -295,10 +295,14 @@ def my_matches(sf: sessionmaker[Session], viewer: Viewer) -> list[MatchChoice]:
     with sf.begin() as s:
         matches = live_matches_of(s, viewer.person_id)
         ids = {mm.person_id for m in matches for mm in m.members}
-        names = dict(s.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all())
+        names = dict(
+            s.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).tuples().all()
+        )
         progs = {m.programme_id for m in matches}
         prog_names = dict(
-            s.execute(select(Programme.id, Programme.name).where(Programme.id.in_(progs))).all()
+            s.execute(select(Programme.id, Programme.name).where(Programme.id.in_(progs)))
+            .tuples()
+            .all()
         )
         return [
             MatchChoice(
@@ -333,7 +337,7 @@ def _peer_info(s: Session, person: Person, programme_id: int) -> PeerInfo:
         ).all()
         merged = {r.merged_into_id for r in rows if r.merged_into_id}
         targets = (
-            dict(s.execute(select(Skill.id, Skill.name).where(Skill.id.in_(merged))).all())
+            dict(s.execute(select(Skill.id, Skill.name).where(Skill.id.in_(merged))).tuples().all())
             if merged
             else {}
         )
@@ -358,7 +362,9 @@ def _peer_info(s: Session, person: Person, programme_id: int) -> PeerInfo:
 def _agreement_view(s: Session, match: Match, programme: Programme) -> AgreementView:
     member_ids = [mm.person_id for mm in match.members]
     names = dict(
-        s.execute(select(Person.id, Person.full_name).where(Person.id.in_(member_ids))).all()
+        s.execute(select(Person.id, Person.full_name).where(Person.id.in_(member_ids)))
+        .tuples()
+        .all()
     )
     agreement = s.scalar(select(Agreement).where(Agreement.match_id == match.id))
     rows: dict[int, AgreementMember] = {}
