@@ -84,7 +84,9 @@ def _view(r: Resource, names: dict[int, str], me: int) -> ResourceView:
 
 def _names(s: Session, ids: set[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i}
-    return dict(s.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted))).all())
+    return dict(
+        s.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted))).tuples().all()
+    )
 
 
 def resources_of(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> list[ResourceView]:
