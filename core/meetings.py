@@ -251,7 +251,9 @@ def _view(m: Meeting) -> MeetingView:
 
 def _peer_names(s: Session, match: Match, me: int) -> tuple[str, ...]:
     ids = [mm.person_id for mm in match.members if mm.person_id != me]
-    names = dict(s.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all())
+    names = dict(
+        s.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).tuples().all()
+    )
     return tuple(names[i] for i in ids if i in names)
 
 
