@@ -64,8 +64,8 @@ def get_language() -> str:
 
 
 @cache
-def _catalogue(lang: str) -> dict[str | tuple[str, str], Any]:
-    messages: dict[str | tuple[str, str], Any] = {}
+def _catalogue(lang: str) -> dict[str | tuple[str, ...], Any]:
+    messages: dict[str | tuple[str, ...], Any] = {}
     folder = LOCALES_DIR / lang
     for po in sorted(folder.glob("*.po")):
         with po.open("rb") as fh:
@@ -78,7 +78,7 @@ def _catalogue(lang: str) -> dict[str | tuple[str, str], Any]:
     return messages
 
 
-def translations(lang: str) -> dict[str | tuple[str, str], Any]:
+def translations(lang: str) -> dict[str | tuple[str, ...], Any]:
     """Every translated message of ``lang`` (tests check the catalogue with it)."""
     return dict(_catalogue(lang))
 
