@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import ColumnElement, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.access import COORDINATOR, Viewer, require_role
@@ -85,7 +85,9 @@ def announcements_for(
         mine = select(Enrolment.programme_id).where(
             Enrolment.person_id == viewer.person_id, Enrolment.status == "enrolled"
         )
-        visible = Announcement.programme_id.is_(None) | Announcement.programme_id.in_(mine)
+        visible: ColumnElement[bool] = Announcement.programme_id.is_(None) | (
+            Announcement.programme_id.in_(mine)
+        )
         if viewer.has(COORDINATOR):
             visible = or_(visible, Announcement.programme_id.is_not(None))
         rows = s.execute(
