@@ -192,10 +192,12 @@ def growth_rows(rows: list[tuple[str, int, float, float]], k: int) -> list[Skill
     by_skill = {skill: (n, b, e) for skill, n, b, e in rows}
     result = []
     for skill in SKILLS:
-        n, b, e = by_skill.get(skill, (0, None, None))
-        if is_suppressed(n, k):
+        row = by_skill.get(skill)
+        # A skill nobody assessed counts 0 people: suppressed (k is always >= 2).
+        if row is None or is_suppressed(row[0], k):
             result.append(SkillGrowth(skill, skill_label(skill), None, None, None, None, True))
         else:
+            n, b, e = row
             result.append(
                 SkillGrowth(
                     skill, skill_label(skill), n, float(b), float(e), float(e) - float(b), False
