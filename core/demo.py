@@ -63,26 +63,31 @@ LAST = (
 
 def _demo_fit(weights: dict) -> matching.Score:
     """Camille and Hugo scored by the engine, from what they enrolled with."""
-    common = {"level": "L3", "languages": ["fr", "en"], "availability": ["tue-pm", "thu-am"]}
+    languages = frozenset({"fr", "en"})
+    availability = frozenset({"tue-pm", "thu-am"})
     camille = matching.Candidate(
         person_id=1,
         name="Camille Martin",
         department="Marketing",
         location="Paris",
-        offered=["Public speaking", "Writing"],
-        wanted=["SQL", "Data visualisation"],
-        themes=["career", "visibility"],
-        **common,
+        offered=frozenset({"Public speaking", "Writing"}),
+        wanted=frozenset({"SQL", "Data visualisation"}),
+        themes=frozenset({"career", "visibility"}),
+        level="L3",
+        languages=languages,
+        availability=availability,
     )
     hugo = matching.Candidate(
         person_id=2,
         name="Hugo Bernard",
         department="Engineering",
         location="Lyon",
-        offered=["SQL", "Python"],
-        wanted=["Public speaking", "Giving feedback"],
-        themes=["career", "leadership"],
-        **common,
+        offered=frozenset({"SQL", "Python"}),
+        wanted=frozenset({"Public speaking", "Giving feedback"}),
+        themes=frozenset({"career", "leadership"}),
+        level="L3",
+        languages=languages,
+        availability=availability,
     )
     return matching.score(camille, hugo, matching.Weights.from_settings(weights))
 
@@ -219,8 +224,8 @@ def _seed(s: Session, rng: random.Random, now: dt.datetime) -> None:
     account(camille, "camille", ["participant"], language="fr")
     account(hugo, "hugo", ["participant"])
 
-    others = []
-    used = set()
+    others: list[tuple[Person, str]] = []
+    used: set[tuple[str, str]] = set()
     while len(others) < 42:
         first, last = rng.choice(FIRST), rng.choice(LAST)
         if (first, last) in used or first in {"Camille", "Hugo"}:
