@@ -9,10 +9,12 @@ from core.errors import TandemError
 from core.i18n import t
 from core.setup import create_first_admin, has_admin
 from ui import auth, locale, nav
+from ui.page import ROUTED_KEY
 from ui.store import get_store
 
 st.set_page_config(page_title="Tandem", page_icon=":material/diversity_3:", layout="wide")
 store = get_store()
+st.session_state[ROUTED_KEY] = True
 locale.apply()
 auth.build(store)
 viewer = auth.resolve_viewer(store)

@@ -6,8 +6,10 @@ from core import invitations
 from core.errors import TandemError
 from core.i18n import format_date, t
 from ui import locale, nav
+from ui.page import ensure_router
 from ui.store import get_store
 
+ensure_router()
 store = get_store()
 locale.picker(key="lang_picker_invite")
 st.title(t("Accept your invitation"))

@@ -56,7 +56,9 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Tandem server (demo mode) on a free port, with its own database."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test-deps` installs Debian's chromium")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: `make test-deps` installs Debian's chromium"
+        )
     tmp = tmp_path_factory.mktemp("server")
     port = _free_port()
     env = {
@@ -67,10 +69,33 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "TANDEM_BCRYPT_ROUNDS": os.environ.get("TANDEM_BCRYPT_ROUNDS", "4"),
     }
     log = open(tmp / "server.log", "w")
+    # Migrate and seed before serving, so the first page does not wait for the demo.
+    subprocess.run(
+        [sys.executable, "-m", "core.cli", "seed-demo"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "Home.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "Home.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
