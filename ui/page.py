@@ -11,7 +11,6 @@ from core.store import Store
 from ui.auth import current_viewer
 from ui.store import get_store
 
-
 ROUTED_KEY = "tandem_routed"  # set by Home.py: this session has been through the router
 
 
