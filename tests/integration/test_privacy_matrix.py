@@ -1,0 +1,1143 @@
+"""Who sees what (DESIGN.md), checked as a matrix through the real core services.
+
+Viewers: the *author* (Anouk), her *peer* (Bertil, the other member of her pair),
+*another participant* (Cosima: enrolled in the same programme, in another pair), a
+*coordinator* and an *admin* (admin role only). Every private text is written through
+the services themselves with a unique marker ("MARK-…"). Then every viewer calls every
+read function of core — the participant ones and the coordinator/admin ones — and what
+comes back is turned into text (``repr`` of the result, the text of an .ics file or of
+the my-data zip, the message of a refusal). Each cell of the matrix is one named test:
+
+* ``<viewer>-sees-<object>``: every marker of the object appears in some read;
+* ``<viewer>-sees-no-<object>``: no marker of the object appears in any read;
+* ``<viewer>-may-call-<read>`` / ``<viewer>-may-not-call-<read>``: a read the viewer
+  may not call raises NotAllowed or NotFound, and nothing else.
+
+A cell the product fails because it leaks is marked ``xfail(strict=True)`` with the
+leak in its reason (see ``LEAKS``), never weakened.
+
+Speed: seeding and reading take a few seconds; the per-test ``sf`` fixture would redo
+them (and TRUNCATE PostgreSQL) for each of the several hundred cells. So the world is
+seeded once per database in a module-scoped fixture built exactly like conftest's
+``store`` (same template, same PostgreSQL cluster, same ``postgres`` mark), and every
+viewer's reads are harvested once; the cells only look up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from core import (
+    accounts,
+    actions,
+    announcements,
+    audit,
+    clock,
+    directory,
+    enrolment,
+    exports,
+    feedback,
+    fit,
+    goals,
+    home,
+    journal,
+    match_service,
+    meetings,
+    metrics,
+    mydata,
+    people,
+    programmes,
+    progress,
+    relationship,
+    resources,
+    self_assessment,
+    skills,
+    surveys,
+    tna,
+)
+from core.access import Viewer
+from core.auth import viewer_of
+from core.errors import NotAllowed, NotFound, TandemError
+from core.metrics import Filters
+from db.models import Programme
+from tests.builders import enrol, make_account, make_match, make_person, make_programme
+from tests.conftest import _pg_store, _sqlite_store
+
+NOW = dt.datetime(2026, 11, 2, 9, 30)
+TODAY = NOW.date()
+
+AUTHOR, PEER, OTHER, COORDINATOR, ADMIN = "author", "peer", "other", "coordinator", "admin"
+VIEWERS = (AUTHOR, PEER, OTHER, COORDINATOR, ADMIN)
+PARTICIPANTS = frozenset({AUTHOR, PEER, OTHER})
+PAIR = frozenset({AUTHOR, PEER})
+STAFF = frozenset({COORDINATOR, ADMIN})
+NOBODY: frozenset[str] = frozenset()
+
+# Full names that cannot be mistaken for any other text.
+NAMES = {
+    AUTHOR: "Anouk Author-Zq",
+    PEER: "Bertil Peer-Zq",
+    OTHER: "Cosima Other-Zq",
+    "fourth": "Dagny Fourth-Zq",
+    "fifth": "Emrys Fifth-Zq",
+    COORDINATOR: "Corin Coordinator-Zq",
+    ADMIN: "Ada Admin-Zq",
+}
+AUTHOR_DEPARTMENT = "Finance"  # she is alone in it: any department cell about her is < k
+
+
+def _mark(slug: str) -> str:
+    return f"MARK-{slug}-7f3a"
+
+
+# One unique marker per private text.
+M = {
+    slug: _mark(slug)
+    for slug in (
+        "account-location",
+        "skill-offered",
+        "skill-wanted",
+        "skill-offered-by-peer",
+        "motivation",
+        "agreement-expectations",
+        "meeting-agenda",
+        "meeting-notes",
+        "meeting-place",
+        "meeting-next-agenda",
+        "goal-private-title",
+        "goal-private-outcome",
+        "goal-private-step",
+        "goal-shared-title",
+        "goal-shared-outcome",
+        "goal-shared-step",
+        "goal-shared-comment",
+        "goal-unshared-title",
+        "goal-unshared-step",
+        "journal-private-discussed",
+        "journal-private-learned",
+        "journal-shared-discussed",
+        "journal-shared-went-well",
+        "journal-unshared-discussed",
+        "journal-draft-discussed",
+        "action-owned-by-peer",
+        "action-owned-by-author",
+        "resource-title",
+        "resource-note",
+        "feedback-topic",
+        "feedback-context",
+        "feedback-worked",
+        "feedback-improve",
+        "feedback-suggestion",
+        "feedback-kudos",
+        "fit-note",
+        "concern",
+        "survey-free-text",
+        "survey-free-text-under-k",
+    )
+}
+assert not [a for a in M.values() for b in M.values() if a != b and a in b], "markers overlap"
+
+
+# --------------------------------------------------------------------------- the world
+
+
+@dataclass
+class World:
+    viewers: dict[str, Viewer]
+    p: int  # the programme of both pairs (5 participants answered its survey)
+    q: int  # a small programme: only the author wrote free text in its survey
+    pair: int  # author + peer
+    other_pair: int  # other + a fourth participant
+    held: int  # a held meeting of the pair (agenda and notes)
+    planned: int  # a planned meeting of the pair (place and agenda)
+    meeting_times: set[tuple[dt.datetime, str]] = field(default_factory=set)
+    private_goal: int = 0
+    shared_goal: int = 0
+    unshared_goal: int = 0
+    private_entry: int = 0
+    shared_entry: int = 0
+    unshared_entry: int = 0
+    draft_entry: int = 0
+    request: int = 0
+    answer: int = 0
+    kudos: int = 0
+    survey_p: int = 0
+    survey_q: int = 0
+    skill_offered: int = 0
+
+
+def _user(
+    sf: sessionmaker[Session], username: str, name: str, roles=("participant",), **fields: Any
+) -> Viewer:
+    with sf.begin() as s:
+        person = make_person(s, name=name, **fields)
+        account = make_account(s, username, roles, person=person)
+        return viewer_of(account, person)
+
+
+def _enrolment_form(offered: list[int], wanted: list[int], motivation: str = ""):
+    return enrolment.EnrolmentForm(
+        offered=offered,
+        wanted=wanted,
+        goal_themes=("career",),
+        availability=("mon-am",),
+        languages=("en",),
+        motivation=motivation,
+        self_assessment={code: 3 for code in enrolment.MENTOR_SKILLS},
+        charter_accepted=True,
+    )
+
+
+def _answer_survey(sf: sessionmaker[Session], viewer: Viewer, survey_id: int, text: str) -> None:
+    form = surveys.survey_form(sf, viewer, survey_id)
+    values = {surveys.SCALE5: 4, surveys.SCALE10: 9, surveys.TEXT: text}
+    surveys.answer_survey(sf, viewer, survey_id, {q.id: values[q.kind] for q in form.questions})
+
+
+def _seed(sf: sessionmaker[Session]) -> World:
+    clock.set_now(NOW)
+    author = _user(
+        sf,
+        "anouk",
+        NAMES[AUTHOR],
+        department=AUTHOR_DEPARTMENT,
+        location=M["account-location"],
+    )
+    peer = _user(sf, "bertil", NAMES[PEER])
+    other = _user(sf, "cosima", NAMES[OTHER])
+    fourth = _user(sf, "dagny", NAMES["fourth"])
+    fifth = _user(sf, "emrys", NAMES["fifth"])
+    coordinator = _user(sf, "corin", NAMES[COORDINATOR], roles=("coordinator",))
+    admin = _user(sf, "ada", NAMES[ADMIN], roles=("admin",))
+    with sf.begin() as s:
+        p = make_programme(s, "Autumn pilot", status="enrolment")
+        q = make_programme(s, "Small pilot", status="running")
+        p_id, q_id = p.id, q.id
+
+    # The enrolment profile, through the enrolment form. A skill's name is its marker.
+    def skill(name: str) -> int:
+        return skills.add_skill(sf, coordinator, name, programme_id=p_id).skill_id
+
+    offered, wanted = skill(M["skill-offered"]), skill(M["skill-wanted"])
+    peer_offered = skill(M["skill-offered-by-peer"])
+    negotiation, speaking = skill("Negotiation"), skill("Public speaking")
+    enrolment.save_enrolment(
+        sf, author, p_id, _enrolment_form([offered], [wanted], M["motivation"])
+    )
+    enrolment.save_enrolment(
+        sf, peer, p_id, _enrolment_form([peer_offered, negotiation], [speaking])
+    )
+    for v in (other, fourth, fifth):
+        enrolment.save_enrolment(sf, v, p_id, _enrolment_form([negotiation], [speaking]))
+    directory.set_opt_in(sf, author, True)  # the peer stays out of the directory
+    with sf.begin() as s:
+        programme = s.get_one(Programme, p_id)
+        programme.status = "running"
+        pair = make_match(s, programme, [author.person_id, peer.person_id]).id
+        other_pair = make_match(s, programme, [other.person_id, fourth.person_id]).id
+        small = s.get_one(Programme, q_id)
+        for v in (author, peer, fifth):
+            enrol(s, small, v.person_id)
+
+    relationship.save_expectations(sf, author, pair, M["agreement-expectations"])
+
+    # Meetings: shared agenda and notes, a place.
+    held = meetings.record_held_meeting(sf, author, pair, NOW - dt.timedelta(days=2))
+    held = meetings.save_shared_text(
+        sf,
+        peer,
+        held.meeting_id,
+        agenda=M["meeting-agenda"],
+        notes=M["meeting-notes"],
+        seen_version=held.version,
+    )
+    (planned,) = meetings.plan_meetings(
+        sf,
+        author,
+        pair,
+        dt.datetime.combine(TODAY + dt.timedelta(days=5), dt.time(14, 0)),
+        place=M["meeting-place"],
+        agenda=M["meeting-next-agenda"],
+    )
+    meetings.record_held_meeting(sf, other, other_pair, NOW - dt.timedelta(days=3))
+
+    w = World(
+        viewers={
+            AUTHOR: author,
+            PEER: peer,
+            OTHER: other,
+            COORDINATOR: coordinator,
+            ADMIN: admin,
+        },
+        p=p_id,
+        q=q_id,
+        pair=pair,
+        other_pair=other_pair,
+        held=held.meeting_id,
+        planned=planned.meeting_id,
+        meeting_times={(held.scheduled_at, "held"), (planned.scheduled_at, "planned")},
+        skill_offered=offered,
+    )
+
+    # Goals: private, shared (with the peer's comment), shared then made private again.
+    target = TODAY + dt.timedelta(days=60)
+    w.private_goal = goals.create_goal(
+        sf,
+        author,
+        title=M["goal-private-title"],
+        outcome=M["goal-private-outcome"],
+        target_date=target,
+        steps=[M["goal-private-step"]],
+    ).id
+    w.shared_goal = goals.create_goal(
+        sf,
+        author,
+        title=M["goal-shared-title"],
+        outcome=M["goal-shared-outcome"],
+        target_date=target,
+        steps=[M["goal-shared-step"]],
+    ).id
+    goals.set_shared(sf, author, w.shared_goal, True)
+    goals.add_comment(sf, peer, w.shared_goal, M["goal-shared-comment"])
+    w.unshared_goal = goals.create_goal(
+        sf,
+        author,
+        title=M["goal-unshared-title"],
+        target_date=target,
+        steps=[M["goal-unshared-step"]],
+    ).id
+    goals.set_shared(sf, author, w.unshared_goal, True)
+    goals.set_shared(sf, author, w.unshared_goal, False)
+
+    # Journal: a private entry after the meeting, a shared one, one shared then
+    # unshared, and a draft (written last: the one to resume).
+    w.private_entry = journal.finalise(
+        sf,
+        author,
+        None,
+        {
+            "discussed": M["journal-private-discussed"],
+            "learned": M["journal-private-learned"],
+            "meeting_id": w.held,
+        },
+    ).id
+    w.shared_entry = journal.finalise(
+        sf,
+        author,
+        None,
+        {
+            "discussed": M["journal-shared-discussed"],
+            "went_well": M["journal-shared-went-well"],
+        },
+    ).id
+    journal.set_shared(sf, author, w.shared_entry, True)
+    w.unshared_entry = journal.finalise(
+        sf, author, None, {"discussed": M["journal-unshared-discussed"]}
+    ).id
+    journal.set_shared(sf, author, w.unshared_entry, True)
+    journal.set_shared(sf, author, w.unshared_entry, False)
+    w.draft_entry = journal.save_draft(
+        sf, author, None, "discussed", M["journal-draft-discussed"]
+    ).entry_id
+
+    # Action items: one for the peer noted in the private entry, one for the author
+    # noted in the shared entry.
+    actions.add_action(
+        sf,
+        author,
+        title=M["action-owned-by-peer"],
+        owner_id=peer.person_id,
+        due_date=TODAY + dt.timedelta(days=7),
+        journal_entry_id=w.private_entry,
+    )
+    actions.add_action(
+        sf,
+        author,
+        title=M["action-owned-by-author"],
+        owner_id=author.person_id,
+        journal_entry_id=w.shared_entry,
+    )
+
+    resources.add_resource(
+        sf, author, pair, kind="book", title=M["resource-title"], note=M["resource-note"]
+    )
+
+    # Feedback: the author asks, the peer answers, and sends kudos.
+    w.request = feedback.ask_feedback(
+        sf, author, peer.person_id, M["feedback-topic"], M["feedback-context"]
+    ).id
+    w.answer = feedback.answer_request(
+        sf,
+        peer,
+        w.request,
+        feedback.STRUCTURED,
+        worked=M["feedback-worked"],
+        improve=M["feedback-improve"],
+        suggestion=M["feedback-suggestion"],
+    ).id
+    w.kudos = feedback.send_kudos(sf, peer, author.person_id, M["feedback-kudos"]).id
+
+    # A poor fit (flags the pair, without the note) and a concern in the author's words.
+    assert fit.answer_fit(sf, author, pair, 2, note=M["fit-note"])
+    relationship.raise_concern(sf, author, pair, M["concern"])
+
+    # Surveys: five people write free text in P (k = 5); in Q only the author does.
+    closes = TODAY + dt.timedelta(days=14)
+    w.survey_p = surveys.create_survey(
+        sf, coordinator, p_id, title="Pulse 1", opens_on=TODAY, closes_on=closes
+    ).id
+    w.survey_q = surveys.create_survey(
+        sf, coordinator, q_id, title="Pulse small", opens_on=TODAY, closes_on=closes
+    ).id
+    _answer_survey(sf, author, w.survey_p, M["survey-free-text"])
+    for n, v in enumerate((peer, other, fourth, fifth)):
+        _answer_survey(sf, v, w.survey_p, f"Some words number {n}")
+    _answer_survey(sf, author, w.survey_q, M["survey-free-text-under-k"])
+    for v in (peer, fifth):
+        _answer_survey(sf, v, w.survey_q, "")
+    return w
+
+
+# --------------------------------------------------------------------------- every read
+
+
+@dataclass(frozen=True)
+class Read:
+    name: str
+    call: Callable[[sessionmaker[Session], World, Viewer], Any]
+    callers: frozenset[str]  # must be able to call it
+    refused: frozenset[str]  # must get NotAllowed or NotFound
+    catalogue: bool = False  # lists every skill of a programme, chosen by anybody or not
+
+
+def _own(name: str, call: Callable[..., Any], *, staff_refused: bool = False) -> Read:
+    """A participant's read of their own things (a staff account has none)."""
+    return Read(name, call, PARTICIPANTS, STAFF if staff_refused else NOBODY)
+
+
+def _only(name: str, call: Callable[..., Any], callers: frozenset[str]) -> Read:
+    return Read(name, call, callers, frozenset(VIEWERS) - callers)
+
+
+def _staff(name: str, call: Callable[..., Any], **kw: Any) -> Read:
+    return Read(name, call, STAFF, PARTICIPANTS, **kw)
+
+
+ALL_STATUSES = ("suggested", "published", "active", "paused", "ended", "declined")
+FILTERS: dict[str, Callable[[World], Filters]] = {
+    "all": lambda w: Filters(),
+    "P": lambda w: Filters(programme_id=w.p),
+    "Q": lambda w: Filters(programme_id=w.q),
+    "P-Finance": lambda w: Filters(programme_id=w.p, department=AUTHOR_DEPARTMENT),
+}
+
+
+def _metric_reads() -> Iterator[Read]:
+    """Every public function of core.metrics, found by its signature (so a new one is
+    read too): ``(sf, viewer, f)`` under each filter, ``(sf, viewer)`` once."""
+    for name, fn in inspect.getmembers(metrics, inspect.isfunction):
+        if name.startswith("_") or fn.__module__ != metrics.__name__:
+            continue
+        params = list(inspect.signature(fn).parameters)
+        if params == ["sf", "viewer"]:
+            yield _staff(f"metrics.{name}", lambda sf, w, v, fn=fn: fn(sf, v))
+        elif params == ["sf", "viewer", "f"]:
+            for key, make in FILTERS.items():
+                yield _staff(
+                    f"metrics.{name}:{key}", lambda sf, w, v, fn=fn, make=make: fn(sf, v, make(w))
+                )
+
+
+def _survey_results(key: str, **kw: Any) -> Read:
+    def call(sf: sessionmaker[Session], w: World, v: Viewer) -> Any:
+        programme = w.q if key == "Q" else w.p
+        return surveys.survey_results(sf, v, programme, **kw)
+
+    return _staff(f"surveys.survey_results:{key}", call)
+
+
+READS: tuple[Read, ...] = (
+    # goals
+    _own("goals.my_goals", lambda sf, w, v: goals.my_goals(sf, v)),
+    _own("goals.peer_goals", lambda sf, w, v: goals.peer_goals(sf, v)),
+    _own("goals.goal_progress", lambda sf, w, v: goals.goal_progress(sf, v)),
+    _only(
+        "goals.get_goal:private", lambda sf, w, v: goals.get_goal(sf, v, w.private_goal), {AUTHOR}
+    ),
+    _only("goals.get_goal:shared", lambda sf, w, v: goals.get_goal(sf, v, w.shared_goal), PAIR),
+    _only(
+        "goals.get_goal:unshared",
+        lambda sf, w, v: goals.get_goal(sf, v, w.unshared_goal),
+        {AUTHOR},
+    ),
+    _staff("goals.goal_counts", lambda sf, w, v: goals.goal_counts(sf, v)),
+    # journal
+    _own("journal.current_draft", lambda sf, w, v: journal.current_draft(sf, v)),
+    _own("journal.my_entries", lambda sf, w, v: journal.my_entries(sf, v)),
+    _own("journal.peer_entries", lambda sf, w, v: journal.peer_entries(sf, v)),
+    _own("journal.meeting_choices", lambda sf, w, v: journal.meeting_choices(sf, v)),
+    _only(
+        "journal.get_entry:private",
+        lambda sf, w, v: journal.get_entry(sf, v, w.private_entry),
+        {AUTHOR},
+    ),
+    _only(
+        "journal.get_entry:shared", lambda sf, w, v: journal.get_entry(sf, v, w.shared_entry), PAIR
+    ),
+    _only(
+        "journal.get_entry:unshared",
+        lambda sf, w, v: journal.get_entry(sf, v, w.unshared_entry),
+        {AUTHOR},
+    ),
+    _only(
+        "journal.get_entry:draft",
+        lambda sf, w, v: journal.get_entry(sf, v, w.draft_entry),
+        {AUTHOR},
+    ),
+    _staff("journal.journal_counts", lambda sf, w, v: journal.journal_counts(sf, v)),
+    # action items
+    _own("actions.open_actions", lambda sf, w, v: actions.open_actions(sf, v)),
+    _own("actions.my_actions", lambda sf, w, v: actions.my_actions(sf, v)),
+    _own("actions.owner_choices", lambda sf, w, v: actions.owner_choices(sf, v)),
+    _staff("actions.action_counts", lambda sf, w, v: actions.action_counts(sf, v)),
+    # meetings
+    _own("meetings.home_cards", lambda sf, w, v: meetings.home_cards(sf, v)),
+    _own("meetings.home_card:pair", lambda sf, w, v: meetings.home_card(sf, v, w.pair)),
+    _only("meetings.meetings_of:pair", lambda sf, w, v: meetings.meetings_of(sf, v, w.pair), PAIR),
+    _only("meetings.meeting_ics:held", lambda sf, w, v: meetings.meeting_ics(sf, v, w.held), PAIR),
+    _only(
+        "meetings.meeting_ics:planned",
+        lambda sf, w, v: meetings.meeting_ics(sf, v, w.planned),
+        PAIR,
+    ),
+    _only("meetings.series_ics:pair", lambda sf, w, v: meetings.series_ics(sf, v, w.pair), PAIR),
+    _staff("meetings.meeting_dates:pair", lambda sf, w, v: meetings.meeting_dates(sf, v, w.pair)),
+    # the relationship, its agreement, concerns, resources
+    _own("relationship.my_matches", lambda sf, w, v: relationship.my_matches(sf, v)),
+    _only(
+        "relationship.match_view:pair",
+        lambda sf, w, v: relationship.match_view(sf, v, w.pair),
+        PAIR,
+    ),
+    _staff(
+        "relationship.concerns_for_coordinator",
+        lambda sf, w, v: relationship.concerns_for_coordinator(sf, v),
+    ),
+    _only(
+        "resources.resources_of:pair", lambda sf, w, v: resources.resources_of(sf, v, w.pair), PAIR
+    ),
+    # feedback
+    _own("feedback.my_peers", lambda sf, w, v: feedback.my_peers(sf, v)),
+    _own("feedback.my_requests", lambda sf, w, v: feedback.my_requests(sf, v)),
+    _own("feedback.requests_to_answer", lambda sf, w, v: feedback.requests_to_answer(sf, v)),
+    _own("feedback.requests_asked_of_me", lambda sf, w, v: feedback.requests_asked_of_me(sf, v)),
+    _own("feedback.received", lambda sf, w, v: feedback.received(sf, v)),
+    _own("feedback.given", lambda sf, w, v: feedback.given(sf, v)),
+    _own("feedback.pending", lambda sf, w, v: feedback.pending(sf, v)),
+    _only(
+        "feedback.feedback_detail:answer",
+        lambda sf, w, v: feedback.feedback_detail(sf, v, w.answer),
+        PAIR,
+    ),
+    _only(
+        "feedback.feedback_detail:kudos",
+        lambda sf, w, v: feedback.feedback_detail(sf, v, w.kudos),
+        PAIR,
+    ),
+    _only(
+        "feedback.request_detail", lambda sf, w, v: feedback.request_detail(sf, v, w.request), PAIR
+    ),
+    _staff("feedback.feedback_counts:all", lambda sf, w, v: feedback.feedback_counts(sf, v)),
+    _staff("feedback.feedback_counts:P", lambda sf, w, v: feedback.feedback_counts(sf, v, w.p)),
+    # surveys and the fit check
+    _own("surveys.open_surveys_for", lambda sf, w, v: surveys.open_surveys_for(sf, v)),
+    _own("surveys.answered_surveys", lambda sf, w, v: surveys.answered_surveys(sf, v)),
+    _only(
+        "surveys.survey_form:P",
+        lambda sf, w, v: surveys.survey_form(sf, v, w.survey_p),
+        PARTICIPANTS,
+    ),
+    _survey_results("P"),
+    _survey_results("Q"),
+    _survey_results("P-Finance", department=AUTHOR_DEPARTMENT),
+    _staff("surveys.programme_surveys:P", lambda sf, w, v: surveys.programme_surveys(sf, v, w.p)),
+    _staff("surveys.programme_surveys:Q", lambda sf, w, v: surveys.programme_surveys(sf, v, w.q)),
+    _staff("surveys.programme_choices", lambda sf, w, v: surveys.programme_choices(sf, v)),
+    _staff("surveys.survey_departments:P", lambda sf, w, v: surveys.survey_departments(sf, v, w.p)),
+    _staff("surveys.plan_surveys:P", lambda sf, w, v: surveys.plan_surveys(sf, v, w.p)),
+    _own("fit.fit_checks_due", lambda sf, w, v: fit.fit_checks_due(sf, v)),
+    _own("fit.my_fit_answers", lambda sf, w, v: fit.my_fit_answers(sf, v)),
+    _staff("fit.fit_flags:P", lambda sf, w, v: fit.fit_flags(sf, v, w.p, include_handled=True)),
+    _staff("fit.fit_summary:P", lambda sf, w, v: fit.fit_summary(sf, v, w.p)),
+    # my data
+    _own("mydata.export_my_data", lambda sf, w, v: mydata.export_my_data(sf, v).data),
+    # the expert directory and enrolment
+    _own("directory.search", lambda sf, w, v: directory.search(sf, v), staff_refused=True),
+    _own(
+        "directory.offered_skills",
+        lambda sf, w, v: directory.offered_skills(sf, v),
+        staff_refused=True,
+    ),
+    _own(
+        "directory.departments", lambda sf, w, v: directory.departments(sf, v), staff_refused=True
+    ),
+    _own("directory.my_listing", lambda sf, w, v: directory.my_listing(sf, v), staff_refused=True),
+    _own("enrolment.list_offers", lambda sf, w, v: enrolment.list_offers(sf, v)),
+    _own("enrolment.get_offer:P", lambda sf, w, v: enrolment.get_offer(sf, v, w.p)),
+    _own("enrolment.my_enrolment:P", lambda sf, w, v: enrolment.my_enrolment(sf, v, w.p)),
+    _own("enrolment.directory_opt_in", lambda sf, w, v: enrolment.directory_opt_in(sf, v)),
+    Read(
+        "enrolment.programme_skills:P",
+        lambda sf, w, v: enrolment.programme_skills(sf, v, w.p),
+        PARTICIPANTS,
+        NOBODY,
+        catalogue=True,
+    ),
+    _staff("enrolment.list_enrolments:P", lambda sf, w, v: enrolment.list_enrolments(sf, v, w.p)),
+    # matching
+    _own("match_service.my_proposals", lambda sf, w, v: match_service.my_proposals(sf, v)),
+    _staff(
+        "match_service.list_suggestions:P",
+        lambda sf, w, v: match_service.list_suggestions(sf, v, w.p, ALL_STATUSES),
+    ),
+    _staff("match_service.pool:P", lambda sf, w, v: match_service.pool(sf, v, w.p)),
+    _staff("match_service.last_run:P", lambda sf, w, v: match_service.last_run(sf, v, w.p)),
+    _staff("match_service.declined:P", lambda sf, w, v: match_service.declined(sf, v, w.p)),
+    # training-needs analysis, skills, people, programmes, announcements
+    _staff("tna.needs_grid:P", lambda sf, w, v: tna.needs_grid(sf, v, w.p), catalogue=True),
+    _staff(
+        "tna.skill_people:P",
+        lambda sf, w, v: tna.skill_people(sf, v, w.p, w.skill_offered),
+    ),
+    _staff(
+        "skills.list_skills:P",
+        lambda sf, w, v: skills.list_skills(sf, v, w.p, include_shared=True),
+        catalogue=True,
+    ),
+    _staff("skills.skill_scopes", lambda sf, w, v: skills.skill_scopes(sf, v)),
+    _staff("skills.categories", lambda sf, w, v: skills.categories(sf, v)),
+    _staff("people.list_people", lambda sf, w, v: people.list_people(sf, v)),
+    _staff("people.people_summary", lambda sf, w, v: people.people_summary(sf, v)),
+    _staff("programmes.list_programmes", lambda sf, w, v: programmes.list_programmes(sf, v)),
+    _staff("programmes.get_programme:P", lambda sf, w, v: programmes.get_programme(sf, v, w.p)),
+    _staff(
+        "programmes.eligibility_choices", lambda sf, w, v: programmes.eligibility_choices(sf, v)
+    ),
+    _staff(
+        "announcements.invitation_text:P",
+        lambda sf, w, v: announcements.invitation_text(sf, v, w.p),
+    ),
+    _staff(
+        "announcements.list_announcements",
+        lambda sf, w, v: announcements.list_announcements(sf, v),
+    ),
+    # Home and progress
+    _own("home.my_matches", lambda sf, w, v: home.my_matches(sf, v)),
+    _own("home.announcements_for", lambda sf, w, v: home.announcements_for(sf, v)),
+    _staff("home.programme_counts", lambda sf, w, v: home.programme_counts(sf, v)),
+    _own("progress.my_progress", lambda sf, w, v: progress.my_progress(sf, v)),
+    _own("progress.survey_todo", lambda sf, w, v: progress.survey_todo(sf, v)),
+    _own(
+        "self_assessment.assessments_due", lambda sf, w, v: self_assessment.assessments_due(sf, v)
+    ),
+    _staff(
+        "self_assessment.mentor_skills_growth:P",
+        lambda sf, w, v: self_assessment.mentor_skills_growth(sf, v, w.p),
+    ),
+    # the dashboard: every metric under four filters, and its CSV export
+    *_metric_reads(),
+    _staff(
+        "exports.to_csv:P",
+        lambda sf, w, v: exports.to_csv(exports.rows(metrics.dashboard(sf, v, FILTERS["P"](w)))),
+    ),
+    # admin only
+    _only("audit.read_log", lambda sf, w, v: audit.read_log(sf, v, limit=1000), {ADMIN}),
+    _only("accounts.list_accounts", lambda sf, w, v: accounts.list_accounts(sf, v), {ADMIN}),
+)
+READ = {r.name: r for r in READS}
+assert len(READ) == len(READS), "two reads with the same name"
+assert {
+    "metrics.dashboard:P",
+    "metrics.survey_results:Q",
+    "metrics.pairs_needing_checkin:all",
+} < set(READ)
+
+
+# --------------------------------------------------------------------------- harvesting
+
+
+@dataclass(frozen=True)
+class Outcome:
+    text: str  # what the viewer got, as text (a refusal: its message)
+    value: Any = None
+    refused: str | None = None  # NotAllowed / NotFound
+    error: str | None = None  # any other domain error: a bug in the matrix or the product
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        if value[:2] == b"PK":  # the my-data zip: every file in it
+            with zipfile.ZipFile(io.BytesIO(value)) as zf:
+                return "\n".join(zf.read(n).decode("utf-8-sig") for n in zf.namelist())
+        # iCalendar folds lines at 75 octets: unfold so a marker is never cut.
+        return value.decode("utf-8").replace("\r\n ", "")
+    if hasattr(value, "__table__"):  # an ORM row (a programme): its columns
+        return repr({a.key: getattr(value, a.key) for a in sa_inspect(value).mapper.column_attrs})
+    return repr(value)
+
+
+def _call(fn: Callable[[], Any]) -> Outcome:
+    try:
+        value = fn()
+    except (NotAllowed, NotFound) as e:
+        return Outcome(repr(e), refused=type(e).__name__)
+    except TandemError as e:
+        return Outcome(repr(e), error=repr(e))
+    return Outcome(_text(value), value)
+
+
+@dataclass
+class Matrix:
+    world: World
+    seen: dict[str, dict[str, Outcome]]  # viewer -> read name -> outcome
+
+
+def _harvest(sf: sessionmaker[Session]) -> Matrix:
+    w = _seed(sf)
+    seen = {
+        who: {r.name: _call(lambda r=r, v=v: r.call(sf, w, v)) for r in READS}
+        for who, v in w.viewers.items()
+    }
+    return Matrix(w, seen)
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def matrix(
+    request: pytest.FixtureRequest,
+    sqlite_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Matrix]:
+    """The seeded world and every viewer's reads, once per database (see the docstring)."""
+    if request.param == "sqlite":
+        store = _sqlite_store(sqlite_template, tmp_path_factory.mktemp("privacy-matrix"))
+    else:
+        store = _pg_store(request.getfixturevalue("pg_url"))
+    try:
+        yield _harvest(store.sf)
+    finally:
+        clock.set_now(None)
+        store.engine.dispose()
+
+
+# --------------------------------------------------------------------------- the matrix
+
+SEES, NEVER = "sees", "never"
+
+
+@dataclass(frozen=True)
+class Obj:
+    slug: str  # as it reads in a test id: "coordinator-sees-no-<slug>"
+    markers: tuple[str, ...]
+    expect: dict[str, str]  # viewer -> SEES / NEVER (absent: allowed, not required)
+    only_via: dict[str, frozenset[str]] = field(default_factory=dict)  # viewer -> reads
+    ignore_catalogue: bool = False  # a skill name is also in the list everybody picks from
+
+
+def _m(*slugs: str) -> tuple[str, ...]:
+    return tuple(M[s] for s in slugs)
+
+
+def _row(author: str, peer: str, other: str, coordinator: str, admin: str) -> dict[str, str]:
+    row = dict(zip(VIEWERS, (author, peer, other, coordinator, admin), strict=True))
+    return {who: x for who, x in row.items() if x}
+
+
+DIRECTORY_READS = frozenset({"directory.search", "directory.offered_skills"})
+
+OBJECTS: tuple[Obj, ...] = (
+    # "account: name, department, level, location": others, the directory only (opt-in)
+    Obj(
+        "account-name",
+        (NAMES[AUTHOR],),
+        _row(SEES, SEES, SEES, SEES, SEES),
+        only_via={OTHER: frozenset({"directory.search"})},
+    ),
+    Obj("account-location", _m("account-location"), _row(SEES, SEES, NEVER, SEES, SEES)),
+    Obj(
+        "name-of-a-peer-not-in-the-directory",
+        (NAMES[PEER],),
+        _row(SEES, "", NEVER, SEES, SEES),
+    ),
+    # "enrolment profile": peer after matching; others: skills offered, via the directory
+    Obj(
+        "profile-skills-offered",
+        _m("skill-offered"),
+        _row(SEES, SEES, SEES, SEES, SEES),
+        only_via={OTHER: DIRECTORY_READS},
+        ignore_catalogue=True,
+    ),
+    Obj(
+        "profile-skills-wanted",
+        _m("skill-wanted"),
+        _row(SEES, SEES, NEVER, SEES, SEES),
+        ignore_catalogue=True,
+    ),
+    Obj(
+        "skills-offered-by-a-peer-not-in-the-directory",
+        _m("skill-offered-by-peer"),
+        _row(SEES, "", NEVER, SEES, SEES),
+        ignore_catalogue=True,
+    ),
+    # motivation: the peer may read it (DESIGN.md) but no page shows it: not asserted
+    Obj("profile-motivation", _m("motivation"), _row(SEES, "", NEVER, SEES, SEES)),
+    # "match, its explanation, agreement": coordinators may, so not asserted for them
+    Obj("agreement-expectations", _m("agreement-expectations"), _row(SEES, SEES, NEVER, "", "")),
+    # "meeting dates, status, shared agenda/notes": staff get dates and status only
+    Obj(
+        "meeting-agenda-notes-and-place",
+        _m("meeting-agenda", "meeting-notes", "meeting-place", "meeting-next-agenda"),
+        _row(SEES, SEES, NEVER, NEVER, NEVER),
+    ),
+    Obj(
+        "private-goal",
+        _m("goal-private-title", "goal-private-outcome", "goal-private-step"),
+        _row(SEES, NEVER, NEVER, NEVER, NEVER),
+    ),
+    Obj(
+        "shared-goal-and-comments",
+        _m("goal-shared-title", "goal-shared-outcome", "goal-shared-step", "goal-shared-comment"),
+        _row(SEES, SEES, NEVER, NEVER, NEVER),
+    ),
+    # "sharing is per item and can be undone"
+    Obj(
+        "goal-shared-then-made-private",
+        _m("goal-unshared-title", "goal-unshared-step"),
+        _row(SEES, NEVER, NEVER, NEVER, NEVER),
+    ),
+    Obj(
+        "private-journal",
+        _m("journal-private-discussed", "journal-private-learned"),
+        _row(SEES, NEVER, NEVER, NEVER, NEVER),
+    ),
+    Obj(
+        "shared-journal",
+        _m("journal-shared-discussed", "journal-shared-went-well"),
+        _row(SEES, SEES, NEVER, NEVER, NEVER),
+    ),
+    Obj(
+        "journal-shared-then-made-private",
+        _m("journal-unshared-discussed"),
+        _row(SEES, NEVER, NEVER, NEVER, NEVER),
+    ),
+    Obj("journal-draft", _m("journal-draft-discussed"), _row(SEES, NEVER, NEVER, NEVER, NEVER)),
+    # "action item: peer ✓ when the peer owns it" (this one comes from a private entry)
+    Obj(
+        "action-item-owned-by-peer",
+        _m("action-owned-by-peer"),
+        _row(SEES, SEES, NEVER, NEVER, NEVER),
+    ),
+    # ... and an item of the author's stays hers even in an entry she shared
+    Obj(
+        "action-item-owned-by-author",
+        _m("action-owned-by-author"),
+        _row(SEES, NEVER, NEVER, NEVER, NEVER),
+    ),
+    # "feedback request / answer: the two people involved" (here: author and peer)
+    Obj(
+        "feedback-request",
+        _m("feedback-topic", "feedback-context"),
+        _row(SEES, SEES, NEVER, NEVER, NEVER),
+    ),
+    Obj(
+        "feedback-answer-and-kudos",
+        _m("feedback-worked", "feedback-improve", "feedback-suggestion", "feedback-kudos"),
+        _row(SEES, SEES, NEVER, NEVER, NEVER),
+    ),
+    # "survey answers: aggregates over ≥ k answers; free text only with ≥ k answers"
+    Obj(
+        "survey-free-text-with-k-answers",
+        _m("survey-free-text"),
+        _row(SEES, NEVER, NEVER, SEES, SEES),
+    ),
+    Obj(
+        "survey-free-text-under-k",
+        _m("survey-free-text-under-k"),
+        _row(SEES, NEVER, NEVER, NEVER, NEVER),
+    ),
+    # the fit check's note: "Only you can read it; the coordinator never sees it."
+    Obj("fit-note", _m("fit-note"), _row(SEES, NEVER, NEVER, NEVER, NEVER)),
+    # "concern raised to the coordinator: the words the participant chose to send"
+    Obj("concern", _m("concern"), _row(SEES, NEVER, NEVER, SEES, SEES)),
+    # shared resources belong to the pair, like the meeting notes
+    Obj(
+        "shared-resources",
+        _m("resource-title", "resource-note"),
+        _row(SEES, SEES, NEVER, NEVER, NEVER),
+    ),
+)
+OBJECT = {o.slug: o for o in OBJECTS}
+
+# Cells the product fails today because it leaks: (viewer, slug) -> the leak.
+LEAKS: dict[tuple[str, str], str] = {}
+
+
+def _cell_id(viewer: str, slug: str) -> str:
+    verb = "sees" if OBJECT[slug].expect[viewer] == SEES else "sees-no"
+    return f"{viewer}-{verb}-{slug}"
+
+
+def _cells() -> list[Any]:
+    cells = []
+    for o in OBJECTS:
+        for viewer in VIEWERS:
+            if viewer not in o.expect:
+                continue
+            marks = []
+            if (viewer, o.slug) in LEAKS:
+                marks.append(pytest.mark.xfail(strict=True, reason=LEAKS[viewer, o.slug]))
+            cells.append(pytest.param(viewer, o.slug, marks=marks, id=_cell_id(viewer, o.slug)))
+    return cells
+
+
+def _where(m: Matrix, viewer: str, marker: str, *, ignore_catalogue: bool) -> list[str]:
+    """The reads in which ``viewer`` got ``marker``."""
+    return [
+        name
+        for name, outcome in m.seen[viewer].items()
+        if marker in outcome.text and not (ignore_catalogue and READ[name].catalogue)
+    ]
+
+
+@pytest.mark.parametrize(("viewer", "slug"), _cells())
+def test_who_sees_what(matrix: Matrix, viewer: str, slug: str) -> None:
+    o = OBJECT[slug]
+    found = {
+        mk: _where(matrix, viewer, mk, ignore_catalogue=o.ignore_catalogue) for mk in o.markers
+    }
+    if o.expect[viewer] == NEVER:
+        leaks = {mk: reads for mk, reads in found.items() if reads}
+        assert not leaks, f"LEAK: {viewer} gets {slug} text from {leaks}"
+        return
+    missing = [mk for mk, reads in found.items() if not reads]
+    assert not missing, f"{viewer} should read {missing} ({slug}) but no read returns it"
+    allowed = o.only_via.get(viewer)
+    if allowed is not None:
+        elsewhere = {mk: sorted(set(reads) - allowed) for mk, reads in found.items()}
+        assert not any(elsewhere.values()), f"LEAK: {viewer} gets {slug} from {elsewhere}"
+
+
+def _call_cells() -> list[Any]:
+    cells = []
+    for r in READS:
+        for viewer in VIEWERS:
+            if viewer in r.callers:
+                cells.append(pytest.param(viewer, r.name, True, id=f"{viewer}-may-call-{r.name}"))
+            elif viewer in r.refused:
+                cells.append(
+                    pytest.param(viewer, r.name, False, id=f"{viewer}-may-not-call-{r.name}")
+                )
+    return cells
+
+
+@pytest.mark.parametrize(("viewer", "read", "allowed"), _call_cells())
+def test_who_may_call_what(matrix: Matrix, viewer: str, read: str, allowed: bool) -> None:
+    outcome = matrix.seen[viewer][read]
+    assert outcome.error is None, f"{viewer} calling {read}: {outcome.error}"
+    if allowed:
+        assert outcome.refused is None, f"{viewer} was refused {read}: {outcome.text}"
+    else:
+        assert outcome.refused in ("NotAllowed", "NotFound"), (
+            f"{viewer} called {read} and got {outcome.text[:300]}"
+        )
+
+
+def test_staff_reading_a_participants_own_things_get_nothing_or_a_clear_refusal(
+    matrix: Matrix,
+) -> None:
+    """Reads of a participant's own things, not asserted either way for staff: a staff
+    account gets its own (empty) things or NotAllowed/NotFound, never another error."""
+    for viewer in STAFF:
+        for r in READS:
+            if viewer not in r.callers | r.refused:
+                assert matrix.seen[viewer][r.name].error is None, r.name
+
+
+# --------------------------------------------------------------------------- details
+
+
+@pytest.mark.parametrize("viewer", sorted(STAFF))
+def test_staff_get_the_pairs_meeting_dates_and_status_and_nothing_more(
+    matrix: Matrix, viewer: str
+) -> None:
+    dates = matrix.seen[viewer]["meetings.meeting_dates:pair"].value
+    assert {(d.scheduled_at, d.status) for d in dates} == matrix.world.meeting_times
+    assert {f for d in dates for f in vars(d)} == {
+        "match_id",
+        "scheduled_at",
+        "duration_minutes",
+        "status",
+    }
+
+
+@pytest.mark.parametrize("viewer", sorted(STAFF))
+def test_survey_free_text_reaches_staff_without_a_name(matrix: Matrix, viewer: str) -> None:
+    reads = [n for n in READ if ".survey_results" in n]
+    assert len(reads) == 7
+    for name in reads:
+        text = matrix.seen[viewer][name].text
+        named = [n for n in NAMES.values() if n in text]
+        assert not named, f"{name} names {named} next to survey answers"
+    texts = matrix.seen[viewer]["surveys.survey_results:P"].value.free_texts
+    assert [ft.n for ft in texts if ft.code == "free"] == [5]
+
+
+@pytest.mark.parametrize("viewer", sorted(STAFF))
+def test_a_department_filter_does_not_single_out_one_persons_free_text(
+    matrix: Matrix, viewer: str
+) -> None:
+    assert M["survey-free-text"] in matrix.seen[viewer]["surveys.survey_results:P"].text
+    filtered = matrix.seen[viewer]["surveys.survey_results:P-Finance"].value
+    assert M["survey-free-text"] not in repr(filtered)
+    assert all(ft.suppressed for ft in filtered.free_texts)
+
+
+@pytest.mark.parametrize("viewer", sorted(STAFF))
+def test_the_concern_reaches_staff_with_the_words_only(matrix: Matrix, viewer: str) -> None:
+    rows = matrix.seen[viewer]["relationship.concerns_for_coordinator"].value
+    (concern,) = [r for r in rows if r.kind == "concern"]
+    assert concern.body == M["concern"]
+    (flag,) = [r for r in rows if r.kind == "fit"]
+    assert flag.body == "" and NAMES[AUTHOR] not in flag.raised_by
+
+
+# --------------------------------------------------------------------------- completeness
+
+# Public functions of these modules taking (sf, viewer, ...) that this matrix does not
+# call, and why: they write (or are only about the caller's own actions).
+NOT_READS = {
+    accounts: {
+        "create_account",
+        "set_roles",
+        "reset_password",
+        "set_active",
+        "set_language",
+        "change_password",
+    },
+    actions: {"add_action", "set_done", "delete_action"},
+    announcements: {
+        "publish_announcement",
+        "set_published",
+        "poster_pdf",  # a compressed PDF of invitation_text's facts
+    },
+    directory: {"set_opt_in"},
+    enrolment: {"save_enrolment", "withdraw"},
+    feedback: {
+        "ask_feedback",
+        "answer_request",
+        "decline_request",
+        "give_feedback",
+        "send_kudos",
+        "acknowledge",
+    },
+    fit: {"answer_fit", "mark_fit_flag_handled", "end_pairing_for_rematch"},
+    goals: {
+        "create_goal",
+        "update_goal",
+        "set_manual_progress",
+        "set_status",
+        "set_shared",
+        "delete_goal",
+        "add_step",
+        "update_step",
+        "set_step_done",
+        "move_step",
+        "reorder_steps",
+        "delete_step",
+        "add_comment",
+    },
+    journal: {
+        "save_draft_values",
+        "save_draft",
+        "finalise",
+        "edit_entry",
+        "set_shared",
+        "delete_entry",
+    },
+    match_service: {
+        "run_matching",
+        "swap",
+        "set_members",
+        "remove_suggestion",
+        "publish",
+        "respond",
+    },
+    meetings: {
+        "plan_meetings",
+        "record_held_meeting",
+        "set_status",
+        "move_meeting",
+        "save_shared_text",
+    },
+    mydata: {"erase_my_data"},
+    people: {"apply", "preview"},
+    programmes: {
+        "create_programme",
+        "update_programme",
+        "change_status",
+        "duplicate_programme",
+    },
+    relationship: {
+        "save_expectations",
+        "set_terms",
+        "confirm_agreement",
+        "end_relationship",
+        "pause_relationship",
+        "resume_relationship",
+        "raise_concern",
+        "mark_concern_handled",
+    },
+    resources: {"add_resource", "delete_resource"},
+    self_assessment: {"record_self_assessment"},
+    skills: {"add_skill", "rename_skill", "set_category", "merge_skills", "delete_skill"},
+    surveys: {
+        "answer_survey",
+        "create_planned_surveys",
+        "create_survey",
+        "add_custom_question",
+        "remove_custom_question",
+        "delete_survey",
+    },
+}
+MODULES = tuple(dict.fromkeys((*NOT_READS, audit, home, metrics, progress, tna)))
+
+
+def test_the_matrix_calls_every_read_of_the_services() -> None:
+    called = {name.split(":")[0] for name in READ}
+    missing = []
+    for module in MODULES:
+        short = module.__name__.removeprefix("core.")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or fn.__module__ != module.__name__:
+                continue
+            params = list(inspect.signature(fn).parameters)
+            if params[:2] != ["sf", "viewer"]:
+                continue
+            if f"{short}.{name}" not in called and name not in NOT_READS.get(module, ()):
+                missing.append(f"{short}.{name}")
+    assert not missing, (
+        f"Functions the matrix does not know: {missing}. Add a read to READS (with who may "
+        "call it), or a write to NOT_READS."
+    )
