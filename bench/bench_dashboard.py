@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import sys
 import time
@@ -112,7 +113,10 @@ def bench(url: str) -> None:
     viewer = coordinator(probe)
     cases = scenarios(probe)
     probe.engine.dispose()
-    print(f"\nDashboard metrics on {url.split('?')[0]} (ms)")
+    load = os.getloadavg()[0]
+    print(
+        f"\nDashboard metrics on {url.split('?')[0]} (ms; {os.cpu_count()} CPUs, load {load:.1f})"
+    )
     for title, f in cases:
         print(f"\n  {title}")
         print(f"  {'function':<24} {'cold':>8} {'warm':>8}")

@@ -1411,8 +1411,16 @@ def _read(sf: sessionmaker[Session], viewer: Viewer, fn: Callable[[Session, int]
         return fn(s, k_threshold(s))
 
 
-def programmes(sf: sessionmaker[Session], viewer: Viewer) -> list[ProgrammeOption]:
-    """The programmes a coordinator can pick, newest first."""
+@dataclass(frozen=True)
+class Options:
+    """What the filters offer: programmes (newest first) and departments."""
+
+    programmes: tuple[ProgrammeOption, ...]
+    departments: tuple[str, ...]
+
+
+def options(sf: sessionmaker[Session], viewer: Viewer) -> Options:
+    """The choices of the dashboard's filters, in one read."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         rows = s.execute(
@@ -1425,20 +1433,22 @@ def programmes(sf: sessionmaker[Session], viewer: Viewer) -> list[ProgrammeOptio
                 Programme.created_by_id,
             ).order_by(Programme.start_date.desc().nulls_last(), Programme.id.desc())
         ).all()
-        return [ProgrammeOption(*row) for row in rows]
+        departments = s.scalars(
+            select(distinct(Person.department))
+            .where(Person.department.is_not(None))
+            .order_by(Person.department)
+        ).all()
+        return Options(tuple(ProgrammeOption(*row) for row in rows), tuple(departments))
+
+
+def programmes(sf: sessionmaker[Session], viewer: Viewer) -> list[ProgrammeOption]:
+    """The programmes a coordinator can pick, newest first."""
+    return list(options(sf, viewer).programmes)
 
 
 def departments(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
     """Departments people belong to (the labels of the department filter)."""
-    require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
-        return list(
-            s.scalars(
-                select(distinct(Person.department))
-                .where(Person.department.is_not(None))
-                .order_by(Person.department)
-            )
-        )
+    return list(options(sf, viewer).departments)
 
 
 def k_value(sf: sessionmaker[Session], viewer: Viewer) -> int:
@@ -1630,6 +1640,7 @@ __all__ = [
     "Health",
     "Kpi",
     "MatchRate",
+    "Options",
     "Point",
     "ProgrammeOption",
     "Rate",
@@ -1648,6 +1659,7 @@ __all__ = [
     "label",
     "match_rate",
     "meetings_by_week",
+    "options",
     "period_bounds",
     "pair_health",
     "pairs_needing_checkin",

@@ -28,11 +28,6 @@ def load(
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def options(db: str, _store, _viewer) -> tuple[list[metrics.ProgrammeOption], list[str]]:
-    return metrics.programmes(_store.sf, _viewer), metrics.departments(_store.sf, _viewer)
-
-
-@st.cache_data(ttl=300, show_spinner=False)
 def printable(
     db: str, lang: str, key: tuple, _d: metrics.Dashboard, title: str, dept, period
 ) -> str:
@@ -41,7 +36,9 @@ def printable(
 
 DB = str(store.engine.url)
 LANG = get_language()
-programmes, departments = options(DB, store, viewer)
+# Not cached: a small read, and a programme created a moment ago must be listed.
+choices = metrics.options(store.sf, viewer)
+programmes, departments = choices.programmes, choices.departments
 if not programmes:
     st.info(t("No programme yet. Create one on the Programmes page."))
     st.stop()
