@@ -232,7 +232,7 @@ def mentor_skills_growth(
         )
     with sf.begin() as s:
         k = k_threshold(s)
-        return growth_rows([tuple(r) for r in s.execute(query).all()], k)  # type: ignore[misc]
+        return growth_rows([tuple(r) for r in s.execute(query).all()], k)
 
 
 @dataclass(frozen=True)
