@@ -495,6 +495,17 @@ def _enrolment(s: Session, f: Filters, k: int) -> tuple[Point, ...]:
 # --------------------------------------------------------------------------- match rate
 
 
+def _protect_the_hidden(rows: tuple[Rate, ...], overall: Rate) -> tuple[Rate, ...]:
+    """Complementary suppression: with one department hidden and the total shown, the
+    hidden one is the total minus the others; hiding the next smallest prevents that."""
+    hidden = [r for r in rows if r.suppressed]
+    shown = [r for r in rows if not r.suppressed and r.denominator]
+    if len(hidden) != 1 or overall.suppressed or not shown:
+        return rows
+    smallest = min(shown, key=lambda r: (r.denominator or 0, r.label))
+    return tuple(Rate(r.label, None, None, None, True) if r is smallest else r for r in rows)
+
+
 def _match_rate(s: Session, f: Filters, k: int) -> MatchRate:
     # (person, programme) pairs in an active match, found once, then joined.
     matched = (
@@ -539,9 +550,10 @@ def _match_rate(s: Session, f: Filters, k: int) -> MatchRate:
         .join(MatchMember, MatchMember.match_id == Match.id)
         .where(Match.id.in_(_match_ids(f, running_only=True)), _active())
     ).one()
+    overall = _rate("", n_matched, enrolled, n_people, k)
     return MatchRate(
-        overall=_rate("", n_matched, enrolled, n_people, k),
-        by_department=by_dept,
+        overall=overall,
+        by_department=_protect_the_hidden(by_dept, overall),
         active_matches=_figure(active[0], active[1], k),
     )
 

@@ -527,3 +527,17 @@ def test_meetings_per_pair_is_a_kpi_over_the_pairs_that_started(sf, coord):
     set_k(sf, 4)
     (kpi,) = metrics.kpis(sf, coord, Filters(programme_id=p.id))
     assert (kpi.actual, kpi.met, kpi.unit) == (2.0, False, "count")
+
+
+def test_one_hidden_department_cannot_be_worked_out_from_the_total(sf, coord):
+    with sf.begin() as s:
+        p = make_programme(s)
+        groups = {"Legal": 3, "Sales": 5, "Engineering": 8}
+        for dept, n in groups.items():
+            for x in people(s, n, department=dept):
+                enrol(s, p, x.id)
+    mr = metrics.match_rate(sf, coord, Filters(programme_id=p.id))
+    hidden = {r.label for r in mr.by_department if r.suppressed}
+    # Legal (3) is under k; Sales, the next smallest, is hidden too, or Legal = total − others.
+    assert hidden == {"Legal", "Sales"}
+    assert mr.overall.denominator == 16
