@@ -72,10 +72,16 @@ def test_camille_sets_a_goal_reflects_and_shares_and_hugo_sees_only_the_shared_e
 
     # --- a reflection after a meeting, saved as a draft while typing
     _open(camille, app_url, "journal")
+    _key(camille, "journal_discussed", "textarea").wait_for()  # the form is drawn
+    wait_idle(camille)
     discard = _key(camille, "journal_discard", BUTTON)
     if discard.count():  # the demo left her a draft: start a fresh reflection
         discard.click()
         wait_idle(camille)
+        camille.wait_for_function(
+            "() => [...document.querySelectorAll('.st-key-journal_went_well textarea')]"
+            ".every(t => t.value === '')"
+        )
     meeting = _key(camille, "journal_meeting", "input")
     assert "Hugo Bernard" in meeting.input_value()  # the pair's latest meeting is chosen
     discussed = _key(camille, "journal_discussed", "textarea")
