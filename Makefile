@@ -25,6 +25,8 @@ install-dev: $(VENV)/.installed-dev
 ## make run: install, upgrade the schema, seed the demo on first start, serve on :8501
 run: install
 	TANDEM_DEMO=$${TANDEM_DEMO:-1} $(BIN)/python -m core.cli migrate
+	@# Seed before serving, so the first visitor does not wait (does nothing once seeded).
+	if [ "$${TANDEM_DEMO:-1}" = 1 ]; then $(BIN)/python -m core.cli seed-demo; fi
 	TANDEM_DEMO=$${TANDEM_DEMO:-1} $(BIN)/streamlit run Home.py --server.port $(PORT)
 
 ## make test: install what the tests need (PostgreSQL 15, Chromium) and run them all
