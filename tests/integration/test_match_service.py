@@ -23,15 +23,13 @@ def world(sf):
         s.add_all([sql, talk])
         s.flush()
         people = {}
-        for i, (name, dept, offers, wants) in enumerate(
-            [
-                ("ana", "Sales", sql, talk),
-                ("ben", "Engineering", talk, sql),
-                ("cai", "Sales", sql, talk),
-                ("dan", "Engineering", talk, sql),
-                ("eve", "Finance", sql, talk),
-                ("fay", "People", talk, sql),
-            ]
+        for name, dept, offers, wants in (
+            ("ana", "Sales", sql, talk),
+            ("ben", "Engineering", talk, sql),
+            ("cai", "Sales", sql, talk),
+            ("dan", "Engineering", talk, sql),
+            ("eve", "Finance", sql, talk),
+            ("fay", "People", talk, sql),
         ):
             acc = make_account(s, name, department=dept, level="L3")
             e = enrol(s, p, acc.person_id, languages=["en"])
@@ -61,7 +59,9 @@ def test_matching_pairs_everyone_with_reasons_and_a_certificate(sf, world):
         assert any("can help" in r for r in row.reasons)
         depts = {m.department for m in row.members}
         assert len(row.members) == 2
-    assert sorted(p for r in rows for p in (m.person_id for m in r.members)) == sorted(people.values())
+    assert sorted(p for r in rows for p in (m.person_id for m in r.members)) == sorted(
+        people.values()
+    )
     assert match_service.last_run(sf, coord, pid).suggestions == 3
     del depts
 
@@ -69,7 +69,14 @@ def test_matching_pairs_everyone_with_reasons_and_a_certificate(sf, world):
 def test_a_do_not_pair_rule_is_never_broken_even_by_hand(sf, world):
     coord, pid, people = world
     with sf.begin() as s:
-        s.add(DoNotPair(person_a_id=people["ana"], person_b_id=people["ben"], reason="same role opening", created_at=clock.now()))
+        s.add(
+            DoNotPair(
+                person_a_id=people["ana"],
+                person_b_id=people["ben"],
+                reason="same role opening",
+                created_at=clock.now(),
+            )
+        )
     match_service.run_matching(sf, coord, pid)
     rows = match_service.list_suggestions(sf, coord, pid)
     assert not any({m.person_id for m in r.members} == {people["ana"], people["ben"]} for r in rows)
@@ -86,7 +93,14 @@ def test_a_swap_updates_the_scores_and_a_forbidden_swap_is_refused_with_its_reas
     assert pb in {m.person_id for m in new_a.members} and pa in {m.person_id for m in new_b.members}
     with sf.begin() as s:
         other = next(m.person_id for m in new_a.members if m.person_id != pb)
-        s.add(DoNotPair(person_a_id=other, person_b_id=pa, reason="conflict of interest", created_at=clock.now()))
+        s.add(
+            DoNotPair(
+                person_a_id=other,
+                person_b_id=pa,
+                reason="conflict of interest",
+                created_at=clock.now(),
+            )
+        )
     with pytest.raises(InvalidInput, match="conflict of interest"):
         match_service.swap(sf, coord, new_a.match_id, pb, new_b.match_id, pa)
 
@@ -107,7 +121,9 @@ def test_publishing_is_all_or_nothing(sf, world):
         match_service.publish(sf, coord, pid)
 
 
-def test_everyone_accepting_makes_the_match_active_and_a_decline_returns_people_to_the_pool(sf, world):
+def test_everyone_accepting_makes_the_match_active_and_a_decline_returns_people_to_the_pool(
+    sf, world
+):
     coord, pid, people = world
     match_service.run_matching(sf, coord, pid)
     match_service.publish(sf, coord, pid)
@@ -152,7 +168,9 @@ def test_bad_pools_get_clear_messages(sf, world):
     with pytest.raises(InvalidInput, match="enrolment is open or the programme runs"):
         match_service.run_matching(sf, coord, draft)
     summary = match_service.run_matching(sf, coord, one_id)
-    assert summary.suggestions == 0 and summary.left_out[0].reason.startswith("Only one participant")
+    assert summary.suggestions == 0 and summary.left_out[0].reason.startswith(
+        "Only one participant"
+    )
 
 
 def test_participants_cannot_run_the_matching(sf, world):

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import clock
-from tests.pages.conftest import ROOT, texts
+from tests.pages.conftest import ROOT
 
 
 def _fresh_app(lang=None) -> AppTest:
@@ -33,9 +33,15 @@ def _page_titles(at: AppTest) -> set[str]:
 @pytest.mark.parametrize(
     ("username", "heading", "sees_admin"),
     # camille's and coord's accounts are in French: the account language applies at sign-in.
-    [("camille", "Mon mentorat entre pairs", False), ("coord", "Programmes", False), ("admin", "Programmes", True)],
+    [
+        ("camille", "Mon mentorat entre pairs", False),
+        ("coord", "Programmes", False),
+        ("admin", "Programmes", True),
+    ],
 )
-def test_each_role_signs_in_through_the_form_and_sees_its_home(demo_url, username, heading, sees_admin):
+def test_each_role_signs_in_through_the_form_and_sees_its_home(
+    demo_url, username, heading, sees_admin
+):
     at = _fresh_app(lang="en")
     _submit(at, username, "tandem-demo")
     assert at.session_state["authentication_status"] is True
@@ -131,7 +137,12 @@ def test_a_tab_left_open_is_signed_out_after_a_logout_elsewhere(open_app, demo_s
     clock.set_now(clock.now() + dt.timedelta(seconds=5))
     auth.sign_out(demo_store.sf, "hugo")  # the other tab's logout
     next_run = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=30)
-    for key, value in {"authentication_status": True, "username": "hugo", "logout": None, "tandem_issued_at": issued}.items():
+    for key, value in {
+        "authentication_status": True,
+        "username": "hugo",
+        "logout": None,
+        "tandem_issued_at": issued,
+    }.items():
         next_run.session_state[key] = value
     next_run.run()
     assert not next_run.session_state["authentication_status"]
