@@ -32,6 +32,7 @@ run: install
 ## make test: install what the tests need (PostgreSQL 15, Chromium) and run them all
 test: install-dev test-deps
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # System packages the tests use: Debian's postgresql-15 (a throwaway cluster is

@@ -1450,7 +1450,12 @@ def options(sf: sessionmaker[Session], viewer: Viewer) -> Options:
             .where(Person.department.is_not(None))
             .order_by(Person.department)
         ).all()
-        return Options(tuple(ProgrammeOption(*row) for row in rows), tuple(departments))
+        return Options(
+            tuple(ProgrammeOption(*row) for row in rows),
+            tuple(
+                d for d in departments if d is not None
+            ),  # the query excludes NULL; mypy cannot see it
+        )
 
 
 def programmes(sf: sessionmaker[Session], viewer: Viewer) -> list[ProgrammeOption]:
