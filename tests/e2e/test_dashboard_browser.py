@@ -71,5 +71,9 @@ def test_a_participant_has_no_dashboard_in_the_browser_either(app_url, new_conte
     sign_in(page, app_url, "hugo")
     page.goto(f"{app_url}/coord_dashboard")
     wait_idle(page)
-    assert page.locator(CHART).count() == 0
+    page.get_by_role("button", name="Sign out").wait_for()
+    wait_idle(page)
+    # The address is not registered for a participant: Streamlit falls back to Home, whose
+    # own "my progress" chart may show; nothing of the dashboard does.
     assert page.get_by_role("heading", name="Programme dashboard").count() == 0
+    assert page.locator(".st-key-dash_csv").count() == 0
