@@ -4,6 +4,7 @@ Playwright with Debian's Chromium (/usr/bin/chromium; Playwright downloads nothi
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -146,15 +148,27 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
 
 
 def sign_in(page, url: str, username: str, password: str = "tandem-demo") -> None:  # type: ignore[no-untyped-def]
-    """Sign in through the real form and wait for Home."""
+    """Sign in through the real form and wait until the signed-in app is drawn.
+
+    The library's cookie component normally reruns the app by itself after a sign-in;
+    when it has not yet, the page offers "Continue", which a person would click.
+    """
     page.goto(url)
-    wait_idle(page)
     user = page.get_by_role("textbox", name="Username")
-    user.wait_for()
+    user.wait_for(timeout=90_000)
+    wait_idle(page)
     user.fill(username)
     pw = page.get_by_role("textbox", name="Password")
     pw.fill(password)
     assert user.input_value() == username and pw.input_value() == password
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Sign out").wait_for(timeout=30_000)
+    signed_in = page.get_by_role("button", name=re.compile("^(Sign out|Se déconnecter)$"))
+    carry_on = page.get_by_role("button", name=re.compile("^(Continue|Continuer)$"))
+    signed_in.or_(carry_on).first.wait_for(timeout=60_000)
+    if not signed_in.count():
+        try:
+            carry_on.click(timeout=5_000)
+        except PlaywrightError:  # the automatic rerun came first and replaced the button
+            pass
+    signed_in.wait_for(timeout=60_000)
     wait_idle(page)

@@ -6,27 +6,14 @@ screenshots land in test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tests.e2e.conftest import IDLE, screenshot, wait_idle
+from tests.e2e.conftest import screenshot, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 
 CHART = '[data-testid="stVegaLiteChart"]'
 DRAWN = f"{CHART} canvas, {CHART} svg"
-
-
-def sign_in(page, url: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    """The sign-in form is in English before sign-in; Home may then be in French."""
-    page.goto(url)
-    page.wait_for_selector(IDLE, timeout=120_000)  # the first run seeds the demo
-    page.get_by_role("textbox", name="Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill("tandem-demo")
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name=re.compile("Sign out|Se déconnecter")).wait_for(timeout=30_000)
-    wait_idle(page)
 
 
 def open_dashboard(page, url: str) -> None:  # type: ignore[no-untyped-def]
