@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import IDLE, screenshot, wait_idle
+from tests.e2e.conftest import screenshot, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -21,22 +21,6 @@ REFLECTION = "We rehearsed my <b>opening</b>: **slower** is better"
 ACTION = "Send Camille the SQL cheat sheet"
 PRIVATE_DEMO_TEXT = "The budget slide of my review deck"  # camille's private demo entry
 BUTTON = "[data-testid^='stBaseButton']"  # the button itself, not its help icon
-
-
-def sign_in(page, url: str, username: str, password: str = "tandem-demo") -> None:  # type: ignore[no-untyped-def]
-    """Like conftest.sign_in, but Home may come up in French (the account's language)."""
-    page.goto(url)
-    # The very first run of a fresh server seeds the demo: allow it more time on a busy machine.
-    page.wait_for_selector(IDLE, timeout=120_000)
-    user = page.get_by_role("textbox", name="Username")
-    user.wait_for()
-    user.fill(username)
-    pw = page.get_by_role("textbox", name="Password")
-    pw.fill(password)
-    assert user.input_value() == username and pw.input_value() == password
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name=re.compile("Sign out|Se déconnecter")).wait_for(timeout=30_000)
-    wait_idle(page)
 
 
 def _key(page, key: str, inner: str = ""):  # type: ignore[no-untyped-def]
@@ -57,8 +41,10 @@ def test_camille_sets_a_goal_reflects_and_shares_and_hugo_sees_only_the_shared_e
     # --- a goal with two steps
     _open(camille, app_url, "goals")
     title = _key(camille, "goal_new_title", "input")
+    folded = camille.locator("[data-testid='stExpander'] summary").first
+    title.or_(folded).first.wait_for()  # the page is drawn, whichever way it shows the form
     if not title.is_visible():  # the form sits in an expander once goals exist
-        camille.locator("[data-testid='stExpander'] summary").first.click()
+        folded.click()
     title.fill(GOAL)
     steps = _key(camille, "goal_new_steps", "textarea")
     steps.fill("\n".join(STEPS))
