@@ -336,6 +336,17 @@ def _usable_reset(
     return invitation, person
 
 
+def _mark_used(s: Session, invitation: Invitation, now: dt.datetime, used_message: str) -> None:
+    # Conditional update: of two submits racing, only one marks the link used.
+    marked = s.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if marked.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(used_message)
+
+
 def check_invitation(sf: sessionmaker[Session], token: str) -> InvitationInfo:
     """Whose link this is (an invitation or a password reset), before they choose a
     password; refuses unusable links."""
@@ -361,14 +372,7 @@ def accept_invitation(
             invitation, person = _find(s, token, now)
             if s.scalar(select(Account.id).where(Account.username == username)):
                 raise Conflict(t("The username “{username}” is already taken.", username=username))
-            # Conditional update: of two submits racing, only one marks the link used.
-            marked = s.execute(
-                update(Invitation)
-                .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
-                .values(used_at=now)
-            )
-            if marked.rowcount != 1:  # type: ignore[attr-defined]
-                raise Conflict(t("This invitation link was already used."))
+            _mark_used(s, invitation, now, t("This invitation link was already used."))
             s.execute(
                 update(Invitation)
                 .where(Invitation.person_id == person.id, Invitation.id != invitation.id)
@@ -406,13 +410,7 @@ def accept_reset(sf: sessionmaker[Session], token: str, password: str, repeat: s
     now = clock.now()
     with sf.begin() as s:
         invitation, person = _find(s, token, now, purpose=RESET)
-        marked = s.execute(
-            update(Invitation)
-            .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
-            .values(used_at=now)
-        )
-        if marked.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict(t("This password-reset link was already used."))
+        _mark_used(s, invitation, now, t("This password-reset link was already used."))
         account = s.scalars(select(Account).where(Account.person_id == person.id)).one()
         account.password_hash = hashed
         account.password_changed_at = now
