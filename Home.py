@@ -1,5 +1,7 @@
 """Tandem's router: sign-in, then only the pages the viewer's roles allow."""
 
+import logging
+
 import streamlit as st
 
 from core.access import ROLES
@@ -16,7 +18,12 @@ st.set_page_config(page_title="Tandem", page_icon=":material/diversity_3:", layo
 store = get_store()
 st.session_state[ROUTED_KEY] = True
 locale.apply()
-auth.build(store)
+try:
+    auth.build(store)
+except TandemError as e:  # a cookie key anyone could know: refuse to serve at all
+    logging.getLogger("tandem").error("Tandem cannot start: %s", e)
+    st.error(str(e))
+    st.stop()
 viewer = auth.resolve_viewer(store)
 
 

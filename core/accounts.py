@@ -7,19 +7,19 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import audit, clock
+from core import audit, auth, clock, invitations
 from core.access import ADMIN, Viewer, require_role, validate_roles
-from core.auth import _check, hash_password, normalise_username
+from core.auth import hash_password, validate_username
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.i18n import LANGUAGES, t
 from core.text import clean_line
-from db.models import Account, AccountRole, Person
+from db.models import Account, AccountRole, Invitation, Person
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,59}$")
+RESET_NOTICE_DAYS = 30  # how long Home says that an admin reset one's password
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class AccountRow:
     roles: tuple[str, ...]
     is_active: bool
     last_login_at: dt.datetime | None
+    locked_until: dt.datetime | None = None  # sign-in locked (from some address) until
 
 
 def validate_email(email: str) -> str:
@@ -41,16 +42,7 @@ def validate_email(email: str) -> str:
     return email
 
 
-def validate_username(username: str) -> str:
-    username = normalise_username(username)
-    if not USERNAME_RE.match(username):
-        raise InvalidInput(
-            t("A username has 2 to 60 characters: lowercase letters, digits, and . _ @ -")
-        )
-    return username
-
-
-def _row(account: Account, person: Person) -> AccountRow:
+def _row(account: Account, person: Person, locked_until: dt.datetime | None = None) -> AccountRow:
     return AccountRow(
         account.id,
         account.username,
@@ -60,6 +52,7 @@ def _row(account: Account, person: Person) -> AccountRow:
         tuple(sorted(r.role for r in account.roles)),
         account.is_active,
         account.last_login_at,
+        locked_until,
     )
 
 
@@ -80,7 +73,8 @@ def list_accounts(
         )
     with sf.begin() as s:
         rows = s.execute(stmt.order_by(Person.full_name).limit(limit)).all()
-        return [_row(a, p) for a, p in rows]
+        locked = auth.lock_state(s, [a.username for a, _ in rows], clock.now())
+        return [_row(a, p, locked.get(a.username)) for a, p in rows]
 
 
 def _create(
@@ -197,16 +191,34 @@ def set_roles(
         )
 
 
-def reset_password(
-    sf: sessionmaker[Session], viewer: Viewer, account_id: int, new_password: str
-) -> None:
-    """Set a new password for someone; their open sessions end."""
+@dataclass(frozen=True)
+class ResetLink:
+    username: str
+    name: str
+    link: str  # holds the raw token: shown once to the admin, never stored
+    expires_at: dt.datetime
+
+
+def reset_password(sf: sessionmaker[Session], viewer: Viewer, account_id: int) -> ResetLink:
+    """Reset someone's password: a one-time link for them to choose a new one. Admins only.
+
+    The admin never chooses nor sees a password. At once the old password stops
+    working and every open session of the account ends; the person's Home says
+    that an admin reset their password, and when.
+    """
     require_role(viewer, ADMIN)
-    hashed = hash_password(new_password)
+    if account_id == viewer.account_id:
+        raise NotAllowed(t("To change your own password, use My profile."))
     now = clock.now()
     with sf.begin() as s:
         account = _get_account(s, account_id)
-        account.password_hash = hashed
+        person = s.get_one(Person, account.person_id)
+        if not (account.is_active and person.is_active):
+            raise InvalidInput(
+                t("This account is deactivated: reactivate it before resetting its password.")
+            )
+        token, expires = invitations.new_link(s, person.id, invitations.RESET, now)
+        account.password_hash = None
         account.password_changed_at = now
         account.sessions_revoked_before = now
         audit.record(
@@ -215,7 +227,27 @@ def reset_password(
             actor_account_id=viewer.account_id,
             actor_username=viewer.username,
             target=account.username,
+            expires=expires.isoformat(timespec="minutes"),
         )
+        return ResetLink(
+            account.username, person.full_name, invitations.invitation_link(token), expires
+        )
+
+
+def lift_lock(sf: sessionmaker[Session], viewer: Viewer, account_id: int) -> int:
+    """End the sign-in locks of an account, from every address. Admins only."""
+    require_role(viewer, ADMIN)
+    with sf.begin() as s:
+        account = _get_account(s, account_id)
+        lifted = auth.lift_locks(s, account.username, clock.now())
+        audit.record(
+            s,
+            "sign_in_lock_lifted",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+            target=account.username,
+        )
+        return lifted
 
 
 def set_active(sf: sessionmaker[Session], viewer: Viewer, account_id: int, active: bool) -> None:
@@ -268,9 +300,14 @@ def change_password(
         raise InvalidInput(t("The new password must differ from the current one."))
     hashed = hash_password(new)
     with sf.begin() as s:
+        old_hash = _get_account(s, viewer.account_id).password_hash
+    # bcrypt with no transaction open (on SQLite a transaction holds the write lock).
+    if not auth.check_password(current, old_hash):
+        raise InvalidInput(t("The current password is incorrect."))
+    with sf.begin() as s:
         account = _get_account(s, viewer.account_id)
-        if not _check(current, account.password_hash):
-            raise InvalidInput(t("The current password is incorrect."))
+        if account.password_hash != old_hash:  # changed or reset meanwhile
+            raise Conflict(t("Your password was changed meanwhile: sign in again."))
         now = clock.now()
         account.password_hash = hashed
         account.password_changed_at = now
@@ -282,3 +319,36 @@ def change_password(
             actor_username=viewer.username,
         )
         return now
+
+
+def reset_notice(sf: sessionmaker[Session], viewer: Viewer) -> dt.datetime | None:
+    """When an admin last reset my password, for Home to say so (until dismissed, 30 days)."""
+    since = clock.now() - dt.timedelta(days=RESET_NOTICE_DAYS)
+    with sf.begin() as s:
+        latest = s.scalars(
+            select(Invitation)
+            .where(
+                Invitation.person_id == viewer.person_id,
+                Invitation.purpose == invitations.RESET,
+                Invitation.created_at > since,
+            )
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+            .limit(1)
+        ).first()
+        if latest is None or latest.notice_dismissed_at is not None:
+            return None
+        return latest.created_at
+
+
+def dismiss_reset_notice(sf: sessionmaker[Session], viewer: Viewer) -> None:
+    """Hide the "an admin reset your password" notice on my Home."""
+    with sf.begin() as s:
+        s.execute(
+            update(Invitation)
+            .where(
+                Invitation.person_id == viewer.person_id,
+                Invitation.purpose == invitations.RESET,
+                Invitation.notice_dismissed_at.is_(None),
+            )
+            .values(notice_dismissed_at=clock.now())
+        )

@@ -26,6 +26,8 @@ ACTIONS: dict[str, str] = {
     "account_created": N_("Account created"),
     "roles_changed": N_("Roles changed"),
     "password_reset": N_("Password reset by an admin"),
+    "password_set_with_link": N_("New password chosen with a reset link"),
+    "sign_in_lock_lifted": N_("Sign-in lock lifted by an admin"),
     "password_changed": N_("Password changed"),
     "account_deactivated": N_("Account deactivated"),
     "account_reactivated": N_("Account reactivated"),

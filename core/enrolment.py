@@ -397,8 +397,15 @@ def _skills(s: Session, programme_id: int) -> list[Skill]:
 def programme_skills(
     sf: sessionmaker[Session], viewer: Viewer, programme_id: int
 ) -> list[SkillOption]:
-    """The skill list participants choose from: the programme's own and the shared ones."""
+    """The skill list participants choose from: the programme's own and the shared ones.
+
+    Drafts are for staff: for a participant a draft (or unknown) programme does not exist.
+    """
     with sf.begin() as s:
+        if not viewer.has(COORDINATOR):
+            p = s.get(Programme, programme_id)
+            if p is None or p.status == "draft":
+                raise NotFound(t("This programme does not exist or is not open to participants."))
         return [SkillOption(k.id, k.name, k.category) for k in _skills(s, programme_id)]
 
 

@@ -1,5 +1,8 @@
 """Invitations: a single-use link with which an imported person creates their account.
 
+The same mechanism (purpose "reset") carries an admin's password reset: a link with
+which the person chooses a new password for their existing account.
+
 The token is 256 random bits (``secrets.token_urlsafe(32)``); only its SHA-256 is
 stored, so the database never holds a usable link: a SHA-256 of a high-entropy
 token is safe without bcrypt, and issuing 10 000 links takes no time. The links
@@ -25,13 +28,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import audit, clock
 from core.access import COORDINATOR, PARTICIPANT, Viewer, require_role
-from core.accounts import validate_username
-from core.auth import hash_password
+from core.auth import hash_password, validate_username
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.i18n import format_date, t
 from db.models import Account, AccountRole, Invitation, Person
 
 INVITATION_DAYS = 14
+RESET_DAYS = 3  # a reset link works for 3 days
+ACCOUNT, RESET = "account", "reset"  # Invitation.purpose
 DEFAULT_BASE_URL = "http://localhost:8501"
 # Who to invite, besides a list of person ids.
 ALL_WITHOUT_ACCOUNT = "all without account"  # replaces links already sent
@@ -140,6 +144,7 @@ def issue_invitations(
                 update(Invitation)
                 .where(Invitation.person_id.in_(target_ids[start : start + _CHUNK]))
                 .where(Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+                .where(Invitation.purpose == ACCOUNT)
                 .values(revoked_at=now)
             )
         issued, rows = [], []
@@ -149,6 +154,7 @@ def issue_invitations(
                 {
                     "person_id": r.id,
                     "token_hash": digest(token),
+                    "purpose": ACCOUNT,
                     "created_at": now,
                     "expires_at": expires,
                 }
@@ -170,6 +176,34 @@ def issue_invitations(
             expires=expires.date().isoformat(),
         )
     return issued
+
+
+def new_link(
+    s: Session, person_id: int, purpose: str, now: dt.datetime, days: int = RESET_DAYS
+) -> tuple[str, dt.datetime]:
+    """A new one-time link for one person (their older unused ones of that purpose stop).
+
+    Returns the raw token (only its SHA-256 is stored) and when it expires.
+    """
+    expires = now + dt.timedelta(days=days)
+    s.execute(
+        update(Invitation)
+        .where(Invitation.person_id == person_id, Invitation.purpose == purpose)
+        .where(Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    s.add(
+        Invitation(
+            person_id=person_id,
+            token_hash=digest(token),
+            purpose=purpose,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+    s.flush()
+    return token, expires
 
 
 def _csv_cell(value: str | None) -> str:
@@ -203,6 +237,8 @@ def links_csv(issued: Sequence[IssuedInvitation]) -> bytes:
 class InvitationInfo:
     name: str
     expires_at: dt.datetime
+    purpose: str = ACCOUNT  # account: create an account; reset: choose a new password
+    username: str | None = None  # a reset: the account whose password is chosen
 
 
 @dataclass(frozen=True)
@@ -211,18 +247,27 @@ class Accepted:
     name: str
 
 
-def _find(s: Session, token: str, now: dt.datetime) -> tuple[Invitation, Person]:
-    """The invitation behind ``token`` if it can still be used; otherwise a clear refusal."""
+def _find(
+    s: Session, token: str, now: dt.datetime, purpose: str | None = ACCOUNT
+) -> tuple[Invitation, Person]:
+    """The link behind ``token`` if it can still be used; otherwise a clear refusal.
+
+    ``purpose`` None accepts either kind (the page asks first, then acts on its kind).
+    """
     token = token_from(token)
     invitation = None
     if token and len(token) <= _MAX_TOKEN_CHARS:
         invitation = s.scalar(select(Invitation).where(Invitation.token_hash == digest(token)))
+    if invitation is not None and purpose is not None and invitation.purpose != purpose:
+        invitation = None
     if invitation is None:
         raise InvalidInput(
             t(
                 "This invitation link is not valid. Check that you copied the whole link, or ask your coordinator for a new one."
             )
         )
+    if invitation.purpose == RESET:
+        return _usable_reset(s, invitation, now)
     person = s.get_one(Person, invitation.person_id)
     state = invitation_state(invitation, now)
     if state == "used":
@@ -259,11 +304,58 @@ def _find(s: Session, token: str, now: dt.datetime) -> tuple[Invitation, Person]
     return invitation, person
 
 
+def _usable_reset(
+    s: Session, invitation: Invitation, now: dt.datetime
+) -> tuple[Invitation, Person]:
+    person = s.get_one(Person, invitation.person_id)
+    state = invitation_state(invitation, now)
+    if state == "used":
+        raise Conflict(
+            t(
+                "This password-reset link was already used. Sign in with your new password, or ask an admin for a new link."
+            )
+        )
+    if state == "replaced":
+        raise InvalidInput(
+            t(
+                "This password-reset link was replaced by a newer one. Use the most recent link an admin gave you."
+            )
+        )
+    if state == "expired":
+        raise InvalidInput(
+            t(
+                "This password-reset link expired on {date}. Ask an admin for a new one.",
+                date=format_date(invitation.expires_at),
+            )
+        )
+    account = s.scalar(select(Account).where(Account.person_id == person.id))
+    if account is None or not account.is_active or not person.is_active:
+        raise NotAllowed(
+            t("This account is deactivated, so this link cannot be used. Ask an admin.")
+        )
+    return invitation, person
+
+
+def _mark_used(s: Session, invitation: Invitation, now: dt.datetime, used_message: str) -> None:
+    # Conditional update: of two submits racing, only one marks the link used.
+    marked = s.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if marked.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(used_message)
+
+
 def check_invitation(sf: sessionmaker[Session], token: str) -> InvitationInfo:
-    """Whose invitation this is, before they choose a password; refuses unusable links."""
+    """Whose link this is (an invitation or a password reset), before they choose a
+    password; refuses unusable links."""
     with sf.begin() as s:
-        invitation, person = _find(s, token, clock.now())
-        return InvitationInfo(person.full_name, invitation.expires_at)
+        invitation, person = _find(s, token, clock.now(), purpose=None)
+        username = None
+        if invitation.purpose == RESET:
+            username = s.scalar(select(Account.username).where(Account.person_id == person.id))
+        return InvitationInfo(person.full_name, invitation.expires_at, invitation.purpose, username)
 
 
 def accept_invitation(
@@ -280,14 +372,7 @@ def accept_invitation(
             invitation, person = _find(s, token, now)
             if s.scalar(select(Account.id).where(Account.username == username)):
                 raise Conflict(t("The username “{username}” is already taken.", username=username))
-            # Conditional update: of two submits racing, only one marks the link used.
-            marked = s.execute(
-                update(Invitation)
-                .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
-                .values(used_at=now)
-            )
-            if marked.rowcount != 1:  # type: ignore[attr-defined]
-                raise Conflict(t("This invitation link was already used."))
+            _mark_used(s, invitation, now, t("This invitation link was already used."))
             s.execute(
                 update(Invitation)
                 .where(Invitation.person_id == person.id, Invitation.id != invitation.id)
@@ -315,3 +400,24 @@ def accept_invitation(
             return Accepted(username, person.full_name)
     except IntegrityError as e:  # the username or the account was created meanwhile
         raise Conflict(t("The username “{username}” is already taken.", username=username)) from e
+
+
+def accept_reset(sf: sessionmaker[Session], token: str, password: str, repeat: str) -> Accepted:
+    """Choose a new password with the one-time link an admin's reset produced."""
+    if password != repeat:
+        raise InvalidInput(t("The two passwords differ."))
+    hashed = hash_password(password)  # before the transaction: bcrypt is slow on purpose
+    now = clock.now()
+    with sf.begin() as s:
+        invitation, person = _find(s, token, now, purpose=RESET)
+        _mark_used(s, invitation, now, t("This password-reset link was already used."))
+        account = s.scalars(select(Account).where(Account.person_id == person.id)).one()
+        account.password_hash = hashed
+        account.password_changed_at = now
+        audit.record(
+            s,
+            "password_set_with_link",
+            actor_account_id=account.id,
+            actor_username=account.username,
+        )
+        return Accepted(account.username, person.full_name)

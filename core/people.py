@@ -5,6 +5,11 @@ the validation report: :func:`preview` parses and checks every line (and says wh
 would change), :func:`apply` upserts by e-mail in one transaction with bulk
 statements (one query loads everybody; inserts and updates are executemany), links
 managers in a second pass and, on request, deactivates people no longer in the file.
+
+Authority: an import never deactivates, renames or changes the e-mail of a person
+whose role is above the importer's (admin > coordinator > participant), nor of the
+importer: such a line is left alone, and the preview says which and why. Apply does
+exactly what the preview said, or refuses when the people changed meanwhile.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from core import audit, clock
-from core.access import ADMIN, COORDINATOR, Viewer, require_role
+from core.access import ADMIN, COORDINATOR, PARTICIPANT, ROLES, Viewer, require_role
 from core.accounts import validate_email
 from core.errors import Conflict, InvalidImport, InvalidInput
 from core.i18n import LANGUAGES, t, tn
@@ -90,6 +95,15 @@ class ImportRow:
 
 
 @dataclass(frozen=True)
+class LeftAlone:
+    """A line of the file that the import will not apply, and why (a translated sentence)."""
+
+    line: int
+    email: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ImportPreview:
     filename: str
     rows: tuple[ImportRow, ...]
@@ -99,6 +113,9 @@ class ImportPreview:
     missing: int = 0  # active people not in the file (deactivated on request)
     kept: int = 0  # of those, admins and you: never deactivated by an import
     headers: tuple[tuple[str, str], ...] = ()  # field → the header as the file wrote it
+    # Lines that would deactivate, rename or re-address someone above you, or you.
+    left_alone: tuple[LeftAlone, ...] = ()
+    missing_ids: frozenset[int] = frozenset()  # who "deactivate the missing" would deactivate
 
     def column(self, field: str) -> str:
         """The file's own header for ``field`` (the report speaks the file's language)."""
@@ -137,6 +154,7 @@ class ImportResult:
     reactivated: int = 0
     skipped: int = 0  # lines with errors, left out on request
     managers_not_found: int = 0  # their manager's line was left out
+    left_alone: int = 0  # lines about someone above the importer, or the importer
 
 
 # --------------------------------------------------------------------------- values
@@ -310,6 +328,17 @@ class _Snapshot:
     by_email: dict[str, _Known]
     email_of: dict[int, str]
     protected: frozenset[int]  # person ids an import never deactivates (admins, the viewer)
+    above: dict[int, str]  # person id → their highest role, when above the importer's
+
+
+# Who outranks whom: an import touches nobody ranked above the importer.
+RANK = {PARTICIPANT: 1, COORDINATOR: 2, ADMIN: 3}
+# What an import may not do to someone above the importer, nor to the importer.
+GUARDED = ("full_name", "email")
+
+
+def _rank(roles: Iterable[str]) -> int:
+    return max((RANK.get(r, 0) for r in roles), default=0)
 
 
 def _snapshot(s: Session, viewer: Viewer) -> _Snapshot:
@@ -351,12 +380,21 @@ def _snapshot(s: Session, viewer: Viewer) -> _Snapshot:
         )
         by_email[r.email.lower()] = known
         email_of[r.id] = r.email.lower()
-    admins = s.scalars(
-        select(Account.person_id)
-        .join(AccountRole, AccountRole.account_id == Account.id)
-        .where(AccountRole.role == ADMIN)
-    ).all()
-    return _Snapshot(by_email, email_of, frozenset([*admins, viewer.person_id]))
+    roles: dict[int, list[str]] = {}
+    for person_id, role in s.execute(
+        select(Account.person_id, AccountRole.role).join(
+            AccountRole, AccountRole.account_id == Account.id
+        )
+    ):
+        roles.setdefault(person_id, []).append(role)
+    mine = _rank(viewer.roles)
+    above = {
+        pid: max(held, key=lambda r: RANK.get(r, 0))
+        for pid, held in roles.items()
+        if _rank(held) > mine
+    }
+    admins = [pid for pid, held in roles.items() if ADMIN in held]
+    return _Snapshot(by_email, email_of, frozenset([*admins, viewer.person_id]), above)
 
 
 def _target_active(row: ImportRow, fields: frozenset[str], today: dt.date) -> bool:
@@ -524,17 +562,8 @@ def _against_database(
                         is_error=False,
                     )
                 )
-    own_email = snap.email_of.get(viewer.person_id)
-    rows = []
+    rows, left = [], []
     for r in parsed.rows:
-        if r.ok and r.email == own_email and not _target_active(r, fields, today):
-            bad.setdefault(r.line, []).append(
-                Issue(
-                    r.line,
-                    parsed.column("leave_date"),
-                    t("This is you: an import cannot deactivate your own profile."),
-                )
-            )
         if r.line in bad:
             issues.extend(bad[r.line])
             rows.append(_with(r, status="error"))
@@ -557,7 +586,14 @@ def _against_database(
             )
             rows.append(_with(r, status="unchanged"))
             continue
-        changed = list(_changes(r, known, fields, today))
+        diff = _changes(r, known, fields, today)
+        reason = _guarded(known, diff, snap, viewer)
+        if reason:
+            left.append(LeftAlone(r.line, r.email, reason))
+            issues.append(Issue(r.line, parsed.column("email"), reason, is_error=False))
+            rows.append(_with(r, status="unchanged"))
+            continue
+        changed = list(diff)
         if "manager_email" in fields and _manager_changes(r, known, snap):
             changed.append("manager_id")
         rows.append(_with(r, status="changed" if changed else "unchanged", changes=tuple(changed)))
@@ -572,6 +608,26 @@ def _against_database(
         missing=len(missing),
         kept=kept,
         headers=parsed.headers,
+        left_alone=tuple(left),
+        missing_ids=frozenset(missing),
+    )
+
+
+def _guarded(known: _Known, diff: dict[str, Any], snap: _Snapshot, viewer: Viewer) -> str | None:
+    """Why the line must be left alone (it would deactivate, rename or re-address someone
+    above the importer, or the importer), or None when it may be applied."""
+    if not (any(k in diff for k in GUARDED) or diff.get("is_active") is False):
+        return None
+    if known.id == viewer.person_id:
+        return t(
+            "This is you: an import never deactivates, renames or changes the e-mail of the person importing it. The line is left alone."
+        )
+    role = snap.above.get(known.id)
+    if role is None:
+        return None
+    return t(
+        "This person has the role “{role}”, above yours: only someone with that role can deactivate, rename or change the e-mail of this person. The line is left alone.",
+        role=t(ROLES[role]),
     )
 
 
@@ -653,8 +709,16 @@ def _apply(
         snap = _snapshot(s, viewer)
         # Re-check against the database as it is now (it may have changed since the preview).
         checked = _against_database(preview, snap, viewer, today)
-        rows = tuple(r for r in checked.rows if r.ok)
-        if checked.error_lines > preview.error_lines and not valid_only:
+        left_alone = {a.line for a in checked.left_alone}
+        rows = tuple(r for r in checked.rows if r.ok and r.line not in left_alone)
+        changed_since = (
+            (checked.error_lines > preview.error_lines and not valid_only)
+            # Apply does exactly what the preview said: the same lines left alone …
+            or left_alone != {a.line for a in preview.left_alone}
+            # … and the same people deactivated for not being in the file.
+            or (deactivate_missing and checked.missing_ids != preview.missing_ids)
+        )
+        if changed_since:
             raise InvalidImport(
                 t("The people in Tandem changed since the preview: check the file again.")
             )
@@ -728,7 +792,7 @@ def _apply(
         report(0.85, t("Deactivating…"))
         gone: list[int] = []
         if deactivate_missing:
-            gone, _kept = _missing(snap, preview.file_emails)
+            gone = sorted(checked.missing_ids)
             for start in range(0, len(gone), _CHUNK):
                 s.execute(
                     update(Person)
@@ -742,8 +806,9 @@ def _apply(
             unchanged=len(rows) - len(inserts) - len(changed),
             deactivated=len(gone),
             reactivated=reactivated,
-            skipped=len(preview.rows) - len(rows),
+            skipped=len(preview.rows) - len(rows) - len(left_alone),
             managers_not_found=managers_not_found,
+            left_alone=len(left_alone),
         )
         audit.record(
             s,
@@ -756,6 +821,7 @@ def _apply(
             unchanged=result.unchanged,
             deactivated=result.deactivated,
             skipped=result.skipped,
+            left_alone=result.left_alone,
         )
     report(1.0, t("Done."))
     return result

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, select, update
+from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
@@ -85,20 +85,6 @@ def list_skills(
             SkillRow(sk.id, sk.name, sk.category, sk.programme_id, offered, wanted)
             for sk, offered, wanted in s.execute(stmt)
         ]
-
-
-def skill_choices(sf: sessionmaker[Session], programme_id: int | None) -> list[SkillRow]:
-    """Skills a participant can pick for a programme: its own and the shared ones (no counts)."""
-    scope: ColumnElement[bool] = Skill.programme_id.is_(None)
-    if programme_id is not None:
-        scope = scope | (Skill.programme_id == programme_id)
-    with sf.begin() as s:
-        skills = s.scalars(
-            select(Skill)
-            .where(scope, Skill.merged_into_id.is_(None))
-            .order_by(Skill.category, func.lower(Skill.name))
-        ).all()
-        return [SkillRow(k.id, k.name, k.category, k.programme_id, 0, 0) for k in skills]
 
 
 def categories(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:

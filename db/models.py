@@ -104,27 +104,42 @@ class AccountRole(Base):
 
 
 class LoginThrottle(Base):
-    """Failed sign-ins per typed username, known or not, so a lock reveals nothing."""
+    """Sign-in attempts per typed username (known or not, so a lock reveals nothing).
+
+    One row per (username, source address) and one row per username for every
+    address together (``source`` = ``"*"``): see core/auth.py for the limits.
+    """
 
     __tablename__ = "login_throttle"
     username: Mapped[str] = mapped_column(String(120), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), primary_key=True, server_default="*")
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_failure_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The last successful sign-in from this address: it is then exempt from the
+    # all-addresses limit, so a stranger cannot keep the account's owner out.
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Invitation(Base):
-    """A single-use link to set a password; only the SHA-256 of the token is kept."""
+    """A single-use link to set a password; only the SHA-256 of the token is kept.
+
+    ``purpose``: "account" (an invitation: create one's account) or "reset" (an admin
+    reset the password of an existing account: choose a new one).
+    """
 
     __tablename__ = "invitation"
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = _fk("person.id")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(20), default="account", server_default="account")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # Set when a newer invitation for the same person replaces this one.
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # A reset: when its owner dismissed the "an admin reset your password" notice.
+    notice_dismissed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class SetupCode(Base):

@@ -1,4 +1,4 @@
-"""Accounts (admin): create, assign roles, reset a password, deactivate."""
+"""Accounts (admin): create, assign roles, reset a password with a link, lift a lock, deactivate."""
 
 import pandas as pd
 import streamlit as st
@@ -8,6 +8,7 @@ from core.access import ROLES
 from core.errors import TandemError
 from core.i18n import format_datetime, t
 from ui.page import guard
+from ui.widgets import md_escape
 
 store, viewer = guard("accounts")
 st.title(t("Accounts"))
@@ -61,6 +62,9 @@ table = pd.DataFrame(
         t("Roles"): [", ".join(role_label[x] for x in r.roles) for r in rows],
         t("Active"): [r.is_active for r in rows],
         t("Last sign-in"): [format_datetime(r.last_login_at, "short") for r in rows],
+        t("Sign-in locked until"): [
+            format_datetime(r.locked_until, "short") if r.locked_until else "" for r in rows
+        ],
     }
 )
 st.dataframe(table, hide_index=True, use_container_width=True)
@@ -91,14 +95,47 @@ with col_roles, st.form(f"roles_{chosen}"):
         else:
             st.success(t("Roles saved."))
 with col_pw, st.form(f"reset_{chosen}", clear_on_submit=True):
-    new_pw = st.text_input(t("New password"), type="password", key=f"reset_pw_{chosen}")
+    st.caption(
+        t(
+            "A reset gives a one-time link with which the person chooses a new password: you never choose nor see it. Their current password and open sessions stop at once."
+        )
+    )
+    confirmed = st.checkbox(
+        t("Their current password stops working now"), key=f"reset_confirm_{chosen}"
+    )
     if st.form_submit_button(t("Reset password")):
-        try:
-            accounts.reset_password(store.sf, viewer, chosen, new_pw)
-        except TandemError as e:
-            st.error(str(e))
+        if not confirmed:
+            st.error(t("Tick the box to confirm the reset."))
         else:
-            st.success(t("Password reset. Their open sessions are signed out."))
+            try:
+                reset = accounts.reset_password(store.sf, viewer, chosen)
+            except TandemError as e:
+                st.error(str(e))
+            else:
+                st.success(
+                    t(
+                        "Password reset. Give this link to {name} yourself; it works once, until {date}:",
+                        name=md_escape(reset.name),
+                        date=format_datetime(reset.expires_at, "short"),
+                    )
+                )
+                st.code(reset.link, language=None)
+                st.caption(t("The link is shown only now. Their Home will say that you reset it."))
+if target.locked_until:
+    with col_pw:
+        st.warning(
+            t(
+                "Sign-in is locked until {time} after failed attempts.",
+                time=format_datetime(target.locked_until, "short"),
+            )
+        )
+        if st.button(t("Lift the sign-in lock"), key=f"unlock_{chosen}"):
+            try:
+                accounts.lift_lock(store.sf, viewer, chosen)
+            except TandemError as e:
+                st.error(str(e))
+            else:
+                st.rerun()
 with col_active:
     st.write(t("Status: {status}", status=t("active") if target.is_active else t("deactivated")))
     label = t("Deactivate") if target.is_active else t("Reactivate")

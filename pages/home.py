@@ -2,15 +2,31 @@
 
 import streamlit as st
 
-from core import feedback, home
+from core import accounts, feedback, home, meetings
 from core.access import COORDINATOR, PARTICIPANT
-from core.i18n import format_date, format_percent, t, tn
+from core.i18n import format_date, format_datetime, format_percent, t, tn
 from ui import survey_cards
 from ui.page import guard
 from ui.widgets import md_escape, plain
 
 store, viewer = guard("home")
 st.title(t("Hello, {name}", name=viewer.name.split(" ")[0]))
+
+reset_at = accounts.reset_notice(store.sf, viewer)
+if reset_at:
+    with st.container(border=True, key="reset_notice"):
+        st.warning(
+            t(
+                "An admin reset your password on {when}. If you did not ask for it, tell your coordinator or an admin.",
+                when=format_datetime(
+                    meetings.to_local(reset_at, meetings.zone(st.context.timezone)), "medium"
+                ),
+            ),
+            icon=":material/lock_reset:",
+        )
+        if st.button(t("Dismiss"), key="dismiss_reset_notice"):
+            accounts.dismiss_reset_notice(store.sf, viewer)
+            st.rerun()
 
 RESPONSES = {
     "pending": t("waiting for your answer"),

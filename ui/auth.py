@@ -7,8 +7,11 @@ shared/notes/auth-hardening.md):
 * ``check_credentials`` → :func:`core.auth.sign_in` (DB lockout with a window,
   dummy bcrypt for unknown usernames, 72-byte limit); a success puts that one
   user in the dict so the library can finish its login;
-* ``get_cookie`` → refuses a cookie issued before the account's revocation time
-  (logout, password change, deactivation) and deletes it.
+* ``get_cookie`` → replaced: :func:`decode_cookie` verifies the cookie itself, so any
+  cookie that does not verify (wrong key, ``alg: none``, expired, tampered, garbage)
+  or that names an unknown, deactivated or revoked account (logout, password change
+  or reset, deactivation) is ignored quietly and deleted: the person is signed out,
+  never shown an error.
 
 Every run also re-checks the signed-in session against the database, so a tab
 left open is signed out once the account logs out elsewhere. We never call
@@ -18,8 +21,11 @@ left open is signed out once the account logs out elsewhere. We never call
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import dataclass
 from typing import Any
 
+import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
@@ -43,9 +49,40 @@ def _configured_cookie_key() -> str | None:
         return None
 
 
-def _issued_at(token: dict[str, Any]) -> dt.datetime:
-    issued = float(token["exp_date"]) - config.COOKIE_EXPIRY_DAYS * 86400
-    return dt.datetime.fromtimestamp(issued, dt.UTC).replace(tzinfo=None)
+MAX_COOKIE_CHARS = 4096  # a browser sends no longer cookie; ours is about 150
+
+
+@dataclass(frozen=True)
+class CookieClaims:
+    username: str
+    exp_date: float
+    issued_at: dt.datetime
+
+
+def decode_cookie(raw: object, key: str, now: float) -> CookieClaims | None:
+    """What a sign-in cookie says, or ``None`` for anything that does not verify.
+
+    HS256 with our key only (``alg: none`` and every other algorithm are refused), a
+    username, and an expiry date that is in the future but not further than a cookie
+    we issue: a wrong key, a forged header, a tampered or expired payload and plain
+    garbage all come back as ``None``, never as an exception. ``now`` is a Unix time.
+    """
+    if not isinstance(raw, str) or not raw or len(raw) > MAX_COOKIE_CHARS:
+        return None
+    try:
+        claims = jwt.decode(raw, key, algorithms=["HS256"])
+    except jwt.PyJWTError:  # bad signature, wrong or no algorithm, malformed, "exp" past
+        return None
+    username, exp_date = claims.get("username"), claims.get("exp_date")
+    if not isinstance(username, str) or not username.strip():
+        return None
+    if isinstance(exp_date, bool) or not isinstance(exp_date, int | float):
+        return None
+    lifetime = config.COOKIE_EXPIRY_DAYS * 86400
+    if not math.isfinite(exp_date) or not now < exp_date <= now + lifetime + 60:
+        return None
+    issued = dt.datetime.fromtimestamp(exp_date - lifetime, dt.UTC).replace(tzinfo=None)
+    return CookieClaims(username, float(exp_date), issued)
 
 
 def _entry(signed: core_auth.SignedIn) -> dict[str, Any]:
@@ -72,11 +109,10 @@ def build(store: Store) -> stauth.Authenticate:
     model = authenticator.authentication_controller.authentication_model
     cookie_model = authenticator.cookie_controller.cookie_model
     users: dict[str, Any] = model.credentials["usernames"]
-    original_get_cookie = cookie_model.get_cookie
 
     def check_credentials(username: str, password: str) -> bool:
         try:
-            signed = core_auth.sign_in(store.sf, username, password)
+            signed = core_auth.sign_in(store.sf, username, password, client_address())
         except TandemError as e:  # locked, or a password over 72 bytes
             raise LoginError(str(e)) from e
         if signed is None:
@@ -88,18 +124,25 @@ def build(store: Store) -> stauth.Authenticate:
     deleted = {"done": False}
 
     def get_cookie() -> Any:
-        token = original_get_cookie()
-        if not token:
-            return token
-        signed = core_auth.resume_session(store.sf, str(token["username"]), _issued_at(token))
-        if signed is None:
+        if st.session_state.get("logout"):
+            return False  # signed out in this tab: the library ignores any cookie
+        raw = st.context.cookies.get(config.COOKIE_NAME)
+        if not isinstance(raw, str):  # no cookie (AppTest hands a mock)
+            return None
+        claims = decode_cookie(raw, key, dt.datetime.now(dt.UTC).timestamp())
+        signed = None
+        if claims is not None:
+            signed = core_auth.resume_session(store.sf, claims.username, claims.issued_at)
+        if signed is None:  # forged, expired, revoked, or the account is gone
             if not deleted["done"]:  # the component key allows one delete per run
                 deleted["done"] = True
                 cookie_model.delete_cookie()
             return None
+        assert claims is not None
         users[signed.viewer.username] = _entry(signed)
         st.session_state[ISSUED_KEY] = signed.at
-        return token
+        # The stored spelling of the username: the library looks it up as it is.
+        return {"username": signed.viewer.username, "exp_date": claims.exp_date}
 
     model.check_credentials = check_credentials
     cookie_model.get_cookie = get_cookie
@@ -119,9 +162,19 @@ def _forget_session() -> None:
     st.session_state.pop(ISSUED_KEY, None)
 
 
+def client_address() -> str | None:
+    """The client's address; ``None`` when unknown (localhost, some proxies, AppTest)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None  # AppTest hands a mock
+
+
 def resolve_viewer(store: Store) -> Viewer | None:
     """The signed-in viewer of this run, re-checked against the database, or ``None``."""
-    authenticator().login(location="unrendered")  # cookie sign-in, no form
+    try:
+        authenticator().login(location="unrendered")  # cookie sign-in, no form
+    except LoginError:  # a cookie the library would not take: simply signed out
+        _forget_session()
+        return None
     st.session_state.pop(VIEWER_KEY, None)
     if not st.session_state.get("authentication_status"):
         return None

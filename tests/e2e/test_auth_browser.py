@@ -1,5 +1,9 @@
 """Sign-in in a real browser: the cookie, logout that revokes, other tabs signed out."""
 
+import base64
+import json
+import time
+
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
@@ -83,3 +87,26 @@ def test_a_signed_in_address_shows_the_sign_in_form_then_its_page(app_url, new_c
     assert user.input_value() == "hugo"
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="My profile").wait_for(timeout=30_000)
+
+
+def _alg_none_cookie(username: str = "admin") -> str:
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    header = part({"alg": "none", "typ": "JWT"})
+    return f"{header}.{part({'username': username, 'exp_date': time.time() + 86400})}."
+
+
+def test_a_forged_alg_none_cookie_shows_the_sign_in_form_without_an_error(app_url, new_context):
+    ctx = new_context()
+    ctx.add_cookies([{"name": "tandem_auth", "value": _alg_none_cookie(), "url": app_url}])
+    page = ctx.new_page()
+    page.goto(app_url)
+    page.get_by_role("button", name="Sign in").wait_for()
+    wait_idle(page)
+    assert page.get_by_text("This app has encountered an error").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_role("button", name="Sign out").count() == 0
+    # The forged cookie is deleted (by the cookie component, in the page itself).
+    page.wait_for_function("() => !document.cookie.includes('tandem_auth=')", timeout=30_000)
+    screenshot(page, "forged-cookie-ignored")

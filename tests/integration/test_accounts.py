@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from core import accounts, audit, auth, clock
+from core import accounts, audit, auth, clock, invitations
 from core.errors import Conflict, InvalidInput, NotAllowed
 from tests.builders import PASSWORD, make_user
 
@@ -70,9 +70,12 @@ def test_a_reset_password_works_and_ends_open_sessions(sf, admin):
     bob = make_user(sf, "bob", ["participant"])
     session = auth.sign_in(sf, "bob", PASSWORD)
     clock.set_now(dt.datetime(2026, 11, 27, 10))
-    accounts.reset_password(sf, admin, bob.account_id, "temporary-pass-1")
+    reset = accounts.reset_password(sf, admin, bob.account_id)
     assert auth.resume_session(sf, "bob", session.at) is None
-    assert auth.sign_in(sf, "bob", "temporary-pass-1") is not None
+    assert auth.sign_in(sf, "bob", PASSWORD) is None  # the old password stopped at once
+    clock.set_now(dt.datetime(2026, 11, 27, 11))
+    invitations.accept_reset(sf, reset.link, "bobs-new-password", "bobs-new-password")
+    assert auth.sign_in(sf, "bob", "bobs-new-password") is not None
 
 
 def test_every_account_action_and_sign_in_is_in_the_audit_log(sf, admin):
@@ -80,7 +83,7 @@ def test_every_account_action_and_sign_in_is_in_the_audit_log(sf, admin):
     auth.sign_in(sf, "bob", "wrong-password-1")
     auth.sign_in(sf, "bob", PASSWORD)
     accounts.set_roles(sf, admin, bob.account_id, ["participant", "coordinator"])
-    accounts.reset_password(sf, admin, bob.account_id, "temporary-pass-1")
+    accounts.reset_password(sf, admin, bob.account_id)
     accounts.set_active(sf, admin, bob.account_id, False)
     auth.sign_out(sf, "root")
     log = audit.read_log(sf, admin)

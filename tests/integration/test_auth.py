@@ -3,11 +3,11 @@
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from core import accounts, auth, clock
-from core.errors import AccountLocked, InvalidInput
-from db.models import AuditLog, LoginThrottle
+from core import accounts, audit, auth, clock
+from core.errors import AccountLocked, InvalidInput, NotAllowed
+from db.models import Account, AuditLog, LoginThrottle
 from tests.builders import PASSWORD, make_user
 
 T0 = dt.datetime(2026, 11, 27, 9, 0, 0)
@@ -128,3 +128,116 @@ def test_a_wrong_current_password_changes_nothing(sf, alice):
 
 def test_an_unknown_account_has_no_session(sf):
     assert auth.resume_session(sf, "nobody", T0) is None
+
+
+# --------------------------------------------------------------------------- per address
+
+
+HOME, STRANGER = "10.0.0.7", "203.0.113.66"
+
+
+def _fail_from(sf, username, source, times):
+    for _ in range(times):
+        try:
+            assert auth.sign_in(sf, username, "wrong-password-123", source) is None
+        except AccountLocked:
+            pass  # the attempt that locks says so at once; later ones are refused
+
+
+def test_five_failures_lock_one_address_not_the_others(sf, alice):
+    _fail(sf, "alice", 4)  # no address known: one "unknown" address
+    with pytest.raises(AccountLocked):
+        auth.sign_in(sf, "alice", "wrong-password-123")
+    with pytest.raises(AccountLocked):
+        auth.sign_in(sf, "alice", PASSWORD)
+    assert auth.sign_in(sf, "alice", PASSWORD, STRANGER) is not None
+    with sf.begin() as s:
+        rows = {(r.username, r.source): r.failures for r in s.scalars(select(LoginThrottle))}
+    assert rows[("alice", auth.UNKNOWN_SOURCE)] == 6  # five failures, one refused attempt
+
+
+def test_a_stranger_cannot_keep_the_owner_out_of_their_account(sf, alice):
+    assert auth.sign_in(sf, "alice", PASSWORD, HOME) is not None  # her usual address
+    for n in range(40):  # 200 guesses from 40 addresses: far beyond every limit
+        _fail_from(sf, "alice", f"198.51.100.{n}", 5)
+    with pytest.raises(AccountLocked):  # a new address is locked out by the global limit …
+        auth.sign_in(sf, "alice", PASSWORD, "192.0.2.1")
+    assert auth.sign_in(sf, "alice", PASSWORD, HOME) is not None  # … her own is not
+    _fail_from(sf, "alice", HOME, 4)  # her own typos still count where she is
+    assert auth.sign_in(sf, "alice", PASSWORD, HOME) is not None
+
+
+def test_guesses_from_many_addresses_are_checked_at_most_the_global_limit(sf, alice, monkeypatch):
+    checked = []
+    real = auth.bcrypt.checkpw
+    monkeypatch.setattr(auth.bcrypt, "checkpw", lambda pw, h: checked.append(1) or real(pw, h))
+    for n in range(20):
+        _fail_from(sf, "alice", f"198.51.100.{n}", 5)
+    assert len(checked) == auth.ALL_ADDRESSES.failures  # 100 guesses, 30 checked
+    clock.set_now(T0 + auth.ALL_ADDRESSES.window + dt.timedelta(seconds=1))
+    assert auth.sign_in(sf, "alice", PASSWORD, "192.0.2.1") is not None
+
+
+def test_unknown_usernames_are_throttled_the_same_way_and_the_messages_match(sf, alice):
+    messages = {}
+    for name in ("alice", "ghost"):
+        for n in range(6):
+            _fail_from(sf, name, f"198.51.100.{n}", 5)
+        with pytest.raises(AccountLocked) as e:
+            auth.sign_in(sf, name, "whatever-password", "192.0.2.1")
+        messages[name] = str(e.value)
+    assert messages["alice"] == messages["ghost"]
+    assert "Try again in 60 minutes." in messages["ghost"]
+
+
+def test_an_admin_lifts_a_lock_from_every_address(sf, alice):
+    admin = make_user(sf, "root", ["admin"])
+    _fail_from(sf, "alice", STRANGER, 5)
+    _fail_from(sf, "alice", None, 5)
+    (row,) = [r for r in accounts.list_accounts(sf, admin, "alice")]
+    assert row.locked_until == T0 + dt.timedelta(minutes=15)
+    assert accounts.lift_lock(sf, admin, alice.account_id) == 2
+    assert accounts.list_accounts(sf, admin, "alice")[0].locked_until is None
+    assert auth.sign_in(sf, "alice", PASSWORD) is not None
+    assert auth.sign_in(sf, "alice", PASSWORD, STRANGER) is not None
+    log = audit.read_log(sf, admin, actions=["sign_in_lock_lifted"])
+    assert [(line.actor, line.target) for line in log.lines] == [("root", "alice")]
+
+
+def test_only_an_admin_lifts_a_lock(sf, alice):
+    coord = make_user(sf, "coord", ["coordinator"])
+    with pytest.raises(NotAllowed):
+        accounts.lift_lock(sf, coord, alice.account_id)
+
+
+def test_a_locked_attempt_runs_no_bcrypt_at_all(sf, alice, monkeypatch):
+    _fail_from(sf, "alice", None, 5)
+    checked = []
+    real = auth.bcrypt.checkpw
+    monkeypatch.setattr(auth.bcrypt, "checkpw", lambda pw, h: checked.append(1) or real(pw, h))
+    for _ in range(10):
+        with pytest.raises(AccountLocked):
+            auth.sign_in(sf, "alice", PASSWORD)
+    assert checked == []
+
+
+def test_a_username_longer_than_any_column_is_refused_like_any_wrong_pair(sf, alice):
+    assert auth.sign_in(sf, "x" * 5000, "whatever-password", "1" * 500) is None
+    with sf.begin() as s:
+        (row,) = s.scalars(select(LoginThrottle).where(LoginThrottle.source != "*")).all()
+    assert (len(row.username), len(row.source)) == (120, 64)
+
+
+def test_a_password_changed_during_the_check_does_not_sign_in_with_the_old_one(
+    sf, alice, monkeypatch
+):
+    real = auth._check
+    newer = auth.hash_password("another-password-1")
+
+    def change_meanwhile(password, hashed):
+        with sf.begin() as s:  # the password changes while bcrypt runs
+            s.execute(update(Account).values(password_hash=newer))
+        return real(password, hashed)
+
+    monkeypatch.setattr(auth, "_check", change_meanwhile)
+    assert auth.sign_in(sf, "alice", PASSWORD) is None

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bench.bench_import import synthetic_csv
 from core import audit, clock, people
 from core.errors import Conflict, InvalidImport, NotAllowed
-from db.models import Account, AuditLog, Person
+from db.models import Account, AccountRole, AuditLog, Person
 from tests.builders import make_account, make_user
 
 HEADER = "email,name,department,level,manager email,location,hire date,leave date,language"
@@ -403,12 +403,142 @@ def test_a_leave_date_in_the_past_deactivates_the_person_and_their_account(sf, c
         assert not s.get(Account, account.id).is_active
 
 
+ME_LEFT_ALONE = (
+    "This is you: an import never deactivates, renames or changes the e-mail of the person "
+    "importing it. The line is left alone."
+)
+ADMIN_LEFT_ALONE = (
+    "This person has the role “Admin”, above yours: only someone with that role can deactivate, "
+    "rename or change the e-mail of this person. The line is left alone."
+)
+
+
 def test_an_import_cannot_mark_the_importer_as_gone(sf, coord):
     clock.set_now(dt.datetime(2026, 6, 1, 9, 0))
     pv = people.preview(
         sf, coord, csv("coord@example.com,Coord,,,,,2020-01-01,2026-05-01,"), "p.csv"
     )
-    assert problems(pv) == [(2, "This is you: an import cannot deactivate your own profile.")]
+    assert problems(pv) == []
+    assert warnings(pv) == [(2, ME_LEFT_ALONE)]
+    assert [(a.line, a.email) for a in pv.left_alone] == [(2, "coord@example.com")]
+    result = people.apply(sf, coord, pv)
+    assert (result.left_alone, result.updated) == (1, 0)
+    assert person(sf, "coord@example.com").is_active
+    assert person(sf, "coord@example.com").full_name == "Coord"
+
+
+def test_an_import_cannot_rename_the_importer_but_may_update_their_department(sf, coord):
+    pv = people.preview(sf, coord, csv("coord@example.com,Someone Else,Legal,,,,,,"), "p.csv")
+    assert warnings(pv) == [(2, ME_LEFT_ALONE)]
+    pv = people.preview(sf, coord, csv("coord@example.com,Coord,Legal,,,,,,"), "p.csv")
+    assert pv.left_alone == () and "department" in pv.rows[0].changes
+    people.apply(sf, coord, pv)
+    assert person(sf, "coord@example.com").department == "Legal"
+
+
+@pytest.fixture
+def admin_account(sf):
+    with sf.begin() as s:
+        return make_account(s, "root", roles=("admin",), email="root@example.com")
+
+
+def test_a_coordinators_import_never_deactivates_the_admin_with_a_past_leave_date(
+    sf, coord, admin_account
+):
+    """The hostile case of issue 8: an admin's e-mail with a past leave date."""
+    clock.set_now(dt.datetime(2026, 6, 1, 9, 0))
+    data = csv(*GOOD, "root@example.com,Root,IT,L5,,,2019-01-01,2026-05-31,")
+    pv = people.preview(sf, coord, data, "p.csv")
+    assert problems(pv) == []
+    assert warnings(pv) == [(4, ADMIN_LEFT_ALONE)]
+    assert {r.line: r.status for r in pv.rows}[4] == "unchanged"
+    result = people.apply(sf, coord, pv)
+    assert (result.created, result.left_alone) == (2, 1)
+    root = person(sf, "root@example.com")
+    assert root.is_active and root.leave_date is None and root.department == "Engineering"
+    with sf.begin() as s:
+        account = s.get_one(Account, admin_account.id)
+        assert account.is_active and account.sessions_revoked_before is None
+
+
+def test_a_coordinators_import_never_renames_an_admin(sf, coord, admin_account):
+    # (The e-mail is the key of a line, compared without case: no line can change it.)
+    pv = people.preview(sf, coord, csv("root@example.com,Not Root Any More,,,,,,,"), "p.csv")
+    assert warnings(pv) == [(2, ADMIN_LEFT_ALONE)]
+    people.apply(sf, coord, pv)
+    root = person(sf, "root@example.com")
+    assert (root.full_name, root.email) == ("Root", "root@example.com")
+
+
+def test_a_coordinator_may_still_update_an_admins_other_details(sf, coord, admin_account):
+    pv = people.preview(sf, coord, csv("root@example.com,Root,IT,L5,,Lyon,,,"), "p.csv")
+    assert pv.left_alone == ()
+    people.apply(sf, coord, pv)
+    assert person(sf, "root@example.com").location == "Lyon"
+
+
+def test_an_admin_may_rename_and_deactivate_a_coordinator_and_a_coordinator_a_participant(sf):
+    clock.set_now(dt.datetime(2026, 6, 1, 9, 0))
+    root = make_user(sf, "root", ("admin",), email="root@example.com")
+    make_user(sf, "coord", ("coordinator",), email="coord@example.com")
+    with sf.begin() as s:
+        make_account(s, "olga", email="olga@example.com")
+        make_account(s, "cora", roles=("coordinator",), email="cora@example.com")
+    by_admin = csv("coord@example.com,Coord Renamed,,,,,2019-01-01,2026-05-31,")
+    pv = people.preview(sf, root, by_admin, "p.csv")
+    assert pv.left_alone == ()
+    people.apply(sf, root, pv)
+    assert not person(sf, "coord@example.com").is_active
+    by_coord = csv(
+        "olga@example.com,Olga Renamed,,,,,2019-01-01,2026-05-31,",
+        "cora@example.com,Cora Renamed,,,,,,,",  # the same role: not above
+    )
+    coord2 = make_user(sf, "coord2", ("coordinator",))
+    pv = people.preview(sf, coord2, by_coord, "p.csv")
+    assert pv.left_alone == ()
+    people.apply(sf, coord2, pv)
+    assert not person(sf, "olga@example.com").is_active
+    assert person(sf, "cora@example.com").full_name == "Cora Renamed"
+
+
+def test_deactivating_the_people_missing_from_the_file_never_reaches_the_admin_nor_you(
+    sf, coord, admin_account
+):
+    with sf.begin() as s:
+        make_account(s, "olga", email="olga@example.com")
+    pv = people.preview(sf, coord, csv(*GOOD), "p.csv")
+    result = people.apply(sf, coord, pv, deactivate_missing=True)
+    assert result.deactivated == 1
+    assert not person(sf, "olga@example.com").is_active
+    assert person(sf, "root@example.com").is_active and person(sf, "coord@example.com").is_active
+    with sf.begin() as s:
+        assert s.get_one(Account, admin_account.id).is_active
+
+
+def test_apply_refuses_when_someone_became_an_admin_after_the_preview(sf, coord):
+    clock.set_now(dt.datetime(2026, 6, 1, 9, 0))
+    with sf.begin() as s:
+        bo = make_account(s, "bo", email="bo@example.com")
+    pv = people.preview(sf, coord, csv("bo@example.com,Bo,,,,,2019-01-01,2026-05-31,"), "p.csv")
+    assert pv.left_alone == () and pv.rows[0].status == "changed"
+    with sf.begin() as s:
+        s.add(AccountRole(account_id=bo.id, role="admin"))
+    with pytest.raises(InvalidImport, match="changed since the preview"):
+        people.apply(sf, coord, pv)
+    assert person(sf, "bo@example.com").is_active
+
+
+def test_apply_deactivates_exactly_the_missing_people_the_preview_listed(sf, coord):
+    with sf.begin() as s:
+        make_account(s, "olga", email="olga@example.com")
+    pv = people.preview(sf, coord, csv(*GOOD), "p.csv")
+    assert pv.missing == 1
+    with sf.begin() as s:
+        make_account(s, "pia", email="pia@example.com")  # added after the preview
+    with pytest.raises(InvalidImport, match="changed since the preview"):
+        people.apply(sf, coord, pv, deactivate_missing=True)
+    assert person(sf, "olga@example.com").is_active and person(sf, "pia@example.com").is_active
+    people.apply(sf, coord, pv)  # without deactivating, the preview still holds
 
 
 def test_an_import_leaves_one_audit_line_with_its_counts(sf, coord):

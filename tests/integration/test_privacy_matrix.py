@@ -664,6 +664,12 @@ READS: tuple[Read, ...] = (
     # admin only
     _only("audit.read_log", lambda sf, w, v: audit.read_log(sf, v, limit=1000), {ADMIN}),
     _only("accounts.list_accounts", lambda sf, w, v: accounts.list_accounts(sf, v), {ADMIN}),
+    Read(
+        "accounts.reset_notice",
+        lambda sf, w, v: accounts.reset_notice(sf, v),
+        frozenset(VIEWERS),
+        NOBODY,
+    ),
 )
 READ = {r.name: r for r in READS}
 assert len(READ) == len(READS), "two reads with the same name"
@@ -1032,6 +1038,8 @@ NOT_READS = {
         "create_account",
         "set_roles",
         "reset_password",
+        "lift_lock",
+        "dismiss_reset_notice",
         "set_active",
         "set_language",
         "change_password",

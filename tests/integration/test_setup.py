@@ -40,8 +40,9 @@ def test_the_cookie_key_comes_from_configuration_or_a_generated_private_file(tmp
     generated = config.cookie_key(None)
     assert len(generated) >= 32 and config.cookie_key(None) == generated  # kept, not regenerated
     assert (tmp_path / "cookie-key").stat().st_mode & 0o077 == 0  # owner-only
-    monkeypatch.setenv("TANDEM_COOKIE_KEY", "k" * 40)
-    assert config.cookie_key(None) == "k" * 40
-    assert config.cookie_key("s" * 40) == "s" * 40  # secrets.toml wins
+    env_key, secrets_key = "qV3xN8mZ2pL7wK4rT9yB6cD1fG5hJ0sA", "Hn4Rt8Wq2Zx6Lp9Vm3Kc7Jd1Fs5Gb0Ny"
+    monkeypatch.setenv("TANDEM_COOKIE_KEY", env_key)
+    assert config.cookie_key(None) == env_key
+    assert config.cookie_key(secrets_key) == secrets_key  # secrets.toml wins
     with pytest.raises(TandemError, match="too short"):
         config.cookie_key("short")
