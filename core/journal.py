@@ -483,9 +483,11 @@ def save_draft(
     entry_id: int | None,
     field_name: str,
     value: object,
+    *,
+    key: str | None = None,
 ) -> DraftState:
     """Save one answer as I type (on leaving the field); creates the draft if needed."""
-    return save_draft_values(sf, viewer, entry_id, {field_name: value})
+    return save_draft_values(sf, viewer, entry_id, {field_name: value}, key=key)
 
 
 def finalise(
