@@ -28,12 +28,17 @@ def _strip_controls(value: str, keep_newlines: bool) -> str:
     )
 
 
+def _blank(text: str) -> bool:
+    """Nothing a reader could see: spaces, or only invisible format characters (U+200B …)."""
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text)
+
+
 def clean_line(
     value: str | None, field: str, *, max_chars: int = MAX_LINE, required: bool = True
 ) -> str:
     """A one-line text field: no control characters, trimmed, bounded."""
     text = _strip_controls((value or "").replace("\n", " "), keep_newlines=False).strip()
-    if required and not text:
+    if required and _blank(text):
         raise InvalidInput(t("“{field}” cannot be empty.", field=field))
     if any(ch in BIDI_CONTROLS for ch in text):
         raise InvalidInput(
@@ -60,7 +65,7 @@ def clean_text(
 ) -> str:
     """A multi-line text field: newlines kept, trimmed, bounded."""
     text = _strip_controls((value or "").replace("\r\n", "\n"), keep_newlines=True).strip()
-    if required and not text:
+    if required and _blank(text):
         raise InvalidInput(t("“{field}” cannot be empty.", field=field))
     if len(text) > max_chars:
         raise InvalidInput(
