@@ -474,8 +474,7 @@ def set_status(
     sf: sessionmaker[Session], viewer: Viewer, goal_id: int, version: int, status: str
 ) -> GoalView:
     """Mark a goal achieved or dropped, or reopen it. Setting the current status is a no-op."""
-    if status not in STATUSES:
-        raise InvalidInput(t("Unknown goal status."))
+    validate.choice(status, STATUSES, t("Unknown goal status."))
     with _locked_edit(sf) as s:
         goal = validate.get(s, Goal, goal_id)
         if goal is not None and goal.owner_id == viewer.person_id and goal.status == status:

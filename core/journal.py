@@ -428,6 +428,29 @@ def journal_counts(sf: sessionmaker[Session], viewer: Viewer) -> list[JournalCou
 # --------------------------------------------------------------------------- writing
 
 
+def _on_entry(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    entry_id: int | None,
+    key: str | None,
+    create: Callable[[Session], tuple[T, int]],
+    change: Callable[[Session, JournalEntry], T],
+) -> T:
+    """``change`` my entry ``entry_id`` in one transaction; without one, ``create`` a new
+    entry once per form key (a replay of the key changes the entry it created)."""
+    if entry_id is None:
+        return submissions.once(
+            sf,
+            viewer,
+            key,
+            "journal_entry",
+            create,
+            lambda s, found: change(s, _own_entry(s, viewer, found)),
+        )
+    with sf.begin() as s:
+        return change(s, _own_entry(s, viewer, entry_id))
+
+
 def save_draft_values(
     sf: sessionmaker[Session],
     viewer: Viewer,
@@ -461,20 +484,7 @@ def save_draft_values(
         state = into(s, _new_entry(s, viewer))
         return state, state.entry_id
 
-    def run() -> DraftState:
-        if entry_id is None:
-            return submissions.once(
-                sf,
-                viewer,
-                key,
-                "journal_entry",
-                create,
-                lambda s, found: into(s, _own_entry(s, viewer, found)),
-            )
-        with sf.begin() as s:
-            return into(s, _own_entry(s, viewer, entry_id))
-
-    return _retry(run)
+    return _retry(lambda: _on_entry(sf, viewer, entry_id, key, create, into))
 
 
 def save_draft(
@@ -521,20 +531,7 @@ def finalise(
         view = _view(s, same, viewer) if same is not None else final(s, _new_entry(s, viewer))
         return view, view.id
 
-    def run() -> EntryView:
-        if entry_id is None:
-            return submissions.once(
-                sf,
-                viewer,
-                key,
-                "journal_entry",
-                create,
-                lambda s, found: final(s, _own_entry(s, viewer, found)),
-            )
-        with sf.begin() as s:
-            return final(s, _own_entry(s, viewer, entry_id))
-
-    return _retry(run)
+    return _retry(lambda: _on_entry(sf, viewer, entry_id, key, create, final))
 
 
 def _same_final(s: Session, viewer: Viewer, cleaned: Mapping[str, object]) -> JournalEntry | None:
