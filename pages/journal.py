@@ -220,7 +220,8 @@ def entry_title(entry: journal.EntryView, with_author: bool) -> str:
 
 
 def render_my_entry(entry: journal.EntryView) -> None:
-    with st.expander(entry_title(entry, with_author=False)):
+    # Keyed: sharing from inside changes the label, and the entry must stay open.
+    with st.expander(entry_title(entry, with_author=False), key=f"journal_mine_{entry.id}"):
         flash(f"entry_{entry.id}")
         render_answers(entry)
         if entry.actions:
@@ -442,7 +443,7 @@ with tab_theirs:
             t("Nothing shared with you yet. When your peer shares a reflection, it appears here.")
         )
     for entry in theirs.entries:
-        with st.expander(entry_title(entry, with_author=True)):
+        with st.expander(entry_title(entry, with_author=True), key=f"journal_theirs_{entry.id}"):
             render_answers(entry)
             if entry.actions:
                 st.markdown("**" + t("Action items for me") + "**")
