@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import clock
+from core import clock, submissions, validate
 from core.access import COORDINATOR, PARTICIPANT, Viewer, require_role
-from core.errors import InvalidInput, NotAllowed, NotFound
+from core.errors import NotAllowed, NotFound
 from core.i18n import t
 from core.peers import LIVE_STATUSES, live_matches_of, names_of, peers_of
 from core.text import clean_line
@@ -146,6 +146,8 @@ def owner_choices(
     sf: sessionmaker[Session], viewer: Viewer, match_id: int | None = None
 ) -> list[tuple[int, str]]:
     """Who can own an item I add: me first, then my peers (of one match if given)."""
+    if match_id is not None and validate.record_id(match_id) is None:
+        return [(viewer.person_id, viewer.name)]
     with sf.begin() as s:
         others = sorted(peers_of(s, viewer.person_id, match_id))
         names = names_of(s, others)
@@ -199,21 +201,26 @@ def add_action(
     due_date: dt.date | None = None,
     journal_entry_id: int | None = None,
     meeting_id: int | None = None,
+    key: str | None = None,
 ) -> ActionView:
-    """Note an action item for me or a peer, from one of my journal entries or a meeting."""
+    """Note an action item for me or a peer, from one of my journal entries or a meeting.
+
+    ``key``: the form's submission key; the same form sent again returns the first item.
+    """
     require_role(viewer, PARTICIPANT)
     title = clean_line(title, t("Action item"), max_chars=MAX_TITLE)
-    if due_date is not None and due_date < clock.today():
-        raise InvalidInput(t("“{field}” cannot be in the past.", field=t("Due date")))
-    with sf.begin() as s:
+    due_date = validate.optional_date(due_date, t("Due date"), not_past=True)
+
+    def create(s: Session) -> tuple[ActionView, int]:
+        nonlocal meeting_id
         match_id: int | None = None
         if journal_entry_id is not None:
-            entry = s.get(JournalEntry, journal_entry_id)
+            entry = validate.get(s, JournalEntry, journal_entry_id)
             if entry is None or entry.author_id != viewer.person_id:
                 raise NotFound(t("This reflection no longer exists."))
             match_id, meeting_id = entry.match_id, meeting_id or entry.meeting_id
         if meeting_id is not None:
-            meeting = s.get(Meeting, meeting_id)
+            meeting = validate.get(s, Meeting, meeting_id)
             if meeting is None or not _live_member(s, viewer.person_id, meeting.match_id):
                 raise NotFound(t("This meeting does not exist or is not one of yours."))
             match_id = meeting.match_id
@@ -235,7 +242,7 @@ def add_action(
             )
         ).first()
         if same is not None:
-            return views(s, [same], viewer.person_id)[0]
+            return views(s, [same], viewer.person_id)[0], same.id
         item = ActionItem(
             match_id=match_id,
             journal_entry_id=journal_entry_id,
@@ -248,7 +255,15 @@ def add_action(
         )
         s.add(item)
         s.flush()
+        return views(s, [item], viewer.person_id)[0], item.id
+
+    def replay(s: Session, item_id: int) -> ActionView:
+        item = s.get(ActionItem, item_id)
+        if item is None or not can_see(viewer.person_id, item):
+            raise NotFound(t("This action item no longer exists."))
         return views(s, [item], viewer.person_id)[0]
+
+    return submissions.once(sf, viewer, key, "action_item", create, replay)
 
 
 def set_done(
@@ -256,7 +271,7 @@ def set_done(
 ) -> ActionView:
     """Mark an item done (or open again): its owner or its creator; idempotent."""
     with sf.begin() as s:
-        item = s.get(ActionItem, action_id)
+        item = validate.get(s, ActionItem, action_id)
         if item is None or not can_see(viewer.person_id, item):
             raise NotFound(t("This action item no longer exists."))
         if done and item.done_at is None:
@@ -270,7 +285,7 @@ def set_done(
 def delete_action(sf: sessionmaker[Session], viewer: Viewer, action_id: int) -> None:
     """Remove an item I noted (deleting one that is already gone is fine)."""
     with sf.begin() as s:
-        item = s.get(ActionItem, action_id)
+        item = validate.get(s, ActionItem, action_id)
         if item is None:
             return
         if item.created_by_id != viewer.person_id:

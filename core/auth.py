@@ -41,12 +41,12 @@ from core import audit, clock
 from core.access import Viewer
 from core.errors import AccountLocked, InvalidInput
 from core.i18n import t, tn
+from core.text import stored_username
 from db.models import Account, LoginThrottle, Person
 
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores (bcrypt 5: refuses) anything longer
 MIN_PASSWORD_CHARS = 10
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,59}$")
-MAX_TYPED_USERNAME = 120  # the throttle and audit columns; no account name is longer than 60
 MAX_SOURCE_CHARS = 64
 ALL_SOURCES = "*"  # the throttle row that counts every address together
 UNKNOWN_SOURCE = "unknown"  # no address (local connection, some proxies, AppTest)
@@ -301,7 +301,8 @@ def sign_in(
     unknown). Unknown usernames, deactivated accounts and wrong passwords all cost one
     bcrypt check, count as failures and return ``None``: nothing tells them apart.
     """
-    typed = normalise_username(username)[:MAX_TYPED_USERNAME]
+    # Capped and cleaned as the throttle and audit columns can hold it, whatever was typed.
+    typed = stored_username(normalise_username(username))
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
         raise InvalidInput(next(password_problems(password)))
     where = source_key(source)

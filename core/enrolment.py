@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import clock
+from core import clock, validate
 from core.access import COORDINATOR, Viewer, require_role
 from core.errors import Conflict, InvalidInput, NotFound
 from core.i18n import N_, format_date, t
@@ -366,8 +366,17 @@ def list_offers(sf: sessionmaker[Session], viewer: Viewer) -> list[ProgrammeOffe
     return sorted(offers, key=lambda o: (o.window != WINDOW_OPEN, not o.eligible))
 
 
+def _programme_id(value: object) -> int:
+    """A programme id from a link or a widget; one that no row can have is not found."""
+    rid = validate.record_id(value)
+    if rid is None:
+        raise NotFound(t("This programme does not exist or is not open to participants."))
+    return rid
+
+
 def get_offer(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> ProgrammeOffer:
     """One programme as the participant sees it (drafts do not exist for participants)."""
+    programme_id = _programme_id(programme_id)
     with sf.begin() as s:
         person = _person(s, viewer)
         p = s.get(Programme, programme_id)
@@ -401,6 +410,7 @@ def programme_skills(
 
     Drafts are for staff: for a participant a draft (or unknown) programme does not exist.
     """
+    programme_id = _programme_id(programme_id)
     with sf.begin() as s:
         if not viewer.has(COORDINATOR):
             p = s.get(Programme, programme_id)
@@ -447,6 +457,8 @@ def my_enrolment(
     sf: sessionmaker[Session], viewer: Viewer, programme_id: int
 ) -> MyEnrolment | None:
     """My answers for this programme (enrolled or withdrawn), or None."""
+    if validate.record_id(programme_id) is None:
+        return None
     with sf.begin() as s:
         e = s.scalar(
             select(Enrolment).where(
@@ -460,6 +472,7 @@ def save_enrolment(
     sf: sessionmaker[Session], viewer: Viewer, programme_id: int, form: EnrolmentForm
 ) -> MyEnrolment:
     """Enrol, change my answers, or re-enrol after withdrawing: only while the window is open."""
+    programme_id = _programme_id(programme_id)
     now = clock.now()
     try:
         with sf.begin() as s:
@@ -533,6 +546,7 @@ def save_enrolment(
 
 def withdraw(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> None:
     """Leave a programme. Idempotent: withdrawing twice changes nothing."""
+    programme_id = _programme_id(programme_id)
     now = clock.now()
     with sf.begin() as s:
         e = s.scalar(
@@ -577,6 +591,8 @@ def list_enrolments(
     limit: int = 5_000,
 ) -> list[EnrolmentRow]:
     """Who enrolled in a programme (operational list with the enrolment profile), by name."""
+    if validate.record_id(programme_id) is None:
+        raise NotFound(t("This programme does not exist (any more)."))
     require_role(viewer, COORDINATOR)
     query = (
         select(Enrolment, Person)

@@ -19,7 +19,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, CursorResult, distinct, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import clock
+from core import clock, submissions, validate
 from core.access import COORDINATOR, PARTICIPANT, Viewer, require_role
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.i18n import N_, t
@@ -235,8 +235,7 @@ def _shared_match(s: Session, person_id: int, other_id: int) -> int:
 
 
 def _clean_fields(kind: str, values: Mapping[str, str | None]) -> dict[str, str]:
-    if kind not in KINDS:
-        raise InvalidInput(t("Unknown kind of feedback."))
+    validate.choice(kind, KINDS, t("Unknown kind of feedback."))
     # Fields of another kind (typed in another tab of the form) are ignored.
     limit = MAX_KUDOS if kind == KUDOS else MAX_FIELD
     cleaned = {
@@ -347,7 +346,7 @@ def given(sf: sessionmaker[Session], viewer: Viewer) -> list[FeedbackView]:
 def feedback_detail(sf: sessionmaker[Session], viewer: Viewer, feedback_id: int) -> FeedbackView:
     """One piece of feedback, for its giver or its recipient only (others: not found)."""
     with sf.begin() as s:
-        f = s.get(Feedback, feedback_id)
+        f = validate.get(s, Feedback, feedback_id)
         if f is None or viewer.person_id not in (f.giver_id, f.recipient_id):
             raise NotFound(t("This feedback does not exist or is not yours to see."))
         return _feedback_views(s, [f])[0]
@@ -356,7 +355,7 @@ def feedback_detail(sf: sessionmaker[Session], viewer: Viewer, feedback_id: int)
 def request_detail(sf: sessionmaker[Session], viewer: Viewer, request_id: int) -> RequestView:
     """One request, for the two people involved only (others: not found)."""
     with sf.begin() as s:
-        r = s.get(FeedbackRequest, request_id)
+        r = validate.get(s, FeedbackRequest, request_id)
         if r is None or viewer.person_id not in (r.requester_id, r.giver_id):
             raise NotFound(t("This feedback request does not exist or is not yours to see."))
         answer = s.scalar(select(Feedback.id).where(Feedback.request_id == r.id))
@@ -430,14 +429,21 @@ def ask_feedback(
     topic: str,
     context: str = "",
     wished_by: dt.date | None = None,
+    *,
+    key: str | None = None,
 ) -> RequestView:
-    """Ask a peer for feedback on something concrete. The same request twice is one request."""
+    """Ask a peer for feedback on something concrete. The same request twice is one request.
+
+    ``key``: the form's submission key; sent again (or at once), it returns the first request.
+    """
     _require_participant(viewer)
     topic = clean_line(topic, t("Topic"), max_chars=MAX_TOPIC)
     context = clean_text(context, t("Context"), max_chars=MAX_CONTEXT)
-    if wished_by is not None and wished_by < clock.today():
+    if isinstance(wished_by, dt.date) and wished_by < clock.today():
         raise InvalidInput(t("The wished date cannot be in the past."))
-    with sf.begin() as s:
+    wished_by = validate.optional_date(wished_by, t("Wished by"))
+
+    def create(s: Session) -> tuple[RequestView, int]:
         match_id = _shared_match(s, viewer.person_id, giver_id)
         existing = s.scalars(
             select(FeedbackRequest).where(
@@ -462,11 +468,19 @@ def ask_feedback(
             )
             s.add(request)
             s.flush()
-        return _request_view(request, _names(s, [viewer.person_id, giver_id]))
+        return _request_view(request, _names(s, [viewer.person_id, giver_id])), request.id
+
+    def replay(s: Session, request_id: int) -> RequestView:
+        request = s.get(FeedbackRequest, request_id)
+        if request is None or request.requester_id != viewer.person_id:
+            raise NotFound(t("This feedback request does not exist or is not yours to see."))
+        return _request_view(request, _names(s, [request.requester_id, request.giver_id]))
+
+    return submissions.once(sf, viewer, key, "feedback_request", create, replay)
 
 
 def _open_request_for_giver(s: Session, viewer: Viewer, request_id: int) -> FeedbackRequest:
-    request = s.get(FeedbackRequest, request_id)
+    request = validate.get(s, FeedbackRequest, request_id)
     if request is None or viewer.person_id not in (request.giver_id, request.requester_id):
         raise NotFound(t("This feedback request does not exist or is not yours to see."))
     if request.giver_id != viewer.person_id:
@@ -479,49 +493,73 @@ def answer_request(
     viewer: Viewer,
     request_id: int,
     kind: str,
+    *,
+    key: str | None = None,
     **values: str,
 ) -> FeedbackView:
     """Answer a request in a structured form (structured or SBI).
 
     Submitting the same answer twice returns the first one; a different second
-    answer is refused with a Conflict.
+    answer is refused with a Conflict. ``key``: the form's submission key; the
+    same form sent again returns the first answer.
     """
     _require_participant(viewer)
     if kind == KUDOS:
         raise InvalidInput(t("Answer a request with structured feedback, not kudos."))
     fields = _clean_fields(kind, values)
-    with sf.begin() as s:
-        request = _open_request_for_giver(s, viewer, request_id)
-        if request.status != OPEN:
-            return _already_answered(s, request, kind, fields)
-        # Conditional update: of two concurrent answers only one moves the request on.
-        # Session.execute() is typed as Result; a DML statement gives a CursorResult.
-        moved = cast(
-            "CursorResult[Any]",
-            s.execute(
-                update(FeedbackRequest)
-                .where(FeedbackRequest.id == request_id, FeedbackRequest.status == OPEN)
-                .values(status=ANSWERED)
-                .execution_options(synchronize_session=False)
-            ),
-        ).rowcount
-        if moved != 1:
-            s.refresh(request)
-            return _already_answered(s, request, kind, fields)
-        if request.requester_id is None:  # the requester erased their data meanwhile
-            raise NotFound(t("This feedback request was withdrawn."))
-        feedback = Feedback(
-            request_id=request.id,
-            match_id=request.match_id,
-            giver_id=viewer.person_id,
-            recipient_id=request.requester_id,
-            kind=kind,
-            created_at=clock.now(),
-            **fields,
-        )
-        s.add(feedback)
-        s.flush()
-        return _feedback_views(s, [feedback])[0]
+
+    def create(s: Session) -> tuple[FeedbackView, int]:
+        view = _answer(s, viewer, request_id, kind, fields)
+        return view, view.id
+
+    return submissions.once(
+        sf, viewer, key, "feedback", create, lambda s, found: _given_view(s, viewer, found)
+    )
+
+
+def _given_view(s: Session, viewer: Viewer, feedback_id: int) -> FeedbackView:
+    """Feedback a form of mine already created, as I see it now."""
+    f = s.get(Feedback, feedback_id)
+    if f is None or f.giver_id != viewer.person_id:
+        raise NotFound(t("This feedback does not exist or is not yours to see."))
+    return _feedback_views(s, [f])[0]
+
+
+def _answer(
+    s: Session, viewer: Viewer, request_id: int, kind: str, fields: dict[str, str]
+) -> FeedbackView:
+    """Answer an open request inside the caller's transaction (see :func:`answer_request`)."""
+    request = _open_request_for_giver(s, viewer, request_id)
+    if request.status != OPEN:
+        return _already_answered(s, request, kind, fields)
+    # Conditional update: of two concurrent answers only one moves the request on.
+    # Session.execute() is typed as Result; a DML statement gives a CursorResult.
+    moved = cast(
+        "CursorResult[Any]",
+        s.execute(
+            update(FeedbackRequest)
+            .where(FeedbackRequest.id == request_id, FeedbackRequest.status == OPEN)
+            .values(status=ANSWERED)
+            .execution_options(synchronize_session=False)
+        ),
+    ).rowcount
+    if moved != 1:
+        s.refresh(request)
+        return _already_answered(s, request, kind, fields)
+    if request.requester_id is None:  # the requester erased their data meanwhile
+        raise NotFound(t("This feedback request was withdrawn."))
+    feedback = Feedback(
+        request_id=request.id,
+        match_id=request.match_id,
+        giver_id=viewer.person_id,
+        recipient_id=request.requester_id,
+        kind=kind,
+        created_at=clock.now(),
+        **fields,
+    )
+    s.add(feedback)
+    s.flush()
+    return _feedback_views(s, [feedback])[0]
 
 
 def _already_answered(
@@ -560,12 +598,22 @@ def decline_request(sf: sessionmaker[Session], viewer: Viewer, request_id: int) 
 
 
 def give_feedback(
-    sf: sessionmaker[Session], viewer: Viewer, recipient_id: int, kind: str, **values: str
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    recipient_id: int,
+    kind: str,
+    *,
+    key: str | None = None,
+    **values: str,
 ) -> FeedbackView:
-    """Give feedback nobody asked for (structured, SBI) or kudos to a peer."""
+    """Give feedback nobody asked for (structured, SBI) or kudos to a peer.
+
+    ``key``: the form's submission key; the same form sent again returns the first one.
+    """
     _require_participant(viewer)
     fields = _clean_fields(kind, values)
-    with sf.begin() as s:
+
+    def create(s: Session) -> tuple[FeedbackView, int]:
         match_id = _shared_match(s, viewer.person_id, recipient_id)
         recent = s.scalars(
             select(Feedback).where(
@@ -577,7 +625,7 @@ def give_feedback(
         ).all()
         for f in recent:
             if _same_content(f, kind, fields):  # the same click twice
-                return _feedback_views(s, [f])[0]
+                return _feedback_views(s, [f])[0], f.id
         feedback = Feedback(
             match_id=match_id,
             giver_id=viewer.person_id,
@@ -588,14 +636,23 @@ def give_feedback(
         )
         s.add(feedback)
         s.flush()
-        return _feedback_views(s, [feedback])[0]
+        return _feedback_views(s, [feedback])[0], feedback.id
+
+    return submissions.once(
+        sf, viewer, key, "feedback", create, lambda s, found: _given_view(s, viewer, found)
+    )
 
 
 def send_kudos(
-    sf: sessionmaker[Session], viewer: Viewer, recipient_id: int, text: str
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    recipient_id: int,
+    text: str,
+    *,
+    key: str | None = None,
 ) -> FeedbackView:
     """A short appreciation for a peer."""
-    return give_feedback(sf, viewer, recipient_id, KUDOS, worked=text)
+    return give_feedback(sf, viewer, recipient_id, KUDOS, key=key, worked=text)
 
 
 def acknowledge(
@@ -607,16 +664,18 @@ def acknowledge(
     """
     _require_participant(viewer)
     with sf.begin() as s:
-        f = s.get(Feedback, feedback_id)
+        f = validate.get(s, Feedback, feedback_id)
         if f is None or viewer.person_id not in (f.giver_id, f.recipient_id):
             raise NotFound(t("This feedback does not exist or is not yours to see."))
         if f.recipient_id != viewer.person_id:
             raise NotAllowed(t("Only the person who received this feedback can acknowledge it."))
         if f.kind == KUDOS:
-            usefulness = None
-        elif usefulness is None or not 1 <= int(usefulness) <= 5:
-            raise InvalidInput(t("Rate how useful it was, from 1 to 5."))
-        f.usefulness = usefulness
+            rating = None
+        else:
+            rating = validate.whole_number(
+                usefulness, 1, 5, t("Rate how useful it was, from 1 to 5.")
+            )
+        f.usefulness = rating
         if f.acknowledged_at is None:
             f.acknowledged_at = clock.now()
         s.flush()

@@ -13,12 +13,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import case, distinct, func, or_, select
+from sqlalchemy import case, distinct, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import clock
+from core import clock, submissions, validate
 from core.access import COORDINATOR, PARTICIPANT, Viewer, require_role
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.i18n import N_, t
@@ -128,23 +128,19 @@ def progress_of(steps_done: int, steps_total: int, manual: int | None) -> float:
 
 
 def _check_category(category: str) -> str:
-    if category not in CATEGORIES:
-        raise InvalidInput(t("Choose a category for the goal."))
-    return category
+    return str(validate.choice(category, CATEGORIES, t("Choose a category for the goal.")))
 
 
 def _check_future(value: dt.date | None, field: str) -> dt.date | None:
-    if value is not None and value < clock.today():
-        raise InvalidInput(t("“{field}” cannot be in the past.", field=field))
-    return value
+    return validate.optional_date(value, field, not_past=True)
 
 
 def _check_percent(value: int | None) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-        raise InvalidInput(t("Progress is a whole percentage between 0 and 100."))
-    return value
+    return validate.whole_number(
+        value, 0, 100, t("Progress is a whole percentage between 0 and 100.")
+    )
 
 
 def _conflict() -> Conflict:
@@ -170,7 +166,7 @@ def _locked_edit(sf: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def _goal_for_owner(s: Session, viewer: Viewer, goal_id: int, version: int | None) -> Goal:
-    goal = s.get(Goal, goal_id)
+    goal = validate.get(s, Goal, goal_id)
     if goal is None:
         raise NotFound(t("This goal no longer exists."))
     if goal.owner_id != viewer.person_id:
@@ -311,7 +307,7 @@ def peer_goals(sf: sessionmaker[Session], viewer: Viewer) -> list[GoalView]:
 def get_goal(sf: sessionmaker[Session], viewer: Viewer, goal_id: int) -> GoalView:
     """One goal, if the viewer may read it (owner, or a peer while it is shared)."""
     with sf.begin() as s:
-        goal = s.get(Goal, goal_id)
+        goal = validate.get(s, Goal, goal_id)
         if goal is None or not can_read(s, viewer.person_id, goal):
             raise NotFound(t("This goal does not exist or is not shared with you."))
         return _views(s, [goal], viewer)[0]
@@ -358,8 +354,12 @@ def create_goal(
     outcome: str = "",
     manual_progress: int | None = None,
     steps: Sequence[str | tuple[str, dt.date | None]] = (),
+    key: str | None = None,
 ) -> GoalView:
-    """Set a new goal (private), optionally with its first steps."""
+    """Set a new goal (private), optionally with its first steps.
+
+    ``key``: the form's submission key; the same key again returns the first goal.
+    """
     require_role(viewer, PARTICIPANT)
     title = clean_line(title, t("Goal"), max_chars=MAX_TITLE)
     outcome = clean_text(outcome, t("Measurable outcome"), max_chars=MAX_OUTCOME)
@@ -377,7 +377,8 @@ def create_goal(
     if len(cleaned) > MAX_STEPS:
         raise InvalidInput(t("A goal has at most {max} steps.", max=MAX_STEPS))
     now = clock.now()
-    with sf.begin() as s:
+
+    def create(s: Session) -> tuple[GoalView, int]:
         # A double click on "Add" must not create the goal twice.
         duplicate = s.scalar(
             select(Goal.title).where(
@@ -408,7 +409,19 @@ def create_goal(
             ],
         )
         s.add(goal)
-        return _view(s, goal, viewer)
+        return _view(s, goal, viewer), goal.id
+
+    return submissions.once(
+        sf, viewer, key, "goal", create, lambda s, goal_id: _replay(s, viewer, goal_id)
+    )
+
+
+def _replay(s: Session, viewer: Viewer, goal_id: int) -> GoalView:
+    """The goal a form already created, as its owner sees it now."""
+    goal = s.get(Goal, goal_id)
+    if goal is None or goal.owner_id != viewer.person_id:
+        raise NotFound(t("This goal no longer exists."))
+    return _view(s, goal, viewer)
 
 
 def update_goal(
@@ -461,10 +474,9 @@ def set_status(
     sf: sessionmaker[Session], viewer: Viewer, goal_id: int, version: int, status: str
 ) -> GoalView:
     """Mark a goal achieved or dropped, or reopen it. Setting the current status is a no-op."""
-    if status not in STATUSES:
-        raise InvalidInput(t("Unknown goal status."))
+    validate.choice(status, STATUSES, t("Unknown goal status."))
     with _locked_edit(sf) as s:
-        goal = s.get(Goal, goal_id)
+        goal = validate.get(s, Goal, goal_id)
         if goal is not None and goal.owner_id == viewer.person_id and goal.status == status:
             return _view(s, goal, viewer)  # a double click: already done
         goal = _goal_for_owner(s, viewer, goal_id, version)
@@ -507,7 +519,7 @@ def delete_goal(sf: sessionmaker[Session], viewer: Viewer, goal_id: int, version
 
 
 def _step_of(s: Session, viewer: Viewer, step_id: int, version: int | None) -> GoalStep:
-    step = s.get(GoalStep, step_id)
+    step = validate.get(s, GoalStep, step_id)
     if step is None:
         raise NotFound(t("This step no longer exists."))
     _goal_for_owner(s, viewer, step.goal_id, version)
@@ -521,11 +533,13 @@ def add_step(
     title: str,
     due_date: dt.date | None = None,
     version: int | None = None,
+    key: str | None = None,
 ) -> GoalView:
-    """Add a step at the end of a goal."""
+    """Add a step at the end of a goal (``key``: sent twice, the step is added once)."""
     title = clean_line(title, t("Step"), max_chars=MAX_TITLE)
     _check_future(due_date, t("Due date"))
-    with _locked_edit(sf) as s:
+
+    def create(s: Session) -> tuple[GoalView, int]:
         goal = _goal_for_owner(s, viewer, goal_id, version)
         same = next((st for st in goal.steps if st.title.lower() == title.lower()), None)
         if same is not None:  # a double click adds the step once
@@ -533,9 +547,21 @@ def add_step(
         if len(goal.steps) >= MAX_STEPS:
             raise InvalidInput(t("A goal has at most {max} steps.", max=MAX_STEPS))
         position = max((step.position for step in goal.steps), default=-1) + 1
-        goal.steps.append(GoalStep(position=position, title=title, due_date=due_date))
+        step = GoalStep(position=position, title=title, due_date=due_date)
+        goal.steps.append(step)
         _touch(goal)
-        return _view(s, goal, viewer)
+        return _view(s, goal, viewer), step.id
+
+    def replay(s: Session, step_id: int) -> GoalView:
+        step = s.get(GoalStep, step_id)
+        if step is None:
+            raise NotFound(t("This step no longer exists."))
+        return _replay(s, viewer, step.goal_id)
+
+    try:
+        return submissions.once(sf, viewer, key, "goal_step", create, replay)
+    except StaleDataError as e:
+        raise _conflict() from e
 
 
 def update_step(
@@ -558,15 +584,25 @@ def update_step(
 
 
 def set_step_done(sf: sessionmaker[Session], viewer: Viewer, step_id: int, done: bool) -> GoalView:
-    """Tick or untick a step (idempotent: ticking a done step changes nothing)."""
+    """Tick or untick a step (idempotent: ticking a done step changes nothing).
+
+    Ticks of different steps at the same moment (two tabs, phone and laptop) all
+    count: the goal's version goes up in one atomic statement instead of the
+    checked update of :func:`_touch`, so a tick never fails because another step
+    was ticked meanwhile. A form opened before the tick still sees a newer goal.
+    """
     with _locked_edit(sf) as s:
         step = _step_of(s, viewer, step_id, None)
-        if done and step.done_at is None:
-            step.done_at = clock.now()
-            _touch(step.goal)
-        elif not done and step.done_at is not None:
-            step.done_at = None
-            _touch(step.goal)
+        changed = done != (step.done_at is not None)
+        if changed:
+            step.done_at = clock.now() if done else None
+            s.flush()
+            s.execute(
+                update(Goal)
+                .where(Goal.id == step.goal_id)
+                .values(version=Goal.version + 1, updated_at=clock.now())
+                .execution_options(synchronize_session=False)
+            )
         return _view(s, step.goal, viewer)
 
 
@@ -626,11 +662,14 @@ def delete_step(
 # --------------------------------------------------------------------------- comments
 
 
-def add_comment(sf: sessionmaker[Session], viewer: Viewer, goal_id: int, body: str) -> GoalView:
+def add_comment(
+    sf: sessionmaker[Session], viewer: Viewer, goal_id: int, body: str, key: str | None = None
+) -> GoalView:
     """Comment on a goal: its owner, or a peer while the goal is shared."""
     body = clean_text(body, t("Comment"), max_chars=MAX_COMMENT, required=True)
-    with sf.begin() as s:
-        goal = s.get(Goal, goal_id)
+
+    def create(s: Session) -> tuple[GoalView, int]:
+        goal = validate.get(s, Goal, goal_id)
         if goal is None or not can_read(s, viewer.person_id, goal):
             raise NotFound(t("This goal does not exist or is not shared with you."))
         last = s.scalars(
@@ -641,9 +680,18 @@ def add_comment(sf: sessionmaker[Session], viewer: Viewer, goal_id: int, body: s
         ).first()
         # A double click posts the comment once.
         if last is None or last.author_id != viewer.person_id or last.body != body:
-            s.add(
-                GoalComment(
-                    goal_id=goal.id, author_id=viewer.person_id, body=body, created_at=clock.now()
-                )
+            last = GoalComment(
+                goal_id=goal.id, author_id=viewer.person_id, body=body, created_at=clock.now()
             )
+            s.add(last)
+            s.flush()
+        return _view(s, goal, viewer), last.id
+
+    def replay(s: Session, comment_id: int) -> GoalView:
+        comment = s.get(GoalComment, comment_id)
+        goal = s.get(Goal, comment.goal_id) if comment is not None else None
+        if goal is None or not can_read(s, viewer.person_id, goal):
+            raise NotFound(t("This goal does not exist or is not shared with you."))
         return _view(s, goal, viewer)
+
+    return submissions.once(sf, viewer, key, "goal_comment", create, replay)

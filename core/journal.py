@@ -20,7 +20,7 @@ from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import actions, clock
+from core import actions, clock, submissions, validate
 from core.access import COORDINATOR, PARTICIPANT, Viewer, require_role
 from core.actions import ActionView
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -122,11 +122,9 @@ class JournalCounts:
 
 
 def _clean_scale(value: object, field_name: str) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise InvalidInput(t("“{field}” is a number from 1 to 5.", field=t(SCALES[field_name])))
-    return value
+    return validate.optional_number(
+        value, 1, 5, t("“{field}” is a number from 1 to 5.", field=t(SCALES[field_name]))
+    )
 
 
 def clean_values(values: Mapping[str, object]) -> dict[str, object]:
@@ -142,9 +140,9 @@ def clean_values(values: Mapping[str, object]) -> dict[str, object]:
         elif name in SCALES:
             cleaned[name] = _clean_scale(value, name)
         else:
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            if value is not None and validate.record_id(value) is None:
                 raise InvalidInput(t("Choose a meeting from the list."))
-            cleaned[name] = value
+            cleaned[name] = None if value is None else validate.record_id(value)
     return cleaned
 
 
@@ -183,7 +181,7 @@ def _locked(sf: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def _own_entry(s: Session, viewer: Viewer, entry_id: int) -> JournalEntry:
-    entry = s.get(JournalEntry, entry_id)
+    entry = validate.get(s, JournalEntry, entry_id)
     if entry is None:
         raise NotFound(t("This reflection no longer exists."))
     if entry.author_id != viewer.person_id:
@@ -192,7 +190,7 @@ def _own_entry(s: Session, viewer: Viewer, entry_id: int) -> JournalEntry:
 
 
 def _check_meeting(s: Session, viewer: Viewer, meeting_id: int) -> Meeting:
-    meeting = s.get(Meeting, meeting_id)
+    meeting = validate.get(s, Meeting, meeting_id)
     member = (
         meeting is not None
         and s.scalar(
@@ -400,7 +398,7 @@ def peer_entries(sf: sessionmaker[Session], viewer: Viewer, limit: int = PAGE_SI
 def get_entry(sf: sessionmaker[Session], viewer: Viewer, entry_id: int) -> EntryView:
     """One entry, if the viewer may read it."""
     with sf.begin() as s:
-        entry = s.get(JournalEntry, entry_id)
+        entry = validate.get(s, JournalEntry, entry_id)
         if entry is None or not can_read(s, viewer.person_id, entry):
             raise NotFound(t("This reflection does not exist or is not shared with you."))
         return _views(s, [entry], viewer)[0]
@@ -430,35 +428,63 @@ def journal_counts(sf: sessionmaker[Session], viewer: Viewer) -> list[JournalCou
 # --------------------------------------------------------------------------- writing
 
 
+def _on_entry(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    entry_id: int | None,
+    key: str | None,
+    create: Callable[[Session], tuple[T, int]],
+    change: Callable[[Session, JournalEntry], T],
+) -> T:
+    """``change`` my entry ``entry_id`` in one transaction; without one, ``create`` a new
+    entry once per form key (a replay of the key changes the entry it created)."""
+    if entry_id is None:
+        return submissions.once(
+            sf,
+            viewer,
+            key,
+            "journal_entry",
+            create,
+            lambda s, found: change(s, _own_entry(s, viewer, found)),
+        )
+    with sf.begin() as s:
+        return change(s, _own_entry(s, viewer, entry_id))
+
+
 def save_draft_values(
     sf: sessionmaker[Session],
     viewer: Viewer,
     entry_id: int | None,
     values: Mapping[str, object],
+    *,
+    key: str | None = None,
 ) -> DraftState:
-    """Save answers into my draft (a new one when ``entry_id`` is None)."""
+    """Save answers into my draft (a new one when ``entry_id`` is None).
+
+    ``key``: the new-reflection form's submission key. Two first saves of the same
+    form (two fields left at once, a replayed request) fill one draft, not two.
+    """
     require_role(viewer, PARTICIPANT)
     cleaned = clean_values(values)
 
-    def run() -> DraftState:
-        with sf.begin() as s:
-            if entry_id is None:
-                entry = _new_entry(s, viewer)
-            else:
-                entry = _own_entry(s, viewer, entry_id)
-                if entry.status != "draft":
-                    raise Conflict(
-                        t(
-                            "This reflection was already saved as final (in another tab?). "
-                            "Start a new one to keep what you typed."
-                        )
-                    )
-            _apply(s, viewer, entry, cleaned)
-            entry.updated_at = clock.now()
-            s.flush()
-            return DraftState(entry.id, entry.version, entry.updated_at)
+    def into(s: Session, entry: JournalEntry) -> DraftState:
+        if entry.status != "draft":
+            raise Conflict(
+                t(
+                    "This reflection was already saved as final (in another tab?). "
+                    "Start a new one to keep what you typed."
+                )
+            )
+        _apply(s, viewer, entry, cleaned)
+        entry.updated_at = clock.now()
+        s.flush()
+        return DraftState(entry.id, entry.version, entry.updated_at)
 
-    return _retry(run)
+    def create(s: Session) -> tuple[DraftState, int]:
+        state = into(s, _new_entry(s, viewer))
+        return state, state.entry_id
+
+    return _retry(lambda: _on_entry(sf, viewer, entry_id, key, create, into))
 
 
 def save_draft(
@@ -467,9 +493,11 @@ def save_draft(
     entry_id: int | None,
     field_name: str,
     value: object,
+    *,
+    key: str | None = None,
 ) -> DraftState:
     """Save one answer as I type (on leaving the field); creates the draft if needed."""
-    return save_draft_values(sf, viewer, entry_id, {field_name: value})
+    return save_draft_values(sf, viewer, entry_id, {field_name: value}, key=key)
 
 
 def finalise(
@@ -477,30 +505,33 @@ def finalise(
     viewer: Viewer,
     entry_id: int | None,
     values: Mapping[str, object] | None = None,
+    *,
+    key: str | None = None,
 ) -> EntryView:
-    """Save the reflection as final, with the latest answers. Finalising twice is harmless."""
+    """Save the reflection as final, with the latest answers. Finalising twice is harmless.
+
+    ``key``: the new-reflection form's submission key (when no draft was saved yet);
+    the same form sent twice, or twenty times at once, makes one entry.
+    """
     require_role(viewer, PARTICIPANT)
     cleaned = clean_values(values or {})
 
-    def run() -> EntryView:
-        with sf.begin() as s:
-            if entry_id is not None:
-                entry = _own_entry(s, viewer, entry_id)
-                if entry.status == "final":
-                    return _view(s, entry, viewer)  # a double click: already final
-            else:
-                same = _same_final(s, viewer, cleaned)
-                if same is not None:
-                    return _view(s, same, viewer)
-                entry = _new_entry(s, viewer)
-            _apply(s, viewer, entry, cleaned)
-            if not any((getattr(entry, f) or "").strip() for f in TEXT_FIELDS):
-                raise InvalidInput(t("Answer at least one prompt before saving the reflection."))
-            entry.status = "final"
-            entry.updated_at = clock.now()
-            return _view(s, entry, viewer)
+    def final(s: Session, entry: JournalEntry) -> EntryView:
+        if entry.status == "final":
+            return _view(s, entry, viewer)  # a double click: already final
+        _apply(s, viewer, entry, cleaned)
+        if not any((getattr(entry, f) or "").strip() for f in TEXT_FIELDS):
+            raise InvalidInput(t("Answer at least one prompt before saving the reflection."))
+        entry.status = "final"
+        entry.updated_at = clock.now()
+        return _view(s, entry, viewer)
 
-    return _retry(run)
+    def create(s: Session) -> tuple[EntryView, int]:
+        same = _same_final(s, viewer, cleaned)
+        view = _view(s, same, viewer) if same is not None else final(s, _new_entry(s, viewer))
+        return view, view.id
+
+    return _retry(lambda: _on_entry(sf, viewer, entry_id, key, create, final))
 
 
 def _same_final(s: Session, viewer: Viewer, cleaned: Mapping[str, object]) -> JournalEntry | None:
@@ -563,7 +594,7 @@ def delete_entry(sf: sessionmaker[Session], viewer: Viewer, entry_id: int) -> No
     Deleting an entry that is already gone is fine (a double click).
     """
     with _locked(sf) as s:
-        entry = s.get(JournalEntry, entry_id)
+        entry = validate.get(s, JournalEntry, entry_id)
         if entry is None:
             return
         if entry.author_id != viewer.person_id:

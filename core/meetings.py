@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import clock
+from core import clock, submissions, validate
 from core.access import COORDINATOR, Viewer, require_role
 from core.errors import Conflict, InvalidInput, NotFound
 from core.i18n import N_, format_datetime, t
@@ -150,7 +150,14 @@ def to_local(when: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
 
 
 def to_utc(day: dt.date, time: dt.time, tz: dt.tzinfo) -> dt.datetime:
-    """A wall-clock date and time typed in ``tz`` as the naive UTC time stored."""
+    """A wall-clock date and time typed in ``tz`` as the naive UTC time stored.
+
+    The date is checked first (:func:`core.validate.check_date`): near year 1 or
+    9999 the conversion itself would overflow.
+    """
+    day = validate.check_date(day, t("Date"))
+    if not isinstance(time, dt.time):
+        raise InvalidInput(t("“{field}” is not a time of day.", field=t("Time")))
     return dt.datetime.combine(day, time, tzinfo=tz).astimezone(dt.UTC).replace(tzinfo=None)
 
 
@@ -339,7 +346,7 @@ def meeting_dates(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> l
     """For coordinators: the dates and status of a match's meetings, no agenda or notes."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        if s.get(Match, match_id) is None:
+        if validate.get(s, Match, match_id) is None:
             raise NotFound(t("This pair or circle no longer exists."))
         rows = s.execute(
             select(Meeting.scheduled_at, Meeting.duration_minutes, Meeting.status)
@@ -353,25 +360,29 @@ def meeting_dates(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> l
 
 
 def _kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise InvalidInput(t("Choose a kind of meeting: regular, rehearsal or feedback review."))
-    return kind
+    return str(
+        validate.choice(
+            kind, KINDS, t("Choose a kind of meeting: regular, rehearsal or feedback review.")
+        )
+    )
 
 
 def _duration(minutes: int) -> int:
-    if not MIN_DURATION <= int(minutes) <= MAX_DURATION:
-        raise InvalidInput(
-            t(
-                "A meeting lasts between {low} and {high} minutes.",
-                low=MIN_DURATION,
-                high=MAX_DURATION,
-            )
-        )
-    return int(minutes)
+    return validate.whole_number(
+        minutes,
+        MIN_DURATION,
+        MAX_DURATION,
+        t("A meeting lasts between {low} and {high} minutes.", low=MIN_DURATION, high=MAX_DURATION),
+    )
+
+
+def _when(when: dt.datetime) -> dt.datetime:
+    """A meeting time as typed, to the minute: a real date between 1900 and 2100."""
+    return validate.check_datetime(when, t("Date")).replace(second=0, microsecond=0)
 
 
 def _future(when: dt.datetime) -> dt.datetime:
-    when = when.replace(second=0, microsecond=0)
+    when = _when(when)
     if when <= clock.now():
         raise InvalidInput(
             t(
@@ -446,19 +457,28 @@ def plan_meetings(
     kind: str = "regular",
     place: str = "",
     agenda: str = "",
+    key: str | None = None,
 ) -> list[MeetingView]:
-    """Plan one meeting, or a series of ``count`` on the cadence, from ``first`` (UTC)."""
+    """Plan one meeting, or a series of ``count`` on the cadence, from ``first`` (UTC).
+
+    ``key``: the form's submission key; the same form sent again returns the first series.
+    """
     kind = _kind(kind)
     minutes = _duration(duration_minutes)
     place = clean_line(place, t("Place or link"), max_chars=200, required=False)
     agenda = clean_text(agenda, t("Agenda"), max_chars=MAX_SHARED_TEXT)
-    if not 1 <= int(count) <= MAX_SERIES:
-        raise InvalidInput(t("Plan between 1 and {n} meetings at once.", n=MAX_SERIES))
+    count = validate.whole_number(
+        count, 1, MAX_SERIES, t("Plan between 1 and {n} meetings at once.", n=MAX_SERIES)
+    )
     first = _future(first)
-    with sf.begin() as s:
+
+    def create(s: Session) -> tuple[list[MeetingView], int]:
         match = member_match(s, viewer, match_id)
         _can_plan(match)
-        times = series_times(first, match_cadence(s, match), int(count))
+        cadence = match_cadence(s, match)
+        # The whole series must fall in the years a date can mean (no overflow near 9999).
+        _when(first + dt.timedelta(days=cadence * (count - 1)))
+        times = series_times(first, cadence, count)
         for when in times:
             _no_clash(s, match.id, when)
         # The agenda is for the first meeting; the next ones start blank.
@@ -467,7 +487,20 @@ def plan_meetings(
             for i, when in enumerate(times)
         ]
         s.flush()
-        return [_view(m) for m in made]
+        return [_view(m) for m in made], made[0].id
+
+    def replay(s: Session, first_id: int) -> list[MeetingView]:
+        # A series is made in one transaction: same creator, same creation time.
+        first_made = _member_meeting(s, viewer, first_id)[0]
+        return [
+            _view(m)
+            for m in _meetings(s, first_made.match_id)
+            if m.created_by_id == first_made.created_by_id
+            and m.created_at == first_made.created_at
+            and m.id >= first_made.id
+        ]
+
+    return submissions.once(sf, viewer, key, "meetings", create, replay)
 
 
 def record_held_meeting(
@@ -479,17 +512,22 @@ def record_held_meeting(
     duration_minutes: int = 60,
     kind: str = "regular",
     notes: str = "",
+    key: str | None = None,
 ) -> MeetingView:
-    """Record a meeting that already took place (the only way to add one in the past)."""
+    """Record a meeting that already took place (the only way to add one in the past).
+
+    ``key``: the form's submission key; the same form sent again records it once.
+    """
     kind = _kind(kind)
     minutes = _duration(duration_minutes)
     notes = clean_text(notes, t("Shared notes"), max_chars=MAX_SHARED_TEXT)
-    when = when.replace(second=0, microsecond=0)
+    when = _when(when)
     if when > clock.now():
         raise InvalidInput(
             t("A meeting in the future cannot be recorded as held: plan it instead.")
         )
-    with sf.begin() as s:
+
+    def create(s: Session) -> tuple[MeetingView, int]:
         match = member_match(s, viewer, match_id)
         require_open(match)
         if when.date() < started_on(match):
@@ -497,11 +535,20 @@ def record_held_meeting(
         _no_clash(s, match.id, when)
         meeting = _new_meeting(s, viewer, match, when, minutes, kind, "", "", "held", notes)
         s.flush()
-        return _view(meeting)
+        return _view(meeting), meeting.id
+
+    return submissions.once(
+        sf,
+        viewer,
+        key,
+        "meeting",
+        create,
+        lambda s, found: _view(_member_meeting(s, viewer, found)[0]),
+    )
 
 
 def _member_meeting(s: Session, viewer: Viewer, meeting_id: int) -> tuple[Meeting, Match]:
-    meeting = s.get(Meeting, meeting_id)
+    meeting = validate.get(s, Meeting, meeting_id)
     if meeting is None:
         raise NotFound(t("This meeting no longer exists."))
     return meeting, member_match(s, viewer, meeting.match_id)

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import audit, clock
+from core import audit, clock, submissions, validate
 from core.access import COORDINATOR, Viewer, require_role
 from core.enrolment import GOAL_THEMES
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -179,7 +179,7 @@ class ConcernRow:
 
 def member_match(s: Session, viewer: Viewer, match_id: int) -> Match:
     """The live match ``match_id`` if the viewer is one of its members, else NotAllowed."""
-    match = s.get(Match, match_id)
+    match = validate.get(s, Match, match_id)
     if match is None:
         raise NotFound(t("This pair or circle no longer exists."))
     if not peers_of(s, viewer.person_id, match_id):
@@ -505,18 +505,20 @@ def set_terms(
     seen_version: int,
 ) -> TermsSaved:
     """Set the common terms. A change after anyone confirmed resets every confirmation."""
-    if cadence_days not in CADENCES:
-        raise InvalidInput(t("Choose how often you meet: every week, two weeks or month."))
-    if meeting_format not in FORMATS:
-        raise InvalidInput(t("Choose how you meet: in person, video call, phone call or mixed."))
-    if not MIN_LENGTH <= int(length_minutes) <= MAX_LENGTH:
-        raise InvalidInput(
-            t(
-                "A meeting lasts between {low} and {high} minutes.",
-                low=MIN_LENGTH,
-                high=MAX_LENGTH,
-            )
-        )
+    validate.choice(
+        cadence_days, CADENCES, t("Choose how often you meet: every week, two weeks or month.")
+    )
+    validate.choice(
+        meeting_format,
+        FORMATS,
+        t("Choose how you meet: in person, video call, phone call or mixed."),
+    )
+    length_minutes = validate.whole_number(
+        length_minutes,
+        MIN_LENGTH,
+        MAX_LENGTH,
+        t("A meeting lasts between {low} and {high} minutes.", low=MIN_LENGTH, high=MAX_LENGTH),
+    )
     with sf.begin() as s:
         match = member_match(s, viewer, match_id)
         require_open(match)
@@ -671,12 +673,23 @@ def resume_relationship(sf: sessionmaker[Session], viewer: Viewer, match_id: int
 # --------------------------------------------------------------------------- concerns
 
 
-def raise_concern(sf: sessionmaker[Session], viewer: Viewer, match_id: int, words: str) -> int:
-    """Send a concern to the coordinator: only ``words``, nothing else of mine."""
+def raise_concern(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    match_id: int,
+    words: str,
+    *,
+    key: str | None = None,
+) -> int:
+    """Send a concern to the coordinator: only ``words``, nothing else of mine.
+
+    ``key``: the form's submission key; the same form sent again is sent once.
+    """
     body = clean_text(
         words, t("Your message to the coordinator"), max_chars=MAX_CONCERN, required=True
     )
-    with sf.begin() as s:
+
+    def create(s: Session) -> tuple[int, int]:
         match = member_match(s, viewer, match_id)
         same = s.scalar(
             select(Concern.id).where(
@@ -688,7 +701,7 @@ def raise_concern(sf: sessionmaker[Session], viewer: Viewer, match_id: int, word
             )
         )
         if same is not None:  # a double click sends it once
-            return same
+            return same, same
         concern = _concern(s, viewer, match, "concern", body)
         audit.record(
             s,
@@ -697,7 +710,9 @@ def raise_concern(sf: sessionmaker[Session], viewer: Viewer, match_id: int, word
             actor_username=viewer.username,
             target=f"concern {concern.id}",
         )
-        return concern.id
+        return concern.id, concern.id
+
+    return submissions.once(sf, viewer, key, "concern", create, lambda s, found: found)
 
 
 def _nameless(c: Concern) -> str:
@@ -751,7 +766,7 @@ def mark_concern_handled(sf: sessionmaker[Session], viewer: Viewer, concern_id: 
     """Mark a concern handled (a second click changes nothing)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        concern = s.get(Concern, concern_id)
+        concern = validate.get(s, Concern, concern_id)
         if concern is None:
             raise NotFound(t("This concern no longer exists."))
         if concern.status == "handled":

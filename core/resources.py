@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import clock
+from core import clock, submissions, validate
 from core.access import Viewer
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.i18n import N_, t
@@ -113,14 +113,18 @@ def add_resource(
     title: str,
     url: str = "",
     note: str = "",
+    key: str | None = None,
 ) -> ResourceView:
-    """Share a link, book or talk with my peer(s)."""
-    if kind not in KINDS:
-        raise InvalidInput(t("Choose a kind: link, book, talk or other."))
+    """Share a link, book or talk with my peer(s).
+
+    ``key``: the form's submission key; the same form sent again returns the first one.
+    """
+    validate.choice(kind, KINDS, t("Choose a kind: link, book, talk or other."))
     title = clean_line(title, t("Title"), max_chars=MAX_TITLE)
     url = clean_url(url, required=kind == "link")
     note = clean_text(note, t("Note"), max_chars=MAX_NOTE)
-    with sf.begin() as s:
+
+    def create(s: Session) -> tuple[ResourceView, int]:
         match = member_match(s, viewer, match_id)
         require_open(match)
         same = s.scalar(
@@ -143,13 +147,21 @@ def add_resource(
         )
         s.add(resource)
         s.flush()
+        return _view(resource, _names(s, {viewer.person_id}), viewer.person_id), resource.id
+
+    def replay(s: Session, resource_id: int) -> ResourceView:
+        resource = s.get(Resource, resource_id)
+        if resource is None or resource.added_by_id != viewer.person_id:
+            raise NotFound(t("This resource was already removed."))
         return _view(resource, _names(s, {viewer.person_id}), viewer.person_id)
+
+    return submissions.once(sf, viewer, key, "resource", create, replay)
 
 
 def delete_resource(sf: sessionmaker[Session], viewer: Viewer, resource_id: int) -> None:
     """Remove a resource I added."""
     with sf.begin() as s:
-        resource = s.get(Resource, resource_id)
+        resource = validate.get(s, Resource, resource_id)
         if resource is None:
             raise NotFound(t("This resource was already removed."))
         member_match(s, viewer, resource.match_id)

@@ -163,6 +163,24 @@ class AuditLog(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class Submission(Base):
+    """A create form, sent once: the key drawn with the form names what it created.
+
+    A replayed or concurrent second send of the same form finds this row (the
+    unique constraint makes the second insert wait, then fail) and returns the
+    first result instead of creating another (issue 8 §6, core/submissions.py).
+    """
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("account_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(30))  # what was created: goal, journal_entry …
+    result_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)

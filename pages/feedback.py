@@ -9,7 +9,7 @@ from core import feedback as fb
 from core.errors import TandemError
 from core.i18n import format_date, t
 from ui.page import guard
-from ui.widgets import md_escape, plain
+from ui.widgets import form_key, form_sent, md_escape, plain
 
 store, viewer = guard("feedback")
 FLASH = "feedback_flash"
@@ -59,11 +59,16 @@ def _ask() -> None:
             topic=state.get("ask_topic", ""),
             context=state.get("ask_context", ""),
             wished_by=state.get("ask_wished"),
+            key=form_key("feedback_ask"),
         )
     except TandemError as e:
         state[FLASH] = ("error", str(e))
     else:
-        state[FLASH] = ("success", t("Request sent to {name}.", name=request.giver_name))
+        form_sent("feedback_ask")
+        state[FLASH] = (
+            "success",
+            t("Request sent to {name}.", name=md_escape(request.giver_name)),
+        )
         _clear("ask_topic", "ask_context", "ask_wished")
 
 
@@ -74,11 +79,14 @@ def _give() -> None:
     if kind == fb.KUDOS:
         values = {"worked": state.get("give_kudos", "")}
     try:
-        given = fb.give_feedback(store.sf, viewer, state.get("give_to"), kind, **values)
+        given = fb.give_feedback(
+            store.sf, viewer, state.get("give_to"), kind, key=form_key("feedback_give"), **values
+        )
     except TandemError as e:
         state[FLASH] = ("error", str(e))
     else:
-        state[FLASH] = ("success", t("Sent to {name}.", name=given.recipient_name))
+        form_sent("feedback_give")
+        state[FLASH] = ("success", t("Sent to {name}.", name=md_escape(given.recipient_name)))
         _clear("give_kudos", *(f"give_{name}" for name in fb.FIELDS))
 
 
@@ -134,6 +142,7 @@ with tab_ask:
         )
     )
     if peers:
+        form_key("feedback_ask")  # drawn with the form, sent with it
         with st.form("ask_form"):
             st.selectbox(
                 t("Whom to ask"),
@@ -201,16 +210,19 @@ with tab_answer:
             kind = ANSWER_FORMS[
                 st.radio(t("Form"), list(ANSWER_FORMS), horizontal=True, key=f"answer_kind_{r.id}")
             ]
+            form = f"feedback_answer_{r.id}"
             with st.form(f"answer_form_{r.id}"):
                 values = _field_inputs(f"answer_{r.id}", kind)
                 sent = st.form_submit_button(t("Send my feedback"), key=f"answer_submit_{r.id}")
             if sent:
                 try:
-                    fb.answer_request(store.sf, viewer, r.id, kind, **values)
+                    fb.answer_request(store.sf, viewer, r.id, kind, key=form_key(form), **values)
                 except TandemError as e:
                     st.error(str(e))
                 else:
-                    _done(t("Thank you: {name} can read it now.", name=r.requester_name))
+                    form_sent(form)
+                    _done(t("Thank you: {name} can read it now.", name=md_escape(r.requester_name)))
+            form_key(form)  # drawn with the form, sent with it
             if st.button(t("Decline politely"), key=f"decline_{r.id}"):
                 try:
                     fb.decline_request(store.sf, viewer, r.id)
@@ -312,6 +324,7 @@ with tab_give:
         give_kind = GIVE_FORMS[
             st.radio(t("Form"), list(GIVE_FORMS), horizontal=True, key="give_kind")
         ]
+        form_key("feedback_give")  # drawn with the form, sent with it
         with st.form("give_form"):
             if give_kind == fb.KUDOS:
                 st.text_area(

@@ -8,7 +8,7 @@ from core import clock, goals
 from core.errors import TandemError
 from core.i18n import format_date, format_percent, t
 from ui.page import guard
-from ui.widgets import md_escape, plain
+from ui.widgets import form_key, form_sent, md_escape, plain
 
 store, viewer = guard("goals")
 FLASH = "goals_flash"
@@ -64,8 +64,10 @@ def create_goal() -> None:
         category=ss.get("goal_new_category") or "other",
         target_date=ss.get("goal_new_target"),
         steps=steps,
+        key=form_key("goal_new"),
         ok=t("Goal added. It is private until you share it."),
     ):
+        form_sent("goal_new")
         # Ready for the next goal (setting values: popping keys would not clear the browser).
         ss["goal_new_title"] = ss["goal_new_outcome"] = ss["goal_new_steps"] = ""
         ss["goal_new_target"] = clock.today() + dt.timedelta(days=60)
@@ -102,7 +104,9 @@ def add_step(gid: int) -> None:
         gid,
         ss.get(f"step_new_title_{gid}", ""),
         ss.get(f"step_new_due_{gid}"),
+        key=form_key(f"step_new_{gid}"),
     ):
+        form_sent(f"step_new_{gid}")
         ss[f"step_new_title_{gid}"] = ""
         ss[f"step_new_due_{gid}"] = None
 
@@ -131,7 +135,9 @@ def toggle_share(gid: int) -> None:
 
 
 def comment(gid: int) -> None:
-    if call(f"goal_{gid}", goals.add_comment, gid, st.session_state.get(f"goal_comment_{gid}", "")):
+    body = st.session_state.get(f"goal_comment_{gid}", "")
+    if call(f"goal_{gid}", goals.add_comment, gid, body, key=form_key(f"goal_comment_{gid}")):
+        form_sent(f"goal_comment_{gid}")
         st.session_state[f"goal_comment_{gid}"] = ""
 
 
@@ -152,6 +158,7 @@ def render_comments(goal: goals.GoalView) -> None:
     for c in goal.comments:
         st.caption(f"{md_escape(c.author_name)} · {format_date(c.created_at)}")
         plain(c.body)
+    form_key(f"goal_comment_{goal.id}")  # drawn with the form, sent with it
     st.text_area(
         t("Add a comment"),
         key=f"goal_comment_{goal.id}",
@@ -250,6 +257,7 @@ def render_edit(goal: goals.GoalView) -> None:
             args=(f"goal_{gid}", goals.delete_step, step.id),
         )
     cols = st.columns([6, 3, 2], vertical_alignment="bottom")
+    form_key(f"step_new_{gid}")  # drawn with the form, sent with it
     cols[0].text_input(t("New step"), key=f"step_new_title_{gid}", max_chars=goals.MAX_TITLE)
     st.session_state.setdefault(f"step_new_due_{gid}", None)  # no due date unless picked
     cols[1].date_input(
@@ -372,6 +380,7 @@ st.caption(
 
 mine = goals.my_goals(store.sf, viewer)
 with st.expander(t("Set a new goal"), expanded=not mine):
+    form_key("goal_new")  # drawn with the form, sent with it
     with st.form("goal_new_form", border=False):
         st.text_input(
             t("Goal"),

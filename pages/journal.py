@@ -6,12 +6,13 @@ from core import actions, clock, journal
 from core.errors import TandemError
 from core.i18n import format_date, format_datetime, t
 from ui.page import guard
-from ui.widgets import md_escape, plain
+from ui.widgets import form_key, form_sent, md_escape, plain
 
 store, viewer = guard("journal")
 ss = st.session_state
 
 ENTRY = "journal_entry_id"  # the draft being written (None: not started)
+NEW = "journal_new"  # the new-reflection form: its submission key makes one draft, one entry
 WIDGETS = {f: f"journal_{f}" for f in journal.TEXT_FIELDS} | {
     "usefulness": "journal_usefulness",
     "wellbeing": "journal_wellbeing",
@@ -32,12 +33,15 @@ def clear_form() -> None:
     for key in ("journal_saved_at", "journal_error", "journal_resumed"):
         ss.pop(key, None)
     ss[ENTRY] = None
+    form_sent(NEW)
 
 
 def autosave(name: str) -> None:
     """Runs when a field loses focus: keep the answer server-side at once."""
     try:
-        state = journal.save_draft(store.sf, viewer, ss.get(ENTRY), name, ss.get(WIDGETS[name]))
+        state = journal.save_draft(
+            store.sf, viewer, ss.get(ENTRY), name, ss.get(WIDGETS[name]), key=form_key(NEW)
+        )
     except TandemError as e:
         ss["journal_error"] = str(e)
     else:
@@ -48,8 +52,11 @@ def autosave(name: str) -> None:
 
 def keep_as_new_draft() -> None:
     """After a failed save: start a new draft holding everything typed so far."""
+    form_sent(NEW)  # a new draft is a new form: the old key names the draft that failed
     try:
-        state = journal.save_draft_values(store.sf, viewer, None, current_values())
+        state = journal.save_draft_values(
+            store.sf, viewer, None, current_values(), key=form_key(NEW)
+        )
     except TandemError as e:
         ss["journal_error"] = str(e)
     else:
@@ -60,7 +67,9 @@ def keep_as_new_draft() -> None:
 
 def finalise() -> None:
     try:
-        entry = journal.finalise(store.sf, viewer, ss.get(ENTRY), current_values())
+        entry = journal.finalise(
+            store.sf, viewer, ss.get(ENTRY), current_values(), key=form_key(NEW)
+        )
     except TandemError as e:
         ss["journal_error"] = str(e)
     else:
@@ -82,7 +91,9 @@ def add_action() -> None:
     try:
         entry_id = ss.get(ENTRY)
         if entry_id is None:  # the item needs the draft it belongs to
-            entry_id = journal.save_draft_values(store.sf, viewer, None, current_values()).entry_id
+            entry_id = journal.save_draft_values(
+                store.sf, viewer, None, current_values(), key=form_key(NEW)
+            ).entry_id
             ss[ENTRY] = entry_id
         actions.add_action(
             store.sf,
@@ -91,10 +102,12 @@ def add_action() -> None:
             owner_id=ss.get("journal_action_owner") or viewer.person_id,
             due_date=ss.get("journal_action_due"),
             journal_entry_id=entry_id,
+            key=form_key("journal_action"),
         )
     except TandemError as e:
         ss["journal_action_error"] = str(e)
     else:
+        form_sent("journal_action")
         ss.pop("journal_action_error", None)
         ss["journal_action_title"] = ""
         ss["journal_action_due"] = None
@@ -207,7 +220,8 @@ def entry_title(entry: journal.EntryView, with_author: bool) -> str:
 
 
 def render_my_entry(entry: journal.EntryView) -> None:
-    with st.expander(entry_title(entry, with_author=False)):
+    # Keyed: sharing from inside changes the label, and the entry must stay open.
+    with st.expander(entry_title(entry, with_author=False), key=f"journal_mine_{entry.id}"):
         flash(f"entry_{entry.id}")
         render_answers(entry)
         if entry.actions:
@@ -255,6 +269,8 @@ def render_new(meetings: list[journal.MeetingChoice]) -> None:
             args=(done, True, "new"),
         )
     flash("new")
+    form_key(NEW)  # drawn with the form, sent with it
+    form_key("journal_action")
 
     by_id = {m.id: m for m in meetings}
     if ss.get(WIDGETS["meeting_id"]) not in by_id:
@@ -427,7 +443,7 @@ with tab_theirs:
             t("Nothing shared with you yet. When your peer shares a reflection, it appears here.")
         )
     for entry in theirs.entries:
-        with st.expander(entry_title(entry, with_author=True)):
+        with st.expander(entry_title(entry, with_author=True), key=f"journal_theirs_{entry.id}"):
             render_answers(entry)
             if entry.actions:
                 st.markdown("**" + t("Action items for me") + "**")

@@ -9,7 +9,7 @@ from core import clock, meetings, relationship, resources
 from core.errors import TandemError
 from core.i18n import format_date, format_datetime, t
 from ui.page import guard
-from ui.widgets import md_escape, plain
+from ui.widgets import form_key, form_sent, md_escape, plain
 
 store, viewer = guard("my_peer")
 ss = st.session_state
@@ -338,10 +338,12 @@ def _plan() -> None:
             kind=ss.get("plan_kind", "regular"),
             place=ss.get("plan_place", ""),
             agenda=ss.get("plan_agenda", ""),
+            key=form_key(f"meeting_plan_{match_id}"),
         )
     except TandemError as e:
         _say("meetings", "error", str(e))
     else:
+        form_sent(f"meeting_plan_{match_id}")
         _say(
             "meetings",
             "success",
@@ -360,10 +362,12 @@ def _record() -> None:
             duration_minutes=int(ss.get("held_minutes", overview.default_minutes)),
             kind=ss.get("held_kind", "regular"),
             notes=ss.get("held_notes", ""),
+            key=form_key(f"meeting_held_{match_id}"),
         )
     except TandemError as e:
         _say("meetings", "error", str(e))
     else:
+        form_sent(f"meeting_held_{match_id}")
         _say("meetings", "success", t("Meeting recorded as held."))
         _clear("held_date", "held_time", "held_notes")
 
@@ -533,6 +537,7 @@ with tab_meetings:
 
     if overview.can_plan and view.status in ("published", "active"):
         with st.expander(t("Plan the next meeting"), expanded=not overview.upcoming):
+            form_key(f"meeting_plan_{match_id}")  # drawn with the form, sent with it
             with st.form("plan_form", border=False):
                 a, b, c = st.columns(3)
                 a.date_input(
@@ -573,6 +578,7 @@ with tab_meetings:
                 st.text_area(t("Agenda"), key="plan_agenda")
                 st.form_submit_button(t("Plan"), key="plan_submit", type="primary", on_click=_plan)
     with st.expander(t("Record a meeting that already took place")):
+        form_key(f"meeting_held_{match_id}")  # drawn with the form, sent with it
         with st.form("held_form", border=False):
             a, b, c = st.columns(3)
             a.date_input(
@@ -631,11 +637,13 @@ def _add_resource() -> None:
             title=ss.get("res_title", ""),
             url=ss.get("res_url", ""),
             note=ss.get("res_note", ""),
+            key=form_key(f"resource_new_{match_id}"),
         )
     except TandemError as e:
         _say("resources", "error", str(e))
     else:
-        _say("resources", "success", t("“{title}” shared.", title=added.title))
+        form_sent(f"resource_new_{match_id}")
+        _say("resources", "success", t("“{title}” shared.", title=md_escape(added.title)))
         _clear("res_title", "res_url", "res_note")
 
 
@@ -676,6 +684,7 @@ with tab_resources:
                 )
     if view.status in ("published", "active", "paused"):
         st.markdown("##### " + t("Share a resource"))
+        form_key(f"resource_new_{match_id}")  # drawn with the form, sent with it
         with st.form("resource_form", border=False):
             a, b = st.columns([1, 3])
             a.selectbox(
@@ -731,10 +740,17 @@ def _end() -> None:
 
 def _concern() -> None:
     try:
-        relationship.raise_concern(store.sf, viewer, match_id, ss.get("concern_text", ""))
+        relationship.raise_concern(
+            store.sf,
+            viewer,
+            match_id,
+            ss.get("concern_text", ""),
+            key=form_key(f"concern_new_{match_id}"),
+        )
     except TandemError as e:
         _say("ending", "error", str(e))
     else:
+        form_sent(f"concern_new_{match_id}")
         _say(
             "ending",
             "success",
@@ -770,6 +786,7 @@ with st.expander(t("Pause, end, or raise a concern"), expanded="peer_flash_endin
         )
         st.form_submit_button(t("End the relationship"), key="end", on_click=_end)
     st.markdown("##### " + t("Raise a concern"))
+    form_key(f"concern_new_{match_id}")  # drawn with the form, sent with it
     with st.form("concern_form", border=False):
         st.text_area(
             t("Your message to the coordinator"),

@@ -1,23 +1,55 @@
-"""Small display helpers. User text is always shown as typed, never as Markdown or HTML."""
+"""Small display helpers. User text is always shown as typed, never as Markdown or HTML.
+
+- :func:`plain` shows a block of text a person wrote (a journal answer, a comment,
+  feedback, an agenda …) literally: no Markdown, no HTML, no automatic links to
+  web or e-mail addresses, line breaks kept. It is ``st.text``, which Streamlit
+  renders as text and nothing else.
+- :func:`md_escape` is for a short piece of user text inside a Markdown line (a
+  title in a heading, a name in a caption). Escaping alone is not enough there:
+  Streamlit's Markdown still turns ``https://…``, ``www.…`` and ``a@b.example``
+  into links and ``:material/…:`` into icons after the escapes are resolved, so
+  an invisible word joiner (U+2060) is put where those patterns would start.
+- :func:`form_key` / :func:`form_sent`: the submission key of a create form
+  (core/submissions.py), so the same form sent twice creates one thing.
+"""
 
 from __future__ import annotations
 
 import re
+import secrets
 
 import streamlit as st
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+# Where Markdown would start a link or a directive: after a colon ("https:", ":material"),
+# before an at sign (e-mail addresses), between "www" and its dot.
+_LINK_START = re.compile(r"(?<=:)|(?=@)|(?<=www)(?=\\\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def md_escape(text: str) -> str:
     """Escape ``text`` so st.markdown shows it literally (no links, HTML, formatting)."""
-    return _MD_SPECIAL.sub(r"\\\1", text or "")
+    escaped = _MD_SPECIAL.sub(r"\\\1", text or "")
+    return _LINK_START.sub(WORD_JOINER, escaped)
 
 
 def plain(text: str) -> None:
-    """Show user-written text literally, keeping its line breaks."""
-    st.markdown(md_escape(text).replace("\n", "  \n"))
+    """Show user-written text literally, keeping its line breaks, with no automatic links."""
+    st.text(text or "", width="stretch")
 
 
 def bold_line(label: str, value: str) -> None:
     st.markdown(f"**{md_escape(label)}** {md_escape(value)}")
+
+
+def form_key(form: str) -> str:
+    """The submission key of the create form ``form``: drawn once, kept until it is sent."""
+    name = f"_submission_{form}"
+    if name not in st.session_state:
+        st.session_state[name] = secrets.token_urlsafe(16)
+    return str(st.session_state[name])
+
+
+def form_sent(form: str) -> None:
+    """The form went through: the next one it draws gets a new key."""
+    st.session_state.pop(f"_submission_{form}", None)

@@ -74,7 +74,8 @@ def test_camille_writes_a_reflection_with_an_action_item_finalises_and_shares_it
     # Hugo sees the shared entry, his action item, but never a private entry or a draft.
     hugo_at = open_app("hugo", page=JOURNAL)
     shown = texts(hugo_at)
-    assert "Slides for the \\*\\*quarterly\\*\\* review" in shown  # shown literally
+    # Shown literally, as plain text: no Markdown, no links.
+    assert "Slides for the **quarterly** review" in [el.value for el in hugo_at.text]
     assert "Start from the decision the audience has to make" in shown  # demo, shared
     assert "The budget slide of my review deck" not in shown  # demo, private
     assert "The opening story worked" not in shown  # demo, draft
