@@ -45,7 +45,10 @@ def cell_text(value: Cell) -> str:
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, dt.datetime):
         # A serial number's float error: 09:30 arrives as 09:29:59.999999.
-        value = (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+        try:
+            value = (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+        except OverflowError:  # the last half second of year 9999
+            value = value.replace(microsecond=0)
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
         return value.isoformat()
