@@ -276,6 +276,32 @@ def _central_directory(data: bytes) -> tuple[int, int] | None:
     return entries, size
 
 
+def _too_many_members(filename: str, found: int, limits: Limits) -> FileRejected:
+    return FileRejected(
+        t(
+            "“{filename}” holds {found} files packed inside it: a spreadsheet holds at most {max}. It is not a workbook Tandem reads.",
+            filename=filename,
+            found=format_number(found),
+            max=format_number(limits.members),
+        ),
+        "members",
+    )
+
+
+# What zipfile may raise on a crafted directory or member.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    ValueError,
+    OSError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    struct.error,
+    zlib.error,
+)
+
+
 def open_zip(data: bytes, filename: str, limits: Limits = LIMITS) -> zipfile.ZipFile:
     """The zip's directory, read only once its member count is known to be small."""
     found = _central_directory(data)
@@ -286,29 +312,13 @@ def open_zip(data: bytes, filename: str, limits: Limits = LIMITS) -> zipfile.Zip
     # entry takes 46 bytes and its name; 1 KB each is far more than any workbook needs).
     members = entries if entries > limits.members else size // 1024
     if members > limits.members:
-        raise FileRejected(
-            t(
-                "“{filename}” holds {found} files packed inside it: a spreadsheet holds at most {max}. It is not a workbook Tandem reads.",
-                filename=filename,
-                found=format_number(members),
-                max=format_number(limits.members),
-            ),
-            "members",
-        )
+        raise _too_many_members(filename, members, limits)
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as e:
+    except _ZIP_ERRORS as e:
         raise damaged(filename) from e
     if len(book.infolist()) > limits.members:
-        raise FileRejected(
-            t(
-                "“{filename}” holds {found} files packed inside it: a spreadsheet holds at most {max}. It is not a workbook Tandem reads.",
-                filename=filename,
-                found=format_number(len(book.infolist())),
-                max=format_number(limits.members),
-            ),
-            "members",
-        )
+        raise _too_many_members(filename, len(book.infolist()), limits)
     return book
 
 
@@ -325,7 +335,7 @@ def zip_kind(book: zipfile.ZipFile) -> str:
             try:
                 if book.read("mimetype").strip() == ODS_MIMETYPE:
                     return "ods"
-            except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError):
+            except _ZIP_ERRORS:
                 return "zip"
     return "zip"
 
