@@ -29,3 +29,15 @@ class AccountLocked(TandemError):
 
 class InvalidImport(TandemError):
     pass
+
+
+class FileRejected(InvalidImport):
+    """An uploaded file refused as a whole: unreadable, or past one of the reader's limits.
+
+    ``limit`` names the limit breached (``"columns"``, ``"ratio"``…; see
+    :class:`core.spreadsheet.Limits`), or is ``None`` when the file is simply unreadable.
+    """
+
+    def __init__(self, message: str, limit: str | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit

@@ -1,4 +1,4 @@
-"""Reading a people file (CSV or XLSX) into a header and rows of text, without judging them.
+"""Reading a people file (CSV, XLSX, XLS or ODS) into a header and rows of text, without judging them.
 
 :func:`read_table` turns bytes into cells; :func:`map_header` recognises the usual
 spellings of each column. Both report problems as sentences; ``core.people``
@@ -10,14 +10,19 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.i18n import N_, t
-from core.xlsx_reader import XlsxError, iter_rows
+from core import spreadsheet
+from core.errors import FileRejected
+from core.i18n import N_, format_number, t
+from core.spreadsheet import LIMITS, Limits
 
 MAX_ROWS = 50_000
+TEXT_SUFFIXES = ("csv", "txt", "tsv")
+SHEET_SUFFIXES = ("xlsx", "xlsm", "xls", "ods")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 Progress = Callable[[float, str], None]
 
@@ -109,8 +114,9 @@ class FileTable:
     warnings: tuple[str, ...] = ()
 
 
-class FileProblem(Exception):
-    """The file as a whole cannot be read; the message is already translated."""
+# The file as a whole cannot be read; the message is already translated. One class for
+# every reader error (limits included), under the domain's base error.
+FileProblem = FileRejected
 
 
 def _decode(data: bytes) -> tuple[str, tuple[str, ...]]:
@@ -141,18 +147,64 @@ def _decode(data: bytes) -> tuple[str, tuple[str, ...]]:
 
 
 def _delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in text[:65536].splitlines() if line.strip()), "")
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes) -> tuple[list[list[str]], tuple[str, ...]]:
+def _read_csv(
+    data: bytes, filename: str, limits: Limits
+) -> tuple[list[tuple[int, list[str]]], tuple[str, ...]]:
+    """Rows of a CSV, refused as soon as a limit is passed: lines, columns, cell length."""
     text, warnings = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    rows: list[tuple[int, list[str]]] = []
+    filled = 0
     try:
-        return [[c.strip() for c in row] for row in reader], warnings
+        for line, row in enumerate(reader, start=1):  # a record is a line of the spreadsheet
+            if line > limits.rows:
+                raise FileProblem(
+                    t(
+                        "“{filename}” goes down to line {found}: at most {max} lines are read. Delete the empty lines at the end, or split the file.",
+                        filename=filename,
+                        found=format_number(line),
+                        max=format_number(limits.rows),
+                    ),
+                    "rows",
+                )
+            if len(row) > limits.columns:
+                raise FileProblem(
+                    t(
+                        "Line {line} of “{filename}” has {found} columns: at most {max} are read.",
+                        line=format_number(line),
+                        filename=filename,
+                        found=format_number(len(row)),
+                        max=format_number(limits.columns),
+                    ),
+                    "columns",
+                )
+            for cell in row:
+                if len(cell) > limits.cell_chars:
+                    raise _long_cell(filename, line, len(cell), limits)
+            cells = [c.strip() for c in row]
+            if any(cells):
+                filled += 1
+                rows.append((line, cells))
+                if filled > MAX_ROWS + 1:  # enough to say the file is too long
+                    break
     except csv.Error as e:
+        if "field larger than field limit" in str(e):  # the csv module's own limit
+            raise FileProblem(
+                t(
+                    "Line {line} of “{filename}” has a cell of more than {found} characters: at most {max} are read in one cell.",
+                    line=format_number(reader.line_num),
+                    filename=filename,
+                    found=format_number(csv.field_size_limit()),
+                    max=format_number(limits.cell_chars),
+                ),
+                "cell_chars",
+            ) from e
         raise FileProblem(
             t(
                 "The CSV file is malformed near line {line}: {problem}.",
@@ -160,53 +212,77 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], tuple[str, ...]]:
                 problem=str(e),
             )
         ) from e
+    return rows, warnings
 
 
-def _read_xlsx(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
-    rows = []
-    filled = 0
-    try:
-        for number, cells in iter_rows(data):
-            rows.append((number, cells))
-            filled += any(cells)
-            if filled > MAX_ROWS + 1:  # enough to say the file is too long
-                break
-    except XlsxError as e:
-        raise FileProblem(
-            t(
-                "“{filename}” cannot be read as an Excel file: it may be damaged or protected by a password. Save it again as .xlsx or CSV.",
-                filename=filename,
-            )
-        ) from e
-    return rows
-
-
-def read_table(data: bytes, filename: str) -> FileTable:
-    """The header and the non-blank rows of a CSV or XLSX file; raises :class:`FileProblem`."""
-    name = (filename or "").strip()
-    lower = name.lower()
-    is_zip = data[:4] == b"PK\x03\x04"
-    not_a_table = t(
-        "“{filename}” is not a CSV or XLSX file. Export the list from your spreadsheet as CSV UTF-8 (.csv) or Excel (.xlsx).",
-        filename=name,
+def _long_cell(filename: str, line: int, found: int, limits: Limits) -> FileRejected:
+    return FileProblem(
+        t(
+            "Line {line} of “{filename}” has a cell of {found} characters: at most {max} are read in one cell.",
+            line=format_number(line),
+            filename=filename,
+            found=format_number(found),
+            max=format_number(limits.cell_chars),
+        ),
+        "cell_chars",
     )
-    if lower.endswith(".xls"):
-        raise FileProblem(
-            t("“{filename}” is an old Excel file (.xls): save it as .xlsx or CSV.", filename=name)
+
+
+def _not_a_table(filename: str) -> FileRejected:
+    return FileProblem(
+        t(
+            "“{filename}” is not a list Tandem can read. Export the list from your spreadsheet as CSV UTF-8 (.csv), Excel (.xlsx or .xls) or OpenDocument (.ods).",
+            filename=filename,
         )
-    if not data.strip():
+    )
+
+
+def _suffix(filename: str) -> str:
+    return filename.lower().rpartition(".")[2] if "." in filename else ""
+
+
+def read_table(data: bytes, filename: str, limits: Limits = LIMITS) -> FileTable:
+    """The header and the non-blank rows of a CSV, XLSX, XLS or ODS file.
+
+    Raises :class:`FileProblem` (a :class:`~core.errors.FileRejected`) with a sentence
+    saying why: unreadable, or past one of ``limits``.
+    """
+    started = time.monotonic()
+    name = (filename or "").strip()
+    suffix = _suffix(name)
+    if len(data) > limits.upload_bytes:
+        raise spreadsheet.too_large(name, len(data), limits)
+    if not data or data.isspace():
         raise FileProblem(t("The file is empty."))
+    kind = spreadsheet.sniff(data)
     warnings: tuple[str, ...] = ()
-    if lower.endswith(".xlsx") or (is_zip and not lower.endswith((".csv", ".txt"))):
-        raw = _read_xlsx(data, name)
-    elif lower.endswith((".csv", ".txt", ".tsv")):
-        # A zip (an .xlsx renamed) or NUL bytes outside UTF-16: not text at all.
-        if is_zip or (b"\x00" in data and data[:2] not in UTF16_BOMS):
-            raise FileProblem(not_a_table)
-        lines, warnings = _read_csv(data)
-        raw = list(enumerate(lines, start=1))
+    if suffix in TEXT_SUFFIXES:
+        if kind in ("zip", "ole"):
+            raise _renamed_sheet(data, name, suffix, limits)
+        if b"\x00" in data and data[:2] not in UTF16_BOMS:  # not text at all
+            raise _not_a_table(name)
+        raw, warnings = _read_csv(data, name, limits)
+    elif kind in ("zip", "ole"):  # whatever the name says, the content decides the format
+        raw = spreadsheet.read_sheet(data, name, limits, started=started)
+    elif suffix in SHEET_SUFFIXES:
+        if kind == "text" and spreadsheet.looks_like_html(data):
+            raise FileProblem(
+                t(
+                    "“{filename}” is a web page saved with a spreadsheet name: open it in your spreadsheet program and save it as .xlsx or CSV.",
+                    filename=name,
+                )
+            )
+        if kind == "text":
+            raise FileProblem(
+                t(
+                    "“{filename}” is named .{suffix} but holds plain text: if it is a CSV export, rename it to end in .csv.",
+                    filename=name,
+                    suffix=suffix,
+                )
+            )
+        raise spreadsheet.damaged(name)
     else:
-        raise FileProblem(not_a_table)
+        raise _not_a_table(name)
 
     numbered = [(line, row) for line, row in raw if any(c.strip() for c in row)]
     if not numbered:
@@ -216,7 +292,8 @@ def read_table(data: bytes, filename: str) -> FileTable:
         raise FileProblem(t("The file has a header line but no people."))
     if len(body) > MAX_ROWS:
         raise FileProblem(
-            t("The file has more than {max} people: split it into several files.", max=MAX_ROWS)
+            t("The file has more than {max} people: split it into several files.", max=MAX_ROWS),
+            "rows",
         )
     width = len(header)
     return FileTable(
@@ -224,6 +301,26 @@ def read_table(data: bytes, filename: str) -> FileTable:
         rows=tuple(tuple((row + [""] * width)[:width]) for _, row in body),
         lines=tuple(line for line, _ in body),
         warnings=warnings,
+    )
+
+
+def _renamed_sheet(data: bytes, filename: str, suffix: str, limits: Limits) -> FileRejected:
+    """A spreadsheet named like a text file: say which kind it is, so it can be renamed."""
+    kinds = {"xlsx": "Excel (.xlsx)", "ods": "OpenDocument (.ods)", "xls": "Excel 97-2003 (.xls)"}
+    kind = "xls" if spreadsheet.sniff(data) == "ole" else None
+    if kind is None:
+        book = spreadsheet.open_zip(data, filename, limits)  # refuses a zip bomb's directory
+        kind = spreadsheet.zip_kind(book)
+    if kind not in kinds:
+        return _not_a_table(filename)
+    return FileProblem(
+        t(
+            "“{filename}” is named .{suffix} but is an {kind} spreadsheet: rename it to end in .{right}, or export it as CSV.",
+            filename=filename,
+            suffix=suffix,
+            kind=kinds[kind],
+            right=kind,
+        )
     )
 
 

@@ -1,4 +1,4 @@
-"""People (coordinators): import a CSV/XLSX file, see who is in Tandem, create invitation links."""
+"""People (coordinators): import a CSV/XLSX/XLS/ODS file, see who is in Tandem, create invitation links."""
 
 import dataclasses
 
@@ -8,6 +8,8 @@ import streamlit as st
 from core import invitations, people
 from core.errors import TandemError
 from core.i18n import N_, format_date, format_number, t, tn
+from core.people_file import MAX_ROWS
+from core.spreadsheet import LIMITS, MIB
 from ui.page import guard
 
 store, viewer = guard("coord_people")
@@ -145,7 +147,7 @@ with tab_list:
 with tab_import:
     st.write(
         t(
-            "Upload the list of employees as CSV or Excel (.xlsx). The first line names the columns: e-mail and name are required; department, level, manager e-mail, location, hire date, leave date and language are optional. People are matched by e-mail: importing the same file twice changes nothing."
+            "Upload the list of employees as CSV, Excel (.xlsx, .xls) or OpenDocument (.ods). The first line names the columns: e-mail and name are required; department, level, manager e-mail, location, hire date, leave date and language are optional. People are matched by e-mail: importing the same file twice changes nothing."
         )
     )
     st.download_button(
@@ -158,7 +160,14 @@ with tab_import:
     )
     done = st.session_state.pop("people_import_result", None)
     upload = st.file_uploader(
-        t("People file (CSV or XLSX)"), type=["csv", "xlsx", "txt"], key="people_file"
+        t("People file (CSV, Excel or OpenDocument)"),
+        type=["csv", "txt", "xlsx", "xls", "ods"],
+        key="people_file",
+        help=t(
+            "Up to {size} MB and {people} people; the first sheet of a workbook is read.",
+            size=LIMITS.upload_bytes // MIB,
+            people=format_number(MAX_ROWS),
+        ),
     )
     if upload is not None:
         bar = st.progress(0.0, text=t("Reading the file…"))

@@ -198,22 +198,22 @@ def test_a_file_that_cannot_be_read_gets_one_clear_sentence(sf, coord, data, mes
         (
             "photo.png",
             b"\x89PNG\r\n",
-            "“photo.png” is not a CSV or XLSX file. Export the list from your spreadsheet as CSV UTF-8 (.csv) or Excel (.xlsx).",
+            "“photo.png” is not a list Tandem can read. Export the list from your spreadsheet as CSV UTF-8 (.csv), Excel (.xlsx or .xls) or OpenDocument (.ods).",
         ),
         (
             "people.csv",
             b"email\x00name\x00\n",
-            "“people.csv” is not a CSV or XLSX file. Export the list from your spreadsheet as CSV UTF-8 (.csv) or Excel (.xlsx).",
+            "“people.csv” is not a list Tandem can read. Export the list from your spreadsheet as CSV UTF-8 (.csv), Excel (.xlsx or .xls) or OpenDocument (.ods).",
         ),
         (
             "people.xls",
             b"\xd0\xcf\x11\xe0",
-            "“people.xls” is an old Excel file (.xls): save it as .xlsx or CSV.",
+            "“people.xls” cannot be read as a spreadsheet: it is damaged or not a spreadsheet at all. Open it in your spreadsheet program and save it again as .xlsx, .ods or CSV.",
         ),
         (
             "people.xlsx",
             b"email,name\na@example.com,Ana\n",
-            "“people.xlsx” cannot be read as an Excel file: it may be damaged or protected by a password. Save it again as .xlsx or CSV.",
+            "“people.xlsx” is named .xlsx but holds plain text: if it is a CSV export, rename it to end in .csv.",
         ),
     ],
 )
