@@ -135,21 +135,30 @@ def _lost(before: Snapshot, after: Snapshot, step: str) -> list[str]:
 
 # ----------------------------------------------------------------- synthetic rows
 
+# A column limited to a list, as SQLite keeps it (x IN (...)) and as PostgreSQL rewrites it
+# (x::text = ANY (ARRAY['a'::character varying, ...])); a range (x BETWEEN a AND b).
 _IN_LIST = re.compile(r"""["`]?(\w+)["`]?\s+IN\s*\(([^)]*)\)""", re.IGNORECASE)
+_ANY_ARRAY = re.compile(
+    r"""["`]?(\w+)["`]?(?:::[\w ]+?)?\s*=\s*ANY\s*\(\s*\(?ARRAY\[([^\]]*)\]""", re.IGNORECASE
+)
 _BETWEEN = re.compile(r"""["`]?(\w+)["`]?\s+BETWEEN\s+(-?\d+)\s+AND\s+(-?\d+)""", re.IGNORECASE)
 
 
-def _checked_values(conn: Any, table: Table) -> dict[str, Any]:
-    """Values that satisfy the table's simple CHECK constraints (IN lists, BETWEEN)."""
+def _values_for_checks(checks: list[str]) -> dict[str, Any]:
+    """Column values that satisfy simple CHECK constraints (lists and ranges)."""
     values: dict[str, Any] = {}
-    for check in inspect(conn).get_check_constraints(table.name):
-        sql = str(check.get("sqltext", ""))
-        for col, items in _IN_LIST.findall(sql):
+    for sql in checks:
+        for col, items in _IN_LIST.findall(sql) + _ANY_ARRAY.findall(sql):
             first = items.split(",")[0].strip().split("::")[0].strip()
             values[col] = int(first) if re.fullmatch(r"-?\d+", first) else first.strip("'")
         for col, low, _high in _BETWEEN.findall(sql):
             values[col] = int(low)
     return values
+
+
+def _checked_values(conn: Any, table: Table) -> dict[str, Any]:
+    checks = inspect(conn).get_check_constraints(table.name)
+    return _values_for_checks([str(c.get("sqltext", "")) for c in checks])
 
 
 def _synthetic_value(column: Any, table: Table) -> Any:
@@ -225,6 +234,17 @@ def _fill_empty_tables(engine: Engine) -> list[str]:
             filled.append(table.name)
         conn.commit()
     return filled
+
+
+def test_synthetic_rows_satisfy_list_and_range_checks_as_each_database_reports_them():
+    sqlite_style = ["kind IN ('pulse', 'fit')", "score BETWEEN 1 AND 5", '"m" IN (3, 4)']
+    pg_style = [
+        "kind::text = ANY (ARRAY['pulse'::character varying, 'fit'::character varying]::text[])",
+        "m = ANY (ARRAY[3, 4])",
+        "n >= 1 AND n <= 5",
+    ]
+    assert _values_for_checks(sqlite_style) == {"kind": "pulse", "score": 1, "m": 3}
+    assert _values_for_checks(pg_style) == {"kind": "pulse", "m": 3}
 
 
 # ----------------------------------------------------------------- the walk
