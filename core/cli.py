@@ -10,6 +10,8 @@ from core import demo
 from core.errors import TandemError
 from core.setup import create_admin_cli
 from core.store import open_store
+from db.engine import make_engine
+from db.migrate import MigrationError, upgrade
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,10 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--name")
     args = parser.parse_args(argv)
 
-    store = open_store()  # upgrades the schema
     if args.command == "migrate":
-        print("Schema is up to date.")
-    elif args.command == "seed-demo":
+        return _migrate()
+    store = open_store()  # upgrades the schema
+    if args.command == "seed-demo":
         print("Demo seeded." if demo.seed_demo(store.sf) else "Database not empty: nothing seeded.")
     elif args.command == "create-admin":
         username = args.username or input("Username: ")
@@ -44,6 +46,25 @@ def main(argv: list[str] | None = None) -> int:
             print(e, file=sys.stderr)
             return 1
         print(f"Admin {username} created.")
+    return 0
+
+
+def _migrate() -> int:
+    engine = make_engine()
+    try:
+        result = upgrade(engine)
+    except MigrationError as e:
+        print(e, file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    if result.backup is not None:
+        print(f"Backup of the database before the upgrade: {result.backup}")
+    if result.changed:
+        start = result.from_revision or "an empty database"
+        print(f"Schema upgraded from {start} to {result.to_revision}.")
+    else:
+        print("Schema is up to date.")
     return 0
 
 

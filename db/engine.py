@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,8 +24,32 @@ def default_url() -> str:
             url = "postgresql+psycopg://" + url[len("postgresql://") :]
         return url
     data = ROOT / "data"
-    data.mkdir(exist_ok=True)
+    data.mkdir(mode=0o700, exist_ok=True)  # owner-only when Tandem creates it
     return f"sqlite:///{data / 'tandem.db'}"
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL, in-memory and URI-style databases."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite":
+        return None
+    db = u.database
+    if not db or db == ":memory:" or db.startswith("file:") or u.query.get("uri"):
+        return None
+    return Path(db).absolute()
+
+
+def create_owner_only(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists (SQLite reads 0 bytes as empty).
+
+    SQLite creates its -wal and -shm files with the mode of the database file, so a
+    database created here keeps all three owner-only. An existing file is left as it is.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except (FileExistsError, FileNotFoundError):
+        return  # exists already, or no such folder: SQLite reports that when it connects
+    os.close(fd)
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -51,6 +75,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` (default: :func:`default_url`), configured for safety."""
     url = url or default_url()
     if url.startswith("sqlite"):
+        path = sqlite_file(url)
+        if path is not None:
+            create_owner_only(path)
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )

@@ -12,7 +12,8 @@ from db.migrate import current_revision, head_revision, upgrade
 from db.models import Base
 
 
-def _fresh_pg_url(pg_url: str) -> str:
+def fresh_pg_url(pg_url: str) -> str:
+    """A new, empty database in the test cluster (also used by the migration round trip)."""
     name = f"fresh_{uuid.uuid4().hex[:8]}"
     admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -26,7 +27,7 @@ def empty_engine(request, tmp_path):
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
     else:
-        engine = make_engine(_fresh_pg_url(request.getfixturevalue("pg_url")))
+        engine = make_engine(fresh_pg_url(request.getfixturevalue("pg_url")))
     yield engine
     engine.dispose()
 

@@ -31,6 +31,8 @@ DASHBOARD_INDEXES = (
 
 def upgrade() -> None:
     # --- surveys (core/surveys.py): survey.match_id, the match a pairing-fit check is about
+    # (batch mode rebuilds `survey` on SQLite: safe because db/migrations/env.py turns foreign
+    # keys off for every migration run; with them on, the DROP emptied its child tables)
     with op.batch_alter_table("survey", schema=None) as batch_op:
         batch_op.add_column(sa.Column("match_id", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_survey_match_id"), ["match_id"], unique=False)
