@@ -105,7 +105,7 @@ COOKIE_EXPIRY_DAYS = 7.0
 def state_dir() -> Path:
     """Where a single host keeps generated secrets: TANDEM_STATE_DIR or data/ (git-ignored)."""
     path = Path(os.environ.get("TANDEM_STATE_DIR") or ROOT / "data")
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)  # owner-only, like the files it holds
     return path
 
 

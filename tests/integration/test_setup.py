@@ -46,3 +46,15 @@ def test_the_cookie_key_comes_from_configuration_or_a_generated_private_file(tmp
     assert config.cookie_key(secrets_key) == secrets_key  # secrets.toml wins
     with pytest.raises(TandemError, match="too short"):
         config.cookie_key("short")
+
+
+def test_the_folder_of_generated_secrets_is_created_owner_only(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("TANDEM_STATE_DIR", str(tmp_path / "state"))
+    old = os.umask(0o022)
+    try:
+        path = config.state_dir()
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o700
