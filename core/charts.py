@@ -20,6 +20,7 @@ import pandas as pd
 from core import metrics
 from core.i18n import format_date, format_number, format_percent, get_language, t
 from core.metrics import Dashboard, Point
+from core.suppression import DIFFERENCE, NOT_OFFERED, SMALL
 
 HEIGHT = 240
 GREY = "#9aa0a6"
@@ -98,7 +99,14 @@ def pixel_height(chart: Any) -> int | str:
     return height + 70 + legend
 
 
-def hidden_text(k: int) -> str:
+def hidden_text(k: int, reason: str = SMALL) -> str:
+    """Why a figure is hidden, in the reader's words (core.suppression reasons)."""
+    if reason == DIFFERENCE:
+        return t("hidden: it would reveal a group of fewer than {k} people by subtraction", k=k)
+    if reason == NOT_OFFERED:
+        return t("not shown for one department (it would reveal a small group)")
+    if reason == metrics.PAIRS_ONLY:
+        return t("shown for all departments only (pairs can span departments)")
     return t("fewer than {k} people", k=k)
 
 
@@ -120,7 +128,7 @@ def _frame(
                 "code": p.series,
                 "series": metrics.label(p.series),
                 "value": p.value,
-                "shown": hidden_text(k)
+                "shown": hidden_text(k, p.reason or SMALL)
                 if p.suppressed
                 else ("—" if p.value is None else fmt(p.value)),
                 "suppressed": p.suppressed,
@@ -229,7 +237,13 @@ def enrolment(points: Sequence[Point], k: int) -> Any | None:
 
 
 def match_rate(mr: metrics.MatchRate, k: int) -> Any | None:
-    rows = [(t("All departments"), mr.overall), *[(r.label, r) for r in mr.by_department]]
+    rows = [
+        (t("All departments"), mr.overall),
+        *[
+            (metrics.label(r.label) if r.label == metrics.OTHERS else r.label, r)
+            for r in mr.by_department
+        ],
+    ]
     if mr.overall.denominator == 0 and not mr.overall.suppressed:
         return None
     df = pd.DataFrame(
@@ -237,7 +251,7 @@ def match_rate(mr: metrics.MatchRate, k: int) -> Any | None:
             {
                 "who": who,
                 "value": r.value,
-                "shown": hidden_text(k)
+                "shown": hidden_text(k, r.reason or SMALL)
                 if r.suppressed
                 else ("—" if r.value is None else format_percent(r.value)),
                 "detail": ""
@@ -456,10 +470,12 @@ def survey_questions(sv: metrics.Surveys, k: int) -> Any | None:
 
 
 def nps(sv: metrics.Surveys, k: int) -> Any | None:
-    if not sv.nps_by_month:
+    if not sv.nps_by_survey:
         return None
-    df = _frame(sv.nps_by_month, k, lambda v: format_number(v))
-    x = alt.X("yearmonth(x):T", title=t("Month"), axis=alt.Axis(format="%b %Y"))
+    df = _frame(sv.nps_by_survey, k, lambda v: format_number(v))
+    x = alt.X(
+        "x:T", title=t("Survey round, by the day it opened"), axis=alt.Axis(format="%d %b %Y")
+    )
     line = (
         alt.Chart(df)
         .mark_line(point=alt.OverlayMarkDef(size=60), color="#7b5ea7", strokeWidth=2)
@@ -467,7 +483,7 @@ def nps(sv: metrics.Surveys, k: int) -> Any | None:
             x=x,
             y=alt.Y("value:Q", title=t("Net Promoter Score"), scale=alt.Scale(domain=[-100, 100])),
             tooltip=[
-                alt.Tooltip("yearmonth(x):T", title=t("Month")),
+                alt.Tooltip("x:T", title=t("Opened on"), format="%d %b %Y"),
                 alt.Tooltip("shown:N", title="NPS"),
             ],
         )
@@ -522,7 +538,7 @@ def retention(r: metrics.Retention, k: int) -> Any | None:
                 "programme": row.programme,
                 "series": metrics.label(row.group),
                 "value": row.still_employed,
-                "shown": hidden_text(k)
+                "shown": hidden_text(k, row.reason or SMALL)
                 if row.suppressed
                 else ("—" if row.still_employed is None else format_percent(row.still_employed)),
                 "suppressed": row.suppressed,

@@ -1,7 +1,10 @@
 """Programme dashboard (coordinators): is the programme working? Charts first, numbers after.
 
-Every figure comes from core.metrics (aggregates only, k-suppressed), cached for
-60 s per choice of filters: a write on another server shows up within a minute.
+Every figure comes from core.metrics (aggregates only, protected by core.suppression:
+a figure over fewer than k people is hidden, and so is one that would give such a
+group back by subtraction), cached for 60 s per choice of filters: a write on
+another server shows up within a minute. Only the department filters the programme
+can offer are listed (core.metrics.department_choices).
 """
 
 import streamlit as st
@@ -10,6 +13,7 @@ from core import charts, clock, exports, metrics, report
 from core.access import COORDINATOR, require_role
 from core.i18n import format_date, format_number, format_percent, get_language, t
 from core.metrics import Figure, Filters
+from core.suppression import NOT_OFFERED
 from ui import nav
 from ui.page import guard
 from ui.widgets import md_escape
@@ -60,7 +64,8 @@ pid = c1.selectbox(
     format_func=labels.__getitem__,
     key="dash_programme",
 )
-dept_labels = {"": t("All departments")} | {d: d for d in departments}
+offered = metrics.department_choices(store.sf, viewer, pid or None)
+dept_labels = {"": t("All departments")} | {d: d for d in offered.offered}
 dept = c2.selectbox(
     t("Department"), list(dept_labels), format_func=dept_labels.__getitem__, key="dash_department"
 )
@@ -74,16 +79,30 @@ programme = by_id.get(pid)
 start, end = metrics.period_bounds(period, programme, clock.today())
 d = load(DB, LANG, pid or None, dept or None, start, end, store, viewer)
 k = d.k
-HIDDEN = charts.hidden_text(k)
 st.caption(
     t(
-        "Charts over time follow the period ({start} – {end}); match rate, pair health, "
-        "engagement, KPIs and retention are as of today. Figures over fewer than {k} people "
-        "are hidden. Updated every minute.",
+        "Charts over time follow the period, in whole weeks from Monday ({start} – {end}); "
+        "match rate, pair health, engagement, KPIs and retention are as of today. A figure "
+        "over fewer than {k} people is hidden, and so is any figure that would give such a "
+        "group back by subtraction from the others (a total, another filter or period). "
+        "Updated every minute.",
         start=format_date(start) if start else t("the beginning"),
         end=format_date(end),
         k=k,
     )
+)
+if offered.withheld:
+    st.caption(
+        t(
+            "Departments not offered as a filter: {names}. Each has fewer than {k} "
+            "participants, or the other departments together would be fewer than {k}; "
+            "their people are counted with the other departments.",
+            names=", ".join(offered.withheld),
+            k=k,
+        )
+    )
+PAIRS_NOTE = t(
+    "Pairs and circles can span departments, so this part is shown for all departments only."
 )
 if (
     programme is not None
@@ -98,11 +117,17 @@ if (
     )
 
 
+def hidden(reason: str) -> str:
+    return charts.hidden_text(k, reason or "small")
+
+
 def metric(col, label: str, fig: Figure, fmt=format_number, **kwargs) -> None:
     """A headline number; a hidden one says why in full instead of a number."""
     if fig.suppressed:
         kwargs.pop("delta", None)
-        col.metric(label, "—", delta=HIDDEN, delta_color="off", delta_arrow="off", **kwargs)
+        col.metric(
+            label, "—", delta=hidden(fig.reason), delta_color="off", delta_arrow="off", **kwargs
+        )
     else:
         col.metric(label, "—" if fig.value is None else fmt(fig.value), **kwargs)
 
@@ -158,9 +183,13 @@ metric(
 # --------------------------------------------------------------------------- charts
 
 
-def chart(title: str, built, empty: str | None = None, key: str = "") -> None:
+def chart(title: str, built, empty: str | None = None, key: str = "", part: str = "") -> None:
     st.markdown(f"**{md_escape(title)}**")
-    if built is None:
+    if part and part in d.not_offered:
+        st.caption(PAIRS_NOTE)
+    elif "all" in d.not_offered:
+        st.caption(hidden(NOT_OFFERED))
+    elif built is None:
         st.caption(empty or t("Nothing to show for these filters yet."))
     else:
         # Streamlit does not take the height from the spec: give it the chart's own.
@@ -176,16 +205,31 @@ with left:
         key="c_match_rate",
     )
 with right:
-    chart(t("Pair health"), built["health"], t("No active pair or circle yet."), key="c_health")
+    chart(
+        t("Pair health"),
+        built["health"],
+        t("No active pair or circle yet."),
+        key="c_health",
+        part="health",
+    )
 left, right = st.columns(2, gap="large")
 with left:
     chart(t("Enrolment over time"), built["enrolment"], key="c_enrolment")
+    if d.enrolment and not any(p.series == "enrolled" for p in d.enrolment) and not dept:
+        st.caption(
+            t(
+                "The running total is not drawn: a week with fewer than {k} newcomers or "
+                "leavers would show in its jumps.",
+                k=k,
+            )
+        )
 with right:
     chart(
         t("Meetings per week: held, cancelled, moved, missed"),
         built["meetings"],
         t("No meeting planned in this period."),
         key="c_meetings",
+        part="meetings",
     )
 left, right = st.columns(2, gap="large")
 with left:
@@ -260,7 +304,7 @@ else:
     for i, kpi in enumerate(d.kpis):
         label = kpi.label if pid else f"{kpi.programme} — {kpi.label}"
         if kpi.suppressed:
-            value, delta = HIDDEN, None
+            value, delta = "—", hidden(kpi.reason)
         elif kpi.actual is None:
             value, delta = "—", None
         else:
@@ -269,8 +313,10 @@ else:
             label,
             value,
             delta=delta,
+            delta_color="off" if kpi.suppressed else "normal",
+            delta_arrow="off" if kpi.suppressed else "auto",
             border=True,
-            help=None if kpi.actual is not None else t("Not measurable yet."),
+            help=None if kpi.actual is not None or kpi.suppressed else t("Not measurable yet."),
         )
 
 # --------------------------------------------------------------------------- retention
@@ -347,6 +393,7 @@ about = [
     (t("Department"), dept_labels[dept]),
     (t("Period"), period_text),
     (t("Hidden under"), t("fewer than {k} people", k=k)),
+    (t("Also hidden"), t("any figure that would reveal such a group by subtraction")),
 ]
 e1, e2, e3 = st.columns(3)
 e1.download_button(
