@@ -361,8 +361,12 @@ class Series:
     total of every period."""
 
     name: str
-    weekly: dict[str, dict[dt.date, Cell]] = field(default_factory=dict)
+    weekly: dict[str, dict[dt.date, Cell]] = field(default_factory=dict)  # ALL only
     totals: dict[str, dict[Window, Cell]] = field(default_factory=dict)
+    everything: Window = (None, dt.date.min)  # every week of data
+
+    def all_time(self, row: str) -> Cell:
+        return self.totals[row][self.everything]
 
     def week(self, row: str, week: dt.date) -> Cell | None:
         return self.weekly.get(row, {}).get(week)
@@ -381,40 +385,72 @@ def weekly_series(
     latent_totals: bool = False,
     totals: bool = True,
 ) -> Series:
-    """Cells (row, week) from bags keyed (department, week), the ALL row as their sum
-    (nobody is in two departments), and, with ``totals``, the total of every period
-    for each row that can be shown (every department offered, and ALL)."""
+    """A weekly series from bags keyed (department, week).
+
+    Week by week for all departments together (the ALL row); for each department
+    (and the others together, never shown) its total of every period, and of all
+    time (key None). A department's weeks are not cells: one department in one week
+    is too fine to protect, and so the chart of a department's view is not offered;
+    its totals are (nobody is in two departments, so ALL is their sum).
+    """
     by_row: dict[str, dict[dt.date, list[Bag]]] = defaultdict(lambda: defaultdict(list))
     for (dept, week), bag in bags.items():
         by_row[scope.row(dept)][week].append(bag)  # type: ignore[arg-type,index]
     series = Series(name)
-    weeks = sorted({w for row in by_row.values() for w in row})
     k = scope.k
-    for row in scope.rows:
-        cells: dict[dt.date, Cell] = {}
-        for w, found in sorted(by_row.get(row, {}).items()):
-            bag = combine(found, k, disjoint_people=True)
-            cells[w] = table.add((name, row, w), bag, latent=latent_weeks or row == OTHERS)
-        series.weekly[row] = cells
-    series.weekly[ALL] = {}
-    for w in weeks:
-        parts = [series.weekly[r][w] for r in scope.rows if w in series.weekly[r]]
-        series.weekly[ALL][w] = table.total(
-            (name, ALL, w), parts, disjoint_people=True, latent=latent_weeks
+    weeks = sorted({w for row in by_row.values() for w in row})
+    series.weekly[ALL] = {
+        w: table.add(
+            (name, ALL, w),
+            combine(
+                [b for row in by_row.values() for b in row.get(w, [])], k, disjoint_people=True
+            ),
+            latent=latent_weeks,
         )
-    if totals:
-        # Every row's total, the others' too (never shown): ALL − the shown departments
-        # is their total, which must not be a small group either.
-        for row in (*scope.rows, ALL):
-            series.totals[row] = window_totals(
-                table,
-                (name + "_total", row),
-                series.weekly[row],
-                scope.windows,
-                latent=latent_totals or row == OTHERS,
+        for w in weeks
+    }
+    everything: Window = (None, max([w[1] for w in scope.windows] + weeks))
+    windows = list(dict.fromkeys([*scope.windows, everything]))
+    row_totals: dict[str, dict[Window, Cell]] = {}
+    for row in scope.rows:
+        mine = {
+            w: combine(found, k, disjoint_people=True) for w, found in by_row.get(row, {}).items()
+        }
+        latent = latent_totals or row == OTHERS
+        inside = {window: {w for w in mine if in_window(w, window)} for window in windows}
+        cells = {
+            window: table.add(
+                (name + "_total", row, window),
+                combine([mine[w] for w in sorted(inside[window])], k),
+                latent=latent,
             )
-        for window in scope.windows:
-            table.sum_of(series.totals[ALL][window], [series.totals[r][window] for r in scope.rows])
+            for window in windows
+        }
+        for outer in windows:
+            for inner in windows:
+                if inner == outer or not _inside(inner, outer):
+                    continue
+                gap = table.add(
+                    (name + "_total", row, "between", outer, inner),
+                    combine([mine[w] for w in sorted(inside[outer] - inside[inner])], k),
+                    latent=True,
+                )
+                table.sum_of(cells[outer], [cells[inner], gap])
+        row_totals[row] = cells
+    all_totals = window_totals(
+        table, (name + "_total", ALL), series.weekly[ALL], windows, latent=latent_totals
+    )
+    for window in windows:
+        table.sum_of(all_totals[window], [row_totals[r][window] for r in scope.rows])
+    series.totals = {row: cells for row, cells in row_totals.items()}
+    series.totals[ALL] = all_totals
+    series.everything = everything
+    if not totals:
+        for row in scope.rows:  # still cells (relations), but none is shown
+            for cell in row_totals[row].values():
+                cell.latent = True
+        for cell in all_totals.values():
+            cell.latent = True
     return series
 
 
@@ -540,74 +576,146 @@ def anchors(s: Session, programme_ids: Sequence[int], k: int) -> dict[int, tuple
     for pid in programme_ids:
         people = state.get(pid, {})
         out[pid] = (
-            python_bag(((("person", pid, p), p) for p in people), k),
-            python_bag(((("person", pid, p), p) for p, (m, _) in people.items() if m), k),
+            python_bag((((f"enrolled:{pid}", p), p) for p in people), k),
+            python_bag((((f"enrolled:{pid}", p), p) for p, (m, _) in people.items() if m), k),
         )
     return out
+
+
+def _snapshot(pid: int) -> Any:
+    """Enrolled participants of a programme: department, in an active match (0/1),
+    meetings held so far capped at 3 (the engagement bucket)."""
+    matched = (
+        select(MatchMember.person_id.label("person_id"))
+        .join(Match, Match.id == MatchMember.match_id)
+        .where(Match.programme_id == pid, active_match())
+        .distinct()
+        .subquery()
+    )
+    held = (
+        select(MatchMember.person_id.label("person_id"), func.count().label("n"))
+        .select_from(Meeting)
+        .join(MatchMember, MatchMember.match_id == Meeting.match_id)
+        .join(Match, Match.id == Meeting.match_id)
+        .where(
+            Meeting.status == HELD, Meeting.scheduled_at <= clock.now(), Match.programme_id == pid
+        )
+        .group_by(MatchMember.person_id)
+        .subquery()
+    )
+    n_held = func.coalesce(held.c.n, 0)
+    return (
+        select(
+            Person.department.label("dept"),
+            case((matched.c.person_id.is_not(None), 1), else_=0).label("matched"),
+            case((n_held >= ENGAGED_MEETINGS, ENGAGED_MEETINGS), else_=n_held).label("bucket"),
+            Enrolment.person_id.label("who"),
+            Enrolment.person_id.label("unit"),
+        )
+        .join(Person, Person.id == Enrolment.person_id)
+        .outerjoin(matched, matched.c.person_id == Enrolment.person_id)
+        .outerjoin(held, held.c.person_id == Enrolment.person_id)
+        .where(Enrolment.programme_id == pid, Enrolment.status == "enrolled")
+    )
 
 
 def enrol_table(s: Session, scope: Scope) -> EnrolTable:
     k = scope.k
     pid = scope.programme_id
     table = Table(k, f"enrolment:{pid}")
-    state = snapshot_people(s, [pid]).get(pid, {})
-    new: dict[tuple[Hashable, ...], Pairs] = defaultdict(list)
-    new_by_week: dict[dt.date, Pairs] = defaultdict(list)
-    left_by_week: dict[dt.date, Pairs] = defaultdict(list)
-    left_by_row: dict[str, Pairs] = defaultdict(list)
-    # (row, in an active match, meetings held): the finest groups of the snapshot.
-    atoms_by: dict[tuple[str, bool, str], Pairs] = defaultdict(list)
-    for _eid, person, dept, created, withdrawn, status in s.execute(
-        select(
-            Enrolment.id,
-            Enrolment.person_id,
-            Person.department,
-            Enrolment.created_at,
-            Enrolment.withdrawn_at,
-            Enrolment.status,
+    # A person enrols once per programme: the unit is the person in this programme.
+    kind = f"enrolled:{pid}"
+
+    def base(when: Any, *where: ColumnElement[bool]) -> Select[Any]:
+        return (
+            select(
+                Person.department.label("dept"),
+                _week(when).label("week"),
+                Enrolment.person_id.label("who"),
+                Enrolment.person_id.label("unit"),
+                when.label("at"),
+            )
+            .join(Person, Person.id == Enrolment.person_id)
+            .where(Enrolment.programme_id == pid, *where)
         )
-        .join(Person, Person.id == Enrolment.person_id)
-        .where(Enrolment.programme_id == pid)
-    ):
-        # A person enrols once per programme: the unit stands for the person in it.
-        unit: Hashable = ("person", pid, int(person))
-        pair = (unit, int(person))
-        week = monday(as_date(created))
-        new[(dept, week)].append(pair)
-        new_by_week[week].append(pair)
-        row = scope.row(dept)
-        if status == "withdrawn":
-            gone = monday(as_date(withdrawn)) if withdrawn is not None else week
-            left_by_week[gone].append(pair)
-            left_by_row[row].append(pair)
-            continue
-        is_matched, n_held = state.get(int(person), (False, 0))
-        bucket = ENGAGEMENT_BUCKETS[min(n_held, ENGAGED_MEETINGS)]
-        atoms_by[(row, is_matched, bucket)].append(pair)
-    new_series = weekly_series(
-        table, scope, "enrol_new", {key: python_bag(v, k) for key, v in new.items()}, totals=False
+
+    new_bags = fetch_bags(s, base(Enrolment.created_at), _dept_week(), k, kind, week_key="week")
+    gone_at = func.coalesce(Enrolment.withdrawn_at, Enrolment.created_at)
+    left_bags = fetch_bags(
+        s, base(gone_at, Enrolment.status == "withdrawn"), _dept_week(), k, kind, week_key="week"
     )
+    atom_bags = fetch_bags(
+        s, _snapshot(pid), [("dept", None), ("matched", int), ("bucket", int)], k, kind
+    )
+    new_by_week: dict[dt.date, list[Bag]] = defaultdict(list)
+    for (_, week), bag in new_bags.items():
+        new_by_week[week].append(bag)
+    left_by_week: dict[dt.date, list[Bag]] = defaultdict(list)
+    left_by_row: dict[str, list[Bag]] = defaultdict(list)
+    for (dept, week), bag in left_bags.items():
+        left_by_week[week].append(bag)
+        left_by_row[scope.row(dept)].append(bag)
+    # (row, in an active match, meetings held): the finest groups of the snapshot.
+    atoms_by: dict[tuple[str, bool, str], list[Bag]] = defaultdict(list)
+    for (dept, is_matched, bucket), bag in atom_bags.items():
+        atoms_by[(scope.row(dept), bool(is_matched), ENGAGEMENT_BUCKETS[bucket])].append(bag)
+    new_series = weekly_series(table, scope, "enrol_new", new_bags, totals=False)
     # The cumulative line: E_w + left_w = E_w−1 + new_w, from nobody before the first week.
     # Any two of its points differ by who joined and who left in between, so it is
     # drawn only when no week has a small group of newcomers or of leavers: then
     # every difference is a sum of groups of 0 or at least k (DESIGN.md "across views").
-    weekly_groups = [*new_by_week.values(), *left_by_week.values()]
-    line = not any(is_small(len({p for _, p in g}), k) for g in weekly_groups)
+    weekly = [
+        combine(found, k, disjoint_people=True)
+        for found in (*new_by_week.values(), *left_by_week.values())
+    ]
+    line = not any(is_small(b.people, k) for b in weekly)
     first = min([*new_by_week, *left_by_week], default=scope.this_week)
     last = max(w[1] for w in scope.windows)
+    # The line's points know their people when needed (a small point, a small table,
+    # the adversary test): read row by row then.
+    sizes, size, week = [], 0, first
+    while week <= last:
+        size += sum(b.n for b in new_by_week.get(week, []))
+        size -= sum(b.n for b in left_by_week.get(week, []))
+        sizes.append(size)
+        week += WEEK
+    rows: list[tuple[int, dt.date, dt.date | None]] | None = None
+    if line and (
+        is_recording()
+        or all(b.units is not None for b in new_bags.values())
+        or any(is_small(n, k) for n in sizes)
+    ):
+        rows = [
+            (int(p), monday(as_date(c)), monday(as_date(w or c)) if st == "withdrawn" else None)
+            for p, c, w, st in s.execute(
+                select(
+                    Enrolment.person_id,
+                    Enrolment.created_at,
+                    Enrolment.withdrawn_at,
+                    Enrolment.status,
+                ).where(Enrolment.programme_id == pid)
+            )
+        ]
     cumulative: dict[dt.date, Cell] = {}
-    current: dict[Hashable, int] = {}
     previous: Cell | None = None
     left_cells: list[Cell] = []
+    size = 0
     week = first
     while line and week <= last:
-        for unit, person in new_by_week.get(week, []):
-            current[unit] = person
-        gone_pairs = left_by_week.get(week, [])
-        for unit, _ in gone_pairs:
-            current.pop(unit, None)
-        cell = table.add(("enrolled", ALL, week), python_bag(current.items(), k))
-        gone_cell = table.add(("enrol_left", ALL, week), python_bag(gone_pairs, k), latent=True)
+        arrived_bag = combine(new_by_week.get(week, []), k, disjoint_people=True)
+        gone_bag = combine(left_by_week.get(week, []), k, disjoint_people=True)
+        size += arrived_bag.n - gone_bag.n
+        if rows is not None:
+            here = [
+                ((kind, p), p)
+                for p, joined, left in rows
+                if joined <= week and (left is None or left > week)
+            ]
+            bag = python_bag(here, k)
+        else:
+            bag = Bag(size, size, (), None, None)
+        cell = table.add(("enrolled", ALL, week), bag)
+        gone_cell = table.add(("enrol_left", ALL, week), gone_bag, latent=True)
         left_cells.append(gone_cell)
         arrived = new_series.week(ALL, week)
         table.equation([cell, gone_cell], [c for c in (previous, arrived) if c is not None])
@@ -625,7 +733,9 @@ def enrol_table(s: Session, scope: Scope) -> EnrolTable:
         # of a department who all held exactly one meeting …).
         atoms = {
             (m_, b): table.add(
-                ("enrol_atom", row, m_, b), python_bag(atoms_by[(row, m_, b)], k), latent=True
+                ("enrol_atom", row, m_, b),
+                combine(atoms_by[(row, m_, b)], k, disjoint_people=True),
+                latent=True,
             )
             for m_ in (True, False)
             for b in ENGAGEMENT_BUCKETS
@@ -649,9 +759,11 @@ def enrol_table(s: Session, scope: Scope) -> EnrolTable:
         )
         table.sum_of(e, [m, u])
         # Everyone who enrolled = still enrolled + withdrawn (a department's bars add up).
-        gone_row = table.add(("enrol_left", row), python_bag(left_by_row[row], k), latent=True)
+        gone_row = table.add(
+            ("enrol_left", row), combine(left_by_row[row], k, disjoint_people=True), latent=True
+        )
         left_rows.append(gone_row)
-        table.equation([e, gone_row], list(new_series.weekly[row].values()))
+        table.equation([e, gone_row], [new_series.all_time(row)])
         buckets[row] = {
             b: table.total(
                 ("engagement", row, b),
@@ -721,26 +833,34 @@ def goals_table(s: Session, scope: Scope) -> GoalsTable:
     k = scope.k
     table = Table(k, f"goals:{scope.programme_id}")
 
-    def base(when: Any, *where: ColumnElement[bool]) -> Select[Any]:
+    achieved = and_(Goal.status == "achieved", Goal.achieved_at.is_not(None))
+
+    def base(when: Any, *extra: Any) -> Select[Any]:
         return (
             select(
                 Person.department.label("dept"),
                 _week(when).label("week"),
+                *extra,
                 Goal.owner_id.label("who"),
                 Goal.id.label("unit"),
                 when.label("at"),
             )
             .join(Person, Person.id == Goal.owner_id)
-            .where(Goal.programme_id == scope.programme_id, *where)
+            .where(Goal.programme_id == scope.programme_id)
         )
 
-    achieved = and_(Goal.status == "achieved", Goal.achieved_at.is_not(None))
     keys = _dept_week()
     # Setting a goal and achieving it are two events: each its own kind of unit.
-    done_bags = fetch_bags(s, base(Goal.created_at, achieved), keys, k, "goal set", week_key="week")
-    open_bags = fetch_bags(
-        s, base(Goal.created_at, ~achieved), keys, k, "goal set", week_key="week"
+    by_state = fetch_bags(
+        s,
+        base(Goal.created_at, case((achieved, 1), else_=0).label("done")),
+        [*keys, ("done", int)],
+        k,
+        "goal set",
+        week_key="week",
     )
+    done_bags = {key[:2]: bag for key, bag in by_state.items() if key[2]}
+    open_bags = {key[:2]: bag for key, bag in by_state.items() if not key[2]}
     set_bags = {
         key: combine([done_bags.get(key, EMPTY), open_bags.get(key, EMPTY)], k)
         for key in done_bags.keys() | open_bags.keys()
@@ -754,11 +874,12 @@ def goals_table(s: Session, scope: Scope) -> GoalsTable:
         table,
         scope,
         "goals_achieved",
-        fetch_bags(s, base(Goal.achieved_at, achieved), keys, k, "goal achieved", week_key="week"),
+        fetch_bags(
+            s, base(Goal.achieved_at).where(achieved), keys, k, "goal achieved", week_key="week"
+        ),
     )
-    for row, weeks in set_.weekly.items():
-        for w, cell in weeks.items():
-            table.sum_of(cell, [c for c in (done.week(row, w), still.week(row, w)) if c])
+    for w, cell in set_.weekly[ALL].items():
+        table.sum_of(cell, [c for c in (done.week(ALL, w), still.week(ALL, w)) if c])
     everything = next(w for w in scope.windows if w[0] is None)
     for row, totals in set_.totals.items():
         for window, cell in totals.items():

@@ -105,6 +105,9 @@ LABELS: dict[str, str] = {
 # Parts of a department's view that are not offered: pairs and circles can span
 # departments, so their figures are not split by department (core.measures).
 PAIR_SECTIONS = ("meetings", "health", "active_matches", "meetings_held")
+# Week by week, one department is too fine to protect: a department's view has the
+# period's totals, not the weekly charts (core.measures.weekly_series).
+WEEKLY_SECTIONS = ("enrolment", "goals_weekly", "activity")
 PAIRS_ONLY = "pairs"  # the reason of such a figure in a department's view
 
 T = TypeVar("T")
@@ -453,6 +456,8 @@ class _View:
     def series_points(
         self, series: Sequence[tuple[str, Callable[[_Family], m.Series]]]
     ) -> tuple[Point, ...]:
+        if self.row != ALL:
+            return ()  # weekly, for all departments together only
         found = sorted(
             {
                 w
@@ -830,9 +835,9 @@ class _View:
         eng = self.engagement()
         g = self.goals()
         sv = self.surveys()
-        not_offered: tuple[str, ...] = () if self.row == ALL else PAIR_SECTIONS
+        not_offered: tuple[str, ...] = () if self.row == ALL else PAIR_SECTIONS + WEEKLY_SECTIONS
         if not self.offered:
-            not_offered = ("all", *PAIR_SECTIONS)
+            not_offered = ("all", *PAIR_SECTIONS, *WEEKLY_SECTIONS)
         return Dashboard(
             filters=self.f,
             k=self.k,

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Sequence
@@ -37,7 +38,7 @@ from typing import Any
 
 # A table whose cells count at most this many things in all is checked on the actual
 # groups too (Table._data_problems); larger ones on their declared sums only.
-DETAIL_UNITS = 5_000
+DETAIL_UNITS = 2_000
 
 # Why a figure is hidden (pages turn these into sentences).
 SMALL = "small"  # fewer than k people
@@ -80,45 +81,39 @@ class Bag:
 EMPTY = Bag(pairs=frozenset())
 
 
-def _union_ids(bags: Sequence[Bag]) -> frozenset[int] | None:
-    if any(b.ids is None for b in bags):
-        return None
-    return frozenset().union(*(b.ids or () for b in bags))
-
-
-def _union_units(bags: Sequence[Bag]) -> frozenset[Hashable] | None:
-    if any(b.units is None for b in bags):
-        return None
-    return frozenset().union(*(b.units or () for b in bags))
-
-
 def combine(bags: Iterable[Bag], k: int, *, disjoint_people: bool = False) -> Bag:
     """The bag of several disjoint groups of things (a total of its parts).
 
     ``disjoint_people``: nobody is in two parts (a breakdown by department), so
     people add up exactly; otherwise people are counted once (weeks of a period).
     """
-    parts = [b for b in bags if not b.empty]
+    parts = [b for b in bags if b.n or b.people]
     if not parts:
         return EMPTY
-    n = sum(b.n for b in parts)
-    width = max(len(b.totals) for b in parts)
+    if len(parts) == 1:
+        return parts[0]
+    n = people_sum = people_max = width = 0
+    exact = ids_ok = units_ok = pairs_ok = True
+    for b in parts:
+        n += b.n
+        people_sum += b.people
+        people_max = max(people_max, b.people)
+        width = max(width, len(b.totals))
+        exact = exact and b.exact
+        ids_ok = ids_ok and b.ids is not None
+        units_ok = units_ok and b.units is not None
+        pairs_ok = pairs_ok and b.pairs is not None
     totals = tuple(sum(b.totals[i] for b in parts if len(b.totals) > i) for i in range(width))
-    ids = _union_ids(parts)
-    units = _union_units(parts)
-    pairs = (
-        None
-        if any(b.pairs is None for b in parts)
-        else frozenset().union(*(b.pairs or () for b in parts))
-    )
+    ids = frozenset().union(*(b.ids or () for b in parts)) if ids_ok else None
+    units = frozenset().union(*(b.units or () for b in parts)) if units_ok else None
+    pairs = frozenset().union(*(b.pairs or () for b in parts)) if pairs_ok else None
     if disjoint_people:
-        people = sum(b.people for b in parts)
-        exact = all(b.exact for b in parts)
+        people = people_sum
     elif ids is not None:
         people, exact = len(ids), True
     else:
-        # Some part is large (its ids were not fetched): the union is at least that part.
-        people, exact = max(b.people for b in parts), False
+        # Some part is large (its ids were not read): the union is at least that part.
+        people, exact = people_max, False
     return Bag(n, people, totals, ids, units, exact, pairs)
 
 
@@ -137,6 +132,9 @@ class Cell:
     keep: bool = False  # a headline figure: hidden to protect another only as a last resort
     hidden: str = ""
     index: int = -1
+    # The cell as a sum of the table's base cells (those read from data), for the
+    # linear algebra: a total is the sum of its parts' vectors.
+    vec: dict[int, int] = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
@@ -189,6 +187,10 @@ class Table:
     relations: list[Relation] = field(default_factory=list)
     # total → parts, for the "total minus its shown parts" check
     sums: list[tuple[Cell, tuple[Cell, ...]]] = field(default_factory=list)
+    # Linear facts between base cells (a cell read from data that is also a sum of
+    # others, a cumulative line): vectors whose value is known to be 0.
+    constraints: list[dict[int, int]] = field(default_factory=list)
+    constraint_cells: list[tuple[Cell, ...]] = field(default_factory=list)
     protected: bool = False
     _accepted: set[tuple[int, ...]] = field(default_factory=set)
 
@@ -204,6 +206,7 @@ class Table:
     ) -> Cell:
         cell = Cell(key, bag, latent=latent, fixed=fixed, public=public, keep=keep)
         cell.index = len(self.cells)
+        cell.vec = {cell.index: 1}
         self.cells.append(cell)
         return cell
 
@@ -220,7 +223,11 @@ class Table:
         """A new cell, the sum of ``parts`` (which count disjoint things)."""
         bag = combine([p.bag for p in parts], self.k, disjoint_people=disjoint_people)
         cell = self.add(key, bag, latent=latent, fixed=fixed, keep=keep)
-        self.sum_of(cell, parts)
+        cell.vec = _add_vectors([p.vec for p in parts])  # no column of its own
+        parts = tuple(p for p in parts if p is not cell)
+        if parts:
+            self.relations.append(Relation((cell,), parts))
+            self.sums.append((cell, parts))
         return cell
 
     def sum_of(self, total: Cell, parts: Sequence[Cell]) -> None:
@@ -230,10 +237,19 @@ class Table:
             return
         self.relations.append(Relation((total,), parts))
         self.sums.append((total, parts))
+        self._constraint([total], parts)
 
     def equation(self, plus: Sequence[Cell], minus: Sequence[Cell]) -> None:
         """Declare Σ ``plus`` = Σ ``minus`` (a cumulative line: E_w + left_w = E_w−1 + new_w)."""
         self.relations.append(Relation(tuple(plus), tuple(minus)))
+        self._constraint(plus, minus)
+
+    def _constraint(self, plus: Sequence[Cell], minus: Sequence[Cell]) -> None:
+        negative = [{i: -v for i, v in c.vec.items()} for c in minus]
+        diff = _add_vectors([*(c.vec for c in plus), *negative])
+        if diff:
+            self.constraints.append(diff)
+            self.constraint_cells.append(tuple(plus) + tuple(minus))
 
     # ------------------------------------------------------------------ protection
 
@@ -351,21 +367,13 @@ class Table:
         by_index = {c.index: c for c in cells}
         found: list[tuple[tuple[Cell, ...], list[Cell]]] = []
         # (ii) a small group hidden (or never shown) that the shown cells add up to.
-        basis: list[tuple[int, dict[int, int], dict[int, int]]] = []
-        for c in sorted((c for c in cells if c.shown), key=lambda c: c.index):
-            row, how = {a: 1 for a in atoms_of[c.index]}, {c.index: 1}
-            for pivot, prow, phow in basis:
-                if pivot in row:
-                    row, how = _eliminate(row, how, prow, phow, pivot)
-            if row:
-                basis.append((min(row), row, how))
+        basis = Basis()
+        for c in sorted((c for c in cells if c.shown), key=lambda c: len(atoms_of[c.index])):
+            basis.add({a: 1 for a in atoms_of[c.index]}, {c.index: 1})
         for c in cells:
             if c.shown or not is_small(c.people, k) or (c.index,) in self._accepted:
                 continue
-            row, how = {a: 1 for a in atoms_of[c.index]}, {}
-            for pivot, prow, phow in basis:
-                if pivot in row:
-                    row, how = _eliminate(row, how, prow, phow, pivot)
+            row, how = basis.reduce({a: 1 for a in atoms_of[c.index]}, {})
             if not row:
                 found.append(((c,), [by_index[i] for i in sorted(how)]))
         if found:
@@ -376,16 +384,25 @@ class Table:
         for c in sorted((c for c in cells if c.shown and not c.public), key=lambda c: c.index):
             sets.setdefault(frozenset(c.bag.units or ()), c)
         ordered = sorted(sets, key=len)
-        for i, inner in enumerate(ordered):
-            for outer in ordered[i + 1 :]:
+        holders: dict[Hashable, list[frozenset[Hashable]]] = defaultdict(list)
+        for x in ordered:
+            for u in x:
+                holders[u].append(x)
+        inside_of: dict[frozenset[Hashable], list[frozenset[Hashable]]] = defaultdict(list)
+        for inner in ordered:
+            if not inner:
+                continue
+            anchor = min(inner, key=lambda u: len(holders[u]))
+            for outer in holders[anchor]:
                 if inner < outer:
+                    inside_of[outer].append(inner)
                     gap = set().union(*(owners[u] for u in outer - inner))
                     if is_small(len(gap), k):
                         big, part = sets[outer], sets[inner]
                         if (part.index, big.index) not in self._accepted:
                             found.append(((part, big), [big, part]))
         for outer in ordered:
-            inside = [x for x in ordered if x < outer]
+            inside = inside_of.get(outer, [])
             if not inside:
                 continue
             rest = outer - frozenset().union(*inside)
@@ -435,66 +452,86 @@ class Table:
         return found
 
     def _determined(self) -> list[tuple[Cell, list[Cell]]]:
-        """Unknown cells whose value follows from the known cells and the relations,
-        each with the known cells of the subtraction that gives it."""
-        unknown = {c.index for c in self.cells if not c.known}
-        if not unknown:
-            return []
-        sensitive = {
+        """Unknown cells whose value follows from the known cells, each with the known
+        cells of the subtraction that gives it.
+
+        Exact linear algebra on the unknown base cells only: every known cell (and
+        every linear fact between base cells) is an equation over them once the known
+        base cells are put in; a cell is determined when its vector, restricted to
+        the unknown base cells, is a combination of those equations. In a large table
+        a never-shown base cell of k people or more counts as known (an attacker is
+        given it): safe, and it keeps the system small.
+        """
+        k = self.k
+        detailed = self._detailed()
+        unknown_cols = {
             c.index
             for c in self.cells
-            if c.index in unknown and (not c.latent or is_small(c.people, self.k))
+            if c.vec == {c.index: 1}
+            and not c.known
+            and (detailed or not c.latent or is_small(c.people, k))
         }
-        # Group the equations by connected unknowns; solve only the groups that matter.
-        parent = {i: i for i in unknown}
+        if not unknown_cols:
+            return []
+        targets = [c for c in self.cells if not c.known and (not c.latent or is_small(c.people, k))]
+        totals = {t.index for t, _ in self.sums if not t.known}
+        targets += [c for c in self.cells if c.index in totals and c not in targets]
 
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
+        def restrict(vec: dict[int, int]) -> dict[int, int]:
+            return {i: v for i, v in vec.items() if i in unknown_cols}
 
-        rows: list[tuple[int, dict[int, int]]] = []
-        for n, rel in enumerate(self.relations):
-            row: dict[int, int] = {}
-            for c in rel.plus:
-                if c.index in unknown:
-                    row[c.index] = row.get(c.index, 0) + 1
-            for c in rel.minus:
-                if c.index in unknown:
-                    row[c.index] = row.get(c.index, 0) - 1
-            row = {i: v for i, v in row.items() if v}
-            if not row:
-                continue
-            rows.append((n, row))
-            first, *rest = row
-            for i in rest:
-                a, b = find(first), find(i)
-                if a != b:
-                    parent[b] = a
-        groups: dict[int, list[tuple[int, dict[int, int]]]] = {}
-        for n, row in rows:
-            groups.setdefault(find(next(iter(row))), []).append((n, row))
-        totals = {t.index for t, _ in self.sums if t.index in unknown}
-        wanted = {find(i) for i in sensitive | totals}
-        by_index = {c.index: c for c in self.cells}
+        equations: list[tuple[dict[int, int], dict[int, int]]] = []
+        for c in self.cells:
+            if c.known:
+                row = restrict(c.vec)
+                if row:
+                    equations.append((row, {c.index: 1}))
+        for j, vec in enumerate(self.constraints):
+            row = restrict(vec)
+            if row:
+                equations.append((row, {-1 - j: 1}))
+        equations.sort(key=lambda e: len(e[0]))
+        basis = Basis()
+        for row, how in equations:
+            basis.add(row, how)
         found: list[tuple[Cell, list[Cell]]] = []
-        for root, group in groups.items():
-            if root not in wanted:
+        by_col: dict[int, list[Cell]] | None = None
+        for c in targets:
+            row = restrict(c.vec)
+            if not row:
+                if c.vec and not c.known:  # made of known cells only
+                    if c.index in totals and (c.latent and not is_small(c.people, k)):
+                        found.append((c, []))  # only for "a total minus its parts"
+                        continue
+                    if by_col is None:
+                        by_col = defaultdict(list)
+                        for w in self.cells:
+                            if w.shown and not w.empty:
+                                for col in w.vec:
+                                    by_col[col].append(w)
+                    near = {w.index: w for col in c.vec for w in by_col.get(col, ())}
+                    found.append((c, [near[i] for i in sorted(near) if i != c.index]))
                 continue
-            for pivot, how in solve([row for _, row in group]).items():
-                # The combination of relations that gives the cell: its known members.
-                weight: dict[int, int] = {}
-                for j, coef in how.items():
-                    rel = self.relations[group[j][0]]
-                    for c in rel.plus:
-                        weight[c.index] = weight.get(c.index, 0) + coef
-                    for c in rel.minus:
-                        weight[c.index] = weight.get(c.index, 0) - coef
-                witnesses = [by_index[i] for i, w in weight.items() if w and by_index[i].known]
-                found.append((by_index[pivot], witnesses))
-        found.sort(key=lambda item: item[0].index)
+            rest, how = basis.reduce(row, {})
+            if not rest:
+                found.append((c, self._used(how)))
         return found
+
+    def _used(self, how: dict[int, int]) -> list[Cell]:
+        """The shown cells a combination of equations uses: each known cell it starts
+        from, every shown base cell put in for its value, and the cells of each fact."""
+        used: dict[int, Cell] = {}
+        for label in how:
+            if label >= 0:
+                cells: tuple[Cell, ...] = (self.cells[label],)
+                cols = self.cells[label].vec
+            else:
+                cells = self.constraint_cells[-1 - label]
+                cols = self.constraints[-1 - label]
+            for c in (*cells, *(self.cells[i] for i in cols)):
+                if c.shown and not c.empty:
+                    used[c.index] = c
+        return [used[i] for i in sorted(used)]
 
     def _complement(self, problem: tuple[Cell, ...], witnesses: list[Cell]) -> Cell | None:
         """The next-smallest shown cell of the subtraction that reveals the problem."""
@@ -506,6 +543,64 @@ class Table:
         if not pool:
             return None
         return min(pool, key=lambda c: (c.keep, c.people, c.n, c.index))
+
+
+class Basis:
+    """Rows in echelon form by insertion (exact integers), with how each row was made
+    from the vectors added (a label → coefficient), to name the cells of a subtraction."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, dict[int, int], dict[int, int]]] = []
+        self.position: dict[int, int] = {}  # pivot column → row number
+
+    def reduce(
+        self, vec: dict[int, int], how: dict[int, int]
+    ) -> tuple[dict[int, int], dict[int, int]]:
+        row, how = dict(vec), dict(how)
+        # Pivots in the order their rows were added: a row holds no pivot of an
+        # earlier row, so going forward never brings an earlier pivot back.
+        heap = [self.position[c] for c in row if c in self.position]
+        heapq.heapify(heap)
+        done: set[int] = set()
+        while heap:
+            n = heapq.heappop(heap)
+            if n in done:
+                continue
+            done.add(n)
+            pivot, prow, phow = self.rows[n]
+            if pivot not in row:
+                continue
+            if len(prow) == 1 and row[pivot] % prow[pivot] == 0:
+                # A unit row: drop the column, nothing else of the row changes.
+                factor = row.pop(pivot) // prow[pivot]
+                for i, v in phow.items():
+                    x = how.get(i, 0) - factor * v
+                    if x:
+                        how[i] = x
+                    else:
+                        how.pop(i, None)
+                continue
+            row, how = _eliminate(row, how, prow, phow, pivot)
+            for c in prow:
+                m = self.position.get(c)
+                if m is not None and m > n and c in row:
+                    heapq.heappush(heap, m)
+        return row, how
+
+    def add(self, vec: dict[int, int], how: dict[int, int]) -> None:
+        row, how = self.reduce(vec, how)
+        if row:
+            pivot = min(row)
+            self.position[pivot] = len(self.rows)
+            self.rows.append((pivot, row, how))
+
+
+def _add_vectors(vectors: Sequence[dict[int, int]]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for v in vectors:
+        for i, x in v.items():
+            out[i] = out.get(i, 0) + x
+    return {i: x for i, x in out.items() if x}
 
 
 def solve(rows: Sequence[dict[int, int]]) -> dict[int, dict[int, int]]:

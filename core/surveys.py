@@ -17,7 +17,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -854,33 +854,60 @@ def _who() -> Any:
 
 
 def survey_table(s: Session, scope: Scope) -> SurveyTable:
-    """Every result figure of a programme's pulse and end surveys, protected together."""
+    """Every result figure of a programme's pulse and end surveys, protected together.
+
+    Per department: how many answered each question, with its mean and NPS. The
+    distribution of answers (and the shares of promoters and detractors) only for
+    all departments together: split by department, it is too fine to protect.
+    """
     k, pid = scope.k, scope.programme_id
     table = Table(k, f"surveys:{pid}")
     rounds = _rounds(s, pid)
     in_programme = (Survey.programme_id == pid, Survey.kind.in_(RESULT_KINDS))
-    answers = (
-        select(
+
+    def answers(*keys: Any) -> Select[Any]:
+        return (
+            select(
+                *keys,
+                _who(),
+                SurveyAnswer.response_id.label("unit"),
+                SurveyAnswer.question_id.label("unit2"),
+                # Sums: of the values (means), of promoters and detractors (NPS).
+                SurveyAnswer.value_int.label("v0"),
+                case((SurveyAnswer.value_int >= 9, 1), else_=0).label("v1"),
+                case((SurveyAnswer.value_int <= 6, 1), else_=0).label("v2"),
+            )
+            .select_from(SurveyAnswer)
+            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+            .join(Survey, Survey.id == SurveyQuestion.survey_id)
+            .where(*in_programme, SurveyQuestion.kind != TEXT, SurveyAnswer.value_int.is_not(None))
+        )
+
+    by_row = fetch_bags(
+        s,
+        answers(
             SurveyResponse.department.label("dept"),
             Survey.id.label("rnd"),
             SurveyQuestion.id.label("qid"),
-            SurveyAnswer.value_int.label("val"),
-            _who(),
-            SurveyAnswer.response_id.label("unit"),
-            SurveyAnswer.question_id.label("unit2"),
-            # Sums: of the values (means), of promoters and detractors (NPS, 0–10 only).
-            SurveyAnswer.value_int.label("v0"),
-            case((SurveyAnswer.value_int >= 9, 1), else_=0).label("v1"),
-            case((SurveyAnswer.value_int <= 6, 1), else_=0).label("v2"),
-        )
-        .select_from(SurveyAnswer)
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .join(Survey, Survey.id == SurveyQuestion.survey_id)
-        .where(*in_programme, SurveyQuestion.kind != TEXT, SurveyAnswer.value_int.is_not(None))
+        ),
+        [("dept", None), ("rnd", int), ("qid", int)],
+        k,
+        "answer",
+        sums=3,
     )
-    keys: list[tuple[str, Any]] = [("dept", None), ("rnd", int), ("qid", int), ("val", int)]
-    by_value = fetch_bags(s, answers, keys, k, "answer", sums=3)
+    by_value = fetch_bags(
+        s,
+        answers(
+            Survey.id.label("rnd"),
+            SurveyQuestion.id.label("qid"),
+            SurveyAnswer.value_int.label("val"),
+        ),
+        [("rnd", int), ("qid", int), ("val", int)],
+        k,
+        "answer",
+        sums=3,
+    )
     respondents = (
         select(
             SurveyResponse.department.label("dept"),
@@ -915,136 +942,102 @@ def survey_table(s: Session, scope: Scope) -> SurveyTable:
     by_text = fetch_bags(s, written, [("rnd", int), ("qid", int)], k, "answer")
 
     rows = scope.rows
-    qmeta = {q[0]: q for r in rounds for q in r.questions}
-    grouped: dict[tuple[str, int | None, QKey, int], list[Bag]] = defaultdict(list)
-    rnd: int | None
-    for key, bag in by_value.items():
-        dept, rnd, qid, val = key
-        code = qmeta[qid][1] if qid in qmeta else ""
-        grouped[(scope.row(dept), rnd, _qkey(qid, code), val)].append(bag)
-    values: dict[tuple[str, int | None, QKey, int], Cell] = {}
-    answered: dict[tuple[str, int | None, QKey], Cell] = {}
-    parts_of: dict[tuple[str, int | None, QKey], list[Cell]] = defaultdict(list)
-    for (row, rnd, qkey, val), bags in sorted(grouped.items(), key=lambda kv: repr(kv[0])):
-        cell = table.add(
-            ("value", row, rnd, qkey, val),
-            combine(bags, k, disjoint_people=True),
-            latent=row == OTHERS,
-        )
-        values[(row, rnd, qkey, val)] = cell
-        parts_of[(row, rnd, qkey)].append(cell)
+    codes = {q[0]: q[1] for r in rounds for q in r.questions}
 
     def total(
         key: tuple[Hashable, ...], parts: list[Cell], *, disjoint: bool, latent: bool = False
     ) -> Cell:
         return table.total(key, parts, disjoint_people=disjoint, latent=latent)
 
-    for (row, rnd, qkey), parts in list(parts_of.items()):
-        answered[(row, rnd, qkey)] = total(
-            ("answered", row, rnd, qkey), parts, disjoint=True, latent=row == OTHERS
+    # Answers per department, round and question (n, mean, NPS).
+    grouped: dict[tuple[str, int, QKey], list[Bag]] = defaultdict(list)
+    for (dept, rnd, qid), bag in by_row.items():
+        grouped[(scope.row(dept), rnd, _qkey(qid, codes.get(qid, "")))].append(bag)
+    answered: dict[tuple[str, int | None, QKey], Cell] = {}
+    for (row, rnd, qkey), bags in sorted(grouped.items(), key=lambda kv: repr(kv[0])):
+        answered[(row, rnd, qkey)] = table.add(
+            ("answered", row, rnd, qkey),
+            combine(bags, k, disjoint_people=True),
+            latent=row == OTHERS,
         )
-    # ALL = Σ departments (a response has one department), per round and value.
-    round_keys = sorted({(rnd, qkey) for (_, rnd, qkey) in parts_of}, key=repr)
-    value_keys = sorted({(rnd, qkey, val) for (_, rnd, qkey, val) in values}, key=repr)
-    for rnd, qkey, val in value_keys:
-        values[(ALL, rnd, qkey, val)] = total(
-            ("value", ALL, rnd, qkey, val),
-            [values[(r, rnd, qkey, val)] for r in rows if (r, rnd, qkey, val) in values],
-            disjoint=True,
-        )
+    round_keys = sorted({(rnd, qkey) for (_, rnd, qkey) in grouped}, key=repr)
     for rnd, qkey in round_keys:
         answered[(ALL, rnd, qkey)] = total(
             ("answered", ALL, rnd, qkey),
             [answered[(r, rnd, qkey)] for r in rows if (r, rnd, qkey) in answered],
             disjoint=True,
         )
+    # The distribution, for everyone together.
+    values: dict[tuple[str, int | None, QKey, int], Cell] = {}
+    for (rnd, qid, val), bag in sorted(by_value.items()):
+        qkey = _qkey(qid, codes.get(qid, ""))
+        values[(ALL, rnd, qkey, val)] = table.add(("value", ALL, rnd, qkey, val), bag)
+    for rnd, qkey in round_keys:
         table.sum_of(
             answered[(ALL, rnd, qkey)],
-            [values[(ALL, rnd, qkey, v)] for (r2, q2, v) in value_keys if (r2, q2) == (rnd, qkey)],
+            [c for (_, r2, q2, _v), c in values.items() if (r2, q2) == (rnd, qkey)],
         )
     # All rounds together (standard questions only: a custom one belongs to its round).
     standard = sorted({qkey for _, qkey in round_keys if isinstance(qkey, str)})
-    for row in (*rows, ALL):
-        latent = row == OTHERS
-        for qkey in standard:
-            by_val: dict[int, list[Cell]] = defaultdict(list)
-            for (r2, rnd, q2, val), cell in values.items():
-                if r2 == row and q2 == qkey and rnd is not None:
-                    by_val[val].append(cell)
-            pooled_values = []
-            for val, parts in sorted(by_val.items()):
-                values[(row, None, qkey, val)] = total(
-                    ("value", row, None, qkey, val), parts, disjoint=False, latent=latent
-                )
-                pooled_values.append(values[(row, None, qkey, val)])
-            rounds_parts = [
-                c
-                for (r2, rnd, q2), c in answered.items()
-                if r2 == row and q2 == qkey and rnd is not None
-            ]
-            if rounds_parts:
-                pooled = answered[(row, None, qkey)] = total(
-                    ("answered", row, None, qkey), rounds_parts, disjoint=False, latent=latent
-                )
-                table.sum_of(pooled, pooled_values)
     for qkey in standard:
-        for val in {v for (r2, rnd, q2, v) in values if q2 == qkey and rnd is None}:
-            if (ALL, None, qkey, val) in values:
-                table.sum_of(
-                    values[(ALL, None, qkey, val)],
-                    [values[(r, None, qkey, val)] for r in rows if (r, None, qkey, val) in values],
+        for row in (*rows, ALL):
+            parts = [c for (r2, rnd, q2), c in answered.items() if (r2, q2) == (row, qkey) and rnd]
+            if parts:
+                answered[(row, None, qkey)] = total(
+                    ("answered", row, None, qkey), parts, disjoint=False, latent=row == OTHERS
                 )
         if (ALL, None, qkey) in answered:
             table.sum_of(
                 answered[(ALL, None, qkey)],
                 [answered[(r, None, qkey)] for r in rows if (r, None, qkey) in answered],
             )
-    # Promoters and detractors (their shares are shown next to the NPS).
+        by_val: dict[int, list[Cell]] = defaultdict(list)
+        for (_, rnd, q2, val), cell in list(values.items()):
+            if q2 == qkey and rnd is not None:
+                by_val[val].append(cell)
+        for val, parts in sorted(by_val.items()):
+            values[(ALL, None, qkey, val)] = total(
+                ("value", ALL, None, qkey, val), parts, disjoint=False
+            )
+        if (ALL, None, qkey) in answered:
+            table.sum_of(
+                answered[(ALL, None, qkey)],
+                [c for (_, rnd, q2, _v), c in values.items() if q2 == qkey and rnd is None],
+            )
+    # Promoters and detractors, for everyone together (their shares are shown with the
+    # NPS), with the rest of each share and the passives: a subtraction away.
     promoters: dict[tuple[str, int | None], Cell] = {}
     detractors: dict[tuple[str, int | None], Cell] = {}
-    for row, rnd, qkey in list(answered):
-        if qkey != "nps":
+    for rnd in [*(r.survey_id for r in rounds), None]:
+        whole = answered.get((ALL, rnd, "nps"))
+        if whole is None:
             continue
-        latent = row == OTHERS
-        mine = [
-            (v, c) for (r2, rn2, q2, v), c in values.items() if (r2, rn2, q2) == (row, rnd, qkey)
-        ]
-        promoters[(row, rnd)] = total(
-            ("promoters", row, rnd),
-            [c for v, c in mine if v >= 9],
-            disjoint=rnd is not None,
-            latent=latent,
-        )
-        detractors[(row, rnd)] = total(
-            ("detractors", row, rnd),
-            [c for v, c in mine if v <= 6],
-            disjoint=rnd is not None,
-            latent=latent,
-        )
-        passives = total(
-            ("passives", row, rnd),
-            [c for v, c in mine if 6 < v < 9],
-            disjoint=rnd is not None,
-            latent=True,
-        )
-        table.sum_of(
-            answered[(row, rnd, qkey)], [promoters[(row, rnd)], detractors[(row, rnd)], passives]
-        )
-        # The rest of each share (a subtraction away once the share is shown).
-        for name, test in (("not_promoters", lambda v: v < 9), ("not_detractors", lambda v: v > 6)):
-            rest = total(
-                (name, row, rnd),
-                [c for v, c in mine if test(v)],
+        mine = [(v, c) for (_, r2, q2, v), c in values.items() if (r2, q2) == (rnd, "nps")]
+        groups = {
+            "promoters": [c for v, c in mine if v >= 9],
+            "detractors": [c for v, c in mine if v <= 6],
+            "passives": [c for v, c in mine if 6 < v < 9],
+            "not_promoters": [c for v, c in mine if v < 9],
+            "not_detractors": [c for v, c in mine if v > 6],
+        }
+        shares = {
+            name: total(
+                (name, ALL, rnd),
+                parts,
                 disjoint=rnd is not None,
-                latent=True,
+                latent=name not in ("promoters", "detractors"),
             )
-            shown = promoters[(row, rnd)] if name == "not_promoters" else detractors[(row, rnd)]
-            table.sum_of(answered[(row, rnd, qkey)], [shown, rest])
+            for name, parts in groups.items()
+        }
+        promoters[(ALL, rnd)], detractors[(ALL, rnd)] = shares["promoters"], shares["detractors"]
+        table.sum_of(whole, [shares["promoters"], shares["detractors"], shares["passives"]])
+        table.sum_of(whole, [shares["promoters"], shares["not_promoters"]])
+        table.sum_of(whole, [shares["detractors"], shares["not_detractors"]])
     # Responses per round, per department, and all rounds together.
     responses: dict[tuple[str, int | None], Cell] = {}
     resp_rows: dict[tuple[str, int], list[Bag]] = defaultdict(list)
     for (dept, rnd), bag in by_round.items():
-        resp_rows[(scope.row(dept), rnd)].append(bag)  # type: ignore[arg-type,index]
+        resp_rows[(scope.row(dept), rnd)].append(bag)
     for r in rounds:
         for row in rows:
             responses[(row, r.survey_id)] = table.add(
@@ -1160,17 +1153,19 @@ def nps_point(st: SurveyTable, row: str, rnd: int | None, label: str, where: str
     emit(where, cell)
     if cell.hidden:
         return NpsPoint(label, rnd, opens, None, None, None, None, True, cell.hidden)
-    prom, det = st.promoters[(row, rnd)], st.detractors[(row, rnd)]
+    # The shares of promoters and detractors: for everyone together only.
+    prom, det = st.promoters.get((row, rnd)), st.detractors.get((row, rnd))
     for c in (prom, det):
-        emit(where, c)
+        if c is not None:
+            emit(where, c)
     return NpsPoint(
         label,
         rnd,
         opens,
         cell.n,
         nps_of(cell),
-        None if prom.hidden else prom.n / cell.n,
-        None if det.hidden else det.n / cell.n,
+        None if prom is None or prom.hidden else prom.n / cell.n,
+        None if det is None or det.hidden else det.n / cell.n,
         False,
     )
 
@@ -1189,6 +1184,8 @@ def _question(st: SurveyTable, row: str, rnd: int | None, qkey: QKey, where: str
         return QuestionResult(code, qid, kind, text, None, None, (), True, cell.hidden)
     low, high = SCALE_RANGE[kind]
     dist: list[tuple[int, int | None]] = []
+    if row != ALL:  # the distribution is for everyone together only
+        return QuestionResult(code, qid, kind, text, cell.n, st.mean(cell), (), False)
     for v in range(low, high + 1):
         bar = st.values.get((row, rnd, qkey, v))
         if bar is None:
@@ -1260,7 +1257,11 @@ def results_view(
         suppressed=bool(responses is not None and responses.hidden),
         questions=tuple(questions),
         nps=nps_point(st, row, survey_id, t("All answers"), where),
-        nps_by_survey=tuple(nps_point(st, row, r.survey_id, r.title, where) for r in rounds),
+        nps_by_survey=tuple(
+            nps_point(st, row, r.survey_id, r.title, where)
+            for r in rounds
+            if (row, r.survey_id, "nps") in st.answered  # rounds with answers only
+        ),
         free_texts=tuple(free),
         reason=responses.hidden if responses is not None else "",
         texts_note=note,

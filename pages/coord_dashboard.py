@@ -104,6 +104,10 @@ if offered.withheld:
 PAIRS_NOTE = t(
     "Pairs and circles can span departments, so this part is shown for all departments only."
 )
+WEEKLY_NOTE = t(
+    "Week by week, this chart is shown for all departments together only: one department "
+    "in one week is too few people to protect. The numbers above cover the department."
+)
 if (
     programme is not None
     and d.match_rate.overall.denominator == 0
@@ -122,11 +126,17 @@ def hidden(reason: str) -> str:
 
 
 def metric(col, label: str, fig: Figure, fmt=format_number, **kwargs) -> None:
-    """A headline number; a hidden one says why in full instead of a number."""
+    """A headline number; a hidden one says why (in short, and in full on hover)."""
     if fig.suppressed:
         kwargs.pop("delta", None)
+        kwargs["help"] = hidden(fig.reason).capitalize() + "."
         col.metric(
-            label, "—", delta=hidden(fig.reason), delta_color="off", delta_arrow="off", **kwargs
+            label,
+            "—",
+            delta=charts.hidden_label(k, fig.reason or "small"),
+            delta_color="off",
+            delta_arrow="off",
+            **kwargs,
         )
     else:
         col.metric(label, "—" if fig.value is None else fmt(fig.value), **kwargs)
@@ -183,12 +193,22 @@ metric(
 # --------------------------------------------------------------------------- charts
 
 
-def chart(title: str, built, empty: str | None = None, key: str = "", part: str = "") -> None:
+def chart(
+    title: str, built, empty: str | None = None, key: str = "", part: str = "", points=()
+) -> None:
     st.markdown(f"**{md_escape(title)}**")
     if part and part in d.not_offered:
-        st.caption(PAIRS_NOTE)
+        st.caption(WEEKLY_NOTE if part in metrics.WEEKLY_SECTIONS else PAIRS_NOTE)
     elif "all" in d.not_offered:
         st.caption(hidden(NOT_OFFERED))
+    elif built is None and any(p.suppressed for p in points):
+        st.caption(
+            t(
+                "Every figure of this chart is hidden: each covers fewer than {k} people, or "
+                "would reveal such a group by subtraction from the others.",
+                k=k,
+            )
+        )
     elif built is None:
         st.caption(empty or t("Nothing to show for these filters yet."))
     else:
@@ -211,10 +231,17 @@ with right:
         t("No active pair or circle yet."),
         key="c_health",
         part="health",
+        points=d.health.buckets,
     )
 left, right = st.columns(2, gap="large")
 with left:
-    chart(t("Enrolment over time"), built["enrolment"], key="c_enrolment")
+    chart(
+        t("Enrolment over time"),
+        built["enrolment"],
+        key="c_enrolment",
+        part="enrolment",
+        points=d.enrolment,
+    )
     if d.enrolment and not any(p.series == "enrolled" for p in d.enrolment) and not dept:
         st.caption(
             t(
@@ -230,13 +257,24 @@ with right:
         t("No meeting planned in this period."),
         key="c_meetings",
         part="meetings",
+        points=d.meetings,
     )
 left, right = st.columns(2, gap="large")
 with left:
-    chart(t("Meetings held per participant"), built["engagement"], key="c_engagement")
+    chart(
+        t("Meetings held per participant"),
+        built["engagement"],
+        key="c_engagement",
+        points=d.engagement.distribution,
+    )
 with right:
     chart(
-        t("Goals set and achieved"), built["goals"], t("No goal set in this period."), key="c_goals"
+        t("Goals set and achieved"),
+        built["goals"],
+        t("No goal set in this period."),
+        key="c_goals",
+        part="goals_weekly",
+        points=d.goals.weekly,
     )
 left, right = st.columns(2, gap="large")
 with left:
@@ -245,6 +283,8 @@ with left:
         built["activity"],
         t("No reflection or feedback in this period."),
         key="c_activity",
+        part="activity",
+        points=d.activity,
     )
 with right:
     chart(
@@ -252,6 +292,7 @@ with right:
         built["nps"],
         t("No survey answer in this period."),
         key="c_nps",
+        points=d.surveys.nps_by_survey,
     )
 left, right = st.columns(2, gap="large")
 with left:
@@ -304,7 +345,7 @@ else:
     for i, kpi in enumerate(d.kpis):
         label = kpi.label if pid else f"{kpi.programme} — {kpi.label}"
         if kpi.suppressed:
-            value, delta = "—", hidden(kpi.reason)
+            value, delta = "—", charts.hidden_label(k, kpi.reason or "small")
         elif kpi.actual is None:
             value, delta = "—", None
         else:
@@ -316,7 +357,9 @@ else:
             delta_color="off" if kpi.suppressed else "normal",
             delta_arrow="off" if kpi.suppressed else "auto",
             border=True,
-            help=None if kpi.actual is not None or kpi.suppressed else t("Not measurable yet."),
+            help=(hidden(kpi.reason).capitalize() + ".")
+            if kpi.suppressed
+            else (None if kpi.actual is not None else t("Not measurable yet.")),
         )
 
 # --------------------------------------------------------------------------- retention

@@ -121,7 +121,10 @@ labels = base.mark_text(fontSize=11).encode(
 )
 height = 34 * len(departments_order) + 40
 st.altair_chart(
-    (cells + hidden + labels).properties(height=height), width="stretch", key="tna_chart"
+    (cells + hidden + labels).properties(height=height),
+    width="stretch",
+    height=height + 130,  # Streamlit does not take the height from the spec
+    key="tna_chart",
 )
 st.caption(
     t(

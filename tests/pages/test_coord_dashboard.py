@@ -68,14 +68,22 @@ def test_a_small_department_is_not_offered_and_the_page_says_why(open_app):
 def test_a_hidden_figure_says_why(open_app):
     at = open_app("admin", page=PAGE)
     at.selectbox(key="dash_department").set_value("People").run()
-    reasons = {m.delta for m in at.metric if m.value == "—"}
-    assert reasons, "something is hidden for a department of 5"
-    assert reasons <= {
+    hidden = [m for m in at.metric if m.value == "—"]
+    assert hidden, "something is hidden for a department of 5"
+    # In short under the number, in full on hover.
+    assert {m.delta for m in hidden} <= {
         "fewer than 5 people",
-        "hidden: it would reveal a group of fewer than 5 people by subtraction",
-        "shown for all departments only (pairs can span departments)",
+        "hidden: would reveal a small group",
+        "not shown here",
     }
-    assert "Pairs and circles can span departments" in texts(at)
+    assert {m.help for m in hidden} <= {
+        "Fewer than 5 people.",
+        "Hidden: it would reveal a group of fewer than 5 people by subtraction.",
+        "Shown for all departments only (pairs can span departments).",
+    }
+    shown = texts(at)
+    assert "Pairs and circles can span departments" in shown
+    assert "Week by week, this chart is shown for all departments together only" in shown
 
 
 def test_a_coordinator_of_an_empty_programme_sees_an_empty_dashboard_without_errors(
