@@ -581,9 +581,7 @@ READS: tuple[Read, ...] = (
     _staff("fit.fit_flags:P", lambda sf, w, v: fit.fit_flags(sf, v, w.p, include_handled=True)),
     _staff("fit.fit_summary:P", lambda sf, w, v: fit.fit_summary(sf, v, w.p)),
     _staff("surveys.fit_results:P", lambda sf, w, v: surveys.fit_results(sf, v, w.p)),
-    _staff(
-        "metrics.department_choices:P", lambda sf, w, v: metrics.department_choices(sf, v, w.p)
-    ),
+    _staff("metrics.department_choices:P", lambda sf, w, v: metrics.department_choices(sf, v, w.p)),
     # my data
     _own("mydata.export_my_data", lambda sf, w, v: mydata.export_my_data(sf, v).data),
     # the expert directory and enrolment
