@@ -184,7 +184,8 @@ def fetch_bags(
 
     vcols = [sub.c[f"v{i}"] for i in range(sums)]
     bags: dict[tuple[Any, ...], Bag] = {}
-    for row in s.execute(
+    conn = s.connection()  # plain rows: no ORM bookkeeping for thousands of them
+    for row in conn.execute(
         select(
             *kcols,
             func.count(distinct(sub.c.unit)) if distinct_units else func.count(),
@@ -210,10 +211,25 @@ def fetch_bags(
         i = [name for name, _ in keys].index(week_key)
         weeks: list[dt.date] = sorted({key[i] for key in small})
         q = q.where(or_(*(and_(at >= _at(w), at < _at(w + WEEK)) for w in weeks)))
+    elif not whole and len(small) <= 50:
+        # Only the small groups, by their keys.
+        q = q.where(
+            or_(
+                *(
+                    and_(
+                        *(
+                            c.is_(None) if v is None else c == v
+                            for c, v in zip(kcols, key, strict=True)
+                        )
+                    )
+                    for key in small
+                )
+            )
+        )
     # unit → its values; a unit may count several people (a meeting: its members).
     found: dict[tuple[Any, ...], dict[Hashable, tuple[float, ...]]] = defaultdict(dict)
     pairs: dict[tuple[Any, ...], set[tuple[Hashable, int]]] = defaultdict(set)
-    for row in s.execute(q):
+    for row in conn.execute(q):
         key = key_of(row)
         if whole or key in small:
             who = int(row[width])
