@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from core import metrics
 from core.access import COORDINATOR, Viewer, require_role
 from core.metrics import Figure
-from core.settings import k_threshold
 from db.models import Announcement, Enrolment, Match, MatchMember, Person, Programme
 
 # Match states (see DESIGN.md, "Active match"): published once the coordinator
@@ -130,9 +129,3 @@ def programme_counts(sf: sessionmaker[Session], viewer: Viewer) -> list[Programm
             )
             for pid, name, status in rows
         ]
-
-
-def k_value(sf: sessionmaker[Session]) -> int:
-    """k of the small-group rule, for Home's explanations."""
-    with sf.begin() as s:
-        return k_threshold(s)

@@ -14,15 +14,18 @@ Design choices that keep the tables exact:
 * **Departments** that can be filtered on are those of :func:`suppression.offered_groups`
   (at least k enrolled, and at least k, or none, left for the rest); the others and
   people without a department form one never-shown row, protected like a hidden cell.
-  Every person-based figure is a sum over the department rows.
+  Every person-based figure is a sum over the department rows. Week by week there
+  is one row only (all departments): a department gets the totals of each period.
 * **Periods** start on a Monday: every period total is a sum of whole weeks, the
   weeks are the same cells in every period, and all periods are protected together.
 * **Pairs and circles** can span departments, so their figures (meetings, pair
   health) are not broken down by department: those parts of a department's view
   are not offered.
 * Everything is computed in SQL as ``GROUP BY`` counts; people's ids are read only
-  for groups of fewer than k people (needed to count a union exactly), and the
-  things counted only while recording for the adversary test.
+  for groups of fewer than k people (needed to count a union exactly). A small
+  table (core.suppression.DETAIL_UNITS) is read row by row, so that the rule is also
+  checked on its actual groups; so is every table while recording for the
+  adversary test.
 """
 
 from __future__ import annotations

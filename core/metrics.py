@@ -3,11 +3,13 @@
 DESIGN.md point 12, "Definitions" and "Who sees what". Rules kept here:
 
 - The figures come from :mod:`core.measures`: one protected table per part of a
-  programme (enrolment, goals, activity, meetings, skills, retention; surveys in
-  :mod:`core.surveys`), holding every department that can be filtered on, every
-  week and every period, protected together by :mod:`core.suppression`. A view
-  (one choice of filters) only reads cells: the chart, the headline, the KPIs,
-  the exports and the printed report show the same decision for the same group.
+  programme (enrolment, goals, activity, meetings, pair health, skills, retention;
+  surveys in :mod:`core.surveys`), holding every week (for all departments
+  together), every period and every department that can be filtered on (its
+  period totals and snapshot figures), protected together by
+  :mod:`core.suppression`. A view (one choice of filters) only reads cells: the
+  chart, the headline, the KPIs, the exports, the printed report and Home show the
+  same decision for the same group, whatever the filter it is reached from.
 - Nothing here selects a private text column (journal, feedback, goal titles,
   meeting notes, survey free text): results are numbers, dates and labels.
   ``tests/integration/test_metrics_privacy.py`` holds that rule.
@@ -16,10 +18,12 @@ DESIGN.md point 12, "Definitions" and "Who sees what". Rules kept here:
   by subtraction from other figures) or ``not_offered`` (this filter does not
   offer that part). Zero is shown (it describes nobody).
 - Filters: a programme (None = every running programme: each figure is then the
-  sum of the programmes' figures, shown only when each of them is), a department
-  (only those of :func:`department_choices`), a period (whole weeks from a Monday
-  to this week; it applies to what happens over time). Snapshot figures (match
-  rate, pair health, engagement, KPIs, retention) are as of today.
+  sum of the programmes' figures, shown only when each of them is, so it says
+  nothing their own views do not), a department (only those of
+  :func:`department_choices`; pairs and weekly charts are for all departments
+  together), a period (whole weeks from a Monday to this week; survey figures
+  cover the whole rounds that opened in it). Snapshot figures (match rate, pair
+  health, engagement, KPIs, retention) are as of today.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import charts, feedback, home
+from core import charts, feedback, home, metrics
 from core.access import COORDINATOR, PARTICIPANT
 from core.i18n import format_date, format_number, format_percent, t, tn
 from ui import survey_cards
@@ -125,7 +125,7 @@ if viewer.has(PARTICIPANT):
 if viewer.has(COORDINATOR):
     st.subheader(t("Programmes"))
     counts = home.programme_counts(store.sf, viewer)
-    k = home.k_value(store.sf)
+    k = metrics.k_value(store.sf, viewer)
     if not counts:
         st.info(t("No programme yet."))
     for row in counts:
