@@ -296,13 +296,13 @@ class Table:
         k = self.k
         found: list[tuple[tuple[Cell, ...], list[Cell]]] = []
 
-        def residual(
-            total_known: dict[int, list[Cell]], known: set[int]
-        ) -> list[tuple[tuple[Cell, ...], list[Cell]]]:
+        def residual(known: dict[int, list[Cell]]) -> list[tuple[tuple[Cell, ...], list[Cell]]]:
             # A total minus its known parts: the other parts together must not be small.
+            # ``known`` gives, for each cell a reader knows, the shown cells it comes
+            # from (itself when shown): the subtraction uses all of them.
             out = []
             for total, parts in self.sums:
-                if total.index not in total_known:
+                if total.index not in known:
                     continue
                 unknown = tuple(p for p in parts if p.index not in known)
                 if (
@@ -310,12 +310,15 @@ class Table:
                     and tuple(c.index for c in unknown) not in self._accepted
                     and is_small(combine([p.bag for p in unknown], k).people, k)
                 ):
-                    rest = [p for p in parts if p.index in known and self.cells[p.index].known]
-                    out.append((unknown, [*total_known[total.index], *rest]))
+                    used: dict[int, Cell] = {}
+                    for p in (total, *parts):
+                        for w in known.get(p.index, ()):
+                            used[w.index] = w
+                    out.append((unknown, [used[i] for i in sorted(used)]))
             return out
 
-        known = {c.index for c in self.cells if c.known}
-        found = residual({i: [self.cells[i]] for i in known}, known)
+        known = {c.index: [c] for c in self.cells if c.known}
+        found = residual(known)
         if found:
             return found
         determined = self._determined()
@@ -328,7 +331,7 @@ class Table:
             return found
         # A total that is worked out (not shown) minus its known parts.
         worked = {cell.index: witnesses for cell, witnesses in determined}
-        found = residual(worked, known | set(worked))
+        found = residual({**worked, **known})
         if found:
             return found
         found = self._nested()
@@ -458,18 +461,16 @@ class Table:
         Exact linear algebra on the unknown base cells only: every known cell (and
         every linear fact between base cells) is an equation over them once the known
         base cells are put in; a cell is determined when its vector, restricted to
-        the unknown base cells, is a combination of those equations. In a large table
-        a never-shown base cell of k people or more counts as known (an attacker is
-        given it): safe, and it keeps the system small.
+        the unknown base cells, is a combination of those equations. Every base cell
+        not shown stays unknown, whatever its size: counting a large never-shown cell
+        as known would hide the subtraction that names the cells to complement.
         """
         k = self.k
-        detailed = self._detailed()
         unknown_cols = {
             c.index
             for c in self.cells
             if c.vec == {c.index: 1}
             and not c.known
-            and (detailed or not c.latent or is_small(c.people, k))
         }
         if not unknown_cols:
             return []
