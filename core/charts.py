@@ -20,6 +20,7 @@ import pandas as pd
 from core import metrics
 from core.i18n import format_date, format_number, format_percent, get_language, t
 from core.metrics import Dashboard, Point
+from core.suppression import DIFFERENCE, NOT_OFFERED, SMALL
 
 HEIGHT = 240
 GREY = "#9aa0a6"
@@ -98,7 +99,23 @@ def pixel_height(chart: Any) -> int | str:
     return height + 70 + legend
 
 
-def hidden_text(k: int) -> str:
+def hidden_text(k: int, reason: str = SMALL) -> str:
+    """Why a figure is hidden, in the reader's words (core.suppression reasons)."""
+    if reason == DIFFERENCE:
+        return t("hidden: it would reveal a group of fewer than {k} people by subtraction", k=k)
+    if reason == NOT_OFFERED:
+        return t("not shown for one department (it would reveal a small group)")
+    if reason == metrics.PAIRS_ONLY:
+        return t("shown for all departments only (pairs can span departments)")
+    return t("fewer than {k} people", k=k)
+
+
+def hidden_label(k: int, reason: str = SMALL) -> str:
+    """The short words drawn on a chart for a hidden figure (the tooltip says it all)."""
+    if reason == DIFFERENCE:
+        return t("hidden: would reveal a small group")
+    if reason in (NOT_OFFERED, metrics.PAIRS_ONLY):
+        return t("not shown here")
     return t("fewer than {k} people", k=k)
 
 
@@ -120,13 +137,18 @@ def _frame(
                 "code": p.series,
                 "series": metrics.label(p.series),
                 "value": p.value,
-                "shown": hidden_text(k)
+                "shown": hidden_text(k, p.reason or SMALL)
+                if p.suppressed
+                else ("—" if p.value is None else fmt(p.value)),
+                "label": hidden_label(k, p.reason or SMALL)
                 if p.suppressed
                 else ("—" if p.value is None else fmt(p.value)),
                 "suppressed": p.suppressed,
             }
         )
-    df = pd.DataFrame(rows, columns=["x", "code", "series", "value", "shown", "suppressed"])
+    df = pd.DataFrame(
+        rows, columns=["x", "code", "series", "value", "shown", "label", "suppressed"]
+    )
     if not df.empty and isinstance(points[0].x, dt.date):
         # Bars per week sit on a band axis labelled with the week's Monday (with the
         # year when the weeks span more than one).
@@ -199,15 +221,15 @@ def _layer(base: Any, extra: alt.Chart | None) -> Any:
 
 
 def _nothing(df: pd.DataFrame) -> bool:
-    """No row, or only zeros: an empty chart would say less than a sentence."""
-    return df.empty or (df["value"].fillna(0).sum() == 0 and not df["suppressed"].any())
+    """No row, only zeros, or only hidden figures: a sentence says more than an empty chart."""
+    return df.empty or df["value"].fillna(0).sum() == 0
 
 
 def enrolment(points: Sequence[Point], k: int) -> Any | None:
     df = _frame(points, k)
     if _nothing(df):
         return None
-    codes = ["new", "enrolled"]
+    codes = ["new", "enrolled"] if (df["code"] == "enrolled").any() else ["new"]
     x = _week_band(df)
     bars = (
         alt.Chart(df[df["code"] == "new"])
@@ -228,8 +250,14 @@ def enrolment(points: Sequence[Point], k: int) -> Any | None:
     return _finish(_layer(bars + line, hidden).properties(height=HEIGHT))
 
 
-def match_rate(mr: metrics.MatchRate, k: int) -> Any | None:
-    rows = [(t("All departments"), mr.overall), *[(r.label, r) for r in mr.by_department]]
+def match_rate(mr: metrics.MatchRate, k: int, department: str | None = None) -> Any | None:
+    rows = [
+        (department or t("All departments"), mr.overall),
+        *[
+            (metrics.label(r.label) if r.label == metrics.OTHERS else r.label, r)
+            for r in mr.by_department
+        ],
+    ]
     if mr.overall.denominator == 0 and not mr.overall.suppressed:
         return None
     df = pd.DataFrame(
@@ -237,7 +265,10 @@ def match_rate(mr: metrics.MatchRate, k: int) -> Any | None:
             {
                 "who": who,
                 "value": r.value,
-                "shown": hidden_text(k)
+                "label": hidden_label(k, r.reason or SMALL)
+                if r.suppressed
+                else ("—" if r.value is None else format_percent(r.value)),
+                "shown": hidden_text(k, r.reason or SMALL)
                 if r.suppressed
                 else ("—" if r.value is None else format_percent(r.value)),
                 "detail": ""
@@ -278,13 +309,13 @@ def match_rate(mr: metrics.MatchRate, k: int) -> Any | None:
     labels = (
         alt.Chart(df)
         .mark_text(align="left", dx=4, color="#333")
-        .encode(y=y, x=alt.X("value:Q"), text="shown:N")
+        .encode(y=y, x=alt.X("value:Q"), text="label:N")
         .transform_filter(~alt.datum.suppressed)
     )
     hidden = (
         alt.Chart(df[df["suppressed"]])
         .mark_text(align="left", dx=4, color=GREY)
-        .encode(y=y, x=alt.datum(0), text="shown:N")
+        .encode(y=y, x=alt.datum(0), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
     )
     target = pd.DataFrame(
         [{"target": mr.target, "label": t("Target {p}", p=format_percent(mr.target))}]
@@ -355,14 +386,14 @@ def _category_bars(
         .encode(
             y=y,
             x=alt.X("value:Q"),
-            text="shown:N",
+            text="label:N",
             color=alt.condition(alt.datum.suppressed, alt.value(GREY), alt.value("#333")),
         )
     )
     hidden = (
         alt.Chart(df[df["suppressed"]])
         .mark_text(align="left", dx=4, color=GREY)
-        .encode(y=y, x=alt.datum(0), text="shown:N")
+        .encode(y=y, x=alt.datum(0), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
     )
     return _finish(
         alt.layer(bars, text.transform_filter(~alt.datum.suppressed), hidden).properties(
@@ -450,16 +481,18 @@ def survey_questions(sv: metrics.Surveys, k: int) -> Any | None:
     hidden = (
         alt.Chart(df[df["suppressed"]])
         .mark_text(align="left", dx=4, color=GREY)
-        .encode(y=y, x=alt.datum(1), text="shown:N")
+        .encode(y=y, x=alt.datum(1), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
     )
     return _finish(alt.layer(bars, text, hidden).properties(height=max(90, 34 * len(df))))
 
 
 def nps(sv: metrics.Surveys, k: int) -> Any | None:
-    if not sv.nps_by_month:
-        return None
-    df = _frame(sv.nps_by_month, k, lambda v: format_number(v))
-    x = alt.X("yearmonth(x):T", title=t("Month"), axis=alt.Axis(format="%b %Y"))
+    if all(p.suppressed for p in sv.nps_by_survey):
+        return None  # nothing to draw (the page says why)
+    df = _frame(sv.nps_by_survey, k, lambda v: format_number(v))
+    x = alt.X(
+        "x:T", title=t("Survey round, by the day it opened"), axis=alt.Axis(format="%d %b %Y")
+    )
     line = (
         alt.Chart(df)
         .mark_line(point=alt.OverlayMarkDef(size=60), color="#7b5ea7", strokeWidth=2)
@@ -467,7 +500,7 @@ def nps(sv: metrics.Surveys, k: int) -> Any | None:
             x=x,
             y=alt.Y("value:Q", title=t("Net Promoter Score"), scale=alt.Scale(domain=[-100, 100])),
             tooltip=[
-                alt.Tooltip("yearmonth(x):T", title=t("Month")),
+                alt.Tooltip("x:T", title=t("Opened on"), format="%d %b %Y"),
                 alt.Tooltip("shown:N", title="NPS"),
             ],
         )
@@ -505,7 +538,7 @@ def skills(points: Sequence[Point], k: int) -> Any | None:
     hidden = (
         alt.Chart(df[df["suppressed"]].drop_duplicates(subset=["skill"]))
         .mark_text(align="left", color=GREY)
-        .encode(y=y, x=alt.datum(1), text="shown:N")
+        .encode(y=y, x=alt.datum(1), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
     )
     layers = [c for c in (rule, dots, hidden) if c is not None]
     return _finish(alt.layer(*layers).properties(height=max(90, 30 * df["skill"].nunique())))
@@ -522,7 +555,10 @@ def retention(r: metrics.Retention, k: int) -> Any | None:
                 "programme": row.programme,
                 "series": metrics.label(row.group),
                 "value": row.still_employed,
-                "shown": hidden_text(k)
+                "label": hidden_label(k, row.reason or SMALL)
+                if row.suppressed
+                else ("—" if row.still_employed is None else format_percent(row.still_employed)),
+                "shown": hidden_text(k, row.reason or SMALL)
                 if row.suppressed
                 else ("—" if row.still_employed is None else format_percent(row.still_employed)),
                 "suppressed": row.suppressed,
@@ -571,7 +607,7 @@ def all_charts(d: Dashboard) -> dict[str, Any]:
     """Every chart of the dashboard by name (None when there is nothing to draw)."""
     return {
         "enrolment": enrolment(d.enrolment, d.k),
-        "match_rate": match_rate(d.match_rate, d.k),
+        "match_rate": match_rate(d.match_rate, d.k, d.filters.department),
         "meetings": meetings(d.meetings, d.k),
         "health": health(d.health, d.k),
         "engagement": engagement(d.engagement, d.k),

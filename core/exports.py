@@ -20,9 +20,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from core import clock, metrics
+from core import charts, clock, metrics
 from core.i18n import N_, t
 from core.metrics import Dashboard, Figure, Point
+from core.suppression import SMALL
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | None
@@ -55,16 +56,20 @@ def _item(x: dt.date | str) -> str:
     return x.isoformat() if isinstance(x, dt.date) else metrics.label(x)
 
 
-def _points(section: str, points: Iterable[Point], hidden: str) -> Iterator[Row]:
+def _points(section: str, points: Iterable[Point], k: int) -> Iterator[Row]:
     for p in points:
         yield Row(
-            section, _item(p.x), metrics.label(p.series), p.value, hidden if p.suppressed else ""
+            section, _item(p.x), metrics.label(p.series), p.value, _note(p.suppressed, p.reason, k)
         )
+
+
+def _note(suppressed: bool, reason: str, k: int) -> str:
+    return charts.hidden_text(k, reason or SMALL) if suppressed else ""
 
 
 def rows(d: Dashboard) -> list[Row]:
     """Every aggregate of the dashboard as long-format rows (one number per row)."""
-    hidden = t("fewer than {k} people", k=d.k)
+    k = d.k
     out: list[Row] = []
     h = d.headline
     headline: list[tuple[str, Figure]] = [
@@ -79,36 +84,45 @@ def rows(d: Dashboard) -> list[Row]:
         (t("Net Promoter Score"), h.nps),
     ]
     for name, fig in headline:
-        out.append(Row(t("Headline"), name, "", fig.value, hidden if fig.suppressed else ""))
-    out += _points(t("Enrolment per week"), d.enrolment, hidden)
+        out.append(Row(t("Headline"), name, "", fig.value, _note(fig.suppressed, fig.reason, k)))
+    out += _points(t("Enrolment per week"), d.enrolment, k)
     mr = d.match_rate
     for r in (mr.overall, *mr.by_department):
         note = (
-            hidden if r.suppressed else t("{n} of {d} participants", n=r.numerator, d=r.denominator)
+            _note(True, r.reason, k)
+            if r.suppressed
+            else t("{n} of {d} participants", n=r.numerator, d=r.denominator)
         )
         out.append(
             Row(
                 t("Match rate"),
-                r.label or t("All departments"),
+                metrics.label(r.label)
+                if r.label == metrics.OTHERS
+                else r.label or t("All departments"),
                 t("Target {p}", p=f"{mr.target:.0%}"),
                 r.value,
                 note if r.value is not None or r.suppressed else "",
             )
         )
-    out += _points(t("Meetings per week"), d.meetings, hidden)
-    out += _points(t("Pair health"), d.health.buckets, hidden)
-    out += _points(t("Meetings held per participant"), d.engagement.distribution, hidden)
-    out += _points(t("Goals per week"), d.goals.weekly, hidden)
-    out += _points(t("Journal and feedback activity per week"), d.activity, hidden)
-    out += _points(t("Survey answers (mean, 1–5)"), d.surveys.questions, hidden)
-    out += _points(t("Net Promoter Score per month"), d.surveys.nps_by_month, hidden)
-    out += _points(t("Mentor-skills self-assessment (mean, 1–5)"), d.skills, hidden)
-    for k in d.kpis:
-        note = hidden if k.suppressed else ""
-        out.append(Row(t("KPIs"), f"{k.programme} — {k.label}", t("Target"), k.target, ""))
-        out.append(Row(t("KPIs"), f"{k.programme} — {k.label}", t("Measured"), k.actual, note))
+    out += _points(t("Meetings per week"), d.meetings, k)
+    out += _points(t("Pair health"), d.health.buckets, k)
+    out += _points(t("Meetings held per participant"), d.engagement.distribution, k)
+    out += _points(t("Goals per week"), d.goals.weekly, k)
+    out += _points(t("Journal and feedback activity per week"), d.activity, k)
+    out += _points(t("Survey answers (mean, 1–5)"), d.surveys.questions, k)
+    out += _points(t("Net Promoter Score per survey round"), d.surveys.nps_by_survey, k)
+    out += _points(t("Mentor-skills self-assessment (mean, 1–5)"), d.skills, k)
+    for kpi in d.kpis:
+        note = _note(kpi.suppressed, kpi.reason, k)
+        name = f"{kpi.programme} — {kpi.label}"
+        out.append(Row(t("KPIs"), name, t("Target"), kpi.target, ""))
+        out.append(Row(t("KPIs"), name, t("Measured"), kpi.actual, note))
     for ret in d.retention.rows:
-        note = hidden if ret.suppressed else (t("not measurable yet") if ret.pending else "")
+        note = (
+            _note(True, ret.reason, k)
+            if ret.suppressed
+            else (t("not measurable yet") if ret.pending else "")
+        )
         after = t("{n} months after the start", n=ret.months)
         out.append(
             Row(

@@ -10,7 +10,6 @@ no author: the coordinator learns that *a member* of the pair reported a poor fi
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
@@ -21,15 +20,14 @@ from core import audit, clock
 from core.access import COORDINATOR, Viewer, require_role
 from core.errors import Conflict, InvalidInput, NotFound
 from core.i18n import t
-from core.settings import k_threshold
 from core.surveys import (
     FIT,
     FIT_QUESTIONS,
     KIND_LABELS,
+    POOR_FIT_MAX,
     QuestionResult,
+    fit_results,
     new_questions,
-    question_text,
-    scale_result,
     store_response,
 )
 from db.models import (
@@ -45,7 +43,6 @@ from db.models import (
     SurveyResponse,
 )
 
-POOR_FIT_MAX = 2
 FIT_STATES = ("published", "active", "paused")  # a live match (core.peers)
 
 
@@ -347,26 +344,5 @@ def end_pairing_for_rematch(sf: sessionmaker[Session], viewer: Viewer, concern_i
 
 
 def fit_summary(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> QuestionResult:
-    """Fit ratings of a programme (1–5), k-suppressed; never the notes."""
-    require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
-        k = k_threshold(s)
-        rows = (
-            s.execute(
-                select(SurveyAnswer.value_int, func.count())
-                .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-                .join(Survey, Survey.id == SurveyQuestion.survey_id)
-                .where(
-                    Survey.programme_id == programme_id,
-                    Survey.kind == FIT,
-                    SurveyQuestion.code == "fit",
-                    SurveyAnswer.value_int.is_not(None),
-                )
-                .group_by(SurveyAnswer.value_int)
-            )
-            .tuples()
-            .all()
-        )
-        # The query already leaves NULL out; the test only narrows the key to int.
-        counts = Counter({value: n for value, n in rows if value is not None})
-        return scale_result("fit", None, "scale5", question_text("fit"), counts, k)
+    """Fit ratings of a programme (1–5), protected (core.surveys.fit_results); never the notes."""
+    return fit_results(sf, viewer, programme_id).result

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, distinct, func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import metrics
 from core.access import COORDINATOR, Viewer, require_role
+from core.metrics import Figure
 from db.models import Announcement, Enrolment, Match, MatchMember, Person, Programme
 
 # Match states (see DESIGN.md, "Active match"): published once the coordinator
@@ -36,16 +38,22 @@ class AnnouncementCard:
 
 @dataclass(frozen=True)
 class ProgrammeCounts:
+    """Home's card of a programme: the dashboard's headline figures, hidden by the same
+    rule (core.suppression) when they describe 1 … k−1 people."""
+
     programme_id: int
     name: str
     status: str
-    enrolled: int
-    matched: int
-    active_matches: int
+    enrolled: Figure
+    matched: Figure
+    active_matches: Figure
 
     @property
     def match_rate(self) -> float | None:
-        return self.matched / self.enrolled if self.enrolled else None
+        e, m = self.enrolled, self.matched
+        if e.suppressed or m.suppressed or not e.value:
+            return None
+        return (m.value or 0) / e.value
 
 
 def my_matches(sf: sessionmaker[Session], viewer: Viewer) -> list[PeerCard]:
@@ -104,42 +112,20 @@ def programme_counts(sf: sessionmaker[Session], viewer: Viewer) -> list[Programm
     """Headline counts per programme for coordinators (counts only, no content)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        enrolled = (
-            select(Enrolment.programme_id, func.count().label("n"))
-            .where(Enrolment.status == "enrolled")
-            .group_by(Enrolment.programme_id)
-            .subquery()
-        )
-        active = (
-            select(
-                Match.programme_id,
-                func.count(distinct(Match.id)).label("matches"),
-                func.count(distinct(MatchMember.person_id)).label("people"),
-            )
-            .join(MatchMember, MatchMember.match_id == Match.id)
-            .join(
-                Enrolment,
-                and_(
-                    Enrolment.programme_id == Match.programme_id,
-                    Enrolment.person_id == MatchMember.person_id,
-                    Enrolment.status == "enrolled",
-                ),
-            )
-            .where(Match.status == "active")
-            .group_by(Match.programme_id)
-            .subquery()
-        )
         rows = s.execute(
-            select(
-                Programme.id,
-                Programme.name,
-                Programme.status,
-                func.coalesce(enrolled.c.n, 0),
-                func.coalesce(active.c.people, 0),
-                func.coalesce(active.c.matches, 0),
+            select(Programme.id, Programme.name, Programme.status).order_by(
+                Programme.start_date.desc().nulls_last(), Programme.name
             )
-            .outerjoin(enrolled, enrolled.c.programme_id == Programme.id)
-            .outerjoin(active, active.c.programme_id == Programme.id)
-            .order_by(Programme.start_date.desc().nulls_last(), Programme.name)
         ).all()
-        return [ProgrammeCounts(*row) for row in rows]
+        counts = metrics.programme_counts(s, [pid for pid, _, _ in rows])
+        return [
+            ProgrammeCounts(
+                pid,
+                name,
+                status,
+                counts[pid].enrolled,
+                counts[pid].matched,
+                counts[pid].active_matches,
+            )
+            for pid, name, status in rows
+        ]

@@ -18,6 +18,7 @@ import vl_convert
 from core import charts, clock
 from core.i18n import format_date, format_datetime, format_number, format_percent, get_language, t
 from core.metrics import Dashboard, Figure, Kpi
+from core.suppression import SMALL
 
 WIDTH = 640
 
@@ -61,7 +62,7 @@ def _e(text: object) -> str:
 
 def _figure(fig: Figure, k: int, percent: bool = False) -> str:
     if fig.suppressed:
-        return f'<span class="hidden">{_e(charts.hidden_text(k))}</span>'
+        return f'<span class="hidden">{_e(charts.hidden_text(k, fig.reason or SMALL))}</span>'
     if fig.value is None:
         return "—"
     return _e(format_percent(fig.value) if percent else format_number(fig.value))
@@ -165,7 +166,11 @@ def report_html(
             + "</tr>"
         )
         for k in d.kpis:
-            measured = charts.hidden_text(d.k) if k.suppressed else _kpi_value(k, k.actual)
+            measured = (
+                charts.hidden_text(d.k, k.reason or SMALL)
+                if k.suppressed
+                else _kpi_value(k, k.actual)
+            )
             verdict = (
                 ""
                 if k.met is None
@@ -195,8 +200,9 @@ def report_html(
         '<p class="note">'
         + _e(
             t(
-                "Aggregates only. Any figure computed over fewer than {k} people is hidden. "
-                "No journal, feedback or private goal text is ever included.",
+                "Aggregates only. Any figure computed over fewer than {k} people is hidden, "
+                "and so is any figure that would reveal such a group by subtraction from "
+                "another figure. No journal, feedback or private goal text is ever included.",
                 k=d.k,
             )
         )

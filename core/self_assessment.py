@@ -11,17 +11,17 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from core import clock
+from core import clock, measures
 from core.access import COORDINATOR, Viewer, require_role
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.i18n import N_, t
 from core.settings import k_threshold
-from core.surveys import is_suppressed
-from db.models import Enrolment, Person, Programme, SelfAssessment
+from core.suppression import NOT_OFFERED, emit, is_small
+from db.models import Enrolment, Programme, SelfAssessment
 
 BASELINE, END = "baseline", "end"
 SKILLS: tuple[str, ...] = (
@@ -71,6 +71,7 @@ class SkillGrowth:
     end: float | None
     growth: float | None
     suppressed: bool
+    reason: str = ""  # core.suppression: small | difference | not_offered
 
 
 def phase_due(
@@ -194,7 +195,7 @@ def growth_rows(rows: list[tuple[str, int, float, float]], k: int) -> list[Skill
     for skill in SKILLS:
         row = by_skill.get(skill)
         # A skill nobody assessed counts 0 people: suppressed (k is always >= 2).
-        if row is None or is_suppressed(row[0], k):
+        if row is None or not row[0] or is_small(row[0], k):
             result.append(SkillGrowth(skill, skill_label(skill), None, None, None, None, True))
         else:
             n, b, e = row
@@ -209,30 +210,41 @@ def growth_rows(rows: list[tuple[str, int, float, float]], k: int) -> list[Skill
 def mentor_skills_growth(
     sf: sessionmaker[Session], viewer: Viewer, programme_id: int, department: str | None = None
 ) -> list[SkillGrowth]:
-    """Per skill: mean end − mean baseline over the people with both (programme result)."""
+    """Per skill: mean end − mean baseline over the people with both (programme result).
+
+    Read from the protected skills table of the dashboard (core.measures), so a skill
+    hidden there is hidden here, for the same reason.
+    """
     require_role(viewer, COORDINATOR)
-    base, end = aliased(SelfAssessment), aliased(SelfAssessment)
-    query = (
-        select(base.skill, func.count(), func.avg(base.score), func.avg(end.score))
-        .join(
-            end,
-            and_(
-                end.enrolment_id == base.enrolment_id,
-                end.skill == base.skill,
-                end.phase == END,
-            ),
-        )
-        .join(Enrolment, Enrolment.id == base.enrolment_id)
-        .where(base.phase == BASELINE, Enrolment.programme_id == programme_id)
-        .group_by(base.skill)
-    )
-    if department:
-        query = query.join(Person, Person.id == Enrolment.person_id).where(
-            Person.department == department
-        )
     with sf.begin() as s:
-        k = k_threshold(s)
-        return growth_rows([tuple(r) for r in s.execute(query).all()], k)
+        programme = s.get(Programme, programme_id)
+        if programme is None:
+            raise NotFound(t("This programme does not exist (any more)."))
+        scope = measures.scope_of(s, programme, k_threshold(s))
+        out = []
+        if department is not None and department not in scope.offered:
+            return [
+                SkillGrowth(x, skill_label(x), None, None, None, None, True, NOT_OFFERED)
+                for x in SKILLS
+            ]
+        table = measures.skills_table(s, scope)
+        row = measures.ALL if department is None else department
+        for skill in SKILLS:
+            cell = table.cells.get(row, {}).get(skill)
+            if cell is None or cell.empty:
+                out.append(SkillGrowth(skill, skill_label(skill), None, None, None, None, True))
+                continue
+            emit(f"skills_growth:{programme_id}:{department}", cell)
+            if cell.hidden:
+                out.append(
+                    SkillGrowth(
+                        skill, skill_label(skill), None, None, None, None, True, cell.hidden
+                    )
+                )
+                continue
+            base, end = (x / cell.n for x in cell.bag.totals[:2])
+            out.append(SkillGrowth(skill, skill_label(skill), cell.n, base, end, end - base, False))
+        return out
 
 
 @dataclass(frozen=True)

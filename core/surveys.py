@@ -12,11 +12,12 @@ Standard question texts are translated at display (``question_text``); the
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, case, distinct, extract, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,7 +25,19 @@ from core import audit, clock
 from core.access import COORDINATOR, Viewer, require_role
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.i18n import N_, format_date, t
+from core.measures import ALL, OTHERS, Scope, Window, anchors, fetch_bags, scope_of
 from core.settings import k_threshold
+from core.suppression import (
+    NOT_OFFERED,
+    SMALL,
+    Bag,
+    Cell,
+    Table,
+    combine,
+    emit,
+    emit_texts,
+    fixed_rate,
+)
 from core.text import clean_line, clean_text
 from db.models import (
     Enrolment,
@@ -88,11 +101,6 @@ def question_hint(code: str, k: int = 5) -> str:
 
 
 # --------------------------------------------------------------------------- pure rules
-
-
-def is_suppressed(n: int, k: int) -> bool:
-    """k-suppression: an aggregate over fewer than k answers is not shown."""
-    return n < k
 
 
 def nps(counts: Mapping[int, int]) -> float | None:
@@ -417,9 +425,10 @@ class SurveySummary:
     opens_at: dt.datetime
     closes_at: dt.datetime | None
     state: str  # scheduled|open|closed
-    responses: int  # a count of people who answered (no content): shown as is
-    invited: int  # participants enrolled in the programme
+    responses: int | None  # people who answered; None when hidden (core.suppression)
+    invited: int | None  # participants enrolled in the programme; None when hidden
     questions: tuple[QuestionView, ...]
+    hidden: str = ""  # why responses is hidden
 
 
 @dataclass(frozen=True)
@@ -450,41 +459,43 @@ def _enrolled_count(s: Session, programme_id: int) -> int:
 def programme_surveys(
     sf: sessionmaker[Session], viewer: Viewer, programme_id: int
 ) -> list[SurveySummary]:
-    """A programme's pulse and end surveys, with how many people answered each."""
+    """A programme's pulse and end surveys, with how many people answered each: the
+    results' own protected counts (a round's responses hidden there are hidden here)."""
     require_role(viewer, COORDINATOR)
     now = clock.now()
     with sf.begin() as s:
-        _programme(s, programme_id)
-        invited = _enrolled_count(s, programme_id)
-        counts = dict(
-            s.execute(
-                select(SurveyResponse.survey_id, func.count())
-                .join(Survey, Survey.id == SurveyResponse.survey_id)
-                .where(Survey.programme_id == programme_id)
-                .group_by(SurveyResponse.survey_id)
-            )
-            .tuples()
-            .all()
-        )
+        programme = _programme(s, programme_id)
+        k = k_threshold(s)
+        table = survey_table(s, scope_of(s, programme, k))
+        where = f"programme_surveys:{programme_id}"
+        enrolled, matched = anchors(s, [programme_id], k)[programme_id]
+        invited_hidden, _ = fixed_rate(matched, enrolled, k)
         surveys = s.scalars(
             select(Survey)
             .where(Survey.programme_id == programme_id, Survey.kind.in_(RESULT_KINDS))
             .order_by(Survey.opens_at, Survey.id)
         ).all()
-        return [
-            SurveySummary(
-                sv.id,
-                sv.kind,
-                sv.title,
-                sv.opens_at,
-                sv.closes_at,
-                _state(sv, now),
-                counts.get(sv.id, 0),
-                invited,
-                _question_views(s, sv),
+        out = []
+        for sv in surveys:
+            cell = table.responses.get((ALL, sv.id))
+            if cell is not None:
+                emit(where, cell)
+            hidden = cell.hidden if cell is not None else ""
+            out.append(
+                SurveySummary(
+                    sv.id,
+                    sv.kind,
+                    sv.title,
+                    sv.opens_at,
+                    sv.closes_at,
+                    _state(sv, now),
+                    None if hidden else (cell.n if cell is not None else 0),
+                    None if invited_hidden else enrolled.n,
+                    _question_views(s, sv),
+                    hidden,
+                )
             )
-            for sv in surveys
-        ]
+        return out
 
 
 def programme_choices(sf: sessionmaker[Session], viewer: Viewer) -> list[tuple[int, str]]:
@@ -719,11 +730,21 @@ def delete_survey(sf: sessionmaker[Session], viewer: Viewer, survey_id: int) -> 
 
 
 # --------------------------------------------------------------------------- results
+#
+# One protected table per programme (core.suppression) holds every figure of the
+# results, for every survey round, every department that can be filtered on, all
+# rounds together and every period of the dashboard: a number hidden in one view
+# cannot come back by subtracting two others. Free text is read per whole survey
+# round only (never for a date window, never for one department), with at least k
+# people who wrote.
+
+QKey = str | tuple[str, int]  # a standard question's code, or ("custom", question id)
 
 
 @dataclass(frozen=True)
 class QuestionResult:
-    """One question's answers. ``n``/``mean``/``distribution`` are None/empty when suppressed."""
+    """One question's answers. ``n``/``mean`` are None when hidden; a hidden bar of the
+    distribution is ``(value, None)``, and the distribution is empty when all is hidden."""
 
     code: str
     question_id: int | None  # None: a standard question, pooled over the surveys
@@ -731,25 +752,28 @@ class QuestionResult:
     text: str
     n: int | None
     mean: float | None
-    distribution: tuple[tuple[int, int], ...]  # (value, answers), every value of the scale
+    distribution: tuple[tuple[int, int | None], ...]  # (value, answers), every value
     suppressed: bool
+    reason: str = ""  # core.suppression: small | difference | not_offered
 
 
 @dataclass(frozen=True)
 class NpsPoint:
-    label: str  # the survey's title or the month, for a chart axis
+    label: str  # the survey's title, for a chart axis
     survey_id: int | None
-    month: dt.date | None  # first day of the month
+    opens_at: dt.datetime | None
     n: int | None
     nps: float | None  # −100 … 100
-    promoters: float | None  # share 0–1
+    promoters: float | None  # share 0–1 (None when the promoters are too few to show)
     detractors: float | None
     suppressed: bool
+    reason: str = ""
 
 
 @dataclass(frozen=True)
 class FreeTexts:
-    """Free-text answers: only with at least k of them, sorted, never named."""
+    """Free-text answers of one question of one whole survey round: only with at
+    least k people who wrote, sorted, never named."""
 
     code: str
     question_id: int | None
@@ -757,72 +781,491 @@ class FreeTexts:
     n: int | None
     texts: tuple[str, ...]
     suppressed: bool
+    reason: str = ""
+    survey: str = ""  # the round's title
 
 
 @dataclass(frozen=True)
 class SurveyResults:
     k: int
-    responses: int | None  # None when fewer than k
+    responses: int | None  # None when hidden
     suppressed: bool
     questions: tuple[QuestionResult, ...]
     nps: NpsPoint
     nps_by_survey: tuple[NpsPoint, ...]
-    nps_by_month: tuple[NpsPoint, ...]
     free_texts: tuple[FreeTexts, ...]
+    reason: str = ""
+    texts_note: str = ""  # why no free text is shown for this choice, if so
 
 
-def _nps_point(
-    label: str,
-    counts: Mapping[int, int],
-    k: int,
-    *,
-    survey_id: int | None = None,
-    month: dt.date | None = None,
-) -> NpsPoint:
-    n = sum(counts.values())
-    if is_suppressed(n, k):
-        return NpsPoint(label, survey_id, month, None, None, None, None, True)
+@dataclass(frozen=True)
+class Round:
+    survey_id: int
+    title: str
+    opens_at: dt.datetime
+    questions: tuple[tuple[int, str, str, str], ...]  # (id, code, kind, text)
+
+
+@dataclass
+class SurveyTable:
+    scope: Scope
+    table: Table
+    rounds: tuple[Round, ...]
+    responses: dict[tuple[str, int | None], Cell]
+    answered: dict[tuple[str, int | None, QKey], Cell]
+    values: dict[tuple[str, int | None, QKey, int], Cell]
+    promoters: dict[tuple[str, int | None], Cell]
+    detractors: dict[tuple[str, int | None], Cell]
+    windows: dict[tuple[str, Window, str], Cell]  # (row, period, code): the dashboard's
+    window_rounds: dict[Window, tuple[int, ...]]
+    texts: dict[tuple[int, int], Cell]  # (survey, question) → written answers (all people)
+
+    def mean(self, cell: Cell) -> float | None:
+        return cell.bag.totals[0] / cell.n if cell.n and cell.bag.totals else None
+
+
+DASHBOARD_CODES = ("satisfaction", "peer_help", "progress", "nps")
+
+
+def _qkey(qid: int, code: str) -> QKey:
+    return ("custom", qid) if code == CUSTOM_SCALE else code
+
+
+def _rounds(s: Session, programme_id: int) -> tuple[Round, ...]:
+    surveys = s.scalars(
+        select(Survey)
+        .where(Survey.programme_id == programme_id, Survey.kind.in_(RESULT_KINDS))
+        .order_by(Survey.opens_at, Survey.id)
+    ).all()
+    return tuple(
+        Round(
+            sv.id,
+            sv.title,
+            sv.opens_at,
+            tuple((q.id, q.code, q.kind, question_text(q.code, q.text)) for q in sv.questions),
+        )
+        for sv in surveys
+    )
+
+
+def _who() -> Any:
+    # Erased people keep their answers, anonymous: each such response stands for one person.
+    return func.coalesce(SurveyResponse.person_id, -SurveyResponse.id).label("who")
+
+
+def survey_table(s: Session, scope: Scope) -> SurveyTable:
+    """Every result figure of a programme's pulse and end surveys, protected together.
+
+    Per department: how many answered each question, with its mean and NPS. The
+    distribution of answers (and the shares of promoters and detractors) only for
+    all departments together: split by department, it is too fine to protect.
+    """
+    k, pid = scope.k, scope.programme_id
+    table = Table(k, f"surveys:{pid}")
+    rounds = _rounds(s, pid)
+    in_programme = (Survey.programme_id == pid, Survey.kind.in_(RESULT_KINDS))
+
+    def answers(*keys: Any) -> Select[Any]:
+        return (
+            select(
+                *keys,
+                _who(),
+                SurveyAnswer.response_id.label("unit"),
+                SurveyAnswer.question_id.label("unit2"),
+                # Sums: of the values (means), of promoters and detractors (NPS).
+                SurveyAnswer.value_int.label("v0"),
+                case((SurveyAnswer.value_int >= 9, 1), else_=0).label("v1"),
+                case((SurveyAnswer.value_int <= 6, 1), else_=0).label("v2"),
+            )
+            .select_from(SurveyAnswer)
+            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+            .join(Survey, Survey.id == SurveyQuestion.survey_id)
+            .where(*in_programme, SurveyQuestion.kind != TEXT, SurveyAnswer.value_int.is_not(None))
+        )
+
+    by_row = fetch_bags(
+        s,
+        answers(
+            SurveyResponse.department.label("dept"),
+            Survey.id.label("rnd"),
+            SurveyQuestion.id.label("qid"),
+        ),
+        [("dept", None), ("rnd", int), ("qid", int)],
+        k,
+        "answer",
+        sums=3,
+    )
+    by_value = fetch_bags(
+        s,
+        answers(
+            Survey.id.label("rnd"),
+            SurveyQuestion.id.label("qid"),
+            SurveyAnswer.value_int.label("val"),
+        ),
+        [("rnd", int), ("qid", int), ("val", int)],
+        k,
+        "answer",
+        sums=3,
+    )
+    respondents = (
+        select(
+            SurveyResponse.department.label("dept"),
+            Survey.id.label("rnd"),
+            _who(),
+            SurveyResponse.id.label("unit"),
+        )
+        .join(Survey, Survey.id == SurveyResponse.survey_id)
+        .where(*in_programme)
+    )
+    by_round = fetch_bags(s, respondents, [("dept", None), ("rnd", int)], k, "response")
+    written = (
+        select(
+            Survey.id.label("rnd"),
+            SurveyQuestion.id.label("qid"),
+            _who(),
+            SurveyAnswer.response_id.label("unit"),
+            SurveyAnswer.question_id.label("unit2"),
+        )
+        .select_from(SurveyAnswer)
+        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+        .join(Survey, Survey.id == SurveyQuestion.survey_id)
+        .where(
+            *in_programme,
+            SurveyQuestion.kind == TEXT,
+            SurveyQuestion.code.in_(("free", CUSTOM_TEXT)),
+            SurveyAnswer.value_text.is_not(None),
+            SurveyAnswer.value_text != "",
+        )
+    )
+    by_text = fetch_bags(s, written, [("rnd", int), ("qid", int)], k, "answer")
+
+    rows = scope.rows
+    codes = {q[0]: q[1] for r in rounds for q in r.questions}
+
+    def total(
+        key: tuple[Hashable, ...], parts: list[Cell], *, disjoint: bool, latent: bool = False
+    ) -> Cell:
+        return table.total(key, parts, disjoint_people=disjoint, latent=latent)
+
+    # Answers per department, round and question (n, mean, NPS).
+    grouped: dict[tuple[str, int, QKey], list[Bag]] = defaultdict(list)
+    for (dept, rnd, qid), bag in by_row.items():
+        grouped[(scope.row(dept), rnd, _qkey(qid, codes.get(qid, "")))].append(bag)
+    answered: dict[tuple[str, int | None, QKey], Cell] = {}
+    for (row, rnd, qkey), bags in sorted(grouped.items(), key=lambda kv: repr(kv[0])):
+        answered[(row, rnd, qkey)] = table.add(
+            ("answered", row, rnd, qkey),
+            combine(bags, k, disjoint_people=True),
+            latent=row == OTHERS,
+        )
+    round_keys = sorted({(rnd, qkey) for (_, rnd, qkey) in grouped}, key=repr)
+    for rnd, qkey in round_keys:
+        answered[(ALL, rnd, qkey)] = total(
+            ("answered", ALL, rnd, qkey),
+            [answered[(r, rnd, qkey)] for r in rows if (r, rnd, qkey) in answered],
+            disjoint=True,
+        )
+    # The distribution, for everyone together.
+    values: dict[tuple[str, int | None, QKey, int], Cell] = {}
+    for (rnd, qid, val), bag in sorted(by_value.items()):
+        qkey = _qkey(qid, codes.get(qid, ""))
+        values[(ALL, rnd, qkey, val)] = table.add(("value", ALL, rnd, qkey, val), bag)
+    for rnd, qkey in round_keys:
+        table.sum_of(
+            answered[(ALL, rnd, qkey)],
+            [c for (_, r2, q2, _v), c in values.items() if (r2, q2) == (rnd, qkey)],
+        )
+    # All rounds together (standard questions only: a custom one belongs to its round).
+    standard = sorted({qkey for _, qkey in round_keys if isinstance(qkey, str)})
+    for qkey in standard:
+        for row in (*rows, ALL):
+            parts = [c for (r2, rnd, q2), c in answered.items() if (r2, q2) == (row, qkey) and rnd]
+            if parts:
+                answered[(row, None, qkey)] = total(
+                    ("answered", row, None, qkey), parts, disjoint=False, latent=row == OTHERS
+                )
+        if (ALL, None, qkey) in answered:
+            table.sum_of(
+                answered[(ALL, None, qkey)],
+                [answered[(r, None, qkey)] for r in rows if (r, None, qkey) in answered],
+            )
+        by_val: dict[int, list[Cell]] = defaultdict(list)
+        for (_, rnd, q2, val), cell in list(values.items()):
+            if q2 == qkey and rnd is not None:
+                by_val[val].append(cell)
+        for val, parts in sorted(by_val.items()):
+            values[(ALL, None, qkey, val)] = total(
+                ("value", ALL, None, qkey, val), parts, disjoint=False
+            )
+        if (ALL, None, qkey) in answered:
+            table.sum_of(
+                answered[(ALL, None, qkey)],
+                [c for (_, rnd, q2, _v), c in values.items() if q2 == qkey and rnd is None],
+            )
+    # Promoters and detractors, for everyone together (their shares are shown with the
+    # NPS), with the rest of each share and the passives: a subtraction away.
+    promoters: dict[tuple[str, int | None], Cell] = {}
+    detractors: dict[tuple[str, int | None], Cell] = {}
+    for rnd in [*(r.survey_id for r in rounds), None]:
+        whole = answered.get((ALL, rnd, "nps"))
+        if whole is None:
+            continue
+        mine = [(v, c) for (_, r2, q2, v), c in values.items() if (r2, q2) == (rnd, "nps")]
+        groups = {
+            "promoters": [c for v, c in mine if v >= 9],
+            "detractors": [c for v, c in mine if v <= 6],
+            "passives": [c for v, c in mine if 6 < v < 9],
+            "not_promoters": [c for v, c in mine if v < 9],
+            "not_detractors": [c for v, c in mine if v > 6],
+        }
+        shares = {
+            name: total(
+                (name, ALL, rnd),
+                parts,
+                disjoint=rnd is not None,
+                latent=name not in ("promoters", "detractors"),
+            )
+            for name, parts in groups.items()
+        }
+        promoters[(ALL, rnd)], detractors[(ALL, rnd)] = shares["promoters"], shares["detractors"]
+        table.sum_of(whole, [shares["promoters"], shares["detractors"], shares["passives"]])
+        table.sum_of(whole, [shares["promoters"], shares["not_promoters"]])
+        table.sum_of(whole, [shares["detractors"], shares["not_detractors"]])
+    # Responses per round, per department, and all rounds together.
+    responses: dict[tuple[str, int | None], Cell] = {}
+    resp_rows: dict[tuple[str, int], list[Bag]] = defaultdict(list)
+    for (dept, rnd), bag in by_round.items():
+        resp_rows[(scope.row(dept), rnd)].append(bag)
+    for r in rounds:
+        for row in rows:
+            responses[(row, r.survey_id)] = table.add(
+                ("responses", row, r.survey_id),
+                combine(resp_rows.get((row, r.survey_id), []), k, disjoint_people=True),
+                latent=row == OTHERS,
+            )
+        responses[(ALL, r.survey_id)] = total(
+            ("responses", ALL, r.survey_id),
+            [responses[(row, r.survey_id)] for row in rows],
+            disjoint=True,
+        )
+    for row in (*rows, ALL):
+        responses[(row, None)] = total(
+            ("responses", row, None),
+            [responses[(row, r.survey_id)] for r in rounds],
+            disjoint=False,
+            latent=row == OTHERS,
+        )
+    table.sum_of(responses[(ALL, None)], [responses[(r, None)] for r in rows])
+    # The dashboard's periods: the rounds that opened in each (whole rounds only).
+    window_rounds: dict[Window, tuple[int, ...]] = {}
+    sets: dict[frozenset[int], tuple[int, ...]] = {}
+    for window in scope.windows:
+        first, last = window
+        chosen = tuple(
+            r.survey_id
+            for r in rounds
+            if (first is None or r.opens_at >= _day(first))
+            and r.opens_at < _day(last + dt.timedelta(days=7))
+        )
+        window_rounds[window] = chosen
+        sets[frozenset(chosen)] = chosen
+    every = frozenset(r.survey_id for r in rounds)
+    made: dict[tuple[str, frozenset[int], str], Cell] = {}
+    for rset, chosen in sets.items():
+        for code in DASHBOARD_CODES:
+            for row in (*rows, ALL):
+                parts = [
+                    answered[(row, rnd, code)] for rnd in chosen if (row, rnd, code) in answered
+                ]
+                if rset == every and (row, None, code) in answered:
+                    made[(row, rset, code)] = answered[(row, None, code)]
+                elif len(parts) == 1:
+                    made[(row, rset, code)] = parts[0]
+                else:
+                    made[(row, rset, code)] = total(
+                        ("period", row, chosen, code), parts, disjoint=False, latent=row == OTHERS
+                    )
+            table.sum_of(made[(ALL, rset, code)], [made[(r, rset, code)] for r in rows])
+    # Two periods, one inside the other, differ by the rounds between: protected too.
+    for outer in sets:
+        for inner in sets:
+            if not inner < outer:
+                continue
+            for code in DASHBOARD_CODES:
+                for row in (*rows, ALL):
+                    between = [
+                        answered[(row, rnd, code)]
+                        for rnd in outer - inner
+                        if (row, rnd, code) in answered
+                    ]
+                    gap = total(
+                        ("period_between", row, tuple(sorted(outer)), tuple(sorted(inner)), code),
+                        between,
+                        disjoint=False,
+                        latent=True,
+                    )
+                    table.sum_of(made[(row, outer, code)], [made[(row, inner, code)], gap])
+    windows: dict[tuple[str, Window, str], Cell] = {
+        (row, window, code): made[(row, frozenset(chosen), code)]
+        for window, chosen in window_rounds.items()
+        for row in (*scope.offered, ALL)
+        for code in DASHBOARD_CODES
+    }
+    texts: dict[tuple[int, int], Cell] = {
+        (rnd, qid): table.add(("written", rnd, qid), bag)
+        for (rnd, qid), bag in sorted(by_text.items(), key=lambda kv: repr(kv[0]))
+    }
+    return SurveyTable(
+        scope,
+        table.protect(),
+        rounds,
+        responses,
+        answered,
+        values,
+        promoters,
+        detractors,
+        windows,
+        window_rounds,
+        texts,
+    )
+
+
+def programme_scope(s: Session, programme_id: int, k: int | None = None) -> Scope:
+    return scope_of(s, _programme(s, programme_id), k if k is not None else k_threshold(s))
+
+
+def nps_of(cell: Cell) -> float | None:
+    """NPS of the answers a cell counts: % of 9–10 minus % of 0–6 (from its sums)."""
+    if not cell.n or len(cell.bag.totals) < 3:
+        return None
+    _, promoters, detractors = cell.bag.totals
+    return 100.0 * (promoters - detractors) / cell.n
+
+
+def nps_point(st: SurveyTable, row: str, rnd: int | None, label: str, where: str) -> NpsPoint:
+    cell = st.answered.get((row, rnd, "nps"))
+    survey = next((r for r in st.rounds if r.survey_id == rnd), None)
+    opens = survey.opens_at if survey else None
+    if cell is None:
+        return NpsPoint(label, rnd, opens, 0, None, None, None, False)
+    emit(where, cell)
+    if cell.hidden:
+        return NpsPoint(label, rnd, opens, None, None, None, None, True, cell.hidden)
+    # The shares of promoters and detractors: for everyone together only.
+    prom, det = st.promoters.get((row, rnd)), st.detractors.get((row, rnd))
+    for c in (prom, det):
+        if c is not None:
+            emit(where, c)
     return NpsPoint(
         label,
-        survey_id,
-        month,
-        n,
-        nps(counts),
-        sum(c for v, c in counts.items() if v >= 9) / n,
-        sum(c for v, c in counts.items() if v <= 6) / n,
+        rnd,
+        opens,
+        cell.n,
+        nps_of(cell),
+        None if prom is None or prom.hidden else prom.n / cell.n,
+        None if det is None or det.hidden else det.n / cell.n,
         False,
     )
 
 
-def scale_result(
-    code: str, qid: int | None, kind: str, text: str, counts: Mapping[int, int], k: int
-) -> QuestionResult:
-    """n, mean and distribution of scale answers (value → count), or suppressed under k."""
-    n = sum(counts.values())
-    if is_suppressed(n, k):
-        return QuestionResult(code, qid, kind, text, None, None, (), True)
+def _question(st: SurveyTable, row: str, rnd: int | None, qkey: QKey, where: str) -> QuestionResult:
+    cell = st.answered[(row, rnd, qkey)]
+    if isinstance(qkey, tuple):
+        qid: int | None = qkey[1]
+        _, code, kind, text = next(q for r in st.rounds for q in r.questions if q[0] == qid)
+    else:
+        qid, code = None, qkey
+        kind = next(q[2] for r in st.rounds for q in r.questions if q[1] == code)
+        text = question_text(code)
+    emit(where, cell)
+    if cell.hidden:
+        return QuestionResult(code, qid, kind, text, None, None, (), True, cell.hidden)
     low, high = SCALE_RANGE[kind]
-    dist = tuple((v, counts.get(v, 0)) for v in range(low, high + 1))
-    return QuestionResult(code, qid, kind, text, n, mean_of(counts), dist, False)
+    dist: list[tuple[int, int | None]] = []
+    if row != ALL:  # the distribution is for everyone together only
+        return QuestionResult(code, qid, kind, text, cell.n, st.mean(cell), (), False)
+    for v in range(low, high + 1):
+        bar = st.values.get((row, rnd, qkey, v))
+        if bar is None:
+            dist.append((v, 0))
+        else:
+            emit(where, bar)
+            dist.append((v, None if bar.hidden else bar.n))
+    return QuestionResult(code, qid, kind, text, cell.n, st.mean(cell), tuple(dist), False)
 
 
-def _filters(
-    programme_id: int,
-    kinds: Sequence[str],
-    department: str | None,
-    period: tuple[dt.date, dt.date] | None,
-    survey_id: int | None,
-) -> list:
-    where = [Survey.programme_id == programme_id, Survey.kind.in_(kinds)]
-    if department:
-        where.append(SurveyResponse.department == department)
-    if period:
-        start, end = period
-        where.append(SurveyResponse.submitted_at >= _day(start))
-        where.append(SurveyResponse.submitted_at < _day(end + dt.timedelta(days=1)))
-    if survey_id is not None:
-        where.append(Survey.id == survey_id)
-    return where
+def results_view(
+    s: Session, st: SurveyTable, department: str | None, survey_id: int | None
+) -> SurveyResults:
+    """The results for one choice of filters, read from the protected table."""
+    k = st.scope.k
+    where = f"survey_results:{st.scope.programme_id}:{department}:{survey_id}"
+    row = ALL if department is None else department
+    if department is not None and department not in st.scope.offered:
+        hidden = NpsPoint(t("All answers"), None, None, None, None, None, None, True, NOT_OFFERED)
+        return SurveyResults(k, None, True, (), hidden, (), (), NOT_OFFERED)
+    rounds = [r for r in st.rounds if survey_id is None or r.survey_id == survey_id]
+    responses = st.responses.get((row, survey_id))
+    order = {code: i for i, (code, _k, _t) in enumerate(STANDARD_QUESTIONS)}
+    qkeys = sorted(
+        {
+            q
+            for (r2, rnd, q) in st.answered
+            if r2 == row and rnd == survey_id and isinstance(q, str)
+        },
+        key=lambda q: order.get(q, 99),
+    )
+    questions = [_question(st, row, survey_id, q, where) for q in qkeys]
+    for r in rounds:  # custom questions, in their own round
+        for qid, code, _kind, _text in r.questions:
+            if code == CUSTOM_SCALE and (row, r.survey_id, ("custom", qid)) in st.answered:
+                questions.append(_question(st, row, r.survey_id, ("custom", qid), where))
+    free: list[FreeTexts] = []
+    note = ""
+    if department is not None:
+        note = NOT_OFFERED  # written answers are never split by department
+    else:
+        for r in rounds:
+            for qid, code, _kind, text in r.questions:
+                cell = st.texts.get((r.survey_id, qid))
+                if cell is None:
+                    continue
+                emit(where, cell)
+                if cell.hidden:
+                    free.append(FreeTexts(code, qid, text, None, (), True, cell.hidden, r.title))
+                    continue
+                found = s.scalars(
+                    select(SurveyAnswer.value_text).where(
+                        SurveyAnswer.question_id == qid,
+                        SurveyAnswer.value_text.is_not(None),
+                        SurveyAnswer.value_text != "",
+                    )
+                ).all()
+                # Sorted, not in answer order: the order must not point at anyone.
+                ordered = tuple(sorted((x for x in found if x), key=lambda x: (x.casefold(), x)))
+                emit_texts(where, ("round", r.survey_id), ordered)
+                free.append(
+                    FreeTexts(code, qid, text, cell.n, ordered[:MAX_FREE_TEXTS], False, "", r.title)
+                )
+    if responses is not None:
+        emit(where, responses)
+    return SurveyResults(
+        k=k,
+        responses=None if responses is None or responses.hidden else responses.n,
+        suppressed=bool(responses is not None and responses.hidden),
+        questions=tuple(questions),
+        nps=nps_point(st, row, survey_id, t("All answers"), where),
+        nps_by_survey=tuple(
+            nps_point(st, row, r.survey_id, r.title, where)
+            for r in rounds
+            if (row, r.survey_id, "nps") in st.answered  # rounds with answers only
+        ),
+        free_texts=tuple(free),
+        reason=responses.hidden if responses is not None else "",
+        texts_note=note,
+    )
 
 
 def survey_results(
@@ -830,160 +1273,105 @@ def survey_results(
     viewer: Viewer,
     programme_id: int,
     department: str | None = None,
-    period: tuple[dt.date, dt.date] | None = None,
     *,
     survey_id: int | None = None,
 ) -> SurveyResults:
-    """Results of a programme's pulse and end surveys, k-suppressed, for coordinators.
+    """Results of a programme's pulse and end surveys for coordinators, protected.
 
-    ``department`` is the respondent's department when they answered; ``period``
-    (first day, last day) filters on the day of answering; ``survey_id`` keeps one
-    survey. Counting happens in SQL; only value → count tables come back.
+    ``department`` is the respondent's department when they answered (only the
+    departments of :func:`survey_departments`); ``survey_id`` keeps one survey round.
+    There is no date window: a partial round minus another would isolate people.
     """
     require_role(viewer, COORDINATOR)
-    where = _filters(programme_id, RESULT_KINDS, department, period, survey_id)
     with sf.begin() as s:
-        _programme(s, programme_id)
-        k = k_threshold(s)
-        base = (
-            select()
-            .select_from(SurveyAnswer)
-            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-            .join(Survey, Survey.id == SurveyResponse.survey_id)
-            .where(*where)
-        )
-        responses = (
-            s.scalar(
-                select(func.count(distinct(SurveyResponse.id)))
-                .join(Survey, Survey.id == SurveyResponse.survey_id)
-                .where(*where)
-            )
-            or 0
-        )
-        # Scale answers: value → count per question.
-        scale_rows = s.execute(
-            base.add_columns(
-                SurveyQuestion.id,
-                SurveyQuestion.code,
-                SurveyQuestion.kind,
-                SurveyQuestion.text,
-                SurveyAnswer.value_int,
-                func.count(),
-            )
-            .where(SurveyAnswer.value_int.is_not(None), SurveyQuestion.kind != TEXT)
-            .group_by(
-                SurveyQuestion.id,
-                SurveyQuestion.code,
-                SurveyQuestion.kind,
-                SurveyQuestion.text,
-                SurveyAnswer.value_int,
-            )
-        ).all()
-        pooled: dict[tuple[str, int | None], Counter[int]] = {}
-        meta: dict[tuple[str, int | None], tuple[str, str]] = {}
-        for qid, code, kind, text, value, count in scale_rows:
-            key = (code, qid if code == CUSTOM_SCALE else None)
-            pooled.setdefault(key, Counter())[value] += count
-            meta[key] = (kind, text)
-        order = {code: i for i, (code, _k, _t) in enumerate(STANDARD_QUESTIONS)}
-        questions = tuple(
-            scale_result(
-                code, qid, meta[(code, qid)][0], question_text(code, meta[(code, qid)][1]), c, k
-            )
-            for (code, qid), c in sorted(
-                pooled.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1] or 0)
-            )
-        )
-        # NPS by survey and by month.
-        nps_filter = and_(SurveyQuestion.code == "nps", SurveyAnswer.value_int.is_not(None))
-        by_survey_rows = s.execute(
-            base.add_columns(Survey.id, Survey.title, Survey.opens_at, SurveyAnswer.value_int)
-            .add_columns(func.count())
-            .where(nps_filter)
-            .group_by(Survey.id, Survey.title, Survey.opens_at, SurveyAnswer.value_int)
-        ).all()
-        surveys: dict[int, tuple[str, dt.datetime]] = {}
-        per_survey: dict[int, Counter[int]] = {}
-        for sid, title, opens_at, value, count in by_survey_rows:
-            surveys[sid] = (title, opens_at)
-            per_survey.setdefault(sid, Counter())[value] += count
-        year = extract("year", SurveyResponse.submitted_at)
-        month = extract("month", SurveyResponse.submitted_at)
-        by_month_rows = s.execute(
-            base.add_columns(year, month, SurveyAnswer.value_int, func.count())
-            .where(nps_filter)
-            .group_by(year, month, SurveyAnswer.value_int)
-        ).all()
-        per_month: dict[dt.date, Counter[int]] = {}
-        for y, m, value, count in by_month_rows:
-            per_month.setdefault(dt.date(int(y), int(m), 1), Counter())[value] += count
-        # Free text: fetched only for questions with at least k written answers.
-        text_counts = s.execute(
-            base.add_columns(SurveyQuestion.code, SurveyQuestion.id, SurveyQuestion.text)
-            .add_columns(func.count())
-            .where(
-                SurveyQuestion.kind == TEXT,
-                SurveyQuestion.code.in_(("free", CUSTOM_TEXT)),
-                SurveyAnswer.value_text.is_not(None),
-                SurveyAnswer.value_text != "",
-            )
-            .group_by(SurveyQuestion.code, SurveyQuestion.id, SurveyQuestion.text)
-        ).all()
-        text_groups: dict[tuple[str, int | None], list] = {}
-        for code, qid, text, count in text_counts:
-            key = (code, qid if code == CUSTOM_TEXT else None)
-            group = text_groups.setdefault(key, [text, 0, []])
-            group[1] += count
-            group[2].append(qid)
-        free: list[FreeTexts] = []
-        for (code, qid), (text, n, qids) in sorted(
-            text_groups.items(), key=lambda kv: (kv[0][0] != "free", kv[0][1] or 0)
-        ):
-            label = question_text(code, text)
-            if is_suppressed(n, k):
-                free.append(FreeTexts(code, qid, label, None, (), True))
-                continue
-            texts = s.scalars(
-                base.add_columns(SurveyAnswer.value_text).where(
-                    SurveyAnswer.question_id.in_(qids),
-                    SurveyAnswer.value_text.is_not(None),
-                    SurveyAnswer.value_text != "",
-                )
-            ).all()
-            # Sorted, not in answer order: the order must not point at anyone.
-            ordered = tuple(sorted(texts, key=lambda x: (x.casefold(), x))[:MAX_FREE_TEXTS])
-            free.append(FreeTexts(code, qid, label, n, ordered, False))
-        all_nps: Counter[int] = Counter()
-        for c in per_survey.values():
-            all_nps.update(c)
-        return SurveyResults(
-            k=k,
-            responses=None if is_suppressed(responses, k) else responses,
-            suppressed=is_suppressed(responses, k),
-            questions=questions,
-            nps=_nps_point(t("All answers"), all_nps, k),
-            nps_by_survey=tuple(
-                _nps_point(surveys[sid][0], per_survey[sid], k, survey_id=sid)
-                for sid in sorted(surveys, key=lambda i: (surveys[i][1], i))
-            ),
-            nps_by_month=tuple(
-                _nps_point(format_date(m, "MMM y"), per_month[m], k, month=m)
-                for m in sorted(per_month)
-            ),
-            free_texts=tuple(free),
-        )
+        st = survey_table(s, programme_scope(s, programme_id))
+        return results_view(s, st, department, survey_id)
 
 
 def survey_departments(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[str]:
-    """Departments of the programme's participants, for a results filter."""
+    """Departments the results can be filtered on (core.suppression.offered_groups)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        return list(
-            s.scalars(
-                select(distinct(Person.department))
-                .join(Enrolment, Enrolment.person_id == Person.id)
-                .where(Enrolment.programme_id == programme_id, Person.department.is_not(None))
-                .order_by(Person.department)
-            )
+        return list(programme_scope(s, programme_id).offered)
+
+
+@dataclass(frozen=True)
+class FitResults:
+    result: QuestionResult
+    poor_share: float | None  # share of 1–2 ratings; None when hidden
+    poor_reason: str
+
+
+def fit_table(s: Session, programme_id: int, k: int) -> tuple[Table, Cell, dict[int, Cell], Cell]:
+    """The pairing-fit ratings of a programme (1–5): never the notes."""
+    table = Table(k, f"fit:{programme_id}")
+    base = (
+        select(
+            SurveyAnswer.value_int.label("val"),
+            _who(),
+            SurveyAnswer.response_id.label("unit"),
+            SurveyAnswer.question_id.label("unit2"),
+            SurveyAnswer.value_int.label("v0"),
         )
+        .select_from(SurveyAnswer)
+        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+        .join(Survey, Survey.id == SurveyQuestion.survey_id)
+        .where(
+            Survey.programme_id == programme_id,
+            Survey.kind == FIT,
+            SurveyQuestion.code == "fit",
+            SurveyAnswer.value_int.is_not(None),
+        )
+    )
+    bags = fetch_bags(s, base, [("val", int)], k, "answer", sums=1)
+    values = {int(v): table.add(("fit", v), bag) for (v,), bag in sorted(bags.items())}  # type: ignore[call-overload]
+    answered = table.total(("fit_answered",), list(values.values()), disjoint_people=True)
+    poor = table.total(
+        ("fit_poor",), [c for v, c in values.items() if v <= POOR_FIT_MAX], disjoint_people=True
+    )
+    rest = table.total(
+        ("fit_not_poor",),
+        [c for v, c in values.items() if v > POOR_FIT_MAX],
+        disjoint_people=True,
+        latent=True,
+    )
+    table.sum_of(answered, [poor, rest])
+    table.protect()
+    return table, answered, values, poor
+
+
+POOR_FIT_MAX = 2  # a rating of 1 or 2 is a poor fit (core.fit flags the pair)
+
+
+def fit_results(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> FitResults:
+    """Fit ratings of a programme, protected: mean, distribution and poor-fit share."""
+    require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        _programme(s, programme_id)
+        _table, answered, values, poor = fit_table(s, programme_id, k_threshold(s))
+    where = f"fit:{programme_id}"
+    text = question_text("fit")
+    emit(where, answered)
+    if answered.hidden or answered.empty:
+        hidden = answered.hidden or SMALL
+        result = QuestionResult("fit", None, SCALE5, text, None, None, (), True, hidden)
+        return FitResults(result, None, hidden)
+    dist = []
+    for v in range(1, 6):
+        cell = values.get(v)
+        if cell is not None:
+            emit(where, cell)
+        dist.append((v, 0 if cell is None else (None if cell.hidden else cell.n)))
+    emit(where, poor)
+    result = QuestionResult(
+        "fit",
+        None,
+        SCALE5,
+        text,
+        answered.n,
+        answered.bag.totals[0] / answered.n,
+        tuple(dist),
+        False,
+    )
+    return FitResults(result, None if poor.hidden else poor.n / answered.n, poor.hidden)

@@ -1,39 +1,47 @@
 """Training-needs analysis: skills wanted vs offered by enrolled participants, by department.
 
-The department × skill grid is an aggregate: a department with fewer than k
-enrolled participants has its cells hidden (DESIGN.md, k-suppression). The
-"who wants / who offers" list for one skill is an operational list the
-coordinator needs to run the programme (names, no content) and is shown whole.
+The department × skill grid is an aggregate, protected like every coordinator
+figure (core.suppression): a count of 1 … k−1 people is hidden, and so is
+whatever would give it back by subtraction (the "all departments" row minus the
+other rows). The rows are the departments the dashboard can be filtered on, then
+the others together; their sizes are the dashboard's own cells. The "who wants /
+who offers" list for one skill is an operational list the coordinator needs to
+run the programme (names, no content) and is shown whole.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import metrics
 from core.access import COORDINATOR, Viewer, require_role
 from core.errors import NotFound
 from core.i18n import t
+from core.measures import ALL, OTHERS, python_bag
 from core.settings import k_threshold
+from core.suppression import Cell, Table, emit
 from db.models import Enrolment, EnrolmentSkill, Person, Programme, Skill
 
 
 @dataclass(frozen=True)
 class NeedsCell:
-    department: str | None  # None: people without a department
+    department: str  # a department, or core.measures.OTHERS for the others together
     skill_id: int
     skill: str
     category: str
-    people: int  # enrolled participants of the department: what the cell is computed over
-    suppressed: bool
-    wanted: int | None  # None when suppressed
+    people: int | None  # enrolled participants of the row (None when hidden)
+    suppressed: bool  # wanted and offered both hidden
+    wanted: int | None  # None when hidden
     offered: int | None
+    reason: str = ""  # core.suppression: small | difference
 
     @property
     def gap(self) -> int | None:
-        """Wanted − offered: > 0 a gap, < 0 a surplus; None when suppressed."""
+        """Wanted − offered: > 0 a gap, < 0 a surplus; None when either is hidden."""
         if self.wanted is None or self.offered is None:
             return None
         return self.wanted - self.offered
@@ -58,14 +66,15 @@ class SkillTotal:
 class NeedsGrid:
     programme_id: int
     k: int
-    enrolled: int
-    departments: tuple[tuple[str | None, int], ...]  # (department, enrolled people)
+    enrolled: int | None  # None when hidden
+    departments: tuple[tuple[str, int | None], ...]  # (row, enrolled people or None)
     cells: tuple[NeedsCell, ...]
-    totals: tuple[SkillTotal, ...]  # across all departments (suppressed if enrolled < k)
+    totals: tuple[SkillTotal, ...]  # across all departments
+    withheld: tuple[str, ...] = ()  # departments counted in OTHERS (too small to show alone)
 
     @property
-    def suppressed_departments(self) -> tuple[str | None, ...]:
-        return tuple(d for d, n in self.departments if n < self.k)
+    def suppressed_departments(self) -> tuple[str, ...]:
+        return tuple(d for d, n in self.departments if n is None)
 
 
 @dataclass(frozen=True)
@@ -108,89 +117,93 @@ def _canonical(s: Session) -> dict[int, Skill]:
 
 
 def needs_grid(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> NeedsGrid:
-    """Wanted, offered and gap per department × skill, k-suppressed per department."""
+    """Wanted, offered and gap per department × skill, protected (core.suppression)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         _programme(s, programme_id)
         k = k_threshold(s)
-        enrolled = (Enrolment.programme_id == programme_id) & (Enrolment.status == "enrolled")
-        sizes: dict[str | None, int] = {
-            department: n
-            for department, n in s.execute(
-                select(Person.department, func.count())
-                .join(Enrolment, Enrolment.person_id == Person.id)
-                .where(enrolled)
-                .group_by(Person.department)
-            )
-        }
+        scope, sizes = metrics.enrolled_sizes(s, programme_id, k)
         canonical = _canonical(s)
-        counts: dict[tuple[str | None, int, str], int] = {}
-        # One row per (department, skill, kind, person) so a merged skill counts a person once.
-        seen: set[tuple[int, int, str]] = set()
+        # One (person, skill, kind) each: a merged skill counts a person once.
+        found: dict[tuple[str, int, str], set[int]] = defaultdict(set)
         for person_id, department, skill_id, kind in s.execute(
             select(Person.id, Person.department, EnrolmentSkill.skill_id, EnrolmentSkill.kind)
             .join(Enrolment, Enrolment.id == EnrolmentSkill.enrolment_id)
             .join(Person, Person.id == Enrolment.person_id)
-            .where(enrolled)
+            .where(Enrolment.programme_id == programme_id, Enrolment.status == "enrolled")
         ):
             skill = canonical.get(skill_id)
-            if skill is None or (person_id, skill.id, kind) in seen:
-                continue
-            seen.add((person_id, skill.id, kind))
-            key = (department, skill.id, kind)
-            counts[key] = counts.get(key, 0) + 1
+            if skill is not None:
+                found[(scope.row(department), skill.id, kind)].add(int(person_id))
         used = sorted(
-            {canonical[skill_id] for (_dept, skill_id, _kind) in counts}
+            {canonical[skill_id] for (_row, skill_id, _kind) in found}
             | set(_programme_skills(s, programme_id)),
             key=lambda sk: (sk.category, sk.name),
         )
-        departments = tuple(
-            sorted(sizes.items(), key=lambda item: (item[0] is None, item[0] or ""))
-        )
-        cells = []
-        for department, n in departments:
-            hidden = n < k
+        table = Table(k, f"tna:{programme_id}")
+        cells: dict[tuple[str, int, str], Cell] = {}
+        for skill in used:
+            for kind in ("wanted", "offered"):
+                for row in scope.rows:
+                    people = found.get((row, skill.id, kind), set())
+                    bag = python_bag(
+                        ((("tna", programme_id, p, skill.id, kind), p) for p in people), k
+                    )
+                    cells[(row, skill.id, kind)] = table.add(("tna", row, skill.id, kind), bag)
+                cells[(ALL, skill.id, kind)] = table.total(
+                    ("tna", ALL, skill.id, kind),
+                    [cells[(row, skill.id, kind)] for row in scope.rows],
+                    disjoint_people=True,
+                )
+        table.protect()
+        where = f"tna:{programme_id}"
+        rows = [r for r in scope.rows if r != OTHERS or sizes[OTHERS].value != 0]
+
+        def value(cell: Cell) -> int | None:
+            emit(where, cell)
+            return None if cell.hidden else cell.n
+
+        grid_cells = []
+        for row in rows:
+            size = sizes[row]
             for skill in used:
-                wanted = counts.get((department, skill.id, "wanted"), 0)
-                offered = counts.get((department, skill.id, "offered"), 0)
-                cells.append(
+                wanted = cells[(row, skill.id, "wanted")]
+                offered = cells[(row, skill.id, "offered")]
+                w, o = value(wanted), value(offered)
+                grid_cells.append(
                     NeedsCell(
-                        department=department,
+                        department=row,
                         skill_id=skill.id,
                         skill=skill.name,
                         category=skill.category,
-                        people=n,
-                        suppressed=hidden,
-                        wanted=None if hidden else wanted,
-                        offered=None if hidden else offered,
+                        people=None if size.suppressed else int(size.value or 0),
+                        suppressed=w is None and o is None,
+                        wanted=w,
+                        offered=o,
+                        reason=wanted.hidden or offered.hidden,
                     )
                 )
-        total = sum(sizes.values())
-        totals = []
-        for skill in used:
-            wanted = sum(
-                v for (_, i, kind), v in counts.items() if i == skill.id and kind == "wanted"
+        totals = [
+            SkillTotal(
+                skill.id,
+                skill.name,
+                skill.category,
+                value(cells[(ALL, skill.id, "wanted")]),
+                value(cells[(ALL, skill.id, "offered")]),
             )
-            offered = sum(
-                v for (_, i, kind), v in counts.items() if i == skill.id and kind == "offered"
-            )
-            hidden = total < k
-            totals.append(
-                SkillTotal(
-                    skill.id,
-                    skill.name,
-                    skill.category,
-                    None if hidden else wanted,
-                    None if hidden else offered,
-                )
-            )
+            for skill in used
+        ]
+        enrolled = sizes[ALL]
         return NeedsGrid(
             programme_id=programme_id,
             k=k,
-            enrolled=total,
-            departments=departments,
-            cells=tuple(cells),
+            enrolled=None if enrolled.suppressed else int(enrolled.value or 0),
+            departments=tuple(
+                (row, None if sizes[row].suppressed else int(sizes[row].value or 0)) for row in rows
+            ),
+            cells=tuple(grid_cells),
             totals=tuple(totals),
+            withheld=scope.withheld,
         )
 
 

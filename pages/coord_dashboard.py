@@ -1,7 +1,10 @@
 """Programme dashboard (coordinators): is the programme working? Charts first, numbers after.
 
-Every figure comes from core.metrics (aggregates only, k-suppressed), cached for
-60 s per choice of filters: a write on another server shows up within a minute.
+Every figure comes from core.metrics (aggregates only, protected by core.suppression:
+a figure over fewer than k people is hidden, and so is one that would give such a
+group back by subtraction), cached for 60 s per choice of filters: a write on
+another server shows up within a minute. Only the department filters the programme
+can offer are listed (core.metrics.department_choices).
 """
 
 import streamlit as st
@@ -10,6 +13,7 @@ from core import charts, clock, exports, metrics, report
 from core.access import COORDINATOR, require_role
 from core.i18n import format_date, format_number, format_percent, get_language, t
 from core.metrics import Figure, Filters
+from core.suppression import NOT_OFFERED
 from ui import nav
 from ui.page import guard
 from ui.widgets import md_escape
@@ -60,7 +64,8 @@ pid = c1.selectbox(
     format_func=labels.__getitem__,
     key="dash_programme",
 )
-dept_labels = {"": t("All departments")} | {d: d for d in departments}
+offered = metrics.department_choices(store.sf, viewer, pid or None)
+dept_labels = {"": t("All departments")} | {d: d for d in offered.offered}
 dept = c2.selectbox(
     t("Department"), list(dept_labels), format_func=dept_labels.__getitem__, key="dash_department"
 )
@@ -74,16 +79,34 @@ programme = by_id.get(pid)
 start, end = metrics.period_bounds(period, programme, clock.today())
 d = load(DB, LANG, pid or None, dept or None, start, end, store, viewer)
 k = d.k
-HIDDEN = charts.hidden_text(k)
 st.caption(
     t(
-        "Charts over time follow the period ({start} – {end}); match rate, pair health, "
-        "engagement, KPIs and retention are as of today. Figures over fewer than {k} people "
-        "are hidden. Updated every minute.",
+        "Charts over time follow the period, in whole weeks from Monday ({start} – {end}); "
+        "match rate, pair health, engagement, KPIs and retention are as of today. A figure "
+        "over fewer than {k} people is hidden, and so is any figure that would give such a "
+        "group back by subtraction from the others (a total, another filter or period). "
+        "Updated every minute.",
         start=format_date(start) if start else t("the beginning"),
         end=format_date(end),
         k=k,
     )
+)
+if offered.withheld:
+    st.caption(
+        t(
+            "Departments not offered as a filter: {names}. Each has fewer than {k} "
+            "participants, or the other departments together would be fewer than {k}; "
+            "their people are counted with the other departments.",
+            names=", ".join(offered.withheld),
+            k=k,
+        )
+    )
+PAIRS_NOTE = t(
+    "Pairs and circles can span departments, so this part is shown for all departments only."
+)
+WEEKLY_NOTE = t(
+    "Week by week, this chart is shown for all departments together only: one department "
+    "in one week is too few people to protect. The numbers above cover the department."
 )
 if (
     programme is not None
@@ -98,11 +121,23 @@ if (
     )
 
 
+def hidden(reason: str) -> str:
+    return charts.hidden_text(k, reason or "small")
+
+
 def metric(col, label: str, fig: Figure, fmt=format_number, **kwargs) -> None:
-    """A headline number; a hidden one says why in full instead of a number."""
+    """A headline number; a hidden one says why (in short, and in full on hover)."""
     if fig.suppressed:
         kwargs.pop("delta", None)
-        col.metric(label, "—", delta=HIDDEN, delta_color="off", delta_arrow="off", **kwargs)
+        kwargs["help"] = hidden(fig.reason).capitalize() + "."
+        col.metric(
+            label,
+            "—",
+            delta=charts.hidden_label(k, fig.reason or "small"),
+            delta_color="off",
+            delta_arrow="off",
+            **kwargs,
+        )
     else:
         col.metric(label, "—" if fig.value is None else fmt(fig.value), **kwargs)
 
@@ -158,9 +193,23 @@ metric(
 # --------------------------------------------------------------------------- charts
 
 
-def chart(title: str, built, empty: str | None = None, key: str = "") -> None:
+def chart(
+    title: str, built, empty: str | None = None, key: str = "", part: str = "", points=()
+) -> None:
     st.markdown(f"**{md_escape(title)}**")
-    if built is None:
+    if part and part in d.not_offered:
+        st.caption(WEEKLY_NOTE if part in metrics.WEEKLY_SECTIONS else PAIRS_NOTE)
+    elif "all" in d.not_offered:
+        st.caption(hidden(NOT_OFFERED))
+    elif built is None and any(p.suppressed for p in points):
+        st.caption(
+            t(
+                "Every figure of this chart is hidden: each covers fewer than {k} people, or "
+                "would reveal such a group by subtraction from the others.",
+                k=k,
+            )
+        )
+    elif built is None:
         st.caption(empty or t("Nothing to show for these filters yet."))
     else:
         # Streamlit does not take the height from the spec: give it the chart's own.
@@ -176,23 +225,56 @@ with left:
         key="c_match_rate",
     )
 with right:
-    chart(t("Pair health"), built["health"], t("No active pair or circle yet."), key="c_health")
+    chart(
+        t("Pair health"),
+        built["health"],
+        t("No active pair or circle yet."),
+        key="c_health",
+        part="health",
+        points=d.health.buckets,
+    )
 left, right = st.columns(2, gap="large")
 with left:
-    chart(t("Enrolment over time"), built["enrolment"], key="c_enrolment")
+    chart(
+        t("Enrolment over time"),
+        built["enrolment"],
+        key="c_enrolment",
+        part="enrolment",
+        points=d.enrolment,
+    )
+    if d.enrolment and not any(p.series == "enrolled" for p in d.enrolment) and not dept:
+        st.caption(
+            t(
+                "The running total is not drawn: a week with fewer than {k} newcomers or "
+                "leavers would show in its jumps.",
+                k=k,
+            )
+        )
 with right:
     chart(
         t("Meetings per week: held, cancelled, moved, missed"),
         built["meetings"],
         t("No meeting planned in this period."),
         key="c_meetings",
+        part="meetings",
+        points=d.meetings,
     )
 left, right = st.columns(2, gap="large")
 with left:
-    chart(t("Meetings held per participant"), built["engagement"], key="c_engagement")
+    chart(
+        t("Meetings held per participant"),
+        built["engagement"],
+        key="c_engagement",
+        points=d.engagement.distribution,
+    )
 with right:
     chart(
-        t("Goals set and achieved"), built["goals"], t("No goal set in this period."), key="c_goals"
+        t("Goals set and achieved"),
+        built["goals"],
+        t("No goal set in this period."),
+        key="c_goals",
+        part="goals_weekly",
+        points=d.goals.weekly,
     )
 left, right = st.columns(2, gap="large")
 with left:
@@ -201,6 +283,8 @@ with left:
         built["activity"],
         t("No reflection or feedback in this period."),
         key="c_activity",
+        part="activity",
+        points=d.activity,
     )
 with right:
     chart(
@@ -208,6 +292,7 @@ with right:
         built["nps"],
         t("No survey answer in this period."),
         key="c_nps",
+        points=d.surveys.nps_by_survey,
     )
 left, right = st.columns(2, gap="large")
 with left:
@@ -260,7 +345,7 @@ else:
     for i, kpi in enumerate(d.kpis):
         label = kpi.label if pid else f"{kpi.programme} — {kpi.label}"
         if kpi.suppressed:
-            value, delta = HIDDEN, None
+            value, delta = "—", charts.hidden_label(k, kpi.reason or "small")
         elif kpi.actual is None:
             value, delta = "—", None
         else:
@@ -269,8 +354,12 @@ else:
             label,
             value,
             delta=delta,
+            delta_color="off" if kpi.suppressed else "normal",
+            delta_arrow="off" if kpi.suppressed else "auto",
             border=True,
-            help=None if kpi.actual is not None else t("Not measurable yet."),
+            help=(hidden(kpi.reason).capitalize() + ".")
+            if kpi.suppressed
+            else (None if kpi.actual is not None else t("Not measurable yet.")),
         )
 
 # --------------------------------------------------------------------------- retention
@@ -347,6 +436,7 @@ about = [
     (t("Department"), dept_labels[dept]),
     (t("Period"), period_text),
     (t("Hidden under"), t("fewer than {k} people", k=k)),
+    (t("Also hidden"), t("any figure that would reveal such a group by subtraction")),
 ]
 e1, e2, e3 = st.columns(3)
 e1.download_button(

@@ -4,9 +4,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import programmes, tna
+from core import charts, programmes, tna
 from core.errors import TandemError
 from core.i18n import t, tn
+from core.measures import OTHERS
 from ui.page import guard
 
 store, viewer = guard("coord_needs")
@@ -37,13 +38,17 @@ except TandemError as e:
     st.error(str(e))
     st.stop()
 
-if not grid.enrolled:
+if grid.enrolled == 0:
     st.info(t("Nobody is enrolled in this programme yet."))
     st.stop()
 
-NO_DEPT = t("No department")
+OTHER_DEPTS = t("Other departments")
 ALL = t("All departments")
 HIDDEN = t("hidden")
+
+
+def row_label(department: str) -> str:
+    return OTHER_DEPTS if department == OTHERS else department
 
 
 def _label(value: int | None) -> str:
@@ -54,14 +59,15 @@ def _label(value: int | None) -> str:
 
 records = [
     {
-        "department": c.department or NO_DEPT,
+        "department": row_label(c.department),
         "skill": c.skill,
         "wanted": c.wanted,
         "offered": c.offered,
         "gap": c.gap,
         "people": c.people,
-        "suppressed": c.suppressed,
+        "suppressed": c.gap is None,
         "label": _label(c.gap),
+        "why": charts.hidden_text(grid.k, c.reason) if c.gap is None else "",
     }
     for c in grid.cells
 ] + [
@@ -74,12 +80,13 @@ records = [
         "people": grid.enrolled,
         "suppressed": s.gap is None,
         "label": _label(s.gap),
+        "why": charts.hidden_text(grid.k) if s.gap is None else "",
     }
     for s in grid.totals
 ]
 data = pd.DataFrame(records)
 skills_order = [s.skill for s in grid.totals]
-departments_order = [ALL] + [d or NO_DEPT for d, _ in grid.departments]
+departments_order = [ALL] + [row_label(d) for d, _ in grid.departments]
 shown_gaps = data.loc[~data["suppressed"], "gap"].abs()
 extent = max(1, int(shown_gaps.max()) if len(shown_gaps) else 1)
 
@@ -93,6 +100,7 @@ base = alt.Chart(data).encode(
         alt.Tooltip("offered:Q", title=t("Offered")),
         alt.Tooltip("label:N", title=t("Gap (wanted − offered)")),
         alt.Tooltip("people:Q", title=t("Enrolled people")),
+        alt.Tooltip("why:N", title=" "),
     ],
 )
 cells = (
@@ -113,21 +121,25 @@ labels = base.mark_text(fontSize=11).encode(
 )
 height = 34 * len(departments_order) + 40
 st.altair_chart(
-    (cells + hidden + labels).properties(height=height), width="stretch", key="tna_chart"
+    (cells + hidden + labels).properties(height=height),
+    width="stretch",
+    height=height + 130,  # Streamlit does not take the height from the spec
+    key="tna_chart",
 )
 st.caption(
     t(
-        "Red: more people want the skill than offer it (a gap). Blue: more offer it than want it (a surplus). Grey “hidden”: fewer than {k} enrolled people in the department, so the cell is not shown.",
+        "Red: more people want the skill than offer it (a gap). Blue: more offer it than want it (a surplus). Grey “hidden”: the wanted or offered count covers fewer than {k} people, or would reveal such a group by subtraction from the other rows.",
         k=grid.k,
     )
 )
-if grid.suppressed_departments:
+if grid.withheld:
     st.caption(
         tn(
-            "{n} department hidden: {names}.",
-            "{n} departments hidden: {names}.",
-            len(grid.suppressed_departments),
-            names=", ".join(d or NO_DEPT for d in grid.suppressed_departments),
+            "{n} department is counted with the other departments: {names} (fewer than {k} participants alone, or too few left for the rest).",
+            "{n} departments are counted with the other departments: {names} (fewer than {k} participants alone, or too few left for the rest).",
+            len(grid.withheld),
+            names=", ".join(grid.withheld),
+            k=grid.k,
         )
     )
 
@@ -151,7 +163,7 @@ def _table(people: tuple[tna.PersonLine, ...]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("Name"): [p.name for p in people],
-            t("Department"): [p.department or NO_DEPT for p in people],
+            t("Department"): [p.department or t("No department") for p in people],
             t("Level"): [p.level or "" for p in people],
             t("Location"): [p.location or "" for p in people],
         }

@@ -1,5 +1,6 @@
 """Surveys and results (coordinator): plan a programme's surveys, add questions, read the
-k-suppressed results, NPS over time, mentor-skills growth, and pairs flagged as a poor fit."""
+protected results (core.suppression) per survey round, NPS over time, mentor-skills growth,
+and pairs flagged as a poor fit."""
 
 import datetime as dt
 
@@ -25,7 +26,21 @@ programme_id = st.selectbox(
     t("Programme"), list(names), format_func=names.__getitem__, key="cs_programme"
 )
 k = surveys.k_value(store.sf)
-HIDDEN = t("Hidden: fewer than {k} answers.", k=k)
+
+
+def hidden(reason: str) -> str:
+    """Why a result is hidden (core.suppression's reasons, in the reader's words)."""
+    if reason == "not_offered":
+        return t("Not shown for one department: it would reveal a small group.")
+    if reason == "difference":
+        return t(
+            "Hidden: with the other figures it would reveal a group of fewer than {k} people.",
+            k=k,
+        )
+    return t("Hidden: fewer than {k} answers.", k=k)
+
+
+HIDDEN = hidden("small")
 STATES = {"scheduled": t("Scheduled"), "open": t("Open now"), "closed": t("Answers closed")}
 PLAN_STATUSES = {
     "created": t("Created"),
@@ -57,7 +72,7 @@ tab_results, tab_surveys, tab_fit = st.tabs(
 with tab_results:
     # Labels are computed here: a format_func runs again later, outside this run's language.
     titles = {0: t("All surveys")} | {x.survey_id: x.title for x in summaries}
-    f1, f2, f3 = st.columns(3)
+    f1, f2 = st.columns(2)
     # 0 and "" stand for "all": a None option reads as "nothing chosen".
     survey_pick = f1.selectbox(
         t("Survey"),
@@ -74,29 +89,24 @@ with tab_results:
         format_func=departments.__getitem__,
         key=f"cs_pick_department_{programme_id}",
     )
-    periods = {
-        0: t("All time"),
-        30: t("Last 30 days"),
-        90: t("Last 90 days"),
-        365: t("Last 12 months"),
-    }
-    days = f3.selectbox(
-        t("Answered"), list(periods), format_func=periods.__getitem__, key="cs_period"
-    )
-    today = clock.today()
-    period = (today - dt.timedelta(days=days - 1), today) if days else None
     results = surveys.survey_results(
-        store.sf, viewer, programme_id, department or None, period, survey_id=survey_pick or None
+        store.sf, viewer, programme_id, department or None, survey_id=survey_pick or None
     )
     st.caption(
         t(
-            "Every number below is computed over at least {k} answers; smaller groups are hidden to protect anonymity. Departments are the respondents' departments when they answered.",
+            "Every number below is computed over at least {k} answers; smaller groups are hidden to protect anonymity, and so is any figure that would give one back by subtraction from another. Results are read per whole survey round, never for a date window. Departments are the respondents' departments when they answered; a department is offered when it has at least {k} participants and leaves at least {k} for the others.",
             k=k,
         )
     )
     by_code = {q.code: q for q in results.questions}
     m1, m2, m3 = st.columns(3)
-    m1.metric(t("Responses"), results.responses if results.responses is not None else "—")
+    m1.metric(
+        t("Responses"),
+        results.responses if results.responses is not None else "—",
+        delta=hidden(results.reason) if results.suppressed else None,
+        delta_color="off",
+        delta_arrow="off",
+    )
     m2.metric(
         t("Net Promoter Score"),
         signed(results.nps.nps) if results.nps.nps is not None else "—",
@@ -111,21 +121,17 @@ with tab_results:
     )
     if results.suppressed:
         st.info(
-            t(
+            hidden(results.reason)
+            if results.reason != "small"
+            else t(
                 "Fewer than {k} answers match these filters: the results are hidden to protect anonymity.",
                 k=k,
             )
         )
 
     st.subheader(t("NPS over time"))
-    by = st.radio(
-        t("Group by"),
-        ["survey", "month"],
-        format_func={"survey": t("Survey"), "month": t("Month")}.__getitem__,
-        horizontal=True,
-        key="cs_nps_by",
-    )
-    points = results.nps_by_survey if by == "survey" else results.nps_by_month
+    st.caption(t("One point per survey round."))
+    points = results.nps_by_survey
     shown = [p for p in points if not p.suppressed]
     if shown:
         nps_data = pd.DataFrame(
@@ -134,8 +140,12 @@ with tab_results:
                 "order": list(range(len(shown))),
                 "nps": [round(p.nps or 0, 1) for p in shown],
                 "n": [p.n for p in shown],
-                "promoters": [format_percent(p.promoters or 0) for p in shown],
-                "detractors": [format_percent(p.detractors or 0) for p in shown],
+                "promoters": [
+                    HIDDEN if p.promoters is None else format_percent(p.promoters) for p in shown
+                ],
+                "detractors": [
+                    HIDDEN if p.detractors is None else format_percent(p.detractors) for p in shown
+                ],
             }
         )
         x = alt.X(
@@ -166,7 +176,7 @@ with tab_results:
     if hidden_points:
         st.caption(
             t(
-                "Hidden (fewer than {k} answers): {which}",
+                "Hidden (fewer than {k} answers, or they would reveal such a group by subtraction): {which}",
                 k=k,
                 which=md_escape(", ".join(hidden_points)),
             )
@@ -181,7 +191,7 @@ with tab_results:
         with cols[i % 2].container(border=True, key=f"cs_q_{q.code}_{q.question_id or 0}"):
             st.markdown(f"**{md_escape(q.text)}**")
             if q.suppressed:
-                st.caption(HIDDEN)
+                st.caption(hidden(q.reason))
                 continue
             st.caption(
                 t(
@@ -191,7 +201,10 @@ with tab_results:
                 )
             )
             dist = pd.DataFrame(
-                {"value": [v for v, _ in q.distribution], "answers": [c for _, c in q.distribution]}
+                {
+                    "value": [v for v, c in q.distribution if c is not None],
+                    "answers": [c for _, c in q.distribution if c is not None],
+                }
             )
             st.altair_chart(
                 alt.Chart(dist)
@@ -207,16 +220,32 @@ with tab_results:
                 .properties(height=160),
                 width="stretch",
             )
+            bars_hidden = [str(v) for v, c in q.distribution if c is None]
+            if bars_hidden:
+                st.caption(
+                    t(
+                        "Answers hidden for {values}: fewer than {k} each, or they would reveal such a group by subtraction.",
+                        values=", ".join(bars_hidden),
+                        k=k,
+                    )
+                )
 
     st.subheader(t("What participants wrote"))
-    if not results.free_texts:
+    if results.texts_note:
+        st.caption(
+            t(
+                "Written answers are shown for all departments together only: one department's answers, compared with everyone's, would show the others'."
+            )
+        )
+    elif not results.free_texts:
         st.caption(t("No written answer yet."))
     for group in results.free_texts:
-        with st.expander(group.text, expanded=not group.suppressed):
+        label = f"{group.survey} · {group.text}" if not survey_pick else group.text
+        with st.expander(label, expanded=not group.suppressed):
             if group.suppressed:
                 st.caption(
                     t(
-                        "Written answers appear once at least {k} people have written one.",
+                        "Written answers appear once at least {k} people have written one in this survey round.",
                         k=k,
                     )
                 )
@@ -284,8 +313,10 @@ with tab_results:
                 "Average self-assessment at enrolment and at the end, over the people who answered both."
             )
         )
-    hidden_skills = [g.label for g in growth if g.suppressed]
-    if hidden_skills and not visible:
+    hidden_skills = [g.label for g in growth if g.suppressed and g.reason]
+    if any(g.reason == "not_offered" for g in growth):
+        st.caption(hidden("not_offered"))
+    elif hidden_skills and not visible:
         st.caption(
             t(
                 "Shown once at least {k} people have answered the self-assessment at enrolment and at the end.",
@@ -294,7 +325,11 @@ with tab_results:
         )
     elif hidden_skills:
         st.caption(
-            t("Hidden (fewer than {k} people): {which}", k=k, which=", ".join(hidden_skills))
+            t(
+                "Hidden (fewer than {k} people, or they would reveal such a group by subtraction): {which}",
+                k=k,
+                which=", ".join(hidden_skills),
+            )
         )
 
 # --------------------------------------------------------------------------- surveys and schedule
@@ -400,16 +435,23 @@ with tab_surveys:
                     else "…",
                 )
             )
-            rate = sv.responses / sv.invited if sv.invited else 0.0
-            count.progress(
-                min(rate, 1.0),
-                text=t(
-                    "{n} of {total} participants answered ({rate})",
-                    n=sv.responses,
-                    total=sv.invited,
-                    rate=format_percent(rate),
-                ),
-            )
+            if sv.responses is None or sv.invited is None:
+                count.caption(
+                    t("Fewer than {k} participants have answered so far.", k=k)
+                    if sv.hidden == "small"
+                    else hidden(sv.hidden or "small")
+                )
+            else:
+                rate = sv.responses / sv.invited if sv.invited else 0.0
+                count.progress(
+                    min(rate, 1.0),
+                    text=t(
+                        "{n} of {total} participants answered ({rate})",
+                        n=sv.responses,
+                        total=sv.invited,
+                        rate=format_percent(rate),
+                    ),
+                )
             with st.expander(t("Questions")):
                 for q in sv.questions:
                     mine = q.code in (surveys.CUSTOM_SCALE, surveys.CUSTOM_TEXT)
@@ -476,15 +518,24 @@ with tab_fit:
             "After their first meeting, each member rates whether the pairing fits them (1–5). A rating of 1 or 2 flags the pair here, without saying who, and without the member's note, which stays private."
         )
     )
-    summary = fit.fit_summary(store.sf, viewer, programme_id)
+    found = surveys.fit_results(store.sf, viewer, programme_id)
+    summary = found.result
     if summary.suppressed:
         st.metric(t("Average fit"), "—")
-        st.caption(HIDDEN)
+        st.caption(hidden(summary.reason))
     else:
-        poor = sum(c for v, c in summary.distribution if v <= fit.POOR_FIT_MAX)
         a, b = st.columns(2)
         a.metric(t("Average fit"), f"{format_number(summary.mean or 0, 1)} / 5")
-        b.metric(t("Poor fit (1–2)"), format_percent(poor / (summary.n or 1)))
+        if found.poor_share is None:
+            b.metric(
+                t("Poor fit (1–2)"),
+                "—",
+                delta=hidden(found.poor_reason),
+                delta_color="off",
+                delta_arrow="off",
+            )
+        else:
+            b.metric(t("Poor fit (1–2)"), format_percent(found.poor_share))
     flags = fit.fit_flags(store.sf, viewer, programme_id)
     st.subheader(t("Pairs to talk to"))
     if not flags:

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core import accounts, feedback, home, meetings
+from core import accounts, charts, feedback, home, meetings
 from core.access import COORDINATOR, PARTICIPANT
-from core.i18n import format_date, format_datetime, format_percent, t, tn
+from core.i18n import format_date, format_datetime, format_number, format_percent, t, tn
 from ui import survey_cards
 from ui.page import guard
 from ui.widgets import md_escape, plain
@@ -141,6 +141,7 @@ if viewer.has(PARTICIPANT):
 if viewer.has(COORDINATOR):
     st.subheader(t("Programmes"))
     counts = home.programme_counts(store.sf, viewer)
+    k = metrics.k_value(store.sf, viewer)
     if not counts:
         st.info(t("No programme yet."))
     for row in counts:
@@ -148,11 +149,31 @@ if viewer.has(COORDINATOR):
             st.markdown(f"#### {md_escape(row.name)}")
             a, b, c, d = st.columns(4)
             a.metric(t("Status"), PROGRAMME_STATUSES.get(row.status, row.status))
-            b.metric(t("Enrolled"), row.enrolled)
-            c.metric(t("Active pairs and circles"), row.active_matches)
+            # Hidden like on the dashboard: a count of 1 … k−1 people, or a rate that
+            # would show how many are left out, says so instead of a number.
+            for col, label, fig in (
+                (b, t("Enrolled"), row.enrolled),
+                (c, t("Active pairs and circles"), row.active_matches),
+            ):
+                if fig.suppressed:
+                    col.metric(
+                        label,
+                        "—",
+                        delta=charts.hidden_text(k, fig.reason),
+                        delta_color="off",
+                        delta_arrow="off",
+                    )
+                else:
+                    col.metric(label, format_number(fig.value or 0))
+            rate_hidden = row.matched.suppressed or row.enrolled.suppressed
             d.metric(
                 t("Match rate"),
                 format_percent(row.match_rate) if row.match_rate is not None else "—",
+                delta=charts.hidden_text(k, row.matched.reason or row.enrolled.reason)
+                if rate_hidden
+                else None,
+                delta_color="off",
+                delta_arrow="off",
                 help=t(
                     "Participants in an active match ÷ participants enrolled. Good programmes aim for 70% or more."
                 ),

@@ -81,19 +81,24 @@ def test_match_rate_counts_enrolled_participants_in_an_active_match_only(sf, coo
 
 
 def test_match_rate_by_department_and_filtered_by_department(sf, coord):
+    # Groups of 5 or more on both sides of every share (a department of 5 with 1 in a
+    # match would show 1 person by the rate; 12 − 5 matched leaves 7, and so on).
     with sf.begin() as s:
         p = make_programme(s)
-        eng = people(s, 6, department="Engineering")
-        sales = people(s, 5, department="Sales")
+        eng = people(s, 12, department="Engineering")
+        sales = people(s, 10, department="Sales")
         for x in eng + sales:
             enrol(s, p, x.id)
-        make_match(s, p, [eng[0].id, sales[0].id])
+        make_match(s, p, [eng[0].id, sales[0].id])  # a pair across both departments
         make_match(s, p, [eng[1].id, eng[2].id])
+        make_match(s, p, [eng[3].id, eng[4].id])
+        make_match(s, p, [sales[1].id, sales[2].id])
+        make_match(s, p, [sales[3].id, sales[4].id])
     mr = metrics.match_rate(sf, coord, Filters(programme_id=p.id))
     by = {r.label: (r.numerator, r.denominator) for r in mr.by_department}
-    assert by == {"Engineering": (3, 6), "Sales": (1, 5)}
+    assert by == {"Engineering": (5, 12), "Sales": (5, 10)}
     only = metrics.match_rate(sf, coord, Filters(programme_id=p.id, department="Sales"))
-    assert (only.overall.numerator, only.overall.denominator) == (1, 5)
+    assert (only.overall.numerator, only.overall.denominator) == (5, 10)
 
 
 # --------------------------------------------------------------------------- k-suppression
@@ -106,13 +111,28 @@ def test_a_rate_over_fewer_than_k_people_is_suppressed(sf, coord, enrolled, hidd
         ps = people(s, enrolled)
         for x in ps:
             enrol(s, p, x.id)
+        # Everyone in a pair or a circle: nobody left out (whom the rate would count).
         make_match(s, p, [ps[0].id, ps[1].id])
+        make_match(s, p, [x.id for x in ps[2:]])
     mr = metrics.match_rate(sf, coord, Filters(programme_id=p.id))
     assert mr.overall.suppressed is hidden
     if hidden:
         assert (mr.overall.value, mr.overall.numerator, mr.overall.denominator) == (None,) * 3
     else:
-        assert mr.overall.value == pytest.approx(2 / 5)
+        assert mr.overall.value == pytest.approx(1.0)
+
+
+def test_a_rate_is_hidden_when_the_people_it_leaves_out_are_fewer_than_k(sf, coord):
+    with sf.begin() as s:
+        p = make_programme(s)
+        ps = people(s, 12)
+        for x in ps:
+            enrol(s, p, x.id)
+        for i in range(0, 10, 2):
+            make_match(s, p, [ps[i].id, ps[i + 1].id])
+    mr = metrics.match_rate(sf, coord, Filters(programme_id=p.id))
+    # 10 of 12: the rate would show that 2 people are not in a pair.
+    assert mr.overall.suppressed and mr.overall.reason == "difference"
 
 
 @pytest.mark.parametrize(("authors", "hidden"), [(2, True), (3, False)])
@@ -281,8 +301,8 @@ def test_goals_set_and_achieved_are_counted_in_the_period(sf, coord):
     set_k(sf, 2)
     with sf.begin() as s:
         p = make_programme(s)
-        a, b = people(s, 2)
-        for x in (a, b):
+        a, b, c = people(s, 3)
+        for x in (a, b, c):
             enrol(s, p, x.id)
         for owner, created, status, achieved in (
             (a, NOW - D(days=3), "achieved", NOW - D(days=1)),
@@ -290,6 +310,8 @@ def test_goals_set_and_achieved_are_counted_in_the_period(sf, coord):
             (b, NOW - D(days=2), "achieved", NOW - D(days=1)),
             (b, NOW - D(days=2), "dropped", None),
             (b, NOW - D(days=60), "achieved", NOW - D(days=2)),  # set before the period
+            # With k = 2, b alone would be a small group between two periods.
+            (c, NOW - D(days=60), "achieved", NOW - D(days=2)),
         ):
             s.add(
                 Goal(
@@ -304,7 +326,7 @@ def test_goals_set_and_achieved_are_counted_in_the_period(sf, coord):
             )
     f = Filters(programme_id=p.id, start=NOW.date() - D(days=7), end=NOW.date())
     g = metrics.goals(sf, coord, f)
-    assert (g.set.value, g.achieved.value) == (4, 3)
+    assert (g.set.value, g.achieved.value) == (4, 4)
     assert (g.completion.numerator, g.completion.denominator) == (2, 4)
 
 
@@ -336,9 +358,8 @@ def test_nps_is_the_share_of_promoters_minus_the_share_of_detractors(sf, coord):
     assert metrics.survey_results(sf, coord, Filters(programme_id=p.id)).nps.value == 0
     got = metrics.survey_results(sf, coord, Filters(programme_id=q.id))
     assert got.nps.value == 60
-    assert [(pt.x, pt.series, pt.value) for pt in got.nps_by_month] == [
-        (dt.date(2026, 11, 1), "nps", 60)
-    ]
+    # One point per survey round, at the day it opened (whole rounds only).
+    assert [(pt.x, pt.series, pt.value) for pt in got.nps_by_survey] == [(NOW.date(), "nps", 60)]
 
 
 @pytest.mark.parametrize(("answers", "hidden"), [(4, True), (5, False)])
@@ -381,10 +402,10 @@ def test_mentor_skills_growth_compares_the_same_people_at_enrolment_and_at_the_e
 def test_kpis_compare_the_measured_value_with_the_programme_target(sf, coord):
     with sf.begin() as s:
         p = make_programme(s)
-        ps = people(s, 10)
+        ps = people(s, 25)
         for x in ps:
             enrol(s, p, x.id)
-        for i in range(0, 8, 2):
+        for i in range(0, 20, 2):  # 20 of 25 in a pair: the 5 left out are k people
             make_match(s, p, [ps[i].id, ps[i + 1].id])
         s.add(ProgrammeKPI(programme_id=p.id, metric="match_rate", target=70))
         s.add(ProgrammeKPI(programme_id=p.id, metric="engaged_share", target=0.5))
@@ -403,6 +424,7 @@ def test_kpis_compare_the_measured_value_with_the_programme_target(sf, coord):
 
 def test_retention_compares_eligible_participants_with_eligible_non_participants(sf, coord):
     start = dt.date(2025, 9, 1)
+    set_k(sf, 2)  # every group below is 0 or at least 2 people: nothing hidden
     with sf.begin() as s:
         p = make_programme(
             s,
@@ -411,13 +433,14 @@ def test_retention_compares_eligible_participants_with_eligible_non_participants
             eligibility={"departments": ["Engineering"], "hired_before": "2025-06-30"},
         )
         hired = dt.date(2024, 1, 1)
-        # Participants: 6, one left after 4 months, one after 8 months.
-        leaves = [None, None, None, None, dt.date(2026, 1, 1), dt.date(2026, 5, 1)]
-        for leave in leaves:
+        # Participants: 6, two left after 4 months, two after 8 months.
+        four, eight = dt.date(2026, 1, 1), dt.date(2026, 5, 1)
+        for leave in [None, None, four, four, eight, eight]:
             x = make_person(s, department="Engineering", hire_date=hired, leave_date=leave)
             enrol(s, p, x.id)
-        # Non-participants: 5, two left after 2 months, one after 10 months.
-        for leave in [None, None, dt.date(2025, 11, 1), dt.date(2025, 11, 2), dt.date(2026, 7, 1)]:
+        # Non-participants: 6, two left after 2 months, two after 10 months.
+        two, ten = dt.date(2025, 11, 1), dt.date(2026, 7, 1)
+        for leave in [None, None, two, two, ten, ten]:
             make_person(s, department="Engineering", hire_date=hired, leave_date=leave)
         # Not eligible: other department, hired too late, already gone, withdrawn.
         make_person(s, department="Sales", hire_date=hired)
@@ -427,10 +450,10 @@ def test_retention_compares_eligible_participants_with_eligible_non_participants
         enrol(s, p, w.id, status="withdrawn")
     r = metrics.retention(sf, coord, Filters(programme_id=p.id))
     got = {(row.months, row.group): (row.people, row.still_employed) for row in r.rows}
-    assert got[(6, "participants")] == (6, pytest.approx(5 / 6))
-    assert got[(12, "participants")] == (6, pytest.approx(4 / 6))
-    assert got[(6, "others")] == (5, pytest.approx(3 / 5))
-    assert got[(12, "others")] == (5, pytest.approx(2 / 5))
+    assert got[(6, "participants")] == (6, pytest.approx(4 / 6))
+    assert got[(12, "participants")] == (6, pytest.approx(2 / 6))
+    assert got[(6, "others")] == (6, pytest.approx(4 / 6))
+    assert got[(12, "others")] == (6, pytest.approx(2 / 6))
     assert "not a proof" in r.caveat
 
 
@@ -460,6 +483,7 @@ def test_enrolment_over_time_counts_new_enrolments_and_the_running_total(sf, coo
             (20, "enrolled"),
             (19, "enrolled"),
             (18, "withdrawn"),
+            (17, "withdrawn"),  # k = 2: two leavers in a week, not one (see below)
             (5, "enrolled"),
             (4, "enrolled"),
         ):
@@ -469,12 +493,27 @@ def test_enrolment_over_time_counts_new_enrolments_and_the_running_total(sf, coo
                 e.withdrawn_at = NOW - D(days=1)
     f = Filters(programme_id=p.id, start=dt.date(2026, 11, 1), end=NOW.date())
     got = {(pt.x, pt.series): pt.value for pt in metrics.enrolment_by_week(sf, coord, f)}
-    assert got[(dt.date(2026, 11, 2), "new")] == 3
-    assert got[(dt.date(2026, 11, 2), "enrolled")] == 3
-    assert got[(dt.date(2026, 11, 9), "enrolled")] == 3
+    assert got[(dt.date(2026, 11, 2), "new")] == 4
+    assert got[(dt.date(2026, 11, 2), "enrolled")] == 4
+    assert got[(dt.date(2026, 11, 9), "enrolled")] == 4
     assert got[(dt.date(2026, 11, 16), "new")] == 2
-    assert got[(dt.date(2026, 11, 16), "enrolled")] == 5
-    assert got[(dt.date(2026, 11, 23), "enrolled")] == 4  # one withdrew
+    assert got[(dt.date(2026, 11, 16), "enrolled")] == 6
+    assert got[(dt.date(2026, 11, 23), "enrolled")] == 4  # two withdrew
+
+
+def test_the_running_total_is_not_drawn_when_one_person_left_in_a_week(sf, coord):
+    set_k(sf, 2)
+    with sf.begin() as s:
+        p = make_programme(s)
+        for days, status in ((20, "enrolled"), (19, "enrolled"), (18, "withdrawn")):
+            e = enrol(s, p, make_person(s).id, status=status)
+            e.created_at = NOW - D(days=days)
+            if status == "withdrawn":
+                e.withdrawn_at = NOW - D(days=1)
+    f = Filters(programme_id=p.id, start=dt.date(2026, 11, 1), end=NOW.date())
+    points = metrics.enrolment_by_week(sf, coord, f)
+    # Its last two points would differ by the one who left.
+    assert {pt.series for pt in points} == {"new"}
 
 
 def test_a_participant_cannot_read_any_metric(sf):
@@ -537,7 +576,12 @@ def test_one_hidden_department_cannot_be_worked_out_from_the_total(sf, coord):
             for x in people(s, n, department=dept):
                 enrol(s, p, x.id)
     mr = metrics.match_rate(sf, coord, Filters(programme_id=p.id))
-    hidden = {r.label for r in mr.by_department if r.suppressed}
-    # Legal (3) is under k; Sales, the next smallest, is hidden too, or Legal = total − others.
-    assert hidden == {"Legal", "Sales"}
+    # Legal (3) is under k; Sales, the next smallest, goes with it (or Legal would be
+    # the total minus the others): they are shown together, as the other departments.
+    by = {r.label: r.denominator for r in mr.by_department}
+    assert by == {"Engineering": 8, metrics.OTHERS: 8}
     assert mr.overall.denominator == 16
+    choices = metrics.department_choices(sf, coord, p.id)
+    assert (choices.offered, choices.withheld) == (("Engineering",), ("Legal", "Sales"))
+    legal = metrics.match_rate(sf, coord, Filters(programme_id=p.id, department="Legal"))
+    assert legal.overall.suppressed and legal.overall.reason == "not_offered"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 from dataclasses import dataclass
 
 import pytest
@@ -275,20 +276,27 @@ def test_a_survey_cannot_open_in_the_past_or_close_before_it_opens(sf):
 
 
 def test_nps_and_means_on_hand_made_answers(sf):
-    w = make_world(sf, 10)
+    # Promoters, passives and detractors are each 5 or more people, so that every
+    # share can be shown (a share of 3 people would be hidden).
+    w = make_world(sf, 20)
     sid = open_survey(sf, w)
-    recommend = [10, 10, 9, 9, 9, 8, 7, 6, 3, 0]  # NPS = 50% − 30% = 20
+    recommend = [10] * 5 + [9] * 5 + [8] * 5 + [6, 5, 3, 0, 0]  # NPS = 50% − 25% = 25
     for viewer, r in zip(w.people, recommend, strict=True):
         answer(sf, viewer, sid, sat=5 if r >= 9 else 2, nps=r)
     res = surveys.survey_results(sf, w.coord, w.programme_id)
-    assert res.responses == 10 and not res.suppressed
-    assert res.nps.nps == pytest.approx(20.0)
-    assert res.nps.promoters == pytest.approx(0.5) and res.nps.detractors == pytest.approx(0.3)
+    assert res.responses == 20 and not res.suppressed
+    assert res.nps.nps == pytest.approx(25.0)
+    assert res.nps.promoters == pytest.approx(0.5) and res.nps.detractors == pytest.approx(0.25)
     by_code = {q.code: q for q in res.questions}
     assert by_code["satisfaction"].mean == pytest.approx(3.5)
-    assert by_code["satisfaction"].distribution == ((1, 0), (2, 5), (3, 0), (4, 0), (5, 5))
-    assert by_code["nps"].n == 10
-    assert len(by_code["nps"].distribution) == 11
+    assert by_code["satisfaction"].distribution == ((1, 0), (2, 10), (3, 0), (4, 0), (5, 10))
+    assert by_code["nps"].n == 20
+    nps_bars = dict(by_code["nps"].distribution)
+    assert len(nps_bars) == 11 and (nps_bars[10], nps_bars[9], nps_bars[8]) == (5, 5, 5)
+    # Bars of 1 … 4 answers are hidden, and so is the next smallest: none can be
+    # worked out from the 20 answers minus the bars shown.
+    assert nps_bars[6] is None and nps_bars[0] is None
+    assert sum(1 for v in nps_bars.values() if v is None) >= 2
 
 
 def test_results_over_k_minus_1_answers_are_hidden_and_over_k_shown(sf):
@@ -323,9 +331,16 @@ def test_a_department_filter_suppresses_small_departments(sf):
     sid = open_survey(sf, w)
     for viewer in w.people[:9]:  # 5 Sales, 4 Finance
         answer(sf, viewer, sid)
-    assert surveys.survey_results(sf, w.coord, w.programme_id, "Sales").responses == 5
-    assert surveys.survey_results(sf, w.coord, w.programme_id, "Finance").suppressed
     assert surveys.survey_departments(sf, w.coord, w.programme_id) == ["Finance", "Sales"]
+    finance = surveys.survey_results(sf, w.coord, w.programme_id, "Finance")
+    assert finance.suppressed and finance.reason == "small"
+    # All answers (9) minus Sales' (5) would give Finance's 4: one of the two is hidden.
+    sales = surveys.survey_results(sf, w.coord, w.programme_id, "Sales")
+    everyone = surveys.survey_results(sf, w.coord, w.programme_id)
+    assert sales.suppressed or everyone.suppressed
+    answer(sf, w.people[9], sid)  # a fifth in Finance
+    assert surveys.survey_results(sf, w.coord, w.programme_id, "Finance").responses == 5
+    assert surveys.survey_results(sf, w.coord, w.programme_id, "Sales").responses == 5
 
 
 def test_free_text_appears_only_with_k_answers_sorted_and_without_names(sf):
@@ -353,7 +368,7 @@ def test_free_text_appears_only_with_k_answers_sorted_and_without_names(sf):
         assert not fields & {"person_id", "person", "name", "author", "username", "department"}
 
 
-def test_nps_over_time_by_survey_and_by_month(sf):
+def test_nps_over_time_by_survey_round(sf):
     w = make_world(sf, 6)
     first = open_survey(sf, w, "Round 1")
     for viewer in w.people:
@@ -367,17 +382,27 @@ def test_nps_over_time_by_survey_and_by_month(sf):
         ("Round 1", -100.0),
         ("Round 2", 100.0),
     ]
-    assert [(p.month, p.n) for p in res.nps_by_month] == [
-        (dt.date(2026, 11, 1), 6),
-        (dt.date(2026, 12, 1), 5),
-    ]
+    assert [p.n for p in res.nps_by_survey] == [6, 5]
     assert res.nps.nps == pytest.approx(100 * (5 - 6) / 11)
-    only_dec = surveys.survey_results(
-        sf, w.coord, w.programme_id, period=(dt.date(2026, 12, 1), dt.date(2026, 12, 31))
-    )
-    assert only_dec.responses == 5 and only_dec.nps.nps == 100.0
+    # Whole rounds only: there is no date window (a part of a round minus another
+    # part would isolate people).
+    second_round = surveys.survey_results(sf, w.coord, w.programme_id, survey_id=second)
+    assert second_round.responses == 5 and second_round.nps.nps == 100.0
     one = surveys.survey_results(sf, w.coord, w.programme_id, survey_id=first)
     assert one.responses == 6 and one.nps.nps == -100.0
+    assert "period" not in inspect.signature(surveys.survey_results).parameters
+
+
+def test_free_text_is_shown_per_whole_round_never_per_department(sf):
+    w = make_world(sf, 12)
+    sid = open_survey(sf, w)
+    for i, viewer in enumerate(w.people):
+        answer(sf, viewer, sid, free=f"text {i}")
+    everyone = surveys.survey_results(sf, w.coord, w.programme_id, survey_id=sid)
+    assert [len(g.texts) for g in everyone.free_texts] == [12]
+    # Sales' comments would be a subset of everyone's: the rest would be Finance's.
+    sales = surveys.survey_results(sf, w.coord, w.programme_id, "Sales", survey_id=sid)
+    assert sales.free_texts == () and sales.texts_note == "not_offered"
 
 
 def test_custom_scale_questions_have_their_own_result(sf):

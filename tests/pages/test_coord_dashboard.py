@@ -45,22 +45,45 @@ def test_the_dashboard_reads_in_english_for_an_english_coordinator(open_app):
 
 def test_filters_change_what_is_shown(open_app):
     at = open_app("admin", page=PAGE)
-    at.selectbox(key="dash_department").set_value("Marketing").run()
+    at.selectbox(key="dash_department").set_value("Finance").run()
     assert not at.exception
     enrolled = next(m for m in at.metric if m.label == "Enrolled")
-    assert enrolled.value == "5"  # camille and four others in Marketing
+    assert enrolled.value == "7"  # the demo's Finance participants
     at.selectbox(key="dash_period").set_value("4w").run()
     at.selectbox(key="dash_programme").set_value(0).run()  # every running programme
     assert not at.exception
 
 
-def test_a_small_department_is_hidden_and_says_so(open_app):
+def test_a_small_department_is_not_offered_and_the_page_says_why(open_app):
     at = open_app("admin", page=PAGE)
-    at.selectbox(key="dash_department").set_value("Operations").run()  # 3 enrolled
-    enrolled = next(m for m in at.metric if m.label == "Enrolled")
-    assert (enrolled.value, enrolled.delta) == ("—", "fewer than 5 people")
-    rate = next(m for m in at.metric if m.label == "Match rate")
-    assert (rate.value, rate.delta) == ("—", "fewer than 5 people")
+    # Operations (3 enrolled) and Marketing (5, but the others would then be 3) are
+    # never a filter: each would give a group of fewer than 5 by subtraction.
+    options = at.selectbox(key="dash_department").options
+    assert "Operations" not in options and "Marketing" not in options
+    assert "Finance" in options
+    shown = texts(at)
+    assert "Departments not offered as a filter: Marketing, Operations." in shown
+
+
+def test_a_hidden_figure_says_why(open_app):
+    at = open_app("admin", page=PAGE)
+    at.selectbox(key="dash_department").set_value("People").run()
+    hidden = [m for m in at.metric if m.value == "—"]
+    assert hidden, "something is hidden for a department of 5"
+    # In short under the number, in full on hover.
+    assert {m.delta for m in hidden} <= {
+        "fewer than 5 people",
+        "hidden: would reveal a small group",
+        "not shown here",
+    }
+    assert {m.help for m in hidden} <= {
+        "Fewer than 5 people.",
+        "Hidden: it would reveal a group of fewer than 5 people by subtraction.",
+        "Shown for all departments only (pairs can span departments).",
+    }
+    shown = texts(at)
+    assert "Pairs and circles can span departments" in shown
+    assert "Week by week, this chart is shown for all departments together only" in shown
 
 
 def test_a_coordinator_of_an_empty_programme_sees_an_empty_dashboard_without_errors(

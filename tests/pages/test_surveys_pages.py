@@ -171,7 +171,9 @@ def test_the_coordinator_sees_an_empty_programme_without_error(open_app, demo_st
     assert not at.exception, [e.value for e in at.exception]
     page = texts(at)
     assert "Pas encore d’enquête pour ce programme." in page
-    assert "Moins de 5 réponses correspondent à ces filtres" in page
+    # Zero describes nobody: it is shown, not hidden (DESIGN.md "Who sees what").
+    responses = next(m for m in at.metric if m.label == "Réponses")
+    assert responses.value == "0"
 
 
 def test_the_coordinator_plans_surveys_and_adds_a_question(open_app, demo_store):

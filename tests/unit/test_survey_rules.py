@@ -7,14 +7,13 @@ import pytest
 from core.errors import InvalidInput
 from core.progress import last_months
 from core.self_assessment import SKILLS, growth_rows, phase_due, validate_scores
+from core.suppression import is_small
 from core.surveys import (
     END,
     PULSE,
     ScheduledSurvey,
-    is_suppressed,
     mean_of,
     nps,
-    scale_result,
     survey_schedule,
     validate_answers,
 )
@@ -40,18 +39,10 @@ def test_nps_of_no_answer_is_none_not_zero():
 
 
 def test_an_aggregate_over_k_minus_1_answers_is_suppressed_and_over_k_is_shown():
-    assert is_suppressed(4, 5)
-    assert not is_suppressed(5, 5)
-
-
-def test_a_scale_result_is_hidden_below_k_and_complete_from_k():
-    hidden = scale_result("satisfaction", None, "scale5", "Q", {4: 2, 5: 2}, 5)
-    assert hidden.suppressed and hidden.n is None and hidden.mean is None
-    assert hidden.distribution == ()
-    shown = scale_result("satisfaction", None, "scale5", "Q", {4: 2, 5: 2, 1: 1}, 5)
-    assert not shown.suppressed and shown.n == 5
-    assert shown.mean == pytest.approx(3.8)
-    assert shown.distribution == ((1, 1), (2, 0), (3, 0), (4, 2), (5, 2))
+    # The one rule (core.suppression): zero describes nobody and is shown.
+    assert is_small(4, 5)
+    assert not is_small(5, 5)
+    assert not is_small(0, 5)
 
 
 def test_mean_of_a_distribution():
