@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import accounts, charts, feedback, home, meetings
+from core import accounts, charts, feedback, home, meetings, metrics
 from core.access import COORDINATOR, PARTICIPANT
 from core.i18n import format_date, format_datetime, format_number, format_percent, t, tn
 from ui import survey_cards
