@@ -4,12 +4,12 @@ import logging
 
 import streamlit as st
 
-from core.access import ROLES
-from core.config import demo_mode
-from core.demo import DEMO_LOGINS, DEMO_PASSWORD
-from core.errors import TandemError
-from core.i18n import t
-from core.setup import create_first_admin, has_admin
+from core.accounts.setup import create_first_admin, has_admin
+from core.kernel.access import ROLES
+from core.kernel.config import demo_mode
+from core.kernel.errors import TandemError
+from core.kernel.i18n import t
+from demo.company import DEMO_LOGINS, DEMO_PASSWORD
 from ui import auth, locale, nav
 from ui.page import ROUTED_KEY
 from ui.store import get_store

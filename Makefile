@@ -24,9 +24,9 @@ install-dev: $(VENV)/.installed-dev
 
 ## make run: install, upgrade the schema, seed the demo on first start, serve on :8501
 run: install
-	TANDEM_DEMO=$${TANDEM_DEMO:-1} $(BIN)/python -m core.cli migrate
+	TANDEM_DEMO=$${TANDEM_DEMO:-1} $(BIN)/python -m tandem migrate
 	@# Seed before serving, so the first visitor does not wait (does nothing once seeded).
-	if [ "$${TANDEM_DEMO:-1}" = 1 ]; then $(BIN)/python -m core.cli seed-demo; fi
+	if [ "$${TANDEM_DEMO:-1}" = 1 ]; then $(BIN)/python -m tandem seed-demo; fi
 	TANDEM_DEMO=$${TANDEM_DEMO:-1} $(BIN)/streamlit run Home.py --server.port $(PORT)
 
 ## make test: install what the tests need (PostgreSQL 15, Chromium) and run them all
@@ -51,18 +51,18 @@ test-deps:
 	fi
 
 migrate: install
-	$(BIN)/python -m core.cli migrate
+	$(BIN)/python -m tandem migrate
 
 ## make admin: create an admin account from the command line (demo mode off)
 admin: install
-	$(BIN)/python -m core.cli create-admin
+	$(BIN)/python -m tandem create-admin
 
 bench: install-dev
 	$(BIN)/python -m bench
 
 ## make demo-large: a 10 000-person company in DATABASE_URL (must be empty), seeded, in minutes
 demo-large: install
-	$(BIN)/python -m scripts.demo_large
+	$(BIN)/python -m demo.large
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""Time of every dashboard metric on the 10 000-person company (scripts/demo_large).
+"""Time of every dashboard metric on the 10 000-person company (demo/large.py).
 
     .venv/bin/python -m bench.bench_dashboard [--url URL] [--postgres]
 
@@ -27,11 +27,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core import metrics
-from core.access import Viewer
-from core.auth import viewer_of
-from core.metrics import Filters
-from core.store import Store, open_store
+from core.accounts.auth import viewer_of
+from core.insights import metrics
+from core.insights.metrics import Filters
+from core.kernel.access import Viewer
+from core.kernel.store import Store, open_store
 from db.models import Account, Person, Programme
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +63,7 @@ def ensure_dataset(url: str) -> float | None:
     store.engine.dispose()
     if people:
         return None
-    from scripts.demo_large import generate
+    from demo.large import generate
 
     print(f"Generating the company into {url} …", flush=True)
     counts = generate(url, seed=20261127, today=dt.date.today())
@@ -73,7 +73,7 @@ def ensure_dataset(url: str) -> float | None:
 def coordinator(store: Store) -> Viewer:
     with store.sf() as s:
         account = s.scalar(select(Account).where(Account.username == "coord"))
-        assert account is not None, "no coord account: not a scripts.demo_large database"
+        assert account is not None, "no coord account: not a demo.large database"
         return viewer_of(account, s.get_one(Person, account.person_id))
 
 

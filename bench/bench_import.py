@@ -21,10 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from core import clock, people, spreadsheet
-from core.access import Viewer
-from core.auth import viewer_of
-from core.store import open_store
+from core.accounts.auth import viewer_of
+from core.kernel import clock
+from core.kernel.access import Viewer
+from core.kernel.store import open_store
+from core.people import people, spreadsheet
 from db.models import Account, AccountRole, Person
 
 TARGET_SECONDS = 5.0

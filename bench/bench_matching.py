@@ -1,4 +1,4 @@
-"""Benchmark of core.matching on synthetic company pools (``make bench`` runs it).
+"""Benchmark of core.matching.engine on synthetic company pools (``make bench`` runs it).
 
     .venv/bin/python -m bench.bench_matching            1 000, 2 000, 10 000 + networkx at 1 000
     .venv/bin/python -m bench.bench_matching --quick    networkx timed at 300, extrapolated
@@ -24,8 +24,8 @@ import networkx as nx
 import numpy as np
 import rustworkx as rx
 
-from core import matching
-from core.matching import Candidate, Rules, Weights
+from core.matching import engine as matching
+from core.matching.engine import Candidate, Rules, Weights
 
 DEPARTMENTS = [
     "Sales", "Marketing", "Finance", "HR", "Legal", "IT", "Data", "Product",

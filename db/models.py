@@ -1,6 +1,6 @@
 """The whole domain of DESIGN.md as typed SQLAlchemy 2.x models.
 
-Datetimes are naive UTC everywhere (``core.clock.now()``); dates are plain dates.
+Datetimes are naive UTC everywhere (``core.kernel.clock.now()``); dates are plain dates.
 Enumerations are stored as short strings (``String(20)``) checked in ``core``,
 so adding a value never needs a migration of a database enum type.
 """
@@ -107,7 +107,7 @@ class LoginThrottle(Base):
     """Sign-in attempts per typed username (known or not, so a lock reveals nothing).
 
     One row per (username, source address) and one row per username for every
-    address together (``source`` = ``"*"``): see core/auth.py for the limits.
+    address together (``source`` = ``"*"``): see core/accounts/auth.py for the limits.
     """
 
     __tablename__ = "login_throttle"
@@ -168,7 +168,7 @@ class Submission(Base):
 
     A replayed or concurrent second send of the same form finds this row (the
     unique constraint makes the second insert wait, then fail) and returns the
-    first result instead of creating another (issue 8 §6, core/submissions.py).
+    first result instead of creating another (issue 8 §6, core/kernel/submissions.py).
     """
 
     __tablename__ = "submission"
@@ -396,7 +396,7 @@ class Meeting(Base):
     __tablename__ = "meeting"
     __table_args__ = (
         Index("ix_meeting_match_when", "match_id", "scheduled_at"),
-        # Dashboard (core.metrics): covers held/missed counts per match and per week.
+        # Dashboard (core.insights.metrics): covers held/missed counts per match and per week.
         Index("ix_meeting_match_status_when", "match_id", "status", "scheduled_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -421,7 +421,7 @@ class Meeting(Base):
 
 class Goal(Base):
     __tablename__ = "goal"
-    # Dashboard (core.metrics): goals set/achieved per week without reading titles.
+    # Dashboard (core.insights.metrics): goals set/achieved per week without reading titles.
     __table_args__ = (
         Index(
             "ix_goal_programme_activity",
@@ -484,7 +484,7 @@ class JournalEntry(Base):
     __tablename__ = "journal_entry"
     __table_args__ = (
         Index("ix_journal_author_created", "author_id", "created_at"),
-        # Dashboard (core.metrics): weekly counts read this narrow index, not the texts.
+        # Dashboard (core.insights.metrics): weekly counts read this narrow index, not the texts.
         Index("ix_journal_match_activity", "match_id", "created_at", "status", "author_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -529,7 +529,7 @@ class ActionItem(Base):
 
 class FeedbackRequest(Base):
     __tablename__ = "feedback_request"
-    # Dashboard (core.metrics): requests per week.
+    # Dashboard (core.insights.metrics): requests per week.
     __table_args__ = (
         Index("ix_feedback_request_match_activity", "match_id", "created_at", "requester_id"),
     )
@@ -548,7 +548,7 @@ class Feedback(Base):
     """Feedback given by one person to another; giver_id is NULL once the giver erased."""
 
     __tablename__ = "feedback"
-    # Dashboard (core.metrics): feedback given per week.
+    # Dashboard (core.insights.metrics): feedback given per week.
     __table_args__ = (
         Index("ix_feedback_match_activity", "match_id", "created_at", "recipient_id"),
     )

@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from core import accounts
-from core.access import ROLES
-from core.errors import TandemError
-from core.i18n import format_datetime, t
+from core.accounts import accounts
+from core.kernel.access import ROLES
+from core.kernel.errors import TandemError
+from core.kernel.i18n import format_datetime, t
 from ui.page import guard
 from ui.widgets import md_escape
 

@@ -5,9 +5,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from core import audit
-from core.errors import TandemError
-from core.i18n import format_datetime, format_number, t
+from core.kernel import audit
+from core.kernel.errors import TandemError
+from core.kernel.i18n import format_datetime, format_number, t
 from ui.page import guard
 
 store, viewer = guard("audit")

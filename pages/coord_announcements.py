@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core import announcements, programmes
-from core.errors import TandemError
-from core.i18n import format_datetime, get_language, set_language, t
+from core.kernel.errors import TandemError
+from core.kernel.i18n import format_datetime, get_language, set_language, t
+from core.programmes import announcements, programmes
 from ui.page import guard
 from ui.widgets import md_escape, plain
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core import meetings, relationship
-from core.errors import TandemError
-from core.i18n import format_date, format_datetime, t
+from core.kernel.errors import TandemError
+from core.kernel.i18n import format_date, format_datetime, t
+from core.relationship import meetings, relationship
 from ui.page import guard
 from ui.widgets import md_escape, plain
 

@@ -1,19 +1,20 @@
 """Programme dashboard (coordinators): is the programme working? Charts first, numbers after.
 
-Every figure comes from core.metrics (aggregates only, protected by core.suppression:
+Every figure comes from core.insights.metrics (aggregates only, protected by core.kernel.privacy:
 a figure over fewer than k people is hidden, and so is one that would give such a
 group back by subtraction), cached for 60 s per choice of filters: a write on
 another server shows up within a minute. Only the department filters the programme
-can offer are listed (core.metrics.department_choices).
+can offer are listed (core.insights.metrics.department_choices).
 """
 
 import streamlit as st
 
-from core import charts, clock, exports, metrics, report
-from core.access import COORDINATOR, require_role
-from core.i18n import format_date, format_number, format_percent, get_language, t
-from core.metrics import Figure, Filters
-from core.suppression import NOT_OFFERED
+from core.insights import charts, exports, metrics, report
+from core.insights.metrics import Figure, Filters
+from core.kernel import clock
+from core.kernel.access import COORDINATOR, require_role
+from core.kernel.i18n import format_date, format_number, format_percent, get_language, t
+from core.kernel.privacy import NOT_OFFERED
 from ui import nav
 from ui.page import guard
 from ui.widgets import md_escape

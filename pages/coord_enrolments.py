@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core import enrolment, programmes
-from core.errors import TandemError
-from core.i18n import format_date, t, tn
+from core.kernel.errors import TandemError
+from core.kernel.i18n import format_date, t, tn
+from core.programmes import enrolment, programmes
 from ui.page import guard
 from ui.widgets import plain
 

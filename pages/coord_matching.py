@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from core import match_service, programmes
-from core.errors import TandemError
-from core.i18n import format_number, format_percent, t
+from core.kernel.errors import TandemError
+from core.kernel.i18n import format_number, format_percent, t
+from core.matching import service as match_service
+from core.programmes import programmes
 from ui.page import guard
 from ui.widgets import md_escape
 

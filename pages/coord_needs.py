@@ -4,10 +4,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import charts, programmes, tna
-from core.errors import TandemError
-from core.i18n import t, tn
-from core.measures import OTHERS
+from core.insights import charts, tna
+from core.insights.measures import OTHERS
+from core.kernel.errors import TandemError
+from core.kernel.i18n import t, tn
+from core.programmes import programmes
 from ui.page import guard
 
 store, viewer = guard("coord_needs")

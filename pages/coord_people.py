@@ -5,11 +5,12 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from core import invitations, people
-from core.errors import TandemError
-from core.i18n import N_, format_date, format_number, t, tn
-from core.people_file import MAX_ROWS
-from core.spreadsheet import LIMITS, MIB
+from core.accounts import invitations
+from core.kernel.errors import TandemError
+from core.kernel.i18n import N_, format_date, format_number, t, tn
+from core.people import people
+from core.people.people_file import MAX_ROWS
+from core.people.spreadsheet import LIMITS, MIB
 from ui.page import guard
 
 store, viewer = guard("coord_people")

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core import programmes as prog
-from core.errors import Conflict, TandemError
-from core.i18n import format_date, format_number, t
+from core.kernel.errors import Conflict, TandemError
+from core.kernel.i18n import format_date, format_number, t
+from core.programmes import programmes as prog
 from ui.page import guard
 from ui.widgets import md_escape
 

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core import skills
-from core.errors import TandemError
-from core.i18n import t, tn
+from core.kernel.errors import TandemError
+from core.kernel.i18n import t, tn
+from core.programmes import skills
 from ui.page import guard
 
 store, viewer = guard("coord_skills")

@@ -1,5 +1,5 @@
 """Surveys and results (coordinator): plan a programme's surveys, add questions, read the
-protected results (core.suppression) per survey round, NPS over time, mentor-skills growth,
+protected results (core.kernel.privacy) per survey round, NPS over time, mentor-skills growth,
 and pairs flagged as a poor fit."""
 
 import datetime as dt
@@ -8,9 +8,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import clock, fit, self_assessment, surveys
-from core.errors import TandemError
-from core.i18n import format_date, format_number, format_percent, t
+from core.kernel import clock
+from core.kernel.errors import TandemError
+from core.kernel.i18n import format_date, format_number, format_percent, t
+from core.relationship import fit
+from core.surveys import self_assessment, surveys
 from ui.page import guard
 from ui.widgets import md_escape
 
@@ -29,7 +31,7 @@ k = surveys.k_value(store.sf)
 
 
 def hidden(reason: str) -> str:
-    """Why a result is hidden (core.suppression's reasons, in the reader's words)."""
+    """Why a result is hidden (core.kernel.privacy's reasons, in the reader's words)."""
     if reason == "not_offered":
         return t("Not shown for one department: it would reveal a small group.")
     if reason == "difference":

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core import directory
-from core.errors import TandemError
-from core.i18n import N_, t, tn
+from core.kernel.errors import TandemError
+from core.kernel.i18n import N_, t, tn
+from core.people import directory
 from ui.page import guard
 from ui.widgets import md_escape
 

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from core import enrolment as enr
-from core.errors import TandemError
-from core.i18n import format_date, t
-from core.programmes import CADENCES, FORMATS, RELATIONSHIP_TYPES
+from core.kernel.errors import TandemError
+from core.kernel.i18n import format_date, t
+from core.programmes import enrolment as enr
+from core.programmes.programmes import CADENCES, FORMATS, RELATIONSHIP_TYPES
 from ui.page import guard
 from ui.widgets import md_escape, plain
 

@@ -4,9 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from core import clock, goals
-from core.errors import TandemError
-from core.i18n import format_date, format_percent, t
+from core.growth import goals
+from core.kernel import clock
+from core.kernel.errors import TandemError
+from core.kernel.i18n import format_date, format_percent, t
 from ui.page import guard
 from ui.widgets import form_key, form_sent, md_escape, plain
 

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from core import accounts, charts, feedback, home, meetings, metrics
-from core.access import COORDINATOR, PARTICIPANT
-from core.i18n import format_date, format_datetime, format_number, format_percent, t, tn
+from core.accounts import accounts
+from core.growth import feedback
+from core.insights import charts, home, metrics
+from core.kernel.access import COORDINATOR, PARTICIPANT
+from core.kernel.i18n import format_date, format_datetime, format_number, format_percent, t, tn
+from core.relationship import meetings
 from ui import survey_cards
 from ui.page import guard
 from ui.widgets import md_escape, plain
@@ -64,8 +67,8 @@ if viewer.has(PARTICIPANT):
                 )
             )
             # My peer: the next meeting, and a warning when one is overdue.
-            from core import meetings
-            from core.i18n import format_datetime
+            from core.kernel.i18n import format_datetime
+            from core.relationship import meetings
 
             plan = meetings.home_card(store.sf, viewer, card.match_id)
             if plan and plan.next_at and plan.next_kind:
@@ -84,7 +87,8 @@ if viewer.has(PARTICIPANT):
                 st.warning(t("No meeting held for a while: plan your next one."))
             st.page_link("pages/my_peer.py", label=t("My peer"), icon=":material/diversity_3:")
     # Journey cards: my open action items and my goals' progress.
-    from core import actions, clock, goals
+    from core.growth import actions, goals
+    from core.kernel import clock
 
     todo, progress = (
         actions.open_actions(store.sf, viewer, 5),

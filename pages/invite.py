@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core import invitations
-from core.errors import TandemError
-from core.i18n import format_date, t
+from core.accounts import invitations
+from core.kernel.errors import TandemError
+from core.kernel.i18n import format_date, t
 from ui import locale, nav
 from ui.page import ensure_router
 from ui.store import get_store

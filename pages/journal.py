@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from core import actions, clock, journal
-from core.errors import TandemError
-from core.i18n import format_date, format_datetime, t
+from core.growth import actions, journal
+from core.kernel import clock
+from core.kernel.errors import TandemError
+from core.kernel.i18n import format_date, format_datetime, t
 from ui.page import guard
 from ui.widgets import form_key, form_sent, md_escape, plain
 

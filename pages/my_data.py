@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from core import clock, mydata
-from core.errors import TandemError
-from core.i18n import t
+from core.kernel import clock
+from core.kernel.errors import TandemError
+from core.kernel.i18n import t
+from core.privacy import mydata
 from ui import auth
 from ui.page import guard
 

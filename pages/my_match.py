@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core import match_service
-from core.errors import TandemError
-from core.i18n import t
+from core.kernel.errors import TandemError
+from core.kernel.i18n import t
+from core.matching import service as match_service
 from ui.page import guard
 from ui.widgets import md_escape, plain
 

@@ -5,9 +5,10 @@ import datetime as dt
 
 import streamlit as st
 
-from core import clock, meetings, relationship, resources
-from core.errors import TandemError
-from core.i18n import format_date, format_datetime, t
+from core.kernel import clock
+from core.kernel.errors import TandemError
+from core.kernel.i18n import format_date, format_datetime, t
+from core.relationship import meetings, relationship, resources
 from ui.page import guard
 from ui.widgets import form_key, form_sent, md_escape, plain
 

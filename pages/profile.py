@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core import accounts
-from core.errors import TandemError
-from core.i18n import LANGUAGES, t
+from core.accounts import accounts
+from core.kernel.errors import TandemError
+from core.kernel.i18n import LANGUAGES, t
 from ui import auth, locale
 from ui.page import guard
 

@@ -5,9 +5,10 @@ import datetime as dt
 
 import streamlit as st
 
-from core import fit, self_assessment, surveys
-from core.errors import TandemError
-from core.i18n import format_date, t
+from core.kernel.errors import TandemError
+from core.kernel.i18n import format_date, t
+from core.relationship import fit
+from core.surveys import self_assessment, surveys
 from ui.page import guard
 from ui.widgets import md_escape, plain
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_file
 
-from core.i18n import LOCALES_DIR, translations
+from core.kernel.i18n import LOCALES_DIR, translations
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["Home.py", "pages", "ui", "core"]

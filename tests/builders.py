@@ -8,10 +8,10 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import clock
-from core.access import Viewer
-from core.auth import hash_password
-from core.auth import viewer_of as _viewer_of
+from core.accounts.auth import hash_password
+from core.accounts.auth import viewer_of as _viewer_of
+from core.kernel import clock
+from core.kernel.access import Viewer
 from db.models import Account, AccountRole, Enrolment, Match, MatchMember, Person, Programme
 
 _seq = itertools.count(1)

@@ -12,8 +12,8 @@ from sqlalchemy import text
 
 os.environ.setdefault("TANDEM_BCRYPT_ROUNDS", "4")  # production uses the library default (12)
 
-from core import clock  # noqa: E402
-from core.store import Store, open_store  # noqa: E402
+from core.kernel import clock  # noqa: E402
+from core.kernel.store import Store, open_store  # noqa: E402
 from db.engine import make_engine, make_session_factory  # noqa: E402
 from db.models import Base  # noqa: E402
 from tests.pg import PgCluster  # noqa: E402

@@ -4,7 +4,7 @@ The library keeps credentials in a dict and trusts its cookie until it expires.
 We hand it an empty dict and wrap two of its internals (pinned version, see
 shared/notes/auth-hardening.md):
 
-* ``check_credentials`` → :func:`core.auth.sign_in` (DB lockout with a window,
+* ``check_credentials`` → :func:`core.accounts.auth.sign_in` (DB lockout with a window,
   dummy bcrypt for unknown usernames, 72-byte limit); a success puts that one
   user in the dict so the library can finish its login;
 * ``get_cookie`` → replaced: :func:`decode_cookie` verifies the cookie itself, so any
@@ -30,12 +30,12 @@ import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
 
-from core import auth as core_auth
-from core import config
-from core.access import Viewer
-from core.errors import TandemError
-from core.i18n import t
-from core.store import Store
+from core.accounts import auth as core_auth
+from core.kernel import config
+from core.kernel.access import Viewer
+from core.kernel.errors import TandemError
+from core.kernel.i18n import t
+from core.kernel.store import Store
 
 ISSUED_KEY = "tandem_issued_at"
 VIEWER_KEY = "tandem_viewer"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core.i18n import LANGUAGES, normalise_language, set_language, set_language_provider
+from core.kernel.i18n import LANGUAGES, normalise_language, set_language, set_language_provider
 
 KEY = "tandem_lang"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.access import Viewer, can_open
-from core.i18n import N_, t
+from core.kernel.access import Viewer, can_open
+from core.kernel.i18n import N_, t
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 

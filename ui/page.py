@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from core.access import Viewer, require_page
-from core.errors import NotAllowed
-from core.store import Store
+from core.kernel.access import Viewer, require_page
+from core.kernel.errors import NotAllowed
+from core.kernel.store import Store
 from ui.auth import current_viewer
 from ui.store import get_store
 

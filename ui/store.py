@@ -6,11 +6,11 @@ import logging
 
 import streamlit as st
 
-from core import demo
-from core.config import demo_mode
-from core.setup import has_admin, issue_setup_code
-from core.store import Store, open_store
+from core.accounts.setup import has_admin, issue_setup_code
+from core.kernel.config import demo_mode
+from core.kernel.store import Store, open_store
 from db.engine import default_url
+from demo import company as demo
 
 log = logging.getLogger("tandem")
 

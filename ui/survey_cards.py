@@ -6,10 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import progress
-from core.access import Viewer
-from core.i18n import format_date, format_number, t, tn
-from core.store import Store
+from core.growth import progress
+from core.kernel.access import Viewer
+from core.kernel.i18n import format_date, format_number, t, tn
+from core.kernel.store import Store
 from ui.widgets import md_escape
 
 

@@ -10,7 +10,7 @@
   into links and ``:material/…:`` into icons after the escapes are resolved, so
   an invisible word joiner (U+2060) is put where those patterns would start.
 - :func:`form_key` / :func:`form_sent`: the submission key of a create form
-  (core/submissions.py), so the same form sent twice creates one thing.
+  (core/kernel/submissions.py), so the same form sent twice creates one thing.
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = open(tmp / "server.log", "w")
     # Migrate and seed before serving, so the first page does not wait for the demo.
     subprocess.run(
-        [sys.executable, "-m", "core.cli", "seed-demo"],
+        [sys.executable, "-m", "tandem", "seed-demo"],
         cwd=ROOT,
         env=env,
         check=True,

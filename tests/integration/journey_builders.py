@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import clock
-from core.access import Viewer
+from core.kernel import clock
+from core.kernel.access import Viewer
 from db.models import Meeting
 from tests.builders import enrol, make_match, make_participant, make_programme, make_user
 

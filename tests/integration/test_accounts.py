@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from core import accounts, audit, auth, clock, invitations
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.accounts import accounts, auth, invitations
+from core.kernel import audit, clock
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from tests.builders import PASSWORD, make_user
 
 

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from core import actions, clock, journal
-from core.errors import InvalidInput, NotAllowed, NotFound
+from core.growth import actions, journal
+from core.kernel import clock
+from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from tests.integration.journey_builders import make_world
 
 

@@ -6,8 +6,10 @@ import zlib
 
 import pytest
 
-from core import announcements, clock, home
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.insights import home
+from core.kernel import clock
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed
+from core.programmes import announcements
 from tests.builders import enrol, make_participant, make_programme, make_user
 
 

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select, update
 
-from core import accounts, audit, auth, clock
-from core.errors import AccountLocked, InvalidInput, NotAllowed
+from core.accounts import accounts, auth
+from core.kernel import audit, clock
+from core.kernel.errors import AccountLocked, InvalidInput, NotAllowed
 from db.models import Account, AuditLog, LoginThrottle
 from tests.builders import PASSWORD, make_user
 

@@ -1,4 +1,4 @@
-"""The company generator (scripts/demo_large) is seeded, reproducible, and feeds the dashboard."""
+"""The company generator (demo/large.py) is seeded, reproducible, and feeds the dashboard."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import hashlib
 import pytest
 from sqlalchemy import create_engine, text
 
-from core import clock, metrics
-from core.auth import viewer_of
-from core.store import open_store
+from core.accounts.auth import viewer_of
+from core.insights import metrics
+from core.kernel import clock
+from core.kernel.store import open_store
 from db.models import Account, Person
-from scripts.demo_large import generate
+from demo.large import generate
 
 TODAY = dt.date(2026, 11, 27)
 SIZE = 0.03  # 300 people: the same shape as the 10 000-person company, in seconds

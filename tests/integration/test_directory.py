@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from core import directory
-from core.errors import InvalidInput, NotAllowed
+from core.kernel.errors import InvalidInput, NotAllowed
+from core.people import directory
 from db.models import EnrolmentSkill, Person, Skill
 from tests.builders import enrol, make_participant, make_programme, make_user
 

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from core import clock, enrolment
-from core.errors import InvalidInput, NotAllowed, NotFound
+from core.kernel import clock
+from core.kernel.errors import InvalidInput, NotAllowed, NotFound
+from core.programmes import enrolment
 from db.models import Enrolment, SelfAssessment, Skill
 from tests.builders import make_participant, make_programme, make_user
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from core import clock
-from core import feedback as fb
-from core.access import Viewer
-from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.growth import feedback as fb
+from core.kernel import clock
+from core.kernel.access import Viewer
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from db.models import Feedback, FeedbackRequest, Match
 from tests.builders import enrol, make_match, make_participant, make_programme, make_user
 

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core import clock, fit, surveys
-from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.kernel import clock
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.relationship import fit
+from core.surveys import surveys
 from db.models import Concern, Match, Meeting, Setting
 from tests.builders import enrol, make_match, make_participant, make_programme, make_user
 

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from core import clock, goals
-from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.growth import goals
+from core.kernel import clock
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tests.integration.journey_builders import make_world
 
 TODAY = dt.date(2026, 11, 2)

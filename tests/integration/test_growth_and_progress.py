@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 
-from core import clock, progress, self_assessment
-from core.errors import Conflict, InvalidInput, NotAllowed
-from core.self_assessment import SKILLS
+from core.growth import progress
+from core.kernel import clock
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed
+from core.surveys import self_assessment
+from core.surveys.self_assessment import SKILLS
 from db.models import Goal, JournalEntry, Meeting, SelfAssessment
 from tests.builders import enrol, make_match, make_participant, make_programme, make_user
 

@@ -24,20 +24,12 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import (
-    actions,
-    clock,
-    enrolment,
-    feedback,
-    goals,
-    i18n,
-    journal,
-    meetings,
-    relationship,
-    resources,
-)
-from core.errors import TandemError
-from core.store import Store
+from core.growth import actions, feedback, goals, journal
+from core.kernel import clock, i18n
+from core.kernel.errors import TandemError
+from core.kernel.store import Store
+from core.programmes import enrolment
+from core.relationship import meetings, relationship, resources
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
 from db.models import Base, Feedback, Goal, JournalEntry, Match, Programme

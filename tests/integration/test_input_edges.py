@@ -13,17 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from core import (
-    actions,
-    enrolment,
-    feedback,
-    goals,
-    journal,
-    meetings,
-    relationship,
-    resources,
-)
-from core.errors import InvalidInput, NotFound, TandemError
+from core.growth import actions, feedback, goals, journal
+from core.kernel.errors import InvalidInput, NotFound, TandemError
+from core.programmes import enrolment
+from core.relationship import meetings, relationship, resources
 from db.models import Meeting
 from tests.integration.journey_builders import make_world
 

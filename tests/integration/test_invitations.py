@@ -9,9 +9,10 @@ import io
 import pytest
 from sqlalchemy import select
 
-from core import clock, invitations
-from core.auth import sign_in
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.accounts import invitations
+from core.accounts.auth import sign_in
+from core.kernel import clock
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from db.models import Account, AuditLog, Base, Invitation, Person
 from tests.builders import make_account, make_person, make_user
 

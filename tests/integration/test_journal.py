@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core import actions, clock, journal
-from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.growth import actions, journal
+from core.kernel import clock
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tests.integration.journey_builders import make_world
 
 
@@ -92,7 +93,7 @@ def test_a_50000_character_answer_is_refused_with_a_message_and_nothing_changes(
 
 
 def test_the_message_is_in_french_for_a_french_speaker(sf):
-    from core import i18n
+    from core.kernel import i18n
 
     w = make_world(sf)
     i18n.set_language("fr")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import actions, goals, journal
-from core.errors import NotFound
+from core.growth import actions, goals, journal
+from core.kernel.errors import NotFound
 from tests.integration.journey_builders import World, make_world
 
 WHO = ("owner", "peer", "other", "coordinator", "admin")

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core import clock, match_service
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.kernel import clock
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed
+from core.matching import service as match_service
 from db.models import DoNotPair, EnrolmentSkill, Match, Person, Skill
 from tests.builders import enrol, make_account, make_programme, make_user
 
@@ -43,7 +44,7 @@ def world(sf):
 
 
 def _viewer(sf, username):
-    from core.auth import sign_in
+    from core.accounts.auth import sign_in
     from tests.builders import PASSWORD
 
     return sign_in(sf, username, PASSWORD).viewer

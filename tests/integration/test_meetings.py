@@ -7,9 +7,10 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import update
 
-from core import clock, meetings, relationship
-from core.errors import Conflict, InvalidInput, NotAllowed
-from core.meetings import CHECK_IN, ON_TRACK, TOO_EARLY, EditConflict
+from core.kernel import clock
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed
+from core.relationship import meetings, relationship
+from core.relationship.meetings import CHECK_IN, ON_TRACK, TOO_EARLY, EditConflict
 from db.models import Meeting
 from tests.builders import make_match, make_participant, make_programme, make_user
 

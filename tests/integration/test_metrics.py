@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from core import clock, metrics
-from core.errors import NotAllowed
-from core.metrics import Filters
+from core.insights import metrics
+from core.insights.metrics import Filters
+from core.kernel import clock
+from core.kernel.errors import NotAllowed
 from db.models import (
     Goal,
     JournalEntry,
@@ -387,7 +388,7 @@ def test_mentor_skills_growth_compares_the_same_people_at_enrolment_and_at_the_e
                 s.add(
                     SelfAssessment(enrolment_id=e.id, phase="end", skill="empathy", score=4, at=NOW)
                 )
-    for f in (Filters(programme_id=p.id), Filters()):  # core.self_assessment, and across programmes
+    for f in (Filters(programme_id=p.id), Filters()):  # core.surveys.self_assessment, and across programmes
         got = metrics.skills_growth(sf, coord, f)
         assert [(pt.series, pt.value) for pt in got if pt.x == "empathy"] == [
             ("baseline", 2.0),

@@ -1,7 +1,7 @@
 """No coordinator-facing function returns private text (DESIGN.md "Who sees what").
 
 Every private or pair-only text column gets a unique marker; every public function
-of core.metrics (and the exports and the report built from its results) is called,
+of core.insights.metrics (and the exports and the report built from its results) is called,
 and no marker may appear anywhere in what comes back.
 """
 
@@ -14,8 +14,9 @@ import itertools
 
 import pytest
 
-from core import clock, metrics
-from core.metrics import Filters
+from core.insights import metrics
+from core.insights.metrics import Filters
+from core.kernel import clock
 from db.models import (
     ActionItem,
     Agreement,
@@ -256,7 +257,7 @@ def test_no_metric_function_returns_journal_feedback_or_private_goal_text(sf, se
 def test_exports_and_the_printed_report_carry_no_private_text_either(sf, seeded):
     import zipfile
 
-    from core import exports, report
+    from core.insights import exports, report
 
     coord, pid = seeded
     d = metrics.dashboard(sf, coord, Filters(programme_id=pid))
@@ -274,7 +275,7 @@ def test_exports_and_the_printed_report_carry_no_private_text_either(sf, seeded)
 
 
 def test_the_report_escapes_names_it_did_not_write(sf, seeded):
-    from core import report
+    from core.insights import report
 
     coord, pid = seeded
     d = metrics.dashboard(sf, coord, Filters(programme_id=pid))

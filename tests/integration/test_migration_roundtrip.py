@@ -32,7 +32,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, Table, func, inspect, select
 
 import db.engine as engine_module
-from core import cli, demo
+import tandem as cli
 from db.engine import make_engine, make_session_factory
 from db.migrate import (
     BACKUPS_KEPT,
@@ -43,6 +43,7 @@ from db.migrate import (
     head_revision,
     upgrade,
 )
+from demo import company as demo
 from tests.integration.test_schema import fresh_pg_url
 
 Snapshot = dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
-from core import audit, auth, clock, mydata
-from core import feedback as fb
-from core.access import Viewer
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.accounts import auth
+from core.growth import feedback as fb
+from core.kernel import audit, clock
+from core.kernel.access import Viewer
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed
+from core.privacy import mydata
 from db.models import (
     Account,
     ActionItem,
@@ -408,7 +410,7 @@ def test_erasing_twice_says_it_is_already_done(sf, world):
 
 
 def test_the_french_confirmation_word_works_in_french(sf, world):
-    from core import i18n
+    from core.kernel import i18n
 
     i18n.set_language("fr")
     try:

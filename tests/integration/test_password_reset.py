@@ -8,8 +8,9 @@ import inspect
 import pytest
 from sqlalchemy import select
 
-from core import accounts, audit, auth, clock, invitations
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.accounts import accounts, auth, invitations
+from core.kernel import audit, clock
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from db.models import Account, Base, Invitation
 from tests.builders import PASSWORD, make_user
 

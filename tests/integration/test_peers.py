@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.peers import live_matches_of, peers_of, shares_live_match
+from core.relationship.membership import live_matches_of, peers_of, shares_live_match
 from tests.builders import make_match, make_participant, make_programme
 
 

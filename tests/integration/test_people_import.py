@@ -10,8 +10,9 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from bench.bench_import import synthetic_csv
-from core import audit, clock, people
-from core.errors import Conflict, InvalidImport, NotAllowed
+from core.kernel import audit, clock
+from core.kernel.errors import Conflict, InvalidImport, NotAllowed
+from core.people import people
 from db.models import Account, AccountRole, AuditLog, Person
 from tests.builders import make_account, make_user
 

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core import clock
-from core import programmes as prog
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.kernel import clock
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed
+from core.programmes import programmes as prog
 from db.models import AuditLog, Programme, Skill
 from tests.builders import enrol, make_participant, make_person, make_user
 

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core import clock, relationship
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.kernel import clock
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed
+from core.relationship import relationship
 from db.models import Concern, Match, Meeting
 from tests.builders import enrol, make_match, make_participant, make_programme, make_user
 

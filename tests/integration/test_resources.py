@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from core import clock, relationship, resources
-from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.kernel import clock
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.relationship import relationship, resources
 from tests.builders import make_match, make_participant, make_programme
 
 NOW = dt.datetime(2026, 3, 10, 9, 0)

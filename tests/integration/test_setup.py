@@ -2,8 +2,10 @@
 
 import pytest
 
-from core import auth, config, demo, setup
-from core.errors import Conflict, InvalidInput, TandemError
+from core.accounts import auth, setup
+from core.kernel import config
+from core.kernel.errors import Conflict, InvalidInput, TandemError
+from demo import company as demo
 
 
 def test_the_first_admin_needs_the_printed_code_and_it_works_once(sf):

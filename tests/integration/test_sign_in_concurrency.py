@@ -9,8 +9,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from core import auth, clock
-from core.errors import AccountLocked
+from core.accounts import auth
+from core.kernel import clock
+from core.kernel.errors import AccountLocked
 from db.models import LoginThrottle, Setting
 from tests.builders import PASSWORD, make_user
 

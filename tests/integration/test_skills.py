@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core import enrolment, skills
-from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.programmes import enrolment, skills
 from db.models import AuditLog, EnrolmentSkill, Programme, Skill
 from tests.builders import enrol, make_person, make_programme, make_user
 

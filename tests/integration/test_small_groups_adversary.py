@@ -4,7 +4,7 @@ An adversary's test: hypothesis builds small companies (people in 2–4 departme
 programmes, enrolments and withdrawals, pairs, meetings, goals, reflections,
 feedback, survey rounds with free text, self-assessments, fit ratings, skills,
 leavers, KPIs) with dates spread over weeks, then calls every coordinator-facing
-function for every filter it offers, recording (core.suppression.recording) every
+function for every filter it offers, recording (core.kernel.privacy.recording) every
 cell with the set of things it counts and the people behind them. A purely numeric
 check would trip on coincidences, so the check is on sets:
 
@@ -32,9 +32,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import clock, exports, fit, home, metrics, self_assessment, suppression, surveys, tna
-from core.settings import k_threshold
-from core.suppression import Cell, is_small
+from core.insights import exports, home, metrics, tna
+from core.kernel import clock
+from core.kernel import privacy as suppression
+from core.kernel.privacy import Cell, is_small
+from core.kernel.settings import k_threshold
+from core.relationship import fit
+from core.surveys import self_assessment, surveys
 from db.models import (
     EnrolmentSkill,
     Feedback,

@@ -13,8 +13,10 @@ import inspect
 
 import pytest
 
-from core import clock, metrics, surveys
-from core.metrics import Filters
+from core.insights import metrics
+from core.insights.metrics import Filters
+from core.kernel import clock
+from core.surveys import surveys
 from db.models import (
     Goal,
     Meeting,

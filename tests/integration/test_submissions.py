@@ -17,16 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from core import (
-    actions,
-    feedback,
-    goals,
-    journal,
-    meetings,
-    relationship,
-    resources,
-)
-from core.errors import Conflict, InvalidInput
+from core.growth import actions, feedback, goals, journal
+from core.kernel.errors import Conflict, InvalidInput
+from core.relationship import meetings, relationship, resources
 from db.models import (
     ActionItem,
     Concern,

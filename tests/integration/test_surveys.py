@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
-from core import clock, surveys
-from core.access import Viewer
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.kernel import clock
+from core.kernel.access import Viewer
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed
+from core.surveys import surveys
 from db.models import AuditLog, Setting, SurveyResponse
 from tests.builders import enrol, make_participant, make_programme, make_user
 
@@ -81,7 +82,7 @@ def test_a_new_survey_has_the_five_standard_questions_translated_at_display(sf):
         "free",
     ]
     assert [q.kind for q in form.questions] == ["scale5", "scale10", "scale5", "scale5", "text"]
-    from core.i18n import set_language
+    from core.kernel.i18n import set_language
 
     set_language("fr")
     try:

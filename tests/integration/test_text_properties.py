@@ -3,7 +3,7 @@
 For any string — emoji, right-to-left scripts, NUL and other control characters,
 lone surrogates, zero-width characters, 250 characters of one-line title — a
 service either stores it and the database gives back exactly the text as cleaned
-by :mod:`core.text` (trimmed, control characters dropped, a one-line field on one
+by :mod:`core.kernel.text` (trimmed, control characters dropped, a one-line field on one
 line), or it answers with a clear message (a TandemError), never another
 exception. Each test runs on SQLite and on PostgreSQL, with a modest number of
 examples, the same on every run.
@@ -22,8 +22,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import actions, clock, feedback, goals, journal, meetings, relationship, resources
-from core.errors import TandemError
+from core.growth import actions, feedback, goals, journal
+from core.kernel import clock
+from core.kernel.errors import TandemError
+from core.relationship import meetings, relationship, resources
 from db.models import (
     ActionItem,
     Agreement,

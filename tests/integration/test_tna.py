@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 
-from core import clock, tna
-from core.errors import NotAllowed
-from core.measures import OTHERS
+from core.insights import tna
+from core.insights.measures import OTHERS
+from core.kernel import clock
+from core.kernel.errors import NotAllowed
 from db.models import EnrolmentSkill, Programme, Setting, Skill
 from tests.builders import enrol, make_participant, make_person, make_programme, make_user
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import clock, demo
-from core.store import open_store
+from core.kernel import clock
+from core.kernel.store import open_store
+from demo import company as demo
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from core import accounts, auth, clock, invitations
-from core.errors import AccountLocked
+from core.accounts import accounts, auth, invitations
+from core.kernel import clock
+from core.kernel.errors import AccountLocked
 from db.models import Account, Person
 from tests.pages.conftest import ROOT, texts
 

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from streamlit.runtime import context as st_context
 from streamlit.testing.v1 import AppTest
 
-from core import accounts, auth, config
+from core.accounts import accounts, auth
+from core.kernel import config
 from db.models import LoginThrottle
 from tests.pages.conftest import ROOT
 

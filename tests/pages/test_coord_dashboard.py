@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import clock
-from core.i18n import t
+from core.kernel import clock
+from core.kernel.i18n import t
 from db.models import Enrolment, Programme
 from tests.builders import make_account
 from tests.pages.conftest import texts

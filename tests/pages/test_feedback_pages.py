@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core import auth
-from core.demo import DEMO_PASSWORD
+from core.accounts import auth
 from db.models import Feedback, FeedbackRequest, Person
+from demo.company import DEMO_PASSWORD
 from tests.pages.conftest import texts
 
 FEEDBACK, DIRECTORY, MY_DATA = "pages/feedback.py", "pages/directory.py", "pages/my_data.py"

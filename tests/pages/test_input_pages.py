@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from core import clock
+from core.kernel import clock
 from db.models import Goal, Person, Submission
 from tests.pages.conftest import texts
 

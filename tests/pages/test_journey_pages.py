@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from core import clock
+from core.kernel import clock
 from db.models import ActionItem, Goal, GoalComment, JournalEntry, Person
 from tests.pages.conftest import texts
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from core import match_service
+from core.matching import service as match_service
 from db.models import Account, Match, MatchMember, Programme
 from tests.pages.conftest import texts
 
@@ -31,7 +31,7 @@ def test_a_coordinator_suggests_reviews_and_publishes_matches(open_app, demo_sto
 
 def test_a_participant_accepts_a_proposal_and_sees_why(open_app, demo_store):
     pid = _spring(demo_store)
-    from core.auth import sign_in
+    from core.accounts.auth import sign_in
 
     admin = sign_in(demo_store.sf, "admin", "tandem-demo").viewer
     match_service.run_matching(demo_store.sf, admin, pid)

@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core import clock, meetings
-from core.access import pages_for
-from core.auth import viewer_of
-from core.i18n import set_language
+from core.accounts.auth import viewer_of
+from core.kernel import clock
+from core.kernel.access import pages_for
+from core.kernel.i18n import set_language
+from core.relationship import meetings
 from db.models import Account, AgreementMember, Concern, Meeting, Person, Resource
 from tests.pages.conftest import texts
 from ui.widgets import md_escape
@@ -55,7 +56,7 @@ def test_changing_the_terms_resets_confirmations_and_camille_confirms_again(open
 
 def test_hugo_confirms_after_the_change(open_app, demo_store):
     camille = _viewer(demo_store, "camille")
-    from core import relationship
+    from core.relationship import relationship
 
     relationship.set_terms(
         demo_store.sf,

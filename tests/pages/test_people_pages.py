@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from core import clock, invitations, people
-from core.access import can_open
-from core.auth import sign_in, viewer_of
+from core.accounts import invitations
+from core.accounts.auth import sign_in, viewer_of
+from core.kernel import clock
+from core.kernel.access import can_open
+from core.people import people
 from db.models import Account, Invitation, Person, Skill
 from tests.pages.conftest import ROOT, texts
 

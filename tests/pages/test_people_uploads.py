@@ -33,8 +33,8 @@ def test_a_column_bomb_is_one_sentence_and_nothing_to_import(open_app):
 def test_a_coordinator_reading_french_gets_the_refusal_in_french():
     # Through the parser the page calls: AppTest cannot rerun this page in French (its
     # selectbox check compares the English label with the French options).
-    from core import people
-    from core.i18n import set_language
+    from core.kernel.i18n import set_language
+    from core.people import people
 
     set_language("fr")
     try:

@@ -5,9 +5,9 @@ import dataclasses
 import pytest
 from sqlalchemy import func, select
 
-from core import programmes
-from core.access import can_open
-from core.auth import viewer_of
+from core.accounts.auth import viewer_of
+from core.kernel.access import can_open
+from core.programmes import programmes
 from db.models import (
     Account,
     Announcement,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import clock
+from core.kernel import clock
 from tests.pages.conftest import ROOT
 
 
@@ -130,7 +130,7 @@ def test_a_tab_left_open_is_signed_out_after_a_logout_elsewhere(open_app, demo_s
     run of the router is a new AppTest carrying the same session state. Clicking
     "Sign out" itself is driven in a real browser (tests/e2e/test_auth_browser.py).
     """
-    from core import auth
+    from core.accounts import auth
 
     at = open_app("hugo")
     issued = at.session_state["tandem_issued_at"]

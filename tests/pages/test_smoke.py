@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.access import PAGE_ROLES
+from core.kernel.access import PAGE_ROLES
 from tests.pages.conftest import texts
 from ui.nav import PAGES
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from core import clock
+from core.kernel import clock
 from db.models import (
     Concern,
     Match,
@@ -213,8 +213,8 @@ def test_the_coordinator_page_itself_refuses_a_participant(open_app):
 
 
 def test_home_shows_camilles_open_surveys_and_her_progress(open_app, demo_store):
-    from core import progress
-    from core.auth import viewer_of
+    from core.accounts.auth import viewer_of
+    from core.growth import progress
     from db.models import Account
 
     with demo_store.sf.begin() as s:

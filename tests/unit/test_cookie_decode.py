@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import config
+from core.kernel import config
 from ui.auth import decode_cookie
 
 KEY = "Qm7vR2xK9pL4wN8tZ3cF6hJ1dS5gB0yAeU"

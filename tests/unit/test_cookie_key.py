@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core import config
-from core.errors import TandemError
+from core.kernel import config
+from core.kernel.errors import TandemError
 
 ROOT = Path(__file__).resolve().parents[2]
 

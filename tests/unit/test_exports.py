@@ -8,8 +8,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from core import exports
-from core.exports import Row, neutralise
+from core.insights import exports
+from core.insights.exports import Row, neutralise
 
 
 @pytest.mark.parametrize(

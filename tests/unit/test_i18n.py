@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from core import i18n
+from core.kernel import i18n
 from scripts.i18n import extract, missing
 
 PLACEHOLDER = re.compile(r"\{(\w+)")

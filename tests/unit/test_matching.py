@@ -10,9 +10,9 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from core import matching
-from core.errors import InvalidInput
-from core.matching import (
+from core.kernel.errors import InvalidInput
+from core.matching import engine as matching
+from core.matching.engine import (
     Candidate,
     Rules,
     Weights,
@@ -473,7 +473,7 @@ def test_skills_nobody_else_has_are_no_obstacle():
 
 
 def test_invalid_input_is_refused_with_a_translated_message():
-    from core import i18n
+    from core.kernel import i18n
 
     with pytest.raises(InvalidInput, match="between 3 and 6, not 7"):
         match_circles([make(1)], size=7)

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from icalendar import Calendar
 
-from core import clock
-from core.errors import InvalidInput
-from core.i18n import set_language
-from core.meetings import (
+from core.kernel import clock
+from core.kernel.errors import InvalidInput
+from core.kernel.i18n import set_language
+from core.relationship.meetings import (
     CHECK_IN,
     ON_TRACK,
     TOO_EARLY,
@@ -23,8 +23,8 @@ from core.meetings import (
     to_utc,
     zone,
 )
-from core.relationship import explain
-from core.resources import clean_url
+from core.relationship.relationship import explain
+from core.relationship.resources import clean_url
 
 D = dt.date(2026, 3, 2)  # a Monday
 
@@ -89,7 +89,7 @@ def test_two_meetings_in_a_row_not_held_need_a_check_in(pair):
 
 
 def test_in_the_first_two_weeks_without_a_held_meeting_it_is_too_early_whatever_was_cancelled():
-    # The definitions are read in order (and core.metrics reads them the same way).
+    # The definitions are read in order (and core.insights.metrics reads them the same way).
     assert pair_health(D, days(13), 14, None, ["cancelled", "missed"]) == TOO_EARLY
     assert pair_health(D, days(14), 14, None, ["cancelled", "missed"]) == CHECK_IN
 

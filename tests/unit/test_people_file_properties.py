@@ -12,9 +12,9 @@ import random
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from core import people
-from core.errors import FileRejected
-from core.people_file import read_table
+from core.kernel.errors import FileRejected
+from core.people import people
+from core.people.people_file import read_table
 from tests.spreadsheet_files import real_xlsx
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,11 +7,11 @@ import math
 
 import pytest
 
-from core import people
-from core.errors import FileRejected, TandemError
-from core.people_file import FileProblem, read_table
-from core.spreadsheet import read_sheet
-from core.spreadsheet_worker import cell_text
+from core.kernel.errors import FileRejected, TandemError
+from core.people import people
+from core.people.people_file import FileProblem, read_table
+from core.people.spreadsheet import read_sheet
+from core.people.spreadsheet_worker import cell_text
 from tests.spreadsheet_files import (
     inline,
     ods,

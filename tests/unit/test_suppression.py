@@ -1,11 +1,11 @@
-"""The one small-group rule and its complementary suppression (core.suppression)."""
+"""The one small-group rule and its complementary suppression (core.kernel.privacy)."""
 
 from __future__ import annotations
 
 import pytest
 
-from core import suppression
-from core.suppression import (
+from core.kernel import privacy as suppression
+from core.kernel.privacy import (
     DIFFERENCE,
     SMALL,
     Bag,

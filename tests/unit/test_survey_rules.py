@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from core.errors import InvalidInput
-from core.progress import last_months
-from core.self_assessment import SKILLS, growth_rows, phase_due, validate_scores
-from core.suppression import is_small
-from core.surveys import (
+from core.growth.progress import last_months
+from core.kernel.errors import InvalidInput
+from core.kernel.privacy import is_small
+from core.surveys.self_assessment import SKILLS, growth_rows, phase_due, validate_scores
+from core.surveys.surveys import (
     END,
     PULSE,
     ScheduledSurvey,
@@ -39,7 +39,7 @@ def test_nps_of_no_answer_is_none_not_zero():
 
 
 def test_an_aggregate_over_k_minus_1_answers_is_suppressed_and_over_k_is_shown():
-    # The one rule (core.suppression): zero describes nobody and is shown.
+    # The one rule (core.kernel.privacy): zero describes nobody and is shown.
     assert is_small(4, 5)
     assert not is_small(5, 5)
     assert not is_small(0, 5)

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from core import exports, people, spreadsheet
-from core.errors import FileRejected
-from core.people_file import read_table
-from core.spreadsheet import LIMITS, MIB, Limits, column_letters
+from core.insights import exports
+from core.kernel.errors import FileRejected
+from core.people import people, spreadsheet
+from core.people.people_file import read_table
+from core.people.spreadsheet import LIMITS, MIB, Limits, column_letters
 from tests.spreadsheet_files import (
     NS,
     inline,
@@ -569,7 +570,7 @@ def test_a_formula_in_a_people_file_stays_text_and_leaves_neutralised():
 def test_the_parsing_process_caps_its_own_memory_and_cpu_time():
     code = (
         "import resource\n"
-        "from core.spreadsheet_worker import _limit_resources\n"
+        "from core.people.spreadsheet_worker import _limit_resources\n"
         "_limit_resources(256 * 2**20, 7)\n"
         "print(resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_CPU)[0])\n"
     )

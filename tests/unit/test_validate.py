@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from core import clock, text, validate
-from core.errors import InvalidInput
+from core.kernel import clock, text, validate
+from core.kernel.errors import InvalidInput
 
 
 @pytest.mark.parametrize(

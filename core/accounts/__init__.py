@@ -1,0 +1,1 @@
+"""Accounts: sign-in, passwords, invitations and reset links, first set-up."""

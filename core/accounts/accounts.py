@@ -1,0 +1,355 @@
+"""Accounts: what an admin does to them, and what a person changes on their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.accounts import auth, invitations
+from core.accounts.auth import hash_password, validate_username
+from core.kernel import audit, clock
+from core.kernel.access import ADMIN, Viewer, require_role, validate_roles
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.kernel.i18n import LANGUAGES, t
+from core.kernel.text import clean_line
+from db.models import Account, AccountRole, Invitation, Person
+
+EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+RESET_NOTICE_DAYS = 30  # how long Home says that an admin reset one's password
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    account_id: int
+    username: str
+    name: str
+    email: str
+    department: str | None
+    roles: tuple[str, ...]
+    is_active: bool
+    last_login_at: dt.datetime | None
+    locked_until: dt.datetime | None = None  # sign-in locked (from some address) until
+
+
+def validate_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise InvalidInput(t("“{email}” is not a valid e-mail address.", email=email[:80]))
+    return email
+
+
+def _row(account: Account, person: Person, locked_until: dt.datetime | None = None) -> AccountRow:
+    return AccountRow(
+        account.id,
+        account.username,
+        person.full_name,
+        person.email,
+        person.department,
+        tuple(sorted(r.role for r in account.roles)),
+        account.is_active,
+        account.last_login_at,
+        locked_until,
+    )
+
+
+def list_accounts(
+    sf: sessionmaker[Session], viewer: Viewer, query: str = "", limit: int = 200
+) -> list[AccountRow]:
+    """Accounts matching ``query`` (name, username, e-mail). Admins only."""
+    require_role(viewer, ADMIN)
+    stmt = select(Account, Person).join(Person, Person.id == Account.person_id)
+    if query.strip():
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Person.full_name).like(like),
+                Account.username.like(like),
+                func.lower(Person.email).like(like),
+            )
+        )
+    with sf.begin() as s:
+        rows = s.execute(stmt.order_by(Person.full_name).limit(limit)).all()
+        locked = auth.lock_state(s, [a.username for a, _ in rows], clock.now())
+        return [_row(a, p, locked.get(a.username)) for a, p in rows]
+
+
+def _create(
+    s: Session,
+    *,
+    email: str,
+    full_name: str,
+    username: str,
+    password: str | None,
+    roles: Iterable[str],
+    department: str | None = None,
+    language: str = "en",
+    password_hash: str | None = None,
+) -> Account:
+    now = clock.now()
+    if s.scalar(select(Account.id).where(Account.username == username)):
+        raise Conflict(t("The username “{username}” is already taken.", username=username))
+    person = s.scalar(select(Person).where(Person.email == email))
+    if person is None:
+        person = Person(
+            email=email,
+            full_name=full_name,
+            department=department,
+            language=language,
+            created_at=now,
+            updated_at=now,
+        )
+        s.add(person)
+        s.flush()
+    elif s.scalar(select(Account.id).where(Account.person_id == person.id)):
+        raise Conflict(t("{email} already has an account.", email=email))
+    account = Account(
+        person_id=person.id,
+        username=username,
+        password_hash=password_hash or (hash_password(password) if password else None),
+        language=language,
+        created_at=now,
+        password_changed_at=now,
+        roles=[AccountRole(role=r) for r in sorted(validate_roles(roles))],
+    )
+    s.add(account)
+    s.flush()
+    return account
+
+
+def create_account(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    *,
+    email: str,
+    full_name: str,
+    username: str,
+    password: str,
+    roles: Sequence[str],
+    department: str = "",
+) -> AccountRow:
+    """Create an account (and its person when the e-mail is new). Admins only."""
+    require_role(viewer, ADMIN)
+    email = validate_email(email)
+    username = validate_username(username)
+    full_name = clean_line(full_name, t("Name"), max_chars=200)
+    if not roles:
+        raise InvalidInput(t("Choose at least one role."))
+    with sf.begin() as s:
+        account = _create(
+            s,
+            email=email,
+            full_name=full_name,
+            username=username,
+            password=password,
+            roles=roles,
+            department=department.strip() or None,
+        )
+        audit.record(
+            s,
+            "account_created",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+            target=username,
+            roles=sorted(roles),
+        )
+        return _row(account, s.get_one(Person, account.person_id))
+
+
+def _get_account(s: Session, account_id: int) -> Account:
+    account = s.get(Account, account_id)
+    if account is None:
+        raise NotFound(t("This account no longer exists."))
+    return account
+
+
+def set_roles(
+    sf: sessionmaker[Session], viewer: Viewer, account_id: int, roles: Sequence[str]
+) -> None:
+    """Replace an account's roles. An admin cannot remove their own admin role."""
+    require_role(viewer, ADMIN)
+    new = validate_roles(roles)
+    if not new:
+        raise InvalidInput(t("Choose at least one role."))
+    if account_id == viewer.account_id and ADMIN not in new:
+        raise NotAllowed(t("You cannot remove your own admin role; ask another admin."))
+    with sf.begin() as s:
+        account = _get_account(s, account_id)
+        old = sorted(r.role for r in account.roles)
+        account.roles = [AccountRole(role=r) for r in sorted(new)]
+        audit.record(
+            s,
+            "roles_changed",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+            target=account.username,
+            before=old,
+            after=sorted(new),
+        )
+
+
+@dataclass(frozen=True)
+class ResetLink:
+    username: str
+    name: str
+    link: str  # holds the raw token: shown once to the admin, never stored
+    expires_at: dt.datetime
+
+
+def reset_password(sf: sessionmaker[Session], viewer: Viewer, account_id: int) -> ResetLink:
+    """Reset someone's password: a one-time link for them to choose a new one. Admins only.
+
+    The admin never chooses nor sees a password. At once the old password stops
+    working and every open session of the account ends; the person's Home says
+    that an admin reset their password, and when.
+    """
+    require_role(viewer, ADMIN)
+    if account_id == viewer.account_id:
+        raise NotAllowed(t("To change your own password, use My profile."))
+    now = clock.now()
+    with sf.begin() as s:
+        account = _get_account(s, account_id)
+        person = s.get_one(Person, account.person_id)
+        if not (account.is_active and person.is_active):
+            raise InvalidInput(
+                t("This account is deactivated: reactivate it before resetting its password.")
+            )
+        token, expires = invitations.new_link(s, person.id, invitations.RESET, now)
+        account.password_hash = None
+        account.password_changed_at = now
+        account.sessions_revoked_before = now
+        audit.record(
+            s,
+            "password_reset",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+            target=account.username,
+            expires=expires.isoformat(timespec="minutes"),
+        )
+        return ResetLink(
+            account.username, person.full_name, invitations.invitation_link(token), expires
+        )
+
+
+def lift_lock(sf: sessionmaker[Session], viewer: Viewer, account_id: int) -> int:
+    """End the sign-in locks of an account, from every address. Admins only."""
+    require_role(viewer, ADMIN)
+    with sf.begin() as s:
+        account = _get_account(s, account_id)
+        lifted = auth.lift_locks(s, account.username, clock.now())
+        audit.record(
+            s,
+            "sign_in_lock_lifted",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+            target=account.username,
+        )
+        return lifted
+
+
+def set_active(sf: sessionmaker[Session], viewer: Viewer, account_id: int, active: bool) -> None:
+    """Deactivate (sessions end at once) or reactivate an account. Admins only."""
+    require_role(viewer, ADMIN)
+    if account_id == viewer.account_id and not active:
+        raise NotAllowed(t("You cannot deactivate your own account."))
+    with sf.begin() as s:
+        account = _get_account(s, account_id)
+        account.is_active = active
+        if not active:
+            account.sessions_revoked_before = clock.now()
+        audit.record(
+            s,
+            "account_reactivated" if active else "account_deactivated",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+            target=account.username,
+        )
+
+
+# --------------------------------------------------------------------------- own profile
+
+
+def set_language(sf: sessionmaker[Session], viewer: Viewer, language: str) -> str:
+    """Save the viewer's language."""
+    if language not in LANGUAGES:
+        raise InvalidInput(t("Unknown language."))
+    with sf.begin() as s:
+        account = _get_account(s, viewer.account_id)
+        account.language = language
+        s.get_one(Person, viewer.person_id).language = language
+        audit.record(
+            s,
+            "language_changed",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+            language=language,
+        )
+    return language
+
+
+def change_password(
+    sf: sessionmaker[Session], viewer: Viewer, current: str, new: str, repeat: str
+) -> dt.datetime:
+    """Change one's own password; every other session ends. Returns the revocation time."""
+    if new != repeat:
+        raise InvalidInput(t("The two new passwords differ."))
+    if new == current:
+        raise InvalidInput(t("The new password must differ from the current one."))
+    hashed = hash_password(new)
+    with sf.begin() as s:
+        old_hash = _get_account(s, viewer.account_id).password_hash
+    # bcrypt with no transaction open (on SQLite a transaction holds the write lock).
+    if not auth.check_password(current, old_hash):
+        raise InvalidInput(t("The current password is incorrect."))
+    with sf.begin() as s:
+        account = _get_account(s, viewer.account_id)
+        if account.password_hash != old_hash:  # changed or reset meanwhile
+            raise Conflict(t("Your password was changed meanwhile: sign in again."))
+        now = clock.now()
+        account.password_hash = hashed
+        account.password_changed_at = now
+        account.sessions_revoked_before = now
+        audit.record(
+            s,
+            "password_changed",
+            actor_account_id=viewer.account_id,
+            actor_username=viewer.username,
+        )
+        return now
+
+
+def reset_notice(sf: sessionmaker[Session], viewer: Viewer) -> dt.datetime | None:
+    """When an admin last reset my password, for Home to say so (until dismissed, 30 days)."""
+    since = clock.now() - dt.timedelta(days=RESET_NOTICE_DAYS)
+    with sf.begin() as s:
+        latest = s.scalars(
+            select(Invitation)
+            .where(
+                Invitation.person_id == viewer.person_id,
+                Invitation.purpose == invitations.RESET,
+                Invitation.created_at > since,
+            )
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+            .limit(1)
+        ).first()
+        if latest is None or latest.notice_dismissed_at is not None:
+            return None
+        return latest.created_at
+
+
+def dismiss_reset_notice(sf: sessionmaker[Session], viewer: Viewer) -> None:
+    """Hide the "an admin reset your password" notice on my Home."""
+    with sf.begin() as s:
+        s.execute(
+            update(Invitation)
+            .where(
+                Invitation.person_id == viewer.person_id,
+                Invitation.purpose == invitations.RESET,
+                Invitation.notice_dismissed_at.is_(None),
+            )
+            .values(notice_dismissed_at=clock.now())
+        )

@@ -1,0 +1,107 @@
+"""First start without demo data: the first admin, created with a one-time code."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.accounts.accounts import _create, validate_email, validate_username
+from core.accounts.auth import hash_password
+from core.kernel import audit, clock
+from core.kernel.errors import Conflict, InvalidInput
+from core.kernel.i18n import t
+from core.kernel.store import transaction_lock
+from core.kernel.text import clean_line
+from db.models import Account, AccountRole, SetupCode
+
+
+def _digest(code: str) -> str:
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
+def has_admin(sf: sessionmaker[Session]) -> bool:
+    with sf.begin() as s:
+        return (
+            s.scalar(select(AccountRole.account_id).where(AccountRole.role == "admin").limit(1))
+            is not None
+        )
+
+
+def issue_setup_code(sf: sessionmaker[Session]) -> str | None:
+    """A fresh one-time code for the server log, or ``None`` when an admin exists."""
+    code = secrets.token_hex(6)
+    with sf.begin() as s:
+        transaction_lock(s, "setup")
+        if s.scalar(select(AccountRole.account_id).where(AccountRole.role == "admin").limit(1)):
+            return None
+        for old in s.scalars(select(SetupCode).where(SetupCode.used_at.is_(None))):
+            old.used_at = clock.now()  # only the newest printed code works
+        s.add(SetupCode(code_hash=_digest(code), created_at=clock.now()))
+    return code
+
+
+def create_first_admin(
+    sf: sessionmaker[Session],
+    *,
+    code: str,
+    email: str,
+    full_name: str,
+    username: str,
+    password: str,
+) -> None:
+    """Create the first admin, given the code from the server log. Works once."""
+    email = validate_email(email)
+    username = validate_username(username)
+    full_name = clean_line(full_name, t("Name"))
+    hashed = hash_password(password)
+    with sf.begin() as s:
+        transaction_lock(s, "setup")
+        if s.scalar(select(AccountRole.account_id).where(AccountRole.role == "admin").limit(1)):
+            raise Conflict(t("Tandem is already set up: sign in instead."))
+        current = s.scalars(select(SetupCode).where(SetupCode.used_at.is_(None))).all()
+        if not any(hmac.compare_digest(c.code_hash, _digest(code)) for c in current):
+            raise InvalidInput(
+                t("This set-up code is not valid. Use the newest code printed in the server log.")
+            )
+        for c in current:
+            c.used_at = clock.now()
+        account = _create(
+            s,
+            email=email,
+            full_name=full_name,
+            username=username,
+            password=None,
+            password_hash=hashed,
+            roles=["admin", "coordinator"],
+        )
+        audit.record(s, "first_admin_created", actor_account_id=account.id, actor_username=username)
+
+
+def create_admin_cli(
+    sf: sessionmaker[Session], *, email: str, full_name: str, username: str, password: str
+) -> None:
+    """`make admin`: whoever runs a command on the server may create an admin."""
+    email = validate_email(email)
+    username = validate_username(username)
+    with sf.begin() as s:
+        if s.scalar(select(Account.id).where(Account.username == username)):
+            raise Conflict(t("The username “{username}” is already taken.", username=username))
+        account = _create(
+            s,
+            email=email,
+            full_name=clean_line(full_name, t("Name")),
+            username=username,
+            password=password,
+            roles=["admin", "coordinator"],
+        )
+        audit.record(
+            s,
+            "account_created",
+            actor_username="(command line)",
+            target=account.username,
+            roles=["admin", "coordinator"],
+        )

@@ -1,0 +1,1 @@
+"""Growth: goals and steps, the reflection journal, action items, feedback, my progress."""

@@ -1,0 +1,1 @@
+"""Insights for staff: dashboard figures, training needs, Home counts, charts, exports, the printable report."""

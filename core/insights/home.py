@@ -1,0 +1,131 @@
+"""What Home shows each role: reads only, one transaction each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.insights import metrics
+from core.insights.metrics import Figure
+from core.kernel.access import COORDINATOR, Viewer, require_role
+from db.models import Announcement, Enrolment, Match, MatchMember, Person, Programme
+
+# Match states (see DESIGN.md, "Active match"): published once the coordinator
+# publishes; active once every member accepted; paused, ended or declined after.
+LIVE_MATCH_STATES = ("published", "active", "paused")
+
+
+@dataclass(frozen=True)
+class PeerCard:
+    match_id: int
+    programme: str
+    status: str
+    since: dt.datetime | None
+    my_response: str
+    peers: tuple[tuple[str, str | None], ...]  # (name, department)
+
+
+@dataclass(frozen=True)
+class AnnouncementCard:
+    title: str
+    body: str
+    programme: str | None
+    published_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ProgrammeCounts:
+    """Home's card of a programme: the dashboard's headline figures, hidden by the same
+    rule (core.kernel.privacy) when they describe 1 … k−1 people."""
+
+    programme_id: int
+    name: str
+    status: str
+    enrolled: Figure
+    matched: Figure
+    active_matches: Figure
+
+    @property
+    def match_rate(self) -> float | None:
+        e, m = self.enrolled, self.matched
+        if e.suppressed or m.suppressed or not e.value:
+            return None
+        return (m.value or 0) / e.value
+
+
+def my_matches(sf: sessionmaker[Session], viewer: Viewer) -> list[PeerCard]:
+    """The viewer's current pairs or circles, with who the peers are."""
+    with sf.begin() as s:
+        matches = s.scalars(
+            select(Match)
+            .join(MatchMember, MatchMember.match_id == Match.id)
+            .where(MatchMember.person_id == viewer.person_id, Match.status.in_(LIVE_MATCH_STATES))
+            .order_by(Match.published_at.desc())
+        ).all()
+        cards = []
+        for m in matches:
+            others = [mm.person_id for mm in m.members if mm.person_id != viewer.person_id]
+            people = {p.id: p for p in s.scalars(select(Person).where(Person.id.in_(others)))}
+            mine = next(mm for mm in m.members if mm.person_id == viewer.person_id)
+            cards.append(
+                PeerCard(
+                    match_id=m.id,
+                    programme=s.get_one(Programme, m.programme_id).name,
+                    status=m.status,
+                    since=m.started_at or m.published_at,
+                    my_response=mine.response,
+                    peers=tuple(
+                        (people[i].full_name, people[i].department) for i in others if i in people
+                    ),
+                )
+            )
+        return cards
+
+
+def announcements_for(
+    sf: sessionmaker[Session], viewer: Viewer, limit: int = 5
+) -> list[AnnouncementCard]:
+    """Published announcements for everyone, or for a programme the viewer is in."""
+    with sf.begin() as s:
+        mine = select(Enrolment.programme_id).where(
+            Enrolment.person_id == viewer.person_id, Enrolment.status == "enrolled"
+        )
+        visible: ColumnElement[bool] = Announcement.programme_id.is_(None) | (
+            Announcement.programme_id.in_(mine)
+        )
+        if viewer.has(COORDINATOR):
+            visible = or_(visible, Announcement.programme_id.is_not(None))
+        rows = s.execute(
+            select(Announcement, Programme.name)
+            .outerjoin(Programme, Programme.id == Announcement.programme_id)
+            .where(Announcement.published_at.is_not(None), visible)
+            .order_by(Announcement.published_at.desc())
+            .limit(limit)
+        ).all()
+        return [AnnouncementCard(a.title, a.body, name, a.published_at) for a, name in rows]
+
+
+def programme_counts(sf: sessionmaker[Session], viewer: Viewer) -> list[ProgrammeCounts]:
+    """Headline counts per programme for coordinators (counts only, no content)."""
+    require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        rows = s.execute(
+            select(Programme.id, Programme.name, Programme.status).order_by(
+                Programme.start_date.desc().nulls_last(), Programme.name
+            )
+        ).all()
+        counts = metrics.programme_counts(s, [pid for pid, _, _ in rows])
+        return [
+            ProgrammeCounts(
+                pid,
+                name,
+                status,
+                counts[pid].enrolled,
+                counts[pid].matched,
+                counts[pid].active_matches,
+            )
+            for pid, name, status in rows
+        ]

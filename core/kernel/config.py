@@ -1,0 +1,146 @@
+"""Configuration read from the environment (and secrets handed over by the UI)."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import secrets
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from core.kernel.errors import TandemError
+from core.kernel.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+MIN_COOKIE_KEY_CHARS = 32
+MIN_COOKIE_KEY_DISTINCT = 8  # characters; 32 random hex digits have 8 or fewer about once in 10^6
+MIN_COOKIE_KEY_BITS = 88  # estimated from the characters' frequencies (32 hex digits: ~110)
+KEY_COMMAND = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+# Sample values that appear (or appeared) in Tandem's README and docs, in
+# streamlit-authenticator's defaults and examples, and the usual placeholders.
+# Compared without case, spaces, quotes, dashes or underscores.
+EXAMPLE_COOKIE_KEYS = frozenset(
+    {
+        "at least 32 random characters, the same on every server",
+        "…",
+        "...",
+        "some_key",
+        "some_signature_key",
+        "random_signature_key",
+        "abcdef",
+        "changeme",
+        "secret",
+        "your-secret-key",
+        "your_cookie_key",
+    }
+)
+# Words that give a key away as a placeholder typed by hand (6 letters or more, so a
+# random 64-character key contains one by chance with a probability below 1e-7).
+PLACEHOLDER_WORDS = (
+    "changeme",
+    "change_me",
+    "example",
+    "secret",
+    "password",
+    "random",
+    "replace",
+    "placeholder",
+    "sample",
+    "default",
+    "cookie",
+    "tandem",
+    "characters",
+)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s'\"`_\-]+", "", text.lower())
+
+
+_EXAMPLES = frozenset(_squash(k) for k in EXAMPLE_COOKIE_KEYS)
+
+
+def cookie_key_problems(key: str) -> Iterator[str]:
+    """Why ``key`` cannot sign sign-in cookies (an example, too short, too little entropy)."""
+    squashed = _squash(key)
+    if squashed in _EXAMPLES or any(_squash(w) in squashed for w in PLACEHOLDER_WORDS):
+        yield t("it is an example or a placeholder, which anyone can copy")
+        return
+    if len(key) < MIN_COOKIE_KEY_CHARS:
+        yield t("it is too short: use at least {n} random characters", n=MIN_COOKIE_KEY_CHARS)
+        return
+    counts = Counter(key)
+    bits = -sum(n * math.log2(n / len(key)) for n in counts.values())
+    # "abcdef…", "0123…": most neighbours one apart; "Xq7#Lm2@"*4: a repeated part.
+    steps = sum(1 for a, b in zip(key, key[1:], strict=False) if abs(ord(a) - ord(b)) <= 1)
+    repeated = any(
+        key == (key[:n] * (len(key) // n + 1))[: len(key)] for n in range(1, len(key) // 2 + 1)
+    )
+    if (
+        len(counts) < MIN_COOKIE_KEY_DISTINCT
+        or bits < MIN_COOKIE_KEY_BITS
+        or steps * 3 > len(key) * 2
+        or repeated
+    ):
+        yield t("it has too little entropy (too few distinct characters, or a pattern)")
+
+
+def _refuse(setting: str, problem: str) -> TandemError:
+    return TandemError(
+        t(
+            "The cookie key ({setting}) cannot be used: {problem}. Anyone who knows it can forge a sign-in as any user. Generate a key with: {command}",
+            setting=setting,
+            problem=problem,
+            command=KEY_COMMAND,
+        )
+    )
+
+
+COOKIE_NAME = "tandem_auth"
+COOKIE_EXPIRY_DAYS = 7.0
+
+
+def state_dir() -> Path:
+    """Where a single host keeps generated secrets: TANDEM_STATE_DIR or data/ (git-ignored)."""
+    path = Path(os.environ.get("TANDEM_STATE_DIR") or ROOT / "data")
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)  # owner-only, like the files it holds
+    return path
+
+
+def demo_mode() -> bool:
+    return os.environ.get("TANDEM_DEMO", "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def cookie_key(configured: str | None = None) -> str:
+    """The cookie signing key: secrets.toml, then TANDEM_COOKIE_KEY, then a generated file.
+
+    A configured key that is a known example or has little entropy is refused with a
+    message naming the setting and the command that generates a good one. A generated
+    key is for a single host only: several servers must share one key through
+    configuration, or a cookie signed by one is refused by the others.
+    """
+    if (configured or "").strip():
+        key, setting = (configured or "").strip(), "cookie_key in .streamlit/secrets.toml"
+    else:
+        key, setting = os.environ.get("TANDEM_COOKIE_KEY", "").strip(), "TANDEM_COOKIE_KEY"
+    if key:
+        for problem in cookie_key_problems(key):
+            raise _refuse(setting, problem)
+        return key
+    path = state_dir() / "cookie-key"
+    if path.exists():
+        stored = path.read_text().strip()
+        for problem in cookie_key_problems(stored):
+            raise _refuse(str(path), problem)
+        return stored
+    generated = secrets.token_urlsafe(48)
+    # Create with owner-only permissions; O_EXCL so two processes do not both write.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(generated)
+    return generated

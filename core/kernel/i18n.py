@@ -1,0 +1,140 @@
+"""Translation and locale formatting, in pure Python so ``core`` can phrase messages.
+
+Catalogues are standard gettext ``.po`` files read with Babel: the English text is
+the message id, and ``core/locales/<lang>/*.po`` hold the translations (one file
+per area of the product, all merged). ``t()`` translates into the language of the
+current request, which the UI sets once per run with :func:`set_language`.
+
+Mark strings with ``t("…")``, plurals with ``tn("…", "…", n)``, and strings kept
+in tables for later translation with ``N_("…")``; ``tests/unit/test_i18n.py``
+extracts every marked string and fails when French lacks one.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal as _format_decimal
+from babel.numbers import format_percent as _format_percent
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français"}
+DEFAULT_LANGUAGE = "en"
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("tandem_lang", default="en")
+# The UI registers where the language of the current request lives (Streamlit runs a
+# page's script in a context of its own, so a context variable alone does not reach it).
+_provider: Callable[[], str | None] | None = None
+
+
+def set_language_provider(provider: Callable[[], str | None] | None) -> None:
+    global _provider
+    _provider = provider
+
+
+def normalise_language(code: str | None) -> str:
+    """'fr-FR', 'fr_CA', 'FR' → 'fr'; anything unknown → English."""
+    if not code:
+        return DEFAULT_LANGUAGE
+    base = code.replace("_", "-").split("-")[0].strip().lower()
+    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def set_language(code: str | None) -> str:
+    lang = normalise_language(code)
+    _current.set(lang)
+    return lang
+
+
+def get_language() -> str:
+    if _provider is not None:
+        lang = _provider()
+        if lang:
+            return lang
+    return _current.get()
+
+
+@cache
+def _catalogue(lang: str) -> dict[str | tuple[str, ...], Any]:
+    messages: dict[str | tuple[str, ...], Any] = {}
+    folder = LOCALES_DIR / lang
+    for po in sorted(folder.glob("*.po")):
+        with po.open("rb") as fh:
+            cat = read_po(fh, locale=lang)
+        for msg in cat:
+            if not msg.id or not msg.string or msg.fuzzy:
+                continue
+            key = msg.id if isinstance(msg.id, str) else tuple(msg.id)
+            messages[key] = msg.string
+    return messages
+
+
+def translations(lang: str) -> dict[str | tuple[str, ...], Any]:
+    """Every translated message of ``lang`` (tests check the catalogue with it)."""
+    return dict(_catalogue(lang))
+
+
+def t(message: str, lang: str | None = None, /, **kwargs: Any) -> str:
+    """Translate ``message`` (its English text) and fill ``{placeholders}`` from kwargs."""
+    lang = lang or get_language()
+    text = message
+    if lang != "en":
+        text = _catalogue(lang).get(message) or message
+    return text.format(**kwargs) if kwargs else text
+
+
+def tn(singular: str, plural: str, n: int, lang: str | None = None, /, **kwargs: Any) -> str:
+    """Plural-aware translation; ``{n}`` is available in the text."""
+    lang = lang or get_language()
+    forms: tuple[str, ...] = (singular, plural)
+    if lang != "en":
+        found = _catalogue(lang).get((singular, plural))
+        if found and all(found):
+            forms = tuple(found)
+    index = 0 if (n == 1 or (lang == "fr" and n == 0)) else 1
+    return forms[min(index, len(forms) - 1)].format(n=n, **kwargs)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark a string for extraction without translating it now."""
+    return message
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _locale(lang: str | None) -> Locale:
+    return Locale.parse(lang or get_language())
+
+
+def format_date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return _format_date(value, format=fmt, locale=_locale(None))
+
+
+def format_datetime(value: dt.datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return "—"
+    return _format_datetime(value, format=fmt, locale=_locale(None))
+
+
+def format_number(value: float | int, digits: int = 0) -> str:
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return _format_decimal(value, format=pattern, locale=_locale(None))
+
+
+def format_percent(value: float) -> str:
+    """0.7 → '70%' in English, '70 %' in French."""
+    return _format_percent(value, locale=_locale(None))

@@ -1,0 +1,98 @@
+"""Validation of free text: trimmed, bounded, stored exactly as typed.
+
+Text is never interpreted as HTML or Markdown here; the UI shows it as plain text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+from core.kernel.errors import InvalidInput
+from core.kernel.i18n import t
+
+MAX_LINE = 200
+MAX_TEXT = 20_000
+# Characters that reorder what follows them on screen (bidirectional embeddings,
+# overrides and isolates). In a one-line field (a title, a name) shown among other
+# words they can make a line read differently from what was stored.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# The username columns (account, login throttle, audit log) hold 120 characters.
+MAX_USERNAME_STORED = 120
+
+
+def _strip_controls(value: str, keep_newlines: bool) -> str:
+    allowed = {"\n", "\t"} if keep_newlines else set()
+    return "".join(
+        ch for ch in value if ch in allowed or unicodedata.category(ch) not in {"Cc", "Cs"}
+    )
+
+
+def _blank(text: str) -> bool:
+    """Nothing a reader could see: spaces, or only invisible format characters (U+200B …)."""
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text)
+
+
+def clean_line(
+    value: str | None, field: str, *, max_chars: int = MAX_LINE, required: bool = True
+) -> str:
+    """A one-line text field: no control characters, trimmed, bounded."""
+    text = _strip_controls((value or "").replace("\n", " "), keep_newlines=False).strip()
+    if required and _blank(text):
+        raise InvalidInput(t("“{field}” cannot be empty.", field=field))
+    if any(ch in BIDI_CONTROLS for ch in text):
+        raise InvalidInput(
+            t(
+                "“{field}” contains invisible characters that reverse the direction of "
+                "the text: remove them.",
+                field=field,
+            )
+        )
+    if len(text) > max_chars:
+        raise InvalidInput(
+            t(
+                "“{field}” is too long: {count} characters, at most {max}.",
+                field=field,
+                count=len(text),
+                max=max_chars,
+            )
+        )
+    return text
+
+
+def clean_text(
+    value: str | None, field: str, *, max_chars: int = MAX_TEXT, required: bool = False
+) -> str:
+    """A multi-line text field: newlines kept, trimmed, bounded."""
+    text = _strip_controls((value or "").replace("\r\n", "\n"), keep_newlines=True).strip()
+    if required and _blank(text):
+        raise InvalidInput(t("“{field}” cannot be empty.", field=field))
+    if len(text) > max_chars:
+        raise InvalidInput(
+            t(
+                "“{field}” is too long: {count} characters, at most {max}.",
+                field=field,
+                count=len(text),
+                max=max_chars,
+            )
+        )
+    return text
+
+
+def stored_username(typed: str | None) -> str:
+    """A typed username as it may be stored (login throttle, audit log): at most
+    :data:`MAX_USERNAME_STORED` characters, no control characters.
+
+    A username that fits is returned as it is. A longer one (or one with control
+    characters) names no account, since account usernames are short
+    (core.accounts.accounts.validate_username); it becomes its first 80 characters, "…" and
+    a digest of the whole, so that each distinct long name keeps its own failure
+    count, and none can be mistaken for a real username ("…" is never allowed in
+    one). Whether the account exists plays no part: nothing is revealed.
+    """
+    text = typed or ""
+    clean = _strip_controls(text, keep_newlines=False)
+    if clean == text and len(text) <= MAX_USERNAME_STORED:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{clean[:80]}…{digest}"

@@ -1,0 +1,1 @@
+"""People: the people list, the people file import, the expert directory."""

@@ -1,0 +1,168 @@
+"""The expert directory: enrolled colleagues who opted in, findable by a skill they offer.
+
+What the directory shows is fixed by DESIGN.md ("Who sees what"): name,
+department and skills offered — nothing else (no wanted skills, motivation,
+level, location or e-mail). Only people enrolled in a programme that is open or
+running, who opted in and did not erase their data, are listed; only
+participants may search.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from core.kernel import clock
+from core.kernel.access import PARTICIPANT, Viewer, require_role
+from core.kernel.errors import NotFound
+from core.kernel.i18n import t
+from core.kernel.text import clean_line
+from db.models import Enrolment, EnrolmentSkill, Person, Programme, Skill
+
+# Programmes whose enrolled people can be found (a closed cycle no longer counts).
+LISTED_PROGRAMME_STATES = ("enrolment", "running")
+MAX_RESULTS = 100
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    person_id: int
+    name: str
+    department: str | None
+    skills_offered: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MyListing:
+    name: str
+    department: str | None
+    opted_in: bool
+    listed: bool  # opted in AND enrolled in an open or running programme
+    skills_offered: tuple[str, ...]
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form for matching ("Négociation" ~ "negociation")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _offered(s: Session, person_ids: list[int] | None = None) -> dict[int, set[str]]:
+    """person id → names of the skills they offer in a listed programme (merged skills resolved)."""
+    target = aliased(Skill)
+    query = (
+        select(Enrolment.person_id, Skill.name, target.name)
+        .join(Programme, Programme.id == Enrolment.programme_id)
+        .join(EnrolmentSkill, EnrolmentSkill.enrolment_id == Enrolment.id)
+        .join(Skill, Skill.id == EnrolmentSkill.skill_id)
+        .outerjoin(target, target.id == Skill.merged_into_id)
+        .where(
+            Enrolment.status == "enrolled",
+            Programme.status.in_(LISTED_PROGRAMME_STATES),
+            EnrolmentSkill.kind == "offered",
+        )
+    )
+    if person_ids is not None:
+        query = query.where(Enrolment.person_id.in_(person_ids))
+    found: dict[int, set[str]] = {}
+    for person_id, name, merged_name in s.execute(query):
+        found.setdefault(person_id, set()).add(merged_name or name)
+    return found
+
+
+def _listed_people(s: Session) -> dict[int, tuple[str, str | None]]:
+    """Opted-in, active, not erased people with a live enrolment: id → (name, department)."""
+    live = (
+        select(Enrolment.person_id)
+        .join(Programme, Programme.id == Enrolment.programme_id)
+        .where(Enrolment.status == "enrolled", Programme.status.in_(LISTED_PROGRAMME_STATES))
+    )
+    rows = s.execute(
+        select(Person.id, Person.full_name, Person.department).where(
+            Person.directory_opt_in.is_(True),
+            Person.is_active.is_(True),
+            Person.erased_at.is_(None),
+            Person.id.in_(live),
+        )
+    ).all()
+    return {pid: (name, dept) for pid, name, dept in rows}
+
+
+def search(
+    sf: sessionmaker[Session], viewer: Viewer, skill: str = "", department: str = ""
+) -> list[DirectoryEntry]:
+    """Colleagues who offer a skill matching ``skill`` (all listed people when empty)."""
+    require_role(viewer, PARTICIPANT)
+    wanted = _fold(clean_line(skill, t("Skill"), max_chars=120, required=False))
+    dept = _fold(clean_line(department, t("Department"), max_chars=120, required=False))
+    with sf.begin() as s:
+        people = _listed_people(s)
+        people.pop(viewer.person_id, None)  # I know what I offer
+        offered = _offered(s, list(people))
+        entries = []
+        for pid, (name, department_name) in people.items():
+            skills = offered.get(pid, set())
+            if not skills:
+                continue
+            if wanted and not any(wanted in _fold(sk) for sk in skills):
+                continue
+            if dept and dept != _fold(department_name or ""):
+                continue
+            entries.append(
+                DirectoryEntry(pid, name, department_name, tuple(sorted(skills, key=str.casefold)))
+            )
+        entries.sort(key=lambda e: (_fold(e.name), e.person_id))
+        return entries[:MAX_RESULTS]
+
+
+def offered_skills(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
+    """Every skill someone in the directory offers, for the search box's suggestions."""
+    require_role(viewer, PARTICIPANT)
+    with sf.begin() as s:
+        people = _listed_people(s)
+        people.pop(viewer.person_id, None)
+        names = set().union(*_offered(s, list(people)).values()) if people else set()
+        return sorted(names, key=str.casefold)
+
+
+def departments(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
+    """Departments of the people in the directory, for the filter."""
+    require_role(viewer, PARTICIPANT)
+    with sf.begin() as s:
+        people = _listed_people(s)
+        people.pop(viewer.person_id, None)
+        return sorted({d for _, d in people.values() if d}, key=str.casefold)
+
+
+def my_listing(sf: sessionmaker[Session], viewer: Viewer) -> MyListing:
+    """Whether I am in the directory, and exactly what others see of me there."""
+    require_role(viewer, PARTICIPANT)
+    with sf.begin() as s:
+        person = s.get(Person, viewer.person_id)
+        if person is None:
+            raise NotFound(t("Your profile no longer exists."))
+        listed = viewer.person_id in _listed_people(s)
+        skills = _offered(s, [viewer.person_id]).get(viewer.person_id, set())
+        return MyListing(
+            name=person.full_name,
+            department=person.department,
+            opted_in=person.directory_opt_in,
+            listed=listed,
+            skills_offered=tuple(sorted(skills, key=str.casefold)),
+        )
+
+
+def set_opt_in(sf: sessionmaker[Session], viewer: Viewer, opt_in: bool) -> MyListing:
+    """Join or leave the directory (idempotent)."""
+    require_role(viewer, PARTICIPANT)
+    with sf.begin() as s:
+        person = s.get(Person, viewer.person_id)
+        if person is None or person.erased_at is not None:
+            raise NotFound(t("Your profile no longer exists."))
+        if person.directory_opt_in != opt_in:
+            person.directory_opt_in = opt_in
+            person.updated_at = clock.now()
+    return my_listing(sf, viewer)

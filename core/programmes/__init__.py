@@ -1,0 +1,1 @@
+"""Programmes: set-up, enrolment, the skill list, announcements."""

@@ -1,0 +1,1 @@
+"""The relationship: membership, agreement, lifecycle, concerns, meetings, resources, the pairing-fit check."""

@@ -1,0 +1,1 @@
+"""Surveys: pulse and end-of-programme surveys, the mentor-skills self-assessment."""

@@ -1,0 +1,282 @@
+"""Mentor-skills self-assessment: a baseline at enrolment, asked again at the end.
+
+Each participant rates seven mentor skills from 1 to 5. The programme result is
+the growth per skill: mean end score − mean baseline score, over the people who
+answered both, hidden when fewer than k people did (DESIGN.md, k-suppression).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.insights import measures
+from core.kernel import clock
+from core.kernel.access import COORDINATOR, Viewer, require_role
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.kernel.i18n import N_, t
+from core.kernel.privacy import NOT_OFFERED, emit, is_small
+from core.kernel.settings import k_threshold
+from db.models import Enrolment, Programme, SelfAssessment
+
+BASELINE, END = "baseline", "end"
+SKILLS: tuple[str, ...] = (
+    "communication",
+    "support",
+    "reliability",
+    "empathy",
+    "active_listening",
+    "flexibility",
+    "enthusiasm",
+)
+SKILL_LABELS: dict[str, str] = {
+    "communication": N_("Communication"),
+    "support": N_("Support"),
+    "reliability": N_("Reliability"),
+    "empathy": N_("Empathy"),
+    "active_listening": N_("Active listening"),
+    "flexibility": N_("Flexibility"),
+    "enthusiasm": N_("Enthusiasm"),
+}
+# The end assessment opens this many days before the programme ends, and stays
+# open this long after, so that people who finish late can still answer.
+END_OPENS_DAYS_BEFORE = 21
+END_CLOSES_DAYS_AFTER = 30
+
+
+def skill_label(code: str) -> str:
+    return t(SKILL_LABELS[code]) if code in SKILL_LABELS else code
+
+
+@dataclass(frozen=True)
+class AssessmentDue:
+    programme_id: int
+    programme: str
+    phase: str  # end (the baseline is asked at enrolment)
+    end_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class SkillGrowth:
+    """Growth of one skill over a programme; means are None when suppressed."""
+
+    skill: str
+    label: str
+    n: int | None  # people with both a baseline and an end score
+    baseline: float | None
+    end: float | None
+    growth: float | None
+    suppressed: bool
+    reason: str = ""  # core.kernel.privacy: small | difference | not_offered
+
+
+def phase_due(
+    phase: str, today: dt.date, start: dt.date | None, end: dt.date | None, status: str
+) -> bool:
+    """Is the ``phase`` assessment asked today, for a programme with these dates?"""
+    if status == "draft":
+        return False
+    in_end_window = end is not None and (
+        end - dt.timedelta(days=END_OPENS_DAYS_BEFORE)
+        <= today
+        <= end + dt.timedelta(days=END_CLOSES_DAYS_AFTER)
+    )
+    if phase == END:
+        return in_end_window
+    # The baseline belongs to the start; it is no longer asked once the end nears.
+    before_end_window = end is None or today < end - dt.timedelta(days=END_OPENS_DAYS_BEFORE)
+    return before_end_window and status != "closed"
+
+
+def assessments_due(sf: sessionmaker[Session], viewer: Viewer) -> list[AssessmentDue]:
+    """The end-of-programme re-assessments I am asked for now (the baseline belongs to
+    the enrolment form, core.programmes.enrolment)."""
+    today = clock.today()
+    with sf.begin() as s:
+        rows = s.execute(
+            select(Enrolment.id, Programme)
+            .join(Programme, Programme.id == Enrolment.programme_id)
+            .where(Enrolment.person_id == viewer.person_id, Enrolment.status == "enrolled")
+            .order_by(Programme.start_date.desc().nulls_last(), Programme.id)
+        ).all()
+        done = {
+            (eid, phase)
+            for eid, phase in s.execute(
+                select(SelfAssessment.enrolment_id, SelfAssessment.phase)
+                .where(SelfAssessment.enrolment_id.in_([eid for eid, _p in rows]))
+                .distinct()
+            )
+        }
+        due = []
+        for eid, p in rows:
+            if (eid, END) not in done and phase_due(END, today, p.start_date, p.end_date, p.status):
+                due.append(AssessmentDue(p.id, p.name, END, p.end_date))
+        return due
+
+
+def validate_scores(scores: Mapping[str, object]) -> dict[str, int]:
+    unknown = set(scores) - set(SKILLS)
+    if unknown:
+        raise InvalidInput(t("Unknown skill: {skill}", skill=", ".join(sorted(unknown))))
+    clean = {}
+    for skill in SKILLS:
+        value = scores.get(skill)
+        if value is None:
+            raise InvalidInput(t("Please rate “{skill}”.", skill=skill_label(skill)))
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise InvalidInput(
+                t("“{skill}”: choose a whole number from 1 to 5.", skill=skill_label(skill))
+            )
+        clean[skill] = value
+    return clean
+
+
+def record_self_assessment(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    programme_id: int,
+    phase: str,
+    scores: Mapping[str, object],
+) -> None:
+    """Save my seven mentor-skill ratings (1–5) for the baseline or the end, once."""
+    if phase not in (BASELINE, END):
+        raise InvalidInput(t("Unknown phase of the self-assessment."))
+    clean = validate_scores(scores)
+    with sf.begin() as s:
+        row = s.execute(
+            select(Enrolment.id, Programme)
+            .join(Programme, Programme.id == Enrolment.programme_id)
+            .where(
+                Enrolment.programme_id == programme_id,
+                Enrolment.person_id == viewer.person_id,
+                Enrolment.status == "enrolled",
+            )
+        ).first()
+        if row is None:
+            raise NotAllowed(t("You are not enrolled in this programme."))
+        enrolment_id, programme = row
+        if _has_phase(s, enrolment_id, phase):
+            raise Conflict(t("You have already completed this self-assessment."))
+        if not phase_due(
+            phase, clock.today(), programme.start_date, programme.end_date, programme.status
+        ):
+            raise InvalidInput(t("This self-assessment is not open now."))
+        now = clock.now()
+        try:
+            with s.begin_nested():  # a double submit: the unique key refuses the second
+                s.add_all(
+                    SelfAssessment(enrolment_id=enrolment_id, phase=phase, skill=k, score=v, at=now)
+                    for k, v in clean.items()
+                )
+                s.flush()
+        except IntegrityError:
+            raise Conflict(t("You have already completed this self-assessment.")) from None
+
+
+def _has_phase(s: Session, enrolment_id: int, phase: str) -> bool:
+    return (
+        s.scalar(
+            select(SelfAssessment.id)
+            .where(SelfAssessment.enrolment_id == enrolment_id, SelfAssessment.phase == phase)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def growth_rows(rows: list[tuple[str, int, float, float]], k: int) -> list[SkillGrowth]:
+    """(skill, people with both, mean baseline, mean end) → growth per skill, k-suppressed."""
+    by_skill = {skill: (n, b, e) for skill, n, b, e in rows}
+    result = []
+    for skill in SKILLS:
+        row = by_skill.get(skill)
+        # A skill nobody assessed counts 0 people: suppressed (k is always >= 2).
+        if row is None or not row[0] or is_small(row[0], k):
+            result.append(SkillGrowth(skill, skill_label(skill), None, None, None, None, True))
+        else:
+            n, b, e = row
+            result.append(
+                SkillGrowth(
+                    skill, skill_label(skill), n, float(b), float(e), float(e) - float(b), False
+                )
+            )
+    return result
+
+
+def mentor_skills_growth(
+    sf: sessionmaker[Session], viewer: Viewer, programme_id: int, department: str | None = None
+) -> list[SkillGrowth]:
+    """Per skill: mean end − mean baseline over the people with both (programme result).
+
+    Read from the protected skills table of the dashboard (core.insights.measures), so a skill
+    hidden there is hidden here, for the same reason.
+    """
+    require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        programme = s.get(Programme, programme_id)
+        if programme is None:
+            raise NotFound(t("This programme does not exist (any more)."))
+        scope = measures.scope_of(s, programme, k_threshold(s))
+        out = []
+        if department is not None and department not in scope.offered:
+            return [
+                SkillGrowth(x, skill_label(x), None, None, None, None, True, NOT_OFFERED)
+                for x in SKILLS
+            ]
+        table = measures.skills_table(s, scope)
+        row = measures.ALL if department is None else department
+        for skill in SKILLS:
+            cell = table.cells.get(row, {}).get(skill)
+            if cell is None or cell.empty:
+                out.append(SkillGrowth(skill, skill_label(skill), None, None, None, None, True))
+                continue
+            emit(f"skills_growth:{programme_id}:{department}", cell)
+            if cell.hidden:
+                out.append(
+                    SkillGrowth(
+                        skill, skill_label(skill), None, None, None, None, True, cell.hidden
+                    )
+                )
+                continue
+            base, end = (x / cell.n for x in cell.bag.totals[:2])
+            out.append(SkillGrowth(skill, skill_label(skill), cell.n, base, end, end - base, False))
+        return out
+
+
+@dataclass(frozen=True)
+class MySkill:
+    skill: str
+    label: str
+    baseline: int | None
+    end: int | None
+
+
+def my_skills(s: Session, person_id: int) -> tuple[str | None, tuple[MySkill, ...]]:
+    """My latest programme with a self-assessment: its name and my scores (never commits)."""
+    row = s.execute(
+        select(Enrolment.id, Programme.name)
+        .join(Programme, Programme.id == Enrolment.programme_id)
+        .join(SelfAssessment, SelfAssessment.enrolment_id == Enrolment.id)
+        .where(Enrolment.person_id == person_id)
+        .order_by(Programme.start_date.desc().nulls_last(), Enrolment.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None, ()
+    enrolment_id, name = row
+    scores = {
+        (phase, skill): score
+        for phase, skill, score in s.execute(
+            select(SelfAssessment.phase, SelfAssessment.skill, SelfAssessment.score).where(
+                SelfAssessment.enrolment_id == enrolment_id
+            )
+        )
+    }
+    return name, tuple(
+        MySkill(k, skill_label(k), scores.get((BASELINE, k)), scores.get((END, k))) for k in SKILLS
+    )
