@@ -2,12 +2,15 @@
 
 Datetimes are naive UTC everywhere (``core.kernel.clock.now()``); dates are plain dates.
 Enumerations are stored as short strings (``String(20)``) checked in ``core``,
-so adding a value never needs a migration of a database enum type.
+so adding a value never needs a migration of a database enum type. Their values
+are the :class:`enum.StrEnum` classes below (a member *is* its string, so rows
+and comparisons with stored text need no conversion).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -43,6 +46,73 @@ class Base(DeclarativeBase):
 
 def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Any:
     return mapped_column(ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
+
+
+# --------------------------------------------------------------------------- states
+
+
+class ProgrammeStatus(StrEnum):
+    DRAFT = "draft"
+    ENROLMENT = "enrolment"
+    RUNNING = "running"
+    CLOSED = "closed"
+
+
+class EnrolmentStatus(StrEnum):
+    ENROLLED = "enrolled"
+    WITHDRAWN = "withdrawn"
+
+
+class MatchStatus(StrEnum):
+    SUGGESTED = "suggested"  # a coordinator's draft, unseen by participants
+    PUBLISHED = "published"  # proposed to its members, waiting for their answers
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ENDED = "ended"
+    DECLINED = "declined"
+
+
+# A live match gives its members access to each other's shared things (DESIGN.md "peer").
+LIVE_MATCH_STATUSES: frozenset[str] = frozenset(
+    {MatchStatus.PUBLISHED, MatchStatus.ACTIVE, MatchStatus.PAUSED}
+)
+
+
+class MemberResponse(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class MeetingStatus(StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+    MOVED = "moved"
+    MISSED = "missed"
+
+
+class GoalStatus(StrEnum):
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class JournalStatus(StrEnum):
+    DRAFT = "draft"
+    FINAL = "final"
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    DECLINED = "declined"
+    CLOSED = "closed"
+
+
+class ConcernStatus(StrEnum):
+    OPEN = "open"
+    HANDLED = "handled"
 
 
 # --------------------------------------------------------------------------- people

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -12,7 +13,17 @@ from core.accounts.auth import hash_password
 from core.accounts.auth import viewer_of as _viewer_of
 from core.kernel import clock
 from core.kernel.access import Viewer
-from db.models import Account, AccountRole, Enrolment, Match, MatchMember, Person, Programme
+from db.models import (
+    Account,
+    AccountRole,
+    Enrolment,
+    EnrolmentSkill,
+    Match,
+    MatchMember,
+    Person,
+    Programme,
+    Skill,
+)
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery"
@@ -119,3 +130,114 @@ def make_match(
     s.add(match)
     s.flush()
     return match
+
+
+# --------------------------------------------------------------------------- groups and pools
+
+
+@dataclass(frozen=True)
+class Group:
+    """A pair or a circle: its members (signed-in viewers), the match and its programme."""
+
+    members: tuple[Viewer, ...]
+    match_id: int
+    programme_id: int
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.members)
+
+
+def make_skill(
+    s: Session, name: str, category: str = "Technical", programme: Programme | None = None
+) -> Skill:
+    """A skill of the shared list (or of ``programme``'s own list)."""
+    skill = Skill(name=name, category=category, programme_id=programme.id if programme else None)
+    s.add(skill)
+    s.flush()
+    return skill
+
+
+def _group(
+    sf: sessionmaker[Session],
+    names: Iterable[str],
+    status: str,
+    started_days_ago: int,
+    programme_fields: dict[str, object],
+) -> Group:
+    members = tuple(make_participant(sf, n) for n in names)
+    with sf.begin() as s:
+        programme = make_programme(s, **programme_fields)  # type: ignore[arg-type]
+        for m in members:
+            enrol(s, programme, m.person_id)
+        match = make_match(
+            s,
+            programme,
+            [m.person_id for m in members],
+            status=status,
+            started_days_ago=started_days_ago,
+        )
+        if len(members) > 2:
+            match.kind = "circle"
+        return Group(members, match.id, programme.id)
+
+
+def make_pair(
+    sf: sessionmaker[Session],
+    a: str = "camille",
+    b: str = "hugo",
+    *,
+    status: str = "active",
+    started_days_ago: int = 20,
+    **programme_fields: object,
+) -> Group:
+    """Two enrolled participants in one match of a new running programme."""
+    return _group(sf, (a, b), status, started_days_ago, programme_fields)
+
+
+def make_circle(
+    sf: sessionmaker[Session],
+    names: Iterable[str] = ("ann", "bob", "cyd"),
+    *,
+    status: str = "active",
+    started_days_ago: int = 20,
+    **programme_fields: object,
+) -> Group:
+    """A circle (3-6 enrolled participants) in one match of a new running programme."""
+    return _group(sf, tuple(names), status, started_days_ago, programme_fields)
+
+
+POOL_DEPARTMENTS = ("Sales", "Engineering", "Finance", "People")
+
+
+def make_pool(
+    sf: sessionmaker[Session],
+    n: int,
+    *,
+    status: str = "enrolment",
+    skills: Iterable[str] = ("SQL", "Public speaking"),
+    departments: Iterable[str] = POOL_DEPARTMENTS,
+    prefix: str = "p",
+    **programme_fields: object,
+) -> tuple[int, dict[str, int]]:
+    """A programme with ``n`` enrolled people to match: (programme id, username → person id).
+
+    Person i works in department i mod len(departments); with two skills, even people
+    offer the first and want the second, odd people the other way round, so every
+    person has complementary partners in other departments.
+    """
+    depts = tuple(departments)
+    with sf.begin() as s:
+        programme = make_programme(s, status=status, **programme_fields)  # type: ignore[arg-type]
+        made = [make_skill(s, name) for name in skills]
+        people: dict[str, int] = {}
+        for i in range(n):
+            account = make_account(s, f"{prefix}{i:03d}", department=depts[i % len(depts)])
+            e = enrol(s, programme, account.person_id, languages=["en"])
+            if len(made) >= 2:
+                offers, wants = (made[0], made[1]) if i % 2 == 0 else (made[1], made[0])
+                e.skills = [
+                    EnrolmentSkill(skill_id=offers.id, kind="offered"),
+                    EnrolmentSkill(skill_id=wants.id, kind="wanted"),
+                ]
+            people[account.username] = account.person_id
+        return programme.id, people

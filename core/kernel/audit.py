@@ -86,6 +86,20 @@ def record(
     )
 
 
+def by(
+    s: Session, viewer: Viewer, action: str, *, target: str | None = None, **detail: Any
+) -> None:
+    """Record ``action`` done by ``viewer`` (the usual case: a signed-in person acted)."""
+    record(
+        s,
+        action,
+        actor_account_id=viewer.account_id,
+        actor_username=viewer.username,
+        target=target,
+        **detail,
+    )
+
+
 @dataclass(frozen=True)
 class AuditLine:
     at: dt.datetime

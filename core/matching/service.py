@@ -24,8 +24,8 @@ from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import get_language, t
 from core.matching import engine as matching
 from core.programmes.enrolment import GOAL_THEMES
-from core.relationship.membership import LIVE_STATUSES
 from db.models import (
+    LIVE_MATCH_STATUSES,
     DoNotPair,
     Enrolment,
     EnrolmentSkill,
@@ -123,7 +123,7 @@ def _live_member_ids(s: Session, programme_id: int) -> set[int]:
         s.scalars(
             select(MatchMember.person_id)
             .join(Match, Match.id == MatchMember.match_id)
-            .where(Match.programme_id == programme_id, Match.status.in_(LIVE_STATUSES))
+            .where(Match.programme_id == programme_id, Match.status.in_(LIVE_MATCH_STATUSES))
         )
     )
 

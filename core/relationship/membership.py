@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Match, MatchMember, Person
+from db.models import LIVE_MATCH_STATUSES, Match, MatchMember, Person
 
-LIVE_STATUSES: frozenset[str] = frozenset({"published", "active", "paused"})
+LIVE_STATUSES = LIVE_MATCH_STATUSES  # the one definition lives with the states (db.models)
 
 
 def live_matches_of(s: Session, person_id: int) -> list[Match]:

@@ -1,0 +1,63 @@
+"""One way for a page to run a service and say how it went.
+
+A widget's callback calls :func:`act`; the page draws :func:`flash` where the
+message belongs (next to the form or the item it is about). Errors are the
+domain's (``TandemError``), already translated; anything else is a bug and is
+left to Streamlit's error page rather than hidden.
+
+    def save() -> None:
+        act("goal-3", goals.update_goal, 3, title=..., done=t("Saved."), clear=("goal_3_title",))
+
+    flash("goal-3")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import streamlit as st
+
+from core.kernel.errors import TandemError
+from ui.auth import current_viewer
+from ui.store import get_store
+
+FLASH = "_flash"
+
+
+def act(
+    where: str,
+    service: Callable[..., Any],
+    *args: Any,
+    done: str | None = None,
+    clear: Iterable[str] = (),
+    **kwargs: Any,
+) -> bool:
+    """Run ``service(sf, viewer, *args, **kwargs)``; remember its outcome for ``where``.
+
+    On success the widgets named in ``clear`` are emptied and ``done`` (if any) is
+    shown at ``where``; on a refusal the message is shown there and every field keeps
+    what the person typed. Returns whether it went through.
+    """
+    viewer = current_viewer()
+    try:
+        service(get_store().sf, viewer, *args, **kwargs)
+    except TandemError as e:
+        st.session_state[FLASH] = (where, "error", str(e))
+        return False
+    for key in clear:
+        st.session_state.pop(key, None)
+    st.session_state[FLASH] = (where, "success", done) if done else None
+    return True
+
+
+def flash(where: str) -> None:
+    """Show the message of the last action at ``where``, if it was about ``where``."""
+    message = st.session_state.get(FLASH)
+    if message and message[0] == where:
+        (st.error if message[1] == "error" else st.success)(message[2])
+
+
+def fail(where: str, message: str) -> None:
+    """Show a refusal at ``where`` that did not come from a service (e.g. a page check)."""
+    st.session_state[FLASH] = (where, "error", message)
