@@ -8,11 +8,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from core.insights import skills_growth, survey_results
 from core.kernel import clock
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, format_number, format_percent, t
 from core.relationship import fit
-from core.surveys import self_assessment, surveys
+from core.surveys import surveys
 from ui.page import guard
 from ui.widgets import md_escape
 
@@ -64,7 +65,7 @@ def signed(value: float) -> str:
     return ("+" if value > 0 else "") + format_number(value)
 
 
-summaries = surveys.programme_surveys(store.sf, viewer, programme_id)
+summaries = survey_results.programme_surveys(store.sf, viewer, programme_id)
 tab_results, tab_surveys, tab_fit = st.tabs(
     [t("Results"), t("Surveys and schedule"), t("Pairing fit")]
 )
@@ -83,7 +84,7 @@ with tab_results:
         key=f"cs_pick_survey_{programme_id}",
     )
     departments = {"": t("All departments")} | {
-        d: d for d in surveys.survey_departments(store.sf, viewer, programme_id)
+        d: d for d in survey_results.survey_departments(store.sf, viewer, programme_id)
     }
     department = f2.selectbox(
         t("Department"),
@@ -91,7 +92,7 @@ with tab_results:
         format_func=departments.__getitem__,
         key=f"cs_pick_department_{programme_id}",
     )
-    results = surveys.survey_results(
+    results = survey_results.survey_results(
         store.sf, viewer, programme_id, department or None, survey_id=survey_pick or None
     )
     st.caption(
@@ -261,9 +262,7 @@ with tab_results:
             st.markdown("\n".join("- " + md_escape(x).replace("\n", " ") for x in group.texts))
 
     st.subheader(t("Mentor-skills growth"))
-    growth = self_assessment.mentor_skills_growth(
-        store.sf, viewer, programme_id, department or None
-    )
+    growth = skills_growth.mentor_skills_growth(store.sf, viewer, programme_id, department or None)
     visible = [g for g in growth if not g.suppressed]
     if visible:
         at_start, at_end = t("At enrolment"), t("At the end")

@@ -38,6 +38,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.insights import measures as m
+from core.insights import survey_table as surveys_table
 from core.insights.measures import (
     ALL,
     ENGAGEMENT_BUCKETS,
@@ -63,7 +64,6 @@ from core.kernel.i18n import N_, t
 from core.kernel.privacy import NOT_OFFERED, Cell, combine, emit
 from core.kernel.settings import k_threshold
 from core.surveys import self_assessment
-from core.surveys import surveys as surveys_service
 from db.models import MatchMember, Meeting, Person, Programme, ProgrammeKPI
 
 MATCH_RATE_TARGET = 0.70  # DESIGN.md, figures from the field
@@ -375,8 +375,8 @@ class _Family:
         return m.retention_table(self.s, self.scope, self.programme)
 
     @cached_property
-    def surveys(self) -> surveys_service.SurveyTable:
-        return surveys_service.survey_table(self.s, self.scope)
+    def surveys(self) -> surveys_table.SurveyTable:
+        return surveys_table.survey_table(self.s, self.scope)
 
     @cached_property
     def everything(self) -> Window:
@@ -674,7 +674,7 @@ class _View:
                 if cell is None or cell.empty:
                     continue
                 emit(self.where, cell)
-                value = surveys_service.nps_of(cell)
+                value = surveys_table.nps_of(cell)
                 by_survey.append(
                     Point(r.opens_at.date(), NPS, None, True, cell.hidden)
                     if cell.hidden
@@ -687,7 +687,7 @@ class _View:
         if nps_cell.hidden:
             hidden = Figure(None, True, nps_cell.hidden)
             return Surveys(tuple(questions), tuple(by_survey), hidden, hidden)
-        value = surveys_service.nps_of(nps_cell)
+        value = surveys_table.nps_of(nps_cell)
         return Surveys(
             tuple(questions),
             tuple(by_survey),
@@ -1006,7 +1006,7 @@ def _kpi_actual(fam: _Family, code: str, where: str) -> tuple[float | None, str]
         emit(where, cell)
         if cell.hidden:
             return None, cell.hidden
-        value = surveys_service.nps_of(cell) if code == NPS else _mean(cell)
+        value = surveys_table.nps_of(cell) if code == NPS else _mean(cell)
         return (None if value is None else round(value, 1 if code == NPS else 2)), ""
     if code == "skills_growth":
         cell = fam.skills.overall

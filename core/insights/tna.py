@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.insights import metrics
-from core.insights.measures import ALL, OTHERS, python_bag
+from core.insights.measures import ALL, OTHERS
 from core.kernel.access import COORDINATOR, Viewer, require_role
+from core.kernel.bags import python_bag
 from core.kernel.errors import NotFound
 from core.kernel.i18n import t
 from core.kernel.privacy import Cell, Table, emit

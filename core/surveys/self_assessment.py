@@ -15,13 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.insights import measures
 from core.kernel import clock
-from core.kernel.access import COORDINATOR, Viewer, require_role
-from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.kernel.access import Viewer
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.kernel.i18n import N_, t
-from core.kernel.privacy import NOT_OFFERED, emit, is_small
-from core.kernel.settings import k_threshold
 from db.models import Enrolment, Programme, SelfAssessment
 
 BASELINE, END = "baseline", "end"
@@ -59,20 +56,6 @@ class AssessmentDue:
     programme: str
     phase: str  # end (the baseline is asked at enrolment)
     end_date: dt.date | None
-
-
-@dataclass(frozen=True)
-class SkillGrowth:
-    """Growth of one skill over a programme; means are None when suppressed."""
-
-    skill: str
-    label: str
-    n: int | None  # people with both a baseline and an end score
-    baseline: float | None
-    end: float | None
-    growth: float | None
-    suppressed: bool
-    reason: str = ""  # core.kernel.privacy: small | difference | not_offered
 
 
 def phase_due(
@@ -187,65 +170,6 @@ def _has_phase(s: Session, enrolment_id: int, phase: str) -> bool:
         )
         is not None
     )
-
-
-def growth_rows(rows: list[tuple[str, int, float, float]], k: int) -> list[SkillGrowth]:
-    """(skill, people with both, mean baseline, mean end) → growth per skill, k-suppressed."""
-    by_skill = {skill: (n, b, e) for skill, n, b, e in rows}
-    result = []
-    for skill in SKILLS:
-        row = by_skill.get(skill)
-        # A skill nobody assessed counts 0 people: suppressed (k is always >= 2).
-        if row is None or not row[0] or is_small(row[0], k):
-            result.append(SkillGrowth(skill, skill_label(skill), None, None, None, None, True))
-        else:
-            n, b, e = row
-            result.append(
-                SkillGrowth(
-                    skill, skill_label(skill), n, float(b), float(e), float(e) - float(b), False
-                )
-            )
-    return result
-
-
-def mentor_skills_growth(
-    sf: sessionmaker[Session], viewer: Viewer, programme_id: int, department: str | None = None
-) -> list[SkillGrowth]:
-    """Per skill: mean end − mean baseline over the people with both (programme result).
-
-    Read from the protected skills table of the dashboard (core.insights.measures), so a skill
-    hidden there is hidden here, for the same reason.
-    """
-    require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
-        programme = s.get(Programme, programme_id)
-        if programme is None:
-            raise NotFound(t("This programme does not exist (any more)."))
-        scope = measures.scope_of(s, programme, k_threshold(s))
-        out = []
-        if department is not None and department not in scope.offered:
-            return [
-                SkillGrowth(x, skill_label(x), None, None, None, None, True, NOT_OFFERED)
-                for x in SKILLS
-            ]
-        table = measures.skills_table(s, scope)
-        row = measures.ALL if department is None else department
-        for skill in SKILLS:
-            cell = table.cells.get(row, {}).get(skill)
-            if cell is None or cell.empty:
-                out.append(SkillGrowth(skill, skill_label(skill), None, None, None, None, True))
-                continue
-            emit(f"skills_growth:{programme_id}:{department}", cell)
-            if cell.hidden:
-                out.append(
-                    SkillGrowth(
-                        skill, skill_label(skill), None, None, None, None, True, cell.hidden
-                    )
-                )
-                continue
-            base, end = (x / cell.n for x in cell.bag.totals[:2])
-            out.append(SkillGrowth(skill, skill_label(skill), cell.n, base, end, end - base, False))
-        return out
 
 
 @dataclass(frozen=True)

@@ -12,30 +12,24 @@ Standard question texts are translated at display (``question_text``); the
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.insights.measures import ALL, OTHERS, Scope, Window, anchors, fetch_bags, scope_of
 from core.kernel import audit, clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
+from core.kernel.bags import fetch_bags
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import N_, format_date, t
 from core.kernel.privacy import (
-    NOT_OFFERED,
     SMALL,
-    Bag,
     Cell,
     Table,
-    combine,
     emit,
-    emit_texts,
-    fixed_rate,
 )
 from core.kernel.settings import k_threshold
 from core.kernel.text import clean_line, clean_text
@@ -55,7 +49,6 @@ RESULT_KINDS = (PULSE, END)  # fit checks have their own summary (core.relations
 SCALE5, SCALE10, TEXT = "scale5", "scale10", "text"
 SCALE_RANGE: dict[str, tuple[int, int]] = {SCALE5: (1, 5), SCALE10: (0, 10)}
 MAX_ANSWER_CHARS = 2_000
-MAX_FREE_TEXTS = 200  # a coordinator reads a sample, never the whole table at once
 
 # code -> (kind, English text): asked in every pulse and end survey, in this order.
 STANDARD_QUESTIONS: tuple[tuple[str, str, str], ...] = (
@@ -101,21 +94,6 @@ def question_hint(code: str, k: int = 5) -> str:
 
 
 # --------------------------------------------------------------------------- pure rules
-
-
-def nps(counts: Mapping[int, int]) -> float | None:
-    """Net Promoter Score from answer → count on 0–10: % of 9–10 minus % of 0–6."""
-    n = sum(counts.values())
-    if not n:
-        return None
-    promoters = sum(c for v, c in counts.items() if v >= 9)
-    detractors = sum(c for v, c in counts.items() if v <= 6)
-    return 100.0 * (promoters - detractors) / n
-
-
-def mean_of(counts: Mapping[int, int]) -> float | None:
-    n = sum(counts.values())
-    return sum(v * c for v, c in counts.items()) / n if n else None
 
 
 @dataclass(frozen=True)
@@ -418,20 +396,6 @@ def answered_surveys(sf: sessionmaker[Session], viewer: Viewer) -> list[Answered
 
 
 @dataclass(frozen=True)
-class SurveySummary:
-    survey_id: int
-    kind: str
-    title: str
-    opens_at: dt.datetime
-    closes_at: dt.datetime | None
-    state: str  # scheduled|open|closed
-    responses: int | None  # people who answered; None when hidden (core.kernel.privacy)
-    invited: int | None  # participants enrolled in the programme; None when hidden
-    questions: tuple[QuestionView, ...]
-    hidden: str = ""  # why responses is hidden
-
-
-@dataclass(frozen=True)
 class PlannedSurvey:
     point: ScheduledSurvey
     survey_id: int | None  # the survey created for this point, if any
@@ -454,48 +418,6 @@ def _enrolled_count(s: Session, programme_id: int) -> int:
         )
         or 0
     )
-
-
-def programme_surveys(
-    sf: sessionmaker[Session], viewer: Viewer, programme_id: int
-) -> list[SurveySummary]:
-    """A programme's pulse and end surveys, with how many people answered each: the
-    results' own protected counts (a round's responses hidden there are hidden here)."""
-    require_role(viewer, COORDINATOR)
-    now = clock.now()
-    with sf.begin() as s:
-        programme = _programme(s, programme_id)
-        k = k_threshold(s)
-        table = survey_table(s, scope_of(s, programme, k))
-        where = f"programme_surveys:{programme_id}"
-        enrolled, matched = anchors(s, [programme_id], k)[programme_id]
-        invited_hidden, _ = fixed_rate(matched, enrolled, k)
-        surveys = s.scalars(
-            select(Survey)
-            .where(Survey.programme_id == programme_id, Survey.kind.in_(RESULT_KINDS))
-            .order_by(Survey.opens_at, Survey.id)
-        ).all()
-        out = []
-        for sv in surveys:
-            cell = table.responses.get((ALL, sv.id))
-            if cell is not None:
-                emit(where, cell)
-            hidden = cell.hidden if cell is not None else ""
-            out.append(
-                SurveySummary(
-                    sv.id,
-                    sv.kind,
-                    sv.title,
-                    sv.opens_at,
-                    sv.closes_at,
-                    _state(sv, now),
-                    None if hidden else (cell.n if cell is not None else 0),
-                    None if invited_hidden else enrolled.n,
-                    _question_views(s, sv),
-                    hidden,
-                )
-            )
-        return out
 
 
 def programme_choices(sf: sessionmaker[Session], viewer: Viewer) -> list[tuple[int, str]]:
@@ -738,8 +660,6 @@ def delete_survey(sf: sessionmaker[Session], viewer: Viewer, survey_id: int) -> 
 # round only (never for a date window, never for one department), with at least k
 # people who wrote.
 
-QKey = str | tuple[str, int]  # a standard question's code, or ("custom", question id)
-
 
 @dataclass(frozen=True)
 class QuestionResult:
@@ -757,542 +677,9 @@ class QuestionResult:
     reason: str = ""  # core.kernel.privacy: small | difference | not_offered
 
 
-@dataclass(frozen=True)
-class NpsPoint:
-    label: str  # the survey's title, for a chart axis
-    survey_id: int | None
-    opens_at: dt.datetime | None
-    n: int | None
-    nps: float | None  # −100 … 100
-    promoters: float | None  # share 0–1 (None when the promoters are too few to show)
-    detractors: float | None
-    suppressed: bool
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class FreeTexts:
-    """Free-text answers of one question of one whole survey round: only with at
-    least k people who wrote, sorted, never named."""
-
-    code: str
-    question_id: int | None
-    text: str
-    n: int | None
-    texts: tuple[str, ...]
-    suppressed: bool
-    reason: str = ""
-    survey: str = ""  # the round's title
-
-
-@dataclass(frozen=True)
-class SurveyResults:
-    k: int
-    responses: int | None  # None when hidden
-    suppressed: bool
-    questions: tuple[QuestionResult, ...]
-    nps: NpsPoint
-    nps_by_survey: tuple[NpsPoint, ...]
-    free_texts: tuple[FreeTexts, ...]
-    reason: str = ""
-    texts_note: str = ""  # why no free text is shown for this choice, if so
-
-
-@dataclass(frozen=True)
-class Round:
-    survey_id: int
-    title: str
-    opens_at: dt.datetime
-    questions: tuple[tuple[int, str, str, str], ...]  # (id, code, kind, text)
-
-
-@dataclass
-class SurveyTable:
-    scope: Scope
-    table: Table
-    rounds: tuple[Round, ...]
-    responses: dict[tuple[str, int | None], Cell]
-    answered: dict[tuple[str, int | None, QKey], Cell]
-    values: dict[tuple[str, int | None, QKey, int], Cell]
-    promoters: dict[tuple[str, int | None], Cell]
-    detractors: dict[tuple[str, int | None], Cell]
-    windows: dict[tuple[str, Window, str], Cell]  # (row, period, code): the dashboard's
-    window_rounds: dict[Window, tuple[int, ...]]
-    texts: dict[tuple[int, int], Cell]  # (survey, question) → written answers (all people)
-
-    def mean(self, cell: Cell) -> float | None:
-        return cell.bag.totals[0] / cell.n if cell.n and cell.bag.totals else None
-
-
-DASHBOARD_CODES = ("satisfaction", "peer_help", "progress", "nps")
-
-
-def _qkey(qid: int, code: str) -> QKey:
-    return ("custom", qid) if code == CUSTOM_SCALE else code
-
-
-def _rounds(s: Session, programme_id: int) -> tuple[Round, ...]:
-    surveys = s.scalars(
-        select(Survey)
-        .where(Survey.programme_id == programme_id, Survey.kind.in_(RESULT_KINDS))
-        .order_by(Survey.opens_at, Survey.id)
-    ).all()
-    return tuple(
-        Round(
-            sv.id,
-            sv.title,
-            sv.opens_at,
-            tuple((q.id, q.code, q.kind, question_text(q.code, q.text)) for q in sv.questions),
-        )
-        for sv in surveys
-    )
-
-
 def _who() -> Any:
     # Erased people keep their answers, anonymous: each such response stands for one person.
     return func.coalesce(SurveyResponse.person_id, -SurveyResponse.id).label("who")
-
-
-def survey_table(s: Session, scope: Scope) -> SurveyTable:
-    """Every result figure of a programme's pulse and end surveys, protected together.
-
-    Per department: how many answered each question, with its mean and NPS. The
-    distribution of answers (and the shares of promoters and detractors) only for
-    all departments together: split by department, it is too fine to protect.
-    """
-    k, pid = scope.k, scope.programme_id
-    table = Table(k, f"surveys:{pid}")
-    rounds = _rounds(s, pid)
-    in_programme = (Survey.programme_id == pid, Survey.kind.in_(RESULT_KINDS))
-
-    def answers(*keys: Any) -> Select[Any]:
-        return (
-            select(
-                *keys,
-                _who(),
-                SurveyAnswer.response_id.label("unit"),
-                SurveyAnswer.question_id.label("unit2"),
-                # Sums: of the values (means), of promoters and detractors (NPS).
-                SurveyAnswer.value_int.label("v0"),
-                case((SurveyAnswer.value_int >= 9, 1), else_=0).label("v1"),
-                case((SurveyAnswer.value_int <= 6, 1), else_=0).label("v2"),
-            )
-            .select_from(SurveyAnswer)
-            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-            .join(Survey, Survey.id == SurveyQuestion.survey_id)
-            .where(*in_programme, SurveyQuestion.kind != TEXT, SurveyAnswer.value_int.is_not(None))
-        )
-
-    by_row = fetch_bags(
-        s,
-        answers(
-            SurveyResponse.department.label("dept"),
-            Survey.id.label("rnd"),
-            SurveyQuestion.id.label("qid"),
-        ),
-        [("dept", None), ("rnd", int), ("qid", int)],
-        k,
-        "answer",
-        sums=3,
-    )
-    by_value = fetch_bags(
-        s,
-        answers(
-            Survey.id.label("rnd"),
-            SurveyQuestion.id.label("qid"),
-            SurveyAnswer.value_int.label("val"),
-        ),
-        [("rnd", int), ("qid", int), ("val", int)],
-        k,
-        "answer",
-        sums=3,
-    )
-    respondents = (
-        select(
-            SurveyResponse.department.label("dept"),
-            Survey.id.label("rnd"),
-            _who(),
-            SurveyResponse.id.label("unit"),
-        )
-        .join(Survey, Survey.id == SurveyResponse.survey_id)
-        .where(*in_programme)
-    )
-    by_round = fetch_bags(s, respondents, [("dept", None), ("rnd", int)], k, "response")
-    written = (
-        select(
-            Survey.id.label("rnd"),
-            SurveyQuestion.id.label("qid"),
-            _who(),
-            SurveyAnswer.response_id.label("unit"),
-            SurveyAnswer.question_id.label("unit2"),
-        )
-        .select_from(SurveyAnswer)
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .join(Survey, Survey.id == SurveyQuestion.survey_id)
-        .where(
-            *in_programme,
-            SurveyQuestion.kind == TEXT,
-            SurveyQuestion.code.in_(("free", CUSTOM_TEXT)),
-            SurveyAnswer.value_text.is_not(None),
-            SurveyAnswer.value_text != "",
-        )
-    )
-    by_text = fetch_bags(s, written, [("rnd", int), ("qid", int)], k, "answer")
-
-    rows = scope.rows
-    codes = {q[0]: q[1] for r in rounds for q in r.questions}
-
-    def total(
-        key: tuple[Hashable, ...], parts: list[Cell], *, disjoint: bool, latent: bool = False
-    ) -> Cell:
-        return table.total(key, parts, disjoint_people=disjoint, latent=latent)
-
-    # Answers per department, round and question (n, mean, NPS).
-    grouped: dict[tuple[str, int, QKey], list[Bag]] = defaultdict(list)
-    for (dept, rnd, qid), bag in by_row.items():
-        grouped[(scope.row(dept), rnd, _qkey(qid, codes.get(qid, "")))].append(bag)
-    answered: dict[tuple[str, int | None, QKey], Cell] = {}
-    for (row, rnd, qkey), bags in sorted(grouped.items(), key=lambda kv: repr(kv[0])):
-        answered[(row, rnd, qkey)] = table.add(
-            ("answered", row, rnd, qkey),
-            combine(bags, k, disjoint_people=True),
-            latent=row == OTHERS,
-        )
-    round_keys = sorted({(rnd, qkey) for (_, rnd, qkey) in grouped}, key=repr)
-    for rnd, qkey in round_keys:
-        answered[(ALL, rnd, qkey)] = total(
-            ("answered", ALL, rnd, qkey),
-            [answered[(r, rnd, qkey)] for r in rows if (r, rnd, qkey) in answered],
-            disjoint=True,
-        )
-    # The distribution, for everyone together.
-    values: dict[tuple[str, int | None, QKey, int], Cell] = {}
-    for (rnd, qid, val), bag in sorted(by_value.items()):
-        qkey = _qkey(qid, codes.get(qid, ""))
-        values[(ALL, rnd, qkey, val)] = table.add(("value", ALL, rnd, qkey, val), bag)
-    for rnd, qkey in round_keys:
-        table.sum_of(
-            answered[(ALL, rnd, qkey)],
-            [c for (_, r2, q2, _v), c in values.items() if (r2, q2) == (rnd, qkey)],
-        )
-    # All rounds together (standard questions only: a custom one belongs to its round).
-    standard = sorted({qkey for _, qkey in round_keys if isinstance(qkey, str)})
-    for qkey in standard:
-        for row in (*rows, ALL):
-            parts = [c for (r2, rnd, q2), c in answered.items() if (r2, q2) == (row, qkey) and rnd]
-            if parts:
-                answered[(row, None, qkey)] = total(
-                    ("answered", row, None, qkey), parts, disjoint=False, latent=row == OTHERS
-                )
-        if (ALL, None, qkey) in answered:
-            table.sum_of(
-                answered[(ALL, None, qkey)],
-                [answered[(r, None, qkey)] for r in rows if (r, None, qkey) in answered],
-            )
-        by_val: dict[int, list[Cell]] = defaultdict(list)
-        for (_, rnd, q2, val), cell in list(values.items()):
-            if q2 == qkey and rnd is not None:
-                by_val[val].append(cell)
-        for val, parts in sorted(by_val.items()):
-            values[(ALL, None, qkey, val)] = total(
-                ("value", ALL, None, qkey, val), parts, disjoint=False
-            )
-        if (ALL, None, qkey) in answered:
-            table.sum_of(
-                answered[(ALL, None, qkey)],
-                [c for (_, rnd, q2, _v), c in values.items() if q2 == qkey and rnd is None],
-            )
-    # Promoters and detractors, for everyone together (their shares are shown with the
-    # NPS), with the rest of each share and the passives: a subtraction away.
-    promoters: dict[tuple[str, int | None], Cell] = {}
-    detractors: dict[tuple[str, int | None], Cell] = {}
-    for rnd in [*(r.survey_id for r in rounds), None]:
-        whole = answered.get((ALL, rnd, "nps"))
-        if whole is None:
-            continue
-        mine = [(v, c) for (_, r2, q2, v), c in values.items() if (r2, q2) == (rnd, "nps")]
-        groups = {
-            "promoters": [c for v, c in mine if v >= 9],
-            "detractors": [c for v, c in mine if v <= 6],
-            "passives": [c for v, c in mine if 6 < v < 9],
-            "not_promoters": [c for v, c in mine if v < 9],
-            "not_detractors": [c for v, c in mine if v > 6],
-        }
-        shares = {
-            name: total(
-                (name, ALL, rnd),
-                parts,
-                disjoint=rnd is not None,
-                latent=name not in ("promoters", "detractors"),
-            )
-            for name, parts in groups.items()
-        }
-        promoters[(ALL, rnd)], detractors[(ALL, rnd)] = shares["promoters"], shares["detractors"]
-        table.sum_of(whole, [shares["promoters"], shares["detractors"], shares["passives"]])
-        table.sum_of(whole, [shares["promoters"], shares["not_promoters"]])
-        table.sum_of(whole, [shares["detractors"], shares["not_detractors"]])
-    # Responses per round, per department, and all rounds together.
-    responses: dict[tuple[str, int | None], Cell] = {}
-    resp_rows: dict[tuple[str, int], list[Bag]] = defaultdict(list)
-    for (dept, rnd), bag in by_round.items():
-        resp_rows[(scope.row(dept), rnd)].append(bag)
-    for r in rounds:
-        for row in rows:
-            responses[(row, r.survey_id)] = table.add(
-                ("responses", row, r.survey_id),
-                combine(resp_rows.get((row, r.survey_id), []), k, disjoint_people=True),
-                latent=row == OTHERS,
-            )
-        responses[(ALL, r.survey_id)] = total(
-            ("responses", ALL, r.survey_id),
-            [responses[(row, r.survey_id)] for row in rows],
-            disjoint=True,
-        )
-    for row in (*rows, ALL):
-        responses[(row, None)] = total(
-            ("responses", row, None),
-            [responses[(row, r.survey_id)] for r in rounds],
-            disjoint=False,
-            latent=row == OTHERS,
-        )
-    table.sum_of(responses[(ALL, None)], [responses[(r, None)] for r in rows])
-    # The dashboard's periods: the rounds that opened in each (whole rounds only).
-    window_rounds: dict[Window, tuple[int, ...]] = {}
-    sets: dict[frozenset[int], tuple[int, ...]] = {}
-    for window in scope.windows:
-        first, last = window
-        chosen = tuple(
-            r.survey_id
-            for r in rounds
-            if (first is None or r.opens_at >= _day(first))
-            and r.opens_at < _day(last + dt.timedelta(days=7))
-        )
-        window_rounds[window] = chosen
-        sets[frozenset(chosen)] = chosen
-    every = frozenset(r.survey_id for r in rounds)
-    made: dict[tuple[str, frozenset[int], str], Cell] = {}
-    for rset, chosen in sets.items():
-        for code in DASHBOARD_CODES:
-            for row in (*rows, ALL):
-                parts = [
-                    answered[(row, rnd, code)] for rnd in chosen if (row, rnd, code) in answered
-                ]
-                if rset == every and (row, None, code) in answered:
-                    made[(row, rset, code)] = answered[(row, None, code)]
-                elif len(parts) == 1:
-                    made[(row, rset, code)] = parts[0]
-                else:
-                    made[(row, rset, code)] = total(
-                        ("period", row, chosen, code), parts, disjoint=False, latent=row == OTHERS
-                    )
-            table.sum_of(made[(ALL, rset, code)], [made[(r, rset, code)] for r in rows])
-    # Two periods, one inside the other, differ by the rounds between: protected too.
-    for outer in sets:
-        for inner in sets:
-            if not inner < outer:
-                continue
-            for code in DASHBOARD_CODES:
-                for row in (*rows, ALL):
-                    between = [
-                        answered[(row, rnd, code)]
-                        for rnd in outer - inner
-                        if (row, rnd, code) in answered
-                    ]
-                    gap = total(
-                        ("period_between", row, tuple(sorted(outer)), tuple(sorted(inner)), code),
-                        between,
-                        disjoint=False,
-                        latent=True,
-                    )
-                    table.sum_of(made[(row, outer, code)], [made[(row, inner, code)], gap])
-    windows: dict[tuple[str, Window, str], Cell] = {
-        (row, window, code): made[(row, frozenset(chosen), code)]
-        for window, chosen in window_rounds.items()
-        for row in (*scope.offered, ALL)
-        for code in DASHBOARD_CODES
-    }
-    texts: dict[tuple[int, int], Cell] = {
-        (rnd, qid): table.add(("written", rnd, qid), bag)
-        for (rnd, qid), bag in sorted(by_text.items(), key=lambda kv: repr(kv[0]))
-    }
-    return SurveyTable(
-        scope,
-        table.protect(),
-        rounds,
-        responses,
-        answered,
-        values,
-        promoters,
-        detractors,
-        windows,
-        window_rounds,
-        texts,
-    )
-
-
-def programme_scope(s: Session, programme_id: int, k: int | None = None) -> Scope:
-    return scope_of(s, _programme(s, programme_id), k if k is not None else k_threshold(s))
-
-
-def nps_of(cell: Cell) -> float | None:
-    """NPS of the answers a cell counts: % of 9–10 minus % of 0–6 (from its sums)."""
-    if not cell.n or len(cell.bag.totals) < 3:
-        return None
-    _, promoters, detractors = cell.bag.totals
-    return 100.0 * (promoters - detractors) / cell.n
-
-
-def nps_point(st: SurveyTable, row: str, rnd: int | None, label: str, where: str) -> NpsPoint:
-    cell = st.answered.get((row, rnd, "nps"))
-    survey = next((r for r in st.rounds if r.survey_id == rnd), None)
-    opens = survey.opens_at if survey else None
-    if cell is None:
-        return NpsPoint(label, rnd, opens, 0, None, None, None, False)
-    emit(where, cell)
-    if cell.hidden:
-        return NpsPoint(label, rnd, opens, None, None, None, None, True, cell.hidden)
-    # The shares of promoters and detractors: for everyone together only.
-    prom, det = st.promoters.get((row, rnd)), st.detractors.get((row, rnd))
-    for c in (prom, det):
-        if c is not None:
-            emit(where, c)
-    return NpsPoint(
-        label,
-        rnd,
-        opens,
-        cell.n,
-        nps_of(cell),
-        None if prom is None or prom.hidden else prom.n / cell.n,
-        None if det is None or det.hidden else det.n / cell.n,
-        False,
-    )
-
-
-def _question(st: SurveyTable, row: str, rnd: int | None, qkey: QKey, where: str) -> QuestionResult:
-    cell = st.answered[(row, rnd, qkey)]
-    if isinstance(qkey, tuple):
-        qid: int | None = qkey[1]
-        _, code, kind, text = next(q for r in st.rounds for q in r.questions if q[0] == qid)
-    else:
-        qid, code = None, qkey
-        kind = next(q[2] for r in st.rounds for q in r.questions if q[1] == code)
-        text = question_text(code)
-    emit(where, cell)
-    if cell.hidden:
-        return QuestionResult(code, qid, kind, text, None, None, (), True, cell.hidden)
-    low, high = SCALE_RANGE[kind]
-    dist: list[tuple[int, int | None]] = []
-    if row != ALL:  # the distribution is for everyone together only
-        return QuestionResult(code, qid, kind, text, cell.n, st.mean(cell), (), False)
-    for v in range(low, high + 1):
-        bar = st.values.get((row, rnd, qkey, v))
-        if bar is None:
-            dist.append((v, 0))
-        else:
-            emit(where, bar)
-            dist.append((v, None if bar.hidden else bar.n))
-    return QuestionResult(code, qid, kind, text, cell.n, st.mean(cell), tuple(dist), False)
-
-
-def results_view(
-    s: Session, st: SurveyTable, department: str | None, survey_id: int | None
-) -> SurveyResults:
-    """The results for one choice of filters, read from the protected table."""
-    k = st.scope.k
-    where = f"survey_results:{st.scope.programme_id}:{department}:{survey_id}"
-    row = ALL if department is None else department
-    if department is not None and department not in st.scope.offered:
-        hidden = NpsPoint(t("All answers"), None, None, None, None, None, None, True, NOT_OFFERED)
-        return SurveyResults(k, None, True, (), hidden, (), (), NOT_OFFERED)
-    rounds = [r for r in st.rounds if survey_id is None or r.survey_id == survey_id]
-    responses = st.responses.get((row, survey_id))
-    order = {code: i for i, (code, _k, _t) in enumerate(STANDARD_QUESTIONS)}
-    qkeys = sorted(
-        {
-            q
-            for (r2, rnd, q) in st.answered
-            if r2 == row and rnd == survey_id and isinstance(q, str)
-        },
-        key=lambda q: order.get(q, 99),
-    )
-    questions = [_question(st, row, survey_id, q, where) for q in qkeys]
-    for r in rounds:  # custom questions, in their own round
-        for qid, code, _kind, _text in r.questions:
-            if code == CUSTOM_SCALE and (row, r.survey_id, ("custom", qid)) in st.answered:
-                questions.append(_question(st, row, r.survey_id, ("custom", qid), where))
-    free: list[FreeTexts] = []
-    note = ""
-    if department is not None:
-        note = NOT_OFFERED  # written answers are never split by department
-    else:
-        for r in rounds:
-            for qid, code, _kind, text in r.questions:
-                cell = st.texts.get((r.survey_id, qid))
-                if cell is None:
-                    continue
-                emit(where, cell)
-                if cell.hidden:
-                    free.append(FreeTexts(code, qid, text, None, (), True, cell.hidden, r.title))
-                    continue
-                found = s.scalars(
-                    select(SurveyAnswer.value_text).where(
-                        SurveyAnswer.question_id == qid,
-                        SurveyAnswer.value_text.is_not(None),
-                        SurveyAnswer.value_text != "",
-                    )
-                ).all()
-                # Sorted, not in answer order: the order must not point at anyone.
-                ordered = tuple(sorted((x for x in found if x), key=lambda x: (x.casefold(), x)))
-                emit_texts(where, ("round", r.survey_id), ordered)
-                free.append(
-                    FreeTexts(code, qid, text, cell.n, ordered[:MAX_FREE_TEXTS], False, "", r.title)
-                )
-    if responses is not None:
-        emit(where, responses)
-    return SurveyResults(
-        k=k,
-        responses=None if responses is None or responses.hidden else responses.n,
-        suppressed=bool(responses is not None and responses.hidden),
-        questions=tuple(questions),
-        nps=nps_point(st, row, survey_id, t("All answers"), where),
-        nps_by_survey=tuple(
-            nps_point(st, row, r.survey_id, r.title, where)
-            for r in rounds
-            if (row, r.survey_id, "nps") in st.answered  # rounds with answers only
-        ),
-        free_texts=tuple(free),
-        reason=responses.hidden if responses is not None else "",
-        texts_note=note,
-    )
-
-
-def survey_results(
-    sf: sessionmaker[Session],
-    viewer: Viewer,
-    programme_id: int,
-    department: str | None = None,
-    *,
-    survey_id: int | None = None,
-) -> SurveyResults:
-    """Results of a programme's pulse and end surveys for coordinators, protected.
-
-    ``department`` is the respondent's department when they answered (only the
-    departments of :func:`survey_departments`); ``survey_id`` keeps one survey round.
-    There is no date window: a partial round minus another would isolate people.
-    """
-    require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
-        st = survey_table(s, programme_scope(s, programme_id))
-        return results_view(s, st, department, survey_id)
-
-
-def survey_departments(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[str]:
-    """Departments the results can be filtered on (core.kernel.privacy.offered_groups)."""
-    require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
-        return list(programme_scope(s, programme_id).offered)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from core.insights import survey_results
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.relationship import fit
-from core.surveys import surveys
 from db.models import Concern, Match, Meeting, Setting
 from tests.builders import enrol, make_match, make_participant, make_programme, make_user
 
@@ -93,7 +93,7 @@ def test_the_fit_note_stays_with_its_author_and_never_reaches_results(sf, world)
     with sf.begin() as s:
         s.add(Setting(key="k", value="2"))
     fit.answer_fit(sf, world["ben"], mid, 2, NOTE)
-    results = surveys.survey_results(sf, coord, world["programme_id"])
+    results = survey_results.survey_results(sf, coord, world["programme_id"])
     assert NOTE not in repr(results)
     summary = fit.fit_summary(sf, coord, world["programme_id"])
     assert summary.n == 2 and summary.mean == 1.5 and NOTE not in repr(summary)

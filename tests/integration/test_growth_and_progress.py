@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from core.growth import progress
+from core.insights import skills_growth
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.surveys import self_assessment
@@ -98,13 +99,13 @@ def test_growth_per_skill_is_computed_over_people_with_both_and_suppressed_below
         )
     add_baseline(sf, pid, people[5].person_id, scores(1))  # baseline only: not counted
     self_assessment.record_self_assessment(sf, people[6], pid, "end", scores(5))  # end only
-    growth = {g.skill: g for g in self_assessment.mentor_skills_growth(sf, coord, pid)}
+    growth = {g.skill: g for g in skills_growth.mentor_skills_growth(sf, coord, pid)}
     comm = growth["communication"]
     assert comm.n == 5 and comm.baseline == pytest.approx(2.8) and comm.end == pytest.approx(3.8)
     assert comm.growth == pytest.approx(1.0)
     assert growth["empathy"].growth == pytest.approx(0.2)
     with pytest.raises(NotAllowed):
-        self_assessment.mentor_skills_growth(sf, people[0], pid)
+        skills_growth.mentor_skills_growth(sf, people[0], pid)
 
 
 def test_growth_at_k_minus_1_people_is_hidden(sf):
@@ -115,7 +116,7 @@ def test_growth_at_k_minus_1_people_is_hidden(sf):
     for v in people:
         add_baseline(sf, pid, v.person_id, scores(2))
         self_assessment.record_self_assessment(sf, v, pid, "end", scores(4))
-    growth = self_assessment.mentor_skills_growth(sf, coord, pid)
+    growth = skills_growth.mentor_skills_growth(sf, coord, pid)
     assert all(g.suppressed and g.growth is None and g.n is None for g in growth)
 
 

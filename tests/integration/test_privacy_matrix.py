@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.accounts import accounts
 from core.accounts.auth import viewer_of
 from core.growth import actions, feedback, goals, journal, progress
-from core.insights import exports, home, metrics, tna
+from core.insights import exports, home, metrics, skills_growth, survey_results, tna
 from core.insights.metrics import Filters
 from core.kernel import audit, clock
 from core.kernel.access import Viewer
@@ -444,7 +444,7 @@ def _metric_reads() -> Iterator[Read]:
 def _survey_results(key: str, **kw: Any) -> Read:
     def call(sf: sessionmaker[Session], w: World, v: Viewer) -> Any:
         programme = w.q if key == "Q" else w.p
-        return surveys.survey_results(sf, v, programme, **kw)
+        return survey_results.survey_results(sf, v, programme, **kw)
 
     return _staff(f"surveys.survey_results:{key}", call)
 
@@ -553,10 +553,17 @@ READS: tuple[Read, ...] = (
     _survey_results("P"),
     _survey_results("Q"),
     _survey_results("P-Finance", department=AUTHOR_DEPARTMENT),
-    _staff("surveys.programme_surveys:P", lambda sf, w, v: surveys.programme_surveys(sf, v, w.p)),
-    _staff("surveys.programme_surveys:Q", lambda sf, w, v: surveys.programme_surveys(sf, v, w.q)),
+    _staff(
+        "surveys.programme_surveys:P", lambda sf, w, v: survey_results.programme_surveys(sf, v, w.p)
+    ),
+    _staff(
+        "surveys.programme_surveys:Q", lambda sf, w, v: survey_results.programme_surveys(sf, v, w.q)
+    ),
     _staff("surveys.programme_choices", lambda sf, w, v: surveys.programme_choices(sf, v)),
-    _staff("surveys.survey_departments:P", lambda sf, w, v: surveys.survey_departments(sf, v, w.p)),
+    _staff(
+        "surveys.survey_departments:P",
+        lambda sf, w, v: survey_results.survey_departments(sf, v, w.p),
+    ),
     _staff("surveys.plan_surveys:P", lambda sf, w, v: surveys.plan_surveys(sf, v, w.p)),
     _own("fit.fit_checks_due", lambda sf, w, v: fit.fit_checks_due(sf, v)),
     _own("fit.my_fit_answers", lambda sf, w, v: fit.my_fit_answers(sf, v)),
@@ -637,7 +644,7 @@ READS: tuple[Read, ...] = (
     ),
     _staff(
         "self_assessment.mentor_skills_growth:P",
-        lambda sf, w, v: self_assessment.mentor_skills_growth(sf, v, w.p),
+        lambda sf, w, v: skills_growth.mentor_skills_growth(sf, v, w.p),
     ),
     # the dashboard: every metric under four filters, and its CSV export
     *_metric_reads(),

@@ -32,7 +32,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.insights import exports, home, metrics, tna
+from core.insights import exports, home, metrics, skills_growth, survey_results, survey_table, tna
 from core.kernel import clock
 from core.kernel import privacy as suppression
 from core.kernel.privacy import Cell, is_small
@@ -313,16 +313,16 @@ def every_view(sf, coord) -> suppression.Recorder:
                         f = metrics.Filters(pid, dept, start, end)
                         exports.rows(metrics._View(s, k, f, cache).dashboard())
             for prog in opts.programmes:
-                table = surveys.survey_table(s, surveys.programme_scope(s, prog.id, k))
+                table = survey_table.survey_table(s, survey_table.programme_scope(s, prog.id, k))
                 for dept in (None, *table.scope.offered):
                     for sid in (None, *(r.survey_id for r in table.rounds)):
-                        surveys.results_view(s, table, dept, sid)
+                        survey_results.results_view(s, table, dept, sid)
         for prog in opts.programmes:
-            surveys.programme_surveys(sf, coord, prog.id)
+            survey_results.programme_surveys(sf, coord, prog.id)
             fit.fit_summary(sf, coord, prog.id)
             tna.needs_grid(sf, coord, prog.id)
-            for dept in (None, *surveys.survey_departments(sf, coord, prog.id)):
-                self_assessment.mentor_skills_growth(sf, coord, prog.id, dept)
+            for dept in (None, *survey_results.survey_departments(sf, coord, prog.id)):
+                skills_growth.mentor_skills_growth(sf, coord, prog.id, dept)
         home.programme_counts(sf, coord)
     return rec
 

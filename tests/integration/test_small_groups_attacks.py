@@ -13,10 +13,9 @@ import inspect
 
 import pytest
 
-from core.insights import metrics
+from core.insights import metrics, survey_results
 from core.insights.metrics import Filters
 from core.kernel import clock
-from core.surveys import surveys
 from db.models import (
     Goal,
     Meeting,
@@ -213,7 +212,7 @@ def test_free_text_of_one_respondent_cannot_be_isolated_by_two_periods(sf, coord
             )
     # Every window the function accepts (the Surveys page offered 30 / 90 days / all).
     today = NOW.date()
-    params = inspect.signature(surveys.survey_results).parameters
+    params = inspect.signature(survey_results.survey_results).parameters
     windows = (
         [None, (today - 29 * DAY, today), (today - 89 * DAY, today)]
         if "period" in params
@@ -222,7 +221,7 @@ def test_free_text_of_one_respondent_cannot_be_isolated_by_two_periods(sf, coord
     seen = []
     for window in windows:
         kwargs = {"period": window} if "period" in params else {}
-        for group in surveys.survey_results(sf, coord, p.id, **kwargs).free_texts:
+        for group in survey_results.survey_results(sf, coord, p.id, **kwargs).free_texts:
             if not group.suppressed:
                 seen.append(set(group.texts))
     for a in seen:

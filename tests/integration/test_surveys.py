@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from core.insights import survey_results
 from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
@@ -195,7 +196,7 @@ def test_custom_questions_are_added_before_the_survey_opens_and_not_after(sf):
         sf, w.coord, survey.id, kind="scale", text="The kick-off was useful."
     )
     surveys.add_custom_question(sf, w.coord, survey.id, kind="text", text="One word?")
-    [summary] = surveys.programme_surveys(sf, w.coord, w.programme_id)
+    [summary] = survey_results.programme_surveys(sf, w.coord, w.programme_id)
     assert [q.code for q in summary.questions][-2:] == ["custom_scale", "custom_text"]
     assert summary.questions[-2].text == "The kick-off was useful."
     assert summary.state == "scheduled"
@@ -248,7 +249,9 @@ def test_a_survey_that_has_not_opened_can_be_deleted(sf):
     surveys.delete_survey(sf, w.coord, later.id)
     with pytest.raises(Conflict):
         surveys.delete_survey(sf, w.coord, sid)
-    assert [x.survey_id for x in surveys.programme_surveys(sf, w.coord, w.programme_id)] == [sid]
+    assert [x.survey_id for x in survey_results.programme_surveys(sf, w.coord, w.programme_id)] == [
+        sid
+    ]
 
 
 def test_a_survey_cannot_open_in_the_past_or_close_before_it_opens(sf):
@@ -284,7 +287,7 @@ def test_nps_and_means_on_hand_made_answers(sf):
     recommend = [10] * 5 + [9] * 5 + [8] * 5 + [6, 5, 3, 0, 0]  # NPS = 50% − 25% = 25
     for viewer, r in zip(w.people, recommend, strict=True):
         answer(sf, viewer, sid, sat=5 if r >= 9 else 2, nps=r)
-    res = surveys.survey_results(sf, w.coord, w.programme_id)
+    res = survey_results.survey_results(sf, w.coord, w.programme_id)
     assert res.responses == 20 and not res.suppressed
     assert res.nps.nps == pytest.approx(25.0)
     assert res.nps.promoters == pytest.approx(0.5) and res.nps.detractors == pytest.approx(0.25)
@@ -305,12 +308,12 @@ def test_results_over_k_minus_1_answers_are_hidden_and_over_k_shown(sf):
     sid = open_survey(sf, w)
     for viewer in w.people[:4]:
         answer(sf, viewer, sid)
-    hidden = surveys.survey_results(sf, w.coord, w.programme_id)
+    hidden = survey_results.survey_results(sf, w.coord, w.programme_id)
     assert hidden.suppressed and hidden.responses is None
     assert hidden.nps.suppressed and hidden.nps.nps is None
     assert all(q.suppressed and q.mean is None and not q.distribution for q in hidden.questions)
     answer(sf, w.people[4], sid)
-    shown = surveys.survey_results(sf, w.coord, w.programme_id)
+    shown = survey_results.survey_results(sf, w.coord, w.programme_id)
     assert shown.responses == 5 and not shown.nps.suppressed
     assert all(not q.suppressed for q in shown.questions)
 
@@ -320,10 +323,10 @@ def test_k_comes_from_the_setting(sf):
     sid = open_survey(sf, w)
     for viewer in w.people:
         answer(sf, viewer, sid)
-    assert surveys.survey_results(sf, w.coord, w.programme_id).suppressed
+    assert survey_results.survey_results(sf, w.coord, w.programme_id).suppressed
     with sf.begin() as s:
         s.add(Setting(key="k", value="3"))
-    res = surveys.survey_results(sf, w.coord, w.programme_id)
+    res = survey_results.survey_results(sf, w.coord, w.programme_id)
     assert res.k == 3 and res.responses == 3
 
 
@@ -332,16 +335,16 @@ def test_a_department_filter_suppresses_small_departments(sf):
     sid = open_survey(sf, w)
     for viewer in w.people[:9]:  # 5 Sales, 4 Finance
         answer(sf, viewer, sid)
-    assert surveys.survey_departments(sf, w.coord, w.programme_id) == ["Finance", "Sales"]
-    finance = surveys.survey_results(sf, w.coord, w.programme_id, "Finance")
+    assert survey_results.survey_departments(sf, w.coord, w.programme_id) == ["Finance", "Sales"]
+    finance = survey_results.survey_results(sf, w.coord, w.programme_id, "Finance")
     assert finance.suppressed and finance.reason == "small"
     # All answers (9) minus Sales' (5) would give Finance's 4: one of the two is hidden.
-    sales = surveys.survey_results(sf, w.coord, w.programme_id, "Sales")
-    everyone = surveys.survey_results(sf, w.coord, w.programme_id)
+    sales = survey_results.survey_results(sf, w.coord, w.programme_id, "Sales")
+    everyone = survey_results.survey_results(sf, w.coord, w.programme_id)
     assert sales.suppressed or everyone.suppressed
     answer(sf, w.people[9], sid)  # a fifth in Finance
-    assert surveys.survey_results(sf, w.coord, w.programme_id, "Finance").responses == 5
-    assert surveys.survey_results(sf, w.coord, w.programme_id, "Sales").responses == 5
+    assert survey_results.survey_results(sf, w.coord, w.programme_id, "Finance").responses == 5
+    assert survey_results.survey_results(sf, w.coord, w.programme_id, "Sales").responses == 5
 
 
 def test_free_text_appears_only_with_k_answers_sorted_and_without_names(sf):
@@ -351,19 +354,19 @@ def test_free_text_appears_only_with_k_answers_sorted_and_without_names(sf):
     for viewer, text in zip(w.people, words, strict=False):
         answer(sf, viewer, sid, free=text)
     answer(sf, w.people[4], sid)  # no free text: 5 responses, 4 texts
-    res = surveys.survey_results(sf, w.coord, w.programme_id)
+    res = survey_results.survey_results(sf, w.coord, w.programme_id)
     assert res.responses == 5
     [free] = res.free_texts
     assert free.suppressed and free.texts == () and free.n is None
     answer(sf, w.people[5], sid, free="date")
-    [free] = surveys.survey_results(sf, w.coord, w.programme_id).free_texts
+    [free] = survey_results.survey_results(sf, w.coord, w.programme_id).free_texts
     assert free.texts == ("apple", "Banana", "Cherry", "date", "zèbre")
     # The result types cannot carry a person: no field names one.
     for cls in (
-        surveys.SurveyResults,
-        surveys.FreeTexts,
+        survey_results.SurveyResults,
+        survey_results.FreeTexts,
         surveys.QuestionResult,
-        surveys.NpsPoint,
+        survey_results.NpsPoint,
     ):
         fields = {f.name for f in dataclasses.fields(cls)}
         assert not fields & {"person_id", "person", "name", "author", "username", "department"}
@@ -378,7 +381,7 @@ def test_nps_over_time_by_survey_round(sf):
     second = open_survey(sf, w, "Round 2")
     for viewer in w.people[:5]:
         answer(sf, viewer, second, nps=10)  # all promoters: +100
-    res = surveys.survey_results(sf, w.coord, w.programme_id)
+    res = survey_results.survey_results(sf, w.coord, w.programme_id)
     assert [(p.label, p.nps) for p in res.nps_by_survey] == [
         ("Round 1", -100.0),
         ("Round 2", 100.0),
@@ -387,11 +390,11 @@ def test_nps_over_time_by_survey_round(sf):
     assert res.nps.nps == pytest.approx(100 * (5 - 6) / 11)
     # Whole rounds only: there is no date window (a part of a round minus another
     # part would isolate people).
-    second_round = surveys.survey_results(sf, w.coord, w.programme_id, survey_id=second)
+    second_round = survey_results.survey_results(sf, w.coord, w.programme_id, survey_id=second)
     assert second_round.responses == 5 and second_round.nps.nps == 100.0
-    one = surveys.survey_results(sf, w.coord, w.programme_id, survey_id=first)
+    one = survey_results.survey_results(sf, w.coord, w.programme_id, survey_id=first)
     assert one.responses == 6 and one.nps.nps == -100.0
-    assert "period" not in inspect.signature(surveys.survey_results).parameters
+    assert "period" not in inspect.signature(survey_results.survey_results).parameters
 
 
 def test_free_text_is_shown_per_whole_round_never_per_department(sf):
@@ -399,10 +402,10 @@ def test_free_text_is_shown_per_whole_round_never_per_department(sf):
     sid = open_survey(sf, w)
     for i, viewer in enumerate(w.people):
         answer(sf, viewer, sid, free=f"text {i}")
-    everyone = surveys.survey_results(sf, w.coord, w.programme_id, survey_id=sid)
+    everyone = survey_results.survey_results(sf, w.coord, w.programme_id, survey_id=sid)
     assert [len(g.texts) for g in everyone.free_texts] == [12]
     # Sales' comments would be a subset of everyone's: the rest would be Finance's.
-    sales = surveys.survey_results(sf, w.coord, w.programme_id, "Sales", survey_id=sid)
+    sales = survey_results.survey_results(sf, w.coord, w.programme_id, "Sales", survey_id=sid)
     assert sales.free_texts == () and sales.texts_note == "not_offered"
 
 
@@ -430,7 +433,7 @@ def test_custom_scale_questions_have_their_own_result(sf):
             custom_scale=2,
         )
         surveys.answer_survey(sf, viewer, survey.id, values)
-    res = surveys.survey_results(sf, w.coord, w.programme_id)
+    res = survey_results.survey_results(sf, w.coord, w.programme_id)
     custom = [q for q in res.questions if q.code == "custom_scale"]
     assert len(custom) == 1 and custom[0].text == "Kick-off useful?" and custom[0].mean == 2.0
 
@@ -438,6 +441,6 @@ def test_custom_scale_questions_have_their_own_result(sf):
 def test_participants_cannot_read_results(sf):
     w = make_world(sf, 1)
     with pytest.raises(NotAllowed):
-        surveys.survey_results(sf, w.people[0], w.programme_id)
+        survey_results.survey_results(sf, w.people[0], w.programme_id)
     with pytest.raises(NotAllowed):
-        surveys.programme_surveys(sf, w.people[0], w.programme_id)
+        survey_results.programme_surveys(sf, w.people[0], w.programme_id)

@@ -5,15 +5,15 @@ import datetime as dt
 import pytest
 
 from core.growth.progress import last_months
+from core.insights.skills_growth import growth_rows
+from core.insights.survey_results import mean_of, nps
 from core.kernel.errors import InvalidInput
 from core.kernel.privacy import is_small
-from core.surveys.self_assessment import SKILLS, growth_rows, phase_due, validate_scores
+from core.surveys.self_assessment import SKILLS, phase_due, validate_scores
 from core.surveys.surveys import (
     END,
     PULSE,
     ScheduledSurvey,
-    mean_of,
-    nps,
     survey_schedule,
     validate_answers,
 )

@@ -1,0 +1,135 @@
+"""Bags: what a figure counts, grouped in SQL (``fetch_bags``) or read in Python (``python_bag``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import Select, and_, distinct, func, or_, select
+from sqlalchemy.orm import Session
+
+from core.kernel.privacy import DETAIL_UNITS, Bag, is_recording, is_small
+
+WEEK = dt.timedelta(days=7)
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+def fetch_bags(
+    s: Session,
+    base: Select[Any],
+    keys: Sequence[tuple[str, Callable[[Any], Hashable] | None]],
+    k: int,
+    kind: str,
+    *,
+    sums: int = 0,
+    week_key: str | None = None,
+    distinct_units: bool = False,
+) -> dict[tuple[Any, ...], Bag]:
+    """Group ``base`` (labelled columns: the keys, ``who``, ``unit``, ``v0``… and,
+    with ``week_key``, ``at``) into bags: counts from SQL, people's ids for the
+    groups of fewer than k people, every unit and id while recording. A unit is
+    ``(kind, unit)``, or ``(kind, unit, unit2)`` when ``base`` has a ``unit2``."""
+    sub = base.subquery()
+    kcols = [sub.c[name] for name, _ in keys]
+    convert = [fn or (lambda v: v) for _, fn in keys]
+    width = len(keys)
+
+    def key_of(row: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(fn(v) for fn, v in zip(convert, row[:width], strict=True))
+
+    vcols = [sub.c[f"v{i}"] for i in range(sums)]
+    bags: dict[tuple[Any, ...], Bag] = {}
+    conn = s.connection()  # plain rows: no ORM bookkeeping for thousands of them
+    for row in conn.execute(
+        select(
+            *kcols,
+            func.count(distinct(sub.c.unit)) if distinct_units else func.count(),
+            func.count(distinct(sub.c.who)),
+            *(func.sum(c) for c in vcols),
+        ).group_by(*kcols)
+    ):
+        totals = tuple(float(x or 0) for x in row[width + 2 :])
+        bags[key_of(row)] = Bag(int(row[width]), int(row[width + 1]), totals, None, None)
+    # A small table is read whole (suppression.DETAIL_UNITS): its cells then know what
+    # they count, and the rule is checked on the actual groups.
+    testing = is_recording()
+    whole = testing or sum(b.n for b in bags.values()) <= DETAIL_UNITS
+    small = {key for key, b in bags.items() if is_small(b.people, k)}
+    if not whole and not small:
+        return bags
+    extra = [sub.c.unit2] if "unit2" in sub.c else []
+    vals = [sub.c[f"v{i}"] for i in range(sums)]
+    q = select(*kcols, sub.c.who, sub.c.unit, *extra, *vals)
+    if not whole and week_key is not None:
+        # Only the weeks that hold a small group: index-friendly ranges on the raw time.
+        at = sub.c.at
+        i = [name for name, _ in keys].index(week_key)
+        weeks: list[dt.date] = sorted({key[i] for key in small})
+        q = q.where(or_(*(and_(at >= _at(w), at < _at(w + WEEK)) for w in weeks)))
+    elif not whole and len(small) <= 50:
+        # Only the small groups, by their keys.
+        q = q.where(
+            or_(
+                *(
+                    and_(
+                        *(
+                            c.is_(None) if v is None else c == v
+                            for c, v in zip(kcols, key, strict=True)
+                        )
+                    )
+                    for key in small
+                )
+            )
+        )
+    # unit → its values; a unit may count several people (a meeting: its members).
+    found: dict[tuple[Any, ...], dict[Hashable, tuple[float, ...]]] = defaultdict(dict)
+    pairs: dict[tuple[Any, ...], set[tuple[Hashable, int]]] = defaultdict(set)
+    for row in conn.execute(q):
+        key = key_of(row)
+        if whole or key in small:
+            who = int(row[width])
+            unit: Hashable = (kind, *row[width + 1 : width + 2 + len(extra)])
+            found[key][unit] = tuple(float(x or 0) for x in row[width + 2 + len(extra) :])
+            pairs[key].add((unit, who))
+    for key in found.keys() | (bags.keys() if whole else set()):
+        units = found.get(key, {})
+        ids = frozenset(who for _, who in pairs.get(key, ()))
+        if not whole:
+            bags[key] = replace(bags[key], ids=ids)
+            continue
+        read = Bag(
+            len(units),
+            len(ids),
+            tuple(sum(v[i] for v in units.values()) for i in range(sums)),
+            ids,
+            frozenset(units),
+            pairs=frozenset(pairs.get(key, ())),
+        )
+        if testing and key in bags and (read.n, read.people) != (bags[key].n, bags[key].people):
+            # Counted, then read row by row, in one transaction: they must agree.
+            raise AssertionError(f"{kind} {key}: counted {bags[key].n}, read {read.n}")
+        # Read row by row, the rows are the truth (a write may land between two reads).
+        bags[key] = read
+    return {key: bag for key, bag in bags.items() if not bag.empty}
+
+
+def python_bag(units: Iterable[tuple[Hashable, int]], k: int, *sums: Sequence[float]) -> Bag:
+    """A bag from (unit, person) pairs read in Python (small tables: matches, enrolments)."""
+    pairs = list(units)
+    ids = frozenset(p for _, p in pairs)
+    n = len({u for u, _ in pairs})
+    keep_units = is_recording() or len(pairs) <= DETAIL_UNITS
+    return Bag(
+        n,
+        len(ids),
+        tuple(float(sum(x)) for x in sums),
+        ids if keep_units or is_small(len(ids), k) else None,
+        frozenset(u for u, _ in pairs) if keep_units else None,
+        pairs=frozenset(pairs) if keep_units else None,
+    )
