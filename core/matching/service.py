@@ -23,6 +23,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import get_language, t
 from core.matching import engine as matching
+from core.matching.model import CIRCLE_MAX, ROLES
 from core.programmes.enrolment import GOAL_THEMES
 from db.models import (
     LIVE_MATCH_STATUSES,
@@ -176,7 +177,7 @@ def _candidate(e: Enrolment, person: Person, skills: dict[str, set[str]]) -> mat
         themes=frozenset(e.goal_themes or ()),
         availability=frozenset(e.availability or ()),
         hire_date=person.hire_date,
-        role=e.role if e.role in matching.ROLES else "peer",
+        role=e.role if e.role in ROLES else "peer",
         capacity=max(0, int(e.mentor_capacity or 1)),
     )
 
@@ -538,7 +539,7 @@ def set_members(
     """
     _require_coordinator(viewer)
     person_ids = list(dict.fromkeys(person_ids))
-    if not 2 <= len(person_ids) <= matching.CIRCLE_MAX:
+    if not 2 <= len(person_ids) <= CIRCLE_MAX:
         raise InvalidInput(t("A match has 2 to 6 members, not {n}.", n=len(person_ids)))
     with sf.begin() as s:
         p = _programme(s, programme_id)
