@@ -8,7 +8,15 @@ from typing import Any
 
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
-from core.matching.model import _RULE_LABELS, CIRCLE_MAX, Candidate, GroupCheck, Rules, Weights
+from core.matching.model import (
+    _RULE_LABELS,
+    CIRCLE_MAX,
+    Candidate,
+    GroupCheck,
+    Rules,
+    Score,
+    Weights,
+)
 from core.matching.scoring import group_score
 
 
@@ -75,8 +83,17 @@ def evaluate_group(
     return GroupCheck(group_score(members, weights, mutual=mutual), violations)
 
 
-def require_allowed(members: Sequence[Candidate], rules: Rules | None = None) -> None:
-    """Raise InvalidInput, with every reason, when a must-rule forbids this group."""
-    found = evaluate_group(members, Weights(), rules).violations
-    if found:
-        raise InvalidInput(t("These people cannot be matched: {reasons}", reasons="; ".join(found)))
+def require_allowed(
+    members: Sequence[Candidate],
+    weights: Weights | None = None,
+    rules: Rules | None = None,
+    *,
+    mutual: bool = True,
+) -> Score:
+    """The group's score; InvalidInput, with every reason, when a must-rule forbids it."""
+    found = evaluate_group(members, weights, rules, mutual=mutual)
+    if found.violations:
+        raise InvalidInput(
+            t("These people cannot be matched: {reasons}", reasons="; ".join(found.violations))
+        )
+    return found.score
