@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from core.accounts.auth import sign_in
 from core.kernel.i18n import t
 from core.matching import proposals, suggestions
 from db.models import Account, Match, MatchMember, Programme
@@ -30,13 +31,17 @@ def test_a_coordinator_suggests_reviews_and_publishes_matches(open_app, demo_sto
     assert statuses == {"published"}
 
 
-def test_a_participant_accepts_a_proposal_and_sees_why(open_app, demo_store):
+def _published(demo_store) -> int:
+    """The demo programme in enrolment, matched and published by the admin."""
     pid = _spring(demo_store)
-    from core.accounts.auth import sign_in
-
     admin = sign_in(demo_store.sf, "admin", "tandem-demo").viewer
     suggestions.run_matching(demo_store.sf, admin, pid)
     proposals.publish(demo_store.sf, admin, pid)
+    return pid
+
+
+def test_a_participant_accepts_a_proposal_and_sees_why(open_app, demo_store):
+    pid = _published(demo_store)
     with demo_store.sf.begin() as s:
         username, match_id = s.execute(
             select(Account.username, Match.id)
@@ -94,12 +99,7 @@ def test_publishing_says_how_many_matches_went_out(open_app, demo_store):
 
 
 def test_an_answer_to_a_withdrawn_proposal_is_refused_with_its_reason(open_app, demo_store):
-    from core.accounts.auth import sign_in
-
-    pid = _spring(demo_store)
-    admin = sign_in(demo_store.sf, "admin", "tandem-demo").viewer
-    suggestions.run_matching(demo_store.sf, admin, pid)
-    proposals.publish(demo_store.sf, admin, pid)
+    pid = _published(demo_store)
     with demo_store.sf.begin() as s:
         match_id = s.scalar(select(Match.id).where(Match.programme_id == pid).limit(1))
         usernames = s.scalars(
