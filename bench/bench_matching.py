@@ -26,6 +26,9 @@ import rustworkx as rx
 
 from core.matching import engine as matching
 from core.matching.engine import Candidate, Rules, Weights
+from core.matching.matrix import _Pool
+from core.matching.pairs import CERTIFY_LIMIT
+from core.matching.solver import _Candidates, _matching
 
 DEPARTMENTS = [
     "Sales", "Marketing", "Finance", "HR", "Legal", "IT", "Data", "Product",
@@ -94,7 +97,7 @@ def synthetic_pool(n: int, seed: int = 0) -> tuple[list[Candidate], Rules]:
 
 def _full_graph_weights(people: Sequence[Candidate], rules: Rules) -> tuple[np.ndarray, np.ndarray]:
     """Milli-point weight matrix over every allowed pair (what an exact full matcher sees)."""
-    pool = matching._Pool(people, Weights(), rules)
+    pool = _Pool(people, Weights(), rules)
     idx = np.arange(len(people))
     milli = pool.scores(idx, idx).astype(np.int64)
     return milli, np.triu(milli >= 0, 1)
@@ -117,8 +120,8 @@ def time_networkx(people: Sequence[Candidate], rules: Rules) -> tuple[float, flo
 
 def cardinality_check(people: Sequence[Candidate], rules: Rules, k: int = 20) -> str:
     """Does max_cardinality=True cost weight on the sparse graph? (the measurement for _matching)."""
-    pool = matching._Pool(people, Weights(), rules)
-    cands = matching._Candidates(pool, min(k, len(people) - 1), keep=False)
+    pool = _Pool(people, Weights(), rules)
+    cands = _Candidates(pool, min(k, len(people) - 1), keep=False)
     lo, hi, milli = cands.edges(min(k, len(people) - 1))
     out = []
     for label, card in (("max weight", False), ("max_cardinality", True)):
@@ -130,7 +133,7 @@ def cardinality_check(people: Sequence[Candidate], rules: Rules, k: int = 20) ->
         seconds = time.perf_counter() - started
         weight = sum(int(graph.get_edge_data(u, v)) for u, v in found) / matching.SCALE
         out.append(f"{label}: {len(found)} pairs, weight {weight:.3f}, {seconds:.2f} s")
-    tie = matching._matching(len(people), lo, hi, milli)
+    tie = _matching(len(people), lo, hi, milli)
     weight = sum(
         int(m) for m in milli[np.isin(lo * len(people) + hi, [a * len(people) + b for a, b in tie])]
     )
@@ -209,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\nPairs from one pool: exact max-weight matching (rustworkx) on a sparse graph;")
     print(
         "certificate (assignment relaxation + odd-cycle cuts + reduced costs) up to "
-        f"{matching.CERTIFY_LIMIT} people by default"
+        f"{CERTIFY_LIMIT} people by default"
     )
     results = {}
     for n in args.sizes:

@@ -3,21 +3,18 @@
 import pandas as pd
 import streamlit as st
 
-from core.kernel.errors import TandemError
 from core.kernel.i18n import format_number, format_percent, t
-from core.matching import service as match_service
+from core.matching import edits, proposals, suggestions
+from core.matching.candidates import MATCHABLE_STATES
 from core.programmes import programmes
+from ui.actions import act, flash
 from ui.page import guard
 from ui.widgets import md_escape
 
 store, viewer = guard("coord_matching")
 st.title(t("Matching"))
 
-choices = [
-    p
-    for p in programmes.list_programmes(store.sf, viewer)
-    if p.status in match_service.MATCHABLE_STATES
-]
+choices = [p for p in programmes.list_programmes(store.sf, viewer) if p.status in MATCHABLE_STATES]
 if not choices:
     st.info(t("No programme is open for enrolment or running: there is nobody to match."))
     st.stop()
@@ -28,16 +25,46 @@ pid = st.selectbox(
     format_func=lambda i: f"{by_id[i].name} ({programmes.status_label(by_id[i].status)})",
     key="matching_programme",
 )
+# Where each action's message shows (per programme: switching programme hides it).
+RUN, SWAP, MAKE, REMOVE, PUBLISH = (
+    f"matching-{action}-{pid}" for action in ("run", "swap", "make", "remove", "publish")
+)
 
 
-def _run() -> None:
-    try:
-        match_service.run_matching(store.sf, viewer, pid)
-    except TandemError as e:
-        st.session_state["matching_error"] = str(e)
+def _swap() -> None:
+    ss = st.session_state
+    act(
+        SWAP,
+        edits.swap,
+        ss["swap_a"],
+        ss["swap_pa"],
+        ss["swap_b"],
+        ss["swap_pb"],
+        done=t("Swapped. The scores are updated."),
+    )
 
 
-waiting = match_service.pool(store.sf, viewer, pid)
+def _make() -> None:
+    act(
+        MAKE,
+        edits.set_members,
+        pid,
+        None,
+        st.session_state["make_people"],
+        done=t("Match added to the suggestions."),
+    )
+
+
+def _remove() -> None:
+    act(
+        REMOVE,
+        edits.remove_suggestion,
+        st.session_state["remove_pick"],
+        done=t("Removed: these people are back in the pool."),
+    )
+
+
+waiting = suggestions.pool(store.sf, viewer, pid)
 left, right = st.columns([3, 1])
 left.caption(
     t(
@@ -49,14 +76,14 @@ right.button(
     t("Suggest matches"),
     type="primary",
     key="run_matching",
-    on_click=_run,
+    on_click=act,
+    args=(RUN, suggestions.run_matching, pid),
     use_container_width=True,
 )
-if error := st.session_state.pop("matching_error", None):
-    st.error(error)
+flash(RUN)
 
-summary = match_service.last_run(store.sf, viewer, pid)
-rows = match_service.list_suggestions(store.sf, viewer, pid)
+summary = suggestions.last_run(store.sf, viewer, pid)
+rows = suggestions.list_suggestions(store.sf, viewer, pid)
 
 if summary:
     a, b, c, d = st.columns(4)
@@ -86,6 +113,8 @@ if summary:
 
 if not rows:
     st.info(t("No suggestion yet. Click “Suggest matches” to compute them."))
+    for where in (REMOVE, PUBLISH, SWAP, MAKE):  # the last suggestion gone, or all published
+        flash(where)
 else:
     st.subheader(t("Suggestions"))
     f1, f2 = st.columns([2, 1])
@@ -145,49 +174,30 @@ else:
             key="swap_b",
         )
         members = {r.match_id: r.members for r in rows}
-        p_a = c1.selectbox(
+        c1.selectbox(
             t("Person from the first"),
             [m.person_id for m in members[m_a]],
             format_func={m.person_id: m.name for m in members[m_a]}.get,
             key="swap_pa",
         )
-        p_b = c2.selectbox(
+        c2.selectbox(
             t("Person from the second"),
             [m.person_id for m in members[m_b]],
             format_func={m.person_id: m.name for m in members[m_b]}.get,
             key="swap_pb",
         )
-        if st.form_submit_button(t("Swap")):
-            try:
-                match_service.swap(store.sf, viewer, m_a, p_a, m_b, p_b)
-            except TandemError as e:
-                st.error(str(e))
-            else:
-                st.success(t("Swapped. The scores are updated."))
+        st.form_submit_button(t("Swap"), on_click=_swap)
+        flash(SWAP)
     with tab_make, st.form("make_form"):
         names = {p.person_id: f"{p.name} — {p.department or '—'}" for p in waiting}
-        chosen = st.multiselect(
-            t("People (2 to 6)"), list(names), format_func=names.get, key="make_people"
-        )
+        st.multiselect(t("People (2 to 6)"), list(names), format_func=names.get, key="make_people")
         st.caption(t("People taken from another suggestion leave it."))
-        if st.form_submit_button(t("Make this match")):
-            try:
-                match_service.set_members(store.sf, viewer, pid, None, chosen)
-            except TandemError as e:
-                st.error(str(e))
-            else:
-                st.success(t("Match added to the suggestions."))
+        st.form_submit_button(t("Make this match"), on_click=_make)
+        flash(MAKE)
     with tab_remove, st.form("remove_form"):
-        gone = st.selectbox(
-            t("Suggestion"), list(labels), format_func=labels.get, key="remove_pick"
-        )
-        if st.form_submit_button(t("Remove")):
-            try:
-                match_service.remove_suggestion(store.sf, viewer, gone)
-            except TandemError as e:
-                st.error(str(e))
-            else:
-                st.success(t("Removed: these people are back in the pool."))
+        st.selectbox(t("Suggestion"), list(labels), format_func=labels.get, key="remove_pick")
+        st.form_submit_button(t("Remove"), on_click=_remove)
+        flash(REMOVE)
 
     st.subheader(t("Publish"))
     st.write(
@@ -198,15 +208,18 @@ else:
     confirm = st.checkbox(
         t("I have reviewed the {n} suggestions", n=len(rows)), key="publish_confirm"
     )
-    if st.button(t("Publish all suggestions"), disabled=not confirm, key="publish_button"):
-        try:
-            count = match_service.publish(store.sf, viewer, pid)
-        except TandemError as e:
-            st.error(str(e))
-        else:
-            st.success(t("{n} matches published.", n=count))
+    st.button(
+        t("Publish all suggestions"),
+        disabled=not confirm,
+        key="publish_button",
+        on_click=act,
+        args=(PUBLISH, proposals.publish, pid),
+        # All or nothing: what publishes is the suggestions listed here.
+        kwargs={"done": t("{n} matches published.", n=len(rows))},
+    )
+    flash(PUBLISH)
 
-answered = match_service.declined(store.sf, viewer, pid)
+answered = suggestions.declined(store.sf, viewer, pid)
 if answered:
     st.subheader(t("Declined proposals"))
     st.caption(t("These people are back in the pool: run the matching again to re-match them."))

@@ -2,17 +2,22 @@
 
 import streamlit as st
 
-from core.kernel.errors import TandemError
 from core.kernel.i18n import t
-from core.matching import service as match_service
+from core.matching import proposals
+from ui.actions import act, flash
 from ui.page import guard
 from ui.widgets import md_escape, plain
 
 store, viewer = guard("my_match")
 st.title(t("Match proposal"))
 
-proposals = match_service.my_proposals(store.sf, viewer)
-if not proposals:
+# An answer refused (the proposal was withdrawn or declined meanwhile) is said here, at the
+# top: the proposal it was about may no longer be listed.
+ANSWER = "my-match-answer"
+flash(ANSWER)
+
+mine = proposals.my_proposals(store.sf, viewer)
+if not mine:
     st.info(
         t(
             "You are not matched yet. When the coordinator publishes the matches, your proposal appears here."
@@ -25,7 +30,7 @@ RESPONSES = {
     "accepted": t("you accepted"),
     "declined": t("you declined"),
 }
-for prop in proposals:
+for prop in mine:
     with st.container(border=True, key=f"proposal_{prop.match_id}"):
         peers = ", ".join(
             f"{p.name} ({p.department})" if p.department else p.name for p in prop.peers
@@ -47,22 +52,21 @@ for prop in proposals:
             )
         if prop.status == "published" and prop.my_response == "pending":
             a, d = st.columns(2)
-            if a.button(
-                t("Accept"), type="primary", key=f"accept_{prop.match_id}", use_container_width=True
-            ):
-                try:
-                    match_service.respond(store.sf, viewer, prop.match_id, True)
-                except TandemError as e:
-                    st.error(str(e))
-                else:
-                    st.rerun()
-            if d.button(t("Decline"), key=f"decline_{prop.match_id}", use_container_width=True):
-                try:
-                    match_service.respond(store.sf, viewer, prop.match_id, False)
-                except TandemError as e:
-                    st.error(str(e))
-                else:
-                    st.rerun()
+            a.button(
+                t("Accept"),
+                type="primary",
+                key=f"accept_{prop.match_id}",
+                use_container_width=True,
+                on_click=act,
+                args=(ANSWER, proposals.respond, prop.match_id, True),
+            )
+            d.button(
+                t("Decline"),
+                key=f"decline_{prop.match_id}",
+                use_container_width=True,
+                on_click=act,
+                args=(ANSWER, proposals.respond, prop.match_id, False),
+            )
             st.caption(
                 t(
                     "Declining is no-fault: you go back to the pool and the coordinator can match you again."

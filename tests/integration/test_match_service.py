@@ -7,9 +7,12 @@ from sqlalchemy import select
 
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
-from core.matching import service as match_service
-from db.models import DoNotPair, EnrolmentSkill, Match, Person, Skill
-from tests.builders import enrol, make_account, make_programme, make_user
+from core.matching import edits, proposals, suggestions
+from db.models import DoNotPair, Match, Person
+from tests.builders import enrol, make_pool, make_programme, make_user
+
+# p000 … p005: even people offer SQL and want public speaking, odd people the other way.
+DEPARTMENTS = ("Sales", "Engineering", "Sales", "Engineering", "Finance", "People")
 
 
 @pytest.fixture
@@ -17,29 +20,7 @@ def world(sf):
     """A coordinator and a programme in enrolment with six enrolled people."""
     clock.set_now(dt.datetime(2026, 11, 27, 9))
     coord = make_user(sf, "coord", ["coordinator"])
-    with sf.begin() as s:
-        p = make_programme(s, "Spring", status="enrolment")
-        sql = Skill(name="SQL", category="Technical")
-        talk = Skill(name="Public speaking", category="Communication")
-        s.add_all([sql, talk])
-        s.flush()
-        people = {}
-        for name, dept, offers, wants in (
-            ("ana", "Sales", sql, talk),
-            ("ben", "Engineering", talk, sql),
-            ("cai", "Sales", sql, talk),
-            ("dan", "Engineering", talk, sql),
-            ("eve", "Finance", sql, talk),
-            ("fay", "People", talk, sql),
-        ):
-            acc = make_account(s, name, department=dept, level="L3")
-            e = enrol(s, p, acc.person_id, languages=["en"])
-            e.skills = [
-                EnrolmentSkill(skill_id=offers.id, kind="offered"),
-                EnrolmentSkill(skill_id=wants.id, kind="wanted"),
-            ]
-            people[name] = acc.person_id
-        programme_id = p.id
+    programme_id, people = make_pool(sf, 6, name="Spring", departments=DEPARTMENTS)
     return coord, programme_id, people
 
 
@@ -52,10 +33,10 @@ def _viewer(sf, username):
 
 def test_matching_pairs_everyone_with_reasons_and_a_certificate(sf, world):
     coord, pid, people = world
-    summary = match_service.run_matching(sf, coord, pid)
+    summary = suggestions.run_matching(sf, coord, pid)
     assert summary.suggestions == 3 and summary.people_matched == 6 and not summary.left_out
     assert summary.gap == 0
-    rows = match_service.list_suggestions(sf, coord, pid)
+    rows = suggestions.list_suggestions(sf, coord, pid)
     for row in rows:
         assert any("can help" in r for r in row.reasons)
         depts = {m.department for m in row.members}
@@ -63,7 +44,7 @@ def test_matching_pairs_everyone_with_reasons_and_a_certificate(sf, world):
     assert sorted(p for r in rows for p in (m.person_id for m in r.members)) == sorted(
         people.values()
     )
-    assert match_service.last_run(sf, coord, pid).suggestions == 3
+    assert suggestions.last_run(sf, coord, pid).suggestions == 3
     del depts
 
 
@@ -72,25 +53,27 @@ def test_a_do_not_pair_rule_is_never_broken_even_by_hand(sf, world):
     with sf.begin() as s:
         s.add(
             DoNotPair(
-                person_a_id=people["ana"],
-                person_b_id=people["ben"],
+                person_a_id=people["p000"],
+                person_b_id=people["p001"],
                 reason="same role opening",
                 created_at=clock.now(),
             )
         )
-    match_service.run_matching(sf, coord, pid)
-    rows = match_service.list_suggestions(sf, coord, pid)
-    assert not any({m.person_id for m in r.members} == {people["ana"], people["ben"]} for r in rows)
+    suggestions.run_matching(sf, coord, pid)
+    rows = suggestions.list_suggestions(sf, coord, pid)
+    assert not any(
+        {m.person_id for m in r.members} == {people["p000"], people["p001"]} for r in rows
+    )
     with pytest.raises(InvalidInput, match="same role opening"):
-        match_service.set_members(sf, coord, pid, rows[0].match_id, [people["ana"], people["ben"]])
+        edits.set_members(sf, coord, pid, rows[0].match_id, [people["p000"], people["p001"]])
 
 
 def test_a_swap_updates_the_scores_and_a_forbidden_swap_is_refused_with_its_reason(sf, world):
     coord, pid, people = world
-    match_service.run_matching(sf, coord, pid)
-    a, b = match_service.list_suggestions(sf, coord, pid)[:2]
+    suggestions.run_matching(sf, coord, pid)
+    a, b = suggestions.list_suggestions(sf, coord, pid)[:2]
     pa, pb = a.members[0].person_id, b.members[0].person_id
-    new_a, new_b = match_service.swap(sf, coord, a.match_id, pa, b.match_id, pb)
+    new_a, new_b = edits.swap(sf, coord, a.match_id, pa, b.match_id, pb)
     assert pb in {m.person_id for m in new_a.members} and pa in {m.person_id for m in new_b.members}
     with sf.begin() as s:
         other = next(m.person_id for m in new_a.members if m.person_id != pb)
@@ -103,57 +86,57 @@ def test_a_swap_updates_the_scores_and_a_forbidden_swap_is_refused_with_its_reas
             )
         )
     with pytest.raises(InvalidInput, match="conflict of interest"):
-        match_service.swap(sf, coord, new_a.match_id, pb, new_b.match_id, pa)
+        edits.swap(sf, coord, new_a.match_id, pb, new_b.match_id, pa)
 
 
 def test_publishing_is_all_or_nothing(sf, world):
     coord, pid, people = world
-    match_service.run_matching(sf, coord, pid)
+    suggestions.run_matching(sf, coord, pid)
     with sf.begin() as s:  # someone leaves the company between suggestion and publish
-        s.get(Person, people["ana"]).is_active = False
+        s.get(Person, people["p000"]).is_active = False
     with pytest.raises(InvalidInput, match="Nothing was published"):
-        match_service.publish(sf, coord, pid)
+        proposals.publish(sf, coord, pid)
     with sf.begin() as s:
         assert {m.status for m in s.scalars(select(Match))} == {"suggested"}
     with sf.begin() as s:
-        s.get(Person, people["ana"]).is_active = True
-    assert match_service.publish(sf, coord, pid) == 3
+        s.get(Person, people["p000"]).is_active = True
+    assert proposals.publish(sf, coord, pid) == 3
     with pytest.raises(InvalidInput, match="no suggestion to publish"):
-        match_service.publish(sf, coord, pid)
+        proposals.publish(sf, coord, pid)
 
 
 def test_everyone_accepting_makes_the_match_active_and_a_decline_returns_people_to_the_pool(
     sf, world
 ):
     coord, pid, people = world
-    match_service.run_matching(sf, coord, pid)
-    match_service.publish(sf, coord, pid)
-    first, second = match_service.list_suggestions(sf, coord, pid, statuses=("published",))[:2]
+    suggestions.run_matching(sf, coord, pid)
+    proposals.publish(sf, coord, pid)
+    first, second = suggestions.list_suggestions(sf, coord, pid, statuses=("published",))[:2]
     x, y = (_viewer(sf, m.name.lower()) for m in first.members)
-    assert match_service.respond(sf, x, first.match_id, True) == "published"
-    assert match_service.respond(sf, x, first.match_id, True) == "published"  # a double click
-    assert match_service.respond(sf, y, first.match_id, True) == "active"
-    proposal = match_service.my_proposals(sf, x)[0]
+    assert proposals.respond(sf, x, first.match_id, True) == "published"
+    assert proposals.respond(sf, x, first.match_id, True) == "published"  # a double click
+    assert proposals.respond(sf, y, first.match_id, True) == "active"
+    proposal = proposals.my_proposals(sf, x)[0]
     assert proposal.status == "active" and proposal.reasons
 
     z = _viewer(sf, second.members[0].name.lower())
-    assert match_service.respond(sf, z, second.match_id, False) == "declined"
-    assert [r.match_id for r in match_service.declined(sf, coord, pid)] == [second.match_id]
-    waiting = {p.person_id for p in match_service.pool(sf, coord, pid)}
+    assert proposals.respond(sf, z, second.match_id, False) == "declined"
+    assert [r.match_id for r in suggestions.declined(sf, coord, pid)] == [second.match_id]
+    waiting = {p.person_id for p in suggestions.pool(sf, coord, pid)}
     assert {m.person_id for m in second.members} <= waiting
     assert not {m.person_id for m in first.members} & waiting
     with pytest.raises(Conflict):
-        match_service.respond(sf, z, second.match_id, True)
+        proposals.respond(sf, z, second.match_id, True)
 
 
 def test_nobody_else_can_answer_a_proposal(sf, world):
     coord, pid, people = world
-    match_service.run_matching(sf, coord, pid)
-    match_service.publish(sf, coord, pid)
-    row = match_service.list_suggestions(sf, coord, pid, statuses=("published",))[0]
+    suggestions.run_matching(sf, coord, pid)
+    proposals.publish(sf, coord, pid)
+    row = suggestions.list_suggestions(sf, coord, pid, statuses=("published",))[0]
     outsider = make_user(sf, "zed", ["participant"])
     with pytest.raises(NotAllowed):
-        match_service.respond(sf, outsider, row.match_id, True)
+        proposals.respond(sf, outsider, row.match_id, True)
 
 
 def test_bad_pools_get_clear_messages(sf, world):
@@ -162,13 +145,13 @@ def test_bad_pools_get_clear_messages(sf, world):
         empty = make_programme(s, "Empty", status="enrolment").id
         draft = make_programme(s, "Draft", status="draft").id
         one = make_programme(s, "One", status="enrolment")
-        enrol(s, one, people["ana"])
+        enrol(s, one, people["p000"])
         one_id = one.id
     with pytest.raises(InvalidInput, match="Nobody is waiting"):
-        match_service.run_matching(sf, coord, empty)
+        suggestions.run_matching(sf, coord, empty)
     with pytest.raises(InvalidInput, match="enrolment is open or the programme runs"):
-        match_service.run_matching(sf, coord, draft)
-    summary = match_service.run_matching(sf, coord, one_id)
+        suggestions.run_matching(sf, coord, draft)
+    summary = suggestions.run_matching(sf, coord, one_id)
     assert summary.suggestions == 0 and summary.left_out[0].reason.startswith(
         "Only one participant"
     )
@@ -176,6 +159,6 @@ def test_bad_pools_get_clear_messages(sf, world):
 
 def test_participants_cannot_run_the_matching(sf, world):
     _, pid, _ = world
-    ana = _viewer(sf, "ana")
+    participant = _viewer(sf, "p000")
     with pytest.raises(NotAllowed):
-        match_service.run_matching(sf, ana, pid)
+        suggestions.run_matching(sf, participant, pid)

@@ -46,7 +46,9 @@ from core.insights.metrics import Filters
 from core.kernel import audit, clock
 from core.kernel.access import Viewer
 from core.kernel.errors import NotAllowed, NotFound, TandemError
-from core.matching import service as match_service
+from core.matching import edits as match_edits
+from core.matching import proposals as match_proposals
+from core.matching import suggestions as match_suggestions
 from core.people import directory, people
 from core.privacy import mydata
 from core.programmes import announcements, enrolment, programmes, skills
@@ -597,14 +599,14 @@ READS: tuple[Read, ...] = (
     ),
     _staff("enrolment.list_enrolments:P", lambda sf, w, v: enrolment.list_enrolments(sf, v, w.p)),
     # matching
-    _own("match_service.my_proposals", lambda sf, w, v: match_service.my_proposals(sf, v)),
+    _own("match_proposals.my_proposals", lambda sf, w, v: match_proposals.my_proposals(sf, v)),
     _staff(
-        "match_service.list_suggestions:P",
-        lambda sf, w, v: match_service.list_suggestions(sf, v, w.p, ALL_STATUSES),
+        "match_suggestions.list_suggestions:P",
+        lambda sf, w, v: match_suggestions.list_suggestions(sf, v, w.p, ALL_STATUSES),
     ),
-    _staff("match_service.pool:P", lambda sf, w, v: match_service.pool(sf, v, w.p)),
-    _staff("match_service.last_run:P", lambda sf, w, v: match_service.last_run(sf, v, w.p)),
-    _staff("match_service.declined:P", lambda sf, w, v: match_service.declined(sf, v, w.p)),
+    _staff("match_suggestions.pool:P", lambda sf, w, v: match_suggestions.pool(sf, v, w.p)),
+    _staff("match_suggestions.last_run:P", lambda sf, w, v: match_suggestions.last_run(sf, v, w.p)),
+    _staff("match_suggestions.declined:P", lambda sf, w, v: match_suggestions.declined(sf, v, w.p)),
     # training-needs analysis, skills, people, programmes, announcements
     _staff("tna.needs_grid:P", lambda sf, w, v: tna.needs_grid(sf, v, w.p), catalogue=True),
     _staff(
@@ -1075,14 +1077,9 @@ NOT_READS = {
         "set_shared",
         "delete_entry",
     },
-    match_service: {
-        "run_matching",
-        "swap",
-        "set_members",
-        "remove_suggestion",
-        "publish",
-        "respond",
-    },
+    match_suggestions: {"run_matching"},
+    match_edits: {"swap", "set_members", "remove_suggestion"},
+    match_proposals: {"publish", "respond"},
     meetings: {
         "plan_meetings",
         "record_held_meeting",

@@ -2,7 +2,9 @@
 
 from sqlalchemy import select
 
-from core.matching import service as match_service
+from core.accounts.auth import sign_in
+from core.kernel.i18n import t
+from core.matching import proposals, suggestions
 from db.models import Account, Match, MatchMember, Programme
 from tests.pages.conftest import texts
 
@@ -29,13 +31,17 @@ def test_a_coordinator_suggests_reviews_and_publishes_matches(open_app, demo_sto
     assert statuses == {"published"}
 
 
-def test_a_participant_accepts_a_proposal_and_sees_why(open_app, demo_store):
+def _published(demo_store) -> int:
+    """The demo programme in enrolment, matched and published by the admin."""
     pid = _spring(demo_store)
-    from core.accounts.auth import sign_in
-
     admin = sign_in(demo_store.sf, "admin", "tandem-demo").viewer
-    match_service.run_matching(demo_store.sf, admin, pid)
-    match_service.publish(demo_store.sf, admin, pid)
+    suggestions.run_matching(demo_store.sf, admin, pid)
+    proposals.publish(demo_store.sf, admin, pid)
+    return pid
+
+
+def test_a_participant_accepts_a_proposal_and_sees_why(open_app, demo_store):
+    pid = _published(demo_store)
     with demo_store.sf.begin() as s:
         username, match_id = s.execute(
             select(Account.username, Match.id)
@@ -49,10 +55,14 @@ def test_a_participant_accepts_a_proposal_and_sees_why(open_app, demo_store):
     at.button(key=f"accept_{match_id}").click().run()
     assert not at.exception
     with demo_store.sf.begin() as s:
-        assert s.scalar(
-            select(MatchMember.response).join(Account, Account.person_id == MatchMember.person_id)
-            .where(Account.username == username, MatchMember.match_id == match_id)
-        ) == "accepted"
+        assert (
+            s.scalar(
+                select(MatchMember.response)
+                .join(Account, Account.person_id == MatchMember.person_id)
+                .where(Account.username == username, MatchMember.match_id == match_id)
+            )
+            == "accepted"
+        )
 
 
 def test_a_participant_cannot_open_the_matching_page(open_app):
@@ -61,3 +71,47 @@ def test_a_participant_cannot_open_the_matching_page(open_app):
     at = open_app("camille")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/coord_matching.py")
+
+
+def test_a_fix_by_hand_says_next_to_its_form_how_it_went(open_app, demo_store):
+    at = open_app("admin", page="pages/coord_matching.py")
+    at.selectbox(key="matching_programme").set_value(_spring(demo_store)).run()
+    at.button(key="run_matching").click().run()
+    at.button(key="FormSubmitter:remove_form-Remove").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Removed: these people are back in the pool."]
+    at.multiselect(key="make_people").set_value([]).run()
+    at.button(key="FormSubmitter:make_form-Make this match").click().run()
+    assert [e.value for e in at.error] == ["A match has 2 to 6 members, not 0."]
+    assert not at.success
+
+
+def test_publishing_says_how_many_matches_went_out(open_app, demo_store):
+    pid = _spring(demo_store)
+    at = open_app("admin", page="pages/coord_matching.py")
+    at.selectbox(key="matching_programme").set_value(pid).run()
+    at.button(key="run_matching").click().run()
+    with demo_store.sf.begin() as s:
+        count = len(s.scalars(select(Match.id).where(Match.programme_id == pid)).all())
+    at.checkbox(key="publish_confirm").check().run()
+    at.button(key="publish_button").click().run()
+    assert [s.value for s in at.success] == [f"{count} matches published."]
+
+
+def test_an_answer_to_a_withdrawn_proposal_is_refused_with_its_reason(open_app, demo_store):
+    pid = _published(demo_store)
+    with demo_store.sf.begin() as s:
+        match_id = s.scalar(select(Match.id).where(Match.programme_id == pid).limit(1))
+        usernames = s.scalars(
+            select(Account.username)
+            .join(MatchMember, MatchMember.person_id == Account.person_id)
+            .where(MatchMember.match_id == match_id)
+            .order_by(Account.username)
+        ).all()
+    at = open_app(usernames[0], page="pages/my_match.py", lang="en")
+    other = sign_in(demo_store.sf, usernames[1], "tandem-demo").viewer
+    proposals.respond(demo_store.sf, other, match_id, False)  # the proposal ends meanwhile
+    at.button(key=f"accept_{match_id}").click().run()
+    assert not at.exception
+    refused = "This proposal was already answered or withdrawn."
+    assert [e.value for e in at.error] in ([t(refused, "en")], [t(refused, "fr")])

@@ -12,6 +12,7 @@ import pytest
 
 from core.kernel.errors import InvalidInput
 from core.matching import engine as matching
+from core.matching import pairs
 from core.matching.engine import (
     Candidate,
     Rules,
@@ -27,6 +28,7 @@ from core.matching.engine import (
     score,
     suggest,
 )
+from core.matching.matrix import _Pool
 
 SKILLS = ["SQL", "public speaking", "Python", "negotiation", "Excel", "design"]
 THEMES = ["leadership", "career change", "feedback"]
@@ -172,7 +174,7 @@ def test_the_matrix_the_matcher_optimises_equals_the_scores_shown():
     rng = random.Random(2)
     people, rules = random_pool(rng, 25)
     for w in (Weights(), Weights(cross_department=-3, themes=0)):
-        pool = matching._Pool(people, w, rules)
+        pool = _Pool(people, w, rules)
         idx = np.arange(len(people))
         for mutual in (True, False):
             table = pool.scores(idx, idx, mutual=mutual)
@@ -325,7 +327,7 @@ def test_large_pools_are_certified_block_by_block_without_keeping_the_matrix(mon
     rng = random.Random(3)
     people, rules = random_pool(rng, 40, conflicts=0.05)
     kept = match_pairs(people, Weights(), rules)
-    monkeypatch.setattr(matching, "CERTIFY_LIMIT", 10)
+    monkeypatch.setattr(pairs, "CERTIFY_LIMIT", 10)
     assert match_pairs(people, Weights(), rules).optimal is None  # not certified by default
     rescored = match_pairs(people, Weights(), rules, certify=True)
     assert rescored.optimal is True and rescored.gap == 0

@@ -1,0 +1,185 @@
+"""A programme's waiting pool as the engine sees it: candidates, must-rules and weights.
+
+Session-level helpers of the matching services (they take a ``Session`` and never commit):
+who is waiting, each person as an engine :class:`~core.matching.model.Candidate`, the
+do-not-pair and paired-before rules read from the database, the programme's weights, and
+the check every hand-made group goes through.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from core.kernel.errors import InvalidInput
+from core.kernel.i18n import N_, t
+from core.kernel.tx import get_or_404
+from core.matching import engine
+from core.matching.model import ROLES
+from db.models import (
+    LIVE_MATCH_STATUSES,
+    DoNotPair,
+    Enrolment,
+    EnrolmentSkill,
+    EnrolmentStatus,
+    Match,
+    MatchMember,
+    MatchStatus,
+    Person,
+    Programme,
+    ProgrammeStatus,
+    Skill,
+)
+
+# Programme.relationship_type → the engine's relationship kinds.
+ENGINE_RELATIONSHIP = {
+    "peer": "peer",
+    "career": "mentoring",
+    "life": "mentoring",
+    "mentoring": "mentoring",
+    "reverse": "reverse",
+    "onboarding": "onboarding",
+}
+MATCHABLE_STATES = (ProgrammeStatus.ENROLMENT, ProgrammeStatus.RUNNING)
+# What a write says when a suggestion changed under it (a versioned row, see core.kernel.tx).
+STALE = N_("Someone changed these suggestions meanwhile. Refresh and try again.")
+
+
+def programme(s: Session, programme_id: int) -> Programme:
+    """The programme, or NotFound."""
+    return get_or_404(s, Programme, programme_id, missing=t("This programme no longer exists."))
+
+
+def engine_relationship(p: Programme) -> str:
+    """The engine's kind of relationship for this programme."""
+    return ENGINE_RELATIONSHIP.get(p.relationship_type, "peer")
+
+
+def is_mutual(p: Programme) -> bool:
+    """Peers help each other; mentoring, reverse and onboarding go one way."""
+    return engine_relationship(p) == "peer"
+
+
+def _live_member_ids(s: Session, programme_id: int) -> set[int]:
+    """People already in a published, active or paused match of this programme."""
+    return set(
+        s.scalars(
+            select(MatchMember.person_id)
+            .join(Match, Match.id == MatchMember.match_id)
+            .where(Match.programme_id == programme_id, Match.status.in_(LIVE_MATCH_STATUSES))
+        )
+    )
+
+
+def waiting(s: Session, p: Programme) -> list[tuple[Enrolment, Person]]:
+    """Enrolled, active people of the programme not already in a live match of it."""
+    taken = _live_member_ids(s, p.id)
+    rows = s.execute(
+        select(Enrolment, Person)
+        .join(Person, Person.id == Enrolment.person_id)
+        .where(
+            Enrolment.programme_id == p.id,
+            Enrolment.status == EnrolmentStatus.ENROLLED,
+            Person.is_active.is_(True),
+        )
+        .order_by(Person.full_name, Person.id)
+    ).all()
+    return [(e, person) for e, person in rows if person.id not in taken]
+
+
+def _skill_names(s: Session, enrolment_ids: Sequence[int]) -> dict[int, dict[str, set[str]]]:
+    target = aliased(Skill)
+    out: dict[int, dict[str, set[str]]] = {}
+    if not enrolment_ids:
+        return out
+    rows = s.execute(
+        select(EnrolmentSkill.enrolment_id, EnrolmentSkill.kind, Skill.name, target.name)
+        .join(Skill, Skill.id == EnrolmentSkill.skill_id)
+        .outerjoin(target, target.id == Skill.merged_into_id)
+        .where(EnrolmentSkill.enrolment_id.in_(list(enrolment_ids)))
+    ).all()
+    for enrolment_id, kind, name, merged_name in rows:
+        bucket = out.setdefault(enrolment_id, {"offered": set(), "wanted": set()})
+        bucket.setdefault(kind, set()).add(merged_name or name)
+    return out
+
+
+def _candidate(e: Enrolment, person: Person, skills: dict[str, set[str]]) -> engine.Candidate:
+    return engine.Candidate(
+        person_id=person.id,
+        name=person.full_name,
+        department=person.department,
+        level=person.level,
+        manager_id=person.manager_id,
+        location=person.location,
+        work_mode=e.work_mode or "either",
+        languages=frozenset(e.languages or ()) or frozenset({person.language}),
+        offered=frozenset(skills.get("offered", ())),
+        wanted=frozenset(skills.get("wanted", ())),
+        themes=frozenset(e.goal_themes or ()),
+        availability=frozenset(e.availability or ()),
+        hire_date=person.hire_date,
+        role=e.role if e.role in ROLES else "peer",
+        capacity=max(0, int(e.mentor_capacity or 1)),
+    )
+
+
+def candidates(s: Session, rows: Sequence[tuple[Enrolment, Person]]) -> list[engine.Candidate]:
+    """The engine's view of these enrolled people (skills merged into their new names)."""
+    skills = _skill_names(s, [e.id for e, _ in rows])
+    return [_candidate(e, p, skills.get(e.id, {})) for e, p in rows]
+
+
+def rules(s: Session, p: Programme, ids: set[int]) -> engine.Rules:
+    """The programme's must-rules among ``ids``: do-not-pair list and earlier pairings."""
+    dnp: dict[frozenset[int], str] = {}
+    for row in s.scalars(
+        select(DoNotPair).where(
+            (DoNotPair.programme_id.is_(None)) | (DoNotPair.programme_id == p.id)
+        )
+    ):
+        if row.person_a_id in ids and row.person_b_id in ids:
+            dnp[frozenset({row.person_a_id, row.person_b_id})] = row.reason
+    a, b = aliased(MatchMember), aliased(MatchMember)
+    before = s.execute(
+        select(a.person_id, b.person_id)
+        .join(b, (b.match_id == a.match_id) & (b.person_id > a.person_id))
+        .join(Match, Match.id == a.match_id)
+        .where(
+            Match.programme_id != p.id,
+            Match.status.in_([*LIVE_MATCH_STATUSES, MatchStatus.ENDED]),
+            a.person_id.in_(list(ids)),
+            b.person_id.in_(list(ids)),
+        )
+    ).all()
+    return engine.Rules.from_settings(
+        p.matching, do_not_pair=dnp, paired_before=[frozenset(r) for r in before]
+    )
+
+
+def weights(p: Programme) -> engine.Weights:
+    """The programme's weights over the engine's defaults for its kind of relationship."""
+    base = engine.Weights.for_relationship(engine_relationship(p))
+    known = {f.name for f in dataclasses.fields(base)}
+    chosen = {k: v for k, v in (p.matching or {}).items() if k in known and not isinstance(v, bool)}
+    return dataclasses.replace(base, **chosen)
+
+
+def check_group(s: Session, p: Programme, person_ids: Sequence[int]) -> engine.Score:
+    """These people's score as one match; InvalidInput if one is not waiting or a rule forbids it."""
+    rows = [r for r in waiting(s, p) if r[1].id in set(person_ids)]
+    found = {person.id for _, person in rows}
+    missing = [i for i in person_ids if i not in found]
+    if missing:
+        names = s.scalars(select(Person.full_name).where(Person.id.in_(missing))).all()
+        raise InvalidInput(
+            t(
+                "Not in this programme's pool (withdrawn, deactivated or already matched): {names}",
+                names=", ".join(names) or ", ".join(map(str, missing)),
+            )
+        )
+    people = candidates(s, rows)
+    return engine.require_allowed(people, weights(p), rules(s, p, found), mutual=is_mutual(p))

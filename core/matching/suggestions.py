@@ -1,0 +1,238 @@
+"""Suggesting matches: run the engine on who is waiting, and what the coordinator reviews.
+
+The engine is pure; :func:`run_matching` feeds it the enrolled pool and the must-rules read
+from the database, and stores its suggestions as ``Match`` rows with status ``suggested``
+(with the score's parts, so each explanation can be phrased again in the reader's
+language). The run's summary (who was left out and why, the certificate) is kept for
+:func:`last_run`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.kernel import audit, clock
+from core.kernel.access import COORDINATOR, Viewer, require_role
+from core.kernel.errors import InvalidInput
+from core.kernel.i18n import t
+from core.kernel.tx import transaction
+from core.matching import candidates, engine
+from core.matching.rows import SuggestionRow, suggestion_rows
+from db.models import Match, MatchMember, MatchStatus, Person, Setting
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Someone the last run left without a suggestion, and why."""
+
+    person_id: int
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What the last run found: counts, who was left out, and how close to the optimum."""
+
+    kind: str
+    suggestions: int
+    people_matched: int
+    pool: int
+    left_out: tuple[LeftOut, ...]
+    total_weight: float
+    bound: float | None
+    gap: float | None
+    relative_gap: float | None
+    optimal: bool | None
+    baseline: float | None
+    candidate_k: int | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class PoolPerson:
+    """Someone waiting to be matched."""
+
+    person_id: int
+    name: str
+    department: str | None
+    level: str | None
+    in_suggestion: int | None  # the suggested match holding them, if any
+
+
+_RUN_KEY = "matching-run:{id}"
+
+
+def list_suggestions(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    programme_id: int,
+    statuses: Iterable[str] = (MatchStatus.SUGGESTED,),
+) -> list[SuggestionRow]:
+    """The programme's matches in ``statuses``, best score first, with their reasons."""
+    require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        candidates.programme(s, programme_id)
+        return suggestion_rows(s, programme_id, statuses)
+
+
+def declined(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[SuggestionRow]:
+    """Matches a member declined: its people are back in the pool for re-matching."""
+    require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        candidates.programme(s, programme_id)
+        return suggestion_rows(s, programme_id, (MatchStatus.DECLINED,))
+
+
+def pool(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[PoolPerson]:
+    """Everyone waiting to be matched, and the suggestion each is in (for manual fixes)."""
+    require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        p = candidates.programme(s, programme_id)
+        holder = dict(
+            s.execute(
+                select(MatchMember.person_id, Match.id)
+                .join(Match, Match.id == MatchMember.match_id)
+                .where(Match.programme_id == programme_id, Match.status == MatchStatus.SUGGESTED)
+            )
+            .tuples()
+            .all()
+        )
+        return [
+            PoolPerson(
+                person.id, person.full_name, person.department, person.level, holder.get(person.id)
+            )
+            for _, person in candidates.waiting(s, p)
+        ]
+
+
+def run_matching(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> RunSummary:
+    """Compute fresh suggestions for everyone waiting (replacing earlier unpublished ones)."""
+    require_role(viewer, COORDINATOR)
+    with transaction(sf, stale=t(candidates.STALE)) as s:
+        p = candidates.programme(s, programme_id)
+        if p.status not in candidates.MATCHABLE_STATES:
+            raise InvalidInput(
+                t("Matching is possible while enrolment is open or the programme runs.")
+            )
+        rows = candidates.waiting(s, p)
+        if not rows:
+            raise InvalidInput(t("Nobody is waiting to be matched in this programme."))
+        people = candidates.candidates(s, rows)
+        result = engine.suggest(
+            people,
+            candidates.weights(p),
+            candidates.rules(s, p, {c.person_id for c in people}),
+            relationship=candidates.engine_relationship(p),
+            format="circles" if p.format == "circles" else "pairs",
+            circle_size=p.circle_size or 4,
+            today=clock.today(),
+        )
+        s.execute(
+            delete(Match).where(Match.programme_id == p.id, Match.status == MatchStatus.SUGGESTED)
+        )
+        now = clock.now()
+        for g in result.groups:
+            roles = g.roles or ("peer",) * len(g.members)
+            s.add(
+                Match(
+                    programme_id=p.id,
+                    status=MatchStatus.SUGGESTED,
+                    kind="circle"
+                    if len(g.members) > 2
+                    else ("pair" if candidates.is_mutual(p) else "mentoring"),
+                    score=round(g.score, 3),
+                    explanation=[part.to_dict() for part in g.parts],
+                    created_at=now,
+                    members=[
+                        MatchMember(person_id=m, role=r)
+                        for m, r in zip(g.members, roles, strict=False)
+                    ],
+                )
+            )
+        summary = _summary_data(result, len(people))
+        _store_summary(s, p.id, summary)
+        audit.by(
+            s,
+            viewer,
+            "matching_run",
+            target=p.name,
+            suggestions=len(result.groups),
+            pool=len(people),
+        )
+        return _summary(s, summary)
+
+
+def last_run(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> RunSummary | None:
+    """The summary of the latest run (who was left out and why, the certificate)."""
+    require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        row = s.get(Setting, _RUN_KEY.format(id=programme_id))
+        return _summary(s, json.loads(row.value)) if row else None
+
+
+def _summary_data(result: engine.MatchingResult, pool_size: int) -> dict[str, Any]:
+    """A run's summary as stored (JSON): reasons as codes, phrased when read."""
+    return {
+        "kind": result.kind,
+        "suggestions": len(result.groups),
+        "people_matched": len(result.matched_ids),
+        "pool": pool_size,
+        "left_out": [
+            {"person_id": u.person_id, "code": u.code, "args": dict(u.args)}
+            for u in result.unmatched
+        ],
+        "total_weight": result.total_weight,
+        "bound": result.bound,
+        "gap": result.gap,
+        "relative_gap": result.relative_gap,
+        "optimal": result.optimal,
+        "baseline": result.baseline,
+        "candidate_k": result.candidate_k,
+        "seconds": result.seconds,
+    }
+
+
+def _store_summary(s: Session, programme_id: int, summary: dict[str, Any]) -> None:
+    key = _RUN_KEY.format(id=programme_id)
+    row = s.get(Setting, key)
+    if row is None:
+        s.add(Setting(key=key, value=json.dumps(summary)))
+    else:
+        row.value = json.dumps(summary)
+
+
+def _summary(s: Session, data: dict[str, Any]) -> RunSummary:
+    ids = [u["person_id"] for u in data["left_out"]]
+    names = dict(
+        s.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).tuples().all()
+    )
+    left = tuple(
+        LeftOut(
+            u["person_id"],
+            names.get(u["person_id"], "?"),
+            engine.Unmatched(u["person_id"], u["code"], u.get("args") or {}).message(),
+        )
+        for u in data["left_out"]
+    )
+    return RunSummary(
+        kind=data["kind"],
+        suggestions=data["suggestions"],
+        people_matched=data["people_matched"],
+        pool=data["pool"],
+        left_out=left,
+        total_weight=data["total_weight"],
+        bound=data["bound"],
+        gap=data["gap"],
+        relative_gap=data["relative_gap"],
+        optimal=data["optimal"],
+        baseline=data["baseline"],
+        candidate_k=data["candidate_k"],
+        seconds=data["seconds"],
+    )
