@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Select, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.kernel.privacy import DETAIL_UNITS, Bag, is_recording, is_small
+from core.kernel.recording import is_recording
+from core.kernel.small_groups import DETAIL_UNITS, Bag, is_small
 
 WEEK = dt.timedelta(days=7)
 
