@@ -28,8 +28,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.accounts.auth import viewer_of
-from core.insights import metrics
-from core.insights.metrics import Filters
+from core.insights import dashboard as metrics
+from core.insights.figures import Filters
 from core.kernel.access import Viewer
 from core.kernel.store import Store, open_store
 from db.models import Account, Person, Programme

@@ -9,8 +9,8 @@ can offer are listed (core.insights.metrics.department_choices).
 
 import streamlit as st
 
-from core.insights import charts, exports, metrics, report
-from core.insights.metrics import Figure, Filters
+from core.insights import charts, dashboard, exports, figures, report
+from core.insights.figures import Figure, Filters
 from core.kernel import clock
 from core.kernel.access import COORDINATOR, require_role
 from core.kernel.i18n import format_date, format_number, format_percent, get_language, t
@@ -27,14 +27,14 @@ st.title(t("Programme dashboard"))
 @st.cache_data(ttl=60, show_spinner=False)
 def load(
     db: str, lang: str, pid: int | None, dept: str | None, start, end, _store, _viewer
-) -> metrics.Dashboard:
+) -> figures.Dashboard:
     # db and lang are part of the key: another database, or another language, another answer.
-    return metrics.dashboard(_store.sf, _viewer, Filters(pid, dept, start, end))
+    return dashboard.dashboard(_store.sf, _viewer, Filters(pid, dept, start, end))
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def printable(
-    db: str, lang: str, key: tuple, _d: metrics.Dashboard, title: str, dept, period
+    db: str, lang: str, key: tuple, _d: figures.Dashboard, title: str, dept, period
 ) -> str:
     return report.report_html(_d, programme=title, department=dept, period=period)
 
@@ -42,7 +42,7 @@ def printable(
 DB = str(store.engine.url)
 LANG = get_language()
 # Not cached: a small read, and a programme created a moment ago must be listed.
-choices = metrics.options(store.sf, viewer)
+choices = dashboard.options(store.sf, viewer)
 programmes, departments = choices.programmes, choices.departments
 if not programmes:
     st.info(t("No programme yet. Create one on the Programmes page."))
@@ -65,19 +65,19 @@ pid = c1.selectbox(
     format_func=labels.__getitem__,
     key="dash_programme",
 )
-offered = metrics.department_choices(store.sf, viewer, pid or None)
+offered = dashboard.department_choices(store.sf, viewer, pid or None)
 dept_labels = {"": t("All departments")} | {d: d for d in offered.offered}
 dept = c2.selectbox(
     t("Department"), list(dept_labels), format_func=dept_labels.__getitem__, key="dash_department"
 )
-period_labels = {code: t(label) for code, label in metrics.PERIODS.items()}
+period_labels = {code: t(label) for code, label in dashboard.PERIODS.items()}
 if pid == ALL:
     period_labels.pop("programme")
 period = c3.selectbox(
     t("Period"), list(period_labels), format_func=period_labels.__getitem__, key="dash_period"
 )
 programme = by_id.get(pid)
-start, end = metrics.period_bounds(period, programme, clock.today())
+start, end = dashboard.period_bounds(period, programme, clock.today())
 d = load(DB, LANG, pid or None, dept or None, start, end, store, viewer)
 k = d.k
 st.caption(
@@ -123,7 +123,7 @@ if (
 
 
 def hidden(reason: str) -> str:
-    return charts.hidden_text(k, reason or "small")
+    return figures.hidden_text(k, reason or "small")
 
 
 def metric(col, label: str, fig: Figure, fmt=format_number, **kwargs) -> None:
@@ -134,7 +134,7 @@ def metric(col, label: str, fig: Figure, fmt=format_number, **kwargs) -> None:
         col.metric(
             label,
             "—",
-            delta=charts.hidden_label(k, fig.reason or "small"),
+            delta=figures.hidden_label(k, fig.reason or "small"),
             delta_color="off",
             delta_arrow="off",
             **kwargs,
@@ -199,7 +199,7 @@ def chart(
 ) -> None:
     st.markdown(f"**{md_escape(title)}**")
     if part and part in d.not_offered:
-        st.caption(WEEKLY_NOTE if part in metrics.WEEKLY_SECTIONS else PAIRS_NOTE)
+        st.caption(WEEKLY_NOTE if part in figures.WEEKLY_SECTIONS else PAIRS_NOTE)
     elif "all" in d.not_offered:
         st.caption(hidden(NOT_OFFERED))
     elif built is None and any(p.suppressed for p in points):
@@ -319,7 +319,7 @@ with right:
 st.subheader(t("KPIs against their targets"))
 
 
-def kpi_value(kpi: metrics.Kpi, value: float) -> str:
+def kpi_value(kpi: figures.Kpi, value: float) -> str:
     if kpi.unit == "share":
         return format_percent(value)
     if kpi.unit == "score":
@@ -327,7 +327,7 @@ def kpi_value(kpi: metrics.Kpi, value: float) -> str:
     return format_number(value)
 
 
-def kpi_delta(kpi: metrics.Kpi) -> str | None:
+def kpi_delta(kpi: figures.Kpi) -> str | None:
     if kpi.actual is None:
         return None
     gap = kpi.actual - kpi.target
@@ -346,7 +346,7 @@ else:
     for i, kpi in enumerate(d.kpis):
         label = kpi.label if pid else f"{kpi.programme} — {kpi.label}"
         if kpi.suppressed:
-            value, delta = "—", charts.hidden_label(k, kpi.reason or "small")
+            value, delta = "—", figures.hidden_label(k, kpi.reason or "small")
         elif kpi.actual is None:
             value, delta = "—", None
         else:
@@ -413,7 +413,7 @@ else:
                 t("Matched on"): format_date(c.started),
                 t("Last meeting held"): format_date(c.last_meeting),
                 t("Next meeting"): format_date(c.next_meeting),
-                t("Why"): metrics.label(c.reason),
+                t("Why"): figures.label(c.reason),
             }
             for c in d.checkins
         ],

@@ -4,8 +4,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.insights import charts, tna
-from core.insights.measures import OTHERS
+from core.insights import figures, tna
+from core.insights.scope import OTHERS
 from core.kernel.errors import TandemError
 from core.kernel.i18n import t, tn
 from core.programmes import programmes
@@ -68,7 +68,7 @@ records = [
         "people": c.people,
         "suppressed": c.gap is None,
         "label": _label(c.gap),
-        "why": charts.hidden_text(grid.k, c.reason) if c.gap is None else "",
+        "why": figures.hidden_text(grid.k, c.reason) if c.gap is None else "",
     }
     for c in grid.cells
 ] + [
@@ -81,7 +81,7 @@ records = [
         "people": grid.enrolled,
         "suppressed": s.gap is None,
         "label": _label(s.gap),
-        "why": charts.hidden_text(grid.k) if s.gap is None else "",
+        "why": figures.hidden_text(grid.k) if s.gap is None else "",
     }
     for s in grid.totals
 ]

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.accounts import accounts
 from core.growth import feedback
-from core.insights import charts, home, metrics
+from core.insights import dashboard, figures, home
 from core.kernel.access import COORDINATOR, PARTICIPANT
 from core.kernel.i18n import format_date, format_datetime, format_number, format_percent, t, tn
 from core.relationship import meetings
@@ -145,7 +145,7 @@ if viewer.has(PARTICIPANT):
 if viewer.has(COORDINATOR):
     st.subheader(t("Programmes"))
     counts = home.programme_counts(store.sf, viewer)
-    k = metrics.k_value(store.sf, viewer)
+    k = dashboard.k_value(store.sf, viewer)
     if not counts:
         st.info(t("No programme yet."))
     for row in counts:
@@ -163,7 +163,7 @@ if viewer.has(COORDINATOR):
                     col.metric(
                         label,
                         "—",
-                        delta=charts.hidden_text(k, fig.reason),
+                        delta=figures.hidden_text(k, fig.reason),
                         delta_color="off",
                         delta_arrow="off",
                     )
@@ -173,7 +173,7 @@ if viewer.has(COORDINATOR):
             d.metric(
                 t("Match rate"),
                 format_percent(row.match_rate) if row.match_rate is not None else "—",
-                delta=charts.hidden_text(k, row.matched.reason or row.enrolled.reason)
+                delta=figures.hidden_text(k, row.matched.reason or row.enrolled.reason)
                 if rate_hidden
                 else None,
                 delta_color="off",

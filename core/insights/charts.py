@@ -2,91 +2,53 @@
 
 Plain Altair (no Streamlit): the page hands them to ``st.altair_chart`` and the
 report renders them to PNG offline with vl-convert. Every chart is built from
-:mod:`core.insights.metrics` results only, so it can hold nothing but aggregates. A cell
+:mod:`core.insights.figures` results only, so it can hold nothing but aggregates. A cell
 hidden by k-suppression is drawn as a grey "< k" mark with the sentence
 "fewer than k people" as its tooltip, never as a number.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from core.insights import metrics
-from core.insights.metrics import Dashboard, Point
-from core.kernel.i18n import format_date, format_number, format_percent, get_language, t
-from core.kernel.privacy import DIFFERENCE, NOT_OFFERED, SMALL
-
-HEIGHT = 240
-GREY = "#9aa0a6"
-COLOURS = {
-    "new": "#4c78a8",
-    "enrolled": "#1b3a5c",
-    "held": "#2e9e5b",
-    "cancelled": "#f2a33a",
-    "moved": "#f6d55c",
-    "missed": "#d64545",
-    "planned": "#c9ced6",
-    "too_early": "#9aa0a6",
-    "check_in": "#e8833a",
-    "on_track": "#2e9e5b",
-    "goals_set": "#4c78a8",
-    "goals_achieved": "#2e9e5b",
-    "reflections": "#7b5ea7",
-    "feedback_given": "#2a9d8f",
-    "feedback_requested": "#e9c46a",
-    "baseline": "#9aa0a6",
-    "end": "#2e9e5b",
-    "participants": "#2e9e5b",
-    "others": "#9aa0a6",
-}
-
-_FR = alt.Locale(
-    number=alt.NumberLocale(
-        decimal=",", thousands="\u202f", grouping=[3], currency=["", "\u00a0€"], percent="\u202f%"
-    ),
-    time=alt.TimeLocale(
-        dateTime="%A %e %B %Y à %X",
-        date="%d/%m/%Y",
-        time="%H:%M:%S",
-        periods=["AM", "PM"],
-        days=["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
-        shortDays=["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-        months=[
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ],
-        shortMonths=[
-            "janv.",
-            "févr.",
-            "mars",
-            "avr.",
-            "mai",
-            "juin",
-            "juil.",
-            "août",
-            "sept.",
-            "oct.",
-            "nov.",
-            "déc.",
-        ],
-    ),
+from core.insights.chart_parts import (
+    COLOURS,
+    GREY,
+    HEIGHT,
+    category_bars,
+    colour,
+    finish,
+    frame,
+    hidden_marks,
+    layer,
+    nothing,
+    week_axis,
+    week_band,
+    week_tooltip,
 )
+from core.insights.figures import (
+    SURVEY_SCALES,
+    Dashboard,
+    Engagement,
+    Goals,
+    Health,
+    MatchRate,
+    Point,
+    Retention,
+    Surveys,
+    hidden_label,
+    hidden_text,
+    label,
+)
+from core.insights.pairs import HEALTH_BUCKETS, MEETING_SERIES
+from core.insights.scope import OTHERS
+from core.kernel.i18n import format_number, format_percent, t
+from core.kernel.privacy import SMALL
 
 
 def pixel_height(chart: Any) -> int | str:
@@ -99,164 +61,35 @@ def pixel_height(chart: Any) -> int | str:
     return height + 70 + legend
 
 
-def hidden_text(k: int, reason: str = SMALL) -> str:
-    """Why a figure is hidden, in the reader's words (core.kernel.privacy reasons)."""
-    if reason == DIFFERENCE:
-        return t("hidden: it would reveal a group of fewer than {k} people by subtraction", k=k)
-    if reason == NOT_OFFERED:
-        return t("not shown for one department (it would reveal a small group)")
-    if reason == metrics.PAIRS_ONLY:
-        return t("shown for all departments only (pairs can span departments)")
-    return t("fewer than {k} people", k=k)
-
-
-def hidden_label(k: int, reason: str = SMALL) -> str:
-    """The short words drawn on a chart for a hidden figure (the tooltip says it all)."""
-    if reason == DIFFERENCE:
-        return t("hidden: would reveal a small group")
-    if reason in (NOT_OFFERED, metrics.PAIRS_ONLY):
-        return t("not shown here")
-    return t("fewer than {k} people", k=k)
-
-
-def _finish(chart: Any) -> Any:
-    """Top-level configuration: the reader's locale for dates and numbers."""
-    if get_language() == "fr":
-        chart = chart.configure(locale=_FR)
-    return chart
-
-
-def _frame(
-    points: Sequence[Point], k: int, fmt: Callable[[float], str] = lambda v: format_number(v)
-) -> pd.DataFrame:
-    rows = []
-    for p in points:
-        rows.append(
-            {
-                "x": pd.Timestamp(p.x) if isinstance(p.x, dt.date) else p.x,
-                "code": p.series,
-                "series": metrics.label(p.series),
-                "value": p.value,
-                "shown": hidden_text(k, p.reason or SMALL)
-                if p.suppressed
-                else ("—" if p.value is None else fmt(p.value)),
-                "label": hidden_label(k, p.reason or SMALL)
-                if p.suppressed
-                else ("—" if p.value is None else fmt(p.value)),
-                "suppressed": p.suppressed,
-            }
-        )
-    df = pd.DataFrame(
-        rows, columns=["x", "code", "series", "value", "shown", "label", "suppressed"]
-    )
-    if not df.empty and isinstance(points[0].x, dt.date):
-        # Bars per week sit on a band axis labelled with the week's Monday (with the
-        # year when the weeks span more than one).
-        days = [p.x for p in points if isinstance(p.x, dt.date)]
-        pattern = "d MMM" if (max(days) - min(days)).days < 300 else "d MMM y"
-        df["week"] = [
-            format_date(x, pattern) if isinstance(x, dt.date) else "" for x in (p.x for p in points)
-        ]
-    return df
-
-
-def _colour(codes: Sequence[str], title: str | None = None) -> alt.Color:
-    return alt.Color(
-        "series:N",
-        scale=alt.Scale(
-            domain=[metrics.label(c) for c in codes], range=[COLOURS.get(c, GREY) for c in codes]
-        ),
-        sort=[metrics.label(c) for c in codes],
-        # Two a row: a half-width chart cannot hold five long labels side by side.
-        legend=alt.Legend(
-            orient="bottom",
-            title=title,
-            labelLimit=220,
-            columns=2 if len(codes) > 2 else len(codes),
-        ),
-    )
-
-
-def _hidden_marks(df: pd.DataFrame, x: Any, k: int) -> alt.Chart | None:
-    """A grey "< k" at the foot of each hidden cell, with the full sentence as tooltip."""
-    hidden = df[df["suppressed"]].drop_duplicates(subset=["x"])
-    if hidden.empty:
-        return None
-    return (
-        alt.Chart(hidden)
-        .mark_text(text=f"< {k}", dy=-7, color=GREY, fontSize=11)
-        .encode(x=x, y=alt.datum(0), tooltip=[alt.Tooltip("shown:N", title=" ")])
-    )
-
-
-def _week_axis() -> alt.X:
-    return alt.X("x:T", title=t("Week starting"), axis=alt.Axis(format="%d %b"))
-
-
-def _week_band(df: pd.DataFrame, most: int = 10) -> alt.X:
-    """Weeks as bands; at most ``most`` labels, evenly spaced, so they never overlap."""
-    weeks = list(dict.fromkeys(df["week"]))
-    step = max(1, -(-len(weeks) // most))
-    return alt.X(
-        "week:O",
-        sort=weeks,
-        title=t("Week starting"),
-        axis=alt.Axis(labelAngle=0, values=weeks[::step], labelPadding=4),
-    )
-
-
-def _week_tooltip() -> list[Any]:
-    return [
-        alt.Tooltip("week:N", title=t("Week starting")),
-        alt.Tooltip("series:N", title=" "),
-        alt.Tooltip("shown:N", title=" "),
-    ]
-
-
-def _layer(base: Any, extra: alt.Chart | None) -> Any:
-    return base + extra if extra is not None else base
-
-
-# --------------------------------------------------------------------------- charts
-
-
-def _nothing(df: pd.DataFrame) -> bool:
-    """No row, only zeros, or only hidden figures: a sentence says more than an empty chart."""
-    return df.empty or df["value"].fillna(0).sum() == 0
-
-
 def enrolment(points: Sequence[Point], k: int) -> Any | None:
-    df = _frame(points, k)
-    if _nothing(df):
+    df = frame(points, k)
+    if nothing(df):
         return None
     codes = ["new", "enrolled"] if (df["code"] == "enrolled").any() else ["new"]
-    x = _week_band(df)
+    x = week_band(df)
     bars = (
         alt.Chart(df[df["code"] == "new"])
         .mark_bar(opacity=0.85)
         .encode(
             x=x,
             y=alt.Y("value:Q", title=t("People")),
-            color=_colour(codes),
-            tooltip=_week_tooltip(),
+            color=colour(codes),
+            tooltip=week_tooltip(),
         )
     )
     line = (
         alt.Chart(df[df["code"] == "enrolled"])
         .mark_line(point=True, strokeWidth=2)
-        .encode(x=x, y="value:Q", color=_colour(codes), tooltip=_week_tooltip())
+        .encode(x=x, y="value:Q", color=colour(codes), tooltip=week_tooltip())
     )
-    hidden = _hidden_marks(df[df["code"] == "new"], x, k)
-    return _finish(_layer(bars + line, hidden).properties(height=HEIGHT))
+    hidden = hidden_marks(df[df["code"] == "new"], x, k)
+    return finish(layer(bars + line, hidden).properties(height=HEIGHT))
 
 
-def match_rate(mr: metrics.MatchRate, k: int, department: str | None = None) -> Any | None:
+def match_rate(mr: MatchRate, k: int, department: str | None = None) -> Any | None:
     rows = [
         (department or t("All departments"), mr.overall),
-        *[
-            (metrics.label(r.label) if r.label == metrics.OTHERS else r.label, r)
-            for r in mr.by_department
-        ],
+        *[(label(r.label) if r.label == OTHERS else r.label, r) for r in mr.by_department],
     ]
     if mr.overall.denominator == 0 and not mr.overall.suppressed:
         return None
@@ -329,135 +162,86 @@ def match_rate(mr: metrics.MatchRate, k: int, department: str | None = None) -> 
         .encode(x="target:Q", y=alt.value(0), text="label:N")
     )
     height = max(90, 26 * len(rows))
-    return _finish(alt.layer(bars, labels, hidden, rule, rule_label).properties(height=height))
+    return finish(alt.layer(bars, labels, hidden, rule, rule_label).properties(height=height))
 
 
 def meetings(points: Sequence[Point], k: int) -> Any | None:
-    df = _frame(points, k)
-    if _nothing(df):
+    df = frame(points, k)
+    if nothing(df):
         return None
-    order = list(metrics.MEETING_SERIES)
+    order = list(MEETING_SERIES)
     df["order"] = df["code"].map({c: i for i, c in enumerate(order)})
-    x = _week_band(df)
+    x = week_band(df)
     bars = (
         alt.Chart(df)
         .mark_bar()
         .encode(
             x=x,
             y=alt.Y("value:Q", title=t("Meetings planned"), stack="zero"),
-            color=_colour(order),
+            color=colour(order),
             order=alt.Order("order:Q"),
-            tooltip=_week_tooltip(),
+            tooltip=week_tooltip(),
         )
     )
-    return _finish(_layer(bars, _hidden_marks(df, x, k)).properties(height=HEIGHT))
+    return finish(layer(bars, hidden_marks(df, x, k)).properties(height=HEIGHT))
 
 
-def _category_bars(
-    points: Sequence[Point],
-    k: int,
-    codes: Sequence[str],
-    title: str,
-    fmt: Callable[[float], str] = lambda v: format_number(v),
-) -> Any | None:
-    df = _frame(points, k, fmt)
-    if _nothing(df):
-        return None
-    df["series"] = [metrics.label(str(x)) for x in df["x"]]
-    order = [metrics.label(c) for c in codes]
-    y = alt.Y("series:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
-    bars = (
-        alt.Chart(df)
-        .mark_bar()
-        .encode(
-            y=y,
-            x=alt.X("value:Q", title=title),
-            color=alt.Color(
-                "series:N",
-                scale=alt.Scale(domain=order, range=[COLOURS.get(c, "#4c78a8") for c in codes]),
-                legend=None,
-            ),
-            tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("shown:N", title=title)],
-        )
-    )
-    text = (
-        alt.Chart(df)
-        .mark_text(align="left", dx=4)
-        .encode(
-            y=y,
-            x=alt.X("value:Q"),
-            text="label:N",
-            color=alt.condition(alt.datum.suppressed, alt.value(GREY), alt.value("#333")),
-        )
-    )
-    hidden = (
-        alt.Chart(df[df["suppressed"]])
-        .mark_text(align="left", dx=4, color=GREY)
-        .encode(y=y, x=alt.datum(0), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
-    )
-    return _finish(
-        alt.layer(bars, text.transform_filter(~alt.datum.suppressed), hidden).properties(
-            height=max(90, 30 * len(codes))
-        )
-    )
+def health(h: Health, k: int) -> Any | None:
+    return category_bars(h.buckets, k, HEALTH_BUCKETS, t("Active pairs and circles"))
 
 
-def health(h: metrics.Health, k: int) -> Any | None:
-    return _category_bars(h.buckets, k, metrics.HEALTH_BUCKETS, t("Active pairs and circles"))
-
-
-def engagement(e: metrics.Engagement, k: int) -> Any | None:
+def engagement(e: Engagement, k: int) -> Any | None:
     codes = ["0", "1", "2", "3+"]
-    chart = _category_bars(e.distribution, k, codes, t("Participants"))
+    chart = category_bars(e.distribution, k, codes, t("Participants"))
     return chart
 
 
-def goals(g: metrics.Goals, k: int) -> Any | None:
-    df = _frame(g.weekly, k)
-    if _nothing(df):
+def goals(g: Goals, k: int) -> Any | None:
+    df = frame(g.weekly, k)
+    if nothing(df):
         return None
     codes = ["goals_set", "goals_achieved"]
-    x = _week_band(df)
+    x = week_band(df)
     bars = (
         alt.Chart(df)
         .mark_bar()
         .encode(
             x=x,
-            xOffset=alt.XOffset("series:N", sort=[metrics.label(c) for c in codes]),
+            xOffset=alt.XOffset("series:N", sort=[label(c) for c in codes]),
             y=alt.Y("value:Q", title=t("Goals")),
-            color=_colour(codes),
-            tooltip=_week_tooltip(),
+            color=colour(codes),
+            tooltip=week_tooltip(),
         )
     )
-    return _finish(_layer(bars, _hidden_marks(df, x, k)).properties(height=HEIGHT))
+    return finish(layer(bars, hidden_marks(df, x, k)).properties(height=HEIGHT))
 
 
 def activity(points: Sequence[Point], k: int) -> Any | None:
-    df = _frame(points, k)
-    if _nothing(df):
+    df = frame(points, k)
+    if nothing(df):
         return None
     codes = ["reflections", "feedback_given", "feedback_requested"]
     lines = (
         alt.Chart(df)
         .mark_line(point=True)
         .encode(
-            x=_week_axis(),
+            x=week_axis(),
             y=alt.Y("value:Q", title=t("Count per week")),
-            color=_colour(codes),
-            tooltip=_week_tooltip(),
+            color=colour(codes),
+            tooltip=week_tooltip(),
         )
     )
-    return _finish(_layer(lines, _hidden_marks(df, _week_axis(), k)).properties(height=HEIGHT))
+    return finish(layer(lines, hidden_marks(df, week_axis(), k)).properties(height=HEIGHT))
 
 
-def survey_questions(sv: metrics.Surveys, k: int) -> Any | None:
+def survey_questions(sv: Surveys, k: int) -> Any | None:
     if not sv.questions:
         return None
-    df = _frame(sv.questions, k, lambda v: format_number(v, 1))
-    df["series"] = [metrics.label(str(x)) for x in df["x"]]
+    df = frame(sv.questions, k, lambda v: format_number(v, 1))
+    df["series"] = [label(str(x)) for x in df["x"]]
     y = alt.Y(
         "series:N",
-        sort=[metrics.label(c) for c in metrics.SURVEY_SCALES],
+        sort=[label(c) for c in SURVEY_SCALES],
         title=None,
         axis=alt.Axis(labelLimit=300),
     )
@@ -483,13 +267,13 @@ def survey_questions(sv: metrics.Surveys, k: int) -> Any | None:
         .mark_text(align="left", dx=4, color=GREY)
         .encode(y=y, x=alt.datum(1), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
     )
-    return _finish(alt.layer(bars, text, hidden).properties(height=max(90, 34 * len(df))))
+    return finish(alt.layer(bars, text, hidden).properties(height=max(90, 34 * len(df))))
 
 
-def nps(sv: metrics.Surveys, k: int) -> Any | None:
+def nps(sv: Surveys, k: int) -> Any | None:
     if all(p.suppressed for p in sv.nps_by_survey):
         return None  # nothing to draw (the page says why)
-    df = _frame(sv.nps_by_survey, k, lambda v: format_number(v))
+    df = frame(sv.nps_by_survey, k, lambda v: format_number(v))
     x = alt.X(
         "x:T", title=t("Survey round, by the day it opened"), axis=alt.Axis(format="%d %b %Y")
     )
@@ -506,14 +290,14 @@ def nps(sv: metrics.Surveys, k: int) -> Any | None:
         )
     )
     zero = alt.Chart(pd.DataFrame([{"y": 0}])).mark_rule(color=GREY).encode(y="y:Q")
-    return _finish(_layer(zero + line, _hidden_marks(df, x, k)).properties(height=HEIGHT))
+    return finish(layer(zero + line, hidden_marks(df, x, k)).properties(height=HEIGHT))
 
 
 def skills(points: Sequence[Point], k: int) -> Any | None:
     if all(p.suppressed for p in points):
         return None  # nobody with both assessments yet: the page says so in a sentence
-    df = _frame(points, k, lambda v: format_number(v, 1))
-    df["skill"] = [metrics.label(str(x)) for x in df["x"]]
+    df = frame(points, k, lambda v: format_number(v, 1))
+    df["skill"] = [label(str(x)) for x in df["x"]]
     y = alt.Y("skill:N", title=None, axis=alt.Axis(labelLimit=220))
     x = alt.X("value:Q", title=t("Mean self-assessment (1–5)"), scale=alt.Scale(domain=[1, 5]))
     shown = df[~df["suppressed"]]
@@ -531,7 +315,7 @@ def skills(points: Sequence[Point], k: int) -> Any | None:
         .encode(
             y=y,
             x=x,
-            color=_colour(["baseline", "end"]),
+            color=colour(["baseline", "end"]),
             tooltip=[alt.Tooltip("skill:N", title=" "), "series:N", "shown:N"],
         )
     )
@@ -541,10 +325,10 @@ def skills(points: Sequence[Point], k: int) -> Any | None:
         .encode(y=y, x=alt.datum(1), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
     )
     layers = [c for c in (rule, dots, hidden) if c is not None]
-    return _finish(alt.layer(*layers).properties(height=max(90, 30 * df["skill"].nunique())))
+    return finish(alt.layer(*layers).properties(height=max(90, 30 * df["skill"].nunique())))
 
 
-def retention(r: metrics.Retention, k: int) -> Any | None:
+def retention(r: Retention, k: int) -> Any | None:
     rows = [row for row in r.rows if not row.pending]
     if not rows:
         return None
@@ -553,7 +337,7 @@ def retention(r: metrics.Retention, k: int) -> Any | None:
             {
                 "when": t("{n} months after the start", n=row.months),
                 "programme": row.programme,
-                "series": metrics.label(row.group),
+                "series": label(row.group),
                 "value": row.still_employed,
                 "label": hidden_label(k, row.reason or SMALL)
                 if row.suppressed
@@ -573,14 +357,14 @@ def retention(r: metrics.Retention, k: int) -> Any | None:
         .mark_bar()
         .encode(
             y=y,
-            yOffset=alt.YOffset("series:N", sort=[metrics.label(c) for c in codes]),
+            yOffset=alt.YOffset("series:N", sort=[label(c) for c in codes]),
             x=alt.X(
                 "value:Q",
                 title=t("Still employed"),
                 scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%"),
             ),
-            color=_colour(codes),
+            color=colour(codes),
             tooltip=["programme:N", "when:N", "series:N", "shown:N"],
         )
     )
@@ -589,7 +373,7 @@ def retention(r: metrics.Retention, k: int) -> Any | None:
         .mark_text(align="left", dx=4)
         .encode(
             y=y,
-            yOffset=alt.YOffset("series:N", sort=[metrics.label(c) for c in codes]),
+            yOffset=alt.YOffset("series:N", sort=[label(c) for c in codes]),
             x="value:Q",
             text="shown:N",
         )
@@ -600,7 +384,7 @@ def retention(r: metrics.Retention, k: int) -> Any | None:
         chart = chart.facet(row=alt.Row("programme:N", title=None))
     else:
         chart = chart.properties(height=150)
-    return _finish(chart)
+    return finish(chart)
 
 
 def all_charts(d: Dashboard) -> dict[str, Any]:

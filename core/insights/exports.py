@@ -1,6 +1,6 @@
 """Exports of the dashboard's aggregates: CSV and XLSX, safe to open in a spreadsheet.
 
-Only :class:`core.insights.metrics.Dashboard` figures go out (never the check-in list,
+Only :class:`core.insights.figures.Dashboard` figures go out (never the check-in list,
 which names people). Text that a spreadsheet would run as a formula — a cell
 starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — is
 neutralised with a leading single quote (OWASP "CSV injection"): department,
@@ -20,8 +20,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from core.insights import charts, metrics
-from core.insights.metrics import Dashboard, Figure, Point
+from core.insights.figures import Dashboard, Figure, Point, hidden_text, label
+from core.insights.scope import OTHERS
 from core.kernel import clock
 from core.kernel.i18n import N_, t
 from core.kernel.privacy import SMALL
@@ -54,18 +54,16 @@ class Row:
 
 
 def _item(x: dt.date | str) -> str:
-    return x.isoformat() if isinstance(x, dt.date) else metrics.label(x)
+    return x.isoformat() if isinstance(x, dt.date) else label(x)
 
 
 def _points(section: str, points: Iterable[Point], k: int) -> Iterator[Row]:
     for p in points:
-        yield Row(
-            section, _item(p.x), metrics.label(p.series), p.value, _note(p.suppressed, p.reason, k)
-        )
+        yield Row(section, _item(p.x), label(p.series), p.value, _note(p.suppressed, p.reason, k))
 
 
 def _note(suppressed: bool, reason: str, k: int) -> str:
-    return charts.hidden_text(k, reason or SMALL) if suppressed else ""
+    return hidden_text(k, reason or SMALL) if suppressed else ""
 
 
 def rows(d: Dashboard) -> list[Row]:
@@ -97,9 +95,7 @@ def rows(d: Dashboard) -> list[Row]:
         out.append(
             Row(
                 t("Match rate"),
-                metrics.label(r.label)
-                if r.label == metrics.OTHERS
-                else r.label or t("All departments"),
+                label(r.label) if r.label == OTHERS else r.label or t("All departments"),
                 t("Target {p}", p=f"{mr.target:.0%}"),
                 r.value,
                 note if r.value is not None or r.suppressed else "",
@@ -129,7 +125,7 @@ def rows(d: Dashboard) -> list[Row]:
             Row(
                 t("Retention"),
                 f"{ret.programme} — {after}",
-                metrics.label(ret.group),
+                label(ret.group),
                 ret.still_employed,
                 note,
             )

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.insights import metrics
-from core.insights.metrics import Figure
+from core.insights.enrolment import anchors
+from core.insights.figures import Figure, figure_of
+from core.insights.pairs import health_table, kpi_metrics, pair_states
 from core.kernel.access import COORDINATOR, Viewer, require_role
-from db.models import Announcement, Enrolment, Match, MatchMember, Person, Programme
-
-# Match states (see DESIGN.md, "Active match"): published once the coordinator
-# publishes; active once every member accepted; paused, ended or declined after.
-LIVE_MATCH_STATES = ("published", "active", "paused")
+from core.kernel.privacy import Cell, fixed_rate
+from core.kernel.settings import k_threshold
+from db.models import (
+    LIVE_MATCH_STATUSES,
+    Announcement,
+    Enrolment,
+    EnrolmentStatus,
+    Match,
+    MatchMember,
+    Person,
+    Programme,
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ def my_matches(sf: sessionmaker[Session], viewer: Viewer) -> list[PeerCard]:
         matches = s.scalars(
             select(Match)
             .join(MatchMember, MatchMember.match_id == Match.id)
-            .where(MatchMember.person_id == viewer.person_id, Match.status.in_(LIVE_MATCH_STATES))
+            .where(MatchMember.person_id == viewer.person_id, Match.status.in_(LIVE_MATCH_STATUSES))
             .order_by(Match.published_at.desc())
         ).all()
         cards = []
@@ -91,7 +100,7 @@ def announcements_for(
     """Published announcements for everyone, or for a programme the viewer is in."""
     with sf.begin() as s:
         mine = select(Enrolment.programme_id).where(
-            Enrolment.person_id == viewer.person_id, Enrolment.status == "enrolled"
+            Enrolment.person_id == viewer.person_id, Enrolment.status == EnrolmentStatus.ENROLLED
         )
         visible: ColumnElement[bool] = Announcement.programme_id.is_(None) | (
             Announcement.programme_id.in_(mine)
@@ -108,6 +117,28 @@ def announcements_for(
         return [AnnouncementCard(a.title, a.body, name, a.published_at) for a, name in rows]
 
 
+def _figures(s: Session, programme_ids: Sequence[int]) -> dict[int, tuple[Figure, Figure, Figure]]:
+    """Enrolled, matched and active pairs per programme: the dashboard's cells, decided
+    by the same rules (enrolled and matched by their own; the active pairs with pair
+    health, their own small table), so Home and the dashboard always agree."""
+    k = k_threshold(s)
+    found = anchors(s, programme_ids, k)
+    out = {}
+    where = "home"
+    for pid in programme_ids:
+        enrolled, matched = found[pid]
+        e_reason, m_reason = fixed_rate(matched, enrolled, k)
+        health = health_table(s, k, pid, pair_states(s, [pid]), kpi_metrics(s, pid))
+        e_cell = Cell(("home", "enrolled", pid), enrolled, fixed=True, hidden=e_reason)
+        m_cell = Cell(("home", "matched", pid), matched, fixed=True, hidden=m_reason)
+        out[pid] = (
+            figure_of(where, e_cell),
+            figure_of(where, m_cell),
+            figure_of(where, health.active),
+        )
+    return out
+
+
 def programme_counts(sf: sessionmaker[Session], viewer: Viewer) -> list[ProgrammeCounts]:
     """Headline counts per programme for coordinators (counts only, no content)."""
     require_role(viewer, COORDINATOR)
@@ -117,15 +148,5 @@ def programme_counts(sf: sessionmaker[Session], viewer: Viewer) -> list[Programm
                 Programme.start_date.desc().nulls_last(), Programme.name
             )
         ).all()
-        counts = metrics.programme_counts(s, [pid for pid, _, _ in rows])
-        return [
-            ProgrammeCounts(
-                pid,
-                name,
-                status,
-                counts[pid].enrolled,
-                counts[pid].matched,
-                counts[pid].active_matches,
-            )
-            for pid, name, status in rows
-        ]
+        figures = _figures(s, [pid for pid, _, _ in rows])
+        return [ProgrammeCounts(pid, name, status, *figures[pid]) for pid, name, status in rows]

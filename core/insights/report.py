@@ -3,7 +3,7 @@
 Headline numbers, the dashboard's charts rendered to PNG offline with vl-convert
 (no network: data is inline and external URLs are refused) and embedded as
 base64, the KPIs against their targets and the retention comparison with its
-caveat. Built from a :class:`core.insights.metrics.Dashboard` only: aggregates, no names,
+caveat. Built from a :class:`core.insights.figures.Dashboard` only: aggregates, no names,
 no private text. Every user-supplied string is HTML-escaped.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 import vl_convert
 
 from core.insights import charts
-from core.insights.metrics import Dashboard, Figure, Kpi
+from core.insights.figures import Dashboard, Figure, Kpi, hidden_text
 from core.kernel import clock
 from core.kernel.i18n import (
     format_date,
@@ -70,7 +70,7 @@ def _e(text: object) -> str:
 
 def _figure(fig: Figure, k: int, percent: bool = False) -> str:
     if fig.suppressed:
-        return f'<span class="hidden">{_e(charts.hidden_text(k, fig.reason or SMALL))}</span>'
+        return f'<span class="hidden">{_e(hidden_text(k, fig.reason or SMALL))}</span>'
     if fig.value is None:
         return "—"
     return _e(format_percent(fig.value) if percent else format_number(fig.value))
@@ -175,9 +175,7 @@ def report_html(
         )
         for k in d.kpis:
             measured = (
-                charts.hidden_text(d.k, k.reason or SMALL)
-                if k.suppressed
-                else _kpi_value(k, k.actual)
+                hidden_text(d.k, k.reason or SMALL) if k.suppressed else _kpi_value(k, k.actual)
             )
             verdict = (
                 ""

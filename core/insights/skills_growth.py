@@ -1,19 +1,79 @@
-"""Mentor-skills growth of a programme: mean end − mean baseline per skill, k-suppressed."""
+"""Mentor-skills growth: the protected table of self-assessments, and mean end − mean baseline per skill."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from core.insights import measures
+from core.insights.scope import ALL, OTHERS, Scope, scope_of
 from core.kernel.access import COORDINATOR, Viewer, require_role
+from core.kernel.bags import fetch_bags
 from core.kernel.errors import NotFound
 from core.kernel.i18n import t
-from core.kernel.privacy import NOT_OFFERED, emit, is_small
+from core.kernel.privacy import NOT_OFFERED, Bag, Cell, Table, combine, emit, is_small
 from core.kernel.settings import k_threshold
 from core.surveys.self_assessment import SKILLS, skill_label
-from db.models import Programme
+from db.models import Enrolment, Person, Programme, SelfAssessment
+
+
+@dataclass
+class SkillsTable:
+    table: Table
+    cells: dict[str, dict[str, Cell]]  # row → skill → people with both assessments
+    overall: Cell  # ALL, every skill together (the skills_growth KPI)
+
+
+def skills_table(s: Session, scope: Scope) -> SkillsTable:
+    k = scope.k
+    table = Table(k, f"skills:{scope.programme_id}")
+    end = aliased(SelfAssessment)
+    base = (
+        select(
+            Person.department.label("dept"),
+            SelfAssessment.skill.label("skill"),
+            Enrolment.person_id.label("who"),
+            SelfAssessment.id.label("unit"),
+            SelfAssessment.score.label("v0"),
+            end.score.label("v1"),
+        )
+        .join(
+            end,
+            and_(
+                end.enrolment_id == SelfAssessment.enrolment_id,
+                end.skill == SelfAssessment.skill,
+                end.phase == "end",
+            ),
+        )
+        .join(Enrolment, Enrolment.id == SelfAssessment.enrolment_id)
+        .join(Person, Person.id == Enrolment.person_id)
+        .where(SelfAssessment.phase == "baseline", Enrolment.programme_id == scope.programme_id)
+    )
+    bags = fetch_bags(s, base, [("dept", None), ("skill", None)], k, "self_assessment", sums=2)
+    by_row: dict[str, dict[str, list[Bag]]] = defaultdict(lambda: defaultdict(list))
+    for (dept, skill), bag in bags.items():
+        by_row[scope.row(dept)][str(skill)].append(bag)  # type: ignore[arg-type]
+    skills = sorted({str(skill) for _, skill in bags})
+    cells: dict[str, dict[str, Cell]] = {}
+    for row in scope.rows:
+        cells[row] = {
+            skill: table.add(
+                ("skill", row, skill),
+                combine(by_row[row][skill], k, disjoint_people=True),
+                latent=row == OTHERS,
+            )
+            for skill in skills
+        }
+    cells[ALL] = {
+        skill: table.total(
+            ("skill", ALL, skill), [cells[r][skill] for r in scope.rows], disjoint_people=True
+        )
+        for skill in skills
+    }
+    overall = table.total(("skills_all",), list(cells[ALL].values()), disjoint_people=False)
+    return SkillsTable(table.protect(), cells, overall)
 
 
 @dataclass(frozen=True)
@@ -54,7 +114,7 @@ def mentor_skills_growth(
 ) -> list[SkillGrowth]:
     """Per skill: mean end − mean baseline over the people with both (programme result).
 
-    Read from the protected skills table of the dashboard (core.insights.measures), so a skill
+    Read from the protected skills table of the dashboard (:func:`skills_table`), so a skill
     hidden there is hidden here, for the same reason.
     """
     require_role(viewer, COORDINATOR)
@@ -62,15 +122,15 @@ def mentor_skills_growth(
         programme = s.get(Programme, programme_id)
         if programme is None:
             raise NotFound(t("This programme does not exist (any more)."))
-        scope = measures.scope_of(s, programme, k_threshold(s))
+        scope = scope_of(s, programme, k_threshold(s))
         out = []
         if department is not None and department not in scope.offered:
             return [
                 SkillGrowth(x, skill_label(x), None, None, None, None, True, NOT_OFFERED)
                 for x in SKILLS
             ]
-        table = measures.skills_table(s, scope)
-        row = measures.ALL if department is None else department
+        table = skills_table(s, scope)
+        row = ALL if department is None else department
         for skill in SKILLS:
             cell = table.cells.get(row, {}).get(skill)
             if cell is None or cell.empty:

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.insights.measures import ALL, anchors, scope_of
+from core.insights.enrolment import anchors
+from core.insights.figures import NPS, SURVEY_SCALES, Figure, Point, Surveys, cell_mean
+from core.insights.scope import ALL, scope_of
 from core.insights.survey_table import QKey, SurveyTable, nps_of, programme_scope, survey_table
+from core.insights.view import View
 from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.i18n import t
@@ -302,3 +305,62 @@ def survey_departments(sf: sessionmaker[Session], viewer: Viewer, programme_id: 
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         return list(programme_scope(s, programme_id).offered)
+
+
+# --------------------------------------------------------------------------- the dashboard's part
+
+
+def dashboard_surveys(v: View) -> Surveys:
+    if not v.offered:
+        hidden = Figure(None, True, NOT_OFFERED)
+        return Surveys((), (), hidden, hidden)
+    questions = []
+    for code in SURVEY_SCALES:
+        cell = v.comp(
+            [fam.surveys.windows.get((v.row, v.window, code)) for fam in v.fams],
+            "survey",
+            code,
+        )
+        if cell is None or cell.empty:
+            continue
+        emit(v.where, cell)
+        questions.append(
+            Point(code, "mean", None, True, cell.hidden)
+            if cell.hidden
+            else Point(code, "mean", round(cell_mean(cell) or 0, 2))
+        )
+    nps_cell = v.comp(
+        [fam.surveys.windows.get((v.row, v.window, NPS)) for fam in v.fams],
+        "survey",
+        NPS,
+    )
+    by_survey = []
+    for fam in v.fams:
+        st = fam.surveys
+        for r in st.rounds:
+            if r.survey_id not in st.window_rounds.get(v.window, ()):
+                continue
+            cell = st.answered.get((v.row, r.survey_id, NPS))
+            if cell is None or cell.empty:
+                continue
+            emit(v.where, cell)
+            value = nps_of(cell)
+            by_survey.append(
+                Point(r.opens_at.date(), NPS, None, True, cell.hidden)
+                if cell.hidden
+                else Point(r.opens_at.date(), NPS, round(value or 0, 1))
+            )
+    by_survey.sort(key=lambda p: p.x)
+    if nps_cell is None or nps_cell.empty:
+        return Surveys(tuple(questions), tuple(by_survey), Figure(None), Figure(0))
+    emit(v.where, nps_cell)
+    if nps_cell.hidden:
+        hidden = Figure(None, True, nps_cell.hidden)
+        return Surveys(tuple(questions), tuple(by_survey), hidden, hidden)
+    value = nps_of(nps_cell)
+    return Surveys(
+        tuple(questions),
+        tuple(by_survey),
+        Figure(None if value is None else round(value, 1)),
+        Figure(nps_cell.n),
+    )

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session
 
-from core.insights.measures import ALL, OTHERS, Scope, Window, scope_of
-from core.kernel.bags import fetch_bags
+from core.insights.scope import ALL, OTHERS, Scope, Window, scope_of
+from core.kernel.bags import fetch_bags, midnight
 from core.kernel.privacy import Bag, Cell, Table, combine
 from core.kernel.settings import k_threshold
 from core.surveys.surveys import (
@@ -20,7 +20,6 @@ from core.surveys.surveys import (
     CUSTOM_TEXT,
     RESULT_KINDS,
     TEXT,
-    _day,
     _programme,
     _who,
     question_text,
@@ -293,8 +292,8 @@ def survey_table(s: Session, scope: Scope) -> SurveyTable:
         chosen = tuple(
             r.survey_id
             for r in rounds
-            if (first is None or r.opens_at >= _day(first))
-            and r.opens_at < _day(last + dt.timedelta(days=7))
+            if (first is None or r.opens_at >= midnight(first))
+            and r.opens_at < midnight(last + dt.timedelta(days=7))
         )
         window_rounds[window] = chosen
         sets[frozenset(chosen)] = chosen

@@ -17,20 +17,23 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.insights import metrics
-from core.insights.measures import ALL, OTHERS
+from core.insights.figures import Figure, figure_of
+from core.insights.scope import ALL, OTHERS, Scope, window_of
+from core.insights.view import Family
+from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.bags import python_bag
 from core.kernel.errors import NotFound
 from core.kernel.i18n import t
 from core.kernel.privacy import Cell, Table, emit
 from core.kernel.settings import k_threshold
-from db.models import Enrolment, EnrolmentSkill, Person, Programme, Skill
+from core.kernel.tx import get_or_404
+from db.models import Enrolment, EnrolmentSkill, EnrolmentStatus, Person, Programme, Skill
 
 
 @dataclass(frozen=True)
 class NeedsCell:
-    department: str  # a department, or core.insights.measures.OTHERS for the others together
+    department: str  # a department, or core.insights.scope.OTHERS for the others together
     skill_id: int
     skill: str
     category: str
@@ -96,10 +99,17 @@ class SkillPeople:
 
 
 def _programme(s: Session, programme_id: int) -> Programme:
-    p = s.get(Programme, programme_id)
-    if p is None:
-        raise NotFound(t("This programme does not exist (any more)."))
-    return p
+    return get_or_404(
+        s, Programme, programme_id, missing=t("This programme does not exist (any more).")
+    )
+
+
+def _enrolled_sizes(s: Session, programme: Programme, k: int) -> tuple[Scope, dict[str, Figure]]:
+    """Enrolled people per department row (offered ones, then the others) and ALL: the
+    protected cells of the dashboard, shown with the grid."""
+    fam = Family(s, programme, k, window_of(None, None, clock.today()))
+    where = f"sizes:{programme.id}"
+    return fam.scope, {row: figure_of(where, cell) for row, cell in fam.enrol.enrolled.items()}
 
 
 def _canonical(s: Session) -> dict[int, Skill]:
@@ -121,9 +131,9 @@ def needs_grid(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> 
     """Wanted, offered and gap per department × skill, protected (core.kernel.privacy)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        _programme(s, programme_id)
+        programme = _programme(s, programme_id)
         k = k_threshold(s)
-        scope, sizes = metrics.enrolled_sizes(s, programme_id, k)
+        scope, sizes = _enrolled_sizes(s, programme, k)
         canonical = _canonical(s)
         # One (person, skill, kind) each: a merged skill counts a person once.
         found: dict[tuple[str, int, str], set[int]] = defaultdict(set)
@@ -131,7 +141,9 @@ def needs_grid(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> 
             select(Person.id, Person.department, EnrolmentSkill.skill_id, EnrolmentSkill.kind)
             .join(Enrolment, Enrolment.id == EnrolmentSkill.enrolment_id)
             .join(Person, Person.id == Enrolment.person_id)
-            .where(Enrolment.programme_id == programme_id, Enrolment.status == "enrolled")
+            .where(
+                Enrolment.programme_id == programme_id, Enrolment.status == EnrolmentStatus.ENROLLED
+            )
         ):
             skill = canonical.get(skill_id)
             if skill is not None:
@@ -237,7 +249,7 @@ def skill_people(
             .join(Person, Person.id == Enrolment.person_id)
             .where(
                 Enrolment.programme_id == programme_id,
-                Enrolment.status == "enrolled",
+                Enrolment.status == EnrolmentStatus.ENROLLED,
                 EnrolmentSkill.skill_id.in_(ids),
             )
             .order_by(Person.department, Person.full_name)

@@ -11,12 +11,14 @@ from typing import Any
 from sqlalchemy import Select, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.kernel.privacy import DETAIL_UNITS, Bag, is_recording, is_small
+from core.kernel.recording import is_recording
+from core.kernel.small_groups import DETAIL_UNITS, Bag, is_small
 
 WEEK = dt.timedelta(days=7)
 
 
-def _at(day: dt.date) -> dt.datetime:
+def midnight(day: dt.date) -> dt.datetime:
+    """The first instant of ``day`` (naive UTC, like every stored time)."""
     return dt.datetime.combine(day, dt.time())
 
 
@@ -71,7 +73,7 @@ def fetch_bags(
         at = sub.c.at
         i = [name for name, _ in keys].index(week_key)
         weeks: list[dt.date] = sorted({key[i] for key in small})
-        q = q.where(or_(*(and_(at >= _at(w), at < _at(w + WEEK)) for w in weeks)))
+        q = q.where(or_(*(and_(at >= midnight(w), at < midnight(w + WEEK)) for w in weeks)))
     elif not whole and len(small) <= 50:
         # Only the small groups, by their keys.
         q = q.where(

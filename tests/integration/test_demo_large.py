@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from core.accounts.auth import viewer_of
-from core.insights import metrics
+from core.insights import dashboard, figures
 from core.kernel import clock
 from core.kernel.store import open_store
 from db.models import Account, Person
@@ -59,9 +59,9 @@ def test_the_generated_company_fills_the_dashboard(tmp_path):
     with store.sf() as s:
         account = s.query(Account).filter_by(username="coord").one()
         coord = viewer_of(account, s.get_one(Person, account.person_id))
-    running = [p for p in metrics.programmes(store.sf, coord) if p.status == "running"]
+    running = [p for p in dashboard.options(store.sf, coord).programmes if p.status == "running"]
     assert len(running) == 2
-    d = metrics.dashboard(store.sf, coord, metrics.Filters(programme_id=running[0].id))
+    d = dashboard.dashboard(store.sf, coord, figures.Filters(programme_id=running[0].id))
     assert d.headline.match_rate.value is not None and d.headline.match_rate.value > 0.7
     assert d.headline.meetings_held.value and d.headline.reflections.value
     assert {p.x for p in d.health.buckets if p.value} >= {"on_track", "check_in"}

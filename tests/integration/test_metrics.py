@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from core.insights import metrics
-from core.insights.metrics import Filters
+from core.insights import dashboard, figures, scope
+from core.insights.figures import Filters
+from core.insights.pairs import health_of
 from core.kernel import clock
 from core.kernel.errors import NotAllowed
 from db.models import (
@@ -74,7 +75,7 @@ def test_match_rate_counts_enrolled_participants_in_an_active_match_only(sf, coo
         half.members[1].response = "pending"  # active in name, but not accepted by all
         make_match(s, other, [ps[9].id, ps[11].id])  # an active match in another programme
         make_match(s, p, [ps[10].id, ps[11].id])  # the withdrawn one is not counted
-    mr = metrics.match_rate(sf, coord, Filters(programme_id=p.id))
+    mr = dashboard.match_rate(sf, coord, Filters(programme_id=p.id))
     assert (mr.overall.numerator, mr.overall.denominator) == (5, 10)
     assert mr.overall.value == pytest.approx(0.5)
     assert mr.target == 0.70
@@ -95,10 +96,10 @@ def test_match_rate_by_department_and_filtered_by_department(sf, coord):
         make_match(s, p, [eng[3].id, eng[4].id])
         make_match(s, p, [sales[1].id, sales[2].id])
         make_match(s, p, [sales[3].id, sales[4].id])
-    mr = metrics.match_rate(sf, coord, Filters(programme_id=p.id))
+    mr = dashboard.match_rate(sf, coord, Filters(programme_id=p.id))
     by = {r.label: (r.numerator, r.denominator) for r in mr.by_department}
     assert by == {"Engineering": (5, 12), "Sales": (5, 10)}
-    only = metrics.match_rate(sf, coord, Filters(programme_id=p.id, department="Sales"))
+    only = dashboard.match_rate(sf, coord, Filters(programme_id=p.id, department="Sales"))
     assert (only.overall.numerator, only.overall.denominator) == (5, 10)
 
 
@@ -115,7 +116,7 @@ def test_a_rate_over_fewer_than_k_people_is_suppressed(sf, coord, enrolled, hidd
         # Everyone in a pair or a circle: nobody left out (whom the rate would count).
         make_match(s, p, [ps[0].id, ps[1].id])
         make_match(s, p, [x.id for x in ps[2:]])
-    mr = metrics.match_rate(sf, coord, Filters(programme_id=p.id))
+    mr = dashboard.match_rate(sf, coord, Filters(programme_id=p.id))
     assert mr.overall.suppressed is hidden
     if hidden:
         assert (mr.overall.value, mr.overall.numerator, mr.overall.denominator) == (None,) * 3
@@ -131,7 +132,7 @@ def test_a_rate_is_hidden_when_the_people_it_leaves_out_are_fewer_than_k(sf, coo
             enrol(s, p, x.id)
         for i in range(0, 10, 2):
             make_match(s, p, [ps[i].id, ps[i + 1].id])
-    mr = metrics.match_rate(sf, coord, Filters(programme_id=p.id))
+    mr = dashboard.match_rate(sf, coord, Filters(programme_id=p.id))
     # 10 of 12: the rate would show that 2 people are not in a pair.
     assert mr.overall.suppressed and mr.overall.reason == "difference"
 
@@ -157,7 +158,7 @@ def test_a_weekly_count_follows_the_k_setting(sf, coord, authors, hidden):
                     )
                 )
     f = Filters(programme_id=p.id, start=NOW.date() - dt.timedelta(days=2), end=NOW.date())
-    week = [p for p in metrics.activity_by_week(sf, coord, f) if p.series == "reflections"]
+    week = [p for p in dashboard.activity_by_week(sf, coord, f) if p.series == "reflections"]
     assert [(p.x, p.value, p.suppressed) for p in week] == [
         (dt.date(2026, 11, 23), None if hidden else 2 * authors, hidden)
     ]
@@ -167,7 +168,7 @@ def test_zero_is_shown_because_it_describes_nobody(sf, coord):
     with sf.begin() as s:
         p = make_programme(s)
     f = Filters(programme_id=p.id, start=dt.date(2026, 11, 16), end=dt.date(2026, 11, 25))
-    points = metrics.activity_by_week(sf, coord, f)
+    points = dashboard.activity_by_week(sf, coord, f)
     assert {(p.value, p.suppressed) for p in points} == {(0, False)}
     assert len(points) == 2 * 3  # two weeks × three series
 
@@ -198,7 +199,7 @@ TODAY = NOW.date()
 def test_pair_health_follows_the_definitions_at_their_boundaries(
     age, last_held_ago, missed_twice, cadence, expected
 ):
-    got = metrics.health_of(
+    got = health_of(
         started=TODAY - D(days=age),
         today=TODAY,
         cadence_days=cadence,
@@ -230,13 +231,13 @@ def test_pair_health_buckets_and_the_check_in_list_from_the_database(sf, coord):
         meeting(s, late, NOW - D(days=50))
         meeting(s, late, NOW - D(days=3), "moved")
     f = Filters(programme_id=p.id)
-    health = metrics.pair_health(sf, coord, f)
+    health = dashboard.pair_health(sf, coord, f)
     assert {pt.x: pt.value for pt in health.buckets} == {
         "too_early": 1,
         "check_in": 3,
         "on_track": 1,
     }
-    checkins = metrics.pairs_needing_checkin(sf, coord, f)
+    checkins = dashboard.pairs_needing_checkin(sf, coord, f)
     by_match = {c.match_id: c for c in checkins}
     assert set(by_match) == {silent.id, flaky.id, late.id}
     assert by_match[silent.id].reason == "no_first_meeting"
@@ -266,7 +267,7 @@ def test_meetings_per_week_by_status_with_monday_as_the_first_day(sf, coord):
         meeting(s, m, dt.datetime(2026, 11, 19, 10))
         meeting(s, m, dt.datetime(2026, 11, 27, 10), "planned")
     f = Filters(programme_id=p.id, start=dt.date(2026, 11, 9), end=dt.date(2026, 11, 29))
-    got = {(pt.x, pt.series): pt.value for pt in metrics.meetings_by_week(sf, coord, f)}
+    got = {(pt.x, pt.series): pt.value for pt in dashboard.meetings_by_week(sf, coord, f)}
     w1, w2, w3 = dt.date(2026, 11, 9), dt.date(2026, 11, 16), dt.date(2026, 11, 23)
     assert got[(w1, "held")] == 1 and got[(w1, "cancelled")] == 1 and got[(w1, "missed")] == 0
     assert got[(w2, "held")] == 1 and got[(w2, "missed")] == 1 and got[(w2, "moved")] == 1
@@ -290,7 +291,7 @@ def test_engaged_participants_have_held_at_least_three_meetings(sf, coord):
         two = make_match(s, p, [ps[2].id, ps[3].id], started_days_ago=60)
         for days, status in ((50, "held"), (30, "held"), (10, "cancelled"), (2, "missed")):
             meeting(s, two, NOW - D(days=days), status)
-    e = metrics.engagement(sf, coord, Filters(programme_id=p.id))
+    e = dashboard.engagement(sf, coord, Filters(programme_id=p.id))
     assert {pt.x: pt.value for pt in e.distribution} == {"0": 2, "1": 0, "2": 2, "3+": 2}
     assert (e.engaged.numerator, e.engaged.denominator) == (2, 6)
 
@@ -326,7 +327,7 @@ def test_goals_set_and_achieved_are_counted_in_the_period(sf, coord):
                 )
             )
     f = Filters(programme_id=p.id, start=NOW.date() - D(days=7), end=NOW.date())
-    g = metrics.goals(sf, coord, f)
+    g = dashboard.goals(sf, coord, f)
     assert (g.set.value, g.achieved.value) == (4, 4)
     assert (g.completion.numerator, g.completion.denominator) == (2, 4)
 
@@ -356,8 +357,8 @@ def test_nps_is_the_share_of_promoters_minus_the_share_of_detractors(sf, coord):
         q = make_programme(s, "Other")
         # 4 promoters, 1 detractor out of 5 → 60
         _survey(s, q, [10, 9, 9, 10, 6])
-    assert metrics.survey_results(sf, coord, Filters(programme_id=p.id)).nps.value == 0
-    got = metrics.survey_results(sf, coord, Filters(programme_id=q.id))
+    assert dashboard.survey_results(sf, coord, Filters(programme_id=p.id)).nps.value == 0
+    got = dashboard.survey_results(sf, coord, Filters(programme_id=q.id))
     assert got.nps.value == 60
     # One point per survey round, at the day it opened (whole rounds only).
     assert [(pt.x, pt.series, pt.value) for pt in got.nps_by_survey] == [(NOW.date(), "nps", 60)]
@@ -368,7 +369,7 @@ def test_a_survey_average_over_fewer_than_k_answers_is_hidden(sf, coord, answers
     with sf.begin() as s:
         p = make_programme(s)
         _survey(s, p, [4] * answers, code="satisfaction")
-    got = metrics.survey_results(sf, coord, Filters(programme_id=p.id)).questions
+    got = dashboard.survey_results(sf, coord, Filters(programme_id=p.id)).questions
     assert [(pt.x, pt.value, pt.suppressed) for pt in got] == [
         ("satisfaction", None if hidden else 4.0, hidden)
     ]
@@ -389,7 +390,7 @@ def test_mentor_skills_growth_compares_the_same_people_at_enrolment_and_at_the_e
                     SelfAssessment(enrolment_id=e.id, phase="end", skill="empathy", score=4, at=NOW)
                 )
     for f in (Filters(programme_id=p.id), Filters()):  # core.surveys.self_assessment, and across programmes
-        got = metrics.skills_growth(sf, coord, f)
+        got = dashboard.skills_growth(sf, coord, f)
         assert [(pt.series, pt.value) for pt in got if pt.x == "empathy"] == [
             ("baseline", 2.0),
             ("end", 4.0),
@@ -411,7 +412,7 @@ def test_kpis_compare_the_measured_value_with_the_programme_target(sf, coord):
         s.add(ProgrammeKPI(programme_id=p.id, metric="match_rate", target=70))
         s.add(ProgrammeKPI(programme_id=p.id, metric="engaged_share", target=0.5))
         s.add(ProgrammeKPI(programme_id=p.id, metric="made_up", target=3, label="Something"))
-    got = {k.metric: k for k in metrics.kpis(sf, coord, Filters(programme_id=p.id))}
+    got = {k.metric: k for k in dashboard.kpis(sf, coord, Filters(programme_id=p.id))}
     assert got["match_rate"].target == pytest.approx(0.7)
     assert got["match_rate"].actual == pytest.approx(0.8)
     assert got["match_rate"].met is True
@@ -449,7 +450,7 @@ def test_retention_compares_eligible_participants_with_eligible_non_participants
         make_person(s, department="Engineering", hire_date=hired, leave_date=dt.date(2025, 8, 1))
         w = make_person(s, department="Engineering", hire_date=hired)
         enrol(s, p, w.id, status="withdrawn")
-    r = metrics.retention(sf, coord, Filters(programme_id=p.id))
+    r = dashboard.retention(sf, coord, Filters(programme_id=p.id))
     got = {(row.months, row.group): (row.people, row.still_employed) for row in r.rows}
     assert got[(6, "participants")] == (6, pytest.approx(4 / 6))
     assert got[(12, "participants")] == (6, pytest.approx(2 / 6))
@@ -466,7 +467,7 @@ def test_retention_is_pending_before_the_horizon_and_hidden_under_k(sf, coord):
         make_person(s)  # 1 non-participant
     rows = {
         (r.months, r.group): r
-        for r in metrics.retention(sf, coord, Filters(programme_id=p.id)).rows
+        for r in dashboard.retention(sf, coord, Filters(programme_id=p.id)).rows
     }
     assert rows[(6, "participants")].still_employed == 1.0
     assert rows[(12, "participants")].pending and rows[(12, "participants")].still_employed is None
@@ -493,7 +494,7 @@ def test_enrolment_over_time_counts_new_enrolments_and_the_running_total(sf, coo
             if status == "withdrawn":
                 e.withdrawn_at = NOW - D(days=1)
     f = Filters(programme_id=p.id, start=dt.date(2026, 11, 1), end=NOW.date())
-    got = {(pt.x, pt.series): pt.value for pt in metrics.enrolment_by_week(sf, coord, f)}
+    got = {(pt.x, pt.series): pt.value for pt in dashboard.enrolment_by_week(sf, coord, f)}
     assert got[(dt.date(2026, 11, 2), "new")] == 4
     assert got[(dt.date(2026, 11, 2), "enrolled")] == 4
     assert got[(dt.date(2026, 11, 9), "enrolled")] == 4
@@ -512,7 +513,7 @@ def test_the_running_total_is_not_drawn_when_one_person_left_in_a_week(sf, coord
             if status == "withdrawn":
                 e.withdrawn_at = NOW - D(days=1)
     f = Filters(programme_id=p.id, start=dt.date(2026, 11, 1), end=NOW.date())
-    points = metrics.enrolment_by_week(sf, coord, f)
+    points = dashboard.enrolment_by_week(sf, coord, f)
     # Its last two points would differ by the one who left.
     assert {pt.series for pt in points} == {"new"}
 
@@ -520,13 +521,13 @@ def test_the_running_total_is_not_drawn_when_one_person_left_in_a_week(sf, coord
 def test_a_participant_cannot_read_any_metric(sf):
     viewer = make_user(sf, "ana", ("participant",))
     with pytest.raises(NotAllowed):
-        metrics.dashboard(sf, viewer, Filters())
+        dashboard.dashboard(sf, viewer, Filters())
     with pytest.raises(NotAllowed):
-        metrics.match_rate(sf, viewer, Filters())
+        dashboard.match_rate(sf, viewer, Filters())
 
 
 def test_the_whole_dashboard_reads_an_empty_database(sf, coord):
-    d = metrics.dashboard(sf, coord, Filters())
+    d = dashboard.dashboard(sf, coord, Filters())
     assert d.headline.enrolled.value in (0, None)
     assert d.checkins == () and d.kpis == ()
 
@@ -542,10 +543,10 @@ def test_headline_totals_count_the_whole_period_even_when_one_week_is_hidden(sf,
         for m in pairs:
             meeting(s, m, NOW - D(days=6))  # a week with 6 people
     f = Filters(programme_id=p.id, start=NOW.date() - D(days=30), end=NOW.date())
-    d = metrics.dashboard(sf, coord, f)
+    d = dashboard.dashboard(sf, coord, f)
     assert any(pt.suppressed for pt in d.meetings if pt.series == "held")
-    assert d.headline.meetings_held == metrics.Figure(4)
-    assert d.headline.engaged == metrics.Figure(0)
+    assert d.headline.meetings_held == figures.Figure(4)
+    assert d.headline.engaged == figures.Figure(0)
 
 
 def test_meetings_per_pair_is_a_kpi_over_the_pairs_that_started(sf, coord):
@@ -562,10 +563,10 @@ def test_meetings_per_pair_is_a_kpi_over_the_pairs_that_started(sf, coord):
         meeting(s, b, NOW - D(days=10))
         meeting(s, b, NOW - D(days=3), "cancelled")
         s.add(ProgrammeKPI(programme_id=p.id, metric="meetings_per_pair", target=3))
-    (kpi,) = metrics.kpis(sf, coord, Filters(programme_id=p.id))
+    (kpi,) = dashboard.kpis(sf, coord, Filters(programme_id=p.id))
     assert kpi.suppressed  # 4 people in the two pairs that started: fewer than 5
     set_k(sf, 4)
-    (kpi,) = metrics.kpis(sf, coord, Filters(programme_id=p.id))
+    (kpi,) = dashboard.kpis(sf, coord, Filters(programme_id=p.id))
     assert (kpi.actual, kpi.met, kpi.unit) == (2.0, False, "count")
 
 
@@ -576,13 +577,13 @@ def test_one_hidden_department_cannot_be_worked_out_from_the_total(sf, coord):
         for dept, n in groups.items():
             for x in people(s, n, department=dept):
                 enrol(s, p, x.id)
-    mr = metrics.match_rate(sf, coord, Filters(programme_id=p.id))
+    mr = dashboard.match_rate(sf, coord, Filters(programme_id=p.id))
     # Legal (3) is under k; Sales, the next smallest, goes with it (or Legal would be
     # the total minus the others): they are shown together, as the other departments.
     by = {r.label: r.denominator for r in mr.by_department}
-    assert by == {"Engineering": 8, metrics.OTHERS: 8}
+    assert by == {"Engineering": 8, scope.OTHERS: 8}
     assert mr.overall.denominator == 16
-    choices = metrics.department_choices(sf, coord, p.id)
+    choices = dashboard.department_choices(sf, coord, p.id)
     assert (choices.offered, choices.withheld) == (("Engineering",), ("Legal", "Sales"))
-    legal = metrics.match_rate(sf, coord, Filters(programme_id=p.id, department="Legal"))
+    legal = dashboard.match_rate(sf, coord, Filters(programme_id=p.id, department="Legal"))
     assert legal.overall.suppressed and legal.overall.reason == "not_offered"

@@ -14,8 +14,8 @@ import itertools
 
 import pytest
 
-from core.insights import metrics
-from core.insights.metrics import Filters
+from core.insights import dashboard
+from core.insights.figures import Filters
 from core.kernel import clock
 from db.models import (
     ActionItem,
@@ -208,8 +208,8 @@ def _seed(s) -> int:
 
 
 def _public_functions():
-    for name in metrics.__all__:
-        fn = getattr(metrics, name)
+    for name in dashboard.__all__:
+        fn = getattr(dashboard, name)
         if inspect.isfunction(fn) and list(inspect.signature(fn).parameters)[:2] == [
             "sf",
             "viewer",
@@ -260,7 +260,7 @@ def test_exports_and_the_printed_report_carry_no_private_text_either(sf, seeded)
     from core.insights import exports, report
 
     coord, pid = seeded
-    d = metrics.dashboard(sf, coord, Filters(programme_id=pid))
+    d = dashboard.dashboard(sf, coord, Filters(programme_id=pid))
     rows = exports.rows(d)
     xlsx = zipfile.ZipFile(io.BytesIO(exports.to_xlsx(rows, [("Programme", "Pilot")])))
     parts = [
@@ -278,7 +278,7 @@ def test_the_report_escapes_names_it_did_not_write(sf, seeded):
     from core.insights import report
 
     coord, pid = seeded
-    d = metrics.dashboard(sf, coord, Filters(programme_id=pid))
+    d = dashboard.dashboard(sf, coord, Filters(programme_id=pid))
     html = report.report_html(
         d, programme="<script>alert(1)</script>", department="R&D <b>", period="2026"
     )

@@ -41,8 +41,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.accounts import accounts
 from core.accounts.auth import viewer_of
 from core.growth import actions, feedback, goals, journal, progress
-from core.insights import exports, home, metrics, skills_growth, survey_results, tna
-from core.insights.metrics import Filters
+from core.insights import dashboard, exports, home, skills_growth, survey_results, tna
+from core.insights.figures import Filters
 from core.kernel import audit, clock
 from core.kernel.access import Viewer
 from core.kernel.errors import NotAllowed, NotFound, TandemError
@@ -428,18 +428,18 @@ FILTERS: dict[str, Callable[[World], Filters]] = {
 
 
 def _metric_reads() -> Iterator[Read]:
-    """Every public function of core.insights.metrics, found by its signature (so a new one is
+    """Every public function of core.insights.dashboard, found by its signature (so a new one is
     read too): ``(sf, viewer, f)`` under each filter, ``(sf, viewer)`` once."""
-    for name, fn in inspect.getmembers(metrics, inspect.isfunction):
-        if name.startswith("_") or fn.__module__ != metrics.__name__:
+    for name, fn in inspect.getmembers(dashboard, inspect.isfunction):
+        if name.startswith("_") or fn.__module__ != dashboard.__name__:
             continue
         params = list(inspect.signature(fn).parameters)
         if params == ["sf", "viewer"]:
-            yield _staff(f"metrics.{name}", lambda sf, w, v, fn=fn: fn(sf, v))
+            yield _staff(f"dashboard.{name}", lambda sf, w, v, fn=fn: fn(sf, v))
         elif params == ["sf", "viewer", "f"]:
             for key, make in FILTERS.items():
                 yield _staff(
-                    f"metrics.{name}:{key}", lambda sf, w, v, fn=fn, make=make: fn(sf, v, make(w))
+                    f"dashboard.{name}:{key}", lambda sf, w, v, fn=fn, make=make: fn(sf, v, make(w))
                 )
 
 
@@ -448,7 +448,7 @@ def _survey_results(key: str, **kw: Any) -> Read:
         programme = w.q if key == "Q" else w.p
         return survey_results.survey_results(sf, v, programme, **kw)
 
-    return _staff(f"surveys.survey_results:{key}", call)
+    return _staff(f"survey_results.survey_results:{key}", call)
 
 
 READS: tuple[Read, ...] = (
@@ -556,14 +556,16 @@ READS: tuple[Read, ...] = (
     _survey_results("Q"),
     _survey_results("P-Finance", department=AUTHOR_DEPARTMENT),
     _staff(
-        "surveys.programme_surveys:P", lambda sf, w, v: survey_results.programme_surveys(sf, v, w.p)
+        "survey_results.programme_surveys:P",
+        lambda sf, w, v: survey_results.programme_surveys(sf, v, w.p),
     ),
     _staff(
-        "surveys.programme_surveys:Q", lambda sf, w, v: survey_results.programme_surveys(sf, v, w.q)
+        "survey_results.programme_surveys:Q",
+        lambda sf, w, v: survey_results.programme_surveys(sf, v, w.q),
     ),
     _staff("surveys.programme_choices", lambda sf, w, v: surveys.programme_choices(sf, v)),
     _staff(
-        "surveys.survey_departments:P",
+        "survey_results.survey_departments:P",
         lambda sf, w, v: survey_results.survey_departments(sf, v, w.p),
     ),
     _staff("surveys.plan_surveys:P", lambda sf, w, v: surveys.plan_surveys(sf, v, w.p)),
@@ -572,7 +574,9 @@ READS: tuple[Read, ...] = (
     _staff("fit.fit_flags:P", lambda sf, w, v: fit.fit_flags(sf, v, w.p, include_handled=True)),
     _staff("fit.fit_summary:P", lambda sf, w, v: fit.fit_summary(sf, v, w.p)),
     _staff("surveys.fit_results:P", lambda sf, w, v: surveys.fit_results(sf, v, w.p)),
-    _staff("metrics.department_choices:P", lambda sf, w, v: metrics.department_choices(sf, v, w.p)),
+    _staff(
+        "dashboard.department_choices:P", lambda sf, w, v: dashboard.department_choices(sf, v, w.p)
+    ),
     # my data
     _own("mydata.export_my_data", lambda sf, w, v: mydata.export_my_data(sf, v).data),
     # the expert directory and enrolment
@@ -645,14 +649,14 @@ READS: tuple[Read, ...] = (
         "self_assessment.assessments_due", lambda sf, w, v: self_assessment.assessments_due(sf, v)
     ),
     _staff(
-        "self_assessment.mentor_skills_growth:P",
+        "skills_growth.mentor_skills_growth:P",
         lambda sf, w, v: skills_growth.mentor_skills_growth(sf, v, w.p),
     ),
     # the dashboard: every metric under four filters, and its CSV export
     *_metric_reads(),
     _staff(
         "exports.to_csv:P",
-        lambda sf, w, v: exports.to_csv(exports.rows(metrics.dashboard(sf, v, FILTERS["P"](w)))),
+        lambda sf, w, v: exports.to_csv(exports.rows(dashboard.dashboard(sf, v, FILTERS["P"](w)))),
     ),
     # admin only
     _only("audit.read_log", lambda sf, w, v: audit.read_log(sf, v, limit=1000), {ADMIN}),
@@ -667,9 +671,9 @@ READS: tuple[Read, ...] = (
 READ = {r.name: r for r in READS}
 assert len(READ) == len(READS), "two reads with the same name"
 assert {
-    "metrics.dashboard:P",
-    "metrics.survey_results:Q",
-    "metrics.pairs_needing_checkin:all",
+    "dashboard.dashboard:P",
+    "dashboard.survey_results:Q",
+    "dashboard.pairs_needing_checkin:all",
 } < set(READ)
 
 
@@ -999,7 +1003,7 @@ def test_survey_free_text_reaches_staff_without_a_name(matrix: Matrix, viewer: s
         text = matrix.seen[viewer][name].text
         named = [n for n in NAMES.values() if n in text]
         assert not named, f"{name} names {named} next to survey answers"
-    texts = matrix.seen[viewer]["surveys.survey_results:P"].value.free_texts
+    texts = matrix.seen[viewer]["survey_results.survey_results:P"].value.free_texts
     assert [ft.n for ft in texts if ft.code == "free"] == [5]
 
 
@@ -1007,8 +1011,8 @@ def test_survey_free_text_reaches_staff_without_a_name(matrix: Matrix, viewer: s
 def test_a_department_filter_does_not_single_out_one_persons_free_text(
     matrix: Matrix, viewer: str
 ) -> None:
-    assert M["survey-free-text"] in matrix.seen[viewer]["surveys.survey_results:P"].text
-    filtered = matrix.seen[viewer]["surveys.survey_results:P-Finance"].value
+    assert M["survey-free-text"] in matrix.seen[viewer]["survey_results.survey_results:P"].text
+    filtered = matrix.seen[viewer]["survey_results.survey_results:P-Finance"].value
     assert M["survey-free-text"] not in repr(filtered)
     assert all(ft.suppressed for ft in filtered.free_texts)
 
@@ -1117,7 +1121,11 @@ NOT_READS = {
         "delete_survey",
     },
 }
-MODULES = tuple(dict.fromkeys((*NOT_READS, audit, home, metrics, progress, tna)))
+MODULES = tuple(
+    dict.fromkeys(
+        (*NOT_READS, audit, home, dashboard, progress, skills_growth, survey_results, tna)
+    )
+)
 
 
 # The name each module goes by in this file (READ's keys use it).

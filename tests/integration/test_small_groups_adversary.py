@@ -32,7 +32,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.insights import exports, home, metrics, skills_growth, survey_results, survey_table, tna
+from core.insights import (
+    dashboard,
+    exports,
+    figures,
+    home,
+    kpis,
+    skills_growth,
+    survey_results,
+    survey_table,
+    tna,
+    view,
+)
 from core.kernel import clock
 from core.kernel import privacy as suppression
 from core.kernel.privacy import Cell, is_small
@@ -60,7 +71,7 @@ from tests.conftest import _sqlite_store
 
 NOW = dt.datetime(2026, 11, 25, 12, 0)  # a Wednesday
 DEPARTMENTS = ("Sales", "Finance", "Legal", "Ops")
-KPI_CODES = tuple(metrics.KPI_UNITS)
+KPI_CODES = tuple(kpis.KPI_UNITS)
 
 
 # --------------------------------------------------------------------------- a company
@@ -295,23 +306,23 @@ def every_view(sf, coord) -> suppression.Recorder:
     """
     today = clock.today()
     with suppression.recording() as rec:
-        opts = metrics.options(sf, coord)
+        opts = dashboard.options(sf, coord)
         choices = {
-            p: metrics.department_choices(sf, coord, p)
+            p: dashboard.department_choices(sf, coord, p)
             for p in [*(x.id for x in opts.programmes), None]
         }
         with sf.begin() as s:
             k = k_threshold(s)
-            cache: dict[int, metrics._Family] = {}
+            cache: dict[int, view.Family] = {}
             for prog in [*opts.programmes, None]:
                 pid = prog.id if prog else None
                 for dept in (None, *choices[pid].offered):
-                    for code in metrics.PERIODS:
+                    for code in dashboard.PERIODS:
                         if pid is None and code == "programme":
                             continue
-                        start, end = metrics.period_bounds(code, prog, today)
-                        f = metrics.Filters(pid, dept, start, end)
-                        exports.rows(metrics._View(s, k, f, cache).dashboard())
+                        start, end = dashboard.period_bounds(code, prog, today)
+                        f = figures.Filters(pid, dept, start, end)
+                        exports.rows(dashboard.assemble(view.View(s, k, f, cache)))
             for prog in opts.programmes:
                 table = survey_table.survey_table(s, survey_table.programme_scope(s, prog.id, k))
                 for dept in (None, *table.scope.offered):

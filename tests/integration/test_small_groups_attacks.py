@@ -13,8 +13,8 @@ import inspect
 
 import pytest
 
-from core.insights import metrics, survey_results
-from core.insights.metrics import Filters
+from core.insights import dashboard, survey_results
+from core.insights.figures import Filters
 from core.kernel import clock
 from db.models import (
     Goal,
@@ -67,7 +67,7 @@ def test_a_hidden_week_of_enrolments_cannot_be_read_off_the_running_total(sf, co
             e = enrol(s, p, x.id)
             e.created_at = NOW - (30 if i < 10 else 9) * DAY  # 10 one week, 2 three weeks later
     f = Filters(programme_id=p.id, start=(NOW - 50 * DAY).date(), end=NOW.date())
-    points = metrics.enrolment_by_week(sf, coord, f)
+    points = dashboard.enrolment_by_week(sf, coord, f)
     new, total = shown(points, "new"), shown(points, "enrolled")
     weeks = sorted(new)
     hidden_weeks = [w for w in weeks if new[w].suppressed]
@@ -98,14 +98,14 @@ def test_a_hidden_engagement_bucket_is_not_given_away_by_the_rate_the_kpis_or_th
         s.add(ProgrammeKPI(programme_id=p.id, metric="engaged", target=5))
         s.add(ProgrammeKPI(programme_id=p.id, metric="engaged_share", target=0.5))
     f = Filters(programme_id=p.id)
-    e = metrics.engagement(sf, coord, f)
+    e = dashboard.engagement(sf, coord, f)
     buckets = {pt.x: pt for pt in e.distribution}
     assert buckets["3+"].suppressed
     assert e.engaged.suppressed and e.engaged.numerator is None
-    kpis = {k.metric: k for k in metrics.kpis(sf, coord, f)}
+    kpis = {k.metric: k for k in dashboard.kpis(sf, coord, f)}
     assert kpis["engaged"].suppressed and kpis["engaged"].actual is None
     assert kpis["engaged_share"].suppressed and kpis["engaged_share"].actual is None
-    d = metrics.dashboard(sf, coord, f)
+    d = dashboard.dashboard(sf, coord, f)
     assert d.headline.engaged.suppressed
     # The enrolled total minus the shown buckets must leave more than one bucket unknown.
     hidden = [pt for pt in e.distribution if pt.suppressed]
@@ -133,7 +133,7 @@ def test_a_hidden_week_of_goals_cannot_be_worked_out_from_the_total(sf, coord):
                 )
             )
     f = Filters(programme_id=p.id, start=(NOW - 30 * DAY).date(), end=NOW.date())
-    g = metrics.goals(sf, coord, f)
+    g = dashboard.goals(sf, coord, f)
     weeks = shown(g.weekly, "goals_achieved")
     hidden = [w for w, pt in weeks.items() if pt.suppressed]
     assert hidden, "the week of 2 people is hidden"
@@ -150,15 +150,15 @@ def test_a_hidden_department_cannot_be_worked_out_from_the_total_and_the_other_f
         for dept, n in {"Legal": 3, "Sales": 5, "Engineering": 8}.items():
             for x in people(s, n, department=dept):
                 enrol(s, p, x.id)
-    total = metrics.match_rate(sf, coord, Filters(programme_id=p.id)).overall
+    total = dashboard.match_rate(sf, coord, Filters(programme_id=p.id)).overall
     assert not total.suppressed and total.denominator == 16
     # Every department a coordinator can filter on (and every bar of the chart).
     seen = {}
     for dept in ("Legal", "Sales", "Engineering"):
-        overall = metrics.match_rate(sf, coord, Filters(programme_id=p.id, department=dept)).overall
+        overall = dashboard.match_rate(sf, coord, Filters(programme_id=p.id, department=dept)).overall
         if not overall.suppressed and overall.denominator:
             seen[dept] = overall.denominator
-    for r in metrics.match_rate(sf, coord, Filters(programme_id=p.id)).by_department:
+    for r in dashboard.match_rate(sf, coord, Filters(programme_id=p.id)).by_department:
         if not r.suppressed and r.label in ("Sales", "Engineering"):
             seen[r.label] = r.denominator
     others = total.denominator - sum(v for d, v in seen.items() if d != "Legal")
@@ -180,7 +180,7 @@ def test_too_early_pairs_cannot_be_worked_out_from_the_active_pairs(sf, coord):
             meeting(s, m, NOW - 5 * DAY)
         for i in range(8, 14, 2):  # 3 pairs needing a check-in (no first meeting)
             make_match(s, p, [ps[i].id, ps[i + 1].id], started_days_ago=30)
-    h = metrics.pair_health(sf, coord, Filters(programme_id=p.id))
+    h = dashboard.pair_health(sf, coord, Filters(programme_id=p.id))
     buckets = {pt.x: pt for pt in h.buckets}
     assert buckets["too_early"].suppressed
     hidden = [pt for pt in h.buckets if pt.suppressed]

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from core.insights import tna
-from core.insights.measures import OTHERS
+from core.insights.scope import OTHERS
 from core.kernel import clock
 from core.kernel.errors import NotAllowed
 from db.models import EnrolmentSkill, Programme, Setting, Skill

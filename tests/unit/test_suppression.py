@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from core.kernel import privacy as suppression
+from core.kernel.elimination import Basis
 from core.kernel.privacy import (
     DIFFERENCE,
     SMALL,
     Bag,
     Table,
-    determined_unknowns,
     fixed_rate,
     is_small,
     offered_groups,
@@ -28,6 +30,35 @@ def bag(*people: int) -> Bag:
 
 def run(first: int, n: int) -> Bag:
     return bag(*range(first, first + n))
+
+
+def determined_unknowns(rows: list[dict[int, int]]) -> set[int]:
+    """Unknowns a homogeneous system fixes, by plain Gauss–Jordan over the rationals: an
+    oracle independent of core.kernel.elimination (an unknown is fixed when a row of the
+    reduced form holds it alone)."""
+    cols = sorted({c for row in rows for c in row})
+    m = [[Fraction(row.get(c, 0)) for c in cols] for row in rows]
+    pivot_row = 0
+    for j in range(len(cols)):
+        found = next((i for i in range(pivot_row, len(m)) if m[i][j]), None)
+        if found is None:
+            continue
+        m[pivot_row], m[found] = m[found], m[pivot_row]
+        m[pivot_row] = [x / m[pivot_row][j] for x in m[pivot_row]]
+        for i in range(len(m)):
+            if i != pivot_row and m[i][j]:
+                m[i] = [a - m[i][j] * b for a, b in zip(m[i], m[pivot_row], strict=True)]
+        pivot_row += 1
+    return {cols[r.index(1)] for r in m if sum(1 for x in r if x) == 1}
+
+
+def basis_determines(rows: list[dict[int, int]]) -> set[int]:
+    """The same question, answered by the elimination the tables use."""
+    basis = Basis()
+    for n, row in enumerate(rows):
+        basis.add(row, {n: 1})
+    cols = {c for row in rows for c in row}
+    return {c for c in cols if not basis.reduce({c: 1}, {})[0]}
 
 
 @pytest.mark.parametrize(("people", "hidden"), [(0, False), (1, True), (4, True), (5, False)])
@@ -124,9 +155,10 @@ def test_what_an_operational_list_already_names_is_not_hidden_in_vain():
 
 def test_integer_elimination_finds_exactly_the_determined_unknowns():
     # x + y = c1, y = c2  → both determined; u + v = c3 → neither.
-    assert determined_unknowns([{1: 1, 2: 1}, {2: 1}, {3: 1, 4: 1}]) == {1, 2}
-    assert determined_unknowns([{1: 1, 2: -1}, {1: 1, 2: 1}]) == {1, 2}
-    assert determined_unknowns([{1: 2, 2: 2}]) == set()
+    for solve in (determined_unknowns, basis_determines):
+        assert solve([{1: 1, 2: 1}, {2: 1}, {3: 1, 4: 1}]) == {1, 2}
+        assert solve([{1: 1, 2: -1}, {1: 1, 2: 1}]) == {1, 2}
+        assert solve([{1: 2, 2: 2}]) == set()
 
 
 def test_departments_are_offered_only_with_k_people_and_k_or_none_left_for_the_rest():

@@ -1,0 +1,177 @@
+"""Goals set and achieved, reflections and feedback: weekly counts, protected (never a text)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from core.insights.scope import (
+    ALL,
+    Scope,
+    week_of,
+)
+from core.insights.series import Series, dept_week, weekly_series
+from core.kernel.bags import fetch_bags
+from core.kernel.privacy import (
+    EMPTY,
+    Table,
+    combine,
+)
+from db.models import (
+    Enrolment,
+    Feedback,
+    FeedbackRequest,
+    Goal,
+    JournalEntry,
+    Match,
+    Person,
+)
+
+
+@dataclass
+class GoalsTable:
+    table: Table
+    set: Series  # goals set, per week of creation
+    achieved: Series  # goals achieved, per week of achievement
+    done: Series  # goals set that are achieved now, per week of creation (the completion)
+
+
+def goals_table(s: Session, scope: Scope) -> GoalsTable:
+    k = scope.k
+    table = Table(k, f"goals:{scope.programme_id}")
+
+    achieved = and_(Goal.status == "achieved", Goal.achieved_at.is_not(None))
+
+    def base(when: Any, *extra: Any) -> Select[Any]:
+        return (
+            select(
+                Person.department.label("dept"),
+                week_of(when).label("week"),
+                *extra,
+                Goal.owner_id.label("who"),
+                Goal.id.label("unit"),
+                when.label("at"),
+            )
+            .join(Person, Person.id == Goal.owner_id)
+            .where(Goal.programme_id == scope.programme_id)
+        )
+
+    keys = dept_week()
+    # Setting a goal and achieving it are two events: each its own kind of unit.
+    by_state = fetch_bags(
+        s,
+        base(Goal.created_at, case((achieved, 1), else_=0).label("done")),
+        [*keys, ("done", int)],
+        k,
+        "goal set",
+        week_key="week",
+    )
+    done_bags = {key[:2]: bag for key, bag in by_state.items() if key[2]}
+    open_bags = {key[:2]: bag for key, bag in by_state.items() if not key[2]}
+    set_bags = {
+        key: combine([done_bags.get(key, EMPTY), open_bags.get(key, EMPTY)], k)
+        for key in done_bags.keys() | open_bags.keys()
+    }
+    set_ = weekly_series(table, scope, "goals_set", set_bags)
+    done = weekly_series(table, scope, "goals_done", done_bags, latent_weeks=True)
+    still = weekly_series(
+        table, scope, "goals_open", open_bags, latent_weeks=True, latent_totals=True
+    )
+    ach = weekly_series(
+        table,
+        scope,
+        "goals_achieved",
+        fetch_bags(
+            s, base(Goal.achieved_at).where(achieved), keys, k, "goal achieved", week_key="week"
+        ),
+    )
+    for w, cell in set_.weekly[ALL].items():
+        table.sum_of(cell, [c for c in (done.week(ALL, w), still.week(ALL, w)) if c])
+    everything = next(w for w in scope.windows if w[0] is None)
+    for row, totals in set_.totals.items():
+        for window, cell in totals.items():
+            table.sum_of(cell, [done.totals[row][window], still.totals[row][window]])
+        # Over all time, the goals achieved are the goals set that are achieved.
+        table.equation([done.totals[row][everything]], [ach.totals[row][everything]])
+    return GoalsTable(table.protect(), set_, ach, done)
+
+
+ACTIVITY_SERIES = ("reflections", "feedback_given", "feedback_requested")
+
+
+@dataclass
+class ActivityTable:
+    table: Table
+    series: dict[str, Series]
+
+
+def _items(
+    programme_id: int, when: Any, person: Any, unit: Any, match_col: Any, *extra: Any
+) -> Select[Any]:
+    """Items of a programme: through their match, or, free-standing, through the
+    author's enrolment; labelled for :func:`fetch_bags`."""
+    cols = (
+        Person.department.label("dept"),
+        week_of(when).label("week"),
+        person.label("who"),
+        unit.label("unit"),
+        when.label("at"),
+    )
+    enrolled = select(Enrolment.person_id).where(Enrolment.programme_id == programme_id)
+    matches = select(Match.id).where(Match.programme_id == programme_id)
+    # Two index-friendly branches instead of an OR that forces a full scan.
+    union = union_all(
+        select(*cols).join(Person, Person.id == person).where(*extra, match_col.in_(matches)),
+        select(*cols)
+        .join(Person, Person.id == person)
+        .where(*extra, match_col.is_(None), person.in_(enrolled)),
+    ).subquery()
+    return select(union.c.dept, union.c.week, union.c.who, union.c.unit, union.c.at)
+
+
+def activity_table(s: Session, scope: Scope) -> ActivityTable:
+    k, pid = scope.k, scope.programme_id
+    table = Table(k, f"activity:{pid}")
+    keys = dept_week()
+    sources = {
+        "reflections": _items(
+            pid,
+            JournalEntry.created_at,
+            JournalEntry.author_id,
+            JournalEntry.id,
+            JournalEntry.match_id,
+            JournalEntry.status == "final",
+        ),
+        "feedback_given": _items(
+            pid, Feedback.created_at, Feedback.recipient_id, Feedback.id, Feedback.match_id
+        ),
+        "feedback_requested": _items(
+            pid,
+            FeedbackRequest.created_at,
+            FeedbackRequest.requester_id,
+            FeedbackRequest.id,
+            FeedbackRequest.match_id,
+        ),
+    }
+    series = {
+        name: weekly_series(
+            table,
+            scope,
+            name,
+            # Free-standing items count in every programme of their author: the unit
+            # is the item in this programme.
+            fetch_bags(s, base, keys, k, f"{name}:{pid}", week_key="week"),
+            totals=name == "reflections",  # only reflections have a headline total
+        )
+        for name, base in sources.items()
+    }
+    return ActivityTable(table.protect(), series)

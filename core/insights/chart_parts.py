@@ -1,0 +1,238 @@
+"""The pieces every dashboard chart is drawn with: colours, the reader's locale, frames of points, axes, hidden marks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from core.insights.figures import (
+    Point,
+    hidden_label,
+    hidden_text,
+    label,
+)
+from core.kernel.i18n import format_date, format_number, get_language, t
+from core.kernel.privacy import SMALL
+
+HEIGHT = 240
+GREY = "#9aa0a6"
+COLOURS = {
+    "new": "#4c78a8",
+    "enrolled": "#1b3a5c",
+    "held": "#2e9e5b",
+    "cancelled": "#f2a33a",
+    "moved": "#f6d55c",
+    "missed": "#d64545",
+    "planned": "#c9ced6",
+    "too_early": "#9aa0a6",
+    "check_in": "#e8833a",
+    "on_track": "#2e9e5b",
+    "goals_set": "#4c78a8",
+    "goals_achieved": "#2e9e5b",
+    "reflections": "#7b5ea7",
+    "feedback_given": "#2a9d8f",
+    "feedback_requested": "#e9c46a",
+    "baseline": "#9aa0a6",
+    "end": "#2e9e5b",
+    "participants": "#2e9e5b",
+    "others": "#9aa0a6",
+}
+
+
+_FR = alt.Locale(
+    number=alt.NumberLocale(
+        decimal=",", thousands="\u202f", grouping=[3], currency=["", "\u00a0€"], percent="\u202f%"
+    ),
+    time=alt.TimeLocale(
+        dateTime="%A %e %B %Y à %X",
+        date="%d/%m/%Y",
+        time="%H:%M:%S",
+        periods=["AM", "PM"],
+        days=["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        shortDays=["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        months=[
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        shortMonths=[
+            "janv.",
+            "févr.",
+            "mars",
+            "avr.",
+            "mai",
+            "juin",
+            "juil.",
+            "août",
+            "sept.",
+            "oct.",
+            "nov.",
+            "déc.",
+        ],
+    ),
+)
+
+
+def finish(chart: Any) -> Any:
+    """Top-level configuration: the reader's locale for dates and numbers."""
+    if get_language() == "fr":
+        chart = chart.configure(locale=_FR)
+    return chart
+
+
+def frame(
+    points: Sequence[Point], k: int, fmt: Callable[[float], str] = lambda v: format_number(v)
+) -> pd.DataFrame:
+    rows = []
+    for p in points:
+        rows.append(
+            {
+                "x": pd.Timestamp(p.x) if isinstance(p.x, dt.date) else p.x,
+                "code": p.series,
+                "series": label(p.series),
+                "value": p.value,
+                "shown": hidden_text(k, p.reason or SMALL)
+                if p.suppressed
+                else ("—" if p.value is None else fmt(p.value)),
+                "label": hidden_label(k, p.reason or SMALL)
+                if p.suppressed
+                else ("—" if p.value is None else fmt(p.value)),
+                "suppressed": p.suppressed,
+            }
+        )
+    df = pd.DataFrame(
+        rows, columns=["x", "code", "series", "value", "shown", "label", "suppressed"]
+    )
+    if not df.empty and isinstance(points[0].x, dt.date):
+        # Bars per week sit on a band axis labelled with the week's Monday (with the
+        # year when the weeks span more than one).
+        days = [p.x for p in points if isinstance(p.x, dt.date)]
+        pattern = "d MMM" if (max(days) - min(days)).days < 300 else "d MMM y"
+        df["week"] = [
+            format_date(x, pattern) if isinstance(x, dt.date) else "" for x in (p.x for p in points)
+        ]
+    return df
+
+
+def colour(codes: Sequence[str], title: str | None = None) -> alt.Color:
+    return alt.Color(
+        "series:N",
+        scale=alt.Scale(
+            domain=[label(c) for c in codes], range=[COLOURS.get(c, GREY) for c in codes]
+        ),
+        sort=[label(c) for c in codes],
+        # Two a row: a half-width chart cannot hold five long labels side by side.
+        legend=alt.Legend(
+            orient="bottom",
+            title=title,
+            labelLimit=220,
+            columns=2 if len(codes) > 2 else len(codes),
+        ),
+    )
+
+
+def hidden_marks(df: pd.DataFrame, x: Any, k: int) -> alt.Chart | None:
+    """A grey "< k" at the foot of each hidden cell, with the full sentence as tooltip."""
+    hidden = df[df["suppressed"]].drop_duplicates(subset=["x"])
+    if hidden.empty:
+        return None
+    return (
+        alt.Chart(hidden)
+        .mark_text(text=f"< {k}", dy=-7, color=GREY, fontSize=11)
+        .encode(x=x, y=alt.datum(0), tooltip=[alt.Tooltip("shown:N", title=" ")])
+    )
+
+
+def week_axis() -> alt.X:
+    return alt.X("x:T", title=t("Week starting"), axis=alt.Axis(format="%d %b"))
+
+
+def week_band(df: pd.DataFrame, most: int = 10) -> alt.X:
+    """Weeks as bands; at most ``most`` labels, evenly spaced, so they never overlap."""
+    weeks = list(dict.fromkeys(df["week"]))
+    step = max(1, -(-len(weeks) // most))
+    return alt.X(
+        "week:O",
+        sort=weeks,
+        title=t("Week starting"),
+        axis=alt.Axis(labelAngle=0, values=weeks[::step], labelPadding=4),
+    )
+
+
+def week_tooltip() -> list[Any]:
+    return [
+        alt.Tooltip("week:N", title=t("Week starting")),
+        alt.Tooltip("series:N", title=" "),
+        alt.Tooltip("shown:N", title=" "),
+    ]
+
+
+def layer(base: Any, extra: alt.Chart | None) -> Any:
+    return base + extra if extra is not None else base
+
+
+def nothing(df: pd.DataFrame) -> bool:
+    """No row, only zeros, or only hidden figures: a sentence says more than an empty chart."""
+    return df.empty or df["value"].fillna(0).sum() == 0
+
+
+def category_bars(
+    points: Sequence[Point],
+    k: int,
+    codes: Sequence[str],
+    title: str,
+    fmt: Callable[[float], str] = lambda v: format_number(v),
+) -> Any | None:
+    df = frame(points, k, fmt)
+    if nothing(df):
+        return None
+    df["series"] = [label(str(x)) for x in df["x"]]
+    order = [label(c) for c in codes]
+    y = alt.Y("series:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
+    bars = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("value:Q", title=title),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(domain=order, range=[COLOURS.get(c, "#4c78a8") for c in codes]),
+                legend=None,
+            ),
+            tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("shown:N", title=title)],
+        )
+    )
+    text = (
+        alt.Chart(df)
+        .mark_text(align="left", dx=4)
+        .encode(
+            y=y,
+            x=alt.X("value:Q"),
+            text="label:N",
+            color=alt.condition(alt.datum.suppressed, alt.value(GREY), alt.value("#333")),
+        )
+    )
+    hidden = (
+        alt.Chart(df[df["suppressed"]])
+        .mark_text(align="left", dx=4, color=GREY)
+        .encode(y=y, x=alt.datum(0), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
+    )
+    return finish(
+        alt.layer(bars, text.transform_filter(~alt.datum.suppressed), hidden).properties(
+            height=max(90, 30 * len(codes))
+        )
+    )

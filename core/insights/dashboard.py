@@ -1,0 +1,319 @@
+"""The coordinator dashboard: its filters, and every number of it, read from protected tables.
+
+DESIGN.md point 12, "Definitions" and "Who sees what". Rules kept here:
+
+- The figures come from one protected table per part of a programme (enrolment,
+  goals and activity, meetings and pair health, skills, retention, surveys: see
+  :mod:`core.insights.scope`), holding every week (for all departments
+  together), every period and every department that can be filtered on (its
+  period totals and snapshot figures), protected together by
+  :mod:`core.kernel.privacy`. A view (:mod:`core.insights.view`, one choice of filters) only reads cells
+  (:mod:`core.insights.sections`, :mod:`core.insights.kpis`): the
+  chart, the headline, the KPIs, the exports, the printed report and Home show the
+  same decision for the same group, whatever the filter it is reached from.
+- Nothing here selects a private text column (journal, feedback, goal titles,
+  meeting notes, survey free text): results are numbers, dates and labels.
+  ``tests/integration/test_metrics_privacy.py`` holds that rule.
+- A hidden figure comes back with ``value=None, suppressed=True`` and a reason:
+  ``small`` (fewer than k people), ``difference`` (it would reveal a small group
+  by subtraction from other figures) or ``not_offered`` (this filter does not
+  offer that part). Zero is shown (it describes nobody).
+- Filters: a programme (None = every running programme: each figure is then the
+  sum of the programmes' figures, shown only when each of them is, so it says
+  nothing their own views do not), a department (only those of
+  :func:`department_choices`; pairs and weekly charts are for all departments
+  together), a period (whole weeks from a Monday to this week; survey figures
+  cover the whole rounds that opened in it). Snapshot figures (match rate, pair
+  health, engagement, KPIs, retention) are as of today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import distinct, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.insights import sections
+from core.insights.figures import (
+    PAIR_SECTIONS,
+    WEEKLY_SECTIONS,
+    CheckIn,
+    Dashboard,
+    DepartmentChoices,
+    Engagement,
+    Figure,
+    Filters,
+    Goals,
+    Headline,
+    Health,
+    Kpi,
+    MatchRate,
+    Options,
+    Point,
+    ProgrammeOption,
+    Retention,
+    Surveys,
+    figure_of,
+)
+from core.insights.kpis import programme_kpis
+from core.insights.scope import (
+    ALL,
+    enrolled_by_department,
+    preset_windows,
+)
+from core.insights.survey_results import dashboard_surveys
+from core.insights.view import View
+from core.kernel.access import COORDINATOR, Viewer, require_role
+from core.kernel.i18n import N_
+from core.kernel.privacy import (
+    NOT_OFFERED,
+    offered_groups,
+)
+from core.kernel.settings import k_threshold
+from db.models import Person, Programme
+
+T = TypeVar("T")
+
+
+def _headline(v: View, mr: MatchRate, eng: Engagement, g: Goals, sv: Surveys) -> Headline:
+    o = mr.overall
+    if not v.offered:
+        hidden = Figure(None, True, NOT_OFFERED)
+        return Headline(
+            hidden,
+            hidden,
+            hidden,
+            sections.active_matches(v),
+            sections.meetings_held(v),
+            hidden,
+            hidden,
+            hidden,
+            hidden,
+        )
+    enrolled = figure_of(v.where, v.enrolled_cell)
+    matched = figure_of(v.where, v.matched_cell)
+    engaged = next(p for p in eng.distribution if p.x == "3+")
+    return Headline(
+        enrolled=enrolled,
+        matched=matched,
+        match_rate=Figure(o.value, o.suppressed, o.reason),
+        active_matches=mr.active_matches,
+        meetings_held=sections.meetings_held(v),
+        engaged=Figure(engaged.value, engaged.suppressed, engaged.reason),
+        goals_achieved=g.achieved,
+        reflections=sections.reflections(v),
+        nps=sv.nps,
+    )
+
+
+def assemble(v: View) -> Dashboard:
+    mr = sections.match_rate(v)
+    eng = sections.engagement(v)
+    g = sections.goals(v)
+    sv = dashboard_surveys(v)
+    not_offered: tuple[str, ...] = () if v.row == ALL else PAIR_SECTIONS + WEEKLY_SECTIONS
+    if not v.offered:
+        not_offered = ("all", *PAIR_SECTIONS, *WEEKLY_SECTIONS)
+    return Dashboard(
+        filters=v.f,
+        k=v.k,
+        headline=_headline(v, mr, eng, g, sv),
+        enrolment=sections.enrolment(v),
+        match_rate=mr,
+        meetings=sections.meetings(v),
+        health=sections.health(v),
+        engagement=eng,
+        goals=g,
+        activity=sections.activity(v),
+        surveys=sv,
+        skills=sections.skills(v),
+        kpis=programme_kpis(v),
+        retention=sections.retention(v),
+        checkins=sections.checkins(v),
+        not_offered=not_offered,
+        period=v.window,
+    )
+
+
+PERIODS: dict[str, str] = {
+    "programme": N_("Whole programme"),
+    "4w": N_("Last 4 weeks"),
+    "3m": N_("Last 3 months"),
+    "12m": N_("Last 12 months"),
+    "all": N_("All time"),
+}
+
+
+def period_bounds(
+    code: str, programme: ProgrammeOption | None, today: dt.date
+) -> tuple[dt.date | None, dt.date]:
+    """First and last day of a period preset: whole weeks, from a Monday to today.
+
+    Every period starts on a Monday so that its total is a sum of whole weeks, the
+    same weeks in every period: no two periods differ by part of a week.
+    """
+    windows = preset_windows(
+        today,
+        programme.enrolment_opens if programme else None,
+        programme.start_date if programme else None,
+    )
+    first, _ = windows.get(code, windows["12m"])
+    return first, today
+
+
+def _read(sf: sessionmaker[Session], viewer: Viewer, fn: Callable[[Session, int], T]) -> T:
+    require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        return fn(s, k_threshold(s))
+
+
+def _view(sf: sessionmaker[Session], viewer: Viewer, f: Filters, fn: Callable[[View], T]) -> T:
+    return _read(sf, viewer, lambda s, k: fn(View(s, k, f)))
+
+
+def options(sf: sessionmaker[Session], viewer: Viewer) -> Options:
+    """The choices of the dashboard's filters, in one read (departments: every one
+    people belong to; :func:`department_choices` says which a programme offers)."""
+    require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        rows = s.execute(
+            select(
+                Programme.id,
+                Programme.name,
+                Programme.status,
+                Programme.start_date,
+                Programme.enrolment_opens,
+                Programme.created_by_id,
+            ).order_by(Programme.start_date.desc().nulls_last(), Programme.id.desc())
+        ).all()
+        departments = s.scalars(
+            select(distinct(Person.department))
+            .where(Person.department.is_not(None))
+            .order_by(Person.department)
+        ).all()
+        return Options(
+            tuple(ProgrammeOption(*row) for row in rows),
+            tuple(d for d in departments if d is not None),
+        )
+
+
+def department_choices(
+    sf: sessionmaker[Session], viewer: Viewer, programme_id: int | None = None
+) -> DepartmentChoices:
+    """Departments the dashboard may be filtered on for this programme (None: every
+    running programme, where a department must be offered by each of them)."""
+    require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        k = k_threshold(s)
+        if programme_id is None:
+            ids = list(s.scalars(select(Programme.id).where(Programme.status == "running")))
+        else:
+            ids = [programme_id]
+        offered: set[str] | None = None
+        everyone: set[str] = set()
+        for pid in ids:
+            sizes = enrolled_by_department(s, [pid])
+            if not sum(sizes.values()):
+                continue
+            mine, withheld = offered_groups(sizes, k)
+            everyone |= {*mine, *withheld}
+            offered = set(mine) if offered is None else offered & set(mine)
+        kept = tuple(sorted(offered or ()))
+        return DepartmentChoices(kept, tuple(sorted(everyone - set(kept))))
+
+
+def k_value(sf: sessionmaker[Session], viewer: Viewer) -> int:
+    return _read(sf, viewer, lambda s, k: k)
+
+
+def enrolment_by_week(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Point, ...]:
+    """New enrolments per week and the enrolled total at the end of each week."""
+    return _view(sf, viewer, f, sections.enrolment)
+
+
+def match_rate(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> MatchRate:
+    """Participants in an active match ÷ participants enrolled, overall and by department."""
+    return _view(sf, viewer, f, sections.match_rate)
+
+
+def meetings_by_week(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Point, ...]:
+    """Meetings planned per week, by what became of them (held, cancelled, moved, missed)."""
+    return _view(sf, viewer, f, sections.meetings)
+
+
+def pair_health(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Health:
+    """Active matches per health bucket (too early / needs a check-in / on track)."""
+    return _view(sf, viewer, f, sections.health)
+
+
+def pairs_needing_checkin(
+    sf: sessionmaker[Session], viewer: Viewer, f: Filters
+) -> tuple[CheckIn, ...]:
+    """Who to reach out to: names and dates only (an operational list, not an aggregate)."""
+    return _view(sf, viewer, f, sections.checkins)
+
+
+def engagement(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Engagement:
+    """Enrolled participants by meetings held; engaged = 3 or more."""
+    return _view(sf, viewer, f, sections.engagement)
+
+
+def goals(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Goals:
+    """Goals set and achieved (counts only, never a title)."""
+    return _view(sf, viewer, f, sections.goals)
+
+
+def activity_by_week(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Point, ...]:
+    """Reflections written, feedback given and requested per week (counts only)."""
+    return _view(sf, viewer, f, sections.activity)
+
+
+def survey_results(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Surveys:
+    """Survey means and NPS over the survey rounds opened in the period (whole rounds)."""
+    return _view(sf, viewer, f, dashboard_surveys)
+
+
+def skills_growth(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Point, ...]:
+    """Mean mentor-skills self-assessment at enrolment and at the end, per skill."""
+    return _view(sf, viewer, f, sections.skills)
+
+
+def kpis(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Kpi, ...]:
+    """Each programme's KPIs (set when it was created) against the measured value."""
+    return _view(sf, viewer, f, programme_kpis)
+
+
+def retention(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Retention:
+    """Share of eligible people still employed 6 and 12 months after the start."""
+    return _view(sf, viewer, f, sections.retention)
+
+
+def dashboard(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Dashboard:
+    """Everything the dashboard shows, for one choice of filters."""
+    return _view(sf, viewer, f, assemble)
+
+
+__all__ = [
+    "PERIODS",
+    "activity_by_week",
+    "assemble",
+    "dashboard",
+    "department_choices",
+    "engagement",
+    "enrolment_by_week",
+    "goals",
+    "k_value",
+    "kpis",
+    "match_rate",
+    "meetings_by_week",
+    "options",
+    "pair_health",
+    "pairs_needing_checkin",
+    "period_bounds",
+    "retention",
+    "skills_growth",
+    "survey_results",
+]

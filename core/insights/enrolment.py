@@ -1,0 +1,374 @@
+"""Enrolment over time, match rate and engagement: one population, one protected table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from core.insights.scope import (
+    ALL,
+    OTHERS,
+    Scope,
+    active_match,
+    as_date,
+    monday,
+    week_of,
+)
+from core.insights.series import Series, dept_week, weekly_series
+from core.kernel import clock
+from core.kernel.bags import WEEK, fetch_bags, python_bag
+from core.kernel.privacy import (
+    Bag,
+    Cell,
+    Table,
+    combine,
+    fixed_rate,
+    is_recording,
+    is_small,
+)
+from db.models import (
+    Enrolment,
+    Match,
+    MatchMember,
+    Meeting,
+    MeetingStatus,
+    Person,
+)
+
+ENGAGED_MEETINGS = 3  # DESIGN.md: engaged participant = at least 3 meetings held
+ENGAGEMENT_BUCKETS = ("0", "1", "2", "3+")
+
+
+@dataclass
+class EnrolTable:
+    """Enrolment over time, match rate and engagement: one population, one table."""
+
+    table: Table
+    new: Series  # new enrolments per row and week
+    cumulative: dict[dt.date, Cell]  # ALL only: a department's view has no cumulative line
+    enrolled: dict[str, Cell]  # per row and ALL; ALL is the end of the cumulative line
+    matched: dict[str, Cell]
+    buckets: dict[str, dict[str, Cell]]  # row → "0", "1", "2", "3+" → people
+
+
+def snapshot_people(
+    s: Session, programme_ids: Sequence[int]
+) -> dict[int, dict[int, tuple[bool, int]]]:
+    """Per programme, enrolled person → (in an active match, meetings held so far)."""
+    if not programme_ids:
+        return {}
+    matched = (
+        select(MatchMember.person_id.label("person_id"), Match.programme_id.label("programme_id"))
+        .join(Match, Match.id == MatchMember.match_id)
+        .where(Match.programme_id.in_(programme_ids), active_match())
+        .distinct()
+        .subquery()
+    )
+    held = (
+        select(
+            MatchMember.person_id.label("person_id"),
+            Match.programme_id.label("programme_id"),
+            func.count().label("n"),
+        )
+        .select_from(Meeting)
+        .join(MatchMember, MatchMember.match_id == Meeting.match_id)
+        .join(Match, Match.id == Meeting.match_id)
+        .where(
+            Meeting.status == MeetingStatus.HELD,
+            Meeting.scheduled_at <= clock.now(),
+            Match.programme_id.in_(programme_ids),
+        )
+        .group_by(MatchMember.person_id, Match.programme_id)
+        .subquery()
+    )
+    rows = s.execute(
+        select(
+            Enrolment.programme_id,
+            Enrolment.person_id,
+            matched.c.person_id.is_not(None),
+            func.coalesce(held.c.n, 0),
+        )
+        .outerjoin(
+            matched,
+            and_(
+                matched.c.person_id == Enrolment.person_id,
+                matched.c.programme_id == Enrolment.programme_id,
+            ),
+        )
+        .outerjoin(
+            held,
+            and_(
+                held.c.person_id == Enrolment.person_id,
+                held.c.programme_id == Enrolment.programme_id,
+            ),
+        )
+        .where(Enrolment.programme_id.in_(programme_ids), Enrolment.status == "enrolled")
+    )
+    out: dict[int, dict[int, tuple[bool, int]]] = defaultdict(dict)
+    for pid, person, is_matched, n_held in rows:
+        out[int(pid)][int(person)] = (bool(is_matched), int(n_held))
+    return out
+
+
+def anchors(s: Session, programme_ids: Sequence[int], k: int) -> dict[int, tuple[Bag, Bag]]:
+    """Enrolled and matched people per programme, as bags (Home reads only these)."""
+    state = snapshot_people(s, programme_ids)
+    out = {}
+    for pid in programme_ids:
+        people = state.get(pid, {})
+        out[pid] = (
+            python_bag((((f"enrolled:{pid}", p), p) for p in people), k),
+            python_bag((((f"enrolled:{pid}", p), p) for p, (m, _) in people.items() if m), k),
+        )
+    return out
+
+
+def _snapshot(pid: int) -> Any:
+    """Enrolled participants of a programme: department, in an active match (0/1),
+    meetings held so far capped at 3 (the engagement bucket)."""
+    matched = (
+        select(MatchMember.person_id.label("person_id"))
+        .join(Match, Match.id == MatchMember.match_id)
+        .where(Match.programme_id == pid, active_match())
+        .distinct()
+        .subquery()
+    )
+    held = (
+        select(MatchMember.person_id.label("person_id"), func.count().label("n"))
+        .select_from(Meeting)
+        .join(MatchMember, MatchMember.match_id == Meeting.match_id)
+        .join(Match, Match.id == Meeting.match_id)
+        .where(
+            Meeting.status == MeetingStatus.HELD,
+            Meeting.scheduled_at <= clock.now(),
+            Match.programme_id == pid,
+        )
+        .group_by(MatchMember.person_id)
+        .subquery()
+    )
+    n_held = func.coalesce(held.c.n, 0)
+    return (
+        select(
+            Person.department.label("dept"),
+            case((matched.c.person_id.is_not(None), 1), else_=0).label("matched"),
+            case((n_held >= ENGAGED_MEETINGS, ENGAGED_MEETINGS), else_=n_held).label("bucket"),
+            Enrolment.person_id.label("who"),
+            Enrolment.person_id.label("unit"),
+        )
+        .join(Person, Person.id == Enrolment.person_id)
+        .outerjoin(matched, matched.c.person_id == Enrolment.person_id)
+        .outerjoin(held, held.c.person_id == Enrolment.person_id)
+        .where(Enrolment.programme_id == pid, Enrolment.status == "enrolled")
+    )
+
+
+def enrol_table(s: Session, scope: Scope) -> EnrolTable:
+    k = scope.k
+    pid = scope.programme_id
+    table = Table(k, f"enrolment:{pid}")
+    # A person enrols once per programme: the unit is the person in this programme.
+    kind = f"enrolled:{pid}"
+
+    def base(when: Any, *where: ColumnElement[bool]) -> Select[Any]:
+        return (
+            select(
+                Person.department.label("dept"),
+                week_of(when).label("week"),
+                Enrolment.person_id.label("who"),
+                Enrolment.person_id.label("unit"),
+                when.label("at"),
+            )
+            .join(Person, Person.id == Enrolment.person_id)
+            .where(Enrolment.programme_id == pid, *where)
+        )
+
+    new_bags = fetch_bags(s, base(Enrolment.created_at), dept_week(), k, kind, week_key="week")
+    gone_at = func.coalesce(Enrolment.withdrawn_at, Enrolment.created_at)
+    left_bags = fetch_bags(
+        s, base(gone_at, Enrolment.status == "withdrawn"), dept_week(), k, kind, week_key="week"
+    )
+    atom_bags = fetch_bags(
+        s, _snapshot(pid), [("dept", None), ("matched", int), ("bucket", int)], k, kind
+    )
+    new_by_week: dict[dt.date, list[Bag]] = defaultdict(list)
+    for (_, week), bag in new_bags.items():
+        new_by_week[week].append(bag)
+    left_by_week: dict[dt.date, list[Bag]] = defaultdict(list)
+    left_by_row: dict[str, list[Bag]] = defaultdict(list)
+    for (dept, week), bag in left_bags.items():
+        left_by_week[week].append(bag)
+        left_by_row[scope.row(dept)].append(bag)
+    # (row, in an active match, meetings held): the finest groups of the snapshot.
+    atoms_by: dict[tuple[str, bool, str], list[Bag]] = defaultdict(list)
+    for (dept, is_matched, bucket), bag in atom_bags.items():
+        atoms_by[(scope.row(dept), bool(is_matched), ENGAGEMENT_BUCKETS[bucket])].append(bag)
+    new_series = weekly_series(table, scope, "enrol_new", new_bags, totals=False)
+    # The cumulative line: E_w + left_w = E_w−1 + new_w, from nobody before the first week.
+    # Any two of its points differ by who joined and who left in between, so it is
+    # drawn only when no week has a small group of newcomers or of leavers: then
+    # every difference is a sum of groups of 0 or at least k (DESIGN.md "across views").
+    weekly = [
+        combine(found, k, disjoint_people=True)
+        for found in (*new_by_week.values(), *left_by_week.values())
+    ]
+    line = not any(is_small(b.people, k) for b in weekly)
+    first = min([*new_by_week, *left_by_week], default=scope.this_week)
+    last = max(w[1] for w in scope.windows)
+    # The line's points know their people when needed (a small point, a small table,
+    # the adversary test): read row by row then.
+    sizes, size, week = [], 0, first
+    while week <= last:
+        size += sum(b.n for b in new_by_week.get(week, []))
+        size -= sum(b.n for b in left_by_week.get(week, []))
+        sizes.append(size)
+        week += WEEK
+    rows: list[tuple[int, dt.date, dt.date | None]] | None = None
+    if line and (
+        is_recording()
+        or all(b.units is not None for b in new_bags.values())
+        or any(is_small(n, k) for n in sizes)
+    ):
+        rows = [
+            (int(p), monday(as_date(c)), monday(as_date(w or c)) if st == "withdrawn" else None)
+            for p, c, w, st in s.execute(
+                select(
+                    Enrolment.person_id,
+                    Enrolment.created_at,
+                    Enrolment.withdrawn_at,
+                    Enrolment.status,
+                ).where(Enrolment.programme_id == pid)
+            )
+        ]
+    cumulative: dict[dt.date, Cell] = {}
+    previous: Cell | None = None
+    left_cells: list[Cell] = []
+    size = 0
+    week = first
+    while line and week <= last:
+        arrived_bag = combine(new_by_week.get(week, []), k, disjoint_people=True)
+        gone_bag = combine(left_by_week.get(week, []), k, disjoint_people=True)
+        size += arrived_bag.n - gone_bag.n
+        if rows is not None:
+            here = [
+                ((kind, p), p)
+                for p, joined, left in rows
+                if joined <= week and (left is None or left > week)
+            ]
+            bag = python_bag(here, k)
+        else:
+            bag = Bag(size, size, (), None, None)
+        cell = table.add(("enrolled", ALL, week), bag)
+        gone_cell = table.add(("enrol_left", ALL, week), gone_bag, latent=True)
+        left_cells.append(gone_cell)
+        arrived = new_series.week(ALL, week)
+        table.equation([cell, gone_cell], [c for c in (previous, arrived) if c is not None])
+        cumulative[week] = cell
+        previous = cell
+        week += WEEK
+    enrolled: dict[str, Cell] = {}
+    matched: dict[str, Cell] = {}
+    unmatched: dict[str, Cell] = {}
+    buckets: dict[str, dict[str, Cell]] = {}
+    left_rows: list[Cell] = []
+    for row in scope.rows:
+        # The finest groups (never shown): every snapshot figure is a sum of them, so a
+        # group that two figures happen to pin down is protected too (matched people
+        # of a department who all held exactly one meeting …).
+        atoms = {
+            (m_, b): table.add(
+                ("enrol_atom", row, m_, b),
+                combine(atoms_by[(row, m_, b)], k, disjoint_people=True),
+                latent=True,
+            )
+            for m_ in (True, False)
+            for b in ENGAGEMENT_BUCKETS
+        }
+        # Headline figures (the department's view, the match-rate bars): hidden to
+        # protect another figure only when nothing else can be.
+        e = table.total(
+            ("enrolled_now", row), list(atoms.values()), disjoint_people=True, keep=True
+        )
+        m = table.total(
+            ("matched", row),
+            [c for (m_, _), c in atoms.items() if m_],
+            disjoint_people=True,
+            keep=True,
+        )
+        u = table.total(
+            ("unmatched", row),
+            [c for (m_, _), c in atoms.items() if not m_],
+            disjoint_people=True,
+            latent=True,
+        )
+        table.sum_of(e, [m, u])
+        # Everyone who enrolled = still enrolled + withdrawn (a department's bars add up).
+        gone_row = table.add(
+            ("enrol_left", row), combine(left_by_row[row], k, disjoint_people=True), latent=True
+        )
+        left_rows.append(gone_row)
+        table.equation([e, gone_row], [new_series.all_time(row)])
+        buckets[row] = {
+            b: table.total(
+                ("engagement", row, b),
+                [atoms[(True, b)], atoms[(False, b)]],
+                disjoint_people=True,
+                latent=row == OTHERS,
+            )
+            for b in ENGAGEMENT_BUCKETS
+        }
+        table.sum_of(e, list(buckets[row].values()))
+        rest = table.total(
+            ("not_engaged", row),
+            [buckets[row][b] for b in ENGAGEMENT_BUCKETS[:3]],
+            disjoint_people=True,
+            latent=True,
+        )
+        table.sum_of(e, [buckets[row]["3+"], rest])
+        enrolled[row], matched[row], unmatched[row] = e, m, u
+    if left_cells:
+        table.equation(left_rows, left_cells)
+    # ALL: the current total, which is also the end of the cumulative line.
+    if scope.this_week in cumulative:
+        e_all = cumulative[scope.this_week]
+        table.sum_of(e_all, [enrolled[r] for r in scope.rows])
+    else:
+        e_all = table.total(
+            ("enrolled_now", ALL), [enrolled[r] for r in scope.rows], disjoint_people=True
+        )
+    m_all = table.total(("matched", ALL), [matched[r] for r in scope.rows], disjoint_people=True)
+    u_all = table.total(
+        ("unmatched", ALL), [unmatched[r] for r in scope.rows], disjoint_people=True, latent=True
+    )
+    table.sum_of(e_all, [m_all, u_all])
+    # Home shows these two for every programme: they follow their own rule only.
+    e_all.fixed = m_all.fixed = True
+    e_all.hidden, m_all.hidden = fixed_rate(m_all.bag, e_all.bag, k)
+    enrolled[ALL], matched[ALL] = e_all, m_all
+    buckets[ALL] = {
+        b: table.total(
+            ("engagement", ALL, b), [buckets[r][b] for r in scope.rows], disjoint_people=True
+        )
+        for b in ENGAGEMENT_BUCKETS
+    }
+    table.sum_of(e_all, list(buckets[ALL].values()))
+    rest_all = table.total(
+        ("not_engaged", ALL),
+        [buckets[ALL][b] for b in ENGAGEMENT_BUCKETS[:3]],
+        disjoint_people=True,
+        latent=True,
+    )
+    table.sum_of(e_all, [buckets[ALL]["3+"], rest_all])
+    return EnrolTable(table.protect(), new_series, cumulative, enrolled, matched, buckets)

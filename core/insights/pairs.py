@@ -1,0 +1,358 @@
+"""Pairs and circles: meetings per week, pair health and the active pairs (never split by department)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Select,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from core.insights.scope import (
+    Scope,
+    Window,
+    active_match,
+    as_date,
+    week_of,
+)
+from core.insights.series import window_totals
+from core.kernel import clock
+from core.kernel.bags import WEEK, fetch_bags, midnight, python_bag
+from core.kernel.privacy import (
+    SMALL,
+    Cell,
+    Table,
+    is_small,
+)
+from core.relationship import meetings as meeting_rules
+from db.models import (
+    Agreement,
+    Match,
+    MatchMember,
+    Meeting,
+    Person,
+    Programme,
+    ProgrammeKPI,
+)
+
+HELD, PLANNED = "held", "planned"
+MISSED_STATUSES = ("cancelled", "moved", "missed")
+
+
+assert set(MISSED_STATUSES) == meeting_rules.NOT_HELD
+
+
+MEETING_SERIES = (HELD, *MISSED_STATUSES, PLANNED)
+TOO_EARLY, NEEDS_CHECKIN, ON_TRACK = (
+    meeting_rules.TOO_EARLY,
+    meeting_rules.CHECK_IN,
+    meeting_rules.ON_TRACK,
+)
+
+
+HEALTH_BUCKETS = (TOO_EARLY, NEEDS_CHECKIN, ON_TRACK)
+NO_FIRST_MEETING, OVERDUE, MISSED_TWICE = "no_first_meeting", "overdue", "missed_twice"
+
+
+Pairs = list[tuple[Hashable, int]]  # (unit, person)
+
+
+def health_of(
+    *,
+    started: dt.date,
+    today: dt.date,
+    cadence_days: int,
+    last_held: dt.date | None,
+    missed_twice: bool,
+) -> tuple[str, str | None]:
+    """Pair health bucket and, for "needs a check-in", why.
+
+    The bucket is core.relationship.meetings.pair_health, the rule the pair's own page uses
+    (DESIGN.md "Definitions"); only the last two settled outcomes matter to it,
+    so ``missed_twice`` stands for them.
+    """
+    outcomes = ("missed", "missed") if missed_twice else ()
+    bucket = meeting_rules.pair_health(started, today, cadence_days, last_held, outcomes)
+    if bucket != NEEDS_CHECKIN:
+        return bucket, None
+    if last_held is None:
+        return bucket, NO_FIRST_MEETING
+    if meeting_rules.meeting_overdue(last_held, started, cadence_days, today):
+        return bucket, OVERDUE
+    return bucket, MISSED_TWICE
+
+
+@dataclass(frozen=True)
+class PairState:
+    match_id: int
+    programme_id: int
+    members: tuple[int, ...]
+    departments: frozenset[str | None]
+    bucket: str
+    reason: str | None
+    started: dt.datetime
+    last_held: dt.datetime | None
+
+
+def match_scope(programme_ids: Sequence[int], department: str | None = None) -> Select[Any]:
+    """Matches of these programmes (with a member in ``department`` when given)."""
+    q = select(Match.id).where(Match.programme_id.in_(programme_ids))
+    if department is not None:
+        q = q.where(
+            Match.id.in_(
+                select(MatchMember.match_id)
+                .join(Person, Person.id == MatchMember.person_id)
+                .where(Person.department == department)
+            )
+        )
+    return q
+
+
+def pair_states(s: Session, programme_ids: Sequence[int]) -> list[PairState]:
+    """One line per active match of these programmes: its dates and counts, classified."""
+    if not programme_ids:
+        return []
+    now = clock.now()
+    in_scope = match_scope(programme_ids)
+    held = (
+        select(
+            Meeting.match_id.label("match_id"),
+            func.max(Meeting.scheduled_at).label("last_held"),
+        )
+        .where(Meeting.match_id.in_(in_scope), Meeting.status == HELD, Meeting.scheduled_at <= now)
+        .group_by(Meeting.match_id)
+        .subquery()
+    )
+    rows = s.execute(
+        select(
+            Match.id,
+            Match.programme_id,
+            func.coalesce(Match.started_at, Match.published_at, Match.created_at),
+            func.coalesce(Agreement.cadence_days, Programme.cadence_days, 14),
+            held.c.last_held,
+        )
+        .join(Programme, Programme.id == Match.programme_id)
+        .outerjoin(Agreement, Agreement.match_id == Match.id)
+        .outerjoin(held, held.c.match_id == Match.id)
+        .where(Match.id.in_(in_scope), active_match())
+    ).all()
+    # The last two settled meetings (any not still planned, as core.relationship.meetings counts
+    # them) both went wrong exactly when at least two were cancelled, moved or
+    # missed after the last one held.
+    missed_twice = set(
+        s.scalars(
+            select(Meeting.match_id)
+            .outerjoin(held, held.c.match_id == Meeting.match_id)
+            .where(
+                Meeting.match_id.in_(in_scope),
+                Meeting.status.in_(MISSED_STATUSES),
+                or_(held.c.last_held.is_(None), Meeting.scheduled_at > held.c.last_held),
+            )
+            .group_by(Meeting.match_id)
+            .having(func.count() >= 2)
+        )
+    )
+    members: dict[int, list[tuple[int, str | None]]] = defaultdict(list)
+    for match_id, person, dept in s.execute(
+        select(MatchMember.match_id, MatchMember.person_id, Person.department)
+        .join(Person, Person.id == MatchMember.person_id)
+        .where(MatchMember.match_id.in_(in_scope))
+    ):
+        members[int(match_id)].append((int(person), dept))
+    states = []
+    for match_id, programme_id, started, cadence, last_held in rows:
+        bucket, reason = health_of(
+            started=as_date(started),
+            today=now.date(),
+            cadence_days=int(cadence),
+            last_held=as_date(last_held) if last_held else None,
+            missed_twice=match_id in missed_twice,
+        )
+        who = members.get(int(match_id), [])
+        states.append(
+            PairState(
+                int(match_id),
+                int(programme_id),
+                tuple(p for p, _ in who),
+                frozenset(d for _, d in who),
+                bucket,
+                reason,
+                started,
+                last_held,
+            )
+        )
+    return states
+
+
+@dataclass
+class MeetingsTable:
+    """Meetings per week and status, pair health, and what the pair KPIs need.
+
+    Pairs span departments: none of this is broken down by department.
+    """
+
+    table: Table
+    weekly: dict[str, dict[dt.date, Cell]]  # status → week → meetings
+    held: dict[Window, Cell]  # meetings held in each period
+    buckets: dict[str, Cell]  # health bucket → active matches (the check-in one is public)
+    active: Cell  # active matches (fixed: Home shows it)
+    states: list[PairState]
+    settled: Cell | None  # meetings whose outcome is known (meetings_held_share KPI)
+    started: Cell | None  # pairs and circles that started (meetings_per_pair KPI)
+
+
+def kpi_metrics(s: Session, programme_id: int) -> set[str]:
+    return set(
+        s.scalars(select(ProgrammeKPI.metric).where(ProgrammeKPI.programme_id == programme_id))
+    )
+
+
+def meetings_table(s: Session, scope: Scope) -> MeetingsTable:
+    k, pid = scope.k, scope.programme_id
+    table = Table(k, f"meetings:{pid}")
+    last = max(w[1] for w in scope.windows)
+    base = (
+        select(
+            week_of(Meeting.scheduled_at).label("week"),
+            Meeting.status.label("status"),
+            MatchMember.person_id.label("who"),
+            Meeting.id.label("unit"),
+            Meeting.scheduled_at.label("at"),
+        )
+        .join(MatchMember, MatchMember.match_id == Meeting.match_id)
+        .where(
+            Meeting.match_id.in_(match_scope([pid])), Meeting.scheduled_at < midnight(last + WEEK)
+        )
+    )
+    bags = fetch_bags(
+        s,
+        base,
+        [("week", as_date), ("status", None)],
+        k,
+        "meeting",
+        week_key="week",
+        distinct_units=True,
+    )
+    weekly: dict[str, dict[dt.date, Cell]] = {status: {} for status in MEETING_SERIES}
+    for (week, status), bag in sorted(bags.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
+        if status in weekly:
+            weekly[str(status)][week] = table.add(("meetings", status, week), bag)  # type: ignore[index]
+    held = window_totals(table, ("meetings_held",), weekly[HELD], scope.windows)
+    kpis = kpi_metrics(s, pid)
+    everything = next(w for w in scope.windows if w[0] is None)
+    settled = None
+    if "meetings_held_share" in kpis:
+        not_held = [
+            table.total(
+                ("meetings_all", status),
+                list(weekly[status].values()),
+                disjoint_people=False,
+                latent=True,
+            )
+            for status in MISSED_STATUSES
+        ]
+        rest = table.total(("meetings_not_held",), not_held, disjoint_people=False, latent=True)
+        settled = table.total(
+            ("meetings_settled",), [held[everything], rest], disjoint_people=False
+        )
+    health = health_table(s, k, pid, pair_states(s, [pid]), kpis)
+    return MeetingsTable(
+        table.protect(),
+        weekly,
+        held,
+        health.buckets,
+        health.active,
+        health.states,
+        settled,
+        health.started,
+    )
+
+
+@dataclass
+class HealthTable:
+    """Pair health and the active pairs: its own table (Home reads it too)."""
+
+    table: Table
+    buckets: dict[str, Cell]
+    active: Cell
+    states: list[PairState]
+    started: Cell | None
+
+
+def health_table(
+    s: Session, k: int, pid: int, states: list[PairState], kpis: set[str]
+) -> HealthTable:
+    table = Table(k, f"health:{pid}")
+    by_bucket: dict[str, Pairs] = defaultdict(list)
+    for st in states:
+        by_bucket[st.bucket] += [(("match", st.match_id), p) for p in st.members]
+    buckets = {
+        b: table.add(("health", b), python_bag(by_bucket[b], k), public=b == NEEDS_CHECKIN)
+        for b in HEALTH_BUCKETS
+    }
+    # The pairs needing a check-in are listed by name (an operational list): public.
+    active = table.total(("active",), list(buckets.values()), disjoint_people=False, fixed=True)
+    active.hidden = SMALL if is_small(active.people, k) else ""
+    if "on_track_share" in kpis:
+        rest = table.total(
+            ("not_on_track",),
+            [buckets[TOO_EARLY], buckets[NEEDS_CHECKIN]],
+            disjoint_people=False,
+            latent=True,
+        )
+        table.sum_of(active, [buckets[ON_TRACK], rest])
+    started = (
+        _started_matches(s, table, pid, states, active, k) if "meetings_per_pair" in kpis else None
+    )
+    return HealthTable(table.protect(), buckets, active, states, started)
+
+
+def _started_matches(
+    s: Session, table: Table, pid: int, states: list[PairState], active: Cell, k: int
+) -> Cell:
+    """Pairs and circles that started (active, paused or ended), with the active ones:
+    the two overlap, so their difference is protected as well."""
+    rows = s.execute(
+        select(Match.id, MatchMember.person_id)
+        .join(MatchMember, MatchMember.match_id == Match.id)
+        .where(
+            Match.programme_id == pid,
+            Match.started_at.is_not(None),
+            Match.status.in_(("active", "paused", "ended")),
+        )
+    ).all()
+    started_ids = {int(m) for m, _ in rows}
+    active_ids = {st.match_id for st in states}
+    pairs = [(("match", int(m)), int(p)) for m, p in rows]
+    both = table.add(
+        ("started_active",), python_bag([x for x in pairs if x[0][1] in active_ids], k), latent=True
+    )
+    only_started = table.add(
+        ("started_only",),
+        python_bag([x for x in pairs if x[0][1] not in active_ids], k),
+        latent=True,
+    )
+    only_active = table.add(
+        ("active_only",),
+        python_bag(
+            [
+                (("match", st.match_id), p)
+                for st in states
+                if st.match_id not in started_ids
+                for p in st.members
+            ],
+            k,
+        ),
+        latent=True,
+    )
+    started = table.total(("started",), [both, only_started], disjoint_people=False)
+    table.sum_of(active, [both, only_active])
+    return started

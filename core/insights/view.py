@@ -1,0 +1,196 @@
+"""One choice of the dashboard's filters over the protected tables of its programmes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.insights.activity import (
+    ActivityTable,
+    GoalsTable,
+    activity_table,
+    goals_table,
+)
+from core.insights.enrolment import EnrolTable, enrol_table
+from core.insights.figures import (
+    Filters,
+    Point,
+    point_of,
+)
+from core.insights.pairs import (
+    MeetingsTable,
+    meetings_table,
+)
+from core.insights.retention import RetentionTable, retention_table
+from core.insights.scope import (
+    ALL,
+    Window,
+    scope_of,
+    window_of,
+)
+from core.insights.series import Series
+from core.insights.skills_growth import SkillsTable, skills_table
+from core.insights.survey_table import SurveyTable, survey_table
+from core.kernel import clock
+from core.kernel.bags import WEEK
+from core.kernel.errors import NotFound
+from core.kernel.i18n import t
+from core.kernel.privacy import (
+    Cell,
+    combine,
+)
+from db.models import Programme
+
+T = TypeVar("T")
+
+
+class Family:
+    """The protected tables of one programme, built when first read."""
+
+    def __init__(self, s: Session, programme: Programme, k: int, asked: Window) -> None:
+        self.s, self.programme = s, programme
+        self.scope = scope_of(s, programme, k, asked)
+
+    @cached_property
+    def enrol(self) -> EnrolTable:
+        return enrol_table(self.s, self.scope)
+
+    @cached_property
+    def goals(self) -> GoalsTable:
+        return goals_table(self.s, self.scope)
+
+    @cached_property
+    def activity(self) -> ActivityTable:
+        return activity_table(self.s, self.scope)
+
+    @cached_property
+    def meetings(self) -> MeetingsTable:
+        return meetings_table(self.s, self.scope)
+
+    @cached_property
+    def skills(self) -> SkillsTable:
+        return skills_table(self.s, self.scope)
+
+    @cached_property
+    def retention(self) -> RetentionTable | None:
+        return retention_table(self.s, self.scope, self.programme)
+
+    @cached_property
+    def surveys(self) -> SurveyTable:
+        return survey_table(self.s, self.scope)
+
+    @cached_property
+    def everything(self) -> Window:
+        return next(w for w in self.scope.windows if w[0] is None)
+
+
+def compose(parts: Sequence[Cell | None], key: tuple[str, ...], k: int) -> Cell | None:
+    """Every running programme: the sum of the programmes' cells, shown only when each
+    is (so it says nothing their own views do not)."""
+    found = [c for c in parts if c is not None]
+    if not found:
+        return None
+    if len(found) == 1 and len(parts) == 1:
+        return found[0]
+    cell = Cell(key, combine([c.bag for c in found], k))
+    cell.hidden = next((c.hidden for c in found if c.hidden and not c.empty), "")
+    # A sum with an operational figure in it (pairs needing a check-in) is as public.
+    cell.public = not cell.hidden and any(c.public and not c.empty for c in found)
+    return cell
+
+
+class View:
+    """One choice of filters over one programme or every running programme."""
+
+    def __init__(
+        self, s: Session, k: int, f: Filters, cache: dict[int, Family] | None = None
+    ) -> None:
+        """``cache``: families already built in this transaction (the periods of the
+        dashboard are in every family, so one family serves every filter)."""
+        self.s, self.k, self.f = s, k, f
+        today = clock.today()
+        self.today = today
+        self.window: Window = window_of(f.start, f.end, today)
+        if f.programme_id is None:
+            programmes = s.scalars(
+                select(Programme).where(Programme.status == "running").order_by(Programme.id)
+            ).all()
+        else:
+            programme = s.get(Programme, f.programme_id)
+            if programme is None:
+                raise NotFound(t("This programme does not exist (any more)."))
+            programmes = [programme]
+        cache = {} if cache is None else cache
+        for p in programmes:
+            if p.id not in cache or self.window not in cache[p.id].scope.windows:
+                cache[p.id] = Family(s, p, k, self.window)
+        self.families = [cache[p.id] for p in programmes]
+        self.row = ALL if f.department is None else f.department
+        self.offered = f.department is None or all(
+            f.department in fam.scope.offered or fam.scope.enrolled == 0 for fam in self.families
+        )
+        self.where = f"dashboard:{f.programme_id}:{f.department}:{self.window}"
+
+    @cached_property
+    def fams(self) -> list[Family]:
+        """The programmes a figure sums over (a department: where anybody is enrolled)."""
+        if self.row == ALL:
+            return self.families
+        return [fam for fam in self.families if fam.scope.enrolled]
+
+    def comp(self, parts: list[Cell | None], *key: str) -> Cell | None:
+        return compose(parts, (self.where, *key), self.k)
+
+    def weeks(self, found: Sequence[dt.date]) -> list[dt.date]:
+        """Every Monday of the period (from the first week with data when unbounded)."""
+        first, last = self.window
+        start = first or (min(found) if found else None)
+        if start is None or start > last:
+            return []
+        out, week = [], start
+        while week <= last:
+            out.append(week)
+            week += WEEK
+        return out
+
+    def series_points(
+        self, series: Sequence[tuple[str, Callable[[Family], Series]]]
+    ) -> tuple[Point, ...]:
+        if self.row != ALL:
+            return ()  # weekly, for all departments together only
+        found = sorted(
+            {
+                w
+                for _, get in series
+                for fam in self.families
+                for w in get(fam).weekly.get(self.row, {})
+            }
+        )
+        points = []
+        for week in self.weeks(found):
+            for name, get in series:
+                cell = self.comp(
+                    [get(fam).week(self.row, week) for fam in self.fams],
+                    name,
+                    str(week),
+                )
+                points.append(point_of(self.where, week, name, cell))
+        return tuple(points)
+
+    def total(self, get: Callable[[Family], Series], name: str) -> Cell | None:
+        return self.comp(
+            [get(fam).totals.get(self.row, {}).get(self.window) for fam in self.fams], name, "total"
+        )
+
+    @cached_property
+    def enrolled_cell(self) -> Cell | None:
+        return self.comp([fam.enrol.enrolled.get(self.row) for fam in self.fams], "enrolled_now")
+
+    @cached_property
+    def matched_cell(self) -> Cell | None:
+        return self.comp([fam.enrol.matched.get(self.row) for fam in self.fams], "matched")
