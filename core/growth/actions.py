@@ -3,7 +3,7 @@
 An item comes from a journal entry or a meeting and has an owner: me or one of
 my peers. Its creator and its owner see it (title, owner, due date) even when
 the journal entry it came from stays private; nobody else does. Open items are
-listed on their owner's Home until done. Coordinators get counts only.
+listed on their owner's Home until done.
 """
 
 from __future__ import annotations
@@ -12,16 +12,17 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.growth.scope import latest_match, my_meeting
 from core.kernel import clock, submissions, validate
-from core.kernel.access import COORDINATOR, PARTICIPANT, Viewer, require_role
+from core.kernel.access import PARTICIPANT, Viewer, require_role
 from core.kernel.errors import NotAllowed, NotFound
 from core.kernel.i18n import t
 from core.kernel.text import clean_line
-from core.relationship.membership import LIVE_STATUSES, live_matches_of, names_of, peers_of
-from db.models import ActionItem, JournalEntry, Match, MatchMember, Meeting, Programme
+from core.relationship.membership import names_of, peers_of
+from db.models import ActionItem, JournalEntry
 
 MAX_TITLE = 300
 
@@ -46,17 +47,36 @@ class ActionView:
         return not self.done and self.due_date is not None and self.due_date < today
 
 
-@dataclass(frozen=True)
-class ActionCounts:
-    programme_id: int
-    programme: str
-    open: int
-    done: int
-    people: int  # distinct owners, for k-suppression by the caller
+# --------------------------------------------------------------------------- rules
 
 
-def _visible(person_id: int):  # type: ignore[no-untyped-def]
+def can_see(person_id: int, item: ActionItem) -> bool:
+    """Its owner and its creator see an item; nobody else."""
+    return person_id in (item.owner_id, item.created_by_id)
+
+
+def _visible(person_id: int) -> ColumnElement[bool]:
     return or_(ActionItem.owner_id == person_id, ActionItem.created_by_id == person_id)
+
+
+def _ordered(query: Select[tuple[ActionItem]]) -> Select[tuple[ActionItem]]:
+    """Open items first, then the soonest due, those without a due date last."""
+    return query.order_by(
+        ActionItem.done_at.is_not(None),
+        ActionItem.due_date.is_(None),
+        ActionItem.due_date,
+        ActionItem.id,
+    )
+
+
+def _visible_item(s: Session, viewer: Viewer, action_id: int) -> ActionItem:
+    item = validate.get(s, ActionItem, action_id)
+    if item is None or not can_see(viewer.person_id, item):
+        raise NotFound(t("This action item no longer exists."))
+    return item
+
+
+# --------------------------------------------------------------------------- views
 
 
 def views(s: Session, items: Sequence[ActionItem], person_id: int) -> list[ActionView]:
@@ -82,15 +102,6 @@ def views(s: Session, items: Sequence[ActionItem], person_id: int) -> list[Actio
     ]
 
 
-def _ordered(query):  # type: ignore[no-untyped-def]
-    return query.order_by(
-        ActionItem.done_at.is_not(None),
-        ActionItem.due_date.is_(None),
-        ActionItem.due_date,
-        ActionItem.id,
-    )
-
-
 def visible_for_entries(
     s: Session, person_id: int, entry_ids: Iterable[int]
 ) -> dict[int, list[ActionView]]:
@@ -108,10 +119,6 @@ def visible_for_entries(
         assert view.journal_entry_id is not None
         found.setdefault(view.journal_entry_id, []).append(view)
     return found
-
-
-def can_see(person_id: int, item: ActionItem) -> bool:
-    return person_id in (item.owner_id, item.created_by_id)
 
 
 # --------------------------------------------------------------------------- reads
@@ -154,42 +161,7 @@ def owner_choices(
         return [(viewer.person_id, viewer.name)] + [(p, names[p]) for p in others if p in names]
 
 
-def action_counts(sf: sessionmaker[Session], viewer: Viewer) -> list[ActionCounts]:
-    """Open and done items per programme, for coordinators: numbers only."""
-    require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
-        rows = s.execute(
-            select(
-                Programme.id,
-                Programme.name,
-                func.count(ActionItem.id).filter(ActionItem.done_at.is_(None)),
-                func.count(ActionItem.id).filter(ActionItem.done_at.is_not(None)),
-                func.count(distinct(ActionItem.owner_id)),
-            )
-            .join(Match, Match.programme_id == Programme.id)
-            .join(ActionItem, ActionItem.match_id == Match.id)
-            .group_by(Programme.id, Programme.name)
-            .order_by(Programme.name)
-        ).all()
-        return [ActionCounts(*row) for row in rows]
-
-
 # --------------------------------------------------------------------------- actions
-
-
-def _live_member(s: Session, person_id: int, match_id: int) -> bool:
-    return (
-        s.scalar(
-            select(MatchMember.person_id)
-            .join(Match, Match.id == MatchMember.match_id)
-            .where(
-                MatchMember.match_id == match_id,
-                MatchMember.person_id == person_id,
-                Match.status.in_(LIVE_STATUSES),
-            )
-        )
-        is not None
-    )
 
 
 def add_action(
@@ -220,13 +192,10 @@ def add_action(
                 raise NotFound(t("This reflection no longer exists."))
             match_id, meeting_id = entry.match_id, meeting_id or entry.meeting_id
         if meeting_id is not None:
-            meeting = validate.get(s, Meeting, meeting_id)
-            if meeting is None or not _live_member(s, viewer.person_id, meeting.match_id):
-                raise NotFound(t("This meeting does not exist or is not one of yours."))
-            match_id = meeting.match_id
+            match_id = my_meeting(s, viewer.person_id, meeting_id).match_id
         if match_id is None:
-            matches = live_matches_of(s, viewer.person_id)
-            match_id = matches[-1].id if matches else None
+            latest = latest_match(s, viewer.person_id)
+            match_id = latest.id if latest else None
         if owner_id != viewer.person_id and owner_id not in peers_of(s, viewer.person_id, match_id):
             raise NotAllowed(t("An action item belongs to you or to one of your peers."))
         # A double click on "Add" must not note the item twice.
@@ -258,10 +227,7 @@ def add_action(
         return views(s, [item], viewer.person_id)[0], item.id
 
     def replay(s: Session, item_id: int) -> ActionView:
-        item = s.get(ActionItem, item_id)
-        if item is None or not can_see(viewer.person_id, item):
-            raise NotFound(t("This action item no longer exists."))
-        return views(s, [item], viewer.person_id)[0]
+        return views(s, [_visible_item(s, viewer, item_id)], viewer.person_id)[0]
 
     return submissions.once(sf, viewer, key, "action_item", create, replay)
 
@@ -271,9 +237,7 @@ def set_done(
 ) -> ActionView:
     """Mark an item done (or open again): its owner or its creator; idempotent."""
     with sf.begin() as s:
-        item = validate.get(s, ActionItem, action_id)
-        if item is None or not can_see(viewer.person_id, item):
-            raise NotFound(t("This action item no longer exists."))
+        item = _visible_item(s, viewer, action_id)
         if done and item.done_at is None:
             item.done_at = clock.now()
         elif not done:

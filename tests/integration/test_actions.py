@@ -106,13 +106,3 @@ def test_owner_choices_are_me_then_my_peers(sf):
         (w.owner.person_id, w.owner.name), (w.peer.person_id, "Ben")
     ]
 
-
-def test_coordinators_get_action_counts_only(sf):
-    w = make_world(sf)
-    a = actions.add_action(sf, w.owner, title="One", owner_id=w.owner.person_id)
-    actions.add_action(sf, w.owner, title="Two", owner_id=w.peer.person_id)
-    actions.set_done(sf, w.owner, a.id)
-    counts = actions.action_counts(sf, w.coordinator)
-    assert [(c.open, c.done, c.people) for c in counts] == [(1, 1, 2)]
-    with pytest.raises(NotAllowed):
-        actions.action_counts(sf, w.peer)

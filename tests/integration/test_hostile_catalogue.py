@@ -241,7 +241,7 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
         "Only the owner of a goal can change it.",
     ),
     "goal deleted then edited": (
-        lambda h: goals.set_manual_progress(h.sf, h.w.owner, h.deleted_goal_id, 1, 50),
+        lambda h: goals.set_status(h.sf, h.w.owner, h.deleted_goal_id, 1, "achieved"),
         "This goal no longer exists.",
     ),
     "goal private of a peer commented": (
@@ -267,12 +267,6 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
     "goal status unknown": (
         lambda h: goals.set_status(h.sf, h.w.owner, h.goal.id, h.goal.version, "paused"),
         "Unknown goal status.",
-    ),
-    "goal steps reordered with a foreign id": (
-        lambda h: goals.reorder_steps(
-            h.sf, h.w.owner, h.goal.id, [h.goal.steps[0].id, h.goal.steps[1].id, 424242]
-        ),
-        "The steps changed meanwhile. Reload the page and try again.",
     ),
     # ---------------------------------------------------------------- journal
     "reflection with no answer": (

@@ -465,7 +465,6 @@ READS: tuple[Read, ...] = (
         lambda sf, w, v: goals.get_goal(sf, v, w.unshared_goal),
         {AUTHOR},
     ),
-    _staff("goals.goal_counts", lambda sf, w, v: goals.goal_counts(sf, v)),
     # journal
     _own("journal.current_draft", lambda sf, w, v: journal.current_draft(sf, v)),
     _own("journal.my_entries", lambda sf, w, v: journal.my_entries(sf, v)),
@@ -494,7 +493,6 @@ READS: tuple[Read, ...] = (
     _own("actions.open_actions", lambda sf, w, v: actions.open_actions(sf, v)),
     _own("actions.my_actions", lambda sf, w, v: actions.my_actions(sf, v)),
     _own("actions.owner_choices", lambda sf, w, v: actions.owner_choices(sf, v)),
-    _staff("actions.action_counts", lambda sf, w, v: actions.action_counts(sf, v)),
     # meetings
     _own("meetings.home_cards", lambda sf, w, v: meetings.home_cards(sf, v)),
     _own("meetings.home_card:pair", lambda sf, w, v: meetings.home_card(sf, v, w.pair)),
@@ -1061,7 +1059,6 @@ NOT_READS = {
     goals: {
         "create_goal",
         "update_goal",
-        "set_manual_progress",
         "set_status",
         "set_shared",
         "delete_goal",
@@ -1069,7 +1066,6 @@ NOT_READS = {
         "update_step",
         "set_step_done",
         "move_step",
-        "reorder_steps",
         "delete_step",
         "add_comment",
     },
