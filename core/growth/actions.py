@@ -20,7 +20,8 @@ from core.kernel.access import COORDINATOR, PARTICIPANT, Viewer, require_role
 from core.kernel.errors import NotAllowed, NotFound
 from core.kernel.i18n import t
 from core.kernel.text import clean_line
-from core.relationship.membership import LIVE_STATUSES, live_matches_of, names_of, peers_of
+from core.relationship.membership import live_matches_of, names_of, peers_of
+from db.models import LIVE_MATCH_STATUSES as LIVE_STATUSES
 from db.models import ActionItem, JournalEntry, Match, MatchMember, Meeting, Programme
 
 MAX_TITLE = 300

@@ -68,7 +68,7 @@ from core.kernel.privacy import (
     is_small,
     offered_groups,
 )
-from core.relationship import meetings as meeting_rules
+from core.relationship import meeting_rules
 from db.models import (
     Agreement,
     Enrolment,
