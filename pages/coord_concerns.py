@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, format_datetime, t
-from core.relationship import meetings, relationship
+from core.relationship import concerns, meetings
 from ui.page import guard
 from ui.widgets import md_escape, plain
 
@@ -23,7 +23,7 @@ st.caption(
 
 def _handled(concern_id: int) -> None:
     try:
-        relationship.mark_concern_handled(store.sf, viewer, concern_id)
+        concerns.mark_concern_handled(store.sf, viewer, concern_id)
     except TandemError as e:
         ss["concerns_flash"] = ("error", str(e))
     else:
@@ -37,13 +37,13 @@ elif kind == "error":
     st.error(message)
 
 only_open = st.toggle(t("Open only"), value=True, key="concerns_open_only")
-rows = relationship.concerns_for_coordinator(store.sf, viewer, only_open=only_open)
+rows = concerns.concerns_for_coordinator(store.sf, viewer, only_open=only_open)
 if not rows:
     st.info(t("No open concern.") if only_open else t("No concern yet."))
 for row in rows:
     with st.container(border=True, key=f"concern_{row.concern_id}"):
         st.markdown(
-            f"**{md_escape(t(relationship.CONCERN_KINDS.get(row.kind, row.kind)))}** · "
+            f"**{md_escape(t(concerns.CONCERN_KINDS.get(row.kind, row.kind)))}** · "
             + md_escape(
                 t(
                     "{name}, {date}",
@@ -57,7 +57,7 @@ for row in rows:
                 x
                 for x in (
                     md_escape(row.programme or ""),
-                    t(relationship.CONCERN_STATUSES.get(row.status, row.status))
+                    t(concerns.CONCERN_STATUSES.get(row.status, row.status))
                     + (
                         " " + t("on {date}", date=format_date(row.handled_at))
                         if row.handled_at

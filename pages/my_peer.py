@@ -8,7 +8,20 @@ import streamlit as st
 from core.kernel import clock
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, format_datetime, t
-from core.relationship import meetings, relationship, resources
+from core.relationship import (
+    agreement as agreement_rules,
+)
+from core.relationship import (
+    concerns,
+    ics,
+    lifecycle,
+    meeting_rules,
+    meetings,
+    notes,
+    peer_view,
+    resources,
+    schedule,
+)
 from ui.page import guard
 from ui.widgets import form_key, form_sent, md_escape, plain
 
@@ -56,7 +69,7 @@ def _clear(*keys: str) -> None:
 # --------------------------------------------------------------------------- which match
 
 _flash("top")
-choices = relationship.my_matches(store.sf, viewer)
+choices = peer_view.my_matches(store.sf, viewer)
 if not choices:
     st.title(t("My peer"))
     st.info(
@@ -88,7 +101,7 @@ else:
     match_id = choices[0].match_id
 
 try:
-    view = relationship.match_view(store.sf, viewer, match_id)
+    view = peer_view.match_view(store.sf, viewer, match_id)
     overview = meetings.meetings_of(store.sf, viewer, match_id)
     shared = resources.resources_of(store.sf, viewer, match_id)
 except TandemError as e:
@@ -103,7 +116,7 @@ st.caption(
     t(
         "{programme} · {status} since {date}",
         programme=view.programme,
-        status=t(relationship.MATCH_STATUSES.get(view.status, view.status)),
+        status=t(lifecycle.MATCH_STATUSES.get(view.status, view.status)),
         date=format_date(view.paused_at or view.started_at),
     )
 )
@@ -119,7 +132,7 @@ if overview.overdue and view.status != "paused":
     st.warning(
         t(
             "No meeting held for more than {days} days (your rhythm is every {cadence} days): plan one now.",
-            days=int(meetings.OVERDUE_FACTOR * overview.cadence_days),
+            days=int(meeting_rules.OVERDUE_FACTOR * overview.cadence_days),
             cadence=overview.cadence_days,
         )
     )
@@ -158,9 +171,7 @@ with tab_peer:
                 st.markdown(
                     t(
                         "**Goals around:** {themes}",
-                        themes=md_escape(
-                            ", ".join(relationship.theme_label(x) for x in peer.themes)
-                        ),
+                        themes=md_escape(", ".join(peer_view.theme_label(x) for x in peer.themes)),
                     )
                 )
     if view.reasons:
@@ -185,7 +196,7 @@ TERMS_BASE = f"agreement_terms_base_{match_id}"
 TERMS_KEYS = ("agreement_cadence", "agreement_format", "agreement_length")
 
 
-def _terms_of(a: relationship.AgreementView) -> tuple[int, str, int]:
+def _terms_of(a: agreement_rules.AgreementView) -> tuple[int, str, int]:
     return a.cadence_days, a.meeting_format, a.length_minutes
 
 
@@ -201,7 +212,7 @@ def _sync_terms() -> None:
 
 def _save_expectations() -> None:
     try:
-        relationship.save_expectations(store.sf, viewer, match_id, ss.get("agreement_mine", ""))
+        agreement_rules.save_expectations(store.sf, viewer, match_id, ss.get("agreement_mine", ""))
     except TandemError as e:
         _say("agreement", "error", str(e))
     else:
@@ -210,7 +221,7 @@ def _save_expectations() -> None:
 
 def _save_terms() -> None:
     try:
-        saved = relationship.set_terms(
+        saved = agreement_rules.set_terms(
             store.sf,
             viewer,
             match_id,
@@ -237,7 +248,7 @@ def _save_terms() -> None:
 
 def _confirm() -> None:
     try:
-        relationship.confirm_agreement(
+        agreement_rules.confirm_agreement(
             store.sf, viewer, match_id, ss.get(AGREEMENT_SEEN, agreement.version)
         )
     except TandemError as e:
@@ -251,8 +262,8 @@ with tab_agreement:
     st.markdown(
         t(
             "**We meet** {cadence}, {format}, {length} minutes.",
-            cadence=t(relationship.CADENCES[agreement.cadence_days]).lower(),
-            format=t(relationship.FORMATS[agreement.meeting_format]).lower(),
+            cadence=t(agreement_rules.CADENCES[agreement.cadence_days]).lower(),
+            format=t(agreement_rules.FORMATS[agreement.meeting_format]).lower(),
             length=agreement.length_minutes,
         )
     )
@@ -302,20 +313,20 @@ with tab_agreement:
     with st.form("agreement_terms_form", border=False):
         st.selectbox(
             t("How often"),
-            list(relationship.CADENCES),
-            format_func=lambda c: t(relationship.CADENCES[c]),
+            list(agreement_rules.CADENCES),
+            format_func=lambda c: t(agreement_rules.CADENCES[c]),
             key="agreement_cadence",
         )
         st.selectbox(
             t("How"),
-            list(relationship.FORMATS),
-            format_func=lambda f: t(relationship.FORMATS[f]),
+            list(agreement_rules.FORMATS),
+            format_func=lambda f: t(agreement_rules.FORMATS[f]),
             key="agreement_format",
         )
         st.number_input(
             t("Length (minutes)"),
-            min_value=relationship.MIN_LENGTH,
-            max_value=relationship.MAX_LENGTH,
+            min_value=agreement_rules.MIN_LENGTH,
+            max_value=agreement_rules.MAX_LENGTH,
             step=15,
             key="agreement_length",
         )
@@ -329,7 +340,7 @@ KIND_CODES = list(meetings.KINDS)
 
 def _plan() -> None:
     try:
-        made = meetings.plan_meetings(
+        made = schedule.plan_meetings(
             store.sf,
             viewer,
             match_id,
@@ -355,7 +366,7 @@ def _plan() -> None:
 
 def _record() -> None:
     try:
-        meetings.record_held_meeting(
+        schedule.record_held_meeting(
             store.sf,
             viewer,
             match_id,
@@ -375,7 +386,7 @@ def _record() -> None:
 
 def _mark(meeting_id: int, status: str, version: int) -> None:
     try:
-        meetings.set_status(store.sf, viewer, meeting_id, status, version)
+        schedule.set_status(store.sf, viewer, meeting_id, status, version)
     except TandemError as e:
         _say(f"meeting_{meeting_id}", "error", str(e))
     else:
@@ -388,7 +399,7 @@ def _mark(meeting_id: int, status: str, version: int) -> None:
 
 def _move(meeting_id: int, version: int) -> None:
     try:
-        new = meetings.move_meeting(
+        new = schedule.move_meeting(
             store.sf,
             viewer,
             meeting_id,
@@ -404,7 +415,7 @@ def _move(meeting_id: int, version: int) -> None:
 def _save_text(meeting_id: int) -> None:
     base = ss.get(f"meeting_base_{meeting_id}", (0, "", ""))
     try:
-        saved = meetings.save_shared_text(
+        saved = notes.save_shared_text(
             store.sf,
             viewer,
             meeting_id,
@@ -412,7 +423,7 @@ def _save_text(meeting_id: int) -> None:
             notes=ss.get(f"notes_{meeting_id}", ""),
             seen_version=base[0],
         )
-    except meetings.EditConflict as e:
+    except notes.EditConflict as e:
         # Keep my text in the form; the next save goes on top of theirs, knowingly.
         ss[f"meeting_base_{meeting_id}"] = (e.theirs.version, e.theirs.agenda, e.theirs.notes)
         ss[f"meeting_conflict_{meeting_id}"] = True
@@ -495,7 +506,7 @@ def _meeting(m: meetings.MeetingView, expanded: bool) -> None:
                         )
                 st.download_button(
                     t("Calendar (.ics)"),
-                    data=meetings.ics_bytes([m], overview.peer_names),
+                    data=ics.ics_bytes([m], overview.peer_names),
                     file_name=f"tandem-meeting-{m.meeting_id}.ics",
                     mime="text/calendar",
                     key=f"ics_{m.meeting_id}",
@@ -525,7 +536,7 @@ def _meeting(m: meetings.MeetingView, expanded: bool) -> None:
 
 with tab_meetings:
     _flash("meetings")
-    health = t(meetings.HEALTH[overview.health])
+    health = t(meeting_rules.HEALTH[overview.health])
     st.markdown(
         t(
             "**Rhythm:** every {cadence} days · **Last meeting held:** {last} · **Pair health:** {health}",
@@ -551,8 +562,8 @@ with tab_meetings:
                 b.time_input(t("Time"), value=dt.time(10, 0), step=900, key="plan_time")
                 c.number_input(
                     t("Length (minutes)"),
-                    min_value=meetings.MIN_DURATION,
-                    max_value=meetings.MAX_DURATION,
+                    min_value=schedule.MIN_DURATION,
+                    max_value=schedule.MAX_DURATION,
                     step=15,
                     value=overview.default_minutes,
                     key="plan_minutes",
@@ -571,7 +582,7 @@ with tab_meetings:
                 e.number_input(
                     t("How many (a series on your rhythm)"),
                     min_value=1,
-                    max_value=meetings.MAX_SERIES,
+                    max_value=schedule.MAX_SERIES,
                     value=1,
                     key="plan_count",
                 )
@@ -591,8 +602,8 @@ with tab_meetings:
             b.time_input(t("Time"), value=dt.time(10, 0), step=900, key="held_time")
             c.number_input(
                 t("Length (minutes)"),
-                min_value=meetings.MIN_DURATION,
-                max_value=meetings.MAX_DURATION,
+                min_value=schedule.MIN_DURATION,
+                max_value=schedule.MAX_DURATION,
                 step=15,
                 value=overview.default_minutes,
                 key="held_minutes",
@@ -606,7 +617,7 @@ with tab_meetings:
     if overview.upcoming:
         st.download_button(
             t("Download all upcoming meetings (.ics)"),
-            data=meetings.ics_bytes(overview.upcoming, overview.peer_names),
+            data=ics.ics_bytes(overview.upcoming, overview.peer_names),
             file_name=f"tandem-meetings-{match_id}.ics",
             mime="text/calendar",
             key="ics_series",
@@ -709,7 +720,7 @@ with tab_resources:
 
 def _pause() -> None:
     try:
-        relationship.pause_relationship(store.sf, viewer, match_id, ss.get("pause_reason", ""))
+        lifecycle.pause_relationship(store.sf, viewer, match_id, ss.get("pause_reason", ""))
     except TandemError as e:
         _say("ending", "error", str(e))
     else:
@@ -719,7 +730,7 @@ def _pause() -> None:
 
 def _resume() -> None:
     try:
-        relationship.resume_relationship(store.sf, viewer, match_id)
+        lifecycle.resume_relationship(store.sf, viewer, match_id)
     except TandemError as e:
         _say("ending", "error", str(e))
     else:
@@ -731,7 +742,7 @@ def _end() -> None:
         _say("ending", "error", t("Tick the box to confirm that you want to end the relationship."))
         return
     try:
-        relationship.end_relationship(store.sf, viewer, match_id, ss.get("end_reason", ""))
+        lifecycle.end_relationship(store.sf, viewer, match_id, ss.get("end_reason", ""))
     except TandemError as e:
         _say("ending", "error", str(e))
     else:
@@ -741,7 +752,7 @@ def _end() -> None:
 
 def _concern() -> None:
     try:
-        relationship.raise_concern(
+        concerns.raise_concern(
             store.sf,
             viewer,
             match_id,

@@ -27,7 +27,8 @@ from core.kernel.access import COORDINATOR, PARTICIPANT, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_text
-from core.relationship.membership import LIVE_STATUSES, live_matches_of, names_of, peers_of
+from core.relationship.membership import live_matches_of, names_of, peers_of
+from db.models import LIVE_MATCH_STATUSES as LIVE_STATUSES
 from db.models import ActionItem, JournalEntry, Match, MatchMember, Meeting, Person, Programme
 
 MAX_ANSWER = 5_000

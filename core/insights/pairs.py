@@ -32,7 +32,7 @@ from core.kernel.privacy import (
     Table,
     is_small,
 )
-from core.relationship import meetings as meeting_rules
+from core.relationship import meeting_rules
 from db.models import (
     Agreement,
     Match,
@@ -75,7 +75,7 @@ def health_of(
 ) -> tuple[str, str | None]:
     """Pair health bucket and, for "needs a check-in", why.
 
-    The bucket is core.relationship.meetings.pair_health, the rule the pair's own page uses
+    The bucket is core.relationship.meeting_rules.pair_health, the rule the pair's own page uses
     (DESIGN.md "Definitions"); only the last two settled outcomes matter to it,
     so ``missed_twice`` stands for them.
     """
@@ -144,7 +144,7 @@ def pair_states(s: Session, programme_ids: Sequence[int]) -> list[PairState]:
         .outerjoin(held, held.c.match_id == Match.id)
         .where(Match.id.in_(in_scope), active_match())
     ).all()
-    # The last two settled meetings (any not still planned, as core.relationship.meetings counts
+    # The last two settled meetings (any not still planned, as core.relationship.meeting_rules counts
     # them) both went wrong exactly when at least two were cancelled, moved or
     # missed after the last one held.
     missed_twice = set(

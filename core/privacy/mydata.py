@@ -38,7 +38,7 @@ from core.kernel import audit, clock
 from core.kernel.access import COORDINATOR, Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import N_, t
-from core.relationship.membership import LIVE_STATUSES
+from db.models import LIVE_MATCH_STATUSES as LIVE_STATUSES
 from db.models import (
     Account,
     ActionItem,

@@ -14,28 +14,30 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
-from core.kernel import audit, clock
+from core.kernel import audit, clock, tx
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotFound
 from core.kernel.i18n import t
+from core.relationship.concerns import add_concern, handle
+from core.relationship.membership import is_live, member_names, names_of
 from core.surveys.surveys import (
     FIT,
     FIT_QUESTIONS,
     KIND_LABELS,
     POOR_FIT_MAX,
-    QuestionResult,
-    fit_results,
     new_questions,
     store_response,
 )
 from db.models import (
+    LIVE_MATCH_STATUSES,
     Concern,
+    ConcernStatus,
     Match,
     MatchMember,
+    MatchStatus,
     Meeting,
-    Person,
+    MeetingStatus,
     Programme,
     Survey,
     SurveyAnswer,
@@ -43,7 +45,9 @@ from db.models import (
     SurveyResponse,
 )
 
-FIT_STATES = ("published", "active", "paused")  # a live match (core.relationship.membership)
+# The live-match rule under the name pages/coord_surveys.py reads (pages do not import db):
+# a flag whose pairing is still live can end it. Prefer FitFlag.pairing_live.
+FIT_STATES = LIVE_MATCH_STATUSES
 
 
 @dataclass(frozen=True)
@@ -77,11 +81,16 @@ class FitFlag:
     status: str  # open|handled
     handled_at: dt.datetime | None
 
+    @property
+    def pairing_live(self) -> bool:
+        """Whether the flagged pairing still runs (so the coordinator can end it)."""
+        return is_live(self.match_status)
+
 
 def _first_held(s: Session, match_id: int) -> dt.datetime | None:
     return s.scalar(
         select(func.min(Meeting.scheduled_at)).where(
-            Meeting.match_id == match_id, Meeting.status == "held"
+            Meeting.match_id == match_id, Meeting.status == MeetingStatus.HELD
         )
     )
 
@@ -101,19 +110,13 @@ def _answered_fit(s: Session, match_id: int, person_id: int) -> bool:
     )
 
 
-def _names(s: Session, ids: list[int]) -> dict[int, str]:
-    return dict(
-        s.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).tuples().all()
-    )
-
-
 def fit_checks_due(sf: sessionmaker[Session], viewer: Viewer) -> list[FitCheck]:
     """My live matches that held their first meeting and whose fit I have not rated yet."""
     with sf.begin() as s:
         mine = select(MatchMember.match_id).where(MatchMember.person_id == viewer.person_id)
         held = (
             select(Meeting.match_id, func.min(Meeting.scheduled_at).label("first"))
-            .where(Meeting.status == "held")
+            .where(Meeting.status == MeetingStatus.HELD)
             .group_by(Meeting.match_id)
             .subquery()
         )
@@ -132,19 +135,15 @@ def fit_checks_due(sf: sessionmaker[Session], viewer: Viewer) -> list[FitCheck]:
             .join(Programme, Programme.id == Match.programme_id)
             .where(
                 Match.id.in_(mine),
-                Match.status.in_(FIT_STATES),
+                Match.status.in_(LIVE_MATCH_STATUSES),
                 Match.id.not_in(answered),
             )
             .order_by(held.c.first)
         ).all()
-        checks = []
-        for match, programme, first in rows:
-            others = [m.person_id for m in match.members if m.person_id != viewer.person_id]
-            names = _names(s, others)
-            checks.append(
-                FitCheck(match.id, programme, tuple(names[i] for i in others if i in names), first)
-            )
-        return checks
+        return [
+            FitCheck(match.id, programme, member_names(s, match, but=viewer.person_id), first)
+            for match, programme, first in rows
+        ]
 
 
 def _fit_survey(s: Session, match: Match) -> Survey:
@@ -180,7 +179,7 @@ def answer_fit(
         match = s.get(Match, match_id)
         if match is None or viewer.person_id not in {m.person_id for m in match.members}:
             raise NotFound(t("This pairing does not exist or is not yours."))
-        if match.status not in FIT_STATES:
+        if not is_live(match.status):
             raise InvalidInput(t("This pairing has ended: its fit can no longer be rated."))
         if _first_held(s, match.id) is None:
             raise InvalidInput(t("You can rate the fit after your first meeting has been held."))
@@ -195,22 +194,14 @@ def answer_fit(
         if flagged:
             already = s.scalar(
                 select(Concern.id).where(
-                    Concern.match_id == match.id, Concern.kind == "fit", Concern.status == "open"
+                    Concern.match_id == match.id,
+                    Concern.kind == "fit",
+                    Concern.status == ConcernStatus.OPEN,
                 )
             )
             if already is None:
                 # No author and no words: only that a member reported a poor fit.
-                s.add(
-                    Concern(
-                        programme_id=match.programme_id,
-                        match_id=match.id,
-                        raised_by_id=None,
-                        kind="fit",
-                        body="",
-                        status="open",
-                        created_at=clock.now(),
-                    )
-                )
+                add_concern(s, match, "fit", "", None)
         return flagged
 
 
@@ -244,7 +235,7 @@ def my_fit_answers(sf: sessionmaker[Session], viewer: Viewer) -> list[MyFitAnswe
                         )
                     )
                 )
-                names = _names(s, others)
+                names = names_of(s, others)
                 peers = tuple(names[i] for i in others if i in names)
             fit, note = values.get("fit"), values.get("fit_note")
             answers.append(
@@ -270,18 +261,16 @@ def fit_flags(
     with sf.begin() as s:
         query = select(Concern).where(Concern.programme_id == programme_id, Concern.kind == "fit")
         if not include_handled:
-            query = query.where(Concern.status == "open")
+            query = query.where(Concern.status == ConcernStatus.OPEN)
         flags = []
         for c in s.scalars(query.order_by(Concern.created_at.desc(), Concern.id.desc())):
             match = s.get(Match, c.match_id) if c.match_id else None
-            ids = [m.person_id for m in match.members] if match else []
-            names = _names(s, ids)
             flags.append(
                 FitFlag(
                     c.id,
                     c.match_id,
                     match.status if match else None,
-                    tuple(names[i] for i in ids if i in names),
+                    member_names(s, match) if match else (),
                     c.created_at,
                     c.status,
                     c.handled_at,
@@ -290,59 +279,35 @@ def fit_flags(
         return flags
 
 
-def _open_flag(s: Session, concern_id: int) -> Concern:
+def _flag(s: Session, concern_id: int) -> Concern:
     concern = s.get(Concern, concern_id)
     if concern is None or concern.kind != "fit":
         raise NotFound(t("This flag does not exist."))
-    if concern.status != "open":
-        raise Conflict(t("This flag was already handled."))
     return concern
 
 
 def mark_fit_flag_handled(sf: sessionmaker[Session], viewer: Viewer, concern_id: int) -> None:
     """The coordinator talked to the pair: the flag leaves the list (a second click changes
-    nothing, like core.relationship.relationship.mark_concern_handled, which lists these flags too)."""
+    nothing, like core.relationship.concerns.mark_concern_handled, which lists these flags too)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        concern = s.get(Concern, concern_id)
-        if concern is None or concern.kind != "fit":
-            raise NotFound(t("This flag does not exist."))
-        if concern.status == "handled":
-            return
-        concern.status, concern.handled_at = "handled", clock.now()
-        audit.record(
-            s,
-            "concern_handled",
-            actor_account_id=viewer.account_id,
-            actor_username=viewer.username,
-            target=f"concern {concern.id}",
-        )
+        handle(s, viewer, _flag(s, concern_id))
 
 
 def end_pairing_for_rematch(sf: sessionmaker[Session], viewer: Viewer, concern_id: int) -> None:
     """End a flagged pairing so that both members can be matched again."""
     require_role(viewer, COORDINATOR)
-    try:
-        with sf.begin() as s:
-            concern = _open_flag(s, concern_id)
-            match = s.get(Match, concern.match_id) if concern.match_id else None
-            if match is None or match.status not in FIT_STATES:
-                raise Conflict(t("This pairing has already ended."))
-            now = clock.now()
-            match.status, match.ended_at = "ended", now
-            match.end_reason = "Poor fit reported; ended by the coordinator to re-match."
-            concern.status, concern.handled_at = "handled", now
-            audit.record(
-                s,
-                "pairing_ended_poor_fit",
-                actor_account_id=viewer.account_id,
-                actor_username=viewer.username,
-                target=f"match:{match.id}",
-            )
-    except StaleDataError:
-        raise Conflict(t("This pairing was changed meanwhile: look again and retry.")) from None
-
-
-def fit_summary(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> QuestionResult:
-    """Fit ratings of a programme (1–5), protected (core.surveys.surveys.fit_results); never the notes."""
-    return fit_results(sf, viewer, programme_id).result
+    stale = t("This pairing was changed meanwhile: look again and retry.")
+    with tx.transaction(sf, stale=stale) as s:
+        concern = _flag(s, concern_id)
+        if concern.status != ConcernStatus.OPEN:
+            raise Conflict(t("This flag was already handled."))
+        match = s.get(Match, concern.match_id) if concern.match_id else None
+        if match is None or not is_live(match.status):
+            raise Conflict(t("This pairing has already ended."))
+        now = clock.now()
+        match.status, match.ended_at = MatchStatus.ENDED, now
+        match.end_reason = "Poor fit reported; ended by the coordinator to re-match."
+        # Handled by ending the pairing: its own audit line says so.
+        concern.status, concern.handled_at = ConcernStatus.HANDLED, now
+        audit.by(s, viewer, "pairing_ended_poor_fit", target=f"match:{match.id}")

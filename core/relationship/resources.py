@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.kernel import clock, submissions, validate
+from core.kernel import clock, submissions, tx, validate
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_line, clean_text
-from core.relationship.relationship import member_match, require_open
-from db.models import Person, Resource
+from core.relationship.membership import member_match, names_of, require_open
+from db.models import Resource
 
 KINDS: dict[str, str] = {
     "link": N_("Link"),
@@ -82,13 +82,6 @@ def _view(r: Resource, names: dict[int, str], me: int) -> ResourceView:
     )
 
 
-def _names(s: Session, ids: set[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i}
-    return dict(
-        s.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted))).tuples().all()
-    )
-
-
 def resources_of(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> list[ResourceView]:
     """The resources of my pair or circle, newest first."""
     with sf.begin() as s:
@@ -100,7 +93,7 @@ def resources_of(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> li
                 .order_by(Resource.created_at.desc(), Resource.id.desc())
             )
         )
-        names = _names(s, {r.added_by_id for r in rows})
+        names = names_of(s, {r.added_by_id for r in rows})
         return [_view(r, names, viewer.person_id) for r in rows]
 
 
@@ -147,13 +140,13 @@ def add_resource(
         )
         s.add(resource)
         s.flush()
-        return _view(resource, _names(s, {viewer.person_id}), viewer.person_id), resource.id
+        return _view(resource, names_of(s, {viewer.person_id}), viewer.person_id), resource.id
 
     def replay(s: Session, resource_id: int) -> ResourceView:
         resource = s.get(Resource, resource_id)
         if resource is None or resource.added_by_id != viewer.person_id:
             raise NotFound(t("This resource was already removed."))
-        return _view(resource, _names(s, {viewer.person_id}), viewer.person_id)
+        return _view(resource, names_of(s, {viewer.person_id}), viewer.person_id)
 
     return submissions.once(sf, viewer, key, "resource", create, replay)
 
@@ -161,9 +154,9 @@ def add_resource(
 def delete_resource(sf: sessionmaker[Session], viewer: Viewer, resource_id: int) -> None:
     """Remove a resource I added."""
     with sf.begin() as s:
-        resource = validate.get(s, Resource, resource_id)
-        if resource is None:
-            raise NotFound(t("This resource was already removed."))
+        resource = tx.get_or_404(
+            s, Resource, resource_id, missing=t("This resource was already removed.")
+        )
         member_match(s, viewer, resource.match_id)
         if resource.added_by_id != viewer.person_id:
             raise NotAllowed(t("Only the person who added a resource can remove it."))

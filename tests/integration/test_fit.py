@@ -11,8 +11,9 @@ from core.insights import survey_results
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.relationship import fit
+from core.surveys import surveys
 from db.models import Concern, Match, Meeting, Setting
-from tests.builders import enrol, make_match, make_participant, make_programme, make_user
+from tests.builders import enrol, make_match, make_pair, make_participant, make_user
 
 NOW = dt.datetime(2026, 11, 2, 9, 30)
 NOTE = "Honestly we have nothing in common and he talks over me"
@@ -35,14 +36,16 @@ def add_meeting(sf, match_id: int, status: str = "held", days_ago: int = 2) -> N
 @pytest.fixture
 def world(sf):
     clock.set_now(NOW)
-    ana, ben = make_participant(sf, "ana"), make_participant(sf, "ben")
+    pair = make_pair(sf, "ana", "ben")
+    ana, ben = pair
     coord = make_user(sf, "coord", ("coordinator",))
-    with sf.begin() as s:
-        p = make_programme(s)
-        for v in (ana, ben):
-            enrol(s, p, v.person_id)
-        match = make_match(s, p, [ana.person_id, ben.person_id])
-        return {"ana": ana, "ben": ben, "coord": coord, "programme_id": p.id, "match_id": match.id}
+    return {
+        "ana": ana,
+        "ben": ben,
+        "coord": coord,
+        "programme_id": pair.programme_id,
+        "match_id": pair.match_id,
+    }
 
 
 def test_the_fit_check_is_asked_only_after_the_first_held_meeting(sf, world):
@@ -95,7 +98,7 @@ def test_the_fit_note_stays_with_its_author_and_never_reaches_results(sf, world)
     fit.answer_fit(sf, world["ben"], mid, 2, NOTE)
     results = survey_results.survey_results(sf, coord, world["programme_id"])
     assert NOTE not in repr(results)
-    summary = fit.fit_summary(sf, coord, world["programme_id"])
+    summary = surveys.fit_results(sf, coord, world["programme_id"]).result
     assert summary.n == 2 and summary.mean == 1.5 and NOTE not in repr(summary)
 
 

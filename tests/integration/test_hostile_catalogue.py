@@ -29,7 +29,7 @@ from core.kernel import clock, i18n
 from core.kernel.errors import TandemError
 from core.kernel.store import Store
 from core.programmes import enrolment
-from core.relationship import meetings, relationship, resources
+from core.relationship import agreement, concerns, meetings, notes, resources, schedule
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
 from db.models import Base, Feedback, Goal, JournalEntry, Match, Programme
@@ -86,7 +86,7 @@ def hostile_world(sf: sessionmaker[Session]) -> Hostile:
     removed = resources.add_resource(sf, w.owner, w.match_id, kind="talk", title="Gone talk")
     resources.delete_resource(sf, w.owner, removed.resource_id)
     action = actions.add_action(sf, w.peer, title="Ana sends the deck", owner_id=w.owner.person_id)
-    planned = meetings.plan_meetings(sf, w.owner, w.match_id, NOW + dt.timedelta(days=3))[0]
+    planned = schedule.plan_meetings(sf, w.owner, w.match_id, NOW + dt.timedelta(days=3))[0]
     with sf.begin() as s:
         programme = s.get_one(Programme, s.get_one(Match, w.match_id).programme_id)
         ended = make_match(s, programme, [w.owner.person_id, w.other.person_id], "ended")
@@ -125,7 +125,7 @@ def _plan(h: Hostile, **fields: Any) -> Any:
     values: dict[str, Any] = {"first": NOW + dt.timedelta(days=5)}
     values.update(fields)
     first = values.pop("first")
-    return meetings.plan_meetings(h.sf, h.w.owner, h.w.match_id, first, **values)
+    return schedule.plan_meetings(h.sf, h.w.owner, h.w.match_id, first, **values)
 
 
 def _resource(h: Hostile, **fields: Any) -> Any:
@@ -137,7 +137,7 @@ def _resource(h: Hostile, **fields: Any) -> Any:
 def _terms(h: Hostile, **fields: Any) -> Any:
     values: dict[str, Any] = {"cadence_days": 14, "meeting_format": "video", "length_minutes": 60}
     values.update(fields)
-    return relationship.set_terms(h.sf, h.w.owner, h.w.match_id, seen_version=1, **values)
+    return agreement.set_terms(h.sf, h.w.owner, h.w.match_id, seen_version=1, **values)
 
 
 GOAL_CONFLICT = (
@@ -479,23 +479,23 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
         "A meeting is already planned at 11/5/26, 9:30\u202fAM.",
     ),
     "meeting planned in another pair": (
-        lambda h: meetings.plan_meetings(h.sf, h.w.other, h.w.match_id, NOW + dt.timedelta(days=5)),
+        lambda h: schedule.plan_meetings(h.sf, h.w.other, h.w.match_id, NOW + dt.timedelta(days=5)),
         NOT_MEMBER,
     ),
     "meeting planned in an ended relationship": (
-        lambda h: meetings.plan_meetings(
+        lambda h: schedule.plan_meetings(
             h.sf, h.w.owner, h.ended_match_id, NOW + dt.timedelta(days=5)
         ),
         NOT_MEMBER,
     ),
     "meeting recorded as held in the future": (
-        lambda h: meetings.record_held_meeting(
+        lambda h: schedule.record_held_meeting(
             h.sf, h.w.owner, h.w.match_id, NOW + dt.timedelta(hours=2)
         ),
         "A meeting in the future cannot be recorded as held: plan it instead.",
     ),
     "meeting recorded before the relationship began": (
-        lambda h: meetings.record_held_meeting(
+        lambda h: schedule.record_held_meeting(
             h.sf, h.w.owner, h.w.match_id, NOW - dt.timedelta(days=400)
         ),
         "This date is before your relationship started.",
@@ -505,7 +505,7 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
         "“Agenda” is too long: 50000 characters, at most 10000.",
     ),
     "meeting notes saved over a newer version": (
-        lambda h: meetings.save_shared_text(
+        lambda h: notes.save_shared_text(
             h.sf,
             h.w.owner,
             h.planned.meeting_id,
@@ -517,7 +517,7 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
         "compare it with theirs, then save again.",
     ),
     "meeting marked held before it began": (
-        lambda h: meetings.set_status(
+        lambda h: schedule.set_status(
             h.sf, h.w.owner, h.planned.meeting_id, "held", h.planned.version
         ),
         "This meeting has not started yet: it can be cancelled or moved, not marked.",
@@ -557,19 +557,19 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
     ),
     # ---------------------------------------------------------------- relationship
     "concern empty": (
-        lambda h: relationship.raise_concern(h.sf, h.w.owner, h.w.match_id, ""),
+        lambda h: concerns.raise_concern(h.sf, h.w.owner, h.w.match_id, ""),
         "“Your message to the coordinator” cannot be empty.",
     ),
     "concern 50 000 characters": (
-        lambda h: relationship.raise_concern(h.sf, h.w.owner, h.w.match_id, LONG),
+        lambda h: concerns.raise_concern(h.sf, h.w.owner, h.w.match_id, LONG),
         "“Your message to the coordinator” is too long: 50000 characters, at most 4000.",
     ),
     "concern about another pair": (
-        lambda h: relationship.raise_concern(h.sf, h.w.other, h.w.match_id, "Help"),
+        lambda h: concerns.raise_concern(h.sf, h.w.other, h.w.match_id, "Help"),
         NOT_MEMBER,
     ),
     "concern about a pair that does not exist": (
-        lambda h: relationship.raise_concern(h.sf, h.w.owner, HUGE, "Help"),
+        lambda h: concerns.raise_concern(h.sf, h.w.owner, HUGE, "Help"),
         "This pair or circle no longer exists.",
     ),
     "agreement cadence of 3 days": (
@@ -582,7 +582,7 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
         "Choose how you meet: in person, video call, phone call or mixed.",
     ),
     "agreement expectations blank": (
-        lambda h: relationship.save_expectations(h.sf, h.w.owner, h.w.match_id, "   "),
+        lambda h: agreement.save_expectations(h.sf, h.w.owner, h.w.match_id, "   "),
         "“What I want from this relationship” cannot be empty.",
     ),
     # ---------------------------------------------------------------- enrolment

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from core.growth import actions, feedback, goals, journal
 from core.kernel.errors import InvalidInput, NotFound, TandemError
 from core.programmes import enrolment
-from core.relationship import meetings, relationship, resources
+from core.relationship import concerns, meetings, peer_view, resources, schedule
 from db.models import Meeting
 from tests.integration.journey_builders import make_world
 
@@ -41,7 +41,7 @@ def test_a_meeting_series_near_the_end_of_time_is_refused_clearly(sf, first, cou
     w = make_world(sf)
     before = _meetings(sf)
     with pytest.raises(InvalidInput) as e:
-        meetings.plan_meetings(sf, w.owner, w.match_id, first, count=count)
+        schedule.plan_meetings(sf, w.owner, w.match_id, first, count=count)
     assert str(e.value) == "“Date” cannot be after Dec 31, 2100."
     assert _meetings(sf) == before
 
@@ -56,7 +56,7 @@ def test_a_date_typed_near_year_9999_in_a_western_zone_is_refused_not_an_overflo
 def test_a_meeting_recorded_in_the_year_1_is_refused_clearly(sf):
     w = make_world(sf)
     with pytest.raises(InvalidInput, match="cannot be before Jan 1, 1900"):
-        meetings.record_held_meeting(sf, w.owner, w.match_id, dt.datetime(1, 1, 1, 10, 0))
+        schedule.record_held_meeting(sf, w.owner, w.match_id, dt.datetime(1, 1, 1, 10, 0))
 
 
 @pytest.mark.parametrize("rating", ["very", "3", 2.5, float("nan"), True, 0, 6, None, [3]])
@@ -105,13 +105,12 @@ def _calls(w, bad):  # type: ignore[no-untyped-def]
             sf, w.owner, title="Call", owner_id=w.owner.person_id, journal_entry_id=bad
         ),
         "meetings": lambda sf: meetings.meetings_of(sf, w.owner, bad),
-        "meeting status": lambda sf: meetings.set_status(sf, w.owner, bad, "held", 1),
-        "meeting dates": lambda sf: meetings.meeting_dates(sf, w.coordinator, bad),
+        "meeting status": lambda sf: schedule.set_status(sf, w.owner, bad, "held", 1),
         "resources": lambda sf: resources.resources_of(sf, w.owner, bad),
         "resource delete": lambda sf: resources.delete_resource(sf, w.owner, bad),
-        "agreement": lambda sf: relationship.match_view(sf, w.owner, bad),
-        "concern": lambda sf: relationship.raise_concern(sf, w.owner, bad, "Help"),
-        "concern handled": lambda sf: relationship.mark_concern_handled(sf, w.coordinator, bad),
+        "agreement": lambda sf: peer_view.match_view(sf, w.owner, bad),
+        "concern": lambda sf: concerns.raise_concern(sf, w.owner, bad, "Help"),
+        "concern handled": lambda sf: concerns.mark_concern_handled(sf, w.coordinator, bad),
     }
 
 

@@ -1,6 +1,5 @@
 """Meetings: planning on the cadence, state changes, shared text, calendar, privacy."""
 
-import dataclasses
 import datetime as dt
 
 import pytest
@@ -9,10 +8,11 @@ from sqlalchemy import update
 
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
-from core.relationship import meetings, relationship
-from core.relationship.meetings import CHECK_IN, ON_TRACK, TOO_EARLY, EditConflict
+from core.relationship import agreement, ics, lifecycle, meetings, notes, schedule
+from core.relationship.meeting_rules import CHECK_IN, ON_TRACK, TOO_EARLY
+from core.relationship.notes import EditConflict
 from db.models import Meeting
-from tests.builders import make_match, make_participant, make_programme, make_user
+from tests.builders import make_pair, make_participant, make_user
 
 NOW = dt.datetime(2026, 3, 10, 9, 0)  # a Tuesday
 
@@ -24,23 +24,22 @@ def at(days: float, hour: int = 10) -> dt.datetime:
 @pytest.fixture
 def pair(sf):
     clock.set_now(NOW)
-    camille = make_participant(sf, "camille")
-    hugo = make_participant(sf, "hugo")
+    pair = make_pair(sf, started_days_ago=3, cadence_days=14)
+    camille, hugo = pair
     other = make_participant(sf, "zoe")
     coord = make_user(sf, "coord", ("coordinator",))
     admin = make_user(sf, "root", ("admin",))
-    with sf.begin() as s:
-        prog = make_programme(s, cadence_days=14)
-        match_id = make_match(s, prog, [camille.person_id, hugo.person_id], started_days_ago=3).id
-    return dict(camille=camille, hugo=hugo, other=other, coord=coord, admin=admin, match=match_id)
+    return dict(
+        camille=camille, hugo=hugo, other=other, coord=coord, admin=admin, match=pair.match_id
+    )
 
 
 def test_planning_a_series_follows_the_agreed_cadence(sf, pair):
     c, m = pair["camille"], pair["match"]
-    relationship.set_terms(
+    agreement.set_terms(
         sf, c, m, cadence_days=7, meeting_format="video", length_minutes=30, seen_version=1
     )
-    made = meetings.plan_meetings(
+    made = schedule.plan_meetings(
         sf, c, m, at(2), count=3, duration_minutes=30, kind="rehearsal", agenda="My talk"
     )
     assert [x.scheduled_at for x in made] == [at(2), at(9), at(16)]
@@ -62,22 +61,22 @@ def test_the_suggestion_without_meetings_is_tomorrow_and_health_is_too_early(sf,
 def test_no_planning_in_the_past_but_a_past_meeting_can_be_recorded_as_held(sf, pair):
     c, m = pair["camille"], pair["match"]
     with pytest.raises(InvalidInput, match="in the past"):
-        meetings.plan_meetings(sf, c, m, at(-1))
-    held = meetings.record_held_meeting(sf, c, m, at(-1), notes="We met at the café")
+        schedule.plan_meetings(sf, c, m, at(-1))
+    held = schedule.record_held_meeting(sf, c, m, at(-1), notes="We met at the café")
     assert held.status == "held"
     with pytest.raises(InvalidInput, match="future"):
-        meetings.record_held_meeting(sf, c, m, at(1))
+        schedule.record_held_meeting(sf, c, m, at(1))
     with pytest.raises(InvalidInput, match="before your relationship started"):
-        meetings.record_held_meeting(sf, c, m, at(-10))
+        schedule.record_held_meeting(sf, c, m, at(-10))
     o = meetings.meetings_of(sf, c, m)
     assert (o.last_held, o.health) == (at(-1).date(), ON_TRACK)
 
 
 def test_planning_twice_at_the_same_time_is_refused(sf, pair):
     c, m = pair["camille"], pair["match"]
-    meetings.plan_meetings(sf, c, m, at(2))
+    schedule.plan_meetings(sf, c, m, at(2))
     with pytest.raises(Conflict, match="already planned"):
-        meetings.plan_meetings(sf, pair["hugo"], m, at(2))
+        schedule.plan_meetings(sf, pair["hugo"], m, at(2))
 
 
 @pytest.mark.parametrize(
@@ -91,32 +90,32 @@ def test_planning_twice_at_the_same_time_is_refused(sf, pair):
 )
 def test_bad_meeting_input_is_refused_clearly(sf, pair, kwargs, message):
     with pytest.raises(InvalidInput, match=message):
-        meetings.plan_meetings(sf, pair["camille"], pair["match"], at(2), **kwargs)
+        schedule.plan_meetings(sf, pair["camille"], pair["match"], at(2), **kwargs)
 
 
 def test_state_changes_held_missed_cancelled(sf, pair):
     c, h, m = pair["camille"], pair["hugo"], pair["match"]
-    a, b, d = meetings.plan_meetings(sf, c, m, at(1), count=3)
+    a, b, d = schedule.plan_meetings(sf, c, m, at(1), count=3)
     with pytest.raises(InvalidInput, match="not started yet"):
-        meetings.set_status(sf, c, a.meeting_id, "held", a.version)
-    assert meetings.set_status(sf, h, c_id := d.meeting_id, "cancelled", d.version).status == (
+        schedule.set_status(sf, c, a.meeting_id, "held", a.version)
+    assert schedule.set_status(sf, h, c_id := d.meeting_id, "cancelled", d.version).status == (
         "cancelled"
     )
     with pytest.raises(Conflict, match="already marked"):
-        meetings.set_status(sf, c, c_id, "cancelled", d.version + 1)
+        schedule.set_status(sf, c, c_id, "cancelled", d.version + 1)
     clock.set_now(at(1, hour=12))
-    held = meetings.set_status(sf, c, a.meeting_id, "held", a.version)
+    held = schedule.set_status(sf, c, a.meeting_id, "held", a.version)
     assert held.status == "held"
     with pytest.raises(Conflict, match="already marked"):  # double click
-        meetings.set_status(sf, c, a.meeting_id, "held", a.version)
+        schedule.set_status(sf, c, a.meeting_id, "held", a.version)
     with pytest.raises(InvalidInput):
-        meetings.set_status(sf, c, b.meeting_id, "planned", b.version)
+        schedule.set_status(sf, c, b.meeting_id, "planned", b.version)
 
 
 def test_moving_a_meeting_plans_a_new_one_linked_in_the_notes(sf, pair):
     c, m = pair["camille"], pair["match"]
-    (a,) = meetings.plan_meetings(sf, c, m, at(2), kind="feedback_review", agenda="Slides")
-    new = meetings.move_meeting(sf, pair["hugo"], a.meeting_id, at(4), a.version)
+    (a,) = schedule.plan_meetings(sf, c, m, at(2), kind="feedback_review", agenda="Slides")
+    new = schedule.move_meeting(sf, pair["hugo"], a.meeting_id, at(4), a.version)
     assert (new.status, new.kind, new.agenda, new.scheduled_at) == (
         "planned",
         "feedback_review",
@@ -127,56 +126,56 @@ def test_moving_a_meeting_plans_a_new_one_linked_in_the_notes(sf, pair):
     assert old.status == "moved"
     assert "Moved to" in old.notes
     with pytest.raises(InvalidInput, match="in the past"):
-        meetings.move_meeting(sf, c, new.meeting_id, at(-1), new.version)
+        schedule.move_meeting(sf, c, new.meeting_id, at(-1), new.version)
 
 
 def test_two_moves_in_a_row_then_needs_a_check_in(sf, pair):
     c, m = pair["camille"], pair["match"]
-    meetings.record_held_meeting(sf, c, m, at(-2))
-    (a,) = meetings.plan_meetings(sf, c, m, at(1))
+    schedule.record_held_meeting(sf, c, m, at(-2))
+    (a,) = schedule.plan_meetings(sf, c, m, at(1))
     clock.set_now(at(2))
-    meetings.set_status(sf, c, a.meeting_id, "missed", a.version)
-    (b,) = meetings.plan_meetings(sf, c, m, at(3))
-    meetings.set_status(sf, c, b.meeting_id, "cancelled", b.version)
+    schedule.set_status(sf, c, a.meeting_id, "missed", a.version)
+    (b,) = schedule.plan_meetings(sf, c, m, at(3))
+    schedule.set_status(sf, c, b.meeting_id, "cancelled", b.version)
     assert meetings.meetings_of(sf, c, m).health == CHECK_IN
 
 
 def test_overdue_after_one_and_a_half_cadences_without_a_held_meeting(sf, pair):
     c, m = pair["camille"], pair["match"]
-    meetings.record_held_meeting(sf, c, m, at(-1))
+    schedule.record_held_meeting(sf, c, m, at(-1))
     clock.set_now(at(20))  # 21 days after the held meeting
     assert meetings.meetings_of(sf, c, m).overdue is False
     clock.set_now(at(21))
     o = meetings.meetings_of(sf, c, m)
     assert (o.overdue, o.health) == (True, CHECK_IN)
-    assert meetings.home_cards(sf, c)[m].overdue is True
+    assert meetings.home_card(sf, c, m).overdue is True
 
 
 def test_a_paused_relationship_plans_nothing(sf, pair):
     c, m = pair["camille"], pair["match"]
-    relationship.pause_relationship(sf, c, m)
+    lifecycle.pause_relationship(sf, c, m)
     with pytest.raises(InvalidInput, match="paused"):
-        meetings.plan_meetings(sf, c, m, at(2))
+        schedule.plan_meetings(sf, c, m, at(2))
     assert meetings.meetings_of(sf, c, m).can_plan is False
-    assert meetings.home_cards(sf, c)[m].paused is True
+    assert meetings.home_card(sf, c, m).paused is True
 
 
 def test_shared_notes_edited_at_once_give_a_conflict_and_keep_my_text(sf, pair):
     c, h, m = pair["camille"], pair["hugo"], pair["match"]
-    (a,) = meetings.plan_meetings(sf, c, m, at(2), agenda="First draft")
-    mine = meetings.save_shared_text(
+    (a,) = schedule.plan_meetings(sf, c, m, at(2), agenda="First draft")
+    mine = notes.save_shared_text(
         sf, c, a.meeting_id, agenda="Camille's agenda", notes="", seen_version=a.version
     )
     assert mine.version == a.version + 1
     with pytest.raises(EditConflict) as err:
-        meetings.save_shared_text(
+        notes.save_shared_text(
             sf, h, a.meeting_id, agenda="Hugo's agenda", notes="n", seen_version=a.version
         )
     assert isinstance(err.value, Conflict)
     assert err.value.theirs.agenda == "Camille's agenda"
     assert (err.value.mine_agenda, err.value.mine_notes) == ("Hugo's agenda", "n")
     # Hugo read theirs; he saves again on the current version.
-    saved = meetings.save_shared_text(
+    saved = notes.save_shared_text(
         sf, h, a.meeting_id, agenda="Both agendas", notes="n", seen_version=err.value.theirs.version
     )
     assert saved.agenda == "Both agendas"
@@ -185,8 +184,8 @@ def test_shared_notes_edited_at_once_give_a_conflict_and_keep_my_text(sf, pair):
 def test_a_stale_write_caught_by_the_database_is_also_a_conflict(sf, pair, monkeypatch):
     """Both pass the version check at the very same moment: the database refuses one."""
     c, m = pair["camille"], pair["match"]
-    (a,) = meetings.plan_meetings(sf, c, m, at(2))
-    real = meetings._member_meeting
+    (a,) = schedule.plan_meetings(sf, c, m, at(2))
+    real = notes.member_meeting
 
     def racing(s, viewer, meeting_id):
         found = real(s, viewer, meeting_id)
@@ -199,10 +198,10 @@ def test_a_stale_write_caught_by_the_database_is_also_a_conflict(sf, pair, monke
         )
         return found
 
-    monkeypatch.setattr(meetings, "_member_meeting", racing)
+    monkeypatch.setattr(notes, "member_meeting", racing)
     with pytest.raises(EditConflict) as err:
-        meetings.save_shared_text(sf, c, a.meeting_id, agenda="Mine", notes="", seen_version=1)
-    monkeypatch.setattr(meetings, "_member_meeting", real)
+        notes.save_shared_text(sf, c, a.meeting_id, agenda="Mine", notes="", seen_version=1)
+    monkeypatch.setattr(notes, "member_meeting", real)
     assert err.value.mine_agenda == "Mine"
     saved = meetings.meetings_of(sf, c, m).meetings[0]
     assert saved.agenda == ""  # the racing write was rolled back with ours; nothing half-done
@@ -210,11 +209,12 @@ def test_a_stale_write_caught_by_the_database_is_also_a_conflict(sf, pair, monke
 
 def test_the_series_calendar_file_lists_upcoming_meetings_without_private_text(sf, pair):
     c, m = pair["camille"], pair["match"]
-    made = meetings.plan_meetings(sf, c, m, at(2), count=2, agenda="SECRET", place="Room 2")
-    meetings.save_shared_text(
+    made = schedule.plan_meetings(sf, c, m, at(2), count=2, agenda="SECRET", place="Room 2")
+    notes.save_shared_text(
         sf, c, made[0].meeting_id, agenda="SECRET", notes="SECRET TOO", seen_version=1
     )
-    raw = meetings.series_ics(sf, c, m)
+    overview = meetings.meetings_of(sf, c, m)  # what the page puts in the file
+    raw = ics.ics_bytes(overview.upcoming, overview.peer_names)
     events = list(Calendar.from_ical(raw).walk("VEVENT"))
     assert [e.decoded("dtstart") for e in events] == [
         at(2).replace(tzinfo=dt.UTC),
@@ -222,7 +222,9 @@ def test_the_series_calendar_file_lists_upcoming_meetings_without_private_text(s
     ]
     assert str(events[0]["summary"]) == "Peer mentoring: Regular meeting with Hugo"
     assert b"SECRET" not in raw
-    one = Calendar.from_ical(meetings.meeting_ics(sf, pair["hugo"], made[1].meeting_id))
+    theirs = meetings.meetings_of(sf, pair["hugo"], m)
+    second = [x for x in theirs.meetings if x.meeting_id == made[1].meeting_id]
+    one = Calendar.from_ical(ics.ics_bytes(second, theirs.peer_names))
     (event,) = one.walk("VEVENT")
     assert str(event["uid"]) == f"tandem-meeting-{made[1].meeting_id}@tandem"
     assert str(event["summary"]) == "Peer mentoring: Regular meeting with Camille"
@@ -230,50 +232,35 @@ def test_the_series_calendar_file_lists_upcoming_meetings_without_private_text(s
 
 def test_a_non_member_can_neither_read_nor_change_meetings(sf, pair):
     o, m = pair["other"], pair["match"]
-    (a,) = meetings.plan_meetings(sf, pair["camille"], m, at(2))
+    (a,) = schedule.plan_meetings(sf, pair["camille"], m, at(2))
     for call in (
         lambda: meetings.meetings_of(sf, o, m),
-        lambda: meetings.plan_meetings(sf, o, m, at(3)),
-        lambda: meetings.record_held_meeting(sf, o, m, at(-1)),
-        lambda: meetings.set_status(sf, o, a.meeting_id, "cancelled", a.version),
-        lambda: meetings.move_meeting(sf, o, a.meeting_id, at(5), a.version),
-        lambda: meetings.save_shared_text(
+        lambda: schedule.plan_meetings(sf, o, m, at(3)),
+        lambda: schedule.record_held_meeting(sf, o, m, at(-1)),
+        lambda: schedule.set_status(sf, o, a.meeting_id, "cancelled", a.version),
+        lambda: schedule.move_meeting(sf, o, a.meeting_id, at(5), a.version),
+        lambda: notes.save_shared_text(
             sf, o, a.meeting_id, agenda="x", notes="", seen_version=a.version
         ),
-        lambda: meetings.meeting_ics(sf, o, a.meeting_id),
-        lambda: meetings.series_ics(sf, o, m),
     ):
         with pytest.raises(NotAllowed):
             call()
-    assert meetings.home_cards(sf, o) == {}
     assert meetings.home_card(sf, o, m) is None
     assert meetings.home_card(sf, pair["camille"], m).next_at == at(2)
 
 
 @pytest.mark.parametrize("role", ["coord", "admin"])
-def test_coordinators_get_dates_and_status_never_agenda_or_notes(sf, pair, role):
+def test_coordinators_never_read_a_pairs_meetings(sf, pair, role):
     c, m = pair["camille"], pair["match"]
-    (a,) = meetings.plan_meetings(sf, c, m, at(2), agenda="SECRET agenda")
-    meetings.record_held_meeting(sf, c, m, at(-1), notes="SECRET notes")
-    rows = meetings.meeting_dates(sf, pair[role], m)
-    assert [(r.scheduled_at, r.status) for r in rows] == [(at(-1), "held"), (at(2), "planned")]
-    for row in rows:
-        assert "SECRET" not in repr(row)
-        assert {f.name for f in dataclasses.fields(row)} == {
-            "match_id",
-            "scheduled_at",
-            "duration_minutes",
-            "status",
-        }
+    schedule.plan_meetings(sf, c, m, at(2), agenda="SECRET agenda")
+    schedule.record_held_meeting(sf, c, m, at(-1), notes="SECRET notes")
     with pytest.raises(NotAllowed):
         meetings.meetings_of(sf, pair[role], m)
-    with pytest.raises(NotAllowed):
-        meetings.meeting_dates(sf, c, m)
 
 
 def test_ending_the_relationship_freezes_its_meetings(sf, pair):
     c, m = pair["camille"], pair["match"]
-    (a,) = meetings.plan_meetings(sf, c, m, at(2))
-    relationship.end_relationship(sf, pair["hugo"], m)
+    (a,) = schedule.plan_meetings(sf, c, m, at(2))
+    lifecycle.end_relationship(sf, pair["hugo"], m)
     with pytest.raises(NotAllowed):
-        meetings.save_shared_text(sf, c, a.meeting_id, agenda="x", notes="", seen_version=2)
+        notes.save_shared_text(sf, c, a.meeting_id, agenda="x", notes="", seen_version=2)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.relationship.membership import live_matches_of, peers_of, shares_live_match
+from core.relationship.membership import live_matches_of, peers_of
 from tests.builders import make_match, make_participant, make_programme
 
 
@@ -24,9 +24,6 @@ def test_peers_are_the_other_members_of_live_matches_only(sf) -> None:
         assert peers_of(s, a.person_id, match_id=circle.id + 1) == set()
         assert peers_of(s, a.person_id, match_id=circle.id) == {b.person_id, c.person_id}
         assert [m.id for m in live_matches_of(s, a.person_id)] == [circle.id]
-        assert shares_live_match(s, b.person_id, c.person_id)
-        assert not shares_live_match(s, a.person_id, a.person_id)
-        assert not shares_live_match(s, a.person_id, e.person_id)
 
 
 def test_a_paused_or_published_match_still_counts_as_live(sf) -> None:

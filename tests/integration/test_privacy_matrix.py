@@ -52,7 +52,18 @@ from core.matching import suggestions as match_suggestions
 from core.people import directory, people
 from core.privacy import mydata
 from core.programmes import announcements, enrolment, programmes, skills
-from core.relationship import fit, meetings, relationship, resources
+from core.relationship import (
+    agreement,
+    concerns,
+    fit,
+    ics,
+    lifecycle,
+    meetings,
+    notes,
+    peer_view,
+    resources,
+    schedule,
+)
 from core.surveys import self_assessment, surveys
 from db.models import Programme
 from tests.builders import enrol, make_account, make_match, make_person, make_programme
@@ -145,7 +156,6 @@ class World:
     other_pair: int  # other + a fourth participant
     held: int  # a held meeting of the pair (agenda and notes)
     planned: int  # a planned meeting of the pair (place and agenda)
-    meeting_times: set[tuple[dt.datetime, str]] = field(default_factory=set)
     private_goal: int = 0
     shared_goal: int = 0
     unshared_goal: int = 0
@@ -234,11 +244,11 @@ def _seed(sf: sessionmaker[Session]) -> World:
         for v in (author, peer, fifth):
             enrol(s, small, v.person_id)
 
-    relationship.save_expectations(sf, author, pair, M["agreement-expectations"])
+    agreement.save_expectations(sf, author, pair, M["agreement-expectations"])
 
     # Meetings: shared agenda and notes, a place.
-    held = meetings.record_held_meeting(sf, author, pair, NOW - dt.timedelta(days=2))
-    held = meetings.save_shared_text(
+    held = schedule.record_held_meeting(sf, author, pair, NOW - dt.timedelta(days=2))
+    held = notes.save_shared_text(
         sf,
         peer,
         held.meeting_id,
@@ -246,7 +256,7 @@ def _seed(sf: sessionmaker[Session]) -> World:
         notes=M["meeting-notes"],
         seen_version=held.version,
     )
-    (planned,) = meetings.plan_meetings(
+    (planned,) = schedule.plan_meetings(
         sf,
         author,
         pair,
@@ -254,7 +264,7 @@ def _seed(sf: sessionmaker[Session]) -> World:
         place=M["meeting-place"],
         agenda=M["meeting-next-agenda"],
     )
-    meetings.record_held_meeting(sf, other, other_pair, NOW - dt.timedelta(days=3))
+    schedule.record_held_meeting(sf, other, other_pair, NOW - dt.timedelta(days=3))
 
     w = World(
         viewers={
@@ -270,7 +280,6 @@ def _seed(sf: sessionmaker[Session]) -> World:
         other_pair=other_pair,
         held=held.meeting_id,
         planned=planned.meeting_id,
-        meeting_times={(held.scheduled_at, "held"), (planned.scheduled_at, "planned")},
         skill_offered=offered,
     )
 
@@ -374,7 +383,7 @@ def _seed(sf: sessionmaker[Session]) -> World:
 
     # A poor fit (flags the pair, without the note) and a concern in the author's words.
     assert fit.answer_fit(sf, author, pair, 2, note=M["fit-note"])
-    relationship.raise_concern(sf, author, pair, M["concern"])
+    concerns.raise_concern(sf, author, pair, M["concern"])
 
     # Surveys: five people write free text in P (k = 5); in Q only the author does.
     closes = TODAY + dt.timedelta(days=14)
@@ -443,6 +452,12 @@ def _metric_reads() -> Iterator[Read]:
                 )
 
 
+def _calendar(sf: sessionmaker[Session], v: Viewer, match_id: int) -> bytes:
+    """The .ics files the My peer page offers, for every meeting of the pair at once."""
+    overview = meetings.meetings_of(sf, v, match_id)
+    return ics.ics_bytes(overview.meetings, overview.peer_names)
+
+
 def _survey_results(key: str, **kw: Any) -> Read:
     def call(sf: sessionmaker[Session], w: World, v: Viewer) -> Any:
         programme = w.q if key == "Q" else w.p
@@ -494,27 +509,19 @@ READS: tuple[Read, ...] = (
     _own("actions.my_actions", lambda sf, w, v: actions.my_actions(sf, v)),
     _own("actions.owner_choices", lambda sf, w, v: actions.owner_choices(sf, v)),
     # meetings
-    _own("meetings.home_cards", lambda sf, w, v: meetings.home_cards(sf, v)),
     _own("meetings.home_card:pair", lambda sf, w, v: meetings.home_card(sf, v, w.pair)),
     _only("meetings.meetings_of:pair", lambda sf, w, v: meetings.meetings_of(sf, v, w.pair), PAIR),
-    _only("meetings.meeting_ics:held", lambda sf, w, v: meetings.meeting_ics(sf, v, w.held), PAIR),
-    _only(
-        "meetings.meeting_ics:planned",
-        lambda sf, w, v: meetings.meeting_ics(sf, v, w.planned),
-        PAIR,
-    ),
-    _only("meetings.series_ics:pair", lambda sf, w, v: meetings.series_ics(sf, v, w.pair), PAIR),
-    _staff("meetings.meeting_dates:pair", lambda sf, w, v: meetings.meeting_dates(sf, v, w.pair)),
+    _only("ics.ics_bytes:pair", lambda sf, w, v: _calendar(sf, v, w.pair), PAIR),
     # the relationship, its agreement, concerns, resources
-    _own("relationship.my_matches", lambda sf, w, v: relationship.my_matches(sf, v)),
+    _own("peer_view.my_matches", lambda sf, w, v: peer_view.my_matches(sf, v)),
     _only(
-        "relationship.match_view:pair",
-        lambda sf, w, v: relationship.match_view(sf, v, w.pair),
+        "peer_view.match_view:pair",
+        lambda sf, w, v: peer_view.match_view(sf, v, w.pair),
         PAIR,
     ),
     _staff(
-        "relationship.concerns_for_coordinator",
-        lambda sf, w, v: relationship.concerns_for_coordinator(sf, v),
+        "concerns.concerns_for_coordinator",
+        lambda sf, w, v: concerns.concerns_for_coordinator(sf, v),
     ),
     _only(
         "resources.resources_of:pair", lambda sf, w, v: resources.resources_of(sf, v, w.pair), PAIR
@@ -570,7 +577,6 @@ READS: tuple[Read, ...] = (
     _own("fit.fit_checks_due", lambda sf, w, v: fit.fit_checks_due(sf, v)),
     _own("fit.my_fit_answers", lambda sf, w, v: fit.my_fit_answers(sf, v)),
     _staff("fit.fit_flags:P", lambda sf, w, v: fit.fit_flags(sf, v, w.p, include_handled=True)),
-    _staff("fit.fit_summary:P", lambda sf, w, v: fit.fit_summary(sf, v, w.p)),
     _staff("surveys.fit_results:P", lambda sf, w, v: surveys.fit_results(sf, v, w.p)),
     _staff(
         "dashboard.department_choices:P", lambda sf, w, v: dashboard.department_choices(sf, v, w.p)
@@ -980,20 +986,6 @@ def test_staff_reading_a_participants_own_things_get_nothing_or_a_clear_refusal(
 
 
 @pytest.mark.parametrize("viewer", sorted(STAFF))
-def test_staff_get_the_pairs_meeting_dates_and_status_and_nothing_more(
-    matrix: Matrix, viewer: str
-) -> None:
-    dates = matrix.seen[viewer]["meetings.meeting_dates:pair"].value
-    assert {(d.scheduled_at, d.status) for d in dates} == matrix.world.meeting_times
-    assert {f for d in dates for f in vars(d)} == {
-        "match_id",
-        "scheduled_at",
-        "duration_minutes",
-        "status",
-    }
-
-
-@pytest.mark.parametrize("viewer", sorted(STAFF))
 def test_survey_free_text_reaches_staff_without_a_name(matrix: Matrix, viewer: str) -> None:
     reads = [n for n in READ if ".survey_results" in n]
     assert len(reads) == 7
@@ -1017,7 +1009,7 @@ def test_a_department_filter_does_not_single_out_one_persons_free_text(
 
 @pytest.mark.parametrize("viewer", sorted(STAFF))
 def test_the_concern_reaches_staff_with_the_words_only(matrix: Matrix, viewer: str) -> None:
-    rows = matrix.seen[viewer]["relationship.concerns_for_coordinator"].value
+    rows = matrix.seen[viewer]["concerns.concerns_for_coordinator"].value
     (concern,) = [r for r in rows if r.kind == "concern"]
     assert concern.body == M["concern"]
     (flag,) = [r for r in rows if r.kind == "fit"]
@@ -1040,11 +1032,13 @@ NOT_READS = {
         "change_password",
     },
     actions: {"add_action", "set_done", "delete_action"},
+    agreement: {"save_expectations", "set_terms", "confirm_agreement"},
     announcements: {
         "publish_announcement",
         "set_published",
         "poster_pdf",  # a compressed PDF of invitation_text's facts
     },
+    concerns: {"raise_concern", "mark_concern_handled"},
     directory: {"set_opt_in"},
     enrolment: {"save_enrolment", "withdraw"},
     feedback: {
@@ -1080,13 +1074,7 @@ NOT_READS = {
     match_suggestions: {"run_matching"},
     match_edits: {"swap", "set_members", "remove_suggestion"},
     match_proposals: {"publish", "respond"},
-    meetings: {
-        "plan_meetings",
-        "record_held_meeting",
-        "set_status",
-        "move_meeting",
-        "save_shared_text",
-    },
+    lifecycle: {"end_relationship", "pause_relationship", "resume_relationship"},
     mydata: {"erase_my_data"},
     people: {"apply", "preview"},
     programmes: {
@@ -1095,17 +1083,9 @@ NOT_READS = {
         "change_status",
         "duplicate_programme",
     },
-    relationship: {
-        "save_expectations",
-        "set_terms",
-        "confirm_agreement",
-        "end_relationship",
-        "pause_relationship",
-        "resume_relationship",
-        "raise_concern",
-        "mark_concern_handled",
-    },
+    notes: {"save_shared_text"},
     resources: {"add_resource", "delete_resource"},
+    schedule: {"plan_meetings", "record_held_meeting", "set_status", "move_meeting"},
     self_assessment: {"record_self_assessment"},
     skills: {"add_skill", "rename_skill", "set_category", "merge_skills", "delete_skill"},
     surveys: {
@@ -1119,7 +1099,18 @@ NOT_READS = {
 }
 MODULES = tuple(
     dict.fromkeys(
-        (*NOT_READS, audit, home, dashboard, progress, skills_growth, survey_results, tna)
+        (
+            *NOT_READS,
+            audit,
+            home,
+            dashboard,
+            meetings,
+            peer_view,
+            progress,
+            skills_growth,
+            survey_results,
+            tna,
+        )
     )
 )
 

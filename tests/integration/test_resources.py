@@ -6,8 +6,8 @@ import pytest
 
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from core.relationship import relationship, resources
-from tests.builders import make_match, make_participant, make_programme
+from core.relationship import lifecycle, resources
+from tests.builders import make_circle, make_participant
 
 NOW = dt.datetime(2026, 3, 10, 9, 0)
 
@@ -15,11 +15,8 @@ NOW = dt.datetime(2026, 3, 10, 9, 0)
 @pytest.fixture
 def circle(sf):
     clock.set_now(NOW)
-    people = [make_participant(sf, n) for n in ("ann", "bob", "cyd", "out")]
-    with sf.begin() as s:
-        prog = make_programme(s)
-        match_id = make_match(s, prog, [p.person_id for p in people[:3]]).id
-    return people, match_id
+    group = make_circle(sf, ("ann", "bob", "cyd"))
+    return [*group, make_participant(sf, "out")], group.match_id
 
 
 def test_every_member_sees_a_resource_and_only_the_adder_deletes_it(sf, circle):
@@ -93,6 +90,6 @@ def test_a_non_member_can_neither_read_add_nor_delete(sf, circle):
 
 def test_after_the_end_nobody_adds_resources(sf, circle):
     (ann, bob, *_), m = circle
-    relationship.end_relationship(sf, bob, m)
+    lifecycle.end_relationship(sf, bob, m)
     with pytest.raises(NotAllowed):
         resources.add_resource(sf, ann, m, kind="book", title="Late")

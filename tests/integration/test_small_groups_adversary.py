@@ -48,7 +48,6 @@ from core.kernel import clock
 from core.kernel import privacy as suppression
 from core.kernel.privacy import Cell, is_small
 from core.kernel.settings import k_threshold
-from core.relationship import fit
 from core.surveys import self_assessment, surveys
 from db.models import (
     EnrolmentSkill,
@@ -330,7 +329,7 @@ def every_view(sf, coord) -> suppression.Recorder:
                         survey_results.results_view(s, table, dept, sid)
         for prog in opts.programmes:
             survey_results.programme_surveys(sf, coord, prog.id)
-            fit.fit_summary(sf, coord, prog.id)
+            surveys.fit_results(sf, coord, prog.id)
             tna.needs_grid(sf, coord, prog.id)
             for dept in (None, *survey_results.survey_departments(sf, coord, prog.id)):
                 skills_growth.mentor_skills_growth(sf, coord, prog.id, dept)

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from core.growth import actions, feedback, goals, journal
 from core.kernel.errors import Conflict, InvalidInput
-from core.relationship import meetings, relationship, resources
+from core.relationship import concerns, resources, schedule
 from db.models import (
     ActionItem,
     Concern,
@@ -164,14 +164,14 @@ CASES: dict[str, tuple[Any, Callable[..., Any], Callable[..., Any]]] = {
     "meeting series": (
         Meeting,
         lambda sf, w: None,
-        lambda sf, w, ctx, key: meetings.plan_meetings(
+        lambda sf, w, ctx, key: schedule.plan_meetings(
             sf, w.owner, w.match_id, NOW + dt.timedelta(days=3), count=3, key=key
         ),
     ),
     "held meeting": (
         Meeting,
         lambda sf, w: None,
-        lambda sf, w, ctx, key: meetings.record_held_meeting(
+        lambda sf, w, ctx, key: schedule.record_held_meeting(
             sf, w.owner, w.match_id, NOW - dt.timedelta(days=1), key=key
         ),
     ),
@@ -185,7 +185,7 @@ CASES: dict[str, tuple[Any, Callable[..., Any], Callable[..., Any]]] = {
     "concern": (
         Concern,
         lambda sf, w: None,
-        lambda sf, w, ctx, key: relationship.raise_concern(
+        lambda sf, w, ctx, key: concerns.raise_concern(
             sf, w.owner, w.match_id, "We never meet", key=key
         ),
     ),

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.growth import actions, feedback, goals, journal
 from core.kernel import clock
 from core.kernel.errors import TandemError
-from core.relationship import meetings, relationship, resources
+from core.relationship import agreement, concerns, lifecycle, notes, resources, schedule
 from db.models import (
     ActionItem,
     Agreement,
@@ -177,7 +177,7 @@ def _action(sf: sessionmaker[Session], w: World, text: str, pick: int = 0) -> st
 def _meeting(field: str) -> Write:
     def write(sf: sessionmaker[Session], w: World, text: str, pick: int = 0) -> str:
         when = NOW + dt.timedelta(days=1, minutes=15 * next(_n))
-        made = meetings.plan_meetings(sf, w.owner, w.match_id, when, **{field: text})
+        made = schedule.plan_meetings(sf, w.owner, w.match_id, when, **{field: text})
         return row(sf, Meeting, made[0].meeting_id, field)
 
     return write
@@ -185,14 +185,14 @@ def _meeting(field: str) -> Write:
 
 def _held_notes(sf: sessionmaker[Session], w: World, text: str, pick: int = 0) -> str:
     when = NOW - dt.timedelta(days=10, minutes=15 * next(_n))
-    held = meetings.record_held_meeting(sf, w.owner, w.match_id, when, notes=text)
+    held = schedule.record_held_meeting(sf, w.owner, w.match_id, when, notes=text)
     return row(sf, Meeting, held.meeting_id, "notes")
 
 
 def _shared_text(sf: sessionmaker[Session], w: World, text: str, pick: int = 0) -> str:
     when = NOW + dt.timedelta(days=2, minutes=15 * next(_n))
-    made = meetings.plan_meetings(sf, w.owner, w.match_id, when)[0]
-    saved = meetings.save_shared_text(
+    made = schedule.plan_meetings(sf, w.owner, w.match_id, when)[0]
+    saved = notes.save_shared_text(
         sf, w.peer, made.meeting_id, agenda=text, notes=text, seen_version=made.version
     )
     assert row(sf, Meeting, saved.meeting_id, "agenda") == row(
@@ -211,23 +211,23 @@ def _resource(field: str) -> Write:
 
 
 def _expectations(sf: sessionmaker[Session], w: World, text: str, pick: int = 0) -> str:
-    relationship.save_expectations(sf, w.owner, w.match_id, text)
+    agreement.save_expectations(sf, w.owner, w.match_id, text)
     with sf() as s:
         agreement_id = s.scalar(select(Agreement.id).where(Agreement.match_id == w.match_id))
         return s.get_one(AgreementMember, (agreement_id, w.owner.person_id)).expectations
 
 
 def _concern(sf: sessionmaker[Session], w: World, text: str, pick: int = 0) -> str:
-    concern_id = relationship.raise_concern(sf, w.owner, w.match_id, text)
+    concern_id = concerns.raise_concern(sf, w.owner, w.match_id, text)
     return row(sf, Concern, concern_id, "body")
 
 
 def _pause_reason(sf: sessionmaker[Session], w: World, text: str, pick: int = 0) -> str | None:
     try:
-        relationship.pause_relationship(sf, w.owner, w.match_id, text)
+        lifecycle.pause_relationship(sf, w.owner, w.match_id, text)
     finally:
         try:
-            relationship.resume_relationship(sf, w.owner, w.match_id)
+            lifecycle.resume_relationship(sf, w.owner, w.match_id)
         except TandemError:
             pass  # the pause itself was refused: still active
     with sf() as s:

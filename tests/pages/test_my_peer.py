@@ -9,7 +9,7 @@ from core.accounts.auth import viewer_of
 from core.kernel import clock
 from core.kernel.access import pages_for
 from core.kernel.i18n import set_language
-from core.relationship import meetings
+from core.relationship import agreement, notes, peer_view
 from db.models import Account, AgreementMember, Concern, Meeting, Person, Resource
 from tests.pages.conftest import texts
 from ui.widgets import md_escape
@@ -56,12 +56,10 @@ def test_changing_the_terms_resets_confirmations_and_camille_confirms_again(open
 
 def test_hugo_confirms_after_the_change(open_app, demo_store):
     camille = _viewer(demo_store, "camille")
-    from core.relationship import relationship
-
-    relationship.set_terms(
+    agreement.set_terms(
         demo_store.sf,
         camille,
-        relationship.my_matches(demo_store.sf, camille)[0].match_id,
+        peer_view.my_matches(demo_store.sf, camille)[0].match_id,
         cadence_days=30,
         meeting_format="phone",
         length_minutes=45,
@@ -128,7 +126,7 @@ def test_editing_shared_notes_at_the_same_time_keeps_my_text(open_app, demo_stor
     with demo_store.sf.begin() as s:
         nxt = s.scalar(select(Meeting).where(Meeting.status == "planned").order_by(Meeting.id))
         mid, version = nxt.id, nxt.version
-    meetings.save_shared_text(
+    notes.save_shared_text(
         demo_store.sf, camille, mid, agenda="Camille's new agenda", notes="", seen_version=version
     )
     at.text_area(key=f"agenda_{mid}").input("Hugo's agenda")

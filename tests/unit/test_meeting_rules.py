@@ -8,22 +8,19 @@ from icalendar import Calendar
 from core.kernel import clock
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import set_language
-from core.relationship.meetings import (
+from core.relationship.ics import ics_bytes
+from core.relationship.meeting_rules import (
     CHECK_IN,
     ON_TRACK,
     TOO_EARLY,
-    MeetingView,
     health_of_meetings,
-    ics_bytes,
     meeting_overdue,
     pair_health,
     series_times,
     suggest_next_date,
-    to_local,
-    to_utc,
-    zone,
 )
-from core.relationship.relationship import explain
+from core.relationship.meetings import MeetingView, to_local, to_utc, zone
+from core.relationship.peer_view import explain
 from core.relationship.resources import clean_url
 
 D = dt.date(2026, 3, 2)  # a Monday

@@ -1,0 +1,94 @@
+"""Pausing, resuming and ending a relationship: no fault, any member may.
+
+The optional reason goes to the coordinator as a concern and nowhere else (not on
+the match, which peers read). Ending cancels the meetings still planned.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.kernel import audit, clock, tx
+from core.kernel.access import Viewer
+from core.kernel.errors import Conflict, InvalidInput
+from core.kernel.i18n import N_, t
+from core.kernel.text import clean_text
+from core.relationship.concerns import MAX_CONCERN, add_concern
+from core.relationship.membership import member_match, require_open
+from db.models import Match, MatchStatus, Meeting, MeetingStatus
+
+MATCH_STATUSES: dict[str, str] = {
+    MatchStatus.PUBLISHED: N_("proposed"),
+    MatchStatus.ACTIVE: N_("active"),
+    MatchStatus.PAUSED: N_("paused"),
+    MatchStatus.ENDED: N_("ended"),
+}
+
+
+def _reason(reason: str) -> str:
+    return clean_text(reason, t("Reason for the coordinator"), max_chars=MAX_CONCERN)
+
+
+def _stale() -> str:
+    return t("Your peer changed this relationship meanwhile: reload the page.")
+
+
+def _open_match(s: Session, viewer: Viewer, match_id: int) -> Match:
+    match = member_match(s, viewer, match_id)
+    require_open(match)
+    return match
+
+
+def end_relationship(
+    sf: sessionmaker[Session], viewer: Viewer, match_id: int, reason: str = ""
+) -> None:
+    """End the relationship, no fault. A reason, if written, goes to the coordinator only."""
+    body = _reason(reason)
+    with tx.transaction(sf, stale=_stale()) as s:
+        match = _open_match(s, viewer, match_id)
+        now = clock.now()
+        match.status = MatchStatus.ENDED
+        match.ended_at = now
+        # Planned meetings that will not happen any more.
+        for meeting in s.scalars(
+            select(Meeting).where(
+                Meeting.match_id == match.id,
+                Meeting.status == MeetingStatus.PLANNED,
+                Meeting.scheduled_at > now,
+            )
+        ):
+            meeting.status = MeetingStatus.CANCELLED
+            meeting.updated_at = now
+        if body:
+            add_concern(s, match, "end", body, viewer.person_id)
+        audit.by(s, viewer, "match_ended", target=f"match {match.id}")
+
+
+def pause_relationship(
+    sf: sessionmaker[Session], viewer: Viewer, match_id: int, reason: str = ""
+) -> None:
+    """Pause an active relationship, no fault; a reason goes to the coordinator only."""
+    body = _reason(reason)
+    with tx.transaction(sf, stale=_stale()) as s:
+        match = _open_match(s, viewer, match_id)
+        if match.status == MatchStatus.PAUSED:
+            raise Conflict(t("This relationship is already paused."))
+        if match.status != MatchStatus.ACTIVE:
+            raise InvalidInput(t("Only an active relationship can be paused."))
+        match.status = MatchStatus.PAUSED
+        match.paused_at = clock.now()
+        if body:
+            add_concern(s, match, "pause", body, viewer.person_id)
+        audit.by(s, viewer, "match_paused", target=f"match {match.id}")
+
+
+def resume_relationship(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> None:
+    """Resume a paused relationship (any member may)."""
+    with tx.transaction(sf, stale=_stale()) as s:
+        match = _open_match(s, viewer, match_id)
+        if match.status != MatchStatus.PAUSED:
+            raise Conflict(t("This relationship is not paused."))
+        match.status = MatchStatus.ACTIVE
+        match.paused_at = None
+        audit.by(s, viewer, "match_resumed", target=f"match {match.id}")
