@@ -23,7 +23,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import get_language, t
 from core.matching import engine as matching
-from core.programmes.enrolment import GOAL_THEMES
+from core.programmes.answers import GOAL_THEMES
 from db.models import (
     LIVE_MATCH_STATUSES,
     DoNotPair,

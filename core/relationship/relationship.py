@@ -25,7 +25,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_text
-from core.programmes.enrolment import GOAL_THEMES
+from core.programmes.answers import GOAL_THEMES
 from core.relationship.membership import LIVE_STATUSES, live_matches_of, peers_of
 from db.models import (
     Agreement,

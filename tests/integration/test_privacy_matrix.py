@@ -49,7 +49,15 @@ from core.kernel.errors import NotAllowed, NotFound, TandemError
 from core.matching import service as match_service
 from core.people import directory, people
 from core.privacy import mydata
-from core.programmes import announcements, enrolment, programmes, skills
+from core.programmes import (
+    announcements,
+    answers,
+    enrolled,
+    enrolment,
+    outreach,
+    programmes,
+    skills,
+)
 from core.relationship import fit, meetings, relationship, resources
 from core.surveys import self_assessment, surveys
 from db.models import Programme
@@ -169,14 +177,14 @@ def _user(
 
 
 def _enrolment_form(offered: list[int], wanted: list[int], motivation: str = ""):
-    return enrolment.EnrolmentForm(
+    return answers.EnrolmentForm(
         offered=offered,
         wanted=wanted,
         goal_themes=("career",),
         availability=("mon-am",),
         languages=("en",),
         motivation=motivation,
-        self_assessment={code: 3 for code in enrolment.MENTOR_SKILLS},
+        self_assessment={code: 3 for code in answers.MENTOR_SKILLS},
         charter_accepted=True,
     )
 
@@ -588,7 +596,7 @@ READS: tuple[Read, ...] = (
         NOBODY,
         catalogue=True,
     ),
-    _staff("enrolment.list_enrolments:P", lambda sf, w, v: enrolment.list_enrolments(sf, v, w.p)),
+    _staff("enrolment.list_enrolments:P", lambda sf, w, v: enrolled.list_enrolments(sf, v, w.p)),
     # matching
     _own("match_service.my_proposals", lambda sf, w, v: match_service.my_proposals(sf, v)),
     _staff(
@@ -620,7 +628,7 @@ READS: tuple[Read, ...] = (
     ),
     _staff(
         "announcements.invitation_text:P",
-        lambda sf, w, v: announcements.invitation_text(sf, v, w.p),
+        lambda sf, w, v: outreach.invitation_text(sf, v, w.p),
     ),
     _staff(
         "announcements.list_announcements",
