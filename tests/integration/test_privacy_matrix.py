@@ -47,7 +47,7 @@ from core.kernel import audit, clock
 from core.kernel.access import Viewer
 from core.kernel.errors import NotAllowed, NotFound, TandemError
 from core.matching import service as match_service
-from core.people import directory, people
+from core.people import directory, importer, roster
 from core.privacy import mydata
 from core.programmes import (
     announcements,
@@ -596,7 +596,7 @@ READS: tuple[Read, ...] = (
         NOBODY,
         catalogue=True,
     ),
-    _staff("enrolment.list_enrolments:P", lambda sf, w, v: enrolled.list_enrolments(sf, v, w.p)),
+    _staff("enrolled.list_enrolments:P", lambda sf, w, v: enrolled.list_enrolments(sf, v, w.p)),
     # matching
     _own("match_service.my_proposals", lambda sf, w, v: match_service.my_proposals(sf, v)),
     _staff(
@@ -619,15 +619,15 @@ READS: tuple[Read, ...] = (
     ),
     _staff("skills.skill_scopes", lambda sf, w, v: skills.skill_scopes(sf, v)),
     _staff("skills.categories", lambda sf, w, v: skills.categories(sf, v)),
-    _staff("people.list_people", lambda sf, w, v: people.list_people(sf, v)),
-    _staff("people.people_summary", lambda sf, w, v: people.people_summary(sf, v)),
+    _staff("roster.list_people", lambda sf, w, v: roster.list_people(sf, v)),
+    _staff("roster.people_summary", lambda sf, w, v: roster.people_summary(sf, v)),
     _staff("programmes.list_programmes", lambda sf, w, v: programmes.list_programmes(sf, v)),
     _staff("programmes.get_programme:P", lambda sf, w, v: programmes.get_programme(sf, v, w.p)),
     _staff(
         "programmes.eligibility_choices", lambda sf, w, v: programmes.eligibility_choices(sf, v)
     ),
     _staff(
-        "announcements.invitation_text:P",
+        "outreach.invitation_text:P",
         lambda sf, w, v: outreach.invitation_text(sf, v, w.p),
     ),
     _staff(
@@ -1040,7 +1040,6 @@ NOT_READS = {
     announcements: {
         "publish_announcement",
         "set_published",
-        "poster_pdf",  # a compressed PDF of invitation_text's facts
     },
     directory: {"set_opt_in"},
     enrolment: {"save_enrolment", "withdraw"},
@@ -1092,7 +1091,8 @@ NOT_READS = {
         "save_shared_text",
     },
     mydata: {"erase_my_data"},
-    people: {"apply", "preview"},
+    importer: {"apply", "preview"},
+    outreach: {"poster_pdf"},  # a compressed PDF of invitation_text's facts
     programmes: {
         "create_programme",
         "update_programme",
@@ -1121,7 +1121,7 @@ NOT_READS = {
         "delete_survey",
     },
 }
-MODULES = tuple(dict.fromkeys((*NOT_READS, audit, home, metrics, progress, tna)))
+MODULES = tuple(dict.fromkeys((*NOT_READS, audit, enrolled, home, metrics, progress, roster, tna)))
 
 
 # The name each module goes by in this file (READ's keys use it).
