@@ -25,7 +25,7 @@ from core.accounts.auth import viewer_of
 from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.store import open_store
-from core.people import people, spreadsheet
+from core.people import importer, spreadsheet
 from db.models import Account, AccountRole, Person
 
 TARGET_SECONDS = 5.0
@@ -161,10 +161,10 @@ def _coordinator(sf) -> Viewer:  # type: ignore[no-untyped-def]
 def _timed(sf, viewer: Viewer, data: bytes, name: str):  # type: ignore[no-untyped-def]
     """(preview s, apply s, CPU s of both, result)."""
     cpu, start = time.process_time(), time.perf_counter()
-    pv = people.preview(sf, viewer, data, name)
+    pv = importer.preview(sf, viewer, data, name)
     middle = time.perf_counter()
     assert not pv.errors, pv.errors[:3]
-    result = people.apply(sf, viewer, pv)
+    result = importer.apply(sf, viewer, pv)
     return middle - start, time.perf_counter() - middle, time.process_time() - cpu, result
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.programmes.enrolment import AVAILABILITY, GOAL_THEMES, MENTOR_SKILLS
+from core.programmes.answers import AVAILABILITY, GOAL_THEMES, MENTOR_SKILLS
 from db.models import (
     Announcement,
     Enrolment,

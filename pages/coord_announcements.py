@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_datetime, get_language, set_language, t
-from core.programmes import announcements, programmes
+from core.programmes import announcements, outreach, programmes
 from ui.page import guard
 from ui.widgets import md_escape, plain
 
@@ -91,11 +91,11 @@ programme_id = st.selectbox(
     format_func=lambda i: names[i],
     key="ann_invite_programme",
 )
-link = announcements.enrolment_link(programme_id)
+link = outreach.enrolment_link(programme_id)
 st.markdown(t("Enrolment link: {link}", link=f"`{link}`"))
 st.caption(t("The invitation, ready to paste into an e-mail or a chat message:"))
 try:
-    invitation = announcements.invitation_text(store.sf, viewer, programme_id)
+    invitation = outreach.invitation_text(store.sf, viewer, programme_id)
 except TandemError as e:
     st.error(str(e))
     st.stop()
@@ -107,7 +107,7 @@ pitch = st.text_area(
     key=f"ann_pitch_{programme_id}",
 )
 try:
-    pitch = announcements.clean_pitch(pitch)
+    pitch = outreach.clean_pitch(pitch)
 except TandemError as e:
     st.error(str(e))
 else:
@@ -116,7 +116,7 @@ else:
     def poster() -> bytes:
         # Built only when downloaded (about half a second), in the reader's language.
         set_language(language)
-        return announcements.poster_pdf(store.sf, viewer, programme_id, pitch=pitch)
+        return outreach.poster_pdf(store.sf, viewer, programme_id, pitch=pitch)
 
     st.download_button(
         t("Download the poster (PDF)"),

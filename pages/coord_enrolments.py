@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, t, tn
-from core.programmes import enrolment, programmes
+from core.programmes import answers, enrolled, programmes
 from ui.page import guard
 from ui.widgets import plain
 
@@ -40,7 +40,7 @@ status = c1.selectbox(
 )
 search = c3.text_input(t("Search by name or e-mail"), key="enr_search")
 try:
-    everyone = enrolment.list_enrolments(store.sf, viewer, picked, status=status or None)
+    everyone = enrolled.list_enrolments(store.sf, viewer, picked, status=status or None)
 except TandemError as e:
     st.error(str(e))
     st.stop()
@@ -103,12 +103,12 @@ with st.container(border=True):
     with b:
         plain(", ".join(row.wanted) or "—")
     a.markdown("**" + t("Goal themes") + "**")
-    a.write(", ".join(t(enrolment.GOAL_THEMES.get(x, x)) for x in row.goal_themes) or "—")
+    a.write(", ".join(t(answers.GOAL_THEMES.get(x, x)) for x in row.goal_themes) or "—")
     b.markdown("**" + t("Availability") + "**")
-    b.write(", ".join(t(enrolment.AVAILABILITY.get(x, x)) for x in row.availability) or "—")
+    b.write(", ".join(t(answers.AVAILABILITY.get(x, x)) for x in row.availability) or "—")
     a.markdown("**" + t("Work mode") + "**")
-    a.write(t(enrolment.WORK_MODES.get(row.work_mode, row.work_mode)))
+    a.write(t(answers.WORK_MODES.get(row.work_mode, row.work_mode)))
     b.markdown("**" + t("Languages") + "**")
-    b.write(", ".join(t(enrolment.LANGUAGES.get(x, x)) for x in row.languages) or "—")
+    b.write(", ".join(t(answers.LANGUAGES.get(x, x)) for x in row.languages) or "—")
     st.markdown("**" + t("Motivation") + "**")
     plain(row.motivation or "—")

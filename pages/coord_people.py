@@ -8,8 +8,9 @@ import streamlit as st
 from core.accounts import invitations
 from core.kernel.errors import TandemError
 from core.kernel.i18n import N_, format_date, format_number, t, tn
-from core.people import people
+from core.people import importer, roster
 from core.people.people_file import MAX_ROWS
+from core.people.report import ImportResult
 from core.people.spreadsheet import LIMITS, MIB
 from ui.page import guard
 
@@ -52,7 +53,7 @@ FILTERS = {
     "not_invited": N_("Still to invite"),
 }
 
-summary = people.people_summary(store.sf, viewer)
+summary = roster.people_summary(store.sf, viewer)
 cols = st.columns(4)
 cols[0].metric(t("Active people"), format_number(summary.active))
 cols[1].metric(t("With an account"), format_number(summary.with_account))
@@ -66,7 +67,7 @@ def _date(value):  # type: ignore[no-untyped-def]
     return value.isoformat() if value else ""
 
 
-def _show_result(result: people.ImportResult) -> None:
+def _show_result(result: ImportResult) -> None:
     st.success(
         t(
             "Import done — created: {created}, updated: {updated}, unchanged: {unchanged}, deactivated: {deactivated}.",
@@ -109,7 +110,7 @@ with tab_list:
     status = right.selectbox(
         t("Show"), list(FILTERS), format_func=lambda k: t(FILTERS[k]), key="people_filter"
     )
-    page = people.list_people(store.sf, viewer, query, status=status)
+    page = roster.list_people(store.sf, viewer, query, status=status)
     if not page.rows:
         st.info(t("Nobody matches."))
     else:
@@ -153,7 +154,7 @@ with tab_import:
     )
     st.download_button(
         t("Download an example file"),
-        people.template_csv(),
+        importer.template_csv(),
         file_name="tandem-people-example.csv",
         mime="text/csv",
         key="people_template",
@@ -172,7 +173,7 @@ with tab_import:
     )
     if upload is not None:
         bar = st.progress(0.0, text=t("Reading the file…"))
-        pv = people.preview(
+        pv = importer.preview(
             store.sf,
             viewer,
             upload.getvalue(),
@@ -274,7 +275,7 @@ with tab_import:
             ):
                 bar = st.progress(0.0, text=t("Saving…"))
                 try:
-                    result = people.apply(
+                    result = importer.apply(
                         store.sf,
                         viewer,
                         pv,
@@ -290,7 +291,7 @@ with tab_import:
                     st.session_state["people_import_result"] = dataclasses.asdict(result)
                     st.rerun()
             if done:
-                _show_result(people.ImportResult(**done))
+                _show_result(ImportResult(**done))
 
 # --------------------------------------------------------------------------- invitations
 with tab_invite:
@@ -312,7 +313,7 @@ with tab_invite:
     chosen: list[int] = []
     if scope == "chosen":
         search = st.text_input(t("Search people without an account"), key="invite_search")
-        candidates = people.list_people(store.sf, viewer, search, status="no_account").rows
+        candidates = roster.list_people(store.sf, viewer, search, status="no_account").rows
         by_id = {r.person_id: r for r in candidates if r.is_active}
         chosen = st.multiselect(
             t("People"),

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.kernel.errors import Conflict, TandemError
 from core.kernel.i18n import format_date, format_number, t
+from core.programmes import options
 from core.programmes import programmes as prog
 from ui.page import guard
 from ui.widgets import md_escape
@@ -31,7 +32,7 @@ if rows:
         pd.DataFrame(
             {
                 t("Programme"): [r.name for r in rows],
-                t("State"): [prog.status_label(r.status) for r in rows],
+                t("State"): [options.status_label(r.status) for r in rows],
                 t("Start"): [format_date(r.start_date) for r in rows],
                 t("End"): [format_date(r.end_date) for r in rows],
                 t("Enrolment window"): [
@@ -51,11 +52,11 @@ else:
 by_id = {r.programme_id: r for r in rows}
 # Labels computed once: format_func must not translate (AppTest calls it outside the run).
 pick_labels = {NEW: "+ " + t("New programme"), **{i: r.name for i, r in by_id.items()}}
-OBJECTIVES = {c: t(label) for c, label in prog.OBJECTIVES.items()}
-FORMATS = {c: t(label) for c, label in prog.FORMATS.items()}
-RELATIONSHIPS = {c: t(label) for c, label in prog.RELATIONSHIP_TYPES.items()}
-CADENCES = {d: t(label) for d, label in prog.CADENCES.items()}
-WEIGHTS = {w: t(label) for w, label in prog.WEIGHT_LABELS.items()}
+OBJECTIVES = {c: t(label) for c, label in options.OBJECTIVES.items()}
+FORMATS = {c: t(label) for c, label in options.FORMATS.items()}
+RELATIONSHIPS = {c: t(label) for c, label in options.RELATIONSHIP_TYPES.items()}
+CADENCES = {d: t(label) for d, label in options.CADENCES.items()}
+WEIGHTS = {w: t(label) for w, label in options.WEIGHT_LABELS.items()}
 picked = st.selectbox(
     t("Programme to open"),
     [NEW, *by_id],
@@ -79,8 +80,8 @@ def programme_form(prefix: str, form: prog.ProgrammeForm, submit_label: str):
         )
         objectives = st.multiselect(
             t("Objectives"),
-            list(prog.OBJECTIVES),
-            default=[o for o in form.objectives if o in prog.OBJECTIVES],
+            list(options.OBJECTIVES),
+            default=[o for o in form.objectives if o in options.OBJECTIVES],
             format_func=OBJECTIVES.get,
             placeholder=t("Choose…"),
             key=f"{prefix}_objectives",
@@ -89,7 +90,7 @@ def programme_form(prefix: str, form: prog.ProgrammeForm, submit_label: str):
         st.caption(t("Leave a target empty to not track that KPI. Percentages from 0 to 100."))
         kpi_cols = st.columns(3)
         kpis: dict[str, float] = {}
-        for i, (metric, spec) in enumerate(prog.KPI_METRICS.items()):
+        for i, (metric, spec) in enumerate(options.KPI_METRICS.items()):
             current = form.kpis.get(metric)
             share = spec.unit == "share"
             value = kpi_cols[i % 3].number_input(
@@ -107,21 +108,21 @@ def programme_form(prefix: str, form: prog.ProgrammeForm, submit_label: str):
         c1, c2, c3 = st.columns(3)
         fmt = c1.selectbox(
             t("Format"),
-            list(prog.FORMATS),
-            index=list(prog.FORMATS).index(form.format) if form.format in prog.FORMATS else 0,
+            list(options.FORMATS),
+            index=list(options.FORMATS).index(form.format) if form.format in options.FORMATS else 0,
             format_func=FORMATS.get,
             key=f"{prefix}_format",
         )
         circle_size = c2.number_input(
             t("Circle size"),
-            min_value=prog.MIN_CIRCLE,
-            max_value=prog.MAX_CIRCLE,
+            min_value=options.MIN_CIRCLE,
+            max_value=options.MAX_CIRCLE,
             value=form.circle_size,
             step=1,
             key=f"{prefix}_circle_size",
             help=t("Used when the format has circles."),
         )
-        rel_codes = list(prog.RELATIONSHIP_TYPES)
+        rel_codes = list(options.RELATIONSHIP_TYPES)
         relationship = c3.selectbox(
             t("Relationship"),
             rel_codes,
@@ -132,7 +133,7 @@ def programme_form(prefix: str, form: prog.ProgrammeForm, submit_label: str):
             key=f"{prefix}_relationship",
         )
         c1, c2 = st.columns(2)
-        cadences = list(prog.CADENCES)
+        cadences = list(options.CADENCES)
         cadence = c1.selectbox(
             t("Meeting cadence"),
             cadences,
@@ -142,8 +143,8 @@ def programme_form(prefix: str, form: prog.ProgrammeForm, submit_label: str):
         )
         minutes = c2.number_input(
             t("Session length (minutes)"),
-            min_value=prog.MIN_SESSION_MINUTES,
-            max_value=prog.MAX_SESSION_MINUTES,
+            min_value=options.MIN_SESSION_MINUTES,
+            max_value=options.MAX_SESSION_MINUTES,
             value=form.session_minutes,
             step=15,
             key=f"{prefix}_minutes",
@@ -213,9 +214,9 @@ def programme_form(prefix: str, form: prog.ProgrammeForm, submit_label: str):
         st.caption(t("How much each criterion counts when suggesting pairs and circles."))
         weight_cols = st.columns(4)
         matching: dict[str, object] = {}
-        weights = list(prog.WEIGHT_LABELS)
-        for i, (code, label) in enumerate(prog.MATCHING_CRITERIA.items()):
-            current = form.matching.get(code, prog.DEFAULT_MATCHING[code])
+        weights = list(options.WEIGHT_LABELS)
+        for i, (code, label) in enumerate(options.MATCHING_CRITERIA.items()):
+            current = form.matching.get(code, options.DEFAULT_MATCHING[code])
             matching[code] = weight_cols[i % 4].selectbox(
                 t(label),
                 weights,
@@ -223,10 +224,10 @@ def programme_form(prefix: str, form: prog.ProgrammeForm, submit_label: str):
                 format_func=WEIGHTS.get,
                 key=f"{prefix}_w_{code}",
             )
-        for code, label in prog.MATCHING_OPTIONS.items():
+        for code, label in options.MATCHING_OPTIONS.items():
             matching[code] = st.checkbox(
                 t(label),
-                value=bool(form.matching.get(code, prog.DEFAULT_MATCHING[code])),
+                value=bool(form.matching.get(code, options.DEFAULT_MATCHING[code])),
                 key=f"{prefix}_o_{code}",
             )
         if not st.form_submit_button(submit_label, type="primary", key=f"{prefix}_submit"):
@@ -296,7 +297,7 @@ def _reload_form() -> None:
 
 st.header(md_escape(programme.name))
 state_col, enrolled_col, updated_col = st.columns([2, 1, 1])
-state_col.metric(t("State"), prog.status_label(programme.status))
+state_col.metric(t("State"), options.status_label(programme.status))
 enrolled_col.metric(t("Enrolled"), format_number(by_id[programme.id].enrolled))
 updated_col.metric(t("Last changed"), format_date(programme.updated_at))
 
@@ -336,12 +337,12 @@ with tab_settings:
         )
 
 with tab_state:
-    st.write(t("Current state: {state}.", state=prog.status_label(programme.status)))
-    targets = prog.allowed_transitions(programme.status)
+    st.write(t("Current state: {state}.", state=options.status_label(programme.status)))
+    targets = options.allowed_transitions(programme.status)
     if not targets:
         st.caption(t("A closed programme stays closed."))
     for target in targets:
-        label = t(prog.TRANSITION_LABELS.get((programme.status, target), target))
+        label = t(options.TRANSITION_LABELS.get((programme.status, target), target))
         if st.button(label, key=f"to_{programme.id}_{target}"):
             try:
                 moved = prog.change_status(
@@ -353,7 +354,7 @@ with tab_state:
                 if st.session_state.get(version_key) == programme.version:
                     st.session_state[version_key] = moved.version
                 st.session_state["prog_flash"] = t(
-                    "The programme is now “{state}”.", state=prog.status_label(moved.status)
+                    "The programme is now “{state}”.", state=options.status_label(moved.status)
                 )
                 st.rerun()
 

@@ -4,8 +4,9 @@ import streamlit as st
 
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, t
+from core.programmes import answers, rules
 from core.programmes import enrolment as enr
-from core.programmes.programmes import CADENCES, FORMATS, RELATIONSHIP_TYPES
+from core.programmes.options import CADENCES, FORMATS, RELATIONSHIP_TYPES
 from ui.page import guard
 from ui.widgets import md_escape, plain
 
@@ -48,17 +49,17 @@ if not visible:
     st.stop()
 
 WINDOW = {
-    enr.WINDOW_OPEN: t("enrolment open"),
-    enr.WINDOW_NOT_YET: t("enrolment not open yet"),
-    enr.WINDOW_CLOSED: t("enrolment closed"),
+    rules.WINDOW_OPEN: t("enrolment open"),
+    rules.WINDOW_NOT_YET: t("enrolment not open yet"),
+    rules.WINDOW_CLOSED: t("enrolment closed"),
 }
 MINE = {"enrolled": t("you are enrolled"), "withdrawn": t("you withdrew")}
 # Labels computed once: format_func must not translate (AppTest calls it outside the run).
-ROLES = {c: t(label) for c, label in enr.ROLES_ONE_WAY.items()}
-THEMES = {c: t(label) for c, label in enr.GOAL_THEMES.items()}
-SLOTS = {c: t(label) for c, label in enr.AVAILABILITY.items()}
-MODES = {c: t(label) for c, label in enr.WORK_MODES.items()}
-LANGUAGES = {c: t(label) for c, label in enr.LANGUAGES.items()}
+ROLES = {c: t(label) for c, label in answers.ROLES_ONE_WAY.items()}
+THEMES = {c: t(label) for c, label in answers.GOAL_THEMES.items()}
+SLOTS = {c: t(label) for c, label in answers.AVAILABILITY.items()}
+MODES = {c: t(label) for c, label in answers.WORK_MODES.items()}
+LANGUAGES = {c: t(label) for c, label in answers.LANGUAGES.items()}
 
 
 def _summary(o: enr.ProgrammeOffer) -> str:
@@ -143,7 +144,7 @@ if offer.can_enrol:
     with st.form(f"{prefix}_form", clear_on_submit=False, enter_to_submit=False):
         role, capacity = "peer", 1
         if offer.one_way:
-            roles = list(enr.ROLES_ONE_WAY)
+            roles = list(answers.ROLES_ONE_WAY)
             role = st.radio(
                 t("I join as"),
                 roles,
@@ -155,7 +156,7 @@ if offer.can_enrol:
             capacity = st.number_input(
                 t("As a mentor, how many mentees can you take?"),
                 min_value=1,
-                max_value=enr.MAX_CAPACITY,
+                max_value=answers.MAX_CAPACITY,
                 value=base.mentor_capacity if base else 1,
                 key=f"{prefix}_capacity",
             )
@@ -181,7 +182,7 @@ if offer.can_enrol:
         )
         themes = st.multiselect(
             t("Goal themes"),
-            list(enr.GOAL_THEMES),
+            list(answers.GOAL_THEMES),
             default=list(base.goal_themes) if base else [],
             format_func=THEMES.get,
             placeholder=t("Choose…"),
@@ -190,14 +191,14 @@ if offer.can_enrol:
         st.subheader(t("Practicalities"))
         availability = st.multiselect(
             t("When are you available?"),
-            list(enr.AVAILABILITY),
+            list(answers.AVAILABILITY),
             default=list(base.availability) if base else [],
             format_func=SLOTS.get,
             placeholder=t("Choose…"),
             key=f"{prefix}_availability",
         )
         c1, c2 = st.columns(2)
-        modes = list(enr.WORK_MODES)
+        modes = list(answers.WORK_MODES)
         work_mode = c1.radio(
             t("Meet on site or remotely?"),
             modes,
@@ -208,7 +209,7 @@ if offer.can_enrol:
         )
         languages = c2.multiselect(
             t("Languages you can meet in"),
-            list(enr.LANGUAGES),
+            list(answers.LANGUAGES),
             default=list(base.languages) if base else [viewer.language],
             format_func=LANGUAGES.get,
             key=f"{prefix}_languages",
@@ -225,7 +226,7 @@ if offer.can_enrol:
         )
         scores: dict[str, int] = {}
         score_cols = st.columns(4)
-        for i, (code, label) in enumerate(enr.MENTOR_SKILLS.items()):
+        for i, (code, label) in enumerate(answers.MENTOR_SKILLS.items()):
             scores[code] = score_cols[i % 4].select_slider(
                 t(label),
                 options=[1, 2, 3, 4, 5],
@@ -233,7 +234,7 @@ if offer.can_enrol:
                 key=f"{prefix}_sa_{code}",
             )
         st.subheader(t("Who will see your answers"))
-        for line in enr.who_sees(k, opted_in):
+        for line in answers.who_sees(k, opted_in):
             st.markdown("- " + md_escape(line))
         accepted = False
         if offer.charter.strip():
@@ -253,7 +254,7 @@ if offer.can_enrol:
                 store.sf,
                 viewer,
                 offer.programme_id,
-                enr.EnrolmentForm(
+                answers.EnrolmentForm(
                     offered=tuple(offered),
                     wanted=tuple(wanted),
                     goal_themes=tuple(themes),

@@ -14,9 +14,10 @@ from core.accounts import auth, invitations
 from core.accounts.auth import hash_password, validate_username
 from core.kernel import audit, clock
 from core.kernel.access import ADMIN, Viewer, require_role, validate_roles
-from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.kernel.i18n import LANGUAGES, t
 from core.kernel.text import clean_line
+from core.kernel.tx import get_or_404
 from db.models import Account, AccountRole, Invitation, Person
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
@@ -37,6 +38,7 @@ class AccountRow:
 
 
 def validate_email(email: str) -> str:
+    """An e-mail address as stored (trimmed, lower case), or a clear refusal."""
     email = (email or "").strip().lower()
     if not EMAIL_RE.match(email) or len(email) > 254:
         raise InvalidInput(t("“{email}” is not a valid e-mail address.", email=email[:80]))
@@ -78,7 +80,7 @@ def list_accounts(
         return [_row(a, p, locked.get(a.username)) for a, p in rows]
 
 
-def _create(
+def add_account(
     s: Session,
     *,
     email: str,
@@ -90,6 +92,7 @@ def _create(
     language: str = "en",
     password_hash: str | None = None,
 ) -> Account:
+    """Create an account (and its person when the e-mail is new) in the caller's transaction."""
     now = clock.now()
     if s.scalar(select(Account.id).where(Account.username == username)):
         raise Conflict(t("The username “{username}” is already taken.", username=username))
@@ -140,7 +143,7 @@ def create_account(
     if not roles:
         raise InvalidInput(t("Choose at least one role."))
     with sf.begin() as s:
-        account = _create(
+        account = add_account(
             s,
             email=email,
             full_name=full_name,
@@ -149,22 +152,12 @@ def create_account(
             roles=roles,
             department=department.strip() or None,
         )
-        audit.record(
-            s,
-            "account_created",
-            actor_account_id=viewer.account_id,
-            actor_username=viewer.username,
-            target=username,
-            roles=sorted(roles),
-        )
+        audit.by(s, viewer, "account_created", target=username, roles=sorted(roles))
         return _row(account, s.get_one(Person, account.person_id))
 
 
-def _get_account(s: Session, account_id: int) -> Account:
-    account = s.get(Account, account_id)
-    if account is None:
-        raise NotFound(t("This account no longer exists."))
-    return account
+def _get_account(s: Session, account_id: object) -> Account:
+    return get_or_404(s, Account, account_id, missing=t("This account no longer exists."))
 
 
 def set_roles(
@@ -181,15 +174,7 @@ def set_roles(
         account = _get_account(s, account_id)
         old = sorted(r.role for r in account.roles)
         account.roles = [AccountRole(role=r) for r in sorted(new)]
-        audit.record(
-            s,
-            "roles_changed",
-            actor_account_id=viewer.account_id,
-            actor_username=viewer.username,
-            target=account.username,
-            before=old,
-            after=sorted(new),
-        )
+        audit.by(s, viewer, "roles_changed", target=account.username, before=old, after=sorted(new))
 
 
 @dataclass(frozen=True)
@@ -222,11 +207,10 @@ def reset_password(sf: sessionmaker[Session], viewer: Viewer, account_id: int) -
         account.password_hash = None
         account.password_changed_at = now
         account.sessions_revoked_before = now
-        audit.record(
+        audit.by(
             s,
+            viewer,
             "password_reset",
-            actor_account_id=viewer.account_id,
-            actor_username=viewer.username,
             target=account.username,
             expires=expires.isoformat(timespec="minutes"),
         )
@@ -241,13 +225,7 @@ def lift_lock(sf: sessionmaker[Session], viewer: Viewer, account_id: int) -> int
     with sf.begin() as s:
         account = _get_account(s, account_id)
         lifted = auth.lift_locks(s, account.username, clock.now())
-        audit.record(
-            s,
-            "sign_in_lock_lifted",
-            actor_account_id=viewer.account_id,
-            actor_username=viewer.username,
-            target=account.username,
-        )
+        audit.by(s, viewer, "sign_in_lock_lifted", target=account.username)
         return lifted
 
 
@@ -261,11 +239,10 @@ def set_active(sf: sessionmaker[Session], viewer: Viewer, account_id: int, activ
         account.is_active = active
         if not active:
             account.sessions_revoked_before = clock.now()
-        audit.record(
+        audit.by(
             s,
+            viewer,
             "account_reactivated" if active else "account_deactivated",
-            actor_account_id=viewer.account_id,
-            actor_username=viewer.username,
             target=account.username,
         )
 
@@ -281,13 +258,7 @@ def set_language(sf: sessionmaker[Session], viewer: Viewer, language: str) -> st
         account = _get_account(s, viewer.account_id)
         account.language = language
         s.get_one(Person, viewer.person_id).language = language
-        audit.record(
-            s,
-            "language_changed",
-            actor_account_id=viewer.account_id,
-            actor_username=viewer.username,
-            language=language,
-        )
+        audit.by(s, viewer, "language_changed", language=language)
     return language
 
 
@@ -313,12 +284,7 @@ def change_password(
         account.password_hash = hashed
         account.password_changed_at = now
         account.sessions_revoked_before = now
-        audit.record(
-            s,
-            "password_changed",
-            actor_account_id=viewer.account_id,
-            actor_username=viewer.username,
-        )
+        audit.by(s, viewer, "password_changed")
         return now
 
 

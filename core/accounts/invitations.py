@@ -20,9 +20,10 @@ import os
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import ColumnElement, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,7 +31,7 @@ from core.accounts.auth import hash_password, validate_username
 from core.kernel import audit, clock
 from core.kernel.access import COORDINATOR, PARTICIPANT, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
-from core.kernel.i18n import format_date, t
+from core.kernel.i18n import N_, format_date, t
 from db.models import Account, AccountRole, Invitation, Person
 
 INVITATION_DAYS = 14
@@ -45,15 +46,18 @@ _MAX_TOKEN_CHARS = 200
 
 
 def digest(token: str) -> str:
+    """What is stored of a token: its SHA-256, never the token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def base_url() -> str:
     """Where people open Tandem: TANDEM_BASE_URL, default http://localhost:8501."""
-    return (os.environ.get("TANDEM_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
+    url = (os.environ.get("TANDEM_BASE_URL") or "").strip() or DEFAULT_BASE_URL
+    return url.rstrip("/")
 
 
 def invitation_link(token: str) -> str:
+    """The link a person opens to use ``token``."""
     return f"{base_url()}/invite?token={token}"
 
 
@@ -77,7 +81,8 @@ def invitation_state(invitation: Invitation, now: dt.datetime) -> str:
     return "pending"
 
 
-def _valid_at(now: dt.datetime):  # type: ignore[no-untyped-def]
+def valid_at(now: dt.datetime) -> ColumnElement[bool]:
+    """The rule "this link still works at ``now``", as a condition on Invitation rows."""
     return (
         Invitation.used_at.is_(None)
         & Invitation.revoked_at.is_(None)
@@ -122,7 +127,7 @@ def issue_invitations(
     )
     if isinstance(people, str):
         if people == NOT_YET_INVITED:
-            stmt = stmt.where(~exists().where(Invitation.person_id == Person.id, _valid_at(now)))
+            stmt = stmt.where(~exists().where(Invitation.person_id == Person.id, valid_at(now)))
         elif people != ALL_WITHOUT_ACCOUNT:
             raise InvalidInput(t("Choose whom to invite."))
     elif not people:
@@ -140,25 +145,12 @@ def issue_invitations(
             return []
         target_ids = [r.id for r in targets]
         for start in range(0, len(target_ids), _CHUNK):
-            s.execute(
-                update(Invitation)
-                .where(Invitation.person_id.in_(target_ids[start : start + _CHUNK]))
-                .where(Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
-                .where(Invitation.purpose == ACCOUNT)
-                .values(revoked_at=now)
-            )
+            chunk = target_ids[start : start + _CHUNK]
+            _revoke_unused(s, now, Invitation.person_id.in_(chunk), Invitation.purpose == ACCOUNT)
         issued, rows = [], []
         for r in targets:
-            token = secrets.token_urlsafe(32)
-            rows.append(
-                {
-                    "person_id": r.id,
-                    "token_hash": digest(token),
-                    "purpose": ACCOUNT,
-                    "created_at": now,
-                    "expires_at": expires,
-                }
-            )
+            token, row = _new_row(r.id, ACCOUNT, now, expires)
+            rows.append(row)
             issued.append(
                 IssuedInvitation(
                     r.id, r.full_name, r.email, r.department, invitation_link(token), expires
@@ -166,11 +158,10 @@ def issue_invitations(
             )
         for start in range(0, len(rows), _CHUNK):
             s.execute(insert(Invitation), rows[start : start + _CHUNK])
-        audit.record(
+        audit.by(
             s,
+            viewer,
             "invitations_issued",
-            actor_account_id=viewer.account_id,
-            actor_username=viewer.username,
             target=issued[0].email if len(issued) == 1 else None,
             count=len(issued),
             expires=expires.date().isoformat(),
@@ -186,24 +177,35 @@ def new_link(
     Returns the raw token (only its SHA-256 is stored) and when it expires.
     """
     expires = now + dt.timedelta(days=days)
-    s.execute(
-        update(Invitation)
-        .where(Invitation.person_id == person_id, Invitation.purpose == purpose)
-        .where(Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-    token = secrets.token_urlsafe(32)
-    s.add(
-        Invitation(
-            person_id=person_id,
-            token_hash=digest(token),
-            purpose=purpose,
-            created_at=now,
-            expires_at=expires,
-        )
-    )
+    _revoke_unused(s, now, Invitation.person_id == person_id, Invitation.purpose == purpose)
+    token, row = _new_row(person_id, purpose, now, expires)
+    s.add(Invitation(**row))
     s.flush()
     return token, expires
+
+
+def _new_row(
+    person_id: int, purpose: str, now: dt.datetime, expires: dt.datetime
+) -> tuple[str, dict[str, Any]]:
+    """A fresh random token and the Invitation row that stores only its digest."""
+    token = secrets.token_urlsafe(32)
+    row = {
+        "person_id": person_id,
+        "token_hash": digest(token),
+        "purpose": purpose,
+        "created_at": now,
+        "expires_at": expires,
+    }
+    return token, row
+
+
+def _revoke_unused(s: Session, now: dt.datetime, *where: ColumnElement[bool]) -> None:
+    """Stop the unused links that match ``where`` (a newer link replaces them)."""
+    s.execute(
+        update(Invitation)
+        .where(*where, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
 
 
 def _csv_cell(value: str | None) -> str:
@@ -247,6 +249,30 @@ class Accepted:
     name: str
 
 
+# What a spent link says (used, replaced, expired), by purpose: an invitation, or an
+# admin's password reset.
+_SPENT: dict[str, tuple[str, str, str]] = {
+    ACCOUNT: (
+        N_(
+            "This invitation link was already used. Sign in with the username you chose; if you forgot your password, ask an admin to reset it."
+        ),
+        N_(
+            "This invitation link was replaced by a newer one. Use the most recent link you received."
+        ),
+        N_("This invitation link expired on {date}. Ask your coordinator for a new one."),
+    ),
+    RESET: (
+        N_(
+            "This password-reset link was already used. Sign in with your new password, or ask an admin for a new link."
+        ),
+        N_(
+            "This password-reset link was replaced by a newer one. Use the most recent link an admin gave you."
+        ),
+        N_("This password-reset link expired on {date}. Ask an admin for a new one."),
+    ),
+}
+
+
 def _find(
     s: Session, token: str, now: dt.datetime, purpose: str | None = ACCOUNT
 ) -> tuple[Invitation, Person]:
@@ -266,72 +292,32 @@ def _find(
                 "This invitation link is not valid. Check that you copied the whole link, or ask your coordinator for a new one."
             )
         )
-    if invitation.purpose == RESET:
-        return _usable_reset(s, invitation, now)
     person = s.get_one(Person, invitation.person_id)
+    account = s.scalar(select(Account).where(Account.person_id == person.id))
     state = invitation_state(invitation, now)
+    used, replaced, expired = _SPENT[invitation.purpose]
     if state == "used":
-        raise Conflict(
-            t(
-                "This invitation link was already used. Sign in with the username you chose; if you forgot your password, ask an admin to reset it."
-            )
-        )
-    if s.scalar(select(Account.id).where(Account.person_id == person.id)):
+        raise Conflict(t(used))
+    if invitation.purpose == ACCOUNT and account is not None:
         raise Conflict(
             t(
                 "You already have an account: sign in with it. If you forgot your password, ask an admin to reset it."
             )
         )
     if state == "replaced":
-        raise InvalidInput(
-            t(
-                "This invitation link was replaced by a newer one. Use the most recent link you received."
-            )
-        )
+        raise InvalidInput(t(replaced))
     if state == "expired":
-        raise InvalidInput(
-            t(
-                "This invitation link expired on {date}. Ask your coordinator for a new one.",
-                date=format_date(invitation.expires_at),
+        raise InvalidInput(t(expired, date=format_date(invitation.expires_at)))
+    if invitation.purpose == RESET:
+        if account is None or not account.is_active or not person.is_active:
+            raise NotAllowed(
+                t("This account is deactivated, so this link cannot be used. Ask an admin.")
             )
-        )
-    if not person.is_active or person.erased_at is not None:
+    elif not person.is_active or person.erased_at is not None:
         raise NotAllowed(
             t(
                 "Your profile is deactivated, so this invitation cannot be used. Ask your coordinator."
             )
-        )
-    return invitation, person
-
-
-def _usable_reset(
-    s: Session, invitation: Invitation, now: dt.datetime
-) -> tuple[Invitation, Person]:
-    person = s.get_one(Person, invitation.person_id)
-    state = invitation_state(invitation, now)
-    if state == "used":
-        raise Conflict(
-            t(
-                "This password-reset link was already used. Sign in with your new password, or ask an admin for a new link."
-            )
-        )
-    if state == "replaced":
-        raise InvalidInput(
-            t(
-                "This password-reset link was replaced by a newer one. Use the most recent link an admin gave you."
-            )
-        )
-    if state == "expired":
-        raise InvalidInput(
-            t(
-                "This password-reset link expired on {date}. Ask an admin for a new one.",
-                date=format_date(invitation.expires_at),
-            )
-        )
-    account = s.scalar(select(Account).where(Account.person_id == person.id))
-    if account is None or not account.is_active or not person.is_active:
-        raise NotAllowed(
-            t("This account is deactivated, so this link cannot be used. Ask an admin.")
         )
     return invitation, person
 
@@ -373,11 +359,8 @@ def accept_invitation(
             if s.scalar(select(Account.id).where(Account.username == username)):
                 raise Conflict(t("The username “{username}” is already taken.", username=username))
             _mark_used(s, invitation, now, t("This invitation link was already used."))
-            s.execute(
-                update(Invitation)
-                .where(Invitation.person_id == person.id, Invitation.id != invitation.id)
-                .where(Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
-                .values(revoked_at=now)
+            _revoke_unused(
+                s, now, Invitation.person_id == person.id, Invitation.id != invitation.id
             )
             account = Account(
                 person_id=person.id,

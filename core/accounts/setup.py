@@ -9,26 +9,33 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.accounts.accounts import _create, validate_email, validate_username
-from core.accounts.auth import hash_password
+from core.accounts.accounts import add_account, validate_email
+from core.accounts.auth import hash_password, validate_username
 from core.kernel import audit, clock
+from core.kernel.access import ADMIN, COORDINATOR
 from core.kernel.errors import Conflict, InvalidInput
 from core.kernel.i18n import t
 from core.kernel.store import transaction_lock
 from core.kernel.text import clean_line
-from db.models import Account, AccountRole, SetupCode
+from db.models import AccountRole, SetupCode
+
+# What the first admin (and an admin made on the command line) can do.
+FIRST_ROLES = (ADMIN, COORDINATOR)
 
 
 def _digest(code: str) -> str:
     return hashlib.sha256(code.strip().encode()).hexdigest()
 
 
+def _admin_exists(s: Session) -> bool:
+    found = s.scalar(select(AccountRole.account_id).where(AccountRole.role == ADMIN).limit(1))
+    return found is not None
+
+
 def has_admin(sf: sessionmaker[Session]) -> bool:
+    """Whether Tandem has an admin (else Home shows the set-up form)."""
     with sf.begin() as s:
-        return (
-            s.scalar(select(AccountRole.account_id).where(AccountRole.role == "admin").limit(1))
-            is not None
-        )
+        return _admin_exists(s)
 
 
 def issue_setup_code(sf: sessionmaker[Session]) -> str | None:
@@ -36,7 +43,7 @@ def issue_setup_code(sf: sessionmaker[Session]) -> str | None:
     code = secrets.token_hex(6)
     with sf.begin() as s:
         transaction_lock(s, "setup")
-        if s.scalar(select(AccountRole.account_id).where(AccountRole.role == "admin").limit(1)):
+        if _admin_exists(s):
             return None
         for old in s.scalars(select(SetupCode).where(SetupCode.used_at.is_(None))):
             old.used_at = clock.now()  # only the newest printed code works
@@ -60,7 +67,7 @@ def create_first_admin(
     hashed = hash_password(password)
     with sf.begin() as s:
         transaction_lock(s, "setup")
-        if s.scalar(select(AccountRole.account_id).where(AccountRole.role == "admin").limit(1)):
+        if _admin_exists(s):
             raise Conflict(t("Tandem is already set up: sign in instead."))
         current = s.scalars(select(SetupCode).where(SetupCode.used_at.is_(None))).all()
         if not any(hmac.compare_digest(c.code_hash, _digest(code)) for c in current):
@@ -69,14 +76,14 @@ def create_first_admin(
             )
         for c in current:
             c.used_at = clock.now()
-        account = _create(
+        account = add_account(
             s,
             email=email,
             full_name=full_name,
             username=username,
             password=None,
             password_hash=hashed,
-            roles=["admin", "coordinator"],
+            roles=FIRST_ROLES,
         )
         audit.record(s, "first_admin_created", actor_account_id=account.id, actor_username=username)
 
@@ -88,20 +95,18 @@ def create_admin_cli(
     email = validate_email(email)
     username = validate_username(username)
     with sf.begin() as s:
-        if s.scalar(select(Account.id).where(Account.username == username)):
-            raise Conflict(t("The username “{username}” is already taken.", username=username))
-        account = _create(
+        account = add_account(
             s,
             email=email,
             full_name=clean_line(full_name, t("Name")),
             username=username,
             password=password,
-            roles=["admin", "coordinator"],
+            roles=FIRST_ROLES,
         )
         audit.record(
             s,
             "account_created",
             actor_username="(command line)",
             target=account.username,
-            roles=["admin", "coordinator"],
+            roles=list(FIRST_ROLES),
         )

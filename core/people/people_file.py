@@ -1,7 +1,7 @@
 """Reading a people file (CSV, XLSX, XLS or ODS) into a header and rows of text, without judging them.
 
 :func:`read_table` turns bytes into cells; :func:`map_header` recognises the usual
-spellings of each column. Both report problems as sentences; ``core.people.people``
+spellings of each column. Both report problems as sentences; :mod:`core.people.validation`
 validates the values.
 """
 

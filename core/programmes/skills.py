@@ -19,6 +19,8 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotFound
 from core.kernel.i18n import t, tn
 from core.kernel.text import clean_line
+from core.kernel.tx import get_or_404
+from core.programmes.programmes import programme_or_404
 from db.models import EnrolmentSkill, Programme, Skill
 
 
@@ -102,10 +104,12 @@ def categories(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
 # --------------------------------------------------------------------------- helpers
 
 
-def _get(s: Session, skill_id: int) -> Skill:
-    skill = s.get(Skill, skill_id)
-    if skill is None or skill.merged_into_id is not None:
-        raise NotFound(t("This skill no longer exists: it was deleted or merged."))
+def _get(s: Session, skill_id: object) -> Skill:
+    """A live skill (an alias left by a merge is no longer one), or :class:`NotFound`."""
+    gone = t("This skill no longer exists: it was deleted or merged.")
+    skill = get_or_404(s, Skill, skill_id, missing=gone)
+    if skill.merged_into_id is not None:
+        raise NotFound(gone)
     return skill
 
 
@@ -156,14 +160,7 @@ def _check_name_free(
 
 
 def _record(s: Session, viewer: Viewer, action: str, target: str, **detail: object) -> None:
-    audit.record(
-        s,
-        action,
-        actor_account_id=viewer.account_id,
-        actor_username=viewer.username,
-        target=target[:200],
-        **detail,
-    )
+    audit.by(s, viewer, action, target=target[:200], **detail)
 
 
 # --------------------------------------------------------------------------- actions
@@ -181,8 +178,8 @@ def add_skill(
     name, category = _clean_name(name), _clean_category(category)
     try:
         with sf.begin() as s:
-            if programme_id is not None and s.get(Programme, programme_id) is None:
-                raise NotFound(t("This programme no longer exists."))
+            if programme_id is not None:
+                programme_or_404(s, programme_id)
             _check_name_free(s, name, programme_id)
             skill = Skill(name=name, category=category, programme_id=programme_id)
             s.add(skill)
@@ -296,11 +293,3 @@ def delete_skill(sf: sessionmaker[Session], viewer: Viewer, skill_id: int) -> No
         s.execute(delete(Skill).where(Skill.merged_into_id == skill.id))  # its aliases
         s.delete(skill)
         _record(s, viewer, "skill_deleted", skill.name)
-
-
-def resolve(s: Session, skill_id: int) -> int:
-    """The live skill an id stands for (an alias stands for the skill it was merged into)."""
-    skill = s.get(Skill, skill_id)
-    if skill is None:
-        raise NotFound(t("This skill no longer exists: it was deleted or merged."))
-    return skill.merged_into_id or skill.id

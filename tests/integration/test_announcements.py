@@ -9,7 +9,7 @@ import pytest
 from core.insights import home
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
-from core.programmes import announcements
+from core.programmes import announcements, outreach
 from tests.builders import enrol, make_participant, make_programme, make_user
 
 
@@ -105,15 +105,15 @@ def test_participants_cannot_publish(sf, world):
 
 def test_the_enrolment_link_uses_the_configured_address(monkeypatch):
     monkeypatch.delenv("TANDEM_BASE_URL", raising=False)
-    assert announcements.enrolment_link(7) == "http://localhost:8501/enrol?programme=7"
+    assert outreach.enrolment_link(7) == "http://localhost:8501/enrol?programme=7"
     monkeypatch.setenv("TANDEM_BASE_URL", "https://tandem.example.com/")
-    assert announcements.enrolment_link(7) == "https://tandem.example.com/enrol?programme=7"
+    assert outreach.enrolment_link(7) == "https://tandem.example.com/enrol?programme=7"
 
 
 def test_the_invitation_gives_the_programme_the_dates_and_the_link(sf, world, monkeypatch):
     monkeypatch.setenv("TANDEM_BASE_URL", "https://tandem.example.com")
     coord, _, _, pid = world
-    text = announcements.invitation_text(sf, coord, pid)
+    text = outreach.invitation_text(sf, coord, pid)
     assert text.startswith("Join Peer mentoring — Spring 2027")
     assert "Enrolment is open from Nov 20, 2026 to Dec 10, 2026." in text
     assert f"Sign up here: https://tandem.example.com/enrol?programme={pid}" in text
@@ -167,7 +167,7 @@ def pdf_text(data: bytes) -> str:
 
 def test_the_poster_is_a_one_page_pdf_with_the_name_dates_pitch_and_link(sf, world):
     coord, _, _, pid = world
-    data = announcements.poster_pdf(sf, coord, pid, pitch="Grow with a colleague.")
+    data = outreach.poster_pdf(sf, coord, pid, pitch="Grow with a colleague.")
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     assert len(re.findall(rb"/Type\s*/Page\b", data)) == 1
     text = pdf_text(data)
@@ -181,11 +181,11 @@ def test_the_longest_name_and_pitch_still_fit_on_one_page(sf, world):
     coord, _, _, _ = world
     with sf.begin() as s:
         p = make_programme(s, "W" * 160, description="", support_contact="x" * 200)
-    data = announcements.poster_pdf(sf, coord, p.id, pitch="Mmmm " * 100)
+    data = outreach.poster_pdf(sf, coord, p.id, pitch="Mmmm " * 100)
     assert len(re.findall(rb"/Type\s*/Page\b", data)) == 1
 
 
 def test_a_pitch_over_500_characters_gets_a_precise_message(sf, world):
     coord, _, _, pid = world
     with pytest.raises(InvalidInput, match="“Pitch” is too long: 501 characters, at most 500."):
-        announcements.poster_pdf(sf, coord, pid, pitch="x" * 501)
+        outreach.poster_pdf(sf, coord, pid, pitch="x" * 501)

@@ -8,13 +8,13 @@ from sqlalchemy import func, select
 
 from core.kernel import clock
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
-from core.programmes import enrolment
+from core.programmes import answers, enrolled, enrolment
 from db.models import Enrolment, SelfAssessment, Skill
 from tests.builders import make_participant, make_programme, make_user
 
 NOW = dt.datetime(2026, 11, 27, 9)
 TODAY = NOW.date()
-SCORES = dict.fromkeys(enrolment.MENTOR_SKILLS, 3)
+SCORES = dict.fromkeys(answers.MENTOR_SKILLS, 3)
 
 
 @pytest.fixture
@@ -51,9 +51,9 @@ def setting(sf):
     return {"coord": coord, "zoe": zoe, "programme_id": p.id, "skills": ids}
 
 
-def form(setting, **changes) -> enrolment.EnrolmentForm:
+def form(setting, **changes) -> answers.EnrolmentForm:
     sk = setting["skills"]
-    base = enrolment.EnrolmentForm(
+    base = answers.EnrolmentForm(
         offered=(sk["SQL"],),
         wanted=(sk["Negotiation"], sk["Writing"]),
         goal_themes=("career",),
@@ -224,7 +224,7 @@ def test_withdrawing_is_idempotent_and_one_can_come_back_while_the_window_is_ope
     enrolment.withdraw(sf, setting["zoe"], pid)
     mine = enrolment.my_enrolment(sf, setting["zoe"], pid)
     assert mine is not None and mine.status == "withdrawn"
-    assert enrolment.list_enrolments(sf, setting["coord"], pid, status="enrolled") == []
+    assert enrolled.list_enrolments(sf, setting["coord"], pid, status="enrolled") == []
     back = enrolment.save_enrolment(sf, setting["zoe"], pid, form(setting))
     assert back.status == "enrolled"
 
@@ -258,23 +258,23 @@ def test_the_coordinator_sees_who_enrolled_with_filters_and_participants_cannot(
     ana = make_participant(sf, "ana", department="Finance", level="L4")
     enrolment.save_enrolment(sf, ana, pid, form(setting))
     enrolment.withdraw(sf, ana, pid)
-    rows = enrolment.list_enrolments(sf, setting["coord"], pid)
+    rows = enrolled.list_enrolments(sf, setting["coord"], pid)
     assert [(r.name, r.department, r.status) for r in rows] == [
         ("Ana", "Finance", "withdrawn"),
         ("Zoe", "Sales", "enrolled"),
     ]
     assert rows[1].offered == ("SQL",) and rows[1].enrolled_at == NOW
     assert [
-        r.name for r in enrolment.list_enrolments(sf, setting["coord"], pid, departments=["Sales"])
+        r.name for r in enrolled.list_enrolments(sf, setting["coord"], pid, departments=["Sales"])
     ] == ["Zoe"]
-    assert [r.name for r in enrolment.list_enrolments(sf, setting["coord"], pid, search="AN")] == [
+    assert [r.name for r in enrolled.list_enrolments(sf, setting["coord"], pid, search="AN")] == [
         "Ana"
     ]
     with pytest.raises(NotAllowed):
-        enrolment.list_enrolments(sf, setting["zoe"], pid)
+        enrolled.list_enrolments(sf, setting["zoe"], pid)
 
 
 def test_who_sees_my_answers_follows_the_directory_choice(sf, setting):
-    assert any("nothing" in line for line in enrolment.who_sees(5, opted_in=False))
-    assert any("you opted in" in line for line in enrolment.who_sees(5, opted_in=True))
-    assert any("at least 5 people" in line for line in enrolment.who_sees(5, opted_in=True))
+    assert any("nothing" in line for line in answers.who_sees(5, opted_in=False))
+    assert any("you opted in" in line for line in answers.who_sees(5, opted_in=True))
+    assert any("at least 5 people" in line for line in answers.who_sees(5, opted_in=True))

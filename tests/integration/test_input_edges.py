@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from core.growth import actions, feedback, goals, journal
 from core.kernel.errors import InvalidInput, NotFound, TandemError
-from core.programmes import enrolment
+from core.programmes import enrolled, enrolment
 from core.relationship import concerns, meetings, peer_view, resources, schedule
 from db.models import Meeting
 from tests.integration.journey_builders import make_world
@@ -85,7 +85,7 @@ def _calls(w, bad):  # type: ignore[no-untyped-def]
         "enrolment offer": lambda sf: enrolment.get_offer(sf, w.owner, bad),
         "enrolment skills": lambda sf: enrolment.programme_skills(sf, w.owner, bad),
         "withdraw": lambda sf: enrolment.withdraw(sf, w.owner, bad),
-        "enrolment list": lambda sf: enrolment.list_enrolments(sf, w.coordinator, bad),
+        "enrolment list": lambda sf: enrolled.list_enrolments(sf, w.coordinator, bad),
         "goal": lambda sf: goals.get_goal(sf, w.owner, bad),
         "goal status": lambda sf: goals.set_status(sf, w.owner, bad, 1, "dropped"),
         "step tick": lambda sf: goals.set_step_done(sf, w.owner, bad, True),

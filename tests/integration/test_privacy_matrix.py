@@ -49,9 +49,17 @@ from core.kernel.errors import NotAllowed, NotFound, TandemError
 from core.matching import edits as match_edits
 from core.matching import proposals as match_proposals
 from core.matching import suggestions as match_suggestions
-from core.people import directory, people
+from core.people import directory, importer, roster
 from core.privacy import mydata
-from core.programmes import announcements, enrolment, programmes, skills
+from core.programmes import (
+    announcements,
+    answers,
+    enrolled,
+    enrolment,
+    outreach,
+    programmes,
+    skills,
+)
 from core.relationship import (
     agreement,
     concerns,
@@ -181,14 +189,14 @@ def _user(
 
 
 def _enrolment_form(offered: list[int], wanted: list[int], motivation: str = ""):
-    return enrolment.EnrolmentForm(
+    return answers.EnrolmentForm(
         offered=offered,
         wanted=wanted,
         goal_themes=("career",),
         availability=("mon-am",),
         languages=("en",),
         motivation=motivation,
-        self_assessment={code: 3 for code in enrolment.MENTOR_SKILLS},
+        self_assessment={code: 3 for code in answers.MENTOR_SKILLS},
         charter_accepted=True,
     )
 
@@ -605,7 +613,7 @@ READS: tuple[Read, ...] = (
         NOBODY,
         catalogue=True,
     ),
-    _staff("enrolment.list_enrolments:P", lambda sf, w, v: enrolment.list_enrolments(sf, v, w.p)),
+    _staff("enrolled.list_enrolments:P", lambda sf, w, v: enrolled.list_enrolments(sf, v, w.p)),
     # matching
     _own("match_proposals.my_proposals", lambda sf, w, v: match_proposals.my_proposals(sf, v)),
     _staff(
@@ -628,16 +636,16 @@ READS: tuple[Read, ...] = (
     ),
     _staff("skills.skill_scopes", lambda sf, w, v: skills.skill_scopes(sf, v)),
     _staff("skills.categories", lambda sf, w, v: skills.categories(sf, v)),
-    _staff("people.list_people", lambda sf, w, v: people.list_people(sf, v)),
-    _staff("people.people_summary", lambda sf, w, v: people.people_summary(sf, v)),
+    _staff("roster.list_people", lambda sf, w, v: roster.list_people(sf, v)),
+    _staff("roster.people_summary", lambda sf, w, v: roster.people_summary(sf, v)),
     _staff("programmes.list_programmes", lambda sf, w, v: programmes.list_programmes(sf, v)),
     _staff("programmes.get_programme:P", lambda sf, w, v: programmes.get_programme(sf, v, w.p)),
     _staff(
         "programmes.eligibility_choices", lambda sf, w, v: programmes.eligibility_choices(sf, v)
     ),
     _staff(
-        "announcements.invitation_text:P",
-        lambda sf, w, v: announcements.invitation_text(sf, v, w.p),
+        "outreach.invitation_text:P",
+        lambda sf, w, v: outreach.invitation_text(sf, v, w.p),
     ),
     _staff(
         "announcements.list_announcements",
@@ -1036,7 +1044,6 @@ NOT_READS = {
     announcements: {
         "publish_announcement",
         "set_published",
-        "poster_pdf",  # a compressed PDF of invitation_text's facts
     },
     concerns: {"raise_concern", "mark_concern_handled"},
     directory: {"set_opt_in"},
@@ -1076,7 +1083,8 @@ NOT_READS = {
     match_proposals: {"publish", "respond"},
     lifecycle: {"end_relationship", "pause_relationship", "resume_relationship"},
     mydata: {"erase_my_data"},
-    people: {"apply", "preview"},
+    importer: {"apply", "preview"},
+    outreach: {"poster_pdf"},  # a compressed PDF of invitation_text's facts
     programmes: {
         "create_programme",
         "update_programme",
@@ -1102,11 +1110,13 @@ MODULES = tuple(
         (
             *NOT_READS,
             audit,
+            enrolled,
             home,
             dashboard,
             meetings,
             peer_view,
             progress,
+            roster,
             skills_growth,
             survey_results,
             tna,

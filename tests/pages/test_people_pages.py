@@ -12,7 +12,7 @@ from core.accounts import invitations
 from core.accounts.auth import sign_in, viewer_of
 from core.kernel import clock
 from core.kernel.access import can_open
-from core.people import people
+from core.people import roster
 from db.models import Account, Invitation, Person, Skill
 from tests.pages.conftest import ROOT, texts
 
@@ -116,7 +116,7 @@ def test_a_file_that_is_not_a_table_gets_one_clear_error(open_app):
 
 
 def test_creating_invitation_links_offers_them_for_download(open_app, demo_store):
-    to_invite = people.people_summary(demo_store.sf, viewer(demo_store, "admin")).not_invited
+    to_invite = roster.people_summary(demo_store.sf, viewer(demo_store, "admin")).not_invited
     assert to_invite >= 2  # at least Tomás (never invited) and Aurélie (link expired)
     with demo_store.sf.begin() as s:
         before = s.scalar(select(func.count()).select_from(Invitation))

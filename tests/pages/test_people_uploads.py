@@ -34,11 +34,11 @@ def test_a_coordinator_reading_french_gets_the_refusal_in_french():
     # Through the parser the page calls: AppTest cannot rerun this page in French (its
     # selectbox check compares the English label with the French options).
     from core.kernel.i18n import set_language
-    from core.people import people
+    from core.people import validation
 
     set_language("fr")
     try:
-        pv = people.parse(BOMB, "people.xlsx")
+        pv = validation.parse(BOMB, "people.xlsx")
     finally:
         set_language("en")
     assert [i.message for i in pv.issues] == [

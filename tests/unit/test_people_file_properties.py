@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from core.kernel.errors import FileRejected
-from core.people import people
+from core.people import validation
 from core.people.people_file import read_table
 from tests.spreadsheet_files import real_xlsx
 
@@ -38,7 +38,7 @@ def _no_traceback(data: bytes, filename: str) -> None:
         read_table(data, filename)
     except FileRejected as e:
         assert str(e).strip()
-    pv = people.parse(data, filename)
+    pv = validation.parse(data, filename)
     assert all(issue.message for issue in pv.issues)
 
 
@@ -161,7 +161,7 @@ def _expected(people_rows: list[tuple[str, str, str]]) -> list[tuple[str, str, s
 
 
 def _read_back(data: bytes, filename: str) -> list[tuple[str, str, str]]:
-    pv = people.parse(data, filename)
+    pv = validation.parse(data, filename)
     assert [i.message for i in pv.issues if i.is_error] == []
     return [(r.email, r.name, r.department or "") for r in pv.rows]
 

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from core.kernel.errors import FileRejected, TandemError
-from core.people import people
+from core.people import validation
 from core.people.people_file import FileProblem, read_table
 from core.people.spreadsheet import read_sheet
 from core.people.spreadsheet_worker import cell_text
@@ -108,7 +108,7 @@ def test_a_real_file_of_each_format_reads_the_same_people(build, filename):
     [(real_xlsx, "people.xlsx"), (real_xls, "people.xls"), (real_ods, "people.ods")],
 )
 def test_each_format_previews_as_valid_people(build, filename):
-    pv = people.parse(build(PEOPLE), filename)
+    pv = validation.parse(build(PEOPLE), filename)
     assert pv.issues == ()
     assert [(r.email, r.name, r.hire_date) for r in pv.rows][1] == (
         "bo@example.com",

@@ -24,7 +24,7 @@ import pytest
 
 from core.insights import exports
 from core.kernel.errors import FileRejected
-from core.people import people, spreadsheet
+from core.people import spreadsheet, validation
 from core.people.people_file import read_table
 from core.people.spreadsheet import LIMITS, MIB, Limits, column_letters
 from tests.spreadsheet_files import (
@@ -551,7 +551,7 @@ def test_streamlits_upload_limit_is_the_readers():
 
 def test_a_hostile_file_is_one_file_error_in_the_import_preview():
     data = xlsx('<row r="1"><c r="ZZZZZZZZ1"><v>1</v></c></row>')
-    pv = people.parse(data, "people.xlsx")
+    pv = validation.parse(data, "people.xlsx")
     assert pv.rows == ()
     assert [(i.line, i.message) for i in pv.issues] == [
         (None, COLUMNS.format(f="people.xlsx", c="ZZZZZZZZ"))
@@ -561,7 +561,7 @@ def test_a_hostile_file_is_one_file_error_in_the_import_preview():
 def test_a_formula_in_a_people_file_stays_text_and_leaves_neutralised():
     evil = '=HYPERLINK("http://evil.example","click")'
     data = f'email,name,department\na@b.c,Ana,"{evil.replace(chr(34), chr(34) * 2)}"\n'.encode()
-    pv = people.parse(data, "people.csv")
+    pv = validation.parse(data, "people.csv")
     assert pv.rows[0].department == evil
     assert exports.neutralise(evil) == "'" + evil
 

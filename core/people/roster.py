@@ -1,0 +1,163 @@
+"""The people list (coordinators): who is in Tandem, with their account and invitation
+state, searchable and filtered; and the counts above it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Subquery, func, or_, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from core.accounts.invitations import invitation_state, valid_at
+from core.kernel import clock
+from core.kernel.access import COORDINATOR, Viewer, require_role
+from core.kernel.errors import InvalidInput
+from core.kernel.i18n import t
+from db.models import Account, Invitation, Person
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    person_id: int
+    name: str
+    email: str
+    department: str | None
+    level: str | None
+    location: str | None
+    manager: str | None
+    hire_date: dt.date | None
+    is_active: bool
+    username: str | None
+    invitation: str  # account | pending | expired | used | replaced | none
+    invited_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    rows: tuple[PersonRow, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class PeopleSummary:
+    active: int
+    inactive: int
+    with_account: int
+    invited: int  # without an account, with a valid invitation
+    not_invited: int  # without an account, without a valid invitation
+
+
+PEOPLE_FILTERS = ("all", "active", "inactive", "no_account", "invited", "not_invited")
+
+
+def _latest_invitation() -> Subquery:
+    """Each person's newest invitation link (person_id, invitation_id)."""
+    return (
+        select(Invitation.person_id, func.max(Invitation.id).label("invitation_id"))
+        .group_by(Invitation.person_id)
+        .subquery()
+    )
+
+
+def list_people(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    query: str = "",
+    *,
+    status: str = "all",
+    limit: int = 200,
+    offset: int = 0,
+) -> PeoplePage:
+    """People matching ``query`` (name, e-mail, department), with account and invitation state."""
+    require_role(viewer, COORDINATOR)
+    if status not in PEOPLE_FILTERS:
+        raise InvalidInput(t("Unknown filter."))
+    manager = aliased(Person)
+    latest = _latest_invitation()
+    now = clock.now()
+    valid = valid_at(now)
+    stmt = (
+        select(Person, manager.full_name, Account.username, Invitation)
+        .outerjoin(manager, manager.id == Person.manager_id)
+        .outerjoin(Account, Account.person_id == Person.id)
+        .outerjoin(latest, latest.c.person_id == Person.id)
+        .outerjoin(Invitation, Invitation.id == latest.c.invitation_id)
+        .where(Person.erased_at.is_(None))
+    )
+    if query.strip():
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Person.full_name).like(like),
+                func.lower(Person.email).like(like),
+                func.lower(func.coalesce(Person.department, "")).like(like),
+            )
+        )
+    if status == "active":
+        stmt = stmt.where(Person.is_active.is_(True))
+    elif status == "inactive":
+        stmt = stmt.where(Person.is_active.is_(False))
+    elif status == "no_account":
+        stmt = stmt.where(Account.id.is_(None))
+    elif status == "invited":
+        stmt = stmt.where(Account.id.is_(None), Invitation.id.is_not(None), valid)
+    elif status == "not_invited":
+        stmt = stmt.where(
+            Account.id.is_(None), Person.is_active.is_(True), or_(Invitation.id.is_(None), ~valid)
+        )
+    with sf.begin() as s:
+        total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        found = s.execute(stmt.order_by(Person.full_name, Person.id).limit(limit).offset(offset))
+        rows = tuple(
+            PersonRow(
+                person_id=p.id,
+                name=p.full_name,
+                email=p.email,
+                department=p.department,
+                level=p.level,
+                location=p.location,
+                manager=manager_name,
+                hire_date=p.hire_date,
+                is_active=p.is_active,
+                username=username,
+                invitation="account"
+                if username
+                else (invitation_state(inv, now) if inv else "none"),
+                invited_at=inv.created_at if inv else None,
+            )
+            for p, manager_name, username, inv in found
+        )
+    return PeoplePage(rows, total)
+
+
+def people_summary(sf: sessionmaker[Session], viewer: Viewer) -> PeopleSummary:
+    """How many people are active, have an account, are invited or still to invite."""
+    require_role(viewer, COORDINATOR)
+    now = clock.now()
+    latest = _latest_invitation()
+    valid = valid_at(now)
+    with sf.begin() as s:
+        base = select(func.count(Person.id)).where(Person.erased_at.is_(None))
+        active = s.scalar(base.where(Person.is_active.is_(True))) or 0
+        inactive = s.scalar(base.where(Person.is_active.is_(False))) or 0
+        with_account = (
+            s.scalar(base.join(Account, Account.person_id == Person.id).where(Person.is_active))
+            or 0
+        )
+        invited = (
+            s.scalar(
+                base.outerjoin(Account, Account.person_id == Person.id)
+                .join(latest, latest.c.person_id == Person.id)
+                .join(Invitation, Invitation.id == latest.c.invitation_id)
+                .where(Account.id.is_(None), Person.is_active.is_(True), valid)
+            )
+            or 0
+        )
+    return PeopleSummary(
+        active=active,
+        inactive=inactive,
+        with_account=with_account,
+        invited=invited,
+        not_invited=active - with_account - invited,
+    )
