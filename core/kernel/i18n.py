@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import io
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -22,9 +23,12 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _format_decimal
 from babel.numbers import format_percent as _format_percent
+from babel.support import Translations
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français"}
@@ -63,45 +67,76 @@ def get_language() -> str:
     return _current.get()
 
 
+def _complete(message: Message) -> bool:
+    """A translation to use: not fuzzy, and every form (plurals) written."""
+    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    return bool(message.id) and not message.fuzzy and all(strings)
+
+
 @cache
-def _catalogue(lang: str) -> dict[str | tuple[str, ...], Any]:
-    messages: dict[str | tuple[str, ...], Any] = {}
-    folder = LOCALES_DIR / lang
-    for po in sorted(folder.glob("*.po")):
+def _catalogue(lang: str) -> Catalog:
+    """Every ``.po`` file of ``lang`` merged into one Babel catalogue (complete messages only).
+
+    The first file's header gives the plural rule (``Plural-Forms``; every file of a
+    language declares the same one, a test checks); a language without files (English,
+    the source language) gets Babel's rule for its locale.
+    """
+    files = sorted((LOCALES_DIR / lang).glob("*.po"))
+    merged = Catalog(locale=lang)
+    for n, po in enumerate(files):
         with po.open("rb") as fh:
             cat = read_po(fh, locale=lang)
-        for msg in cat:
-            if not msg.id or not msg.string or msg.fuzzy:
-                continue
-            key = msg.id if isinstance(msg.id, str) else tuple(msg.id)
-            messages[key] = msg.string
-    return messages
+        if n == 0:
+            merged = cat
+            for message in list(merged):
+                if message.id and not _complete(message):
+                    del merged[message.id]
+            continue
+        for message in cat:
+            if _complete(message):
+                merged[message.id] = message
+    return merged
+
+
+@cache
+def _translations(lang: str) -> Translations:
+    """``lang``'s catalogue compiled as gettext reads it: messages and the plural rule."""
+    compiled = io.BytesIO()
+    write_mo(compiled, _catalogue(lang))
+    compiled.seek(0)
+    return Translations(compiled)
 
 
 def translations(lang: str) -> dict[str | tuple[str, ...], Any]:
     """Every translated message of ``lang`` (tests check the catalogue with it)."""
-    return dict(_catalogue(lang))
+    found: dict[str | tuple[str, ...], Any] = {}
+    for m in _catalogue(lang):
+        if m.id:
+            key = m.id if isinstance(m.id, str) else tuple(m.id)
+            found[key] = m.string if isinstance(m.string, str) else tuple(m.string or ())
+    return found
+
+
+def plural_forms(lang: str) -> str:
+    """The catalogue's plural rule of ``lang``, as a ``Plural-Forms`` header writes it."""
+    return _catalogue(lang).plural_forms
 
 
 def t(message: str, lang: str | None = None, /, **kwargs: Any) -> str:
     """Translate ``message`` (its English text) and fill ``{placeholders}`` from kwargs."""
     lang = lang or get_language()
-    text = message
-    if lang != "en":
-        text = _catalogue(lang).get(message) or message
+    text = message if lang == DEFAULT_LANGUAGE else _translations(lang).gettext(message)
     return text.format(**kwargs) if kwargs else text
 
 
 def tn(singular: str, plural: str, n: int, lang: str | None = None, /, **kwargs: Any) -> str:
-    """Plural-aware translation; ``{n}`` is available in the text."""
+    """Plural-aware translation; ``{n}`` is available in the text.
+
+    Which form ``n`` takes is the catalogue's plural rule: French says "0 minute",
+    English "0 minutes".
+    """
     lang = lang or get_language()
-    forms: tuple[str, ...] = (singular, plural)
-    if lang != "en":
-        found = _catalogue(lang).get((singular, plural))
-        if found and all(found):
-            forms = tuple(found)
-    index = 0 if (n == 1 or (lang == "fr" and n == 0)) else 1
-    return forms[min(index, len(forms) - 1)].format(n=n, **kwargs)
+    return _translations(lang).ngettext(singular, plural, n).format(n=n, **kwargs)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention

@@ -85,3 +85,42 @@ def test_no_literal_is_translated_inside_an_f_string():
         if pattern.search(line)
     ]
     assert not offenders
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("fr", "0 collègue"), ("en", "0 colleagues"), ("fr", "2 collègues")]
+)
+def test_zero_is_singular_in_french_and_plural_in_english(lang, expected):
+    assert i18n.tn("{n} colleague", "{n} colleagues", int(expected[0]), lang) == expected
+
+
+def test_the_plural_rule_comes_from_the_catalogue_header(tmp_path, monkeypatch):
+    """A language with three forms (Polish) picks them by its Plural-Forms, not by a rule in code."""
+    (tmp_path / "pl").mkdir()
+    (tmp_path / "pl" / "demo.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: pl\\n"\n'
+        '"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && '
+        '(n%100<10 || n%100>=20) ? 1 : 2);\\n"\n\n'
+        'msgid "{n} step"\nmsgid_plural "{n} steps"\n'
+        'msgstr[0] "{n} krok"\nmsgstr[1] "{n} kroki"\nmsgstr[2] "{n} kroków"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    i18n._catalogue.cache_clear()
+    i18n._translations.cache_clear()
+    try:
+        forms = [i18n.tn("{n} step", "{n} steps", n, "pl") for n in (1, 3, 5, 22, 0)]
+    finally:
+        i18n._catalogue.cache_clear()
+        i18n._translations.cache_clear()
+    assert forms == ["1 krok", "3 kroki", "5 kroków", "22 kroki", "0 kroków"]
+
+
+def test_every_catalogue_file_of_a_language_declares_the_same_plural_rule():
+    from babel.messages.pofile import read_po
+
+    rules = set()
+    for po in sorted((i18n.LOCALES_DIR / "fr").glob("*.po")):
+        with po.open("rb") as fh:
+            rules.add(read_po(fh, locale="fr").plural_forms)
+    assert rules == {i18n.plural_forms("fr")} == {"nplurals=2; plural=(n > 1);"}
