@@ -67,7 +67,17 @@ class PgCluster:
             "postgres",
             "tandem_test",
         )
-        return f"postgresql+psycopg://postgres@/tandem_test?host={self.sock}&port={self.port}"
+        return self.url("tandem_test")
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://postgres@/{database}?host={self.sock}&port={self.port}"
+
+    def create_database(self, name: str) -> str:
+        """Another empty database in the running cluster; its URL."""
+        self._run(
+            PG_BIN / "createdb", "-h", self.sock, "-p", str(self.port), "-U", "postgres", name
+        )
+        return self.url(name)
 
     def stop(self) -> None:
         try:

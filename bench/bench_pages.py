@@ -1,0 +1,310 @@
+"""What a person waits for: every page of every role, opened through the router.
+
+    .venv/bin/python -m bench.bench_pages [--postgres] [--runs N] [--only PAGE,PAGE]
+
+Each page is opened as its role would open it: a fresh AppTest session of Home.py (the
+router), signed in, sent to the page with ``switch_page``, run. The figure is that run's
+script time (the server's part of a page load); the median of ``--runs`` fresh sessions,
+with Streamlit's data caches cleared before each, so a cached figure never hides a cost.
+
+Datasets, measured in the same run so that the ratios mean something on a shared machine:
+
+- **demo**: the demo company (``python -m tandem seed-demo``): camille is the participant;
+- **company**: the 10 000-person company of demo/large.py (data/bench-large.db, generated
+  on first use, copied so the bench never changes it), where the participant is the
+  busiest real one (most goals, reflections and feedback), topped up to at least
+  40 goals, 150 journal entries and 60 feedback items, and given a sign-in account.
+
+The table gives each page at company scale against the same page at demo scale
+(target ≤ 1.5×) and against the Profile page at company scale, the router's floor
+(target ≤ 10×, the dashboard ≤ 20×). ``--postgres`` does the same on a throwaway
+PostgreSQL 15 cluster. Exit status 0 whatever the figures: it measures, it does not judge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bench.bench_dashboard import DEFAULT_URL, ensure_dataset
+from core.accounts.auth import viewer_of
+from core.kernel.access import ADMIN, COORDINATOR, PARTICIPANT, pages_for
+from core.kernel.store import Store, open_store
+from db.models import (
+    Account,
+    AccountRole,
+    Feedback,
+    Goal,
+    GoalStep,
+    JournalEntry,
+    MatchMember,
+    Person,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+BUSY = {"goals": 40, "entries": 150, "feedback": 60}
+BENCH_USER = "bench_busy"
+TARGET_DEMO, TARGET_PROFILE, TARGET_DASHBOARD = 1.5, 10.0, 20.0
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    url: str
+    users: dict[str, str]  # role → username
+
+
+# --------------------------------------------------------------------------- datasets
+
+
+def _count(s, model, column, person_id: int) -> int:  # type: ignore[no-untyped-def]
+    return int(s.scalar(select(func.count()).select_from(model).where(column == person_id)) or 0)
+
+
+def busiest_participant(store: Store) -> int:
+    """The person with the most goals, reflections and feedback received, in a match."""
+    with store.sf() as s:
+        score: dict[int, int] = {}
+        for column in (Goal.owner_id, JournalEntry.author_id, Feedback.recipient_id):
+            for pid, n in s.execute(select(column, func.count()).group_by(column)):
+                score[pid] = score.get(pid, 0) + n
+        members = set(s.scalars(select(MatchMember.person_id).distinct()))
+        return max((p for p in score if p in members), key=lambda p: (score[p], -p))
+
+
+def make_busy(store: Store, person_id: int) -> dict[str, int]:
+    """Top the person up to BUSY's counts and give them a participant account."""
+    now = dt.datetime.now().replace(microsecond=0)
+    with store.sf.begin() as s:
+        match_id = s.scalar(select(MatchMember.match_id).where(MatchMember.person_id == person_id))
+        peer = s.scalar(
+            select(MatchMember.person_id).where(
+                MatchMember.match_id == match_id, MatchMember.person_id != person_id
+            )
+        )
+        have = {
+            "goals": _count(s, Goal, Goal.owner_id, person_id),
+            "entries": _count(s, JournalEntry, JournalEntry.author_id, person_id),
+            "feedback": _count(s, Feedback, Feedback.recipient_id, person_id),
+        }
+        for i in range(have["goals"], BUSY["goals"]):
+            when = now - dt.timedelta(days=3 * i)
+            goal = Goal(
+                owner_id=person_id,
+                match_id=match_id,
+                title=f"Bench goal {i}",
+                outcome="A measurable outcome",
+                status="achieved" if i % 3 else "active",
+                created_at=when,
+                updated_at=when,
+                achieved_at=when if i % 3 else None,
+            )
+            goal.steps = [
+                GoalStep(position=k, title=f"Step {k}", done_at=when if k % 2 else None)
+                for k in range(4)
+            ]
+            s.add(goal)
+        for i in range(have["entries"], BUSY["entries"]):
+            when = now - dt.timedelta(days=i)
+            s.add(
+                JournalEntry(
+                    author_id=person_id,
+                    match_id=match_id,
+                    status="final",
+                    discussed="What we discussed " * 5,
+                    went_well="It went well",
+                    learned="I learned something",
+                    next_step="Next time",
+                    usefulness=4,
+                    wellbeing=4,
+                    created_at=when,
+                    updated_at=when,
+                )
+            )
+        for i in range(have["feedback"], BUSY["feedback"]):
+            when = now - dt.timedelta(days=2 * i)
+            s.add(
+                Feedback(
+                    match_id=match_id,
+                    giver_id=peer,
+                    recipient_id=person_id,
+                    kind="structured",
+                    worked="What worked",
+                    improve="What to improve",
+                    suggestion="A suggestion",
+                    created_at=when,
+                    acknowledged_at=when if i % 4 else None,
+                )
+            )
+        account = s.scalar(select(Account).where(Account.username == BENCH_USER))
+        if account is None:
+            account = Account(
+                person_id=person_id,
+                username=BENCH_USER,
+                password_hash="!",  # never signs in with a password: the bench sets the session
+                is_active=True,
+                language="en",
+                created_at=now,
+            )
+            s.add(account)
+            s.flush()
+            s.add(AccountRole(account_id=account.id, role=PARTICIPANT))
+        have = {
+            "goals": _count(s, Goal, Goal.owner_id, person_id),
+            "entries": _count(s, JournalEntry, JournalEntry.author_id, person_id),
+            "feedback": _count(s, Feedback, Feedback.recipient_id, person_id),
+        }
+    return have
+
+
+def demo_dataset(url: str) -> Dataset:
+    from demo import company as demo
+
+    store = open_store(url)
+    demo.seed_demo(store.sf)
+    store.engine.dispose()
+    return Dataset("demo", url, {PARTICIPANT: "camille", COORDINATOR: "coord", ADMIN: "admin"})
+
+
+def company_dataset(url: str) -> Dataset:
+    seconds = ensure_dataset(url)
+    if seconds is not None:
+        print(f"Company generated in {seconds:.0f} s", flush=True)
+    store = open_store(url)
+    person = busiest_participant(store)
+    counts = make_busy(store, person)
+    store.engine.dispose()
+    print(f"Company participant {BENCH_USER} (person {person}): {counts}", flush=True)
+    return Dataset("company", url, {PARTICIPANT: BENCH_USER, COORDINATOR: "coord", ADMIN: "admin"})
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def pages_of(store: Store, username: str) -> list[str]:
+    with store.sf() as s:
+        account = s.scalar(select(Account).where(Account.username == username))
+        assert account is not None, f"no account {username}"
+        return pages_for(viewer_of(account, s.get_one(Person, account.person_id)))
+
+
+def page_ms(url: str, username: str, page_file: str, runs: int) -> float:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.conftest import sign_in_as
+
+    os.environ["DATABASE_URL"] = url
+    times = []
+    for _ in range(runs):
+        at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=600)
+        sign_in_as(at, username)
+        at.switch_page(f"pages/{page_file}")
+        st.cache_data.clear()
+        start = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - start) * 1000)
+        if at.exception:
+            raise RuntimeError(f"{page_file} as {username}: {[e.value for e in at.exception]}")
+    return statistics.median(times)
+
+
+def measure(data: Dataset, runs: int, only: set[str] | None) -> dict[tuple[str, str], float]:
+    from ui.nav import PAGES
+
+    files = {p.page_id: p.file for p in PAGES}
+    store = open_store(data.url, migrate=False)
+    plan = [(role, user, pages_of(store, user)) for role, user in data.users.items()]
+    store.engine.dispose()
+    page_ms(data.url, data.users[PARTICIPANT], files["profile"], 1)  # warm imports and the store
+    out: dict[tuple[str, str], float] = {}
+    coordinator_pages = {p for role, _, pages in plan if role == COORDINATOR for p in pages}
+    for role, user, pages in plan:
+        for page in pages:
+            if only and page not in only and page != "profile":
+                continue
+            if role == ADMIN and page in coordinator_pages and page != "profile":
+                continue  # an admin's coordinator pages are the coordinator's
+            out[(role, page)] = page_ms(data.url, user, files[page], runs)
+            print(f"  {data.name:<8} {role:<12} {page:<20} {out[(role, page)]:9.0f} ms", flush=True)
+    return out
+
+
+def report(
+    title: str, demo: dict[tuple[str, str], float], big: dict[tuple[str, str], float]
+) -> int:
+    """Print the ratio table; the number of targets missed."""
+    print(f"\n{title} ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
+    print(
+        f"| {'role':<12} | {'page':<20} | demo ms | company ms | × demo | × Profile | targets |\n"
+        f"|{'-' * 14}|{'-' * 22}|---------|------------|--------|-----------|---------|"
+    )
+    missed = 0
+    for (role, page), ms in sorted(big.items()):
+        floor = big.get((role, "profile")) or big.get((PARTICIPANT, "profile")) or ms
+        base = demo.get((role, page))
+        x_demo = ms / base if base else float("nan")
+        x_profile = ms / floor
+        limit = TARGET_DASHBOARD if page == "coord_dashboard" else TARGET_PROFILE
+        ok = (base is None or x_demo <= TARGET_DEMO) and x_profile <= limit
+        missed += not ok
+        print(
+            f"| {role:<12} | {page:<20} | {base or 0:7.0f} | {ms:10.0f} | {x_demo:6.1f} "
+            f"| {x_profile:9.1f} | {'met' if ok else 'MISSED':<7} |"
+        )
+    return missed
+
+
+def run(name: str, demo_url: str, company_url: str, runs: int, only: set[str] | None) -> int:
+    demo = measure(demo_dataset(demo_url), runs, only)
+    big = measure(company_dataset(company_url), runs, only)
+    return report(f"Pages on {name}, script time (median of {runs} fresh sessions)", demo, big)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", action="store_true", help="also on a throwaway PostgreSQL")
+    parser.add_argument("--runs", type=int, default=3, help="fresh sessions per page (median)")
+    parser.add_argument("--only", default="", help="page ids, comma-separated (and profile)")
+    args = parser.parse_args(argv)
+    only = {p for p in args.only.split(",") if p} or None
+    os.environ.setdefault("TANDEM_DEMO", "0")
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode warnings
+    work = Path(tempfile.mkdtemp(prefix="tandem-bench-pages-"))
+    os.environ["TANDEM_STATE_DIR"] = str(work / "state")
+    try:
+        ensure_dataset(DEFAULT_URL)
+        company = work / "company.db"
+        shutil.copy(DEFAULT_URL.removeprefix("sqlite:///"), company)
+        missed = run(
+            "SQLite", f"sqlite:///{work / 'demo.db'}", f"sqlite:///{company}", args.runs, only
+        )
+        if args.postgres:
+            from tests.pg import PgCluster
+
+            cluster = PgCluster()
+            try:
+                demo_pg = cluster.start()
+                company_pg = cluster.create_database("tandem_company")
+                missed += run("PostgreSQL", demo_pg, company_pg, args.runs, only)
+            finally:
+                cluster.stop()
+        print(f"\nTargets missed: {missed}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
