@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import freshness
+
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -90,4 +92,6 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # expire_on_commit=False: services return ORM objects that pages read after the
     # transaction closed, without lazy loads.
-    return sessionmaker(engine, expire_on_commit=False)
+    sf = sessionmaker(engine, expire_on_commit=False)
+    freshness.install(sf)  # cached figures are keyed by the version it keeps
+    return sf
