@@ -98,6 +98,11 @@ class MeetingView:
     def ends_at(self) -> dt.datetime:
         return self.scheduled_at + dt.timedelta(minutes=self.duration_minutes)
 
+    @property
+    def is_planned(self) -> bool:
+        """Still to happen (or to be marked held, missed or cancelled)."""
+        return self.status == MeetingStatus.PLANNED
+
 
 @dataclass(frozen=True)
 class MeetingsOverview:
@@ -116,9 +121,7 @@ class MeetingsOverview:
     @property
     def upcoming(self) -> tuple[MeetingView, ...]:
         now = clock.now()
-        return tuple(
-            m for m in self.meetings if m.status == MeetingStatus.PLANNED and m.ends_at >= now
-        )
+        return tuple(m for m in self.meetings if m.is_planned and m.ends_at >= now)
 
     @property
     def next_meeting(self) -> MeetingView | None:

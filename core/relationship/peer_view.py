@@ -21,7 +21,7 @@ from core.matching.service import explain_parts
 from core.programmes.enrolment import GOAL_THEMES
 from core.relationship.agreement import AgreementView, agreement_view
 from core.relationship.membership import is_live, live_matches_of, member_match, names_of
-from db.models import Enrolment, EnrolmentSkill, Person, Programme, Skill
+from db.models import Enrolment, EnrolmentSkill, MatchStatus, Person, Programme, Skill
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,15 @@ class MatchView:
     def is_live(self) -> bool:
         """Whether the relationship still binds its members (published, active or paused)."""
         return is_live(self.status)
+
+    @property
+    def is_active(self) -> bool:
+        """Accepted by every member and running (so it can be paused)."""
+        return self.status == MatchStatus.ACTIVE
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == MatchStatus.PAUSED
 
 
 # --------------------------------------------------------------------------- explanation
