@@ -15,8 +15,8 @@ from core.kernel.errors import Conflict, InvalidInput
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_text
 from core.relationship.concerns import MAX_CONCERN, add_concern
-from core.relationship.membership import member_match, require_open
-from db.models import Match, MatchStatus, Meeting, MeetingStatus
+from core.relationship.membership import open_match
+from db.models import MatchStatus, Meeting, MeetingStatus
 
 MATCH_STATUSES: dict[str, str] = {
     MatchStatus.PUBLISHED: N_("proposed"),
@@ -34,19 +34,13 @@ def _stale() -> str:
     return t("Your peer changed this relationship meanwhile: reload the page.")
 
 
-def _open_match(s: Session, viewer: Viewer, match_id: int) -> Match:
-    match = member_match(s, viewer, match_id)
-    require_open(match)
-    return match
-
-
 def end_relationship(
     sf: sessionmaker[Session], viewer: Viewer, match_id: int, reason: str = ""
 ) -> None:
     """End the relationship, no fault. A reason, if written, goes to the coordinator only."""
     body = _reason(reason)
     with tx.transaction(sf, stale=_stale()) as s:
-        match = _open_match(s, viewer, match_id)
+        match = open_match(s, viewer, match_id)
         now = clock.now()
         match.status = MatchStatus.ENDED
         match.ended_at = now
@@ -71,7 +65,7 @@ def pause_relationship(
     """Pause an active relationship, no fault; a reason goes to the coordinator only."""
     body = _reason(reason)
     with tx.transaction(sf, stale=_stale()) as s:
-        match = _open_match(s, viewer, match_id)
+        match = open_match(s, viewer, match_id)
         if match.status == MatchStatus.PAUSED:
             raise Conflict(t("This relationship is already paused."))
         if match.status != MatchStatus.ACTIVE:
@@ -86,7 +80,7 @@ def pause_relationship(
 def resume_relationship(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> None:
     """Resume a paused relationship (any member may)."""
     with tx.transaction(sf, stale=_stale()) as s:
-        match = _open_match(s, viewer, match_id)
+        match = open_match(s, viewer, match_id)
         if match.status != MatchStatus.PAUSED:
             raise Conflict(t("This relationship is not paused."))
         match.status = MatchStatus.ACTIVE

@@ -19,7 +19,7 @@ from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_line, clean_text
-from core.relationship.membership import member_match, names_of, require_open
+from core.relationship.membership import member_match, names_of, open_match
 from db.models import Resource
 
 KINDS: dict[str, str] = {
@@ -118,8 +118,7 @@ def add_resource(
     note = clean_text(note, t("Note"), max_chars=MAX_NOTE)
 
     def create(s: Session) -> tuple[ResourceView, int]:
-        match = member_match(s, viewer, match_id)
-        require_open(match)
+        match = open_match(s, viewer, match_id)
         same = s.scalar(
             select(Resource.id).where(
                 Resource.match_id == match.id,

@@ -42,6 +42,20 @@ class Shown:
         return f"my_peer_{part}_{self.match_id}"
 
 
+def sync_form(base_key: str, keys: tuple[str, ...], version: int, saved: tuple[Any, ...]) -> None:
+    """Fill the widgets ``keys`` with the ``saved`` values of a versioned row, unless I
+    changed them over an older version (then keep mine: my next save goes on top, knowingly).
+
+    ``base_key`` remembers the version and the values the form last started from."""
+    ss = st.session_state
+    base = ss.get(base_key)
+    untouched = base is not None and tuple(ss.get(k) for k in keys) == tuple(base[1:])
+    if base is None or (base[0] != version and untouched):
+        for key, value in zip(keys, saved, strict=True):
+            ss[key] = value
+        ss[base_key] = (version, *saved)
+
+
 TOP = "my_peer_top"  # above everything: the relationship has ended
 
 

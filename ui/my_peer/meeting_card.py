@@ -12,7 +12,7 @@ from core.kernel.i18n import t
 from core.relationship import ics, meetings, notes, schedule
 from core.relationship.meetings import MeetingView
 from ui.actions import act
-from ui.my_peer.common import Shown, run, say, show
+from ui.my_peer.common import Shown, run, say, show, sync_form
 from ui.widgets import md_escape, plain
 
 
@@ -64,21 +64,6 @@ def _save_text(meeting_id: int) -> None:
         ss.pop(conflict_key, None)
 
     act(_where(meeting_id), save, done=t("Agenda and notes saved."))
-
-
-def _sync_text(m: MeetingView) -> None:
-    """Show the saved text, unless I am typing over an older version (then keep mine)."""
-    ss = st.session_state
-    base_key, a_key, n_key = (
-        f"meeting_base_{m.meeting_id}",
-        f"agenda_{m.meeting_id}",
-        f"notes_{m.meeting_id}",
-    )
-    base = ss.get(base_key)
-    untouched = base is not None and (ss.get(a_key), ss.get(n_key)) == (base[1], base[2])
-    if base is None or (base[0] != m.version and untouched):
-        ss[a_key], ss[n_key] = m.agenda, m.notes
-        ss[base_key] = (m.version, m.agenda, m.notes)
 
 
 def _actions(shown: Shown, m: MeetingView) -> None:
@@ -149,7 +134,12 @@ def render(shown: Shown, m: MeetingView, expanded: bool) -> None:
         is_open = shown.view.is_live
         if m.is_planned and is_open:
             _actions(shown, m)
-        _sync_text(m)
+        sync_form(  # the saved text, unless I am typing over an older version
+            f"meeting_base_{m.meeting_id}",
+            (f"agenda_{m.meeting_id}", f"notes_{m.meeting_id}"),
+            m.version,
+            (m.agenda, m.notes),
+        )
         with st.form(f"meeting_text_form_{m.meeting_id}", border=False):
             st.text_area(t("Agenda"), key=f"agenda_{m.meeting_id}", disabled=not is_open)
             st.text_area(t("Shared notes"), key=f"notes_{m.meeting_id}", disabled=not is_open)

@@ -12,7 +12,7 @@ from core.kernel.i18n import format_date, t
 from core.relationship import agreement
 from core.relationship.agreement import AgreementView, TermsSaved
 from ui.actions import act
-from ui.my_peer.common import Shown, run, say, show
+from ui.my_peer.common import Shown, run, say, show, sync_form
 from ui.widgets import md_escape, plain
 
 TERMS_KEYS = ("agreement_cadence", "agreement_format", "agreement_length")
@@ -30,15 +30,6 @@ def render(shown: Shown) -> None:
     where = shown.where("agreement")
     seen_key = f"agreement_seen_{match_id}"
     base_key = f"agreement_terms_base_{match_id}"
-
-    def sync_terms() -> None:
-        """Show the saved terms, unless I changed the choices over an older version."""
-        base = ss.get(base_key)
-        untouched = base is not None and tuple(ss.get(k) for k in TERMS_KEYS) == tuple(base[1:])
-        if base is None or (base[0] != terms.version and untouched):
-            for key, value in zip(TERMS_KEYS, _terms_of(terms), strict=True):
-                ss[key] = value
-            ss[base_key] = (terms.version, *_terms_of(terms))
 
     def save_expectations() -> None:
         act(
@@ -138,7 +129,7 @@ def render(shown: Shown) -> None:
             "Changing these after someone confirmed resets every confirmation: everyone confirms again."
         )
     )
-    sync_terms()
+    sync_form(base_key, TERMS_KEYS, terms.version, _terms_of(terms))
     with st.form("agreement_terms_form", border=False):
         st.selectbox(
             t("How often"),

@@ -69,6 +69,19 @@ def _record(shown: Shown) -> None:
         form_sent(form)
 
 
+def _time_and_length(b: Any, c: Any, shown: Shown, form: str) -> None:
+    """The time and length columns of the plan and held forms (keys ``<form>_time``, ``_minutes``)."""
+    b.time_input(t("Time"), value=dt.time(10, 0), step=900, key=f"{form}_time")
+    c.number_input(
+        t("Length (minutes)"),
+        min_value=schedule.MIN_DURATION,
+        max_value=schedule.MAX_DURATION,
+        step=15,
+        value=shown.overview.default_minutes,
+        key=f"{form}_minutes",
+    )
+
+
 def _plan_form(shown: Shown) -> None:
     overview = shown.overview
     with st.expander(t("Plan the next meeting"), expanded=not overview.upcoming):
@@ -82,15 +95,7 @@ def _plan_form(shown: Shown) -> None:
                 key="plan_date",
                 help=t("Suggested from your rhythm: the last meeting plus the cadence."),
             )
-            b.time_input(t("Time"), value=dt.time(10, 0), step=900, key="plan_time")
-            c.number_input(
-                t("Length (minutes)"),
-                min_value=schedule.MIN_DURATION,
-                max_value=schedule.MAX_DURATION,
-                step=15,
-                value=overview.default_minutes,
-                key="plan_minutes",
-            )
+            _time_and_length(b, c, shown, "plan")
             d, e = st.columns(2)
             d.selectbox(
                 t("Kind"),
@@ -127,15 +132,7 @@ def _held_form(shown: Shown) -> None:
                 max_value=clock.today(),
                 key="held_date",
             )
-            b.time_input(t("Time"), value=dt.time(10, 0), step=900, key="held_time")
-            c.number_input(
-                t("Length (minutes)"),
-                min_value=schedule.MIN_DURATION,
-                max_value=schedule.MAX_DURATION,
-                step=15,
-                value=shown.overview.default_minutes,
-                key="held_minutes",
-            )
+            _time_and_length(b, c, shown, "held")
             st.selectbox(
                 t("Kind"), KIND_CODES, format_func=lambda k: t(meetings.KINDS[k]), key="held_kind"
             )
