@@ -61,11 +61,11 @@ for row in rows:
             st.markdown(t("**Pair or circle:** {names}", names=md_escape(", ".join(row.pair))))
         if row.body:
             plain(row.body)
-        elif row.kind == "fit":
+        elif row.is_fit_flag:
             st.caption(t("A pairing-fit check flagged this pair: a member rated the fit as poor."))
         else:
             st.caption(t("No words were sent."))
-        if row.status == "open":
+        if row.is_open:
             st.button(
                 t("Mark handled"),
                 key=f"concern_handled_{row.concern_id}",
