@@ -75,19 +75,19 @@ def _actions(shown: Shown, m: MeetingView) -> None:
                 t("Held"),
                 key=f"held_{m.meeting_id}",
                 on_click=_mark,
-                args=(shown, m.meeting_id, "held", m.version),
+                args=(shown, m.meeting_id, meetings.MeetingStatus.HELD, m.version),
             )
             st.button(
                 t("Missed"),
                 key=f"missed_{m.meeting_id}",
                 on_click=_mark,
-                args=(shown, m.meeting_id, "missed", m.version),
+                args=(shown, m.meeting_id, meetings.MeetingStatus.MISSED, m.version),
             )
         st.button(
             t("Cancel"),
             key=f"cancel_{m.meeting_id}",
             on_click=_mark,
-            args=(shown, m.meeting_id, "cancelled", m.version),
+            args=(shown, m.meeting_id, meetings.MeetingStatus.CANCELLED, m.version),
         )
         if shown.overview.can_plan:
             with st.popover(t("Move")), st.form(f"move_form_{m.meeting_id}", border=False):
