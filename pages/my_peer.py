@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, t
-from core.relationship import lifecycle, meeting_rules, meetings, peer_view, resources
+from core.relationship import lifecycle, meeting_rules, meetings, peer_view
 from ui.my_peer import ending, tab_agreement, tab_meetings, tab_resources, tab_who
 from ui.my_peer.common import TOP, Shown, show
 from ui.page import guard
@@ -50,17 +50,18 @@ else:
     match_id = choices[0].match_id
 
 try:
-    shown = Shown(
-        match_id=match_id,
-        me=viewer.person_id,
-        view=peer_view.match_view(store.sf, viewer, match_id),
-        overview=meetings.meetings_of(store.sf, viewer, match_id),
-        shared=resources.resources_of(store.sf, viewer, match_id),
-        tz=meetings.zone(st.context.timezone),
-    )
+    page = peer_view.my_peer_page(store.sf, viewer, match_id)
 except TandemError as e:
     st.error(str(e))
     st.stop()
+shown = Shown(
+    match_id=match_id,
+    me=viewer.person_id,
+    view=page.view,
+    overview=page.overview,
+    shared=page.shared,
+    tz=meetings.zone(st.context.timezone),
+)
 
 view, overview, agreement = shown.view, shown.overview, shown.view.agreement
 st.title(t("My circle") if view.is_circle else t("My peer"))

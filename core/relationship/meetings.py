@@ -174,7 +174,8 @@ def member_meeting(s: Session, viewer: Viewer, meeting_id: int) -> tuple[Meeting
     return meeting, member_match(s, viewer, meeting.match_id)
 
 
-def _overview(s: Session, match: Match, me: int) -> MeetingsOverview:
+def overview_of(s: Session, match: Match, me: int) -> MeetingsOverview:
+    """The match's meetings with the cadence, the suggested next date, overdue and health."""
     today = clock.today()
     rows = meetings_in(s, match.id)
     cadence = match_cadence(s, match)
@@ -211,13 +212,6 @@ def _overview(s: Session, match: Match, me: int) -> MeetingsOverview:
 # --------------------------------------------------------------------------- reading
 
 
-def meetings_of(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> MeetingsOverview:
-    """My match's meetings with the cadence, the suggested next date, overdue and health."""
-    with sf.begin() as s:
-        match = member_match(s, viewer, match_id)
-        return _overview(s, match, viewer.person_id)
-
-
 def home_card(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> HomeMeetingCard | None:
     """One of my live matches on Home: the next planned meeting and whether one is overdue.
 
@@ -225,7 +219,7 @@ def home_card(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> HomeM
     with sf.begin() as s:
         for m in live_matches_of(s, viewer.person_id):
             if m.id == match_id:
-                o = _overview(s, m, viewer.person_id)
+                o = overview_of(s, m, viewer.person_id)
                 nxt = o.next_meeting
                 paused = m.status == MatchStatus.PAUSED
                 return HomeMeetingCard(

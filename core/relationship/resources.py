@@ -82,19 +82,17 @@ def _view(r: Resource, names: dict[int, str], me: int) -> ResourceView:
     )
 
 
-def resources_of(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> list[ResourceView]:
-    """The resources of my pair or circle, newest first."""
-    with sf.begin() as s:
-        member_match(s, viewer, match_id)
-        rows = list(
-            s.scalars(
-                select(Resource)
-                .where(Resource.match_id == match_id)
-                .order_by(Resource.created_at.desc(), Resource.id.desc())
-            )
+def shared_in(s: Session, match_id: int, me: int) -> list[ResourceView]:
+    """The resources of match ``match_id``, newest first, as ``me`` reads them."""
+    rows = list(
+        s.scalars(
+            select(Resource)
+            .where(Resource.match_id == match_id)
+            .order_by(Resource.created_at.desc(), Resource.id.desc())
         )
-        names = names_of(s, {r.added_by_id for r in rows})
-        return [_view(r, names, viewer.person_id) for r in rows]
+    )
+    names = names_of(s, {r.added_by_id for r in rows})
+    return [_view(r, names, me) for r in rows]
 
 
 def add_resource(
