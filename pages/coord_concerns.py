@@ -2,14 +2,13 @@
 
 import streamlit as st
 
-from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, format_datetime, t
 from core.relationship import concerns, meetings
+from ui.actions import act, flash
 from ui.page import guard
 from ui.widgets import md_escape, plain
 
 store, viewer = guard("coord_concerns")
-ss = st.session_state
 TZ = meetings.zone(st.context.timezone)  # stored in UTC, shown in the browser's zone
 
 st.title(t("Concerns"))
@@ -22,19 +21,10 @@ st.caption(
 
 
 def _handled(concern_id: int) -> None:
-    try:
-        concerns.mark_concern_handled(store.sf, viewer, concern_id)
-    except TandemError as e:
-        ss["concerns_flash"] = ("error", str(e))
-    else:
-        ss["concerns_flash"] = ("success", t("Marked handled."))
+    act("coord_concerns", concerns.mark_concern_handled, concern_id, done=t("Marked handled."))
 
 
-kind, message = ss.pop("concerns_flash", (None, None))
-if kind == "success":
-    st.success(message)
-elif kind == "error":
-    st.error(message)
+flash("coord_concerns")
 
 only_open = st.toggle(t("Open only"), value=True, key="concerns_open_only")
 rows = concerns.concerns_for_coordinator(store.sf, viewer, only_open=only_open)
@@ -71,11 +61,11 @@ for row in rows:
             st.markdown(t("**Pair or circle:** {names}", names=md_escape(", ".join(row.pair))))
         if row.body:
             plain(row.body)
-        elif row.kind == "fit":
+        elif row.is_fit_flag:
             st.caption(t("A pairing-fit check flagged this pair: a member rated the fit as poor."))
         else:
             st.caption(t("No words were sent."))
-        if row.status == "open":
+        if row.is_open:
             st.button(
                 t("Mark handled"),
                 key=f"concern_handled_{row.concern_id}",

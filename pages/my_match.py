@@ -25,10 +25,11 @@ if not mine:
     )
     st.stop()
 
+Answer, State = proposals.MemberResponse, proposals.MatchStatus
 RESPONSES = {
-    "pending": t("waiting for your answer"),
-    "accepted": t("you accepted"),
-    "declined": t("you declined"),
+    Answer.PENDING: t("waiting for your answer"),
+    Answer.ACCEPTED: t("you accepted"),
+    Answer.DECLINED: t("you declined"),
 }
 for prop in mine:
     with st.container(border=True, key=f"proposal_{prop.match_id}"):
@@ -42,15 +43,15 @@ for prop in mine:
         st.markdown("**" + t("Why we matched you") + "**")
         for reason in prop.reasons or (t("Matched by the coordinator."),):
             st.markdown(f"- {md_escape(reason)}")
-        waiting = [p.name for p in prop.peers if p.response == "pending"]
-        if prop.status == "published" and prop.my_response == "accepted" and waiting:
+        waiting = [p.name for p in prop.peers if p.response == Answer.PENDING]
+        if prop.status == State.PUBLISHED and prop.my_response == Answer.ACCEPTED and waiting:
             st.info(t("Waiting for {names} to answer.", names=", ".join(waiting)))
-        if prop.status == "active":
+        if prop.status == State.ACTIVE:
             st.success(t("Everyone accepted: your peer mentoring has started."))
             st.page_link(
                 "pages/my_peer.py", label=t("Go to My peer"), icon=":material/diversity_3:"
             )
-        if prop.status == "published" and prop.my_response == "pending":
+        if prop.status == State.PUBLISHED and prop.my_response == Answer.PENDING:
             a, d = st.columns(2)
             a.button(
                 t("Accept"),

@@ -19,7 +19,7 @@ from core.kernel.access import Viewer
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_text
-from core.relationship.membership import member_match, names_of, require_open
+from core.relationship.membership import names_of, open_match
 from db.models import Agreement, AgreementMember, Match, Programme
 
 CADENCES: dict[int, str] = {
@@ -162,8 +162,7 @@ def _ensure_agreement(s: Session, match: Match) -> Agreement:
 
 def _open_agreement(s: Session, viewer: Viewer, match_id: int) -> tuple[Match, Agreement]:
     """My live match, still open to changes, and its agreement (created on first use)."""
-    match = member_match(s, viewer, match_id)
-    require_open(match)
+    match = open_match(s, viewer, match_id)
     return match, _ensure_agreement(s, match)
 
 

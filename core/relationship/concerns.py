@@ -22,11 +22,12 @@ from core.relationship.membership import member_match
 from db.models import Concern, ConcernStatus, Match, MatchMember, Person, Programme
 
 MAX_CONCERN = 4_000
+FIT_FLAG = "fit"  # the kind of a concern raised by a poor pairing-fit answer, without words
 CONCERN_KINDS: dict[str, str] = {
     "concern": N_("Concern"),
     "end": N_("Relationship ended"),
     "pause": N_("Relationship paused"),
-    "fit": N_("Pairing fit"),
+    FIT_FLAG: N_("Pairing fit"),
 }
 CONCERN_STATUSES: dict[str, str] = {
     ConcernStatus.OPEN: N_("Open"),
@@ -45,6 +46,15 @@ class ConcernRow:
     status: str
     handled_at: dt.datetime | None
     pair: tuple[str, ...]  # the members of the pair or circle concerned
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ConcernStatus.OPEN
+
+    @property
+    def is_fit_flag(self) -> bool:
+        """Raised by a pairing-fit check, not by a person."""
+        return self.kind == FIT_FLAG
 
 
 # --------------------------------------------------------------------------- session helpers
@@ -117,7 +127,7 @@ def raise_concern(
 
 def _nameless(c: Concern) -> str:
     # A fit check flags a pair without naming who answered; otherwise the author erased.
-    if c.raised_by_id is None and c.kind == "fit":
+    if c.raised_by_id is None and c.kind == FIT_FLAG:
         return t("the pairing-fit check")
     return t("a former participant")
 

@@ -19,7 +19,7 @@ from core.kernel import audit, clock, tx
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotFound
 from core.kernel.i18n import t
-from core.relationship.concerns import add_concern, handle
+from core.relationship.concerns import FIT_FLAG, add_concern, handle
 from core.relationship.membership import is_live, member_names, names_of
 from core.surveys.surveys import (
     FIT,
@@ -195,13 +195,13 @@ def answer_fit(
             already = s.scalar(
                 select(Concern.id).where(
                     Concern.match_id == match.id,
-                    Concern.kind == "fit",
+                    Concern.kind == FIT_FLAG,
                     Concern.status == ConcernStatus.OPEN,
                 )
             )
             if already is None:
                 # No author and no words: only that a member reported a poor fit.
-                add_concern(s, match, "fit", "", None)
+                add_concern(s, match, FIT_FLAG, "", None)
         return flagged
 
 
@@ -259,7 +259,9 @@ def fit_flags(
     """Pairs where a member reported a poor fit: who is in the pair, and when. No words."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        query = select(Concern).where(Concern.programme_id == programme_id, Concern.kind == "fit")
+        query = select(Concern).where(
+            Concern.programme_id == programme_id, Concern.kind == FIT_FLAG
+        )
         if not include_handled:
             query = query.where(Concern.status == ConcernStatus.OPEN)
         flags = []
@@ -281,7 +283,7 @@ def fit_flags(
 
 def _flag(s: Session, concern_id: int) -> Concern:
     concern = s.get(Concern, concern_id)
-    if concern is None or concern.kind != "fit":
+    if concern is None or concern.kind != FIT_FLAG:
         raise NotFound(t("This flag does not exist."))
     return concern
 

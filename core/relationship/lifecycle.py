@@ -6,6 +6,9 @@ the match, which peers read). Ending cancels the meetings still planned.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,7 +18,7 @@ from core.kernel.errors import Conflict, InvalidInput
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_text
 from core.relationship.concerns import MAX_CONCERN, add_concern
-from core.relationship.membership import member_match, require_open
+from core.relationship.membership import open_match
 from db.models import Match, MatchStatus, Meeting, MeetingStatus
 
 MATCH_STATUSES: dict[str, str] = {
@@ -30,14 +33,14 @@ def _reason(reason: str) -> str:
     return clean_text(reason, t("Reason for the coordinator"), max_chars=MAX_CONCERN)
 
 
-def _stale() -> str:
-    return t("Your peer changed this relationship meanwhile: reload the page.")
-
-
-def _open_match(s: Session, viewer: Viewer, match_id: int) -> Match:
-    match = member_match(s, viewer, match_id)
-    require_open(match)
-    return match
+@contextmanager
+def _changing(
+    sf: sessionmaker[Session], viewer: Viewer, match_id: int
+) -> Iterator[tuple[Session, Match]]:
+    """One transaction on my open match; a peer's change meanwhile → Conflict."""
+    stale = t("Your peer changed this relationship meanwhile: reload the page.")
+    with tx.transaction(sf, stale=stale) as s:
+        yield s, open_match(s, viewer, match_id)
 
 
 def end_relationship(
@@ -45,8 +48,7 @@ def end_relationship(
 ) -> None:
     """End the relationship, no fault. A reason, if written, goes to the coordinator only."""
     body = _reason(reason)
-    with tx.transaction(sf, stale=_stale()) as s:
-        match = _open_match(s, viewer, match_id)
+    with _changing(sf, viewer, match_id) as (s, match):
         now = clock.now()
         match.status = MatchStatus.ENDED
         match.ended_at = now
@@ -70,8 +72,7 @@ def pause_relationship(
 ) -> None:
     """Pause an active relationship, no fault; a reason goes to the coordinator only."""
     body = _reason(reason)
-    with tx.transaction(sf, stale=_stale()) as s:
-        match = _open_match(s, viewer, match_id)
+    with _changing(sf, viewer, match_id) as (s, match):
         if match.status == MatchStatus.PAUSED:
             raise Conflict(t("This relationship is already paused."))
         if match.status != MatchStatus.ACTIVE:
@@ -85,8 +86,7 @@ def pause_relationship(
 
 def resume_relationship(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> None:
     """Resume a paused relationship (any member may)."""
-    with tx.transaction(sf, stale=_stale()) as s:
-        match = _open_match(s, viewer, match_id)
+    with _changing(sf, viewer, match_id) as (s, match):
         if match.status != MatchStatus.PAUSED:
             raise Conflict(t("This relationship is not paused."))
         match.status = MatchStatus.ACTIVE

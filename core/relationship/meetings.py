@@ -98,6 +98,11 @@ class MeetingView:
     def ends_at(self) -> dt.datetime:
         return self.scheduled_at + dt.timedelta(minutes=self.duration_minutes)
 
+    @property
+    def is_planned(self) -> bool:
+        """Still to happen (or to be marked held, missed or cancelled)."""
+        return self.status == MeetingStatus.PLANNED
+
 
 @dataclass(frozen=True)
 class MeetingsOverview:
@@ -116,9 +121,7 @@ class MeetingsOverview:
     @property
     def upcoming(self) -> tuple[MeetingView, ...]:
         now = clock.now()
-        return tuple(
-            m for m in self.meetings if m.status == MeetingStatus.PLANNED and m.ends_at >= now
-        )
+        return tuple(m for m in self.meetings if m.is_planned and m.ends_at >= now)
 
     @property
     def next_meeting(self) -> MeetingView | None:
@@ -171,7 +174,8 @@ def member_meeting(s: Session, viewer: Viewer, meeting_id: int) -> tuple[Meeting
     return meeting, member_match(s, viewer, meeting.match_id)
 
 
-def _overview(s: Session, match: Match, me: int) -> MeetingsOverview:
+def overview_of(s: Session, match: Match, me: int) -> MeetingsOverview:
+    """The match's meetings with the cadence, the suggested next date, overdue and health."""
     today = clock.today()
     rows = meetings_in(s, match.id)
     cadence = match_cadence(s, match)
@@ -208,13 +212,6 @@ def _overview(s: Session, match: Match, me: int) -> MeetingsOverview:
 # --------------------------------------------------------------------------- reading
 
 
-def meetings_of(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> MeetingsOverview:
-    """My match's meetings with the cadence, the suggested next date, overdue and health."""
-    with sf.begin() as s:
-        match = member_match(s, viewer, match_id)
-        return _overview(s, match, viewer.person_id)
-
-
 def home_card(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> HomeMeetingCard | None:
     """One of my live matches on Home: the next planned meeting and whether one is overdue.
 
@@ -222,7 +219,7 @@ def home_card(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> HomeM
     with sf.begin() as s:
         for m in live_matches_of(s, viewer.person_id):
             if m.id == match_id:
-                o = _overview(s, m, viewer.person_id)
+                o = overview_of(s, m, viewer.person_id)
                 nxt = o.next_meeting
                 paused = m.status == MatchStatus.PAUSED
                 return HomeMeetingCard(

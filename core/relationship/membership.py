@@ -87,6 +87,13 @@ def require_open(match: Match) -> None:
         raise Conflict(t("This relationship has ended: nothing can be changed any more."))
 
 
+def open_match(s: Session, viewer: Viewer, match_id: int) -> Match:
+    """My live match ``match_id``, still open to changes (NotAllowed, NotFound or Conflict)."""
+    match = member_match(s, viewer, match_id)
+    require_open(match)
+    return match
+
+
 def started_on(match: Match) -> dt.date:
     """The day the relationship began (accepted by all, else published, else created)."""
     when = match.started_at or match.published_at or match.created_at

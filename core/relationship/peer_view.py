@@ -20,8 +20,10 @@ from core.kernel.i18n import t
 from core.matching.service import explain_parts
 from core.programmes.enrolment import GOAL_THEMES
 from core.relationship.agreement import AgreementView, agreement_view
+from core.relationship.meetings import MeetingsOverview, overview_of
 from core.relationship.membership import is_live, live_matches_of, member_match, names_of
-from db.models import Enrolment, EnrolmentSkill, Person, Programme, Skill
+from core.relationship.resources import ResourceView, shared_in
+from db.models import Enrolment, EnrolmentSkill, Match, MatchStatus, Person, Programme, Skill
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,15 @@ class MatchView:
     def is_live(self) -> bool:
         """Whether the relationship still binds its members (published, active or paused)."""
         return is_live(self.status)
+
+    @property
+    def is_active(self) -> bool:
+        """Accepted by every member and running (so it can be paused)."""
+        return self.status == MatchStatus.ACTIVE
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == MatchStatus.PAUSED
 
 
 # --------------------------------------------------------------------------- explanation
@@ -224,29 +235,45 @@ def _peer_info(s: Session, person: Person, programme_id: int) -> PeerInfo:
     )
 
 
-def match_view(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> MatchView:
-    """Everything the "My peer" page shows about one of my matches."""
+def _match_view(s: Session, viewer: Viewer, match: Match) -> MatchView:
+    """Who my peers are, why we were matched, the programme and our agreement."""
+    programme = s.get_one(Programme, match.programme_id)
+    others = [mm.person_id for mm in match.members if mm.person_id != viewer.person_id]
+    people = {p.id: p for p in s.scalars(select(Person).where(Person.id.in_(others)))}
+    me = s.get_one(Person, viewer.person_id)
+    return MatchView(
+        match_id=match.id,
+        me=viewer.person_id,
+        kind=match.kind,
+        status=match.status,
+        started_at=match.started_at,
+        paused_at=match.paused_at,
+        programme_id=programme.id,
+        programme=programme.name,
+        guidelines=programme.guidelines or "",
+        suggested_topics=tuple(str(x) for x in programme.suggested_topics or ()),
+        support_contact=programme.support_contact or "",
+        peers=tuple(_peer_info(s, people[pid], programme.id) for pid in others if pid in people),
+        reasons=tuple(explain(match.explanation or [], me.full_name)),
+        agreement=agreement_view(s, match),
+    )
+
+
+@dataclass(frozen=True)
+class PeerPage:
+    """One of my matches as the My peer page shows it."""
+
+    view: MatchView  # who and why, the programme, the agreement
+    overview: MeetingsOverview  # the meetings, the rhythm, health
+    shared: list[ResourceView]  # the resources, newest first
+
+
+def my_peer_page(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> PeerPage:
+    """Everything the "My peer" page shows about one of my matches, in one read."""
     with sf.begin() as s:
         match = member_match(s, viewer, match_id)
-        programme = s.get_one(Programme, match.programme_id)
-        others = [mm.person_id for mm in match.members if mm.person_id != viewer.person_id]
-        people = {p.id: p for p in s.scalars(select(Person).where(Person.id.in_(others)))}
-        me = s.get_one(Person, viewer.person_id)
-        return MatchView(
-            match_id=match.id,
-            me=viewer.person_id,
-            kind=match.kind,
-            status=match.status,
-            started_at=match.started_at,
-            paused_at=match.paused_at,
-            programme_id=programme.id,
-            programme=programme.name,
-            guidelines=programme.guidelines or "",
-            suggested_topics=tuple(str(x) for x in programme.suggested_topics or ()),
-            support_contact=programme.support_contact or "",
-            peers=tuple(
-                _peer_info(s, people[pid], programme.id) for pid in others if pid in people
-            ),
-            reasons=tuple(explain(match.explanation or [], me.full_name)),
-            agreement=agreement_view(s, match),
+        return PeerPage(
+            view=_match_view(s, viewer, match),
+            overview=overview_of(s, match, viewer.person_id),
+            shared=shared_in(s, match.id, viewer.person_id),
         )

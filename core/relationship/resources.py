@@ -19,7 +19,7 @@ from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_line, clean_text
-from core.relationship.membership import member_match, names_of, require_open
+from core.relationship.membership import member_match, names_of, open_match
 from db.models import Resource
 
 KINDS: dict[str, str] = {
@@ -82,19 +82,17 @@ def _view(r: Resource, names: dict[int, str], me: int) -> ResourceView:
     )
 
 
-def resources_of(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> list[ResourceView]:
-    """The resources of my pair or circle, newest first."""
-    with sf.begin() as s:
-        member_match(s, viewer, match_id)
-        rows = list(
-            s.scalars(
-                select(Resource)
-                .where(Resource.match_id == match_id)
-                .order_by(Resource.created_at.desc(), Resource.id.desc())
-            )
+def shared_in(s: Session, match_id: int, me: int) -> list[ResourceView]:
+    """The resources of match ``match_id``, newest first, as ``me`` reads them."""
+    rows = list(
+        s.scalars(
+            select(Resource)
+            .where(Resource.match_id == match_id)
+            .order_by(Resource.created_at.desc(), Resource.id.desc())
         )
-        names = names_of(s, {r.added_by_id for r in rows})
-        return [_view(r, names, viewer.person_id) for r in rows]
+    )
+    names = names_of(s, {r.added_by_id for r in rows})
+    return [_view(r, names, me) for r in rows]
 
 
 def add_resource(
@@ -118,8 +116,7 @@ def add_resource(
     note = clean_text(note, t("Note"), max_chars=MAX_NOTE)
 
     def create(s: Session) -> tuple[ResourceView, int]:
-        match = member_match(s, viewer, match_id)
-        require_open(match)
+        match = open_match(s, viewer, match_id)
         same = s.scalar(
             select(Resource.id).where(
                 Resource.match_id == match.id,

@@ -28,7 +28,7 @@ from core.relationship.meetings import (
     member_meeting,
     view_of,
 )
-from core.relationship.membership import member_match, require_open, started_on
+from core.relationship.membership import member_match, open_match, require_open, started_on
 from db.models import Match, MatchStatus, Meeting, MeetingStatus
 
 MIN_DURATION, MAX_DURATION = 15, 240
@@ -223,8 +223,7 @@ def record_held_meeting(
         )
 
     def create(s: Session) -> tuple[MeetingView, int]:
-        match = member_match(s, viewer, match_id)
-        require_open(match)
+        match = open_match(s, viewer, match_id)
         if when.date() < started_on(match):
             raise InvalidInput(t("This date is before your relationship started."))
         _no_clash(s, match.id, when)

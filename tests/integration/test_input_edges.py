@@ -104,11 +104,9 @@ def _calls(w, bad):  # type: ignore[no-untyped-def]
         "action from entry": lambda sf: actions.add_action(
             sf, w.owner, title="Call", owner_id=w.owner.person_id, journal_entry_id=bad
         ),
-        "meetings": lambda sf: meetings.meetings_of(sf, w.owner, bad),
+        "my peer": lambda sf: peer_view.my_peer_page(sf, w.owner, bad),
         "meeting status": lambda sf: schedule.set_status(sf, w.owner, bad, "held", 1),
-        "resources": lambda sf: resources.resources_of(sf, w.owner, bad),
         "resource delete": lambda sf: resources.delete_resource(sf, w.owner, bad),
-        "agreement": lambda sf: peer_view.match_view(sf, w.owner, bad),
         "concern": lambda sf: concerns.raise_concern(sf, w.owner, bad, "Help"),
         "concern handled": lambda sf: concerns.mark_concern_handled(sf, w.coordinator, bad),
     }

@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
-from core.relationship import agreement, ics, lifecycle, meetings, notes, schedule
+from core.relationship import agreement, ics, lifecycle, meetings, notes, peer_view, schedule
 from core.relationship.meeting_rules import CHECK_IN, ON_TRACK, TOO_EARLY
 from core.relationship.notes import EditConflict
 from db.models import Meeting
@@ -44,7 +44,7 @@ def test_planning_a_series_follows_the_agreed_cadence(sf, pair):
     )
     assert [x.scheduled_at for x in made] == [at(2), at(9), at(16)]
     assert [x.agenda for x in made] == ["My talk", "", ""]
-    o = meetings.meetings_of(sf, pair["hugo"], m)
+    o = peer_view.my_peer_page(sf, pair["hugo"], m).overview
     assert [x.kind for x in o.meetings] == ["rehearsal"] * 3
     assert o.default_minutes == 30
     assert o.next_meeting.scheduled_at == at(2)
@@ -53,7 +53,7 @@ def test_planning_a_series_follows_the_agreed_cadence(sf, pair):
 
 
 def test_the_suggestion_without_meetings_is_tomorrow_and_health_is_too_early(sf, pair):
-    o = meetings.meetings_of(sf, pair["camille"], pair["match"])
+    o = peer_view.my_peer_page(sf, pair["camille"], pair["match"]).overview
     assert o.suggested == dt.date(2026, 3, 11)
     assert (o.health, o.overdue, o.cadence_days) == (TOO_EARLY, False, 14)
 
@@ -68,7 +68,7 @@ def test_no_planning_in_the_past_but_a_past_meeting_can_be_recorded_as_held(sf, 
         schedule.record_held_meeting(sf, c, m, at(1))
     with pytest.raises(InvalidInput, match="before your relationship started"):
         schedule.record_held_meeting(sf, c, m, at(-10))
-    o = meetings.meetings_of(sf, c, m)
+    o = peer_view.my_peer_page(sf, c, m).overview
     assert (o.last_held, o.health) == (at(-1).date(), ON_TRACK)
 
 
@@ -122,7 +122,11 @@ def test_moving_a_meeting_plans_a_new_one_linked_in_the_notes(sf, pair):
         "Slides",
         at(4),
     )
-    old = next(x for x in meetings.meetings_of(sf, c, m).meetings if x.meeting_id == a.meeting_id)
+    old = next(
+        x
+        for x in peer_view.my_peer_page(sf, c, m).overview.meetings
+        if x.meeting_id == a.meeting_id
+    )
     assert old.status == "moved"
     assert "Moved to" in old.notes
     with pytest.raises(InvalidInput, match="in the past"):
@@ -137,16 +141,16 @@ def test_two_moves_in_a_row_then_needs_a_check_in(sf, pair):
     schedule.set_status(sf, c, a.meeting_id, "missed", a.version)
     (b,) = schedule.plan_meetings(sf, c, m, at(3))
     schedule.set_status(sf, c, b.meeting_id, "cancelled", b.version)
-    assert meetings.meetings_of(sf, c, m).health == CHECK_IN
+    assert peer_view.my_peer_page(sf, c, m).overview.health == CHECK_IN
 
 
 def test_overdue_after_one_and_a_half_cadences_without_a_held_meeting(sf, pair):
     c, m = pair["camille"], pair["match"]
     schedule.record_held_meeting(sf, c, m, at(-1))
     clock.set_now(at(20))  # 21 days after the held meeting
-    assert meetings.meetings_of(sf, c, m).overdue is False
+    assert peer_view.my_peer_page(sf, c, m).overview.overdue is False
     clock.set_now(at(21))
-    o = meetings.meetings_of(sf, c, m)
+    o = peer_view.my_peer_page(sf, c, m).overview
     assert (o.overdue, o.health) == (True, CHECK_IN)
     assert meetings.home_card(sf, c, m).overdue is True
 
@@ -156,7 +160,7 @@ def test_a_paused_relationship_plans_nothing(sf, pair):
     lifecycle.pause_relationship(sf, c, m)
     with pytest.raises(InvalidInput, match="paused"):
         schedule.plan_meetings(sf, c, m, at(2))
-    assert meetings.meetings_of(sf, c, m).can_plan is False
+    assert peer_view.my_peer_page(sf, c, m).overview.can_plan is False
     assert meetings.home_card(sf, c, m).paused is True
 
 
@@ -203,7 +207,7 @@ def test_a_stale_write_caught_by_the_database_is_also_a_conflict(sf, pair, monke
         notes.save_shared_text(sf, c, a.meeting_id, agenda="Mine", notes="", seen_version=1)
     monkeypatch.setattr(notes, "member_meeting", real)
     assert err.value.mine_agenda == "Mine"
-    saved = meetings.meetings_of(sf, c, m).meetings[0]
+    saved = peer_view.my_peer_page(sf, c, m).overview.meetings[0]
     assert saved.agenda == ""  # the racing write was rolled back with ours; nothing half-done
 
 
@@ -213,7 +217,7 @@ def test_the_series_calendar_file_lists_upcoming_meetings_without_private_text(s
     notes.save_shared_text(
         sf, c, made[0].meeting_id, agenda="SECRET", notes="SECRET TOO", seen_version=1
     )
-    overview = meetings.meetings_of(sf, c, m)  # what the page puts in the file
+    overview = peer_view.my_peer_page(sf, c, m).overview  # what the page puts in the file
     raw = ics.ics_bytes(overview.upcoming, overview.peer_names)
     events = list(Calendar.from_ical(raw).walk("VEVENT"))
     assert [e.decoded("dtstart") for e in events] == [
@@ -222,7 +226,7 @@ def test_the_series_calendar_file_lists_upcoming_meetings_without_private_text(s
     ]
     assert str(events[0]["summary"]) == "Peer mentoring: Regular meeting with Hugo"
     assert b"SECRET" not in raw
-    theirs = meetings.meetings_of(sf, pair["hugo"], m)
+    theirs = peer_view.my_peer_page(sf, pair["hugo"], m).overview
     second = [x for x in theirs.meetings if x.meeting_id == made[1].meeting_id]
     one = Calendar.from_ical(ics.ics_bytes(second, theirs.peer_names))
     (event,) = one.walk("VEVENT")
@@ -234,7 +238,7 @@ def test_a_non_member_can_neither_read_nor_change_meetings(sf, pair):
     o, m = pair["other"], pair["match"]
     (a,) = schedule.plan_meetings(sf, pair["camille"], m, at(2))
     for call in (
-        lambda: meetings.meetings_of(sf, o, m),
+        lambda: peer_view.my_peer_page(sf, o, m).overview,
         lambda: schedule.plan_meetings(sf, o, m, at(3)),
         lambda: schedule.record_held_meeting(sf, o, m, at(-1)),
         lambda: schedule.set_status(sf, o, a.meeting_id, "cancelled", a.version),
@@ -255,7 +259,7 @@ def test_coordinators_never_read_a_pairs_meetings(sf, pair, role):
     schedule.plan_meetings(sf, c, m, at(2), agenda="SECRET agenda")
     schedule.record_held_meeting(sf, c, m, at(-1), notes="SECRET notes")
     with pytest.raises(NotAllowed):
-        meetings.meetings_of(sf, pair[role], m)
+        peer_view.my_peer_page(sf, pair[role], m)
 
 
 def test_ending_the_relationship_freezes_its_meetings(sf, pair):

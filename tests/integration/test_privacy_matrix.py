@@ -462,7 +462,7 @@ def _metric_reads() -> Iterator[Read]:
 
 def _calendar(sf: sessionmaker[Session], v: Viewer, match_id: int) -> bytes:
     """The .ics files the My peer page offers, for every meeting of the pair at once."""
-    overview = meetings.meetings_of(sf, v, match_id)
+    overview = peer_view.my_peer_page(sf, v, match_id).overview
     return ics.ics_bytes(overview.meetings, overview.peer_names)
 
 
@@ -518,21 +518,17 @@ READS: tuple[Read, ...] = (
     _own("actions.owner_choices", lambda sf, w, v: actions.owner_choices(sf, v)),
     # meetings
     _own("meetings.home_card:pair", lambda sf, w, v: meetings.home_card(sf, v, w.pair)),
-    _only("meetings.meetings_of:pair", lambda sf, w, v: meetings.meetings_of(sf, v, w.pair), PAIR),
     _only("ics.ics_bytes:pair", lambda sf, w, v: _calendar(sf, v, w.pair), PAIR),
     # the relationship, its agreement, concerns, resources
     _own("peer_view.my_matches", lambda sf, w, v: peer_view.my_matches(sf, v)),
     _only(
-        "peer_view.match_view:pair",
-        lambda sf, w, v: peer_view.match_view(sf, v, w.pair),
+        "peer_view.my_peer_page:pair",
+        lambda sf, w, v: peer_view.my_peer_page(sf, v, w.pair),
         PAIR,
     ),
     _staff(
         "concerns.concerns_for_coordinator",
         lambda sf, w, v: concerns.concerns_for_coordinator(sf, v),
-    ),
-    _only(
-        "resources.resources_of:pair", lambda sf, w, v: resources.resources_of(sf, v, w.pair), PAIR
     ),
     # feedback
     _own("feedback.my_peers", lambda sf, w, v: feedback.my_peers(sf, v)),

@@ -47,7 +47,7 @@ def pair(sf):
 
 
 def test_a_member_sees_the_peer_and_why_they_were_matched(sf, pair):
-    view = peer_view.match_view(sf, pair["camille"], pair["match"])
+    view = peer_view.my_peer_page(sf, pair["camille"], pair["match"]).view
     assert [p.name for p in view.peers] == ["Hugo"]
     assert view.peers[0].department == "Sales" and view.peers[0].location == "Lyon"
     assert view.peers[0].themes == ("career",)
@@ -62,7 +62,7 @@ def test_a_member_sees_the_peer_and_why_they_were_matched(sf, pair):
 def test_a_non_member_can_neither_read_nor_change_the_match(sf, pair):
     other, m = pair["other"], pair["match"]
     for call in (
-        lambda: peer_view.match_view(sf, other, m),
+        lambda: peer_view.my_peer_page(sf, other, m).view,
         lambda: agreement.save_expectations(sf, other, m, "let me in"),
         lambda: agreement.confirm_agreement(sf, other, m, 1),
         lambda: agreement.set_terms(
@@ -75,7 +75,7 @@ def test_a_non_member_can_neither_read_nor_change_the_match(sf, pair):
         with pytest.raises(NotAllowed):
             call()
     with pytest.raises(NotAllowed):
-        peer_view.match_view(sf, pair["coord"], m)
+        peer_view.my_peer_page(sf, pair["coord"], m)
 
 
 def test_each_member_confirms_and_the_page_knows_who_has_not(sf, pair):
@@ -174,7 +174,7 @@ def test_a_circle_of_three_needs_every_member_to_confirm(sf):
     clock.set_now(NOW)
     circle = make_circle(sf, format="circles")
     (a, b, c), match_id = circle, circle.match_id
-    view = peer_view.match_view(sf, a, match_id)
+    view = peer_view.my_peer_page(sf, a, match_id).view
     assert view.is_circle and {p.name for p in view.peers} == {"Bob", "Cyd"}
     for v in (a, b):
         agreement.save_expectations(sf, v, match_id, "learn")
@@ -224,7 +224,7 @@ def test_ending_sends_only_the_words_chosen_and_cancels_planned_meetings(sf, pai
         assert s.scalar(select(Meeting.status)) == "cancelled"
     assert _concerns(sf) == [("end", "We have different schedules.", c.person_id)]
     with pytest.raises(NotAllowed):  # an ended match gives no access any more
-        peer_view.match_view(sf, c, m)
+        peer_view.my_peer_page(sf, c, m)
 
 
 def test_ending_without_a_reason_sends_nothing_to_the_coordinator(sf, pair):
@@ -235,12 +235,12 @@ def test_ending_without_a_reason_sends_nothing_to_the_coordinator(sf, pair):
 def test_pause_then_resume(sf, pair):
     h, m = pair["hugo"], pair["match"]
     lifecycle.pause_relationship(sf, h, m, "Parental leave")
-    view = peer_view.match_view(sf, pair["camille"], m)
+    view = peer_view.my_peer_page(sf, pair["camille"], m).view
     assert (view.status, view.paused_at) == ("paused", NOW)
     with pytest.raises(Conflict, match="already paused"):
         lifecycle.pause_relationship(sf, h, m)
     lifecycle.resume_relationship(sf, pair["camille"], m)
-    view = peer_view.match_view(sf, h, m)
+    view = peer_view.my_peer_page(sf, h, m).view
     assert (view.status, view.paused_at) == ("active", None)
     with pytest.raises(Conflict, match="not paused"):
         lifecycle.resume_relationship(sf, h, m)

@@ -6,7 +6,7 @@ import pytest
 
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from core.relationship import lifecycle, resources
+from core.relationship import lifecycle, peer_view, resources
 from tests.builders import make_circle, make_participant
 
 NOW = dt.datetime(2026, 3, 10, 9, 0)
@@ -29,9 +29,9 @@ def test_every_member_sees_a_resource_and_only_the_adder_deletes_it(sf, circle):
         sf, bob, m, kind="talk", title="The power of vulnerability", url="https://www.ted.com/x"
     )
     for viewer in (ann, bob, cyd):
-        seen = resources.resources_of(sf, viewer, m)
+        seen = peer_view.my_peer_page(sf, viewer, m).shared
         assert [r.title for r in seen] == ["The power of vulnerability", "Radical Candor"]
-    assert [(r.added_by, r.added_by_me) for r in resources.resources_of(sf, ann, m)] == [
+    assert [(r.added_by, r.added_by_me) for r in peer_view.my_peer_page(sf, ann, m).shared] == [
         ("Bob", False),
         ("Ann", True),
     ]
@@ -40,7 +40,7 @@ def test_every_member_sees_a_resource_and_only_the_adder_deletes_it(sf, circle):
     resources.delete_resource(sf, ann, book.resource_id)
     with pytest.raises(NotFound, match="already removed"):
         resources.delete_resource(sf, ann, book.resource_id)
-    assert [r.resource_id for r in resources.resources_of(sf, cyd, m)] == [talk.resource_id]
+    assert [r.resource_id for r in peer_view.my_peer_page(sf, cyd, m).shared] == [talk.resource_id]
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ def test_unsafe_or_malformed_resources_are_refused_and_nothing_is_stored(
     (ann, *_), m = circle
     with pytest.raises(InvalidInput, match=message):
         resources.add_resource(sf, ann, m, kind=kind, title="T", url=url)
-    assert resources.resources_of(sf, ann, m) == []
+    assert peer_view.my_peer_page(sf, ann, m).shared == []
 
 
 def test_a_title_is_required_and_text_is_stored_as_typed(sf, circle):
@@ -81,7 +81,7 @@ def test_a_non_member_can_neither_read_add_nor_delete(sf, circle):
     (ann, _, _, out), m = circle
     r = resources.add_resource(sf, ann, m, kind="book", title="Book")
     with pytest.raises(NotAllowed):
-        resources.resources_of(sf, out, m)
+        peer_view.my_peer_page(sf, out, m)
     with pytest.raises(NotAllowed):
         resources.add_resource(sf, out, m, kind="book", title="Mine")
     with pytest.raises(NotAllowed):

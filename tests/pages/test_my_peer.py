@@ -170,7 +170,7 @@ def test_ending_needs_the_box_ticked(open_app, demo_store):
 
 
 def test_the_coordinator_reads_concerns_and_marks_one_handled(open_app, demo_store):
-    at = open_app("coord", page="pages/coord_concerns.py", lang="en")
+    at = open_app("coord", page="pages/coord_concerns.py")
     page = texts(at)
     assert "something I shared in confidence" in page
     with demo_store.sf.begin() as s:
@@ -206,3 +206,97 @@ def test_home_shows_the_next_meeting_and_warns_when_one_is_overdue(open_app, dem
         for m in s.scalars(select(Meeting).where(Meeting.status == "held")):
             m.status = "missed"
     assert "No meeting held for a while" in texts(open_app("hugo"))
+
+
+# --------------------------------------------------------------------------- the other actions
+
+
+def _planned_on_page(at):
+    """The ids of the planned meetings the page offers to cancel, first one first."""
+    return [int(b.key.removeprefix("cancel_")) for b in at.button if b.key.startswith("cancel_")]
+
+
+def test_hugo_pauses_and_camille_resumes_with_a_word_each_time(open_app, demo_store):
+    at = open_app("hugo", page="pages/my_peer.py")
+    at.text_area(key="pause_reason").input("Parental leave")
+    at.button(key="pause").click().run()
+    assert not at.exception
+    page = texts(at)
+    assert "The relationship is paused." in page
+    assert "This relationship is paused. Resume it at the bottom of the page." in page
+    at = open_app("camille", page="pages/my_peer.py")
+    set_language("fr")  # AppTest formats her select boxes in the test's thread: French, like her
+    try:
+        at.button(key="resume").click().run()
+    finally:
+        set_language("en")
+    assert not at.exception
+    assert "Bon retour : la relation est de nouveau active." in texts(at)
+    with demo_store.sf.begin() as s:
+        assert s.scalars(select(Concern.body).where(Concern.kind == "pause")).all() == [
+            "Parental leave"
+        ]
+
+
+def test_a_planned_meeting_is_moved_then_cancelled(open_app, demo_store):
+    at = open_app("hugo", page="pages/my_peer.py")
+    (planned,) = _planned_on_page(at)
+    day = clock.today() + dt.timedelta(days=20)
+    at.date_input(key=f"move_date_{planned}").set_value(day)
+    at.time_input(key=f"move_time_{planned}").set_value(dt.time(9, 15))
+    at.button(key=f"move_{planned}").click().run()
+    assert not at.exception
+    assert "Moved to" in texts(at)
+    (moved,) = _planned_on_page(at)
+    at.button(key=f"cancel_{moved}").click().run()
+    assert not at.exception
+    assert "Meeting marked “Cancelled”." in texts(at)
+    with demo_store.sf.begin() as s:
+        assert s.get_one(Meeting, planned).status == "moved"
+        assert s.get_one(Meeting, moved).status == "cancelled"
+        assert s.get_one(Meeting, moved).scheduled_at.date() == day
+
+
+def test_a_meeting_that_took_place_is_recorded_once_and_its_form_empties(open_app, demo_store):
+    at = open_app("camille", page="pages/my_peer.py")
+    day = clock.today() - dt.timedelta(days=1)
+    at.date_input(key="held_date").set_value(day)
+    at.time_input(key="held_time").set_value(dt.time(8, 0))
+    at.text_area(key="held_notes").input("Coffee and a chat")
+    set_language("fr")
+    try:
+        at.button(key="held_submit").click().run()
+    finally:
+        set_language("en")
+    assert not at.exception
+    assert "Rencontre enregistrée comme tenue." in texts(at)
+    assert at.text_area(key="held_notes").value == ""
+    with demo_store.sf.begin() as s:
+        held = s.scalars(select(Meeting).where(Meeting.notes == "Coffee and a chat")).all()
+    assert [(m.status, m.scheduled_at) for m in held] == [
+        ("held", dt.datetime.combine(day, dt.time(8, 0)))
+    ]
+
+
+def test_the_person_who_shared_a_resource_removes_it(open_app, demo_store):
+    at = open_app("hugo", page="pages/my_peer.py")
+    at.text_input(key="res_title").input("Crucial conversations")
+    at.selectbox(key="res_kind").set_value("book")
+    at.button(key="res_submit").click().run()
+    with demo_store.sf.begin() as s:
+        rid = s.scalar(select(Resource.id).where(Resource.title == "Crucial conversations"))
+    at.button(key=f"res_delete_{rid}").click().run()
+    assert not at.exception
+    assert "Resource removed." in texts(at)
+    with demo_store.sf.begin() as s:
+        assert s.get(Resource, rid) is None
+
+
+def test_the_coordinator_is_told_a_concern_was_marked_handled(open_app, demo_store):
+    at = open_app("coord", page="pages/coord_concerns.py")
+    with demo_store.sf.begin() as s:
+        cid = s.scalar(
+            select(Concern.id).where(Concern.kind == "concern", Concern.status == "open")
+        )
+    at.button(key=f"concern_handled_{cid}").click().run()
+    assert "Marqué comme traité." in texts(at)  # the coordinator reads French
