@@ -18,28 +18,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
-from core.kernel.i18n import N_, t
-from db.models import Enrolment, Programme, SelfAssessment
+from core.kernel.i18n import t
+from core.programmes.answers import MENTOR_SKILLS
+from db.models import Enrolment, EnrolmentStatus, Programme, ProgrammeStatus, SelfAssessment
 
 BASELINE, END = "baseline", "end"
-SKILLS: tuple[str, ...] = (
-    "communication",
-    "support",
-    "reliability",
-    "empathy",
-    "active_listening",
-    "flexibility",
-    "enthusiasm",
-)
-SKILL_LABELS: dict[str, str] = {
-    "communication": N_("Communication"),
-    "support": N_("Support"),
-    "reliability": N_("Reliability"),
-    "empathy": N_("Empathy"),
-    "active_listening": N_("Active listening"),
-    "flexibility": N_("Flexibility"),
-    "enthusiasm": N_("Enthusiasm"),
-}
+# The seven mentor skills are the programme's (core.programmes.answers), asked in this order.
+SKILL_LABELS: dict[str, str] = MENTOR_SKILLS
+SKILLS: tuple[str, ...] = tuple(MENTOR_SKILLS)
 # The end assessment opens this many days before the programme ends, and stays
 # open this long after, so that people who finish late can still answer.
 END_OPENS_DAYS_BEFORE = 21
@@ -47,6 +33,7 @@ END_CLOSES_DAYS_AFTER = 30
 
 
 def skill_label(code: str) -> str:
+    """A mentor skill's name in the reader's language (an unknown code as it is)."""
     return t(SKILL_LABELS[code]) if code in SKILL_LABELS else code
 
 
@@ -62,7 +49,7 @@ def phase_due(
     phase: str, today: dt.date, start: dt.date | None, end: dt.date | None, status: str
 ) -> bool:
     """Is the ``phase`` assessment asked today, for a programme with these dates?"""
-    if status == "draft":
+    if status == ProgrammeStatus.DRAFT:
         return False
     in_end_window = end is not None and (
         end - dt.timedelta(days=END_OPENS_DAYS_BEFORE)
@@ -73,7 +60,7 @@ def phase_due(
         return in_end_window
     # The baseline belongs to the start; it is no longer asked once the end nears.
     before_end_window = end is None or today < end - dt.timedelta(days=END_OPENS_DAYS_BEFORE)
-    return before_end_window and status != "closed"
+    return before_end_window and status != ProgrammeStatus.CLOSED
 
 
 def assessments_due(sf: sessionmaker[Session], viewer: Viewer) -> list[AssessmentDue]:
@@ -84,7 +71,10 @@ def assessments_due(sf: sessionmaker[Session], viewer: Viewer) -> list[Assessmen
         rows = s.execute(
             select(Enrolment.id, Programme)
             .join(Programme, Programme.id == Enrolment.programme_id)
-            .where(Enrolment.person_id == viewer.person_id, Enrolment.status == "enrolled")
+            .where(
+                Enrolment.person_id == viewer.person_id,
+                Enrolment.status == EnrolmentStatus.ENROLLED,
+            )
             .order_by(Programme.start_date.desc().nulls_last(), Programme.id)
         ).all()
         done = {
@@ -103,6 +93,7 @@ def assessments_due(sf: sessionmaker[Session], viewer: Viewer) -> list[Assessmen
 
 
 def validate_scores(scores: Mapping[str, object]) -> dict[str, int]:
+    """The seven scores to store, skill → 1–5; every skill must be rated."""
     unknown = set(scores) - set(SKILLS)
     if unknown:
         raise InvalidInput(t("Unknown skill: {skill}", skill=", ".join(sorted(unknown))))
@@ -137,7 +128,7 @@ def record_self_assessment(
             .where(
                 Enrolment.programme_id == programme_id,
                 Enrolment.person_id == viewer.person_id,
-                Enrolment.status == "enrolled",
+                Enrolment.status == EnrolmentStatus.ENROLLED,
             )
         ).first()
         if row is None:

@@ -9,14 +9,9 @@ from core.insights.skills_growth import growth_rows
 from core.insights.survey_results import mean_of, nps
 from core.kernel.errors import InvalidInput
 from core.kernel.privacy import is_small
+from core.surveys.questions import END, PULSE, validate_answers
+from core.surveys.rounds import ScheduledSurvey, survey_schedule
 from core.surveys.self_assessment import SKILLS, phase_due, validate_scores
-from core.surveys.surveys import (
-    END,
-    PULSE,
-    ScheduledSurvey,
-    survey_schedule,
-    validate_answers,
-)
 from db.models import SurveyQuestion
 
 D = dt.date
