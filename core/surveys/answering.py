@@ -137,32 +137,36 @@ class AnsweredSurvey:
     submitted_at: dt.datetime
 
 
+def open_surveys(s: Session, person_id: int, now: dt.datetime) -> list[OpenSurvey]:
+    """Pulse and end surveys open at ``now`` in the person's programmes, not answered yet
+    (never commits: for a service that counts them with other things)."""
+    mine = select(Enrolment.programme_id).where(
+        Enrolment.person_id == person_id, Enrolment.status == EnrolmentStatus.ENROLLED
+    )
+    answered = select(SurveyResponse.survey_id).where(SurveyResponse.person_id == person_id)
+    rows = s.execute(
+        select(Survey, Programme.name)
+        .join(Programme, Programme.id == Survey.programme_id)
+        .where(
+            Survey.programme_id.in_(mine),
+            Survey.kind.in_(RESULT_KINDS),
+            Survey.opens_at <= now,
+            (Survey.closes_at.is_(None)) | (Survey.closes_at > now),
+            Survey.id.not_in(answered),
+        )
+        .order_by(Survey.closes_at.asc().nulls_last(), Survey.opens_at, Survey.id)
+    ).all()
+    return [
+        OpenSurvey(sv.id, sv.programme_id, name, sv.kind, sv.title, sv.opens_at, sv.closes_at)
+        for sv, name in rows
+    ]
+
+
 def open_surveys_for(sf: sessionmaker[Session], viewer: Viewer) -> list[OpenSurvey]:
     """Pulse and end surveys open now in my programmes that I have not answered yet."""
     now = clock.now()
     with sf.begin() as s:
-        mine = select(Enrolment.programme_id).where(
-            Enrolment.person_id == viewer.person_id, Enrolment.status == EnrolmentStatus.ENROLLED
-        )
-        answered = select(SurveyResponse.survey_id).where(
-            SurveyResponse.person_id == viewer.person_id
-        )
-        rows = s.execute(
-            select(Survey, Programme.name)
-            .join(Programme, Programme.id == Survey.programme_id)
-            .where(
-                Survey.programme_id.in_(mine),
-                Survey.kind.in_(RESULT_KINDS),
-                Survey.opens_at <= now,
-                (Survey.closes_at.is_(None)) | (Survey.closes_at > now),
-                Survey.id.not_in(answered),
-            )
-            .order_by(Survey.closes_at.asc().nulls_last(), Survey.opens_at, Survey.id)
-        ).all()
-        return [
-            OpenSurvey(sv.id, sv.programme_id, name, sv.kind, sv.title, sv.opens_at, sv.closes_at)
-            for sv, name in rows
-        ]
+        return open_surveys(s, viewer.person_id, now)
 
 
 def _answerable(s: Session, viewer: Viewer, survey_id: int) -> Survey:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
-from core.kernel.i18n import t
+from core.kernel.i18n import N_, t
 from core.programmes.answers import MENTOR_SKILLS
 from db.models import Enrolment, EnrolmentStatus, Programme, ProgrammeStatus, SelfAssessment
 
@@ -30,6 +30,7 @@ SKILLS: tuple[str, ...] = tuple(MENTOR_SKILLS)
 # open this long after, so that people who finish late can still answer.
 END_OPENS_DAYS_BEFORE = 21
 END_CLOSES_DAYS_AFTER = 30
+ALREADY_DONE = N_("You have already completed this self-assessment.")
 
 
 def skill_label(code: str) -> str:
@@ -63,33 +64,36 @@ def phase_due(
     return before_end_window and status != ProgrammeStatus.CLOSED
 
 
+def ends_due(s: Session, person_id: int, today: dt.date) -> list[AssessmentDue]:
+    """The end-of-programme re-assessments the person is asked for on ``today`` (never
+    commits: for a service that counts them with other things)."""
+    rows = s.execute(
+        select(Enrolment.id, Programme)
+        .join(Programme, Programme.id == Enrolment.programme_id)
+        .where(Enrolment.person_id == person_id, Enrolment.status == EnrolmentStatus.ENROLLED)
+        .order_by(Programme.start_date.desc().nulls_last(), Programme.id)
+    ).all()
+    done = {
+        (eid, phase)
+        for eid, phase in s.execute(
+            select(SelfAssessment.enrolment_id, SelfAssessment.phase)
+            .where(SelfAssessment.enrolment_id.in_([eid for eid, _p in rows]))
+            .distinct()
+        )
+    }
+    return [
+        AssessmentDue(p.id, p.name, END, p.end_date)
+        for eid, p in rows
+        if (eid, END) not in done and phase_due(END, today, p.start_date, p.end_date, p.status)
+    ]
+
+
 def assessments_due(sf: sessionmaker[Session], viewer: Viewer) -> list[AssessmentDue]:
     """The end-of-programme re-assessments I am asked for now (the baseline belongs to
     the enrolment form, core.programmes.enrolment)."""
     today = clock.today()
     with sf.begin() as s:
-        rows = s.execute(
-            select(Enrolment.id, Programme)
-            .join(Programme, Programme.id == Enrolment.programme_id)
-            .where(
-                Enrolment.person_id == viewer.person_id,
-                Enrolment.status == EnrolmentStatus.ENROLLED,
-            )
-            .order_by(Programme.start_date.desc().nulls_last(), Programme.id)
-        ).all()
-        done = {
-            (eid, phase)
-            for eid, phase in s.execute(
-                select(SelfAssessment.enrolment_id, SelfAssessment.phase)
-                .where(SelfAssessment.enrolment_id.in_([eid for eid, _p in rows]))
-                .distinct()
-            )
-        }
-        due = []
-        for eid, p in rows:
-            if (eid, END) not in done and phase_due(END, today, p.start_date, p.end_date, p.status):
-                due.append(AssessmentDue(p.id, p.name, END, p.end_date))
-        return due
+        return ends_due(s, viewer.person_id, today)
 
 
 def validate_scores(scores: Mapping[str, object]) -> dict[str, int]:
@@ -135,7 +139,7 @@ def record_self_assessment(
             raise NotAllowed(t("You are not enrolled in this programme."))
         enrolment_id, programme = row
         if _has_phase(s, enrolment_id, phase):
-            raise Conflict(t("You have already completed this self-assessment."))
+            raise Conflict(t(ALREADY_DONE))
         if not phase_due(
             phase, clock.today(), programme.start_date, programme.end_date, programme.status
         ):
@@ -149,7 +153,7 @@ def record_self_assessment(
                 )
                 s.flush()
         except IntegrityError:
-            raise Conflict(t("You have already completed this self-assessment.")) from None
+            raise Conflict(t(ALREADY_DONE)) from None
 
 
 def _has_phase(s: Session, enrolment_id: int, phase: str) -> bool:
