@@ -14,6 +14,7 @@ from core.kernel.access import Viewer
 from core.kernel.i18n import format_number, format_percent, t
 from core.kernel.store import Store
 from core.surveys import questions
+from core.surveys.results import QuestionResult
 from ui.surveys import skills
 from ui.surveys.explain import hidden, signed
 from ui.widgets import md_escape
@@ -27,7 +28,6 @@ def results_tab(
     k: int,
 ) -> None:
     """Draw the Results tab of a programme."""
-    too_few = hidden("small", k)
     # Labels are computed here: a format_func runs again later, outside this run's language.
     titles = {0: t("All surveys")} | {x.survey_id: x.title for x in summaries}
     f1, f2 = st.columns(2)
@@ -86,10 +86,17 @@ def results_tab(
                 k=k,
             )
         )
+    _nps_over_time(results.nps_by_survey, k)
+    _answers_per_question(results.questions, k)
+    _written(results, bool(survey_pick), k)
+    skills.growth_section(store, viewer, programme_id, department or None, k)
 
+
+def _nps_over_time(points: Sequence[survey_results.NpsPoint], k: int) -> None:
+    """One point per survey round; hidden rounds listed by name."""
+    too_few = hidden("small", k)
     st.subheader(t("NPS over time"))
     st.caption(t("One point per survey round."))
-    points = results.nps_by_survey
     shown = [p for p in points if not p.suppressed]
     if shown:
         nps_data = pd.DataFrame(
@@ -140,8 +147,11 @@ def results_tab(
             )
         )
 
+
+def _answers_per_question(found: Sequence[QuestionResult], k: int) -> None:
+    """A bar chart of each scale question's answers, hidden bars named."""
     st.subheader(t("Answers per question"))
-    scale_results = [q for q in results.questions if q.kind != questions.TEXT]
+    scale_results = [q for q in found if q.kind != questions.TEXT]
     if not scale_results:
         st.caption(t("No answer yet."))
     cols = st.columns(2)
@@ -188,6 +198,9 @@ def results_tab(
                     )
                 )
 
+
+def _written(results: survey_results.SurveyResults, one_round: bool, k: int) -> None:
+    """Free text per whole round, once at least k people wrote, without names."""
     st.subheader(t("What participants wrote"))
     if results.texts_note:
         st.caption(
@@ -198,7 +211,7 @@ def results_tab(
     elif not results.free_texts:
         st.caption(t("No written answer yet."))
     for group in results.free_texts:
-        label = f"{group.survey} · {group.text}" if not survey_pick else group.text
+        label = f"{group.survey} · {group.text}" if not one_round else group.text
         with st.expander(label, expanded=not group.suppressed):
             if group.suppressed:
                 st.caption(
@@ -215,5 +228,3 @@ def results_tab(
                 )
             )
             st.markdown("\n".join("- " + md_escape(x).replace("\n", " ") for x in group.texts))
-
-    skills.growth_section(store, viewer, programme_id, department or None, k)
