@@ -19,34 +19,22 @@ from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.kernel.i18n import N_, t
-from db.models import Enrolment, Programme, SelfAssessment
+from core.programmes.answers import MENTOR_SKILLS
+from db.models import Enrolment, EnrolmentStatus, Programme, ProgrammeStatus, SelfAssessment
 
 BASELINE, END = "baseline", "end"
-SKILLS: tuple[str, ...] = (
-    "communication",
-    "support",
-    "reliability",
-    "empathy",
-    "active_listening",
-    "flexibility",
-    "enthusiasm",
-)
-SKILL_LABELS: dict[str, str] = {
-    "communication": N_("Communication"),
-    "support": N_("Support"),
-    "reliability": N_("Reliability"),
-    "empathy": N_("Empathy"),
-    "active_listening": N_("Active listening"),
-    "flexibility": N_("Flexibility"),
-    "enthusiasm": N_("Enthusiasm"),
-}
+# The seven mentor skills are the programme's (core.programmes.answers), asked in this order.
+SKILL_LABELS: dict[str, str] = MENTOR_SKILLS
+SKILLS: tuple[str, ...] = tuple(MENTOR_SKILLS)
 # The end assessment opens this many days before the programme ends, and stays
 # open this long after, so that people who finish late can still answer.
 END_OPENS_DAYS_BEFORE = 21
 END_CLOSES_DAYS_AFTER = 30
+ALREADY_DONE = N_("You have already completed this self-assessment.")
 
 
 def skill_label(code: str) -> str:
+    """A mentor skill's name in the reader's language (an unknown code as it is)."""
     return t(SKILL_LABELS[code]) if code in SKILL_LABELS else code
 
 
@@ -62,7 +50,7 @@ def phase_due(
     phase: str, today: dt.date, start: dt.date | None, end: dt.date | None, status: str
 ) -> bool:
     """Is the ``phase`` assessment asked today, for a programme with these dates?"""
-    if status == "draft":
+    if status == ProgrammeStatus.DRAFT:
         return False
     in_end_window = end is not None and (
         end - dt.timedelta(days=END_OPENS_DAYS_BEFORE)
@@ -73,7 +61,31 @@ def phase_due(
         return in_end_window
     # The baseline belongs to the start; it is no longer asked once the end nears.
     before_end_window = end is None or today < end - dt.timedelta(days=END_OPENS_DAYS_BEFORE)
-    return before_end_window and status != "closed"
+    return before_end_window and status != ProgrammeStatus.CLOSED
+
+
+def ends_due(s: Session, person_id: int, today: dt.date) -> list[AssessmentDue]:
+    """The end-of-programme re-assessments the person is asked for on ``today`` (never
+    commits: for a service that counts them with other things)."""
+    rows = s.execute(
+        select(Enrolment.id, Programme)
+        .join(Programme, Programme.id == Enrolment.programme_id)
+        .where(Enrolment.person_id == person_id, Enrolment.status == EnrolmentStatus.ENROLLED)
+        .order_by(Programme.start_date.desc().nulls_last(), Programme.id)
+    ).all()
+    done = {
+        (eid, phase)
+        for eid, phase in s.execute(
+            select(SelfAssessment.enrolment_id, SelfAssessment.phase)
+            .where(SelfAssessment.enrolment_id.in_([eid for eid, _p in rows]))
+            .distinct()
+        )
+    }
+    return [
+        AssessmentDue(p.id, p.name, END, p.end_date)
+        for eid, p in rows
+        if (eid, END) not in done and phase_due(END, today, p.start_date, p.end_date, p.status)
+    ]
 
 
 def assessments_due(sf: sessionmaker[Session], viewer: Viewer) -> list[AssessmentDue]:
@@ -81,28 +93,11 @@ def assessments_due(sf: sessionmaker[Session], viewer: Viewer) -> list[Assessmen
     the enrolment form, core.programmes.enrolment)."""
     today = clock.today()
     with sf.begin() as s:
-        rows = s.execute(
-            select(Enrolment.id, Programme)
-            .join(Programme, Programme.id == Enrolment.programme_id)
-            .where(Enrolment.person_id == viewer.person_id, Enrolment.status == "enrolled")
-            .order_by(Programme.start_date.desc().nulls_last(), Programme.id)
-        ).all()
-        done = {
-            (eid, phase)
-            for eid, phase in s.execute(
-                select(SelfAssessment.enrolment_id, SelfAssessment.phase)
-                .where(SelfAssessment.enrolment_id.in_([eid for eid, _p in rows]))
-                .distinct()
-            )
-        }
-        due = []
-        for eid, p in rows:
-            if (eid, END) not in done and phase_due(END, today, p.start_date, p.end_date, p.status):
-                due.append(AssessmentDue(p.id, p.name, END, p.end_date))
-        return due
+        return ends_due(s, viewer.person_id, today)
 
 
 def validate_scores(scores: Mapping[str, object]) -> dict[str, int]:
+    """The seven scores to store, skill → 1–5; every skill must be rated."""
     unknown = set(scores) - set(SKILLS)
     if unknown:
         raise InvalidInput(t("Unknown skill: {skill}", skill=", ".join(sorted(unknown))))
@@ -137,14 +132,14 @@ def record_self_assessment(
             .where(
                 Enrolment.programme_id == programme_id,
                 Enrolment.person_id == viewer.person_id,
-                Enrolment.status == "enrolled",
+                Enrolment.status == EnrolmentStatus.ENROLLED,
             )
         ).first()
         if row is None:
             raise NotAllowed(t("You are not enrolled in this programme."))
         enrolment_id, programme = row
         if _has_phase(s, enrolment_id, phase):
-            raise Conflict(t("You have already completed this self-assessment."))
+            raise Conflict(t(ALREADY_DONE))
         if not phase_due(
             phase, clock.today(), programme.start_date, programme.end_date, programme.status
         ):
@@ -158,7 +153,7 @@ def record_self_assessment(
                 )
                 s.flush()
         except IntegrityError:
-            raise Conflict(t("You have already completed this self-assessment.")) from None
+            raise Conflict(t(ALREADY_DONE)) from None
 
 
 def _has_phase(s: Session, enrolment_id: int, phase: str) -> bool:

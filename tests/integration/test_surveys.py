@@ -14,7 +14,7 @@ from core.insights import survey_results
 from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
-from core.surveys import surveys
+from core.surveys import answering, results, rounds
 from db.models import AuditLog, Setting, SurveyResponse
 from tests.builders import enrol, make_participant, make_programme, make_user
 
@@ -46,14 +46,14 @@ def make_world(sf, n: int = 12) -> World:
 
 
 def open_survey(sf, w: World, title: str = "Pulse 1") -> int:
-    survey = surveys.create_survey(
+    survey = rounds.create_survey(
         sf, w.coord, w.programme_id, title=title, opens_on=clock.today(), closes_on=None
     )
     return survey.id
 
 
 def answers_for(sf, viewer: Viewer, survey_id: int, **by_code) -> dict[int, object]:
-    form = surveys.survey_form(sf, viewer, survey_id)
+    form = answering.survey_form(sf, viewer, survey_id)
     return {q.id: by_code[q.code] for q in form.questions if q.code in by_code}
 
 
@@ -68,13 +68,13 @@ def answer(sf, viewer, survey_id, sat=4, nps=9, help_=4, prog=3, free=None) -> N
         progress=prog,
         free=free,
     )
-    surveys.answer_survey(sf, viewer, survey_id, values)
+    answering.answer_survey(sf, viewer, survey_id, values)
 
 
 def test_a_new_survey_has_the_five_standard_questions_translated_at_display(sf):
     w = make_world(sf, 2)
     sid = open_survey(sf, w)
-    form = surveys.survey_form(sf, w.people[0], sid)
+    form = answering.survey_form(sf, w.people[0], sid)
     assert [q.code for q in form.questions] == [
         "satisfaction",
         "nps",
@@ -87,7 +87,7 @@ def test_a_new_survey_has_the_five_standard_questions_translated_at_display(sf):
 
     set_language("fr")
     try:
-        texts = [q.text for q in surveys.survey_form(sf, w.people[0], sid).questions]
+        texts = [q.text for q in answering.survey_form(sf, w.people[0], sid).questions]
     finally:
         set_language("en")
     assert texts[2] == "Mon pair m’apporte l’aide dont j’ai besoin."
@@ -96,7 +96,7 @@ def test_a_new_survey_has_the_five_standard_questions_translated_at_display(sf):
 def test_a_participant_sees_open_surveys_of_their_programme_until_they_answer(sf):
     w = make_world(sf, 2)
     sid = open_survey(sf, w)
-    later = surveys.create_survey(
+    later = rounds.create_survey(
         sf,
         w.coord,
         w.programme_id,
@@ -105,13 +105,13 @@ def test_a_participant_sees_open_surveys_of_their_programme_until_they_answer(sf
         closes_on=None,
     )
     me = w.people[0]
-    assert [o.survey_id for o in surveys.open_surveys_for(sf, me)] == [sid]
-    assert surveys.open_surveys_for(sf, w.outsider) == []
+    assert [o.survey_id for o in answering.open_surveys_for(sf, me)] == [sid]
+    assert answering.open_surveys_for(sf, w.outsider) == []
     answer(sf, me, sid)
-    assert surveys.open_surveys_for(sf, me) == []
-    assert [a.survey_id for a in surveys.answered_surveys(sf, me)] == [sid]
+    assert answering.open_surveys_for(sf, me) == []
+    assert [a.survey_id for a in answering.answered_surveys(sf, me)] == [sid]
     clock.advance(days=3)
-    assert [o.survey_id for o in surveys.open_surveys_for(sf, me)] == [later.id]
+    assert [o.survey_id for o in answering.open_surveys_for(sf, me)] == [later.id]
 
 
 def test_a_second_answer_to_the_same_survey_is_refused_clearly(sf):
@@ -119,9 +119,9 @@ def test_a_second_answer_to_the_same_survey_is_refused_clearly(sf):
     sid = open_survey(sf, w)
     me = w.people[0]
     values = answers_for(sf, me, sid, satisfaction=4, nps=9, peer_help=4, progress=4)
-    surveys.answer_survey(sf, me, sid, values)
+    answering.answer_survey(sf, me, sid, values)
     with pytest.raises(Conflict, match="already answered"):
-        surveys.answer_survey(sf, me, sid, values)
+        answering.answer_survey(sf, me, sid, values)
     with sf.begin() as s:
         assert s.scalar(select(func.count()).select_from(SurveyResponse)) == 1
 
@@ -131,11 +131,11 @@ def test_the_database_itself_refuses_a_second_response_that_slips_past_the_check
     sid = open_survey(sf, w)
     me = w.people[0]
     values = answers_for(sf, me, sid, satisfaction=4, nps=9, peer_help=4, progress=4)
-    surveys.answer_survey(sf, me, sid, values)
+    answering.answer_survey(sf, me, sid, values)
     # Two submits racing: the second did not see the first when it checked.
-    monkeypatch.setattr(surveys, "_already_answered", lambda *_: False)
+    monkeypatch.setattr(answering, "_already_answered", lambda *_: False)
     with pytest.raises(Conflict, match="already answered"):
-        surveys.answer_survey(sf, me, sid, values)
+        answering.answer_survey(sf, me, sid, values)
 
 
 def test_answers_out_of_range_are_refused_and_nothing_is_stored(sf):
@@ -143,21 +143,21 @@ def test_answers_out_of_range_are_refused_and_nothing_is_stored(sf):
     sid = open_survey(sf, w)
     me = w.people[0]
     with pytest.raises(InvalidInput, match="from 0 to 10"):
-        surveys.answer_survey(
+        answering.answer_survey(
             sf, me, sid, answers_for(sf, me, sid, satisfaction=4, nps=11, peer_help=4, progress=4)
         )
     with pytest.raises(InvalidInput, match="from 1 to 5"):
-        surveys.answer_survey(
+        answering.answer_survey(
             sf, me, sid, answers_for(sf, me, sid, satisfaction=0, nps=5, peer_help=4, progress=4)
         )
     with sf.begin() as s:
         assert s.scalar(select(func.count()).select_from(SurveyResponse)) == 0
-    assert surveys.open_surveys_for(sf, me)  # still open to answer
+    assert answering.open_surveys_for(sf, me)  # still open to answer
 
 
 def test_only_enrolled_participants_answer_and_only_while_the_survey_is_open(sf):
     w = make_world(sf, 2)
-    sid = surveys.create_survey(
+    sid = rounds.create_survey(
         sf,
         w.coord,
         w.programme_id,
@@ -166,12 +166,12 @@ def test_only_enrolled_participants_answer_and_only_while_the_survey_is_open(sf)
         closes_on=clock.today() + dt.timedelta(days=1),
     ).id
     with pytest.raises(NotAllowed):
-        surveys.survey_form(sf, w.outsider, sid)
+        answering.survey_form(sf, w.outsider, sid)
     values = answers_for(sf, w.people[0], sid, satisfaction=4, nps=9, peer_help=4, progress=4)
     clock.advance(days=2)
     with pytest.raises(InvalidInput, match="closed"):
-        surveys.answer_survey(sf, w.people[0], sid, values)
-    assert surveys.open_surveys_for(sf, w.people[0]) == []
+        answering.answer_survey(sf, w.people[0], sid, values)
+    assert answering.open_surveys_for(sf, w.people[0]) == []
 
 
 def test_the_department_is_copied_at_answer_time(sf):
@@ -184,7 +184,7 @@ def test_the_department_is_copied_at_answer_time(sf):
 
 def test_custom_questions_are_added_before_the_survey_opens_and_not_after(sf):
     w = make_world(sf, 2)
-    survey = surveys.create_survey(
+    survey = rounds.create_survey(
         sf,
         w.coord,
         w.programme_id,
@@ -192,38 +192,38 @@ def test_custom_questions_are_added_before_the_survey_opens_and_not_after(sf):
         opens_on=clock.today() + dt.timedelta(days=1),
         closes_on=None,
     )
-    qid = surveys.add_custom_question(
+    qid = rounds.add_custom_question(
         sf, w.coord, survey.id, kind="scale", text="The kick-off was useful."
     )
-    surveys.add_custom_question(sf, w.coord, survey.id, kind="text", text="One word?")
+    rounds.add_custom_question(sf, w.coord, survey.id, kind="text", text="One word?")
     [summary] = survey_results.programme_surveys(sf, w.coord, w.programme_id)
     assert [q.code for q in summary.questions][-2:] == ["custom_scale", "custom_text"]
     assert summary.questions[-2].text == "The kick-off was useful."
     assert summary.state == "scheduled"
     with pytest.raises(InvalidInput):
-        surveys.add_custom_question(sf, w.coord, survey.id, kind="scale", text="  ")
+        rounds.add_custom_question(sf, w.coord, survey.id, kind="scale", text="  ")
     with pytest.raises(NotAllowed):
-        surveys.add_custom_question(sf, w.people[0], survey.id, kind="scale", text="Hack")
+        rounds.add_custom_question(sf, w.people[0], survey.id, kind="scale", text="Hack")
     clock.advance(days=1)
     with pytest.raises(Conflict, match="already open"):
-        surveys.add_custom_question(sf, w.coord, survey.id, kind="scale", text="Too late")
+        rounds.add_custom_question(sf, w.coord, survey.id, kind="scale", text="Too late")
     with pytest.raises(Conflict):
-        surveys.remove_custom_question(sf, w.coord, qid)
+        rounds.remove_custom_question(sf, w.coord, qid)
 
 
 def test_planned_surveys_are_created_once_and_upcoming_ones_open_on_their_date(sf):
     w = make_world(sf, 2)  # programme started 30 days ago, ends in 90 days
-    plan = surveys.plan_surveys(sf, w.coord, w.programme_id)
+    plan = rounds.plan_surveys(sf, w.coord, w.programme_id)
     assert [(p.point.kind, p.status) for p in plan] == [
         ("pulse", "due"),  # 30 days after the start: today
         ("pulse", "upcoming"),
         ("end", "upcoming"),
     ]
-    assert surveys.create_planned_surveys(sf, w.coord, w.programme_id) == 3
-    assert surveys.create_planned_surveys(sf, w.coord, w.programme_id) == 0
-    plan = surveys.plan_surveys(sf, w.coord, w.programme_id)
+    assert rounds.create_planned_surveys(sf, w.coord, w.programme_id) == 3
+    assert rounds.create_planned_surveys(sf, w.coord, w.programme_id) == 0
+    plan = rounds.plan_surveys(sf, w.coord, w.programme_id)
     assert {p.status for p in plan} == {"created"}
-    assert len(surveys.open_surveys_for(sf, w.people[0])) == 1
+    assert len(answering.open_surveys_for(sf, w.people[0])) == 1
     with sf.begin() as s:
         assert (
             s.scalar(
@@ -237,7 +237,7 @@ def test_planned_surveys_are_created_once_and_upcoming_ones_open_on_their_date(s
 
 def test_a_survey_that_has_not_opened_can_be_deleted(sf):
     w = make_world(sf, 2)
-    later = surveys.create_survey(
+    later = rounds.create_survey(
         sf,
         w.coord,
         w.programme_id,
@@ -246,9 +246,9 @@ def test_a_survey_that_has_not_opened_can_be_deleted(sf):
         closes_on=None,
     )
     sid = open_survey(sf, w)
-    surveys.delete_survey(sf, w.coord, later.id)
+    rounds.delete_survey(sf, w.coord, later.id)
     with pytest.raises(Conflict):
-        surveys.delete_survey(sf, w.coord, sid)
+        rounds.delete_survey(sf, w.coord, sid)
     assert [x.survey_id for x in survey_results.programme_surveys(sf, w.coord, w.programme_id)] == [
         sid
     ]
@@ -257,7 +257,7 @@ def test_a_survey_that_has_not_opened_can_be_deleted(sf):
 def test_a_survey_cannot_open_in_the_past_or_close_before_it_opens(sf):
     w = make_world(sf, 1)
     with pytest.raises(InvalidInput, match="past"):
-        surveys.create_survey(
+        rounds.create_survey(
             sf,
             w.coord,
             w.programme_id,
@@ -266,7 +266,7 @@ def test_a_survey_cannot_open_in_the_past_or_close_before_it_opens(sf):
             closes_on=None,
         )
     with pytest.raises(InvalidInput, match="close before"):
-        surveys.create_survey(
+        rounds.create_survey(
             sf,
             w.coord,
             w.programme_id,
@@ -365,7 +365,7 @@ def test_free_text_appears_only_with_k_answers_sorted_and_without_names(sf):
     for cls in (
         survey_results.SurveyResults,
         survey_results.FreeTexts,
-        surveys.QuestionResult,
+        results.QuestionResult,
         survey_results.NpsPoint,
     ):
         fields = {f.name for f in dataclasses.fields(cls)}
@@ -411,7 +411,7 @@ def test_free_text_is_shown_per_whole_round_never_per_department(sf):
 
 def test_custom_scale_questions_have_their_own_result(sf):
     w = make_world(sf, 5)
-    survey = surveys.create_survey(
+    survey = rounds.create_survey(
         sf,
         w.coord,
         w.programme_id,
@@ -419,7 +419,7 @@ def test_custom_scale_questions_have_their_own_result(sf):
         opens_on=clock.today() + dt.timedelta(days=1),
         closes_on=None,
     )
-    surveys.add_custom_question(sf, w.coord, survey.id, kind="scale", text="Kick-off useful?")
+    rounds.add_custom_question(sf, w.coord, survey.id, kind="scale", text="Kick-off useful?")
     clock.advance(days=1)
     for viewer in w.people:
         values = answers_for(
@@ -432,7 +432,7 @@ def test_custom_scale_questions_have_their_own_result(sf):
             progress=4,
             custom_scale=2,
         )
-        surveys.answer_survey(sf, viewer, survey.id, values)
+        answering.answer_survey(sf, viewer, survey.id, values)
     res = survey_results.survey_results(sf, w.coord, w.programme_id)
     custom = [q for q in res.questions if q.code == "custom_scale"]
     assert len(custom) == 1 and custom[0].text == "Kick-off useful?" and custom[0].mean == 2.0

@@ -17,6 +17,7 @@ from db.models import (
     Meeting,
     Person,
     Programme,
+    Survey,
     SurveyQuestion,
     SurveyResponse,
 )
@@ -227,3 +228,39 @@ def test_home_shows_camilles_open_surveys_and_her_progress(open_app, demo_store)
     assert f"{waiting} enquête" in page and "votre réponse." in page
     assert "Mes progrès" in page
     assert "Réflexions écrites" in page
+
+
+def test_the_coordinator_creates_removes_a_question_deletes_and_handles_a_flag(
+    open_app, demo_store
+):
+    at = open_app("coord", page=COORD)
+    at.text_input(key="cs_new_title").input("")
+    at.button(key="cs_new_submit").click().run()
+    assert [e.value for e in at.error] == ["« Titre » ne peut pas être vide."]
+    at.text_input(key="cs_new_title").input("Point d’étape")
+    at.button(key="cs_new_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Enquête créée." in [x.value for x in at.success]
+    with demo_store.sf.begin() as s:
+        survey_id = s.scalar(select(Survey.id).where(Survey.title == "Point d’étape"))
+    assert f"cs_delete_{survey_id}" not in [b.key for b in at.button]  # opens today: not editable
+    scheduled = [b.key for b in at.button if b.key and b.key.startswith("cs_delete_")]
+    later = int(scheduled[0].removeprefix("cs_delete_"))
+    at.text_input(key=f"cs_q_text_{later}").input("Nos rencontres commencent à l’heure.")
+    at.button(key=f"cs_q_add_{later}").click().run()
+    with demo_store.sf.begin() as s:
+        question_id = s.scalar(
+            select(SurveyQuestion.id).where(
+                SurveyQuestion.text == "Nos rencontres commencent à l’heure."
+            )
+        )
+    at.button(key=f"cs_rm_{question_id}").click().run()
+    assert "Question retirée." in [x.value for x in at.success]
+    at.button(key=f"cs_delete_{later}").click().run()
+    assert "Enquête supprimée." in [x.value for x in at.success]
+    assert f"cs_delete_{later}" not in [b.key for b in at.button]
+    [flag] = [b.key for b in at.button if b.key and b.key.startswith("cs_flag_done_")]
+    at.button(key=flag).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Signalement traité." in [x.value for x in at.success]
+    assert flag not in [b.key for b in at.button]

@@ -9,14 +9,9 @@ from core.insights.skills_growth import growth_rows
 from core.insights.survey_results import mean_of, nps
 from core.kernel.errors import InvalidInput
 from core.kernel.privacy import is_small
+from core.surveys.questions import END, PULSE, poor_fit, validate_answers
+from core.surveys.rounds import ScheduledSurvey, survey_schedule
 from core.surveys.self_assessment import SKILLS, phase_due, validate_scores
-from core.surveys.surveys import (
-    END,
-    PULSE,
-    ScheduledSurvey,
-    survey_schedule,
-    validate_answers,
-)
 from db.models import SurveyQuestion
 
 D = dt.date
@@ -170,3 +165,8 @@ def test_last_months_counts_back_over_the_new_year():
         D(2026, 1, 1),
         D(2026, 2, 1),
     ]
+
+
+def test_a_fit_rating_of_one_or_two_is_a_poor_fit_and_nothing_else_is():
+    assert [poor_fit(v) for v in (1, 2, 3, 4, 5)] == [True, True, False, False, False]
+    assert not poor_fit(None) and not poor_fit("2")
