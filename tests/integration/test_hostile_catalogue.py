@@ -448,10 +448,6 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
         ),
         "This reflection no longer exists.",
     ),
-    "action item deleted by its owner, not its author": (
-        lambda h: actions.delete_action(h.sf, h.w.owner, h.peer_action_id),
-        "Only the person who noted an action item can delete it.",
-    ),
     # ---------------------------------------------------------------- meetings
     "meeting planned yesterday": (
         lambda h: _plan(h, first=NOW - dt.timedelta(days=1)),

@@ -511,7 +511,6 @@ READS: tuple[Read, ...] = (
         lambda sf, w, v: journal.get_entry(sf, v, w.draft_entry),
         {AUTHOR},
     ),
-    _staff("journal.journal_counts", lambda sf, w, v: journal.journal_counts(sf, v)),
     # action items
     _own("actions.open_actions", lambda sf, w, v: actions.open_actions(sf, v)),
     _own("actions.my_actions", lambda sf, w, v: actions.my_actions(sf, v)),
@@ -1039,7 +1038,7 @@ NOT_READS = {
         "set_language",
         "change_password",
     },
-    actions: {"add_action", "set_done", "delete_action"},
+    actions: {"add_action", "set_done"},
     agreement: {"save_expectations", "set_terms", "confirm_agreement"},
     announcements: {
         "publish_announcement",
