@@ -141,29 +141,6 @@ def test_only_the_two_people_involved_ever_see_a_request_and_its_answer(sf, circ
         assert fb.pending(sf, viewer).total == 0
 
 
-@pytest.mark.parametrize("role", ["coordinator", "admin"])
-def test_coordinators_and_admins_get_counts_and_nothing_else(sf, circle, role):
-    ask(sf, circle, topic="Open one")
-    answered = ask(sf, circle, topic="Answered one")
-    fb.answer_request(sf, circle.giver, answered.id, fb.STRUCTURED, **STRUCTURED)
-    declined = ask(sf, circle, topic="Declined one")
-    fb.decline_request(sf, circle.giver, declined.id)
-    kudos = fb.send_kudos(sf, circle.other_member, circle.giver.person_id, "Thanks!")
-    fb.acknowledge(sf, circle.giver, kudos.id, None)
-
-    counts = fb.feedback_counts(sf, getattr(circle, role), programme_id=circle.programme_id)
-    assert counts == fb.FeedbackCounts(
-        requests=3, open=1, answered=1, declined=1, feedback=1, kudos=1, acknowledged=1, people=3
-    )
-    assert all(isinstance(v, int) for v in vars(counts).values())
-    assert fb.feedback_counts(sf, circle.admin, programme_id=circle.programme_id + 99).requests == 0
-
-
-def test_a_participant_cannot_read_the_counts(sf, circle):
-    with pytest.raises(NotAllowed):
-        fb.feedback_counts(sf, circle.requester)
-
-
 def test_feedback_is_asked_of_a_peer_only_never_of_someone_outside_my_circle(sf, circle):
     with pytest.raises(NotAllowed):
         fb.ask_feedback(sf, circle.requester, circle.outsider.person_id, "Anything")

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from core.growth import actions, feedback, goals, journal
+from core.growth import actions, feedback, goal_steps, goals, journal
 from core.kernel.errors import InvalidInput, NotFound, TandemError
 from core.programmes import enrolled, enrolment
 from core.relationship import concerns, meetings, peer_view, resources, schedule
@@ -88,7 +88,7 @@ def _calls(w, bad):  # type: ignore[no-untyped-def]
         "enrolment list": lambda sf: enrolled.list_enrolments(sf, w.coordinator, bad),
         "goal": lambda sf: goals.get_goal(sf, w.owner, bad),
         "goal status": lambda sf: goals.set_status(sf, w.owner, bad, 1, "dropped"),
-        "step tick": lambda sf: goals.set_step_done(sf, w.owner, bad, True),
+        "step tick": lambda sf: goal_steps.set_step_done(sf, w.owner, bad, True),
         "goal comment": lambda sf: goals.add_comment(sf, w.owner, bad, "Hi"),
         "journal entry": lambda sf: journal.get_entry(sf, w.owner, bad),
         "journal share": lambda sf: journal.set_shared(sf, w.owner, bad, True),

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.accounts import accounts
 from core.accounts.auth import viewer_of
-from core.growth import actions, feedback, goals, journal, progress
+from core.growth import actions, feedback, goal_steps, goals, journal, progress
 from core.insights import dashboard, exports, home, skills_growth, survey_results, tna
 from core.insights.figures import Filters
 from core.kernel import audit, clock
@@ -554,8 +554,6 @@ READS: tuple[Read, ...] = (
     _only(
         "feedback.request_detail", lambda sf, w, v: feedback.request_detail(sf, v, w.request), PAIR
     ),
-    _staff("feedback.feedback_counts:all", lambda sf, w, v: feedback.feedback_counts(sf, v)),
-    _staff("feedback.feedback_counts:P", lambda sf, w, v: feedback.feedback_counts(sf, v, w.p)),
     # surveys and the fit check
     _own("surveys.open_surveys_for", lambda sf, w, v: surveys.open_surveys_for(sf, v)),
     _own("surveys.answered_surveys", lambda sf, w, v: surveys.answered_surveys(sf, v)),
@@ -1056,17 +1054,13 @@ NOT_READS = {
         "acknowledge",
     },
     fit: {"answer_fit", "mark_fit_flag_handled", "end_pairing_for_rematch"},
+    goal_steps: {"add_step", "update_step", "set_step_done", "move_step", "delete_step"},
     goals: {
         "create_goal",
         "update_goal",
         "set_status",
         "set_shared",
         "delete_goal",
-        "add_step",
-        "update_step",
-        "set_step_done",
-        "move_step",
-        "delete_step",
         "add_comment",
     },
     journal: {
