@@ -37,7 +37,6 @@ from core.growth.feedback_rules import (
     clean_fields,
     close_if_open,
     feedback_of_mine,
-    request_of_mine,
     request_to_me,
     same_content,
     shared_match,
@@ -130,28 +129,10 @@ def my_requests(sf: sessionmaker[Session], viewer: Viewer) -> list[RequestView]:
         return _requests(s, FeedbackRequest.requester_id == viewer.person_id)
 
 
-def requests_to_answer(sf: sessionmaker[Session], viewer: Viewer) -> list[RequestView]:
-    """Requests asked of me that still wait for my answer, newest first."""
-    with sf.begin() as s:
-        return _to_answer(s, viewer)
-
-
 def requests_asked_of_me(sf: sessionmaker[Session], viewer: Viewer) -> list[RequestView]:
     """Every request asked of me (open, answered, declined), newest first."""
     with sf.begin() as s:
         return _requests(s, FeedbackRequest.giver_id == viewer.person_id)
-
-
-def feedback_detail(sf: sessionmaker[Session], viewer: Viewer, feedback_id: int) -> FeedbackView:
-    """One piece of feedback, for its giver or its recipient only (others: not found)."""
-    with sf.begin() as s:
-        return feedback_view(s, feedback_of_mine(s, viewer.person_id, feedback_id))
-
-
-def request_detail(sf: sessionmaker[Session], viewer: Viewer, request_id: int) -> RequestView:
-    """One request, for the two people involved only (others: not found)."""
-    with sf.begin() as s:
-        return request_view(s, request_of_mine(s, viewer.person_id, request_id))
 
 
 def received(sf: sessionmaker[Session], viewer: Viewer) -> list[FeedbackView]:

@@ -83,12 +83,6 @@ def peer_goals(sf: sessionmaker[Session], viewer: Viewer) -> list[GoalView]:
         return views(s, goals, viewer)
 
 
-def get_goal(sf: sessionmaker[Session], viewer: Viewer, goal_id: int) -> GoalView:
-    """One goal, if the viewer may read it (owner, or a peer while it is shared)."""
-    with sf.begin() as s:
-        return views(s, [_readable(s, viewer, goal_id)], viewer)[0]
-
-
 def goal_progress(sf: sessionmaker[Session], viewer: Viewer, limit: int = 5) -> list[GoalSummary]:
     """My active goals with their progress, nearest target date first (Home card)."""
     with sf.begin() as s:

@@ -27,6 +27,11 @@ def _goal(sf, viewer, title="Speak at the all-hands", steps=(), **kw):
     )
 
 
+def _mine(sf, viewer, goal_id):  # type: ignore[no-untyped-def]
+    """One of my goals, as the page lists it."""
+    return next(g for g in goals.my_goals(sf, viewer) if g.id == goal_id)
+
+
 def test_a_new_goal_is_private_active_and_belongs_to_my_match(sf):
     w = make_world(sf)
     g = _goal(sf, w.owner, steps=["Write the outline", ("Rehearse with Ben", TODAY)])
@@ -75,7 +80,7 @@ def test_a_step_due_in_the_past_is_refused(sf):
 def test_html_and_markdown_in_a_goal_are_stored_as_typed(sf):
     w = make_world(sf)
     g = _goal(sf, w.owner, title="<b>Bold</b> **goal**", outcome="<script>alert(1)</script>")
-    again = goals.get_goal(sf, w.owner, g.id)
+    again = _mine(sf, w.owner, g.id)
     assert again.title == "<b>Bold</b> **goal**"
     assert again.outcome == "<script>alert(1)</script>"
 
@@ -184,7 +189,7 @@ def test_a_stale_edit_is_refused_with_a_conflict_and_changes_nothing(sf):
             category="skill",
             target_date=g.target_date,
         )
-    assert goals.get_goal(sf, w.owner, g.id).title == "New title"
+    assert _mine(sf, w.owner, g.id).title == "New title"
 
 
 def test_a_step_change_makes_an_open_edit_form_stale(sf):
@@ -242,8 +247,6 @@ def test_a_peer_reads_and_comments_a_shared_goal_but_never_a_private_one(sf):
     goals.set_shared(sf, w.owner, shared.id, True)
     assert [g.title for g in goals.peer_goals(sf, w.peer)] == ["Shared goal"]
     with pytest.raises(NotFound):
-        goals.get_goal(sf, w.peer, private.id)
-    with pytest.raises(NotFound):
         goals.add_comment(sf, w.peer, private.id, "Nosy")
     g = goals.add_comment(sf, w.peer, shared.id, "Go for it! <i>really</i>")
     g = goals.add_comment(sf, w.peer, shared.id, "Go for it! <i>really</i>")  # double click
@@ -282,11 +285,9 @@ def test_deleting_a_goal_removes_its_steps_and_comments(sf):
     g = _goal(sf, w.owner, steps=["a"])
     goals.set_shared(sf, w.owner, g.id, True)
     goals.add_comment(sf, w.peer, g.id, "hi")
-    g = goals.get_goal(sf, w.owner, g.id)
+    g = _mine(sf, w.owner, g.id)
     goals.delete_goal(sf, w.owner, g.id, g.version)
     assert goals.my_goals(sf, w.owner) == []
-    with pytest.raises(NotFound):
-        goals.get_goal(sf, w.owner, g.id)
 
 
 def test_two_concurrent_edits_of_one_version_give_one_save_and_one_conflict(sf):
@@ -320,4 +321,4 @@ def test_two_concurrent_edits_of_one_version_give_one_save_and_one_conflict(sf):
     for th in threads:
         th.join()
     assert sorted(outcomes) == ["conflict", "saved"]
-    assert goals.get_goal(sf, w.owner, g.id).title in {"Tab 1", "Tab 2"}
+    assert _mine(sf, w.owner, g.id).title in {"Tab 1", "Tab 2"}

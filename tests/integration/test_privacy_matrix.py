@@ -479,15 +479,6 @@ READS: tuple[Read, ...] = (
     _own("goals.my_goals", lambda sf, w, v: goals.my_goals(sf, v)),
     _own("goals.peer_goals", lambda sf, w, v: goals.peer_goals(sf, v)),
     _own("goals.goal_progress", lambda sf, w, v: goals.goal_progress(sf, v)),
-    _only(
-        "goals.get_goal:private", lambda sf, w, v: goals.get_goal(sf, v, w.private_goal), {AUTHOR}
-    ),
-    _only("goals.get_goal:shared", lambda sf, w, v: goals.get_goal(sf, v, w.shared_goal), PAIR),
-    _only(
-        "goals.get_goal:unshared",
-        lambda sf, w, v: goals.get_goal(sf, v, w.unshared_goal),
-        {AUTHOR},
-    ),
     # journal
     _own("journal.current_draft", lambda sf, w, v: journal.current_draft(sf, v)),
     _own("journal.my_entries", lambda sf, w, v: journal.my_entries(sf, v)),
@@ -536,24 +527,10 @@ READS: tuple[Read, ...] = (
     # feedback
     _own("feedback.my_peers", lambda sf, w, v: feedback.my_peers(sf, v)),
     _own("feedback.my_requests", lambda sf, w, v: feedback.my_requests(sf, v)),
-    _own("feedback.requests_to_answer", lambda sf, w, v: feedback.requests_to_answer(sf, v)),
     _own("feedback.requests_asked_of_me", lambda sf, w, v: feedback.requests_asked_of_me(sf, v)),
     _own("feedback.received", lambda sf, w, v: feedback.received(sf, v)),
     _own("feedback.given", lambda sf, w, v: feedback.given(sf, v)),
     _own("feedback.pending", lambda sf, w, v: feedback.pending(sf, v)),
-    _only(
-        "feedback.feedback_detail:answer",
-        lambda sf, w, v: feedback.feedback_detail(sf, v, w.answer),
-        PAIR,
-    ),
-    _only(
-        "feedback.feedback_detail:kudos",
-        lambda sf, w, v: feedback.feedback_detail(sf, v, w.kudos),
-        PAIR,
-    ),
-    _only(
-        "feedback.request_detail", lambda sf, w, v: feedback.request_detail(sf, v, w.request), PAIR
-    ),
     # surveys and the fit check
     _own("surveys.open_surveys_for", lambda sf, w, v: surveys.open_surveys_for(sf, v)),
     _own("surveys.answered_surveys", lambda sf, w, v: surveys.answered_surveys(sf, v)),
