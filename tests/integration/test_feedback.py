@@ -12,8 +12,8 @@ from core.growth import feedback as fb
 from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from db.models import Feedback, FeedbackRequest, Match
-from tests.builders import enrol, make_match, make_participant, make_programme, make_user
+from db.models import Feedback, FeedbackRequest, Match, Programme
+from tests.builders import enrol, make_circle, make_participant, make_user
 
 NOW = dt.datetime(2026, 11, 20, 10, 0)
 
@@ -33,19 +33,15 @@ class Circle:
 @pytest.fixture
 def circle(sf) -> Circle:
     clock.set_now(NOW)
-    requester = make_participant(sf, "camille")
-    giver = make_participant(sf, "hugo")
-    other = make_participant(sf, "lea")
-    outsider = make_participant(sf, "omar")
+    requester, giver, other = group = make_circle(sf, ("camille", "hugo", "lea"))
+    outsider = make_participant(sf, "omar")  # enrolled in the same programme, not matched
+    with sf.begin() as s:
+        enrol(s, s.get_one(Programme, group.programme_id), outsider.person_id)
     coordinator = make_user(sf, "coord", ("coordinator",))
     admin = make_user(sf, "admin", ("admin", "coordinator"))
-    with sf.begin() as s:
-        programme = make_programme(s)
-        for v in (requester, giver, other, outsider):
-            enrol(s, programme, v.person_id)
-        match = make_match(s, programme, [requester.person_id, giver.person_id, other.person_id])
-        match_id, programme_id = match.id, programme.id
-    return Circle(requester, giver, other, outsider, coordinator, admin, match_id, programme_id)
+    return Circle(
+        requester, giver, other, outsider, coordinator, admin, group.match_id, group.programme_id
+    )
 
 
 def ask(sf, c: Circle, topic: str = "My presentation", **kw) -> fb.RequestView:
