@@ -244,14 +244,3 @@ def set_done(
             item.done_at = None
         s.flush()
         return views(s, [item], viewer.person_id)[0]
-
-
-def delete_action(sf: sessionmaker[Session], viewer: Viewer, action_id: int) -> None:
-    """Remove an item I noted (deleting one that is already gone is fine)."""
-    with sf.begin() as s:
-        item = validate.get(s, ActionItem, action_id)
-        if item is None:
-            return
-        if item.created_by_id != viewer.person_id:
-            raise NotAllowed(t("Only the person who noted an action item can delete it."))
-        s.delete(item)

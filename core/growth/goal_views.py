@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.growth.goal_rules import SHARED
 from core.kernel.access import Viewer
+from core.kernel.errors import NotFound
 from core.kernel.i18n import t
 from core.relationship.membership import names_of
 from db.models import Goal, GoalComment
@@ -138,3 +139,11 @@ def view(s: Session, goal: Goal, viewer: Viewer) -> GoalView:
     s.flush()
     s.refresh(goal)
     return views(s, [goal], viewer)[0]
+
+
+def owned_view(s: Session, viewer: Viewer, goal_id: int) -> GoalView:
+    """The goal a form already created, as its owner sees it now."""
+    goal = s.get(Goal, goal_id)
+    if goal is None or goal.owner_id != viewer.person_id:
+        raise NotFound(t("This goal no longer exists."))
+    return view(s, goal, viewer)

@@ -18,7 +18,15 @@ from core.kernel.access import Viewer
 from core.relationship.fit import fit_checks_due
 from core.surveys.self_assessment import MySkill, assessments_due, my_skills
 from core.surveys.surveys import open_surveys_for
-from db.models import Goal, JournalEntry, MatchMember, Meeting
+from db.models import (
+    Goal,
+    GoalStatus,
+    JournalEntry,
+    JournalStatus,
+    MatchMember,
+    Meeting,
+    MeetingStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ def _reflections_by_month(s: Session, person_id: int, months: list[dt.date]) -> 
             select(year, month, func.count())
             .where(
                 JournalEntry.author_id == person_id,
-                JournalEntry.status == "final",
+                JournalEntry.status == JournalStatus.FINAL,
                 JournalEntry.created_at >= since,
             )
             .group_by(year, month)
@@ -79,7 +87,7 @@ def my_progress(sf: sessionmaker[Session], viewer: Viewer, months: int = 6) -> M
             select(
                 func.count(Goal.id),
                 func.count(Goal.id).filter(
-                    or_(Goal.achieved_at.is_not(None), Goal.status == "achieved")
+                    or_(Goal.achieved_at.is_not(None), Goal.status == GoalStatus.ACHIEVED)
                 ),
             ).where(Goal.owner_id == me)
         ).one()
@@ -89,7 +97,7 @@ def my_progress(sf: sessionmaker[Session], viewer: Viewer, months: int = 6) -> M
                 .join(MatchMember, MatchMember.match_id == Meeting.match_id)
                 .where(
                     MatchMember.person_id == me,
-                    Meeting.status == "held",
+                    Meeting.status == MeetingStatus.HELD,
                     Meeting.scheduled_at <= clock.now(),
                 )
             )
@@ -98,7 +106,7 @@ def my_progress(sf: sessionmaker[Session], viewer: Viewer, months: int = 6) -> M
         reflections = (
             s.scalar(
                 select(func.count(JournalEntry.id)).where(
-                    JournalEntry.author_id == me, JournalEntry.status == "final"
+                    JournalEntry.author_id == me, JournalEntry.status == JournalStatus.FINAL
                 )
             )
             or 0

@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.growth import actions, feedback, goals, journal
+from core.growth import actions, feedback, goal_steps, goals, journal
 from core.kernel import clock, i18n
 from core.kernel.errors import TandemError
 from core.kernel.store import Store
@@ -257,11 +257,11 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
         "“Comment” is too long: 50000 characters, at most 2000.",
     ),
     "goal step added twice": (
-        lambda h: goals.add_step(h.sf, h.w.owner, h.goal.id, "OUTLINE"),
+        lambda h: goal_steps.add_step(h.sf, h.w.owner, h.goal.id, "OUTLINE"),
         "This goal already has a step called “Outline”.",
     ),
     "goal step id beyond 64 bits": (
-        lambda h: goals.set_step_done(h.sf, h.w.owner, HUGE, True),
+        lambda h: goal_steps.set_step_done(h.sf, h.w.owner, HUGE, True),
         "This step no longer exists.",
     ),
     "goal status unknown": (
@@ -447,10 +447,6 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
             journal_entry_id=h.peer_entry_id,
         ),
         "This reflection no longer exists.",
-    ),
-    "action item deleted by its owner, not its author": (
-        lambda h: actions.delete_action(h.sf, h.w.owner, h.peer_action_id),
-        "Only the person who noted an action item can delete it.",
     ),
     # ---------------------------------------------------------------- meetings
     "meeting planned yesterday": (

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from core.growth import actions, feedback, goals, journal
+from core.growth import actions, feedback, goal_steps, goals, journal
 from core.kernel.errors import InvalidInput, NotFound, TandemError
 from core.programmes import enrolled, enrolment
 from core.relationship import concerns, meetings, peer_view, resources, schedule
@@ -69,7 +69,7 @@ def test_a_usefulness_that_is_not_a_whole_number_from_1_to_5_is_refused(sf, rati
     with pytest.raises(InvalidInput) as e:
         feedback.acknowledge(sf, w.owner, answer.id, rating)
     assert str(e.value) == "Rate how useful it was, from 1 to 5."
-    assert feedback.feedback_detail(sf, w.owner, answer.id).acknowledged_at is None
+    assert [f.acknowledged_at for f in feedback.received(sf, w.owner)] == [None]
 
 
 @pytest.mark.parametrize("value", ["4", 4.5, True])
@@ -86,15 +86,13 @@ def _calls(w, bad):  # type: ignore[no-untyped-def]
         "enrolment skills": lambda sf: enrolment.programme_skills(sf, w.owner, bad),
         "withdraw": lambda sf: enrolment.withdraw(sf, w.owner, bad),
         "enrolment list": lambda sf: enrolled.list_enrolments(sf, w.coordinator, bad),
-        "goal": lambda sf: goals.get_goal(sf, w.owner, bad),
         "goal status": lambda sf: goals.set_status(sf, w.owner, bad, 1, "dropped"),
-        "step tick": lambda sf: goals.set_step_done(sf, w.owner, bad, True),
+        "step tick": lambda sf: goal_steps.set_step_done(sf, w.owner, bad, True),
         "goal comment": lambda sf: goals.add_comment(sf, w.owner, bad, "Hi"),
         "journal entry": lambda sf: journal.get_entry(sf, w.owner, bad),
         "journal share": lambda sf: journal.set_shared(sf, w.owner, bad, True),
         "journal meeting": lambda sf: journal.save_draft(sf, w.owner, None, "meeting_id", bad),
-        "feedback": lambda sf: feedback.feedback_detail(sf, w.owner, bad),
-        "feedback request": lambda sf: feedback.request_detail(sf, w.owner, bad),
+        "feedback acknowledge": lambda sf: feedback.acknowledge(sf, w.owner, bad, 3),
         "feedback answer": lambda sf: feedback.answer_request(
             sf, w.owner, bad, feedback.STRUCTURED, worked="a", improve="b"
         ),

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.accounts import accounts
 from core.accounts.auth import viewer_of
-from core.growth import actions, feedback, goals, journal, progress
+from core.growth import actions, feedback, goal_steps, goals, journal, progress
 from core.insights import dashboard, exports, home, skills_growth, survey_results, tna
 from core.insights.figures import Filters
 from core.kernel import audit, clock
@@ -479,15 +479,6 @@ READS: tuple[Read, ...] = (
     _own("goals.my_goals", lambda sf, w, v: goals.my_goals(sf, v)),
     _own("goals.peer_goals", lambda sf, w, v: goals.peer_goals(sf, v)),
     _own("goals.goal_progress", lambda sf, w, v: goals.goal_progress(sf, v)),
-    _only(
-        "goals.get_goal:private", lambda sf, w, v: goals.get_goal(sf, v, w.private_goal), {AUTHOR}
-    ),
-    _only("goals.get_goal:shared", lambda sf, w, v: goals.get_goal(sf, v, w.shared_goal), PAIR),
-    _only(
-        "goals.get_goal:unshared",
-        lambda sf, w, v: goals.get_goal(sf, v, w.unshared_goal),
-        {AUTHOR},
-    ),
     # journal
     _own("journal.current_draft", lambda sf, w, v: journal.current_draft(sf, v)),
     _own("journal.my_entries", lambda sf, w, v: journal.my_entries(sf, v)),
@@ -511,7 +502,6 @@ READS: tuple[Read, ...] = (
         lambda sf, w, v: journal.get_entry(sf, v, w.draft_entry),
         {AUTHOR},
     ),
-    _staff("journal.journal_counts", lambda sf, w, v: journal.journal_counts(sf, v)),
     # action items
     _own("actions.open_actions", lambda sf, w, v: actions.open_actions(sf, v)),
     _own("actions.my_actions", lambda sf, w, v: actions.my_actions(sf, v)),
@@ -533,26 +523,10 @@ READS: tuple[Read, ...] = (
     # feedback
     _own("feedback.my_peers", lambda sf, w, v: feedback.my_peers(sf, v)),
     _own("feedback.my_requests", lambda sf, w, v: feedback.my_requests(sf, v)),
-    _own("feedback.requests_to_answer", lambda sf, w, v: feedback.requests_to_answer(sf, v)),
     _own("feedback.requests_asked_of_me", lambda sf, w, v: feedback.requests_asked_of_me(sf, v)),
     _own("feedback.received", lambda sf, w, v: feedback.received(sf, v)),
     _own("feedback.given", lambda sf, w, v: feedback.given(sf, v)),
     _own("feedback.pending", lambda sf, w, v: feedback.pending(sf, v)),
-    _only(
-        "feedback.feedback_detail:answer",
-        lambda sf, w, v: feedback.feedback_detail(sf, v, w.answer),
-        PAIR,
-    ),
-    _only(
-        "feedback.feedback_detail:kudos",
-        lambda sf, w, v: feedback.feedback_detail(sf, v, w.kudos),
-        PAIR,
-    ),
-    _only(
-        "feedback.request_detail", lambda sf, w, v: feedback.request_detail(sf, v, w.request), PAIR
-    ),
-    _staff("feedback.feedback_counts:all", lambda sf, w, v: feedback.feedback_counts(sf, v)),
-    _staff("feedback.feedback_counts:P", lambda sf, w, v: feedback.feedback_counts(sf, v, w.p)),
     # surveys and the fit check
     _own("surveys.open_surveys_for", lambda sf, w, v: surveys.open_surveys_for(sf, v)),
     _own("surveys.answered_surveys", lambda sf, w, v: surveys.answered_surveys(sf, v)),
@@ -1035,7 +1009,7 @@ NOT_READS = {
         "set_language",
         "change_password",
     },
-    actions: {"add_action", "set_done", "delete_action"},
+    actions: {"add_action", "set_done"},
     agreement: {"save_expectations", "set_terms", "confirm_agreement"},
     announcements: {
         "publish_announcement",
@@ -1053,17 +1027,13 @@ NOT_READS = {
         "acknowledge",
     },
     fit: {"answer_fit", "mark_fit_flag_handled", "end_pairing_for_rematch"},
+    goal_steps: {"add_step", "update_step", "set_step_done", "move_step", "delete_step"},
     goals: {
         "create_goal",
         "update_goal",
         "set_status",
         "set_shared",
         "delete_goal",
-        "add_step",
-        "update_step",
-        "set_step_done",
-        "move_step",
-        "delete_step",
         "add_comment",
     },
     journal: {

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from core.growth import actions, feedback, goals, journal
+from core.growth import actions, feedback, goal_steps, goals, journal
 from core.kernel.errors import Conflict, InvalidInput
 from core.relationship import concerns, resources, schedule
 from db.models import (
@@ -113,7 +113,7 @@ CASES: dict[str, tuple[Any, Callable[..., Any], Callable[..., Any]]] = {
     "step": (
         GoalStep,
         lambda sf, w: _goal(sf, w).id,
-        lambda sf, w, goal_id, key: goals.add_step(sf, w.owner, goal_id, "Watch one", key=key),
+        lambda sf, w, goal_id, key: goal_steps.add_step(sf, w.owner, goal_id, "Watch one", key=key),
     ),
     "goal comment": (
         GoalComment,
@@ -249,11 +249,11 @@ def test_ticks_of_different_steps_of_one_goal_at_once_all_count(sf):
     def tick() -> goals.GoalView:
         with lock:
             step_id = next(step_ids)
-        return goals.set_step_done(sf, w.owner, step_id, True)
+        return goal_steps.set_step_done(sf, w.owner, step_id, True)
 
     _, errors = at_once(N, tick)
     assert errors == []
-    after = goals.get_goal(sf, w.owner, goal.id)
+    [after] = goals.my_goals(sf, w.owner)
     assert after.steps_done == N
     # A form opened before the ticks is still stale: the goal changed meanwhile.
     with pytest.raises(Conflict, match="changed meanwhile"):

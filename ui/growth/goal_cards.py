@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.growth import goal_rules, goals
+from core.growth import goal_rules, goal_steps, goals
 from core.growth.goal_views import GoalView
 from core.kernel.i18n import format_date, format_percent, t
 from ui.actions import act, flash
@@ -15,7 +15,7 @@ from ui.widgets import form_key, form_sent, md_escape, plain
 
 def tick_step(gid: int, step_id: int) -> None:
     done = bool(st.session_state[f"step_done_{step_id}"])
-    act(f"goal_{gid}", goals.set_step_done, step_id, done)
+    act(f"goal_{gid}", goal_steps.set_step_done, step_id, done)
 
 
 def toggle_share(gid: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.growth import goal_rules, goals
+from core.growth import goal_rules, goal_steps, goals
 from core.growth.goal_views import GoalView
 from core.kernel import clock
 from core.kernel.i18n import t
@@ -45,7 +45,7 @@ def add_step(gid: int) -> None:
     ss = st.session_state
     if act(
         f"goal_{gid}",
-        goals.add_step,
+        goal_steps.add_step,
         gid,
         ss.get(f"step_new_title_{gid}", ""),
         ss.get(f"step_new_due_{gid}"),
@@ -60,7 +60,7 @@ def save_step(gid: int, step_id: int) -> None:
     ss = st.session_state
     act(
         f"goal_{gid}",
-        goals.update_step,
+        goal_steps.update_step,
         step_id,
         ss.get(f"step_title_{step_id}", ""),
         ss.get(f"step_due_{step_id}"),
@@ -122,7 +122,7 @@ def steps(goal: GoalView) -> None:
         cols[1].date_input(
             t("Due date"), value=step.due_date, key=f"step_due_{step.id}", format="YYYY-MM-DD"
         )
-        move = (where, goals.move_step, step.id)
+        move = (where, goal_steps.move_step, step.id)
         cols[2].button(
             ":material/save:",
             key=f"step_save_{step.id}",
@@ -151,7 +151,7 @@ def steps(goal: GoalView) -> None:
             key=f"step_delete_{step.id}",
             help=t("Delete the step"),
             on_click=act,
-            args=(where, goals.delete_step, step.id),
+            args=(where, goal_steps.delete_step, step.id),
         )
     cols = st.columns([6, 3, 2], vertical_alignment="bottom")
     form_key(f"step_new_{gid}")  # drawn with the form, sent with it
