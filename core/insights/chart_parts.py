@@ -9,12 +9,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from core.insights.figures import (
-    Point,
-    hidden_label,
-    hidden_text,
-    label,
-)
+from core.insights.figures import Point, hidden_label, hidden_text, label
 from core.kernel.i18n import format_date, format_number, get_language, t
 from core.kernel.privacy import SMALL
 

@@ -59,21 +59,14 @@ from core.insights.figures import (
     figure_of,
 )
 from core.insights.kpis import programme_kpis
-from core.insights.scope import (
-    ALL,
-    enrolled_by_department,
-    preset_windows,
-)
+from core.insights.scope import ALL, enrolled_by_department, preset_windows
 from core.insights.survey_results import dashboard_surveys
 from core.insights.view import View
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.i18n import N_
-from core.kernel.privacy import (
-    NOT_OFFERED,
-    offered_groups,
-)
+from core.kernel.privacy import NOT_OFFERED, offered_groups
 from core.kernel.settings import k_threshold
-from db.models import Person, Programme
+from db.models import Person, Programme, ProgrammeStatus
 
 T = TypeVar("T")
 
@@ -209,7 +202,9 @@ def department_choices(
     with sf.begin() as s:
         k = k_threshold(s)
         if programme_id is None:
-            ids = list(s.scalars(select(Programme.id).where(Programme.status == "running")))
+            ids = list(
+                s.scalars(select(Programme.id).where(Programme.status == ProgrammeStatus.RUNNING))
+            )
         else:
             ids = [programme_id]
         offered: set[str] | None = None

@@ -8,45 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    and_,
-    case,
-    func,
-    select,
-)
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from core.insights.scope import (
-    ALL,
-    OTHERS,
-    Scope,
-    active_match,
-    as_date,
-    monday,
-    week_of,
-)
+from core.insights.scope import ALL, OTHERS, Scope, active_match, as_date, monday, week_of
 from core.insights.series import Series, dept_week, weekly_series
 from core.kernel import clock
 from core.kernel.bags import WEEK, fetch_bags, python_bag
-from core.kernel.privacy import (
-    Bag,
-    Cell,
-    Table,
-    combine,
-    fixed_rate,
-    is_recording,
-    is_small,
-)
-from db.models import (
-    Enrolment,
-    Match,
-    MatchMember,
-    Meeting,
-    MeetingStatus,
-    Person,
-)
+from core.kernel.privacy import Bag, Cell, Table, combine, fixed_rate, is_recording, is_small
+from db.models import Enrolment, EnrolmentStatus, Match, MatchMember, Meeting, MeetingStatus, Person
 
 ENGAGED_MEETINGS = 3  # DESIGN.md: engaged participant = at least 3 meetings held
 ENGAGEMENT_BUCKETS = ("0", "1", "2", "3+")
@@ -115,7 +85,9 @@ def snapshot_people(
                 held.c.programme_id == Enrolment.programme_id,
             ),
         )
-        .where(Enrolment.programme_id.in_(programme_ids), Enrolment.status == "enrolled")
+        .where(
+            Enrolment.programme_id.in_(programme_ids), Enrolment.status == EnrolmentStatus.ENROLLED
+        )
     )
     out: dict[int, dict[int, tuple[bool, int]]] = defaultdict(dict)
     for pid, person, is_matched, n_held in rows:
@@ -171,7 +143,7 @@ def _snapshot(pid: int) -> Any:
         .join(Person, Person.id == Enrolment.person_id)
         .outerjoin(matched, matched.c.person_id == Enrolment.person_id)
         .outerjoin(held, held.c.person_id == Enrolment.person_id)
-        .where(Enrolment.programme_id == pid, Enrolment.status == "enrolled")
+        .where(Enrolment.programme_id == pid, Enrolment.status == EnrolmentStatus.ENROLLED)
     )
 
 
@@ -198,7 +170,12 @@ def enrol_table(s: Session, scope: Scope) -> EnrolTable:
     new_bags = fetch_bags(s, base(Enrolment.created_at), dept_week(), k, kind, week_key="week")
     gone_at = func.coalesce(Enrolment.withdrawn_at, Enrolment.created_at)
     left_bags = fetch_bags(
-        s, base(gone_at, Enrolment.status == "withdrawn"), dept_week(), k, kind, week_key="week"
+        s,
+        base(gone_at, Enrolment.status == EnrolmentStatus.WITHDRAWN),
+        dept_week(),
+        k,
+        kind,
+        week_key="week",
     )
     atom_bags = fetch_bags(
         s, _snapshot(pid), [("dept", None), ("matched", int), ("bucket", int)], k, kind
@@ -242,7 +219,11 @@ def enrol_table(s: Session, scope: Scope) -> EnrolTable:
         or any(is_small(n, k) for n in sizes)
     ):
         rows = [
-            (int(p), monday(as_date(c)), monday(as_date(w or c)) if st == "withdrawn" else None)
+            (
+                int(p),
+                monday(as_date(c)),
+                monday(as_date(w or c)) if st == EnrolmentStatus.WITHDRAWN else None,
+            )
             for p, c, w, st in s.execute(
                 select(
                     Enrolment.person_id,

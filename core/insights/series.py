@@ -8,21 +8,8 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.insights.scope import (
-    ALL,
-    OTHERS,
-    Scope,
-    Window,
-    as_date,
-    in_window,
-    window_inside,
-)
-from core.kernel.privacy import (
-    Bag,
-    Cell,
-    Table,
-    combine,
-)
+from core.insights.scope import ALL, OTHERS, Scope, Window, as_date, in_window, window_inside
+from core.kernel.privacy import Bag, Cell, Table, combine
 
 
 @dataclass
