@@ -220,10 +220,6 @@ def department_choices(
         return DepartmentChoices(kept, tuple(sorted(everyone - set(kept))))
 
 
-def k_value(sf: sessionmaker[Session], viewer: Viewer) -> int:
-    return _read(sf, viewer, lambda s, k: k)
-
-
 def enrolment_by_week(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Point, ...]:
     """New enrolments per week and the enrolled total at the end of each week."""
     return _view(sf, viewer, f, sections.enrolment)
@@ -300,7 +296,6 @@ __all__ = [
     "engagement",
     "enrolment_by_week",
     "goals",
-    "k_value",
     "kpis",
     "match_rate",
     "meetings_by_week",

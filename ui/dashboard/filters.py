@@ -13,7 +13,6 @@ from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.i18n import format_date, t
 from core.kernel.store import Store
-from db.models import ProgrammeStatus
 
 ALL = 0  # "every running programme" in the programme filter
 
@@ -44,7 +43,7 @@ def load(
 def pick(store: Store, viewer: Viewer, programmes: tuple[ProgrammeOption, ...]) -> Picked:
     """Draw the filters' row; what they say."""
     by_id = {p.id: p for p in programmes}
-    running = [p for p in programmes if p.status == ProgrammeStatus.RUNNING]
+    running = [p for p in programmes if p.status == "running"]
     mine = [p for p in running if p.created_by_id == viewer.person_id]
     default = (mine or running or programmes)[0].id
     labels = {p.id: p.name for p in programmes} | {ALL: t("Every running programme")}
