@@ -4,8 +4,8 @@ Every figure comes from core.insights.dashboard (aggregates only, protected by
 core.kernel.privacy: a figure over fewer than k people is hidden, and so is one that
 would give such a group back by subtraction), cached for 60 s per choice of filters:
 a write on another server shows up within a minute. Only the department filters the
-programme can offer are listed (core.insights.dashboard.department_choices). The
-sections are drawn by ui.dashboard.
+programme can offer are listed (the ``offered`` of core.insights.dashboard.options).
+The sections are drawn by ui.dashboard.
 """
 
 import streamlit as st
@@ -29,7 +29,7 @@ if not choices.programmes:
     st.info(t("No programme yet. Create one on the Programmes page."))
     st.stop()
 
-f = filters.pick(store, viewer, choices.programmes)
+f = filters.pick(viewer, choices)
 d = filters.load(DB, LANG, f.pid or None, f.dept or None, f.start, f.end, store, viewer)
 filters.notes(d, f)
 numbers.headline(d)

@@ -21,7 +21,7 @@ DESIGN.md point 12, "Definitions" and "Who sees what". Rules kept here:
 - Filters: a programme (None = every running programme: each figure is then the
   sum of the programmes' figures, shown only when each of them is, so it says
   nothing their own views do not), a department (only those of
-  :func:`department_choices`; pairs and weekly charts are for all departments
+  the ``offered`` of :func:`options`; pairs and weekly charts are for all departments
   together), a period (whole weeks from a Monday to this week; survey figures
   cover the whole rounds that opened in it). Snapshot figures (match rate, pair
   health, engagement, KPIs, retention) are as of today.
@@ -168,8 +168,8 @@ def _view(sf: sessionmaker[Session], viewer: Viewer, f: Filters, fn: Callable[[V
 
 
 def options(sf: sessionmaker[Session], viewer: Viewer) -> Options:
-    """The choices of the dashboard's filters, in one read (departments: every one
-    people belong to; :func:`department_choices` says which a programme offers)."""
+    """The choices of the dashboard's filters, in one read: programmes, departments
+    (every one people belong to) and those each programme offers as a filter."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         rows = s.execute(
@@ -187,37 +187,30 @@ def options(sf: sessionmaker[Session], viewer: Viewer) -> Options:
             .where(Person.department.is_not(None))
             .order_by(Person.department)
         ).all()
-        return Options(
-            tuple(ProgrammeOption(*row) for row in rows),
-            tuple(d for d in departments if d is not None),
-        )
-
-
-def department_choices(
-    sf: sessionmaker[Session], viewer: Viewer, programme_id: int | None = None
-) -> DepartmentChoices:
-    """Departments the dashboard may be filtered on for this programme (None: every
-    running programme, where a department must be offered by each of them)."""
-    require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+        programmes = tuple(ProgrammeOption(*row) for row in rows)
         k = k_threshold(s)
-        if programme_id is None:
-            ids = list(
-                s.scalars(select(Programme.id).where(Programme.status == ProgrammeStatus.RUNNING))
-            )
-        else:
-            ids = [programme_id]
-        offered: set[str] | None = None
-        everyone: set[str] = set()
-        for pid in ids:
-            sizes = enrolled_by_department(s, [pid])
-            if not sum(sizes.values()):
-                continue
-            mine, withheld = offered_groups(sizes, k)
-            everyone |= {*mine, *withheld}
-            offered = set(mine) if offered is None else offered & set(mine)
-        kept = tuple(sorted(offered or ()))
-        return DepartmentChoices(kept, tuple(sorted(everyone - set(kept))))
+        sizes = {p.id: enrolled_by_department(s, [p.id]) for p in programmes}
+        offered: dict[int | None, DepartmentChoices] = {
+            p.id: _department_choices([sizes[p.id]], k) for p in programmes
+        }
+        running = [sizes[p.id] for p in programmes if p.status == ProgrammeStatus.RUNNING]
+        offered[None] = _department_choices(running, k)
+        return Options(programmes, tuple(d for d in departments if d is not None), offered)
+
+
+def _department_choices(programmes: list[dict[str | None, int]], k: int) -> DepartmentChoices:
+    """Departments the dashboard may be filtered on, given the enrolled people per
+    department of each programme: a department must be offered by each of them."""
+    offered: set[str] | None = None
+    everyone: set[str] = set()
+    for sizes in programmes:
+        if not sum(sizes.values()):
+            continue
+        mine, withheld = offered_groups(sizes, k)
+        everyone |= {*mine, *withheld}
+        offered = set(mine) if offered is None else offered & set(mine)
+    kept = tuple(sorted(offered or ()))
+    return DepartmentChoices(kept, tuple(sorted(everyone - set(kept))))
 
 
 def enrolment_by_week(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Point, ...]:
@@ -292,7 +285,6 @@ __all__ = [
     "activity_by_week",
     "assemble",
     "dashboard",
-    "department_choices",
     "engagement",
     "enrolment_by_week",
     "goals",

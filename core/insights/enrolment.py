@@ -147,6 +147,30 @@ def _snapshot(pid: int) -> Any:
     )
 
 
+def _engagement(
+    table: Table,
+    row: str,
+    enrolled: Cell,
+    parts: dict[str, list[Cell]],
+    latent: bool = False,
+) -> dict[str, Cell]:
+    """The engagement buckets of ``row`` (each the sum of its ``parts``), declared to
+    add up to its enrolled people, and the not-engaged ones (buckets below 3+) to the rest."""
+    buckets = {
+        b: table.total(("engagement", row, b), parts[b], disjoint_people=True, latent=latent)
+        for b in ENGAGEMENT_BUCKETS
+    }
+    table.sum_of(enrolled, list(buckets.values()))
+    rest = table.total(
+        ("not_engaged", row),
+        [buckets[b] for b in ENGAGEMENT_BUCKETS[:3]],
+        disjoint_people=True,
+        latent=True,
+    )
+    table.sum_of(enrolled, [buckets["3+"], rest])
+    return buckets
+
+
 def enrol_table(s: Session, scope: Scope) -> EnrolTable:
     k = scope.k
     pid = scope.programme_id
@@ -301,23 +325,8 @@ def enrol_table(s: Session, scope: Scope) -> EnrolTable:
         )
         left_rows.append(gone_row)
         table.equation([e, gone_row], [new_series.all_time(row)])
-        buckets[row] = {
-            b: table.total(
-                ("engagement", row, b),
-                [atoms[(True, b)], atoms[(False, b)]],
-                disjoint_people=True,
-                latent=row == OTHERS,
-            )
-            for b in ENGAGEMENT_BUCKETS
-        }
-        table.sum_of(e, list(buckets[row].values()))
-        rest = table.total(
-            ("not_engaged", row),
-            [buckets[row][b] for b in ENGAGEMENT_BUCKETS[:3]],
-            disjoint_people=True,
-            latent=True,
-        )
-        table.sum_of(e, [buckets[row]["3+"], rest])
+        by_bucket = {b: [atoms[(True, b)], atoms[(False, b)]] for b in ENGAGEMENT_BUCKETS}
+        buckets[row] = _engagement(table, row, e, by_bucket, latent=row == OTHERS)
         enrolled[row], matched[row], unmatched[row] = e, m, u
     if left_cells:
         table.equation(left_rows, left_cells)
@@ -338,18 +347,6 @@ def enrol_table(s: Session, scope: Scope) -> EnrolTable:
     e_all.fixed = m_all.fixed = True
     e_all.hidden, m_all.hidden = fixed_rate(m_all.bag, e_all.bag, k)
     enrolled[ALL], matched[ALL] = e_all, m_all
-    buckets[ALL] = {
-        b: table.total(
-            ("engagement", ALL, b), [buckets[r][b] for r in scope.rows], disjoint_people=True
-        )
-        for b in ENGAGEMENT_BUCKETS
-    }
-    table.sum_of(e_all, list(buckets[ALL].values()))
-    rest_all = table.total(
-        ("not_engaged", ALL),
-        [buckets[ALL][b] for b in ENGAGEMENT_BUCKETS[:3]],
-        disjoint_people=True,
-        latent=True,
-    )
-    table.sum_of(e_all, [buckets[ALL]["3+"], rest_all])
+    by_bucket = {b: [buckets[r][b] for r in scope.rows] for b in ENGAGEMENT_BUCKETS}
+    buckets[ALL] = _engagement(table, ALL, e_all, by_bucket)
     return EnrolTable(table.protect(), new_series, cumulative, enrolled, matched, buckets)

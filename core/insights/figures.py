@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from core.insights.pairs import (
@@ -252,10 +253,12 @@ class DepartmentChoices:
 
 @dataclass(frozen=True)
 class Options:
-    """What the filters offer: programmes (newest first) and departments."""
+    """What the filters offer: programmes (newest first), departments, and the
+    departments each programme (None: every running one) offers as a filter."""
 
     programmes: tuple[ProgrammeOption, ...]
     departments: tuple[str, ...]
+    offered: Mapping[int | None, DepartmentChoices]
 
 
 def figure_of(where: str, cell: Cell | None) -> Figure:

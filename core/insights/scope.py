@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -214,6 +214,14 @@ def window_inside(inner: Window, outer: Window) -> bool:
     if outer[0] is not None and (inner[0] is None or inner[0] < outer[0]):
         return False
     return inner[1] <= outer[1]
+
+
+def nested(windows: Sequence[Window]) -> Iterator[tuple[Window, Window]]:
+    """Every (outer, inner) pair of the periods, the inner one inside the outer one."""
+    for outer in windows:
+        for inner in windows:
+            if inner != outer and window_inside(inner, outer):
+                yield outer, inner
 
 
 def in_window(week: dt.date, window: Window) -> bool:

@@ -30,17 +30,9 @@ from core.kernel.settings import k_threshold
 from db.models import Enrolment, EnrolmentSkill, EnrolmentStatus, Person, Programme, Skill
 
 
-@dataclass(frozen=True)
-class NeedsCell:
-    department: str  # a department, or core.insights.scope.OTHERS for the others together
-    skill_id: int
-    skill: str
-    category: str
-    people: int | None  # enrolled participants of the row (None when hidden)
-    suppressed: bool  # wanted and offered both hidden
-    wanted: int | None  # None when hidden
+class _Gap:
+    wanted: int | None
     offered: int | None
-    reason: str = ""  # core.kernel.privacy: small | difference
 
     @property
     def gap(self) -> int | None:
@@ -51,18 +43,25 @@ class NeedsCell:
 
 
 @dataclass(frozen=True)
-class SkillTotal:
+class NeedsCell(_Gap):
+    department: str  # a department, or core.insights.scope.OTHERS for the others together
+    skill_id: int
+    skill: str
+    category: str
+    people: int | None  # enrolled participants of the row (None when hidden)
+    suppressed: bool  # wanted and offered both hidden
+    wanted: int | None  # None when hidden
+    offered: int | None
+    reason: str = ""  # core.kernel.privacy: small | difference
+
+
+@dataclass(frozen=True)
+class SkillTotal(_Gap):
     skill_id: int
     skill: str
     category: str
     wanted: int | None
     offered: int | None
-
-    @property
-    def gap(self) -> int | None:
-        if self.wanted is None or self.offered is None:
-            return None
-        return self.wanted - self.offered
 
 
 @dataclass(frozen=True)

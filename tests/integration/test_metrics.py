@@ -586,7 +586,7 @@ def test_one_hidden_department_cannot_be_worked_out_from_the_total(sf, coord):
     by = {r.label: r.denominator for r in mr.by_department}
     assert by == {"Engineering": 8, scope.OTHERS: 8}
     assert mr.overall.denominator == 16
-    choices = dashboard.department_choices(sf, coord, p.id)
+    choices = dashboard.options(sf, coord).offered[p.id]
     assert (choices.offered, choices.withheld) == (("Engineering",), ("Legal", "Sales"))
     legal = dashboard.match_rate(sf, coord, Filters(programme_id=p.id, department="Legal"))
     assert legal.overall.suppressed and legal.overall.reason == "not_offered"

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.insights import dashboard, figures
-from core.insights.figures import DepartmentChoices, Filters, ProgrammeOption
+from core.insights.figures import DepartmentChoices, Filters, Options, ProgrammeOption
 from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.i18n import format_date, t
-from core.kernel.store import Store
 
 ALL = 0  # "every running programme" in the programme filter
 
@@ -40,8 +39,9 @@ def load(
     return dashboard.dashboard(_store.sf, _viewer, Filters(pid, dept, start, end))
 
 
-def pick(store: Store, viewer: Viewer, programmes: tuple[ProgrammeOption, ...]) -> Picked:
+def pick(viewer: Viewer, options: Options) -> Picked:
     """Draw the filters' row; what they say."""
+    programmes = options.programmes
     by_id = {p.id: p for p in programmes}
     running = [p for p in programmes if p.status == "running"]
     mine = [p for p in running if p.created_by_id == viewer.person_id]
@@ -56,7 +56,7 @@ def pick(store: Store, viewer: Viewer, programmes: tuple[ProgrammeOption, ...]) 
         format_func=labels.__getitem__,
         key="dash_programme",
     )
-    offered = dashboard.department_choices(store.sf, viewer, pid or None)
+    offered = options.offered[pid or None]
     dept_labels = {"": t("All departments")} | {d: d for d in offered.offered}
     dept = c2.selectbox(
         t("Department"),
