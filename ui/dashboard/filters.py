@@ -12,6 +12,7 @@ from core.insights.figures import DepartmentChoices, Filters, Options, Programme
 from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.i18n import format_date, t
+from core.kernel.store import Store
 
 ALL = 0  # "every running programme" in the programme filter
 
@@ -33,7 +34,14 @@ class Picked:
 
 @st.cache_data(ttl=60, show_spinner=False)
 def load(
-    db: str, lang: str, pid: int | None, dept: str | None, start, end, _store, _viewer
+    db: str,
+    lang: str,
+    pid: int | None,
+    dept: str | None,
+    start: dt.date | None,
+    end: dt.date,
+    _store: Store,
+    _viewer: Viewer,
 ) -> figures.Dashboard:
     # db and lang are part of the key: another database, or another language, another answer.
     return dashboard.dashboard(_store.sf, _viewer, Filters(pid, dept, start, end))

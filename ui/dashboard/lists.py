@@ -13,7 +13,13 @@ from ui.dashboard.filters import Picked
 
 @st.cache_data(ttl=60, show_spinner=False)
 def printable(
-    db: str, lang: str, key: tuple, _d: figures.Dashboard, title: str, dept, period
+    db: str,
+    lang: str,
+    key: tuple[object, ...],
+    _d: figures.Dashboard,
+    title: str,
+    dept: str | None,
+    period: str,
 ) -> str:
     return report.report_html(_d, programme=title, department=dept, period=period)
 
