@@ -3,8 +3,9 @@
 import streamlit as st
 
 from core.accounts import accounts
-from core.growth import feedback
-from core.insights import dashboard, figures, home
+from core.growth import actions, feedback, goals
+from core.insights import figures, home
+from core.kernel import clock
 from core.kernel.access import COORDINATOR, PARTICIPANT
 from core.kernel.i18n import format_date, format_datetime, format_number, format_percent, t, tn
 from core.relationship import meetings
@@ -67,9 +68,6 @@ if viewer.has(PARTICIPANT):
                 )
             )
             # My peer: the next meeting, and a warning when one is overdue.
-            from core.kernel.i18n import format_datetime
-            from core.relationship import meetings
-
             plan = meetings.home_card(store.sf, viewer, card.match_id)
             if plan and plan.next_at and plan.next_kind:
                 st.markdown(
@@ -87,9 +85,6 @@ if viewer.has(PARTICIPANT):
                 st.warning(t("No meeting held for a while: plan your next one."))
             st.page_link("pages/my_peer.py", label=t("My peer"), icon=":material/diversity_3:")
     # Journey cards: my open action items and my goals' progress.
-    from core.growth import actions, goals
-    from core.kernel import clock
-
     todo, progress = (
         actions.open_actions(store.sf, viewer, 5),
         goals.goal_progress(store.sf, viewer),
@@ -145,7 +140,6 @@ if viewer.has(PARTICIPANT):
 if viewer.has(COORDINATOR):
     st.subheader(t("Programmes"))
     counts = home.programme_counts(store.sf, viewer)
-    k = dashboard.k_value(store.sf, viewer)
     if not counts:
         st.info(t("No programme yet."))
     for row in counts:
@@ -163,7 +157,7 @@ if viewer.has(COORDINATOR):
                     col.metric(
                         label,
                         "—",
-                        delta=figures.hidden_text(k, fig.reason),
+                        delta=figures.hidden_text(row.k, fig.reason),
                         delta_color="off",
                         delta_arrow="off",
                     )
@@ -173,7 +167,7 @@ if viewer.has(COORDINATOR):
             d.metric(
                 t("Match rate"),
                 format_percent(row.match_rate) if row.match_rate is not None else "—",
-                delta=figures.hidden_text(k, row.matched.reason or row.enrolled.reason)
+                delta=figures.hidden_text(row.k, row.matched.reason or row.enrolled.reason)
                 if rate_hidden
                 else None,
                 delta_color="off",

@@ -5,33 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    Select,
-    and_,
-    case,
-    select,
-    union_all,
-)
+from sqlalchemy import Select, and_, case, select, union_all
 from sqlalchemy.orm import Session
 
-from core.insights.scope import (
-    ALL,
-    Scope,
-    week_of,
-)
+from core.insights.scope import ALL, Scope, week_of
 from core.insights.series import Series, dept_week, weekly_series
 from core.kernel.bags import fetch_bags
-from core.kernel.privacy import (
-    EMPTY,
-    Table,
-    combine,
-)
+from core.kernel.privacy import EMPTY, Table, combine
 from db.models import (
     Enrolment,
     Feedback,
     FeedbackRequest,
     Goal,
+    GoalStatus,
     JournalEntry,
+    JournalStatus,
     Match,
     Person,
 )
@@ -49,7 +37,7 @@ def goals_table(s: Session, scope: Scope) -> GoalsTable:
     k = scope.k
     table = Table(k, f"goals:{scope.programme_id}")
 
-    achieved = and_(Goal.status == "achieved", Goal.achieved_at.is_not(None))
+    achieved = and_(Goal.status == GoalStatus.ACHIEVED, Goal.achieved_at.is_not(None))
 
     def base(when: Any, *extra: Any) -> Select[Any]:
         return (
@@ -149,7 +137,7 @@ def activity_table(s: Session, scope: Scope) -> ActivityTable:
             JournalEntry.author_id,
             JournalEntry.id,
             JournalEntry.match_id,
-            JournalEntry.status == "final",
+            JournalEntry.status == JournalStatus.FINAL,
         ),
         "feedback_given": _items(
             pid, Feedback.created_at, Feedback.recipient_id, Feedback.id, Feedback.match_id

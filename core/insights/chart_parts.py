@@ -9,12 +9,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from core.insights.figures import (
-    Point,
-    hidden_label,
-    hidden_text,
-    label,
-)
+from core.insights.figures import Point, hidden_label, hidden_text, label
 from core.kernel.i18n import format_date, format_number, get_language, t
 from core.kernel.privacy import SMALL
 
@@ -93,6 +88,16 @@ def finish(chart: Any) -> Any:
     return chart
 
 
+def texts(
+    k: int, value: float | None, suppressed: bool, reason: str, fmt: Callable[[float], str]
+) -> dict[str, str]:
+    """A mark's short "label" and its tooltip "shown": the value, or why it is hidden."""
+    if suppressed:
+        return {"label": hidden_label(k, reason or SMALL), "shown": hidden_text(k, reason or SMALL)}
+    text = "—" if value is None else fmt(value)
+    return {"label": text, "shown": text}
+
+
 def frame(
     points: Sequence[Point], k: int, fmt: Callable[[float], str] = lambda v: format_number(v)
 ) -> pd.DataFrame:
@@ -104,12 +109,7 @@ def frame(
                 "code": p.series,
                 "series": label(p.series),
                 "value": p.value,
-                "shown": hidden_text(k, p.reason or SMALL)
-                if p.suppressed
-                else ("—" if p.value is None else fmt(p.value)),
-                "label": hidden_label(k, p.reason or SMALL)
-                if p.suppressed
-                else ("—" if p.value is None else fmt(p.value)),
+                **texts(k, p.value, p.suppressed, p.reason, fmt),
                 "suppressed": p.suppressed,
             }
         )

@@ -27,6 +27,7 @@ from core.insights.chart_parts import (
     hidden_marks,
     layer,
     nothing,
+    texts,
     week_axis,
     week_band,
     week_tooltip,
@@ -41,14 +42,11 @@ from core.insights.figures import (
     Point,
     Retention,
     Surveys,
-    hidden_label,
-    hidden_text,
     label,
 )
 from core.insights.pairs import HEALTH_BUCKETS, MEETING_SERIES
 from core.insights.scope import OTHERS
 from core.kernel.i18n import format_number, format_percent, t
-from core.kernel.privacy import SMALL
 
 
 def pixel_height(chart: Any) -> int | str:
@@ -98,12 +96,7 @@ def match_rate(mr: MatchRate, k: int, department: str | None = None) -> Any | No
             {
                 "who": who,
                 "value": r.value,
-                "label": hidden_label(k, r.reason or SMALL)
-                if r.suppressed
-                else ("—" if r.value is None else format_percent(r.value)),
-                "shown": hidden_text(k, r.reason or SMALL)
-                if r.suppressed
-                else ("—" if r.value is None else format_percent(r.value)),
+                **texts(k, r.value, r.suppressed, r.reason, format_percent),
                 "detail": ""
                 if r.suppressed or r.value is None
                 else t("{n} of {d} participants", n=r.numerator, d=r.denominator),
@@ -339,12 +332,7 @@ def retention(r: Retention, k: int) -> Any | None:
                 "programme": row.programme,
                 "series": label(row.group),
                 "value": row.still_employed,
-                "label": hidden_label(k, row.reason or SMALL)
-                if row.suppressed
-                else ("—" if row.still_employed is None else format_percent(row.still_employed)),
-                "shown": hidden_text(k, row.reason or SMALL)
-                if row.suppressed
-                else ("—" if row.still_employed is None else format_percent(row.still_employed)),
+                **texts(k, row.still_employed, row.suppressed, row.reason, format_percent),
                 "suppressed": row.suppressed,
             }
             for row in rows

@@ -21,7 +21,7 @@ DESIGN.md point 12, "Definitions" and "Who sees what". Rules kept here:
 - Filters: a programme (None = every running programme: each figure is then the
   sum of the programmes' figures, shown only when each of them is, so it says
   nothing their own views do not), a department (only those of
-  :func:`department_choices`; pairs and weekly charts are for all departments
+  the ``offered`` of :func:`options`; pairs and weekly charts are for all departments
   together), a period (whole weeks from a Monday to this week; survey figures
   cover the whole rounds that opened in it). Snapshot figures (match rate, pair
   health, engagement, KPIs, retention) are as of today.
@@ -40,7 +40,6 @@ from core.insights import sections
 from core.insights.figures import (
     PAIR_SECTIONS,
     WEEKLY_SECTIONS,
-    CheckIn,
     Dashboard,
     DepartmentChoices,
     Engagement,
@@ -48,32 +47,21 @@ from core.insights.figures import (
     Filters,
     Goals,
     Headline,
-    Health,
-    Kpi,
     MatchRate,
     Options,
-    Point,
     ProgrammeOption,
-    Retention,
     Surveys,
     figure_of,
 )
 from core.insights.kpis import programme_kpis
-from core.insights.scope import (
-    ALL,
-    enrolled_by_department,
-    preset_windows,
-)
+from core.insights.scope import ALL, enrolled_by_department, preset_windows
 from core.insights.survey_results import dashboard_surveys
 from core.insights.view import View
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.i18n import N_
-from core.kernel.privacy import (
-    NOT_OFFERED,
-    offered_groups,
-)
+from core.kernel.privacy import NOT_OFFERED, offered_groups
 from core.kernel.settings import k_threshold
-from db.models import Person, Programme
+from db.models import Person, Programme, ProgrammeStatus
 
 T = TypeVar("T")
 
@@ -164,19 +152,28 @@ def period_bounds(
     return first, today
 
 
-def _read(sf: sessionmaker[Session], viewer: Viewer, fn: Callable[[Session, int], T]) -> T:
+def _view(sf: sessionmaker[Session], viewer: Viewer, f: Filters, fn: Callable[[View], T]) -> T:
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        return fn(s, k_threshold(s))
+        return fn(View(s, k_threshold(s), f))
 
 
-def _view(sf: sessionmaker[Session], viewer: Viewer, f: Filters, fn: Callable[[View], T]) -> T:
-    return _read(sf, viewer, lambda s, k: fn(View(s, k, f)))
+def _part(
+    name: str, fn: Callable[[View], T], doc: str
+) -> Callable[[sessionmaker[Session], Viewer, Filters], T]:
+    """A service reading one part of the dashboard, for one choice of filters."""
+
+    def read(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> T:
+        return _view(sf, viewer, f, fn)
+
+    read.__name__ = read.__qualname__ = name
+    read.__doc__ = doc
+    return read
 
 
 def options(sf: sessionmaker[Session], viewer: Viewer) -> Options:
-    """The choices of the dashboard's filters, in one read (departments: every one
-    people belong to; :func:`department_choices` says which a programme offers)."""
+    """The choices of the dashboard's filters, in one read: programmes, departments
+    (every one people belong to) and those each programme offers as a filter."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         rows = s.execute(
@@ -194,101 +191,89 @@ def options(sf: sessionmaker[Session], viewer: Viewer) -> Options:
             .where(Person.department.is_not(None))
             .order_by(Person.department)
         ).all()
-        return Options(
-            tuple(ProgrammeOption(*row) for row in rows),
-            tuple(d for d in departments if d is not None),
-        )
-
-
-def department_choices(
-    sf: sessionmaker[Session], viewer: Viewer, programme_id: int | None = None
-) -> DepartmentChoices:
-    """Departments the dashboard may be filtered on for this programme (None: every
-    running programme, where a department must be offered by each of them)."""
-    require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+        programmes = tuple(ProgrammeOption(*row) for row in rows)
         k = k_threshold(s)
-        if programme_id is None:
-            ids = list(s.scalars(select(Programme.id).where(Programme.status == "running")))
-        else:
-            ids = [programme_id]
-        offered: set[str] | None = None
-        everyone: set[str] = set()
-        for pid in ids:
-            sizes = enrolled_by_department(s, [pid])
-            if not sum(sizes.values()):
-                continue
-            mine, withheld = offered_groups(sizes, k)
-            everyone |= {*mine, *withheld}
-            offered = set(mine) if offered is None else offered & set(mine)
-        kept = tuple(sorted(offered or ()))
-        return DepartmentChoices(kept, tuple(sorted(everyone - set(kept))))
+        sizes = {p.id: enrolled_by_department(s, [p.id]) for p in programmes}
+        offered: dict[int | None, DepartmentChoices] = {
+            p.id: _department_choices([sizes[p.id]], k) for p in programmes
+        }
+        running = [sizes[p.id] for p in programmes if p.status == ProgrammeStatus.RUNNING]
+        offered[None] = _department_choices(running, k)
+        return Options(programmes, tuple(d for d in departments if d is not None), offered)
 
 
-def k_value(sf: sessionmaker[Session], viewer: Viewer) -> int:
-    return _read(sf, viewer, lambda s, k: k)
+def _department_choices(programmes: list[dict[str | None, int]], k: int) -> DepartmentChoices:
+    """Departments the dashboard may be filtered on, given the enrolled people per
+    department of each programme: a department must be offered by each of them."""
+    offered: set[str] | None = None
+    everyone: set[str] = set()
+    for sizes in programmes:
+        if not sum(sizes.values()):
+            continue
+        mine, withheld = offered_groups(sizes, k)
+        everyone |= {*mine, *withheld}
+        offered = set(mine) if offered is None else offered & set(mine)
+    kept = tuple(sorted(offered or ()))
+    return DepartmentChoices(kept, tuple(sorted(everyone - set(kept))))
 
 
-def enrolment_by_week(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Point, ...]:
-    """New enrolments per week and the enrolled total at the end of each week."""
-    return _view(sf, viewer, f, sections.enrolment)
-
-
-def match_rate(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> MatchRate:
-    """Participants in an active match ÷ participants enrolled, overall and by department."""
-    return _view(sf, viewer, f, sections.match_rate)
-
-
-def meetings_by_week(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Point, ...]:
-    """Meetings planned per week, by what became of them (held, cancelled, moved, missed)."""
-    return _view(sf, viewer, f, sections.meetings)
-
-
-def pair_health(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Health:
-    """Active matches per health bucket (too early / needs a check-in / on track)."""
-    return _view(sf, viewer, f, sections.health)
-
-
-def pairs_needing_checkin(
-    sf: sessionmaker[Session], viewer: Viewer, f: Filters
-) -> tuple[CheckIn, ...]:
-    """Who to reach out to: names and dates only (an operational list, not an aggregate)."""
-    return _view(sf, viewer, f, sections.checkins)
-
-
-def engagement(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Engagement:
-    """Enrolled participants by meetings held; engaged = 3 or more."""
-    return _view(sf, viewer, f, sections.engagement)
-
-
-def goals(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Goals:
-    """Goals set and achieved (counts only, never a title)."""
-    return _view(sf, viewer, f, sections.goals)
-
-
-def activity_by_week(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Point, ...]:
-    """Reflections written, feedback given and requested per week (counts only)."""
-    return _view(sf, viewer, f, sections.activity)
-
-
-def survey_results(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Surveys:
-    """Survey means and NPS over the survey rounds opened in the period (whole rounds)."""
-    return _view(sf, viewer, f, dashboard_surveys)
-
-
-def skills_growth(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Point, ...]:
-    """Mean mentor-skills self-assessment at enrolment and at the end, per skill."""
-    return _view(sf, viewer, f, sections.skills)
-
-
-def kpis(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> tuple[Kpi, ...]:
-    """Each programme's KPIs (set when it was created) against the measured value."""
-    return _view(sf, viewer, f, programme_kpis)
-
-
-def retention(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Retention:
-    """Share of eligible people still employed 6 and 12 months after the start."""
-    return _view(sf, viewer, f, sections.retention)
+# One part of the dashboard each: the reads ``make bench`` times part by part.
+enrolment_by_week = _part(
+    "enrolment_by_week",
+    sections.enrolment,
+    "New enrolments per week and the enrolled total at the end of each week.",
+)
+match_rate = _part(
+    "match_rate",
+    sections.match_rate,
+    "Participants in an active match ÷ participants enrolled, overall and by department.",
+)
+meetings_by_week = _part(
+    "meetings_by_week",
+    sections.meetings,
+    "Meetings planned per week, by what became of them (held, cancelled, moved, missed).",
+)
+pair_health = _part(
+    "pair_health",
+    sections.health,
+    "Active matches per health bucket (too early / needs a check-in / on track).",
+)
+pairs_needing_checkin = _part(
+    "pairs_needing_checkin",
+    sections.checkins,
+    "Who to reach out to: names and dates only (an operational list, not an aggregate).",
+)
+engagement = _part(
+    "engagement",
+    sections.engagement,
+    "Enrolled participants by meetings held; engaged = 3 or more.",
+)
+goals = _part("goals", sections.goals, "Goals set and achieved (counts only, never a title).")
+activity_by_week = _part(
+    "activity_by_week",
+    sections.activity,
+    "Reflections written, feedback given and requested per week (counts only).",
+)
+survey_results = _part(
+    "survey_results",
+    dashboard_surveys,
+    "Survey means and NPS over the survey rounds opened in the period (whole rounds).",
+)
+skills_growth = _part(
+    "skills_growth",
+    sections.skills,
+    "Mean mentor-skills self-assessment at enrolment and at the end, per skill.",
+)
+kpis = _part(
+    "kpis",
+    programme_kpis,
+    "Each programme's KPIs (set when it was created) against the measured value.",
+)
+retention = _part(
+    "retention",
+    sections.retention,
+    "Share of eligible people still employed 6 and 12 months after the start.",
+)
 
 
 def dashboard(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Dashboard:
@@ -301,11 +286,9 @@ __all__ = [
     "activity_by_week",
     "assemble",
     "dashboard",
-    "department_choices",
     "engagement",
     "enrolment_by_week",
     "goals",
-    "k_value",
     "kpis",
     "match_rate",
     "meetings_by_week",

@@ -8,45 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    and_,
-    case,
-    func,
-    select,
-)
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from core.insights.scope import (
-    ALL,
-    OTHERS,
-    Scope,
-    active_match,
-    as_date,
-    monday,
-    week_of,
-)
+from core.insights.scope import ALL, OTHERS, Scope, active_match, as_date, monday, week_of
 from core.insights.series import Series, dept_week, weekly_series
 from core.kernel import clock
 from core.kernel.bags import WEEK, fetch_bags, python_bag
-from core.kernel.privacy import (
-    Bag,
-    Cell,
-    Table,
-    combine,
-    fixed_rate,
-    is_recording,
-    is_small,
-)
-from db.models import (
-    Enrolment,
-    Match,
-    MatchMember,
-    Meeting,
-    MeetingStatus,
-    Person,
-)
+from core.kernel.privacy import Bag, Cell, Table, combine, fixed_rate, is_recording, is_small
+from db.models import Enrolment, EnrolmentStatus, Match, MatchMember, Meeting, MeetingStatus, Person
 
 ENGAGED_MEETINGS = 3  # DESIGN.md: engaged participant = at least 3 meetings held
 ENGAGEMENT_BUCKETS = ("0", "1", "2", "3+")
@@ -115,7 +85,9 @@ def snapshot_people(
                 held.c.programme_id == Enrolment.programme_id,
             ),
         )
-        .where(Enrolment.programme_id.in_(programme_ids), Enrolment.status == "enrolled")
+        .where(
+            Enrolment.programme_id.in_(programme_ids), Enrolment.status == EnrolmentStatus.ENROLLED
+        )
     )
     out: dict[int, dict[int, tuple[bool, int]]] = defaultdict(dict)
     for pid, person, is_matched, n_held in rows:
@@ -171,8 +143,32 @@ def _snapshot(pid: int) -> Any:
         .join(Person, Person.id == Enrolment.person_id)
         .outerjoin(matched, matched.c.person_id == Enrolment.person_id)
         .outerjoin(held, held.c.person_id == Enrolment.person_id)
-        .where(Enrolment.programme_id == pid, Enrolment.status == "enrolled")
+        .where(Enrolment.programme_id == pid, Enrolment.status == EnrolmentStatus.ENROLLED)
     )
+
+
+def _engagement(
+    table: Table,
+    row: str,
+    enrolled: Cell,
+    parts: dict[str, list[Cell]],
+    latent: bool = False,
+) -> dict[str, Cell]:
+    """The engagement buckets of ``row`` (each the sum of its ``parts``), declared to
+    add up to its enrolled people, and the not-engaged ones (buckets below 3+) to the rest."""
+    buckets = {
+        b: table.total(("engagement", row, b), parts[b], disjoint_people=True, latent=latent)
+        for b in ENGAGEMENT_BUCKETS
+    }
+    table.sum_of(enrolled, list(buckets.values()))
+    rest = table.total(
+        ("not_engaged", row),
+        [buckets[b] for b in ENGAGEMENT_BUCKETS[:3]],
+        disjoint_people=True,
+        latent=True,
+    )
+    table.sum_of(enrolled, [buckets["3+"], rest])
+    return buckets
 
 
 def enrol_table(s: Session, scope: Scope) -> EnrolTable:
@@ -198,7 +194,12 @@ def enrol_table(s: Session, scope: Scope) -> EnrolTable:
     new_bags = fetch_bags(s, base(Enrolment.created_at), dept_week(), k, kind, week_key="week")
     gone_at = func.coalesce(Enrolment.withdrawn_at, Enrolment.created_at)
     left_bags = fetch_bags(
-        s, base(gone_at, Enrolment.status == "withdrawn"), dept_week(), k, kind, week_key="week"
+        s,
+        base(gone_at, Enrolment.status == EnrolmentStatus.WITHDRAWN),
+        dept_week(),
+        k,
+        kind,
+        week_key="week",
     )
     atom_bags = fetch_bags(
         s, _snapshot(pid), [("dept", None), ("matched", int), ("bucket", int)], k, kind
@@ -242,7 +243,11 @@ def enrol_table(s: Session, scope: Scope) -> EnrolTable:
         or any(is_small(n, k) for n in sizes)
     ):
         rows = [
-            (int(p), monday(as_date(c)), monday(as_date(w or c)) if st == "withdrawn" else None)
+            (
+                int(p),
+                monday(as_date(c)),
+                monday(as_date(w or c)) if st == EnrolmentStatus.WITHDRAWN else None,
+            )
             for p, c, w, st in s.execute(
                 select(
                     Enrolment.person_id,
@@ -320,23 +325,8 @@ def enrol_table(s: Session, scope: Scope) -> EnrolTable:
         )
         left_rows.append(gone_row)
         table.equation([e, gone_row], [new_series.all_time(row)])
-        buckets[row] = {
-            b: table.total(
-                ("engagement", row, b),
-                [atoms[(True, b)], atoms[(False, b)]],
-                disjoint_people=True,
-                latent=row == OTHERS,
-            )
-            for b in ENGAGEMENT_BUCKETS
-        }
-        table.sum_of(e, list(buckets[row].values()))
-        rest = table.total(
-            ("not_engaged", row),
-            [buckets[row][b] for b in ENGAGEMENT_BUCKETS[:3]],
-            disjoint_people=True,
-            latent=True,
-        )
-        table.sum_of(e, [buckets[row]["3+"], rest])
+        by_bucket = {b: [atoms[(True, b)], atoms[(False, b)]] for b in ENGAGEMENT_BUCKETS}
+        buckets[row] = _engagement(table, row, e, by_bucket, latent=row == OTHERS)
         enrolled[row], matched[row], unmatched[row] = e, m, u
     if left_cells:
         table.equation(left_rows, left_cells)
@@ -357,18 +347,6 @@ def enrol_table(s: Session, scope: Scope) -> EnrolTable:
     e_all.fixed = m_all.fixed = True
     e_all.hidden, m_all.hidden = fixed_rate(m_all.bag, e_all.bag, k)
     enrolled[ALL], matched[ALL] = e_all, m_all
-    buckets[ALL] = {
-        b: table.total(
-            ("engagement", ALL, b), [buckets[r][b] for r in scope.rows], disjoint_people=True
-        )
-        for b in ENGAGEMENT_BUCKETS
-    }
-    table.sum_of(e_all, list(buckets[ALL].values()))
-    rest_all = table.total(
-        ("not_engaged", ALL),
-        [buckets[ALL][b] for b in ENGAGEMENT_BUCKETS[:3]],
-        disjoint_people=True,
-        latent=True,
-    )
-    table.sum_of(e_all, [buckets[ALL]["3+"], rest_all])
+    by_bucket = {b: [buckets[r][b] for r in scope.rows] for b in ENGAGEMENT_BUCKETS}
+    buckets[ALL] = _engagement(table, ALL, e_all, by_bucket)
     return EnrolTable(table.protect(), new_series, cumulative, enrolled, matched, buckets)

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from core.insights.pairs import (
-    HELD,
     MISSED_TWICE,
     NEEDS_CHECKIN,
     NO_FIRST_MEETING,
     ON_TRACK,
     OVERDUE,
-    PLANNED,
     TOO_EARLY,
 )
-from core.insights.scope import (
-    OTHERS,
-)
+from core.insights.scope import OTHERS
 from core.kernel.i18n import N_, t
 from core.kernel.privacy import DIFFERENCE, NOT_OFFERED, SMALL, Cell, emit
 from core.surveys import self_assessment
+from db.models import MeetingStatus
 
 MATCH_RATE_TARGET = 0.70  # DESIGN.md, figures from the field
 SURVEY_SCALES = ("satisfaction", "peer_help", "progress")  # 1–5 questions
@@ -31,11 +29,11 @@ LABELS: dict[str, str] = {
     # series and buckets, translated at display with t(LABELS[code])
     "new": N_("New enrolments"),
     "enrolled": N_("Enrolled (total)"),
-    HELD: N_("Held"),
+    MeetingStatus.HELD: N_("Held"),
     "cancelled": N_("Cancelled"),
     "moved": N_("Moved"),
     "missed": N_("Missed (no-show)"),
-    PLANNED: N_("Planned, not marked yet"),
+    MeetingStatus.PLANNED: N_("Planned, not marked yet"),
     TOO_EARLY: N_("Too early to tell"),
     NEEDS_CHECKIN: N_("Needs a check-in"),
     ON_TRACK: N_("On track"),
@@ -64,12 +62,12 @@ LABELS: dict[str, str] = {
 
 
 # Parts of a department's view that are not offered: pairs and circles can span
-# departments, so their figures are not split by department (core.insights.measures).
+# departments, so their figures are not split by department (core.insights.pairs).
 PAIR_SECTIONS = ("meetings", "health", "active_matches", "meetings_held")
 
 
 # Week by week, one department is too fine to protect: a department's view has the
-# period's totals, not the weekly charts (core.insights.measures.weekly_series).
+# period's totals, not the weekly charts (core.insights.series.weekly_series).
 WEEKLY_SECTIONS = ("enrolment", "goals_weekly", "activity")
 PAIRS_ONLY = "pairs"  # the reason of such a figure in a department's view
 
@@ -255,10 +253,12 @@ class DepartmentChoices:
 
 @dataclass(frozen=True)
 class Options:
-    """What the filters offer: programmes (newest first) and departments."""
+    """What the filters offer: programmes (newest first), departments, and the
+    departments each programme (None: every running one) offers as a filter."""
 
     programmes: tuple[ProgrammeOption, ...]
     departments: tuple[str, ...]
+    offered: Mapping[int | None, DepartmentChoices]
 
 
 def figure_of(where: str, cell: Cell | None) -> Figure:

@@ -56,6 +56,7 @@ class ProgrammeCounts:
     enrolled: Figure
     matched: Figure
     active_matches: Figure
+    k: int  # the smallest group shown, for the reason of a hidden figure
 
     @property
     def match_rate(self) -> float | None:
@@ -117,7 +118,9 @@ def announcements_for(
         return [AnnouncementCard(a.title, a.body, name, a.published_at) for a, name in rows]
 
 
-def _figures(s: Session, programme_ids: Sequence[int]) -> dict[int, tuple[Figure, Figure, Figure]]:
+def _figures(
+    s: Session, programme_ids: Sequence[int], k: int
+) -> dict[int, tuple[Figure, Figure, Figure]]:
     """Enrolled, matched and active pairs per programme: the dashboard's cells, decided
     by the same rules (enrolled and matched by their own; the active pairs with pair
     health, their own small table), so Home and the dashboard always agree."""
@@ -148,5 +151,8 @@ def programme_counts(sf: sessionmaker[Session], viewer: Viewer) -> list[Programm
                 Programme.start_date.desc().nulls_last(), Programme.name
             )
         ).all()
-        figures = _figures(s, [pid for pid, _, _ in rows])
-        return [ProgrammeCounts(pid, name, status, *figures[pid]) for pid, name, status in rows]
+        k = k_threshold(s)
+        figures = _figures(s, [pid for pid, _, _ in rows], k)
+        return [
+            ProgrammeCounts(pid, name, status, *figures[pid], k=k) for pid, name, status in rows
+        ]

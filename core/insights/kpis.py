@@ -4,27 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.insights.figures import (
-    NPS,
-    SURVEY_SCALES,
-    Kpi,
-    cell_mean,
-    figure_of,
-    rate_of,
-)
-from core.insights.pairs import (
-    ON_TRACK,
-)
-from core.insights.scope import (
-    ALL,
-)
+from core.insights.figures import NPS, SURVEY_SCALES, Kpi, cell_mean, figure_of, rate_of
+from core.insights.pairs import ON_TRACK
+from core.insights.scope import ALL
 from core.insights.survey_table import nps_of
 from core.insights.view import Family, View
 from core.kernel.i18n import N_, t
-from core.kernel.privacy import (
-    Cell,
-    emit,
-)
+from core.kernel.privacy import Cell, emit
 from db.models import Programme, ProgrammeKPI
 
 # KPI codes a programme can set (issue 3), how each is measured and shown.

@@ -8,49 +8,34 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    Select,
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.insights.scope import (
-    Scope,
-    Window,
-    active_match,
-    as_date,
-    week_of,
-)
+from core.insights.scope import Scope, Window, active_match, as_date, week_of
 from core.insights.series import window_totals
 from core.kernel import clock
 from core.kernel.bags import WEEK, fetch_bags, midnight, python_bag
-from core.kernel.privacy import (
-    SMALL,
-    Cell,
-    Table,
-    is_small,
-)
+from core.kernel.privacy import SMALL, Cell, Table, is_small
 from core.relationship import meeting_rules
 from db.models import (
     Agreement,
     Match,
     MatchMember,
+    MatchStatus,
     Meeting,
+    MeetingStatus,
     Person,
     Programme,
     ProgrammeKPI,
 )
 
-HELD, PLANNED = "held", "planned"
-MISSED_STATUSES = ("cancelled", "moved", "missed")
+MISSED_STATUSES = (MeetingStatus.CANCELLED, MeetingStatus.MOVED, MeetingStatus.MISSED)
 
 
 assert set(MISSED_STATUSES) == meeting_rules.NOT_HELD
 
 
-MEETING_SERIES = (HELD, *MISSED_STATUSES, PLANNED)
+MEETING_SERIES = (MeetingStatus.HELD, *MISSED_STATUSES, MeetingStatus.PLANNED)
 TOO_EARLY, NEEDS_CHECKIN, ON_TRACK = (
     meeting_rules.TOO_EARLY,
     meeting_rules.CHECK_IN,
@@ -79,7 +64,7 @@ def health_of(
     (DESIGN.md "Definitions"); only the last two settled outcomes matter to it,
     so ``missed_twice`` stands for them.
     """
-    outcomes = ("missed", "missed") if missed_twice else ()
+    outcomes = (MeetingStatus.MISSED, MeetingStatus.MISSED) if missed_twice else ()
     bucket = meeting_rules.pair_health(started, today, cadence_days, last_held, outcomes)
     if bucket != NEEDS_CHECKIN:
         return bucket, None
@@ -127,7 +112,11 @@ def pair_states(s: Session, programme_ids: Sequence[int]) -> list[PairState]:
             Meeting.match_id.label("match_id"),
             func.max(Meeting.scheduled_at).label("last_held"),
         )
-        .where(Meeting.match_id.in_(in_scope), Meeting.status == HELD, Meeting.scheduled_at <= now)
+        .where(
+            Meeting.match_id.in_(in_scope),
+            Meeting.status == MeetingStatus.HELD,
+            Meeting.scheduled_at <= now,
+        )
         .group_by(Meeting.match_id)
         .subquery()
     )
@@ -245,7 +234,7 @@ def meetings_table(s: Session, scope: Scope) -> MeetingsTable:
     for (week, status), bag in sorted(bags.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
         if status in weekly:
             weekly[str(status)][week] = table.add(("meetings", status, week), bag)  # type: ignore[index]
-    held = window_totals(table, ("meetings_held",), weekly[HELD], scope.windows)
+    held = window_totals(table, ("meetings_held",), weekly[MeetingStatus.HELD], scope.windows)
     kpis = kpi_metrics(s, pid)
     everything = next(w for w in scope.windows if w[0] is None)
     settled = None
@@ -326,7 +315,7 @@ def _started_matches(
         .where(
             Match.programme_id == pid,
             Match.started_at.is_not(None),
-            Match.status.in_(("active", "paused", "ended")),
+            Match.status.in_((MatchStatus.ACTIVE, MatchStatus.PAUSED, MatchStatus.ENDED)),
         )
     ).all()
     started_ids = {int(m) for m, _ in rows}

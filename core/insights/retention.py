@@ -7,34 +7,13 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    case,
-    exists,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, Select, case, exists, or_, select
 from sqlalchemy.orm import Session
 
-from core.insights.scope import (
-    ALL,
-    OTHERS,
-    Scope,
-    add_months,
-)
+from core.insights.scope import ALL, OTHERS, Scope, add_months
 from core.kernel.bags import fetch_bags
-from core.kernel.privacy import (
-    Bag,
-    Cell,
-    Table,
-    combine,
-)
-from db.models import (
-    Enrolment,
-    Person,
-    Programme,
-)
+from core.kernel.privacy import Bag, Cell, Table, combine
+from db.models import Enrolment, EnrolmentStatus, Person, Programme
 
 RETENTION_MONTHS = (6, 12)
 RETENTION_GROUPS = ("participants", "others")
@@ -85,7 +64,7 @@ def retention_table(s: Session, scope: Scope, programme: Programme) -> Retention
     participated = exists().where(
         Enrolment.person_id == Person.id,
         Enrolment.programme_id == programme.id,
-        Enrolment.status == "enrolled",
+        Enrolment.status == EnrolmentStatus.ENROLLED,
     )
     # Withdrawn people are in neither group: they neither stayed in nor stayed out.
     group = case((participated, "participants"), (enrolled, "withdrawn"), else_="others")

@@ -36,31 +36,27 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Date,
-    and_,
-    exists,
-    func,
-    select,
-)
+from sqlalchemy import ColumnElement, Date, and_, exists, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import FunctionElement
 
 from core.kernel import clock
 from core.kernel.bags import WEEK
-from core.kernel.privacy import (
-    offered_groups,
-)
+from core.kernel.i18n import t
+from core.kernel.privacy import offered_groups
+from core.kernel.tx import get_or_404
 from db.models import (
     Enrolment,
+    EnrolmentStatus,
     Match,
     MatchMember,
+    MatchStatus,
+    MemberResponse,
     Person,
     Programme,
 )
@@ -118,8 +114,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def active_match() -> ColumnElement[bool]:
     """Active match (DESIGN.md): published, accepted by every member, not ended."""
     other = aliased(MatchMember)
-    not_accepted = exists().where(other.match_id == Match.id, other.response != "accepted")
-    return and_(Match.status == "active", ~not_accepted)
+    not_accepted = exists().where(
+        other.match_id == Match.id, other.response != MemberResponse.ACCEPTED
+    )
+    return and_(Match.status == MatchStatus.ACTIVE, ~not_accepted)
 
 
 @dataclass(frozen=True)
@@ -144,6 +142,13 @@ class Scope:
 
     def row(self, department: str | None) -> str:
         return department if department in self.offered else OTHERS  # type: ignore[return-value]
+
+
+def programme_or_404(s: Session, programme_id: object) -> Programme:
+    """The programme a coordinator picked, or NotFound (it may have been deleted meanwhile)."""
+    return get_or_404(
+        s, Programme, programme_id, missing=t("This programme does not exist (any more).")
+    )
 
 
 def preset_windows(
@@ -177,7 +182,10 @@ def enrolled_by_department(s: Session, programme_ids: Sequence[int]) -> dict[str
         for dept, n in s.execute(
             select(Person.department, func.count())
             .join(Enrolment, Enrolment.person_id == Person.id)
-            .where(Enrolment.programme_id.in_(programme_ids), Enrolment.status == "enrolled")
+            .where(
+                Enrolment.programme_id.in_(programme_ids),
+                Enrolment.status == EnrolmentStatus.ENROLLED,
+            )
             .group_by(Person.department)
         )
     }
@@ -206,6 +214,14 @@ def window_inside(inner: Window, outer: Window) -> bool:
     if outer[0] is not None and (inner[0] is None or inner[0] < outer[0]):
         return False
     return inner[1] <= outer[1]
+
+
+def nested(windows: Sequence[Window]) -> Iterator[tuple[Window, Window]]:
+    """Every (outer, inner) pair of the periods, the inner one inside the outer one."""
+    for outer in windows:
+        for inner in windows:
+            if inner != outer and window_inside(inner, outer):
+                yield outer, inner
 
 
 def in_window(week: dt.date, window: Window) -> bool:

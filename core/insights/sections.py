@@ -8,9 +8,7 @@ from functools import partial
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.insights.activity import (
-    ACTIVITY_SERIES,
-)
+from core.insights.activity import ACTIVITY_SERIES
 from core.insights.enrolment import ENGAGEMENT_BUCKETS
 from core.insights.figures import (
     PAIRS_ONLY,
@@ -30,28 +28,15 @@ from core.insights.figures import (
     point_of,
     rate_of,
 )
-from core.insights.pairs import (
-    HEALTH_BUCKETS,
-    MEETING_SERIES,
-    NEEDS_CHECKIN,
-    PLANNED,
-    PairState,
-)
+from core.insights.pairs import HEALTH_BUCKETS, MEETING_SERIES, NEEDS_CHECKIN, PairState
 from core.insights.retention import RETENTION_GROUPS
-from core.insights.scope import (
-    ALL,
-    OTHERS,
-    as_date,
-)
+from core.insights.scope import ALL, OTHERS, as_date
 from core.insights.series import Series
 from core.insights.view import Family, View
 from core.kernel import clock
 from core.kernel.i18n import t
-from core.kernel.privacy import (
-    NOT_OFFERED,
-    emit,
-)
-from db.models import MatchMember, Meeting, Person, Programme
+from core.kernel.privacy import NOT_OFFERED, emit
+from db.models import MatchMember, Meeting, MeetingStatus, Person, Programme
 
 
 def _activity_series(fam: Family, name: str) -> Series:
@@ -78,7 +63,7 @@ def _checkins(s: Session, states: list[PairState]) -> tuple[CheckIn, ...]:
             select(Meeting.match_id, func.min(Meeting.scheduled_at))
             .where(
                 Meeting.match_id.in_(chunk),
-                Meeting.status == PLANNED,
+                Meeting.status == MeetingStatus.PLANNED,
                 Meeting.scheduled_at > clock.now(),
             )
             .group_by(Meeting.match_id)
@@ -124,7 +109,7 @@ def enrolment(v: View) -> tuple[Point, ...]:
     points = list(v.series_points([("new", lambda fam: fam.enrol.new)]))
     if v.row != ALL or not all(fam.enrol.cumulative for fam in v.fams):
         # No cumulative line for a department, nor when a week has a small group of
-        # newcomers or leavers (core.insights.measures.enrol_table): it would show the jump.
+        # newcomers or leavers (core.insights.enrolment.enrol_table): it would show the jump.
         return tuple(points)
     out = []
     for p in points:

@@ -8,21 +8,8 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.insights.scope import (
-    ALL,
-    OTHERS,
-    Scope,
-    Window,
-    as_date,
-    in_window,
-    window_inside,
-)
-from core.kernel.privacy import (
-    Bag,
-    Cell,
-    Table,
-    combine,
-)
+from core.insights.scope import ALL, OTHERS, Scope, Window, as_date, in_window, nested
+from core.kernel.privacy import Bag, Cell, Table, combine
 
 
 @dataclass
@@ -96,16 +83,13 @@ def weekly_series(
             )
             for window in windows
         }
-        for outer in windows:
-            for inner in windows:
-                if inner == outer or not window_inside(inner, outer):
-                    continue
-                gap = table.add(
-                    (name + "_total", row, "between", outer, inner),
-                    combine([mine[w] for w in sorted(inside[outer] - inside[inner])], k),
-                    latent=True,
-                )
-                table.sum_of(cells[outer], [cells[inner], gap])
+        for outer, inner in nested(windows):
+            gap = table.add(
+                (name + "_total", row, "between", outer, inner),
+                combine([mine[w] for w in sorted(inside[outer] - inside[inner])], k),
+                latent=True,
+            )
+            table.sum_of(cells[outer], [cells[inner], gap])
         row_totals[row] = cells
     all_totals = window_totals(
         table, (name + "_total", ALL), series.weekly[ALL], windows, latent=latent_totals
@@ -144,17 +128,12 @@ def window_totals(
         )
         for window in windows
     }
-    for outer in windows:
-        for inner in windows:
-            if inner == outer or not window_inside(inner, outer):
-                continue
-            between = [
-                c for w, c in weekly.items() if in_window(w, outer) and not in_window(w, inner)
-            ]
-            gap = table.total(
-                (*key, "between", outer, inner), between, disjoint_people=False, latent=True
-            )
-            table.sum_of(totals[outer], [totals[inner], gap])
+    for outer, inner in nested(windows):
+        between = [c for w, c in weekly.items() if in_window(w, outer) and not in_window(w, inner)]
+        gap = table.total(
+            (*key, "between", outer, inner), between, disjoint_people=False, latent=True
+        )
+        table.sum_of(totals[outer], [totals[inner], gap])
     return totals
 
 

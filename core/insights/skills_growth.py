@@ -8,15 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from core.insights.scope import ALL, OTHERS, Scope, scope_of
+from core.insights.scope import ALL, OTHERS, Scope, programme_or_404, scope_of
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.bags import fetch_bags
-from core.kernel.errors import NotFound
-from core.kernel.i18n import t
 from core.kernel.privacy import NOT_OFFERED, Bag, Cell, Table, combine, emit, is_small
 from core.kernel.settings import k_threshold
-from core.surveys.self_assessment import SKILLS, skill_label
-from db.models import Enrolment, Person, Programme, SelfAssessment
+from core.surveys.self_assessment import BASELINE, END, SKILLS, skill_label
+from db.models import Enrolment, Person, SelfAssessment
 
 
 @dataclass
@@ -44,12 +42,12 @@ def skills_table(s: Session, scope: Scope) -> SkillsTable:
             and_(
                 end.enrolment_id == SelfAssessment.enrolment_id,
                 end.skill == SelfAssessment.skill,
-                end.phase == "end",
+                end.phase == END,
             ),
         )
         .join(Enrolment, Enrolment.id == SelfAssessment.enrolment_id)
         .join(Person, Person.id == Enrolment.person_id)
-        .where(SelfAssessment.phase == "baseline", Enrolment.programme_id == scope.programme_id)
+        .where(SelfAssessment.phase == BASELINE, Enrolment.programme_id == scope.programme_id)
     )
     bags = fetch_bags(s, base, [("dept", None), ("skill", None)], k, "self_assessment", sums=2)
     by_row: dict[str, dict[str, list[Bag]]] = defaultdict(lambda: defaultdict(list))
@@ -119,9 +117,7 @@ def mentor_skills_growth(
     """
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        programme = s.get(Programme, programme_id)
-        if programme is None:
-            raise NotFound(t("This programme does not exist (any more)."))
+        programme = programme_or_404(s, programme_id)
         scope = scope_of(s, programme, k_threshold(s))
         out = []
         if department is not None and department not in scope.offered:

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.insights.enrolment import anchors
 from core.insights.figures import NPS, SURVEY_SCALES, Figure, Point, Surveys, cell_mean
 from core.insights.scope import ALL, scope_of
-from core.insights.survey_table import QKey, SurveyTable, nps_of, programme_scope, survey_table
+from core.insights.survey_table import (
+    QKey,
+    SurveyTable,
+    nps_of,
+    programme_scope,
+    survey_programme,
+    survey_table,
+)
 from core.insights.view import View
 from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
@@ -31,7 +38,6 @@ from core.surveys.surveys import (
     STANDARD_QUESTIONS,
     QuestionResult,
     QuestionView,
-    _programme,
     _question_views,
     _state,
     question_text,
@@ -81,7 +87,7 @@ def programme_surveys(
     require_role(viewer, COORDINATOR)
     now = clock.now()
     with sf.begin() as s:
-        programme = _programme(s, programme_id)
+        programme = survey_programme(s, programme_id)
         k = k_threshold(s)
         table = survey_table(s, scope_of(s, programme, k))
         where = f"programme_surveys:{programme_id}"

@@ -13,18 +13,19 @@ from sqlalchemy.orm import Session
 
 from core.insights.scope import ALL, OTHERS, Scope, Window, scope_of
 from core.kernel.bags import fetch_bags, midnight
+from core.kernel.i18n import t
 from core.kernel.privacy import Bag, Cell, Table, combine
 from core.kernel.settings import k_threshold
+from core.kernel.tx import get_or_404
 from core.surveys.surveys import (
     CUSTOM_SCALE,
     CUSTOM_TEXT,
     RESULT_KINDS,
     TEXT,
-    _programme,
     _who,
     question_text,
 )
-from db.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from db.models import Programme, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 QKey = str | tuple[str, int]  # a standard question's code, or ("custom", question id)
 
@@ -358,8 +359,13 @@ def survey_table(s: Session, scope: Scope) -> SurveyTable:
     )
 
 
+def survey_programme(s: Session, programme_id: object) -> Programme:
+    """The programme whose survey results are asked for, or NotFound."""
+    return get_or_404(s, Programme, programme_id, missing=t("This programme does not exist."))
+
+
 def programme_scope(s: Session, programme_id: int, k: int | None = None) -> Scope:
-    return scope_of(s, _programme(s, programme_id), k if k is not None else k_threshold(s))
+    return scope_of(s, survey_programme(s, programme_id), k if k is not None else k_threshold(s))
 
 
 def nps_of(cell: Cell) -> float | None:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.insights.figures import Figure, figure_of
-from core.insights.scope import ALL, OTHERS, Scope, window_of
+from core.insights.scope import ALL, OTHERS, Scope, programme_or_404, window_of
 from core.insights.view import Family
 from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
@@ -27,21 +27,12 @@ from core.kernel.errors import NotFound
 from core.kernel.i18n import t
 from core.kernel.privacy import Cell, Table, emit
 from core.kernel.settings import k_threshold
-from core.kernel.tx import get_or_404
 from db.models import Enrolment, EnrolmentSkill, EnrolmentStatus, Person, Programme, Skill
 
 
-@dataclass(frozen=True)
-class NeedsCell:
-    department: str  # a department, or core.insights.scope.OTHERS for the others together
-    skill_id: int
-    skill: str
-    category: str
-    people: int | None  # enrolled participants of the row (None when hidden)
-    suppressed: bool  # wanted and offered both hidden
-    wanted: int | None  # None when hidden
+class _Gap:
+    wanted: int | None
     offered: int | None
-    reason: str = ""  # core.kernel.privacy: small | difference
 
     @property
     def gap(self) -> int | None:
@@ -52,18 +43,25 @@ class NeedsCell:
 
 
 @dataclass(frozen=True)
-class SkillTotal:
+class NeedsCell(_Gap):
+    department: str  # a department, or core.insights.scope.OTHERS for the others together
+    skill_id: int
+    skill: str
+    category: str
+    people: int | None  # enrolled participants of the row (None when hidden)
+    suppressed: bool  # wanted and offered both hidden
+    wanted: int | None  # None when hidden
+    offered: int | None
+    reason: str = ""  # core.kernel.privacy: small | difference
+
+
+@dataclass(frozen=True)
+class SkillTotal(_Gap):
     skill_id: int
     skill: str
     category: str
     wanted: int | None
     offered: int | None
-
-    @property
-    def gap(self) -> int | None:
-        if self.wanted is None or self.offered is None:
-            return None
-        return self.wanted - self.offered
 
 
 @dataclass(frozen=True)
@@ -98,12 +96,6 @@ class SkillPeople:
     offered_by: tuple[PersonLine, ...]
 
 
-def _programme(s: Session, programme_id: int) -> Programme:
-    return get_or_404(
-        s, Programme, programme_id, missing=t("This programme does not exist (any more).")
-    )
-
-
 def _enrolled_sizes(s: Session, programme: Programme, k: int) -> tuple[Scope, dict[str, Figure]]:
     """Enrolled people per department row (offered ones, then the others) and ALL: the
     protected cells of the dashboard, shown with the grid."""
@@ -131,7 +123,7 @@ def needs_grid(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> 
     """Wanted, offered and gap per department × skill, protected (core.kernel.privacy)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        programme = _programme(s, programme_id)
+        programme = programme_or_404(s, programme_id)
         k = k_threshold(s)
         scope, sizes = _enrolled_sizes(s, programme, k)
         canonical = _canonical(s)
@@ -237,7 +229,7 @@ def skill_people(
     """Who wants a skill and who offers it, among enrolled participants (names only)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        _programme(s, programme_id)
+        programme_or_404(s, programme_id)
         canonical = _canonical(s)
         target = canonical.get(skill_id)
         if target is None:

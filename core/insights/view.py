@@ -5,48 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from functools import cached_property
-from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.insights.activity import (
-    ActivityTable,
-    GoalsTable,
-    activity_table,
-    goals_table,
-)
+from core.insights.activity import ActivityTable, GoalsTable, activity_table, goals_table
 from core.insights.enrolment import EnrolTable, enrol_table
-from core.insights.figures import (
-    Filters,
-    Point,
-    point_of,
-)
-from core.insights.pairs import (
-    MeetingsTable,
-    meetings_table,
-)
+from core.insights.figures import Filters, Point, point_of
+from core.insights.pairs import MeetingsTable, meetings_table
 from core.insights.retention import RetentionTable, retention_table
-from core.insights.scope import (
-    ALL,
-    Window,
-    scope_of,
-    window_of,
-)
+from core.insights.scope import ALL, Window, programme_or_404, scope_of, window_of
 from core.insights.series import Series
 from core.insights.skills_growth import SkillsTable, skills_table
 from core.insights.survey_table import SurveyTable, survey_table
 from core.kernel import clock
 from core.kernel.bags import WEEK
-from core.kernel.errors import NotFound
-from core.kernel.i18n import t
-from core.kernel.privacy import (
-    Cell,
-    combine,
-)
-from db.models import Programme
-
-T = TypeVar("T")
+from core.kernel.privacy import Cell, combine
+from db.models import Programme, ProgrammeStatus
 
 
 class Family:
@@ -118,13 +93,12 @@ class View:
         self.window: Window = window_of(f.start, f.end, today)
         if f.programme_id is None:
             programmes = s.scalars(
-                select(Programme).where(Programme.status == "running").order_by(Programme.id)
+                select(Programme)
+                .where(Programme.status == ProgrammeStatus.RUNNING)
+                .order_by(Programme.id)
             ).all()
         else:
-            programme = s.get(Programme, f.programme_id)
-            if programme is None:
-                raise NotFound(t("This programme does not exist (any more)."))
-            programmes = [programme]
+            programmes = [programme_or_404(s, f.programme_id)]
         cache = {} if cache is None else cache
         for p in programmes:
             if p.id not in cache or self.window not in cache[p.id].scope.windows:

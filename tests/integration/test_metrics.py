@@ -389,7 +389,10 @@ def test_mentor_skills_growth_compares_the_same_people_at_enrolment_and_at_the_e
                 s.add(
                     SelfAssessment(enrolment_id=e.id, phase="end", skill="empathy", score=4, at=NOW)
                 )
-    for f in (Filters(programme_id=p.id), Filters()):  # core.surveys.self_assessment, and across programmes
+    for f in (
+        Filters(programme_id=p.id),
+        Filters(),
+    ):  # core.surveys.self_assessment, and across programmes
         got = dashboard.skills_growth(sf, coord, f)
         assert [(pt.series, pt.value) for pt in got if pt.x == "empathy"] == [
             ("baseline", 2.0),
@@ -583,7 +586,33 @@ def test_one_hidden_department_cannot_be_worked_out_from_the_total(sf, coord):
     by = {r.label: r.denominator for r in mr.by_department}
     assert by == {"Engineering": 8, scope.OTHERS: 8}
     assert mr.overall.denominator == 16
-    choices = dashboard.department_choices(sf, coord, p.id)
+    choices = dashboard.options(sf, coord).offered[p.id]
     assert (choices.offered, choices.withheld) == (("Engineering",), ("Legal", "Sales"))
     legal = dashboard.match_rate(sf, coord, Filters(programme_id=p.id, department="Legal"))
     assert legal.overall.suppressed and legal.overall.reason == "not_offered"
+
+
+def test_home_reads_its_programme_counts_and_their_threshold_in_one_transaction(sf, coord):
+    from sqlalchemy import event
+
+    from core.insights import home
+
+    set_k(sf, 3)
+    with sf.begin() as s:
+        programme = make_programme(s)
+        for p in people(s, 4, department="Sales"):
+            enrol(s, programme, p.id)
+    engine = sf.kw["bind"]
+    begun: list[object] = []
+
+    def count(conn: object) -> None:
+        begun.append(conn)
+
+    event.listen(engine, "begin", count)
+    try:
+        (row,) = home.programme_counts(sf, coord)
+    finally:
+        event.remove(engine, "begin", count)
+    assert len(begun) == 1
+    assert row.k == 3  # the page says "fewer than 3 people" without a second read
+    assert row.enrolled.value == 4

@@ -556,9 +556,6 @@ READS: tuple[Read, ...] = (
     _own("fit.my_fit_answers", lambda sf, w, v: fit.my_fit_answers(sf, v)),
     _staff("fit.fit_flags:P", lambda sf, w, v: fit.fit_flags(sf, v, w.p, include_handled=True)),
     _staff("surveys.fit_results:P", lambda sf, w, v: surveys.fit_results(sf, v, w.p)),
-    _staff(
-        "dashboard.department_choices:P", lambda sf, w, v: dashboard.department_choices(sf, v, w.p)
-    ),
     # my data
     _own("mydata.export_my_data", lambda sf, w, v: mydata.export_my_data(sf, v).data),
     # the expert directory and enrolment

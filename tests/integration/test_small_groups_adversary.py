@@ -306,10 +306,7 @@ def every_view(sf, coord) -> suppression.Recorder:
     today = clock.today()
     with suppression.recording() as rec:
         opts = dashboard.options(sf, coord)
-        choices = {
-            p: dashboard.department_choices(sf, coord, p)
-            for p in [*(x.id for x in opts.programmes), None]
-        }
+        choices = {p: opts.offered[p] for p in [*(x.id for x in opts.programmes), None]}
         with sf.begin() as s:
             k = k_threshold(s)
             cache: dict[int, view.Family] = {}

@@ -9,7 +9,14 @@ from core.insights.scope import OTHERS
 from core.kernel import clock
 from core.kernel.errors import NotAllowed
 from db.models import EnrolmentSkill, Programme, Setting, Skill
-from tests.builders import enrol, make_participant, make_person, make_programme, make_user
+from tests.builders import (
+    enrol,
+    make_participant,
+    make_person,
+    make_programme,
+    make_skill,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -18,10 +25,8 @@ def world(sf):
     coord = make_user(sf, "coord", ["coordinator"])
     with sf.begin() as s:
         p = make_programme(s, "Spring", status="enrolment")
-        sql = Skill(name="SQL", category="Technical")
-        talk = Skill(name="Public speaking", category="Communication")
-        s.add_all([sql, talk])
-        s.flush()
+        sql = make_skill(s, "SQL", "Technical")
+        talk = make_skill(s, "Public speaking", "Communication")
         ids = {"programme": p.id, "sql": sql.id, "talk": talk.id}
     return coord, ids
 

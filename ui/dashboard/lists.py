@@ -1,0 +1,138 @@
+"""The dashboard's operational list (pairs needing a check-in), its exports and raw numbers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.insights import exports, figures, report
+from core.kernel import clock
+from core.kernel.i18n import format_date, t
+from ui import nav
+from ui.dashboard.filters import Picked
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def printable(
+    db: str,
+    lang: str,
+    key: tuple[object, ...],
+    _d: figures.Dashboard,
+    title: str,
+    dept: str | None,
+    period: str,
+) -> str:
+    return report.report_html(_d, programme=title, department=dept, period=period)
+
+
+def checkins(d: figures.Dashboard) -> None:
+    """Who to reach out to: names and dates only."""
+    st.subheader(t("Pairs needing a check-in"))
+    if any(spec.page_id == "coord_needs" for spec in nav.PAGES):
+        st.page_link(
+            "pages/coord_needs.py",
+            label=t("Training needs: skills wanted and offered, by department"),
+            icon=":material/insights:",
+        )
+    if not d.checkins:
+        st.caption(t("No pair or circle needs a check-in."))
+        return
+    st.caption(
+        t("Names and dates only, so that you can reach out; what the pairs wrote is never shown.")
+    )
+    st.dataframe(
+        [
+            {
+                t("Members"): ", ".join(c.members),
+                t("Programme"): c.programme,
+                t("Matched on"): format_date(c.started),
+                t("Last meeting held"): format_date(c.last_meeting),
+                t("Next meeting"): format_date(c.next_meeting),
+                t("Why"): figures.label(c.reason),
+            }
+            for c in d.checkins
+        ],
+        hide_index=True,
+        column_config={
+            t("Members"): st.column_config.TextColumn(width="medium"),
+            t("Why"): st.column_config.TextColumn(width="large"),
+        },
+        key="dash_checkins",
+    )
+
+
+def downloads(d: figures.Dashboard, f: Picked, db: str, lang: str) -> list[exports.Row]:
+    """CSV, XLSX and the printable report; the rows they hold."""
+    st.subheader(t("Exports"))
+    rows = exports.rows(d)
+    stamp = clock.today().isoformat()
+    period_text = f"{format_date(f.start) if f.start else '…'} – {format_date(f.end)}"
+    about = [
+        (t("Programme"), f.title),
+        (t("Department"), f.dept_label),
+        (t("Period"), period_text),
+        (t("Hidden under"), t("fewer than {k} people", k=d.k)),
+        (t("Also hidden"), t("any figure that would reveal such a group by subtraction")),
+    ]
+    e1, e2, e3 = st.columns(3)
+    e1.download_button(
+        t("Download the aggregates (CSV)"),
+        exports.to_csv(rows),
+        file_name=f"tandem-dashboard-{stamp}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="dash_csv",
+        icon=":material/download:",
+    )
+    e2.download_button(
+        t("Download the aggregates (XLSX)"),
+        exports.to_xlsx(rows, about),
+        file_name=f"tandem-dashboard-{stamp}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        key="dash_xlsx",
+        icon=":material/table_view:",
+    )
+    wanted = ("dash_report", f.pid, f.dept, f.period, lang)
+    with e3:
+        if st.session_state.get("dash_report_for") != wanted:
+            if st.button(
+                t("Prepare the printable report"),
+                key="dash_report_prepare",
+                icon=":material/print:",
+            ):
+                st.session_state["dash_report_for"] = wanted
+                st.rerun()
+        else:
+            with st.spinner(t("Drawing the charts…")):
+                html = printable(
+                    db, lang, wanted + (f.start, f.end), d, f.title, f.dept or None, period_text
+                )
+            st.download_button(
+                t("Download the report (HTML, print to PDF)"),
+                html,
+                file_name=f"tandem-report-{stamp}.html",
+                mime="text/html",
+                on_click="ignore",
+                key="dash_report_download",
+                icon=":material/download:",
+            )
+    return rows
+
+
+def numbers(rows: list[exports.Row]) -> None:
+    """Every row of the exports, in a table under an expander."""
+    with st.expander(t("All the numbers behind the charts")):
+        st.dataframe(
+            [
+                dict(
+                    zip(
+                        exports.header(),
+                        [r.section, r.item, r.series, r.value, r.note],
+                        strict=True,
+                    )
+                )
+                for r in rows
+            ],
+            hide_index=True,
+            key="dash_numbers",
+        )
