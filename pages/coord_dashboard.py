@@ -13,6 +13,7 @@ import streamlit as st
 from core.insights import charts, dashboard
 from core.kernel.access import COORDINATOR, require_role
 from core.kernel.i18n import get_language, t
+from core.kernel.store import data_version
 from ui.dashboard import charts as chart_grid
 from ui.dashboard import filters, lists, numbers
 from ui.page import guard
@@ -30,7 +31,8 @@ if not choices.programmes:
     st.stop()
 
 f = filters.pick(viewer, choices)
-d = filters.load(DB, LANG, f.pid or None, f.dept or None, f.start, f.end, store, viewer)
+VERSION = data_version(store)  # cached figures are keyed by it: never older than the data
+d = filters.load(DB, VERSION, LANG, f.pid or None, f.dept or None, f.start, f.end, store, viewer)
 filters.notes(d, f)
 numbers.headline(d)
 built = charts.all_charts(d)
@@ -38,5 +40,5 @@ chart_grid.grid(d, built, f.dept)
 numbers.kpis(d, one_programme=bool(f.pid))
 chart_grid.retention(d, built["retention"])
 lists.checkins(d)
-rows = lists.downloads(d, f, DB, LANG)
+rows = lists.downloads(d, f, DB, VERSION, LANG)
 lists.numbers(rows)

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import make_engine, make_session_factory
+from db.freshness import data_version as _data_version
 from db.migrate import upgrade
 
 
@@ -33,3 +34,8 @@ def transaction_lock(s: Session, name: str) -> None:
     """
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": name})
+
+
+def data_version(store: Store) -> str:
+    """The token every committed write changes: key for figures a server caches."""
+    return _data_version(store.sf)

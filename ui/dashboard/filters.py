@@ -32,9 +32,10 @@ class Picked:
     offered: DepartmentChoices
 
 
-@st.cache_data(ttl=60, show_spinner=False)
+@st.cache_data(ttl=600, max_entries=200, show_spinner=False)
 def load(
     db: str,
+    version: str,
     lang: str,
     pid: int | None,
     dept: str | None,
@@ -43,7 +44,8 @@ def load(
     _store: Store,
     _viewer: Viewer,
 ) -> figures.Dashboard:
-    # db and lang are part of the key: another database, or another language, another answer.
+    # Part of the key: the database, its data version (every committed write, through any
+    # server, changes it: a figure is never older than the data), the reader's language.
     return dashboard.dashboard(_store.sf, _viewer, Filters(pid, dept, start, end))
 
 

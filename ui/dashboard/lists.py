@@ -11,9 +11,10 @@ from ui import nav
 from ui.dashboard.filters import Picked
 
 
-@st.cache_data(ttl=60, show_spinner=False)
+@st.cache_data(ttl=600, max_entries=50, show_spinner=False)
 def printable(
     db: str,
+    version: str,
     lang: str,
     key: tuple[object, ...],
     _d: figures.Dashboard,
@@ -60,7 +61,9 @@ def checkins(d: figures.Dashboard) -> None:
     )
 
 
-def downloads(d: figures.Dashboard, f: Picked, db: str, lang: str) -> list[exports.Row]:
+def downloads(
+    d: figures.Dashboard, f: Picked, db: str, version: str, lang: str
+) -> list[exports.Row]:
     """CSV, XLSX and the printable report; the rows they hold."""
     st.subheader(t("Exports"))
     rows = exports.rows(d)
@@ -105,7 +108,14 @@ def downloads(d: figures.Dashboard, f: Picked, db: str, lang: str) -> list[expor
         else:
             with st.spinner(t("Drawing the charts…")):
                 html = printable(
-                    db, lang, wanted + (f.start, f.end), d, f.title, f.dept or None, period_text
+                    db,
+                    version,
+                    lang,
+                    wanted + (f.start, f.end),
+                    d,
+                    f.title,
+                    f.dept or None,
+                    period_text,
                 )
             st.download_button(
                 t("Download the report (HTML, print to PDF)"),
