@@ -20,6 +20,7 @@ from core.kernel.access import PARTICIPANT, Viewer, require_role
 from core.kernel.errors import NotFound
 from core.kernel.i18n import t
 from core.kernel.text import clean_line
+from core.kernel.tx import get_or_404
 from db.models import (
     Enrolment,
     EnrolmentSkill,
@@ -109,6 +110,15 @@ def _others_listed(s: Session, viewer: Viewer) -> dict[int, tuple[str, str | Non
     return people
 
 
+def _me(s: Session, viewer: Viewer, even_erased: bool = True) -> Person:
+    """My profile (``even_erased=False``: only if I did not erase my data)."""
+    gone = t("Your profile no longer exists.")
+    person = get_or_404(s, Person, viewer.person_id, missing=gone)
+    if not even_erased and person.erased_at is not None:
+        raise NotFound(gone)
+    return person
+
+
 def _listing(s: Session, person: Person) -> MyListing:
     listed = person.id in _listed_people(s)
     skills = _offered(s, [person.id]).get(person.id, set())
@@ -168,19 +178,14 @@ def my_listing(sf: sessionmaker[Session], viewer: Viewer) -> MyListing:
     """Whether I am in the directory, and exactly what others see of me there."""
     require_role(viewer, PARTICIPANT)
     with sf.begin() as s:
-        person = s.get(Person, viewer.person_id)
-        if person is None:
-            raise NotFound(t("Your profile no longer exists."))
-        return _listing(s, person)
+        return _listing(s, _me(s, viewer))
 
 
 def set_opt_in(sf: sessionmaker[Session], viewer: Viewer, opt_in: bool) -> MyListing:
     """Join or leave the directory (idempotent)."""
     require_role(viewer, PARTICIPANT)
     with sf.begin() as s:
-        person = s.get(Person, viewer.person_id)
-        if person is None or person.erased_at is not None:
-            raise NotFound(t("Your profile no longer exists."))
+        person = _me(s, viewer, even_erased=False)
         if person.directory_opt_in != opt_in:
             person.directory_opt_in = opt_in
             person.updated_at = clock.now()
