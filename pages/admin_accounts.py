@@ -7,6 +7,7 @@ from core.accounts import accounts
 from core.kernel.access import ROLES
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_datetime, t
+from ui.actions import act, flash
 from ui.page import guard
 from ui.widgets import md_escape
 
@@ -78,6 +79,13 @@ chosen = st.selectbox(
     key="account_pick",
 )
 target = by_id[chosen]
+
+
+def _save_roles(account_id: int) -> None:
+    roles = st.session_state[f"roles_sel_{account_id}"]
+    act(f"roles_{account_id}", accounts.set_roles, account_id, roles, done=t("Roles saved."))
+
+
 col_roles, col_pw, col_active = st.columns(3)
 with col_roles, st.form(f"roles_{chosen}"):
     new_roles = st.multiselect(
@@ -87,13 +95,8 @@ with col_roles, st.form(f"roles_{chosen}"):
         format_func=role_label.get,
         key=f"roles_sel_{chosen}",
     )
-    if st.form_submit_button(t("Save roles")):
-        try:
-            accounts.set_roles(store.sf, viewer, chosen, new_roles)
-        except TandemError as e:
-            st.error(str(e))
-        else:
-            st.success(t("Roles saved."))
+    st.form_submit_button(t("Save roles"), on_click=_save_roles, args=(chosen,))
+    flash(f"roles_{chosen}")
 with col_pw, st.form(f"reset_{chosen}", clear_on_submit=True):
     st.caption(
         t(
@@ -129,20 +132,20 @@ if target.locked_until:
                 time=format_datetime(target.locked_until, "short"),
             )
         )
-        if st.button(t("Lift the sign-in lock"), key=f"unlock_{chosen}"):
-            try:
-                accounts.lift_lock(store.sf, viewer, chosen)
-            except TandemError as e:
-                st.error(str(e))
-            else:
-                st.rerun()
+        st.button(
+            t("Lift the sign-in lock"),
+            key=f"unlock_{chosen}",
+            on_click=act,
+            args=(f"unlock_{chosen}", accounts.lift_lock, chosen),
+        )
+        flash(f"unlock_{chosen}")
 with col_active:
     st.write(t("Status: {status}", status=t("active") if target.is_active else t("deactivated")))
     label = t("Deactivate") if target.is_active else t("Reactivate")
-    if st.button(label, key=f"toggle_{chosen}"):
-        try:
-            accounts.set_active(store.sf, viewer, chosen, not target.is_active)
-        except TandemError as e:
-            st.error(str(e))
-        else:
-            st.rerun()
+    st.button(
+        label,
+        key=f"toggle_{chosen}",
+        on_click=act,
+        args=(f"toggle_{chosen}", accounts.set_active, chosen, not target.is_active),
+    )
+    flash(f"toggle_{chosen}")

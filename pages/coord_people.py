@@ -1,28 +1,17 @@
 """People (coordinators): import a CSV/XLSX/XLS/ODS file, see who is in Tandem, create invitation links."""
 
-import dataclasses
-
 import pandas as pd
 import streamlit as st
 
-from core.accounts import invitations
-from core.kernel.errors import TandemError
 from core.kernel.i18n import N_, format_date, format_number, t, tn
-from core.people import importer, roster
-from core.people.people_file import MAX_ROWS
-from core.people.report import ImportResult
-from core.people.spreadsheet import LIMITS, MIB
+from core.people import roster
 from ui.page import guard
+from ui.people.import_tab import import_tab
+from ui.people.invitations_tab import invitations_tab
 
 store, viewer = guard("coord_people")
 st.title(t("People"))
 
-ROW_STATUS = {
-    "new": N_("new"),
-    "changed": N_("changed"),
-    "unchanged": N_("unchanged"),
-    "error": N_("error"),
-}
 INVITATION = {
     "account": N_("has an account"),
     "pending": N_("invited"),
@@ -30,19 +19,6 @@ INVITATION = {
     "replaced": N_("invitation replaced"),
     "used": N_("invitation used"),
     "none": N_("not invited"),
-}
-CHANGED = {
-    "email": N_("E-mail"),
-    "full_name": N_("Name"),
-    "department": N_("Department"),
-    "level": N_("Level"),
-    "job_title": N_("Job title"),
-    "manager_id": N_("Manager"),
-    "location": N_("Location"),
-    "hire_date": N_("Hire date"),
-    "leave_date": N_("Leave date"),
-    "language": N_("Language"),
-    "is_active": N_("Active"),
 }
 FILTERS = {
     "all": N_("Everybody"),
@@ -61,46 +37,6 @@ cols[2].metric(t("Invited, no account yet"), format_number(summary.invited))
 cols[3].metric(t("Still to invite"), format_number(summary.not_invited))
 
 tab_list, tab_import, tab_invite = st.tabs([t("Directory"), t("Import a file"), t("Invitations")])
-
-
-def _date(value):  # type: ignore[no-untyped-def]
-    return value.isoformat() if value else ""
-
-
-def _show_result(result: ImportResult) -> None:
-    st.success(
-        t(
-            "Import done — created: {created}, updated: {updated}, unchanged: {unchanged}, deactivated: {deactivated}.",
-            created=format_number(result.created),
-            updated=format_number(result.updated),
-            unchanged=format_number(result.unchanged),
-            deactivated=format_number(result.deactivated),
-        )
-    )
-    if result.reactivated:
-        st.info(
-            tn(
-                "{n} person is active again; an admin reactivates their account if they had one.",
-                "{n} people are active again; an admin reactivates their accounts if they had one.",
-                result.reactivated,
-            )
-        )
-    if result.skipped:
-        st.warning(
-            tn(
-                "{n} line with errors was left out.",
-                "{n} lines with errors were left out.",
-                result.skipped,
-            )
-        )
-    if result.managers_not_found:
-        st.warning(
-            tn(
-                "{n} person has no manager: the manager's line was left out.",
-                "{n} people have no manager: the manager's line was left out.",
-                result.managers_not_found,
-            )
-        )
 
 
 # --------------------------------------------------------------------------- list
@@ -145,211 +81,8 @@ with tab_list:
             width="stretch",
         )
 
-# --------------------------------------------------------------------------- import
 with tab_import:
-    st.write(
-        t(
-            "Upload the list of employees as CSV, Excel (.xlsx, .xls) or OpenDocument (.ods). The first line names the columns: e-mail and name are required; department, level, manager e-mail, location, hire date, leave date and language are optional. People are matched by e-mail: importing the same file twice changes nothing."
-        )
-    )
-    st.download_button(
-        t("Download an example file"),
-        importer.template_csv(),
-        file_name="tandem-people-example.csv",
-        mime="text/csv",
-        key="people_template",
-        on_click="ignore",
-    )
-    done = st.session_state.pop("people_import_result", None)
-    upload = st.file_uploader(
-        t("People file (CSV, Excel or OpenDocument)"),
-        type=["csv", "txt", "xlsx", "xls", "ods"],
-        key="people_file",
-        help=t(
-            "Up to {size} MB and {people} people; the first sheet of a workbook is read.",
-            size=LIMITS.upload_bytes // MIB,
-            people=format_number(MAX_ROWS),
-        ),
-    )
-    if upload is not None:
-        bar = st.progress(0.0, text=t("Reading the file…"))
-        pv = importer.preview(
-            store.sf,
-            viewer,
-            upload.getvalue(),
-            upload.name,
-            progress=lambda f, m: bar.progress(min(1.0, f), text=m),
-        )
-        bar.empty()
-        if pv.file_errors:
-            for issue in pv.file_errors:
-                st.error(issue.message)
-        else:
-            st.write(
-                t(
-                    "Lines read: {lines} — new: {new}, changed: {changed}, unchanged: {unchanged}, with errors: {errors}.",
-                    lines=format_number(len(pv.rows)),
-                    new=format_number(pv.count("new")),
-                    changed=format_number(pv.count("changed")),
-                    unchanged=format_number(pv.count("unchanged")),
-                    errors=format_number(pv.error_lines),
-                )
-            )
-            report = pd.DataFrame(
-                {
-                    t("Line"): [i.line or "" for i in pv.issues],
-                    t("Column"): [i.column for i in pv.issues],
-                    t("Problem"): [i.message for i in pv.issues],
-                    t("Blocks the import"): [i.is_error for i in pv.issues],
-                }
-            )
-            if pv.errors:
-                st.error(
-                    tn(
-                        "{n} problem must be fixed before importing (or import only the valid lines).",
-                        "{n} problems must be fixed before importing (or import only the valid lines).",
-                        len(pv.errors),
-                    )
-                )
-            if pv.warnings:
-                st.warning(
-                    tn(
-                        "{n} warning: read it before importing.",
-                        "{n} warnings: read them before importing.",
-                        len(pv.warnings),
-                    )
-                )
-            if pv.issues:
-                st.subheader(t("Validation report"))
-                st.dataframe(report, hide_index=True, width="stretch")
-            st.subheader(t("Preview"))
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("Line"): [r.line for r in pv.rows],
-                        t("Status"): [t(ROW_STATUS[r.status]) for r in pv.rows],
-                        t("E-mail"): [r.email for r in pv.rows],
-                        t("Name"): [r.name for r in pv.rows],
-                        t("Department"): [r.department or "" for r in pv.rows],
-                        t("Level"): [r.level or "" for r in pv.rows],
-                        t("Manager e-mail"): [r.manager_email or "" for r in pv.rows],
-                        t("Location"): [r.location or "" for r in pv.rows],
-                        t("Hire date"): [_date(r.hire_date) for r in pv.rows],
-                        t("Leave date"): [_date(r.leave_date) for r in pv.rows],
-                        t("Language"): [r.language or "" for r in pv.rows],
-                        t("What changes"): [
-                            ", ".join(t(CHANGED[c]) for c in r.changes) for r in pv.rows
-                        ],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-            )
-            deactivate = st.checkbox(
-                tn(
-                    "Also deactivate the {n} active person who is not in this file",
-                    "Also deactivate the {n} active people who are not in this file",
-                    pv.missing,
-                ),
-                key="people_deactivate_missing",
-                help=t(
-                    "Their accounts are deactivated and signed out. Admins and you are never deactivated by an import."
-                ),
-                disabled=pv.missing == 0,
-            )
-            valid_only = False
-            if pv.error_lines:
-                valid_only = st.checkbox(
-                    tn(
-                        "Import only the valid lines ({n} line with errors is left out)",
-                        "Import only the valid lines ({n} lines with errors are left out)",
-                        pv.error_lines,
-                    ),
-                    key="people_valid_only",
-                )
-            if st.button(
-                t("Import"),
-                type="primary",
-                key="people_import",
-                disabled=bool(pv.errors) and not valid_only,
-            ):
-                bar = st.progress(0.0, text=t("Saving…"))
-                try:
-                    result = importer.apply(
-                        store.sf,
-                        viewer,
-                        pv,
-                        deactivate_missing=deactivate,
-                        valid_only=valid_only,
-                        progress=lambda f, m: bar.progress(min(1.0, f), text=m),
-                    )
-                except TandemError as e:
-                    bar.empty()
-                    st.error(str(e))
-                else:
-                    # Counts only; shown under the button, below the refreshed preview.
-                    st.session_state["people_import_result"] = dataclasses.asdict(result)
-                    st.rerun()
-            if done:
-                _show_result(ImportResult(**done))
+    import_tab(store, viewer)
 
-# --------------------------------------------------------------------------- invitations
 with tab_invite:
-    st.write(
-        t(
-            "People without an account receive a personal link to choose their username and password. Each link works once and for {days} days; creating a new link for someone stops their older one.",
-            days=invitations.INVITATION_DAYS,
-        )
-    )
-    scopes = {
-        invitations.NOT_YET_INVITED: t("Everybody still to invite ({n})", n=summary.not_invited),
-        invitations.ALL_WITHOUT_ACCOUNT: t(
-            "Everybody without an account ({n}): replaces links already sent",
-            n=summary.invited + summary.not_invited,
-        ),
-        "chosen": t("People I choose"),
-    }
-    scope = st.radio(t("Whom to invite"), list(scopes), format_func=scopes.get, key="invite_scope")
-    chosen: list[int] = []
-    if scope == "chosen":
-        search = st.text_input(t("Search people without an account"), key="invite_search")
-        candidates = roster.list_people(store.sf, viewer, search, status="no_account").rows
-        by_id = {r.person_id: r for r in candidates if r.is_active}
-        chosen = st.multiselect(
-            t("People"),
-            list(by_id),
-            format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>",
-            key="invite_people",
-        )
-    if st.button(t("Create the invitation links"), type="primary", key="invite_issue"):
-        try:
-            issued = invitations.issue_invitations(
-                store.sf, viewer, chosen if scope == "chosen" else scope
-            )
-        except TandemError as e:
-            st.error(str(e))
-        else:
-            if not issued:
-                st.info(t("Nobody to invite: everybody chosen has an account or a valid link."))
-            else:
-                st.success(
-                    tn(
-                        "{n} invitation link created, valid until {date}.",
-                        "{n} invitation links created, valid until {date}.",
-                        len(issued),
-                        date=format_date(issued[0].expires_at),
-                    )
-                )
-                st.warning(
-                    t(
-                        "Download the links now: Tandem keeps only a fingerprint of each link and cannot show them again."
-                    )
-                )
-                st.download_button(
-                    t("Download the links (CSV)"),
-                    invitations.links_csv(issued),
-                    file_name="tandem-invitations.csv",
-                    mime="text/csv",
-                    key="invite_download",
-                    on_click="ignore",
-                )
+    invitations_tab(store, viewer, summary)

@@ -5,6 +5,7 @@ import streamlit as st
 from core.kernel.errors import TandemError
 from core.kernel.i18n import N_, t, tn
 from core.people import directory
+from ui.actions import act, flash
 from ui.page import guard
 from ui.widgets import md_escape
 
@@ -20,13 +21,20 @@ st.caption(
 )
 
 st.subheader(t("Me in the directory"))
-listing = directory.my_listing(store.sf, viewer)
-opt_in = st.toggle(t("List me in the directory"), value=listing.opted_in, key="directory_opt_in")
-if opt_in != listing.opted_in:
-    try:
-        listing = directory.set_opt_in(store.sf, viewer, opt_in)
-    except TandemError as e:
-        st.error(str(e))
+
+
+def _opt_in() -> None:
+    act("directory_opt_in", directory.set_opt_in, st.session_state["directory_opt_in"])
+
+
+listing = directory.my_listing(store.sf, viewer)  # after the toggle's change, if any
+st.toggle(
+    t("List me in the directory"),
+    value=listing.opted_in,
+    key="directory_opt_in",
+    on_change=_opt_in,
+)
+flash("directory_opt_in")
 if listing.listed:
     st.caption(
         t(

@@ -5,7 +5,7 @@ import streamlit as st
 from core.accounts import invitations
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, t
-from ui import locale, nav
+from ui import auth, locale, nav
 from ui.page import ensure_router
 from ui.store import get_store
 from ui.widgets import md_escape
@@ -53,13 +53,9 @@ if info.purpose == invitations.RESET:
     )
     st.caption(t("This link is valid until {date}.", date=format_date(info.expires_at)))
     with st.form("reset_form", clear_on_submit=False):
-        password = st.text_input(
-            t("New password"),
-            type="password",
-            key="reset_password",
-            help=t("At least 10 characters, at most 72 bytes."),
+        password, repeat = auth.new_password_fields(
+            t("New password"), "reset_password", t("Repeat the password"), "reset_repeat"
         )
-        repeat = st.text_input(t("Repeat the password"), type="password", key="reset_repeat")
         submitted = st.form_submit_button(t("Save my new password"))
     if submitted:
         try:
@@ -81,13 +77,9 @@ with st.form("invite_form", clear_on_submit=False):
         key="invite_username",
         help=t("2 to 60 characters: lowercase letters, digits, and . _ @ -"),
     )
-    password = st.text_input(
-        t("Password"),
-        type="password",
-        key="invite_password",
-        help=t("At least 10 characters, at most 72 bytes."),
+    password, repeat = auth.new_password_fields(
+        t("Password"), "invite_password", t("Repeat the password"), "invite_repeat"
     )
-    repeat = st.text_input(t("Repeat the password"), type="password", key="invite_repeat")
     submitted = st.form_submit_button(t("Create my account"))
 if submitted:
     try:

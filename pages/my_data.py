@@ -3,10 +3,10 @@
 import streamlit as st
 
 from core.kernel import clock
-from core.kernel.errors import TandemError
 from core.kernel.i18n import t
 from core.privacy import mydata
 from ui import auth
+from ui.actions import act, flash
 from ui.page import guard
 
 store, viewer = guard("my_data")
@@ -57,18 +57,14 @@ with page.container():
     with st.form("erase_form"):
         typed = st.text_input(t("Type {word} to confirm", word=word), key="erase_confirm")
         erase = st.form_submit_button(t("Erase my data"), type="primary", key="erase_submit")
-if erase:
-    try:
-        mydata.erase_my_data(store.sf, viewer, typed)
-    except TandemError as e:
-        st.error(str(e))
-    else:
-        # Erasure revoked every session server-side; end this tab's one as well, without
-        # deleting the cookie here: that would rerun the app at once and hide the farewell
-        # below. The revoked cookie is refused (and deleted) on the next page load.
-        auth.authenticator().authentication_controller.logout()
-        st.session_state.pop(auth.VIEWER_KEY, None)
-        page.empty()
-        st.success(t("Your data was erased and your account closed. Goodbye, and thank you."))
-        st.link_button(t("Back to the sign-in page"), "/", key="erase_done_link")
-        st.stop()
+if erase and act("erase", mydata.erase_my_data, typed):
+    # Erasure revoked every session server-side; end this tab's one as well, without
+    # deleting the cookie here: that would rerun the app at once and hide the farewell
+    # below. The revoked cookie is refused (and deleted) on the next page load.
+    auth.authenticator().authentication_controller.logout()
+    st.session_state.pop(auth.VIEWER_KEY, None)
+    page.empty()
+    st.success(t("Your data was erased and your account closed. Goodbye, and thank you."))
+    st.link_button(t("Back to the sign-in page"), "/", key="erase_done_link")
+    st.stop()
+flash("erase")

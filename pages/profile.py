@@ -1,11 +1,14 @@
 """My profile: language and password."""
 
+from typing import Any
+
 import streamlit as st
 
 from core.accounts import accounts
-from core.kernel.errors import TandemError
+from core.kernel.access import Viewer
 from core.kernel.i18n import LANGUAGES, t
 from ui import auth, locale
+from ui.actions import act, flash
 from ui.page import guard
 
 store, viewer = guard("profile")
@@ -18,11 +21,7 @@ st.subheader(t("Language"))
 def _language_changed() -> None:
     # A callback runs before the next run draws anything: the whole page follows at once.
     choice = st.session_state["profile_language"]
-    try:
-        accounts.set_language(store.sf, viewer, choice)
-    except TandemError as e:
-        st.session_state["profile_language_error"] = str(e)
-    else:
+    if act("profile_language", accounts.set_language, choice):
         locale.apply(choice)
 
 
@@ -37,26 +36,24 @@ st.radio(
     label_visibility="collapsed",
     on_change=_language_changed,
 )
-if error := st.session_state.pop("profile_language_error", None):
-    st.error(error)
+flash("profile_language")
 
 st.subheader(t("Change my password"))
 st.caption(t("Changing your password signs you out everywhere else."))
 with st.form("password_form", clear_on_submit=False):
     current = st.text_input(t("Current password"), type="password", key="pw_current")
-    new = st.text_input(
-        t("New password"),
-        type="password",
-        key="pw_new",
-        help=t("At least 10 characters, at most 72 bytes."),
+    new, repeat = auth.new_password_fields(
+        t("New password"), "pw_new", t("Repeat the new password"), "pw_repeat"
     )
-    repeat = st.text_input(t("Repeat the new password"), type="password", key="pw_repeat")
     submitted = st.form_submit_button(t("Change password"))
+
+
+def _change_password(sf: Any, viewer: Viewer, *typed: str) -> None:
+    # The sessions revoked, this one is re-issued (its cookie is newer than the revocation).
+    auth.refresh_after_password_change(accounts.change_password(sf, viewer, *typed))
+
+
 if submitted:
-    try:
-        revoked_at = accounts.change_password(store.sf, viewer, current, new, repeat)
-    except TandemError as e:
-        st.error(str(e))
-    else:
-        auth.refresh_after_password_change(revoked_at)
-        st.success(t("Password changed. Your other sessions are signed out."))
+    done = t("Password changed. Your other sessions are signed out.")
+    act("password", _change_password, current, new, repeat, done=done)
+flash("password")

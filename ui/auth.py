@@ -231,3 +231,13 @@ def refresh_after_password_change(revoked_at: dt.datetime) -> None:
     """Keep this tab signed in after a password change that revoked every other session."""
     st.session_state[ISSUED_KEY] = revoked_at + dt.timedelta(microseconds=1)
     authenticator().cookie_controller.set_cookie()
+
+
+def new_password_fields(
+    label: str, key: str, repeat_label: str, repeat_key: str
+) -> tuple[str, str]:
+    """A new password and its repetition, inside the caller's form, with the rule as help."""
+    password = st.text_input(
+        label, type="password", key=key, help=t("At least 10 characters, at most 72 bytes.")
+    )
+    return password, st.text_input(repeat_label, type="password", key=repeat_key)

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.accounts import auth, invitations
-from core.accounts.auth import hash_password, validate_username
+from core.accounts.passwords import hash_password, validate_username
 from core.kernel import audit, clock
 from core.kernel.access import ADMIN, Viewer, require_role, validate_roles
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed

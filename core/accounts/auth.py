@@ -27,9 +27,6 @@ everybody else's saves).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import bcrypt
@@ -37,16 +34,21 @@ from sqlalchemy import and_, case, func, not_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.accounts.passwords import (
+    MAX_PASSWORD_BYTES,
+    bcrypt_rounds,
+    normalise_username,
+    password_problems,
+)
+from core.accounts.passwords import hash_password as hash_password  # read from here too
+from core.accounts.passwords import validate_username as validate_username
 from core.kernel import audit, clock
 from core.kernel.access import Viewer
 from core.kernel.errors import AccountLocked, InvalidInput
-from core.kernel.i18n import t, tn
+from core.kernel.i18n import tn
 from core.kernel.text import stored_username
 from db.models import Account, LoginThrottle, Person
 
-MAX_PASSWORD_BYTES = 72  # bcrypt ignores (bcrypt 5: refuses) anything longer
-MIN_PASSWORD_CHARS = 10
-USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,59}$")
 MAX_SOURCE_CHARS = 64
 ALL_SOURCES = "*"  # the throttle row that counts every address together
 UNKNOWN_SOURCE = "unknown"  # no address (local connection, some proxies, AppTest)
@@ -73,49 +75,9 @@ LOCK_AFTER_FAILURES = PER_ADDRESS.failures
 LOCK_MINUTES = PER_ADDRESS.minutes
 
 
-def bcrypt_rounds() -> int:
-    """bcrypt cost: the library's default (12) unless TANDEM_BCRYPT_ROUNDS says (tests: 4)."""
-    return max(4, min(16, int(os.environ.get("TANDEM_BCRYPT_ROUNDS", "12"))))
-
-
 # Built at import (server start), with the same cost as real hashes, so that an
 # unknown username costs the same bcrypt work as a known one.
 _DUMMY_HASH = bcrypt.hashpw(b"tandem-dummy-password", bcrypt.gensalt(bcrypt_rounds()))
-
-
-def normalise_username(username: str) -> str:
-    # Same normalisation as streamlit-authenticator's controller.
-    return (username or "").strip().lower()
-
-
-def validate_username(username: str) -> str:
-    """A username as stored (normalised), or a clear refusal."""
-    username = normalise_username(username)
-    if not USERNAME_RE.match(username):
-        raise InvalidInput(
-            t("A username has 2 to 60 characters: lowercase letters, digits, and . _ @ -")
-        )
-    return username
-
-
-def password_problems(password: str) -> Iterator[str]:
-    """Readable reasons why ``password`` cannot be used, none when it is fine."""
-    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
-        yield t(
-            "The password is too long: at most {max} bytes (accented letters and emoji count for 2 to 4).",
-            max=MAX_PASSWORD_BYTES,
-        )
-    if len(password) < MIN_PASSWORD_CHARS:
-        yield t("The password is too short: at least {min} characters.", min=MIN_PASSWORD_CHARS)
-    if password != password.strip():
-        yield t("The password cannot start or end with a space.")
-
-
-def hash_password(password: str) -> str:
-    problems = list(password_problems(password))
-    if problems:
-        raise InvalidInput(" ".join(problems))
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(bcrypt_rounds())).decode()
 
 
 def _check(password: str, hashed: str | None) -> bool:

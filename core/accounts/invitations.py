@@ -12,22 +12,20 @@ them as CSV). Issuing again replaces a person's older unused links.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import ColumnElement, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.accounts.auth import hash_password, validate_username
+from core.accounts.passwords import new_password_hash, validate_username
 from core.kernel import audit, clock
 from core.kernel.access import COORDINATOR, PARTICIPANT, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
@@ -43,6 +41,7 @@ ALL_WITHOUT_ACCOUNT = "all without account"  # replaces links already sent
 NOT_YET_INVITED = "not yet invited"  # no account and no valid invitation
 _CHUNK = 1000
 _MAX_TOKEN_CHARS = 200
+T = TypeVar("T")
 
 
 def digest(token: str) -> str:
@@ -93,6 +92,11 @@ def valid_at(now: dt.datetime) -> ColumnElement[bool]:
 # --------------------------------------------------------------------------- issuing
 
 
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    """``items`` by runs of :data:`_CHUNK` (one statement each, under the drivers' limits)."""
+    return (items[start : start + _CHUNK] for start in range(0, len(items), _CHUNK))
+
+
 @dataclass(frozen=True)
 class IssuedInvitation:
     person_id: int
@@ -137,15 +141,11 @@ def issue_invitations(
             targets = s.execute(stmt).all()
         else:
             ids = sorted(set(people))
-            targets = []
-            for start in range(0, len(ids), _CHUNK):
-                chunk = ids[start : start + _CHUNK]
-                targets.extend(s.execute(stmt.where(Person.id.in_(chunk))).all())
+            targets = [r for c in _chunks(ids) for r in s.execute(stmt.where(Person.id.in_(c)))]
         if not targets:
             return []
         target_ids = [r.id for r in targets]
-        for start in range(0, len(target_ids), _CHUNK):
-            chunk = target_ids[start : start + _CHUNK]
+        for chunk in _chunks(target_ids):
             _revoke_unused(s, now, Invitation.person_id.in_(chunk), Invitation.purpose == ACCOUNT)
         issued, rows = [], []
         for r in targets:
@@ -156,8 +156,8 @@ def issue_invitations(
                     r.id, r.full_name, r.email, r.department, invitation_link(token), expires
                 )
             )
-        for start in range(0, len(rows), _CHUNK):
-            s.execute(insert(Invitation), rows[start : start + _CHUNK])
+        for chunk in _chunks(rows):
+            s.execute(insert(Invitation), chunk)
         audit.by(
             s,
             viewer,
@@ -206,30 +206,6 @@ def _revoke_unused(s: Session, now: dt.datetime, *where: ColumnElement[bool]) ->
         .where(*where, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-
-
-def _csv_cell(value: str | None) -> str:
-    # A cell starting with = + - @ is a formula to Excel: neutralise it (CSV injection).
-    text = value or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def links_csv(issued: Sequence[IssuedInvitation]) -> bytes:
-    """The personal links as a CSV the coordinator opens in a spreadsheet or a mail merge."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "email", "department", "link", "expires"])
-    for inv in issued:
-        writer.writerow(
-            [
-                _csv_cell(inv.name),
-                _csv_cell(inv.email),
-                _csv_cell(inv.department),
-                inv.link,
-                inv.expires_at.date().isoformat(),
-            ]
-        )
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read the accents right
 
 
 # --------------------------------------------------------------------------- accepting
@@ -349,9 +325,8 @@ def accept_invitation(
 ) -> Accepted:
     """Create the invited person's account (participant) with the password they chose."""
     username = validate_username(username)
-    if password != repeat:
-        raise InvalidInput(t("The two passwords differ."))
-    hashed = hash_password(password)  # before the transaction: bcrypt is slow on purpose
+    # Hashed before the transaction: bcrypt is slow on purpose.
+    hashed = new_password_hash(password, repeat, t("The two passwords differ."))
     now = clock.now()
     try:
         with sf.begin() as s:
@@ -387,9 +362,8 @@ def accept_invitation(
 
 def accept_reset(sf: sessionmaker[Session], token: str, password: str, repeat: str) -> Accepted:
     """Choose a new password with the one-time link an admin's reset produced."""
-    if password != repeat:
-        raise InvalidInput(t("The two passwords differ."))
-    hashed = hash_password(password)  # before the transaction: bcrypt is slow on purpose
+    # Hashed before the transaction: bcrypt is slow on purpose.
+    hashed = new_password_hash(password, repeat, t("The two passwords differ."))
     now = clock.now()
     with sf.begin() as s:
         invitation, person = _find(s, token, now, purpose=RESET)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.accounts.accounts import add_account, validate_email
-from core.accounts.auth import hash_password, validate_username
+from core.accounts.passwords import hash_password, validate_username
 from core.kernel import audit, clock
 from core.kernel.access import ADMIN, COORDINATOR
 from core.kernel.errors import Conflict, InvalidInput

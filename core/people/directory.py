@@ -20,10 +20,19 @@ from core.kernel.access import PARTICIPANT, Viewer, require_role
 from core.kernel.errors import NotFound
 from core.kernel.i18n import t
 from core.kernel.text import clean_line
-from db.models import Enrolment, EnrolmentSkill, Person, Programme, Skill
+from core.kernel.tx import get_or_404
+from db.models import (
+    Enrolment,
+    EnrolmentSkill,
+    EnrolmentStatus,
+    Person,
+    Programme,
+    ProgrammeStatus,
+    Skill,
+)
 
 # Programmes whose enrolled people can be found (a closed cycle no longer counts).
-LISTED_PROGRAMME_STATES = ("enrolment", "running")
+LISTED_PROGRAMME_STATES = (ProgrammeStatus.ENROLMENT, ProgrammeStatus.RUNNING)
 MAX_RESULTS = 100
 
 
@@ -60,7 +69,7 @@ def _offered(s: Session, person_ids: list[int] | None = None) -> dict[int, set[s
         .join(Skill, Skill.id == EnrolmentSkill.skill_id)
         .outerjoin(target, target.id == Skill.merged_into_id)
         .where(
-            Enrolment.status == "enrolled",
+            Enrolment.status == EnrolmentStatus.ENROLLED,
             Programme.status.in_(LISTED_PROGRAMME_STATES),
             EnrolmentSkill.kind == "offered",
         )
@@ -78,7 +87,10 @@ def _listed_people(s: Session) -> dict[int, tuple[str, str | None]]:
     live = (
         select(Enrolment.person_id)
         .join(Programme, Programme.id == Enrolment.programme_id)
-        .where(Enrolment.status == "enrolled", Programme.status.in_(LISTED_PROGRAMME_STATES))
+        .where(
+            Enrolment.status == EnrolmentStatus.ENROLLED,
+            Programme.status.in_(LISTED_PROGRAMME_STATES),
+        )
     )
     rows = s.execute(
         select(Person.id, Person.full_name, Person.department).where(
@@ -91,6 +103,34 @@ def _listed_people(s: Session) -> dict[int, tuple[str, str | None]]:
     return {pid: (name, dept) for pid, name, dept in rows}
 
 
+def _others_listed(s: Session, viewer: Viewer) -> dict[int, tuple[str, str | None]]:
+    """The listed people but me (I know what I offer)."""
+    people = _listed_people(s)
+    people.pop(viewer.person_id, None)
+    return people
+
+
+def _me(s: Session, viewer: Viewer, even_erased: bool = True) -> Person:
+    """My profile (``even_erased=False``: only if I did not erase my data)."""
+    gone = t("Your profile no longer exists.")
+    person = get_or_404(s, Person, viewer.person_id, missing=gone)
+    if not even_erased and person.erased_at is not None:
+        raise NotFound(gone)
+    return person
+
+
+def _listing(s: Session, person: Person) -> MyListing:
+    listed = person.id in _listed_people(s)
+    skills = _offered(s, [person.id]).get(person.id, set())
+    return MyListing(
+        name=person.full_name,
+        department=person.department,
+        opted_in=person.directory_opt_in,
+        listed=listed,
+        skills_offered=tuple(sorted(skills, key=str.casefold)),
+    )
+
+
 def search(
     sf: sessionmaker[Session], viewer: Viewer, skill: str = "", department: str = ""
 ) -> list[DirectoryEntry]:
@@ -99,8 +139,7 @@ def search(
     wanted = _fold(clean_line(skill, t("Skill"), max_chars=120, required=False))
     dept = _fold(clean_line(department, t("Department"), max_chars=120, required=False))
     with sf.begin() as s:
-        people = _listed_people(s)
-        people.pop(viewer.person_id, None)  # I know what I offer
+        people = _others_listed(s, viewer)
         offered = _offered(s, list(people))
         entries = []
         for pid, (name, department_name) in people.items():
@@ -122,8 +161,7 @@ def offered_skills(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
     """Every skill someone in the directory offers, for the search box's suggestions."""
     require_role(viewer, PARTICIPANT)
     with sf.begin() as s:
-        people = _listed_people(s)
-        people.pop(viewer.person_id, None)
+        people = _others_listed(s, viewer)
         names = set().union(*_offered(s, list(people)).values()) if people else set()
         return sorted(names, key=str.casefold)
 
@@ -132,8 +170,7 @@ def departments(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
     """Departments of the people in the directory, for the filter."""
     require_role(viewer, PARTICIPANT)
     with sf.begin() as s:
-        people = _listed_people(s)
-        people.pop(viewer.person_id, None)
+        people = _others_listed(s, viewer)
         return sorted({d for _, d in people.values() if d}, key=str.casefold)
 
 
@@ -141,28 +178,16 @@ def my_listing(sf: sessionmaker[Session], viewer: Viewer) -> MyListing:
     """Whether I am in the directory, and exactly what others see of me there."""
     require_role(viewer, PARTICIPANT)
     with sf.begin() as s:
-        person = s.get(Person, viewer.person_id)
-        if person is None:
-            raise NotFound(t("Your profile no longer exists."))
-        listed = viewer.person_id in _listed_people(s)
-        skills = _offered(s, [viewer.person_id]).get(viewer.person_id, set())
-        return MyListing(
-            name=person.full_name,
-            department=person.department,
-            opted_in=person.directory_opt_in,
-            listed=listed,
-            skills_offered=tuple(sorted(skills, key=str.casefold)),
-        )
+        return _listing(s, _me(s, viewer))
 
 
 def set_opt_in(sf: sessionmaker[Session], viewer: Viewer, opt_in: bool) -> MyListing:
     """Join or leave the directory (idempotent)."""
     require_role(viewer, PARTICIPANT)
     with sf.begin() as s:
-        person = s.get(Person, viewer.person_id)
-        if person is None or person.erased_at is not None:
-            raise NotFound(t("Your profile no longer exists."))
+        person = _me(s, viewer, even_erased=False)
         if person.directory_opt_in != opt_in:
             person.directory_opt_in = opt_in
             person.updated_at = clock.now()
-    return my_listing(sf, viewer)
+            s.flush()
+        return _listing(s, person)

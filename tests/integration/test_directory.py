@@ -9,14 +9,11 @@ import pytest
 from core.kernel.errors import InvalidInput, NotAllowed
 from core.people import directory
 from db.models import EnrolmentSkill, Person, Skill
-from tests.builders import enrol, make_participant, make_programme, make_user
+from tests.builders import enrol, make_participant, make_programme, make_skill, make_user
 
 
 def _skill(s, name: str) -> Skill:
-    skill = Skill(name=name, category="")
-    s.add(skill)
-    s.flush()
-    return skill
+    return make_skill(s, name, category="")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from core.accounts import invitations
+from core.accounts import invitation_csv, invitations
 from core.accounts.auth import sign_in
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
@@ -186,7 +186,7 @@ def test_the_links_csv_has_one_line_per_person_and_neutralises_formulas(sf, coor
     with sf.begin() as s:
         pid = make_person(s, '=HYPERLINK("http://evil")', department="@Sales").id
     (issued,) = invitations.issue_invitations(sf, coord, [pid])
-    rows = list(csv.reader(io.StringIO(invitations.links_csv([issued]).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(invitation_csv.links_csv([issued]).decode("utf-8-sig"))))
     assert rows[0] == ["name", "email", "department", "link", "expires"]
     assert rows[1][0] == '\'=HYPERLINK("http://evil")'
     assert rows[1][2] == "'@Sales"

@@ -25,8 +25,8 @@ import pytest
 from core.insights import exports
 from core.kernel.errors import FileRejected
 from core.people import spreadsheet, validation
+from core.people.limits import LIMITS, MIB, Limits, column_letters
 from core.people.people_file import read_table
-from core.people.spreadsheet import LIMITS, MIB, Limits, column_letters
 from tests.spreadsheet_files import (
     NS,
     inline,

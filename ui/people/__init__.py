@@ -1,0 +1,1 @@
+"""Parts of the People page (coordinators): one module per tab."""
