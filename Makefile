@@ -36,11 +36,13 @@ test: install-dev test-deps
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # System packages the tests use: Debian's postgresql-15 (a throwaway cluster is
-# started by the tests) and chromium (driven by Playwright; no browser download).
+# started by the tests), chromium (driven by Playwright; no browser download) and caddy
+# (deploy/Caddyfile in front of two servers in tests/e2e/test_two_servers.py).
 test-deps:
 	@missing=""; \
 	[ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$$missing postgresql-15"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/bin/caddy ] || missing="$$missing caddy"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing$$missing from Debian's packages"; \
