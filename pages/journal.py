@@ -7,6 +7,7 @@ from core.kernel import clock
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, format_datetime, t
 from ui.page import guard
+from ui.retention import erase_notice
 from ui.widgets import form_key, form_sent, md_escape, plain
 
 store, viewer = guard("journal")
@@ -401,6 +402,7 @@ st.caption(
         "Private unless you share an entry with your peer."
     )
 )
+erase_notice(store, viewer)  # retention: the erase date and a reminder to export
 
 if ENTRY not in ss:  # first visit in this session: resume my draft, if any
     draft = journal.current_draft(store.sf, viewer)
