@@ -143,15 +143,14 @@ def my_erase_dates(sf: sessionmaker[Session], viewer: Viewer) -> list[ErasePlan]
         return []
     today = clock.today()
     with sf() as s:
+        mine = select(Enrolment.programme_id).where(
+            Enrolment.person_id == viewer.person_id,
+            Enrolment.status != EnrolmentStatus.WITHDRAWN,
+        )
         programmes = s.scalars(
-            select(Programme)
-            .join(Enrolment, Enrolment.programme_id == Programme.id)
-            .where(
-                Enrolment.person_id == viewer.person_id,
-                Enrolment.status != EnrolmentStatus.WITHDRAWN,
-                Programme.retention_days.is_not(None),
+            select(Programme).where(
+                Programme.id.in_(mine.scalar_subquery()), Programme.retention_days.is_not(None)
             )
-            .distinct()
         ).all()
         plans = [
             ErasePlan(p.name, p.retention_days or 0, erase_on(p), is_due(p, today))
