@@ -339,3 +339,24 @@ def test_rekey_moves_every_value_to_the_newest_key_in_batches_and_resumes(
     crypto.install(crypto.KeyRing([new_secret]))  # the old key can go
     assert written <= read_back(store.sf)
     store.engine.dispose()
+
+
+def test_the_rekey_command_moves_a_database_to_a_new_key(
+    tmp_path, monkeypatch, capsys, restore_ring
+):
+    import tandem as cli
+
+    old_secret = os.environ[config.ENCRYPTION_KEYS_ENV]
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    store = open_store(url)
+    written = write_everything(store.sf, "Zq" + secrets.token_hex(6))
+    store.engine.dispose()
+    new_secret = secrets.token_urlsafe(48)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv(config.ENCRYPTION_KEYS_ENV, f"{new_secret},{old_secret}")
+    assert cli.main(["rekey", "--batch", "3"]) == 0
+    assert "Older keys can now be removed" in capsys.readouterr().out
+    monkeypatch.setenv(config.ENCRYPTION_KEYS_ENV, new_secret)  # the old key is gone
+    store = open_store(url)
+    assert written <= read_back(store.sf)
+    store.engine.dispose()
