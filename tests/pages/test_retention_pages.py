@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from db.models import Account, AuditLog, Enrolment, Programme
+from demo.privacy import DEMO_RETENTION_DAYS
 from tests.pages.conftest import texts
 
 
@@ -42,16 +43,12 @@ def test_a_bad_retention_says_why_and_changes_nothing(open_app, demo_store):
     assert "nombre entier de jours" in " ".join(e.value for e in at.error)
     assert at.text_input(key=f"retention_{pid}_days").value == "deux mois"
     with demo_store.sf.begin() as s:
-        assert s.get_one(Programme, pid).retention_days is None
+        assert s.get_one(Programme, pid).retention_days == DEMO_RETENTION_DAYS
         assert s.scalar(select(AuditLog.id).where(AuditLog.action == "retention_changed")) is None
 
 
 def test_camille_sees_the_erase_date_and_a_reminder_to_export(open_app, demo_store):
-    pid = camille_programme(demo_store)
-    with demo_store.sf.begin() as s:
-        p = s.get_one(Programme, pid)
-        p.retention_days = 30
-    at = open_app("camille", page="pages/journal.py")
+    at = open_app("camille", page="pages/journal.py")  # the demo keeps text a year
     assert not at.exception
     shown = texts(at)
     assert "seront effacés le" in shown and "Mes données" in shown
