@@ -19,6 +19,7 @@ from core.kernel.errors import TandemError
 from core.kernel.store import open_store
 from core.relationship import agreement, concerns, notes, resources, schedule
 from db import crypto
+from db.migrate import MigrationError
 from db.models import (
     ActionItem,
     AgreementMember,
@@ -257,7 +258,7 @@ def _encrypted_db(tmp_path: Path, monkeypatch) -> str:
 @pytest.fixture
 def restore_ring():
     ring = crypto.installed()
-    yield
+    yield ring
     crypto.install(ring)
 
 
@@ -360,3 +361,23 @@ def test_the_rekey_command_moves_a_database_to_a_new_key(
     store = open_store(url)
     assert written <= read_back(store.sf)
     store.engine.dispose()
+
+
+def test_a_downgrade_without_the_key_refuses_and_changes_nothing(store, restore_ring):
+    from tests.integration.test_migration_roundtrip import _down
+
+    marker = "Zq" + secrets.token_hex(6)
+    written = write_everything(store.sf, marker)
+    with store.engine.connect() as conn:
+        before = conn.execute(text("SELECT uid, discussed FROM journal_entry ORDER BY id")).all()
+    crypto.install(
+        crypto.KeyRing([secrets.token_urlsafe(48)])
+    )  # not the key they were written with
+    with pytest.raises(MigrationError, match="could not be decrypted with the configured keys"):
+        _down(store.engine, "0007")
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
+        after = conn.execute(text("SELECT uid, discussed FROM journal_entry ORDER BY id")).all()
+    assert after == before
+    crypto.install(restore_ring)
+    assert written <= read_back(store.sf)
