@@ -15,10 +15,10 @@ from ui.page import ROUTED_KEY
 from ui.store import get_store
 
 st.set_page_config(page_title="Tandem", page_icon=":material/diversity_3:", layout="wide")
-store = get_store()
 st.session_state[ROUTED_KEY] = True
 locale.apply()
 try:
+    store = get_store()  # a missing or wrong encryption key stops here, said plainly
     auth.build(store)
 except TandemError as e:  # a cookie key anyone could know: refuse to serve at all
     logging.getLogger("tandem").error("Tandem cannot start: %s", e)

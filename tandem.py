@@ -1,4 +1,4 @@
-"""Command line: `python -m tandem migrate | seed-demo | create-admin`."""
+"""Command line: `python -m tandem migrate | seed-demo | create-admin | rekey | purge`."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ import argparse
 import getpass
 import sys
 
+from sqlalchemy import Engine
+
 from core.accounts.setup import create_admin_cli
+from core.kernel.config import install_encryption
 from core.kernel.errors import TandemError
 from core.kernel.store import open_store
+from core.privacy import retention
+from db import crypto
 from db.engine import make_engine
 from db.migrate import MigrationError, upgrade
 from demo import company as demo
@@ -23,11 +28,27 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--username")
     admin.add_argument("--email")
     admin.add_argument("--name")
+    rekey = sub.add_parser(
+        "rekey", help="re-encrypt private text with the newest key (resumable, in batches)"
+    )
+    rekey.add_argument("--batch", type=int, default=500, help="rows per transaction")
+    sub.add_parser(
+        "purge", help="erase private text of closed programmes past their retention period"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
         return _migrate()
-    store = open_store()  # upgrades the schema
+    try:
+        store = open_store()  # checks the encryption keys, upgrades the schema
+    except (TandemError, MigrationError) as e:
+        print(e, file=sys.stderr)
+        return 1
+    if args.command == "rekey":
+        return _rekey(store.engine, args.batch)
+    if args.command == "purge":
+        print(retention.summary(retention.purge(store.sf)))
+        return 0
     if args.command == "seed-demo":
         print("Demo seeded." if demo.seed_demo(store.sf) else "Database not empty: nothing seeded.")
     elif args.command == "create-admin":
@@ -49,11 +70,36 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _rekey(engine: Engine, batch: int) -> int:
+    ring = crypto.active()
+    print(f"Re-encrypting private text with key {ring.primary.kid} (keys: {', '.join(ring.ids)})")
+    counts = crypto.reencrypt(
+        engine,
+        ring,
+        batch=max(1, batch),
+        progress=lambda table, n: print(f"  {table}: {n} values re-encrypted so far", flush=True),
+    )
+    rewritten = sum(counts.rewritten.values())
+    current = sum(counts.current.values())
+    unreadable = sum(counts.unreadable.values())
+    print(f"Done: {rewritten} re-encrypted, {current} already under the newest key.")
+    if unreadable:
+        print(
+            f"{unreadable} values do not decrypt with the configured keys and were left as "
+            f"they are ({', '.join(f'{t}: {n}' for t, n in sorted(counts.unreadable.items()))}).",
+            file=sys.stderr,
+        )
+        return 1
+    print("Older keys can now be removed from the configuration.")
+    return 0
+
+
 def _migrate() -> int:
     engine = make_engine()
     try:
+        install_encryption(engine)  # a missing or wrong key: said here, before any change
         result = upgrade(engine)
-    except MigrationError as e:
+    except (MigrationError, TandemError) as e:
         print(e, file=sys.stderr)
         return 1
     finally:

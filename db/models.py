@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from db.crypto import EncryptedText, new_uid, register
+
 # Stable constraint names so that Alembic migrations (and SQLite batch mode) work.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -46,6 +48,16 @@ class Base(DeclarativeBase):
 
 def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Any:
     return mapped_column(ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
+
+
+def _private(**kwargs: Any) -> Any:
+    """Private text, encrypted at rest with the row's ``uid`` as associated data (db/crypto.py)."""
+    return mapped_column(EncryptedText(), **kwargs)
+
+
+def _uid() -> Any:
+    """The row identity bound into its encrypted values: random, drawn before the INSERT."""
+    return mapped_column(String(32), default=new_uid)
 
 
 # --------------------------------------------------------------------------- states
@@ -290,6 +302,8 @@ class Programme(Base):
     created_by_id: Mapped[int | None] = _fk("person.id", nullable=True, ondelete="SET NULL")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Private text is erased this many days after the programme closes; None: kept.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -458,7 +472,8 @@ class AgreementMember(Base):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
     )
-    expectations: Mapped[str] = mapped_column(Text, default="")
+    uid: Mapped[str] = _uid()
+    expectations: Mapped[str] = _private(default="")
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
@@ -470,14 +485,15 @@ class Meeting(Base):
         Index("ix_meeting_match_status_when", "match_id", "status", "scheduled_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = _uid()
     match_id: Mapped[int] = _fk("match.id")
     scheduled_at: Mapped[dt.datetime] = mapped_column(DateTime)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
     kind: Mapped[str] = mapped_column(String(20), default="regular")
     status: Mapped[str] = mapped_column(String(20), default="planned", index=True)
     place: Mapped[str] = mapped_column(String(200), default="")
-    agenda: Mapped[str] = mapped_column(Text, default="")  # shared with the peer(s)
-    notes: Mapped[str] = mapped_column(Text, default="")  # shared with the peer(s)
+    agenda: Mapped[str] = _private(default="")  # shared with the peer(s)
+    notes: Mapped[str] = _private(default="")  # shared with the peer(s)
     created_by_id: Mapped[int | None] = _fk("person.id", nullable=True, ondelete="SET NULL")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -503,11 +519,12 @@ class Goal(Base):
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = _uid()
     owner_id: Mapped[int] = _fk("person.id")
     programme_id: Mapped[int | None] = _fk("programme.id", nullable=True, ondelete="SET NULL")
     match_id: Mapped[int | None] = _fk("match.id", nullable=True, ondelete="SET NULL")
-    title: Mapped[str] = mapped_column(String(200))
-    outcome: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = _private()
+    outcome: Mapped[str] = _private(default="")
     category: Mapped[str] = mapped_column(String(60), default="")
     target_date: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
@@ -531,9 +548,10 @@ class Goal(Base):
 class GoalStep(Base):
     __tablename__ = "goal_step"
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = _uid()
     goal_id: Mapped[int] = _fk("goal.id")
     position: Mapped[int] = mapped_column(Integer, default=0)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = _private()
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     done_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     goal: Mapped[Goal] = relationship(back_populates="steps")
@@ -542,9 +560,10 @@ class GoalStep(Base):
 class GoalComment(Base):
     __tablename__ = "goal_comment"
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = _uid()
     goal_id: Mapped[int] = _fk("goal.id")
     author_id: Mapped[int | None] = _fk("person.id", nullable=True, ondelete="SET NULL")
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = _private()
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
@@ -558,20 +577,21 @@ class JournalEntry(Base):
         Index("ix_journal_match_activity", "match_id", "created_at", "status", "author_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = _uid()
     author_id: Mapped[int] = _fk("person.id")
     match_id: Mapped[int | None] = _fk("match.id", nullable=True, ondelete="SET NULL")
     meeting_id: Mapped[int | None] = _fk("meeting.id", nullable=True, ondelete="SET NULL")
     status: Mapped[str] = mapped_column(String(10), default="draft")  # draft|final
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
-    discussed: Mapped[str] = mapped_column(Text, default="")
-    situation: Mapped[str] = mapped_column(Text, default="")
-    handling: Mapped[str] = mapped_column(Text, default="")
-    reaction: Mapped[str] = mapped_column(Text, default="")
-    went_well: Mapped[str] = mapped_column(Text, default="")
-    went_less_well: Mapped[str] = mapped_column(Text, default="")
-    differently: Mapped[str] = mapped_column(Text, default="")
-    learned: Mapped[str] = mapped_column(Text, default="")
-    next_step: Mapped[str] = mapped_column(Text, default="")
+    discussed: Mapped[str] = _private(default="")
+    situation: Mapped[str] = _private(default="")
+    handling: Mapped[str] = _private(default="")
+    reaction: Mapped[str] = _private(default="")
+    went_well: Mapped[str] = _private(default="")
+    went_less_well: Mapped[str] = _private(default="")
+    differently: Mapped[str] = _private(default="")
+    learned: Mapped[str] = _private(default="")
+    next_step: Mapped[str] = _private(default="")
     usefulness: Mapped[int | None] = mapped_column(Integer)
     wellbeing: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -584,6 +604,7 @@ class JournalEntry(Base):
 class ActionItem(Base):
     __tablename__ = "action_item"
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = _uid()
     match_id: Mapped[int | None] = _fk("match.id", nullable=True, ondelete="SET NULL")
     journal_entry_id: Mapped[int | None] = _fk(
         "journal_entry.id", nullable=True, ondelete="SET NULL"
@@ -591,7 +612,7 @@ class ActionItem(Base):
     meeting_id: Mapped[int | None] = _fk("meeting.id", nullable=True, ondelete="SET NULL")
     owner_id: Mapped[int] = _fk("person.id")
     created_by_id: Mapped[int | None] = _fk("person.id", nullable=True, ondelete="SET NULL")
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = _private()
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     done_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -604,11 +625,12 @@ class FeedbackRequest(Base):
         Index("ix_feedback_request_match_activity", "match_id", "created_at", "requester_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = _uid()
     match_id: Mapped[int | None] = _fk("match.id", nullable=True, ondelete="SET NULL")
     requester_id: Mapped[int | None] = _fk("person.id", nullable=True, ondelete="SET NULL")
     giver_id: Mapped[int | None] = _fk("person.id", nullable=True, ondelete="SET NULL")
-    topic: Mapped[str] = mapped_column(String(200))
-    context: Mapped[str] = mapped_column(Text, default="")
+    topic: Mapped[str] = _private()
+    context: Mapped[str] = _private(default="")
     wished_by: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open|answered|declined
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -623,17 +645,18 @@ class Feedback(Base):
         Index("ix_feedback_match_activity", "match_id", "created_at", "recipient_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = _uid()
     request_id: Mapped[int | None] = _fk("feedback_request.id", nullable=True, ondelete="SET NULL")
     match_id: Mapped[int | None] = _fk("match.id", nullable=True, ondelete="SET NULL")
     giver_id: Mapped[int | None] = _fk("person.id", nullable=True, ondelete="SET NULL")
     recipient_id: Mapped[int] = _fk("person.id")
     kind: Mapped[str] = mapped_column(String(20), default="structured")  # structured|sbi|kudos
-    worked: Mapped[str] = mapped_column(Text, default="")
-    improve: Mapped[str] = mapped_column(Text, default="")
-    suggestion: Mapped[str] = mapped_column(Text, default="")
-    situation: Mapped[str] = mapped_column(Text, default="")
-    behaviour: Mapped[str] = mapped_column(Text, default="")
-    impact: Mapped[str] = mapped_column(Text, default="")
+    worked: Mapped[str] = _private(default="")
+    improve: Mapped[str] = _private(default="")
+    suggestion: Mapped[str] = _private(default="")
+    situation: Mapped[str] = _private(default="")
+    behaviour: Mapped[str] = _private(default="")
+    impact: Mapped[str] = _private(default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     usefulness: Mapped[int | None] = mapped_column(Integer)
@@ -642,12 +665,13 @@ class Feedback(Base):
 class Resource(Base):
     __tablename__ = "resource"
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = _uid()
     match_id: Mapped[int] = _fk("match.id")
     added_by_id: Mapped[int | None] = _fk("person.id", nullable=True, ondelete="SET NULL")
     kind: Mapped[str] = mapped_column(String(20), default="link")  # link|book|talk|other
-    title: Mapped[str] = mapped_column(String(300))
-    url: Mapped[str] = mapped_column(String(2000), default="")
-    note: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = _private()
+    url: Mapped[str] = _private(default="")
+    note: Mapped[str] = _private(default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
@@ -656,11 +680,12 @@ class Concern(Base):
 
     __tablename__ = "concern"
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = _uid()
     programme_id: Mapped[int | None] = _fk("programme.id", nullable=True)
     match_id: Mapped[int | None] = _fk("match.id", nullable=True, ondelete="SET NULL")
     raised_by_id: Mapped[int | None] = _fk("person.id", nullable=True, ondelete="SET NULL")
     kind: Mapped[str] = mapped_column(String(20), default="concern")  # concern|end|pause|fit
-    body: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = _private(default="")
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -720,3 +745,6 @@ class SurveyAnswer(Base):
     )
     value_int: Mapped[int | None] = mapped_column(Integer)
     value_text: Mapped[str | None] = mapped_column(Text)
+
+
+register(Base)  # encrypted columns: sealed on flush, opened and checked on load

@@ -436,6 +436,9 @@ def _extend(s: Session, ctx: DemoContext) -> None:
     from demo.journey import seed_journey  # (imported here: it imports demo.company)
 
     seed_journey(s, ctx)
+    from demo.privacy import seed_privacy  # (imported here: it imports demo.company)
+
+    seed_privacy(s, ctx)
     from demo.dashboard import seed_dashboard  # last: spreads the enrolments over time
 
     seed_dashboard(s, ctx)

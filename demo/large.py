@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Table, func, select, text
 
 from core.accounts.auth import hash_password
 from core.kernel.store import open_store
+from db import crypto
 from db.models import (
     Account,
     AccountRole,
@@ -153,6 +154,7 @@ class Writer:
         cols = [c.name for c in table.columns]
         json_cols = {c.name for c in table.columns if c.type.__class__.__name__ == "JSON"}
         for chunk in _chunks(rows):
+            crypto.seal_rows(table.name, chunk)  # private text is encrypted at rest
             if self.pg:
                 raw = self.conn.connection.dbapi_connection
                 assert raw is not None

@@ -8,6 +8,7 @@ from core.kernel.i18n import format_date, format_number, t
 from core.programmes import options
 from core.programmes import programmes as prog
 from ui.page import guard
+from ui.retention import retention_form
 from ui.widgets import md_escape
 
 store, viewer = guard("coord_programmes")
@@ -335,6 +336,7 @@ with tab_settings:
             key=f"reload_{programme.id}",
             on_click=_reload_form,
         )
+    retention_form(store, viewer, programme, version_key)  # issue 13
 
 with tab_state:
     st.write(t("Current state: {state}.", state=options.status_label(programme.status)))

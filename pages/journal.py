@@ -8,6 +8,7 @@ from ui.actions import flash
 from ui.growth.journal_entries import ITEMS, action_items, my_entry, their_entry
 from ui.growth.journal_new import ENTRY, new_reflection, resume
 from ui.page import guard
+from ui.retention import erase_notice
 
 store, viewer = guard("journal")
 ss = st.session_state
@@ -19,6 +20,7 @@ st.caption(
         "Private unless you share an entry with your peer."
     )
 )
+erase_notice(store, viewer)  # retention: the erase date and a reminder to export
 
 if ENTRY not in ss:  # first visit in this session: resume my draft, if any
     resume(journal.current_draft(store.sf, viewer))

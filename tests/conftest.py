@@ -11,12 +11,21 @@ import pytest
 from sqlalchemy import text
 
 os.environ.setdefault("TANDEM_BCRYPT_ROUNDS", "4")  # production uses the library default (12)
+# One fixed key ring for the whole run (issue 13): every store, the page tests' demo copies
+# and the browser tests' servers (which inherit the environment) read each other's text.
+os.environ.setdefault(
+    "TANDEM_ENCRYPTION_KEYS", "1CPEfGjdBSarjtC1kGCo7Ypv1d0m1WAFDWSqLTkDI1__4rpB-fZWbZ26aBRveHBa"
+)
 
-from core.kernel import clock  # noqa: E402
+from core.kernel import clock, config  # noqa: E402
 from core.kernel.store import Store, open_store  # noqa: E402
+from db import crypto  # noqa: E402
 from db.engine import make_engine, make_session_factory  # noqa: E402
 from db.models import Base  # noqa: E402
 from tests.pg import PgCluster  # noqa: E402
+
+# Engines made here without open_store() (templates, PostgreSQL, migration walks) use it too.
+crypto.install(config.encryption_ring(may_generate=False), unreadable=config.unreadable_text)
 
 
 @pytest.fixture(autouse=True)

@@ -198,18 +198,25 @@ def add_action(
             match_id = latest.id if latest else None
         if owner_id != viewer.person_id and owner_id not in peers_of(s, viewer.person_id, match_id):
             raise NotAllowed(t("An action item belongs to you or to one of your peers."))
-        # A double click on "Add" must not note the item twice.
-        same = s.scalars(
-            select(ActionItem).where(
-                ActionItem.created_by_id == viewer.person_id,
-                ActionItem.owner_id == owner_id,
-                ActionItem.title == title,
-                ActionItem.done_at.is_(None),
-                ActionItem.journal_entry_id.is_(None)
-                if journal_entry_id is None
-                else ActionItem.journal_entry_id == journal_entry_id,
-            )
-        ).first()
+        # A double click on "Add" must not note the item twice (titles are encrypted at
+        # rest: compared here, not in SQL).
+        same = next(
+            (
+                i
+                for i in s.scalars(
+                    select(ActionItem).where(
+                        ActionItem.created_by_id == viewer.person_id,
+                        ActionItem.owner_id == owner_id,
+                        ActionItem.done_at.is_(None),
+                        ActionItem.journal_entry_id.is_(None)
+                        if journal_entry_id is None
+                        else ActionItem.journal_entry_id == journal_entry_id,
+                    )
+                )
+                if i.title == title
+            ),
+            None,
+        )
         if same is not None:
             return views(s, [same], viewer.person_id)[0], same.id
         item = ActionItem(

@@ -182,14 +182,20 @@ def ask_feedback(
 
     def create(s: Session) -> tuple[RequestView, int]:
         match_id = shared_match(s, viewer.person_id, giver_id)
-        request = s.scalars(
-            select(FeedbackRequest).where(
-                FeedbackRequest.requester_id == viewer.person_id,
-                FeedbackRequest.giver_id == giver_id,
-                FeedbackRequest.status == OPEN,
-                FeedbackRequest.topic == topic,
-            )
-        ).first()
+        request = next(  # topics are encrypted at rest: compared here, not in SQL
+            (
+                r
+                for r in s.scalars(
+                    select(FeedbackRequest).where(
+                        FeedbackRequest.requester_id == viewer.person_id,
+                        FeedbackRequest.giver_id == giver_id,
+                        FeedbackRequest.status == OPEN,
+                    )
+                )
+                if r.topic == topic
+            ),
+            None,
+        )
         if request is None:  # else a double click, or the same question asked again
             request = FeedbackRequest(
                 match_id=match_id,

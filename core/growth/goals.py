@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.growth.goal_rules import (
@@ -132,12 +132,18 @@ def create_goal(
 
     def create(s: Session) -> tuple[GoalView, int]:
         # A double click on "Add" must not create the goal twice.
-        duplicate = s.scalar(
-            select(Goal.title).where(
-                Goal.owner_id == viewer.person_id,
-                Goal.status == GoalStatus.ACTIVE,
-                func.lower(Goal.title) == title.lower(),
-            )
+        # Titles are encrypted at rest: compared here, not in SQL.
+        duplicate = next(
+            (
+                other
+                for other in s.scalars(
+                    select(Goal.title).where(
+                        Goal.owner_id == viewer.person_id, Goal.status == GoalStatus.ACTIVE
+                    )
+                )
+                if other.lower() == title.lower()
+            ),
+            None,
         )
         if duplicate is not None:
             raise Conflict(t("You already have an active goal called “{title}”.", title=duplicate))

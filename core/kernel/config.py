@@ -6,12 +6,16 @@ import math
 import os
 import re
 import secrets
+import tomllib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from core.kernel.errors import TandemError
 from core.kernel.i18n import t
+from db import crypto
 
 ROOT = Path(__file__).resolve().parents[2]
 MIN_COOKIE_KEY_CHARS = 32
@@ -144,3 +148,134 @@ def cookie_key(configured: str | None = None) -> str:
     with os.fdopen(fd, "w") as fh:
         fh.write(generated)
     return generated
+
+
+# --------------------------------------------------------------------------- encryption keys
+
+ENCRYPTION_KEYS_SETTING = "encryption_keys"
+ENCRYPTION_KEYS_ENV = "TANDEM_ENCRYPTION_KEYS"
+ENCRYPTION_KEYS_FILE = "encryption-keys"
+
+
+def _secrets_files() -> list[Path]:
+    """Where Streamlit reads secrets.toml: the user's folder, then the project's (which wins)."""
+    return [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
+
+
+def _split_keys(text: str) -> list[str]:
+    return [k for k in re.split(r"[\s,]+", text.strip()) if k]
+
+
+def _configured_encryption_keys() -> tuple[list[str], str] | None:
+    """Keys from secrets.toml (``encryption_keys``), else TANDEM_ENCRYPTION_KEYS; newest first."""
+    found: tuple[list[str], str] | None = None
+    for path in _secrets_files():
+        if not path.is_file():
+            continue
+        try:
+            with path.open("rb") as fh:
+                value = tomllib.load(fh).get(ENCRYPTION_KEYS_SETTING)
+        except (OSError, tomllib.TOMLDecodeError):
+            continue  # Streamlit reports a broken secrets.toml itself
+        setting = f"{ENCRYPTION_KEYS_SETTING} in {path}"
+        if isinstance(value, str):
+            found = (_split_keys(value), setting)
+        elif isinstance(value, list):
+            found = ([str(k).strip() for k in value if str(k).strip()], setting)
+    if found is not None and found[0]:
+        return found
+    env = _split_keys(os.environ.get(ENCRYPTION_KEYS_ENV, ""))
+    return (env, ENCRYPTION_KEYS_ENV) if env else None
+
+
+def _refuse_encryption_key(setting: str, problem: str) -> TandemError:
+    return TandemError(
+        t(
+            "The encryption key ({setting}) cannot be used: {problem}. Anyone who knows it can read the private text of a copy of the database. Generate a key with: {command}",
+            setting=setting,
+            problem=problem,
+            command=KEY_COMMAND,
+        )
+    )
+
+
+def encryption_keys(*, may_generate: bool = True) -> tuple[list[str], str]:
+    """The keys that encrypt private text at rest, newest first, and where they were set.
+
+    ``encryption_keys`` in .streamlit/secrets.toml (a list, or one string), then
+    TANDEM_ENCRYPTION_KEYS (separated by commas or spaces), then the owner-only file
+    ``encryption-keys`` of the state folder (one key a line), generated on first use
+    for a single host when ``may_generate`` (the database holds no encrypted text yet).
+    Each key is checked like the cookie key: examples and weak keys are refused.
+    """
+    configured = _configured_encryption_keys()
+    path = state_dir() / ENCRYPTION_KEYS_FILE
+    if configured is None and not path.exists() and may_generate:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process generated it meanwhile: read theirs
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48) + "\n")
+    if configured is None and path.exists():
+        configured = (_split_keys(path.read_text()), str(path))
+    if configured is None or not configured[0]:
+        raise TandemError(
+            t(
+                "No encryption key is configured, but this database holds encrypted private text. Set the key it was written with in {setting} (.streamlit/secrets.toml) or {env}, or put back the key file {path}.",
+                setting=ENCRYPTION_KEYS_SETTING,
+                env=ENCRYPTION_KEYS_ENV,
+                path=path,
+            )
+        )
+    keys, setting = configured
+    for key in keys:
+        for problem in cookie_key_problems(key):
+            raise _refuse_encryption_key(setting, problem)
+    return keys, setting
+
+
+def encryption_ring(*, may_generate: bool = True) -> crypto.KeyRing:
+    """The key ring of :func:`encryption_keys` (the first key encrypts, all decrypt)."""
+    keys, setting = encryption_keys(may_generate=may_generate)
+    try:
+        return crypto.KeyRing(keys)
+    except ValueError as e:
+        raise TandemError(
+            t(
+                "The encryption keys ({setting}) cannot be used: the same key is listed twice.",
+                setting=setting,
+            )
+        ) from e
+
+
+def unreadable_text() -> str:
+    """What a reader sees instead of a text that does not decrypt."""
+    return t(
+        "[This text could not be decrypted: it was changed outside Tandem, or its key is no longer configured.]"
+    )
+
+
+def install_encryption(engine: Engine) -> crypto.KeyRing:
+    """At start-up: load the keys, check that they open ``engine``'s database, install them.
+
+    A key is generated only for a database that holds no encrypted text yet; a missing
+    or wrong key is a clear error here, before any page opens.
+    """
+    with engine.connect() as conn:
+        in_use = crypto.sample_key_ids(conn)
+    ring = encryption_ring(may_generate=not in_use)
+    unknown = sorted(in_use - set(ring.ids))
+    if unknown:
+        raise TandemError(
+            t(
+                "The configured encryption keys (ids {configured}) cannot read this database: its private text was written with key {unknown}. Add that key to {setting} or {env}, after the newest one.",
+                configured=", ".join(ring.ids),
+                unknown=", ".join(unknown),
+                setting=ENCRYPTION_KEYS_SETTING,
+                env=ENCRYPTION_KEYS_ENV,
+            )
+        )
+    crypto.install(ring, unreadable=unreadable_text)
+    return ring

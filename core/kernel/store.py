@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.kernel.config import install_encryption
 from db.engine import make_engine, make_session_factory
 from db.freshness import data_version as _data_version
 from db.migrate import upgrade
@@ -19,8 +20,17 @@ class Store:
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
-    """Connect to ``url`` (default: DATABASE_URL or data/tandem.db) and upgrade the schema."""
+    """Connect to ``url`` (default: DATABASE_URL or data/tandem.db) and upgrade the schema.
+
+    The encryption keys are loaded and checked against the database first: a missing or
+    wrong key is a :class:`~core.kernel.errors.TandemError` here, at start-up.
+    """
     engine = make_engine(url)
+    try:
+        install_encryption(engine)
+    except Exception:
+        engine.dispose()
+        raise
     if migrate:
         upgrade(engine)
     return Store(engine=engine, sf=make_session_factory(engine))

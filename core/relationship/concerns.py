@@ -107,14 +107,20 @@ def raise_concern(
 
     def create(s: Session) -> tuple[int, int]:
         match = member_match(s, viewer, match_id)
-        same = s.scalar(
-            select(Concern.id).where(
-                Concern.match_id == match.id,
-                Concern.raised_by_id == viewer.person_id,
-                Concern.kind == "concern",
-                Concern.status == ConcernStatus.OPEN,
-                Concern.body == body,
-            )
+        same = next(  # concerns are encrypted at rest: compared here, not in SQL
+            (
+                c.id
+                for c in s.scalars(
+                    select(Concern).where(
+                        Concern.match_id == match.id,
+                        Concern.raised_by_id == viewer.person_id,
+                        Concern.kind == "concern",
+                        Concern.status == ConcernStatus.OPEN,
+                    )
+                )
+                if c.body == body
+            ),
+            None,
         )
         if same is not None:  # a double click sends it once
             return same, same

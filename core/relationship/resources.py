@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel import clock, submissions, tx, validate
@@ -117,12 +117,13 @@ def add_resource(
 
     def create(s: Session) -> tuple[ResourceView, int]:
         match = open_match(s, viewer, match_id)
-        same = s.scalar(
-            select(Resource.id).where(
-                Resource.match_id == match.id,
-                func.lower(Resource.title) == title.lower(),
-                Resource.url == url,
-            )
+        same = next(  # titles and links are encrypted at rest: compared here, not in SQL
+            (
+                r.id
+                for r in s.scalars(select(Resource).where(Resource.match_id == match.id))
+                if r.title.lower() == title.lower() and r.url == url
+            ),
+            None,
         )
         if same is not None:
             raise Conflict(t("“{title}” is already in your resources.", title=title))

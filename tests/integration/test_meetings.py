@@ -11,6 +11,7 @@ from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.relationship import agreement, ics, lifecycle, meetings, notes, peer_view, schedule
 from core.relationship.meeting_rules import CHECK_IN, ON_TRACK, TOO_EARLY
 from core.relationship.notes import EditConflict
+from db import crypto
 from db.models import Meeting
 from tests.builders import make_pair, make_participant, make_user
 
@@ -198,7 +199,7 @@ def test_a_stale_write_caught_by_the_database_is_also_a_conflict(sf, pair, monke
         s.connection().execute(
             update(table)
             .where(table.c.id == meeting_id)
-            .values(version=table.c.version + 1, agenda="Hugo's")
+            .values(version=table.c.version + 1, agenda=crypto.sealed("Hugo's", found[0].uid))
         )
         return found
 

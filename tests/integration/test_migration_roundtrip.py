@@ -7,6 +7,10 @@ table the demo leaves empty; then the walk goes down revision by revision. At
 each parent revision P, tables that are empty there get a synthetic row, and
 P -> R -> P -> R must keep every row of every table that exists at both
 revisions (row counts and the content of the columns both revisions share).
+
+Private text is encrypted at rest from revision 0008 (db/crypto.py): the same text is
+stored in clear before and as a sealed value after, so the snapshots compare what an
+encrypted column says (its decrypted text), not how it is stored.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from sqlalchemy import Engine, MetaData, Table, func, inspect, select
 
 import db.engine as engine_module
 import tandem as cli
+from core.kernel.config import encryption_ring
+from db import crypto
 from db.engine import make_engine, make_session_factory
 from db.migrate import (
     BACKUPS_KEPT,
@@ -97,8 +103,24 @@ def _norm(value: Any) -> Any:
     return value
 
 
+PRIVATE = {(t.name, c) for t in crypto.protected_tables() for c in t.columns}
+
+
+def _opened(table: str, column: str, value: Any) -> Any:
+    """What an encrypted column says: its decrypted text (values in clear stay as they are)."""
+    if (table, column) not in PRIVATE or not isinstance(value, str):
+        return value
+    if not crypto.looks_sealed(value):
+        return value
+    ring = crypto.installed() or encryption_ring()
+    return crypto.open_value(ring, f"{table}.{column}", value)[0]
+
+
 def _snapshot(engine: Engine) -> Snapshot:
-    """Every row of every table, as raw values (no type processing that could hide a change)."""
+    """Every row of every table, as raw values (no type processing that could hide a change).
+
+    Encrypted values are compared by the text they hold (see the module's docstring).
+    """
     snap: Snapshot = {}
     md = _user_tables(engine)
     with engine.connect() as conn:
@@ -107,7 +129,13 @@ def _snapshot(engine: Engine) -> Snapshot:
             quoted = ", ".join(conn.dialect.identifier_preparer.quote(n) for n in names)
             tname = conn.dialect.identifier_preparer.quote(table.name)
             rows = conn.exec_driver_sql(f"SELECT {quoted} FROM {tname}").fetchall()
-            snap[table.name] = (names, [tuple(_norm(v) for v in row) for row in rows])
+            snap[table.name] = (
+                names,
+                [
+                    tuple(_norm(_opened(table.name, n, v)) for n, v in zip(names, row, strict=True))
+                    for row in rows
+                ],
+            )
         conn.rollback()
     return snap
 

@@ -62,11 +62,12 @@ def test_camille_writes_a_reflection_with_an_action_item_finalises_and_shares_it
     assert at.text_area(key="journal_discussed").value == ""  # ready for the next one
     at.button(key="journal_share_now").click().run()
     with demo_store.sf.begin() as s:
-        entry = s.scalars(
-            select(JournalEntry).where(
-                JournalEntry.discussed == "Slides for the **quarterly** review"
-            )
-        ).one()
+        # Private text is encrypted at rest: found in Python, not with SQL's "=" (exactly one).
+        [entry] = [
+            e
+            for e in s.scalars(select(JournalEntry))
+            if e.discussed == "Slides for the **quarterly** review"
+        ]
         assert (entry.status, entry.shared, entry.author_id) == ("final", True, camille)
         assert entry.meeting_id is not None and meeting
         item = s.scalars(select(ActionItem).where(ActionItem.journal_entry_id == entry.id)).one()
@@ -113,7 +114,9 @@ def test_camille_adds_a_goal_with_two_steps_ticks_one_and_shares_it(open_app, de
     assert not at.exception, [e.value for e in at.exception]
     assert at.success and "Objectif ajouté" in at.success[0].value
     with demo_store.sf.begin() as s:
-        goal = s.scalars(select(Goal).where(Goal.title == "Run the team retro <i>myself</i>")).one()
+        [goal] = [  # titles are encrypted at rest: found in Python (exactly one)
+            g for g in s.scalars(select(Goal)) if g.title == "Run the team retro <i>myself</i>"
+        ]
         assert (goal.owner_id, goal.visibility, goal.category) == (camille, "private", "career")
         steps = [st.id for st in goal.steps]
     assert len(steps) == 2
