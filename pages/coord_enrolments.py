@@ -5,30 +5,15 @@ import streamlit as st
 
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, t, tn
-from core.programmes import answers, enrolled, programmes
+from core.programmes import answers, enrolled
 from ui.page import guard
+from ui.programmes.picker import pick_programme
 from ui.widgets import plain
 
 store, viewer = guard("coord_enrolments")
 st.title(t("Enrolments"))
 
-rows = programmes.list_programmes(store.sf, viewer)
-if not rows:
-    st.info(t("No programme yet."))
-    st.stop()
-by_id = {r.programme_id: r for r in rows}
-# Default: the programme whose enrolment is open, else the newest.
-default = next((r.programme_id for r in rows if r.status == "enrolment"), rows[0].programme_id)
-ids = list(by_id)
-picked = st.selectbox(
-    t("Programme"),
-    ids,
-    index=ids.index(default),
-    format_func={
-        i: f"{r.name} · {programmes.status_label(r.status)}" for i, r in by_id.items()
-    }.get,
-    key="enr_programme",
-)
+picked = pick_programme(store.sf, viewer, key="enr_programme", show_state=True)
 
 STATUS = {"enrolled": t("Enrolled"), "withdrawn": t("Withdrawn"), "": t("All")}
 c1, c2, c3 = st.columns([1, 2, 2])

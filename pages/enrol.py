@@ -153,10 +153,11 @@ if offer.my_status == "enrolled" and offer.status != "closed":
             )
         )
         sure = st.checkbox(t("Yes, I want to withdraw"), key=f"{prefix}_withdraw_sure")
-        if st.button(t("Withdraw"), key=f"{prefix}_withdraw", disabled=not sure) and act(
-            WITHDRAW,
-            enr.withdraw,
-            offer.programme_id,
-            done=t("You withdrew from {name}.", name=md_escape(offer.name)),
-        ):
-            st.rerun()
+        st.button(
+            t("Withdraw"),
+            key=f"{prefix}_withdraw",
+            disabled=not sure,
+            on_click=act,
+            args=(WITHDRAW, enr.withdraw, offer.programme_id),
+            kwargs={"done": t("You withdrew from {name}.", name=md_escape(offer.name))},
+        )

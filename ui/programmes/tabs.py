@@ -105,25 +105,27 @@ def next_cycle_tab(programme: Programme) -> None:
         )
     )
 
-    def duplicate(sf: sessionmaker[Session], viewer: Viewer, name: str) -> Programme:
+    def copy_as_draft(sf: sessionmaker[Session], viewer: Viewer, name: str) -> Programme:
         copy = prog.duplicate_programme(sf, viewer, programme.id, name=name)
         st.session_state["prog_pick_next"] = copy.id
         return copy
 
+    def duplicate() -> None:
+        act(
+            NEXT_CYCLE,
+            copy_as_draft,
+            st.session_state[f"dup_name_{programme.id}"],
+            done=lambda copy: t(
+                "“{name}” created as a draft: check its dates.", name=md_escape(copy.name)
+            ),
+        )
+
     with st.form(f"dup_{programme.id}"):
-        new_name = st.text_input(
+        st.text_input(
             t("Name of the next cycle"),
             value=t("{name} (next cycle)", name=programme.name),
             key=f"dup_name_{programme.id}",
         )
-        if st.form_submit_button(
-            t("Duplicate as a new draft"), key=f"dup_submit_{programme.id}"
-        ) and act(
-            NEXT_CYCLE,
-            duplicate,
-            new_name,
-            done=lambda copy: t(
-                "“{name}” created as a draft: check its dates.", name=md_escape(copy.name)
-            ),
-        ):
-            st.rerun()
+        st.form_submit_button(
+            t("Duplicate as a new draft"), key=f"dup_submit_{programme.id}", on_click=duplicate
+        )
