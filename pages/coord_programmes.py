@@ -2,17 +2,14 @@
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.orm import Session, sessionmaker
 
-from core.kernel.access import Viewer
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, format_number, t
 from core.programmes import options
 from core.programmes import programmes as prog
-from db.models import Programme
 from ui.actions import act, flash
 from ui.page import guard
-from ui.programmes.form import programme_form
+from ui.programmes.form import create_and_open, programme_form
 from ui.programmes.tabs import NEXT_CYCLE, next_cycle_tab, settings_tab, state_tab
 from ui.widgets import md_escape
 
@@ -60,18 +57,12 @@ picked = st.selectbox(
 choices = prog.eligibility_choices(store.sf, viewer)
 
 
-def create(sf: sessionmaker[Session], viewer: Viewer, form: prog.ProgrammeForm) -> Programme:
-    created = prog.create_programme(sf, viewer, form)
-    st.session_state["prog_pick_next"] = created.id
-    return created
-
-
 if picked == NEW:
     st.header(t("New programme"))
     submitted = programme_form("new", prog.ProgrammeForm(), t("Create the programme"), choices)
     if submitted is not None and act(
         CREATE,
-        create,
+        create_and_open,
         submitted,
         done=lambda created: t(
             "Programme “{name}” created as a draft.", name=md_escape(created.name)

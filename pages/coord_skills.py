@@ -2,13 +2,13 @@
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import Viewer
 from core.kernel.i18n import t, tn
 from core.programmes import skills
 from ui.actions import act, flash
 from ui.page import guard
+from ui.programmes import Sessions
 
 store, viewer = guard("coord_skills")
 st.title(t("Skills"))
@@ -69,7 +69,7 @@ with add_col, st.form("skill_add", clear_on_submit=False):
         help=t("Existing categories: {names}", names=", ".join(known_categories) or "—"),
     )
 
-    def add(sf: sessionmaker[Session], viewer: Viewer) -> None:
+    def add(sf: Sessions, viewer: Viewer) -> None:
         added = skills.add_skill(sf, viewer, new_name, new_category, scope_id)
         st.toast(t("“{name}” added.", name=added.name))
 
@@ -90,7 +90,7 @@ if rows:
             t("New category"), key="skill_edit_category", help=t("Leave empty to keep it.")
         )
 
-        def edit(sf: sessionmaker[Session], viewer: Viewer) -> None:
+        def edit(sf: Sessions, viewer: Viewer) -> None:
             if renamed.strip():
                 skills.rename_skill(sf, viewer, picked, renamed)
             if recategorised.strip():
@@ -123,7 +123,7 @@ if rows:
             key="skill_merge_target",
         )
 
-        def merge(sf: sessionmaker[Session], viewer: Viewer) -> None:
+        def merge(sf: Sessions, viewer: Viewer) -> None:
             moved = skills.merge_skills(sf, viewer, source, target)
             st.toast(
                 tn(

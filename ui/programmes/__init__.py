@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
+from sqlalchemy.orm import Session, sessionmaker
+
 T = TypeVar("T")
+Sessions = sessionmaker[Session]  # what ui.actions.act hands a page's own service first
 
 
 def index_of(codes: Sequence[T], current: object, fallback: int) -> int:

@@ -6,10 +6,12 @@ from typing import Any
 
 import streamlit as st
 
+from core.kernel.access import Viewer
 from core.kernel.i18n import t
 from core.programmes import options
 from core.programmes import programmes as prog
-from ui.programmes import index_of, lines
+from db.models import Programme
+from ui.programmes import Sessions, index_of, lines
 
 
 def programme_form(
@@ -30,6 +32,13 @@ def programme_form(
         if not st.form_submit_button(submit_label, type="primary", key=f"{prefix}_submit"):
             return None
     return prog.ProgrammeForm(**typed)
+
+
+def create_and_open(sf: Sessions, viewer: Viewer, form: prog.ProgrammeForm) -> Programme:
+    """Create the programme in draft; the page opens it next."""
+    created = prog.create_programme(sf, viewer, form)
+    st.session_state["prog_pick_next"] = created.id
+    return created
 
 
 def _purpose(prefix: str, form: prog.ProgrammeForm) -> dict[str, Any]:

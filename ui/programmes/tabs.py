@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict
@@ -12,6 +11,7 @@ from core.programmes import options
 from core.programmes import programmes as prog
 from db.models import Programme, ProgrammeStatus
 from ui.actions import act, flash
+from ui.programmes import Sessions
 from ui.programmes.form import programme_form
 from ui.widgets import md_escape
 
@@ -36,7 +36,7 @@ def settings_tab(programme: Programme, choices: prog.EligibilityChoices) -> None
     where = f"{prefix}-settings"
     if submitted is not None:
 
-        def save(sf: sessionmaker[Session], viewer: Viewer) -> None:
+        def save(sf: Sessions, viewer: Viewer) -> None:
             try:
                 saved = prog.update_programme(
                     sf,
@@ -74,7 +74,7 @@ def state_tab(programme: Programme) -> None:
         st.caption(t("A closed programme stays closed."))
     version_key = f"p{programme.id}_version"
 
-    def move(sf: sessionmaker[Session], viewer: Viewer, target: str) -> Programme:
+    def move(sf: Sessions, viewer: Viewer, target: str) -> Programme:
         moved = prog.change_status(
             sf, viewer, programme.id, target, expected_version=programme.version
         )
@@ -105,7 +105,7 @@ def next_cycle_tab(programme: Programme) -> None:
         )
     )
 
-    def copy_as_draft(sf: sessionmaker[Session], viewer: Viewer, name: str) -> Programme:
+    def copy_as_draft(sf: Sessions, viewer: Viewer, name: str) -> Programme:
         copy = prog.duplicate_programme(sf, viewer, programme.id, name=name)
         st.session_state["prog_pick_next"] = copy.id
         return copy
