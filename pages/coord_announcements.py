@@ -80,7 +80,7 @@ st.subheader(t("Invite people to enrol"))
 if not rows:
     st.info(t("No programme yet."))
     st.stop()
-open_first = sorted(rows, key=lambda r: r.status != "enrolment")
+open_first = sorted(rows, key=lambda r: r.status != programmes.ProgrammeStatus.ENROLMENT)
 programme_id = st.selectbox(
     t("Programme"),
     [r.programme_id for r in open_first],

@@ -6,6 +6,7 @@ import streamlit as st
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, t, tn
 from core.programmes import answers, enrolled
+from core.programmes.enrolment import EnrolmentStatus
 from ui.page import guard
 from ui.programmes.picker import pick_programme
 from ui.widgets import plain
@@ -15,11 +16,12 @@ st.title(t("Enrolments"))
 
 picked = pick_programme(store.sf, viewer, key="enr_programme", show_state=True)
 
-STATUS = {"enrolled": t("Enrolled"), "withdrawn": t("Withdrawn"), "": t("All")}
+ENROLLED, WITHDRAWN = EnrolmentStatus.ENROLLED, EnrolmentStatus.WITHDRAWN
+STATUS = {ENROLLED: t("Enrolled"), WITHDRAWN: t("Withdrawn"), "": t("All")}
 c1, c2, c3 = st.columns([1, 2, 2])
 status = c1.selectbox(
     t("Status"),
-    ["enrolled", "withdrawn", ""],
+    [ENROLLED, WITHDRAWN, ""],
     format_func=STATUS.get,
     key="enr_status",
 )
@@ -50,7 +52,7 @@ if not shown:
     st.stop()
 
 ROLE = {"peer": t("Peer"), "mentor": t("Mentor"), "mentee": t("Mentee")}
-ROW_STATUS = {"enrolled": t("enrolled"), "withdrawn": t("withdrawn")}  # one person each
+ROW_STATUS = {ENROLLED: t("enrolled"), WITHDRAWN: t("withdrawn")}  # one person each
 st.dataframe(
     pd.DataFrame(
         {

@@ -13,6 +13,7 @@ from ui.programmes.enrolment import enrolment_form
 from ui.widgets import md_escape, plain
 
 store, viewer = guard("enrol")
+ENROLLED = enr.EnrolmentStatus.ENROLLED
 
 WITHDRAW = "enrol-withdraw"  # shown atop the page: the withdraw box is gone once it went through
 st.title(t("Join a programme"))
@@ -49,7 +50,7 @@ WINDOW = {
     rules.WINDOW_NOT_YET: t("enrolment not open yet"),
     rules.WINDOW_CLOSED: t("enrolment closed"),
 }
-MINE = {"enrolled": t("you are enrolled"), "withdrawn": t("you withdrew")}
+MINE = {ENROLLED: t("you are enrolled"), enr.EnrolmentStatus.WITHDRAWN: t("you withdrew")}
 
 
 def _summary(o: enr.ProgrammeOffer) -> str:
@@ -104,21 +105,21 @@ with st.expander(t("Guidelines and suggested topics")):
         st.caption(t("Questions: {contact}", contact=md_escape(offer.support_contact)))
 
 mine = enr.my_enrolment(store.sf, viewer, offer.programme_id)
-if offer.my_status == "enrolled":
+if offer.my_status == ENROLLED:
     st.success(
         t(
             "You are enrolled since {date}. You can change your answers while enrolment is open.",
             date=format_date(mine.created_at if mine else None),
         )
     )
-elif offer.my_status == "withdrawn":
+elif offer.my_status == enr.EnrolmentStatus.WITHDRAWN:
     st.info(t("You withdrew from this programme. You can enrol again while enrolment is open."))
 
 for problem in offer.problems:
     st.warning(problem)
 
 prefix = f"en{offer.programme_id}"
-if mine and mine.status == "enrolled" and not offer.can_enrol:
+if mine and mine.status == ENROLLED and not offer.can_enrol:
     names = {s.skill_id: s.name for s in enr.programme_skills(store.sf, viewer, offer.programme_id)}
     with st.container(border=True):
         st.markdown("**" + t("Skills you offer") + "**")
@@ -136,7 +137,7 @@ if offer.can_enrol:
     )
     saved = (
         t("Your answers are saved.")
-        if offer.my_status == "enrolled"
+        if offer.my_status == ENROLLED
         else t("You are enrolled in {name}.", name=md_escape(offer.name))
     )
     if submitted is not None and act(
@@ -145,7 +146,7 @@ if offer.can_enrol:
         st.rerun()
     flash(prefix)
 
-if offer.my_status == "enrolled" and offer.status != "closed":
+if offer.my_status == ENROLLED and offer.status != enr.ProgrammeStatus.CLOSED:
     with st.expander(t("Withdraw from this programme")):
         st.write(
             t(

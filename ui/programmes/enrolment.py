@@ -41,10 +41,16 @@ def enrolment_form(
                 plain(offer.charter)
             typed["charter_accepted"] = st.checkbox(
                 t("I accept the confidentiality charter"),
-                value=bool(base and base.charter_accepted_at and base.status == "enrolled"),
+                value=bool(
+                    base
+                    and base.charter_accepted_at
+                    and base.status == enr.EnrolmentStatus.ENROLLED
+                ),
                 key=f"{prefix}_charter",
             )
-        label = t("Save my answers") if offer.my_status == "enrolled" else t("Enrol")
+        label = (
+            t("Save my answers") if offer.my_status == enr.EnrolmentStatus.ENROLLED else t("Enrol")
+        )
         if not st.form_submit_button(label, type="primary", key=f"{prefix}_submit"):
             return None
     return answers.EnrolmentForm(**typed)

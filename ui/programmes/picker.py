@@ -21,7 +21,10 @@ def pick_programme(
     if not rows:
         st.info(t("No programme yet."))
         st.stop()
-    default = next((r.programme_id for r in rows if r.status == "enrolment"), rows[0].programme_id)
+    default = next(
+        (r.programme_id for r in rows if r.status == programmes.ProgrammeStatus.ENROLMENT),
+        rows[0].programme_id,
+    )
     # Labels computed once: format_func must not translate (AppTest calls it outside the run).
     labels = {
         r.programme_id: f"{r.name} · {programmes.status_label(r.status)}" if show_state else r.name
