@@ -9,7 +9,7 @@ import streamlit as st
 from core.kernel.i18n import t
 from core.programmes import answers
 from core.programmes import enrolment as enr
-from ui.programmes import index_of
+from ui.programmes import pick
 from ui.widgets import md_escape, plain
 
 
@@ -57,15 +57,15 @@ def enrolment_form(
 
 
 def _role(prefix: str, base: enr.MyEnrolment | None) -> dict[str, Any]:
-    roles = list(answers.ROLES_ONE_WAY)
-    role_labels = {c: t(label) for c, label in answers.ROLES_ONE_WAY.items()}
-    role = st.radio(
+    role = pick(
+        st,
         t("I join as"),
-        roles,
-        index=index_of(roles, base.role if base else None, 1),
-        format_func=role_labels.get,
-        horizontal=True,
+        answers.ROLES_ONE_WAY,
+        base.role if base else None,
+        1,
         key=f"{prefix}_role",
+        radio=True,
+        horizontal=True,
     )
     capacity = st.number_input(
         t("As a mentor, how many mentees can you take?"),
@@ -124,15 +124,15 @@ def _practicalities(prefix: str, base: enr.MyEnrolment | None, language: str) ->
         key=f"{prefix}_availability",
     )
     c1, c2 = st.columns(2)
-    modes = list(answers.WORK_MODES)
-    mode_labels = {c: t(label) for c, label in answers.WORK_MODES.items()}
-    work_mode = c1.radio(
+    work_mode = pick(
+        c1,
         t("Meet on site or remotely?"),
-        modes,
-        index=index_of(modes, base.work_mode if base else None, 2),
-        format_func=mode_labels.get,
-        horizontal=True,
+        answers.WORK_MODES,
+        base.work_mode if base else None,
+        2,
         key=f"{prefix}_mode",
+        radio=True,
+        horizontal=True,
     )
     language_labels = {c: t(label) for c, label in answers.LANGUAGES.items()}
     languages = c2.multiselect(

@@ -11,7 +11,7 @@ from core.kernel.i18n import t
 from core.programmes import options
 from core.programmes import programmes as prog
 from db.models import Programme
-from ui.programmes import Sessions, index_of, lines
+from ui.programmes import Sessions, lines, pick
 
 
 def programme_form(
@@ -84,15 +84,7 @@ def _purpose(prefix: str, form: prog.ProgrammeForm) -> dict[str, Any]:
 def _structure(prefix: str, form: prog.ProgrammeForm) -> dict[str, Any]:
     st.subheader(t("Structure"))
     c1, c2, c3 = st.columns(3)
-    formats = list(options.FORMATS)
-    format_labels = {c: t(label) for c, label in options.FORMATS.items()}
-    fmt = c1.selectbox(
-        t("Format"),
-        formats,
-        index=index_of(formats, form.format, 0),
-        format_func=format_labels.get,
-        key=f"{prefix}_format",
-    )
+    fmt = pick(c1, t("Format"), options.FORMATS, form.format, 0, key=f"{prefix}_format")
     circle_size = c2.number_input(
         t("Circle size"),
         min_value=options.MIN_CIRCLE,
@@ -102,24 +94,17 @@ def _structure(prefix: str, form: prog.ProgrammeForm) -> dict[str, Any]:
         key=f"{prefix}_circle_size",
         help=t("Used when the format has circles."),
     )
-    rel_codes = list(options.RELATIONSHIP_TYPES)
-    rel_labels = {c: t(label) for c, label in options.RELATIONSHIP_TYPES.items()}
-    relationship = c3.selectbox(
+    relationship = pick(
+        c3,
         t("Relationship"),
-        rel_codes,
-        index=index_of(rel_codes, form.relationship_type, 0),
-        format_func=rel_labels.get,
+        options.RELATIONSHIP_TYPES,
+        form.relationship_type,
+        0,
         key=f"{prefix}_relationship",
     )
     c1, c2 = st.columns(2)
-    cadences = list(options.CADENCES)
-    cadence_labels = {d: t(label) for d, label in options.CADENCES.items()}
-    cadence = c1.selectbox(
-        t("Meeting cadence"),
-        cadences,
-        index=index_of(cadences, form.cadence_days, 1),
-        format_func=cadence_labels.get,
-        key=f"{prefix}_cadence",
+    cadence = pick(
+        c1, t("Meeting cadence"), options.CADENCES, form.cadence_days, 1, key=f"{prefix}_cadence"
     )
     minutes = c2.number_input(
         t("Session length (minutes)"),
@@ -209,15 +194,14 @@ def _matching(prefix: str, form: prog.ProgrammeForm) -> dict[str, object]:
     st.caption(t("How much each criterion counts when suggesting pairs and circles."))
     weight_cols = st.columns(4)
     matching: dict[str, object] = {}
-    weights = list(options.WEIGHT_LABELS)
-    weight_labels = {w: t(label) for w, label in options.WEIGHT_LABELS.items()}
     for i, (code, label) in enumerate(options.MATCHING_CRITERIA.items()):
         current = form.matching.get(code, options.DEFAULT_MATCHING[code])
-        matching[code] = weight_cols[i % 4].selectbox(
+        matching[code] = pick(
+            weight_cols[i % 4],
             t(label),
-            weights,
-            index=index_of(weights, current, 1),
-            format_func=weight_labels.get,
+            options.WEIGHT_LABELS,
+            current,
+            1,
             key=f"{prefix}_w_{code}",
         )
     for code, label in options.MATCHING_OPTIONS.items():
