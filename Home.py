@@ -11,6 +11,7 @@ from core.kernel.errors import TandemError
 from core.kernel.i18n import t
 from demo.company import DEMO_LOGINS, DEMO_PASSWORD
 from ui import auth, locale, nav
+from ui.actions import act, flash
 from ui.page import ROUTED_KEY
 from ui.store import get_store
 
@@ -75,21 +76,16 @@ def setup_page() -> None:
         email = st.text_input(t("E-mail"), key="setup_email")
         username = st.text_input(t("Username"), key="setup_username")
         password = st.text_input(t("Password"), type="password", key="setup_password")
-        if st.form_submit_button(t("Create the admin")):
-            try:
-                create_first_admin(
-                    store.sf,
-                    code=code,
-                    email=email,
-                    full_name=name,
-                    username=username,
-                    password=password,
-                )
-            except TandemError as e:
-                st.error(str(e))
-            else:
-                st.success(t("The admin account is ready. Sign in with it."))
-                st.page_link(nav.sign_in_page_ref(), label=t("Sign in"), icon=":material/login:")
+        created = st.form_submit_button(t("Create the admin")) and act(
+            "setup",
+            lambda sf, _nobody: create_first_admin(
+                sf, code=code, email=email, full_name=name, username=username, password=password
+            ),
+            done=t("The admin account is ready. Sign in with it."),
+        )
+        flash("setup")
+        if created:
+            st.page_link(nav.sign_in_page_ref(), label=t("Sign in"), icon=":material/login:")
 
 
 if viewer is None:

@@ -5,13 +5,13 @@ import streamlit as st
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_datetime, get_language, set_language, t
 from core.programmes import announcements, outreach, programmes
+from ui.actions import act, flash
 from ui.page import guard
 from ui.widgets import md_escape, plain
 
 store, viewer = guard("coord_announcements")
 st.title(t("Announcements"))
-if flash := st.session_state.pop("ann_flash", None):
-    st.success(flash)
+flash("ann-publish")
 
 rows = programmes.list_programmes(store.sf, viewer)
 names = {r.programme_id: r.name for r in rows}
@@ -22,33 +22,32 @@ audiences = {EVERYONE: t("Everyone")} | {
     i: t("Participants of {name}", name=name) for i, name in names.items()
 }
 
+
+def publish() -> None:
+    ss = st.session_state
+    act(
+        "ann-publish",
+        announcements.publish_announcement,
+        title=ss["ann_title"],
+        body=ss["ann_body"],
+        programme_id=ss["ann_audience"] or None,
+        done=t("Announcement published on Home."),
+        clear=("ann_title", "ann_body"),
+    )
+
+
 st.subheader(t("Publish an announcement"))
 with st.form("ann_form", clear_on_submit=False, enter_to_submit=False):
-    audience = st.selectbox(
+    st.selectbox(
         t("To"),
         [EVERYONE, *names],
         format_func=audiences.get,
         key="ann_audience",
     )
-    title = st.text_input(t("Title"), key="ann_title")
-    body = st.text_area(t("Message"), key="ann_body", height=150)
+    st.text_input(t("Title"), key="ann_title")
+    st.text_area(t("Message"), key="ann_body", height=150)
     st.caption(t("Shown on Home exactly as typed (no formatting)."))
-    if st.form_submit_button(t("Publish"), type="primary", key="ann_submit"):
-        try:
-            announcements.publish_announcement(
-                store.sf,
-                viewer,
-                title=title,
-                body=body,
-                programme_id=audience or None,
-            )
-        except TandemError as e:
-            st.error(str(e))
-        else:
-            for key in ("ann_title", "ann_body"):
-                del st.session_state[key]
-            st.session_state["ann_flash"] = t("Announcement published on Home.")
-            st.rerun()
+    st.form_submit_button(t("Publish"), type="primary", key="ann_submit", on_click=publish)
 
 st.subheader(t("Published and unpublished"))
 items = announcements.list_announcements(store.sf, viewer)
@@ -70,21 +69,18 @@ for item in items:
         with action:
             published = item.published_at is not None
             label = t("Unpublish") if published else t("Publish again")
-            if st.button(label, key=f"ann_toggle_{item.announcement_id}"):
-                try:
-                    announcements.set_published(
-                        store.sf, viewer, item.announcement_id, not published
-                    )
-                except TandemError as e:
-                    st.error(str(e))
-                else:
-                    st.rerun()
+            where = f"ann-{item.announcement_id}"
+            if st.button(label, key=f"ann_toggle_{item.announcement_id}") and act(
+                where, announcements.set_published, item.announcement_id, not published
+            ):
+                st.rerun()
+            flash(where)
 
 st.subheader(t("Invite people to enrol"))
 if not rows:
     st.info(t("No programme yet."))
     st.stop()
-open_first = sorted(rows, key=lambda r: r.status != "enrolment")
+open_first = sorted(rows, key=lambda r: r.status != programmes.ProgrammeStatus.ENROLMENT)
 programme_id = st.selectbox(
     t("Programme"),
     [r.programme_id for r in open_first],

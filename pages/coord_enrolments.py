@@ -5,36 +5,23 @@ import streamlit as st
 
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, t, tn
-from core.programmes import answers, enrolled, programmes
+from core.programmes import answers, enrolled
+from core.programmes.enrolment import EnrolmentStatus
 from ui.page import guard
+from ui.programmes.picker import pick_programme
 from ui.widgets import plain
 
 store, viewer = guard("coord_enrolments")
 st.title(t("Enrolments"))
 
-rows = programmes.list_programmes(store.sf, viewer)
-if not rows:
-    st.info(t("No programme yet."))
-    st.stop()
-by_id = {r.programme_id: r for r in rows}
-# Default: the programme whose enrolment is open, else the newest.
-default = next((r.programme_id for r in rows if r.status == "enrolment"), rows[0].programme_id)
-ids = list(by_id)
-picked = st.selectbox(
-    t("Programme"),
-    ids,
-    index=ids.index(default),
-    format_func={
-        i: f"{r.name} · {programmes.status_label(r.status)}" for i, r in by_id.items()
-    }.get,
-    key="enr_programme",
-)
+picked = pick_programme(store.sf, viewer, key="enr_programme", show_state=True)
 
-STATUS = {"enrolled": t("Enrolled"), "withdrawn": t("Withdrawn"), "": t("All")}
+ENROLLED, WITHDRAWN = EnrolmentStatus.ENROLLED, EnrolmentStatus.WITHDRAWN
+STATUS = {ENROLLED: t("Enrolled"), WITHDRAWN: t("Withdrawn"), "": t("All")}
 c1, c2, c3 = st.columns([1, 2, 2])
 status = c1.selectbox(
     t("Status"),
-    ["enrolled", "withdrawn", ""],
+    [ENROLLED, WITHDRAWN, ""],
     format_func=STATUS.get,
     key="enr_status",
 )
@@ -65,7 +52,7 @@ if not shown:
     st.stop()
 
 ROLE = {"peer": t("Peer"), "mentor": t("Mentor"), "mentee": t("Mentee")}
-ROW_STATUS = {"enrolled": t("enrolled"), "withdrawn": t("withdrawn")}  # one person each
+ROW_STATUS = {ENROLLED: t("enrolled"), WITHDRAWN: t("withdrawn")}  # one person each
 st.dataframe(
     pd.DataFrame(
         {

@@ -228,7 +228,9 @@ if answered:
             {
                 t("Members"): [r.names for r in answered],
                 t("Who declined"): [
-                    ", ".join(m.name for m in r.members if m.response == "declined")
+                    ", ".join(
+                        m.name for m in r.members if m.response == proposals.MemberResponse.DECLINED
+                    )
                     for r in answered
                 ],
             }

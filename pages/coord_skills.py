@@ -3,10 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from core.kernel.errors import TandemError
+from core.kernel.access import Viewer
 from core.kernel.i18n import t, tn
 from core.programmes import skills
+from ui.actions import act, flash
 from ui.page import guard
+from ui.programmes import Sessions
 
 store, viewer = guard("coord_skills")
 st.title(t("Skills"))
@@ -66,16 +68,16 @@ with add_col, st.form("skill_add", clear_on_submit=False):
         key="skill_new_category",
         help=t("Existing categories: {names}", names=", ".join(known_categories) or "—"),
     )
-    if st.form_submit_button(t("Add")):
-        try:
-            added = skills.add_skill(store.sf, viewer, new_name, new_category, scope_id)
-        except TandemError as e:
-            st.error(str(e))
-        else:
-            st.toast(t("“{name}” added.", name=added.name))
-            for key in ("skill_new_name", "skill_new_category"):
-                st.session_state.pop(key, None)
-            st.rerun()
+
+    def add(sf: Sessions, viewer: Viewer) -> None:
+        added = skills.add_skill(sf, viewer, new_name, new_category, scope_id)
+        st.toast(t("“{name}” added.", name=added.name))
+
+    if st.form_submit_button(t("Add")) and act(
+        "skill-add", add, clear=("skill_new_name", "skill_new_category")
+    ):
+        st.rerun()
+    flash("skill-add")
 
 if rows:
     with edit_col, st.form("skill_edit", clear_on_submit=False):
@@ -87,19 +89,19 @@ if rows:
         recategorised = st.text_input(
             t("New category"), key="skill_edit_category", help=t("Leave empty to keep it.")
         )
-        if st.form_submit_button(t("Save")):
-            try:
-                if renamed.strip():
-                    skills.rename_skill(store.sf, viewer, picked, renamed)
-                if recategorised.strip():
-                    skills.set_category(store.sf, viewer, picked, recategorised)
-            except TandemError as e:
-                st.error(str(e))
-            else:
-                st.toast(t("Saved."))
-                for key in ("skill_edit_name", "skill_edit_category"):
-                    st.session_state.pop(key, None)
-                st.rerun()
+
+        def edit(sf: Sessions, viewer: Viewer) -> None:
+            if renamed.strip():
+                skills.rename_skill(sf, viewer, picked, renamed)
+            if recategorised.strip():
+                skills.set_category(sf, viewer, picked, recategorised)
+            st.toast(t("Saved."))
+
+        if st.form_submit_button(t("Save")) and act(
+            "skill-edit", edit, clear=("skill_edit_name", "skill_edit_category")
+        ):
+            st.rerun()
+        flash("skill-edit")
 
     merge_col, delete_col = st.columns(2, gap="large")
     with merge_col, st.form("skill_merge", clear_on_submit=False):
@@ -120,20 +122,20 @@ if rows:
             format_func=lambda i: targets[i].name,
             key="skill_merge_target",
         )
-        if st.form_submit_button(t("Merge")):
-            try:
-                moved = skills.merge_skills(store.sf, viewer, source, target)
-            except TandemError as e:
-                st.error(str(e))
-            else:
-                st.toast(
-                    tn(
-                        "Merged: {n} enrolment skill moved.",
-                        "Merged: {n} enrolment skills moved.",
-                        moved,
-                    )
+
+        def merge(sf: Sessions, viewer: Viewer) -> None:
+            moved = skills.merge_skills(sf, viewer, source, target)
+            st.toast(
+                tn(
+                    "Merged: {n} enrolment skill moved.",
+                    "Merged: {n} enrolment skills moved.",
+                    moved,
                 )
-                st.rerun()
+            )
+
+        if st.form_submit_button(t("Merge")) and act("skill-merge", merge):
+            st.rerun()
+        flash("skill-merge")
 
     unused = [r.skill_id for r in rows if r.uses == 0]
     with delete_col, st.form("skill_delete", clear_on_submit=False):
@@ -147,11 +149,9 @@ if rows:
             key="skill_delete_pick",
             placeholder=t("No unused skill"),
         )
-        if st.form_submit_button(t("Delete"), disabled=not unused):
-            try:
-                skills.delete_skill(store.sf, viewer, doomed)
-            except TandemError as e:
-                st.error(str(e))
-            else:
-                st.toast(t("Deleted."))
-                st.rerun()
+        if st.form_submit_button(t("Delete"), disabled=not unused) and act(
+            "skill-delete", skills.delete_skill, doomed
+        ):
+            st.toast(t("Deleted."))
+            st.rerun()
+        flash("skill-delete")

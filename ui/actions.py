@@ -29,25 +29,27 @@ def act(
     where: str,
     service: Callable[..., Any],
     *args: Any,
-    done: str | None = None,
+    done: str | Callable[[Any], str] | None = None,
     clear: Iterable[str] = (),
     **kwargs: Any,
 ) -> bool:
     """Run ``service(sf, viewer, *args, **kwargs)``; remember its outcome for ``where``.
 
-    On success the widgets named in ``clear`` are emptied and ``done`` (if any) is
-    shown at ``where``; on a refusal the message is shown there and every field keeps
-    what the person typed. Returns whether it went through.
+    On success the widgets named in ``clear`` are emptied and ``done`` (if any; a
+    function of what the service returned when the sentence names it) is shown at
+    ``where``; on a refusal the message is shown there and every field keeps what the
+    person typed. Returns whether it went through.
     """
     viewer = current_viewer()
     try:
-        service(get_store().sf, viewer, *args, **kwargs)
+        result = service(get_store().sf, viewer, *args, **kwargs)
     except TandemError as e:
         st.session_state[FLASH] = (where, "error", str(e))
         return False
     for key in clear:
         st.session_state.pop(key, None)
-    st.session_state[FLASH] = (where, "success", done) if done else None
+    message = done(result) if callable(done) else done
+    st.session_state[FLASH] = (where, "success", message) if message else None
     return True
 
 
@@ -55,7 +57,8 @@ def flash(where: str) -> None:
     """Show the message of the last action at ``where``, if it was about ``where``."""
     message = st.session_state.get(FLASH)
     if message and message[0] == where:
-        (st.error if message[1] == "error" else st.success)(message[2])
+        # A refusal may list several problems, one per line: Markdown needs "  \n" to keep them.
+        (st.error if message[1] == "error" else st.success)(message[2].replace("\n", "  \n"))
 
 
 def fail(where: str, message: str) -> None:

@@ -86,7 +86,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "coord_concerns", "coord_concerns.py", N_("Concerns"), ":material/report:", N_("Programme")
     ),
-    PageSpec("my_match", "my_match.py", N_("Match proposal"), ":material/handshake:", N_("My mentoring")),
+    PageSpec(
+        "my_match", "my_match.py", N_("Match proposal"), ":material/handshake:", N_("My mentoring")
+    ),
     PageSpec("my_peer", "my_peer.py", N_("My peer"), ":material/diversity_3:", N_("My mentoring")),
     PageSpec("goals", "goals.py", N_("My goals"), ":material/flag:", N_("My mentoring")),
     PageSpec(

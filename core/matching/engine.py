@@ -23,7 +23,7 @@ from core.kernel import clock
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
 from core.matching.circles import match_circles
-from core.matching.explain import SLOTS, explain, slot_label
+from core.matching.explain import SLOTS, explain
 from core.matching.mentoring import match_mentoring, match_onboarding
 from core.matching.model import (
     Candidate,
@@ -62,7 +62,6 @@ __all__ = [
     "pairing_conflicts",
     "require_allowed",
     "score",
-    "slot_label",
     "suggest",
 ]
 

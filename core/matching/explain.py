@@ -10,18 +10,11 @@ from babel.lists import format_list
 
 from core.kernel.i18n import N_, get_language, t
 from core.matching.model import Part, Score
+from core.programmes.answers import AVAILABILITY
 
+# The weekdays of the enrolment form, then the weekend (free labels are kept as typed).
 SLOTS: dict[str, str] = {
-    "mon-am": N_("Monday morning"),
-    "mon-pm": N_("Monday afternoon"),
-    "tue-am": N_("Tuesday morning"),
-    "tue-pm": N_("Tuesday afternoon"),
-    "wed-am": N_("Wednesday morning"),
-    "wed-pm": N_("Wednesday afternoon"),
-    "thu-am": N_("Thursday morning"),
-    "thu-pm": N_("Thursday afternoon"),
-    "fri-am": N_("Friday morning"),
-    "fri-pm": N_("Friday afternoon"),
+    **AVAILABILITY,
     "sat-am": N_("Saturday morning"),
     "sat-pm": N_("Saturday afternoon"),
     "sun-am": N_("Sunday morning"),

@@ -35,6 +35,7 @@ from core.programmes.options import ONE_WAY_TYPES
 from core.programmes.rules import (
     WINDOW_OPEN,
     eligibility_problems,
+    settings_of,
     window_problems,
     window_state,
 )
@@ -152,23 +153,11 @@ def _offer(p: Programme, person: Person, mine: Enrolment | None, today: dt.date)
         name=p.name,
         description=p.description or "",
         status=p.status,
-        relationship_type=p.relationship_type,
-        format=p.format,
-        circle_size=p.circle_size,
-        cadence_days=p.cadence_days,
-        session_minutes=p.session_minutes,
-        start_date=p.start_date,
-        end_date=p.end_date,
-        enrolment_opens=p.enrolment_opens,
-        enrolment_closes=p.enrolment_closes,
-        guidelines=p.guidelines or "",
-        suggested_topics=tuple(p.suggested_topics or ()),
-        charter=p.charter or "",
-        support_contact=p.support_contact or "",
         window=window_state(p, today),
         eligible=not eligibility,
         problems=tuple(problems),
         my_status=mine.status if mine else None,
+        **settings_of(p),
     )
 
 

@@ -10,6 +10,8 @@ instead of silently overwriting.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -81,6 +83,16 @@ def _changed_meanwhile() -> str:
     return t(
         "This programme was changed meanwhile by someone else. Your changes are still in the form: reload the programme to see theirs, then save again."
     )
+
+
+@contextmanager
+def _editing(
+    sf: sessionmaker[Session], programme_id: int
+) -> Iterator[tuple[Session, Programme, str]]:
+    """One transaction on the programme and its KPIs; a concurrent save becomes a Conflict."""
+    stale = _changed_meanwhile()
+    with transaction(sf, stale=stale) as s:
+        yield s, _with_kpis(programme_or_404(s, programme_id)), stale
 
 
 # --------------------------------------------------------------------------- session helpers
@@ -271,9 +283,7 @@ def update_programme(
 ) -> Programme:
     """Save the form over the programme, unless someone saved it since ``expected_version``."""
     require_role(viewer, COORDINATOR)
-    stale = _changed_meanwhile()
-    with transaction(sf, stale=stale) as s:
-        p = _with_kpis(programme_or_404(s, programme_id))
+    with _editing(sf, programme_id) as (s, p, stale):
         if p.status == ProgrammeStatus.CLOSED:
             raise InvalidInput(
                 t(
@@ -300,9 +310,7 @@ def change_status(
     require_role(viewer, COORDINATOR)
     if target not in STATUSES:
         raise InvalidInput(t("Unknown programme state: {code}.", code=target))
-    stale = _changed_meanwhile()
-    with transaction(sf, stale=stale) as s:
-        p = _with_kpis(programme_or_404(s, programme_id))
+    with _editing(sf, programme_id) as (s, p, stale):
         if p.status == target:
             raise Conflict(t("The programme is already “{status}”.", status=status_label(target)))
         expect_version(p, expected_version, stale=stale)

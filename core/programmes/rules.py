@@ -75,26 +75,33 @@ class ProgrammeForm:
             description=p.description or "",
             objectives=tuple(p.objectives or ()),
             kpis={k.metric: k.target for k in p.kpis if k.metric in KPI_METRICS},
-            format=p.format,
-            circle_size=p.circle_size,
-            relationship_type=p.relationship_type,
             departments=tuple(elig.get("departments") or ()),
             levels=tuple(elig.get("levels") or ()),
             locations=tuple(elig.get("locations") or ()),
             hired_after=_parse_date(elig.get("hired_after")),
             hired_before=_parse_date(elig.get("hired_before")),
-            cadence_days=p.cadence_days,
-            session_minutes=p.session_minutes,
-            start_date=p.start_date,
-            end_date=p.end_date,
-            enrolment_opens=p.enrolment_opens,
-            enrolment_closes=p.enrolment_closes,
-            guidelines=p.guidelines or "",
-            suggested_topics=tuple(p.suggested_topics or ()),
-            charter=p.charter or "",
-            support_contact=p.support_contact or "",
             matching={**DEFAULT_MATCHING, **(p.matching or {})},
+            **settings_of(p),
         )
+
+
+def settings_of(p: Programme) -> dict[str, Any]:
+    """The settings a coordinator's form and a participant's offer both show, as stored."""
+    return {
+        "format": p.format,
+        "circle_size": p.circle_size,
+        "relationship_type": p.relationship_type,
+        "cadence_days": p.cadence_days,
+        "session_minutes": p.session_minutes,
+        "start_date": p.start_date,
+        "end_date": p.end_date,
+        "enrolment_opens": p.enrolment_opens,
+        "enrolment_closes": p.enrolment_closes,
+        "guidelines": p.guidelines or "",
+        "suggested_topics": tuple(p.suggested_topics or ()),
+        "charter": p.charter or "",
+        "support_contact": p.support_contact or "",
+    }
 
 
 def _parse_date(value: Any) -> dt.date | None:

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from core.kernel import clock
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.programmes import answers, enrolled, enrolment
-from db.models import Enrolment, SelfAssessment, Skill
-from tests.builders import make_participant, make_programme, make_user
+from db.models import Enrolment, SelfAssessment
+from tests.builders import make_participant, make_programme, make_skill, make_user
 
 NOW = dt.datetime(2026, 11, 27, 9)
 TODAY = NOW.date()
@@ -36,18 +36,8 @@ def setting(sf):
             eligibility={"levels": ["L3", "L4"]},
         )
         other = make_programme(s, "Elsewhere", status="enrolment")
-        skills = {
-            name: Skill(programme_id=pid, name=name, category="Skills")
-            for name, pid in (
-                ("SQL", None),
-                ("Writing", None),
-                ("Negotiation", p.id),
-                ("Welding", other.id),
-            )
-        }
-        s.add_all(skills.values())
-        s.flush()
-        ids = {name: sk.id for name, sk in skills.items()}
+        owners = {"SQL": None, "Writing": None, "Negotiation": p, "Welding": other}
+        ids = {name: make_skill(s, name, "Skills", owner).id for name, owner in owners.items()}
     return {"coord": coord, "zoe": zoe, "programme_id": p.id, "skills": ids}
 
 

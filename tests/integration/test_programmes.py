@@ -11,7 +11,7 @@ from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.programmes import programmes as prog
 from core.programmes.rules import eligibility_problems
 from db.models import AuditLog, Programme, Skill
-from tests.builders import enrol, make_participant, make_person, make_user
+from tests.builders import enrol, make_participant, make_person, make_skill, make_user
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -251,8 +251,8 @@ def test_duplicating_makes_the_next_cycle_as_a_new_draft(sf, coord):
     p = prog.create_programme(sf, coord, ready_form())
     p = prog.change_status(sf, coord, p.id, "enrolment", expected_version=p.version)
     with sf.begin() as s:
-        s.add(Skill(programme_id=p.id, name="Negotiation", category="Communication"))
-        s.add(Skill(programme_id=None, name="SQL", category="Technical"))
+        make_skill(s, "Negotiation", "Communication", p)
+        make_skill(s, "SQL")
     copy = prog.duplicate_programme(sf, coord, p.id, name="Autumn 2027")
     got = prog.get_programme(sf, coord, copy.id)
     assert got.id != p.id and got.status == "draft" and got.name == "Autumn 2027"

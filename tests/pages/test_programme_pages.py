@@ -145,6 +145,15 @@ def test_a_refused_transition_shows_its_reasons(open_app, demo_store):
         assert s.get_one(Programme, pid).status == "draft"
 
 
+def test_each_reason_of_a_refusal_keeps_its_own_line(open_app, demo_store):
+    pid = programme_id(demo_store, "Onboarding buddies")
+    at = open_app("coord", page="pages/coord_programmes.py")
+    at.selectbox(key="prog_pick").set_value(pid).run()
+    at.button(key=f"to_{pid}_enrolment").click().run()
+    (shown,) = [e.value for e in at.error]
+    assert "  \n" in shown and "\n" not in shown.replace("  \n", "")  # a Markdown line break each
+
+
 def test_closing_a_running_programme_from_the_state_tab(open_app, demo_store):
     pid = programme_id(demo_store, "Peer mentoring — Autumn")
     at = open_app("admin", page="pages/coord_programmes.py")
