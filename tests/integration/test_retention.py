@@ -6,14 +6,13 @@ import datetime as dt
 import secrets
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 
 import tandem as cli
-from core.growth import feedback, journal
 from core.kernel import clock
 from core.kernel.errors import InvalidInput, NotAllowed
 from core.privacy import retention
-from db.models import AuditLog, JournalEntry, Programme
+from db.models import AuditLog, Feedback, JournalEntry, Match, Programme
 from tests.builders import make_user
 from tests.integration.test_privacy_at_rest import (
     NOW,
@@ -38,8 +37,25 @@ def _close(sf, days: int | None, end: dt.date = END) -> int:
 
 
 def _counts(sf, coord):
-    rows = {c.programme_id: c for c in journal.journal_counts(sf, coord)}
-    return rows, feedback.feedback_counts(sf, coord)
+    """What the dashboard counts: entries (final, shared, authors) per programme, feedback by kind."""
+    with sf() as s:
+        entries = s.execute(
+            select(
+                Match.programme_id,
+                JournalEntry.status,
+                JournalEntry.shared,
+                func.count(),
+                func.count(distinct(JournalEntry.author_id)),
+            )
+            .join(Match, Match.id == JournalEntry.match_id)
+            .group_by(Match.programme_id, JournalEntry.status, JournalEntry.shared)
+        ).all()
+        given = s.execute(
+            select(Feedback.kind, Feedback.acknowledged_at.is_(None), func.count()).group_by(
+                Feedback.kind, Feedback.acknowledged_at.is_(None)
+            )
+        ).all()
+    return sorted(map(tuple, entries)), sorted(map(tuple, given))
 
 
 def _rows(sf) -> dict[str, int]:
