@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core.kernel.access import Viewer
-from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, t, tn
 from core.kernel.store import Store
 from core.privacy import retention
 from db.models import Programme
+from ui.actions import act, flash
+from ui.programmes import Sessions
 from ui.widgets import md_escape
 
 
@@ -36,19 +37,21 @@ def retention_form(store: Store, viewer: Viewer, programme: Programme, version_k
             st.caption(
                 t("Private text of this programme is erased on {date}.", date=format_date(when))
             )
-        if not st.form_submit_button(t("Save the retention"), key=f"{prefix}_submit"):
-            return
-    try:
-        saved = retention.set_retention(
-            store.sf, viewer, programme.id, days, expected_version=programme.version
-        )
-    except TandemError as e:
-        st.error(str(e))
-        return
-    if st.session_state.get(version_key) == programme.version:
-        st.session_state[version_key] = saved.version
-    st.session_state["prog_flash"] = t("Retention saved.")
-    st.rerun()
+        submitted = st.form_submit_button(t("Save the retention"), key=f"{prefix}_submit")
+    where = f"{prefix}-saved"
+    if submitted:
+
+        def save(sf: Sessions, viewer: Viewer) -> None:
+            saved = retention.set_retention(
+                sf, viewer, programme.id, days, expected_version=programme.version
+            )
+            # The settings form's copy was current: it follows this save (no false conflict).
+            if st.session_state.get(version_key) == programme.version:
+                st.session_state[version_key] = saved.version
+
+        if act(where, save, done=t("Retention saved.")):
+            st.rerun()
+    flash(where)
 
 
 def erase_notice(store: Store, viewer: Viewer) -> None:
