@@ -9,15 +9,12 @@ camille sent hugo kudos he has not acknowledged yet — so hugo's Home shows bot
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Feedback, FeedbackRequest, Match
-
-if TYPE_CHECKING:  # demo.company imports this module while it seeds
-    from demo.company import DemoContext
+from demo.context import DemoContext
 
 
 def _request(
@@ -47,7 +44,8 @@ def _request(
     return r
 
 
-def seed_feedback(s: Session, ctx: DemoContext) -> None:
+def seed_feedback(ctx: DemoContext) -> None:
+    s = ctx.s
     camille, hugo, pair = ctx.camille.id, ctx.hugo.id, ctx.pair.id
     day = dt.timedelta(days=1)
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ActionItem, Goal, GoalComment, GoalStep, JournalEntry, Match, Meeting
-from demo.company import DemoContext
+from demo.context import DemoContext
 
 
 def _meetings(s: Session, ctx: DemoContext) -> list[Meeting]:
@@ -390,8 +390,9 @@ def _others(s: Session, ctx: DemoContext) -> None:
                 )
 
 
-def seed_journey(s: Session, ctx: DemoContext) -> None:
+def seed_journey(ctx: DemoContext) -> None:
     """Goals, journal entries and action items for the demo."""
+    s = ctx.s
     _camille_and_hugo(s, ctx)
     _others(s, ctx)
     s.flush()
