@@ -21,7 +21,16 @@ from core.programmes import announcements, skills
 from core.programmes import enrolment as enrolments
 from core.programmes import programmes as programme_service
 from core.programmes.answers import EnrolmentForm
-from db.models import Match, MatchMember, Person, Programme, Skill
+from db.models import (
+    Match,
+    MatchMember,
+    MatchStatus,
+    MemberResponse,
+    Person,
+    Programme,
+    ProgrammeStatus,
+    Skill,
+)
 from demo.context import DemoContext, at, services, signed_in
 from demo.surveys import Story, draw_story
 
@@ -139,7 +148,7 @@ def seed_running_programme(
     programme = programme_service.create_programme(sf, coord, form)
     at(dt.datetime.combine(opens, dt.time(8)))  # the first enrolments come at nine
     programme_service.change_status(
-        sf, coord, programme.id, "enrolment", expected_version=programme.version
+        sf, coord, programme.id, ProgrammeStatus.ENROLMENT, expected_version=programme.version
     )
 
     # What each person enrols with, drawn in the order they enrol.
@@ -196,7 +205,7 @@ def seed_running_programme(
         )
     ctx.at(dt.datetime.combine(start, dt.time(8)))
     programme_service.change_status(
-        sf, coord, programme.id, "running", expected_version=programme.version
+        sf, coord, programme.id, ProgrammeStatus.RUNNING, expected_version=programme.version
     )
 
     ctx.at(now - dt.timedelta(days=30))
@@ -245,7 +254,7 @@ def _pairs(
     fit = _demo_fit(programme.matching)
     pair = Match(
         programme_id=programme.id,
-        status="active",
+        status=MatchStatus.ACTIVE,
         kind="pair",
         score=round(fit.total, 3),
         explanation=[part.to_dict() for part in fit.parts],
@@ -253,8 +262,12 @@ def _pairs(
         published_at=started - dt.timedelta(days=2),
         started_at=started,
         members=[
-            MatchMember(person_id=staff.camille.id, response="accepted", responded_at=started),
-            MatchMember(person_id=staff.hugo.id, response="accepted", responded_at=started),
+            MatchMember(
+                person_id=staff.camille.id, response=MemberResponse.ACCEPTED, responded_at=started
+            ),
+            MatchMember(
+                person_id=staff.hugo.id, response=MemberResponse.ACCEPTED, responded_at=started
+            ),
         ],
     )
     s.add(pair)
@@ -266,7 +279,7 @@ def _pairs(
         s.add(
             Match(
                 programme_id=programme.id,
-                status="active",
+                status=MatchStatus.ACTIVE,
                 kind="pair",
                 score=float(rng.randint(40, 90)),
                 explanation=[],
@@ -274,8 +287,12 @@ def _pairs(
                 published_at=when,
                 started_at=when,
                 members=[
-                    MatchMember(person_id=a.id, response="accepted", responded_at=when),
-                    MatchMember(person_id=b.id, response="accepted", responded_at=when),
+                    MatchMember(
+                        person_id=a.id, response=MemberResponse.ACCEPTED, responded_at=when
+                    ),
+                    MatchMember(
+                        person_id=b.id, response=MemberResponse.ACCEPTED, responded_at=when
+                    ),
                 ],
             )
         )

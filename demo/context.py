@@ -16,12 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import cast
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.accounts.auth import viewer_of
 from core.kernel import clock
 from core.kernel.access import Viewer
-from db.models import Match, Person, Programme, Skill
+from db.models import Match, MatchStatus, Person, Programme, Skill
 
 
 class OneTransaction:
@@ -103,6 +104,20 @@ class DemoContext:
     def as_(self, person: Person | int) -> Viewer:
         """``person`` signed in (see :func:`signed_in`)."""
         return signed_in(self.s, person)
+
+    def other_pairs(self) -> list[Match]:
+        """The running programme's active matches other than camille and hugo's, oldest first."""
+        return list(
+            self.s.scalars(
+                select(Match)
+                .where(
+                    Match.programme_id == self.programme.id,
+                    Match.status == MatchStatus.ACTIVE,
+                    Match.id != self.pair.id,
+                )
+                .order_by(Match.id)
+            )
+        )
 
     @property
     def coordinator(self) -> Viewer:

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
 from core.growth import feedback
-from db.models import Match
 from demo.context import DemoContext
 
 DAY = dt.timedelta(days=1)
@@ -56,7 +53,7 @@ def _acknowledge(
 
 def seed_feedback(ctx: DemoContext) -> None:
     """camille and hugo's feedback, and some in six other pairs."""
-    camille, hugo, pair = ctx.camille.id, ctx.hugo.id, ctx.pair.id
+    camille, hugo = ctx.camille.id, ctx.hugo.id
 
     asked = _ask(
         ctx,
@@ -125,9 +122,7 @@ def seed_feedback(ctx: DemoContext) -> None:
     )
 
     # A little activity in other pairs, so the coordinator's counts are not empty.
-    others = ctx.s.scalars(
-        select(Match).where(Match.programme_id == ctx.programme.id, Match.id != pair)
-    ).all()
+    others = ctx.other_pairs()
     topics = (
         "A difficult conversation with a supplier",
         "My first team meeting as a lead",

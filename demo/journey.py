@@ -16,7 +16,7 @@ import random
 from sqlalchemy import select
 
 from core.growth import actions, goals, journal
-from db.models import GoalStatus, Match, Meeting, MeetingStatus
+from db.models import GoalStatus, Meeting, MeetingStatus
 from demo.context import DemoContext
 
 Entry = tuple[int, int, dt.datetime]  # journal entry id, author, when written
@@ -199,7 +199,7 @@ def _camille_and_hugo(ctx: DemoContext) -> None:
         outcome="The intern ships a first change in their second week.",
         target_days=5,
         steps=[("Prepare a starter task", None, True), ("Pair on the first change", None, True)],
-        status="achieved",
+        status=GoalStatus.ACHIEVED,
         age_days=30,
     )
     ctx.ago(8)
@@ -292,11 +292,6 @@ def _others(ctx: DemoContext) -> None:
     """Private goals and entries for the other pairs, so the counts are not empty."""
     rng = random.Random(4)  # our own generator: other parts' data do not shift
     others = {p.id for p in ctx.participants}
-    matches = [
-        m
-        for m in ctx.s.scalars(select(Match).where(Match.programme_id == ctx.programme.id))
-        if m.id != ctx.pair.id and m.status == "active"
-    ]
     titles = [
         ("Run a meeting that ends on time", "skill"),
         ("Prepare for a team-lead role", "career"),
@@ -304,7 +299,7 @@ def _others(ctx: DemoContext) -> None:
         ("Take a proper lunch break every day", "wellbeing"),
         ("Negotiate the next vendor contract", "skill"),
     ]
-    for match in matches:
+    for match in ctx.other_pairs():
         for member in match.members:
             if member.person_id not in others:
                 continue

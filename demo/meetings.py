@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
 from core.relationship import agreement, concerns, resources, schedule
 from core.relationship import notes as shared_notes
-from db.models import Match
+from db.models import Match, MeetingStatus
 from demo.context import DemoContext
 
 CAMILLE_WANTS = (
@@ -49,7 +47,7 @@ def _meeting(
     (planned,) = schedule.plan_meetings(
         ctx.sf, member, match.id, when, kind=kind, place=place, agenda=agenda
     )
-    if status == "planned":
+    if status == MeetingStatus.PLANNED:
         return
     ctx.at(when)
     version = planned.version
@@ -83,7 +81,7 @@ def _seed_pair(ctx: DemoContext) -> None:
         ctx,
         pair,
         _at(day(3)),
-        "held",
+        MeetingStatus.HELD,
         agenda="Get to know each other. What we each want from these months. How we will meet.",
         notes=(
             "Every two weeks, Tuesday morning, video.\n"
@@ -96,7 +94,7 @@ def _seed_pair(ctx: DemoContext) -> None:
         ctx,
         pair,
         _at(day(10)),
-        "held",
+        MeetingStatus.HELD,
         kind="rehearsal",
         agenda="Hugo rehearses his all-hands talk (10 minutes). Camille times it and notes questions.",
         notes=(
@@ -109,7 +107,7 @@ def _seed_pair(ctx: DemoContext) -> None:
         ctx,
         pair,
         _at(day(15)),
-        "cancelled",
+        MeetingStatus.CANCELLED,
         agenda="SQL basics: joins, with our own sales dashboard.",
         by=camille,
     )
@@ -117,7 +115,7 @@ def _seed_pair(ctx: DemoContext) -> None:
         ctx,
         pair,
         _at(day(18)),
-        "held",
+        MeetingStatus.HELD,
         agenda="SQL basics: joins, with our own sales dashboard.",
         notes=(
             "Camille wrote her first join on the orders table.\n"
@@ -129,7 +127,7 @@ def _seed_pair(ctx: DemoContext) -> None:
         ctx,
         pair,
         _at(now + dt.timedelta(days=4)),
-        "planned",
+        MeetingStatus.PLANNED,
         kind="feedback_review",
         agenda=(
             "Go over the feedback Hugo gave on Camille's team presentation.\n"
@@ -173,27 +171,23 @@ def _seed_pair(ctx: DemoContext) -> None:
 def _seed_other_pairs(ctx: DemoContext) -> None:
     """Meetings for the other active pairs, by a fixed pattern (no shared randomness)."""
     now = ctx.now
-    pairs = ctx.s.scalars(
-        select(Match)
-        .where(
-            Match.programme_id == ctx.programme.id,
-            Match.status == "active",
-            Match.id != ctx.pair.id,
-        )
-        .order_by(Match.id)
-    ).all()
+    pairs = ctx.other_pairs()
     for i, match in enumerate(pairs):
         started = match.started_at or now
         pattern = i % 4
         if pattern in (0, 3):  # on track: held every two weeks, the next one planned
             when = started + dt.timedelta(days=3 + pattern)
             while when < now - dt.timedelta(days=1):
-                _meeting(ctx, match, _at(when, 8 + pattern), "held")
+                _meeting(ctx, match, _at(when, 8 + pattern), MeetingStatus.HELD)
                 when += dt.timedelta(days=14)
             nxt = max(when, now + dt.timedelta(days=2))
-            _meeting(ctx, match, _at(nxt, 8 + pattern), "planned")
+            _meeting(ctx, match, _at(nxt, 8 + pattern), MeetingStatus.PLANNED)
         elif pattern == 2:  # two in a row not held: needs a check-in
-            steps = [(3, "held"), (9, "cancelled"), (12, "missed")]
+            steps = [
+                (3, MeetingStatus.HELD),
+                (9, MeetingStatus.CANCELLED),
+                (12, MeetingStatus.MISSED),
+            ]
             for offset, status in steps:
                 when = started + dt.timedelta(days=offset)
                 if when < now - dt.timedelta(hours=2):

@@ -17,7 +17,7 @@ from core.programmes import announcements
 from core.programmes import enrolment as enrolments
 from core.programmes import programmes as programme_service
 from core.programmes.answers import AVAILABILITY, GOAL_THEMES, MENTOR_SKILLS, EnrolmentForm
-from db.models import Enrolment, Person
+from db.models import Enrolment, Person, ProgrammeStatus
 from demo.context import DemoContext
 from demo.people import import_people
 
@@ -85,7 +85,7 @@ def seed_programmes(ctx: DemoContext) -> None:
     )
     ctx.at(now - dt.timedelta(days=8))
     programme_service.change_status(
-        ctx.sf, coord, spring.id, "enrolment", expected_version=spring.version
+        ctx.sf, coord, spring.id, ProgrammeStatus.ENROLMENT, expected_version=spring.version
     )
     ctx.at(now - dt.timedelta(days=2))
     programme_service.create_programme(

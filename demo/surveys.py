@@ -20,9 +20,11 @@ from core.surveys.self_assessment import END, SKILLS
 from core.surveys.surveys import CUSTOM_SCALE, FIT, FIT_QUESTIONS, PULSE, SCALE5, STANDARD_QUESTIONS
 from db.models import (
     Concern,
+    ConcernStatus,
     Enrolment,
     Match,
     Meeting,
+    MeetingStatus,
     Person,
     SelfAssessment,
     Survey,
@@ -166,7 +168,7 @@ def draw_story(ctx: DemoContext, cohort: list[Person]) -> Story:
 
     # Fit checks of the other pairs; one pair rated a poor fit and is flagged.
     fits = []
-    for n, match in enumerate(_other_pairs(ctx)[:8]):
+    for n, match in enumerate(ctx.other_pairs()[:8]):
         opened = min((match.started_at or now) + 8 * DAY, now - dt.timedelta(hours=2))
         scores = [
             (m.person_id, 2 if n == 3 and m is match.members[0] else rng.choice([3, 4, 4, 5, 5]))
@@ -185,20 +187,6 @@ def draw_story(ctx: DemoContext, cohort: list[Person]) -> Story:
                 for skill in SKILLS
             }
     return Story(rounds, ahead, fits, baselines, ends)
-
-
-def _other_pairs(ctx: DemoContext) -> list[Match]:
-    return list(
-        ctx.s.scalars(
-            select(Match)
-            .where(
-                Match.programme_id == ctx.programme.id,
-                Match.status == "active",
-                Match.id != ctx.pair.id,
-            )
-            .order_by(Match.id)
-        )
-    )
 
 
 def seed_surveys(ctx: DemoContext, story: Story) -> None:
@@ -254,7 +242,9 @@ def _fit_check(
     so their check is written as rows.
     """
     answered = opened + dt.timedelta(hours=1)
-    held = select(Meeting.id).where(Meeting.match_id == match_id, Meeting.status == "held")
+    held = select(Meeting.id).where(
+        Meeting.match_id == match_id, Meeting.status == MeetingStatus.HELD
+    )
     if ctx.s.scalar(held.limit(1)) is not None:
         ctx.at(answered)
         for person_id, score in scores:
@@ -291,7 +281,7 @@ def _fit_check(
                     raised_by_id=None,
                     kind="fit",
                     body="",
-                    status="open",
+                    status=ConcernStatus.OPEN,
                     created_at=answered,
                 )
             )
