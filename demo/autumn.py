@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,11 +30,8 @@ from db.models import (
     ProgrammeStatus,
     Skill,
 )
-from demo.context import DemoContext, at, services, signed_in
+from demo.context import DemoContext, Staff, at, services, signed_in
 from demo.surveys import Story, draw_story
-
-if TYPE_CHECKING:
-    from demo.company import Staff
 
 NAME = "Peer mentoring — Autumn 2026"
 SKILLS = {

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import unicodedata
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,7 +26,7 @@ from core.kernel.store import transaction_lock
 from core.people import directory
 from db.models import Account, AccountRole, Person
 from demo import autumn, feedback, journey, meetings, people, programmes, surveys
-from demo.context import clock_kept
+from demo.context import Staff, clock_kept
 
 DEMO_PASSWORD = "tandem-demo"
 DEMO_LOGINS = (
@@ -52,11 +51,6 @@ LAST = (
 ).split()
 
 
-def is_empty(sf: sessionmaker[Session]) -> bool:
-    with sf.begin() as s:
-        return s.scalar(select(Account.id).limit(1)) is None
-
-
 def seed_demo(sf: sessionmaker[Session]) -> bool:
     """Seed the demo company into an empty database. Returns False if it was not empty."""
     with clock_kept(), sf.begin() as s:
@@ -65,18 +59,6 @@ def seed_demo(sf: sessionmaker[Session]) -> bool:
             return False
         _seed(s, random.Random(20261127), clock.now())
     return True
-
-
-@dataclass
-class Staff:
-    """The people :func:`_people` made, for the rest of the seed."""
-
-    admin: Person
-    coord: Person
-    camille: Person
-    hugo: Person
-    others: list[Person]  # the 42 other participants, in the order they were drawn
-    opted_in: list[Person]  # who joins the expert directory
 
 
 def _seed(s: Session, rng: random.Random, now: dt.datetime) -> None:

@@ -72,6 +72,18 @@ def clock_kept() -> Iterator[None]:
 
 
 @dataclass
+class Staff:
+    """The people :func:`demo.company._people` made (rows), for the rest of the seed."""
+
+    admin: Person
+    coord: Person
+    camille: Person
+    hugo: Person
+    others: list[Person]  # the 42 other participants, in the order they were drawn
+    opted_in: list[Person]  # who joins the expert directory
+
+
+@dataclass
 class DemoContext:
     """The demo company as the parts build on it (people, the running programme, its pair)."""
 

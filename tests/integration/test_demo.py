@@ -58,3 +58,27 @@ def test_no_demo_module_imports_inside_a_function(path):
         if isinstance(node, (ast.Import, ast.ImportFrom))
     ]
     assert nested == []
+
+
+def test_the_demo_modules_form_no_import_circle():
+    def name(path: Path) -> str:
+        return ".".join(("demo", *path.relative_to(DEMO).with_suffix("").parts))
+
+    imports: dict[str, set[str]] = {}
+    for path in DEMO.rglob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("demo"):
+                found.add(node.module)
+                found.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names if alias.name.startswith("demo"))
+        imports[name(path)] = found
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in imports.get(start, ()):
+            if nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})):
+                return True
+        return False
+
+    assert [m for m in imports if reaches(m, m, set())] == []
