@@ -4,7 +4,8 @@ Camille and Hugo each have goals with steps (some done, one shared each), journa
 entries after their meetings (some shared, some private, one draft) and action
 items (open and done). A few other pairs get private goals and entries, so the
 coordinator's counts have something to count. Uses its own random generator, so
-the other seeders' data do not shift when this one changes.
+the other parts' data do not shift when this one changes. Each person writes through
+the growth services (goals, journal, action items), at the time it happened.
 """
 
 from __future__ import annotations
@@ -13,58 +14,32 @@ import datetime as dt
 import random
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from db.models import ActionItem, Goal, GoalComment, GoalStep, JournalEntry, Match, Meeting
-from demo.company import DemoContext
+from core.growth import actions, goal_steps, goals, journal
+from db.models import GoalStatus, Meeting, MeetingStatus
+from demo.context import DemoContext
+
+Entry = tuple[int, int, dt.datetime]  # journal entry id, author, when written
 
 
-def _meetings(s: Session, ctx: DemoContext) -> list[Meeting]:
-    """The pair's held meetings, oldest first; three of them if nobody seeded any."""
-    now = ctx.now
-    existing = list(
-        s.scalars(
+def _held_meetings(ctx: DemoContext) -> list[Meeting]:
+    """The pair's held meetings, oldest first (demo.meetings seeded them)."""
+    return list(
+        ctx.s.scalars(
             select(Meeting)
             .where(
                 Meeting.match_id == ctx.pair.id,
-                Meeting.scheduled_at <= now,
-                Meeting.status == "held",
+                Meeting.scheduled_at <= ctx.now,
+                Meeting.status == MeetingStatus.HELD,
             )
             .order_by(Meeting.scheduled_at)
         )
     )
-    if existing:
-        return existing
-    made = []
-    for days, agenda in (
-        (21, "Getting to know each other; what we each want from the pairing."),
-        (9, "Camille's quarterly review deck; Hugo's code-review feedback."),
-        (2, "Rehearsal of the first five minutes of the review."),
-    ):
-        when = (now - dt.timedelta(days=days)).replace(hour=9, minute=30, second=0, microsecond=0)
-        meeting = Meeting(
-            match_id=ctx.pair.id,
-            scheduled_at=when,
-            duration_minutes=60,
-            kind="rehearsal" if days == 2 else "regular",
-            status="held",
-            place="Video call",
-            agenda=agenda,
-            created_by_id=ctx.camille.id,
-            created_at=when - dt.timedelta(days=7),
-            updated_at=when,
-        )
-        s.add(meeting)
-        made.append(meeting)
-    s.flush()
-    return made
 
 
 def _goal(
-    s: Session,
     ctx: DemoContext,
     owner_id: int,
-    match_id: int | None,
     title: str,
     *,
     category: str,
@@ -72,104 +47,94 @@ def _goal(
     target_days: int,
     steps: list[tuple[str, int | None, bool]] | None = None,
     shared: bool = False,
-    status: str = "active",
+    status: str = GoalStatus.ACTIVE,
     manual: int | None = None,
     age_days: int = 20,
-) -> Goal:
-    now = ctx.now
-    created = now - dt.timedelta(days=age_days)
-    goal = Goal(
-        owner_id=owner_id,
-        programme_id=ctx.programme.id,
-        match_id=match_id,
+) -> int:
+    """``owner_id`` sets the goal ``age_days`` ago, ticks its done steps every three days
+    after, and marks it achieved two days ago; returns its id."""
+    today, steps = ctx.now.date(), steps or []
+    owner = ctx.as_(owner_id)
+    ctx.ago(age_days)
+    goal = goals.create_goal(
+        ctx.sf,
+        owner,
         title=title,
-        outcome=outcome,
+        target_date=today + dt.timedelta(days=target_days),
         category=category,
-        target_date=now.date() + dt.timedelta(days=target_days),
-        status=status,
-        visibility="shared" if shared else "private",
+        outcome=outcome,
         manual_progress=manual,
-        created_at=created,
-        updated_at=created,
-        achieved_at=now - dt.timedelta(days=2) if status == "achieved" else None,
         steps=[
-            GoalStep(
-                position=i,
-                title=step,
-                due_date=now.date() + dt.timedelta(days=due) if due is not None else None,
-                done_at=now - dt.timedelta(days=max(1, age_days - 3 * (i + 1))) if done else None,
-            )
-            for i, (step, due, done) in enumerate(steps or [])
+            (step, today + dt.timedelta(days=due) if due is not None else None)
+            for step, due, _ in steps
         ],
     )
-    s.add(goal)
-    return goal
+    if shared:
+        goal = goals.set_shared(ctx.sf, owner, goal.id, True)
+    for i, (step, (_, _, done)) in enumerate(zip(goal.steps, steps, strict=True)):
+        if done:
+            ctx.ago(max(1, age_days - 3 * (i + 1)))
+            goal = goal_steps.set_step_done(ctx.sf, owner, step.id, True)
+    if status == GoalStatus.ACHIEVED:
+        ctx.ago(2)
+        goals.set_status(ctx.sf, owner, goal.id, goal.version, status)
+    return goal.id
 
 
 def _entry(
-    s: Session,
+    ctx: DemoContext,
     author_id: int,
-    match_id: int,
     meeting: Meeting | None,
     at: dt.datetime,
     *,
-    status: str = "final",
+    draft: bool = False,
     shared: bool = False,
-    usefulness: int | None = None,
-    wellbeing: int | None = None,
-    **answers: str,
-) -> JournalEntry:
-    entry = JournalEntry(
-        author_id=author_id,
-        match_id=match_id,
-        meeting_id=meeting.id if meeting else None,
-        status=status,
-        shared=shared,
-        usefulness=usefulness,
-        wellbeing=wellbeing,
-        created_at=at,
-        updated_at=at,
-        **answers,
-    )
-    s.add(entry)
-    s.flush()
-    return entry
+    **answers: str | int | None,
+) -> Entry:
+    """``author_id`` writes a reflection at ``at`` (a final one unless ``draft``)."""
+    author = ctx.as_(author_id)
+    ctx.at(at)
+    values = {"meeting_id": meeting.id if meeting else None, **answers}
+    if draft:
+        return journal.save_draft_values(ctx.sf, author, None, values).entry_id, author_id, at
+    entry = journal.finalise(ctx.sf, author, None, values)
+    if shared:
+        journal.set_shared(ctx.sf, author, entry.id, True)
+    return entry.id, author_id, at
 
 
 def _action(
-    s: Session,
     ctx: DemoContext,
-    entry: JournalEntry,
+    entry: Entry,
     owner_id: int,
     title: str,
     due_days: int | None,
     done: bool = False,
 ) -> None:
-    s.add(
-        ActionItem(
-            match_id=entry.match_id,
-            journal_entry_id=entry.id,
-            meeting_id=entry.meeting_id,
-            owner_id=owner_id,
-            created_by_id=entry.author_id,
-            title=title,
-            due_date=ctx.now.date() + dt.timedelta(days=due_days) if due_days is not None else None,
-            done_at=entry.created_at + dt.timedelta(days=2) if done else None,
-            created_at=entry.created_at,
-        )
+    """The entry's author notes an action item with it; done two days later if ``done``."""
+    entry_id, author_id, written = entry
+    ctx.at(written)
+    item = actions.add_action(
+        ctx.sf,
+        ctx.as_(author_id),
+        title=title,
+        owner_id=owner_id,
+        due_date=ctx.now.date() + dt.timedelta(days=due_days) if due_days is not None else None,
+        journal_entry_id=entry_id,
     )
+    if done:
+        ctx.at(written + dt.timedelta(days=2))
+        actions.set_done(ctx.sf, ctx.as_(owner_id), item.id)
 
 
-def _camille_and_hugo(s: Session, ctx: DemoContext) -> None:
-    camille, hugo, pair = ctx.camille.id, ctx.hugo.id, ctx.pair.id
-    recent: list[Meeting | None] = list(_meetings(s, ctx)[-3:])
+def _camille_and_hugo(ctx: DemoContext) -> None:
+    camille, hugo = ctx.camille.id, ctx.hugo.id
+    recent: list[Meeting | None] = list(_held_meetings(ctx)[-3:])
     first, second, last = (recent + [None, None, None])[:3]
 
     review = _goal(
-        s,
         ctx,
         camille,
-        pair,
         "Present our campaign results at the quarterly review",
         category="skill",
         outcome="A 10-minute talk with three charts; at least two questions from the leadership team.",
@@ -183,10 +148,8 @@ def _camille_and_hugo(s: Session, ctx: DemoContext) -> None:
         shared=True,
     )
     _goal(
-        s,
         ctx,
         camille,
-        pair,
         "Write my own SQL for the weekly campaign report",
         category="skill",
         outcome="The weekly report runs from my own query, without asking the data team.",
@@ -197,10 +160,8 @@ def _camille_and_hugo(s: Session, ctx: DemoContext) -> None:
         ],
     )
     _goal(
-        s,
         ctx,
         camille,
-        pair,
         "Protect two focus mornings a week",
         category="wellbeing",
         outcome="No meeting before noon on Tuesdays and Thursdays, four weeks in a row.",
@@ -208,10 +169,8 @@ def _camille_and_hugo(s: Session, ctx: DemoContext) -> None:
         manual=40,
     )
     feedback = _goal(
-        s,
         ctx,
         hugo,
-        pair,
         "Give clear, kind feedback in code reviews",
         category="skill",
         outcome="Two teammates say my review comments are clear and helpful.",
@@ -224,10 +183,8 @@ def _camille_and_hugo(s: Session, ctx: DemoContext) -> None:
         shared=True,
     )
     _goal(
-        s,
         ctx,
         hugo,
-        pair,
         "Speak at the engineering all-hands",
         category="career",
         outcome="A 5-minute lightning talk on our test pipeline.",
@@ -235,34 +192,29 @@ def _camille_and_hugo(s: Session, ctx: DemoContext) -> None:
         steps=[("Pick a topic", None, True), ("Outline the talk with Camille", 12, False)],
     )
     _goal(
-        s,
         ctx,
         hugo,
-        pair,
         "Onboard the new intern",
         category="project",
         outcome="The intern ships a first change in their second week.",
         target_days=5,
         steps=[("Prepare a starter task", None, True), ("Pair on the first change", None, True)],
-        status="achieved",
+        status=GoalStatus.ACHIEVED,
         age_days=30,
     )
-    s.flush()
-    s.add_all(
-        [
-            GoalComment(
-                goal_id=review.id,
-                author_id=hugo,
-                body="Your storyline is much clearer now. Keep the three-charts rule!",
-                created_at=ctx.now - dt.timedelta(days=8),
-            ),
-            GoalComment(
-                goal_id=feedback.id,
-                author_id=camille,
-                body="Try starting with what worked: it made your last comment land well.",
-                created_at=ctx.now - dt.timedelta(days=6),
-            ),
-        ]
+    ctx.ago(8)
+    goals.add_comment(
+        ctx.sf,
+        ctx.as_(hugo),
+        review,
+        "Your storyline is much clearer now. Keep the three-charts rule!",
+    )
+    ctx.ago(6)
+    goals.add_comment(
+        ctx.sf,
+        ctx.as_(camille),
+        feedback,
+        "Try starting with what worked: it made your last comment land well.",
     )
 
     def after(meeting: Meeting | None, hours: int) -> dt.datetime:
@@ -270,9 +222,8 @@ def _camille_and_hugo(s: Session, ctx: DemoContext) -> None:
         return base + dt.timedelta(hours=hours)
 
     shared = _entry(
-        s,
+        ctx,
         camille,
-        pair,
         first,
         after(first, 2),
         shared=True,
@@ -283,11 +234,10 @@ def _camille_and_hugo(s: Session, ctx: DemoContext) -> None:
         learned="Start from the decision the audience has to make, not from the data.",
         next_step="Draft the storyline and send it to Hugo.",
     )
-    _action(s, ctx, shared, camille, "Send Hugo the draft storyline", None, done=True)
+    _action(ctx, shared, camille, "Send Hugo the draft storyline", None, done=True)
     private = _entry(
-        s,
+        ctx,
         camille,
-        pair,
         second,
         after(second, 3),
         usefulness=4,
@@ -301,22 +251,20 @@ def _camille_and_hugo(s: Session, ctx: DemoContext) -> None:
         learned="A pause and a question buy time and show I listen.",
         next_step="Rehearse the opening two minutes with Hugo.",
     )
-    _action(s, ctx, private, camille, "Rehearse the opening two minutes", 5)
-    _action(s, ctx, private, hugo, "Share the SQL course link with Camille", 3)
+    _action(ctx, private, camille, "Rehearse the opening two minutes", 5)
+    _action(ctx, private, hugo, "Share the SQL course link with Camille", 3)
     _entry(
-        s,
+        ctx,
         camille,
-        pair,
         last,
         after(last, 1),
-        status="draft",
+        draft=True,
         discussed="Rehearsal of the first five minutes.",
         went_well="The opening story worked.",
     )
     hugo_shared = _entry(
-        s,
+        ctx,
         hugo,
-        pair,
         first,
         after(first, 5),
         shared=True,
@@ -325,12 +273,11 @@ def _camille_and_hugo(s: Session, ctx: DemoContext) -> None:
         learned="Describing the impact of a change is kinder than judging the code.",
         next_step="Try situation–behaviour–impact on my next three reviews.",
     )
-    _action(s, ctx, hugo_shared, hugo, "Try situation–behaviour–impact on three reviews", 7)
-    _action(s, ctx, hugo_shared, camille, "Book a room for the rehearsal", 2)
+    _action(ctx, hugo_shared, hugo, "Try situation–behaviour–impact on three reviews", 7)
+    _action(ctx, hugo_shared, camille, "Book a room for the rehearsal", 2)
     _entry(
-        s,
+        ctx,
         hugo,
-        pair,
         second,
         after(second, 4),
         usefulness=4,
@@ -341,15 +288,10 @@ def _camille_and_hugo(s: Session, ctx: DemoContext) -> None:
     )
 
 
-def _others(s: Session, ctx: DemoContext) -> None:
+def _others(ctx: DemoContext) -> None:
     """Private goals and entries for the other pairs, so the counts are not empty."""
-    rng = random.Random(4)  # our own generator: other seeders' data do not shift
+    rng = random.Random(4)  # our own generator: other parts' data do not shift
     others = {p.id for p in ctx.participants}
-    matches = [
-        m
-        for m in s.scalars(select(Match).where(Match.programme_id == ctx.programme.id))
-        if m.id != ctx.pair.id and m.status == "active"
-    ]
     titles = [
         ("Run a meeting that ends on time", "skill"),
         ("Prepare for a team-lead role", "career"),
@@ -357,41 +299,46 @@ def _others(s: Session, ctx: DemoContext) -> None:
         ("Take a proper lunch break every day", "wellbeing"),
         ("Negotiate the next vendor contract", "skill"),
     ]
-    for match in matches:
+    for match in ctx.other_pairs():
         for member in match.members:
             if member.person_id not in others:
                 continue
             for title, category in rng.sample(titles, rng.randint(1, 2)):
                 done = rng.randint(0, 3)
+                target_days = rng.randint(20, 90)
+                achieved = done == 3 and rng.random() < 0.5
                 _goal(
-                    s,
                     ctx,
                     member.person_id,
-                    match.id,
                     title,
                     category=category,
                     outcome="",
-                    target_days=rng.randint(20, 90),
+                    target_days=target_days,
                     steps=[(f"Step {i + 1}", None, i < done) for i in range(3)],
-                    status="achieved" if done == 3 and rng.random() < 0.5 else "active",
+                    status=GoalStatus.ACHIEVED if achieved else GoalStatus.ACTIVE,
                     shared=rng.random() < 0.3,
                 )
+            drawn = []
             for _ in range(rng.randint(0, 3)):
+                at = ctx.now - dt.timedelta(days=rng.randint(1, 20))
+                drawn.append((at, rng.random() < 0.3, rng.randint(2, 5)))
+            # Written in time order, a few minutes apart on the same day: the journal
+            # takes the same reflection sent twice within two minutes for a double click.
+            drawn.sort(key=lambda d: d[0])
+            for n, (at, shared, usefulness) in enumerate(drawn):
                 _entry(
-                    s,
+                    ctx,
                     member.person_id,
-                    match.id,
                     None,
-                    ctx.now - dt.timedelta(days=rng.randint(1, 20)),
-                    shared=rng.random() < 0.3,
-                    usefulness=rng.randint(2, 5),
+                    at + dt.timedelta(minutes=3 * n),
+                    shared=shared,
+                    usefulness=usefulness,
                     discussed="Our last conversation.",
                     learned="Something useful.",
                 )
 
 
-def seed_journey(s: Session, ctx: DemoContext) -> None:
+def seed_journey(ctx: DemoContext) -> None:
     """Goals, journal entries and action items for the demo."""
-    _camille_and_hugo(s, ctx)
-    _others(s, ctx)
-    s.flush()
+    _camille_and_hugo(ctx)
+    _others(ctx)

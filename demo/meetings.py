@@ -1,19 +1,18 @@
 """Demo: camille and hugo's agreement, meetings and resources; meetings of other pairs
 (some on track, some needing a check-in); concerns for the coordinator.
 
-Runs first among the capability seeders, so later ones (the journal's) find these
-meetings. Deterministic: no use of ``ctx.rng``, which the other seeders share.
+Runs first among the parts, so later ones (the journal's) find these meetings.
+Deterministic: no use of ``ctx.rng``, which the other parts share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from db.models import Agreement, AgreementMember, Concern, Match, Meeting, Resource
-from demo.company import DemoContext
+from core.relationship import agreement, concerns, resources, schedule
+from core.relationship import notes as shared_notes
+from db.models import Match, MeetingStatus
+from demo.context import DemoContext
 
 CAMILLE_WANTS = (
     "Become confident presenting to the leadership team. "
@@ -31,7 +30,7 @@ def _at(day: dt.datetime, hour: int = 9) -> dt.datetime:
 
 
 def _meeting(
-    s: Session,
+    ctx: DemoContext,
     match: Match,
     when: dt.datetime,
     status: str,
@@ -41,67 +40,48 @@ def _meeting(
     notes: str = "",
     by: int | None = None,
     place: str = "",
-    minutes: int = 60,
-    now: dt.datetime | None = None,
-) -> Meeting:
-    created = min(when, now or when) - dt.timedelta(days=1)
-    meeting = Meeting(
-        match_id=match.id,
-        scheduled_at=when,
-        duration_minutes=minutes,
-        kind=kind,
-        status=status,
-        place=place,
-        agenda=agenda,
-        notes=notes,
-        created_by_id=by if by is not None else match.members[0].person_id,
-        created_at=created,
-        updated_at=max(created, min(when, now or when)),
+) -> None:
+    """A member plans the meeting the day before; once its time comes, it is marked."""
+    member = ctx.as_(by if by is not None else match.members[0].person_id)
+    ctx.at(min(when, ctx.now) - dt.timedelta(days=1))
+    (planned,) = schedule.plan_meetings(
+        ctx.sf, member, match.id, when, kind=kind, place=place, agenda=agenda
     )
-    s.add(meeting)
-    return meeting
+    if status == MeetingStatus.PLANNED:
+        return
+    ctx.at(when)
+    version = planned.version
+    if notes:
+        version = shared_notes.save_shared_text(
+            ctx.sf, member, planned.meeting_id, agenda=agenda, notes=notes, seen_version=version
+        ).version
+    schedule.set_status(ctx.sf, member, planned.meeting_id, status, version)
 
 
-def seed_meetings(s: Session, ctx: DemoContext) -> None:
-    _seed_pair(s, ctx)
-    _seed_other_pairs(s, ctx)
-    s.flush()
+def seed_meetings(ctx: DemoContext) -> None:
+    _seed_pair(ctx)
+    _seed_other_pairs(ctx)
 
 
-def _seed_pair(s: Session, ctx: DemoContext) -> None:
+def _seed_pair(ctx: DemoContext) -> None:
     pair, camille, hugo, now = ctx.pair, ctx.camille.id, ctx.hugo.id, ctx.now
     started = pair.started_at or now - dt.timedelta(days=24)
-    agreement = Agreement(
-        match_id=pair.id,
-        cadence_days=14,
-        meeting_format="video",
-        length_minutes=60,
-        updated_at=started + dt.timedelta(days=1),
-    )
-    s.add(agreement)
-    s.flush()
-    s.add_all(
-        [
-            AgreementMember(
-                agreement_id=agreement.id,
-                person_id=camille,
-                expectations=CAMILLE_WANTS,
-                confirmed_at=started + dt.timedelta(days=1, hours=2),
-            ),
-            AgreementMember(
-                agreement_id=agreement.id,
-                person_id=hugo,
-                expectations=HUGO_WANTS,
-                confirmed_at=started + dt.timedelta(days=2),
-            ),
-        ]
-    )
     day = lambda n: started + dt.timedelta(days=n)  # noqa: E731 - short and local
+
+    # The agreement: each writes what they want from the pairing, then confirms it.
+    ctx.at(day(1))
+    terms = agreement.save_expectations(ctx.sf, ctx.as_(camille), pair.id, CAMILLE_WANTS)
+    ctx.at(day(1) + dt.timedelta(hours=2))
+    agreement.confirm_agreement(ctx.sf, ctx.as_(camille), pair.id, terms.version)
+    ctx.at(day(2))
+    agreement.save_expectations(ctx.sf, ctx.as_(hugo), pair.id, HUGO_WANTS)
+    agreement.confirm_agreement(ctx.sf, ctx.as_(hugo), pair.id, terms.version)
+
     _meeting(
-        s,
+        ctx,
         pair,
         _at(day(3)),
-        "held",
+        MeetingStatus.HELD,
         agenda="Get to know each other. What we each want from these months. How we will meet.",
         notes=(
             "Every two weeks, Tuesday morning, video.\n"
@@ -111,10 +91,10 @@ def _seed_pair(s: Session, ctx: DemoContext) -> None:
         by=camille,
     )
     _meeting(
-        s,
+        ctx,
         pair,
         _at(day(10)),
-        "held",
+        MeetingStatus.HELD,
         kind="rehearsal",
         agenda="Hugo rehearses his all-hands talk (10 minutes). Camille times it and notes questions.",
         notes=(
@@ -124,18 +104,18 @@ def _seed_pair(s: Session, ctx: DemoContext) -> None:
         by=hugo,
     )
     _meeting(
-        s,
+        ctx,
         pair,
         _at(day(15)),
-        "cancelled",
+        MeetingStatus.CANCELLED,
         agenda="SQL basics: joins, with our own sales dashboard.",
         by=camille,
     )
     _meeting(
-        s,
+        ctx,
         pair,
         _at(day(18)),
-        "held",
+        MeetingStatus.HELD,
         agenda="SQL basics: joins, with our own sales dashboard.",
         notes=(
             "Camille wrote her first join on the orders table.\n"
@@ -144,10 +124,10 @@ def _seed_pair(s: Session, ctx: DemoContext) -> None:
         by=camille,
     )
     _meeting(
-        s,
+        ctx,
         pair,
         _at(now + dt.timedelta(days=4)),
-        "planned",
+        MeetingStatus.PLANNED,
         kind="feedback_review",
         agenda=(
             "Go over the feedback Hugo gave on Camille's team presentation.\n"
@@ -155,97 +135,81 @@ def _seed_pair(s: Session, ctx: DemoContext) -> None:
         ),
         by=hugo,
         place="Video call",
-        now=now,
     )
-    s.add_all(
-        [
-            Resource(
-                match_id=pair.id,
-                added_by_id=hugo,
-                kind="book",
-                title="Radical Candor — Kim Scott",
-                note="Chapter 2 on feedback that is both kind and clear helped me prepare my 1:1s.",
-                created_at=day(11),
-            ),
-            Resource(
-                match_id=pair.id,
-                added_by_id=camille,
-                kind="talk",
-                title="The secret structure of great talks — Nancy Duarte",
-                url="https://www.ted.com/talks/nancy_duarte_the_secret_structure_of_great_talks",
-                note="For your all-hands: contrast what is with what could be.",
-                created_at=day(12),
-            ),
-            Resource(
-                match_id=pair.id,
-                added_by_id=hugo,
-                kind="link",
-                title="SQL tutorial for data analysis",
-                url="https://mode.com/sql-tutorial/",
-                note="Start with the basic section, then joins.",
-                created_at=day(19),
-            ),
-        ]
-    )
+    for n, by, kind, title, url, note in (
+        (
+            11,
+            hugo,
+            "book",
+            "Radical Candor — Kim Scott",
+            "",
+            "Chapter 2 on feedback that is both kind and clear helped me prepare my 1:1s.",
+        ),
+        (
+            12,
+            camille,
+            "talk",
+            "The secret structure of great talks — Nancy Duarte",
+            "https://www.ted.com/talks/nancy_duarte_the_secret_structure_of_great_talks",
+            "For your all-hands: contrast what is with what could be.",
+        ),
+        (
+            19,
+            hugo,
+            "link",
+            "SQL tutorial for data analysis",
+            "https://mode.com/sql-tutorial/",
+            "Start with the basic section, then joins.",
+        ),
+    ):
+        ctx.at(day(n))
+        resources.add_resource(
+            ctx.sf, ctx.as_(by), pair.id, kind=kind, title=title, url=url, note=note
+        )
 
 
-def _seed_other_pairs(s: Session, ctx: DemoContext) -> None:
+def _seed_other_pairs(ctx: DemoContext) -> None:
     """Meetings for the other active pairs, by a fixed pattern (no shared randomness)."""
     now = ctx.now
-    pairs = s.scalars(
-        select(Match)
-        .where(
-            Match.programme_id == ctx.programme.id,
-            Match.status == "active",
-            Match.id != ctx.pair.id,
-        )
-        .order_by(Match.id)
-    ).all()
+    pairs = ctx.other_pairs()
     for i, match in enumerate(pairs):
         started = match.started_at or now
         pattern = i % 4
         if pattern in (0, 3):  # on track: held every two weeks, the next one planned
             when = started + dt.timedelta(days=3 + pattern)
             while when < now - dt.timedelta(days=1):
-                _meeting(s, match, _at(when, 8 + pattern), "held")
+                _meeting(ctx, match, _at(when, 8 + pattern), MeetingStatus.HELD)
                 when += dt.timedelta(days=14)
             nxt = max(when, now + dt.timedelta(days=2))
-            _meeting(s, match, _at(nxt, 8 + pattern), "planned", now=now)
+            _meeting(ctx, match, _at(nxt, 8 + pattern), MeetingStatus.PLANNED)
         elif pattern == 2:  # two in a row not held: needs a check-in
-            steps = [(3, "held"), (9, "cancelled"), (12, "missed")]
+            steps = [
+                (3, MeetingStatus.HELD),
+                (9, MeetingStatus.CANCELLED),
+                (12, MeetingStatus.MISSED),
+            ]
             for offset, status in steps:
                 when = started + dt.timedelta(days=offset)
                 if when < now - dt.timedelta(hours=2):
-                    _meeting(s, match, _at(when, 13), status)
+                    _meeting(ctx, match, _at(when, 13), status)
         # pattern 1: no meeting at all (too early to tell, or a check-in after 14 days)
 
     # What participants told the coordinator (only the words they chose to send).
     if len(pairs) > 5:
-        worried = pairs[1].members[0].person_id
-        s.add(
-            Concern(
-                programme_id=ctx.programme.id,
-                match_id=pairs[1].id,
-                raised_by_id=worried,
-                kind="concern",
-                body=(
-                    "My peer told their team about something I shared in confidence. "
-                    "I would like to talk about it before our next meeting."
-                ),
-                status="open",
-                created_at=now - dt.timedelta(days=2, hours=3),
-            )
+        ctx.at(now - dt.timedelta(days=2, hours=3))
+        concerns.raise_concern(
+            ctx.sf,
+            ctx.as_(pairs[1].members[0].person_id),
+            pairs[1].id,
+            "My peer told their team about something I shared in confidence. "
+            "I would like to talk about it before our next meeting.",
         )
-        asked = pairs[5].members[1].person_id
-        s.add(
-            Concern(
-                programme_id=ctx.programme.id,
-                match_id=pairs[5].id,
-                raised_by_id=asked,
-                kind="concern",
-                body="We cannot find a common slot: could the programme allow lunchtime meetings?",
-                status="handled",
-                created_at=now - dt.timedelta(days=9),
-                handled_at=now - dt.timedelta(days=8),
-            )
+        ctx.at(now - dt.timedelta(days=9))
+        handled = concerns.raise_concern(
+            ctx.sf,
+            ctx.as_(pairs[5].members[1].person_id),
+            pairs[5].id,
+            "We cannot find a common slot: could the programme allow lunchtime meetings?",
         )
+        ctx.at(now - dt.timedelta(days=8))
+        concerns.mark_concern_handled(ctx.sf, ctx.coordinator, handled)

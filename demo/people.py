@@ -1,25 +1,24 @@
 """Demo people: new hires without an account, most with a pending invitation.
 
 So the People page shows every state: invited, invitation expired, still to
-invite, and a colleague who left. The invitation tokens are random and never kept
-(only their hash), like real ones: to try the invitation page in the demo, create
-a new link from the People page.
+invite, and a colleague who left. They arrive the way people do, by the
+coordinator's import of a people file, one file on each hire's first day. The
+invitation tokens are random and never kept (only their hash), like real ones:
+to try the invitation page in the demo, create a new link from the People page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import unicodedata
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from core.accounts.invitations import INVITATION_DAYS, digest
-from db.models import Invitation, Person
-
-if TYPE_CHECKING:
-    from demo.company import DemoContext
+from core.accounts import invitations
+from core.people import importer
+from db.models import Person
+from demo.context import DemoContext
 
 NEW_HIRES = (
     # name, department, level, location, language, days since hire, invitation
@@ -30,6 +29,17 @@ NEW_HIRES = (
     ("Aurélie Brun", "Operations", "L3", "Lyon", "fr", 40, "expired"),
     ("Tomás Ortega", "Engineering", "L3", "Remote", "en", 3, None),
 )
+COLUMNS = (
+    "email",
+    "name",
+    "department",
+    "level",
+    "manager email",
+    "location",
+    "hire date",
+    "leave date",
+    "language",
+)
 
 
 def _email(name: str) -> str:
@@ -37,53 +47,64 @@ def _email(name: str) -> str:
     return ascii_name.lower().replace(" ", ".") + "@tandem.example"
 
 
-def seed_people(s: Session, ctx: DemoContext) -> None:
+def import_people(ctx: DemoContext, rows: Sequence[dict[str, str]], filename: str) -> None:
+    """The coordinator imports a people file (``rows``: column → value) now."""
+    columns = [c for c in COLUMNS if any(c in row for row in rows)]
+    lines = [",".join(columns)] + [",".join(row.get(c, "") for c in columns) for row in rows]
+    data = ("\r\n".join(lines) + "\r\n").encode("utf-8")
+    coord = ctx.coordinator
+    preview = importer.preview(ctx.sf, coord, data, filename)
+    importer.apply(ctx.sf, coord, preview)
+
+
+def manager_emails(ctx: DemoContext) -> dict[str, str]:
+    """Each department's lead (the participants' manager), by department."""
+    ids = {p.department: p.manager_id for p in ctx.participants if p.manager_id}
+    return {
+        dept: ctx.s.get_one(Person, manager_id).email for dept, manager_id in ids.items() if dept
+    }
+
+
+def seed_people(ctx: DemoContext) -> None:
     """New hires without accounts (invited, expired, to invite) and one leaver."""
     now = ctx.now
-    managers = {p.department: p.manager_id for p in ctx.participants}
+    managers = manager_emails(ctx)
     for name, dept, level, location, language, days, invitation in NEW_HIRES:
-        person = Person(
-            email=_email(name),
-            full_name=name,
-            department=dept,
-            level=level,
-            location=location,
-            language=language,
-            hire_date=now.date() - dt.timedelta(days=days),
-            manager_id=managers.get(dept),
-            created_at=now - dt.timedelta(days=days),
-            updated_at=now - dt.timedelta(days=days),
-        )
-        s.add(person)
-        s.flush()
+        hired = ctx.at(now - dt.timedelta(days=days))
+        row = {
+            "email": _email(name),
+            "name": name,
+            "department": dept,
+            "level": level,
+            "location": location,
+            "language": language,
+            "hire date": hired.date().isoformat(),
+        }
+        if dept in managers:
+            row["manager email"] = managers[dept]
+        import_people(ctx, [row], f"new-hire-{hired.date().isoformat()}.csv")
         if invitation is None:
             continue
         sent = now - dt.timedelta(days=days - 1)
         if invitation == "expired":
-            sent = now - dt.timedelta(days=INVITATION_DAYS + 5)
-        s.add(
-            Invitation(
-                person_id=person.id,
-                token_hash=digest(secrets.token_urlsafe(32)),
-                created_at=sent,
-                expires_at=sent + dt.timedelta(days=INVITATION_DAYS),
-            )
-        )
-    left = now.date() - dt.timedelta(days=25)
-    s.add(
-        Person(
-            email="pierre.lemaire@tandem.example",
-            full_name="Pierre Lemaire",
-            department="Sales",
-            level="L4",
-            location="Paris",
-            language="fr",
-            hire_date=dt.date(2017, 6, 12),
-            leave_date=left,
-            is_active=False,
-            manager_id=managers.get("Sales"),
-            created_at=now - dt.timedelta(days=400),
-            updated_at=now - dt.timedelta(days=25),
-        )
-    )
-    s.flush()
+            sent = now - dt.timedelta(days=invitations.INVITATION_DAYS + 5)
+        ctx.at(sent)
+        person_id = ctx.s.scalar(select(Person.id).where(Person.email == row["email"]))
+        assert person_id is not None
+        invitations.issue_invitations(ctx.sf, ctx.coordinator, [person_id])
+
+    # A colleague who was there long before Tandem, and left last month.
+    pierre = {
+        "email": "pierre.lemaire@tandem.example",
+        "name": "Pierre Lemaire",
+        "department": "Sales",
+        "level": "L4",
+        "location": "Paris",
+        "language": "fr",
+        "hire date": "2017-06-12",
+        "manager email": managers["Sales"],
+    }
+    ctx.at(now - dt.timedelta(days=400))
+    import_people(ctx, [pierre], "people.csv")
+    left = ctx.at(now - dt.timedelta(days=25))
+    import_people(ctx, [{**pierre, "leave date": left.date().isoformat()}], "people.csv")
