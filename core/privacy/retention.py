@@ -3,7 +3,7 @@
 - ``Programme.retention_days``: None (the default) keeps private text; N erases it N
   days after the programme's end date, once the programme is closed (closed without an
   end date: N days after it was closed, its last change).
-- What is erased: the private text (the encrypted columns of db/crypto.py) of every row
+- What is erased: the private text (the encrypted columns of db/crypto/) of every row
   of the programme — its goals (steps, comments), journal entries and drafts, action
   items, feedback and requests, meetings' agenda and notes, resources, concerns and
   agreement expectations. Each value becomes ``""``; the rows stay, so every count of

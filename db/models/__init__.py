@@ -21,10 +21,7 @@ from db.models.growth import (
     GoalStep,
     JournalEntry,
 )
-from db.models.matching import (
-    Match,
-    MatchMember,
-)
+from db.models.matching import Match, MatchMember
 from db.models.people import (
     Account,
     AccountRole,
@@ -46,13 +43,7 @@ from db.models.programmes import (
     SelfAssessment,
     Skill,
 )
-from db.models.relationship import (
-    Agreement,
-    AgreementMember,
-    Concern,
-    Meeting,
-    Resource,
-)
+from db.models.relationship import Agreement, AgreementMember, Concern, Meeting, Resource
 from db.models.states import (
     LIVE_MATCH_STATUSES,
     ConcernStatus,
@@ -65,12 +56,7 @@ from db.models.states import (
     ProgrammeStatus,
     RequestStatus,
 )
-from db.models.surveys import (
-    Survey,
-    SurveyAnswer,
-    SurveyQuestion,
-    SurveyResponse,
-)
+from db.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 register(Base)  # encrypted columns: sealed on flush, opened and checked on load
 

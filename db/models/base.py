@@ -29,7 +29,7 @@ def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> An
 
 
 def _private(**kwargs: Any) -> Any:
-    """Private text, encrypted at rest with the row's ``uid`` as associated data (db/crypto.py)."""
+    """Private text, encrypted at rest with the row's ``uid`` as associated data (db/crypto/)."""
     return mapped_column(EncryptedText(), **kwargs)
 
 

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
-    Index,
-    Integer,
-    String,
-)
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base, _fk, _private, _uid

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-)
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, _fk, _private, _uid
