@@ -48,16 +48,7 @@ def clean_line(
                 field=field,
             )
         )
-    if len(text) > max_chars:
-        raise InvalidInput(
-            t(
-                "“{field}” is too long: {count} characters, at most {max}.",
-                field=field,
-                count=len(text),
-                max=max_chars,
-            )
-        )
-    return text
+    return _bounded(text, field, max_chars)
 
 
 def clean_text(
@@ -67,6 +58,11 @@ def clean_text(
     text = _strip_controls((value or "").replace("\r\n", "\n"), keep_newlines=True).strip()
     if required and _blank(text):
         raise InvalidInput(t("“{field}” cannot be empty.", field=field))
+    return _bounded(text, field, max_chars)
+
+
+def _bounded(text: str, field: str, max_chars: int) -> str:
+    """``text`` if it has at most ``max_chars`` characters; otherwise the form's message."""
     if len(text) > max_chars:
         raise InvalidInput(
             t(

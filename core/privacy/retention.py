@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel import audit, clock
@@ -28,6 +28,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
 from core.kernel.tx import expect_version, transaction
+from core.privacy.rows import update_rows
 from core.programmes.programmes import programme_or_404
 from db import crypto
 from db.models import (
@@ -198,13 +199,13 @@ def erase_programme_text(s: Session, programme_id: int) -> dict[str, int]:
     for model in _MODELS:
         names = crypto.PROTECTED[model]
         columns = [getattr(model, n) for n in names]
-        result = s.execute(
-            update(model)
-            .where(_belongs(model, programme_id), or_(*(c != "" for c in columns)))
-            .values(dict.fromkeys(names, ""))
-            .execution_options(synchronize_session=False)
+        changed = update_rows(
+            s,
+            model,
+            _belongs(model, programme_id),
+            or_(*(c != "" for c in columns)),
+            **dict.fromkeys(names, ""),
         )
-        changed = result.rowcount  # type: ignore[attr-defined]
         if changed:
             counts[model.__tablename__] = changed
     return counts
