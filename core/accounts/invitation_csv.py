@@ -7,12 +7,7 @@ import io
 from collections.abc import Sequence
 
 from core.accounts.invitations import IssuedInvitation
-
-
-def _csv_cell(value: str | None) -> str:
-    # A cell starting with = + - @ is a formula to Excel: neutralise it (CSV injection).
-    text = value or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+from core.kernel.text import neutralise
 
 
 def links_csv(issued: Sequence[IssuedInvitation]) -> bytes:
@@ -21,11 +16,12 @@ def links_csv(issued: Sequence[IssuedInvitation]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(["name", "email", "department", "link", "expires"])
     for inv in issued:
+        # A cell starting with = + - @ is a formula to Excel: neutralised (CSV injection).
         writer.writerow(
             [
-                _csv_cell(inv.name),
-                _csv_cell(inv.email),
-                _csv_cell(inv.department),
+                neutralise(inv.name or ""),
+                neutralise(inv.email or ""),
+                neutralise(inv.department or ""),
                 inv.link,
                 inv.expires_at.date().isoformat(),
             ]

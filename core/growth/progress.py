@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.kernel import clock
 from core.kernel.access import Viewer
 from core.relationship.fit import fit_checks_due
+from core.surveys.answering import open_surveys_for
 from core.surveys.self_assessment import MySkill, assessments_due, my_skills
-from core.surveys.surveys import open_surveys_for
 from db.models import (
     Goal,
     GoalStatus,

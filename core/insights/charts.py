@@ -164,19 +164,13 @@ def meetings(points: Sequence[Point], k: int) -> Any | None:
         return None
     order = list(MEETING_SERIES)
     df["order"] = df["code"].map({c: i for i, c in enumerate(order)})
-    x = week_band(df)
-    bars = (
-        alt.Chart(df)
-        .mark_bar()
-        .encode(
-            x=x,
-            y=alt.Y("value:Q", title=t("Meetings planned"), stack="zero"),
-            color=colour(order),
-            order=alt.Order("order:Q"),
-            tooltip=week_tooltip(),
-        )
+    return _weekly_bars(
+        df,
+        k,
+        y=alt.Y("value:Q", title=t("Meetings planned"), stack="zero"),
+        color=colour(order),
+        order=alt.Order("order:Q"),
     )
-    return finish(layer(bars, hidden_marks(df, x, k)).properties(height=HEIGHT))
 
 
 def health(h: Health, k: int) -> Any | None:
@@ -194,18 +188,19 @@ def goals(g: Goals, k: int) -> Any | None:
     if nothing(df):
         return None
     codes = ["goals_set", "goals_achieved"]
-    x = week_band(df)
-    bars = (
-        alt.Chart(df)
-        .mark_bar()
-        .encode(
-            x=x,
-            xOffset=alt.XOffset("series:N", sort=[label(c) for c in codes]),
-            y=alt.Y("value:Q", title=t("Goals")),
-            color=colour(codes),
-            tooltip=week_tooltip(),
-        )
+    return _weekly_bars(
+        df,
+        k,
+        xOffset=alt.XOffset("series:N", sort=[label(c) for c in codes]),
+        y=alt.Y("value:Q", title=t("Goals")),
+        color=colour(codes),
     )
+
+
+def _weekly_bars(df: Any, k: int, **encoding: Any) -> Any:
+    """Bars per week (``encoding`` after the week axis), the hidden weeks marked."""
+    x = week_band(df)
+    bars = alt.Chart(df).mark_bar().encode(x=x, **encoding, tooltip=week_tooltip())
     return finish(layer(bars, hidden_marks(df, x, k)).properties(height=HEIGHT))
 
 

@@ -34,6 +34,21 @@ class EnrolTable:
     buckets: dict[str, dict[str, Cell]]  # row → "0", "1", "2", "3+" → people
 
 
+def _held(programmes: Any, *columns: Any) -> Select[Any]:
+    """``columns`` over the meetings held so far in ``programmes``, one row per member."""
+    return (
+        select(*columns)
+        .select_from(Meeting)
+        .join(MatchMember, MatchMember.match_id == Meeting.match_id)
+        .join(Match, Match.id == Meeting.match_id)
+        .where(
+            Meeting.status == MeetingStatus.HELD,
+            Meeting.scheduled_at <= clock.now(),
+            programmes,
+        )
+    )
+
+
 def snapshot_people(
     s: Session, programme_ids: Sequence[int]
 ) -> dict[int, dict[int, tuple[bool, int]]]:
@@ -48,18 +63,11 @@ def snapshot_people(
         .subquery()
     )
     held = (
-        select(
+        _held(
+            Match.programme_id.in_(programme_ids),
             MatchMember.person_id.label("person_id"),
             Match.programme_id.label("programme_id"),
             func.count().label("n"),
-        )
-        .select_from(Meeting)
-        .join(MatchMember, MatchMember.match_id == Meeting.match_id)
-        .join(Match, Match.id == Meeting.match_id)
-        .where(
-            Meeting.status == MeetingStatus.HELD,
-            Meeting.scheduled_at <= clock.now(),
-            Match.programme_id.in_(programme_ids),
         )
         .group_by(MatchMember.person_id, Match.programme_id)
         .subquery()
@@ -119,14 +127,10 @@ def _snapshot(pid: int) -> Any:
         .subquery()
     )
     held = (
-        select(MatchMember.person_id.label("person_id"), func.count().label("n"))
-        .select_from(Meeting)
-        .join(MatchMember, MatchMember.match_id == Meeting.match_id)
-        .join(Match, Match.id == Meeting.match_id)
-        .where(
-            Meeting.status == MeetingStatus.HELD,
-            Meeting.scheduled_at <= clock.now(),
+        _held(
             Match.programme_id == pid,
+            MatchMember.person_id.label("person_id"),
+            func.count().label("n"),
         )
         .group_by(MatchMember.person_id)
         .subquery()

@@ -25,18 +25,11 @@ from core.insights.scope import OTHERS
 from core.kernel import clock
 from core.kernel.i18n import N_, t
 from core.kernel.privacy import SMALL
+from core.kernel.text import neutralise
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | None
 
 COLUMNS = (N_("Section"), N_("Item"), N_("Series"), N_("Value"), N_("Note"))
-
-
-def neutralise(value: Cell) -> Cell:
-    """A text cell a spreadsheet would evaluate gets a leading quote; others are kept."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)

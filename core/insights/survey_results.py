@@ -31,17 +31,17 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.i18n import t
 from core.kernel.privacy import NOT_OFFERED, emit, emit_texts, fixed_rate
 from core.kernel.settings import k_threshold
-from core.surveys.surveys import (
+from core.surveys.answering import survey_state
+from core.surveys.questions import (
     CUSTOM_SCALE,
     RESULT_KINDS,
     SCALE_RANGE,
     STANDARD_QUESTIONS,
-    QuestionResult,
     QuestionView,
-    _question_views,
-    _state,
     question_text,
+    question_views,
 )
+from core.surveys.results import QuestionResult
 from db.models import Survey, SurveyAnswer
 
 # --------------------------------------------------------------------------- pure rules
@@ -111,10 +111,10 @@ def programme_surveys(
                     sv.title,
                     sv.opens_at,
                     sv.closes_at,
-                    _state(sv, now),
+                    survey_state(sv, now),
                     None if hidden else (cell.n if cell is not None else 0),
                     None if invited_hidden else enrolled.n,
-                    _question_views(s, sv),
+                    question_views(s, sv),
                     hidden,
                 )
             )

@@ -17,14 +17,8 @@ from core.kernel.i18n import t
 from core.kernel.privacy import Bag, Cell, Table, combine
 from core.kernel.settings import k_threshold
 from core.kernel.tx import get_or_404
-from core.surveys.surveys import (
-    CUSTOM_SCALE,
-    CUSTOM_TEXT,
-    RESULT_KINDS,
-    TEXT,
-    _who,
-    question_text,
-)
+from core.surveys.questions import CUSTOM_SCALE, CUSTOM_TEXT, RESULT_KINDS, TEXT, question_text
+from core.surveys.results import answers_query, respondent
 from db.models import Programme, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 QKey = str | tuple[str, int]  # a standard question's code, or ("custom", question id)
@@ -93,23 +87,16 @@ def survey_table(s: Session, scope: Scope) -> SurveyTable:
     in_programme = (Survey.programme_id == pid, Survey.kind.in_(RESULT_KINDS))
 
     def answers(*keys: Any) -> Select[Any]:
-        return (
-            select(
-                *keys,
-                _who(),
-                SurveyAnswer.response_id.label("unit"),
-                SurveyAnswer.question_id.label("unit2"),
-                # Sums: of the values (means), of promoters and detractors (NPS).
-                SurveyAnswer.value_int.label("v0"),
-                case((SurveyAnswer.value_int >= 9, 1), else_=0).label("v1"),
-                case((SurveyAnswer.value_int <= 6, 1), else_=0).label("v2"),
-            )
-            .select_from(SurveyAnswer)
-            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-            .join(Survey, Survey.id == SurveyQuestion.survey_id)
-            .where(*in_programme, SurveyQuestion.kind != TEXT, SurveyAnswer.value_int.is_not(None))
-        )
+        return answers_query(
+            *keys,
+            respondent(),
+            SurveyAnswer.response_id.label("unit"),
+            SurveyAnswer.question_id.label("unit2"),
+            # Sums: of the values (means), of promoters and detractors (NPS).
+            SurveyAnswer.value_int.label("v0"),
+            case((SurveyAnswer.value_int >= 9, 1), else_=0).label("v1"),
+            case((SurveyAnswer.value_int <= 6, 1), else_=0).label("v2"),
+        ).where(*in_programme, SurveyQuestion.kind != TEXT, SurveyAnswer.value_int.is_not(None))
 
     by_row = fetch_bags(
         s,
@@ -139,32 +126,25 @@ def survey_table(s: Session, scope: Scope) -> SurveyTable:
         select(
             SurveyResponse.department.label("dept"),
             Survey.id.label("rnd"),
-            _who(),
+            respondent(),
             SurveyResponse.id.label("unit"),
         )
         .join(Survey, Survey.id == SurveyResponse.survey_id)
         .where(*in_programme)
     )
     by_round = fetch_bags(s, respondents, [("dept", None), ("rnd", int)], k, "response")
-    written = (
-        select(
-            Survey.id.label("rnd"),
-            SurveyQuestion.id.label("qid"),
-            _who(),
-            SurveyAnswer.response_id.label("unit"),
-            SurveyAnswer.question_id.label("unit2"),
-        )
-        .select_from(SurveyAnswer)
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .join(Survey, Survey.id == SurveyQuestion.survey_id)
-        .where(
-            *in_programme,
-            SurveyQuestion.kind == TEXT,
-            SurveyQuestion.code.in_(("free", CUSTOM_TEXT)),
-            SurveyAnswer.value_text.is_not(None),
-            SurveyAnswer.value_text != "",
-        )
+    written = answers_query(
+        Survey.id.label("rnd"),
+        SurveyQuestion.id.label("qid"),
+        respondent(),
+        SurveyAnswer.response_id.label("unit"),
+        SurveyAnswer.question_id.label("unit2"),
+    ).where(
+        *in_programme,
+        SurveyQuestion.kind == TEXT,
+        SurveyQuestion.code.in_(("free", CUSTOM_TEXT)),
+        SurveyAnswer.value_text.is_not(None),
+        SurveyAnswer.value_text != "",
     )
     by_text = fetch_bags(s, written, [("rnd", int), ("qid", int)], k, "answer")
 

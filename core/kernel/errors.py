@@ -35,7 +35,7 @@ class FileRejected(InvalidImport):
     """An uploaded file refused as a whole: unreadable, or past one of the reader's limits.
 
     ``limit`` names the limit breached (``"columns"``, ``"ratio"``…; see
-    :class:`core.people.spreadsheet.Limits`), or is ``None`` when the file is simply unreadable.
+    :class:`core.people.limits.Limits`), or is ``None`` when the file is simply unreadable.
     """
 
     def __init__(self, message: str, limit: str | None = None) -> None:

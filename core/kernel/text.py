@@ -1,4 +1,5 @@
-"""Validation of free text: trimmed, bounded, stored exactly as typed.
+"""Validation of free text: trimmed, bounded, stored exactly as typed; and the guard
+that keeps text a spreadsheet would run as a formula inert in exported cells.
 
 Text is never interpreted as HTML or Markdown here; the UI shows it as plain text.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from typing import TypeVar, cast
 
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
@@ -17,8 +19,20 @@ MAX_TEXT = 20_000
 # overrides and isolates). In a one-line field (a title, a name) shown among other
 # words they can make a line read differently from what was stored.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The username columns (account, login throttle, audit log) hold 120 characters.
 MAX_USERNAME_STORED = 120
+
+
+_Cell = TypeVar("_Cell")
+
+
+def neutralise(value: _Cell) -> _Cell:
+    """A text cell a spreadsheet would evaluate gets a leading quote; others are kept."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return cast(_Cell, "'" + value)
+    return value
 
 
 def _strip_controls(value: str, keep_newlines: bool) -> str:
@@ -48,16 +62,7 @@ def clean_line(
                 field=field,
             )
         )
-    if len(text) > max_chars:
-        raise InvalidInput(
-            t(
-                "“{field}” is too long: {count} characters, at most {max}.",
-                field=field,
-                count=len(text),
-                max=max_chars,
-            )
-        )
-    return text
+    return _bounded(text, field, max_chars)
 
 
 def clean_text(
@@ -67,6 +72,11 @@ def clean_text(
     text = _strip_controls((value or "").replace("\r\n", "\n"), keep_newlines=True).strip()
     if required and _blank(text):
         raise InvalidInput(t("“{field}” cannot be empty.", field=field))
+    return _bounded(text, field, max_chars)
+
+
+def _bounded(text: str, field: str, max_chars: int) -> str:
+    """``text`` if it has at most ``max_chars`` characters; otherwise the form's message."""
     if len(text) > max_chars:
         raise InvalidInput(
             t(

@@ -18,15 +18,8 @@ from core.kernel.i18n import t
 from core.kernel.tx import transaction
 from core.matching import candidates
 from core.matching.rows import Member, suggestion_row
-from db.models import (
-    LIVE_MATCH_STATUSES,
-    Match,
-    MatchMember,
-    MatchStatus,
-    MemberResponse,
-    Person,
-    Programme,
-)
+from db.models import Match, MatchMember, Person, Programme
+from db.models.states import LIVE_MATCH_STATUSES, MatchStatus, MemberResponse
 
 
 @dataclass(frozen=True)

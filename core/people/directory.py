@@ -21,15 +21,8 @@ from core.kernel.errors import NotFound
 from core.kernel.i18n import t
 from core.kernel.text import clean_line
 from core.kernel.tx import get_or_404
-from db.models import (
-    Enrolment,
-    EnrolmentSkill,
-    EnrolmentStatus,
-    Person,
-    Programme,
-    ProgrammeStatus,
-    Skill,
-)
+from db.models import Enrolment, EnrolmentSkill, Person, Programme, Skill
+from db.models.states import EnrolmentStatus, ProgrammeStatus
 
 # Programmes whose enrolled people can be found (a closed cycle no longer counts).
 LISTED_PROGRAMME_STATES = (ProgrammeStatus.ENROLMENT, ProgrammeStatus.RUNNING)

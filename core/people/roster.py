@@ -18,13 +18,19 @@ from db.models import Account, Invitation, Person
 
 
 @dataclass(frozen=True)
-class PersonRow:
+class PersonFacts:
+    """Who a coordinator's list row is about (the people list and the enrolment list)."""
+
     person_id: int
     name: str
     email: str
     department: str | None
     level: str | None
     location: str | None
+
+
+@dataclass(frozen=True)
+class PersonRow(PersonFacts):
     manager: str | None
     hire_date: dt.date | None
     is_active: bool

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from core.privacy.rows import iso, row
+from core.privacy.rows import iso, row, update_rows
 from db.models import Account, AuditLog, Invitation, LoginThrottle
 
 
@@ -68,9 +68,4 @@ def forget(s: Session, person_id: int, now: dt.datetime) -> None:
     account.last_login_at = None
     s.execute(delete(LoginThrottle).where(LoginThrottle.username == old_username))
     for audit_column in (AuditLog.actor_username, AuditLog.target):
-        s.execute(
-            update(AuditLog)
-            .where(audit_column == old_username)
-            .values({audit_column.key: new_username})
-            .execution_options(synchronize_session=False)
-        )
+        update_rows(s, AuditLog, audit_column == old_username, **{audit_column.key: new_username})

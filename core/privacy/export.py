@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.kernel import clock
+from core.kernel.text import neutralise
 from core.privacy import accounts, growth, people, programmes, relationship, surveys
 from core.privacy.rows import iso
 
@@ -38,7 +39,6 @@ SECTIONS = (
     "concerns",
     "audit",
 )
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 README = """Tandem — my data
 ================
 
@@ -71,9 +71,7 @@ def _csv_cell(value: Any) -> Any:
     elif isinstance(value, dict):
         value = json.dumps(value, ensure_ascii=False)
     # A spreadsheet would run a cell starting with "=" as a formula: quote it.
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
-        return "'" + value
-    return value
+    return neutralise(value)
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:

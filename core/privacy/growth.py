@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from core.privacy.rows import iso, row
+from core.privacy.rows import iso, row, update_rows
 from core.relationship.membership import names_of
 from db.models import (
     ActionItem,
@@ -183,18 +183,11 @@ def export(s: Session, person_id: int) -> dict[str, Any]:
     return {**_goals(s, me), "journal": journal, "action_items": actions, **_feedback(s, me)}
 
 
-def _set(s: Session, model: type[Any], *where: Any, **values: Any) -> None:
-    """One bulk UPDATE of ``model`` where ``where``, to ``values``."""
-    s.execute(
-        update(model).where(*where).values(**values).execution_options(synchronize_session=False)
-    )
-
-
 def forget(s: Session, person_id: int, now: dt.datetime) -> None:
     """Private writing deleted; what I gave others stays with them, unsigned."""
     me = person_id
     my_entries = select(JournalEntry.id).where(JournalEntry.author_id == me)
-    _set(
+    update_rows(
         s,
         ActionItem,
         ActionItem.journal_entry_id.in_(my_entries),
@@ -202,23 +195,23 @@ def forget(s: Session, person_id: int, now: dt.datetime) -> None:
         journal_entry_id=None,
     )
     s.execute(delete(ActionItem).where(ActionItem.owner_id == me))
-    _set(s, ActionItem, ActionItem.created_by_id == me, created_by_id=None)
+    update_rows(s, ActionItem, ActionItem.created_by_id == me, created_by_id=None)
     s.execute(delete(JournalEntry).where(JournalEntry.author_id == me))
     my_goals = select(Goal.id).where(Goal.owner_id == me)
     s.execute(delete(GoalComment).where(GoalComment.goal_id.in_(my_goals)))
     s.execute(delete(GoalStep).where(GoalStep.goal_id.in_(my_goals)))
     s.execute(delete(Goal).where(Goal.owner_id == me))
-    _set(s, GoalComment, GoalComment.author_id == me, author_id=None)
+    update_rows(s, GoalComment, GoalComment.author_id == me, author_id=None)
 
     # Feedback: what I received (and asked for) goes; what I gave stays, unsigned.
     s.execute(delete(Feedback).where(Feedback.recipient_id == me))
     s.execute(delete(FeedbackRequest).where(FeedbackRequest.requester_id == me))
-    _set(s, Feedback, Feedback.giver_id == me, giver_id=None)
-    _set(
+    update_rows(s, Feedback, Feedback.giver_id == me, giver_id=None)
+    update_rows(
         s,
         FeedbackRequest,
         FeedbackRequest.giver_id == me,
         FeedbackRequest.status == RequestStatus.OPEN,
         status=RequestStatus.CLOSED,
     )
-    _set(s, FeedbackRequest, FeedbackRequest.giver_id == me, giver_id=None)
+    update_rows(s, FeedbackRequest, FeedbackRequest.giver_id == me, giver_id=None)

@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.privacy.people import FORMER_NAME
 from core.privacy.programmes import programme_names
-from core.privacy.rows import iso, row
+from core.privacy.rows import iso, row, update_rows
 from core.relationship.membership import names_of
 from db.models import (
     LIVE_MATCH_STATUSES,
@@ -140,18 +140,8 @@ def forget(s: Session, person_id: int, now: dt.datetime) -> None:
         (Meeting, Meeting.created_by_id),
         (Concern, Concern.raised_by_id),
     ):
-        s.execute(
-            update(model)
-            .where(column == me)
-            .values({column.key: None})
-            .execution_options(synchronize_session=False)
-        )
-    s.execute(
-        update(AgreementMember)
-        .where(AgreementMember.person_id == me)
-        .values(expectations="")
-        .execution_options(synchronize_session=False)
-    )
+        update_rows(s, model, column == me, **{column.key: None})
+    update_rows(s, AgreementMember, AgreementMember.person_id == me, expectations="")
     old_name = s.get_one(Person, me).full_name
     for match in s.scalars(
         select(Match).where(

@@ -3,7 +3,7 @@
 - ``Programme.retention_days``: None (the default) keeps private text; N erases it N
   days after the programme's end date, once the programme is closed (closed without an
   end date: N days after it was closed, its last change).
-- What is erased: the private text (the encrypted columns of db/crypto.py) of every row
+- What is erased: the private text (the encrypted columns of db/crypto/) of every row
   of the programme — its goals (steps, comments), journal entries and drafts, action
   items, feedback and requests, meetings' agenda and notes, resources, concerns and
   agreement expectations. Each value becomes ``""``; the rows stay, so every count of
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel import audit, clock
@@ -28,6 +28,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
 from core.kernel.tx import expect_version, transaction
+from core.privacy.rows import update_rows
 from core.programmes.programmes import programme_or_404
 from db import crypto
 from db.models import (
@@ -198,13 +199,13 @@ def erase_programme_text(s: Session, programme_id: int) -> dict[str, int]:
     for model in _MODELS:
         names = crypto.PROTECTED[model]
         columns = [getattr(model, n) for n in names]
-        result = s.execute(
-            update(model)
-            .where(_belongs(model, programme_id), or_(*(c != "" for c in columns)))
-            .values(dict.fromkeys(names, ""))
-            .execution_options(synchronize_session=False)
+        changed = update_rows(
+            s,
+            model,
+            _belongs(model, programme_id),
+            or_(*(c != "" for c in columns)),
+            **dict.fromkeys(names, ""),
         )
-        changed = result.rowcount  # type: ignore[attr-defined]
         if changed:
             counts[model.__tablename__] = changed
     return counts

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.privacy.rows import iso
+from core.privacy.rows import iso, update_rows
 from db.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 
@@ -44,15 +44,5 @@ def export(s: Session, person_id: int) -> dict[str, Any]:
 def forget(s: Session, person_id: int, now: dt.datetime) -> None:
     """Free text goes; numeric answers stay, no longer linked to me."""
     mine = select(SurveyResponse.id).where(SurveyResponse.person_id == person_id)
-    s.execute(
-        update(SurveyAnswer)
-        .where(SurveyAnswer.response_id.in_(mine))
-        .values(value_text=None)
-        .execution_options(synchronize_session=False)
-    )
-    s.execute(
-        update(SurveyResponse)
-        .where(SurveyResponse.person_id == person_id)
-        .values(person_id=None)
-        .execution_options(synchronize_session=False)
-    )
+    update_rows(s, SurveyAnswer, SurveyAnswer.response_id.in_(mine), value_text=None)
+    update_rows(s, SurveyResponse, SurveyResponse.person_id == person_id, person_id=None)

@@ -11,21 +11,16 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import COORDINATOR, Viewer, require_role
+from core.people.roster import PersonFacts
 from core.programmes.programmes import programme_or_404
 from db.models import Enrolment, EnrolmentSkill, Person, Skill
 
 
 @dataclass(frozen=True)
-class EnrolmentRow:
+class EnrolmentRow(PersonFacts):
     """One line of the coordinator's list: the enrolment profile, nothing more private."""
 
     enrolment_id: int
-    person_id: int
-    name: str
-    email: str
-    department: str | None
-    level: str | None
-    location: str | None
     status: str
     role: str
     enrolled_at: dt.datetime

@@ -21,14 +21,8 @@ from core.kernel.errors import Conflict, InvalidInput, NotFound
 from core.kernel.i18n import t
 from core.relationship.concerns import FIT_FLAG, add_concern, handle
 from core.relationship.membership import is_live, member_names, names_of
-from core.surveys.surveys import (
-    FIT,
-    FIT_QUESTIONS,
-    KIND_LABELS,
-    POOR_FIT_MAX,
-    new_questions,
-    store_response,
-)
+from core.surveys.answering import store_response
+from core.surveys.questions import FIT, FIT_QUESTIONS, KIND_LABELS, new_questions, poor_fit
 from db.models import (
     LIVE_MATCH_STATUSES,
     Concern,
@@ -190,7 +184,7 @@ def answer_fit(
         store_response(
             s, survey, viewer.person_id, {by_code["fit"]: score, by_code["fit_note"]: note}
         )
-        flagged = isinstance(score, int) and score <= POOR_FIT_MAX
+        flagged = poor_fit(score)
         if flagged:
             already = s.scalar(
                 select(Concern.id).where(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import Viewer
 from core.kernel.i18n import t
-from core.matching.service import explain_parts
+from core.matching.rows import explain_parts
 from core.programmes.enrolment import GOAL_THEMES
 from core.relationship.agreement import AgreementView, agreement_view
 from core.relationship.meetings import MeetingsOverview, overview_of

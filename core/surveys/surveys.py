@@ -3,7 +3,7 @@
 Each name lives in one module of this package now: ``questions`` (what a survey asks),
 ``answering`` (a participant answers once), ``rounds`` (a programme's schedule and its
 rounds), ``results`` (result shapes and the pairing-fit figures). Import from there;
-this module goes once core.relationship, core.insights, core.growth and demo do.
+only demo/surveys.py still imports this module, which goes once demo does.
 """
 
 from core.programmes.programmes import programme_or_404 as _programme

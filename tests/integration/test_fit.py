@@ -11,7 +11,7 @@ from core.insights import survey_results
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.relationship import fit
-from core.surveys import surveys
+from core.surveys.results import fit_results
 from db.models import Concern, Match, Meeting, Setting
 from tests.builders import enrol, make_match, make_pair, make_participant, make_user
 
@@ -98,7 +98,7 @@ def test_the_fit_note_stays_with_its_author_and_never_reaches_results(sf, world)
     fit.answer_fit(sf, world["ben"], mid, 2, NOTE)
     results = survey_results.survey_results(sf, coord, world["programme_id"])
     assert NOTE not in repr(results)
-    summary = surveys.fit_results(sf, coord, world["programme_id"]).result
+    summary = fit_results(sf, coord, world["programme_id"]).result
     assert summary.n == 2 and summary.mean == 1.5 and NOTE not in repr(summary)
 
 

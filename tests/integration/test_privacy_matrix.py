@@ -72,7 +72,7 @@ from core.relationship import (
     resources,
     schedule,
 )
-from core.surveys import self_assessment, surveys
+from core.surveys import answering, questions, results, rounds, self_assessment
 from db.models import Programme
 from tests.builders import enrol, make_account, make_match, make_person, make_programme
 from tests.conftest import _pg_store, _sqlite_store
@@ -202,9 +202,9 @@ def _enrolment_form(offered: list[int], wanted: list[int], motivation: str = "")
 
 
 def _answer_survey(sf: sessionmaker[Session], viewer: Viewer, survey_id: int, text: str) -> None:
-    form = surveys.survey_form(sf, viewer, survey_id)
-    values = {surveys.SCALE5: 4, surveys.SCALE10: 9, surveys.TEXT: text}
-    surveys.answer_survey(sf, viewer, survey_id, {q.id: values[q.kind] for q in form.questions})
+    form = answering.survey_form(sf, viewer, survey_id)
+    values = {questions.SCALE5: 4, questions.SCALE10: 9, questions.TEXT: text}
+    answering.answer_survey(sf, viewer, survey_id, {q.id: values[q.kind] for q in form.questions})
 
 
 def _seed(sf: sessionmaker[Session]) -> World:
@@ -395,10 +395,10 @@ def _seed(sf: sessionmaker[Session]) -> World:
 
     # Surveys: five people write free text in P (k = 5); in Q only the author does.
     closes = TODAY + dt.timedelta(days=14)
-    w.survey_p = surveys.create_survey(
+    w.survey_p = rounds.create_survey(
         sf, coordinator, p_id, title="Pulse 1", opens_on=TODAY, closes_on=closes
     ).id
-    w.survey_q = surveys.create_survey(
+    w.survey_q = rounds.create_survey(
         sf, coordinator, q_id, title="Pulse small", opens_on=TODAY, closes_on=closes
     ).id
     _answer_survey(sf, author, w.survey_p, M["survey-free-text"])
@@ -528,11 +528,11 @@ READS: tuple[Read, ...] = (
     _own("feedback.given", lambda sf, w, v: feedback.given(sf, v)),
     _own("feedback.pending", lambda sf, w, v: feedback.pending(sf, v)),
     # surveys and the fit check
-    _own("surveys.open_surveys_for", lambda sf, w, v: surveys.open_surveys_for(sf, v)),
-    _own("surveys.answered_surveys", lambda sf, w, v: surveys.answered_surveys(sf, v)),
+    _own("answering.open_surveys_for", lambda sf, w, v: answering.open_surveys_for(sf, v)),
+    _own("answering.answered_surveys", lambda sf, w, v: answering.answered_surveys(sf, v)),
     _only(
-        "surveys.survey_form:P",
-        lambda sf, w, v: surveys.survey_form(sf, v, w.survey_p),
+        "answering.survey_form:P",
+        lambda sf, w, v: answering.survey_form(sf, v, w.survey_p),
         PARTICIPANTS,
     ),
     _survey_results("P"),
@@ -546,16 +546,16 @@ READS: tuple[Read, ...] = (
         "survey_results.programme_surveys:Q",
         lambda sf, w, v: survey_results.programme_surveys(sf, v, w.q),
     ),
-    _staff("surveys.programme_choices", lambda sf, w, v: surveys.programme_choices(sf, v)),
+    _staff("rounds.programme_choices", lambda sf, w, v: rounds.programme_choices(sf, v)),
     _staff(
         "survey_results.survey_departments:P",
         lambda sf, w, v: survey_results.survey_departments(sf, v, w.p),
     ),
-    _staff("surveys.plan_surveys:P", lambda sf, w, v: surveys.plan_surveys(sf, v, w.p)),
+    _staff("rounds.plan_surveys:P", lambda sf, w, v: rounds.plan_surveys(sf, v, w.p)),
     _own("fit.fit_checks_due", lambda sf, w, v: fit.fit_checks_due(sf, v)),
     _own("fit.my_fit_answers", lambda sf, w, v: fit.my_fit_answers(sf, v)),
     _staff("fit.fit_flags:P", lambda sf, w, v: fit.fit_flags(sf, v, w.p, include_handled=True)),
-    _staff("surveys.fit_results:P", lambda sf, w, v: surveys.fit_results(sf, v, w.p)),
+    _staff("results.fit_results:P", lambda sf, w, v: results.fit_results(sf, v, w.p)),
     # my data
     _own("mydata.export_my_data", lambda sf, w, v: mydata.export_my_data(sf, v).data),
     # the expert directory and enrolment
@@ -1059,8 +1059,8 @@ NOT_READS = {
     schedule: {"plan_meetings", "record_held_meeting", "set_status", "move_meeting"},
     self_assessment: {"record_self_assessment"},
     skills: {"add_skill", "rename_skill", "set_category", "merge_skills", "delete_skill"},
-    surveys: {
-        "answer_survey",
+    answering: {"answer_survey"},
+    rounds: {
         "create_planned_surveys",
         "create_survey",
         "add_custom_question",

@@ -51,7 +51,7 @@ def test_the_models_and_the_migrations_describe_the_same_schema(empty_engine):
     with empty_engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(ctx, Base.metadata)
-    assert diff == [], f"db/models.py and the migrations differ: {diff}"
+    assert diff == [], f"db/models/ and the migrations differ: {diff}"
 
 
 def test_two_servers_upgrading_at_once_both_succeed(empty_engine):

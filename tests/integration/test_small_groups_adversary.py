@@ -48,7 +48,7 @@ from core.kernel import clock
 from core.kernel import privacy as suppression
 from core.kernel.privacy import Cell, is_small
 from core.kernel.settings import k_threshold
-from core.surveys import self_assessment, surveys
+from core.surveys import questions, results, self_assessment
 from db.models import (
     EnrolmentSkill,
     Feedback,
@@ -257,7 +257,7 @@ def build_company(sf, seed: int, people: int, departments: int, k: int) -> None:
                 )
                 survey.questions = [
                     SurveyQuestion(code=code, kind=kind, position=i)
-                    for i, (code, kind, _text) in enumerate(surveys.STANDARD_QUESTIONS)
+                    for i, (code, kind, _text) in enumerate(questions.STANDARD_QUESTIONS)
                 ]
                 s.add(survey)
                 s.flush()
@@ -273,7 +273,7 @@ def build_company(sf, seed: int, people: int, departments: int, k: int) -> None:
                     s.add(r)
                     s.flush()
                     for q in survey.questions:
-                        if q.kind == surveys.TEXT:
+                        if q.kind == questions.TEXT:
                             if rng.random() < 0.6:
                                 s.add(
                                     SurveyAnswer(
@@ -283,7 +283,7 @@ def build_company(sf, seed: int, people: int, departments: int, k: int) -> None:
                                     )
                                 )
                         elif rng.random() < 0.9:
-                            low, high = surveys.SCALE_RANGE[q.kind]
+                            low, high = questions.SCALE_RANGE[q.kind]
                             s.add(
                                 SurveyAnswer(
                                     response_id=r.id,
@@ -326,7 +326,7 @@ def every_view(sf, coord) -> suppression.Recorder:
                         survey_results.results_view(s, table, dept, sid)
         for prog in opts.programmes:
             survey_results.programme_surveys(sf, coord, prog.id)
-            surveys.fit_results(sf, coord, prog.id)
+            results.fit_results(sf, coord, prog.id)
             tna.needs_grid(sf, coord, prog.id)
             for dept in (None, *survey_results.survey_departments(sf, coord, prog.id)):
                 skills_growth.mentor_skills_growth(sf, coord, prog.id, dept)

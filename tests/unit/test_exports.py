@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from core.insights import exports
 from core.insights.exports import Row, neutralise
+from core.kernel.text import FORMULA_STARTS
 
 
 @pytest.mark.parametrize(
@@ -53,7 +54,7 @@ def test_the_csv_export_quotes_formulas_and_keeps_numbers():
     assert rows[3][1:3] == ["'\tTabbed", "'\rReturn"]
     for row in rows[1:]:
         for cell in row[:3] + row[4:]:
-            assert not cell.startswith(exports.FORMULA_STARTS), cell
+            assert not cell.startswith(FORMULA_STARTS), cell
 
 
 def test_the_xlsx_export_holds_no_formula_and_keeps_numbers_numeric():
