@@ -15,9 +15,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from core.relationship import fit
-from core.surveys import surveys
+from core.surveys import answering, questions
+from core.surveys import rounds as survey_rounds
+from core.surveys.questions import (
+    CUSTOM_SCALE,
+    FIT,
+    FIT_QUESTIONS,
+    PULSE,
+    SCALE5,
+    STANDARD_QUESTIONS,
+)
 from core.surveys.self_assessment import END, SKILLS
-from core.surveys.surveys import CUSTOM_SCALE, FIT, FIT_QUESTIONS, PULSE, SCALE5, STANDARD_QUESTIONS
 from db.models import (
     Concern,
     ConcernStatus,
@@ -112,7 +120,7 @@ def draw_story(ctx: DemoContext, cohort: list[Person]) -> Story:
     ]
     plan = []
     if ctx.programme.start_date is not None:
-        plan = surveys.survey_schedule(
+        plan = survey_rounds.survey_schedule(
             ctx.programme.start_date,
             ctx.programme.end_date,
             min(matched).date() if matched else None,
@@ -195,7 +203,7 @@ def seed_surveys(ctx: DemoContext, story: Story) -> None:
     for rnd in story.rounds:
         ctx.at(rnd.opens - 3 * DAY)
         # A survey closes at the midnight after its last day.
-        survey = surveys.create_survey(
+        survey = survey_rounds.create_survey(
             ctx.sf,
             coord,
             pid,
@@ -204,13 +212,11 @@ def seed_surveys(ctx: DemoContext, story: Story) -> None:
             closes_on=(rnd.closes - dt.timedelta(microseconds=1)).date(),
         )
         if rnd.custom:
-            surveys.add_custom_question(
-                ctx.sf, coord, survey.id, kind="scale", text=CUSTOM_QUESTION
-            )
+            survey_rounds.add_custom_question(ctx.sf, coord, survey.id, kind="scale", text=CUSTOM_QUESTION)
         ids = {q.code: q.id for q in survey.questions}
         for answer in rnd.answers:
             ctx.at(answer.when)
-            surveys.answer_survey(
+            answering.answer_survey(
                 ctx.sf,
                 ctx.as_(answer.person_id),
                 survey.id,
@@ -218,7 +224,7 @@ def seed_surveys(ctx: DemoContext, story: Story) -> None:
             )
     ctx.at(ctx.now)
     for kind, title, opens_on in story.ahead:
-        surveys.create_survey(
+        survey_rounds.create_survey(
             ctx.sf,
             coord,
             pid,
@@ -258,7 +264,7 @@ def _fit_check(
         title="Pairing fit",
         opens_at=opened,
         created_at=opened,
-        questions=surveys.new_questions(FIT_QUESTIONS),
+        questions=questions.new_questions(FIT_QUESTIONS),
     )
     ctx.s.add(survey)
     ctx.s.flush()
