@@ -303,7 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TANDEM_DEMO", "0")
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode warnings
     work = Path(tempfile.mkdtemp(prefix="tandem-bench-pages-"))
-    os.environ["TANDEM_STATE_DIR"] = str(work / "state")
+    # The state folder stays data/ (the default): the company dataset is upgraded and
+    # encrypted at rest there once, with its key in data/encryption-keys; a key in a
+    # temporary folder would leave data/bench-large.db unreadable after the run.
     try:
         ensure_dataset(DEFAULT_URL)
         company = work / "company.db"
