@@ -103,8 +103,7 @@ def add_account(
             full_name=full_name,
             department=department,
             language=language,
-            created_at=now,
-            updated_at=now,
+            **clock.stamps(now),
         )
         s.add(person)
         s.flush()

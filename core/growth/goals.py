@@ -159,8 +159,7 @@ def create_goal(
             status=GoalStatus.ACTIVE,
             visibility=PRIVATE,
             manual_progress=manual_progress,
-            created_at=now,
-            updated_at=now,
+            **clock.stamps(now),
             steps=[
                 GoalStep(position=i, title=step_title, due_date=due)
                 for i, (step_title, due) in enumerate(cleaned)

@@ -122,14 +122,12 @@ def default_match(s: Session, person_id: int) -> int | None:
 
 def new_entry(s: Session, viewer: Viewer) -> JournalEntry:
     """An empty draft of mine."""
-    now = clock.now()
     entry = JournalEntry(
         author_id=viewer.person_id,
         match_id=default_match(s, viewer.person_id),
         status=JournalStatus.DRAFT,
         shared=False,
-        created_at=now,
-        updated_at=now,
+        **clock.stamps(),
     )
     s.add(entry)
     return entry

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Select, and_, case, select, union_all
 from sqlalchemy.orm import Session
 
-from core.insights.scope import ALL, Scope, week_of
-from core.insights.series import Series, dept_week, weekly_series
+from core.insights.scope import ALL, Scope
+from core.insights.series import Series, dept_week, weekly_columns, weekly_series
 from core.kernel.bags import fetch_bags
 from core.kernel.privacy import EMPTY, Table, combine
 from db.models import (
@@ -41,14 +41,7 @@ def goals_table(s: Session, scope: Scope) -> GoalsTable:
 
     def base(when: Any, *extra: Any) -> Select[Any]:
         return (
-            select(
-                Person.department.label("dept"),
-                week_of(when).label("week"),
-                *extra,
-                Goal.owner_id.label("who"),
-                Goal.id.label("unit"),
-                when.label("at"),
-            )
+            select(*weekly_columns(when, Goal.owner_id, Goal.id, *extra))
             .join(Person, Person.id == Goal.owner_id)
             .where(Goal.programme_id == scope.programme_id)
         )
@@ -107,13 +100,7 @@ def _items(
 ) -> Select[Any]:
     """Items of a programme: through their match, or, free-standing, through the
     author's enrolment; labelled for :func:`fetch_bags`."""
-    cols = (
-        Person.department.label("dept"),
-        week_of(when).label("week"),
-        person.label("who"),
-        unit.label("unit"),
-        when.label("at"),
-    )
+    cols = weekly_columns(when, person, unit)
     enrolled = select(Enrolment.person_id).where(Enrolment.programme_id == programme_id)
     matches = select(Match.id).where(Match.programme_id == programme_id)
     # Two index-friendly branches instead of an OR that forces a full scan.

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from core.insights.scope import ALL, OTHERS, Scope, active_match, as_date, monday, week_of
-from core.insights.series import Series, dept_week, weekly_series
+from core.insights.scope import ALL, OTHERS, Scope, active_match, as_date, monday
+from core.insights.series import Series, dept_week, weekly_columns, weekly_series
 from core.kernel import clock
 from core.kernel.bags import WEEK, fetch_bags, python_bag
 from core.kernel.privacy import Bag, Cell, Table, combine, fixed_rate, is_recording, is_small
@@ -184,13 +184,7 @@ def enrol_table(s: Session, scope: Scope) -> EnrolTable:
 
     def base(when: Any, *where: ColumnElement[bool]) -> Select[Any]:
         return (
-            select(
-                Person.department.label("dept"),
-                week_of(when).label("week"),
-                Enrolment.person_id.label("who"),
-                Enrolment.person_id.label("unit"),
-                when.label("at"),
-            )
+            select(*weekly_columns(when, Enrolment.person_id, Enrolment.person_id))
             .join(Person, Person.id == Enrolment.person_id)
             .where(Enrolment.programme_id == pid, *where)
         )

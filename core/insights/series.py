@@ -8,8 +8,18 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.insights.scope import ALL, OTHERS, Scope, Window, as_date, in_window, nested
+from core.insights.scope import (
+    ALL,
+    OTHERS,
+    Scope,
+    Window,
+    as_date,
+    in_window,
+    nested,
+    week_of,
+)
 from core.kernel.privacy import Bag, Cell, Table, combine
+from db.models import Person
 
 
 @dataclass
@@ -139,3 +149,16 @@ def window_totals(
 
 def dept_week(key: str = "week") -> list[tuple[str, Callable[[Any], Hashable] | None]]:
     return [("dept", None), (key, as_date)]
+
+
+def weekly_columns(when: Any, who: Any, unit: Any, *extra: Any) -> tuple[Any, ...]:
+    """The columns :func:`dept_week` bags read, for events at ``when``: the department (of a
+    ``Person`` the query joins on ``who``) and week, then ``extra``, then who, unit and when."""
+    return (
+        Person.department.label("dept"),
+        week_of(when).label("week"),
+        *extra,
+        who.label("who"),
+        unit.label("unit"),
+        when.label("at"),
+    )

@@ -17,6 +17,12 @@ def now() -> dt.datetime:
     return _override if _override is not None else _utcnow()
 
 
+def stamps(at: dt.datetime | None = None) -> dict[str, dt.datetime]:
+    """``created_at`` and ``updated_at`` of a new row: the same moment, ``at`` or now."""
+    when = now() if at is None else at
+    return {"created_at": when, "updated_at": when}
+
+
 def today() -> dt.date:
     return now().date()
 

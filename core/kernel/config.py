@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from core.kernel.errors import TandemError
-from core.kernel.i18n import t
+from core.kernel.i18n import N_, t
 from db import crypto
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,15 +91,17 @@ def cookie_key_problems(key: str) -> Iterator[str]:
         yield t("it has too little entropy (too few distinct characters, or a pattern)")
 
 
-def _refuse(setting: str, problem: str) -> TandemError:
-    return TandemError(
-        t(
-            "The cookie key ({setting}) cannot be used: {problem}. Anyone who knows it can forge a sign-in as any user. Generate a key with: {command}",
-            setting=setting,
-            problem=problem,
-            command=KEY_COMMAND,
-        )
-    )
+COOKIE_KEY_REFUSED = N_(
+    "The cookie key ({setting}) cannot be used: {problem}. Anyone who knows it can forge a sign-in as any user. Generate a key with: {command}"
+)
+ENCRYPTION_KEY_REFUSED = N_(
+    "The encryption key ({setting}) cannot be used: {problem}. Anyone who knows it can read the private text of a copy of the database. Generate a key with: {command}"
+)
+
+
+def _refuse(setting: str, problem: str, message: str = COOKIE_KEY_REFUSED) -> TandemError:
+    """The key named by ``setting`` is refused: ``message`` says why it matters and what to do."""
+    return TandemError(t(message, setting=setting, problem=problem, command=KEY_COMMAND))
 
 
 COOKIE_NAME = "tandem_auth"
@@ -188,17 +190,6 @@ def _configured_encryption_keys() -> tuple[list[str], str] | None:
     return (env, ENCRYPTION_KEYS_ENV) if env else None
 
 
-def _refuse_encryption_key(setting: str, problem: str) -> TandemError:
-    return TandemError(
-        t(
-            "The encryption key ({setting}) cannot be used: {problem}. Anyone who knows it can read the private text of a copy of the database. Generate a key with: {command}",
-            setting=setting,
-            problem=problem,
-            command=KEY_COMMAND,
-        )
-    )
-
-
 def encryption_keys(*, may_generate: bool = True) -> tuple[list[str], str]:
     """The keys that encrypt private text at rest, newest first, and where they were set.
 
@@ -232,7 +223,7 @@ def encryption_keys(*, may_generate: bool = True) -> tuple[list[str], str]:
     keys, setting = configured
     for key in keys:
         for problem in cookie_key_problems(key):
-            raise _refuse_encryption_key(setting, problem)
+            raise _refuse(setting, problem, ENCRYPTION_KEY_REFUSED)
     return keys, setting
 
 

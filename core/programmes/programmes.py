@@ -188,12 +188,10 @@ def _audit(s: Session, viewer: Viewer, action: str, p: Programme, **detail: Any)
 
 
 def _new_draft(viewer: Viewer, form: ProgrammeForm) -> Programme:
-    now = clock.now()
     p = Programme(
         status=ProgrammeStatus.DRAFT,
         created_by_id=viewer.person_id,
-        created_at=now,
-        updated_at=now,
+        **clock.stamps(),
         kpis=[],
     )
     _apply(p, form)

@@ -120,7 +120,6 @@ def _new_meeting(
     status: str = MeetingStatus.PLANNED,
     notes: str = "",
 ) -> Meeting:
-    now = clock.now()
     meeting = Meeting(
         match_id=match.id,
         scheduled_at=when,
@@ -131,8 +130,7 @@ def _new_meeting(
         agenda=agenda,
         notes=notes,
         created_by_id=viewer.person_id,
-        created_at=now,
-        updated_at=now,
+        **clock.stamps(),
     )
     s.add(meeting)
     return meeting
