@@ -9,7 +9,7 @@ from core.kernel.errors import TandemError
 from core.kernel.i18n import format_datetime, t
 from ui.actions import act, flash
 from ui.page import guard
-from ui.widgets import md_escape
+from ui.widgets import md_escape, pick
 
 store, viewer = guard("accounts")
 st.title(t("Accounts"))
@@ -72,12 +72,7 @@ st.dataframe(table, hide_index=True, use_container_width=True)
 
 st.subheader(t("Change an account"))
 by_id = {r.account_id: r for r in rows}
-chosen = st.selectbox(
-    t("Account"),
-    list(by_id),
-    format_func=lambda i: f"{by_id[i].name} ({by_id[i].username})",
-    key="account_pick",
-)
+chosen = pick(t("Account"), by_id, lambda r: f"{r.name} ({r.username})", key="account_pick")
 target = by_id[chosen]
 
 

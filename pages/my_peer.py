@@ -11,6 +11,7 @@ from core.relationship import lifecycle, meeting_rules, meetings, peer_view
 from ui.my_peer import ending, tab_agreement, tab_meetings, tab_resources, tab_who
 from ui.my_peer.common import TOP, Shown, show
 from ui.page import guard
+from ui.widgets import pick
 
 store, viewer = guard("my_peer")
 ss = st.session_state
@@ -39,10 +40,10 @@ def _forget_forms() -> None:
 
 
 if len(choices) > 1:
-    match_id = st.selectbox(
+    match_id = pick(
         t("Programme"),
-        list(by_id),
-        format_func=lambda i: f"{by_id[i].programme} — {', '.join(by_id[i].peer_names)}",
+        by_id,
+        lambda c: f"{c.programme} — {', '.join(c.peer_names)}",
         key="my_peer_match",
         on_change=_forget_forms,
     )

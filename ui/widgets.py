@@ -11,12 +11,15 @@
   an invisible word joiner (U+2060) is put where those patterns would start.
 - :func:`form_key` / :func:`form_sent`: the submission key of a create form
   (core/kernel/submissions.py), so the same form sent twice creates one thing.
+- :func:`pick`: a selectbox over rows by id, each shown by a caption of its row.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -25,6 +28,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 # before an at sign (e-mail addresses), between "www" and its dot.
 _LINK_START = re.compile(r"(?<=:)|(?=@)|(?<=www)(?=\\\.)", re.IGNORECASE)
 WORD_JOINER = "\u2060"
+
+K = TypeVar("K", bound=Hashable)
+R = TypeVar("R")
 
 
 def md_escape(text: str) -> str:
@@ -53,3 +59,9 @@ def form_key(form: str) -> str:
 def form_sent(form: str) -> None:
     """The form went through: the next one it draws gets a new key."""
     st.session_state.pop(f"_submission_{form}", None)
+
+
+def pick(label: str, rows: Mapping[K, R], caption: Callable[[R], str], **kwargs: Any) -> K:
+    """A selectbox over the ids of ``rows``, each shown as ``caption(row)``: the chosen id.
+    ``kwargs`` go to ``st.selectbox`` (``key``, ``on_change`` …)."""
+    return st.selectbox(label, list(rows), format_func=lambda i: caption(rows[i]), **kwargs)

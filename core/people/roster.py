@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Subquery, func, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -27,6 +28,18 @@ class PersonFacts:
     department: str | None
     level: str | None
     location: str | None
+
+
+def person_facts(p: Person) -> dict[str, Any]:
+    """The :class:`PersonFacts` fields of ``p``, for a row class that extends it."""
+    return {
+        "person_id": p.id,
+        "name": p.full_name,
+        "email": p.email,
+        "department": p.department,
+        "level": p.level,
+        "location": p.location,
+    }
 
 
 @dataclass(frozen=True)
@@ -117,12 +130,7 @@ def list_people(
         found = s.execute(stmt.order_by(Person.full_name, Person.id).limit(limit).offset(offset))
         rows = tuple(
             PersonRow(
-                person_id=p.id,
-                name=p.full_name,
-                email=p.email,
-                department=p.department,
-                level=p.level,
-                location=p.location,
+                **person_facts(p),
                 manager=manager_name,
                 hire_date=p.hire_date,
                 is_active=p.is_active,
