@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from core.accounts.setup import has_admin, issue_setup_code
+from core.accounts.setup import has_admin, issue_setup_code, printed_at
 from core.kernel.config import demo_mode
 from core.kernel.store import Store, open_store
 from db.engine import default_url
@@ -27,6 +27,12 @@ def _store(url: str) -> Store:
             # The server log is the channel: only whoever runs the server reads it.
             print(
                 f"\n  Tandem set-up code (creates the first admin, works once): {code}\n",
+                flush=True,
+            )
+        elif (when := printed_at(store.sf)) is not None:
+            print(
+                f"\n  Tandem set-up code: printed at {when:%H:%M} UTC in the log of the server"
+                " that started first (one code for all servers).\n",
                 flush=True,
             )
     return store

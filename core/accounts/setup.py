@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -38,17 +39,37 @@ def has_admin(sf: sessionmaker[Session]) -> bool:
         return _admin_exists(s)
 
 
+# Servers starting together on an empty database: the first prints the code, the others
+# point to its log instead of printing a newer code that would void the first one.
+SHARED_FOR = dt.timedelta(minutes=10)
+
+
 def issue_setup_code(sf: sessionmaker[Session]) -> str | None:
-    """A fresh one-time code for the server log, or ``None`` when an admin exists."""
+    """A fresh one-time code for the server log, or ``None`` when an admin exists or
+    another server printed one less than :data:`SHARED_FOR` ago (see :func:`printed_at`)."""
     code = secrets.token_hex(6)
     with sf.begin() as s:
         transaction_lock(s, "setup")
-        if _admin_exists(s):
+        if _admin_exists(s) or _recent_code(s) is not None:
             return None
         for old in s.scalars(select(SetupCode).where(SetupCode.used_at.is_(None))):
             old.used_at = clock.now()  # only the newest printed code works
         s.add(SetupCode(code_hash=_digest(code), created_at=clock.now()))
     return code
+
+
+def _recent_code(s: Session) -> dt.datetime | None:
+    return s.scalar(
+        select(SetupCode.created_at).where(
+            SetupCode.used_at.is_(None), SetupCode.created_at > clock.now() - SHARED_FOR
+        )
+    )
+
+
+def printed_at(sf: sessionmaker[Session]) -> dt.datetime | None:
+    """When the code still valid was printed, if it was recently (by another server)."""
+    with sf.begin() as s:
+        return None if _admin_exists(s) else _recent_code(s)
 
 
 def create_first_admin(
