@@ -44,10 +44,31 @@ def acted_on() -> int | None:
     return int(where[5:]) if where.startswith("goal_") and where[5:].isdigit() else None
 
 
-def show_more() -> None:
-    st.session_state["goals_shown"] = (
-        st.session_state.get("goals_shown", goal_views.PAGE_SIZE) + goal_views.PAGE_SIZE
-    )
+def show_more(key: str) -> None:
+    st.session_state[key] = st.session_state.get(key, goal_views.PAGE_SIZE) + goal_views.PAGE_SIZE
+
+
+def paged(
+    cards: list[goal_views.GoalView],
+    key: str,
+    keep: int | None,
+    card: Callable[[goal_views.GoalView], None],
+) -> None:
+    """A page of cards, then "Show more" while some are left (``key``: how many are asked for)."""
+    shown, more = goal_views.page(cards, st.session_state.get(key, 0), keep)
+    for g in shown:
+        card(g)
+    if more:
+        st.button(
+            tn(
+                "Show one more active goal",
+                "Show {n} more active goals",
+                min(more, goal_views.PAGE_SIZE),
+            ),
+            key=f"{key}_more",
+            on_click=show_more,
+            args=(key,),
+        )
 
 
 def folded(
@@ -109,19 +130,7 @@ if not mine:
     st.info(t("No goal yet. Start with one thing you want to get better at this programme."))
 keep = acted_on()
 active, done = goal_views.fold(mine, keep)
-shown, more = goal_views.page(active, st.session_state.get("goals_shown", 0), keep)
-for g in shown:
-    my_goal(g)
-if more:
-    st.button(
-        tn(
-            "Show one more active goal",
-            "Show {n} more active goals",
-            min(more, goal_views.PAGE_SIZE),
-        ),
-        key="goals_show_more",
-        on_click=show_more,
-    )
+paged(active, "goals_shown", keep, my_goal)
 folded(
     tn("Achieved or dropped goal ({n})", "Achieved or dropped goals ({n})", len(done)),
     "goals_done",
@@ -134,8 +143,7 @@ shared_with_me = goals.peer_goals(store.sf, viewer)
 if not shared_with_me:
     st.caption(t("Your peer has not shared a goal with you yet."))
 peer_active, peer_done = goal_views.fold(shared_with_me, keep)
-for g in peer_active:
-    peer_goal(g)
+paged(peer_active, "peer_goals_shown", keep, peer_goal)
 folded(
     tn(
         "Achieved or dropped shared goal ({n})",

@@ -12,7 +12,9 @@ from db.models import Goal, GoalStep, Person
 GOALS = "pages/goals.py"
 
 
-def _give_goals(store, name: str, active: int, achieved: int) -> list[int]:
+def _give_goals(
+    store, name: str, active: int, achieved: int, visibility: str = "private"
+) -> list[int]:
     """Goals for ``name`` (each with one step); the ids of the achieved ones."""
     now = dt.datetime(2026, 1, 1)
     with store.sf.begin() as s:
@@ -25,6 +27,7 @@ def _give_goals(store, name: str, active: int, achieved: int) -> list[int]:
                 title=f"Many goals {i}",
                 outcome="",
                 status="achieved" if done else "active",
+                visibility=visibility,
                 created_at=now,
                 updated_at=now,
                 achieved_at=now if done else None,
@@ -52,7 +55,7 @@ def test_many_goals_show_a_page_of_active_ones_more_on_demand_and_done_ones_when
     shown = _card_keys(at)
     assert len(shown) == PAGE_SIZE  # one page of active goals
     assert not {f"goal_share_{gid}" for gid in achieved} & set(shown)  # done ones folded
-    [more] = [b for b in at.button if b.key == "goals_show_more"]
+    [more] = [b for b in at.button if b.key == "goals_shown_more"]
     assert "more active goal" in more.label
     more.click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -92,3 +95,21 @@ def test_a_goal_marked_as_achieved_stays_in_view_with_its_message(open_app, demo
     assert not at.exception, [e.value for e in at.exception]
     assert f"goal_share_{gid}" in _card_keys(at)
     assert any("Goal achieved" in s.value for s in at.success)
+
+
+def test_goals_my_peer_shared_show_a_page_of_active_ones_and_the_done_folded(open_app, demo_store):
+    achieved = _give_goals(
+        demo_store, "Hugo Bernard", active=PAGE_SIZE + 2, achieved=2, visibility="shared"
+    )
+    at = open_app("camille", page=GOALS)  # hugo is camille's peer
+    assert not at.exception, [e.value for e in at.exception]
+    peer_cards = [c for c in at.text_area if c.key and c.key.startswith("goal_comment_")]
+    mine = len(_card_keys(at))  # each of my cards has a comment box only once shared
+    assert PAGE_SIZE <= len(peer_cards) <= PAGE_SIZE + mine
+    assert not {f"goal_comment_{gid}" for gid in achieved} & {c.key for c in peer_cards}
+    at.button(key="peer_goals_shown_more").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.session_state["peer_goals_done"] = True
+    at.run()
+    keys = {c.key for c in at.text_area}
+    assert {f"goal_comment_{gid}" for gid in achieved} <= keys
