@@ -1,13 +1,14 @@
 """My goals: set them, split them into steps, share them with my peer; my peer's shared goals."""
 
 import datetime as dt
+from collections.abc import Callable
 
 import streamlit as st
 
-from core.growth import goal_rules, goals
+from core.growth import goal_rules, goal_views, goals
 from core.kernel import clock
-from core.kernel.i18n import t
-from ui.actions import act, flash
+from core.kernel.i18n import t, tn
+from ui.actions import FLASH, act, flash
 from ui.growth.goal_cards import my_goal, peer_goal
 from ui.growth.goal_edit import category_labels
 from ui.page import guard
@@ -34,6 +35,54 @@ def create_goal() -> None:
         # Ready for the next goal (setting values: popping keys would not clear the browser).
         ss["goal_new_title"] = ss["goal_new_outcome"] = ss["goal_new_steps"] = ""
         ss["goal_new_target"] = clock.today() + dt.timedelta(days=60)
+
+
+def acted_on() -> int | None:
+    """The goal of the last action's message (it stays in view, whatever its status)."""
+    message = st.session_state.get(FLASH)
+    where = message[0] if message else ""
+    return int(where[5:]) if where.startswith("goal_") and where[5:].isdigit() else None
+
+
+def show_more(key: str) -> None:
+    st.session_state[key] = st.session_state.get(key, goal_views.PAGE_SIZE) + goal_views.PAGE_SIZE
+
+
+def paged(
+    cards: list[goal_views.GoalView],
+    key: str,
+    keep: int | None,
+    card: Callable[[goal_views.GoalView], None],
+) -> None:
+    """A page of cards, then "Show more" while some are left (``key``: how many are asked for)."""
+    shown, more = goal_views.page(cards, st.session_state.get(key, 0), keep)
+    for g in shown:
+        card(g)
+    if more:
+        st.button(
+            tn(
+                "Show one more active goal",
+                "Show {n} more active goals",
+                min(more, goal_views.PAGE_SIZE),
+            ),
+            key=f"{key}_more",
+            on_click=show_more,
+            args=(key,),
+        )
+
+
+def folded(
+    label: str,
+    key: str,
+    cards: list[goal_views.GoalView],
+    card: Callable[[goal_views.GoalView], None],
+) -> None:
+    """Done goals in a closed expander: their cards are drawn only once it is opened."""
+    if cards:
+        with st.expander(label, key=key, on_change="rerun") as box:
+            if box.open:
+                for g in cards:
+                    card(g)
 
 
 st.title(t("My goals"))
@@ -76,14 +125,32 @@ with st.expander(t("Set a new goal"), expanded=not mine):
         st.form_submit_button(t("Add the goal"), type="primary", on_click=create_goal)
 flash("goal_new")
 
+
 if not mine:
     st.info(t("No goal yet. Start with one thing you want to get better at this programme."))
-for g in mine:
-    my_goal(g)
+keep = acted_on()
+active, done = goal_views.fold(mine, keep)
+paged(active, "goals_shown", keep, my_goal)
+folded(
+    tn("Achieved or dropped goal ({n})", "Achieved or dropped goals ({n})", len(done)),
+    "goals_done",
+    done,
+    my_goal,
+)
 
 st.subheader(t("Shared with me"))
 shared_with_me = goals.peer_goals(store.sf, viewer)
 if not shared_with_me:
     st.caption(t("Your peer has not shared a goal with you yet."))
-for g in shared_with_me:
-    peer_goal(g)
+peer_active, peer_done = goal_views.fold(shared_with_me, keep)
+paged(peer_active, "peer_goals_shown", keep, peer_goal)
+folded(
+    tn(
+        "Achieved or dropped shared goal ({n})",
+        "Achieved or dropped shared goals ({n})",
+        len(peer_done),
+    ),
+    "peer_goals_done",
+    peer_done,
+    peer_goal,
+)

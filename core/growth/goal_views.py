@@ -14,7 +14,7 @@ from core.kernel.access import Viewer
 from core.kernel.errors import NotFound
 from core.kernel.i18n import t
 from core.relationship.membership import names_of
-from db.models import Goal, GoalComment
+from db.models import Goal, GoalComment, GoalStatus
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,37 @@ def progress_of(steps_done: int, steps_total: int, manual: int | None) -> float:
     if steps_total:
         return steps_done / steps_total
     return max(0, min(100, manual or 0)) / 100
+
+
+# My goals page: active goals are shown this many at a time ("Show more" adds as many);
+# achieved and dropped ones are folded away until asked for.
+PAGE_SIZE = 10
+
+
+def fold(
+    goals: Sequence[GoalView], keep: int | None = None
+) -> tuple[list[GoalView], list[GoalView]]:
+    """The goals to show as cards (active ones) and those folded away (achieved, dropped).
+
+    ``keep`` is a goal that stays among the cards whatever its status: the one a person
+    just acted on (e.g. marked as achieved), so that they see what happened to it.
+    Order is kept.
+    """
+    shown = [g for g in goals if g.status == GoalStatus.ACTIVE or g.id == keep]
+    folded = [g for g in goals if g.status != GoalStatus.ACTIVE and g.id != keep]
+    return shown, folded
+
+
+def page(
+    goals: Sequence[GoalView], shown: int, keep: int | None = None
+) -> tuple[list[GoalView], int]:
+    """The first ``shown`` goals (at least one page), and how many are left behind.
+
+    ``keep`` (the goal just acted on) is shown even beyond the page, in its place.
+    """
+    n = max(PAGE_SIZE, shown)
+    page = [g for i, g in enumerate(goals) if i < n or g.id == keep]
+    return page, len(goals) - len(page)
 
 
 def views(s: Session, goals: Sequence[Goal], viewer: Viewer) -> list[GoalView]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from core.kernel import clock
@@ -52,8 +52,38 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _offered(s: Session, person_ids: list[int] | None = None) -> dict[int, set[str]]:
-    """person id → names of the skills they offer in a listed programme (merged skills resolved)."""
+def _live_people() -> Select[tuple[int]]:
+    """Ids of people enrolled in a programme that is open or running."""
+    return (
+        select(Enrolment.person_id)
+        .join(Programme, Programme.id == Enrolment.programme_id)
+        .where(
+            Enrolment.status == EnrolmentStatus.ENROLLED,
+            Programme.status.in_(LISTED_PROGRAMME_STATES),
+        )
+    )
+
+
+def _shown() -> ColumnElement[bool]:
+    """Person may be shown in the directory: opted in, active, not erased."""
+    return and_(
+        Person.directory_opt_in.is_(True),
+        Person.is_active.is_(True),
+        Person.erased_at.is_(None),
+    )
+
+
+def _listed(*person_ids: int) -> ColumnElement[bool]:
+    """Person is in the directory: may be shown, with a live enrolment."""
+    listed = and_(_shown(), Person.id.in_(_live_people()))
+    return and_(listed, Person.id.in_(person_ids)) if person_ids else listed
+
+
+def _offered_query(*where: ColumnElement[bool]) -> Select[tuple[int, str, str]]:
+    """(person id, skill, skill it was merged into or None) offered in a listed programme.
+
+    ``where``: conditions on Person (e.g. :func:`_listed`), checked in the same query.
+    """
     target = aliased(Skill)
     query = (
         select(Enrolment.person_id, Skill.name, target.name)
@@ -67,40 +97,23 @@ def _offered(s: Session, person_ids: list[int] | None = None) -> dict[int, set[s
             EnrolmentSkill.kind == "offered",
         )
     )
-    if person_ids is not None:
-        query = query.where(Enrolment.person_id.in_(person_ids))
+    return query.join(Person, Person.id == Enrolment.person_id).where(*where) if where else query
+
+
+def _offered(s: Session, *where: ColumnElement[bool]) -> dict[int, set[str]]:
+    """person id → names of the skills they offer in a listed programme (merged skills resolved)."""
     found: dict[int, set[str]] = {}
-    for person_id, name, merged_name in s.execute(query):
+    for person_id, name, merged_name in s.execute(_offered_query(*where)):
         found.setdefault(person_id, set()).add(merged_name or name)
     return found
 
 
-def _listed_people(s: Session) -> dict[int, tuple[str, str | None]]:
-    """Opted-in, active, not erased people with a live enrolment: id → (name, department)."""
-    live = (
-        select(Enrolment.person_id)
-        .join(Programme, Programme.id == Enrolment.programme_id)
-        .where(
-            Enrolment.status == EnrolmentStatus.ENROLLED,
-            Programme.status.in_(LISTED_PROGRAMME_STATES),
-        )
-    )
-    rows = s.execute(
-        select(Person.id, Person.full_name, Person.department).where(
-            Person.directory_opt_in.is_(True),
-            Person.is_active.is_(True),
-            Person.erased_at.is_(None),
-            Person.id.in_(live),
-        )
-    ).all()
-    return {pid: (name, dept) for pid, name, dept in rows}
+def _others_offered(s: Session, viewer: Viewer) -> dict[int, set[str]]:
+    """The skills the listed people but me offer (I know what I offer): one query.
 
-
-def _others_listed(s: Session, viewer: Viewer) -> dict[int, tuple[str, str | None]]:
-    """The listed people but me (I know what I offer)."""
-    people = _listed_people(s)
-    people.pop(viewer.person_id, None)
-    return people
+    Offering a skill in a listed programme is a live enrolment: only _shown() is left to check.
+    """
+    return _offered(s, _shown(), Person.id != viewer.person_id)
 
 
 def _me(s: Session, viewer: Viewer, even_erased: bool = True) -> Person:
@@ -113,8 +126,8 @@ def _me(s: Session, viewer: Viewer, even_erased: bool = True) -> Person:
 
 
 def _listing(s: Session, person: Person) -> MyListing:
-    listed = person.id in _listed_people(s)
-    skills = _offered(s, [person.id]).get(person.id, set())
+    listed = s.scalar(select(Person.id).where(_listed(person.id))) is not None
+    skills = _offered(s, Person.id == person.id).get(person.id, set())
     return MyListing(
         name=person.full_name,
         department=person.department,
@@ -132,8 +145,15 @@ def search(
     wanted = _fold(clean_line(skill, t("Skill"), max_chars=120, required=False))
     dept = _fold(clean_line(department, t("Department"), max_chars=120, required=False))
     with sf.begin() as s:
-        people = _others_listed(s, viewer)
-        offered = _offered(s, list(people))
+        # One query: the listed people but me who offer a skill, with their skills.
+        offered: dict[int, set[str]] = {}
+        people: dict[int, tuple[str, str | None]] = {}
+        query = _offered_query(_shown(), Person.id != viewer.person_id).add_columns(
+            Person.full_name, Person.department
+        )
+        for pid, name, merged_name, full_name, department_name in s.execute(query):
+            offered.setdefault(pid, set()).add(merged_name or name)
+            people[pid] = (full_name, department_name)
         entries = []
         for pid, (name, department_name) in people.items():
             skills = offered.get(pid, set())
@@ -154,8 +174,7 @@ def offered_skills(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
     """Every skill someone in the directory offers, for the search box's suggestions."""
     require_role(viewer, PARTICIPANT)
     with sf.begin() as s:
-        people = _others_listed(s, viewer)
-        names = set().union(*_offered(s, list(people)).values()) if people else set()
+        names: set[str] = set().union(*_others_offered(s, viewer).values())
         return sorted(names, key=str.casefold)
 
 
@@ -163,8 +182,12 @@ def departments(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
     """Departments of the people in the directory, for the filter."""
     require_role(viewer, PARTICIPANT)
     with sf.begin() as s:
-        people = _others_listed(s, viewer)
-        return sorted({d for _, d in people.values() if d}, key=str.casefold)
+        found = s.scalars(
+            select(Person.department)
+            .where(_listed(), Person.id != viewer.person_id, Person.department.is_not(None))
+            .distinct()
+        )
+        return sorted({d for d in found if d}, key=str.casefold)
 
 
 def my_listing(sf: sessionmaker[Session], viewer: Viewer) -> MyListing:

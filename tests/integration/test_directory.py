@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from sqlalchemy import event, select
 
+from core.kernel import clock
 from core.kernel.errors import InvalidInput, NotAllowed
 from core.people import directory
-from db.models import EnrolmentSkill, Person, Skill
+from db.models import EnrolmentSkill, Person, Programme, Skill
 from tests.builders import enrol, make_participant, make_programme, make_skill, make_user
 
 
@@ -121,3 +123,41 @@ def test_an_overlong_search_is_refused_clearly(sf, people):
     me, _ = people
     with pytest.raises(InvalidInput, match="too long"):
         directory.search(sf, me, "x" * 50_000)
+
+
+def test_the_directory_reads_never_send_one_parameter_per_listed_person(sf, people):
+    """At company scale the reads stay a few small queries: no list of every listed id."""
+    me, hugo = people
+    with sf.begin() as s:
+        running = s.scalar(select(Programme).where(Programme.name == "Running"))
+        nego = s.scalar(select(Skill).where(Skill.name == "Négociation"))
+        for i in range(30):
+            person = Person(
+                full_name=f"Colleague {i}",
+                email=f"colleague{i}@example.com",
+                department="Sales",
+                is_active=True,
+                directory_opt_in=True,
+                created_at=clock.now(),
+                updated_at=clock.now(),
+            )
+            s.add(person)
+            s.flush()
+            enrol(s, running, person.id).skills = [EnrolmentSkill(skill_id=nego.id, kind="offered")]
+    widest: list[int] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        widest.append(len(parameters or ()))
+
+    engine = sf.kw["bind"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        found = directory.search(sf, me, "négociation")
+        skills = directory.offered_skills(sf, me)
+        departments = directory.departments(sf, me)
+        mine = directory.my_listing(sf, me)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(found) == 31 and skills == ["Négociation", "SQL"]
+    assert departments == ["Engineering", "Sales"] and mine.listed
+    assert max(widest) < 10, widest

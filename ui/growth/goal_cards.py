@@ -98,8 +98,12 @@ def my_goal(goal: GoalView) -> None:
                 "Your peer can read a shared goal and comment on it. Private goals are yours only."
             ),
         )
-        with st.expander(t("Edit, steps and status")):
-            edit(goal)
+        # Drawn only when opened: a page of goals with every form drawn was slow.
+        with st.expander(
+            t("Edit, steps and status"), key=f"goal_edit_open_{goal.id}", on_change="rerun"
+        ) as box:
+            if box.open:
+                edit(goal)
         if goal.shared or goal.comments:
             comments(goal)
 
