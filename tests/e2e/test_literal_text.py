@@ -82,7 +82,10 @@ def test_a_goal_title_and_step_in_markdown_lines_show_addresses_without_links(ap
     assert field.input_value() == title and steps.input_value() == step
     page.locator("[data-testid='stFormSubmitButton'] button").first.click()
     wait_idle(page)
-    card = page.locator("[class*='st-key-goal_']").filter(has_text="evil.example").first
+    # The goal's card (key goal_<id>), not the new-goal form's fields (goal_new_…) that may
+    # still hold the typed text while the page redraws.
+    cards = "[class*='st-key-goal_']:not([class*='st-key-goal_new'])"
+    card = page.locator(cards).filter(has_text="evil.example").first
     card.wait_for()
     screenshot(page, "literal-text-goal")
     shown = card.inner_text().replace("\u2060", "")  # the invisible word joiners
