@@ -172,3 +172,14 @@ def sign_in(page, url: str, username: str, password: str = "tandem-demo") -> Non
             pass
     signed_in.wait_for(timeout=60_000)
     wait_idle(page)
+
+
+def open_signed_in(page, url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a page of a signed-in browser: a fresh load signs in from the cookie, which the
+    cookie component may only hand over on a late rerun; wait for the signed-in app."""
+    page.goto(f"{url}/{path}")
+    wait_idle(page)
+    page.get_by_role("button", name=re.compile("^(Sign out|Se déconnecter)$")).wait_for(
+        timeout=120_000
+    )
+    wait_idle(page)

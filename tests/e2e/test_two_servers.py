@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import func, select
 
 from core.growth import goals
@@ -37,6 +38,7 @@ from tests.e2e.conftest import (
     ROOT,
     _free_port,
     _wait_healthy,
+    open_signed_in,
     screenshot,
     sign_in,
     wait_idle,
@@ -188,13 +190,6 @@ def _open(page, url: str, path: str) -> None:  # type: ignore[no-untyped-def]
     wait_idle(page)
 
 
-def _open_signed_in(page, url: str, path: str) -> None:  # type: ignore[no-untyped-def]
-    """Open a page of a signed-in browser; the cookie may sign it in on a late rerun."""
-    _open(page, url, path)
-    page.get_by_role("button", name="Sign out").wait_for(timeout=120_000)
-    wait_idle(page)
-
-
 # --------------------------------------------------------------------------- start-up
 
 
@@ -231,7 +226,7 @@ def test_a_write_through_one_server_is_seen_through_the_other_at_once(deployment
     marker = f"Shared-state goal {secrets.token_hex(3)}"
     page = _context(browser).new_page()
     sign_in(page, one, "hugo")
-    _open(page, one, "goals")
+    open_signed_in(page, one, "goals")
     title = _key(page, "goal_new_title", "input")
     folded = page.locator("[data-testid='stExpander'] summary").first
     title.or_(folded).first.wait_for()
@@ -243,8 +238,7 @@ def test_a_write_through_one_server_is_seen_through_the_other_at_once(deployment
     wait_idle(page)
     page.get_by_text(marker).first.wait_for()
 
-    _open(page, two, "goals")  # the same browser, the other server: signed in by the cookie
-    page.get_by_role("button", name="Sign out").wait_for()
+    open_signed_in(page, two, "goals")  # the same browser, the other server: the cookie
     page.get_by_text(marker).first.wait_for()
     screenshot(page, "two-servers-goal-seen-on-the-other")
 
@@ -259,8 +253,7 @@ def test_signing_out_on_one_server_ends_the_session_on_the_other(deployment, bro
     elsewhere = _context(browser)  # another device holding the same cookie, on server two
     elsewhere.add_cookies(copied)
     other = elsewhere.new_page()
-    _open(other, two, "")
-    other.get_by_role("button", name="Sign out").wait_for()
+    open_signed_in(other, two, "")
 
     page.get_by_role("button", name="Sign out").click()  # on server one
     page.get_by_role("button", name="Sign in").wait_for()
@@ -322,7 +315,7 @@ def _twenty_at_once(deployment: Deployment, pages: list[Any], people: list[Perso
     """Each step: every session fills its form, then all of them send it at once."""
     # Journal: every session fills a reflection, then all twenty save at once.
     for page in pages:
-        _open_signed_in(page, deployment.proxy, "journal")
+        open_signed_in(page, deployment.proxy, "journal")
     for page, p in zip(pages, people, strict=True):
         field = _key(page, "journal_discussed", "textarea")
         field.fill(f"Reflection of {p.username}")
@@ -335,7 +328,7 @@ def _twenty_at_once(deployment: Deployment, pages: list[Any], people: list[Perso
 
     # Goals: each ticks their step, all at once.
     for page in pages:
-        _open_signed_in(page, deployment.proxy, "goals")
+        open_signed_in(page, deployment.proxy, "goals")
     for page, p in zip(pages, people, strict=True):
         _key(page, f"step_done_{p.step_id}", "label").click(no_wait_after=True)
     for page in pages:
@@ -343,9 +336,16 @@ def _twenty_at_once(deployment: Deployment, pages: list[Any], people: list[Perso
 
     # Feedback: each sends kudos to their peer, all at once.
     for page in pages:
-        _open_signed_in(page, deployment.proxy, "feedback")
-        page.get_by_role("tab", name="Give feedback or kudos").click()
-        _key(page, "give_kind").get_by_text("Kudos", exact=True).click()
+        open_signed_in(page, deployment.proxy, "feedback")
+        kudos = _key(page, "give_kind").get_by_text("Kudos", exact=True)
+        for _ in range(3):  # a click that lands during a rerun may not switch the tab
+            page.get_by_role("tab", name="Give feedback or kudos").click()
+            try:
+                kudos.wait_for(state="visible", timeout=10_000)
+                break
+            except PlaywrightError:
+                wait_idle(page)
+        kudos.click()
         wait_idle(page)
     for page, p in zip(pages, people, strict=True):
         kudos = _key(page, "give_kudos", "textarea")
