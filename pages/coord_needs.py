@@ -85,6 +85,14 @@ records = [
     }
     for s in grid.totals
 ]
+if not records:  # people enrolled, but none named a skill they offer or want
+    st.info(
+        t(
+            "Nobody enrolled in this programme has named a skill yet: the grid appears once "
+            "people say which skills they offer and want."
+        )
+    )
+    st.stop()
 data = pd.DataFrame(records)
 skills_order = [s.skill for s in grid.totals]
 departments_order = [ALL] + [row_label(d) for d, _ in grid.departments]

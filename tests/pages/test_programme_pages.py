@@ -352,3 +352,15 @@ def test_hugo_edits_his_answers_then_withdraws(open_app, demo_store):
             )
         )
         assert (e.status, e.availability) == ("withdrawn", ["fri-am"])
+
+
+def test_the_needs_page_says_so_when_nobody_named_a_skill(open_app, demo_store):
+    """A company that starts without a skill list (the 10 000-person company did): no grid,
+    a sentence — it used to end in a KeyError on the empty table."""
+    with demo_store.sf.begin() as s:
+        s.execute(EnrolmentSkill.__table__.delete())
+        s.execute(Skill.__table__.update().values(merged_into_id=None))
+        s.execute(Skill.__table__.delete())
+    at = open_app("admin", page="pages/coord_needs.py")
+    assert not at.exception
+    assert "Nobody enrolled in this programme has named a skill yet" in texts(at)
