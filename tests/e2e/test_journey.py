@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import screenshot, sign_in, wait_idle
+from tests.e2e.conftest import open_signed_in, screenshot, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +28,7 @@ def _key(page, key: str, inner: str = ""):  # type: ignore[no-untyped-def]
 
 
 def _open(page, url: str, path: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{url}/{path}")
-    wait_idle(page)
+    open_signed_in(page, url, path)
 
 
 def test_camille_sets_a_goal_reflects_and_shares_and_hugo_sees_only_the_shared_entry(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot, sign_in, wait_idle
+from tests.e2e.conftest import open_signed_in, screenshot, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def test_a_journal_entry_shows_addresses_html_and_markdown_literally_with_no_lin
 ):
     page = new_context().new_page()
     sign_in(page, app_url, "hugo")
-    page.goto(f"{app_url}/journal")
+    open_signed_in(page, app_url, "journal")
     _key(page, "journal_discussed", "textarea").wait_for()
     wait_idle(page)
     discard = _key(page, "journal_discard", BUTTON)
@@ -71,8 +71,7 @@ def test_a_goal_title_and_step_in_markdown_lines_show_addresses_without_links(ap
     step = "Visit www.evil.example **now**"
     page = new_context().new_page()
     sign_in(page, app_url, "hugo")
-    page.goto(f"{app_url}/goals")
-    wait_idle(page)
+    open_signed_in(page, app_url, "goals")
     field = _key(page, "goal_new_title", "input")
     if not field.is_visible():  # the form sits in an expander once goals exist
         page.locator("[data-testid='stExpander'] summary").first.click()
