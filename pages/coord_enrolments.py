@@ -26,27 +26,42 @@ status = c1.selectbox(
     key="enr_status",
 )
 search = c3.text_input(t("Search by name or e-mail"), key="enr_search")
+ss = st.session_state
 try:
-    everyone = enrolled.list_enrolments(store.sf, viewer, picked, status=status or None)
+    departments = enrolled.departments_of(store.sf, viewer, picked, status=status or None)
+    chosen_departments = c2.multiselect(
+        t("Departments"), departments, placeholder=t("All"), key="enr_departments"
+    )
+    # One page of the filtered list is read; the page number is kept within the pages.
+    found = enrolled.enrolment_page(
+        store.sf,
+        viewer,
+        picked,
+        status=status or None,
+        departments=chosen_departments,
+        search=search,
+        page=int(ss.get("enr_page", 1)),
+        size=enrolled.PAGE_SIZE,
+    )
 except TandemError as e:
     st.error(str(e))
     st.stop()
-departments = sorted({r.department for r in everyone if r.department})
-chosen_departments = c2.multiselect(
-    t("Departments"), departments, placeholder=t("All"), key="enr_departments"
-)
-shown = [
-    r
-    for r in everyone
-    if (not chosen_departments or r.department in chosen_departments)
-    and (
-        not search.strip()
-        or search.strip().lower() in r.name.lower()
-        or search.strip().lower() in r.email.lower()
-    )
-]
+shown = list(found.rows)
 
-st.caption(tn("{n} person shown.", "{n} people shown.", len(shown)))
+if found.pages > 1:
+    ss["enr_page"] = found.page  # a filter that shrank the list: its last page
+    st.caption(
+        tn(
+            "{n} person matches; {first}–{last} are shown.",
+            "{n} people match; {first}–{last} are shown.",
+            found.total,
+            first=(found.page - 1) * enrolled.PAGE_SIZE + 1,
+            last=(found.page - 1) * enrolled.PAGE_SIZE + len(shown),
+        )
+    )
+    st.number_input(t("Page"), min_value=1, max_value=found.pages, step=1, key="enr_page")
+else:
+    st.caption(tn("{n} person shown.", "{n} people shown.", len(shown)))
 if not shown:
     st.info(t("Nobody matches these filters."))
     st.stop()

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import COORDINATOR, Viewer, require_role
@@ -63,36 +64,152 @@ def list_enrolments(
                 or_(func.lower(Person.full_name).like(like), func.lower(Person.email).like(like))
             )
         rows = s.execute(query.order_by(Person.full_name).limit(limit)).all()
-        ids = [e.id for e, _ in rows]
-        skills: dict[int, dict[str, list[str]]] = {}
-        if ids:
-            for enrolment_id, kind, name in s.execute(
-                select(EnrolmentSkill.enrolment_id, EnrolmentSkill.kind, Skill.name)
-                .join(Skill, Skill.id == EnrolmentSkill.skill_id)
-                .where(EnrolmentSkill.enrolment_id.in_(ids))
-                .order_by(Skill.name)
-            ):
-                skills.setdefault(enrolment_id, {}).setdefault(kind, []).append(name)
-        return [
-            EnrolmentRow(
-                enrolment_id=e.id,
-                person_id=person.id,
-                name=person.full_name,
-                email=person.email,
-                department=person.department,
-                level=person.level,
-                location=person.location,
-                status=e.status,
-                role=e.role,
-                enrolled_at=e.created_at,
-                withdrawn_at=e.withdrawn_at,
-                offered=tuple(skills.get(e.id, {}).get("offered", ())),
-                wanted=tuple(skills.get(e.id, {}).get("wanted", ())),
-                goal_themes=tuple(e.goal_themes or ()),
-                availability=tuple(e.availability or ()),
-                work_mode=e.work_mode,
-                languages=tuple(e.languages or ()),
-                motivation=e.motivation or "",
+        return _rows(s, rows)
+
+
+def _rows(s: Session, rows: Sequence[Any]) -> list[EnrolmentRow]:
+    """These (enrolment, person) pairs as list rows, in their order, with their skills."""
+    ids = [e.id for e, _ in rows]
+    skills: dict[int, dict[str, list[str]]] = {}
+    if ids:
+        for enrolment_id, kind, name in s.execute(
+            select(EnrolmentSkill.enrolment_id, EnrolmentSkill.kind, Skill.name)
+            .join(Skill, Skill.id == EnrolmentSkill.skill_id)
+            .where(EnrolmentSkill.enrolment_id.in_(ids))
+            .order_by(Skill.name)
+        ):
+            skills.setdefault(enrolment_id, {}).setdefault(kind, []).append(name)
+    return [
+        EnrolmentRow(
+            enrolment_id=e.id,
+            person_id=person.id,
+            name=person.full_name,
+            email=person.email,
+            department=person.department,
+            level=person.level,
+            location=person.location,
+            status=e.status,
+            role=e.role,
+            enrolled_at=e.created_at,
+            withdrawn_at=e.withdrawn_at,
+            offered=tuple(skills.get(e.id, {}).get("offered", ())),
+            wanted=tuple(skills.get(e.id, {}).get("wanted", ())),
+            goal_themes=tuple(e.goal_themes or ()),
+            availability=tuple(e.availability or ()),
+            work_mode=e.work_mode,
+            languages=tuple(e.languages or ()),
+            motivation=e.motivation or "",
+        )
+        for e, person in rows
+    ]
+
+
+# --------------------------------------------------------------------------- one page
+
+PAGE_SIZE = 100  # rows of the coordinator's table at a time
+
+
+@dataclass(frozen=True)
+class EnrolmentPage:
+    """One page of the filtered list: its rows, how many match in all, which page of how many."""
+
+    rows: tuple[EnrolmentRow, ...]
+    total: int
+    page: int  # 1-based, within 1..pages
+    pages: int
+
+
+def page_count(total: int, size: int = PAGE_SIZE) -> int:
+    """Pages needed for ``total`` rows (at least one, even when nothing matches)."""
+    return max(1, -(-total // size))
+
+
+def clamp_page(page: int, total: int, size: int = PAGE_SIZE) -> int:
+    """``page`` brought within 1..page_count (a filter that shrank the list shows its last page)."""
+    return min(max(1, page), page_count(total, size))
+
+
+def _filtered(programme_id: int, status: str | None, departments: Sequence[str]) -> Select[Any]:
+    query = (
+        select(Enrolment.id, Person.full_name, Person.email)
+        .join(Person, Person.id == Enrolment.person_id)
+        .where(Enrolment.programme_id == programme_id)
+    )
+    if status:
+        query = query.where(Enrolment.status == status)
+    if departments:
+        query = query.where(Person.department.in_(list(departments)))
+    return query
+
+
+def enrolment_page(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    programme_id: int,
+    *,
+    status: str | None = None,
+    departments: Sequence[str] = (),
+    search: str = "",
+    page: int = 1,
+    size: int = PAGE_SIZE,
+) -> EnrolmentPage:
+    """One page of who enrolled, by name; ``search`` is a case-insensitive part of the name or
+    e-mail (compared in Python, so "é" finds "É" on SQLite too). Only the page's rows are read
+    in full; the count is one query."""
+    require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        programme_id = programme_or_404(s, programme_id).id
+        query = _filtered(programme_id, status, departments)
+        needle = search.strip().lower()
+        if needle:
+            ids = [
+                i
+                for i, name, email in s.execute(query.order_by(Person.full_name, Enrolment.id))
+                if needle in name.lower() or needle in email.lower()
+            ]
+            total = len(ids)
+            page = clamp_page(page, total, size)
+            chosen = ids[(page - 1) * size : page * size]
+        else:
+            total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
+            page = clamp_page(page, total, size)
+            chosen = list(
+                s.scalars(
+                    query.with_only_columns(Enrolment.id)
+                    .order_by(Person.full_name, Enrolment.id)
+                    .limit(size)
+                    .offset((page - 1) * size)
+                )
             )
-            for e, person in rows
-        ]
+        found = (
+            {
+                e.id: (e, person)
+                for e, person in s.execute(
+                    select(Enrolment, Person)
+                    .join(Person, Person.id == Enrolment.person_id)
+                    .where(Enrolment.id.in_(chosen))
+                ).tuples()
+            }
+            if chosen
+            else {}
+        )
+        rows = _rows(s, [found[i] for i in chosen])
+        return EnrolmentPage(tuple(rows), total, page, page_count(total, size))
+
+
+def departments_of(
+    sf: sessionmaker[Session], viewer: Viewer, programme_id: int, *, status: str | None = None
+) -> list[str]:
+    """The departments of the people enrolled (with ``status``, if given), sorted."""
+    require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        programme_id = programme_or_404(s, programme_id).id
+        query = (
+            select(Person.department)
+            .distinct()
+            .join(Enrolment, Enrolment.person_id == Person.id)
+            .where(Enrolment.programme_id == programme_id, Person.department.is_not(None))
+        )
+        if status:
+            query = query.where(Enrolment.status == status)
+        return sorted(d for d in s.scalars(query) if d)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from core.kernel import clock
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.programmes import answers, enrolled, enrolment
-from db.models import Enrolment, SelfAssessment
+from db.models import Enrolment, Person, SelfAssessment
 from tests.builders import make_participant, make_programme, make_skill, make_user
 
 NOW = dt.datetime(2026, 11, 27, 9)
@@ -262,6 +262,42 @@ def test_the_coordinator_sees_who_enrolled_with_filters_and_participants_cannot(
     ]
     with pytest.raises(NotAllowed):
         enrolled.list_enrolments(sf, setting["zoe"], pid)
+
+
+def test_the_coordinators_list_comes_a_page_at_a_time_with_the_count_of_all(sf, setting):
+    pid = setting["programme_id"]
+    names = ["Émile", "Zora", "ana", "Bob", "éva"]
+    for i, name in enumerate(names):
+        who = make_participant(sf, f"p{i}", department=("Sales", "Finance")[i % 2])
+        with sf.begin() as s:
+            s.get_one(Person, who.person_id).full_name = name
+        enrolment.save_enrolment(sf, who, pid, form(setting))
+    coord = setting["coord"]
+    everyone = [r.name for r in enrolled.list_enrolments(sf, coord, pid)]
+    first = enrolled.enrolment_page(sf, coord, pid, size=2)
+    assert (first.total, first.page, first.pages) == (5, 1, 3)
+    assert [r.name for r in first.rows] == everyone[:2]
+    last = enrolled.enrolment_page(sf, coord, pid, size=2, page=3)
+    assert [r.name for r in last.rows] == everyone[4:]
+    # A page past the end (a filter shrank the list) is the last page; before the first, the first.
+    assert enrolled.enrolment_page(sf, coord, pid, size=2, page=9).page == 3
+    assert enrolled.enrolment_page(sf, coord, pid, size=2, page=0).page == 1
+    # Search ignores case beyond ASCII, on SQLite too: "é" finds "Émile" and "éva".
+    found = enrolled.enrolment_page(sf, coord, pid, search=" É")
+    assert sorted(r.name for r in found.rows) == ["Émile", "éva"] and found.total == 2
+    assert enrolled.enrolment_page(sf, coord, pid, search="%").total == 0  # no SQL wildcard
+    sales = enrolled.enrolment_page(sf, coord, pid, departments=["Sales"])
+    assert {r.department for r in sales.rows} == {"Sales"} and sales.total == 3
+    assert enrolled.departments_of(sf, coord, pid) == ["Finance", "Sales"]
+    nobody = enrolled.enrolment_page(sf, coord, pid, search="nobody")
+    assert (nobody.rows, nobody.total, nobody.page, nobody.pages) == ((), 0, 1, 1)
+    with pytest.raises(NotAllowed):
+        enrolled.enrolment_page(sf, setting["zoe"], pid)
+
+
+def test_page_counts_round_up_and_a_page_number_stays_within_them():
+    assert [enrolled.page_count(n, 100) for n in (0, 1, 100, 101, 8226)] == [1, 1, 1, 2, 83]
+    assert [enrolled.clamp_page(p, 250, 100) for p in (-1, 0, 1, 3, 4)] == [1, 1, 1, 3, 3]
 
 
 def test_who_sees_my_answers_follows_the_directory_choice(sf, setting):

@@ -581,6 +581,8 @@ READS: tuple[Read, ...] = (
         catalogue=True,
     ),
     _staff("enrolled.list_enrolments:P", lambda sf, w, v: enrolled.list_enrolments(sf, v, w.p)),
+    _staff("enrolled.enrolment_page:P", lambda sf, w, v: enrolled.enrolment_page(sf, v, w.p)),
+    _staff("enrolled.departments_of:P", lambda sf, w, v: enrolled.departments_of(sf, v, w.p)),
     # matching
     _own("match_proposals.my_proposals", lambda sf, w, v: match_proposals.my_proposals(sf, v)),
     _staff(

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from core.accounts.auth import viewer_of
 from core.kernel.access import can_open
-from core.programmes import programmes
+from core.programmes import enrolled, programmes
 from db.models import (
     Account,
     Announcement,
@@ -186,6 +186,21 @@ def test_the_enrolment_list_shows_who_joined_and_filters_by_status(open_app, dem
     at.selectbox(key="enr_status").set_value("enrolled").run()
     at.text_input(key="enr_search").input("hugo").run()
     assert list(at.dataframe[0].value["Nom"]) == ["Hugo Bernard"]
+
+
+def test_a_long_enrolment_list_comes_a_page_at_a_time(open_app, demo_store, monkeypatch):
+    monkeypatch.setattr(enrolled, "PAGE_SIZE", 15)  # the demo's 40 enrolled: three pages
+    at = open_app("coord", page="pages/coord_enrolments.py")
+    assert len(at.dataframe[0].value) == 15
+    assert "40 personnes correspondent ; 1 à 15 sont affichées." in texts(at)
+    at.number_input(key="enr_page").set_value(3).run()
+    assert len(at.dataframe[0].value) == 10
+    assert "40 personnes correspondent ; 31 à 40 sont affichées." in texts(at)
+    assert len(at.selectbox(key="enr_person").options) == 10  # the profile: someone of the page
+    # A filter that leaves one page removes the pager and shows its people from the first.
+    at.text_input(key="enr_search").input("hugo").run()
+    assert list(at.dataframe[0].value["Nom"]) == ["Hugo Bernard"]
+    assert not [n for n in at.number_input if n.key == "enr_page"]
 
 
 # --------------------------------------------------------------------------- announcements
