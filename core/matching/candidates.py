@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from core.kernel.errors import InvalidInput
@@ -63,31 +64,35 @@ def is_mutual(p: Programme) -> bool:
     return engine_relationship(p) == "peer"
 
 
-def _live_member_ids(s: Session, programme_id: int) -> set[int]:
+def _live_members(programme_id: int) -> Select[tuple[int]]:
     """People already in a published, active or paused match of this programme."""
-    return set(
-        s.scalars(
-            select(MatchMember.person_id)
-            .join(Match, Match.id == MatchMember.match_id)
-            .where(Match.programme_id == programme_id, Match.status.in_(LIVE_MATCH_STATUSES))
+    return (
+        select(MatchMember.person_id)
+        .join(Match, Match.id == MatchMember.match_id)
+        .where(Match.programme_id == programme_id, Match.status.in_(LIVE_MATCH_STATUSES))
+    )
+
+
+def waiting_query(programme_id: int, *columns: Any) -> Select[Any]:
+    """Enrolled, active people of the programme not already in a live match of it, by name
+    (``columns`` chosen by the caller: the rows or a few of their fields)."""
+    return (
+        select(*columns)
+        .select_from(Enrolment)
+        .join(Person, Person.id == Enrolment.person_id)
+        .where(
+            Enrolment.programme_id == programme_id,
+            Enrolment.status == EnrolmentStatus.ENROLLED,
+            Person.is_active.is_(True),
+            Person.id.not_in(_live_members(programme_id)),
         )
+        .order_by(Person.full_name, Person.id)
     )
 
 
 def waiting(s: Session, p: Programme) -> list[tuple[Enrolment, Person]]:
     """Enrolled, active people of the programme not already in a live match of it."""
-    taken = _live_member_ids(s, p.id)
-    rows = s.execute(
-        select(Enrolment, Person)
-        .join(Person, Person.id == Enrolment.person_id)
-        .where(
-            Enrolment.programme_id == p.id,
-            Enrolment.status == EnrolmentStatus.ENROLLED,
-            Person.is_active.is_(True),
-        )
-        .order_by(Person.full_name, Person.id)
-    ).all()
-    return [(e, person) for e, person in rows if person.id not in taken]
+    return list(s.execute(waiting_query(p.id, Enrolment, Person)).tuples())
 
 
 def _skill_names(s: Session, enrolment_ids: Sequence[int]) -> dict[int, dict[str, set[str]]]:

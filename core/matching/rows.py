@@ -10,13 +10,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import Session, noload
 
 from core.kernel.i18n import get_language, t
 from core.matching import engine
 from core.programmes.enrolment import GOAL_THEMES
-from db.models import Match, Person
+from db.models import Match, MatchMember, Person
 
 
 @dataclass(frozen=True)
@@ -49,24 +49,30 @@ class SuggestionRow:
         return " · ".join(m.name for m in self.members)
 
 
-def _members(s: Session, match: Match) -> tuple[Member, ...]:
-    people = {
-        x.id: x
-        for x in s.scalars(
-            select(Person).where(Person.id.in_([m.person_id for m in match.members]))
+def _row(match: Match, members: Iterable[Member]) -> SuggestionRow:
+    by_name = tuple(sorted(members, key=lambda m: m.name))
+    reasons = tuple(explain_parts(match.explanation or [], {m.person_id: m.name for m in by_name}))
+    return SuggestionRow(
+        match.id, match.kind, match.status, match.score, by_name, reasons, match.version
+    )
+
+
+def _members(where: Any) -> Select[Any]:
+    """Members with their names, match id first (``where`` chooses the matches)."""
+    return (
+        select(
+            MatchMember.match_id,
+            MatchMember.person_id,
+            Person.full_name,
+            Person.department,
+            Person.level,
+            MatchMember.role,
+            MatchMember.response,
         )
-    }
-    return tuple(
-        Member(
-            m.person_id,
-            people[m.person_id].full_name,
-            people[m.person_id].department,
-            people[m.person_id].level,
-            m.role,
-            m.response,
-        )
-        for m in sorted(match.members, key=lambda m: people[m.person_id].full_name)
-        if m.person_id in people
+        .join(Person, Person.id == MatchMember.person_id)
+        .join(Match, Match.id == MatchMember.match_id)
+        .where(where)
+        .order_by(MatchMember.match_id, Person.full_name, Person.id)
     )
 
 
@@ -90,18 +96,22 @@ def explain_parts(
 
 def suggestion_row(s: Session, match: Match) -> SuggestionRow:
     """One match with its members (by name) and its reasons."""
-    members = _members(s, match)
-    reasons = tuple(explain_parts(match.explanation or [], {m.person_id: m.name for m in members}))
-    return SuggestionRow(
-        match.id, match.kind, match.status, match.score, members, reasons, match.version
-    )
+    return _row(match, (Member(*m[1:]) for m in s.execute(_members(Match.id == match.id))))
 
 
 def suggestion_rows(s: Session, programme_id: int, statuses: Iterable[str]) -> list[SuggestionRow]:
-    """The programme's matches in ``statuses``, best score first."""
+    """The programme's matches in ``statuses``, best score first: two queries in all (the
+    matches, their members with their names), never one per match."""
+    wanted = and_(Match.programme_id == programme_id, Match.status.in_(list(statuses)))
     matches = s.scalars(
         select(Match)
-        .where(Match.programme_id == programme_id, Match.status.in_(list(statuses)))
+        .options(noload(Match.members))  # read below with the names, in one query
+        .where(wanted)
         .order_by(Match.score.desc(), Match.id)
     ).all()
-    return [suggestion_row(s, m) for m in matches]
+    if not matches:
+        return []
+    members: dict[int, list[Member]] = {}
+    for m in s.execute(_members(wanted)):
+        members.setdefault(m[0], []).append(Member(*m[1:]))
+    return [_row(match, members.get(match.id, ())) for match in matches]

@@ -105,10 +105,12 @@ def pool(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[P
             .all()
         )
         return [
-            PoolPerson(
-                person.id, person.full_name, person.department, person.level, holder.get(person.id)
-            )
-            for _, person in candidates.waiting(s, p)
+            PoolPerson(person_id, name, department, level, holder.get(person_id))
+            for person_id, name, department, level in s.execute(
+                candidates.waiting_query(
+                    p.id, Person.id, Person.full_name, Person.department, Person.level
+                )
+            ).tuples()
         ]
 
 

@@ -3,11 +3,12 @@
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.matching import edits, proposals, suggestions
+from core.matching.rows import suggestion_row
 from db.models import DoNotPair, Match, Person
 from tests.builders import enrol, make_pool, make_programme, make_user
 
@@ -162,3 +163,30 @@ def test_participants_cannot_run_the_matching(sf, world):
     participant = _viewer(sf, "p000")
     with pytest.raises(NotAllowed):
         suggestions.run_matching(sf, participant, pid)
+
+
+def test_the_suggestion_list_is_a_few_queries_however_many_matches(sf):
+    """At company scale the review list reads its matches and their members in bulk."""
+    coord = make_user(sf, "coord", ["coordinator"])
+    pid, people = make_pool(sf, 40, name="Big")
+    suggestions.run_matching(sf, coord, pid)
+    statements: list[str] = []
+    engine = sf.kw["bind"]
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        rows = suggestions.list_suggestions(sf, coord, pid)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(rows) == 20 and len(statements) <= 5, statements
+    # The same rows as one match at a time: members by name, reasons with their names.
+    with sf.begin() as s:
+        one_by_one = [suggestion_row(s, s.get_one(Match, r.match_id)) for r in rows]
+    assert rows == one_by_one
+    assert all(
+        [m.name for m in r.members] == sorted(m.name for m in r.members) and r.reasons for r in rows
+    )
+    assert sorted(m.person_id for r in rows for m in r.members) == sorted(people.values())
