@@ -61,6 +61,8 @@ ACTIONS: dict[str, str] = {
     "matches_published": N_("Matches published"),
     "match_accepted": N_("Match accepted"),
     "match_declined": N_("Match declined"),
+    "do_not_pair_added": N_("Do-not-pair entry added"),
+    "do_not_pair_removed": N_("Do-not-pair entry removed"),
     "retention_changed": N_("Retention of private text changed"),
     "private_text_erased": N_("Private text erased after the retention period"),
 }

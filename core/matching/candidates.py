@@ -29,6 +29,7 @@ from db.models import (
     Match,
     MatchMember,
     MatchStatus,
+    MemberResponse,
     Person,
     Programme,
     ProgrammeStatus,
@@ -161,8 +162,29 @@ def rules(s: Session, p: Programme, ids: set[int]) -> engine.Rules:
         )
     ).all()
     return engine.Rules.from_settings(
-        p.matching, do_not_pair=dnp, paired_before=[frozenset(r) for r in before]
+        p.matching,
+        do_not_pair=dnp,
+        paired_before=[frozenset(r) for r in before],
+        declined=declined_pairs(s, p.id, ids),
     )
+
+
+def declined_pairs(s: Session, programme_id: int, ids: set[int]) -> set[frozenset[int]]:
+    """Pairs among ``ids`` a proposal of this programme put together and one of them declined:
+    the decliner with each other member of the declined pair or circle."""
+    no, other = aliased(MatchMember), aliased(MatchMember)
+    rows = s.execute(
+        select(no.person_id, other.person_id)
+        .join(other, (other.match_id == no.match_id) & (other.person_id != no.person_id))
+        .join(Match, Match.id == no.match_id)
+        .where(
+            Match.programme_id == programme_id,
+            no.response == MemberResponse.DECLINED,
+            no.person_id.in_(list(ids)),
+            other.person_id.in_(list(ids)),
+        )
+    ).all()
+    return {frozenset(r) for r in rows}
 
 
 def weights(p: Programme) -> engine.Weights:

@@ -132,8 +132,10 @@ class _Pool:
         self.boss = _codes([p.manager_id for p in people])
         at = {p.person_id: i for i, p in enumerate(people)}
         pairs = [(i, at[p.manager_id]) for i, p in enumerate(people) if p.manager_id in at]
-        listed = list(rules.do_not_pair) + (
-            list(rules.paired_before) if rules.avoid_repeats else []
+        listed = (
+            list(rules.do_not_pair)
+            + (list(rules.paired_before) if rules.avoid_repeats else [])
+            + list(rules.declined)
         )
         for pair in listed:
             x, y = tuple(pair)

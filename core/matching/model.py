@@ -28,6 +28,7 @@ _RULE_LABELS = {
     "same_manager": N_("same manager"),
     "do_not_pair": N_("do-not-pair list"),
     "paired_before": N_("already paired before"),
+    "declined": N_("a proposal declined in this programme"),
 }
 _UNMATCHED = {
     "alone": N_("Only one participant: nobody to pair with"),
@@ -198,6 +199,9 @@ class Rules:
     do_not_pair: Mapping[frozenset[int], str] = field(default_factory=dict)
     paired_before: frozenset[frozenset[int]] = frozenset()
     avoid_repeats: bool = True  # people paired in an earlier programme are not paired again
+    # Pairs whose proposal one of them declined in this programme: never proposed again
+    # (not an option: a "no" is final within a programme).
+    declined: frozenset[frozenset[int]] = frozenset()
 
     def __post_init__(self) -> None:
         dnp = self.do_not_pair
@@ -211,6 +215,8 @@ class Rules:
         object.__setattr__(self, "do_not_pair", clean)
         before = frozenset(frozenset(p) for p in self.paired_before)
         object.__setattr__(self, "paired_before", frozenset(p for p in before if len(p) == 2))
+        no = frozenset(frozenset(p) for p in self.declined)
+        object.__setattr__(self, "declined", frozenset(p for p in no if len(p) == 2))
 
     @classmethod
     def from_settings(
@@ -218,6 +224,7 @@ class Rules:
         settings: Mapping[str, Any] | None,
         do_not_pair: Mapping[frozenset[int], str] | Iterable[frozenset[int]] = (),
         paired_before: Iterable[frozenset[int]] = (),
+        declined: Iterable[frozenset[int]] = (),
     ) -> Rules:
         """Options from a programme's ``matching`` JSON plus the pairs read from the database."""
         settings = settings or {}
@@ -228,6 +235,7 @@ class Rules:
             else dict.fromkeys(do_not_pair, ""),
             paired_before=frozenset(frozenset(p) for p in paired_before),
             avoid_repeats=bool(settings.get("paired_before_forbidden", True)),
+            declined=frozenset(frozenset(p) for p in declined),
         )
 
 

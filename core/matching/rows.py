@@ -6,6 +6,7 @@ Session-level helpers (they take a ``Session`` and never commit), and
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ class Member:
     level: str | None
     role: str
     response: str
+    responded_at: dt.datetime | None = None  # when they accepted or declined
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ def _members(where: Any) -> Select[Any]:
             Person.level,
             MatchMember.role,
             MatchMember.response,
+            MatchMember.responded_at,
         )
         .join(Person, Person.id == MatchMember.person_id)
         .join(Match, Match.id == MatchMember.match_id)

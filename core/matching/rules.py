@@ -35,6 +35,8 @@ def _conflicts(a: Candidate, b: Candidate, rules: Rules) -> list[tuple[str, dict
         found.append(("do_not_pair", {**names, "reason": rules.do_not_pair[pair]}))
     if rules.avoid_repeats and pair in rules.paired_before:
         found.append(("paired_before", names))
+    if pair in rules.declined:
+        found.append(("declined", names))
     return found
 
 
@@ -53,6 +55,12 @@ def pairing_conflicts(
             yield t("{a} and {b} are on the do-not-pair list: {reason}", lang, **args)
         elif kind == "do_not_pair":
             yield t("{a} and {b} are on the do-not-pair list", lang, a=args["a"], b=args["b"])
+        elif kind == "declined":
+            yield t(
+                "{a} and {b} were proposed together in this programme and the proposal was declined",
+                lang,
+                **args,
+            )
         else:
             yield t("{a} and {b} were already paired in an earlier programme", lang, **args)
 

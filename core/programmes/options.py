@@ -64,6 +64,10 @@ RELATIONSHIP_TYPES: dict[str, str] = {
 }
 # Relationship types with a direction: participants enrol as mentor or mentee.
 ONE_WAY_TYPES = frozenset({"career", "life", "reverse", "onboarding"})
+# ... and they are 1:1: only peer mentoring runs in circles (rules and form say it alike).
+ONE_TO_ONE = N_(
+    "Mentoring, reverse mentoring and onboarding are 1:1: choose the format “Pairs (1:1)”. Only peer mentoring runs in circles."
+)
 
 CADENCES: dict[int, str] = {7: N_("Weekly"), 14: N_("Fortnightly"), 30: N_("Monthly")}
 MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 15, 240

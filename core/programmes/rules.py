@@ -29,6 +29,8 @@ from core.programmes.options import (
     MIN_CIRCLE,
     MIN_SESSION_MINUTES,
     OBJECTIVES,
+    ONE_TO_ONE,
+    ONE_WAY_TYPES,
     RELATIONSHIP_TYPES,
     TRANSITIONS,
     WEIGHTS,
@@ -156,6 +158,10 @@ def form_problems(form: ProgrammeForm, *, today: dt.date) -> Iterator[str]:
         )
     if form.relationship_type not in RELATIONSHIP_TYPES:
         yield t("Unknown relationship type: {code}.", code=form.relationship_type)
+    elif form.relationship_type in ONE_WAY_TYPES and form.format != "pairs":
+        # A mentor (or a buddy) is assigned to one person: the matcher makes 1:1 pairs, so a
+        # circle format would promise what it never delivers.
+        yield t(ONE_TO_ONE)
     if form.cadence_days not in CADENCES:
         yield t("The meeting cadence must be weekly, fortnightly or monthly.")
     if not isinstance(form.session_minutes, int) or not (

@@ -101,7 +101,10 @@ def _structure(prefix: str, form: prog.ProgrammeForm) -> dict[str, Any]:
         form.relationship_type,
         0,
         key=f"{prefix}_relationship",
+        help=t(options.ONE_TO_ONE),
     )
+    if relationship in options.ONE_WAY_TYPES and fmt != "pairs":
+        st.warning(t(options.ONE_TO_ONE))
     c1, c2 = st.columns(2)
     cadence = pick(
         c1, t("Meeting cadence"), options.CADENCES, form.cadence_days, 1, key=f"{prefix}_cadence"

@@ -1,0 +1,1 @@
+"""Parts of the Matching page (coordinators): published proposals, suggestions, do-not-pair."""

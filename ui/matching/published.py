@@ -1,0 +1,73 @@
+"""The Matching page after publishing: each proposal with its members' answers, and counts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.kernel.i18n import N_, format_date, format_datetime, t, tn
+from core.matching.published import AfterPublishing
+from core.matching.rows import Member
+from db.models.states import MatchStatus, MemberResponse
+from ui.widgets import md_escape
+
+STATUS = {
+    MatchStatus.PUBLISHED: N_("Waiting for answers"),
+    MatchStatus.ACTIVE: N_("Accepted: running"),
+    MatchStatus.PAUSED: N_("Paused"),
+    MatchStatus.DECLINED: N_("Declined"),
+}
+
+
+def _answer(m: Member, status: str) -> str:
+    if m.response == MemberResponse.ACCEPTED:
+        return t("{name}: accepted {when}", name=m.name, when=format_datetime(m.responded_at))
+    if m.response == MemberResponse.DECLINED:
+        return t("{name}: declined {when}", name=m.name, when=format_datetime(m.responded_at))
+    if status == MatchStatus.DECLINED:
+        return t("{name}: no answer needed any more", name=m.name)
+    return t("{name}: waiting", name=m.name)
+
+
+def counts(view: AfterPublishing) -> None:
+    """Four figures: who has not answered, accepted, declined, is still unmatched."""
+    a, b, c, d = st.columns(4)
+    a.metric(t("Answers awaited"), view.waiting)
+    b.metric(t("Accepted"), view.accepted)
+    c.metric(t("Declined"), view.declined)
+    d.metric(t("Still unmatched"), len(view.unmatched))
+
+
+def proposals(view: AfterPublishing) -> None:
+    """Every published proposal: its state and each member's answer, newest first."""
+    rows = view.proposals
+    st.subheader(t("Published proposals"))
+    st.caption(
+        tn(
+            "{n} proposal published. A declined pairing is never proposed again in this programme.",
+            "{n} proposals published. A declined pairing is never proposed again in this programme.",
+            len(rows),
+        )
+    )
+    table = pd.DataFrame(
+        {
+            t("State"): [t(STATUS.get(r.status, r.status)) for r in rows],
+            t("Members"): [r.names for r in rows],
+            t("Answers"): [" · ".join(_answer(m, r.status) for m in r.members) for r in rows],
+            t("Published on"): [format_date(view.published_at.get(r.match_id)) for r in rows],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch", key="published_table")
+
+
+def unmatched(view: AfterPublishing) -> None:
+    """Who is still unmatched (declined, late, left out), to re-pair."""
+    if not view.unmatched:
+        return
+    with st.expander(
+        tn("{n} person still unmatched", "{n} people still unmatched", len(view.unmatched)),
+        expanded=bool(view.proposals),
+    ):
+        for u in view.unmatched:
+            note = t(" (a proposal was declined)") if u.declined_before else ""
+            st.markdown(f"- **{md_escape(u.name)}** — {md_escape(u.department or '—')}{note}")

@@ -1,0 +1,167 @@
+"""The Matching page's suggestions: review, explain, fix by hand and publish them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.kernel.i18n import format_number, t
+from core.matching import edits, proposals
+from core.matching.rows import SuggestionRow
+from core.matching.suggestions import PoolPerson
+from ui.actions import act, flash
+from ui.widgets import md_escape
+
+
+def render(
+    pid: int, rows: list[SuggestionRow], waiting: list[PoolPerson], *, already: bool
+) -> None:
+    """The suggestions not yet published (``already``: some proposals went out before)."""
+    SWAP, REMOVE, PUBLISH = (f"matching-{action}-{pid}" for action in ("swap", "remove", "publish"))
+
+    def _swap() -> None:
+        ss = st.session_state
+        act(
+            SWAP,
+            edits.swap,
+            ss["swap_a"],
+            ss["swap_pa"],
+            ss["swap_b"],
+            ss["swap_pb"],
+            done=t("Swapped. The scores are updated."),
+        )
+
+    def _remove() -> None:
+        act(
+            REMOVE,
+            edits.remove_suggestion,
+            st.session_state["remove_pick"],
+            done=t("Removed: these people are back in the pool."),
+        )
+
+    st.subheader(t("Suggestions"))
+    f1, f2 = st.columns([2, 1])
+    needle = f1.text_input(t("Filter by name or department"), key="matching_filter").strip().lower()
+    min_score = f2.slider(t("Minimum score"), 0, 100, 0, key="matching_min_score")
+    shown = [
+        r
+        for r in rows
+        if r.score >= min_score
+        and (
+            not needle
+            or any(needle in (m.name + " " + (m.department or "")).lower() for m in r.members)
+        )
+    ]
+    table = pd.DataFrame(
+        {
+            t("Score"): [round(r.score, 1) for r in shown],
+            t("Members"): [r.names for r in shown],
+            t("Departments"): [" · ".join(m.department or "—" for m in r.members) for r in shown],
+            t("Why"): ["; ".join(r.reasons[:3]) for r in shown],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("Score"): st.column_config.ProgressColumn(
+                t("Score"), min_value=0, max_value=100, format="%.1f"
+            )
+        },
+    )
+
+    labels = {r.match_id: f"{r.names} ({format_number(r.score, 1)})" for r in rows}
+    with st.expander(t("Why this match?"), expanded=False):
+        pick = st.selectbox(
+            t("Suggestion"), list(labels), format_func=labels.get, key="matching_why"
+        )
+        row = next(r for r in rows if r.match_id == pick)
+        for reason in row.reasons:
+            st.markdown(f"- {md_escape(reason)}")
+
+    st.subheader(t("Fix by hand"))
+    tab_swap, tab_make, tab_remove = st.tabs(
+        [t("Swap two people"), t("Make a match"), t("Remove a suggestion")]
+    )
+    with tab_swap, st.form("swap_form"):
+        c1, c2 = st.columns(2)
+        m_a = c1.selectbox(
+            t("First suggestion"), list(labels), format_func=labels.get, key="swap_a"
+        )
+        m_b = c2.selectbox(
+            t("Second suggestion"),
+            list(labels),
+            format_func=labels.get,
+            index=min(1, len(labels) - 1),
+            key="swap_b",
+        )
+        members = {r.match_id: r.members for r in rows}
+        c1.selectbox(
+            t("Person from the first"),
+            [m.person_id for m in members[m_a]],
+            format_func={m.person_id: m.name for m in members[m_a]}.get,
+            key="swap_pa",
+        )
+        c2.selectbox(
+            t("Person from the second"),
+            [m.person_id for m in members[m_b]],
+            format_func={m.person_id: m.name for m in members[m_b]}.get,
+            key="swap_pb",
+        )
+        st.form_submit_button(t("Swap"), on_click=_swap)
+        flash(SWAP)
+    with tab_make:
+        make_form(pid, waiting)
+    with tab_remove, st.form("remove_form"):
+        st.selectbox(t("Suggestion"), list(labels), format_func=labels.get, key="remove_pick")
+        st.form_submit_button(t("Remove"), on_click=_remove)
+        flash(REMOVE)
+
+    st.subheader(t("Publish"))
+    st.write(
+        t(
+            "Publishing shows each participant their proposed match and why; they accept or decline. All suggestions are published at once, or none."
+        )
+    )
+    if already:
+        st.caption(
+            t(
+                "Only these suggestions are published: the proposals already published stay as they are."
+            )
+        )
+    confirm = st.checkbox(
+        t("I have reviewed the {n} suggestions", n=len(rows)), key="publish_confirm"
+    )
+    st.button(
+        t("Publish all suggestions"),
+        disabled=not confirm,
+        key="publish_button",
+        on_click=act,
+        args=(PUBLISH, proposals.publish, pid),
+        # All or nothing: what publishes is the suggestions listed here.
+        kwargs={"done": t("{n} matches published.", n=len(rows))},
+    )
+    flash(PUBLISH)
+
+
+def make_form(pid: int, waiting: list[PoolPerson]) -> None:
+    """Make a pair or circle by hand from the people waiting (a suggestion to publish)."""
+    where = f"matching-make-{pid}"
+
+    def _make() -> None:
+        act(
+            where,
+            edits.set_members,
+            pid,
+            None,
+            st.session_state["make_people"],
+            done=t("Match added to the suggestions."),
+        )
+
+    with st.form("make_form"):
+        names = {p.person_id: f"{p.name} — {p.department or '—'}" for p in waiting}
+        st.multiselect(t("People (2 to 6)"), list(names), format_func=names.get, key="make_people")
+        st.caption(t("People taken from another suggestion leave it."))
+        st.form_submit_button(t("Make this match"), on_click=_make)
+        flash(where)
