@@ -32,7 +32,9 @@ RUN, PUBLISH = f"matching-run-{pid}", f"matching-publish-{pid}"
 after = published.after_publishing(store.sf, viewer, pid)
 waiting = suggestions.pool(store.sf, viewer, pid)
 rows = suggestions.list_suggestions(store.sf, viewer, pid)
-summary = suggestions.last_run(store.sf, viewer, pid) if rows else None
+summary = suggestions.last_run(store.sf, viewer, pid)
+if summary and summary.suggestions and not rows:
+    summary = None  # that run's suggestions were published: the figures above say what now
 
 if after.proposals:
     published_ui.counts(after)

@@ -46,8 +46,10 @@ from core.insights.figures import Filters
 from core.kernel import audit, clock
 from core.kernel.access import Viewer
 from core.kernel.errors import NotAllowed, NotFound, TandemError
+from core.matching import do_not_pair as match_do_not_pair
 from core.matching import edits as match_edits
 from core.matching import proposals as match_proposals
+from core.matching import published as match_published
 from core.matching import suggestions as match_suggestions
 from core.people import directory, importer, roster
 from core.privacy import mydata
@@ -592,6 +594,15 @@ READS: tuple[Read, ...] = (
     _staff("match_suggestions.pool:P", lambda sf, w, v: match_suggestions.pool(sf, v, w.p)),
     _staff("match_suggestions.last_run:P", lambda sf, w, v: match_suggestions.last_run(sf, v, w.p)),
     _staff("match_suggestions.declined:P", lambda sf, w, v: match_suggestions.declined(sf, v, w.p)),
+    _staff(
+        "match_published.after_publishing:P",
+        lambda sf, w, v: match_published.after_publishing(sf, v, w.p),
+    ),
+    _staff(
+        "match_do_not_pair.list_entries:P",
+        lambda sf, w, v: match_do_not_pair.list_entries(sf, v, w.p),
+    ),
+    _staff("match_do_not_pair.people:P", lambda sf, w, v: match_do_not_pair.people(sf, v, w.p)),
     # training-needs analysis, skills, people, programmes, announcements
     _staff("tna.needs_grid:P", lambda sf, w, v: tna.needs_grid(sf, v, w.p), catalogue=True),
     _staff(
