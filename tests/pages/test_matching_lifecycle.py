@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from core.accounts.auth import sign_in
-from core.kernel.i18n import set_language, t
+from core.kernel.i18n import set_language, t, tn
 from core.matching import do_not_pair, proposals, published, suggestions
 from db.models import Account, Match, MatchMember, Programme
 from tests.pages.conftest import texts
@@ -63,7 +63,9 @@ def test_right_after_publishing_the_page_shows_the_proposals_and_their_answers(
     at.button(key="publish_button").click().run()
     assert not at.exception
     shown = texts(at)
-    assert [s.value for s in at.success] == [t("{n} matches published.", lang, n=n)]
+    assert [s.value for s in at.success] == [
+        tn("{n} match published.", "{n} matches published.", n, lang)
+    ]
     assert t("Published proposals", lang) in shown
     assert t("Answers awaited", lang) in shown and t("Still unmatched", lang) in shown
     awaited = next(m for m in at.metric if m.label == t("Answers awaited", lang))
@@ -106,7 +108,9 @@ def test_a_decline_shows_and_re_pairing_the_waiting_pool_leaves_the_rest_alone(
         assert not other_pair <= {m.person_id for m in row.members}
     at.checkbox(key="publish_confirm").check().run()
     at.button(key="publish_button").click().run()
-    assert [s.value for s in at.success] == [t("{n} matches published.", lang, n=len(new))]
+    assert [s.value for s in at.success] == [
+        tn("{n} match published.", "{n} matches published.", len(new), lang)
+    ]
     after = published.after_publishing(demo_store.sf, coord, pid)
     before = {r.match_id: r.members for r in first.proposals}
     for row in after.proposals:

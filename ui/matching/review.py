@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.kernel.i18n import format_number, t
+from core.kernel.i18n import format_number, t, tn
 from core.matching import edits, proposals
 from core.matching.rows import SuggestionRow
 from core.matching.suggestions import PoolPerson
@@ -140,7 +140,7 @@ def render(
         on_click=act,
         args=(PUBLISH, proposals.publish, pid),
         # All or nothing: what publishes is the suggestions listed here.
-        kwargs={"done": t("{n} matches published.", n=len(rows))},
+        kwargs={"done": tn("{n} match published.", "{n} matches published.", len(rows))},
     )
     flash(PUBLISH)
 
