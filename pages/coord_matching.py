@@ -43,8 +43,10 @@ if after.proposals:
     published_ui.proposals(after)
     published_ui.unmatched(after)
 
-left, right = st.columns([3, 1])
-if after.proposals:
+left, right = st.columns([2, 1])
+if after.proposals and not waiting:
+    left.caption(t("Nobody is waiting to be matched: everyone enrolled has a proposal."))
+elif after.proposals:
     left.caption(
         tn(
             "{n} person waiting to be matched (declined, enrolled late or left out). Matching again runs on them only: published proposals stay as they are.",

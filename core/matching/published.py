@@ -17,12 +17,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.matching import candidates
 from core.matching.rows import SuggestionRow, suggestion_rows
-from db.models import LIVE_MATCH_STATUSES, Match, MatchMember, MatchStatus, Person
+from db.models import LIVE_MATCH_STATUSES, Match, MatchStatus, Person
 from db.models.states import MemberResponse
 
 # What the page lists as "published": proposals waiting for answers, accepted ones (active
 # or paused) and declined ones; ended relationships belong to the relationship's own pages.
 SHOWN = (*sorted(LIVE_MATCH_STATUSES), MatchStatus.DECLINED)
+ORDER = {
+    status: i
+    for i, status in enumerate(
+        (MatchStatus.DECLINED, MatchStatus.PUBLISHED, MatchStatus.ACTIVE, MatchStatus.PAUSED)
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,6 @@ class AfterPublishing:
     accepted: int
     declined: int
     unmatched: tuple[Unmatched, ...]
-    suggested: int  # people in a suggestion not yet published
     published_at: dict[int, dt.datetime | None]  # match id → when it was published
 
 
@@ -65,8 +70,11 @@ def after_publishing(
             .tuples()
             .all()
         )
+        # What needs the coordinator first (declined), then what waits, then what runs;
+        # newest publication first within each.
         rows.sort(key=lambda r: (published[r.match_id] or dt.datetime.min, r.match_id))
         rows.reverse()
+        rows.sort(key=lambda r: ORDER.get(r.status, len(ORDER)))
         answers = [(r.status, m.response) for r in rows for m in r.members]
         return AfterPublishing(
             proposals=tuple(rows),
@@ -78,28 +86,16 @@ def after_publishing(
             accepted=sum(1 for _, a in answers if a == MemberResponse.ACCEPTED),
             declined=sum(1 for _, a in answers if a == MemberResponse.DECLINED),
             unmatched=_unmatched(s, p.id, rows),
-            suggested=len(_in_suggestion(s, p.id)),
             published_at=published,
         )
 
 
-def _in_suggestion(s: Session, programme_id: int) -> set[int]:
-    return set(
-        s.scalars(
-            select(MatchMember.person_id)
-            .join(Match, Match.id == MatchMember.match_id)
-            .where(Match.programme_id == programme_id, Match.status == MatchStatus.SUGGESTED)
-        )
-    )
-
-
 def _unmatched(s: Session, programme_id: int, rows: list[SuggestionRow]) -> tuple[Unmatched, ...]:
-    suggested = _in_suggestion(s, programme_id)
+    """Everyone waiting (a suggestion not yet published does not match anybody yet)."""
     declined = {m.person_id for r in rows if r.status == MatchStatus.DECLINED for m in r.members}
     return tuple(
         Unmatched(person_id, name, department, person_id in declined)
         for person_id, name, department in s.execute(
             candidates.waiting_query(programme_id, Person.id, Person.full_name, Person.department)
         ).tuples()
-        if person_id not in suggested
     )

@@ -93,7 +93,7 @@ def test_a_decline_shows_and_re_pairing_the_waiting_pool_leaves_the_rest_alone(
     decliner, pair = _decline_one(demo_store, pid)
     _, other_pair = _decline_one(demo_store, pid, 1)  # so that the waiting pool can re-pair
     at = _open(open_app, demo_store, lang)
-    declined = next(m for m in at.metric if m.label == t("Declined", lang))
+    declined = next(m for m in at.metric if m.label == t("People who declined", lang))
     assert declined.value == "2"
     answers = " ".join(at.dataframe[0].value[t("Answers", lang)])
     assert t("{name}: declined {when}", lang, name="", when="").strip(" ") in answers

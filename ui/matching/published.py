@@ -15,15 +15,19 @@ STATUS = {
     MatchStatus.PUBLISHED: N_("Waiting for answers"),
     MatchStatus.ACTIVE: N_("Accepted: running"),
     MatchStatus.PAUSED: N_("Paused"),
-    MatchStatus.DECLINED: N_("Declined"),
+    MatchStatus.DECLINED: N_("Declined by a member"),
 }
 
 
 def _answer(m: Member, status: str) -> str:
     if m.response == MemberResponse.ACCEPTED:
-        return t("{name}: accepted {when}", name=m.name, when=format_datetime(m.responded_at))
+        return t(
+            "{name}: accepted {when}", name=m.name, when=format_datetime(m.responded_at, "short")
+        )
     if m.response == MemberResponse.DECLINED:
-        return t("{name}: declined {when}", name=m.name, when=format_datetime(m.responded_at))
+        return t(
+            "{name}: declined {when}", name=m.name, when=format_datetime(m.responded_at, "short")
+        )
     if status == MatchStatus.DECLINED:
         return t("{name}: no answer needed any more", name=m.name)
     return t("{name}: waiting", name=m.name)
@@ -33,8 +37,8 @@ def counts(view: AfterPublishing) -> None:
     """Four figures: who has not answered, accepted, declined, is still unmatched."""
     a, b, c, d = st.columns(4)
     a.metric(t("Answers awaited"), view.waiting)
-    b.metric(t("Accepted"), view.accepted)
-    c.metric(t("Declined"), view.declined)
+    b.metric(t("People who accepted"), view.accepted)
+    c.metric(t("People who declined"), view.declined)
     d.metric(t("Still unmatched"), len(view.unmatched))
 
 
