@@ -29,14 +29,17 @@ pid = st.selectbox(
 )
 RUN, PUBLISH = f"matching-run-{pid}", f"matching-publish-{pid}"
 
-after = published.after_publishing(store.sf, viewer, pid)
+after = published.after_publishing(
+    store.sf, viewer, pid, running=bool(st.session_state.get(published_ui.SHOW_RUNNING))
+)
+published_any = bool(after.proposals or after.running)
 waiting = suggestions.pool(store.sf, viewer, pid)
 rows = suggestions.list_suggestions(store.sf, viewer, pid)
 summary = suggestions.last_run(store.sf, viewer, pid)
 if summary and summary.suggestions and not rows:
     summary = None  # that run's suggestions were published: the figures above say what now
 
-if after.proposals:
+if published_any:
     published_ui.counts(after)
     if not rows:
         flash(PUBLISH)  # "n matches published." above what they now are
@@ -44,9 +47,9 @@ if after.proposals:
     published_ui.unmatched(after)
 
 left, right = st.columns([2, 1])
-if after.proposals and not waiting:
+if published_any and not waiting:
     left.caption(t("Nobody is waiting to be matched: everyone enrolled has a proposal."))
-elif after.proposals:
+elif published_any:
     left.caption(
         tn(
             "{n} person waiting to be matched (declined, enrolled late or left out). Matching again runs on them only: published proposals stay as they are.",
@@ -63,7 +66,7 @@ else:
         )
     )
 right.button(
-    t("Match the waiting pool") if after.proposals else t("Suggest matches"),
+    t("Match the waiting pool") if published_any else t("Suggest matches"),
     type="primary",
     key="run_matching",
     on_click=act,
@@ -100,11 +103,11 @@ if summary:
                 st.markdown(f"- **{md_escape(person.name)}** — {md_escape(person.reason)}")
 
 if rows:
-    review.render(pid, rows, waiting, already=bool(after.proposals))
+    review.render(pid, rows, waiting, already=bool(published_any))
 else:
     for where in (f"matching-remove-{pid}", f"matching-swap-{pid}"):  # the last one removed
         flash(where)
-    if not after.proposals:
+    if not published_any:
         st.info(t("No suggestion yet. Click “Suggest matches” to compute them."))
         flash(PUBLISH)
     if len(waiting) >= 2:

@@ -11,19 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.matching import candidates
 from core.matching.rows import SuggestionRow, suggestion_rows
-from db.models import LIVE_MATCH_STATUSES, Match, MatchStatus, Person
+from db.models import LIVE_MATCH_STATUSES, Match, MatchMember, MatchStatus, Person
 from db.models.states import MemberResponse
 
 # What the page lists as "published": proposals waiting for answers, accepted ones (active
 # or paused) and declined ones; ended relationships belong to the relationship's own pages.
 SHOWN = (*sorted(LIVE_MATCH_STATUSES), MatchStatus.DECLINED)
-ORDER = {
+ORDER: dict[str, int] = {
     status: i
     for i, status in enumerate(
         (MatchStatus.DECLINED, MatchStatus.PUBLISHED, MatchStatus.ACTIVE, MatchStatus.PAUSED)
@@ -51,20 +51,26 @@ class AfterPublishing:
     declined: int
     unmatched: tuple[Unmatched, ...]
     published_at: dict[int, dt.datetime | None]  # match id → when it was published
+    running: int  # accepted pairs and circles (active or paused), listed only when asked
 
 
 def after_publishing(
-    sf: sessionmaker[Session], viewer: Viewer, programme_id: int
+    sf: sessionmaker[Session], viewer: Viewer, programme_id: int, *, running: bool = False
 ) -> AfterPublishing:
-    """The programme's published proposals with each answer, and the unmatched people."""
+    """The programme's published proposals with each answer, and the unmatched people.
+
+    The list holds what is still open (declined, waiting for answers); accepted pairs and
+    circles (active or paused: thousands at company scale) are counted, and listed only
+    with ``running=True``. The counts are read in SQL, whatever is listed."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         p = candidates.programme(s, programme_id)
-        rows = suggestion_rows(s, p.id, SHOWN)
+        listed = SHOWN if running else (MatchStatus.PUBLISHED, MatchStatus.DECLINED)
+        rows = suggestion_rows(s, p.id, listed, with_reasons=False)
         published = dict(
             s.execute(
                 select(Match.id, Match.published_at).where(
-                    Match.programme_id == p.id, Match.status.in_(SHOWN)
+                    Match.programme_id == p.id, Match.status.in_(listed)
                 )
             )
             .tuples()
@@ -75,18 +81,29 @@ def after_publishing(
         rows.sort(key=lambda r: (published[r.match_id] or dt.datetime.min, r.match_id))
         rows.reverse()
         rows.sort(key=lambda r: ORDER.get(r.status, len(ORDER)))
-        answers = [(r.status, m.response) for r in rows for m in r.members]
+        counts = {
+            (status, answer): n
+            for status, answer, n in s.execute(
+                select(Match.status, MatchMember.response, func.count())
+                .join(MatchMember, MatchMember.match_id == Match.id)
+                .where(Match.programme_id == p.id, Match.status.in_(SHOWN))
+                .group_by(Match.status, MatchMember.response)
+            ).tuples()
+        }
         return AfterPublishing(
             proposals=tuple(rows),
-            waiting=sum(
-                1
-                for st, a in answers
-                if st == MatchStatus.PUBLISHED and a == MemberResponse.PENDING
-            ),
-            accepted=sum(1 for _, a in answers if a == MemberResponse.ACCEPTED),
-            declined=sum(1 for _, a in answers if a == MemberResponse.DECLINED),
+            waiting=counts.get((MatchStatus.PUBLISHED, MemberResponse.PENDING), 0),
+            accepted=sum(n for (_, a), n in counts.items() if a == MemberResponse.ACCEPTED),
+            declined=sum(n for (_, a), n in counts.items() if a == MemberResponse.DECLINED),
             unmatched=_unmatched(s, p.id, rows),
             published_at=published,
+            running=s.scalar(
+                select(func.count()).where(
+                    Match.programme_id == p.id,
+                    Match.status.in_((MatchStatus.ACTIVE, MatchStatus.PAUSED)),
+                )
+            )
+            or 0,
         )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, select
-from sqlalchemy.orm import Session, noload
+from sqlalchemy.orm import Session, defer, noload
 
 from core.kernel.i18n import get_language, t
 from core.matching import engine
@@ -51,9 +51,13 @@ class SuggestionRow:
         return " · ".join(m.name for m in self.members)
 
 
-def _row(match: Match, members: Iterable[Member]) -> SuggestionRow:
+def _row(match: Match, members: Iterable[Member], with_reasons: bool = True) -> SuggestionRow:
     by_name = tuple(sorted(members, key=lambda m: m.name))
-    reasons = tuple(explain_parts(match.explanation or [], {m.person_id: m.name for m in by_name}))
+    reasons = (
+        tuple(explain_parts(match.explanation or [], {m.person_id: m.name for m in by_name}))
+        if with_reasons
+        else ()
+    )
     return SuggestionRow(
         match.id, match.kind, match.status, match.score, by_name, reasons, match.version
     )
@@ -102,13 +106,17 @@ def suggestion_row(s: Session, match: Match) -> SuggestionRow:
     return _row(match, (Member(*m[1:]) for m in s.execute(_members(Match.id == match.id))))
 
 
-def suggestion_rows(s: Session, programme_id: int, statuses: Iterable[str]) -> list[SuggestionRow]:
+def suggestion_rows(
+    s: Session, programme_id: int, statuses: Iterable[str], *, with_reasons: bool = True
+) -> list[SuggestionRow]:
     """The programme's matches in ``statuses``, best score first: two queries in all (the
-    matches, their members with their names), never one per match."""
+    matches, their members with their names), never one per match. ``with_reasons=False``
+    leaves the explanations unphrased (a list of thousands that shows no reasons)."""
     wanted = and_(Match.programme_id == programme_id, Match.status.in_(list(statuses)))
     matches = s.scalars(
         select(Match)
         .options(noload(Match.members))  # read below with the names, in one query
+        .options(*(() if with_reasons else (defer(Match.explanation),)))
         .where(wanted)
         .order_by(Match.score.desc(), Match.id)
     ).all()
@@ -117,4 +125,4 @@ def suggestion_rows(s: Session, programme_id: int, statuses: Iterable[str]) -> l
     members: dict[int, list[Member]] = {}
     for m in s.execute(_members(wanted)):
         members.setdefault(m[0], []).append(Member(*m[1:]))
-    return [_row(match, members.get(match.id, ())) for match in matches]
+    return [_row(match, members.get(match.id, ()), with_reasons) for match in matches]

@@ -202,3 +202,17 @@ def test_a_one_to_one_relationship_in_circles_is_refused_with_the_reason(sf, rel
     assert made.format == "pairs"
     circles = prog.create_programme(sf, coord, ready_form(name="Peers", format=format))
     assert circles.relationship_type == "peer"
+
+
+def test_accepted_pairs_are_counted_always_and_listed_when_asked(sf, published_world):
+    coord, pid, people = published_world
+    first = _match_of(sf, coord, pid, people["p000"])
+    for m in first.members:
+        proposals.respond(sf, _viewer(sf, _username(people, m.person_id)), first.match_id, True)
+    short = published.after_publishing(sf, coord, pid)
+    full = published.after_publishing(sf, coord, pid, running=True)
+    assert first.match_id not in {r.match_id for r in short.proposals}
+    assert [r.status for r in full.proposals if r.match_id == first.match_id] == ["active"]
+    assert short.running == full.running == 1
+    assert (short.waiting, short.accepted, short.declined) == (4, 2, 0)
+    assert (full.waiting, full.accepted, full.declined) == (4, 2, 0)

@@ -37,6 +37,17 @@ def render(store: Store, viewer: Viewer, pid: int) -> None:
                 hide_index=True,
                 width="stretch",
             )
+        if entries:
+            labels = {e.entry_id: f"{e.person_a} · {e.person_b}" for e in entries}
+            with st.form("dnp_remove_form"):
+                st.selectbox(t("Entry"), list(labels), format_func=labels.get, key="dnp_pick")
+                st.form_submit_button(t("Remove from the list"), on_click=_remove, args=(where,))
+        # The people list is long at company scale: read and drawn when asked for.
+        if not st.toggle(
+            t("Add a pair to the list"), key="dnp_adding", on_change=_keep_open, args=(where,)
+        ):
+            flash(where)
+            return
         people = dict(do_not_pair.people(store.sf, viewer, pid))
         with st.form("dnp_add_form"):
             c1, c2 = st.columns(2)
@@ -50,11 +61,6 @@ def render(store: Store, viewer: Viewer, pid: int) -> None:
             )
             st.text_input(t("Reason (staff only)"), max_chars=300, key="dnp_reason")
             st.form_submit_button(t("Add to the list"), on_click=_add, args=(pid, where))
-        if entries:
-            labels = {e.entry_id: f"{e.person_a} · {e.person_b}" for e in entries}
-            with st.form("dnp_remove_form"):
-                st.selectbox(t("Entry"), list(labels), format_func=labels.get, key="dnp_pick")
-                st.form_submit_button(t("Remove from the list"), on_click=_remove, args=(where,))
         flash(where)
 
 
@@ -81,3 +87,7 @@ def _remove(where: str) -> None:
         st.session_state.get("dnp_pick"),
         done=t("Removed from the do-not-pair list."),
     )
+
+
+def _keep_open(where: str) -> None:
+    st.session_state[f"{where}-open"] = True

@@ -9,7 +9,6 @@ from core.kernel.i18n import N_, format_date, format_datetime, t, tn
 from core.matching.published import AfterPublishing
 from core.matching.rows import Member
 from db.models.states import MatchStatus, MemberResponse
-from ui.widgets import md_escape
 
 STATUS = {
     MatchStatus.PUBLISHED: N_("Waiting for answers"),
@@ -42,17 +41,33 @@ def counts(view: AfterPublishing) -> None:
     d.metric(t("Still unmatched"), len(view.unmatched))
 
 
+SHOW_RUNNING = "published_show_running"
+
+
 def proposals(view: AfterPublishing) -> None:
-    """Every published proposal: its state and each member's answer, newest first."""
+    """Every published proposal: its state and each member's answer, what needs the
+    coordinator first; the accepted ones (thousands at company scale) when asked."""
     rows = view.proposals
+    shown_running = bool(st.session_state.get(SHOW_RUNNING))
     st.subheader(t("Published proposals"))
     st.caption(
         tn(
             "{n} proposal published. A declined pairing is never proposed again in this programme.",
             "{n} proposals published. A declined pairing is never proposed again in this programme.",
-            len(rows),
+            len(rows) + (0 if shown_running else view.running),
         )
     )
+    if view.running:
+        st.toggle(
+            tn(
+                "Also list the {n} accepted pair or circle",
+                "Also list the {n} accepted pairs and circles",
+                view.running,
+            ),
+            key=SHOW_RUNNING,
+        )
+    if not rows:
+        return
     table = pd.DataFrame(
         {
             t("State"): [t(STATUS.get(r.status, r.status)) for r in rows],
@@ -65,13 +80,24 @@ def proposals(view: AfterPublishing) -> None:
 
 
 def unmatched(view: AfterPublishing) -> None:
-    """Who is still unmatched (declined, late, left out), to re-pair."""
+    """Who is still unmatched (declined, late, left out), to re-pair: one table, however many."""
     if not view.unmatched:
         return
+    people = view.unmatched
     with st.expander(
-        tn("{n} person still unmatched", "{n} people still unmatched", len(view.unmatched)),
-        expanded=bool(view.proposals),
+        tn("{n} person still unmatched", "{n} people still unmatched", len(people)),
+        expanded=bool(view.proposals) and len(people) <= 20,
     ):
-        for u in view.unmatched:
-            note = t(" (a proposal was declined)") if u.declined_before else ""
-            st.markdown(f"- **{md_escape(u.name)}** — {md_escape(u.department or '—')}{note}")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("Name"): [u.name for u in people],
+                    t("Department"): [u.department or "—" for u in people],
+                    t("A proposal was declined"): [
+                        t("Yes") if u.declined_before else "" for u in people
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
