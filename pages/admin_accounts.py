@@ -68,7 +68,7 @@ table = pd.DataFrame(
         ],
     }
 )
-st.dataframe(table, hide_index=True, use_container_width=True)
+st.dataframe(table, hide_index=True, width="stretch")
 
 st.subheader(t("Change an account"))
 by_id = {r.account_id: r for r in rows}

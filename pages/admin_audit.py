@@ -56,5 +56,5 @@ else:
             }
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )

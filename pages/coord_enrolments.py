@@ -83,7 +83,7 @@ st.dataframe(
         }
     ),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     key="enr_table",
 )
 

@@ -57,14 +57,14 @@ for prop in mine:
                 t("Accept"),
                 type="primary",
                 key=f"accept_{prop.match_id}",
-                use_container_width=True,
+                width="stretch",
                 on_click=act,
                 args=(ANSWER, proposals.respond, prop.match_id, True),
             )
             d.button(
                 t("Decline"),
                 key=f"decline_{prop.match_id}",
-                use_container_width=True,
+                width="stretch",
                 on_click=act,
                 args=(ANSWER, proposals.respond, prop.match_id, False),
             )

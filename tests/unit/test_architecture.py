@@ -121,3 +121,22 @@ def test_core_and_db_never_import_the_demo_or_the_pages():
         if name.split(".")[0] in {"demo", "pages", "ui", "tandem", "scripts", "bench"}
     ]
     assert not offenders, offenders
+
+
+# Streamlit deprecated ``use_container_width`` (removed after 2025-12-31): ``width`` replaces it.
+DEPRECATED_STREAMLIT = ("use_container_width",)
+
+
+def test_no_page_or_ui_module_uses_a_deprecated_streamlit_argument():
+    files = [
+        ROOT / "Home.py",
+        *sorted((ROOT / "pages").rglob("*.py")),
+        *sorted((ROOT / "ui").rglob("*.py")),
+    ]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in files
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if any(word in line for word in DEPRECATED_STREAMLIT)
+    ]
+    assert found == []
