@@ -10,6 +10,7 @@ from core.growth import progress
 from core.kernel.access import Viewer
 from core.kernel.i18n import format_date, format_number, t, tn
 from core.kernel.store import Store
+from core.surveys.self_assessment import END_DUE, END_LATER
 from ui.widgets import md_escape
 
 
@@ -92,8 +93,36 @@ def progress_card(store: Store, viewer: Viewer) -> None:
                 )
             )
         elif any(x.baseline is not None for x in mine.skills):
-            st.caption(
-                t(
-                    "Your mentor-skills self-assessment is asked again at the end of the programme, to show how you grew."
-                )
+            _re_assessment(mine)
+
+
+def _re_assessment(mine: progress.MyProgress) -> None:
+    """Where my end-of-programme self-assessment stands, said as it is today."""
+    if mine.skills_end_state == END_DUE:
+        st.caption(
+            t(
+                "Your mentor-skills self-assessment is due now: rate yourself again to see how you grew."
             )
+        )
+        st.page_link(
+            "pages/surveys.py", label=t("Rate my mentor skills"), icon=":material/assignment:"
+        )
+    elif mine.skills_end_state == END_LATER and mine.skills_end_opens is not None:
+        st.caption(
+            t(
+                "Your mentor-skills self-assessment is asked again from {date}, near the end of the programme, to show how you grew.",
+                date=format_date(mine.skills_end_opens),
+            )
+        )
+    elif mine.skills_end_state == END_LATER:
+        st.caption(
+            t(
+                "Your mentor-skills self-assessment is asked again near the end of the programme, to show how you grew."
+            )
+        )
+    else:
+        st.caption(
+            t(
+                "The end-of-programme self-assessment was not filled in, so there is no before and after to show."
+            )
+        )

@@ -44,6 +44,8 @@ class MyProgress:
     reflections_by_month: tuple[MonthCount, ...]  # the last months, oldest first, zeros included
     skills_programme: str | None
     skills: tuple[MySkill, ...]
+    skills_end_state: str = ""  # where the re-assessment stands (core.surveys.self_assessment)
+    skills_end_opens: dt.date | None = None
 
     @property
     def has_activity(self) -> bool:
@@ -112,15 +114,17 @@ def my_progress(sf: sessionmaker[Session], viewer: Viewer, months: int = 6) -> M
             or 0
         )
         by_month = _reflections_by_month(s, me, last_months(clock.today(), months))
-        programme, skills = my_skills(s, me)
+        mine = my_skills(s, me, clock.today())
         return MyProgress(
             goals=goals or 0,
             goals_achieved=achieved or 0,
             meetings_held=held,
             reflections=reflections,
             reflections_by_month=tuple(by_month),
-            skills_programme=programme,
-            skills=skills,
+            skills_programme=mine.programme,
+            skills=mine.skills,
+            skills_end_state=mine.end_state,
+            skills_end_opens=mine.end_opens,
         )
 
 

@@ -175,10 +175,41 @@ class MySkill:
     end: int | None
 
 
-def my_skills(s: Session, person_id: int) -> tuple[str | None, tuple[MySkill, ...]]:
-    """My latest programme with a self-assessment: its name and my scores (never commits)."""
+@dataclass(frozen=True)
+class MySkills:
+    """My latest programme with a self-assessment, my scores, and where its re-assessment stands."""
+
+    programme: str | None
+    skills: tuple[MySkill, ...]
+    end_state: str = ""  # END_LATER, END_DUE, END_CLOSED ("" when there is no programme)
+    end_opens: dt.date | None = None  # when the re-assessment is first asked (END_LATER)
+
+
+END_LATER, END_DUE, END_CLOSED = "later", "due", "closed"
+
+
+def end_state(
+    today: dt.date, end: dt.date | None, status: str, done: bool
+) -> tuple[str, dt.date | None]:
+    """Where the end-of-programme re-assessment stands for me: asked later (from when),
+    due now, or over (filled in, or its window closed)."""
+    if done:
+        return END_CLOSED, None
+    if phase_due(END, today, None, end, status):
+        return END_DUE, None
+    if end is None:
+        return END_LATER, None
+    opens = end - dt.timedelta(days=END_OPENS_DAYS_BEFORE)
+    if today < opens and status != ProgrammeStatus.CLOSED:
+        return END_LATER, opens
+    return END_CLOSED, None
+
+
+def my_skills(s: Session, person_id: int, today: dt.date) -> MySkills:
+    """My latest programme with a self-assessment: its name, my scores and where the
+    end-of-programme re-assessment stands (never commits)."""
     row = s.execute(
-        select(Enrolment.id, Programme.name)
+        select(Enrolment.id, Programme.name, Programme.end_date, Programme.status)
         .join(Programme, Programme.id == Enrolment.programme_id)
         .join(SelfAssessment, SelfAssessment.enrolment_id == Enrolment.id)
         .where(Enrolment.person_id == person_id)
@@ -186,8 +217,8 @@ def my_skills(s: Session, person_id: int) -> tuple[str | None, tuple[MySkill, ..
         .limit(1)
     ).first()
     if row is None:
-        return None, ()
-    enrolment_id, name = row
+        return MySkills(None, ())
+    enrolment_id, name, end, status = row
     scores = {
         (phase, skill): score
         for phase, skill, score in s.execute(
@@ -196,6 +227,13 @@ def my_skills(s: Session, person_id: int) -> tuple[str | None, tuple[MySkill, ..
             )
         )
     }
-    return name, tuple(
-        MySkill(k, skill_label(k), scores.get((BASELINE, k)), scores.get((END, k))) for k in SKILLS
+    state, opens = end_state(today, end, status, any(p == END for p, _k in scores))
+    return MySkills(
+        name,
+        tuple(
+            MySkill(k, skill_label(k), scores.get((BASELINE, k)), scores.get((END, k)))
+            for k in SKILLS
+        ),
+        state,
+        opens,
     )

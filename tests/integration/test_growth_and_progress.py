@@ -183,3 +183,30 @@ def test_my_progress_counts_only_my_own_goals_meetings_and_final_reflections(sf)
 
     nothing = progress.my_progress(sf, other)
     assert not nothing.has_activity and nothing.skills == ()
+
+
+@pytest.mark.parametrize(
+    ("days_left", "answered_end", "state", "opens_in"),
+    [
+        (60, False, self_assessment.END_LATER, 60 - self_assessment.END_OPENS_DAYS_BEFORE),
+        (15, False, self_assessment.END_DUE, None),
+        (-10, False, self_assessment.END_DUE, None),
+        (15, True, self_assessment.END_CLOSED, None),
+        (-45, False, self_assessment.END_CLOSED, None),
+    ],
+)
+def test_my_progress_says_whether_the_re_assessment_is_asked_later_due_now_or_over(
+    sf, days_left, answered_end, state, opens_in
+):
+    clock.set_now(NOW)
+    ana = make_participant(sf, "ana")
+    pid = programme_ending_soon(sf, [ana], days_left=days_left)
+    add_baseline(sf, pid, ana.person_id, scores(2))
+    if answered_end:
+        self_assessment.record_self_assessment(sf, ana, pid, "end", scores(4))
+
+    mine = progress.my_progress(sf, ana)
+
+    assert mine.skills_end_state == state
+    expected = None if opens_in is None else NOW.date() + dt.timedelta(days=opens_in)
+    assert mine.skills_end_opens == expected
