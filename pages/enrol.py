@@ -64,6 +64,10 @@ ids = [o.programme_id for o in visible]
 if wanted_id in ids and st.session_state.get("enrol_from_link") != wanted_id:
     st.session_state["enrol_pick"] = wanted_id  # the link preselects, once
     st.session_state["enrol_from_link"] = wanted_id
+elif st.session_state.get("enrol_pick") in ids:
+    # The choice's labels change once I enrol or withdraw; the browser keeps a choice by its
+    # label, so the pick is sent again or it would show nothing selected.
+    st.session_state["enrol_pick"] = st.session_state["enrol_pick"]
 summaries = {i: _summary(offers[i]) for i in ids}
 picked = st.radio(t("Programmes"), ids, format_func=summaries.get, key="enrol_pick")
 offer = offers[picked]

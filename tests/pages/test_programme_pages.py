@@ -324,6 +324,23 @@ def test_camille_enrols_in_the_open_programme(open_app, demo_store):
     assert at.text_area(key=f"en{pid}_motivation").value == HTML
 
 
+def test_after_enrolling_the_programme_stays_chosen_under_its_new_label(open_app, demo_store):
+    """The browser keeps a radio choice by its label, which gains "you are enrolled": the
+    page must send the pick again, or the browser shows nothing selected."""
+    pid = programme_id(demo_store, "Peer mentoring — Spring")
+    at = open_app("camille", page="pages/enrol.py")
+    offered, wanted = skill_ids(demo_store, "Writing", "SQL")
+    at.multiselect(key=f"en{pid}_offered").set_value([offered])
+    at.multiselect(key=f"en{pid}_wanted").set_value([wanted])
+    at.multiselect(key=f"en{pid}_availability").set_value(["tue-pm"])
+    at.checkbox(key=f"en{pid}_charter").check()
+    at.button(key=f"en{pid}_submit").click().run()
+    pick = at.radio(key="enrol_pick")
+    shown = pick.options[pick.index]
+    assert pick.value == pid and "vous êtes inscrit" in shown
+    assert pick.proto.set_value and pick.proto.raw_value == shown
+
+
 def test_a_motivation_of_50000_characters_is_refused_without_losing_the_form(open_app, demo_store):
     pid = programme_id(demo_store, "Peer mentoring — Spring")
     at = open_app("camille", page="pages/enrol.py")
