@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.kernel import audit
 from core.kernel.errors import TandemError
-from core.kernel.i18n import format_datetime, format_number, t
+from core.kernel.i18n import format_datetime, format_number, t, tn
 from ui.page import guard
 
 store, viewer = guard("audit")
@@ -39,7 +39,7 @@ try:
 except TandemError as e:
     st.error(str(e))
     st.stop()
-st.caption(t("{count} lines", count=format_number(result.total)))
+st.caption(tn("{count} line", "{count} lines", result.total, count=format_number(result.total)))
 if not result.lines:
     st.info(t("Nothing in the log for these filters."))
 else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -122,11 +123,41 @@ def plural_forms(lang: str) -> str:
     return _catalogue(lang).plural_forms
 
 
+# French elides "de", "que", "le", "la" before a vowel or a mute h: "d’Élodie", not "de Élodie".
+# A catalogue cannot write it for a name it does not know, so filling a placeholder does it.
+_ELIDING = {"de": "d’", "que": "qu’", "le": "l’", "la": "l’", "jusque": "jusqu’"}
+_BEFORE_PLACEHOLDER = re.compile(r"\b(de|que|le|la|jusque|De|Que|Le|La) \{(\w+)\}")
+_VOWEL = re.compile(r"[aeiouàâäæéèêëîïôöœùûüh]", re.IGNORECASE)  # y: "de Yann"
+
+
+def elide(word: str, value: str) -> str:
+    """``word`` + " " + ``value``, elided as French writes it when ``value`` opens with a
+    vowel or an h (taken as mute: names and programme titles)."""
+    if value[:1] and _VOWEL.match(value[:1]):
+        short = _ELIDING[word.lower()]
+        return (short[0].upper() + short[1:] if word[0].isupper() else short) + value
+    return f"{word} {value}"
+
+
+def fill(text: str, lang: str, values: dict[str, Any]) -> str:
+    """``text`` with its ``{placeholders}`` filled, elided where ``lang`` elides."""
+    if lang == "fr" and "{" in text:
+        text = _BEFORE_PLACEHOLDER.sub(
+            lambda m: (
+                elide(m[1], str(values[m[2]])).replace("{", "{{").replace("}", "}}")
+                if m[2] in values
+                else m[0]
+            ),
+            text,
+        )
+    return text.format(**values)
+
+
 def t(message: str, lang: str | None = None, /, **kwargs: Any) -> str:
     """Translate ``message`` (its English text) and fill ``{placeholders}`` from kwargs."""
     lang = lang or get_language()
     text = message if lang == DEFAULT_LANGUAGE else _translations(lang).gettext(message)
-    return text.format(**kwargs) if kwargs else text
+    return fill(text, lang, kwargs) if kwargs else text
 
 
 def tn(singular: str, plural: str, n: int, lang: str | None = None, /, **kwargs: Any) -> str:
@@ -136,7 +167,7 @@ def tn(singular: str, plural: str, n: int, lang: str | None = None, /, **kwargs:
     English "0 minutes".
     """
     lang = lang or get_language()
-    return _translations(lang).ngettext(singular, plural, n).format(n=n, **kwargs)
+    return fill(_translations(lang).ngettext(singular, plural, n), lang, {"n": n, **kwargs})
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention

@@ -124,3 +124,72 @@ def test_every_catalogue_file_of_a_language_declares_the_same_plural_rule():
         with po.open("rb") as fh:
             rules.add(read_po(fh, locale="fr").plural_forms)
     assert rules == {i18n.plural_forms("fr")} == {"nplurals=2; plural=(n > 1);"}
+
+
+# ----------------------------------------------------------------- French plurals and elision
+
+# A count written before a plural noun in a message without plural forms is right only where
+# the count can never be one: a minimum of several, a range from one, more than a maximum, or
+# an invariant word.
+NEVER_ONE = re.compile(r"(au moins|entre 1 et|tous les|trop long :) \{(n|count|min)\}")
+INVARIANT = {"mois", "pts", "fois"}
+COUNT_THEN_PLURAL = re.compile(r"\{(n|count)\} ([\w’']+?s)\b")
+
+
+def _used_french_singulars():
+    fr = i18n.translations("fr")
+    for message in extract():
+        if isinstance(message, str) and isinstance(fr.get(message), str):
+            yield message, fr[message]
+
+
+def test_french_never_writes_a_plural_in_brackets():
+    used = set(extract())
+    found = [
+        (m, s)
+        for m, found in i18n.translations("fr").items()
+        if m in used
+        for s in (found if isinstance(found, tuple) else (found,))
+        if s and re.search(r"\((s|e|es|x)\)", s)
+    ]
+    assert found == []
+
+
+def test_a_french_count_before_a_plural_noun_takes_the_catalogues_plural_forms():
+    found = [
+        (m, s)
+        for m, s in _used_french_singulars()
+        for count in COUNT_THEN_PLURAL.finditer(NEVER_ONE.sub("", s))
+        if count[2] not in INVARIANT
+    ]
+    assert found == [], "use tn() for these"
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "expected"),
+    [
+        ("En attente de la réponse de {names}.", {"names": "Élodie"}, "de la réponse d’Élodie."),
+        ("Participants de {name}", {"name": "Hugo"}, "Participants d’Hugo"),
+        ("Participants de {name}", {"name": "Camille"}, "Participants de Camille"),
+        ("Participants de {name}", {"name": "Yann"}, "Participants de Yann"),
+        ("De {a} à {b}", {"a": "Inès", "b": "Léa"}, "D’Inès à Léa"),
+        ("Plus tôt que {when}", {"when": "avril"}, "Plus tôt qu’avril"),
+        ("Prévu le {date}", {"date": "8 déc. 2026"}, "Prévu le 8 déc. 2026"),
+        ("Texte de {x}", {"x": "{y} à {z}"}, "Texte de {y} à {z}"),
+        ("index de {x}", {"x": ""}, "index de "),
+    ],
+)
+def test_french_elides_before_a_value_that_opens_with_a_vowel(text, values, expected):
+    assert expected in i18n.fill(text, "fr", values)
+
+
+def test_english_is_never_elided_and_the_catalogue_elides_names_it_cannot_know():
+    assert i18n.fill("Waiting for {names}", "en", {"names": "Élodie"}) == "Waiting for Élodie"
+    assert "d’Élodie Petit" in i18n.t("Waiting for {names} to answer.", "fr", names="Élodie Petit")
+    assert "de Camille" in i18n.t("Waiting for {names} to answer.", "fr", names="Camille")
+    assert "les 3 suggestions" in i18n.tn(
+        "I have reviewed the suggestion", "I have reviewed the {n} suggestions", 3, "fr"
+    )
+    assert "la suggestion" in i18n.tn(
+        "I have reviewed the suggestion", "I have reviewed the {n} suggestions", 1, "fr"
+    )

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.growth import goal_rules, goal_steps, goals
 from core.growth.goal_views import GoalView
-from core.kernel.i18n import format_date, format_percent, t
+from core.kernel.i18n import format_date, format_percent, t, tn
 from ui.actions import act, flash
 from ui.growth import mirror
 from ui.growth.goal_edit import category_label, edit
@@ -70,8 +70,10 @@ def my_goal(goal: GoalView) -> None:
         if goal.outcome:
             plain(goal.outcome)
         if goal.steps:
-            label = t(
+            label = tn(
+                "{pct} · {done} of {total} step done",
                 "{pct} · {done} of {total} steps done",
+                len(goal.steps),
                 pct=format_percent(goal.progress),
                 done=goal.steps_done,
                 total=len(goal.steps),

@@ -131,7 +131,8 @@ def render(
             )
         )
     confirm = st.checkbox(
-        t("I have reviewed the {n} suggestions", n=len(rows)), key="publish_confirm"
+        tn("I have reviewed the suggestion", "I have reviewed the {n} suggestions", len(rows)),
+        key="publish_confirm",
     )
     st.button(
         t("Publish all suggestions"),

@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.insights import survey_results
 from core.kernel.access import Viewer
-from core.kernel.i18n import format_number, format_percent, t
+from core.kernel.i18n import format_number, format_percent, t, tn
 from core.kernel.store import Store
 from core.surveys import questions
 from core.surveys.results import QuestionResult
@@ -162,9 +162,10 @@ def _answers_per_question(found: Sequence[QuestionResult], k: int) -> None:
                 st.caption(hidden(q.reason, k))
                 continue
             st.caption(
-                t(
+                tn(
+                    "{n} answer · average {mean}",
                     "{n} answers · average {mean}",
-                    n=q.n,
+                    q.n or 0,
                     mean=format_number(q.mean or 0, 1),
                 )
             )
@@ -222,9 +223,10 @@ def _written(results: survey_results.SurveyResults, one_round: bool, k: int) -> 
                 )
                 continue
             st.caption(
-                t(
+                tn(
+                    "{n} written answer, without a name.",
                     "{n} written answers, in alphabetical order and without names.",
-                    n=group.n,
+                    group.n or 0,
                 )
             )
             st.markdown("\n".join("- " + md_escape(x).replace("\n", " ") for x in group.texts))

@@ -13,7 +13,7 @@ from core.insights.survey_results import SurveySummary
 from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.errors import TandemError
-from core.kernel.i18n import format_date, format_percent, t
+from core.kernel.i18n import format_date, format_percent, t, tn
 from core.kernel.store import Store
 from core.surveys import questions, rounds
 from core.surveys.answering import SurveyState
@@ -218,8 +218,10 @@ def survey_card(sv: SurveySummary, k: int, deleted: str) -> None:
             rate = sv.responses / sv.invited if sv.invited else 0.0
             count.progress(
                 min(rate, 1.0),
-                text=t(
+                text=tn(
+                    "{n} of {total} participant answered ({rate})",
                     "{n} of {total} participants answered ({rate})",
+                    sv.invited,
                     n=sv.responses,
                     total=sv.invited,
                     rate=format_percent(rate),
