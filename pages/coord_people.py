@@ -8,6 +8,7 @@ from core.people import roster
 from ui.page import guard
 from ui.people.import_tab import import_tab
 from ui.people.invitations_tab import invitations_tab
+from ui.people.undo_imports import undo_imports
 
 store, viewer = guard("coord_people")
 st.title(t("People"))
@@ -82,6 +83,7 @@ with tab_list:
         )
 
 with tab_import:
+    undo_imports(store, viewer)
     import_tab(store, viewer)
 
 with tab_invite:

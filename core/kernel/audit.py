@@ -34,6 +34,7 @@ ACTIONS: dict[str, str] = {
     "first_admin_created": N_("First admin created"),
     "language_changed": N_("Language changed"),
     "people_imported": N_("People imported"),
+    "people_import_undone": N_("People import undone"),
     "invitations_issued": N_("Invitation links created"),
     "invitation_accepted": N_("Invitation accepted: account created"),
     "skill_added": N_("Skill added"),

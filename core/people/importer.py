@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel import audit, clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
-from core.kernel.errors import Conflict, InvalidImport
+from core.kernel.errors import Conflict, InvalidImport, InvalidInput
 from core.kernel.i18n import t, tn
 from core.kernel.store import transaction_lock
-from core.people import compare
+from core.people import compare, import_undo
 from core.people.people_file import Progress
 from core.people.report import ImportPreview, ImportResult, ImportRow
 from core.people.validation import noop, parse
@@ -61,6 +61,7 @@ def apply(
     preview: ImportPreview,
     *,
     deactivate_missing: bool = False,
+    confirm_missing: int | None = None,
     valid_only: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
@@ -68,10 +69,20 @@ def apply(
 
     Refused while the report has errors, unless ``valid_only`` (lines with errors are
     then left out). ``deactivate_missing`` deactivates active people who are not in
-    the file (never admins nor the viewer): their accounts too, sessions revoked.
+    the file (never admins nor the viewer): their accounts too, sessions revoked; the
+    coordinator confirms it by typing how many (``confirm_missing``), and can undo it for
+    30 days (:mod:`core.people.import_undo`).
     """
     require_role(viewer, COORDINATOR)
     _refuse_errors(preview, valid_only)
+    if deactivate_missing and confirm_missing != preview.missing:
+        raise InvalidInput(
+            tn(
+                "Type {n} to confirm that {n} person is deactivated: nothing was imported.",
+                "Type {n} to confirm that {n} people are deactivated: nothing was imported.",
+                preview.missing,
+            )
+        )
     report = progress or noop
     now, today = clock.now(), clock.today()
     try:
@@ -89,6 +100,7 @@ def apply(
                 managers_not_found = _link_managers(s, rows, snap, saved.changed)
             report(0.85, t("Deactivating…"))
             gone = sorted(checked.missing_ids) if deactivate_missing else []
+            import_undo.record(s, viewer, preview.filename, gone, now)
             _deactivate_people(s, gone, now)
             _deactivate_accounts(s, [*saved.leavers, *gone], now)
             result = ImportResult(

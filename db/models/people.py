@@ -136,6 +136,31 @@ class AuditLog(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class PeopleImport(Base):
+    """An applied people import that deactivated people: what "undo this import" reverses."""
+
+    __tablename__ = "people_import"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    by_account_id: Mapped[int | None] = _fk("account.id", nullable=True, ondelete="SET NULL")
+    filename: Mapped[str] = mapped_column(String(200))
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    undone_by_account_id: Mapped[int | None] = _fk("account.id", nullable=True, ondelete="SET NULL")
+
+
+class ImportDeactivation(Base):
+    """A person that import deactivated, and whether it also deactivated their account."""
+
+    __tablename__ = "import_deactivation"
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("people_import.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    account_id: Mapped[int | None] = _fk("account.id", nullable=True, ondelete="SET NULL")
+
+
 class Submission(Base):
     """A create form, sent once: the key drawn with the form names what it created.
 

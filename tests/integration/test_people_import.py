@@ -369,7 +369,11 @@ def test_people_missing_from_the_file_are_deactivated_only_on_request(sf, coord)
 
     clock.set_now(clock.now() + dt.timedelta(minutes=1))
     result = importer.apply(
-        sf, coord, importer.preview(sf, coord, csv(*GOOD), "p.csv"), deactivate_missing=True
+        sf,
+        coord,
+        importer.preview(sf, coord, csv(*GOOD), "p.csv"),
+        deactivate_missing=True,
+        confirm_missing=1,
     )
     assert result.deactivated == 1
     assert not person(sf, "olga@example.com").is_active
@@ -385,7 +389,11 @@ def test_a_person_back_in_the_file_is_active_again(sf, coord):
     with sf.begin() as s:
         make_account(s, "olga", email="olga@example.com")
     importer.apply(
-        sf, coord, importer.preview(sf, coord, csv(*GOOD), "p.csv"), deactivate_missing=True
+        sf,
+        coord,
+        importer.preview(sf, coord, csv(*GOOD), "p.csv"),
+        deactivate_missing=True,
+        confirm_missing=1,
     )
     back = csv(*GOOD, "olga@example.com,Olga,Engineering,L3,,,,,")
     result = importer.apply(sf, coord, importer.preview(sf, coord, back, "p.csv"))
@@ -510,7 +518,7 @@ def test_deactivating_the_people_missing_from_the_file_never_reaches_the_admin_n
     with sf.begin() as s:
         make_account(s, "olga", email="olga@example.com")
     pv = importer.preview(sf, coord, csv(*GOOD), "p.csv")
-    result = importer.apply(sf, coord, pv, deactivate_missing=True)
+    result = importer.apply(sf, coord, pv, deactivate_missing=True, confirm_missing=1)
     assert result.deactivated == 1
     assert not person(sf, "olga@example.com").is_active
     assert person(sf, "root@example.com").is_active and person(sf, "coord@example.com").is_active
@@ -539,7 +547,7 @@ def test_apply_deactivates_exactly_the_missing_people_the_preview_listed(sf, coo
     with sf.begin() as s:
         make_account(s, "pia", email="pia@example.com")  # added after the preview
     with pytest.raises(InvalidImport, match="changed since the preview"):
-        importer.apply(sf, coord, pv, deactivate_missing=True)
+        importer.apply(sf, coord, pv, deactivate_missing=True, confirm_missing=1)
     assert person(sf, "olga@example.com").is_active and person(sf, "pia@example.com").is_active
     importer.apply(sf, coord, pv)  # without deactivating, the preview still holds
 

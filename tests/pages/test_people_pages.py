@@ -227,3 +227,39 @@ def test_without_a_token_the_page_asks_for_the_link(demo_store):
     token = _issue(demo_store, "tomas.ortega@tandem.example")
     at.text_input(key="invite_pasted").input(f"http://localhost:8501/invite?token={token}").run()
     assert "Welcome, Tomás Ortega!" in texts(at)
+
+
+def _active(store) -> int:
+    with store.sf.begin() as s:
+        return s.scalar(select(func.count(Person.id)).where(Person.is_active.is_(True)))
+
+
+def test_deactivating_the_missing_asks_for_the_number_and_the_import_can_be_undone(
+    open_app, demo_store
+):
+    before = _active(demo_store)
+    at = open_app("admin", page="pages/coord_people.py")
+    at.file_uploader(key="people_file").set_value(("sample-people.csv", SAMPLE, "text/csv"))
+    at.run()
+    at.checkbox(key="people_deactivate_missing").check().run()
+    label = at.text_input(key="people_deactivate_confirm").label
+    missing = int(label.split()[1])  # "Type N to confirm that N people …"
+    assert missing > 0
+    at.text_input(key="people_deactivate_confirm").input(str(missing + 1))
+    at.button(key="people_import").click().run()
+    assert f"Type {missing} to confirm" in " ".join(e.value for e in at.error)
+    assert _active(demo_store) == before  # nothing imported, nobody deactivated
+
+    at.text_input(key="people_deactivate_confirm").input(f" {missing} ")
+    at.button(key="people_import").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert f"deactivated: {missing}." in texts(at)
+    after = _active(demo_store)
+    assert after < before
+    assert "Recent deactivations" in texts(at)
+
+    [undo] = [b for b in at.button if b.key.startswith("people_undo_")]
+    undo.click().run()
+    assert f"Import undone: {missing} people are active again." in texts(at)
+    assert _active(demo_store) == after + missing
+    assert not [b for b in at.button if b.key.startswith("people_undo_")]

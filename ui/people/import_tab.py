@@ -38,6 +38,12 @@ CHANGED = {
 }
 
 
+def _typed_number(typed: str | None) -> int | None:
+    """The whole number typed to confirm, or None (core then refuses with its message)."""
+    text = (typed or "").strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    return int(text) if text.isdecimal() and len(text) <= 9 else None
+
+
 def _date(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
@@ -190,6 +196,17 @@ def import_tab(store: Store, viewer: Viewer) -> None:
                 ),
                 disabled=pv.missing == 0,
             )
+            typed = None
+            if deactivate:
+                typed = st.text_input(
+                    tn(
+                        "Type {n} to confirm that {n} person is deactivated and signed out",
+                        "Type {n} to confirm that {n} people are deactivated and signed out",
+                        pv.missing,
+                    ),
+                    key="people_deactivate_confirm",
+                    help=t("You can undo it from this tab for 30 days."),
+                )
             valid_only = False
             if pv.error_lines:
                 valid_only = st.checkbox(
@@ -213,6 +230,7 @@ def import_tab(store: Store, viewer: Viewer) -> None:
                         viewer,
                         pv,
                         deactivate_missing=deactivate,
+                        confirm_missing=_typed_number(typed),
                         valid_only=valid_only,
                         progress=lambda f, m: bar.progress(min(1.0, f), text=m),
                     )
