@@ -8,6 +8,7 @@ from core.kernel.access import ROLES
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_datetime, t
 from ui.actions import act, flash
+from ui.chat_link import chat_link_settings
 from ui.page import guard
 from ui.widgets import md_escape, pick
 
@@ -48,8 +49,11 @@ with st.expander(t("Create an account"), expanded=False):
             else:
                 st.success(t("Account {username} created.", username=row.username))
 
+chat_link_settings(store, viewer)
+
 query = st.text_input(t("Search by name, username or e-mail"), key="account_search")
 rows = accounts.list_accounts(store.sf, viewer, query)
+
 if not rows:
     st.info(t("No account matches."))
     st.stop()

@@ -10,13 +10,13 @@ from ui.page import guard
 from ui.widgets import md_escape
 
 store, viewer = guard("directory")
-COLUMNS = (N_("Name"), N_("Department"), N_("Skills offered"))
+COLUMNS = (N_("Name"), N_("Department"), N_("Skills offered"), N_("E-mail"), N_("Chat"))
 
 st.title(t("Find a colleague who can help"))
 st.caption(
     t(
         "Colleagues enrolled in a programme who chose to be listed, with the skills they offer. "
-        "The directory shows their name, department and skills offered — nothing else."
+        "The directory shows their name, department, skills offered and work e-mail to reach them — nothing else."
     )
 )
 
@@ -38,10 +38,11 @@ flash("directory_opt_in")
 if listing.listed:
     st.caption(
         t(
-            "Colleagues see: {name} · {department} · {skills}",
+            "Colleagues see: {name} · {department} · {skills} · {email}",
             name=md_escape(listing.name),
             department=md_escape(listing.department or "—"),
             skills=md_escape(", ".join(listing.skills_offered)),
+            email=md_escape(listing.email),
         )
     )
 elif listing.opted_in:
@@ -80,11 +81,20 @@ if not entries:
     st.info(t("Nobody in the directory offers this skill yet."))
 else:
     st.caption(tn("{n} colleague", "{n} colleagues", len(entries)))
-    st.dataframe(
-        {
-            t(COLUMNS[0]): [e.name for e in entries],
-            t(COLUMNS[1]): [e.department or "—" for e in entries],
-            t(COLUMNS[2]): [", ".join(e.skills_offered) for e in entries],
-        },
-        hide_index=True,
-    )
+    table = {
+        t(COLUMNS[0]): [e.name for e in entries],
+        t(COLUMNS[1]): [e.department or "—" for e in entries],
+        t(COLUMNS[2]): [", ".join(e.skills_offered) for e in entries],
+        t(COLUMNS[3]): [e.mailto for e in entries],
+    }
+    links = {
+        t(COLUMNS[3]): st.column_config.LinkColumn(
+            t(COLUMNS[3]), display_text=r"mailto:(.*)", help=t("Write to them")
+        )
+    }
+    if any(e.chat for e in entries):
+        table[t(COLUMNS[4])] = [e.chat or None for e in entries]
+        links[t(COLUMNS[4])] = st.column_config.LinkColumn(
+            t(COLUMNS[4]), display_text=t("Open a chat"), help=t("Open a chat with them")
+        )
+    st.dataframe(table, hide_index=True, column_config=links, key="directory_results")

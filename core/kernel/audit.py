@@ -35,6 +35,7 @@ ACTIONS: dict[str, str] = {
     "language_changed": N_("Language changed"),
     "people_imported": N_("People imported"),
     "people_import_undone": N_("People import undone"),
+    "chat_link_set": N_("Directory chat link set"),
     "invitations_issued": N_("Invitation links created"),
     "invitation_accepted": N_("Invitation accepted: account created"),
     "skill_added": N_("Skill added"),

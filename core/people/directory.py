@@ -1,32 +1,36 @@
 """The expert directory: enrolled colleagues who opted in, findable by a skill they offer.
 
 What the directory shows is fixed by DESIGN.md ("Who sees what"): name,
-department and skills offered — nothing else (no wanted skills, motivation,
-level, location or e-mail). Only people enrolled in a programme that is open or
-running, who opted in and did not erase their data, are listed; only
-participants may search.
+department and skills offered, and — so that a colleague can be reached (issue 11) —
+their work e-mail as a contact link, with a chat link when an admin set the company's
+chat template; nothing else (no wanted skills, motivation, level or location). Only
+people enrolled in a programme that is open or running, who opted in, are active and
+did not erase their data, are listed; only participants may search.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from core.kernel import clock
-from core.kernel.access import PARTICIPANT, Viewer, require_role
-from core.kernel.errors import NotFound
+from core.kernel import audit, clock
+from core.kernel.access import ADMIN, PARTICIPANT, Viewer, require_role
+from core.kernel.errors import InvalidInput, NotFound
 from core.kernel.i18n import t
 from core.kernel.text import clean_line
 from core.kernel.tx import get_or_404
-from db.models import Enrolment, EnrolmentSkill, Person, Programme, Skill
+from db.models import Enrolment, EnrolmentSkill, Person, Programme, Setting, Skill
 from db.models.states import EnrolmentStatus, ProgrammeStatus
 
 # Programmes whose enrolled people can be found (a closed cycle no longer counts).
 LISTED_PROGRAMME_STATES = (ProgrammeStatus.ENROLMENT, ProgrammeStatus.RUNNING)
 MAX_RESULTS = 100
+CHAT_SETTING = "chat_link_template"  # e.g. https://teams.microsoft.com/l/chat/0/0?users={email}
+MAX_CHAT_TEMPLATE = 500
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,12 @@ class DirectoryEntry:
     name: str
     department: str | None
     skills_offered: tuple[str, ...]
+    email: str = ""  # to reach them: a mailto: link
+    chat: str = ""  # the company's chat deep link to them, when an admin set one up
+
+    @property
+    def mailto(self) -> str:
+        return "mailto:" + quote(self.email, safe="@") if self.email else ""
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class MyListing:
     opted_in: bool
     listed: bool  # opted in AND enrolled in an open or running programme
     skills_offered: tuple[str, ...]
+    email: str = ""  # what colleagues use to reach me
 
 
 def _fold(text: str) -> str:
@@ -134,6 +145,7 @@ def _listing(s: Session, person: Person) -> MyListing:
         opted_in=person.directory_opt_in,
         listed=listed,
         skills_offered=tuple(sorted(skills, key=str.casefold)),
+        email=person.email,
     )
 
 
@@ -147,15 +159,16 @@ def search(
     with sf.begin() as s:
         # One query: the listed people but me who offer a skill, with their skills.
         offered: dict[int, set[str]] = {}
-        people: dict[int, tuple[str, str | None]] = {}
+        people: dict[int, tuple[str, str | None, str]] = {}
         query = _offered_query(_shown(), Person.id != viewer.person_id).add_columns(
-            Person.full_name, Person.department
+            Person.full_name, Person.department, Person.email
         )
-        for pid, name, merged_name, full_name, department_name in s.execute(query):
+        for pid, name, merged_name, full_name, department_name, email in s.execute(query):
             offered.setdefault(pid, set()).add(merged_name or name)
-            people[pid] = (full_name, department_name)
+            people[pid] = (full_name, department_name, email)
+        template = chat_template(s)
         entries = []
-        for pid, (name, department_name) in people.items():
+        for pid, (name, department_name, email) in people.items():
             skills = offered.get(pid, set())
             if not skills:
                 continue
@@ -164,7 +177,14 @@ def search(
             if dept and dept != _fold(department_name or ""):
                 continue
             entries.append(
-                DirectoryEntry(pid, name, department_name, tuple(sorted(skills, key=str.casefold)))
+                DirectoryEntry(
+                    pid,
+                    name,
+                    department_name,
+                    tuple(sorted(skills, key=str.casefold)),
+                    email,
+                    chat_link(template, email),
+                )
             )
         entries.sort(key=lambda e: (_fold(e.name), e.person_id))
         return entries[:MAX_RESULTS]
@@ -207,3 +227,59 @@ def set_opt_in(sf: sessionmaker[Session], viewer: Viewer, opt_in: bool) -> MyLis
             person.updated_at = clock.now()
             s.flush()
         return _listing(s, person)
+
+
+# --------------------------------------------------------------------------- chat link
+
+
+def chat_template(s: Session) -> str:
+    """The company's chat deep-link template ("" when none is set)."""
+    row = s.get(Setting, CHAT_SETTING)
+    return row.value if row is not None else ""
+
+
+def chat_link(template: str, email: str) -> str:
+    """The chat deep link to ``email`` ("" without a template or an e-mail)."""
+    return template.replace("{email}", quote(email, safe="@")) if template and email else ""
+
+
+def clean_chat_template(template: str) -> str:
+    """An https URL with one ``{email}``, or "" (no chat link); anything else is refused."""
+    text = clean_line(template, t("Chat link"), max_chars=MAX_CHAT_TEMPLATE, required=False)
+    if not text:
+        return ""
+    parts = urlsplit(text.replace("{email}", "x"))
+    if (
+        parts.scheme != "https"
+        or not parts.hostname
+        or text.count("{email}") != 1
+        or "{" in text.replace("{email}", "")
+        or "}" in text.replace("{email}", "")
+        or any(c.isspace() for c in text)
+    ):
+        raise InvalidInput(
+            t(
+                "The chat link must start with https:// and hold {email} once, where the colleague's e-mail goes."
+            )
+        )
+    return text
+
+
+def set_chat_template(sf: sessionmaker[Session], viewer: Viewer, template: str) -> str:
+    """Set (or clear, with "") the chat deep-link template of the directory (admins)."""
+    require_role(viewer, ADMIN)
+    text = clean_chat_template(template)
+    with sf.begin() as s:
+        row = s.get(Setting, CHAT_SETTING)
+        if row is None:
+            s.add(Setting(key=CHAT_SETTING, value=text))
+        else:
+            row.value = text
+        audit.by(s, viewer, "chat_link_set", target=text[:200] or None)
+    return text
+
+
+def current_chat_template(sf: sessionmaker[Session], viewer: Viewer) -> str:
+    require_role(viewer, ADMIN)
+    with sf.begin() as s:
+        return chat_template(s)

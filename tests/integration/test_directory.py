@@ -18,6 +18,11 @@ def _skill(s, name: str) -> Skill:
     return make_skill(s, name, category="")
 
 
+def _email(sf, viewer) -> str:
+    with sf.begin() as s:
+        return s.get_one(Person, viewer.person_id).email
+
+
 @pytest.fixture
 def people(sf):
     me = make_participant(sf, "camille")
@@ -59,7 +64,7 @@ def test_only_opted_in_people_enrolled_in_a_live_programme_are_listed(sf, people
     assert [e.name for e in directory.search(sf, me)] == ["Hugo"]
 
 
-def test_an_entry_holds_name_department_and_skills_offered_nothing_else(sf, people):
+def test_an_entry_holds_name_department_skills_offered_and_contact_nothing_else(sf, people):
     me, hugo = people
     [entry] = directory.search(sf, me, "sql")
     assert [f.name for f in dataclasses.fields(entry)] == [
@@ -67,11 +72,14 @@ def test_an_entry_holds_name_department_and_skills_offered_nothing_else(sf, peop
         "name",
         "department",
         "skills_offered",
+        "email",
+        "chat",
     ]
     # The merged skill shows under its new name; wanted skills and motivation never appear.
     assert entry == directory.DirectoryEntry(
-        hugo.person_id, "Hugo", "Engineering", ("Négociation", "SQL")
+        hugo.person_id, "Hugo", "Engineering", ("Négociation", "SQL"), _email(sf, hugo), ""
     )
+    assert entry.mailto == "mailto:" + _email(sf, hugo)
     assert "Public speaking" not in repr(entry) and "SECRET" not in repr(entry)
     assert "Lyon" not in repr(entry) and "L4" not in repr(entry)
 
@@ -99,7 +107,7 @@ def test_my_listing_shows_exactly_what_colleagues_see(sf, people):
     me, _ = people
     listing = directory.my_listing(sf, me)
     assert listing == directory.MyListing(
-        "Camille", "Engineering", True, True, ("Public speaking",)
+        "Camille", "Engineering", True, True, ("Public speaking",), _email(sf, me)
     )
 
 
@@ -161,3 +169,63 @@ def test_the_directory_reads_never_send_one_parameter_per_listed_person(sf, peop
     assert len(found) == 31 and skills == ["Négociation", "SQL"]
     assert departments == ["Engineering", "Sales"] and mine.listed
     assert max(widest) < 10, widest
+
+
+# --------------------------------------------------------------------------- contact
+
+
+def test_a_chat_link_set_by_an_admin_is_offered_beside_each_colleague(sf, people):
+    me, hugo = people
+    admin = make_user(sf, "root", ("admin",))
+    template = "https://teams.microsoft.com/l/chat/0/0?users={email}"
+    assert directory.set_chat_template(sf, admin, f"  {template} ") == template
+    [entry] = directory.search(sf, me, "sql")
+    assert entry.chat == template.replace("{email}", _email(sf, hugo))
+    directory.set_chat_template(sf, admin, "")  # removed: no chat link any more
+    assert directory.search(sf, me, "sql")[0].chat == ""
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "http://chat.example.com/{email}",  # not https
+        "javascript:alert(1)//{email}",
+        "https://chat.example.com/",  # no {email}
+        "https://chat.example.com/{email}/{email}",
+        "https://chat.example.com/{name}?u={email}",
+        "https:///{email}",
+        "https://chat.example.com/ {email}",
+        "https://chat.example.com/" + "x" * 600 + "{email}",
+    ],
+)
+def test_a_chat_link_that_is_not_https_with_one_email_is_refused_and_nothing_changes(
+    sf, people, template
+):
+    me, _ = people
+    admin = make_user(sf, "root", ("admin",))
+    with pytest.raises(InvalidInput):
+        directory.set_chat_template(sf, admin, template)
+    assert directory.current_chat_template(sf, admin) == ""
+    assert directory.search(sf, me, "sql")[0].chat == ""
+
+
+def test_only_admins_set_the_chat_link(sf, people):
+    me, _ = people
+    coord = make_user(sf, "coord", ("coordinator",))
+    for viewer in (me, coord):
+        with pytest.raises(NotAllowed):
+            directory.set_chat_template(sf, viewer, "https://chat.example.com/{email}")
+
+
+def test_an_email_is_quoted_in_the_links_and_a_deactivated_colleague_has_none(sf, people):
+    me, hugo = people
+    admin = make_user(sf, "root", ("admin",))
+    directory.set_chat_template(sf, admin, "https://chat.example.com/u/{email}")
+    with sf.begin() as s:
+        s.get_one(Person, hugo.person_id).email = "hugo+x&y=1@example.com"
+    [entry] = directory.search(sf, me, "sql")
+    assert entry.mailto == "mailto:hugo%2Bx%26y%3D1@example.com"
+    assert entry.chat == "https://chat.example.com/u/hugo%2Bx%26y%3D1@example.com"
+    with sf.begin() as s:
+        s.get_one(Person, hugo.person_id).is_active = False
+    assert directory.search(sf, me, "sql") == []

@@ -653,6 +653,11 @@ READS: tuple[Read, ...] = (
     # admin only
     _only("audit.read_log", lambda sf, w, v: audit.read_log(sf, v, limit=1000), {ADMIN}),
     _only("accounts.list_accounts", lambda sf, w, v: accounts.list_accounts(sf, v), {ADMIN}),
+    _only(
+        "directory.current_chat_template",
+        lambda sf, w, v: directory.current_chat_template(sf, v),
+        {ADMIN},
+    ),
     Read(
         "accounts.reset_notice",
         lambda sf, w, v: accounts.reset_notice(sf, v),
@@ -1026,7 +1031,7 @@ NOT_READS = {
         "set_published",
     },
     concerns: {"raise_concern", "mark_concern_handled"},
-    directory: {"set_opt_in"},
+    directory: {"set_opt_in", "set_chat_template"},
     enrolment: {"save_enrolment", "withdraw"},
     feedback: {
         "ask_feedback",

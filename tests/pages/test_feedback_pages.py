@@ -102,14 +102,35 @@ def test_hugo_opts_out_of_the_directory_and_back_in(open_app, demo_store):
         assert s.get_one(Person, hugo_id).directory_opt_in is True
 
 
-def test_the_directory_shows_name_department_and_skills_offered_only(open_app):
+def test_the_directory_shows_name_department_skills_offered_and_a_way_to_write_only(
+    open_app, demo_store
+):
     at = open_app("hugo", page=DIRECTORY)
     at.selectbox(key="directory_skill").set_value("Public speaking").run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Name", "Department", "Skills offered"]
+    assert list(table.columns) == ["Name", "Department", "Skills offered", "E-mail"]
     assert "Camille Martin" in set(table["Name"])
     assert all("Public speaking" in skills for skills in table["Skills offered"])
+    with demo_store.sf.begin() as s:
+        camille = s.scalar(select(Person).where(Person.full_name == "Camille Martin"))
+        assert "mailto:" + camille.email in set(table["E-mail"])
+
+
+def test_an_admin_sets_the_chat_link_and_the_directory_offers_it(open_app):
+    admin = open_app("admin", page="pages/admin_accounts.py")
+    admin.text_input(key="chat_link_template").input("http://chat.example.com/{email}")
+    admin.button[[b.label for b in admin.button].index("Save the chat link")].click().run()
+    assert "must start with https://" in " ".join(e.value for e in admin.error)
+    admin.text_input(key="chat_link_template").input("https://chat.example.com/u/{email}")
+    admin.button[[b.label for b in admin.button].index("Save the chat link")].click().run()
+    assert not admin.error and "Chat link saved." in [x.value for x in admin.success]
+
+    at = open_app("hugo", page=DIRECTORY)
+    at.selectbox(key="directory_skill").set_value("Public speaking").run()
+    table = at.dataframe[0].value
+    assert list(table.columns)[-1] == "Chat"
+    assert all(link.startswith("https://chat.example.com/u/") for link in table["Chat"])
 
 
 def test_my_data_offers_the_download(open_app):
