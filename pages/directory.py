@@ -88,9 +88,10 @@ else:
         t(COLUMNS[3]): [e.mailto for e in entries],
     }
     links = {
+        t(COLUMNS[2]): st.column_config.TextColumn(t(COLUMNS[2]), width="medium"),
         t(COLUMNS[3]): st.column_config.LinkColumn(
             t(COLUMNS[3]), display_text=r"mailto:(.*)", help=t("Write to them")
-        )
+        ),
     }
     if any(e.chat for e in entries):
         table[t(COLUMNS[4])] = [e.chat or None for e in entries]

@@ -256,6 +256,9 @@ def test_deactivating_the_missing_asks_for_the_number_and_the_import_can_be_undo
     assert f"deactivated: {missing}." in texts(at)
     after = _active(demo_store)
     assert after < before
+    # The next import asks again: nothing of this confirmation is carried over.
+    assert at.checkbox(key="people_deactivate_missing").value is False
+    assert not [x for x in at.text_input if x.key == "people_deactivate_confirm"]
     assert "Recent deactivations" in texts(at)
 
     [undo] = [b for b in at.button if b.key.startswith("people_undo_")]

@@ -240,6 +240,9 @@ def import_tab(store: Store, viewer: Viewer) -> None:
                 else:
                     # Counts only; shown under the button, below the refreshed preview.
                     st.session_state["people_import_result"] = dataclasses.asdict(result)
+                    # A deactivation is asked for again, never carried to the next import.
+                    for key in ("people_deactivate_missing", "people_deactivate_confirm"):
+                        st.session_state.pop(key, None)
                     st.rerun()
             if done:
                 _show_result(ImportResult(**done))
