@@ -52,6 +52,11 @@ def row_label(department: str) -> str:
     return OTHER_DEPTS if department == OTHERS else department
 
 
+def _mark(value: int | None) -> str:
+    """A cell's text: its gap, or a dot where it is hidden (a word would not fit a phone)."""
+    return "·" if value is None else _label(value)
+
+
 def _label(value: int | None) -> str:
     if value is None:
         return HIDDEN
@@ -68,6 +73,7 @@ records = [
         "people": c.people,
         "suppressed": c.gap is None,
         "label": _label(c.gap),
+        "mark": _mark(c.gap),
         "why": figures.hidden_text(grid.k, c.reason) if c.gap is None else "",
     }
     for c in grid.cells
@@ -81,6 +87,7 @@ records = [
         "people": grid.enrolled,
         "suppressed": s.gap is None,
         "label": _label(s.gap),
+        "mark": _mark(s.gap),
         "why": figures.hidden_text(grid.k) if s.gap is None else "",
     }
     for s in grid.totals
@@ -100,8 +107,19 @@ shown_gaps = data.loc[~data["suppressed"], "gap"].abs()
 extent = max(1, int(shown_gaps.max()) if len(shown_gaps) else 1)
 
 base = alt.Chart(data).encode(
-    x=alt.X("skill:N", sort=skills_order, title=t("Skill"), axis=alt.Axis(labelAngle=-40)),
-    y=alt.Y("department:N", sort=departments_order, title=t("Department")),
+    # Every label shown: Vega-Lite drops every other one when they might overlap.
+    x=alt.X(
+        "skill:N",
+        sort=skills_order,
+        title=t("Skill"),
+        axis=alt.Axis(labelAngle=-40, labelOverlap=False, labelLimit=160),
+    ),
+    y=alt.Y(
+        "department:N",
+        sort=departments_order,
+        title=t("Department"),
+        axis=alt.Axis(labelOverlap=False, labelLimit=160),
+    ),
     tooltip=[
         alt.Tooltip("department:N", title=t("Department")),
         alt.Tooltip("skill:N", title=t("Skill")),
@@ -125,7 +143,7 @@ cells = (
 )
 hidden = base.transform_filter("datum.suppressed").mark_rect(color="#e4e4e4", stroke="white")
 labels = base.mark_text(fontSize=11).encode(
-    text="label:N",
+    text="mark:N",
     color=alt.condition("datum.suppressed", alt.value("#777777"), alt.value("#111111")),
 )
 height = 34 * len(departments_order) + 40
@@ -137,7 +155,7 @@ st.altair_chart(
 )
 st.caption(
     t(
-        "Red: more people want the skill than offer it (a gap). Blue: more offer it than want it (a surplus). Grey “hidden”: the wanted or offered count covers fewer than {k} people, or would reveal such a group by subtraction from the other rows.",
+        "Red: more people want the skill than offer it (a gap). Blue: more offer it than want it (a surplus). Grey with a dot: hidden, because the wanted or offered count covers fewer than {k} people, or would reveal such a group by subtraction from the other rows.",
         k=grid.k,
     )
 )

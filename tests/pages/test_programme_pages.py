@@ -280,6 +280,22 @@ def test_the_needs_heatmap_and_who_wants_a_skill(open_app, demo_store):
     assert wanting and len(at.dataframe[0].value) == wanting
 
 
+def test_the_needs_heatmap_names_every_row_and_column_and_marks_hidden_cells_with_a_dot(open_app):
+    import json
+
+    at = open_app("coord", page="pages/coord_needs.py")
+    [chart] = at.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    axes = [layer["encoding"][c]["axis"] for layer in spec["layer"] for c in ("x", "y")]
+    assert axes and all(a.get("labelOverlap") is False for a in axes)  # no label dropped
+    marks = [
+        layer["encoding"]["text"]["field"]
+        for layer in spec["layer"]
+        if "text" in layer.get("encoding", {})
+    ]
+    assert marks == ["mark"]  # a dot, not the word "hidden", which overlapped at phone width
+
+
 def test_the_needs_page_opens_for_an_admin(open_app):
     at = open_app("admin", page="pages/coord_needs.py")
     assert "Training needs" in texts(at) and not at.exception

@@ -25,15 +25,19 @@ def printable(
     return report.report_html(_d, programme=title, department=dept, period=period)
 
 
-def checkins(d: figures.Dashboard) -> None:
-    """Who to reach out to: names and dates only."""
-    st.subheader(t("Pairs needing a check-in"))
+def needs_link() -> None:
+    """The training-needs page, beside the skills the charts end with."""
     if any(spec.page_id == "coord_needs" for spec in nav.PAGES):
         st.page_link(
             "pages/coord_needs.py",
             label=t("Training needs: skills wanted and offered, by department"),
             icon=":material/insights:",
         )
+
+
+def checkins(d: figures.Dashboard) -> None:
+    """Who to reach out to: names and dates only."""
+    st.subheader(t("Pairs needing a check-in"))
     if not d.checkins:
         st.caption(t("No pair or circle needs a check-in."))
         return
@@ -42,13 +46,13 @@ def checkins(d: figures.Dashboard) -> None:
     )
     st.dataframe(
         [
-            {
+            {  # the reason next to the names, where it is read first and never cut off
                 t("Members"): ", ".join(c.members),
-                t("Programme"): c.programme,
-                t("Matched on"): format_date(c.started),
+                t("Why"): figures.label(c.reason),
                 t("Last meeting held"): format_date(c.last_meeting),
                 t("Next meeting"): format_date(c.next_meeting),
-                t("Why"): figures.label(c.reason),
+                t("Matched on"): format_date(c.started),
+                t("Programme"): c.programme,
             }
             for c in d.checkins
         ],
@@ -56,6 +60,9 @@ def checkins(d: figures.Dashboard) -> None:
         column_config={
             t("Members"): st.column_config.TextColumn(width="medium"),
             t("Why"): st.column_config.TextColumn(width="large"),
+            t("Last meeting held"): st.column_config.TextColumn(width="small"),
+            t("Next meeting"): st.column_config.TextColumn(width="small"),
+            t("Matched on"): st.column_config.TextColumn(width="small"),
         },
         key="dash_checkins",
     )
