@@ -7,6 +7,7 @@ from core.kernel.i18n import format_date, t
 from core.programmes import enrolment as enr
 from core.programmes import rules
 from core.programmes.options import CADENCES, FORMATS, RELATIONSHIP_TYPES
+from core.relationship import lifecycle
 from ui.actions import act, flash
 from ui.page import guard
 from ui.programmes.enrolment import enrolment_form
@@ -154,7 +155,7 @@ if offer.my_status == ENROLLED and offer.status != enr.ProgrammeStatus.CLOSED:
     with st.expander(t("Withdraw from this programme")):
         st.write(
             t(
-                "You leave the programme: you will not be matched. If you are already matched, tell your peer."
+                "You leave the programme: you will not be matched, and a pair you are in ends (a circle goes on without you). Tell your peers why if you can."
             )
         )
         sure = st.checkbox(t("Yes, I want to withdraw"), key=f"{prefix}_withdraw_sure")
@@ -163,6 +164,6 @@ if offer.my_status == ENROLLED and offer.status != enr.ProgrammeStatus.CLOSED:
             key=f"{prefix}_withdraw",
             disabled=not sure,
             on_click=act,
-            args=(WITHDRAW, enr.withdraw, offer.programme_id),
+            args=(WITHDRAW, lifecycle.withdraw, offer.programme_id),
             kwargs={"done": t("You withdrew from {name}.", name=md_escape(offer.name))},
         )

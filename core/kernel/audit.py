@@ -36,6 +36,7 @@ ACTIONS: dict[str, str] = {
     "people_imported": N_("People imported"),
     "people_import_undone": N_("People import undone"),
     "chat_link_set": N_("Directory chat link set"),
+    "match_left_on_withdrawal": N_("Match left on withdrawal"),
     "invitations_issued": N_("Invitation links created"),
     "invitation_accepted": N_("Invitation accepted: account created"),
     "skill_added": N_("Skill added"),

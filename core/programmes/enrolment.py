@@ -345,22 +345,28 @@ def save_enrolment(
 
 
 def withdraw(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> None:
-    """Leave a programme. Idempotent: withdrawing twice changes nothing."""
+    """Leave a programme. Idempotent: withdrawing twice changes nothing. (A participant
+    leaves through core.relationship.lifecycle.withdraw, which also ends their match.)"""
+    with sf.begin() as s:
+        withdraw_in(s, viewer, programme_id, clock.now())
+
+
+def withdraw_in(s: Session, viewer: Viewer, programme_id: int, now: dt.datetime) -> int | None:
+    """Withdraw in the caller's transaction; the programme's id, or None if already withdrawn."""
     rid = validate.record_id(programme_id)
     if rid is None:
         raise NotFound(t(NOT_OPEN))
-    now = clock.now()
-    with sf.begin() as s:
-        e = _mine(s, rid, viewer.person_id)
-        if e is None:
-            raise NotFound(t("You are not enrolled in this programme."))
-        if e.status == EnrolmentStatus.WITHDRAWN:
-            return
-        if s.get_one(Programme, rid).status == ProgrammeStatus.CLOSED:
-            raise InvalidInput(t("This programme has ended: there is nothing to withdraw from."))
-        e.status = EnrolmentStatus.WITHDRAWN
-        e.withdrawn_at = now
-        e.updated_at = now
+    e = _mine(s, rid, viewer.person_id)
+    if e is None:
+        raise NotFound(t("You are not enrolled in this programme."))
+    if e.status == EnrolmentStatus.WITHDRAWN:
+        return None
+    if s.get_one(Programme, rid).status == ProgrammeStatus.CLOSED:
+        raise InvalidInput(t("This programme has ended: there is nothing to withdraw from."))
+    e.status = EnrolmentStatus.WITHDRAWN
+    e.withdrawn_at = now
+    e.updated_at = now
+    return rid
 
 
 def k_for(sf: sessionmaker[Session]) -> int:

@@ -6,6 +6,7 @@ the match, which peers read). Ending cancels the meetings still planned.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,8 +18,9 @@ from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_text
+from core.programmes.enrolment import withdraw_in
 from core.relationship.concerns import MAX_CONCERN, add_concern
-from core.relationship.membership import open_match
+from core.relationship.membership import live_matches_of, open_match
 from db.models import Match, MatchStatus, Meeting, MeetingStatus
 
 MATCH_STATUSES: dict[str, str] = {
@@ -49,22 +51,45 @@ def end_relationship(
     """End the relationship, no fault. A reason, if written, goes to the coordinator only."""
     body = _reason(reason)
     with _changing(sf, viewer, match_id) as (s, match):
-        now = clock.now()
-        match.status = MatchStatus.ENDED
-        match.ended_at = now
-        # Planned meetings that will not happen any more.
-        for meeting in s.scalars(
-            select(Meeting).where(
-                Meeting.match_id == match.id,
-                Meeting.status == MeetingStatus.PLANNED,
-                Meeting.scheduled_at > now,
-            )
-        ):
-            meeting.status = MeetingStatus.CANCELLED
-            meeting.updated_at = now
+        close_match(s, match, clock.now())
         if body:
             add_concern(s, match, "end", body, viewer.person_id)
         audit.by(s, viewer, "match_ended", target=f"match {match.id}")
+
+
+def close_match(s: Session, match: Match, now: dt.datetime) -> None:
+    """End ``match`` and cancel the meetings still planned (in the caller's transaction)."""
+    match.status = MatchStatus.ENDED
+    match.ended_at = now
+    for meeting in s.scalars(
+        select(Meeting).where(
+            Meeting.match_id == match.id,
+            Meeting.status == MeetingStatus.PLANNED,
+            Meeting.scheduled_at > now,
+        )
+    ):
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.updated_at = now
+
+
+def withdraw(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> None:
+    """Leave a programme, and so the match made in it: a pair ends; a circle goes on
+    without me while at least two remain. Idempotent."""
+    stale = t("Your peer changed this relationship meanwhile: reload the page.")
+    with tx.transaction(sf, stale=stale) as s:
+        now = clock.now()
+        rid = withdraw_in(s, viewer, programme_id, now)
+        if rid is None:
+            return
+        for match in live_matches_of(s, viewer.person_id):
+            if match.programme_id != rid:
+                continue
+            others = [m for m in match.members if m.person_id != viewer.person_id]
+            if match.kind == "circle" and len(others) >= 2:
+                match.members = others  # the circle goes on without me
+            else:
+                close_match(s, match, now)
+            audit.by(s, viewer, "match_left_on_withdrawal", target=f"match {match.id}")
 
 
 def pause_relationship(

@@ -1062,7 +1062,7 @@ NOT_READS = {
     match_suggestions: {"run_matching"},
     match_edits: {"swap", "set_members", "remove_suggestion"},
     match_proposals: {"publish", "respond"},
-    lifecycle: {"end_relationship", "pause_relationship", "resume_relationship"},
+    lifecycle: {"end_relationship", "pause_relationship", "resume_relationship", "withdraw"},
     mydata: {"erase_my_data"},
     importer: {"apply", "preview"},
     outreach: {"poster_pdf"},  # a compressed PDF of invitation_text's facts
