@@ -8,7 +8,7 @@ from core.matching import published, suggestions
 from core.matching.candidates import MATCHABLE_STATES
 from core.programmes import programmes
 from ui.actions import act, flash
-from ui.matching import do_not_pair, review
+from ui.matching import do_not_pair, ending, review
 from ui.matching import published as published_ui
 from ui.page import guard
 from ui.widgets import md_escape
@@ -44,6 +44,7 @@ if published_any:
     if not rows:
         flash(PUBLISH)  # "n matches published." above what they now are
     published_ui.proposals(after)
+    ending.render(after)
     published_ui.unmatched(after)
 
 left, right = st.columns([2, 1])

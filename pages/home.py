@@ -54,6 +54,16 @@ if viewer.has(PARTICIPANT):
                 "You are not matched yet. When the coordinator publishes the matches, your peer appears here."
             )
         )
+    for ended in home.recently_ended(store.sf, viewer):
+        st.info(
+            t(
+                "Your peer mentoring with {names} ({programme}) ended on {date}. If you want a new peer, tell your coordinator.",
+                names=md_escape(", ".join(ended.peers)),
+                programme=md_escape(ended.programme),
+                date=format_date(ended.ended),
+            ),
+            icon=":material/info:",
+        )
     for card in cards:
         with st.container(border=True, key=f"match_card_{card.match_id}"):
             peers = ", ".join(f"{name} ({dept})" if dept else name for name, dept in card.peers)

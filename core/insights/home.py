@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.insights.enrolment import anchors
 from core.insights.figures import Figure, figure_of
 from core.insights.pairs import health_table, kpi_metrics, pair_states
+from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.privacy import Cell, fixed_rate
 from core.kernel.settings import k_threshold
@@ -22,6 +23,7 @@ from db.models import (
     EnrolmentStatus,
     Match,
     MatchMember,
+    MatchStatus,
     Person,
     Programme,
 )
@@ -93,6 +95,51 @@ def my_matches(sf: sessionmaker[Session], viewer: Viewer) -> list[PeerCard]:
                 )
             )
         return cards
+
+
+ENDED_NOTICE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class EndedCard:
+    """A pair or circle of mine that ended lately: who with, when (never why)."""
+
+    match_id: int
+    programme: str
+    ended: dt.datetime | None
+    peers: tuple[str, ...]
+
+
+def recently_ended(sf: sessionmaker[Session], viewer: Viewer) -> list[EndedCard]:
+    """My pairs and circles ended in the last 30 days, newest first — whoever ended them
+    (my peer, a withdrawal, the coordinator) — so that nobody learns it by silence."""
+    since = clock.now() - dt.timedelta(days=ENDED_NOTICE_DAYS)
+    with sf.begin() as s:
+        matches = s.scalars(
+            select(Match)
+            .join(MatchMember, MatchMember.match_id == Match.id)
+            .where(
+                MatchMember.person_id == viewer.person_id,
+                Match.status == MatchStatus.ENDED,
+                Match.ended_at >= since,
+            )
+            .order_by(Match.ended_at.desc(), Match.id.desc())
+        ).all()
+        others = {mm.person_id for m in matches for mm in m.members} - {viewer.person_id}
+        names = dict(
+            s.execute(select(Person.id, Person.full_name).where(Person.id.in_(others)))
+            .tuples()
+            .all()
+        )
+        return [
+            EndedCard(
+                m.id,
+                s.get_one(Programme, m.programme_id).name,
+                m.ended_at,
+                tuple(names[mm.person_id] for mm in m.members if mm.person_id in names),
+            )
+            for m in matches
+        ]
 
 
 def announcements_for(

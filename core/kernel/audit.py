@@ -37,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "people_import_undone": N_("People import undone"),
     "chat_link_set": N_("Directory chat link set"),
     "match_left_on_withdrawal": N_("Match left on withdrawal"),
+    "match_ended_by_coordinator": N_("Match ended by a coordinator"),
     "invitations_issued": N_("Invitation links created"),
     "invitation_accepted": N_("Invitation accepted: account created"),
     "skill_added": N_("Skill added"),

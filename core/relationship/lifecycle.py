@@ -14,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel import audit, clock, tx
-from core.kernel.access import Viewer
+from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_text
 from core.programmes.enrolment import withdraw_in
 from core.relationship.concerns import MAX_CONCERN, add_concern
-from core.relationship.membership import live_matches_of, open_match
+from core.relationship.membership import is_live, live_matches_of, open_match
 from db.models import Match, MatchStatus, Meeting, MeetingStatus
 
 MATCH_STATUSES: dict[str, str] = {
@@ -90,6 +90,24 @@ def withdraw(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> No
             else:
                 close_match(s, match, now)
             audit.by(s, viewer, "match_left_on_withdrawal", target=f"match {match.id}")
+
+
+def end_by_coordinator(
+    sf: sessionmaker[Session], viewer: Viewer, match_id: int, reason: str
+) -> None:
+    """A coordinator ends a running pair or circle (someone left the company, the pairing
+    does not work). The reason is required and stays with the staff: it is kept on the
+    match, which no participant view reads; the members see on Home that it ended."""
+    require_role(viewer, COORDINATOR)
+    body = clean_text(reason, t("Reason (staff only)"), max_chars=MAX_CONCERN, required=True)
+    stale = t("This pairing was changed meanwhile: look again and retry.")
+    with tx.transaction(sf, stale=stale) as s:
+        match = tx.get_or_404(s, Match, match_id, missing=t("This pairing no longer exists."))
+        if not is_live(match.status):
+            raise Conflict(t("This pairing has already ended."))
+        close_match(s, match, clock.now())
+        match.end_reason = body
+        audit.by(s, viewer, "match_ended_by_coordinator", target=f"match {match.id}")
 
 
 def pause_relationship(

@@ -633,6 +633,7 @@ READS: tuple[Read, ...] = (
     ),
     # Home and progress
     _own("home.my_matches", lambda sf, w, v: home.my_matches(sf, v)),
+    _own("home.recently_ended", lambda sf, w, v: home.recently_ended(sf, v)),
     _own("home.announcements_for", lambda sf, w, v: home.announcements_for(sf, v)),
     _staff("home.programme_counts", lambda sf, w, v: home.programme_counts(sf, v)),
     _own("progress.my_progress", lambda sf, w, v: progress.my_progress(sf, v)),
@@ -1062,7 +1063,13 @@ NOT_READS = {
     match_suggestions: {"run_matching"},
     match_edits: {"swap", "set_members", "remove_suggestion"},
     match_proposals: {"publish", "respond"},
-    lifecycle: {"end_relationship", "pause_relationship", "resume_relationship", "withdraw"},
+    lifecycle: {
+        "end_relationship",
+        "pause_relationship",
+        "resume_relationship",
+        "withdraw",
+        "end_by_coordinator",
+    },
     mydata: {"erase_my_data"},
     importer: {"apply", "preview"},
     outreach: {"poster_pdf"},  # a compressed PDF of invitation_text's facts

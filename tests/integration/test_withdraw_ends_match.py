@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core.kernel import clock
-from core.kernel.errors import NotFound
+from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.relationship import lifecycle
 from db.models import AuditLog, Enrolment, Match, Meeting
 from tests.builders import make_circle, make_pair
@@ -74,3 +74,33 @@ def test_withdrawing_twice_changes_nothing_more_and_never_touches_another_progra
     with pytest.raises(NotFound):  # not enrolled there
         lifecycle.withdraw(sf, camille, other.programme_id)
     assert _match(sf, other.match_id)[0] == "active"
+
+
+# --------------------------------------------------------------------------- coordinator
+
+
+def test_a_coordinator_ends_a_pair_with_a_reason_only_staff_keep(sf):
+    from core.insights import home
+    from tests.builders import make_user
+
+    pair = make_pair(sf)
+    camille, hugo = pair.members
+    coord = make_user(sf, "coord", ("coordinator",))
+    with pytest.raises(InvalidInput):  # a reason is required
+        lifecycle.end_by_coordinator(sf, coord, pair.match_id, "   ")
+    assert _match(sf, pair.match_id)[0] == "active"
+    with pytest.raises(NotAllowed):
+        lifecycle.end_by_coordinator(sf, camille, pair.match_id, "I want out")
+    lifecycle.end_by_coordinator(sf, coord, pair.match_id, "Hugo leaves the company: SECRET-HR")
+    assert _match(sf, pair.match_id)[0] == "ended"
+    with pytest.raises(Conflict, match="already ended"):  # a double submit
+        lifecycle.end_by_coordinator(sf, coord, pair.match_id, "again")
+    with pytest.raises(NotFound):
+        lifecycle.end_by_coordinator(sf, coord, pair.match_id + 999, "gone")
+    # The members are told on Home that it ended, never why.
+    [card] = home.recently_ended(sf, camille)
+    assert card.match_id == pair.match_id and card.peers == ("Hugo",)
+    assert "SECRET" not in repr(home.recently_ended(sf, camille))
+    assert "SECRET" not in repr(home.my_matches(sf, hugo))
+    clock.set_now(NOW + dt.timedelta(days=31))
+    assert home.recently_ended(sf, camille) == []

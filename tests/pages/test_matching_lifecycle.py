@@ -146,3 +146,31 @@ def test_the_do_not_pair_list_is_edited_on_the_page_and_bad_input_changes_nothin
     at.button(key="FormSubmitter:dnp_remove_form-" + t("Remove from the list", lang)).click().run()
     assert [s.value for s in at.success] == [t("Removed from the do-not-pair list.", lang)]
     assert do_not_pair.list_entries(demo_store.sf, _coord(demo_store), pid) == []
+
+
+def test_a_coordinator_ends_a_running_pair_and_its_members_see_it_on_home(open_app, demo_store):
+    with demo_store.sf.begin() as s:
+        running = s.scalars(
+            select(Programme.id).where(Programme.status == "running").order_by(Programme.id)
+        ).first()
+    at = open_app("admin", page="pages/coord_matching.py")
+    at.selectbox(key="matching_programme").set_value(running).run()
+    at.toggle(key="published_show_running").set_value(True).run()
+    pick = at.selectbox(key="matching_end_pick")
+    match_id = pick.value
+    at.text_area(key="matching_end_reason").input("Leaves the company (HR-ONLY)")
+    at.checkbox(key="matching_end_sure").check().run()
+    at.button(key="matching_end").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "The pairing is ended" in texts(at)
+    with demo_store.sf.begin() as s:
+        match = s.get_one(Match, match_id)
+        assert (match.status, match.end_reason) == ("ended", "Leaves the company (HR-ONLY)")
+        (username,) = s.execute(
+            select(Account.username)
+            .join(MatchMember, MatchMember.person_id == Account.person_id)
+            .where(MatchMember.match_id == match_id)
+            .limit(1)
+        ).one()
+    home = texts(open_app(username))
+    assert ("ended on" in home or "a pris fin le" in home) and "HR-ONLY" not in home
