@@ -20,6 +20,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotFound
 from core.kernel.i18n import t
 from core.relationship.concerns import FIT_FLAG, add_concern, handle
+from core.relationship.lifecycle import close_match
 from core.relationship.membership import is_live, member_names, names_of
 from core.surveys.answering import store_response
 from core.surveys.questions import FIT, FIT_QUESTIONS, KIND_LABELS, new_questions, poor_fit
@@ -29,7 +30,6 @@ from db.models import (
     ConcernStatus,
     Match,
     MatchMember,
-    MatchStatus,
     Meeting,
     MeetingStatus,
     Programme,
@@ -302,7 +302,7 @@ def end_pairing_for_rematch(sf: sessionmaker[Session], viewer: Viewer, concern_i
         if match is None or not is_live(match.status):
             raise Conflict(t("This pairing has already ended."))
         now = clock.now()
-        match.status, match.ended_at = MatchStatus.ENDED, now
+        close_match(s, match, now)  # planned meetings cancelled too
         match.end_reason = "Poor fit reported; ended by the coordinator to re-match."
         # Handled by ending the pairing: its own audit line says so.
         concern.status, concern.handled_at = ConcernStatus.HANDLED, now

@@ -122,12 +122,17 @@ def test_only_members_rate_a_pairing(sf, world):
 def test_the_coordinator_handles_a_flag_or_ends_the_pairing_to_rematch(sf, world):
     coord, mid, pid = world["coord"], world["match_id"], world["programme_id"]
     add_meeting(sf, mid)
+    add_meeting(sf, mid, status="planned", days_ago=-3)  # will not happen any more
     fit.answer_fit(sf, world["ana"], mid, 1)
     [flag] = fit.fit_flags(sf, coord, pid)
     fit.end_pairing_for_rematch(sf, coord, flag.concern_id)
     with sf.begin() as s:
         match = s.get(Match, mid)
         assert match.status == "ended" and match.ended_at == NOW
+        statuses = sorted(
+            m.status for m in s.scalars(select(Meeting).where(Meeting.match_id == mid))
+        )
+        assert statuses == ["cancelled", "held"]
     assert fit.fit_flags(sf, coord, pid) == []
     [handled] = fit.fit_flags(sf, coord, pid, include_handled=True)
     assert handled.status == "handled"
