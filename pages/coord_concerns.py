@@ -7,9 +7,10 @@ from core.relationship import concerns, meetings
 from ui.actions import act, flash
 from ui.page import guard
 from ui.widgets import md_escape, plain
+from ui.zone import viewer_zone
 
 store, viewer = guard("coord_concerns")
-TZ = meetings.zone(st.context.timezone)  # stored in UTC, shown in the browser's zone
+TZ = viewer_zone(store, viewer)  # stored in UTC, shown in my zone (ui.zone)
 
 st.title(t("Concerns"))
 st.caption(

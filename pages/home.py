@@ -12,6 +12,7 @@ from core.relationship import meetings
 from ui import survey_cards
 from ui.page import guard
 from ui.widgets import md_escape, plain
+from ui.zone import viewer_zone
 
 store, viewer = guard("home")
 st.title(t("Hello, {name}", name=viewer.name.split(" ")[0]))
@@ -23,7 +24,7 @@ if reset_at:
             t(
                 "An admin reset your password on {when}. If you did not ask for it, tell your coordinator or an admin.",
                 when=format_datetime(
-                    meetings.to_local(reset_at, meetings.zone(st.context.timezone)), "medium"
+                    meetings.to_local(reset_at, viewer_zone(store, viewer)), "medium"
                 ),
             ),
             icon=":material/lock_reset:",
@@ -84,7 +85,7 @@ if viewer.has(PARTICIPANT):
                     t(
                         "**Next meeting:** {when} — {kind}, with {names}",
                         when=format_datetime(
-                            meetings.to_local(plan.next_at, meetings.zone(st.context.timezone)),
+                            meetings.to_local(plan.next_at, viewer_zone(store, viewer)),
                             "EEE d MMM, HH:mm",
                         ),
                         kind=t(meetings.KINDS[plan.next_kind]),

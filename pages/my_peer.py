@@ -12,6 +12,7 @@ from ui.my_peer import ending, tab_agreement, tab_meetings, tab_resources, tab_w
 from ui.my_peer.common import TOP, Shown, show
 from ui.page import guard
 from ui.widgets import pick
+from ui.zone import viewer_zone, zone_name
 
 store, viewer = guard("my_peer")
 ss = st.session_state
@@ -61,7 +62,9 @@ shown = Shown(
     view=page.view,
     overview=page.overview,
     shared=page.shared,
-    tz=meetings.zone(st.context.timezone),
+    tz=viewer_zone(store, viewer),
+    zone=zone_name(store, viewer),
+    peer_zones=page.peer_zones,
 )
 
 view, overview, agreement = shown.view, shown.overview, shown.view.agreement

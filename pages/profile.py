@@ -1,10 +1,11 @@
-"""My profile: language and password."""
+"""My profile: language, time zone and password."""
 
 from typing import Any
 
 import streamlit as st
 
 from core.accounts import accounts
+from core.kernel import zones
 from core.kernel.access import Viewer
 from core.kernel.i18n import LANGUAGES, t
 from ui import auth, locale
@@ -37,6 +38,34 @@ st.radio(
     on_change=_language_changed,
 )
 flash("profile_language")
+
+st.subheader(t("Time zone"))
+browser = st.context.timezone or "UTC"
+saved = accounts.my_time_zone(store.sf, viewer)
+ZONES = ["", *sorted(zones.known_zones())]  # "": follow the browser
+
+
+def _zone_changed() -> None:
+    act(
+        "profile_zone",
+        accounts.set_time_zone,
+        st.session_state["profile_zone"],
+        done=t("Time zone saved: meetings show in it."),
+    )
+
+
+if st.session_state.get("profile_zone") not in ZONES:
+    st.session_state["profile_zone"] = saved if saved in ZONES else ""
+st.selectbox(
+    t("Time zone"),
+    ZONES,
+    format_func=lambda z: z or t("My browser's: {zone}", zone=browser),
+    key="profile_zone",
+    label_visibility="collapsed",
+    on_change=_zone_changed,
+    help=t("Meetings are shown and entered in this zone; a peer in another zone sees both times."),
+)
+flash("profile_zone")
 
 st.subheader(t("Change my password"))
 st.caption(t("Changing your password signs you out everywhere else."))

@@ -18,6 +18,7 @@ from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.kernel.i18n import LANGUAGES, t
 from core.kernel.text import clean_line
 from core.kernel.tx import get_or_404
+from core.kernel.zones import check_zone
 from db.models import Account, AccountRole, Invitation, Person
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
@@ -259,6 +260,20 @@ def set_language(sf: sessionmaker[Session], viewer: Viewer, language: str) -> st
         s.get_one(Person, viewer.person_id).language = language
         audit.by(s, viewer, "language_changed", language=language)
     return language
+
+
+def set_time_zone(sf: sessionmaker[Session], viewer: Viewer, zone: str) -> str:
+    """Save the viewer's time zone (an IANA name); "" goes back to the browser's."""
+    name = check_zone(zone) if zone.strip() else ""
+    with sf.begin() as s:
+        s.get_one(Person, viewer.person_id).time_zone = name or None
+    return name
+
+
+def my_time_zone(sf: sessionmaker[Session], viewer: Viewer) -> str:
+    """The viewer's saved time zone ("" when they follow their browser's)."""
+    with sf.begin() as s:
+        return s.get_one(Person, viewer.person_id).time_zone or ""
 
 
 def change_password(

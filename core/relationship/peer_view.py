@@ -266,6 +266,7 @@ class PeerPage:
     view: MatchView  # who and why, the programme, the agreement
     overview: MeetingsOverview  # the meetings, the rhythm, health
     shared: list[ResourceView]  # the resources, newest first
+    peer_zones: tuple[str, ...] = ()  # the time zones my peers saved (none: their browser's)
 
 
 def my_peer_page(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> PeerPage:
@@ -276,4 +277,18 @@ def my_peer_page(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> Pe
             view=_match_view(s, viewer, match),
             overview=overview_of(s, match, viewer.person_id),
             shared=shared_in(s, match.id, viewer.person_id),
+            peer_zones=tuple(
+                sorted(
+                    {
+                        zone
+                        for zone in s.scalars(
+                            select(Person.time_zone).where(
+                                Person.id.in_([m.person_id for m in match.members]),
+                                Person.id != viewer.person_id,
+                            )
+                        )
+                        if zone
+                    }
+                )
+            ),
         )

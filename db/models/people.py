@@ -36,6 +36,7 @@ class Person(Base):
     hire_date: Mapped[dt.date | None] = mapped_column(Date)
     leave_date: Mapped[dt.date | None] = mapped_column(Date)
     language: Mapped[str] = mapped_column(String(8), default="en")
+    time_zone: Mapped[str | None] = mapped_column(String(64))  # IANA name; None: the browser's
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     directory_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
     erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot, sign_in, wait_idle
+from tests.e2e.conftest import open_signed_in, screenshot, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +19,7 @@ DRAWN = f"{CHART} canvas, {CHART} svg"
 def open_dashboard(page, url: str) -> None:  # type: ignore[no-untyped-def]
     # Tall enough that Streamlit lays out (and Vega draws) every chart at once.
     page.set_viewport_size({"width": 1300, "height": 4200})
-    page.goto(f"{url}/coord_dashboard")
-    wait_idle(page)
+    open_signed_in(page, url, "coord_dashboard")  # the one way a browser test opens a page
     page.wait_for_selector(DRAWN, timeout=60_000)
 
 

@@ -634,6 +634,12 @@ READS: tuple[Read, ...] = (
     # Home and progress
     _own("home.my_matches", lambda sf, w, v: home.my_matches(sf, v)),
     _own("home.recently_ended", lambda sf, w, v: home.recently_ended(sf, v)),
+    Read(
+        "accounts.my_time_zone",
+        lambda sf, w, v: accounts.my_time_zone(sf, v),
+        frozenset(VIEWERS),
+        NOBODY,
+    ),
     _own("home.announcements_for", lambda sf, w, v: home.announcements_for(sf, v)),
     _staff("home.programme_counts", lambda sf, w, v: home.programme_counts(sf, v)),
     _own("progress.my_progress", lambda sf, w, v: progress.my_progress(sf, v)),
@@ -1023,6 +1029,7 @@ NOT_READS = {
         "dismiss_reset_notice",
         "set_active",
         "set_language",
+        "set_time_zone",
         "change_password",
     },
     actions: {"add_action", "set_done"},

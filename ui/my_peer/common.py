@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from core.kernel import zones
 from core.kernel.i18n import format_datetime
 from core.relationship import meetings
 from core.relationship.meetings import MeetingsOverview
@@ -26,7 +27,9 @@ class Shown:
     view: MatchView
     overview: MeetingsOverview
     shared: list[ResourceView]
-    tz: dt.tzinfo  # the browser's: times are stored in UTC, shown and typed in this zone
+    tz: dt.tzinfo  # mine (ui.zone): times are stored in UTC, shown and typed in this zone
+    zone: str = "UTC"  # its IANA name
+    peer_zones: tuple[str, ...] = ()  # my peers' saved zones: a time is shown in theirs too
 
     def local(self, when: dt.datetime) -> dt.datetime:
         return meetings.to_local(when, self.tz)
@@ -35,7 +38,10 @@ class Shown:
         return meetings.to_utc(day, time, self.tz)
 
     def when(self, when: dt.datetime) -> str:
-        return format_datetime(self.local(when), "EEE d MMM y, HH:mm")
+        shown = format_datetime(self.local(when), "EEE d MMM y, HH:mm")
+        if any(z != self.zone for z in self.peer_zones):  # "9:00 Paris · 3:00 Montréal"
+            shown += " (" + zones.across_zones(when, self.zone, self.peer_zones) + ")"
+        return shown
 
     def where(self, part: str) -> str:
         """Where the messages about ``part`` of this match are shown."""
