@@ -364,21 +364,27 @@ def test_the_rekey_command_moves_a_database_to_a_new_key(
 
 
 def test_a_downgrade_without_the_key_refuses_and_changes_nothing(store, restore_ring):
-    from tests.integration.test_migration_roundtrip import _down
+    from tests.integration.test_migration_roundtrip import _down, _up
 
     marker = "Zq" + secrets.token_hex(6)
     written = write_everything(store.sf, marker)
     _down(store.engine, "0008")  # the revisions after 0008 hold no private text
-    with store.engine.connect() as conn:
-        before = conn.execute(text("SELECT uid, discussed FROM journal_entry ORDER BY id")).all()
-    crypto.install(
-        crypto.KeyRing([secrets.token_urlsafe(48)])
-    )  # not the key they were written with
-    with pytest.raises(MigrationError, match="could not be decrypted with the configured keys"):
-        _down(store.engine, "0007")
-    with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
-        after = conn.execute(text("SELECT uid, discussed FROM journal_entry ORDER BY id")).all()
-    assert after == before
-    crypto.install(restore_ring)
+    try:
+        with store.engine.connect() as conn:
+            before = conn.execute(
+                text("SELECT uid, discussed FROM journal_entry ORDER BY id")
+            ).all()
+        crypto.install(
+            crypto.KeyRing([secrets.token_urlsafe(48)])
+        )  # not the key they were written with
+        with pytest.raises(MigrationError, match="could not be decrypted with the configured keys"):
+            _down(store.engine, "0007")
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
+            after = conn.execute(text("SELECT uid, discussed FROM journal_entry ORDER BY id")).all()
+        assert after == before
+    finally:
+        crypto.install(restore_ring)
+        # Back to the newest revision: on PostgreSQL the next tests share this database.
+        _up(store.engine, "head")
     assert written <= read_back(store.sf)
