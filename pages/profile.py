@@ -42,7 +42,7 @@ flash("profile_language")
 st.subheader(t("Time zone"))
 browser = st.context.timezone or "UTC"
 saved = accounts.my_time_zone(store.sf, viewer)
-ZONES = ["", *sorted(zones.known_zones())]  # "": follow the browser
+ZONES = sorted(zones.known_zones())  # IANA names: the same in every language
 
 
 def _zone_changed() -> None:
@@ -55,16 +55,25 @@ def _zone_changed() -> None:
 
 
 if st.session_state.get("profile_zone") not in ZONES:
-    st.session_state["profile_zone"] = saved if saved in ZONES else ""
+    st.session_state["profile_zone"] = saved or (browser if browser in ZONES else "UTC")
 st.selectbox(
     t("Time zone"),
     ZONES,
-    format_func=lambda z: z or t("My browser's: {zone}", zone=browser),
     key="profile_zone",
     label_visibility="collapsed",
     on_change=_zone_changed,
     help=t("Meetings are shown and entered in this zone; a peer in another zone sees both times."),
 )
+if saved:
+    st.button(
+        t("Follow my browser's zone ({zone})", zone=browser),
+        key="profile_zone_browser",
+        on_click=act,
+        args=("profile_zone", accounts.set_time_zone, ""),
+        kwargs={"done": t("Time zone saved: meetings show in it."), "clear": ("profile_zone",)},
+    )
+else:
+    st.caption(t("Following your browser's zone."))
 flash("profile_zone")
 
 st.subheader(t("Change my password"))

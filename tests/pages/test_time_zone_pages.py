@@ -17,7 +17,7 @@ def _zone(store, name: str) -> str | None:
 
 def test_a_participant_saves_a_time_zone_and_a_peer_sees_both_times(open_app, demo_store):
     at = open_app("hugo", page=PROFILE)  # hugo reads Tandem in English
-    assert at.selectbox(key="profile_zone").value == ""  # follows the browser
+    assert at.selectbox(key="profile_zone").value == "UTC"  # the browser's (none here: UTC)
     at.selectbox(key="profile_zone").set_value("America/Montreal").run()
     assert not at.exception
     assert "Time zone saved" in " ".join(x.value for x in at.success)
@@ -26,5 +26,6 @@ def test_a_participant_saves_a_time_zone_and_a_peer_sees_both_times(open_app, de
     camille = open_app("camille", page=MY_PEER)  # her peer: a meeting time in both zones
     assert not camille.exception
     assert "Montreal)" in texts(camille)
-    at.selectbox(key="profile_zone").set_value("").run()
+    at.button(key="profile_zone_browser").click().run()
     assert _zone(demo_store, "Hugo Bernard") is None
+    assert at.selectbox(key="profile_zone").value == "UTC"
