@@ -62,6 +62,7 @@ LAYERS = (
     "relationship",
     "growth",
     "insights",
+    "notify",
     "privacy",
 )
 # Upward imports still being removed by the restructuring (issue 9); this set only shrinks.
