@@ -147,11 +147,15 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
-def sign_in(page, url: str, username: str, password: str = "tandem-demo") -> None:  # type: ignore[no-untyped-def]
+def sign_in(  # type: ignore[no-untyped-def]
+    page, url: str, username: str, password: str = "tandem-demo", *, on_submit=None
+) -> None:
     """Sign in through the real form and wait until the signed-in app is drawn.
 
-    The library's cookie component normally reruns the app by itself after a sign-in;
-    when it has not yet, the page offers "Continue", which a person would click.
+    The library's cookie component normally reruns the app by itself after a sign-in,
+    while the page says "Signed in. Opening Tandem…"; when it has not after a while, the
+    page's "Continue" is what a person would click. ``on_submit`` is called just before the
+    click on "Sign in" (the browser bench times from there).
     """
     page.goto(url)
     user = page.get_by_role("textbox", name="Username")
@@ -161,15 +165,20 @@ def sign_in(page, url: str, username: str, password: str = "tandem-demo") -> Non
     pw = page.get_by_role("textbox", name="Password")
     pw.fill(password)
     assert user.input_value() == username and pw.input_value() == password
+    if on_submit is not None:
+        on_submit()
     page.get_by_role("button", name="Sign in").click()
     signed_in = page.get_by_role("button", name=re.compile("^(Sign out|Se déconnecter)$"))
     carry_on = page.get_by_role("button", name=re.compile("^(Continue|Continuer)$"))
     signed_in.or_(carry_on).first.wait_for(timeout=60_000)
     if not signed_in.count():
         try:
-            carry_on.click(timeout=5_000)
-        except PlaywrightError:  # the automatic rerun came first and replaced the button
-            pass
+            signed_in.wait_for(timeout=10_000)  # the automatic rerun, usually
+        except PlaywrightError:
+            try:
+                carry_on.click(timeout=5_000)
+            except PlaywrightError:  # the automatic rerun came first and replaced the button
+                pass
     signed_in.wait_for(timeout=60_000)
     wait_idle(page)
 
