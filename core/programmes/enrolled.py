@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import COORDINATOR, Viewer, require_role
@@ -33,38 +33,6 @@ class EnrolmentRow(PersonFacts):
     work_mode: str
     languages: tuple[str, ...]
     motivation: str
-
-
-def list_enrolments(
-    sf: sessionmaker[Session],
-    viewer: Viewer,
-    programme_id: int,
-    *,
-    status: str | None = None,
-    departments: Sequence[str] = (),
-    search: str = "",
-    limit: int = 5_000,
-) -> list[EnrolmentRow]:
-    """Who enrolled in a programme (operational list with the enrolment profile), by name."""
-    require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
-        programme_id = programme_or_404(s, programme_id).id
-        query = (
-            select(Enrolment, Person)
-            .join(Person, Person.id == Enrolment.person_id)
-            .where(Enrolment.programme_id == programme_id)
-        )
-        if status:
-            query = query.where(Enrolment.status == status)
-        if departments:
-            query = query.where(Person.department.in_(list(departments)))
-        if search.strip():
-            like = f"%{search.strip().lower()}%"
-            query = query.where(
-                or_(func.lower(Person.full_name).like(like), func.lower(Person.email).like(like))
-            )
-        rows = s.execute(query.order_by(Person.full_name).limit(limit)).all()
-        return _rows(s, rows)
 
 
 def _rows(s: Session, rows: Sequence[Any]) -> list[EnrolmentRow]:

@@ -85,7 +85,7 @@ def _calls(w, bad):  # type: ignore[no-untyped-def]
         "enrolment offer": lambda sf: enrolment.get_offer(sf, w.owner, bad),
         "enrolment skills": lambda sf: enrolment.programme_skills(sf, w.owner, bad),
         "withdraw": lambda sf: enrolment.withdraw(sf, w.owner, bad),
-        "enrolment list": lambda sf: enrolled.list_enrolments(sf, w.coordinator, bad),
+        "enrolment list": lambda sf: enrolled.enrolment_page(sf, w.coordinator, bad),
         "goal status": lambda sf: goals.set_status(sf, w.owner, bad, 1, "dropped"),
         "step tick": lambda sf: goal_steps.set_step_done(sf, w.owner, bad, True),
         "goal comment": lambda sf: goals.add_comment(sf, w.owner, bad, "Hi"),

@@ -582,7 +582,6 @@ READS: tuple[Read, ...] = (
         NOBODY,
         catalogue=True,
     ),
-    _staff("enrolled.list_enrolments:P", lambda sf, w, v: enrolled.list_enrolments(sf, v, w.p)),
     _staff("enrolled.enrolment_page:P", lambda sf, w, v: enrolled.enrolment_page(sf, v, w.p)),
     _staff("enrolled.departments_of:P", lambda sf, w, v: enrolled.departments_of(sf, v, w.p)),
     # matching
