@@ -16,13 +16,13 @@ from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.privacy import Cell, fixed_rate
 from core.kernel.settings import k_threshold
+from core.matching.mine import matches_of
 from db.models import (
     LIVE_MATCH_STATUSES,
     Announcement,
     Enrolment,
     EnrolmentStatus,
     Match,
-    MatchMember,
     MatchStatus,
     Person,
     Programme,
@@ -71,12 +71,7 @@ class ProgrammeCounts:
 def my_matches(sf: sessionmaker[Session], viewer: Viewer) -> list[PeerCard]:
     """The viewer's current pairs or circles, with who the peers are."""
     with sf.begin() as s:
-        matches = s.scalars(
-            select(Match)
-            .join(MatchMember, MatchMember.match_id == Match.id)
-            .where(MatchMember.person_id == viewer.person_id, Match.status.in_(LIVE_MATCH_STATUSES))
-            .order_by(Match.published_at.desc())
-        ).all()
+        matches = matches_of(s, viewer.person_id, Match.status.in_(LIVE_MATCH_STATUSES))
         cards = []
         for m in matches:
             others = [mm.person_id for mm in m.members if mm.person_id != viewer.person_id]
@@ -115,16 +110,13 @@ def recently_ended(sf: sessionmaker[Session], viewer: Viewer) -> list[EndedCard]
     (my peer, a withdrawal, the coordinator) — so that nobody learns it by silence."""
     since = clock.now() - dt.timedelta(days=ENDED_NOTICE_DAYS)
     with sf.begin() as s:
-        matches = s.scalars(
-            select(Match)
-            .join(MatchMember, MatchMember.match_id == Match.id)
-            .where(
-                MatchMember.person_id == viewer.person_id,
-                Match.status == MatchStatus.ENDED,
-                Match.ended_at >= since,
-            )
-            .order_by(Match.ended_at.desc(), Match.id.desc())
-        ).all()
+        matches = matches_of(
+            s,
+            viewer.person_id,
+            Match.status == MatchStatus.ENDED,
+            Match.ended_at >= since,
+            order_by=(Match.ended_at.desc(), Match.id.desc()),
+        )
         others = {mm.person_id for m in matches for mm in m.members} - {viewer.person_id}
         names = dict(
             s.execute(select(Person.id, Person.full_name).where(Person.id.in_(others)))

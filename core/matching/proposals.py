@@ -17,8 +17,9 @@ from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.kernel.i18n import t
 from core.kernel.tx import transaction
 from core.matching import candidates
+from core.matching.mine import matches_of
 from core.matching.rows import Member, suggestion_row
-from db.models import Match, MatchMember, Person, Programme
+from db.models import Match, Person, Programme
 from db.models.states import LIVE_MATCH_STATUSES, MatchStatus, MemberResponse
 
 
@@ -81,15 +82,7 @@ def publish(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> int
 def my_proposals(sf: sessionmaker[Session], viewer: Viewer) -> list[Proposal]:
     """My published or active matches, with who my peers are and why we were matched."""
     with sf.begin() as s:
-        matches = s.scalars(
-            select(Match)
-            .join(MatchMember, MatchMember.match_id == Match.id)
-            .where(
-                MatchMember.person_id == viewer.person_id,
-                Match.status.in_(LIVE_MATCH_STATUSES),
-            )
-            .order_by(Match.published_at.desc(), Match.id.desc())
-        ).all()
+        matches = matches_of(s, viewer.person_id, Match.status.in_(LIVE_MATCH_STATUSES))
         out = []
         for m in matches:
             row = suggestion_row(s, m)

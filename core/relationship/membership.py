@@ -20,6 +20,7 @@ from core.kernel import tx
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, NotAllowed
 from core.kernel.i18n import t
+from core.matching.mine import matches_of
 from db.models import LIVE_MATCH_STATUSES, Match, MatchMember, Person
 
 
@@ -30,13 +31,8 @@ def is_live(status: str | None) -> bool:
 
 def live_matches_of(s: Session, person_id: int) -> list[Match]:
     """My live matches (members loaded), oldest first."""
-    mine = select(MatchMember.match_id).where(MatchMember.person_id == person_id)
-    return list(
-        s.scalars(
-            select(Match)
-            .where(Match.id.in_(mine), Match.status.in_(LIVE_MATCH_STATUSES))
-            .order_by(Match.created_at, Match.id)
-        )
+    return matches_of(
+        s, person_id, Match.status.in_(LIVE_MATCH_STATUSES), order_by=(Match.created_at, Match.id)
     )
 
 
