@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test test-deps install install-dev migrate admin bench demo-large lint format clean
+.PHONY: run test test-deps install install-dev migrate admin notify bench demo-large lint format clean
 
 # The venv is rebuilt when a requirements file changes (stamp files).
 $(BIN)/python:
@@ -58,6 +58,10 @@ migrate: install
 ## make admin: create an admin account from the command line (demo mode off)
 admin: install
 	$(BIN)/python -m tandem create-admin
+
+## make notify: queue what waits for people and send the e-mails due (cron runs it)
+notify: install
+	$(BIN)/python -m tandem notify
 
 bench: install-dev
 	$(BIN)/python -m bench

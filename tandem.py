@@ -1,4 +1,4 @@
-"""Command line: `python -m tandem migrate | seed-demo | create-admin | rekey | purge`."""
+"""Command line: `python -m tandem migrate | seed-demo | create-admin | rekey | purge | notify`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from core.accounts.setup import create_admin_cli
 from core.kernel.config import install_encryption
 from core.kernel.errors import TandemError
 from core.kernel.store import open_store
+from core.notify import outbox, sources
 from core.privacy import retention
 from db import crypto
 from db.engine import make_engine
@@ -35,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser(
         "purge", help="erase private text of closed programmes past their retention period"
     )
+    sub.add_parser(
+        "notify",
+        help="queue what waits for people and send the e-mails due (a scheduler runs it)",
+    )
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -48,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
         return _rekey(store.engine, args.batch)
     if args.command == "purge":
         print(retention.summary(retention.purge(store.sf)))
+        return 0
+    if args.command == "notify":
+        report = outbox.run(store.sf, sources.collect)
+        print(f"Notifications: {report.summary()}")
+        for reason in sorted(set(report.errors)):
+            print(f"  SMTP: {reason}", file=sys.stderr)
         return 0
     if args.command == "seed-demo":
         print("Demo seeded." if demo.seed_demo(store.sf) else "Database not empty: nothing seeded.")

@@ -23,6 +23,7 @@ from db import crypto  # noqa: E402
 from db.engine import make_engine, make_session_factory  # noqa: E402
 from db.models import Base  # noqa: E402
 from tests.pg import PgCluster  # noqa: E402
+from tests.smtp_server import smtp_server  # noqa: E402, F401 - a fixture for every test
 
 # Engines made here without open_store() (templates, PostgreSQL, migration walks) use it too.
 crypto.install(config.encryption_ring(may_generate=False), unreadable=config.unreadable_text)

@@ -22,6 +22,8 @@ ACTIONS: dict[str, str] = {
     "login_locked": N_("Sign-in refused: locked"),
     "account_locked": N_("Account locked after failed sign-ins"),
     "logout": N_("Signed out"),
+    "notification_unsubscribed": N_("Unsubscribed from an e-mail by its link"),
+    "notification_test_sent": N_("Test e-mail sent"),
     "session_revoked": N_("Session refused: revoked"),
     "account_created": N_("Account created"),
     "roles_changed": N_("Roles changed"),

@@ -164,6 +164,38 @@ def _secrets_files() -> list[Path]:
     return [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
 
 
+def secrets_section(name: str) -> dict[str, object]:
+    """A ``[name]`` table of secrets.toml (the project's keys over the user's); {} if none."""
+    merged: dict[str, object] = {}
+    for path in _secrets_files():
+        if not path.is_file():
+            continue
+        try:
+            with path.open("rb") as fh:
+                value = tomllib.load(fh).get(name)
+        except (OSError, tomllib.TOMLDecodeError):
+            continue  # Streamlit reports a broken secrets.toml itself
+        if isinstance(value, dict):
+            merged.update(value)
+    return merged
+
+
+def signing_key() -> str:
+    """The cookie key, as the app finds it, for signing outside a page (e-mail links)."""
+    configured = None
+    for path in _secrets_files():
+        if not path.is_file():
+            continue
+        try:
+            with path.open("rb") as fh:
+                value = tomllib.load(fh).get("cookie_key")
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        if isinstance(value, str) and value.strip():
+            configured = value
+    return cookie_key(configured)
+
+
 def _split_keys(text: str) -> list[str]:
     return [k for k in re.split(r"[\s,]+", text.strip()) if k]
 

@@ -12,11 +12,12 @@ extracts every marked string and fails when French lacks one.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,24 @@ def set_language(code: str | None) -> str:
     return lang
 
 
+_spoken: contextvars.ContextVar[str | None] = contextvars.ContextVar("tandem_spoken", default=None)
+
+
+@contextlib.contextmanager
+def speaking(code: str | None) -> Iterator[str]:
+    """Within the block, ``t``/``tn`` and the formats speak ``code`` — whatever the page's
+    language — e.g. to word an e-mail in its recipient's language."""
+    token = _spoken.set(normalise_language(code))
+    try:
+        yield _spoken.get() or DEFAULT_LANGUAGE
+    finally:
+        _spoken.reset(token)
+
+
 def get_language() -> str:
+    spoken = _spoken.get()
+    if spoken:
+        return spoken
     if _provider is not None:
         lang = _provider()
         if lang:

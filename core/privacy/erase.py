@@ -13,7 +13,9 @@ its module (``core/privacy/<area>.py``); in short:
 * kept, anonymous, for statistics — my person row (department and level only),
   enrolments (withdrawn), matches (a live pair is ended), numeric survey answers;
 * my account is deactivated, its password hash removed, its sessions revoked and
-  its username replaced, so signing in fails.
+  its username replaced, so signing in fails;
+* my e-mail notifications and choices are deleted, and those waiting for others that
+  name me.
 """
 
 from __future__ import annotations
@@ -22,11 +24,19 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from core.privacy import accounts, growth, people, programmes, relationship, surveys
+from core.privacy import (
+    accounts,
+    growth,
+    notifications,
+    people,
+    programmes,
+    relationship,
+    surveys,
+)
 
 # The order matters: private writing first (rows that point at others' rows), the
 # relationship while my name is still there to scrub, the person and account last.
-AREAS = (growth, surveys, relationship, programmes, people, accounts)
+AREAS = (notifications, growth, surveys, relationship, programmes, people, accounts)
 
 
 def forget(s: Session, person_id: int, now: dt.datetime) -> None:

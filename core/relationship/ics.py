@@ -24,9 +24,12 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC)
 
 
-def ics_bytes(meetings: Sequence[MeetingView], peer_names: Sequence[str]) -> bytes:
+def ics_bytes(
+    meetings: Sequence[MeetingView], peer_names: Sequence[str], *, with_place: bool = True
+) -> bytes:
     """An iCalendar file for ``meetings``: UTC times, a stable UID per meeting, a
-    summary in the current language; never the agenda or notes (private to the pair)."""
+    summary in the current language; never the agenda or notes (private to the pair).
+    ``with_place=False`` leaves the place out too (a file sent by e-mail)."""
     cal = Calendar()
     cal.add("prodid", "-//Tandem//Peer mentoring//EN")
     cal.add("version", "2.0")
@@ -44,7 +47,7 @@ def ics_bytes(meetings: Sequence[MeetingView], peer_names: Sequence[str]) -> byt
             "summary", t("Peer mentoring: {kind} with {names}", kind=t(KINDS[m.kind]), names=who)
         )
         event.add("description", t("Planned in Tandem. The agenda is in Tandem."))
-        if m.place:
+        if m.place and with_place:
             event.add("location", m.place)
         cancelled = m.status in (MeetingStatus.CANCELLED, MeetingStatus.MOVED)
         event.add("status", "CANCELLED" if cancelled else "CONFIRMED")

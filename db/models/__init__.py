@@ -22,6 +22,7 @@ from db.models.growth import (
     JournalEntry,
 )
 from db.models.matching import Match, MatchMember
+from db.models.notify import Notification, NotificationPref
 from db.models.people import (
     Account,
     AccountRole,
@@ -95,6 +96,8 @@ __all__ = [
     "DoNotPair",
     "Announcement",
     "Match",
+    "Notification",
+    "NotificationPref",
     "MatchMember",
     "Agreement",
     "AgreementMember",

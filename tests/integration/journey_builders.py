@@ -28,9 +28,7 @@ class World:
     other_meeting_id: int  # a past meeting of the other pair
 
 
-def make_meeting(
-    s: Session, match_id: int, days_ago: int = 2, status: str = "held"
-) -> Meeting:
+def make_meeting(s: Session, match_id: int, days_ago: int = 2, status: str = "held") -> Meeting:
     when = clock.now() - dt.timedelta(days=days_ago)
     meeting = Meeting(
         match_id=match_id,
@@ -60,6 +58,4 @@ def make_world(sf: sessionmaker[Session]) -> World:
         other_pair = make_match(s, p, [cid.person_id, dan.person_id])
         meeting = make_meeting(s, pair.id)
         other_meeting = make_meeting(s, other_pair.id)
-        return World(
-            ana, ben, cid, coord, admin, p.id, pair.id, meeting.id, other_meeting.id
-        )
+        return World(ana, ben, cid, coord, admin, p.id, pair.id, meeting.id, other_meeting.id)

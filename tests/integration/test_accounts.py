@@ -18,8 +18,13 @@ def admin(sf):
 
 def test_an_admin_creates_an_account_that_can_sign_in(sf, admin):
     row = accounts.create_account(
-        sf, admin, email="Zoe@Example.com", full_name="Zoé Petit", username="zoe",
-        password="a-good-password", roles=["participant", "coordinator"],
+        sf,
+        admin,
+        email="Zoe@Example.com",
+        full_name="Zoé Petit",
+        username="zoe",
+        password="a-good-password",
+        roles=["participant", "coordinator"],
     )
     assert row.email == "zoe@example.com" and row.roles == ("coordinator", "participant")
     signed = auth.sign_in(sf, "zoe", "a-good-password")
@@ -29,9 +34,25 @@ def test_an_admin_creates_an_account_that_can_sign_in(sf, admin):
 def test_a_taken_username_or_email_is_refused_with_a_reason(sf, admin):
     make_user(sf, "zoe", ["participant"], email="zoe@example.com")
     with pytest.raises(Conflict, match="already taken"):
-        accounts.create_account(sf, admin, email="z2@example.com", full_name="Z", username="zoe", password="a-good-password", roles=["participant"])
+        accounts.create_account(
+            sf,
+            admin,
+            email="z2@example.com",
+            full_name="Z",
+            username="zoe",
+            password="a-good-password",
+            roles=["participant"],
+        )
     with pytest.raises(Conflict, match="already has an account"):
-        accounts.create_account(sf, admin, email="zoe@example.com", full_name="Z", username="zoe2", password="a-good-password", roles=["participant"])
+        accounts.create_account(
+            sf,
+            admin,
+            email="zoe@example.com",
+            full_name="Z",
+            username="zoe2",
+            password="a-good-password",
+            roles=["participant"],
+        )
 
 
 @pytest.mark.parametrize(
@@ -45,7 +66,12 @@ def test_a_taken_username_or_email_is_refused_with_a_reason(sf, admin):
     ],
 )
 def test_bad_input_gets_a_precise_message(sf, admin, field, value, message):
-    data = {"email": "ok@example.com", "full_name": "Ok", "username": "okuser", "password": "a-good-password"}
+    data = {
+        "email": "ok@example.com",
+        "full_name": "Ok",
+        "username": "okuser",
+        "password": "a-good-password",
+    }
     data[field] = value
     with pytest.raises(InvalidInput, match=message):
         accounts.create_account(sf, admin, roles=["participant"], **data)
@@ -89,10 +115,18 @@ def test_every_account_action_and_sign_in_is_in_the_audit_log(sf, admin):
     auth.sign_out(sf, "root")
     log = audit.read_log(sf, admin)
     assert [line.action for line in reversed(log.lines)] == [
-        "login_failed", "login", "roles_changed", "password_reset", "account_deactivated", "logout",
+        "login_failed",
+        "login",
+        "roles_changed",
+        "password_reset",
+        "account_deactivated",
+        "logout",
     ]
     only_bob = audit.read_log(sf, admin, actor="bob", actions=["roles_changed"])
-    assert only_bob.total == 1 and only_bob.lines[0].detail["after"] == ["coordinator", "participant"]
+    assert only_bob.total == 1 and only_bob.lines[0].detail["after"] == [
+        "coordinator",
+        "participant",
+    ]
 
 
 def test_the_audit_log_is_for_admins_only(sf, admin):

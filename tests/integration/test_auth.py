@@ -29,7 +29,10 @@ def test_the_right_password_signs_in_and_is_audited(sf, alice):
     signed = auth.sign_in(sf, "  Alice ", PASSWORD)
     assert signed is not None and signed.viewer.username == "alice"
     with sf.begin() as s:
-        assert s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "login")) == 1
+        assert (
+            s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "login"))
+            == 1
+        )
 
 
 def test_a_wrong_password_and_an_unknown_username_get_the_same_answer(sf, alice):
@@ -114,7 +117,9 @@ def test_logging_out_voids_every_session_issued_before(sf, alice):
 def test_changing_the_password_signs_out_other_sessions(sf, alice):
     other_tab = auth.sign_in(sf, "alice", PASSWORD)
     clock.set_now(T0 + dt.timedelta(minutes=1))
-    revoked_at = accounts.change_password(sf, alice, PASSWORD, "a-new-password-42", "a-new-password-42")
+    revoked_at = accounts.change_password(
+        sf, alice, PASSWORD, "a-new-password-42", "a-new-password-42"
+    )
     assert auth.resume_session(sf, "alice", other_tab.at) is None
     assert auth.resume_session(sf, "alice", revoked_at + dt.timedelta(microseconds=1)) is not None
     assert auth.sign_in(sf, "alice", PASSWORD) is None
@@ -123,7 +128,9 @@ def test_changing_the_password_signs_out_other_sessions(sf, alice):
 
 def test_a_wrong_current_password_changes_nothing(sf, alice):
     with pytest.raises(InvalidInput, match="current password is incorrect"):
-        accounts.change_password(sf, alice, "not-it-at-all", "a-new-password-42", "a-new-password-42")
+        accounts.change_password(
+            sf, alice, "not-it-at-all", "a-new-password-42", "a-new-password-42"
+        )
     assert auth.sign_in(sf, "alice", PASSWORD) is not None
 
 

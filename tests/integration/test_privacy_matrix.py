@@ -51,6 +51,8 @@ from core.matching import edits as match_edits
 from core.matching import proposals as match_proposals
 from core.matching import published as match_published
 from core.matching import suggestions as match_suggestions
+from core.notify import prefs as notify_prefs
+from core.notify import sources as notify_sources
 from core.people import directory, importer, roster
 from core.privacy import mydata
 from core.programmes import (
@@ -479,6 +481,12 @@ def _survey_results(key: str, **kw: Any) -> Read:
 READS: tuple[Read, ...] = (
     # goals
     _own("goals.my_goals", lambda sf, w, v: goals.my_goals(sf, v)),
+    Read(
+        "notify_prefs.my_preferences",
+        lambda sf, w, v: notify_prefs.my_preferences(sf, v),
+        frozenset(VIEWERS),
+        NOBODY,
+    ),
     _own("goals.peer_goals", lambda sf, w, v: goals.peer_goals(sf, v)),
     _own("goals.goal_progress", lambda sf, w, v: goals.goal_progress(sf, v)),
     # journal
@@ -717,6 +725,7 @@ def _call(fn: Callable[[], Any]) -> Outcome:
 class Matrix:
     world: World
     seen: dict[str, dict[str, Outcome]]  # viewer -> read name -> outcome
+    mail: list[str]  # every e-mail notification the world gives rise to, attachments included
 
 
 def _harvest(sf: sessionmaker[Session]) -> Matrix:
@@ -725,7 +734,15 @@ def _harvest(sf: sessionmaker[Session]) -> Matrix:
         who: {r.name: _call(lambda r=r, v=v: r.call(sf, w, v)) for r in READS}
         for who, v in w.viewers.items()
     }
-    return Matrix(w, seen)
+    with sf() as s:
+        mail = [
+            " ".join(
+                [o.subject, o.body, o.path]
+                + [a.content.decode("utf-8", "replace") for a in o.attachments]
+            )
+            for o in notify_sources.collect(s, clock.now())
+        ]
+    return Matrix(w, seen, mail)
 
 
 @pytest.fixture(
@@ -984,6 +1001,15 @@ def test_staff_reading_a_participants_own_things_get_nothing_or_a_clear_refusal(
 # --------------------------------------------------------------------------- details
 
 
+def test_no_e_mail_notification_carries_any_private_text(matrix: Matrix) -> None:
+    """Every kind the world gives rise to (requests, feedback, surveys, concerns, the
+    coordinators' summary…): only that something waits, never what was written."""
+    assert len(matrix.mail) >= 5
+    kinds = " ".join(matrix.mail)
+    leaks = sorted(slug for slug, marker in M.items() if marker in kinds)
+    assert not leaks, f"LEAK by e-mail: {leaks}"
+
+
 @pytest.mark.parametrize("viewer", sorted(STAFF))
 def test_survey_free_text_reaches_staff_without_a_name(matrix: Matrix, viewer: str) -> None:
     reads = [n for n in READ if ".survey_results" in n]
@@ -1020,6 +1046,7 @@ def test_the_concern_reaches_staff_with_the_words_only(matrix: Matrix, viewer: s
 # Public functions of these modules taking (sf, viewer, ...) that this matrix does not
 # call, and why: they write (or are only about the caller's own actions).
 NOT_READS = {
+    notify_prefs: {"save_preferences"},
     accounts: {
         "create_account",
         "set_roles",

@@ -155,7 +155,9 @@ def test_a_hidden_department_cannot_be_worked_out_from_the_total_and_the_other_f
     # Every department a coordinator can filter on (and every bar of the chart).
     seen = {}
     for dept in ("Legal", "Sales", "Engineering"):
-        overall = dashboard.match_rate(sf, coord, Filters(programme_id=p.id, department=dept)).overall
+        overall = dashboard.match_rate(
+            sf, coord, Filters(programme_id=p.id, department=dept)
+        ).overall
         if not overall.suppressed and overall.denominator:
             seen[dept] = overall.denominator
     for r in dashboard.match_rate(sf, coord, Filters(programme_id=p.id)).by_department:
