@@ -9,6 +9,7 @@ from core.kernel.errors import TandemError
 from core.kernel.i18n import format_datetime, t
 from ui.actions import act, flash
 from ui.chat_link import chat_link_settings
+from ui.notify_admin import section as mail_section
 from ui.page import guard
 from ui.widgets import md_escape, pick
 
@@ -50,6 +51,7 @@ with st.expander(t("Create an account"), expanded=False):
                 st.success(t("Account {username} created.", username=row.username))
 
 chat_link_settings(store, viewer)
+mail_section(store, viewer)
 
 query = st.text_input(t("Search by name, username or e-mail"), key="account_search")
 rows = accounts.list_accounts(store.sf, viewer, query)

@@ -1,4 +1,4 @@
-"""My profile: language, time zone and password."""
+"""My profile: language, time zone, e-mail notifications and password."""
 
 from typing import Any
 
@@ -8,7 +8,7 @@ from core.accounts import accounts
 from core.kernel import zones
 from core.kernel.access import Viewer
 from core.kernel.i18n import LANGUAGES, t
-from ui import auth, locale
+from ui import auth, locale, notify_prefs
 from ui.actions import act, flash
 from ui.page import guard
 
@@ -75,6 +75,8 @@ if saved:
 else:
     st.caption(t("Following your browser's zone."))
 flash("profile_zone")
+
+notify_prefs.section(store, viewer)
 
 st.subheader(t("Change my password"))
 st.caption(t("Changing your password signs you out everywhere else."))

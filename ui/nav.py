@@ -126,6 +126,7 @@ def signed_in_pages(viewer: Viewer) -> dict[str, list[st.Page]]:
     for spec in PAGES:
         if can_open(viewer, spec.page_id):
             sections.setdefault(t(spec.section), []).append(_page(spec))
+    sections.setdefault(t("Tandem"), []).append(_unsubscribe())  # hidden: links only
     return sections
 
 
@@ -158,7 +159,19 @@ def signed_out_pages(
             url_path="invite",
         )
     )
+    pages.append(_unsubscribe())
     return pages
+
+
+def _unsubscribe() -> st.Page:
+    """Reached from the one-click link at the foot of an e-mail, signed in or not."""
+    return st.Page(
+        str(PAGES_DIR / "unsubscribe.py"),
+        title=t("Stop an e-mail"),
+        icon=":material/unsubscribe:",
+        url_path="unsubscribe",
+        visibility="hidden",
+    )
 
 
 def sign_in_page_ref() -> st.Page:

@@ -51,6 +51,7 @@ from core.matching import edits as match_edits
 from core.matching import proposals as match_proposals
 from core.matching import published as match_published
 from core.matching import suggestions as match_suggestions
+from core.notify import admin as notify_admin
 from core.notify import prefs as notify_prefs
 from core.notify import sources as notify_sources
 from core.people import directory, importer, roster
@@ -481,6 +482,11 @@ def _survey_results(key: str, **kw: Any) -> Read:
 READS: tuple[Read, ...] = (
     # goals
     _own("goals.my_goals", lambda sf, w, v: goals.my_goals(sf, v)),
+    _only(
+        "notify_admin.mail_status",
+        lambda sf, w, v: notify_admin.mail_status(sf, v),
+        frozenset({ADMIN}),
+    ),
     Read(
         "notify_prefs.my_preferences",
         lambda sf, w, v: notify_prefs.my_preferences(sf, v),
@@ -1047,6 +1053,7 @@ def test_the_concern_reaches_staff_with_the_words_only(matrix: Matrix, viewer: s
 # call, and why: they write (or are only about the caller's own actions).
 NOT_READS = {
     notify_prefs: {"save_preferences"},
+    notify_admin: {"send_test"},
     accounts: {
         "create_account",
         "set_roles",
