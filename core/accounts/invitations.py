@@ -121,6 +121,19 @@ def issue_invitations(
     left out. Their older unused links stop working.
     """
     require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        return issue(s, viewer, people, days=days)
+
+
+def issue(
+    s: Session,
+    viewer: Viewer,
+    people: Sequence[int] | str = NOT_YET_INVITED,
+    *,
+    days: int = INVITATION_DAYS,
+) -> list[IssuedInvitation]:
+    """:func:`issue_invitations` in the caller's transaction (never commits)."""
+    require_role(viewer, COORDINATOR)
     now = clock.now()
     expires = now + dt.timedelta(days=days)
     stmt = (
@@ -136,36 +149,35 @@ def issue_invitations(
             raise InvalidInput(t("Choose whom to invite."))
     elif not people:
         raise InvalidInput(t("Choose whom to invite."))
-    with sf.begin() as s:
-        if isinstance(people, str):
-            targets = s.execute(stmt).all()
-        else:
-            ids = sorted(set(people))
-            targets = [r for c in _chunks(ids) for r in s.execute(stmt.where(Person.id.in_(c)))]
-        if not targets:
-            return []
-        target_ids = [r.id for r in targets]
-        for chunk in _chunks(target_ids):
-            _revoke_unused(s, now, Invitation.person_id.in_(chunk), Invitation.purpose == ACCOUNT)
-        issued, rows = [], []
-        for r in targets:
-            token, row = _new_row(r.id, ACCOUNT, now, expires)
-            rows.append(row)
-            issued.append(
-                IssuedInvitation(
-                    r.id, r.full_name, r.email, r.department, invitation_link(token), expires
-                )
+    if isinstance(people, str):
+        targets = s.execute(stmt).all()
+    else:
+        ids = sorted(set(people))
+        targets = [r for c in _chunks(ids) for r in s.execute(stmt.where(Person.id.in_(c)))]
+    if not targets:
+        return []
+    target_ids = [r.id for r in targets]
+    for chunk in _chunks(target_ids):
+        _revoke_unused(s, now, Invitation.person_id.in_(chunk), Invitation.purpose == ACCOUNT)
+    issued, rows = [], []
+    for r in targets:
+        token, row = _new_row(r.id, ACCOUNT, now, expires)
+        rows.append(row)
+        issued.append(
+            IssuedInvitation(
+                r.id, r.full_name, r.email, r.department, invitation_link(token), expires
             )
-        for chunk in _chunks(rows):
-            s.execute(insert(Invitation), chunk)
-        audit.by(
-            s,
-            viewer,
-            "invitations_issued",
-            target=issued[0].email if len(issued) == 1 else None,
-            count=len(issued),
-            expires=expires.date().isoformat(),
         )
+    for chunk in _chunks(rows):
+        s.execute(insert(Invitation), chunk)
+    audit.by(
+        s,
+        viewer,
+        "invitations_issued",
+        target=issued[0].email if len(issued) == 1 else None,
+        count=len(issued),
+        expires=expires.date().isoformat(),
+    )
     return issued
 
 

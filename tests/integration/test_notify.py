@@ -368,3 +368,43 @@ def test_erasing_a_person_forgets_their_notifications_and_choices_and_their_name
     assert left and all(r.person_id != camille.person_id for r in left)
     assert all("Camille" not in r.body for r in left)
     assert prefs.my_preferences(sf, camille)[Kind.ACTION_DUE] == Delivery.IMMEDIATELY
+
+
+def test_invitations_are_e_mailed_in_each_persons_language_with_a_link_that_works(sf, smtp_server):
+    from core.accounts import invitations
+    from core.notify.invitations import email_invitations
+    from tests.builders import make_person
+
+    clock.set_now(NOW)
+    coord = make_user(sf, "coord", ("coordinator",))
+    with sf.begin() as s:
+        ana = make_person(s, "Ana", email="ana@example.org", language="fr")
+        ben = make_person(s, "Ben", email="ben@example.org")
+        ids = [ana.id, ben.id]
+    issued = email_invitations(sf, coord, ids)
+    assert len(issued) == 2
+    assert outbox.run(sf, None, NOW).sent == 2
+    by_to = {str(m["To"]): m for m in smtp_server.messages}
+    assert "invité" in str(by_to["ana@example.org"]["Subject"])
+    assert "invited" in str(by_to["ben@example.org"]["Subject"])
+    link = next(i.link for i in issued if i.person_id == ben.id)
+    assert link in text_of(by_to["ben@example.org"])
+    info = invitations.check_invitation(sf, invitations.token_from(link))
+    assert info.name == "Ben"
+    with sf() as s:  # the link left with the e-mail: the outbox keeps no body
+        assert all(r.body == "" for r in s.scalars(select(Notification)))
+
+
+def test_inviting_by_e_mail_without_smtp_is_refused_and_makes_no_link(sf, monkeypatch):
+    from core.notify.invitations import email_invitations
+    from db.models import Invitation
+    from tests.builders import make_person
+
+    monkeypatch.delenv("TANDEM_SMTP_HOST", raising=False)
+    coord = make_user(sf, "coord", ("coordinator",))
+    with sf.begin() as s:
+        ana = make_person(s, "Ana", email="ana@example.org")
+    with pytest.raises(InvalidInput, match="not set up"):
+        email_invitations(sf, coord, [ana.id])
+    with sf() as s:
+        assert s.scalars(select(Invitation)).all() == []

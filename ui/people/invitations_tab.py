@@ -9,6 +9,8 @@ from core.kernel.access import Viewer
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_date, t, tn
 from core.kernel.store import Store
+from core.notify import smtp
+from core.notify.invitations import email_invitations
 from core.people import roster
 from core.people.roster import PeopleSummary
 
@@ -41,10 +43,19 @@ def invitations_tab(store: Store, viewer: Viewer, summary: PeopleSummary) -> Non
             format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>",
             key="invite_people",
         )
+    by_email = smtp.configured() and st.checkbox(
+        t("Also e-mail each person their link, in their language"),
+        value=True,
+        key="invite_by_email",
+        help=t("The e-mails leave with the next run of `make notify` (a scheduler runs it)."),
+    )
     if st.button(t("Create the invitation links"), type="primary", key="invite_issue"):
+        whom = chosen if scope == "chosen" else scope
         try:
-            issued = invitations.issue_invitations(
-                store.sf, viewer, chosen if scope == "chosen" else scope
+            issued = (
+                email_invitations(store.sf, viewer, whom)
+                if by_email
+                else invitations.issue_invitations(store.sf, viewer, whom)
             )
         except TandemError as e:
             st.error(str(e))
@@ -60,6 +71,14 @@ def invitations_tab(store: Store, viewer: Viewer, summary: PeopleSummary) -> Non
                         date=format_date(issued[0].expires_at),
                     )
                 )
+                if by_email:
+                    st.info(
+                        tn(
+                            "{n} e-mail queued: it leaves with the next notification run.",
+                            "{n} e-mails queued: they leave with the next notification run.",
+                            len(issued),
+                        )
+                    )
                 st.warning(
                     t(
                         "Download the links now: Tandem keeps only a fingerprint of each link and cannot show them again."
