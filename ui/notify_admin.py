@@ -10,6 +10,7 @@ from core.kernel.i18n import N_, format_datetime, t
 from core.kernel.store import Store
 from core.notify import admin, outbox
 from ui.actions import act, flash
+from ui.widgets import md_escape
 
 STATUS_LABELS = {
     outbox.PENDING: N_("Waiting to be sent"),
@@ -20,8 +21,22 @@ STATUS_LABELS = {
 }
 
 
+SETTING_LABELS = {
+    "host": N_("Server"),
+    "port": N_("Port"),
+    "security": N_("Security"),
+    "sender": N_("Sender address"),
+    "username": N_("Username"),
+    "password": N_("Password"),
+}
+
+
 def section(store: Store, viewer: Viewer) -> None:
-    st.subheader(t("E-mail (SMTP)"))
+    with st.expander(t("E-mail (SMTP)")):
+        _body(store, viewer)
+
+
+def _body(store: Store, viewer: Viewer) -> None:
     status = admin.mail_status(store.sf, viewer)
     if status.settings is None:
         st.info(
@@ -32,7 +47,10 @@ def section(store: Store, viewer: Viewer) -> None:
     else:
         st.dataframe(
             pd.DataFrame(
-                {t("Setting"): list(status.settings), t("Value"): list(status.settings.values())}
+                {
+                    t("Setting"): [t(SETTING_LABELS[k]) for k in status.settings],
+                    t("Value"): list(status.settings.values()),
+                }
             ),
             hide_index=True,
             width="stretch",
@@ -43,7 +61,9 @@ def section(store: Store, viewer: Viewer) -> None:
             on_click=lambda: act(
                 "smtp_test",
                 admin.send_test,
-                done=lambda address: t("Test message sent to {address}.", address=address),
+                done=lambda address: t(
+                    "Test message sent to {address}.", address=md_escape(address)
+                ),
             ),
         )
         flash("smtp_test")

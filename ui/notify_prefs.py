@@ -33,8 +33,11 @@ def section(store: Store, viewer: Viewer) -> None:
     for kind, delivery in saved.items():
         st.session_state[f"notify_{kind}_{lang}"] = labels[delivery]
     with st.form("notify_prefs_form", clear_on_submit=False):
-        for kind in saved:
-            st.selectbox(t(prefs.LABELS[kind]), list(labels.values()), key=f"notify_{kind}_{lang}")
+        columns = st.columns(2)
+        for i, kind in enumerate(saved):
+            columns[i % 2].selectbox(
+                t(prefs.LABELS[kind]), list(labels.values()), key=f"notify_{kind}_{lang}"
+            )
         st.form_submit_button(
             t("Save my e-mail choices"),
             on_click=_save,
