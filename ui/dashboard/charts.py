@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from core.insights import charts, figures
+from core.insights.chart_table import figures_table, summary
 from core.insights.figures import Point
 from core.kernel.i18n import format_date, t
 from core.kernel.privacy import NOT_OFFERED
@@ -62,11 +63,22 @@ def chart(d: figures.Dashboard, spec: Chart, built: Any) -> None:
     else:
         # Streamlit does not take the height from the spec: give it the chart's own.
         st.altair_chart(
-            built,
+            built.properties(description=spec.title),
             width="stretch",
             height=charts.pixel_height(built),
             key=spec.key or f"c_{spec.name}",
         )
+        text_alternative(d, spec)
+
+
+def text_alternative(d: figures.Dashboard, spec: Chart) -> None:
+    """The chart's figures as words: a summary, and the table of exactly what it shows."""
+    table = figures_table(spec.points, d.k)
+    if table is None:
+        return
+    st.caption(summary(spec.title, table))
+    with st.expander(t("{title}: the figures as a table", title=spec.title)):
+        st.dataframe(table, hide_index=True, width="stretch", key=f"t_{spec.name}")
 
 
 def grid(d: figures.Dashboard, built: dict[str, Any], dept: str) -> None:

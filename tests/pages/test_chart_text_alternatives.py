@@ -1,0 +1,75 @@
+"""Every dashboard chart a coordinator sees has its figures as words: a summary, and a
+table of exactly the figures the chart draws (a hidden figure hidden with the same words)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.insights.chart_parts import SYMBOLS
+from core.kernel.i18n import t
+
+PAGE = "pages/coord_dashboard.py"
+WITH_POINTS = (
+    "Pair health",
+    "Enrolment over time",
+    "Meetings per week: held, cancelled, moved, missed",
+    "Meetings held per participant",
+    "Journal and feedback activity (counts only)",
+    "Net Promoter Score over time",
+)
+
+
+def drawn(chart) -> tuple[str, list[str]]:
+    """A chart's accessible description and the figures its marks show."""
+    spec = json.loads(chart.proto.spec)
+    for d in chart.proto.datasets:
+        df = pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+        if {"shown", "code"} <= set(df.columns):
+            return spec.get("description", ""), list(df["shown"])
+    return spec.get("description", ""), []
+
+
+def tables(at: AppTest) -> dict[str, list[str]]:
+    return {e.label: list(e.dataframe[0].value.iloc[:, -1]) for e in at.expander if e.dataframe}
+
+
+@pytest.mark.parametrize(("user", "lang"), [("admin", "en"), ("coord", "fr")])
+def test_each_chart_has_a_table_with_exactly_the_figures_it_draws(open_app, user, lang):
+    at = open_app(user, page=PAGE)
+    assert not at.exception
+    by_label = tables(at)
+    seen = set()
+    for chart in at.get("vega_lite_chart"):
+        title, figures = drawn(chart)
+        assert title, "every chart carries an accessible description"
+        label = t("{title}: the figures as a table", lang, title=title)
+        if label in by_label:
+            assert Counter(by_label[label]) == Counter(figures)
+            seen.add(title)
+    assert seen == {t(x, lang) for x in WITH_POINTS}
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith(t("Pair health", lang) + " — ") for c in captions)
+
+
+def test_a_hidden_figure_is_hidden_in_the_table_too(open_app):
+    at = open_app("admin", page=PAGE)
+    by_label = tables(at)
+    health = by_label["Pair health: the figures as a table"]
+    assert "fewer than 5 people" in health
+    assert not any(f.isdigit() and int(f) < 5 and f != "0" for f in health)
+
+
+def test_pair_health_names_each_bucket_with_a_symbol_and_words_not_colour_alone(open_app):
+    at = open_app("admin", page=PAGE)
+    chart = next(c for c in at.get("vega_lite_chart") if drawn(c)[0] == "Pair health")
+    words = set()
+    for d in chart.proto.datasets:
+        df = pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+        words |= set(df.get("series", []))
+    assert {"○ Too early to tell", "⚠ Needs a check-in", "✓ On track"} <= words
+    assert set(SYMBOLS) == {"too_early", "check_in", "on_track"}
