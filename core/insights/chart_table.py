@@ -1,30 +1,43 @@
 """A chart's text alternative: its figures as a table and a one-line summary.
 
-Built from the same points and the same ``frame`` as the chart, so a figure hidden on the
-chart is hidden here with the same words, and nothing the chart does not show is added.
+Read from the chart's own data, so a figure hidden on the chart is hidden here with the
+same words, and nothing the chart does not draw is added.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
-from core.insights.chart_parts import frame, marked
-from core.insights.figures import Point
+from core.insights.chart_parts import marked
 from core.kernel.i18n import t, tn
 
 SUMMARY_ROWS = 6  # a summary names every figure up to this many, then points to the table
 
 
-def figures_table(points: Sequence[Point], k: int) -> pd.DataFrame | None:
-    """One row per mark of the chart: what it is about, its series, its figure as shown."""
-    df = frame(points, k)
-    if df.empty:
+ABOUT = ("week", "who", "skill", "x")  # what a mark is about, by the chart's own columns
+
+
+def _frames(chart: Any) -> list[pd.DataFrame]:
+    """The data frames a chart draws, its own then its layers' and panels', in order."""
+    found = [chart.data] if isinstance(getattr(chart, "data", None), pd.DataFrame) else []
+    for part in ("layer", "hconcat", "vconcat", "concat"):
+        for sub in getattr(chart, part, None) or []:
+            found += _frames(sub)
+    return found
+
+
+def drawn_table(chart: Any) -> pd.DataFrame | None:
+    """The figures a built chart draws, read from its own data: the first frame with the
+    words its marks show ("shown", a hidden figure already in words)."""
+    df = next((f for f in _frames(chart) if "shown" in f.columns and not f.empty), None)
+    about = next((c for c in ABOUT if df is not None and c in df.columns), None)
+    if df is None or about is None:
         return None
-    about = list(df["week"]) if "week" in df else [marked(str(x)) for x in df["x"]]
-    columns = {t("Week") if "week" in df else t("Of"): about}
-    if df["code"].nunique() > 1:  # one series is the chart's title: no column for it
+    what = list(df[about]) if about != "x" else [marked(str(x)) for x in df["x"]]
+    columns = {t("Week") if about == "week" else t("Of"): what}
+    if "series" in df.columns and df["series"].nunique() > 1 and about != "x":
         columns[t("Series")] = list(df["series"])
     columns[t("Figure")] = list(df["shown"])
     return pd.DataFrame(columns)

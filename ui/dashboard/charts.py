@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from core.insights import charts, figures
-from core.insights.chart_table import figures_table, summary
+from core.insights.chart_table import drawn_table, summary
 from core.insights.figures import Point
 from core.kernel.i18n import format_date, t
 from core.kernel.privacy import NOT_OFFERED
@@ -68,17 +68,17 @@ def chart(d: figures.Dashboard, spec: Chart, built: Any) -> None:
             height=charts.pixel_height(built),
             key=spec.key or f"c_{spec.name}",
         )
-        text_alternative(d, spec)
+        text_alternative(spec.title, built, spec.name)
 
 
-def text_alternative(d: figures.Dashboard, spec: Chart) -> None:
-    """The chart's figures as words: a summary, and the table of exactly what it shows."""
-    table = figures_table(spec.points, d.k)
+def text_alternative(title: str, built: Any, name: str) -> None:
+    """The chart's figures as words: a summary, and the table of exactly what it draws."""
+    table = drawn_table(built)
     if table is None:
         return
-    st.caption(summary(spec.title, table))
-    with st.expander(t("{title}: the figures as a table", title=spec.title)):
-        st.dataframe(table, hide_index=True, width="stretch", key=f"t_{spec.name}")
+    st.caption(summary(title, table))
+    with st.expander(t("{title}: the figures as a table", title=title)):
+        st.dataframe(table, hide_index=True, width="stretch", key=f"t_{name}")
 
 
 def grid(d: figures.Dashboard, built: dict[str, Any], dept: str) -> None:
@@ -170,9 +170,14 @@ def retention(d: figures.Dashboard, built: Any) -> None:
         )
     )
     if built is not None:
+        title = t("Retention: still employed after 6 and 12 months")
         st.altair_chart(
-            built, width="stretch", height=charts.pixel_height(built), key="c_retention"
+            built.properties(description=title),
+            width="stretch",
+            height=charts.pixel_height(built),
+            key="c_retention",
         )
+        text_alternative(title, built, "retention")
     pending = sorted({(r.months, r.horizon) for r in d.retention.rows if r.pending})
     for months, horizon in pending:
         st.caption(
