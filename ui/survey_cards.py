@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core.growth import progress
+from core.insights.chart_table import summary
 from core.kernel.access import Viewer
 from core.kernel.i18n import format_date, format_number, t, tn
 from core.kernel.store import Store
@@ -54,8 +55,9 @@ def progress_card(store: Store, viewer: Viewer) -> None:
                 "count": [m.count for m in mine.reflections_by_month],
             }
         )
+        title = t("Reflections per month")
         st.altair_chart(
-            alt.Chart(months, title=t("Reflections per month"))
+            alt.Chart(months, title=title, description=title)
             .mark_bar()
             .encode(
                 x=alt.X(
@@ -70,6 +72,10 @@ def progress_card(store: Store, viewer: Viewer) -> None:
             .properties(height=150),
             width="stretch",
         )
+        table = pd.DataFrame({t("Month"): months["month"], t("Reflections"): months["count"]})
+        st.caption(summary(title, table))
+        with st.expander(t("{title}: the figures as a table", title=title)):
+            st.dataframe(table, hide_index=True, width="stretch", key="t_reflections_by_month")
         both = [x for x in mine.skills if x.baseline is not None and x.end is not None]
         if both:
             st.markdown(

@@ -76,3 +76,25 @@ def test_pair_health_names_each_bucket_with_a_symbol_and_words_not_colour_alone(
         words |= set(df.get("series", []))
     assert {"○ Too early to tell", "⚠ Needs a check-in", "✓ On track"} <= words
     assert set(SYMBOLS) == {"too_early", "check_in", "on_track"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_my_reflections_per_month_on_home_have_their_table_with_the_same_counts(open_app, lang):
+    at = open_app("hugo", page="pages/home.py")
+    if lang == "fr":
+        at.session_state["tandem_lang"] = "fr"
+        at.run()
+    assert not at.exception
+    title = t("Reflections per month", lang)
+    chart = next(
+        c for c in at.get("vega_lite_chart") if json.loads(c.proto.spec).get("description") == title
+    )
+    spec = json.loads(chart.proto.spec)
+    counts = []
+    for d in chart.proto.datasets:
+        df = pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+        if "count" in df.columns:
+            counts = list(df["count"])
+    table = tables(at)[t("{title}: the figures as a table", lang, title=title)]
+    assert [int(x) for x in table] == counts and sum(counts) > 0
+    assert any(c.value.startswith(title + " — ") for c in at.caption)
