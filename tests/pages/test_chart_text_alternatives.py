@@ -89,7 +89,6 @@ def test_my_reflections_per_month_on_home_have_their_table_with_the_same_counts(
     chart = next(
         c for c in at.get("vega_lite_chart") if json.loads(c.proto.spec).get("description") == title
     )
-    spec = json.loads(chart.proto.spec)
     counts = []
     for d in chart.proto.datasets:
         df = pa.ipc.open_stream(d.data.data).read_all().to_pandas()
