@@ -7,12 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from core.growth import progress
-from core.insights.chart_table import summary
 from core.kernel.access import Viewer
 from core.kernel.i18n import format_date, format_number, t, tn
 from core.kernel.store import Store
 from core.surveys.self_assessment import END_DUE, END_LATER
-from ui.widgets import md_escape
+from ui.widgets import figures_as_text, md_escape
 
 
 def surveys_card(store: Store, viewer: Viewer) -> None:
@@ -73,9 +72,7 @@ def progress_card(store: Store, viewer: Viewer) -> None:
             width="stretch",
         )
         table = pd.DataFrame({t("Month"): months["month"], t("Reflections"): months["count"]})
-        st.caption(summary(title, table))
-        with st.expander(t("{title}: the figures as a table", title=title)):
-            st.dataframe(table, hide_index=True, width="stretch", key="t_reflections_by_month")
+        figures_as_text(title, table, "t_reflections_by_month")
         both = [x for x in mine.skills if x.baseline is not None and x.end is not None]
         if both:
             st.markdown(

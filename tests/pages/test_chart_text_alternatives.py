@@ -97,3 +97,26 @@ def test_my_reflections_per_month_on_home_have_their_table_with_the_same_counts(
     table = tables(at)[t("{title}: the figures as a table", lang, title=title)]
     assert [int(x) for x in table] == counts and sum(counts) > 0
     assert any(c.value.startswith(title + " — ") for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_each_survey_results_chart_has_its_table_with_the_figures_it_draws(open_app, lang):
+    at = open_app("coord", page="pages/coord_surveys.py", lang=lang)
+    assert not at.exception
+    by_label = tables(at)
+    checked = 0
+    for chart in at.get("vega_lite_chart"):
+        title = json.loads(chart.proto.spec).get("description", "")
+        assert title, "every chart carries an accessible description"
+        values: list[float] = []
+        for d in chart.proto.datasets:
+            df = pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+            for column in ("nps", "answers", "score"):
+                if column in df.columns:
+                    values = list(df[column])
+        # coord reads French whatever the browser: the label in either language
+        label = {t("{title}: the figures as a table", x, title=title) for x in ("en", "fr")}
+        table = next(by_label[x] for x in label if x in by_label)
+        assert [float(x) for x in table] == [float(v) for v in values]
+        checked += 1
+    assert checked >= 3

@@ -9,11 +9,11 @@ from typing import Any
 import streamlit as st
 
 from core.insights import charts, figures
-from core.insights.chart_table import drawn_table, summary
+from core.insights.chart_table import drawn_table
 from core.insights.figures import Point
 from core.kernel.i18n import format_date, t
 from core.kernel.privacy import NOT_OFFERED
-from ui.widgets import md_escape
+from ui.widgets import figures_as_text, md_escape
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,7 @@ def chart(d: figures.Dashboard, spec: Chart, built: Any) -> None:
 
 def text_alternative(title: str, built: Any, name: str) -> None:
     """The chart's figures as words: a summary, and the table of exactly what it draws."""
-    table = drawn_table(built)
-    if table is None:
-        return
-    st.caption(summary(title, table))
-    with st.expander(t("{title}: the figures as a table", title=title)):
-        st.dataframe(table, hide_index=True, width="stretch", key=f"t_{name}")
+    figures_as_text(title, drawn_table(built), f"t_{name}")
 
 
 def grid(d: figures.Dashboard, built: dict[str, Any], dept: str) -> None:
