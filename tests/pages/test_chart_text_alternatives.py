@@ -120,3 +120,19 @@ def test_each_survey_results_chart_has_its_table_with_the_figures_it_draws(open_
         assert [float(x) for x in table] == [float(v) for v in values]
         checked += 1
     assert checked >= 3
+
+
+def test_the_skills_gap_grid_has_its_cells_as_a_table_with_hidden_ones_hidden(open_app):
+    at = open_app("coord", page="pages/coord_needs.py")
+    assert not at.exception
+    chart = next(c for c in at.get("vega_lite_chart"))
+    title = json.loads(chart.proto.spec)["description"]
+    for d in chart.proto.datasets:
+        df = pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+        if "label" in df.columns:
+            drawn_cells = list(zip(df["department"], df["skill"], df["label"], strict=True))
+    expander = next(e for e in at.expander if e.label.startswith(title))
+    table = expander.dataframe[0].value
+    assert [tuple(r) for r in table.itertuples(index=False)] == drawn_cells
+    hidden = [r for r in drawn_cells if r[2] not in ("0",) and not r[2].lstrip("+-").isdigit()]
+    assert hidden, "the demo hides some small cells; they stay hidden in the table"
