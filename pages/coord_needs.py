@@ -10,6 +10,7 @@ from core.kernel.errors import TandemError
 from core.kernel.i18n import t, tn
 from core.programmes import programmes
 from ui.page import guard
+from ui.widgets import figures_as_text
 
 store, viewer = guard("coord_needs")
 st.title(t("Training needs"))
@@ -147,11 +148,19 @@ labels = base.mark_text(fontSize=11).encode(
     color=alt.condition("datum.suppressed", alt.value("#777777"), alt.value("#111111")),
 )
 height = 34 * len(departments_order) + 40
+title = t("Gap (wanted − offered)")
 st.altair_chart(
-    (cells + hidden + labels).properties(height=height),
+    (cells + hidden + labels).properties(height=height, description=title),
     width="stretch",
     height=height + 130,  # Streamlit does not take the height from the spec
     key="tna_chart",
+)
+figures_as_text(  # the cells as the chart shows them: a hidden gap stays hidden
+    title,
+    pd.DataFrame(
+        {t("Department"): data["department"], t("Skill"): data["skill"], title: data["label"]}
+    ),
+    "t_tna",
 )
 st.caption(
     t(

@@ -11,7 +11,7 @@ from core.kernel.access import Viewer
 from core.kernel.i18n import format_date, format_number, t, tn
 from core.kernel.store import Store
 from core.surveys.self_assessment import END_DUE, END_LATER
-from ui.widgets import md_escape
+from ui.widgets import figures_as_text, md_escape
 
 
 def surveys_card(store: Store, viewer: Viewer) -> None:
@@ -54,8 +54,9 @@ def progress_card(store: Store, viewer: Viewer) -> None:
                 "count": [m.count for m in mine.reflections_by_month],
             }
         )
+        title = t("Reflections per month")
         st.altair_chart(
-            alt.Chart(months, title=t("Reflections per month"))
+            alt.Chart(months, title=title, description=title)
             .mark_bar()
             .encode(
                 x=alt.X(
@@ -70,6 +71,8 @@ def progress_card(store: Store, viewer: Viewer) -> None:
             .properties(height=150),
             width="stretch",
         )
+        table = pd.DataFrame({t("Month"): months["month"], t("Reflections"): months["count"]})
+        figures_as_text(title, table, "t_reflections_by_month")
         both = [x for x in mine.skills if x.baseline is not None and x.end is not None]
         if both:
             st.markdown(

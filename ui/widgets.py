@@ -21,7 +21,11 @@ import secrets
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
+
+from core.insights.chart_table import summary
+from core.kernel.i18n import t
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 # Where Markdown would start a link or a directive: after a colon ("https:", ":material"),
@@ -65,3 +69,13 @@ def pick(label: str, rows: Mapping[K, R], caption: Callable[[R], str], **kwargs:
     """A selectbox over the ids of ``rows``, each shown as ``caption(row)``: the chosen id.
     ``kwargs`` go to ``st.selectbox`` (``key``, ``on_change`` …)."""
     return st.selectbox(label, list(rows), format_func=lambda i: caption(rows[i]), **kwargs)
+
+
+def figures_as_text(title: str, table: pd.DataFrame | None, key: str) -> None:
+    """A chart's text alternative: a one-line summary, and its figures in a table (first
+    column what a figure is about, last column the figure as the chart shows it)."""
+    if table is None or table.empty:
+        return
+    st.caption(summary(title, table))
+    with st.expander(t("{title}: the figures as a table", title=title)):
+        st.dataframe(table, hide_index=True, width="stretch", key=key)

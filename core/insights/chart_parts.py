@@ -36,6 +36,13 @@ COLOURS = {
     "participants": "#2e9e5b",
     "others": "#9aa0a6",
 }
+# Colour is never the only signal: a health bucket's bar is named with a symbol and words.
+SYMBOLS = {"too_early": "○", "check_in": "⚠", "on_track": "✓"}
+
+
+def marked(code: str) -> str:
+    """A category's words on a chart, after its symbol when it has one ("✓ On track")."""
+    return f"{SYMBOLS[code]} {label(code)}" if code in SYMBOLS else label(code)
 
 
 _FR = alt.Locale(
@@ -199,8 +206,8 @@ def category_bars(
     df = frame(points, k, fmt)
     if nothing(df):
         return None
-    df["series"] = [label(str(x)) for x in df["x"]]
-    order = [label(c) for c in codes]
+    df["series"] = [marked(str(x)) for x in df["x"]]
+    order = [marked(c) for c in codes]
     y = alt.Y("series:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
     bars = (
         alt.Chart(df)

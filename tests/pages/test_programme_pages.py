@@ -277,7 +277,7 @@ def test_the_needs_heatmap_and_who_wants_a_skill(open_app, demo_store):
                 Programme.name.like("Peer mentoring — Spring%"),
             )
         )
-    assert wanting and len(at.dataframe[0].value) == wanting
+    assert wanting and len(at.dataframe[1].value) == wanting  # [0]: the grid as a table
 
 
 def test_the_needs_heatmap_names_every_row_and_column_and_marks_hidden_cells_with_a_dot(open_app):

@@ -9,10 +9,11 @@ from typing import Any
 import streamlit as st
 
 from core.insights import charts, figures
+from core.insights.chart_table import drawn_table
 from core.insights.figures import Point
 from core.kernel.i18n import format_date, t
 from core.kernel.privacy import NOT_OFFERED
-from ui.widgets import md_escape
+from ui.widgets import figures_as_text, md_escape
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,17 @@ def chart(d: figures.Dashboard, spec: Chart, built: Any) -> None:
     else:
         # Streamlit does not take the height from the spec: give it the chart's own.
         st.altair_chart(
-            built,
+            built.properties(description=spec.title),
             width="stretch",
             height=charts.pixel_height(built),
             key=spec.key or f"c_{spec.name}",
         )
+        text_alternative(spec.title, built, spec.name)
+
+
+def text_alternative(title: str, built: Any, name: str) -> None:
+    """The chart's figures as words: a summary, and the table of exactly what it draws."""
+    figures_as_text(title, drawn_table(built), f"t_{name}")
 
 
 def grid(d: figures.Dashboard, built: dict[str, Any], dept: str) -> None:
@@ -158,9 +165,14 @@ def retention(d: figures.Dashboard, built: Any) -> None:
         )
     )
     if built is not None:
+        title = t("Retention: still employed after 6 and 12 months")
         st.altair_chart(
-            built, width="stretch", height=charts.pixel_height(built), key="c_retention"
+            built.properties(description=title),
+            width="stretch",
+            height=charts.pixel_height(built),
+            key="c_retention",
         )
+        text_alternative(title, built, "retention")
     pending = sorted({(r.months, r.horizon) for r in d.retention.rows if r.pending})
     for months, horizon in pending:
         st.caption(

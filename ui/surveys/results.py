@@ -17,7 +17,7 @@ from core.surveys import questions
 from core.surveys.results import QuestionResult
 from ui.surveys import skills
 from ui.surveys.explain import hidden, signed
-from ui.widgets import md_escape
+from ui.widgets import figures_as_text, md_escape
 
 
 def results_tab(
@@ -134,7 +134,10 @@ def _nps_over_time(points: Sequence[survey_results.NpsPoint], k: int) -> None:
         chart = base.mark_line(point=alt.OverlayMarkDef(size=80)) + base.mark_text(
             dy=-14, fontWeight="bold"
         ).encode(text=alt.Text("nps:Q", format="+.0f"))
-        st.altair_chart((zero + chart).properties(height=260), width="stretch")
+        title = t("Net Promoter Score over time")
+        st.altair_chart((zero + chart).properties(height=260, description=title), width="stretch")
+        table = pd.DataFrame({t("When"): nps_data["label"], t("NPS"): nps_data["nps"]})
+        figures_as_text(title, table, "t_survey_nps")
     else:
         st.caption(t("No NPS to show yet."))
     hidden_points = [p.label for p in points if p.suppressed]
@@ -186,9 +189,11 @@ def _answers_per_question(found: Sequence[QuestionResult], k: int) -> None:
                         alt.Tooltip("answers:Q", title=t("Answers")),
                     ],
                 )
-                .properties(height=160),
+                .properties(height=160, description=q.text),
                 width="stretch",
             )
+            table = pd.DataFrame({t("Answer"): dist["value"], t("Answers"): dist["answers"]})
+            figures_as_text(q.text, table, f"t_q_{q.code}_{q.question_id or 0}")
             bars_hidden = [str(v) for v, c in q.distribution if c is None]
             if bars_hidden:
                 st.caption(

@@ -11,6 +11,7 @@ from core.kernel.access import Viewer
 from core.kernel.i18n import t
 from core.kernel.store import Store
 from ui.surveys.explain import hidden, signed
+from ui.widgets import figures_as_text
 
 
 def growth_section(
@@ -62,9 +63,14 @@ def growth_section(
                     alt.Tooltip("n:Q", title=t("People")),
                 ],
             )
-            .properties(height=40 * len(visible) + 40),
+            .properties(height=40 * len(visible) + 40, description=t("Mentor-skills growth")),
             width="stretch",
         )
+        frame = pd.DataFrame(rows)
+        table = pd.DataFrame(
+            {t("Skill"): frame["skill"], t("When"): frame["when"], t("Average"): frame["score"]}
+        )
+        figures_as_text(t("Mentor-skills growth"), table, "t_skills_growth")
         st.caption(
             t(
                 "Average self-assessment at enrolment and at the end, over the people who answered both."
