@@ -17,6 +17,7 @@ from core.accounts import sso as core_sso
 from core.kernel.access import Viewer
 from core.kernel.i18n import t
 from core.kernel.store import Store
+from ui.actions import act, flash
 
 REQUIRED = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
 SESSION_KEY = "tandem_sso_session"  # (username, issued_at) of the Tandem session SSO opened
@@ -112,3 +113,22 @@ def passwords_on(store: Store) -> bool:
     """Whether the password form is shown (an admin may turn local passwords off)."""
     with store.sf() as s:
         return core_sso.passwords_enabled(s)
+
+
+def passwords_setting(store: Store) -> None:
+    """The admin's switch for local passwords (Accounts page); core refuses a lock-out."""
+    on = passwords_on(store)
+    st.subheader(t("Single sign-on"))
+    if not configured():
+        st.caption(t("Single sign-on is not configured (see docs/SSO.md)."))
+    else:
+        st.caption(t("Sign-in with {provider} is on.", provider=provider_name()))
+    st.write(t("Local passwords: {state}", state=t("on") if on else t("off")))
+    st.button(
+        t("Turn local passwords off") if on else t("Turn local passwords on"),
+        key="passwords_toggle",
+        on_click=act,
+        args=("passwords_toggle", core_sso.set_passwords_enabled, not on),
+        kwargs={"sso_configured": configured()},
+    )
+    flash("passwords_toggle")

@@ -49,3 +49,11 @@ def test_with_passwords_off_the_password_form_is_not_shown(demo_url, demo_store)
     at = _app(AUTH)
     assert not {ti.label for ti in at.text_input} & {"Username", "Password"}
     assert "Sign in with Okta" in [b.label for b in at.button]
+
+
+def test_the_admin_cannot_turn_passwords_off_while_sso_is_not_configured(open_app):
+    at = open_app("admin", page="pages/admin_accounts.py")
+    next(b for b in at.button if b.label == "Turn local passwords off").click()
+    at.run()
+    assert any("Single sign-on is not configured" in e.value for e in at.error)
+    assert "Turn local passwords off" in [b.label for b in at.button]  # nothing changed
