@@ -10,7 +10,7 @@ from core.kernel.config import demo_mode
 from core.kernel.errors import TandemError
 from core.kernel.i18n import t
 from demo.company import DEMO_LOGINS, DEMO_PASSWORD
-from ui import auth, locale, nav
+from ui import auth, locale, nav, sso
 from ui.actions import act, flash
 from ui.page import ROUTED_KEY
 from ui.store import get_store
@@ -25,7 +25,7 @@ except TandemError as e:  # a cookie key anyone could know: refuse to serve at a
     logging.getLogger("tandem").error("Tandem cannot start: %s", e)
     st.error(str(e))
     st.stop()
-viewer = auth.resolve_viewer(store)
+viewer = auth.resolve_viewer(store) or sso.resolve(store)
 
 
 def sign_in_page() -> None:
@@ -39,7 +39,9 @@ def sign_in_page() -> None:
         )
     left, right = st.columns([3, 2], gap="large")
     with left:
-        auth.login_form(store)
+        sso.sign_in_button()
+        if sso.passwords_on(store):
+            auth.login_form(store)
         if not demo_mode() and not has_admin(store.sf):
             st.info(t("Tandem has no admin yet."))
             st.page_link(
@@ -95,7 +97,10 @@ else:
     locale.apply(viewer.language)
     with st.sidebar:
         st.caption(t("Signed in as {name}", name=viewer.name))
-        auth.logout_button(store)
+        if sso.is_sso_session():
+            sso.sign_out_button(store)
+        else:
+            auth.logout_button(store)
     if auth.current_viewer() is None:  # just signed out
         st.navigation(nav.signed_out_pages(sign_in_page, None), position="hidden").run()
     else:

@@ -7,6 +7,7 @@ from core.accounts import accounts
 from core.kernel.access import ROLES
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_datetime, t
+from ui import sso
 from ui.actions import act, flash
 from ui.chat_link import chat_link_settings
 from ui.notify_admin import section as mail_section
@@ -52,6 +53,7 @@ with st.expander(t("Create an account"), expanded=False):
 
 chat_link_settings(store, viewer)
 mail_section(store, viewer)
+sso.passwords_setting(store)
 
 query = st.text_input(t("Search by name, username or e-mail"), key="account_search")
 rows = accounts.list_accounts(store.sf, viewer, query)

@@ -44,10 +44,10 @@ from core.accounts.passwords import hash_password as hash_password  # read from 
 from core.accounts.passwords import validate_username as validate_username
 from core.kernel import audit, clock
 from core.kernel.access import Viewer
-from core.kernel.errors import AccountLocked, InvalidInput
-from core.kernel.i18n import tn
+from core.kernel.errors import AccountLocked, InvalidInput, NotAllowed
+from core.kernel.i18n import t, tn
 from core.kernel.text import stored_username
-from db.models import Account, LoginThrottle, Person
+from db.models import Account, LoginThrottle, Person, Setting
 
 MAX_SOURCE_CHARS = 64
 ALL_SOURCES = "*"  # the throttle row that counts every address together
@@ -73,6 +73,14 @@ TRUSTED_DAYS = 30
 # Kept for readers of the old names (README, tests): the per-address limit.
 LOCK_AFTER_FAILURES = PER_ADDRESS.failures
 LOCK_MINUTES = PER_ADDRESS.minutes
+
+
+PASSWORDS_SETTING = "passwords_enabled"  # "0": an admin turned local passwords off (sso.py)
+
+
+def passwords_enabled(s: Session) -> bool:
+    row = s.get(Setting, PASSWORDS_SETTING)
+    return row is None or row.value != "0"
 
 
 # Built at import (server start), with the same cost as real hashes, so that an
@@ -269,6 +277,9 @@ def sign_in(
         raise InvalidInput(next(password_problems(password)))
     where = source_key(source)
     now = clock.now()
+    with sf.begin() as s:
+        if not passwords_enabled(s):
+            raise NotAllowed(t("Password sign-in is turned off here: sign in with single sign-on."))
     candidate: _Candidate | None = None
     # 1. Reserve the attempt and read the hash: a short transaction.
     with sf.begin() as s:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.accounts.accounts import add_account, validate_email
 from core.accounts.passwords import hash_password, validate_username
+from core.accounts.sso import enable_passwords
 from core.kernel import audit, clock
 from core.kernel.access import ADMIN, COORDINATOR
 from core.kernel.errors import Conflict, InvalidInput
@@ -131,3 +132,4 @@ def create_admin_cli(
             target=account.username,
             roles=list(FIRST_ROLES),
         )
+        enable_passwords(s)  # recovery: local passwords back on if an admin turned them off

@@ -19,6 +19,10 @@ from db.models import AuditLog
 ACTIONS: dict[str, str] = {
     "login": N_("Signed in"),
     "login_failed": N_("Failed sign-in"),
+    "login_sso": N_("Signed in via SSO"),
+    "login_sso_refused": N_("SSO sign-in refused"),
+    "passwords_enabled": N_("Local passwords turned on"),
+    "passwords_disabled": N_("Local passwords turned off"),
     "login_locked": N_("Sign-in refused: locked"),
     "account_locked": N_("Account locked after failed sign-ins"),
     "logout": N_("Signed out"),

@@ -1,0 +1,135 @@
+"""Single sign-on (OpenID Connect): the rules behind Streamlit's ``st.login`` / ``st.user``.
+
+The identity provider proves who someone is; Tandem decides what they may do. A person
+is matched to their Tandem account by **verified** e-mail only (``email_verified`` must
+be the JSON ``true``, never the string ``"false"`` or a missing claim), compared without
+case; roles stay in Tandem. A session is then opened as the password sign-in opens one
+(revocable with :func:`core.accounts.auth.sign_out`) and audited as ``login_sso``.
+
+Local passwords can be turned off (Setting ``passwords_enabled``) only once SSO is
+configured and the admin doing it has signed in via SSO themself, so nobody is locked
+out; ``python -m tandem create-admin`` turns them back on (recovery).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.accounts.auth import PASSWORDS_SETTING, SignedIn, passwords_enabled, viewer_of
+from core.kernel import audit, clock
+from core.kernel.access import ADMIN, Viewer, require_role
+from core.kernel.errors import NotAllowed
+from core.kernel.i18n import t
+from db.models import Account, AuditLog, Person, Setting
+
+MAX_EMAIL_CHARS = 254
+
+
+class SsoRefused(NotAllowed):
+    """The provider signed someone in whom Tandem does not let in (message translated)."""
+
+
+def verified_email(claims: Mapping[str, Any]) -> str:
+    """The claims' e-mail, lower-cased, when the provider says it is verified; else refused."""
+    email = claims.get("email")
+    if not isinstance(email, str) or not email.strip() or len(email) > MAX_EMAIL_CHARS:
+        raise SsoRefused(t("Your sign-in provider did not give an e-mail address."))
+    if claims.get("email_verified") is not True:  # bool only: "false", "true", 1 are refused
+        raise SsoRefused(
+            t(
+                "Your sign-in provider has not verified your e-mail address, so Tandem cannot use it."
+            )
+        )
+    return email.strip().lower()
+
+
+def sign_in_sso(sf: sessionmaker[Session], claims: Mapping[str, Any]) -> SignedIn:
+    """The Tandem session of the person the provider vouched for; raises :class:`SsoRefused`."""
+    email = verified_email(claims)
+    now = clock.now()
+    refusal: str | None = None
+    with sf.begin() as s:
+        rows = s.execute(
+            select(Account, Person)
+            .join(Person, Person.id == Account.person_id)
+            .where(func.lower(Person.email) == email)
+        ).all()
+        if len(rows) != 1:  # none, or (e-mails differing only by case) ambiguous
+            audit.record(s, "login_sso_refused", actor_username=email[:60], reason="unknown")
+            refusal = t(
+                "No Tandem account uses the e-mail address {email}. Ask your "
+                "programme coordinator to add you with this address.",
+                email=email,
+            )
+        else:
+            account, person = rows[0]
+            if account.is_active and person.is_active:
+                account.last_login_at = now
+                audit.record(
+                    s, "login_sso", actor_account_id=account.id, actor_username=account.username
+                )
+                return SignedIn(viewer_of(account, person), person.email, now)
+            audit.record(
+                s, "login_sso_refused", actor_username=account.username, reason="deactivated"
+            )
+            refusal = t("This account is deactivated. Ask an admin if this is a mistake.")
+    raise SsoRefused(refusal)  # after the commit: the refusal stays in the audit log
+
+
+# --------------------------------------------------------------------------- passwords off
+
+
+__all__ = ["PASSWORDS_SETTING", "passwords_enabled"]  # read from here too
+
+
+def has_signed_in_via_sso(s: Session, account_id: int) -> bool:
+    return (
+        s.scalar(
+            select(func.count())
+            .select_from(AuditLog)
+            .where(AuditLog.action == "login_sso", AuditLog.actor_account_id == account_id)
+        )
+        or 0
+    ) > 0
+
+
+def set_passwords_enabled(
+    sf: sessionmaker[Session], viewer: Viewer | None, enabled: bool, *, sso_configured: bool
+) -> None:
+    """Turn local passwords on or off; off only when SSO works for this very admin."""
+    admin = require_role(viewer, ADMIN)
+    with sf.begin() as s:
+        if not enabled:
+            if not sso_configured:
+                raise NotAllowed(t("Single sign-on is not configured: passwords must stay on."))
+            if not has_signed_in_via_sso(s, admin.account_id):
+                raise NotAllowed(
+                    t(
+                        "Sign in once with single sign-on yourself before turning "
+                        "passwords off, so that nobody is locked out."
+                    )
+                )
+        _write(s, enabled)
+        audit.record(
+            s,
+            "passwords_enabled" if enabled else "passwords_disabled",
+            actor_account_id=admin.account_id,
+            actor_username=admin.username,
+        )
+
+
+def _write(s: Session, enabled: bool) -> None:
+    row = s.get(Setting, PASSWORDS_SETTING)
+    if row is None:
+        s.add(Setting(key=PASSWORDS_SETTING, value="1" if enabled else "0"))
+    else:
+        row.value = "1" if enabled else "0"
+
+
+def enable_passwords(s: Session) -> None:
+    """Recovery (create-admin on the server): local passwords on again."""
+    _write(s, True)
