@@ -17,6 +17,8 @@ FOCUSED_IN = """(sel) => {
   const a = document.activeElement;
   return !!(a && a.closest(sel) && (a.matches('textarea, input, button, [role="tab"]')));
 }"""
+CHECKED = """(sel) => [...document.querySelectorAll(sel + ' input[type=radio]')]
+  .findIndex((i) => i.checked)"""
 FOCUSED_TAB = "() => (document.activeElement || {}).getAttribute?.('role') === 'tab'"
 TABS = 200  # more than every focusable element of a page, sidebar included
 
@@ -80,11 +82,14 @@ def test_kudos_are_chosen_written_and_sent_with_the_keyboard_alone(app_url, new_
 
     to_tab(page, "Give feedback or kudos")
     tab_to(page, ".st-key-give_kind")
-    for _ in range(3):
-        if page.locator(".st-key-give_kudos textarea").count():
-            break
-        page.keyboard.press("ArrowRight")  # the form's kinds, Kudos last
+    kudos = page.locator(".st-key-give_kudos textarea")
+    for _ in range(2):  # the form's kinds, Kudos last
+        before = page.evaluate(CHECKED, ".st-key-give_kind")
+        page.keyboard.press("ArrowRight")
+        # The next press only once this one is taken (else a quick second press wraps round).
+        page.wait_for_function(f"(b) => ({CHECKED})('.st-key-give_kind') !== b", arg=before)
         wait_idle(page)
+    kudos.wait_for()
     tab_to(page, ".st-key-give_kudos")
     page.keyboard.type("Thanks for the calm feedback, sent by keyboard.")
     assert "sent by keyboard" in page.locator(".st-key-give_kudos textarea").input_value()
