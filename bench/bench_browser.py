@@ -18,11 +18,9 @@ figures: it measures, it does not judge.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,8 +30,15 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from bench.bench_dashboard import DEFAULT_URL, ensure_dataset
-from bench.bench_pages import BENCH_USER, Dataset, company_dataset, demo_dataset, pages_of
+from bench.bench_pages import (
+    BENCH_USER,
+    Dataset,
+    arguments,
+    company_dataset,
+    databases,
+    demo_dataset,
+    pages_of,
+)
 from core.accounts.auth import hash_password
 from core.kernel.access import ADMIN, COORDINATOR
 from core.kernel.store import open_store
@@ -46,6 +51,7 @@ from tests.e2e.conftest import (
     _wait_healthy,
     open_signed_in,
     sign_in,
+    start_streamlit,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,25 +77,7 @@ def server(url: str, work: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "TANDEM_DEMO": "0"}
     log = open(work / f"server-{port}.log", "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "Home.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    proc = start_streamlit(port, env, log)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, proc, timeout=120)
@@ -126,6 +114,7 @@ def measure(
                     user,
                     DEMO_PASSWORD,
                     on_submit=lambda c=clicked: c.append(time.perf_counter()),
+                    patient=True,
                 )
                 signs.append(time.perf_counter() - clicked[0])
                 ctx.close()
@@ -187,33 +176,16 @@ def run(name: str, demo_url: str, company_url: str, work: Path, runs: int, only)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--postgres", action="store_true", help="also on a throwaway PostgreSQL")
-    parser.add_argument("--runs", type=int, default=3, help="loads per page (median)")
-    parser.add_argument("--only", default="", help="page ids, comma-separated (and profile)")
-    args = parser.parse_args(argv)
-    only = {p for p in args.only.split(",") if p} or None
+    args, only = arguments(argv, __doc__ or "")
     if not Path(CHROMIUM).exists():
         print(f"Chromium not found at {CHROMIUM}: `make test-deps` installs it", file=sys.stderr)
         return 1
     work = Path(tempfile.mkdtemp(prefix="tandem-bench-browser-"))
     try:
-        ensure_dataset(DEFAULT_URL)
-        company = work / "company.db"
-        shutil.copy(DEFAULT_URL.removeprefix("sqlite:///"), company)
-        missed = run(
-            "SQLite", f"sqlite:///{work / 'demo.db'}", f"sqlite:///{company}", work, args.runs, only
+        missed = sum(
+            run(name, demo, company, work, args.runs, only)
+            for name, demo, company in databases(work, args.postgres)
         )
-        if args.postgres:
-            from tests.pg import PgCluster
-
-            cluster = PgCluster()
-            try:
-                demo_pg = cluster.start()
-                company_pg = cluster.create_database("tandem_company")
-                missed += run("PostgreSQL", demo_pg, company_pg, work, args.runs, only)
-            finally:
-                cluster.stop()
         print(f"\nTargets missed: {missed}")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -32,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -293,36 +294,47 @@ def run(name: str, demo_url: str, company_url: str, runs: int, only: set[str] | 
     return report(f"Pages on {name}, script time (median of {runs} fresh sessions)", demo, big)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--postgres", action="store_true", help="also on a throwaway PostgreSQL")
-    parser.add_argument("--runs", type=int, default=3, help="fresh sessions per page (median)")
-    parser.add_argument("--only", default="", help="page ids, comma-separated (and profile)")
-    args = parser.parse_args(argv)
-    only = {p for p in args.only.split(",") if p} or None
-    os.environ.setdefault("TANDEM_DEMO", "0")
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode warnings
-    work = Path(tempfile.mkdtemp(prefix="tandem-bench-pages-"))
+def databases(work: Path, postgres: bool) -> Iterator[tuple[str, str, str]]:
+    """(name, demo url, company url) for SQLite and, with ``postgres``, a throwaway
+    PostgreSQL 15: the company a copy of data/bench-large.db (generated on first use)."""
     # The state folder stays data/ (the default): the company dataset is upgraded and
     # encrypted at rest there once, with its key in data/encryption-keys; a key in a
     # temporary folder would leave data/bench-large.db unreadable after the run.
-    try:
-        ensure_dataset(DEFAULT_URL)
-        company = work / "company.db"
-        shutil.copy(DEFAULT_URL.removeprefix("sqlite:///"), company)
-        missed = run(
-            "SQLite", f"sqlite:///{work / 'demo.db'}", f"sqlite:///{company}", args.runs, only
-        )
-        if args.postgres:
-            from tests.pg import PgCluster
+    ensure_dataset(DEFAULT_URL)
+    company = work / "company.db"
+    shutil.copy(DEFAULT_URL.removeprefix("sqlite:///"), company)
+    yield "SQLite", f"sqlite:///{work / 'demo.db'}", f"sqlite:///{company}"
+    if postgres:
+        from tests.pg import PgCluster
 
-            cluster = PgCluster()
-            try:
-                demo_pg = cluster.start()
-                company_pg = cluster.create_database("tandem_company")
-                missed += run("PostgreSQL", demo_pg, company_pg, args.runs, only)
-            finally:
-                cluster.stop()
+        cluster = PgCluster()
+        try:
+            demo_pg = cluster.start()
+            yield "PostgreSQL", demo_pg, cluster.create_database("tandem_company")
+        finally:
+            cluster.stop()
+
+
+def arguments(argv: list[str] | None, doc: str) -> tuple[argparse.Namespace, set[str] | None]:
+    """The options every page benchmark takes: --postgres, --runs, --only."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--postgres", action="store_true", help="also on a throwaway PostgreSQL")
+    parser.add_argument("--runs", type=int, default=3, help="measures per page (median)")
+    parser.add_argument("--only", default="", help="page ids, comma-separated (and profile)")
+    args = parser.parse_args(argv)
+    return args, {p for p in args.only.split(",") if p} or None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, only = arguments(argv, __doc__ or "")
+    os.environ.setdefault("TANDEM_DEMO", "0")
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode warnings
+    work = Path(tempfile.mkdtemp(prefix="tandem-bench-pages-"))
+    try:
+        missed = sum(
+            run(name, demo, company, args.runs, only)
+            for name, demo, company in databases(work, args.postgres)
+        )
         print(f"\nTargets missed: {missed}")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.kernel.i18n import format_date, speaking, t
 from core.kernel.zones import local_time, zone_label
 from core.notify.message import Attachment, Kind, Outgoing
-from core.notify.recipients import outgoing, recipients
+from core.notify.recipients import addressed, outgoing, recipients
 from core.relationship.ics import ics_bytes
 from core.relationship.meeting_rules import meeting_overdue
 from core.relationship.meetings import view_of
@@ -56,11 +56,7 @@ def proposals(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
             Match.status == MatchStatus.PUBLISHED, MatchMember.response == MemberResponse.PENDING
         )
     ).all()
-    who = recipients(s, [r[1] for r in rows])
-    for match_id, person_id, programme in rows:
-        if person_id not in who:
-            continue
-        r = who[person_id]
+    for (match_id, _person_id, programme), r in addressed(s, rows):
         with speaking(r.language):
             yield outgoing(
                 r,
@@ -182,11 +178,7 @@ def meetings_overdue(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
     members = s.execute(
         select(MatchMember.match_id, MatchMember.person_id).where(MatchMember.match_id.in_(late))
     ).all()
-    who = recipients(s, [p for _, p in members])
-    for match_id, person_id in members:
-        if person_id not in who:
-            continue
-        r = who[person_id]
+    for (match_id, _person_id), r in addressed(s, members):
         with speaking(r.language):
             yield outgoing(
                 r,
@@ -218,11 +210,7 @@ def feedback_requests(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
         .tuples()
         .all()
     )
-    who = recipients(s, [r[1] for r in rows])
-    for request_id, giver_id, requester_id in rows:
-        if giver_id not in who:
-            continue
-        r = who[giver_id]
+    for (request_id, _giver_id, requester_id), r in addressed(s, rows):
         with speaking(r.language):
             yield outgoing(
                 r,
@@ -245,11 +233,7 @@ def feedback_received(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
             Feedback.acknowledged_at.is_(None), Feedback.created_at >= now - FRESH
         )
     ).all()
-    who = recipients(s, [r[1] for r in rows])
-    for feedback_id, person_id in rows:
-        if person_id not in who:
-            continue
-        r = who[person_id]
+    for (feedback_id, _person_id), r in addressed(s, rows):
         with speaking(r.language):
             yield outgoing(
                 r,
@@ -275,11 +259,7 @@ def actions_due(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
             ActionItem.due_date >= today - FRESH,
         )
     ).all()
-    who = recipients(s, [r[1] for r in rows])
-    for action_id, person_id, due in rows:
-        if person_id not in who:
-            continue
-        r = who[person_id]
+    for (action_id, _person_id, due), r in addressed(s, rows):
         with speaking(r.language):
             yield outgoing(
                 r,

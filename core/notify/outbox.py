@@ -20,8 +20,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from email.message import EmailMessage
+from functools import partial
+from typing import NamedTuple
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,6 +43,7 @@ DIGEST_HOUR = 7  # UTC
 BATCH = 500
 
 Collect = Callable[[Session, dt.datetime], Iterable[Outgoing]]
+Build = Callable[[smtp.SmtpSettings], EmailMessage]
 
 
 @dataclass
@@ -51,6 +55,10 @@ class RunReport:
     skipped: int = 0
     waiting_for_smtp: bool = False
     errors: list[str] = field(default_factory=list)
+
+    def failed_with(self, reason: str, retried: int, failed: int) -> None:
+        self.retried, self.failed = self.retried + retried, self.failed + failed
+        self.errors.append(reason)
 
     def summary(self) -> str:
         text = (
@@ -66,8 +74,13 @@ def _insert(s: Session):  # type: ignore[no-untyped-def]
     return pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def enqueue(s: Session, items: Iterable[Outgoing], now: dt.datetime | None = None) -> int:
-    """Queue the items whose key is new, each with its person's choice; how many were new."""
+class Queued(NamedTuple):
+    added: int  # new keys stored
+    skipped: int  # of them, kinds their person chose never to receive
+
+
+def enqueue(s: Session, items: Iterable[Outgoing], now: dt.datetime | None = None) -> Queued:
+    """Queue the items whose key is new, each with its person's choice."""
     now = now or clock.now()
     fresh: dict[str, Outgoing] = {}
     for item in items:
@@ -78,7 +91,7 @@ def enqueue(s: Session, items: Iterable[Outgoing], now: dt.datetime | None = Non
         for key in known:
             fresh.pop(key, None)
     if not fresh:
-        return 0
+        return Queued(0, 0)
     by_kind: dict[Kind, list[int]] = defaultdict(list)
     for item in fresh.values():
         by_kind[item.kind].append(item.person_id)
@@ -110,16 +123,15 @@ def enqueue(s: Session, items: Iterable[Outgoing], now: dt.datetime | None = Non
             }
         )
     insert = _insert(s)
-    added = 0
+    statuses: list[str] = []
     for i in range(0, len(rows), BATCH):
-        result = s.execute(
+        statuses += s.scalars(  # the rows inserted (rowcount is not reliable here)
             insert(Notification)
             .values(rows[i : i + BATCH])
             .on_conflict_do_nothing(index_elements=["key"])
-            .returning(Notification.id)
-        )
-        added += len(result.all())  # the rows inserted (rowcount is not reliable here)
-    return added
+            .returning(Notification.status)
+        ).all()
+    return Queued(len(statuses), statuses.count(SKIPPED))
 
 
 def forget(s: Session, person_id: int) -> None:
@@ -201,16 +213,16 @@ def _failed(
     return retried, failed
 
 
-def _batches(rows: list[Notification]) -> Iterator[tuple[list[int], Callable[..., object]]]:
+def _batches(rows: list[Notification]) -> Iterator[tuple[list[int], Build]]:
     """(row ids, message builder) per message: one per immediate row, one digest a person."""
     digests: dict[int, list[Notification]] = defaultdict(list)
     for row in rows:
         if row.delivery == Delivery.DAILY:
             digests[row.person_id].append(row)
         else:
-            yield [row.id], lambda config, r=row: compose.single(r, config)
+            yield [row.id], partial(compose.single, row)
     for group in digests.values():
-        yield [r.id for r in group], lambda config, g=group: compose.digest(g, config)
+        yield [r.id for r in group], partial(compose.digest, group)
 
 
 def deliver(
@@ -240,28 +252,17 @@ def deliver(
             with smtp.connection(config) as client:
                 for ids, build in batches:
                     try:
-                        smtp.send_one(client, build(config))  # type: ignore[arg-type]
+                        smtp.send_one(client, build(config))
                     except smtp.SendFailed as e:
-                        retried, failed = _failed(sf, ids, now, e)
-                        report.retried, report.failed = (
-                            report.retried + retried,
-                            report.failed + failed,
-                        )
-                        report.errors.append(e.reason)
+                        report.failed_with(e.reason, *_failed(sf, ids, now, e))
                         continue
                     _done(sf, ids, now)
                     report.sent += len(ids)
-        except smtp.SendFailed as e:  # no connection: every claimed row waits and retries
-            undone = [i for ids, _ in batches for i in ids if _status(sf, i) == SENDING]
-            retried, failed = _failed(sf, undone, now, e)
-            report.retried, report.failed = report.retried + retried, report.failed + failed
-            report.errors.append(e.reason)
+        except smtp.SendFailed as e:  # no connection (nothing was sent): all wait and retry
+            report.failed_with(
+                e.reason, *_failed(sf, [i for ids, _ in batches for i in ids], now, e)
+            )
             return report
-
-
-def _status(sf: sessionmaker[Session], notification_id: int) -> str | None:
-    with sf.begin() as s:
-        return s.scalar(select(Notification.status).where(Notification.id == notification_id))
 
 
 def run(
@@ -272,14 +273,5 @@ def run(
     report = RunReport()
     if collect is not None:
         with sf.begin() as s:
-            report.queued = enqueue(s, collect(s, now), now)
-    with sf.begin() as s:
-        report.skipped = int(
-            s.scalar(
-                select(func.count())
-                .select_from(Notification)
-                .where(Notification.status == SKIPPED, Notification.created_at == now)
-            )
-            or 0
-        )
+            report.queued, report.skipped = enqueue(s, collect(s, now), now)
     return deliver(sf, now, report)

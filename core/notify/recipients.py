@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from core.notify.message import Attachment, Kind, Outgoing
 from db.models import Account, Person
 
 DEFAULT_ZONE = "UTC"
+Row = TypeVar("Row", bound=Sequence[Any])
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,15 @@ def recipients(s: Session, person_ids: Iterable[int]) -> dict[int, Recipient]:
                     pid, email, name, account_lang or person_lang or "en", zone or DEFAULT_ZONE
                 )
     return out
+
+
+def addressed(s: Session, rows: Sequence[Row], person: int = 1) -> Iterator[tuple[Row, Recipient]]:
+    """Each row with its recipient (the person id at index ``person``), leaving out the
+    rows whose person receives nothing (inactive, erased, no address)."""
+    who = recipients(s, [row[person] for row in rows])
+    for row in rows:
+        if row[person] in who:
+            yield row, who[row[person]]
 
 
 def outgoing(

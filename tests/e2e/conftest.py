@@ -13,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -37,6 +38,32 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def start_streamlit(port: int, env: dict[str, str], log: Any, *options: str) -> subprocess.Popen:
+    """`streamlit run Home.py` headless on ``port`` with ``env``, its output in ``log``
+    (extra command-line ``options`` such as ``--secrets.files``): the one way tests and
+    benchmarks start a real server."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "Home.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            *options,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -80,25 +107,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "Home.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    proc = start_streamlit(port, env, log)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
@@ -148,14 +157,14 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
 
 
 def sign_in(  # type: ignore[no-untyped-def]
-    page, url: str, username: str, password: str = "tandem-demo", *, on_submit=None
+    page, url: str, username: str, password: str = "tandem-demo", *, on_submit=None, patient=False
 ) -> None:
     """Sign in through the real form and wait until the signed-in app is drawn.
 
     The library's cookie component normally reruns the app by itself after a sign-in,
     while the page says "Signed in. Opening Tandem…"; when it has not after a while, the
     page's "Continue" is what a person would click. ``on_submit`` is called just before the
-    click on "Sign in" (the browser bench times from there).
+    click on "Sign in" (the browser bench times from there); ``patient``: see _until_signed_in.
     """
     page.goto(url)
     user = page.get_by_role("textbox", name="Username")
@@ -168,11 +177,21 @@ def sign_in(  # type: ignore[no-untyped-def]
     if on_submit is not None:
         on_submit()
     page.get_by_role("button", name="Sign in").click()
+    _until_signed_in(page, first_wait=60_000, patient=patient)
+
+
+def _until_signed_in(page, first_wait: float, patient: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the signed-in app. When the page offers "Continue" (the cookie component has
+    not rerun the app yet), click it as a person would — at once, or with ``patient`` only
+    after 10 s without the automatic rerun (the browser bench times that rerun). Raises
+    PlaywrightError when neither appears within ``first_wait`` ms."""
     signed_in = page.get_by_role("button", name=re.compile("^(Sign out|Se déconnecter)$"))
     carry_on = page.get_by_role("button", name=re.compile("^(Continue|Continuer)$"))
-    signed_in.or_(carry_on).first.wait_for(timeout=60_000)
+    signed_in.or_(carry_on).first.wait_for(timeout=first_wait)
     if not signed_in.count():
         try:
+            if not patient:
+                raise PlaywrightError("click Continue at once")
             signed_in.wait_for(timeout=10_000)  # the automatic rerun, usually
         except PlaywrightError:
             try:
@@ -191,22 +210,13 @@ def open_signed_in(page, url: str, path: str) -> None:  # type: ignore[no-untype
     then stays signed out, or offers "Continue". A person would click "Continue" or load the
     page again; so does this, once, before failing.
     """
-    signed_in = page.get_by_role("button", name=re.compile("^(Sign out|Se déconnecter)$"))
-    carry_on = page.get_by_role("button", name=re.compile("^(Continue|Continuer)$"))
     for attempt in range(2):
         page.goto(f"{url}/{path}")
         wait_idle(page)
         try:
-            signed_in.or_(carry_on).first.wait_for(timeout=90_000)
+            _until_signed_in(page, first_wait=90_000)
+            return
         except PlaywrightError:
             if attempt:
                 raise
-            continue  # the cookie never reached the app: load the page again
-        if not signed_in.count():
-            try:
-                carry_on.click(timeout=5_000)
-            except PlaywrightError:  # the automatic rerun came first and replaced the button
-                pass
-        signed_in.wait_for(timeout=60_000)
-        wait_idle(page)
-        return
+            # the cookie never reached the app: load the page again

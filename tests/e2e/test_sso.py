@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, ROOT, _free_port, _wait_healthy, wait_idle
+from tests.e2e.conftest import CHROMIUM, ROOT, _free_port, _wait_healthy, start_streamlit, wait_idle
 
 USERS = [
     {"sub": "coord-sub", "email": "COORD@tandem.example", "email_verified": True},
@@ -75,27 +75,7 @@ def sso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     with sqlite3.connect(tmp / "tandem.db") as db:  # camille has left the company
         db.execute("UPDATE person SET is_active = 0 WHERE email = 'camille.martin@tandem.example'")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "Home.py"),
-            "--server.port",
-            str(app_port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--secrets.files",
-            str(secrets),
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server = start_streamlit(app_port, env, log, "--secrets.files", str(secrets))
     try:
         _wait_provider(idp, provider)
         _wait_healthy(app, server)

@@ -16,7 +16,6 @@ import re
 import secrets
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from tests.e2e.conftest import (
     open_signed_in,
     screenshot,
     sign_in,
+    start_streamlit,
     wait_idle,
 )
 from tests.pg import PgCluster
@@ -64,24 +64,8 @@ class Deployment:
 def _server(tmp: Path, name: str, env: dict[str, str]) -> tuple[subprocess.Popen, int, Path]:
     port = _free_port()
     log = tmp / f"{name}.log"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "Home.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env={**env, "TANDEM_STATE_DIR": str(tmp / f"state-{name}")},
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
+    proc = start_streamlit(
+        port, {**env, "TANDEM_STATE_DIR": str(tmp / f"state-{name}")}, log.open("w")
     )
     return proc, port, log
 
