@@ -117,8 +117,12 @@ def passwords_on(store: Store) -> bool:
 
 def passwords_setting(store: Store) -> None:
     """The admin's switch for local passwords (Accounts page); core refuses a lock-out."""
+    with st.expander(t("Single sign-on")):
+        _passwords_switch(store)
+
+
+def _passwords_switch(store: Store) -> None:
     on = passwords_on(store)
-    st.subheader(t("Single sign-on"))
     if not configured():
         st.caption(t("Single sign-on is not configured (see docs/SSO.md)."))
     else:

@@ -58,8 +58,14 @@ def _delivery(value: object) -> Delivery:
 
 
 def kinds_for(viewer: Viewer) -> list[Kind]:
-    """The kinds a person may receive: the coordinators' ones only for coordinators."""
-    return [k for k in LABELS if k not in STAFF_KINDS or viewer.has(COORDINATOR)]
+    """The kinds a signed-in person chooses for: the coordinators' ones only for
+    coordinators; not invitations, which go to people without an account (their own
+    e-mail's link stops them)."""
+    return [
+        k
+        for k in LABELS
+        if k != Kind.INVITATION and (k not in STAFF_KINDS or viewer.has(COORDINATOR))
+    ]
 
 
 # --------------------------------------------------------------------------- session level
