@@ -49,7 +49,7 @@ def summary(title: str, table: pd.DataFrame) -> str:
     series = table.iloc[:, 1].tolist() if table.shape[1] == 3 else None
     if len(table) <= SUMMARY_ROWS:
         parts = [
-            f"{a}, {series[i]}: {f}" if series else f"{a}: {f}"
+            t("{what}: {figure}", what=f"{a}, {series[i]}" if series else a, figure=f)
             for i, (a, f) in enumerate(zip(about, figure, strict=True))
         ]
         return t("{title} — {figures}.", title=title, figures="; ".join(parts))
