@@ -278,49 +278,44 @@ def actions_due(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
 def surveys_open(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
     """A pulse or end survey open in my programme that I have not answered (the rule of
     core.surveys.answering.open_surveys, for everybody at once)."""
-    surveys = s.execute(
-        select(Survey.id, Survey.programme_id, Survey.closes_at, Programme.name)
+    answered = select(SurveyResponse.id).where(
+        SurveyResponse.survey_id == Survey.id, SurveyResponse.person_id == Enrolment.person_id
+    )
+    rows = s.execute(
+        select(Survey.id, Survey.closes_at, Programme.name, Enrolment.person_id)
         .join(Programme, Programme.id == Survey.programme_id)
+        .join(Enrolment, Enrolment.programme_id == Survey.programme_id)
         .where(
             Survey.kind.in_(RESULT_KINDS),
             Survey.opens_at <= now,
             Survey.opens_at >= now - FRESH,
             Survey.closes_at.is_(None) | (Survey.closes_at > now),
+            Enrolment.status == EnrolmentStatus.ENROLLED,
+            ~answered.exists(),
         )
+        .order_by(Survey.id, Enrolment.person_id)
     ).all()
-    for survey_id, programme_id, closes, programme in surveys:
-        answered = select(SurveyResponse.person_id).where(
-            SurveyResponse.survey_id == survey_id, SurveyResponse.person_id.is_not(None)
-        )
-        people = s.scalars(
-            select(Enrolment.person_id).where(
-                Enrolment.programme_id == programme_id,
-                Enrolment.status == EnrolmentStatus.ENROLLED,
-                Enrolment.person_id.not_in(answered),
+    for (survey_id, closes, programme, _person_id), r in addressed(s, rows, person=3):
+        with speaking(r.language):
+            body = (
+                t(
+                    "Hello {name},\n\nA survey of “{programme}” is open until {date}. Your answers help the programme.",
+                    name=r.name,
+                    programme=programme,
+                    date=format_date(closes, "long"),
+                )
+                if closes
+                else t(
+                    "Hello {name},\n\nA survey of “{programme}” is open. Your answers help the programme.",
+                    name=r.name,
+                    programme=programme,
+                )
             )
-        ).all()
-        who = recipients(s, people)
-        for r in who.values():
-            with speaking(r.language):
-                body = (
-                    t(
-                        "Hello {name},\n\nA survey of “{programme}” is open until {date}. Your answers help the programme.",
-                        name=r.name,
-                        programme=programme,
-                        date=format_date(closes, "long"),
-                    )
-                    if closes
-                    else t(
-                        "Hello {name},\n\nA survey of “{programme}” is open. Your answers help the programme.",
-                        name=r.name,
-                        programme=programme,
-                    )
-                )
-                yield outgoing(
-                    r,
-                    Kind.SURVEY_OPEN,
-                    f"survey:{survey_id}",
-                    t("Tandem: a short survey waits for your answers"),
-                    body,
-                    "surveys",
-                )
+            yield outgoing(
+                r,
+                Kind.SURVEY_OPEN,
+                f"survey:{survey_id}",
+                t("Tandem: a short survey waits for your answers"),
+                body,
+                "surveys",
+            )
