@@ -66,6 +66,10 @@ def resolve(store: Store) -> Viewer | None:
         return None
     try:
         signed = core_sso.sign_in_sso(store.sf, st.user.to_dict())
+    except core_sso.SsoSignedOut:  # an identity older than a sign-out: drop it, start over
+        st.session_state.pop(REFUSED_KEY, None)
+        st.logout()
+        return None
     except core_sso.SsoRefused as e:
         st.session_state[REFUSED_KEY] = str(e)
         return None

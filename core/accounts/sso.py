@@ -13,6 +13,8 @@ out; ``python -m tandem create-admin`` turns them back on (recovery).
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +35,36 @@ class SsoRefused(NotAllowed):
     """The provider signed someone in whom Tandem does not let in (message translated)."""
 
 
+class SsoSignedOut(SsoRefused):
+    """The provider's sign-in predates a Tandem sign-out: the identity (Streamlit's cookie,
+    perhaps copied to another device) must be dropped and the person sign in again."""
+
+
+LATEST_IAT = 32_503_680_000  # the year 3000: any later "issued at" is not a real time
+
+
+def issued_at(claims: Mapping[str, Any]) -> dt.datetime:
+    """When the provider signed the person in (the ID token's ``iat``, required by OpenID
+    Connect), naive UTC like :func:`core.kernel.clock.now`; refused when absent or absurd."""
+    iat = claims.get("iat")
+    if (
+        isinstance(iat, bool)
+        or not isinstance(iat, int | float)
+        or not math.isfinite(iat)
+        or not 0 <= iat < LATEST_IAT
+    ):
+        raise SsoRefused(
+            t("Your sign-in provider did not say when it signed you in, so Tandem cannot use it.")
+        )
+    return dt.datetime.fromtimestamp(iat, dt.UTC).replace(tzinfo=None)
+
+
+def signed_out_since(issued: dt.datetime, revoked_before: dt.datetime | None) -> bool:
+    """Whether the person signed out of Tandem after the provider signed them in. ``iat`` has
+    whole seconds: a sign-in in the very second of a sign-out still counts as after it."""
+    return revoked_before is not None and issued < revoked_before.replace(microsecond=0)
+
+
 def verified_email(claims: Mapping[str, Any]) -> str:
     """The claims' e-mail, lower-cased, when the provider says it is verified; else refused."""
     email = claims.get("email")
@@ -50,8 +82,10 @@ def verified_email(claims: Mapping[str, Any]) -> str:
 def sign_in_sso(sf: sessionmaker[Session], claims: Mapping[str, Any]) -> SignedIn:
     """The Tandem session of the person the provider vouched for; raises :class:`SsoRefused`."""
     email = verified_email(claims)
+    issued = issued_at(claims)
     now = clock.now()
     refusal: str | None = None
+    refused: type[SsoRefused] = SsoRefused
     with sf.begin() as s:
         rows = s.execute(
             select(Account, Person)
@@ -67,17 +101,26 @@ def sign_in_sso(sf: sessionmaker[Session], claims: Mapping[str, Any]) -> SignedI
             )
         else:
             account, person = rows[0]
-            if account.is_active and person.is_active:
+            if not (account.is_active and person.is_active):
+                audit.record(
+                    s, "login_sso_refused", actor_username=account.username, reason="deactivated"
+                )
+                refusal = t("This account is deactivated. Ask an admin if this is a mistake.")
+            elif signed_out_since(issued, account.sessions_revoked_before):
+                audit.record(
+                    s, "login_sso_refused", actor_username=account.username, reason="signed_out"
+                )
+                refusal = t(
+                    "You have signed out of Tandem since your provider signed you in. Sign in again."
+                )
+                refused = SsoSignedOut
+            else:
                 account.last_login_at = now
                 audit.record(
                     s, "login_sso", actor_account_id=account.id, actor_username=account.username
                 )
                 return SignedIn(viewer_of(account, person), person.email, now)
-            audit.record(
-                s, "login_sso_refused", actor_username=account.username, reason="deactivated"
-            )
-            refusal = t("This account is deactivated. Ask an admin if this is a mistake.")
-    raise SsoRefused(refusal)  # after the commit: the refusal stays in the audit log
+    raise refused(refusal)  # after the commit: the refusal stays in the audit log
 
 
 # --------------------------------------------------------------------------- passwords off

@@ -113,6 +113,35 @@ def test_the_first_sso_sign_in_links_the_account_and_sign_out_ends_both(sso_url,
     assert page.get_by_role("button", name=SIGN_OUT).count() == 0
 
 
+def test_signing_out_on_one_device_ends_a_copy_of_the_identity_cookie_on_another(
+    sso_url, new_context
+):
+    first = new_context()
+    page = first.new_page()
+    _sso_sign_in(page, sso_url, "coord-sub")
+    page.get_by_role("button", name=SIGN_OUT).wait_for(timeout=60_000)
+    other = new_context()
+    other.add_cookies(first.cookies())  # the same identity on a second device (or stolen)
+    copy = other.new_page()
+    copy.goto(sso_url)
+    wait_idle(copy)
+    copy.get_by_role("button", name=SIGN_OUT).wait_for(timeout=60_000)  # signed in there too
+    copy.close()  # no page open there: nothing of that visit's session is left to revoke
+    page.get_by_role("button", name=SIGN_OUT).click()
+    page.get_by_role("button", name=SIGN_OUT).wait_for(state="detached", timeout=60_000)
+    assert "_streamlit_user" in {c["name"] for c in other.cookies()}
+    # A new visit there: Streamlit still holds the copied identity cookie, older than the
+    # sign-out, so Tandem drops it (st.logout, which leads to the provider's end-session page).
+    later = other.new_page()
+    later.goto(sso_url, wait_until="commit")
+    later.wait_for_url(re.compile(r"/oauth2/end_session"), timeout=60_000)
+    assert "_streamlit_user" not in {c["name"] for c in other.cookies()}
+    later.goto(sso_url)
+    wait_idle(later)
+    later.get_by_role("button", name="Sign in with Mock IdP").wait_for(timeout=60_000)
+    assert later.get_by_role("button", name=SIGN_OUT).count() == 0
+
+
 def test_an_unknown_email_gets_a_clear_message(sso_url, new_context):
     page = new_context().new_page()
     _sso_sign_in(page, sso_url, "stranger-sub")

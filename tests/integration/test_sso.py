@@ -23,8 +23,12 @@ def alice(sf):
     return viewer
 
 
+def _iat(at: dt.datetime) -> int:
+    return int(at.replace(tzinfo=dt.UTC).timestamp())
+
+
 def _claims(email="alice.martin@example.com", verified=True, **more):
-    return {"email": email, "email_verified": verified, "sub": "abc", **more}
+    return {"email": email, "email_verified": verified, "sub": "abc", "iat": _iat(T0), **more}
 
 
 def _actions(sf):
@@ -45,6 +49,44 @@ def test_the_sso_session_is_revoked_by_signing_out_like_a_password_session(sf, a
     clock.set_now(T0 + dt.timedelta(minutes=5))
     auth.sign_out(sf, "alice")
     assert auth.resume_session(sf, "alice", signed.at) is None
+
+
+def test_an_identity_issued_before_a_sign_out_is_refused_and_a_fresh_one_signs_in(sf, alice):
+    """Signing out of Tandem on one device ends a copy of the provider's identity cookie on
+    another: that identity predates the sign-out; the provider must sign the person in anew."""
+    sso.sign_in_sso(sf, _claims())
+    clock.set_now(T0 + dt.timedelta(minutes=5, microseconds=300_000))
+    auth.sign_out(sf, "alice")
+    clock.set_now(T0 + dt.timedelta(minutes=6))
+    with pytest.raises(sso.SsoSignedOut, match="signed out of Tandem"):
+        sso.sign_in_sso(sf, _claims())  # the old identity, iat = T0
+    with pytest.raises(sso.SsoSignedOut):
+        sso.sign_in_sso(sf, _claims(iat=_iat(T0 + dt.timedelta(minutes=4, seconds=59))))
+    assert _actions(sf)[-1] == "login_sso_refused"
+    # iat counts whole seconds: a sign-in in the second of the sign-out counts as after it
+    fresh = sso.sign_in_sso(sf, _claims(iat=_iat(T0 + dt.timedelta(minutes=5))))
+    assert fresh.viewer.account_id == alice.account_id
+
+
+def test_a_password_change_or_deactivation_also_ends_older_provider_identities(sf, alice):
+    clock.set_now(T0 + dt.timedelta(minutes=1))
+    auth.sign_out(sf, "alice")  # what a password change and a deactivation also stamp
+    with pytest.raises(sso.SsoSignedOut):
+        sso.sign_in_sso(sf, _claims())
+
+
+@pytest.mark.parametrize(
+    "iat",
+    [None, "1764925200", True, float("nan"), float("inf"), -1, 10**12, [1764925200]],
+)
+def test_a_missing_or_absurd_issue_time_is_refused_with_a_message(sf, alice, iat):
+    claims = _claims()
+    if iat is None:
+        del claims["iat"]
+    else:
+        claims["iat"] = iat
+    with pytest.raises(sso.SsoRefused, match="did not say when it signed you in"):
+        sso.sign_in_sso(sf, claims)
 
 
 @pytest.mark.parametrize(
