@@ -70,7 +70,9 @@ def verified_email(claims: Mapping[str, Any]) -> str:
     email = claims.get("email")
     if not isinstance(email, str) or not email.strip() or len(email) > MAX_EMAIL_CHARS:
         raise SsoRefused(t("Your sign-in provider did not give an e-mail address."))
-    if claims.get("email_verified") is not True:  # bool only: "false", "true", 1 are refused
+    # bool only: "false", "true", 1 are refused. Entra ID sends no email_verified; its
+    # optional claim xms_edov ("e-mail domain owner verified") says the same thing.
+    if claims.get("email_verified") is not True and claims.get("xms_edov") is not True:
         raise SsoRefused(
             t(
                 "Your sign-in provider has not verified your e-mail address, so Tandem cannot use it."

@@ -51,6 +51,15 @@ def test_the_sso_session_is_revoked_by_signing_out_like_a_password_session(sf, a
     assert auth.resume_session(sf, "alice", signed.at) is None
 
 
+def test_entra_ids_domain_owner_verified_claim_counts_as_a_verified_email(sf, alice):
+    claims = _claims(xms_edov=True)
+    del claims["email_verified"]  # Entra ID does not send it
+    assert sso.sign_in_sso(sf, claims).viewer.account_id == alice.account_id
+    for forged in ("true", 1, False, None):
+        with pytest.raises(sso.SsoRefused, match="not verified"):
+            sso.sign_in_sso(sf, {**claims, "xms_edov": forged})
+
+
 def test_an_identity_issued_before_a_sign_out_is_refused_and_a_fresh_one_signs_in(sf, alice):
     """Signing out of Tandem on one device ends a copy of the provider's identity cookie on
     another: that identity predates the sign-out; the provider must sign the person in anew."""
