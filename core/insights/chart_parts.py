@@ -19,6 +19,13 @@ GREY = "#9aa0a6"  # bars and rules only: too light for words (2.6:1 on white)
 TEXT = "#333333"
 QUIET_TEXT = "#5f6368"  # a hidden figure's words ("fewer than 5 people"), GREY's darker kin
 TARGET = "#c0392b"  # a target's rule and its label
+# The training-needs grid writes each gap on its cell: the red-blue scheme is cut to its
+# middle (0.2–0.8, where its darkest ends are #d6604d and #4393c3) so that dark words read
+# on every cell; a hidden cell is light grey with QUIET_TEXT words.
+HEAT_SCHEME = alt.SchemeParams("redblue", extent=[0.2, 0.8])
+HEAT_ENDS = ("#d6604d", "#4393c3")
+HEAT_TEXT = "#111111"
+HIDDEN_CELL = "#e4e4e4"
 COLOURS = {
     "new": "#4c78a8",
     "enrolled": "#1b3a5c",

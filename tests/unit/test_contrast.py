@@ -108,3 +108,13 @@ def test_links_read_at_aa_on_every_background_of_the_theme():
 @pytest.mark.parametrize("name", ["TEXT", "QUIET_TEXT", "TARGET"])
 def test_every_colour_tandem_draws_words_with_on_a_chart_reads_at_aa_on_white(name):
     assert contrast(getattr(chart_parts, name), WHITE) >= AA_TEXT
+
+
+def test_the_words_on_the_training_needs_grid_read_at_aa_on_every_cell():
+    """Dark words on the two darkest colours the cut red-blue scheme can give a cell (its
+    anchors at 0.2 and 0.8: lighter towards the middle), grey words on a hidden cell. The
+    full scheme's ends, #67001f and #053061, gave the dark words 1.4:1."""
+    assert chart_parts.HEAT_SCHEME.extent == [0.2, 0.8]
+    for cell in chart_parts.HEAT_ENDS:
+        assert contrast(chart_parts.HEAT_TEXT, cell) >= AA_TEXT, cell
+    assert contrast(chart_parts.QUIET_TEXT, chart_parts.HIDDEN_CELL) >= AA_TEXT
