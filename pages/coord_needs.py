@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core.insights import figures, tna
-from core.insights.chart_parts import HEAT_SCHEME, HEAT_TEXT, HIDDEN_CELL, QUIET_TEXT
+from core.insights.chart_parts import HEAT_SCHEME, HEAT_TEXT, HIDDEN_CELL, QUIET_TEXT, finish
 from core.insights.scope import OTHERS
 from core.kernel.errors import TandemError
 from core.kernel.i18n import t, tn
@@ -151,7 +151,7 @@ labels = base.mark_text(fontSize=11).encode(
 height = 34 * len(departments_order) + 40
 title = t("Gap (wanted − offered)")
 st.altair_chart(
-    (cells + hidden + labels).properties(height=height, description=title),
+    finish((cells + hidden + labels).properties(height=height, description=title)),
     width="stretch",
     height=height + 130,  # Streamlit does not take the height from the spec
     key="tna_chart",
