@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core.insights import figures, tna
+from core.insights.chart_parts import HEAT_SCHEME, HEAT_TEXT, HIDDEN_CELL, QUIET_TEXT, finish
 from core.insights.scope import OTHERS
 from core.kernel.errors import TandemError
 from core.kernel.i18n import t, tn
@@ -138,19 +139,19 @@ cells = (
         color=alt.Color(
             "gap:Q",
             title=t("Gap"),
-            scale=alt.Scale(scheme="redblue", reverse=True, domain=[-extent, extent]),
+            scale=alt.Scale(scheme=HEAT_SCHEME, reverse=True, domain=[-extent, extent]),
         )
     )
 )
-hidden = base.transform_filter("datum.suppressed").mark_rect(color="#e4e4e4", stroke="white")
+hidden = base.transform_filter("datum.suppressed").mark_rect(color=HIDDEN_CELL, stroke="white")
 labels = base.mark_text(fontSize=11).encode(
     text="mark:N",
-    color=alt.condition("datum.suppressed", alt.value("#777777"), alt.value("#111111")),
+    color=alt.condition("datum.suppressed", alt.value(QUIET_TEXT), alt.value(HEAT_TEXT)),
 )
 height = 34 * len(departments_order) + 40
 title = t("Gap (wanted − offered)")
 st.altair_chart(
-    (cells + hidden + labels).properties(height=height, description=title),
+    finish((cells + hidden + labels).properties(height=height, description=title)),
     width="stretch",
     height=height + 130,  # Streamlit does not take the height from the spec
     key="tna_chart",

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core.growth import progress
+from core.insights.chart_parts import finish
 from core.kernel.access import Viewer
 from core.kernel.i18n import format_date, format_number, t, tn
 from core.kernel.store import Store
@@ -56,19 +57,24 @@ def progress_card(store: Store, viewer: Viewer) -> None:
         )
         title = t("Reflections per month")
         st.altair_chart(
-            alt.Chart(months, title=title, description=title)
-            .mark_bar()
-            .encode(
-                x=alt.X(
-                    "month:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelAngle=0)
-                ),
-                y=alt.Y("count:Q", title=None, axis=alt.Axis(tickMinStep=1)),
-                tooltip=[
-                    alt.Tooltip("month:N", title=t("Month")),
-                    alt.Tooltip("count:Q", title=t("Reflections")),
-                ],
-            )
-            .properties(height=150),
+            finish(
+                alt.Chart(months, title=title, description=title)
+                .mark_bar()
+                .encode(
+                    x=alt.X(
+                        "month:N",
+                        sort=alt.SortField("order"),
+                        title=None,
+                        axis=alt.Axis(labelAngle=0),
+                    ),
+                    y=alt.Y("count:Q", title=None, axis=alt.Axis(tickMinStep=1)),
+                    tooltip=[
+                        alt.Tooltip("month:N", title=t("Month")),
+                        alt.Tooltip("count:Q", title=t("Reflections")),
+                    ],
+                )
+                .properties(height=150)
+            ),
             width="stretch",
         )
         table = pd.DataFrame({t("Month"): months["month"], t("Reflections"): months["count"]})

@@ -20,6 +20,9 @@ from core.insights.chart_parts import (
     COLOURS,
     GREY,
     HEIGHT,
+    QUIET_TEXT,
+    TARGET,
+    TEXT,
     category_bars,
     colour,
     finish,
@@ -134,24 +137,22 @@ def match_rate(mr: MatchRate, k: int, department: str | None = None) -> Any | No
     )
     labels = (
         alt.Chart(df)
-        .mark_text(align="left", dx=4, color="#333")
+        .mark_text(align="left", dx=4, color=TEXT)
         .encode(y=y, x=alt.X("value:Q"), text="label:N")
         .transform_filter(~alt.datum.suppressed)
     )
     hidden = (
         alt.Chart(df[df["suppressed"]])
-        .mark_text(align="left", dx=4, color=GREY)
+        .mark_text(align="left", dx=4, color=QUIET_TEXT)
         .encode(y=y, x=alt.datum(0), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
     )
     target = pd.DataFrame(
         [{"target": mr.target, "label": t("Target {p}", p=format_percent(mr.target))}]
     )
-    rule = (
-        alt.Chart(target).mark_rule(color="#d64545", strokeDash=[6, 4], size=2).encode(x="target:Q")
-    )
+    rule = alt.Chart(target).mark_rule(color=TARGET, strokeDash=[6, 4], size=2).encode(x="target:Q")
     rule_label = (
         alt.Chart(target)
-        .mark_text(align="left", dx=4, dy=-6, color="#d64545", baseline="bottom")
+        .mark_text(align="left", dx=4, dy=-6, color=TARGET, baseline="bottom")
         .encode(x="target:Q", y=alt.value(0), text="label:N")
     )
     height = max(90, 26 * len(rows))
@@ -252,7 +253,7 @@ def survey_questions(sv: Surveys, k: int) -> Any | None:
     )
     hidden = (
         alt.Chart(df[df["suppressed"]])
-        .mark_text(align="left", dx=4, color=GREY)
+        .mark_text(align="left", dx=4, color=QUIET_TEXT)
         .encode(y=y, x=alt.datum(1), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
     )
     return finish(alt.layer(bars, text, hidden).properties(height=max(90, 34 * len(df))))
@@ -309,7 +310,7 @@ def skills(points: Sequence[Point], k: int) -> Any | None:
     )
     hidden = (
         alt.Chart(df[df["suppressed"]].drop_duplicates(subset=["skill"]))
-        .mark_text(align="left", color=GREY)
+        .mark_text(align="left", color=QUIET_TEXT)
         .encode(y=y, x=alt.datum(1), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
     )
     layers = [c for c in (rule, dots, hidden) if c is not None]

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.insights import survey_results
+from core.insights.chart_parts import finish
 from core.kernel.access import Viewer
 from core.kernel.i18n import format_number, format_percent, t, tn
 from core.kernel.store import Store
@@ -135,7 +136,9 @@ def _nps_over_time(points: Sequence[survey_results.NpsPoint], k: int) -> None:
             dy=-14, fontWeight="bold"
         ).encode(text=alt.Text("nps:Q", format="+.0f"))
         title = t("Net Promoter Score over time")
-        st.altair_chart((zero + chart).properties(height=260, description=title), width="stretch")
+        st.altair_chart(
+            finish((zero + chart).properties(height=260, description=title)), width="stretch"
+        )
         table = pd.DataFrame({t("When"): nps_data["label"], t("NPS"): nps_data["nps"]})
         figures_as_text(title, table, "t_survey_nps")
     else:
@@ -179,17 +182,19 @@ def _answers_per_question(found: Sequence[QuestionResult], k: int) -> None:
                 }
             )
             st.altair_chart(
-                alt.Chart(dist)
-                .mark_bar()
-                .encode(
-                    x=alt.X("value:O", title=None, axis=alt.Axis(labelAngle=0)),
-                    y=alt.Y("answers:Q", title=t("Answers")),
-                    tooltip=[
-                        alt.Tooltip("value:O", title=t("Answer")),
-                        alt.Tooltip("answers:Q", title=t("Answers")),
-                    ],
-                )
-                .properties(height=160, description=q.text),
+                finish(
+                    alt.Chart(dist)
+                    .mark_bar()
+                    .encode(
+                        x=alt.X("value:O", title=None, axis=alt.Axis(labelAngle=0)),
+                        y=alt.Y("answers:Q", title=t("Answers")),
+                        tooltip=[
+                            alt.Tooltip("value:O", title=t("Answer")),
+                            alt.Tooltip("answers:Q", title=t("Answers")),
+                        ],
+                    )
+                    .properties(height=160, description=q.text)
+                ),
                 width="stretch",
             )
             table = pd.DataFrame({t("Answer"): dist["value"], t("Answers"): dist["answers"]})

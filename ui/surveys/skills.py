@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core.insights import skills_growth
+from core.insights.chart_parts import finish
 from core.kernel.access import Viewer
 from core.kernel.i18n import t
 from core.kernel.store import Store
@@ -37,33 +38,35 @@ def growth_section(
                     }
                 )
         st.altair_chart(
-            alt.Chart(pd.DataFrame(rows))
-            .mark_bar()
-            .encode(
-                y=alt.Y("skill:N", title=None, sort=[g.label for g in visible]),
-                yOffset=alt.YOffset("when:N", sort=[at_start, at_end]),
-                x=alt.X(
-                    "score:Q",
-                    title=t("Average self-assessment (1–5)"),
-                    scale=alt.Scale(domain=[0, 5]),
-                    axis=alt.Axis(values=[0, 1, 2, 3, 4, 5]),
-                ),
-                color=alt.Color(
-                    "when:N",
-                    title=None,
-                    sort=[at_start, at_end],
-                    scale=alt.Scale(range=["#A7C7BD", "#2F6F5E"]),
-                    legend=alt.Legend(orient="bottom"),
-                ),
-                tooltip=[
-                    alt.Tooltip("skill:N", title=t("Skill")),
-                    alt.Tooltip("when:N", title=t("When")),
-                    alt.Tooltip("score:Q", title=t("Average"), format=".2f"),
-                    alt.Tooltip("growth:N", title=t("Growth")),
-                    alt.Tooltip("n:Q", title=t("People")),
-                ],
-            )
-            .properties(height=40 * len(visible) + 40, description=t("Mentor-skills growth")),
+            finish(
+                alt.Chart(pd.DataFrame(rows))
+                .mark_bar()
+                .encode(
+                    y=alt.Y("skill:N", title=None, sort=[g.label for g in visible]),
+                    yOffset=alt.YOffset("when:N", sort=[at_start, at_end]),
+                    x=alt.X(
+                        "score:Q",
+                        title=t("Average self-assessment (1–5)"),
+                        scale=alt.Scale(domain=[0, 5]),
+                        axis=alt.Axis(values=[0, 1, 2, 3, 4, 5]),
+                    ),
+                    color=alt.Color(
+                        "when:N",
+                        title=None,
+                        sort=[at_start, at_end],
+                        scale=alt.Scale(range=["#A7C7BD", "#2F6F5E"]),
+                        legend=alt.Legend(orient="bottom"),
+                    ),
+                    tooltip=[
+                        alt.Tooltip("skill:N", title=t("Skill")),
+                        alt.Tooltip("when:N", title=t("When")),
+                        alt.Tooltip("score:Q", title=t("Average"), format=".2f"),
+                        alt.Tooltip("growth:N", title=t("Growth")),
+                        alt.Tooltip("n:Q", title=t("People")),
+                    ],
+                )
+                .properties(height=40 * len(visible) + 40, description=t("Mentor-skills growth"))
+            ),
             width="stretch",
         )
         frame = pd.DataFrame(rows)
