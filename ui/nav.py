@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 import streamlit as st
@@ -130,6 +131,39 @@ def signed_in_pages(viewer: Viewer) -> dict[str, list[st.Page]]:
     return sections
 
 
+def sidebar(sections: dict[str, list[st.Page]]) -> None:
+    """The sidebar's navigation: a heading per section, then a link per page, current one marked.
+
+    Streamlit 1.67's own sidebar navigation breaks the HTML list rules (its sections are
+    <div>s inside the <ul>, the <li>s sit in those <div>s: axe's `list`/`listitem`, on every
+    page; docs/upstream/streamlit-nav-list-markup.md), so the router registers the pages
+    with ``position="hidden"`` and this draws them: the same pages, order, sections and icons.
+    st.page_link marks the page being shown (a background and a bold label).
+    """
+    st.html(_STYLE)
+    for section, pages in sections.items():
+        links = [page for page in pages if page.url_path != UNSUBSCRIBE]  # hidden: links only
+        if not links:
+            continue
+        with st.container(gap=None):
+            st.html(f'<h2 class="tandem-nav-section">{escape(section)}</h2>')
+            for page in links:
+                st.page_link(page, width="stretch")
+    st.divider()
+
+
+UNSUBSCRIBE = "unsubscribe"
+# Spacing like Streamlit's own sidebar navigation (colours stay the theme's): section
+# headings small, not titles; links apart (Streamlit pulls sidebar page links together
+# by a negative margin, meant for a lone link between other elements).
+_STYLE = """<style>
+.st-key-tandem_nav h2.tandem-nav-section {
+  font-size: 0.875rem; font-weight: 400; line-height: 1.5; margin: 1rem 0 0.5rem; padding: 0;
+}
+.st-key-tandem_nav .stElementContainer:has(.stPageLink) { margin-top: 0; margin-bottom: 0; }
+</style>"""
+
+
 def signed_out_pages(
     sign_in: Callable[[], None], setup: Callable[[], None] | None
 ) -> list[st.Page]:
@@ -169,7 +203,7 @@ def _unsubscribe() -> st.Page:
         str(PAGES_DIR / "unsubscribe.py"),
         title=t("Stop an e-mail"),
         icon=":material/unsubscribe:",
-        url_path="unsubscribe",
+        url_path=UNSUBSCRIBE,
         visibility="hidden",
     )
 
