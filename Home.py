@@ -96,6 +96,9 @@ if viewer is None:
 else:
     locale.apply(viewer.language)
     with st.sidebar:
+        menu = st.container(
+            gap=None, key="tandem_nav"
+        )  # the navigation, above; drawn once the run knows the pages
         st.caption(t("Signed in as {name}", name=viewer.name))
         if sso.is_sso_session():
             sso.sign_out_button(store)
@@ -104,4 +107,8 @@ else:
     if auth.current_viewer() is None:  # just signed out
         st.navigation(nav.signed_out_pages(sign_in_page, None), position="hidden").run()
     else:
-        st.navigation(nav.signed_in_pages(viewer)).run()
+        sections = nav.signed_in_pages(viewer)
+        current = st.navigation(sections, position="hidden")  # drawn by nav.sidebar instead
+        with menu:
+            nav.sidebar(sections)
+        current.run()

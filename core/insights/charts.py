@@ -66,7 +66,10 @@ def enrolment(points: Sequence[Point], k: int) -> Any | None:
     df = frame(points, k)
     if nothing(df):
         return None
-    codes = ["new", "enrolled"] if (df["code"] == "enrolled").any() else ["new"]
+    # The running total's line only when it shows a figure: an empty layer leaves an unnamed
+    # graphic in the page for a screen reader (axe-core's svg-img-alt).
+    enrolled = df[df["code"] == "enrolled"]
+    codes = ["new", "enrolled"] if enrolled["value"].notna().any() else ["new"]
     x = week_band(df)
     bars = (
         alt.Chart(df[df["code"] == "new"])
@@ -79,12 +82,13 @@ def enrolment(points: Sequence[Point], k: int) -> Any | None:
         )
     )
     line = (
-        alt.Chart(df[df["code"] == "enrolled"])
+        alt.Chart(enrolled)
         .mark_line(point=True, strokeWidth=2)
         .encode(x=x, y="value:Q", color=colour(codes), tooltip=week_tooltip())
     )
     hidden = hidden_marks(df[df["code"] == "new"], x, k)
-    return finish(layer(bars + line, hidden).properties(height=HEIGHT))
+    drawn = bars + line if "enrolled" in codes else bars
+    return finish(layer(drawn, hidden).properties(height=HEIGHT))
 
 
 def match_rate(mr: MatchRate, k: int, department: str | None = None) -> Any | None:
