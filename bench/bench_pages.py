@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.bench_pages [--postgres] [--runs N] [--only PAGE,PAGE]
 
 Each page is opened as its role would open it: a fresh AppTest session of Home.py (the
-router), signed in, sent to the page with ``switch_page``, run. The figure is that run's
+router), signed in, run once (Home), sent to the page with ``switch_page``, run. The figure is that run's
 script time (the server's part of a page load); the median of ``--runs`` fresh sessions,
 with Streamlit's data caches cleared before each, so a cached figure never hides a cost.
 
@@ -225,6 +225,9 @@ def page_ms(url: str, username: str, page_file: str, runs: int) -> float:
     for _ in range(runs):
         at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=600)
         sign_in_as(at, username)
+        # Streamlit knows a page by its url_path (the page id) only after a first run: a
+        # switch before it falls back to Home for every file not named like its page id.
+        at.run()
         at.switch_page(f"pages/{page_file}")
         st.cache_data.clear()
         start = time.perf_counter()
