@@ -38,6 +38,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bench.admin_load import admin_load
 from bench.bench_dashboard import DEFAULT_URL, ensure_dataset
 from core.accounts.auth import viewer_of
 from core.kernel.access import ADMIN, COORDINATOR, PARTICIPANT, pages_for
@@ -199,8 +200,10 @@ def company_dataset(url: str) -> Dataset:
     store = open_store(url)
     person = busiest_participant(store)
     counts = make_busy(store, person)
+    load = admin_load(store)
     store.engine.dispose()
     print(f"Company participant {BENCH_USER} (person {person}): {counts}", flush=True)
+    print(f"Company admin load: {load}", flush=True)
     return Dataset("company", url, {PARTICIPANT: BENCH_USER, COORDINATOR: "coord", ADMIN: "admin"})
 
 
