@@ -1,5 +1,6 @@
-"""The admin's reads stay cheap on a company's outbox: the latest SMTP errors come from an
-index of the few rows that have one, not from reading every notification ever queued."""
+"""The admin's reads stay cheap at company scale: the accounts list reads the fields it
+shows (not whole accounts and people), the latest SMTP errors come from an index of the few
+notifications that have one, not from reading every notification ever queued."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import event, insert
 
+from core.accounts import accounts
 from core.kernel import clock
 from core.notify import admin
-from db.models import Notification
-from tests.builders import make_user
+from db.models import LoginThrottle, Notification
+from tests.builders import make_account, make_user
 
 
 def _queue(sf, person_id: int, n: int, error_every: int) -> None:  # type: ignore[no-untyped-def]
@@ -76,3 +78,33 @@ def test_the_latest_smtp_errors_are_read_from_their_index_not_from_the_whole_out
         plan = " | ".join(str(row[-1]) for row in rows)
     assert "USING INDEX ix_notification_errors" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+def test_the_accounts_list_gives_each_account_its_roles_and_lock_by_name_and_filters_and_stops_at_the_limit(
+    sf,
+):
+    ada = make_user(sf, "ada", ["admin"])
+    with sf.begin() as s:
+        for i in range(30):
+            roles = ("participant", "coordinator") if i % 3 == 0 else ("participant",)
+            make_account(s, f"user{i:02d}", roles, password=None, email=f"u{i:02d}@corp.example")
+        s.add(
+            LoginThrottle(
+                username="user07",
+                source="*",
+                failures=5,
+                locked_until=clock.now() + dt.timedelta(minutes=10),
+            )
+        )
+    rows = accounts.list_accounts(sf, ada, limit=20)
+    assert [r.username for r in rows] == ["ada"] + [f"user{i:02d}" for i in range(19)]
+    by_name = {r.username: r for r in rows}
+    assert by_name["ada"].roles == ("admin",)
+    assert by_name["user03"].roles == ("coordinator", "participant")
+    assert by_name["user04"].roles == ("participant",)
+    assert by_name["user07"].locked_until is not None and by_name["user08"].locked_until is None
+    assert by_name["user04"].email == "u04@corp.example" and by_name["user04"].is_active
+    assert [r.username for r in accounts.list_accounts(sf, ada, "U2")] == [
+        f"user{i}" for i in range(20, 30)
+    ]
+    assert [r.username for r in accounts.list_accounts(sf, ada, "u05@corp")] == ["user05"]
