@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.bench_pages [--postgres] [--runs N] [--only PAGE,PAGE]
 
 Each page is opened as its role would open it: a fresh AppTest session of Home.py (the
-router), signed in, sent to the page with ``switch_page``, run. The figure is that run's
+router), signed in, run once (Home), sent to the page with ``switch_page``, run. The figure is that run's
 script time (the server's part of a page load); the median of ``--runs`` fresh sessions,
 with Streamlit's data caches cleared before each, so a cached figure never hides a cost.
 
@@ -38,6 +38,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bench.admin_load import admin_load
 from bench.bench_dashboard import DEFAULT_URL, ensure_dataset
 from core.accounts.auth import viewer_of
 from core.kernel.access import ADMIN, COORDINATOR, PARTICIPANT, pages_for
@@ -199,8 +200,10 @@ def company_dataset(url: str) -> Dataset:
     store = open_store(url)
     person = busiest_participant(store)
     counts = make_busy(store, person)
+    load = admin_load(store)
     store.engine.dispose()
     print(f"Company participant {BENCH_USER} (person {person}): {counts}", flush=True)
+    print(f"Company admin load: {load}", flush=True)
     return Dataset("company", url, {PARTICIPANT: BENCH_USER, COORDINATOR: "coord", ADMIN: "admin"})
 
 
@@ -225,6 +228,9 @@ def page_ms(url: str, username: str, page_file: str, runs: int) -> float:
     for _ in range(runs):
         at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=600)
         sign_in_as(at, username)
+        # Streamlit knows a page by its url_path (the page id) only after a first run: a
+        # switch before it falls back to Home for every file not named like its page id.
+        at.run()
         at.switch_page(f"pages/{page_file}")
         st.cache_data.clear()
         start = time.perf_counter()

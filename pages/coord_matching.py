@@ -29,11 +29,15 @@ pid = st.selectbox(
 )
 RUN, PUBLISH = f"matching-run-{pid}", f"matching-publish-{pid}"
 
+waiting = suggestions.pool(store.sf, viewer, pid)
 after = published.after_publishing(
-    store.sf, viewer, pid, running=bool(st.session_state.get(published_ui.SHOW_RUNNING))
+    store.sf,
+    viewer,
+    pid,
+    running=bool(st.session_state.get(published_ui.SHOW_RUNNING)),
+    pool=waiting,
 )
 published_any = bool(after.proposals or after.running)
-waiting = suggestions.pool(store.sf, viewer, pid)
 rows = suggestions.list_suggestions(store.sf, viewer, pid)
 summary = suggestions.last_run(store.sf, viewer, pid)
 if summary and summary.suggestions and not rows:

@@ -9,6 +9,7 @@ waiting pool: declined, late enrolments, left out by a run), so they can be re-p
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.matching import candidates
 from core.matching.rows import SuggestionRow, suggestion_rows
+from core.matching.suggestions import PoolPerson
 from db.models import LIVE_MATCH_STATUSES, Match, MatchMember, MatchStatus, Person
 from db.models.states import MemberResponse
 
@@ -55,13 +57,20 @@ class AfterPublishing:
 
 
 def after_publishing(
-    sf: sessionmaker[Session], viewer: Viewer, programme_id: int, *, running: bool = False
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    programme_id: int,
+    *,
+    running: bool = False,
+    pool: Sequence[PoolPerson] | None = None,
 ) -> AfterPublishing:
     """The programme's published proposals with each answer, and the unmatched people.
 
     The list holds what is still open (declined, waiting for answers); accepted pairs and
     circles (active or paused: thousands at company scale) are counted, and listed only
-    with ``running=True``. The counts are read in SQL, whatever is listed."""
+    with ``running=True``. The counts are read in SQL, whatever is listed. ``pool``: the
+    waiting pool (``suggestions.pool``) when the caller has read it, not read again (the
+    unmatched are those people: a query over every enrolment at company scale)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         p = candidates.programme(s, programme_id)
@@ -95,7 +104,7 @@ def after_publishing(
             waiting=counts.get((MatchStatus.PUBLISHED, MemberResponse.PENDING), 0),
             accepted=sum(n for (_, a), n in counts.items() if a == MemberResponse.ACCEPTED),
             declined=sum(n for (_, a), n in counts.items() if a == MemberResponse.DECLINED),
-            unmatched=_unmatched(s, p.id, rows),
+            unmatched=_unmatched(s, p.id, rows, pool),
             published_at=published,
             running=s.scalar(
                 select(func.count()).where(
@@ -107,12 +116,19 @@ def after_publishing(
         )
 
 
-def _unmatched(s: Session, programme_id: int, rows: list[SuggestionRow]) -> tuple[Unmatched, ...]:
+def _unmatched(
+    s: Session, programme_id: int, rows: list[SuggestionRow], pool: Sequence[PoolPerson] | None
+) -> tuple[Unmatched, ...]:
     """Everyone waiting (a suggestion not yet published does not match anybody yet)."""
     declined = {m.person_id for r in rows if r.status == MatchStatus.DECLINED for m in r.members}
-    return tuple(
-        Unmatched(person_id, name, department, person_id in declined)
-        for person_id, name, department in s.execute(
+    waiting = (
+        [(w.person_id, w.name, w.department) for w in pool]
+        if pool is not None
+        else s.execute(
             candidates.waiting_query(programme_id, Person.id, Person.full_name, Person.department)
         ).tuples()
+    )
+    return tuple(
+        Unmatched(person_id, name, department, person_id in declined)
+        for person_id, name, department in waiting
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, _fk
@@ -20,6 +20,16 @@ class Notification(Base):
     """
 
     __tablename__ = "notification"
+    # The admin's "latest SMTP errors" (core.notify.admin): the few rows with an error,
+    # newest first, without reading the whole outbox (partial: only those rows).
+    __table_args__ = (
+        Index(
+            "ix_notification_errors",
+            "next_attempt_at",
+            sqlite_where=text("last_error IS NOT NULL"),
+            postgresql_where=text("last_error IS NOT NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(30), index=True)

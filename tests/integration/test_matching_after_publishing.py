@@ -216,3 +216,31 @@ def test_accepted_pairs_are_counted_always_and_listed_when_asked(sf, published_w
     assert short.running == full.running == 1
     assert (short.waiting, short.accepted, short.declined) == (4, 2, 0)
     assert (full.waiting, full.accepted, full.declined) == (4, 2, 0)
+
+
+def test_given_the_pool_the_page_read_after_publishing_lists_the_same_unmatched_without_reading_them_again(
+    sf, store, published_world
+):
+    from sqlalchemy import event
+
+    coord, pid, people = published_world
+    first = _match_of(sf, coord, pid, people["p000"])
+    proposals.respond(sf, _viewer(sf, "p000"), first.match_id, accept=False)
+    statements: list[str] = []
+
+    def _keep(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    pool = suggestions.pool(sf, coord, pid)
+    event.listen(store.engine, "before_cursor_execute", _keep)
+    try:
+        given = published.after_publishing(sf, coord, pid, pool=pool)
+        with_pool = len(statements)
+        statements.clear()
+        read = published.after_publishing(sf, coord, pid)
+        without = len(statements)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", _keep)
+    assert given == read and len(given.unmatched) == 2
+    assert all(u.declined_before for u in given.unmatched)
+    assert with_pool == without - 1
