@@ -173,8 +173,8 @@ def _headcounts(s: Session, programme_ids: Sequence[int]) -> dict[int, tuple[int
     enrolled = s.execute(
         select(
             Enrolment.programme_id,
-            func.count(distinct(Enrolment.person_id)),
-            func.count(distinct(matched.c.person_id)),
+            func.count(),  # one enrolment per person and programme (a unique key)
+            func.count(matched.c.person_id),  # at most one row each: distinct
         )
         .outerjoin(
             matched,
