@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, distinct, func, or_, select
+from sqlalchemy import ColumnElement, distinct, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.insights.enrolment import anchors
+from core.insights.enrolment import anchors, enrolled_and_matched
 from core.insights.figures import Figure, figure_of
 from core.insights.pairs import PairState, health_table, kpis_of, pair_states
 from core.insights.scope import active_match
@@ -163,30 +163,13 @@ def _headcounts(s: Session, programme_ids: Sequence[int]) -> dict[int, tuple[int
     """Per programme, counted in SQL: enrolled people, those of them in an active match,
     active matches with a member, and those members (what Home's cards show)."""
     out: dict[int, tuple[int, ...]] = {pid: (0, 0, 0, 0) for pid in programme_ids}
-    matched = (
-        select(MatchMember.person_id.label("person_id"), Match.programme_id.label("programme_id"))
-        .join(Match, Match.id == MatchMember.match_id)
-        .where(Match.programme_id.in_(programme_ids), active_match())
-        .distinct()
-        .subquery()
-    )
+    rows, matched = enrolled_and_matched(programme_ids)
     enrolled = s.execute(
-        select(
+        rows.add_columns(
             Enrolment.programme_id,
             func.count(),  # one enrolment per person and programme (a unique key)
-            func.count(matched.c.person_id),  # at most one row each: distinct
-        )
-        .outerjoin(
-            matched,
-            and_(
-                matched.c.person_id == Enrolment.person_id,
-                matched.c.programme_id == Enrolment.programme_id,
-            ),
-        )
-        .where(
-            Enrolment.programme_id.in_(programme_ids), Enrolment.status == EnrolmentStatus.ENROLLED
-        )
-        .group_by(Enrolment.programme_id)
+            func.count(matched),  # at most one row each: distinct
+        ).group_by(Enrolment.programme_id)
     ).all()
     for pid, e, m in enrolled:
         out[int(pid)] = (int(e), int(m), 0, 0)
