@@ -7,7 +7,8 @@ router), signed in, run once (Home), sent to the page with ``switch_page``, run.
 script time (the server's part of a page load); the median of ``--runs`` fresh sessions,
 with Streamlit's data caches cleared before each, so a cached figure never hides a cost.
 
-Datasets, measured in the same run so that the ratios mean something on a shared machine:
+Datasets, measured in the same run (one session of each in turn, so that both see the same
+load) so that the ratios mean something on a shared machine:
 
 - **demo**: the demo company (``python -m tandem seed-demo``): camille is the participant;
 - **company**: the 10 000-person company of demo/large.py (data/bench-large.db, generated
@@ -243,29 +244,53 @@ def page_ms(url: str, username: str, page_file: str, runs: int) -> float:
     return statistics.median(times)
 
 
-def measure(data: Dataset, runs: int, only: set[str] | None) -> dict[tuple[str, str], float]:
+def plan(data: Dataset, only: set[str] | None) -> dict[tuple[str, str], tuple[str, str]]:
+    """(role, page) → (username, page file): every page of every role of ``data``."""
     from ui.nav import PAGES
 
     files = {p.page_id: p.file for p in PAGES}
     store = open_store(data.url, migrate=False)
-    plan = [(role, user, pages_of(store, user)) for role, user in data.users.items()]
+    roles = [(role, user, pages_of(store, user)) for role, user in data.users.items()]
     store.engine.dispose()
-    page_ms(data.url, data.users[PARTICIPANT], files["profile"], 1)  # warm imports and the store
-    out: dict[tuple[str, str], float] = {}
-    coordinator_pages = {p for role, _, pages in plan if role == COORDINATOR for p in pages}
-    for role, user, pages in plan:
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    coordinator_pages = {p for role, _, pages in roles if role == COORDINATOR for p in pages}
+    for role, user, pages in roles:
         for page in pages:
             if only and page not in only and page != "profile":
                 continue
             if role == ADMIN and page in coordinator_pages and page != "profile":
                 continue  # an admin's coordinator pages are the coordinator's
-            try:
-                out[(role, page)] = page_ms(data.url, user, files[page], runs)
-            except RuntimeError as e:  # a page that fails is reported, the others still run
-                print(f"  {data.name:<8} {role:<12} {page:<20} FAILED: {e}", flush=True)
-                out[(role, page)] = float("nan")
-                continue
-            print(f"  {data.name:<8} {role:<12} {page:<20} {out[(role, page)]:9.0f} ms", flush=True)
+            out[(role, page)] = (user, files[page])
+    return out
+
+
+def measure(
+    datasets: list[Dataset], runs: int, only: set[str] | None
+) -> list[dict[tuple[str, str], float]]:
+    """Each page on each dataset, their sessions interleaved (one of each in turn): on a
+    shared machine the load changes from one minute to the next, and a ratio must compare
+    sessions run under the same load."""
+    plans = [plan(data, only) for data in datasets]
+    for data, pages in zip(datasets, plans, strict=True):  # warm imports and the store
+        page_ms(data.url, *pages[(PARTICIPANT, "profile")], 1)
+    out: list[dict[tuple[str, str], float]] = [{} for _ in datasets]
+    for key in dict.fromkeys(k for pages in plans for k in pages):
+        times: list[list[float]] = [[] for _ in datasets]
+        failed: set[int] = set()
+        for _ in range(runs):
+            for i, (data, pages) in enumerate(zip(datasets, plans, strict=True)):
+                if key not in pages or i in failed:
+                    continue
+                try:
+                    times[i].append(page_ms(data.url, *pages[key], 1))
+                except RuntimeError as e:  # a page that fails is reported, the others run
+                    print(f"  {data.name:<8} {key[0]:<12} {key[1]:<20} FAILED: {e}", flush=True)
+                    failed.add(i)
+        for i, data in enumerate(datasets):
+            if key in plans[i]:
+                ms = float("nan") if i in failed else statistics.median(times[i])
+                out[i][key] = ms
+                print(f"  {data.name:<8} {key[0]:<12} {key[1]:<20} {ms:9.0f} ms", flush=True)
     return out
 
 
@@ -295,8 +320,7 @@ def report(
 
 
 def run(name: str, demo_url: str, company_url: str, runs: int, only: set[str] | None) -> int:
-    demo = measure(demo_dataset(demo_url), runs, only)
-    big = measure(company_dataset(company_url), runs, only)
+    demo, big = measure([demo_dataset(demo_url), company_dataset(company_url)], runs, only)
     return report(f"Pages on {name}, script time (median of {runs} fresh sessions)", demo, big)
 
 

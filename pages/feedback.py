@@ -65,11 +65,24 @@ with tab_ask:
 with tab_answer:
     feedback_lists.to_answer(pending.to_answer)
 
+# What is done (acknowledged, given) PAGE_SIZE at a time; what waits for me, all of it.
+limit = st.session_state.setdefault("feedback_limit", fb.PAGE_SIZE)
+received, given = fb.received_page(store.sf, viewer, limit), fb.given_page(store.sf, viewer, limit)
+
+
+def more(has_more: bool, key: str) -> None:
+    if has_more and st.button(t("Show older feedback"), key=key):
+        st.session_state["feedback_limit"] = limit + fb.PAGE_SIZE
+        st.rerun()
+
+
 with tab_received:
-    feedback_lists.received(fb.received(store.sf, viewer))
+    feedback_lists.received(received.items)
+    more(received.has_more, "feedback_more_received")
 
 with tab_given:
-    feedback_lists.given(fb.given(store.sf, viewer))
+    feedback_lists.given(given.items)
+    more(given.has_more, "feedback_more_given")
 
 with tab_give:
     if peers:

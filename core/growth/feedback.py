@@ -42,6 +42,7 @@ from core.growth.feedback_rules import (
     shared_match,
 )
 from core.growth.feedback_views import (
+    FeedbackPage,
     FeedbackView,
     Peer,
     PendingFeedback,
@@ -83,6 +84,7 @@ __all__ = [  # the rules and views a page reads through this module
 ]
 
 _NEWEST_FEEDBACK = (Feedback.created_at.desc(), Feedback.id.desc())
+PAGE_SIZE = 10  # acknowledged or given feedback shown at a time
 
 
 # --------------------------------------------------------------------------- reads
@@ -118,9 +120,7 @@ def _to_answer(s: Session, viewer: Viewer) -> list[RequestView]:
 
 
 def _feedback(s: Session, *where: ColumnElement[bool]) -> list[FeedbackView]:
-    return feedback_views(
-        s, list(s.scalars(select(Feedback).where(*where).order_by(*_NEWEST_FEEDBACK)))
-    )
+    return feedback_views(s, _rows(s, *where))
 
 
 def my_requests(sf: sessionmaker[Session], viewer: Viewer) -> list[RequestView]:
@@ -145,6 +145,28 @@ def given(sf: sessionmaker[Session], viewer: Viewer) -> list[FeedbackView]:
     """Feedback and kudos I gave, newest first."""
     with sf.begin() as s:
         return _feedback(s, Feedback.giver_id == viewer.person_id)
+
+
+def received_page(sf: sessionmaker[Session], viewer: Viewer, limit: int) -> FeedbackPage:
+    """Feedback given to me, newest first: all of it still to acknowledge, and the
+    ``limit`` newest acknowledged (what is done waits to be asked for)."""
+    with sf.begin() as s:
+        mine = Feedback.recipient_id == viewer.person_id
+        waiting = _rows(s, mine, Feedback.acknowledged_at.is_(None))
+        done = _rows(s, mine, Feedback.acknowledged_at.is_not(None), limit=limit + 1)
+        rows = sorted([*waiting, *done[:limit]], key=lambda f: (f.created_at, f.id), reverse=True)
+        return FeedbackPage(tuple(feedback_views(s, rows)), len(done) > limit)
+
+
+def given_page(sf: sessionmaker[Session], viewer: Viewer, limit: int) -> FeedbackPage:
+    """Feedback and kudos I gave, the ``limit`` newest."""
+    with sf.begin() as s:
+        rows = _rows(s, Feedback.giver_id == viewer.person_id, limit=limit + 1)
+        return FeedbackPage(tuple(feedback_views(s, rows[:limit])), len(rows) > limit)
+
+
+def _rows(s: Session, *where: ColumnElement[bool], limit: int | None = None) -> list[Feedback]:
+    return list(s.scalars(select(Feedback).where(*where).order_by(*_NEWEST_FEEDBACK).limit(limit)))
 
 
 def pending(sf: sessionmaker[Session], viewer: Viewer) -> PendingFeedback:

@@ -76,6 +76,12 @@ class FeedbackView:
 
 
 @dataclass(frozen=True)
+class FeedbackPage:
+    items: tuple[FeedbackView, ...]
+    has_more: bool  # older ones, on asking
+
+
+@dataclass(frozen=True)
 class PendingFeedback:
     to_answer: tuple[RequestView, ...]
     to_acknowledge: tuple[FeedbackView, ...]

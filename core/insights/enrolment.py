@@ -49,12 +49,10 @@ def _held(programmes: Any, *columns: Any) -> Select[Any]:
     )
 
 
-def snapshot_people(
-    s: Session, programme_ids: Sequence[int]
-) -> dict[int, dict[int, tuple[bool, int]]]:
-    """Per programme, enrolled person → (in an active match, meetings held so far)."""
-    if not programme_ids:
-        return {}
+def enrolled_and_matched(programme_ids: Sequence[int]) -> tuple[Select[Any], Any]:
+    """The enrolments of these programmes (a select without columns yet), each joined to
+    its person's active match in the programme, if any; and that match's person column
+    (NULL when none: one row per enrolment)."""
     matched = (
         select(MatchMember.person_id.label("person_id"), Match.programme_id.label("programme_id"))
         .join(Match, Match.id == MatchMember.match_id)
@@ -62,6 +60,29 @@ def snapshot_people(
         .distinct()
         .subquery()
     )
+    enrolled = (
+        select()
+        .select_from(Enrolment)
+        .outerjoin(
+            matched,
+            and_(
+                matched.c.person_id == Enrolment.person_id,
+                matched.c.programme_id == Enrolment.programme_id,
+            ),
+        )
+        .where(
+            Enrolment.programme_id.in_(programme_ids), Enrolment.status == EnrolmentStatus.ENROLLED
+        )
+    )
+    return enrolled, matched.c.person_id
+
+
+def snapshot_people(
+    s: Session, programme_ids: Sequence[int]
+) -> dict[int, dict[int, tuple[bool, int]]]:
+    """Per programme, enrolled person → (in an active match, meetings held so far)."""
+    if not programme_ids:
+        return {}
     held = (
         _held(
             Match.programme_id.in_(programme_ids),
@@ -72,29 +93,19 @@ def snapshot_people(
         .group_by(MatchMember.person_id, Match.programme_id)
         .subquery()
     )
+    enrolled, matched = enrolled_and_matched(programme_ids)
     rows = s.execute(
-        select(
+        enrolled.add_columns(
             Enrolment.programme_id,
             Enrolment.person_id,
-            matched.c.person_id.is_not(None),
+            matched.is_not(None),
             func.coalesce(held.c.n, 0),
-        )
-        .outerjoin(
-            matched,
-            and_(
-                matched.c.person_id == Enrolment.person_id,
-                matched.c.programme_id == Enrolment.programme_id,
-            ),
-        )
-        .outerjoin(
+        ).outerjoin(
             held,
             and_(
                 held.c.person_id == Enrolment.person_id,
                 held.c.programme_id == Enrolment.programme_id,
             ),
-        )
-        .where(
-            Enrolment.programme_id.in_(programme_ids), Enrolment.status == EnrolmentStatus.ENROLLED
         )
     )
     out: dict[int, dict[int, tuple[bool, int]]] = defaultdict(dict)

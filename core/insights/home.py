@@ -6,15 +6,16 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, distinct, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.insights.enrolment import anchors
+from core.insights.enrolment import anchors, enrolled_and_matched
 from core.insights.figures import Figure, figure_of
-from core.insights.pairs import health_table, kpi_metrics, pair_states
+from core.insights.pairs import PairState, health_table, kpis_of, pair_states
+from core.insights.scope import active_match
 from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
-from core.kernel.privacy import Cell, fixed_rate
+from core.kernel.privacy import Bag, Cell, fixed_rate, is_recording, is_small
 from core.kernel.settings import k_threshold
 from core.matching.mine import matches_of
 from db.models import (
@@ -23,6 +24,7 @@ from db.models import (
     Enrolment,
     EnrolmentStatus,
     Match,
+    MatchMember,
     MatchStatus,
     Person,
     Programme,
@@ -157,26 +159,84 @@ def announcements_for(
         return [AnnouncementCard(a.title, a.body, name, a.published_at) for a, name in rows]
 
 
+def _headcounts(s: Session, programme_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
+    """Per programme, counted in SQL: enrolled people, those of them in an active match,
+    active matches with a member, and those members (what Home's cards show)."""
+    out: dict[int, tuple[int, ...]] = {pid: (0, 0, 0, 0) for pid in programme_ids}
+    rows, matched = enrolled_and_matched(programme_ids)
+    enrolled = s.execute(
+        rows.add_columns(
+            Enrolment.programme_id,
+            func.count(),  # one enrolment per person and programme (a unique key)
+            func.count(matched),  # at most one row each: distinct
+        ).group_by(Enrolment.programme_id)
+    ).all()
+    for pid, e, m in enrolled:
+        out[int(pid)] = (int(e), int(m), 0, 0)
+    for pid, matches, members in s.execute(
+        select(
+            Match.programme_id,
+            func.count(distinct(Match.id)),
+            func.count(distinct(MatchMember.person_id)),
+        )
+        .join(MatchMember, MatchMember.match_id == Match.id)
+        .join(Person, Person.id == MatchMember.person_id)
+        .where(Match.programme_id.in_(programme_ids), active_match())
+        .group_by(Match.programme_id)
+    ):
+        out[int(pid)] = (*out[int(pid)][:2], int(matches), int(members))
+    return out
+
+
+def _exact_figures(
+    s: Session, programme_ids: Sequence[int], k: int
+) -> dict[int, tuple[Figure, Figure, Figure]]:
+    """The figures from the dashboard's own bags and pair-health table, one read for
+    every programme given (while recording, and for a programme with few active people)."""
+    found = anchors(s, programme_ids, k)
+    states: dict[int, list[PairState]] = {pid: [] for pid in programme_ids}
+    for state in pair_states(s, programme_ids):
+        states[state.programme_id].append(state)
+    kpis = kpis_of(s, programme_ids)
+    out = {}
+    for pid in programme_ids:
+        enrolled, matched = found[pid]
+        health = health_table(s, k, pid, states[pid], kpis[pid])
+        out[pid] = (*_anchor_figures(pid, enrolled, matched, k), figure_of("home", health.active))
+    return out
+
+
+def _anchor_figures(pid: int, enrolled: Bag, matched: Bag, k: int) -> tuple[Figure, Figure]:
+    e_reason, m_reason = fixed_rate(matched, enrolled, k)
+    e_cell = Cell(("home", "enrolled", pid), enrolled, fixed=True, hidden=e_reason)
+    m_cell = Cell(("home", "matched", pid), matched, fixed=True, hidden=m_reason)
+    return figure_of("home", e_cell), figure_of("home", m_cell)
+
+
 def _figures(
     s: Session, programme_ids: Sequence[int], k: int
 ) -> dict[int, tuple[Figure, Figure, Figure]]:
     """Enrolled, matched and active pairs per programme: the dashboard's cells, decided
     by the same rules (enrolled and matched by their own; the active pairs with pair
-    health, their own small table), so Home and the dashboard always agree."""
+    health, their own small table), so Home and the dashboard always agree.
+
+    Each is a fixed cell, decided by its own size only: counts from SQL decide it, a
+    handful of queries whatever the number of programmes. The pair-health table is
+    read only where its protection can change the figure (1 … k−1 people in active
+    pairs), and everything while a test records the cells."""
     k = k_threshold(s)
-    found = anchors(s, programme_ids, k)
-    out = {}
-    where = "home"
+    if is_recording():
+        return _exact_figures(s, programme_ids, k)
+    counts = _headcounts(s, programme_ids)
+    out = _exact_figures(s, [p for p in programme_ids if is_small(counts[p][3], k)], k)
     for pid in programme_ids:
-        enrolled, matched = found[pid]
-        e_reason, m_reason = fixed_rate(matched, enrolled, k)
-        health = health_table(s, k, pid, pair_states(s, [pid]), kpi_metrics(s, pid))
-        e_cell = Cell(("home", "enrolled", pid), enrolled, fixed=True, hidden=e_reason)
-        m_cell = Cell(("home", "matched", pid), matched, fixed=True, hidden=m_reason)
+        if pid in out:
+            continue
+        e, m, matches, members = counts[pid]
+        active = Cell(("active",), Bag(matches, members, (), None, None), fixed=True)
         out[pid] = (
-            figure_of(where, e_cell),
-            figure_of(where, m_cell),
-            figure_of(where, health.active),
+            *_anchor_figures(pid, Bag(e, e, (), None, None), Bag(m, m, (), None, None), k),
+            figure_of("home", active),
         )
     return out
 

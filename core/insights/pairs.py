@@ -199,9 +199,20 @@ class MeetingsTable:
 
 
 def kpi_metrics(s: Session, programme_id: int) -> set[str]:
-    return set(
-        s.scalars(select(ProgrammeKPI.metric).where(ProgrammeKPI.programme_id == programme_id))
-    )
+    return kpis_of(s, [programme_id])[programme_id]
+
+
+def kpis_of(s: Session, programme_ids: Sequence[int]) -> dict[int, set[str]]:
+    """The KPI metrics each programme tracks, in one query."""
+    out: dict[int, set[str]] = {pid: set() for pid in programme_ids}
+    if programme_ids:
+        for pid, metric in s.execute(
+            select(ProgrammeKPI.programme_id, ProgrammeKPI.metric).where(
+                ProgrammeKPI.programme_id.in_(programme_ids)
+            )
+        ):
+            out[int(pid)].add(metric)
+    return out
 
 
 def meetings_table(s: Session, scope: Scope) -> MeetingsTable:

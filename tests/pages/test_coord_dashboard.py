@@ -174,3 +174,32 @@ def test_a_write_through_another_server_shows_on_the_next_run_not_a_minute_later
     at.run()
     after = next(m for m in at.metric if m.label == "Enrolled").value
     assert int(after) == int(enrolled) + 1
+
+
+def test_a_thousand_check_ins_are_worded_with_one_lookup_of_the_readers_language(monkeypatch):
+    """Each lookup reads the Streamlit session (a company has a thousand pairs to check in
+    with): the list asked for the language about ten times a row."""
+    from core.insights.figures import CheckIn
+    from core.kernel import i18n
+    from ui.dashboard import lists
+
+    asked: list[int] = []
+
+    def provider() -> str:
+        asked.append(1)
+        return "fr"
+
+    monkeypatch.setattr(i18n, "_provider", provider)
+    day = dt.date(2026, 11, 2)
+    rows = lists._checkin_rows(
+        [
+            CheckIn(i, "Pilote", (f"A{i}", f"B{i}"), day, None, day, "no_first_meeting")
+            for i in range(1000)
+        ]
+    )
+    assert len(asked) == 1
+    assert rows[0][t("Members", "fr")] == "A0, B0"
+    assert rows[0][t("Last meeting held", "fr")] == "—"
+    with i18n.speaking("fr"):
+        assert rows[999][t("Next meeting", "fr")] == i18n.format_date(day)  # "2 nov. 2026"
+    assert rows[999][t("Why", "fr")] == t("No first meeting 14 days after the match", "fr")

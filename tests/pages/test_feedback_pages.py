@@ -165,3 +165,35 @@ def test_erasing_signs_hugo_out_for_good(open_app, demo_store):
     assert not at.exception
     assert "Hugo" not in texts(at)
     assert auth.sign_in(demo_store.sf, "hugo", DEMO_PASSWORD) is None
+
+
+def test_older_acknowledged_feedback_waits_behind_a_button(open_app, demo_store):
+    import datetime as dt
+
+    from core.kernel import clock
+
+    hugo_id, camille_id = (_person_id(demo_store, n) for n in ("Hugo Bernard", "Camille Martin"))
+    with demo_store.sf.begin() as s:
+        match_id = s.scalar(
+            select(Feedback.match_id).where(Feedback.recipient_id == camille_id).limit(1)
+        )
+        for i in range(25):
+            when = clock.now() - dt.timedelta(days=400 + i)  # older than the demo's own
+            s.add(
+                Feedback(
+                    match_id=match_id,
+                    giver_id=hugo_id,
+                    recipient_id=camille_id,
+                    kind="kudos",
+                    worked=f"Old kudos number {i}",
+                    created_at=when,
+                    acknowledged_at=when,
+                )
+            )
+    at = open_app("camille", page=FEEDBACK)
+    shown = [i for i in range(25) if f"Old kudos number {i}" in texts(at)]
+    assert shown and len(shown) < 25
+    at.button(key="feedback_more_received").click().run()
+    assert not at.exception
+    more = [i for i in range(25) if f"Old kudos number {i}" in texts(at)]
+    assert len(more) == len(shown) + 10 and more[: len(shown)] == shown

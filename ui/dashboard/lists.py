@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
+
 import streamlit as st
 
 from core.insights import exports, figures, report
 from core.kernel import clock
-from core.kernel.i18n import format_date, t
+from core.kernel.i18n import format_date, get_language, speaking, t
 from ui import nav
 from ui.dashboard.filters import Picked
 
@@ -35,6 +38,32 @@ def needs_link() -> None:
         )
 
 
+def _checkin_rows(rows: Sequence[figures.CheckIn]) -> list[dict[str, str]]:
+    """The list's rows, worded once per column, reason and date: a company has a thousand
+    pairs to check in with, and each lookup of the reader's language reads the session."""
+    with speaking(get_language()):
+        members, why, last, nxt, on, programme = (
+            t("Members"),
+            t("Why"),
+            t("Last meeting held"),
+            t("Next meeting"),
+            t("Matched on"),
+            t("Programme"),
+        )
+        reason, day = cache(figures.label), cache(format_date)
+        return [
+            {  # the reason next to the names, where it is read first and never cut off
+                members: ", ".join(c.members),
+                why: reason(c.reason),
+                last: day(c.last_meeting),
+                nxt: day(c.next_meeting),
+                on: day(c.started),
+                programme: c.programme,
+            }
+            for c in rows
+        ]
+
+
 def checkins(d: figures.Dashboard) -> None:
     """Who to reach out to: names and dates only."""
     st.subheader(t("Pairs needing a check-in"))
@@ -45,17 +74,7 @@ def checkins(d: figures.Dashboard) -> None:
         t("Names and dates only, so that you can reach out; what the pairs wrote is never shown.")
     )
     st.dataframe(
-        [
-            {  # the reason next to the names, where it is read first and never cut off
-                t("Members"): ", ".join(c.members),
-                t("Why"): figures.label(c.reason),
-                t("Last meeting held"): format_date(c.last_meeting),
-                t("Next meeting"): format_date(c.next_meeting),
-                t("Matched on"): format_date(c.started),
-                t("Programme"): c.programme,
-            }
-            for c in d.checkins
-        ],
+        _checkin_rows(d.checkins),
         hide_index=True,
         column_config={
             t("Members"): st.column_config.TextColumn(width="medium"),

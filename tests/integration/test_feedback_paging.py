@@ -1,0 +1,52 @@
+"""A busy participant's feedback: what waits for them, all of it; what is done, a page at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.growth import feedback as fb
+from core.kernel import clock
+from db.models import Feedback
+from tests.builders import make_circle
+
+NOW = dt.datetime(2026, 11, 20, 10, 0)
+
+
+def _give(sf, group, days_ago: int, acknowledged: bool) -> int:  # type: ignore[no-untyped-def]
+    receiver, giver = group
+    when = NOW - dt.timedelta(days=days_ago)
+    with sf.begin() as s:
+        row = Feedback(
+            match_id=group.match_id,
+            giver_id=giver.person_id,
+            recipient_id=receiver.person_id,
+            kind="structured",
+            worked=f"Worked {days_ago}",
+            created_at=when,
+            acknowledged_at=when if acknowledged else None,
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def test_feedback_to_acknowledge_is_all_shown_and_acknowledged_feedback_a_page_at_a_time(sf):
+    clock.set_now(NOW)
+    group = make_circle(sf, ("camille", "hugo"))
+    camille, hugo = group
+    old_waiting = _give(sf, group, 90, acknowledged=False)  # older than every page
+    new_waiting = _give(sf, group, 1, acknowledged=False)
+    done = [_give(sf, group, 10 + d, acknowledged=True) for d in range(12)]  # newest first
+
+    page = fb.received_page(sf, camille, 10)
+    assert [f.id for f in page.items] == [new_waiting, *done[:10], old_waiting]
+    assert page.has_more
+    every = fb.received_page(sf, camille, 20)
+    assert [f.id for f in every.items] == [f.id for f in fb.received(sf, camille)]
+    assert not every.has_more
+
+    given = fb.given_page(sf, hugo, 10)
+    assert [f.id for f in given.items] == [new_waiting, *done[:9]]
+    assert given.has_more
+    assert not fb.given_page(sf, hugo, 14).has_more
+    assert fb.given_page(sf, camille, 10) == fb.FeedbackPage((), False)
