@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 
 from core.kernel.errors import FileRejected
-from core.kernel.i18n import format_number, t
+from core.kernel.i18n import N_, format_number, t
 
 MIB = 1024 * 1024
 
@@ -62,6 +62,18 @@ def column_letters(number: int) -> str:
     return letters
 
 
+def beyond(
+    message: str, filename: str, limit: str, limits: Limits, **values: int | str
+) -> FileRejected:
+    """The refusal of ``filename`` past ``limit`` (a field of :class:`Limits`, the sentence's
+    ``{max}``): ``message`` is an English id marked with N_, and the whole numbers among
+    ``values`` are written the reader's way (12 345)."""
+    shown = {k: format_number(v) if isinstance(v, int) else v for k, v in values.items()}
+    return FileRejected(
+        t(message, filename=filename, max=format_number(getattr(limits, limit)), **shown), limit
+    )
+
+
 def too_large(filename: str, size: int, limits: Limits = LIMITS) -> FileRejected:
     return FileRejected(
         t(
@@ -93,54 +105,54 @@ def password(filename: str) -> FileRejected:
 
 
 def rows_message(filename: str, found: int, limits: Limits) -> FileRejected:
-    return FileRejected(
-        t(
-            "“{filename}” goes down to row {found}: at most {max} rows are read. Delete the empty rows below the list, or split the file.",
-            filename=filename,
-            found=format_number(found),
-            max=format_number(limits.rows),
+    return beyond(
+        N_(
+            "“{filename}” goes down to row {found}: at most {max} rows are read. Delete the empty rows below the list, or split the file."
         ),
+        filename,
         "rows",
+        limits,
+        found=found,
     )
 
 
 def columns_message(filename: str, letters: str, limits: Limits) -> FileRejected:
     shown = letters if len(letters) <= 12 else letters[:12] + "…"
-    return FileRejected(
-        t(
-            "“{filename}” reaches column {found}: at most {max} columns (A to {last}) are read. Delete the columns to the right of the list.",
-            filename=filename,
-            found=shown,
-            max=format_number(limits.columns),
-            last=column_letters(limits.columns),
+    return beyond(
+        N_(
+            "“{filename}” reaches column {found}: at most {max} columns (A to {last}) are read. Delete the columns to the right of the list."
         ),
+        filename,
         "columns",
+        limits,
+        found=shown,
+        last=column_letters(limits.columns),
     )
 
 
 def cells_message(filename: str, rows: int, columns: int, limits: Limits) -> FileRejected:
-    return FileRejected(
-        t(
-            "“{filename}” spans {rows} rows by {columns} columns: at most {max} cells are read. Delete what is not the list of people, or split the file.",
-            filename=filename,
-            rows=format_number(rows),
-            columns=format_number(columns),
-            max=format_number(limits.cells),
+    return beyond(
+        N_(
+            "“{filename}” spans {rows} rows by {columns} columns: at most {max} cells are read. Delete what is not the list of people, or split the file."
         ),
+        filename,
         "cells",
+        limits,
+        rows=rows,
+        columns=columns,
     )
 
 
 def cell_chars_message(filename: str, where: str, found: int, limits: Limits) -> FileRejected:
-    return FileRejected(
-        t(
-            "In “{filename}”, {where} holds {found} characters: at most {max} are read in one cell.",
-            filename=filename,
-            where=where,
-            found=format_number(found),
-            max=format_number(limits.cell_chars),
+    return beyond(
+        N_(
+            "In “{filename}”, {where} holds {found} characters: at most {max} are read in one cell."
         ),
+        filename,
         "cell_chars",
+        limits,
+        where=where,
+        found=found,
     )
 
 
@@ -180,25 +192,25 @@ def worker_refusal(filename: str, limit: str, d: dict[str, int], limits: Limits)
     if limit == "cell_chars":
         return cell_chars_message(filename, cell_where(d["row"], d["column"]), d["found"], limits)
     if limit == "text_chars":
-        return FileRejected(
-            t(
-                "“{filename}” holds {found} characters of text: at most {max} are read. Save only the list of people and upload it again.",
-                filename=filename,
-                found=format_number(d["found"]),
-                max=format_number(limits.text_chars),
+        return beyond(
+            N_(
+                "“{filename}” holds {found} characters of text: at most {max} are read. Save only the list of people and upload it again."
             ),
+            filename,
             "text_chars",
+            limits,
+            found=d["found"],
         )
     return memory_message(filename, limits)
 
 
 def too_many_members(filename: str, found: int, limits: Limits) -> FileRejected:
-    return FileRejected(
-        t(
-            "“{filename}” holds {found} files packed inside it: a spreadsheet holds at most {max}. It is not a workbook Tandem reads.",
-            filename=filename,
-            found=format_number(found),
-            max=format_number(limits.members),
+    return beyond(
+        N_(
+            "“{filename}” holds {found} files packed inside it: a spreadsheet holds at most {max}. It is not a workbook Tandem reads."
         ),
+        filename,
         "members",
+        limits,
+        found=found,
     )

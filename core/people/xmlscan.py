@@ -12,10 +12,11 @@ from typing import Any
 from xml.parsers import expat
 
 from core.kernel.errors import FileRejected
-from core.kernel.i18n import format_number, t
+from core.kernel.i18n import N_, t
 from core.people.limits import (
     LIMITS,
     Limits,
+    beyond,
     cell_chars_message,
     cell_where,
     cells_message,
@@ -195,13 +196,13 @@ class _Scan:
         self.strings += 1
         if self.strings > self.limits.shared_strings:
             self._stop(
-                FileRejected(
-                    t(
-                        "“{filename}” holds more than {max} different texts: far more than a list of people.",
-                        filename=self.filename,
-                        max=format_number(self.limits.shared_strings),
+                beyond(
+                    N_(
+                        "“{filename}” holds more than {max} different texts: far more than a list of people."
                     ),
+                    self.filename,
                     "shared_strings",
+                    self.limits,
                 )
             )
         self.in_cell, self.chars, self.where = True, 0, None
@@ -261,13 +262,13 @@ class _Scan:
         self.depth += 1
         if self.depth > self.limits.depth:
             self._stop(
-                FileRejected(
-                    t(
-                        "“{filename}” nests its content more than {max} levels deep: spreadsheets never do.",
-                        filename=self.filename,
-                        max=format_number(self.limits.depth),
+                beyond(
+                    N_(
+                        "“{filename}” nests its content more than {max} levels deep: spreadsheets never do."
                     ),
+                    self.filename,
                     "depth",
+                    self.limits,
                 )
             )
         if self.in_cell:
