@@ -27,6 +27,20 @@ SHEET_SUFFIXES = ("xlsx", "xlsm", "xls", "ods")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 Progress = Callable[[float, str], None]
 
+# What a CSV file is refused for: it has lines where a spreadsheet has rows.
+CSV_SENTENCES = {
+    "rows": N_(
+        "“{filename}” goes down to line {found}: at most {max} lines are read. Delete the empty lines at the end, or split the file."
+    ),
+    "columns": N_("Line {line} of “{filename}” has {found} columns: at most {max} are read."),
+    "field_limit": N_(
+        "Line {line} of “{filename}” has a cell of more than {found} characters: at most {max} are read in one cell."
+    ),
+    "cell_chars": N_(
+        "Line {line} of “{filename}” has a cell of {found} characters: at most {max} are read in one cell."
+    ),
+}
+
 # Field → its label in the report (translated at display) and the header spellings
 # accepted, compared after :func:`_header_key` (lower case, no accents, no punctuation).
 FIELDS: dict[str, str] = {
@@ -170,23 +184,10 @@ def _read_csv(
     try:
         for line, row in enumerate(reader, start=1):  # a record is a line of the spreadsheet
             if line > limits.rows:
-                raise beyond(
-                    N_(
-                        "“{filename}” goes down to line {found}: at most {max} lines are read. Delete the empty lines at the end, or split the file."
-                    ),
-                    filename,
-                    "rows",
-                    limits,
-                    found=line,
-                )
+                raise beyond("rows", filename, limits, CSV_SENTENCES["rows"], found=line)
             if len(row) > limits.columns:
                 raise beyond(
-                    N_("Line {line} of “{filename}” has {found} columns: at most {max} are read."),
-                    filename,
-                    "columns",
-                    limits,
-                    line=line,
-                    found=len(row),
+                    "columns", filename, limits, CSV_SENTENCES["columns"], line=line, found=len(row)
                 )
             for cell in row:
                 if len(cell) > limits.cell_chars:
@@ -200,12 +201,10 @@ def _read_csv(
     except csv.Error as e:
         if "field larger than field limit" in str(e):  # the csv module's own limit
             raise beyond(
-                N_(
-                    "Line {line} of “{filename}” has a cell of more than {found} characters: at most {max} are read in one cell."
-                ),
-                filename,
                 "cell_chars",
+                filename,
                 limits,
+                CSV_SENTENCES["field_limit"],
                 line=reader.line_num,
                 found=csv.field_size_limit(),
             ) from e
@@ -221,14 +220,7 @@ def _read_csv(
 
 def _long_cell(filename: str, line: int, found: int, limits: Limits) -> FileRejected:
     return beyond(
-        N_(
-            "Line {line} of “{filename}” has a cell of {found} characters: at most {max} are read in one cell."
-        ),
-        filename,
-        "cell_chars",
-        limits,
-        line=line,
-        found=found,
+        "cell_chars", filename, limits, CSV_SENTENCES["cell_chars"], line=line, found=found
     )
 
 

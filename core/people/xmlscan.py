@@ -12,7 +12,7 @@ from typing import Any
 from xml.parsers import expat
 
 from core.kernel.errors import FileRejected
-from core.kernel.i18n import N_, t
+from core.kernel.i18n import t
 from core.people.limits import (
     LIMITS,
     Limits,
@@ -195,16 +195,7 @@ class _Scan:
     def _shared_string(self, _attrs: dict[str, str]) -> None:
         self.strings += 1
         if self.strings > self.limits.shared_strings:
-            self._stop(
-                beyond(
-                    N_(
-                        "“{filename}” holds more than {max} different texts: far more than a list of people."
-                    ),
-                    self.filename,
-                    "shared_strings",
-                    self.limits,
-                )
-            )
+            self._stop(beyond("shared_strings", self.filename, self.limits))
         self.in_cell, self.chars, self.where = True, 0, None
 
     def _dimension(self, attrs: dict[str, str]) -> None:
@@ -261,16 +252,7 @@ class _Scan:
     def _start(self, name: str, attrs: dict[str, str]) -> None:
         self.depth += 1
         if self.depth > self.limits.depth:
-            self._stop(
-                beyond(
-                    N_(
-                        "“{filename}” nests its content more than {max} levels deep: spreadsheets never do."
-                    ),
-                    self.filename,
-                    "depth",
-                    self.limits,
-                )
-            )
+            self._stop(beyond("depth", self.filename, self.limits))
         if self.in_cell:
             self.has_value = True  # an ODS cell with a paragraph, an annotation…
         handler = self.on_start.get(name)
