@@ -9,7 +9,7 @@ from core.programmes import answers, enrolled
 from core.programmes.enrolment import EnrolmentStatus
 from ui.page import guard
 from ui.programmes.picker import pick_programme
-from ui.widgets import plain
+from ui.widgets import pick, plain
 
 store, viewer = guard("coord_enrolments")
 st.title(t("Enrolments"))
@@ -89,12 +89,7 @@ st.dataframe(
 
 st.subheader(t("Enrolment profile"))
 people = {r.enrolment_id: r for r in shown}
-who = st.selectbox(
-    t("Person"),
-    list(people),
-    format_func=lambda i: f"{people[i].name} ({people[i].department or '—'})",
-    key="enr_person",
-)
+who = pick(t("Person"), people, lambda r: f"{r.name} ({r.department or '—'})", key="enr_person")
 row = people[who]
 with st.container(border=True):
     a, b = st.columns(2)

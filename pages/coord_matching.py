@@ -11,7 +11,7 @@ from ui.actions import act, flash
 from ui.matching import do_not_pair, ending, review
 from ui.matching import published as published_ui
 from ui.page import guard
-from ui.widgets import md_escape
+from ui.widgets import md_escape, pick
 
 store, viewer = guard("coord_matching")
 st.title(t("Matching"))
@@ -21,10 +21,10 @@ if not choices:
     st.info(t("No programme is open for enrolment or running: there is nobody to match."))
     st.stop()
 by_id = {p.programme_id: p for p in choices}
-pid = st.selectbox(
+pid = pick(
     t("Programme"),
-    list(by_id),
-    format_func=lambda i: f"{by_id[i].name} ({programmes.status_label(by_id[i].status)})",
+    by_id,
+    lambda p: f"{p.name} ({programmes.status_label(p.status)})",
     key="matching_programme",
 )
 RUN, PUBLISH = f"matching-run-{pid}", f"matching-publish-{pid}"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from core.insights.scope import ALL, OTHERS, Scope, Window, scope_of
@@ -86,9 +86,17 @@ def survey_table(s: Session, scope: Scope) -> SurveyTable:
     rounds = _rounds(s, pid)
     in_programme = (Survey.programme_id == pid, Survey.kind.in_(RESULT_KINDS))
 
-    def answers(*keys: Any) -> Select[Any]:
-        return answers_query(
-            *keys,
+    columns = {
+        "dept": SurveyResponse.department,
+        "rnd": Survey.id,
+        "qid": SurveyQuestion.id,
+        "val": SurveyAnswer.value_int,
+    }
+
+    def answer_bags(*keys: tuple[str, Callable[[Any], Hashable] | None]) -> dict[Any, Bag]:
+        """The answers' bags by ``keys`` (labels of ``columns``, with their types)."""
+        query = answers_query(
+            *(columns[label].label(label) for label, _ in keys),
             respondent(),
             SurveyAnswer.response_id.label("unit"),
             SurveyAnswer.question_id.label("unit2"),
@@ -97,31 +105,10 @@ def survey_table(s: Session, scope: Scope) -> SurveyTable:
             case((SurveyAnswer.value_int >= 9, 1), else_=0).label("v1"),
             case((SurveyAnswer.value_int <= 6, 1), else_=0).label("v2"),
         ).where(*in_programme, SurveyQuestion.kind != TEXT, SurveyAnswer.value_int.is_not(None))
+        return fetch_bags(s, query, list(keys), k, "answer", sums=3)
 
-    by_row = fetch_bags(
-        s,
-        answers(
-            SurveyResponse.department.label("dept"),
-            Survey.id.label("rnd"),
-            SurveyQuestion.id.label("qid"),
-        ),
-        [("dept", None), ("rnd", int), ("qid", int)],
-        k,
-        "answer",
-        sums=3,
-    )
-    by_value = fetch_bags(
-        s,
-        answers(
-            Survey.id.label("rnd"),
-            SurveyQuestion.id.label("qid"),
-            SurveyAnswer.value_int.label("val"),
-        ),
-        [("rnd", int), ("qid", int), ("val", int)],
-        k,
-        "answer",
-        sums=3,
-    )
+    by_row = answer_bags(("dept", None), ("rnd", int), ("qid", int))
+    by_value = answer_bags(("rnd", int), ("qid", int), ("val", int))
     respondents = (
         select(
             SurveyResponse.department.label("dept"),

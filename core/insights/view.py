@@ -5,23 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from functools import cached_property
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.insights.activity import ActivityTable, GoalsTable, activity_table, goals_table
-from core.insights.enrolment import EnrolTable, enrol_table
+from core.insights.activity import activity_table, goals_table
+from core.insights.enrolment import enrol_table
 from core.insights.figures import Filters, Point, point_of
-from core.insights.pairs import MeetingsTable, meetings_table
+from core.insights.pairs import meetings_table
 from core.insights.retention import RetentionTable, retention_table
-from core.insights.scope import ALL, Window, programme_or_404, scope_of, window_of
+from core.insights.scope import ALL, Scope, Window, programme_or_404, scope_of, window_of
 from core.insights.series import Series
-from core.insights.skills_growth import SkillsTable, skills_table
-from core.insights.survey_table import SurveyTable, survey_table
+from core.insights.skills_growth import skills_table
+from core.insights.survey_table import survey_table
 from core.kernel import clock
 from core.kernel.bags import WEEK
 from core.kernel.privacy import Cell, combine
 from db.models import Programme, ProgrammeStatus
+
+T = TypeVar("T")
+
+
+def _table(build: Callable[[Session, Scope], T]) -> cached_property[T]:
+    """A protected table of the family's scope, built by ``build`` when first read."""
+    return cached_property(lambda family: build(family.s, family.scope))
 
 
 class Family:
@@ -31,33 +39,16 @@ class Family:
         self.s, self.programme = s, programme
         self.scope = scope_of(s, programme, k, asked)
 
-    @cached_property
-    def enrol(self) -> EnrolTable:
-        return enrol_table(self.s, self.scope)
-
-    @cached_property
-    def goals(self) -> GoalsTable:
-        return goals_table(self.s, self.scope)
-
-    @cached_property
-    def activity(self) -> ActivityTable:
-        return activity_table(self.s, self.scope)
-
-    @cached_property
-    def meetings(self) -> MeetingsTable:
-        return meetings_table(self.s, self.scope)
-
-    @cached_property
-    def skills(self) -> SkillsTable:
-        return skills_table(self.s, self.scope)
+    enrol = _table(enrol_table)
+    goals = _table(goals_table)
+    activity = _table(activity_table)
+    meetings = _table(meetings_table)
+    skills = _table(skills_table)
+    surveys = _table(survey_table)
 
     @cached_property
     def retention(self) -> RetentionTable | None:
         return retention_table(self.s, self.scope, self.programme)
-
-    @cached_property
-    def surveys(self) -> SurveyTable:
-        return survey_table(self.s, self.scope)
 
     @cached_property
     def everything(self) -> Window:

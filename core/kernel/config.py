@@ -164,9 +164,8 @@ def _secrets_files() -> list[Path]:
     return [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
 
 
-def secrets_section(name: str) -> dict[str, object]:
-    """A ``[name]`` table of secrets.toml (the project's keys over the user's); {} if none."""
-    merged: dict[str, object] = {}
+def _secret_values(name: str) -> Iterator[tuple[Path, object]]:
+    """``name`` in each readable secrets.toml, in :func:`_secrets_files` order (the last wins)."""
     for path in _secrets_files():
         if not path.is_file():
             continue
@@ -175,6 +174,13 @@ def secrets_section(name: str) -> dict[str, object]:
                 value = tomllib.load(fh).get(name)
         except (OSError, tomllib.TOMLDecodeError):
             continue  # Streamlit reports a broken secrets.toml itself
+        yield path, value
+
+
+def secrets_section(name: str) -> dict[str, object]:
+    """A ``[name]`` table of secrets.toml (the project's keys over the user's); {} if none."""
+    merged: dict[str, object] = {}
+    for _path, value in _secret_values(name):
         if isinstance(value, dict):
             merged.update(value)
     return merged
@@ -183,14 +189,7 @@ def secrets_section(name: str) -> dict[str, object]:
 def signing_key() -> str:
     """The cookie key, as the app finds it, for signing outside a page (e-mail links)."""
     configured = None
-    for path in _secrets_files():
-        if not path.is_file():
-            continue
-        try:
-            with path.open("rb") as fh:
-                value = tomllib.load(fh).get("cookie_key")
-        except (OSError, tomllib.TOMLDecodeError):
-            continue
+    for _path, value in _secret_values("cookie_key"):
         if isinstance(value, str) and value.strip():
             configured = value
     return cookie_key(configured)
@@ -203,14 +202,7 @@ def _split_keys(text: str) -> list[str]:
 def _configured_encryption_keys() -> tuple[list[str], str] | None:
     """Keys from secrets.toml (``encryption_keys``), else TANDEM_ENCRYPTION_KEYS; newest first."""
     found: tuple[list[str], str] | None = None
-    for path in _secrets_files():
-        if not path.is_file():
-            continue
-        try:
-            with path.open("rb") as fh:
-                value = tomllib.load(fh).get(ENCRYPTION_KEYS_SETTING)
-        except (OSError, tomllib.TOMLDecodeError):
-            continue  # Streamlit reports a broken secrets.toml itself
+    for path, value in _secret_values(ENCRYPTION_KEYS_SETTING):
         setting = f"{ENCRYPTION_KEYS_SETTING} in {path}"
         if isinstance(value, str):
             found = (_split_keys(value), setting)

@@ -51,9 +51,9 @@ def clean_line(
     value: str | None, field: str, *, max_chars: int = MAX_LINE, required: bool = True
 ) -> str:
     """A one-line text field: no control characters, trimmed, bounded."""
-    text = _strip_controls((value or "").replace("\n", " "), keep_newlines=False).strip()
-    if required and _blank(text):
-        raise InvalidInput(t("“{field}” cannot be empty.", field=field))
+    text = _required(
+        _strip_controls((value or "").replace("\n", " "), keep_newlines=False), field, required
+    )
     if any(ch in BIDI_CONTROLS for ch in text):
         raise InvalidInput(
             t(
@@ -69,10 +69,18 @@ def clean_text(
     value: str | None, field: str, *, max_chars: int = MAX_TEXT, required: bool = False
 ) -> str:
     """A multi-line text field: newlines kept, trimmed, bounded."""
-    text = _strip_controls((value or "").replace("\r\n", "\n"), keep_newlines=True).strip()
+    text = _required(
+        _strip_controls((value or "").replace("\r\n", "\n"), keep_newlines=True), field, required
+    )
+    return _bounded(text, field, max_chars)
+
+
+def _required(text: str, field: str, required: bool) -> str:
+    """``text`` trimmed; the form's message if it is required and nothing visible is left."""
+    text = text.strip()
     if required and _blank(text):
         raise InvalidInput(t("“{field}” cannot be empty.", field=field))
-    return _bounded(text, field, max_chars)
+    return text
 
 
 def _bounded(text: str, field: str, max_chars: int) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.kernel.i18n import format_date, speaking, t
 from core.kernel.zones import local_time, zone_label
+from core.notify.letters import letter
 from core.notify.message import Attachment, Kind, Outgoing
 from core.notify.recipients import addressed, outgoing, recipients
 from core.relationship.ics import ics_bytes
@@ -57,19 +58,7 @@ def proposals(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
         )
     ).all()
     for (match_id, _person_id, programme), r in addressed(s, rows):
-        with speaking(r.language):
-            yield outgoing(
-                r,
-                Kind.PROPOSAL,
-                f"match:{match_id}",
-                t("Tandem: a pairing is proposed to you"),
-                t(
-                    "Hello {name},\n\nA pairing is proposed to you in “{programme}”. Open Tandem to see who with and why, then accept or decline.",
-                    name=r.name,
-                    programme=programme,
-                ),
-                "my_match",
-            )
+        yield letter(r, Kind.PROPOSAL, f"match:{match_id}", programme=programme)
 
 
 def meetings_tomorrow(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
@@ -179,19 +168,10 @@ def meetings_overdue(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
         select(MatchMember.match_id, MatchMember.person_id).where(MatchMember.match_id.in_(late))
     ).all()
     for (match_id, _person_id), r in addressed(s, members):
-        with speaking(r.language):
-            yield outgoing(
-                r,
-                Kind.MEETING_OVERDUE,
-                f"match:{match_id}:since:{late[match_id].isoformat()}",
-                t("Tandem: time to plan your next meeting"),
-                t(
-                    "Hello {name},\n\nNo meeting has been held since {date}, longer than your agreed rhythm. Plan the next one in Tandem.",
-                    name=r.name,
-                    date=format_date(late[match_id], "long"),
-                ),
-                "my_peer",
-            )
+        since = late[match_id]
+        yield letter(
+            r, Kind.MEETING_OVERDUE, f"match:{match_id}:since:{since.isoformat()}", date=since
+        )
 
 
 def feedback_requests(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
@@ -212,18 +192,8 @@ def feedback_requests(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
     )
     for (request_id, _giver_id, requester_id), r in addressed(s, rows):
         with speaking(r.language):
-            yield outgoing(
-                r,
-                Kind.FEEDBACK_REQUEST,
-                f"request:{request_id}",
-                t("Tandem: your feedback is asked for"),
-                t(
-                    "Hello {name},\n\n{asker} asked for your feedback. Open Tandem to read the request and answer it.",
-                    name=r.name,
-                    asker=names.get(requester_id, t("A colleague")),
-                ),
-                "feedback",
-            )
+            asker = names.get(requester_id, t("A colleague"))
+        yield letter(r, Kind.FEEDBACK_REQUEST, f"request:{request_id}", asker=asker)
 
 
 def feedback_received(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
@@ -234,18 +204,7 @@ def feedback_received(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
         )
     ).all()
     for (feedback_id, _person_id), r in addressed(s, rows):
-        with speaking(r.language):
-            yield outgoing(
-                r,
-                Kind.FEEDBACK_RECEIVED,
-                f"feedback:{feedback_id}",
-                t("Tandem: you received feedback"),
-                t(
-                    "Hello {name},\n\nA peer gave you feedback. Read it in Tandem and let them know it reached you.",
-                    name=r.name,
-                ),
-                "feedback",
-            )
+        yield letter(r, Kind.FEEDBACK_RECEIVED, f"feedback:{feedback_id}")
 
 
 def actions_due(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
@@ -260,19 +219,7 @@ def actions_due(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
         )
     ).all()
     for (action_id, _person_id, due), r in addressed(s, rows):
-        with speaking(r.language):
-            yield outgoing(
-                r,
-                Kind.ACTION_DUE,
-                f"action:{action_id}:due:{due.isoformat()}",
-                t("Tandem: an action item is due"),
-                t(
-                    "Hello {name},\n\nOne of your action items was due on {date}. Tick it off in Tandem when it is done.",
-                    name=r.name,
-                    date=format_date(due, "long"),
-                ),
-                "goals",
-            )
+        yield letter(r, Kind.ACTION_DUE, f"action:{action_id}:due:{due.isoformat()}", date=due)
 
 
 def surveys_open(s: Session, now: dt.datetime) -> Iterator[Outgoing]:

@@ -18,6 +18,7 @@ from core.insights.pairs import NEEDS_CHECKIN, pair_states
 from core.kernel.access import COORDINATOR
 from core.kernel.i18n import speaking, t, tn
 from core.notify.about_me import FRESH
+from core.notify.letters import letter
 from core.notify.message import Kind, Outgoing
 from core.notify.recipients import Recipient, outgoing, recipients
 from db.models import (
@@ -56,18 +57,8 @@ def concerns_raised(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
     for r in coordinators(s):
         for concern_id, programme in rows:
             with speaking(r.language):
-                yield outgoing(
-                    r,
-                    Kind.CONCERN_RAISED,
-                    f"concern:{concern_id}",
-                    t("Tandem: a participant raised a concern"),
-                    t(
-                        "Hello {name},\n\nA participant raised a concern in “{programme}”. Read it and follow it up in Tandem.",
-                        name=r.name,
-                        programme=programme or t("no programme"),
-                    ),
-                    "coord_concerns",
-                )
+                where = programme or t("no programme")
+            yield letter(r, Kind.CONCERN_RAISED, f"concern:{concern_id}", programme=where)
 
 
 def weekly(s: Session, now: dt.datetime) -> Iterator[Outgoing]:

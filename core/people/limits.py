@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 
 from core.kernel.errors import FileRejected
-from core.kernel.i18n import format_number, t
+from core.kernel.i18n import N_, format_number, t
 
 MIB = 1024 * 1024
 
@@ -43,6 +43,34 @@ class Limits:
 
 LIMITS = Limits()
 
+# Why a file past a limit is refused, by limit (the sentence's {max} is the limit).
+SENTENCES = {
+    "rows": N_(
+        "“{filename}” goes down to row {found}: at most {max} rows are read. Delete the empty rows below the list, or split the file."
+    ),
+    "columns": N_(
+        "“{filename}” reaches column {found}: at most {max} columns (A to {last}) are read. Delete the columns to the right of the list."
+    ),
+    "cells": N_(
+        "“{filename}” spans {rows} rows by {columns} columns: at most {max} cells are read. Delete what is not the list of people, or split the file."
+    ),
+    "cell_chars": N_(
+        "In “{filename}”, {where} holds {found} characters: at most {max} are read in one cell."
+    ),
+    "text_chars": N_(
+        "“{filename}” holds {found} characters of text: at most {max} are read. Save only the list of people and upload it again."
+    ),
+    "members": N_(
+        "“{filename}” holds {found} files packed inside it: a spreadsheet holds at most {max}. It is not a workbook Tandem reads."
+    ),
+    "shared_strings": N_(
+        "“{filename}” holds more than {max} different texts: far more than a list of people."
+    ),
+    "depth": N_(
+        "“{filename}” nests its content more than {max} levels deep: spreadsheets never do."
+    ),
+}
+
 
 def in_bytes(n: int) -> str:
     """A size as a person reads it: 3 KB, 9.5 MB, 1.2 GB."""
@@ -60,6 +88,24 @@ def column_letters(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def beyond(
+    limit: str, filename: str, limits: Limits, sentence: str = "", **values: int | str
+) -> FileRejected:
+    """The refusal of ``filename`` past ``limit`` (a field of :class:`Limits`, the sentence's
+    ``{max}``), in :data:`SENTENCES`' words or ``sentence``'s (an English id marked with N_);
+    the whole numbers among ``values`` are written the reader's way (12 345)."""
+    shown = {k: format_number(v) if isinstance(v, int) else v for k, v in values.items()}
+    return FileRejected(
+        t(
+            sentence or SENTENCES[limit],
+            filename=filename,
+            max=format_number(getattr(limits, limit)),
+            **shown,
+        ),
+        limit,
+    )
 
 
 def too_large(filename: str, size: int, limits: Limits = LIMITS) -> FileRejected:
@@ -93,55 +139,20 @@ def password(filename: str) -> FileRejected:
 
 
 def rows_message(filename: str, found: int, limits: Limits) -> FileRejected:
-    return FileRejected(
-        t(
-            "“{filename}” goes down to row {found}: at most {max} rows are read. Delete the empty rows below the list, or split the file.",
-            filename=filename,
-            found=format_number(found),
-            max=format_number(limits.rows),
-        ),
-        "rows",
-    )
+    return beyond("rows", filename, limits, found=found)
 
 
 def columns_message(filename: str, letters: str, limits: Limits) -> FileRejected:
     shown = letters if len(letters) <= 12 else letters[:12] + "…"
-    return FileRejected(
-        t(
-            "“{filename}” reaches column {found}: at most {max} columns (A to {last}) are read. Delete the columns to the right of the list.",
-            filename=filename,
-            found=shown,
-            max=format_number(limits.columns),
-            last=column_letters(limits.columns),
-        ),
-        "columns",
-    )
+    return beyond("columns", filename, limits, found=shown, last=column_letters(limits.columns))
 
 
 def cells_message(filename: str, rows: int, columns: int, limits: Limits) -> FileRejected:
-    return FileRejected(
-        t(
-            "“{filename}” spans {rows} rows by {columns} columns: at most {max} cells are read. Delete what is not the list of people, or split the file.",
-            filename=filename,
-            rows=format_number(rows),
-            columns=format_number(columns),
-            max=format_number(limits.cells),
-        ),
-        "cells",
-    )
+    return beyond("cells", filename, limits, rows=rows, columns=columns)
 
 
 def cell_chars_message(filename: str, where: str, found: int, limits: Limits) -> FileRejected:
-    return FileRejected(
-        t(
-            "In “{filename}”, {where} holds {found} characters: at most {max} are read in one cell.",
-            filename=filename,
-            where=where,
-            found=format_number(found),
-            max=format_number(limits.cell_chars),
-        ),
-        "cell_chars",
-    )
+    return beyond("cell_chars", filename, limits, where=where, found=found)
 
 
 def cell_where(row: int, column: int) -> str:
@@ -180,25 +191,9 @@ def worker_refusal(filename: str, limit: str, d: dict[str, int], limits: Limits)
     if limit == "cell_chars":
         return cell_chars_message(filename, cell_where(d["row"], d["column"]), d["found"], limits)
     if limit == "text_chars":
-        return FileRejected(
-            t(
-                "“{filename}” holds {found} characters of text: at most {max} are read. Save only the list of people and upload it again.",
-                filename=filename,
-                found=format_number(d["found"]),
-                max=format_number(limits.text_chars),
-            ),
-            "text_chars",
-        )
+        return beyond("text_chars", filename, limits, found=d["found"])
     return memory_message(filename, limits)
 
 
 def too_many_members(filename: str, found: int, limits: Limits) -> FileRejected:
-    return FileRejected(
-        t(
-            "“{filename}” holds {found} files packed inside it: a spreadsheet holds at most {max}. It is not a workbook Tandem reads.",
-            filename=filename,
-            found=format_number(found),
-            max=format_number(limits.members),
-        ),
-        "members",
-    )
+    return beyond("members", filename, limits, found=found)

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.kernel.errors import FileRejected
-from core.kernel.i18n import N_, format_number, t
+from core.kernel.i18n import N_, t
 from core.people import spreadsheet
-from core.people.limits import LIMITS, Limits, damaged, too_large
+from core.people.limits import LIMITS, Limits, beyond, damaged, too_large
 from core.people.zipgate import open_zip, zip_kind
 
 MAX_ROWS = 50_000
@@ -26,6 +26,20 @@ TEXT_SUFFIXES = ("csv", "txt", "tsv")
 SHEET_SUFFIXES = ("xlsx", "xlsm", "xls", "ods")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 Progress = Callable[[float, str], None]
+
+# What a CSV file is refused for: it has lines where a spreadsheet has rows.
+CSV_SENTENCES = {
+    "rows": N_(
+        "“{filename}” goes down to line {found}: at most {max} lines are read. Delete the empty lines at the end, or split the file."
+    ),
+    "columns": N_("Line {line} of “{filename}” has {found} columns: at most {max} are read."),
+    "field_limit": N_(
+        "Line {line} of “{filename}” has a cell of more than {found} characters: at most {max} are read in one cell."
+    ),
+    "cell_chars": N_(
+        "Line {line} of “{filename}” has a cell of {found} characters: at most {max} are read in one cell."
+    ),
+}
 
 # Field → its label in the report (translated at display) and the header spellings
 # accepted, compared after :func:`_header_key` (lower case, no accents, no punctuation).
@@ -170,25 +184,10 @@ def _read_csv(
     try:
         for line, row in enumerate(reader, start=1):  # a record is a line of the spreadsheet
             if line > limits.rows:
-                raise FileProblem(
-                    t(
-                        "“{filename}” goes down to line {found}: at most {max} lines are read. Delete the empty lines at the end, or split the file.",
-                        filename=filename,
-                        found=format_number(line),
-                        max=format_number(limits.rows),
-                    ),
-                    "rows",
-                )
+                raise beyond("rows", filename, limits, CSV_SENTENCES["rows"], found=line)
             if len(row) > limits.columns:
-                raise FileProblem(
-                    t(
-                        "Line {line} of “{filename}” has {found} columns: at most {max} are read.",
-                        line=format_number(line),
-                        filename=filename,
-                        found=format_number(len(row)),
-                        max=format_number(limits.columns),
-                    ),
-                    "columns",
+                raise beyond(
+                    "columns", filename, limits, CSV_SENTENCES["columns"], line=line, found=len(row)
                 )
             for cell in row:
                 if len(cell) > limits.cell_chars:
@@ -201,15 +200,13 @@ def _read_csv(
                     break
     except csv.Error as e:
         if "field larger than field limit" in str(e):  # the csv module's own limit
-            raise FileProblem(
-                t(
-                    "Line {line} of “{filename}” has a cell of more than {found} characters: at most {max} are read in one cell.",
-                    line=format_number(reader.line_num),
-                    filename=filename,
-                    found=format_number(csv.field_size_limit()),
-                    max=format_number(limits.cell_chars),
-                ),
+            raise beyond(
                 "cell_chars",
+                filename,
+                limits,
+                CSV_SENTENCES["field_limit"],
+                line=reader.line_num,
+                found=csv.field_size_limit(),
             ) from e
         raise FileProblem(
             t(
@@ -222,15 +219,8 @@ def _read_csv(
 
 
 def _long_cell(filename: str, line: int, found: int, limits: Limits) -> FileRejected:
-    return FileProblem(
-        t(
-            "Line {line} of “{filename}” has a cell of {found} characters: at most {max} are read in one cell.",
-            line=format_number(line),
-            filename=filename,
-            found=format_number(found),
-            max=format_number(limits.cell_chars),
-        ),
-        "cell_chars",
+    return beyond(
+        "cell_chars", filename, limits, CSV_SENTENCES["cell_chars"], line=line, found=found
     )
 
 

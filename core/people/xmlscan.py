@@ -12,10 +12,11 @@ from typing import Any
 from xml.parsers import expat
 
 from core.kernel.errors import FileRejected
-from core.kernel.i18n import format_number, t
+from core.kernel.i18n import t
 from core.people.limits import (
     LIMITS,
     Limits,
+    beyond,
     cell_chars_message,
     cell_where,
     cells_message,
@@ -194,16 +195,7 @@ class _Scan:
     def _shared_string(self, _attrs: dict[str, str]) -> None:
         self.strings += 1
         if self.strings > self.limits.shared_strings:
-            self._stop(
-                FileRejected(
-                    t(
-                        "“{filename}” holds more than {max} different texts: far more than a list of people.",
-                        filename=self.filename,
-                        max=format_number(self.limits.shared_strings),
-                    ),
-                    "shared_strings",
-                )
-            )
+            self._stop(beyond("shared_strings", self.filename, self.limits))
         self.in_cell, self.chars, self.where = True, 0, None
 
     def _dimension(self, attrs: dict[str, str]) -> None:
@@ -260,16 +252,7 @@ class _Scan:
     def _start(self, name: str, attrs: dict[str, str]) -> None:
         self.depth += 1
         if self.depth > self.limits.depth:
-            self._stop(
-                FileRejected(
-                    t(
-                        "“{filename}” nests its content more than {max} levels deep: spreadsheets never do.",
-                        filename=self.filename,
-                        max=format_number(self.limits.depth),
-                    ),
-                    "depth",
-                )
-            )
+            self._stop(beyond("depth", self.filename, self.limits))
         if self.in_cell:
             self.has_value = True  # an ODS cell with a paragraph, an annotation…
         handler = self.on_start.get(name)
