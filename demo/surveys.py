@@ -212,7 +212,9 @@ def seed_surveys(ctx: DemoContext, story: Story) -> None:
             closes_on=(rnd.closes - dt.timedelta(microseconds=1)).date(),
         )
         if rnd.custom:
-            survey_rounds.add_custom_question(ctx.sf, coord, survey.id, kind="scale", text=CUSTOM_QUESTION)
+            survey_rounds.add_custom_question(
+                ctx.sf, coord, survey.id, kind="scale", text=CUSTOM_QUESTION
+            )
         ids = {q.code: q.id for q in survey.questions}
         for answer in rnd.answers:
             ctx.at(answer.when)
