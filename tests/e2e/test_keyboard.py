@@ -35,12 +35,16 @@ def tab_to(page, selector: str, back: bool = False) -> None:  # type: ignore[no-
 def to_tab(page, name: str) -> None:  # type: ignore[no-untyped-def]
     """Reach the page's tab list, then walk it with the arrow keys to the tab ``name``."""
     tab_to(page, '[role="tablist"]')
-    for _ in range(10):
+    chosen = page.get_by_role("tab", name=name, exact=True, selected=True)
+    for _ in range(20):
         active = page.evaluate("() => document.activeElement.textContent")
-        if name in active:
+        if name == active.strip():
             page.keyboard.press("Enter")
             wait_idle(page)
-            return
+            if chosen.count():  # a rerun landing meanwhile can redraw the tabs: try again
+                return
+            tab_to(page, '[role="tablist"]')
+            continue
         page.keyboard.press("ArrowRight")
     raise AssertionError(f"tab {name!r} not reached")
 
