@@ -20,6 +20,7 @@ from db.models import (
     EnrolmentSkill,
     Match,
     MatchMember,
+    Meeting,
     Person,
     Programme,
     Skill,
@@ -130,6 +131,22 @@ def make_match(
     s.add(match)
     s.flush()
     return match
+
+
+def make_meeting(
+    s: Session, match_id: int, at: dt.datetime, status: str = "planned", **fields: object
+) -> Meeting:
+    """A meeting of ``match_id`` at ``at`` (30 minutes unless told), written now."""
+    meeting = Meeting(
+        match_id=match_id,
+        scheduled_at=at,
+        status=status,
+        **{"duration_minutes": 30, **fields},
+        **clock.stamps(),
+    )
+    s.add(meeting)
+    s.flush()
+    return meeting
 
 
 # --------------------------------------------------------------------------- groups and pools

@@ -21,12 +21,11 @@ from db.models import (
     FeedbackRequest,
     Goal,
     JournalEntry,
-    Meeting,
     Notification,
     Person,
     Survey,
 )
-from tests.builders import enrol, make_match, make_pair, make_programme, make_user
+from tests.builders import enrol, make_match, make_meeting, make_pair, make_programme, make_user
 from tests.smtp_server import text_of
 
 NOW = dt.datetime(2026, 12, 7, 9, 0)  # a Monday, after the digest hour
@@ -49,18 +48,14 @@ def world(sf):  # type: ignore[no-untyped-def]
         c.language, c.time_zone = "fr", "Europe/Paris"
         c.account.language = "fr"
         s.get_one(Person, hugo.person_id).time_zone = "America/New_York"
-        s.add(
-            Meeting(
-                match_id=pair.match_id,
-                scheduled_at=NOW + dt.timedelta(hours=20),
-                duration_minutes=45,
-                status="planned",
-                place="Room 4",
-                agenda=f"agenda {MARKER}",
-                notes=f"notes {MARKER}",
-                created_at=NOW,
-                updated_at=NOW,
-            )
+        make_meeting(
+            s,
+            pair.match_id,
+            NOW + dt.timedelta(hours=20),
+            duration_minutes=45,
+            place="Room 4",
+            agenda=f"agenda {MARKER}",
+            notes=f"notes {MARKER}",
         )
         s.add(
             FeedbackRequest(

@@ -10,8 +10,8 @@ from sqlalchemy import event
 from core.kernel import clock
 from core.notify import sources
 from core.notify.message import Kind
-from db.models import ActionItem, Concern, Feedback, FeedbackRequest, Meeting, Survey
-from tests.builders import make_pair, make_user
+from db.models import ActionItem, Concern, Feedback, FeedbackRequest, Survey
+from tests.builders import make_meeting, make_pair, make_user
 
 NOW = dt.datetime(2026, 12, 7, 9, 0)  # a Monday, after the digest hour
 
@@ -25,16 +25,9 @@ def _busy(sf, n: int) -> None:  # type: ignore[no-untyped-def]
         make_pair(sf, f"c{n}x{i}", f"d{n}x{i}", status="published")
         make_pair(sf, f"e{n}x{i}", f"f{n}x{i}", started_days_ago=60)  # never met: overdue
         with sf.begin() as s:
+            make_meeting(s, pair.match_id, NOW + dt.timedelta(hours=10))
             s.add_all(
                 [
-                    Meeting(
-                        match_id=pair.match_id,
-                        scheduled_at=NOW + dt.timedelta(hours=10),
-                        duration_minutes=30,
-                        status="planned",
-                        created_at=NOW - dt.timedelta(days=1),
-                        updated_at=NOW - dt.timedelta(days=1),
-                    ),
                     FeedbackRequest(
                         requester_id=a.person_id, giver_id=b.person_id, topic="T", created_at=NOW
                     ),
