@@ -52,7 +52,7 @@ def summary(title: str, table: pd.DataFrame) -> str:
             t("{what}: {figure}", what=f"{a}, {series[i]}" if series else a, figure=f)
             for i, (a, f) in enumerate(zip(about, figure, strict=True))
         ]
-        return t("{title} — {figures}.", title=title, figures="; ".join(parts))
+        return t("{title} — {figures}.", title=title, figures=t("; ").join(parts))
     return tn(
         "{title} — {n} figure, from {first} to {last}; every one is in the table below.",
         "{title} — {n} figures, from {first} to {last}; every one is in the table below.",

@@ -18,7 +18,7 @@ def test_an_english_summary_puts_no_space_before_its_colons():
 def test_a_french_summary_puts_a_space_before_each_colon():
     with speaking("fr"):
         text = summary("Binômes", _table())
-    assert "Engineering : 100 %" in text and "Sales : 50 %" in text
+    assert "Engineering : 100 % ; Sales : 50 %" in text
     assert "Engineering:" not in text
 
 
