@@ -135,38 +135,32 @@ def requests_asked_of_me(sf: sessionmaker[Session], viewer: Viewer) -> list[Requ
         return _requests(s, FeedbackRequest.giver_id == viewer.person_id)
 
 
-def received(sf: sessionmaker[Session], viewer: Viewer) -> list[FeedbackView]:
-    """Feedback and kudos given to me, newest first."""
-    with sf.begin() as s:
-        return _feedback(s, Feedback.recipient_id == viewer.person_id)
-
-
-def given(sf: sessionmaker[Session], viewer: Viewer) -> list[FeedbackView]:
-    """Feedback and kudos I gave, newest first."""
-    with sf.begin() as s:
-        return _feedback(s, Feedback.giver_id == viewer.person_id)
-
-
-def received_page(sf: sessionmaker[Session], viewer: Viewer, limit: int) -> FeedbackPage:
+def received_page(
+    sf: sessionmaker[Session], viewer: Viewer, limit: int | None = None
+) -> FeedbackPage:
     """Feedback given to me, newest first: all of it still to acknowledge, and the
-    ``limit`` newest acknowledged (what is done waits to be asked for)."""
+    ``limit`` newest acknowledged (what is done waits to be asked for; ``None``: all)."""
     with sf.begin() as s:
         mine = Feedback.recipient_id == viewer.person_id
         waiting = _rows(s, mine, Feedback.acknowledged_at.is_(None))
-        done = _rows(s, mine, Feedback.acknowledged_at.is_not(None), limit=limit + 1)
+        done = _rows(s, mine, Feedback.acknowledged_at.is_not(None), limit=limit)
         rows = sorted([*waiting, *done[:limit]], key=lambda f: (f.created_at, f.id), reverse=True)
-        return FeedbackPage(tuple(feedback_views(s, rows)), len(done) > limit)
+        return FeedbackPage(tuple(feedback_views(s, rows)), limit is not None and len(done) > limit)
 
 
-def given_page(sf: sessionmaker[Session], viewer: Viewer, limit: int) -> FeedbackPage:
-    """Feedback and kudos I gave, the ``limit`` newest."""
+def given_page(sf: sessionmaker[Session], viewer: Viewer, limit: int | None = None) -> FeedbackPage:
+    """Feedback and kudos I gave, the ``limit`` newest (``None``: all)."""
     with sf.begin() as s:
-        rows = _rows(s, Feedback.giver_id == viewer.person_id, limit=limit + 1)
-        return FeedbackPage(tuple(feedback_views(s, rows[:limit])), len(rows) > limit)
+        rows = _rows(s, Feedback.giver_id == viewer.person_id, limit=limit)
+        return FeedbackPage(
+            tuple(feedback_views(s, rows[:limit])), limit is not None and len(rows) > limit
+        )
 
 
 def _rows(s: Session, *where: ColumnElement[bool], limit: int | None = None) -> list[Feedback]:
-    return list(s.scalars(select(Feedback).where(*where).order_by(*_NEWEST_FEEDBACK).limit(limit)))
+    """Newest first; one more than ``limit`` (so the caller knows whether more wait)."""
+    more = None if limit is None else limit + 1
+    return list(s.scalars(select(Feedback).where(*where).order_by(*_NEWEST_FEEDBACK).limit(more)))
 
 
 def pending(sf: sessionmaker[Session], viewer: Viewer) -> PendingFeedback:

@@ -57,7 +57,11 @@ def _request(sf, viewer, request_id):  # type: ignore[no-untyped-def]
 
 def _feedback(sf, viewer, feedback_id):  # type: ignore[no-untyped-def]
     """Feedback I gave or received, as the page lists it."""
-    return next(f for f in fb.received(sf, viewer) + fb.given(sf, viewer) if f.id == feedback_id)
+    return next(
+        f
+        for f in fb.received_page(sf, viewer).items + fb.given_page(sf, viewer).items
+        if f.id == feedback_id
+    )
 
 
 STRUCTURED = {
@@ -75,7 +79,7 @@ def test_a_request_answered_acknowledged_and_rated_goes_through_every_state(sf, 
     answer = fb.answer_request(sf, circle.giver, request.id, fb.STRUCTURED, **STRUCTURED)
     assert _request(sf, circle.requester, request.id).status == fb.ANSWERED
     assert list(fb.pending(sf, circle.giver).to_answer) == []
-    got = fb.received(sf, circle.requester)
+    got = list(fb.received_page(sf, circle.requester).items)
     assert [(f.id, f.topic, f.giver_name, f.worked) for f in got] == [
         (answer.id, "My presentation", "Hugo", "Clear story.")
     ]
@@ -84,7 +88,7 @@ def test_a_request_answered_acknowledged_and_rated_goes_through_every_state(sf, 
     acked = fb.acknowledge(sf, circle.requester, answer.id, 4)
     assert acked.usefulness == 4 and acked.acknowledged_at == NOW
     assert fb.pending(sf, circle.requester).total == 0
-    assert fb.given(sf, circle.giver)[0].usefulness == 4  # the giver learns it helped
+    assert fb.given_page(sf, circle.giver).items[0].usefulness == 4  # the giver learns it helped
 
 
 def test_an_sbi_answer_needs_situation_behaviour_and_impact(sf, circle):
@@ -127,7 +131,10 @@ def test_only_the_two_people_involved_ever_see_a_request_and_its_answer(sf, circ
     sees = SEES.get(role, False)
 
     visible_text = " ".join(
-        [f.worked + f.improve for f in fb.received(sf, viewer) + fb.given(sf, viewer)]
+        [
+            f.worked + f.improve
+            for f in fb.received_page(sf, viewer).items + fb.given_page(sf, viewer).items
+        ]
         + [r.context for r in fb.my_requests(sf, viewer) + fb.requests_asked_of_me(sf, viewer)]
     )
     for secret in ("PRIVATE-CONTEXT", "PRIVATE-WORKED", "PRIVATE-KUDOS"):

@@ -42,7 +42,7 @@ def test_feedback_to_acknowledge_is_all_shown_and_acknowledged_feedback_a_page_a
     assert [f.id for f in page.items] == [new_waiting, *done[:10], old_waiting]
     assert page.has_more
     every = fb.received_page(sf, camille, 20)
-    assert [f.id for f in every.items] == [f.id for f in fb.received(sf, camille)]
+    assert [f.id for f in every.items] == [f.id for f in fb.received_page(sf, camille).items]
     assert not every.has_more
 
     given = fb.given_page(sf, hugo, 10)

@@ -69,7 +69,7 @@ def test_a_usefulness_that_is_not_a_whole_number_from_1_to_5_is_refused(sf, rati
     with pytest.raises(InvalidInput) as e:
         feedback.acknowledge(sf, w.owner, answer.id, rating)
     assert str(e.value) == "Rate how useful it was, from 1 to 5."
-    assert [f.acknowledged_at for f in feedback.received(sf, w.owner)] == [None]
+    assert [f.acknowledged_at for f in feedback.received_page(sf, w.owner).items] == [None]
 
 
 @pytest.mark.parametrize("value", ["4", 4.5, True])

@@ -351,7 +351,7 @@ def test_erasure_deletes_my_private_writing_and_received_feedback(sf, world):
 
 def test_erasure_keeps_what_i_gave_with_its_recipient_signed_a_former_participant(sf, world):
     mydata.erase_my_data(sf, world.me, "ERASE")
-    [kept] = fb.received(sf, world.peer)
+    [kept] = fb.received_page(sf, world.peer).items
     assert (kept.worked, kept.giver_id, kept.giver_name) == (
         "FEEDBACK-FROM-ME",
         None,

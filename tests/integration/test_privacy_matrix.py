@@ -540,10 +540,8 @@ READS: tuple[Read, ...] = (
     _own("feedback.my_peers", lambda sf, w, v: feedback.my_peers(sf, v)),
     _own("feedback.my_requests", lambda sf, w, v: feedback.my_requests(sf, v)),
     _own("feedback.requests_asked_of_me", lambda sf, w, v: feedback.requests_asked_of_me(sf, v)),
-    _own("feedback.received", lambda sf, w, v: feedback.received(sf, v)),
-    _own("feedback.given", lambda sf, w, v: feedback.given(sf, v)),
-    _own("feedback.received_page", lambda sf, w, v: feedback.received_page(sf, v, 10)),
-    _own("feedback.given_page", lambda sf, w, v: feedback.given_page(sf, v, 10)),
+    _own("feedback.received_page", lambda sf, w, v: feedback.received_page(sf, v)),
+    _own("feedback.given_page", lambda sf, w, v: feedback.given_page(sf, v)),
     _own("feedback.pending", lambda sf, w, v: feedback.pending(sf, v)),
     # surveys and the fit check
     _own("answering.open_surveys_for", lambda sf, w, v: answering.open_surveys_for(sf, v)),
