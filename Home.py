@@ -96,9 +96,8 @@ if viewer is None:
 else:
     locale.apply(viewer.language)
     with st.sidebar:
-        menu = st.container(
-            gap=None, key="tandem_nav"
-        )  # the navigation, above; drawn once the run knows the pages
+        # The navigation, above the rest: drawn into it once the run knows the pages.
+        menu = st.container(gap=None, key="tandem_nav")
         st.caption(t("Signed in as {name}", name=viewer.name))
         if sso.is_sso_session():
             sso.sign_out_button(store)
