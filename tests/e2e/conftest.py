@@ -220,3 +220,52 @@ def open_signed_in(page, url: str, path: str) -> None:  # type: ignore[no-untype
             if attempt:
                 raise
             # the cookie never reached the app: load the page again
+
+
+BUTTON = "[data-testid^='stBaseButton']"  # the button itself, not its help icon
+GOAL_CARDS = "[class*='st-key-goal_']:not([class*='st-key-goal_new'])"  # not the new-goal form
+
+
+def by_key(page, key: str, inner: str = ""):  # type: ignore[no-untyped-def]
+    """The first element of the widget or container drawn with ``key`` (``inner``: inside it)."""
+    return page.locator(f".st-key-{key} {inner}".strip()).first
+
+
+def add_goal(page, title: str, steps: tuple[str, ...] = (), shows: str = ""):  # type: ignore[no-untyped-def]
+    """Set a new goal through the My goals form, as a person would; return the goal's card
+    (found by ``shows``, a part of its text, by default the whole title).
+
+    The page must be My goals, signed in. The form sits in a folded expander once goals
+    exist. Right after a page load, Streamlit can drop a click on "Add the goal" that lands
+    while the cookie component's late rerun starts (seen once in about thirty runs: the page
+    went idle with the title still typed, no message, no goal): a person would click again,
+    and so does this, once — the form's submission key makes a second click of the same form
+    add nothing twice.
+    """
+    field = by_key(page, "goal_new_title", "input")
+    folded = page.locator("[data-testid='stExpander'] summary").first
+    field.or_(folded).first.wait_for()  # the page is drawn, whichever way it shows the form
+    wait_idle(page)
+    if not field.is_visible():
+        folded.click()
+    field.fill(title)
+    if steps:
+        by_key(page, "goal_new_steps", "textarea").fill("\n".join(steps))
+    assert field.input_value() == title
+    if steps:
+        assert by_key(page, "goal_new_steps", "textarea").input_value() == "\n".join(steps)
+    card = page.locator(GOAL_CARDS).filter(has_text=shows or title).first
+    form = page.locator("[data-testid='stForm']").filter(has=field)
+    submit = form.locator("[data-testid='stFormSubmitButton'] button").first
+    submit.click()
+    wait_idle(page)
+    try:
+        card.wait_for(timeout=15_000)
+    except PlaywrightError:
+        if field.input_value() != title:  # the form was taken and emptied: wait longer, once
+            card.wait_for()
+            return card
+        submit.click()
+        wait_idle(page)
+        card.wait_for()
+    return card

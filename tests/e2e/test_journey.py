@@ -11,7 +11,15 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import open_signed_in, screenshot, sign_in, wait_idle
+from tests.e2e.conftest import (
+    BUTTON,
+    add_goal,
+    by_key,
+    open_signed_in,
+    screenshot,
+    sign_in,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -20,11 +28,6 @@ STEPS = ("Watch Hugo run one", "Run one with Hugo watching")
 REFLECTION = "We rehearsed my <b>opening</b>: **slower** is better"
 ACTION = "Send Camille the SQL cheat sheet"
 PRIVATE_DEMO_TEXT = "The budget slide of my review deck"  # camille's private demo entry
-BUTTON = "[data-testid^='stBaseButton']"  # the button itself, not its help icon
-
-
-def _key(page, key: str, inner: str = ""):  # type: ignore[no-untyped-def]
-    return page.locator(f".st-key-{key} {inner}".strip()).first
 
 
 def _open(page, url: str, path: str) -> None:  # type: ignore[no-untyped-def]
@@ -39,27 +42,16 @@ def test_camille_sets_a_goal_reflects_and_shares_and_hugo_sees_only_the_shared_e
 
     # --- a goal with two steps
     _open(camille, app_url, "goals")
-    title = _key(camille, "goal_new_title", "input")
-    folded = camille.locator("[data-testid='stExpander'] summary").first
-    title.or_(folded).first.wait_for()  # the page is drawn, whichever way it shows the form
-    if not title.is_visible():  # the form sits in an expander once goals exist
-        folded.click()
-    title.fill(GOAL)
-    steps = _key(camille, "goal_new_steps", "textarea")
-    steps.fill("\n".join(STEPS))
-    assert title.input_value() == GOAL and steps.input_value() == "\n".join(STEPS)
-    camille.locator("[data-testid='stFormSubmitButton'] button").first.click()
-    wait_idle(camille)
-    camille.get_by_text(GOAL).first.wait_for()
+    add_goal(camille, GOAL, tuple(STEPS))
     for step in STEPS:
         camille.get_by_text(step).first.wait_for()
     screenshot(camille, "journey-1-camille-goal")
 
     # --- a reflection after a meeting, saved as a draft while typing
     _open(camille, app_url, "journal")
-    _key(camille, "journal_discussed", "textarea").wait_for()  # the form is drawn
+    by_key(camille, "journal_discussed", "textarea").wait_for()  # the form is drawn
     wait_idle(camille)
-    discard = _key(camille, "journal_discard", BUTTON)
+    discard = by_key(camille, "journal_discard", BUTTON)
     if discard.count():  # the demo left her a draft: start a fresh reflection
         discard.click()
         wait_idle(camille)
@@ -67,9 +59,9 @@ def test_camille_sets_a_goal_reflects_and_shares_and_hugo_sees_only_the_shared_e
             "() => [...document.querySelectorAll('.st-key-journal_went_well textarea')]"
             ".every(t => t.value === '')"
         )
-    meeting = _key(camille, "journal_meeting", "input")
+    meeting = by_key(camille, "journal_meeting", "input")
     assert "Hugo Bernard" in meeting.input_value()  # the pair's latest meeting is chosen
-    discussed = _key(camille, "journal_discussed", "textarea")
+    discussed = by_key(camille, "journal_discussed", "textarea")
     discussed.fill(REFLECTION)
     assert discussed.input_value() == REFLECTION
     discussed.press("Tab")  # leaving the field saves the draft
@@ -78,24 +70,24 @@ def test_camille_sets_a_goal_reflects_and_shares_and_hugo_sees_only_the_shared_e
     screenshot(camille, "journey-2-camille-draft")
 
     # --- an action item for Hugo
-    item = _key(camille, "journal_action_title", "input")
+    item = by_key(camille, "journal_action_title", "input")
     item.fill(ACTION)
     item.press("Tab")  # commit the title (a rerun) before opening the list
     wait_idle(camille)
-    _key(camille, "journal_action_owner", "input").click()
+    by_key(camille, "journal_action_owner", "input").click()
     camille.get_by_role("option", name="Hugo Bernard").click()
     wait_idle(camille)
     assert item.input_value() == ACTION
-    assert _key(camille, "journal_action_owner", "input").input_value() == "Hugo Bernard"
-    _key(camille, "journal_action_add", BUTTON).click()
+    assert by_key(camille, "journal_action_owner", "input").input_value() == "Hugo Bernard"
+    by_key(camille, "journal_action_add", BUTTON).click()
     wait_idle(camille)
     camille.get_by_text(ACTION).first.wait_for()
 
     # --- save it, then share it
     assert discussed.input_value() == REFLECTION
-    _key(camille, "journal_finalise", BUTTON).click()
+    by_key(camille, "journal_finalise", BUTTON).click()
     wait_idle(camille)
-    share = _key(camille, "journal_share_now", BUTTON)
+    share = by_key(camille, "journal_share_now", BUTTON)
     share.wait_for()
     share.click()
     wait_idle(camille)

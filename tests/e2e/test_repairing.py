@@ -12,21 +12,15 @@ import re
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.e2e.conftest import open_signed_in, screenshot, sign_in, wait_idle
+from tests.e2e.conftest import BUTTON, by_key, open_signed_in, screenshot, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 
-BUTTON = "[data-testid^='stBaseButton']"
-
-
-def _key(page, key: str, inner: str = ""):  # type: ignore[no-untyped-def]
-    return page.locator(f".st-key-{key} {inner}".strip()).first
-
 
 def _publish(page) -> None:  # type: ignore[no-untyped-def]
-    _key(page, "publish_confirm", "label").click()
+    by_key(page, "publish_confirm", "label").click()
     wait_idle(page)
-    _key(page, "publish_button", BUTTON).click()
+    by_key(page, "publish_button", BUTTON).click()
     wait_idle(page)
     page.get_by_text(re.compile(r"^\d+ match(es)? published\.$")).wait_for()
 
@@ -37,16 +31,16 @@ def test_a_declined_participant_is_re_paired_from_the_waiting_pool_and_accepts(
     coord = new_context().new_page()
     sign_in(coord, app_url, "admin")
     open_signed_in(coord, app_url, "coord_matching")
-    _key(coord, "run_matching", BUTTON).click()
+    by_key(coord, "run_matching", BUTTON).click()
     wait_idle(coord)
-    _key(coord, "publish_confirm").wait_for()
+    by_key(coord, "publish_confirm").wait_for()
 
     # One suggestion without Hugo stays unpublished: its two people wait.
     coord.get_by_role("tab", name="Remove a suggestion").click()
     wait_idle(coord)
     options = coord.get_by_role("option").filter(has_not_text="Hugo Bernard")
     for _ in range(3):  # a rerun may close the list as it opens: open it again
-        _key(coord, "remove_pick", "input").click()
+        by_key(coord, "remove_pick", "input").click()
         try:
             options.first.wait_for(timeout=5_000)
             break
@@ -54,8 +48,8 @@ def test_a_declined_participant_is_re_paired_from_the_waiting_pool_and_accepts(
             wait_idle(coord)
     options.first.click()
     wait_idle(coord)
-    assert "Hugo Bernard" not in _key(coord, "remove_pick").inner_text()
-    coord.locator(".stForm").filter(has=_key(coord, "remove_pick")).locator(
+    assert "Hugo Bernard" not in by_key(coord, "remove_pick").inner_text()
+    coord.locator(".stForm").filter(has=by_key(coord, "remove_pick")).locator(
         "[data-testid='stFormSubmitButton'] button"
     ).click()
     wait_idle(coord)
@@ -80,9 +74,9 @@ def test_a_declined_participant_is_re_paired_from_the_waiting_pool_and_accepts(
     open_signed_in(coord, app_url, "coord_matching")
     coord.get_by_text(re.compile("Hugo Bernard: declined")).first.wait_for(state="attached")
     coord.get_by_text(re.compile("4 people waiting to be matched")).wait_for()
-    _key(coord, "run_matching", BUTTON).click()
+    by_key(coord, "run_matching", BUTTON).click()
     wait_idle(coord)
-    _key(coord, "publish_confirm").wait_for()
+    by_key(coord, "publish_confirm").wait_for()
     screenshot(coord, "repairing-2-new-suggestions")
     _publish(coord)
     screenshot(coord, "repairing-3-republished")

@@ -33,10 +33,13 @@ from demo.company import seed_demo
 from tests.builders import PASSWORD, make_pair
 from tests.e2e.conftest import (
     ARTIFACTS,
+    BUTTON,
     CHROMIUM,
     ROOT,
     _free_port,
     _wait_healthy,
+    add_goal,
+    by_key,
     open_signed_in,
     screenshot,
     sign_in,
@@ -49,7 +52,6 @@ pytestmark = pytest.mark.browser
 
 CADDY = shutil.which("caddy") or "/usr/bin/caddy"
 PAIRS = 10  # 20 participants, one browser session each
-BUTTON = "[data-testid^='stBaseButton']"
 
 
 @dataclass
@@ -165,10 +167,6 @@ def _context(browser):  # type: ignore[no-untyped-def]
     )
 
 
-def _key(page, key: str, inner: str = ""):  # type: ignore[no-untyped-def]
-    return page.locator(f".st-key-{key} {inner}".strip()).first
-
-
 def _open(page, url: str, path: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{url}/{path}")
     wait_idle(page)
@@ -211,16 +209,7 @@ def test_a_write_through_one_server_is_seen_through_the_other_at_once(deployment
     page = _context(browser).new_page()
     sign_in(page, one, "hugo")
     open_signed_in(page, one, "goals")
-    title = _key(page, "goal_new_title", "input")
-    folded = page.locator("[data-testid='stExpander'] summary").first
-    title.or_(folded).first.wait_for()
-    if not title.is_visible():
-        folded.click()
-    title.fill(marker)
-    assert title.input_value() == marker
-    page.locator("[data-testid='stFormSubmitButton'] button").first.click()
-    wait_idle(page)
-    page.get_by_text(marker).first.wait_for()
+    add_goal(page, marker)
 
     open_signed_in(page, two, "goals")  # the same browser, the other server: the cookie
     page.get_by_text(marker).first.wait_for()
@@ -301,27 +290,27 @@ def _twenty_at_once(deployment: Deployment, pages: list[Any], people: list[Perso
     for page in pages:
         open_signed_in(page, deployment.proxy, "journal")
     for page, p in zip(pages, people, strict=True):
-        field = _key(page, "journal_discussed", "textarea")
+        field = by_key(page, "journal_discussed", "textarea")
         field.fill(f"Reflection of {p.username}")
         assert field.input_value() == f"Reflection of {p.username}"
     for page in pages:
-        _key(page, "journal_finalise", BUTTON).click(no_wait_after=True)
+        by_key(page, "journal_finalise", BUTTON).click(no_wait_after=True)
     for page in pages:
         wait_idle(page)
-        _key(page, "journal_share_now", BUTTON).wait_for()
+        by_key(page, "journal_share_now", BUTTON).wait_for()
 
     # Goals: each ticks their step, all at once.
     for page in pages:
         open_signed_in(page, deployment.proxy, "goals")
     for page, p in zip(pages, people, strict=True):
-        _key(page, f"step_done_{p.step_id}", "label").click(no_wait_after=True)
+        by_key(page, f"step_done_{p.step_id}", "label").click(no_wait_after=True)
     for page in pages:
         wait_idle(page)
 
     # Feedback: each sends kudos to their peer, all at once.
     for page in pages:
         open_signed_in(page, deployment.proxy, "feedback")
-        kudos = _key(page, "give_kind").get_by_text("Kudos", exact=True)
+        kudos = by_key(page, "give_kind").get_by_text("Kudos", exact=True)
         for _ in range(3):  # a click that lands during a rerun may not switch the tab
             page.get_by_role("tab", name="Give feedback or kudos").click()
             try:
@@ -332,11 +321,11 @@ def _twenty_at_once(deployment: Deployment, pages: list[Any], people: list[Perso
         kudos.click()
         wait_idle(page)
     for page, p in zip(pages, people, strict=True):
-        kudos = _key(page, "give_kudos", "textarea")
+        kudos = by_key(page, "give_kudos", "textarea")
         kudos.fill(f"Kudos from {p.username}")
         assert kudos.input_value() == f"Kudos from {p.username}"
     for page in pages:
-        _key(page, "give_submit", BUTTON).click(no_wait_after=True)
+        by_key(page, "give_submit", BUTTON).click(no_wait_after=True)
     for page in pages:
         wait_idle(page)
     screenshot(pages[0], "two-servers-twenty-sessions")
