@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -39,17 +41,29 @@ def apply(lang: str | None = None) -> str:
     return set_language(current())
 
 
+# The browser page's language (<html lang>), which Streamlit leaves "en": screen readers
+# choose their voice by it (WCAG 3.1.1). Our own constant code; LANG is a JSON string.
+_LANG_SCRIPT = """<script>document.documentElement.lang = LANG;</script>"""
+
+
+def mark_document() -> None:
+    """Say the language of this run on the browser page (an element that shows nothing)."""
+    st.html(_LANG_SCRIPT.replace("LANG", json.dumps(current())), unsafe_allow_javascript=True)
+
+
 def picker(key: str = "lang_picker") -> None:
-    """A language switch for the sign-in page (before an account says otherwise)."""
-    codes = list(LANGUAGES)
-    choice = st.segmented_control(
-        " ",
-        codes,
-        format_func=LANGUAGES.get,
-        default=current(),
-        key=key,
-        label_visibility="collapsed",
-    )
+    """A language switch for the sign-in page (before an account says otherwise), which also
+    says the page's language to the browser (beside it: no gap of its own)."""
+    with st.container(gap=None):
+        mark_document()
+        choice = st.segmented_control(
+            " ",
+            list(LANGUAGES),
+            format_func=LANGUAGES.get,
+            default=current(),
+            key=key,
+            label_visibility="collapsed",
+        )
     if choice and choice != current():
         apply(choice)
         st.rerun()

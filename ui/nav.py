@@ -12,6 +12,7 @@ import streamlit as st
 
 from core.kernel.access import Viewer, can_open
 from core.kernel.i18n import N_, t
+from ui import locale
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
@@ -145,6 +146,7 @@ def sidebar(sections: dict[str, list[st.Page]]) -> None:
     width following one closes the sidebar.
     """
     st.html(_STYLE)
+    locale.mark_document()
     label = json.dumps(t("Pages")).replace("<", "\\u003c")
     st.html(_SCRIPT.replace("LABEL", label), unsafe_allow_javascript=True)
     for section, pages in sections.items():

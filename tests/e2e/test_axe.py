@@ -89,6 +89,8 @@ def test_every_page_of_a_role_passes_axe_core_in_each_language(
     for href in hrefs:
         open_link(page, app_url, href)
         where = f"{username} {language} /{href}"
+        # The page says its language (axe only checks that <html lang> is a valid code).
+        assert page.evaluate("document.documentElement.lang") == language, where
         found = blocking_violations(page, where)
         if found:
             screenshot(page, f"axe-{username}-{language}-{href or 'home'}")
@@ -104,6 +106,7 @@ def test_the_sign_in_page_passes_axe_core_in_each_language(app_url, new_context,
         timeout=90_000
     )
     wait_idle(page)
+    assert page.evaluate("document.documentElement.lang") == locale[:2]
     problems = blocking_violations(page, f"signed out {locale} /")
     if problems:
         screenshot(page, f"axe-signed-out-{locale}")

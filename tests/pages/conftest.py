@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -74,6 +75,12 @@ def open_app(demo_url: str) -> Callable[..., AppTest]:
         return at
 
     return _open
+
+
+def document_language(at: AppTest) -> set[str]:
+    """The languages the run tells the browser page (<html lang>), through ui.locale's script."""
+    bodies = [h.proto.body for h in at.get("html") if "documentElement.lang" in h.proto.body]
+    return {m.group(1) for body in bodies if (m := re.search(r'lang = "(\w+)"', body))}
 
 
 def texts(at: AppTest) -> str:

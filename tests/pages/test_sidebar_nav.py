@@ -7,6 +7,7 @@ import pytest
 from core.kernel.access import Viewer, can_open
 from core.kernel.i18n import t
 from demo.company import DEMO_LOGINS
+from tests.pages.conftest import document_language
 from ui.nav import PAGES
 
 ROLE_OF = dict(DEMO_LOGINS)
@@ -42,6 +43,7 @@ def test_the_sidebar_links_every_registered_page_in_order_under_its_translated_s
 ):
     at = open_app(username)  # the demo account's own language: camille and coord speak French
     assert _shown(at) == _expected(username, lang)
+    assert document_language(at) == {lang}  # <html lang>: a screen reader's voice
 
 
 def test_the_unsubscribe_page_is_registered_but_not_in_the_sidebar(open_app):

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.kernel import clock
-from tests.pages.conftest import ROOT
+from tests.pages.conftest import ROOT, document_language
 
 
 def _fresh_app(lang=None) -> AppTest:
@@ -110,9 +110,11 @@ def test_a_password_over_72_bytes_gets_a_clear_message(demo_url):
 def test_the_sign_in_page_switches_language(demo_url):
     at = _fresh_app("en")
     assert "Welcome to Tandem" in _page_titles(at)
+    assert document_language(at) == {"en"}
     at.segmented_control(key="lang_picker").set_value("fr").run()
     assert "Bienvenue sur Tandem" in _page_titles(at)
     assert {ti.label for ti in at.text_input} >= {"Identifiant", "Mot de passe"}
+    assert document_language(at) == {"fr"}  # screen readers read French with a French voice
 
 
 def test_the_account_language_applies_after_sign_in_and_can_be_changed(open_app):
