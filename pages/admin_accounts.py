@@ -78,7 +78,7 @@ table = pd.DataFrame(
 )
 st.dataframe(table, hide_index=True, width="stretch")
 
-st.subheader(t("Change an account"))
+st.header(t("Change an account"))
 by_id = {r.account_id: r for r in rows}
 chosen = pick(t("Account"), by_id, lambda r: f"{r.name} ({r.username})", key="account_pick")
 target = by_id[chosen]

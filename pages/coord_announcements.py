@@ -36,7 +36,7 @@ def publish() -> None:
     )
 
 
-st.subheader(t("Publish an announcement"))
+st.header(t("Publish an announcement"))
 with st.form("ann_form", clear_on_submit=False, enter_to_submit=False):
     st.selectbox(
         t("To"),
@@ -49,7 +49,7 @@ with st.form("ann_form", clear_on_submit=False, enter_to_submit=False):
     st.caption(t("Shown on Home exactly as typed (no formatting)."))
     st.form_submit_button(t("Publish"), type="primary", key="ann_submit", on_click=publish)
 
-st.subheader(t("Published and unpublished"))
+st.header(t("Published and unpublished"))
 items = announcements.list_announcements(store.sf, viewer)
 if not items:
     st.caption(t("No announcement."))
@@ -76,7 +76,7 @@ for item in items:
                 st.rerun()
             flash(where)
 
-st.subheader(t("Invite people to enrol"))
+st.header(t("Invite people to enrol"))
 if not rows:
     st.info(t("No programme yet."))
     st.stop()

@@ -87,7 +87,7 @@ st.dataframe(
     key="enr_table",
 )
 
-st.subheader(t("Enrolment profile"))
+st.header(t("Enrolment profile"))
 people = {r.enrolment_id: r for r in shown}
 who = pick(t("Person"), people, lambda r: f"{r.name} ({r.department or '—'})", key="enr_person")
 row = people[who]

@@ -180,7 +180,7 @@ if grid.withheld:
         )
     )
 
-st.subheader(t("Who wants it, who offers it"))
+st.header(t("Who wants it, who offers it"))
 options = {s.skill_id: s for s in grid.totals}
 ranked = sorted(options, key=lambda i: -(options[i].gap or 0))
 skill_id = st.selectbox(

@@ -45,7 +45,7 @@ else:
     for row in rows:
         grouped.setdefault(row.category or t("No category"), []).append(row)
     for category, members in grouped.items():
-        st.subheader(category)
+        st.header(category)
         st.dataframe(
             pd.DataFrame(
                 {

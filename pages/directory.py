@@ -20,7 +20,7 @@ st.caption(
     )
 )
 
-st.subheader(t("Me in the directory"))
+st.header(t("Me in the directory"))
 
 
 def _opt_in() -> None:
@@ -55,7 +55,7 @@ elif listing.opted_in:
 else:
     st.caption(t("You are not listed. Colleagues cannot find you here."))
 
-st.subheader(t("Search"))
+st.header(t("Search"))
 left, right = st.columns(2)
 skill = left.selectbox(
     t("Skill"),

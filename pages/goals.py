@@ -138,7 +138,7 @@ folded(
     my_goal,
 )
 
-st.subheader(t("Shared with me"))
+st.header(t("Shared with me"))
 shared_with_me = goals.peer_goals(store.sf, viewer)
 if not shared_with_me:
     st.caption(t("Your peer has not shared a goal with you yet."))

@@ -47,7 +47,7 @@ PROGRAMME_STATUSES = {
 STATUSES = {"published": t("proposed"), "active": t("active"), "paused": t("paused")}
 
 if viewer.has(PARTICIPANT):
-    st.subheader(t("My peer mentoring"))
+    st.header(t("My peer mentoring"))
     cards = home.my_matches(store.sf, viewer)
     if not cards:
         st.info(
@@ -68,7 +68,7 @@ if viewer.has(PARTICIPANT):
     for card in cards:
         with st.container(border=True, key=f"match_card_{card.match_id}"):
             peers = ", ".join(f"{name} ({dept})" if dept else name for name, dept in card.peers)
-            st.markdown(f"#### {md_escape(peers)}")
+            st.markdown(f"### {md_escape(peers)}")
             st.caption(
                 t(
                     "{programme} · {status} since {date} · {response}",
@@ -103,7 +103,7 @@ if viewer.has(PARTICIPANT):
     if todo or progress:
         left, right = st.columns(2)
         with left.container(border=True, key="actions_card"):
-            st.markdown("#### " + t("My open action items"))
+            st.markdown("### " + t("My open action items"))
             for item in todo:
                 parts = [md_escape(item.title)]
                 if item.due_date:
@@ -117,7 +117,7 @@ if viewer.has(PARTICIPANT):
                 "pages/journal.py", label=t("Reflection journal"), icon=":material/edit_note:"
             )
         with right.container(border=True, key="goals_card"):
-            st.markdown("#### " + t("My goals"))
+            st.markdown("### " + t("My goals"))
             for g in progress:
                 st.progress(g.progress, text=f"{md_escape(g.title)} · {format_percent(g.progress)}")
             if not progress:
@@ -126,7 +126,7 @@ if viewer.has(PARTICIPANT):
     feedback_waiting = feedback.pending(store.sf, viewer)
     if feedback_waiting.total:
         with st.container(border=True, key="feedback_card"):
-            st.markdown("#### " + t("Feedback"))
+            st.markdown("### " + t("Feedback"))
             for r in feedback_waiting.to_answer:
                 st.markdown(
                     t(
@@ -149,13 +149,13 @@ if viewer.has(PARTICIPANT):
     survey_cards.progress_card(store, viewer)
 
 if viewer.has(COORDINATOR):
-    st.subheader(t("Programmes"))
+    st.header(t("Programmes"))
     counts = home.programme_counts(store.sf, viewer)
     if not counts:
         st.info(t("No programme yet."))
     for row in counts:
         with st.container(border=True, key=f"programme_card_{row.programme_id}"):
-            st.markdown(f"#### {md_escape(row.name)}")
+            st.markdown(f"### {md_escape(row.name)}")
             a, b, c, d = st.columns(4)
             a.metric(t("Status"), PROGRAMME_STATUSES.get(row.status, row.status))
             # Hidden like on the dashboard: a count of 1 … k−1 people, or a rate that
@@ -188,7 +188,7 @@ if viewer.has(COORDINATOR):
                 ),
             )
 
-st.subheader(t("Announcements"))
+st.header(t("Announcements"))
 news = home.announcements_for(store.sf, viewer)
 if not news:
     st.caption(t("No announcement."))

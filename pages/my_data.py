@@ -15,7 +15,7 @@ st.title(t("My data"))
 # Everything below goes away once the data is erased, leaving only the farewell.
 page = st.empty()
 with page.container():
-    st.subheader(t("Download my data"))
+    st.header(t("Download my data"))
     st.write(
         t(
             "A zip file with one JSON document and one CSV table per kind: your profile, "
@@ -36,7 +36,7 @@ with page.container():
         key="mydata_download",
     )
 
-    st.subheader(t("Erase my data"))
+    st.header(t("Erase my data"))
     word = mydata.confirmation_word()
     st.warning(
         t(

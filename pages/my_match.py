@@ -36,7 +36,7 @@ for prop in mine:
         peers = ", ".join(
             f"{p.name} ({p.department})" if p.department else p.name for p in prop.peers
         )
-        st.subheader(md_escape(peers))
+        st.header(md_escape(peers))
         st.caption(
             f"{md_escape(prop.programme)} · {RESPONSES.get(prop.my_response, prop.my_response)}"
         )

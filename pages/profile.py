@@ -16,7 +16,7 @@ store, viewer = guard("profile")
 st.title(t("My profile"))
 st.write(t("Signed in as {name} ({username}).", name=viewer.name, username=viewer.username))
 
-st.subheader(t("Language"))
+st.header(t("Language"))
 
 
 def _language_changed() -> None:
@@ -39,7 +39,7 @@ st.radio(
 )
 flash("profile_language")
 
-st.subheader(t("Time zone"))
+st.header(t("Time zone"))
 browser = st.context.timezone or "UTC"
 saved = accounts.my_time_zone(store.sf, viewer)
 ZONES = sorted(zones.known_zones())  # IANA names: the same in every language
@@ -78,7 +78,7 @@ flash("profile_zone")
 
 notify_prefs.section(store, viewer)
 
-st.subheader(t("Change my password"))
+st.header(t("Change my password"))
 st.caption(t("Changing your password signs you out everywhere else."))
 with st.form("password_form", clear_on_submit=False):
     current = st.text_input(t("Current password"), type="password", key="pw_current")

@@ -97,7 +97,7 @@ if not (open_now or fit_due or skills_due):
 for check in fit_due:
     match_id = check.match_id
     with st.container(border=True, key=f"fit_card_{match_id}"):
-        st.subheader(t("How is your pairing going?"))
+        st.header(t("How is your pairing going?"))
         st.caption(
             t(
                 "With {peers} · first meeting on {date}",
@@ -140,7 +140,7 @@ for survey_id in open_ids:
         st.error(str(e))
         continue
     with st.container(border=True, key=f"survey_card_{survey_id}"):
-        st.subheader(form.title)
+        st.header(form.title)
         closes = (
             # closes_at is the first moment answers are refused: show the last day.
             t("open until {date}", date=format_date(form.closes_at - dt.timedelta(seconds=1)))
@@ -172,7 +172,7 @@ st.session_state["surveys_shown"] = open_ids
 
 for due in skills_due:
     with st.container(border=True, key=f"skills_card_{due.programme_id}"):
-        st.subheader(t("My mentor skills, at the end of the programme"))
+        st.header(t("My mentor skills, at the end of the programme"))
         st.caption(
             t(
                 "{programme} · ends on {date}. Rate yourself again, as at enrolment: from 1 (I am just starting) to 5 (I am at ease). Your growth is shown to the coordinators only as an average over at least {k} people.",
@@ -204,7 +204,7 @@ st.session_state["skills_shown"] = skills_ids
 answered = answering.answered_surveys(store.sf, viewer)
 mine = fit.my_fit_answers(store.sf, viewer)
 if answered:
-    st.subheader(t("Already answered"))
+    st.header(t("Already answered"))
     for a in answered:
         title = t(questions.KIND_LABELS[a.kind]) if a.kind == questions.FIT else a.title
         st.markdown(

@@ -15,7 +15,7 @@ ORDER = (Delivery.IMMEDIATELY, Delivery.DAILY, Delivery.NEVER)
 
 
 def section(store: Store, viewer: Viewer) -> None:
-    st.subheader(t("E-mail notifications"))
+    st.header(t("E-mail notifications"))
     st.caption(
         t(
             "Tandem e-mails you when something waits for you — never what anybody wrote. Choose, for each kind, to hear at once, in one summary a day, or not at all."

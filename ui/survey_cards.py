@@ -22,7 +22,7 @@ def surveys_card(store: Store, viewer: Viewer) -> None:
         return
     with st.container(border=True, key="surveys_card"):
         heading = t("Surveys")
-        st.markdown(f"#### {heading}")
+        st.markdown(f"### {heading}")
         st.markdown(
             tn(
                 "{n} survey waits for your answer.",
@@ -38,7 +38,7 @@ def progress_card(store: Store, viewer: Viewer) -> None:
     mine = progress.my_progress(store.sf, viewer)
     with st.container(border=True, key="progress_card"):
         heading = t("My progress")
-        st.markdown(f"#### {heading}")
+        st.markdown(f"### {heading}")
         if not mine.has_activity:
             st.caption(
                 t("Your goals achieved, meetings held and reflections written will show here.")

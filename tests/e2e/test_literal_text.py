@@ -93,4 +93,4 @@ def test_a_goal_title_and_step_in_markdown_lines_show_addresses_without_links(ap
     assert title in shown and step in shown
     # No link but Streamlit's own "#…" heading anchor; no bold made of the title's asterisks.
     assert card.locator("a:not([href^='#'])").count() == 0
-    assert card.locator("[data-testid='stCheckbox'] strong, h4 strong").count() == 0
+    assert card.locator("[data-testid='stCheckbox'] strong, :is(h2, h3) strong").count() == 0

@@ -65,7 +65,7 @@ def test_a_declined_participant_is_re_paired_from_the_waiting_pool_and_accepts(
     decline = hugo.locator("[class*='st-key-decline_'] button").first
     decline.wait_for()
     declined_peer = hugo.locator("[class*='st-key-proposal_']").filter(has=decline)
-    peer_name = declined_peer.locator("h3").first.inner_text().split(" (")[0]
+    peer_name = declined_peer.locator("h2").first.inner_text().split(" (")[0]
     decline.click()
     wait_idle(hugo)
     hugo.locator("[class*='st-key-decline_']").first.wait_for(state="detached")
@@ -86,7 +86,7 @@ def test_a_declined_participant_is_re_paired_from_the_waiting_pool_and_accepts(
     accept = hugo.locator("[class*='st-key-accept_'] button").first
     accept.wait_for()
     proposal = hugo.locator("[class*='st-key-proposal_']").filter(has=accept)
-    assert peer_name not in proposal.locator("h3").first.inner_text()
+    assert peer_name not in proposal.locator("h2").first.inner_text()
     accept.click()
     wait_idle(hugo)
     hugo.get_by_text("you accepted").first.wait_for()

@@ -47,7 +47,7 @@ def test_each_role_signs_in_through_the_form_and_sees_its_home(
     assert at.session_state["authentication_status"] is True
     at.run()  # in a browser the cookie component triggers this run by itself
     assert not at.exception
-    assert heading in {h.value for h in at.subheader}
+    assert heading in {h.value for h in at.header}
     if sees_admin:
         at.switch_page("pages/admin_accounts.py")
         at.run()

@@ -157,7 +157,7 @@ def grid(d: figures.Dashboard, built: dict[str, Any], dept: str) -> None:
 
 def retention(d: figures.Dashboard, built: Any) -> None:
     """Retention against eligible colleagues, when each horizon becomes measurable."""
-    st.subheader(t("Retention: still employed after 6 and 12 months"))
+    st.header(t("Retention: still employed after 6 and 12 months"))
     st.caption(
         t(
             "Of the people eligible for the programme on its first day: participants against "

@@ -66,7 +66,7 @@ def _checkin_rows(rows: Sequence[figures.CheckIn]) -> list[dict[str, str]]:
 
 def checkins(d: figures.Dashboard) -> None:
     """Who to reach out to: names and dates only."""
-    st.subheader(t("Pairs needing a check-in"))
+    st.header(t("Pairs needing a check-in"))
     if not d.checkins:
         st.caption(t("No pair or circle needs a check-in."))
         return
@@ -91,7 +91,7 @@ def downloads(
     d: figures.Dashboard, f: Picked, db: str, version: str, lang: str
 ) -> list[exports.Row]:
     """CSV, XLSX and the printable report; the rows they hold."""
-    st.subheader(t("Exports"))
+    st.header(t("Exports"))
     rows = exports.rows(d)
     stamp = clock.today().isoformat()
     period_text = f"{format_date(f.start) if f.start else '…'} – {format_date(f.end)}"

@@ -111,7 +111,7 @@ def kpi_delta(kpi: figures.Kpi) -> str | None:
 
 def kpis(d: figures.Dashboard, one_programme: bool) -> None:
     """Each KPI against its target, four to a row."""
-    st.subheader(t("KPIs against their targets"))
+    st.header(t("KPIs against their targets"))
     if not d.kpis:
         st.caption(
             t(

@@ -31,7 +31,7 @@ def _acknowledge(item: fb.FeedbackView) -> None:
 
 def _title(item: fb.FeedbackView) -> None:
     title = item.topic or (t("Kudos") if item.kind == fb.KUDOS else t("Feedback nobody asked for"))
-    st.markdown(f"#### {md_escape(title)}")
+    st.markdown(f"### {md_escape(title)}")
 
 
 def _show_fields(item: fb.FeedbackView) -> None:
@@ -43,7 +43,7 @@ def _show_fields(item: fb.FeedbackView) -> None:
 
 def my_requests(mine: Sequence[fb.RequestView]) -> None:
     """Requests I made, with where each one stands."""
-    st.subheader(t("My requests"))
+    st.header(t("My requests"))
     if not mine:
         st.caption(t("You have not asked for feedback yet."))
     for r in mine:
@@ -69,7 +69,7 @@ def to_answer(requests: Sequence[fb.RequestView]) -> None:
         st.caption(t("Nobody is waiting for your feedback."))
     for r in requests:
         with st.container(border=True, key=f"to_answer_{r.id}"):
-            st.markdown(f"#### {md_escape(r.topic)}")
+            st.markdown(f"### {md_escape(r.topic)}")
             st.caption(
                 t(
                     "Asked by {name} on {date} · wished by {wished}",

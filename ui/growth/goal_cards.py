@@ -59,7 +59,7 @@ def _details(*parts: str) -> None:
 
 def my_goal(goal: GoalView) -> None:
     with st.container(border=True, key=f"goal_{goal.id}"):
-        st.markdown(f"#### {md_escape(goal.title)}")
+        st.markdown(f"## {md_escape(goal.title)}")  # a section of My goals, under its title
         details = [
             category_label(goal.category),
             t("target {date}", date=format_date(goal.target_date)),
@@ -112,7 +112,7 @@ def my_goal(goal: GoalView) -> None:
 
 def peer_goal(goal: GoalView) -> None:
     with st.container(border=True, key=f"peer_goal_{goal.id}"):
-        st.markdown(f"#### {md_escape(goal.title)}")
+        st.markdown(f"### {md_escape(goal.title)}")
         _details(
             goal.owner_name,
             category_label(goal.category),

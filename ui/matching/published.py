@@ -49,7 +49,7 @@ def proposals(view: AfterPublishing) -> None:
     coordinator first; the accepted ones (thousands at company scale) when asked."""
     rows = view.proposals
     shown_running = bool(st.session_state.get(SHOW_RUNNING))
-    st.subheader(t("Published proposals"))
+    st.header(t("Published proposals"))
     st.caption(
         tn(
             "{n} proposal published. A declined pairing is never proposed again in this programme.",

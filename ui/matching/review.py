@@ -39,7 +39,7 @@ def render(
             done=t("Removed: these people are back in the pool."),
         )
 
-    st.subheader(t("Suggestions"))
+    st.header(t("Suggestions"))
     f1, f2 = st.columns([2, 1])
     needle = f1.text_input(t("Filter by name or department"), key="matching_filter").strip().lower()
     min_score = f2.slider(t("Minimum score"), 0, 100, 0, key="matching_min_score")
@@ -80,7 +80,7 @@ def render(
         for reason in row.reasons:
             st.markdown(f"- {md_escape(reason)}")
 
-    st.subheader(t("Fix by hand"))
+    st.header(t("Fix by hand"))
     tab_swap, tab_make, tab_remove = st.tabs(
         [t("Swap two people"), t("Make a match"), t("Remove a suggestion")]
     )
@@ -118,7 +118,7 @@ def render(
         st.form_submit_button(t("Remove"), on_click=_remove)
         flash(REMOVE)
 
-    st.subheader(t("Publish"))
+    st.header(t("Publish"))
     st.write(
         t(
             "Publishing shows each participant their proposed match and why; they accept or decline. All suggestions are published at once, or none."

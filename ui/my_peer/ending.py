@@ -73,16 +73,16 @@ def render(shown: Shown) -> None:
             )
         )
         if view.is_paused:
-            st.markdown("##### " + t("Take a break"))
+            st.markdown("## " + t("Take a break"))
             st.button(t("Resume the relationship"), key="resume", on_click=_resume, args=(shown,))
         elif view.is_active:
-            st.markdown("##### " + t("Take a break"))
+            st.markdown("## " + t("Take a break"))
             with st.form("pause_form", border=False):
                 st.text_area(t("Reason for the coordinator (optional)"), key="pause_reason")
                 st.form_submit_button(
                     t("Pause the relationship"), key="pause", on_click=_pause, args=(shown,)
                 )
-        st.markdown("##### " + t("End the relationship"))
+        st.markdown("## " + t("End the relationship"))
         with st.form("end_form", border=False):
             st.text_area(t("Reason for the coordinator (optional)"), key="end_reason")
             st.checkbox(
@@ -92,7 +92,7 @@ def render(shown: Shown) -> None:
             st.form_submit_button(
                 t("End the relationship"), key="end", on_click=_end, args=(shown,)
             )
-        st.markdown("##### " + t("Raise a concern"))
+        st.markdown("## " + t("Raise a concern"))
         form_key(f"concern_new_{shown.match_id}")  # drawn with the form, sent with it
         with st.form("concern_form", border=False):
             st.text_area(

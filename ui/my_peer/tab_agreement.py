@@ -107,7 +107,7 @@ def render(shown: Shown) -> None:
             t("Confirm the agreement"), key="agreement_confirm", type="primary", on_click=confirm
         )
 
-    st.markdown("##### " + t("What I want from this relationship"))
+    st.markdown("## " + t("What I want from this relationship"))
     if "agreement_mine" not in ss:
         ss["agreement_mine"] = mine.expectations if mine else ""
     with st.form("agreement_expectations_form", border=False):
@@ -123,7 +123,7 @@ def render(shown: Shown) -> None:
             t("Save what I want"), key="agreement_mine_save", on_click=save_expectations
         )
 
-    st.markdown("##### " + t("How we meet"))
+    st.markdown("## " + t("How we meet"))
     st.caption(
         t(
             "Changing these after someone confirmed resets every confirmation: everyone confirms again."

@@ -175,6 +175,6 @@ def render(shown: Shown) -> None:
         meeting_card.render(shown, m, expanded=m.meeting_id == overview.upcoming[0].meeting_id)
     past = [m for m in reversed(overview.meetings) if m.meeting_id not in upcoming_ids]
     if past:
-        st.markdown("##### " + t("Past meetings"))
+        st.markdown("## " + t("Past meetings"))
         for m in past:
             meeting_card.render(shown, m, expanded=False)

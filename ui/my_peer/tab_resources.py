@@ -68,7 +68,7 @@ def render(shown: Shown) -> None:
                     args=(shown, r.resource_id),
                 )
     if shown.view.is_live:
-        st.markdown("##### " + t("Share a resource"))
+        st.markdown("## " + t("Share a resource"))
         form_key(f"resource_new_{shown.match_id}")  # drawn with the form, sent with it
         with st.form("resource_form", border=False):
             a, b = st.columns([1, 3])

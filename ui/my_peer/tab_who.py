@@ -12,7 +12,7 @@ from ui.widgets import md_escape, plain
 def render(view: MatchView) -> None:
     for peer in view.peers:
         with st.container(border=True, key=f"peer_card_{peer.person_id}"):
-            st.markdown(f"#### {md_escape(peer.name)}")
+            st.markdown(f"## {md_escape(peer.name)}")
             st.caption(
                 " · ".join(md_escape(x) for x in (peer.department, peer.level, peer.location) if x)
             )
@@ -32,10 +32,10 @@ def render(view: MatchView) -> None:
                     )
                 )
     if view.reasons:
-        st.subheader(t("Why you were matched"))
+        st.header(t("Why you were matched"))
         for reason in view.reasons:
             st.markdown(f"- {md_escape(reason.text)}")
-    st.subheader(t("The programme"))
+    st.header(t("The programme"))
     if view.guidelines:
         st.markdown("**" + t("Guidelines") + "**")
         plain(view.guidelines)

@@ -159,9 +159,9 @@ def import_tab(store: Store, viewer: Viewer) -> None:
                     )
                 )
             if pv.issues:
-                st.subheader(t("Validation report"))
+                st.header(t("Validation report"))
                 st.dataframe(report, hide_index=True, width="stretch")
-            st.subheader(t("Preview"))
+            st.header(t("Preview"))
             st.dataframe(
                 pd.DataFrame(
                     {

@@ -35,7 +35,7 @@ def undo_imports(store: Store, viewer: Viewer) -> None:
     undoable = import_undo.undoable_imports(store.sf, viewer)
     if not undoable:
         return
-    st.subheader(t("Recent deactivations"))
+    st.header(t("Recent deactivations"))
     for row in undoable:
         with st.container(border=True):
             st.markdown(

@@ -31,12 +31,12 @@ def enrolment_form(
         typed.update(_skills(prefix, base, skills))
         typed.update(_practicalities(prefix, base, language))
         typed["self_assessment"] = _mentor_skills(prefix, base)
-        st.subheader(t("Who will see your answers"))
+        st.header(t("Who will see your answers"))
         for line in answers.who_sees(k, opted_in):
             st.markdown("- " + md_escape(line))
         typed["charter_accepted"] = False
         if offer.charter.strip():
-            st.subheader(t("Confidentiality charter"))
+            st.header(t("Confidentiality charter"))
             with st.container(border=True):
                 plain(offer.charter)
             typed["charter_accepted"] = st.checkbox(
@@ -80,7 +80,7 @@ def _role(prefix: str, base: enr.MyEnrolment | None) -> dict[str, Any]:
 def _skills(
     prefix: str, base: enr.MyEnrolment | None, skills: list[enr.SkillOption]
 ) -> dict[str, Any]:
-    st.subheader(t("Skills"))
+    st.header(t("Skills"))
     names = {s.skill_id: f"{s.name} ({s.category})" if s.category else s.name for s in skills}
     asked = {
         "offered": (t("Skills you offer"), t("What you could help a colleague with.")),
@@ -113,7 +113,7 @@ def _skills(
 
 
 def _practicalities(prefix: str, base: enr.MyEnrolment | None, language: str) -> dict[str, Any]:
-    st.subheader(t("Practicalities"))
+    st.header(t("Practicalities"))
     slot_labels = {c: t(label) for c, label in answers.AVAILABILITY.items()}
     availability = st.multiselect(
         t("When are you available?"),
@@ -157,7 +157,7 @@ def _practicalities(prefix: str, base: enr.MyEnrolment | None, language: str) ->
 
 
 def _mentor_skills(prefix: str, base: enr.MyEnrolment | None) -> dict[str, int]:
-    st.subheader(t("Mentor skills: where are you today?"))
+    st.header(t("Mentor skills: where are you today?"))
     st.caption(t("1 = not yet, 5 = a real strength. Asked again at the end to see how you grew."))
     scores: dict[str, int] = {}
     score_cols = st.columns(4)

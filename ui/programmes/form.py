@@ -42,7 +42,7 @@ def create_and_open(sf: Sessions, viewer: Viewer, form: prog.ProgrammeForm) -> P
 
 
 def _purpose(prefix: str, form: prog.ProgrammeForm) -> dict[str, Any]:
-    st.subheader(t("Purpose"))
+    st.header(t("Purpose"))
     name = st.text_input(t("Name"), value=form.name, key=f"{prefix}_name")
     description = st.text_area(
         t("Description"), value=form.description, key=f"{prefix}_description"
@@ -82,7 +82,7 @@ def _purpose(prefix: str, form: prog.ProgrammeForm) -> dict[str, Any]:
 
 
 def _structure(prefix: str, form: prog.ProgrammeForm) -> dict[str, Any]:
-    st.subheader(t("Structure"))
+    st.header(t("Structure"))
     c1, c2, c3 = st.columns(3)
     fmt = pick(c1, t("Format"), options.FORMATS, form.format, 0, key=f"{prefix}_format")
     circle_size = c2.number_input(
@@ -138,7 +138,7 @@ def _structure(prefix: str, form: prog.ProgrammeForm) -> dict[str, Any]:
 def _who_can_join(
     prefix: str, form: prog.ProgrammeForm, choices: prog.EligibilityChoices
 ) -> dict[str, Any]:
-    st.subheader(t("Who can join"))
+    st.header(t("Who can join"))
     st.caption(t("Leave a list empty to accept everyone."))
     lists = {
         "departments": t("Departments"),
@@ -168,7 +168,7 @@ def _who_can_join(
 
 
 def _expectations(prefix: str, form: prog.ProgrammeForm) -> dict[str, Any]:
-    st.subheader(t("Expectations"))
+    st.header(t("Expectations"))
     guidelines = st.text_area(t("Guidelines"), value=form.guidelines, key=f"{prefix}_guidelines")
     topics = st.text_area(
         t("Suggested topics (one per line)"),
@@ -193,7 +193,7 @@ def _expectations(prefix: str, form: prog.ProgrammeForm) -> dict[str, Any]:
 
 
 def _matching(prefix: str, form: prog.ProgrammeForm) -> dict[str, object]:
-    st.subheader(t("Matching"))
+    st.header(t("Matching"))
     st.caption(t("How much each criterion counts when suggesting pairs and circles."))
     weight_cols = st.columns(4)
     matching: dict[str, object] = {}

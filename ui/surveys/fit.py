@@ -40,7 +40,7 @@ def fit_tab(store: Store, viewer: Viewer, programme_id: int, k: int) -> None:
         else:
             b.metric(t("Poor fit (1–2)"), format_percent(found.poor_share))
     flags = fit.fit_flags(store.sf, viewer, programme_id)
-    st.subheader(t("Pairs to talk to"))
+    st.header(t("Pairs to talk to"))
     where = f"cs_flags_{programme_id}"  # a handled flag's card is gone: its message shows here
     flash(where)
     if not flags:

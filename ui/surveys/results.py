@@ -96,7 +96,7 @@ def results_tab(
 def _nps_over_time(points: Sequence[survey_results.NpsPoint], k: int) -> None:
     """One point per survey round; hidden rounds listed by name."""
     too_few = hidden("small", k)
-    st.subheader(t("NPS over time"))
+    st.header(t("NPS over time"))
     st.caption(t("One point per survey round."))
     shown = [p for p in points if not p.suppressed]
     if shown:
@@ -156,7 +156,7 @@ def _nps_over_time(points: Sequence[survey_results.NpsPoint], k: int) -> None:
 
 def _answers_per_question(found: Sequence[QuestionResult], k: int) -> None:
     """A bar chart of each scale question's answers, hidden bars named."""
-    st.subheader(t("Answers per question"))
+    st.header(t("Answers per question"))
     scale_results = [q for q in found if q.kind != questions.TEXT]
     if not scale_results:
         st.caption(t("No answer yet."))
@@ -212,7 +212,7 @@ def _answers_per_question(found: Sequence[QuestionResult], k: int) -> None:
 
 def _written(results: survey_results.SurveyResults, one_round: bool, k: int) -> None:
     """Free text per whole round, once at least k people wrote, without names."""
-    st.subheader(t("What participants wrote"))
+    st.header(t("What participants wrote"))
     if results.texts_note:
         st.caption(
             t(

@@ -199,7 +199,7 @@ def survey_card(sv: SurveySummary, k: int, deleted: str) -> None:
     where = f"cs_card_{sv.survey_id}"
     with st.container(border=True, key=where):
         head, count = st.columns([3, 2])
-        head.markdown(f"#### {md_escape(sv.title)}")
+        head.markdown(f"### {md_escape(sv.title)}")
         head.caption(
             f"{t(questions.KIND_LABELS[sv.kind])} · {_states()[sv.state]} · "
             + t(

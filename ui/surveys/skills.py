@@ -19,7 +19,7 @@ def growth_section(
     store: Store, viewer: Viewer, programme_id: int, department: str | None, k: int
 ) -> None:
     """Average self-assessment per skill, over the people who answered both times."""
-    st.subheader(t("Mentor-skills growth"))
+    st.header(t("Mentor-skills growth"))
     growth = skills_growth.mentor_skills_growth(store.sf, viewer, programme_id, department)
     visible = [g for g in growth if not g.suppressed]
     if visible:
