@@ -39,6 +39,7 @@ def sign_in_page() -> None:
         )
     left, right = st.columns([3, 2], gap="large")
     with left:
+        st.header(t("Sign in"))  # h2, then the password form's own heading (h3)
         sso.sign_in_button()
         if sso.passwords_on(store):
             auth.login_form(store)
@@ -51,7 +52,7 @@ def sign_in_page() -> None:
             )
     with right:
         if demo_mode():
-            st.subheader(t("Demo logins"))
+            st.header(t("Demo logins"))
             st.write(
                 t("Every demo account uses the password {password}.", password=f"`{DEMO_PASSWORD}`")
             )

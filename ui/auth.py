@@ -196,7 +196,7 @@ def current_viewer() -> Viewer | None:
 def login_form(store: Store) -> None:
     """Draw the sign-in form; a failure shows one message that reveals nothing."""
     fields = {
-        "Form name": t("Sign in"),
+        "Form name": t("With your Tandem password"),  # an h3 under the page's "Sign in"
         "Username": t("Username"),
         "Password": t("Password"),
         "Login": t("Sign in"),

@@ -1,5 +1,6 @@
 """Every page of camille, coord and admin, in English and in French, and the sign-in page
-pass axe-core with no serious or critical violation (every rule, none skipped).
+pass axe-core with no serious or critical violation (every rule, none skipped), and with
+headings one level apart.
 
 One sign-in per role and language: the account's language is switched on My profile (the
 account's setting decides the language once signed in, ui/locale.py), then every page the
@@ -23,6 +24,9 @@ pytestmark = pytest.mark.browser
 
 AXE = Axe()
 BLOCKING = ("serious", "critical")
+# Moderate rules that were once broken on most pages and are kept fixed: headings one level
+# apart (a screen reader's outline of the page).
+KEPT = ("heading-order",)
 NAV = ".st-key-tandem_nav"  # the sidebar's navigation (ui/nav.sidebar)
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 SIGN_OUT = {"en": "Sign out", "fr": "Se déconnecter"}
@@ -30,14 +34,15 @@ ROLE_OF = dict(DEMO_LOGINS)
 
 
 def blocking_violations(page: Any, where: str) -> list[str]:
-    """axe-core on the page as it is now: one line per serious or critical violation."""
+    """axe-core on the page as it is now: one line per serious or critical violation (or a
+    violation of a KEPT rule)."""
     found = AXE.run(page).response["violations"]
     return [
         f"{where}: {v['id']} ({v['impact']}) on {len(v['nodes'])} element(s): "
         + "; ".join(" ".join(node["target"]) for node in v["nodes"][:8])
         + (" …" if len(v["nodes"]) > 8 else "")
         for v in found
-        if v["impact"] in BLOCKING
+        if v["impact"] in BLOCKING or v["id"] in KEPT
     ]
 
 
