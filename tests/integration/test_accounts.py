@@ -133,3 +133,10 @@ def test_the_audit_log_is_for_admins_only(sf, admin):
     coord = make_user(sf, "coord", ["coordinator"])
     with pytest.raises(NotAllowed):
         audit.read_log(sf, coord)
+
+
+def test_a_new_account_is_checked_the_same_way_whichever_way_it_comes_in():
+    new = accounts.NewAccount("  Ann.Lee@Example.ORG ", "  Ann Lee ", "ann", "pw").checked()
+    assert new == accounts.NewAccount("ann.lee@example.org", "Ann Lee", "ann", "pw")
+    with pytest.raises(InvalidInput):
+        accounts.NewAccount("not an address", "Ann Lee", "ann").checked()
