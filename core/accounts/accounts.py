@@ -174,17 +174,14 @@ def add_account(
 def create_account(
     sf: sessionmaker[Session],
     viewer: Viewer,
+    new: NewAccount,
     *,
-    email: str,
-    full_name: str,
-    username: str,
-    password: str,
     roles: Sequence[str],
     department: str = "",
 ) -> AccountRow:
     """Create an account (and its person when the e-mail is new). Admins only."""
     require_role(viewer, ADMIN)
-    new = NewAccount(email, full_name, username, password).checked()
+    new = new.checked()
     if not roles:
         raise InvalidInput(t("Choose at least one role."))
     with sf.begin() as s:
