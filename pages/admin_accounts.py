@@ -36,15 +36,9 @@ with st.expander(t("Create an account"), expanded=False):
         )
         if st.form_submit_button(t("Create")):
             try:
+                new = accounts.NewAccount(email, name, username, password)
                 row = accounts.create_account(
-                    store.sf,
-                    viewer,
-                    email=email,
-                    full_name=name,
-                    username=username,
-                    password=password,
-                    roles=roles,
-                    department=department,
+                    store.sf, viewer, new, roles=roles, department=department
                 )
             except TandemError as e:
                 st.error(str(e))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -112,19 +112,35 @@ def list_accounts(
     ]
 
 
+@dataclass(frozen=True)
+class NewAccount:
+    """Who a new account is for, as typed; :meth:`checked` is the one validation of every way in."""
+
+    email: str
+    full_name: str
+    username: str
+    password: str | None = None
+
+    def checked(self) -> NewAccount:
+        """The same fields as stored (e-mail in lower case, name trimmed), or a clear refusal."""
+        email = validate_email(self.email)
+        username = validate_username(self.username)
+        full_name = clean_line(self.full_name, t("Name"))
+        return replace(self, email=email, username=username, full_name=full_name)
+
+
 def add_account(
     s: Session,
+    new: NewAccount,
     *,
-    email: str,
-    full_name: str,
-    username: str,
-    password: str | None,
     roles: Iterable[str],
     department: str | None = None,
     language: str = "en",
     password_hash: str | None = None,
 ) -> Account:
-    """Create an account (and its person when the e-mail is new) in the caller's transaction."""
+    """Create an account (and its person when the e-mail is new) in the caller's transaction;
+    ``new`` is already :meth:`NewAccount.checked`."""
+    email, username, password = new.email, new.username, new.password
     now = clock.now()
     if s.scalar(select(Account.id).where(Account.username == username)):
         raise Conflict(t("The username “{username}” is already taken.", username=username))
@@ -132,7 +148,7 @@ def add_account(
     if person is None:
         person = Person(
             email=email,
-            full_name=full_name,
+            full_name=new.full_name,
             department=department,
             language=language,
             **clock.stamps(now),
@@ -158,32 +174,19 @@ def add_account(
 def create_account(
     sf: sessionmaker[Session],
     viewer: Viewer,
+    new: NewAccount,
     *,
-    email: str,
-    full_name: str,
-    username: str,
-    password: str,
     roles: Sequence[str],
     department: str = "",
 ) -> AccountRow:
     """Create an account (and its person when the e-mail is new). Admins only."""
     require_role(viewer, ADMIN)
-    email = validate_email(email)
-    username = validate_username(username)
-    full_name = clean_line(full_name, t("Name"), max_chars=200)
+    new = new.checked()
     if not roles:
         raise InvalidInput(t("Choose at least one role."))
     with sf.begin() as s:
-        account = add_account(
-            s,
-            email=email,
-            full_name=full_name,
-            username=username,
-            password=password,
-            roles=roles,
-            department=department.strip() or None,
-        )
-        audit.by(s, viewer, "account_created", target=username, roles=sorted(roles))
+        account = add_account(s, new, roles=roles, department=department.strip() or None)
+        audit.by(s, viewer, "account_created", target=new.username, roles=sorted(roles))
         return _row(account, s.get_one(Person, account.person_id))
 
 

@@ -10,15 +10,14 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.accounts.accounts import add_account, validate_email
-from core.accounts.passwords import hash_password, validate_username
+from core.accounts.accounts import NewAccount, add_account
+from core.accounts.passwords import hash_password
 from core.accounts.sso import enable_passwords
 from core.kernel import audit, clock
 from core.kernel.access import ADMIN, COORDINATOR
 from core.kernel.errors import Conflict, InvalidInput
 from core.kernel.i18n import t
 from core.kernel.store import transaction_lock
-from core.kernel.text import clean_line
 from db.models import AccountRole, SetupCode
 
 # What the first admin (and an admin made on the command line) can do.
@@ -83,9 +82,7 @@ def create_first_admin(
     password: str,
 ) -> None:
     """Create the first admin, given the code from the server log. Works once."""
-    email = validate_email(email)
-    username = validate_username(username)
-    full_name = clean_line(full_name, t("Name"))
+    new = NewAccount(email, full_name, username).checked()
     hashed = hash_password(password)
     with sf.begin() as s:
         transaction_lock(s, "setup")
@@ -98,33 +95,19 @@ def create_first_admin(
             )
         for c in current:
             c.used_at = clock.now()
-        account = add_account(
-            s,
-            email=email,
-            full_name=full_name,
-            username=username,
-            password=None,
-            password_hash=hashed,
-            roles=FIRST_ROLES,
+        account = add_account(s, new, roles=FIRST_ROLES, password_hash=hashed)
+        audit.record(
+            s, "first_admin_created", actor_account_id=account.id, actor_username=new.username
         )
-        audit.record(s, "first_admin_created", actor_account_id=account.id, actor_username=username)
 
 
 def create_admin_cli(
     sf: sessionmaker[Session], *, email: str, full_name: str, username: str, password: str
 ) -> None:
     """`make admin`: whoever runs a command on the server may create an admin."""
-    email = validate_email(email)
-    username = validate_username(username)
+    new = NewAccount(email, full_name, username, password).checked()
     with sf.begin() as s:
-        account = add_account(
-            s,
-            email=email,
-            full_name=clean_line(full_name, t("Name")),
-            username=username,
-            password=password,
-            roles=FIRST_ROLES,
-        )
+        account = add_account(s, new, roles=FIRST_ROLES)
         audit.record(
             s,
             "account_created",

@@ -18,6 +18,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.privacy import Bag, Cell, fixed_rate, is_recording, is_small
 from core.kernel.settings import k_threshold
 from core.matching.mine import matches_of
+from core.relationship.membership import names_of
 from db.models import (
     LIVE_MATCH_STATUSES,
     Announcement,
@@ -120,11 +121,7 @@ def recently_ended(sf: sessionmaker[Session], viewer: Viewer) -> list[EndedCard]
             order_by=(Match.ended_at.desc(), Match.id.desc()),
         )
         others = {mm.person_id for m in matches for mm in m.members} - {viewer.person_id}
-        names = dict(
-            s.execute(select(Person.id, Person.full_name).where(Person.id.in_(others)))
-            .tuples()
-            .all()
-        )
+        names = names_of(s, others)
         return [
             EndedCard(
                 m.id,

@@ -17,15 +17,8 @@ def admin(sf):
 
 
 def test_an_admin_creates_an_account_that_can_sign_in(sf, admin):
-    row = accounts.create_account(
-        sf,
-        admin,
-        email="Zoe@Example.com",
-        full_name="Zoé Petit",
-        username="zoe",
-        password="a-good-password",
-        roles=["participant", "coordinator"],
-    )
+    new = accounts.NewAccount("Zoe@Example.com", "Zoé Petit", "zoe", "a-good-password")
+    row = accounts.create_account(sf, admin, new, roles=["participant", "coordinator"])
     assert row.email == "zoe@example.com" and row.roles == ("coordinator", "participant")
     signed = auth.sign_in(sf, "zoe", "a-good-password")
     assert signed and signed.viewer.has("coordinator")
@@ -34,25 +27,11 @@ def test_an_admin_creates_an_account_that_can_sign_in(sf, admin):
 def test_a_taken_username_or_email_is_refused_with_a_reason(sf, admin):
     make_user(sf, "zoe", ["participant"], email="zoe@example.com")
     with pytest.raises(Conflict, match="already taken"):
-        accounts.create_account(
-            sf,
-            admin,
-            email="z2@example.com",
-            full_name="Z",
-            username="zoe",
-            password="a-good-password",
-            roles=["participant"],
-        )
+        new = accounts.NewAccount("z2@example.com", "Z", "zoe", "a-good-password")
+        accounts.create_account(sf, admin, new, roles=["participant"])
     with pytest.raises(Conflict, match="already has an account"):
-        accounts.create_account(
-            sf,
-            admin,
-            email="zoe@example.com",
-            full_name="Z",
-            username="zoe2",
-            password="a-good-password",
-            roles=["participant"],
-        )
+        new = accounts.NewAccount("zoe@example.com", "Z", "zoe2", "a-good-password")
+        accounts.create_account(sf, admin, new, roles=["participant"])
 
 
 @pytest.mark.parametrize(
@@ -74,7 +53,7 @@ def test_bad_input_gets_a_precise_message(sf, admin, field, value, message):
     }
     data[field] = value
     with pytest.raises(InvalidInput, match=message):
-        accounts.create_account(sf, admin, roles=["participant"], **data)
+        accounts.create_account(sf, admin, accounts.NewAccount(**data), roles=["participant"])
 
 
 def test_only_admins_manage_accounts(sf, admin):
@@ -133,3 +112,10 @@ def test_the_audit_log_is_for_admins_only(sf, admin):
     coord = make_user(sf, "coord", ["coordinator"])
     with pytest.raises(NotAllowed):
         audit.read_log(sf, coord)
+
+
+def test_a_new_account_is_checked_the_same_way_whichever_way_it_comes_in():
+    new = accounts.NewAccount("  Ann.Lee@Example.ORG ", "  Ann Lee ", "ann", "pw").checked()
+    assert new == accounts.NewAccount("ann.lee@example.org", "Ann Lee", "ann", "pw")
+    with pytest.raises(InvalidInput):
+        accounts.NewAccount("not an address", "Ann Lee", "ann").checked()

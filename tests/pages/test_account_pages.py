@@ -108,3 +108,20 @@ def test_home_says_an_admin_reset_the_password_and_when_until_dismissed(open_app
 def test_without_a_reset_home_says_nothing_about_it(open_app, username):
     at = open_app(username, lang="en")
     assert "reset your password" not in texts(at)
+
+
+def test_an_admin_creates_an_account_from_the_form_and_it_signs_in(open_app, demo_store):
+    at = open_app("admin", page="pages/admin_accounts.py", lang="en")
+    at.text_input(key="new_name").set_value("  Zoé Petit ")
+    at.text_input(key="new_email").set_value("Zoe.Petit@Example.com")
+    at.text_input(key="new_username").set_value("zoepetit")
+    at.text_input(key="new_department").set_value(" Sales ")
+    at.text_input(key="new_password").set_value("a-good-password")
+    at.button(key="FormSubmitter:create_account-Create").click().run()
+    assert not at.exception and not at.error
+    assert "Account zoepetit created." in [s.value for s in at.success]
+    signed = auth.sign_in(demo_store.sf, "zoepetit", "a-good-password")
+    assert signed is not None and signed.viewer.has("participant")
+    with demo_store.sf.begin() as s:
+        person = s.scalar(select(Person).where(Person.email == "zoe.petit@example.com"))
+        assert (person.full_name, person.department) == ("Zoé Petit", "Sales")
