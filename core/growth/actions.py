@@ -21,7 +21,8 @@ from core.kernel.access import PARTICIPANT, Viewer, require_role
 from core.kernel.errors import NotAllowed, NotFound
 from core.kernel.i18n import t
 from core.kernel.text import clean_line
-from core.relationship.membership import names_of, peers_of
+from core.people.names import names_of
+from core.relationship.membership import peers_of
 from db.models import ActionItem, JournalEntry
 
 MAX_TITLE = 300

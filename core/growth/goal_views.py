@@ -13,7 +13,7 @@ from core.growth.goal_rules import SHARED
 from core.kernel.access import Viewer
 from core.kernel.errors import NotFound
 from core.kernel.i18n import t
-from core.relationship.membership import names_of
+from core.people.names import names_of
 from db.models import Goal, GoalComment, GoalStatus
 
 

@@ -47,7 +47,8 @@ from core.kernel import clock, submissions, tx, validate
 from core.kernel.access import PARTICIPANT, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import t
-from core.relationship.membership import live_matches_of, names_of
+from core.people.names import names_of
+from core.relationship.membership import live_matches_of
 from db.models import ActionItem, JournalEntry, JournalStatus, Meeting, MeetingStatus
 
 PAGE_SIZE = 20

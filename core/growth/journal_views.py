@@ -12,7 +12,8 @@ from core.growth import actions
 from core.growth.actions import ActionView
 from core.growth.journal_rules import TEXT_FIELDS
 from core.kernel.access import Viewer
-from core.relationship.membership import names_of, peers_of
+from core.people.names import names_of
+from core.relationship.membership import peers_of
 from db.models import JournalEntry, Meeting
 
 

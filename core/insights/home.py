@@ -18,7 +18,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.privacy import Bag, Cell, fixed_rate, is_recording, is_small
 from core.kernel.settings import k_threshold
 from core.matching.mine import matches_of
-from core.relationship.membership import names_of
+from core.people.names import names_of
 from db.models import (
     LIVE_MATCH_STATUSES,
     Announcement,

@@ -21,6 +21,7 @@ from core.kernel.i18n import t
 from core.kernel.text import clean_line
 from core.kernel.tx import get_or_404, transaction
 from core.matching import candidates
+from core.people.names import names_of
 from db.models import DoNotPair, Enrolment, Person
 
 REASON_MAX = 300
@@ -108,13 +109,7 @@ def add_entry(
         )
         s.add(entry)
         s.flush()
-        names = dict(
-            s.execute(
-                select(Person.id, Person.full_name).where(Person.id.in_([person_a_id, person_b_id]))
-            )
-            .tuples()
-            .all()
-        )
+        names = names_of(s, (person_a_id, person_b_id))
         # The reason stays out of the audit log: the log records who acted, not the why.
         audit.by(s, viewer, "do_not_pair_added", target=p.name, entry=entry.id)
         return Entry(

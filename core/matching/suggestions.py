@@ -24,6 +24,7 @@ from core.kernel.i18n import t
 from core.kernel.tx import transaction
 from core.matching import candidates, engine
 from core.matching.rows import SuggestionRow, suggestion_rows
+from core.people.names import names_of
 from db.models import Match, MatchMember, MatchStatus, Person, Setting
 
 
@@ -212,9 +213,7 @@ def _store_summary(s: Session, programme_id: int, summary: dict[str, Any]) -> No
 
 def _summary(s: Session, data: dict[str, Any]) -> RunSummary:
     ids = [u["person_id"] for u in data["left_out"]]
-    names = dict(
-        s.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).tuples().all()
-    )
+    names = names_of(s, ids)
     left = tuple(
         LeftOut(
             u["person_id"],

@@ -19,6 +19,7 @@ from core.kernel.zones import local_time, zone_label
 from core.notify.letters import letter
 from core.notify.message import Attachment, Kind, Outgoing
 from core.notify.recipients import addressed, outgoing, recipients
+from core.people.names import names_of
 from core.relationship.ics import ics_bytes
 from core.relationship.meeting_rules import meeting_overdue
 from core.relationship.meetings import view_of
@@ -36,7 +37,6 @@ from db.models import (
     Meeting,
     MeetingStatus,
     MemberResponse,
-    Person,
     Programme,
     RequestStatus,
     Survey,
@@ -83,15 +83,7 @@ def meetings_tomorrow(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
         )
     ):
         members[match_id].append(person_id)
-    names = dict(
-        s.execute(
-            select(Person.id, Person.full_name).where(
-                Person.id.in_({p for ids in members.values() for p in ids})
-            )
-        )
-        .tuples()
-        .all()
-    )
+    names = names_of(s, (p for ids in members.values() for p in ids))
     who = recipients(s, names)
     for m in meetings:
         for person_id in members[m.match_id]:
@@ -183,13 +175,7 @@ def feedback_requests(s: Session, now: dt.datetime) -> Iterator[Outgoing]:
             FeedbackRequest.created_at >= now - FRESH,
         )
     ).all()
-    names = dict(
-        s.execute(
-            select(Person.id, Person.full_name).where(Person.id.in_({r[2] for r in rows if r[2]}))
-        )
-        .tuples()
-        .all()
-    )
+    names = names_of(s, (r[2] for r in rows))
     for (request_id, _giver_id, requester_id), r in addressed(s, rows):
         with speaking(r.language):
             asker = names.get(requester_id, t("A colleague"))

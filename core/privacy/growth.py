@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from core.people.names import names_of
 from core.privacy.rows import iso, row, update_rows
-from core.relationship.membership import names_of
 from db.models import (
     ActionItem,
     Feedback,

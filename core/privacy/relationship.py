@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.people.names import names_of
 from core.privacy.people import FORMER_NAME
 from core.privacy.programmes import programme_names
 from core.privacy.rows import iso, row, update_rows
-from core.relationship.membership import names_of
 from db.models import (
     LIVE_MATCH_STATUSES,
     Agreement,

@@ -19,7 +19,8 @@ from core.kernel.access import Viewer
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_text
-from core.relationship.membership import names_of, open_match
+from core.people.names import names_of
+from core.relationship.membership import open_match
 from db.models import Agreement, AgreementMember, Match, Programme
 
 CADENCES: dict[int, str] = {

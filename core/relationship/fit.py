@@ -19,9 +19,10 @@ from core.kernel import audit, clock, tx
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotFound
 from core.kernel.i18n import t
+from core.people.names import names_of
 from core.relationship.concerns import FIT_FLAG, add_concern, handle
 from core.relationship.lifecycle import close_match
-from core.relationship.membership import is_live, member_names, names_of
+from core.relationship.membership import is_live, member_names
 from core.surveys.answering import store_response
 from core.surveys.questions import FIT, FIT_QUESTIONS, KIND_LABELS, new_questions, poor_fit
 from db.models import (

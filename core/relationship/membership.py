@@ -11,7 +11,6 @@ Helpers take a Session and never commit.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +20,8 @@ from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, NotAllowed
 from core.kernel.i18n import t
 from core.matching.mine import matches_of
-from db.models import LIVE_MATCH_STATUSES, Match, MatchMember, Person
+from core.people.names import names_of
+from db.models import LIVE_MATCH_STATUSES, Match, MatchMember
 
 
 def is_live(status: str | None) -> bool:
@@ -51,15 +51,6 @@ def peers_of(s: Session, person_id: int, match_id: int | None = None) -> set[int
     if match_id is not None:
         query = query.where(MatchMember.match_id == match_id)
     return set(s.scalars(query))
-
-
-def names_of(s: Session, person_ids: Iterable[int | None]) -> dict[int, str]:
-    """Full names by person id (ids of erased or unknown people are simply absent)."""
-    wanted = {i for i in person_ids if i is not None}
-    if not wanted:
-        return {}
-    rows = s.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted)))
-    return {pid: name for pid, name in rows}
 
 
 def member_names(s: Session, match: Match, *, but: int | None = None) -> tuple[str, ...]:

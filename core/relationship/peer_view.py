@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.kernel.access import Viewer
 from core.kernel.i18n import t
 from core.matching.rows import explain_parts
+from core.people.names import names_of
 from core.programmes.enrolment import GOAL_THEMES
 from core.relationship.agreement import AgreementView, agreement_view
 from core.relationship.meetings import MeetingsOverview, overview_of
-from core.relationship.membership import is_live, live_matches_of, member_match, names_of
+from core.relationship.membership import is_live, live_matches_of, member_match
 from core.relationship.resources import ResourceView, shared_in
 from db.models import Enrolment, EnrolmentSkill, Match, MatchStatus, Person, Programme, Skill
 

@@ -19,7 +19,8 @@ from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_line, clean_text
-from core.relationship.membership import member_match, names_of, open_match
+from core.people.names import names_of
+from core.relationship.membership import member_match, open_match
 from db.models import Resource
 
 KINDS: dict[str, str] = {
