@@ -136,13 +136,13 @@ def make_match(
 def make_meeting(
     s: Session, match_id: int, at: dt.datetime, status: str = "planned", **fields: object
 ) -> Meeting:
-    """A meeting of ``match_id`` at ``at`` (30 minutes unless told), written now."""
+    """A meeting of ``match_id`` at ``at`` (30 minutes unless told), written now (unless
+    ``created_at``/``updated_at`` say otherwise)."""
     meeting = Meeting(
         match_id=match_id,
         scheduled_at=at,
         status=status,
-        **{"duration_minutes": 30, **fields},
-        **clock.stamps(),
+        **{"duration_minutes": 30, **clock.stamps(), **fields},
     )
     s.add(meeting)
     s.flush()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.kernel import clock
 from core.kernel.access import Viewer
 from db.models import Meeting
+from tests import builders
 from tests.builders import enrol, make_match, make_participant, make_programme, make_user
 
 NOW = dt.datetime(2026, 11, 2, 9, 30)
@@ -29,17 +30,11 @@ class World:
 
 
 def make_meeting(s: Session, match_id: int, days_ago: int = 2, status: str = "held") -> Meeting:
+    """A meeting ``days_ago`` days back, written then (an hour long: the model's default)."""
     when = clock.now() - dt.timedelta(days=days_ago)
-    meeting = Meeting(
-        match_id=match_id,
-        scheduled_at=when,
-        status=status,
-        created_at=when,
-        updated_at=when,
+    return builders.make_meeting(
+        s, match_id, when, status, duration_minutes=60, created_at=when, updated_at=when
     )
-    s.add(meeting)
-    s.flush()
-    return meeting
 
 
 def make_world(sf: sessionmaker[Session]) -> World:
