@@ -12,6 +12,7 @@
 - :func:`form_key` / :func:`form_sent`: the submission key of a create form
   (core/kernel/submissions.py), so the same form sent twice creates one thing.
 - :func:`pick`: a selectbox over rows by id, each shown by a caption of its row.
+- :func:`on_click`: a download's contents built only when its button is clicked.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pandas as pd
 import streamlit as st
 
 from core.insights.chart_table import summary
-from core.kernel.i18n import t
+from core.kernel.i18n import get_language, speaking, t
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 # Where Markdown would start a link or a directive: after a colon ("https:", ":material"),
@@ -79,3 +80,16 @@ def figures_as_text(title: str, table: pd.DataFrame | None, key: str) -> None:
     st.caption(summary(title, table))
     with st.expander(t("{title}: the figures as a table", title=title)):
         st.dataframe(table, hide_index=True, width="stretch", key=key)
+
+
+def on_click(build: Callable[..., R], *args: Any) -> Callable[[], R]:
+    """A download button's contents, built when it is clicked instead of on every run of
+    the page. Streamlit builds them in a thread of its own, outside the page's session:
+    they are worded in the page's language of now."""
+    lang = get_language()
+
+    def contents() -> R:
+        with speaking(lang):
+            return build(*args)
+
+    return contents

@@ -12,6 +12,7 @@ from core.kernel import clock
 from core.kernel.i18n import format_date, get_language, speaking, t
 from ui import nav
 from ui.dashboard.filters import Picked
+from ui.widgets import on_click
 
 
 @st.cache_data(ttl=600, max_entries=50, show_spinner=False)
@@ -105,7 +106,7 @@ def downloads(
     e1, e2, e3 = st.columns(3)
     e1.download_button(
         t("Download the aggregates (CSV)"),
-        exports.to_csv(rows),
+        on_click(exports.to_csv, rows),
         file_name=f"tandem-dashboard-{stamp}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -114,7 +115,7 @@ def downloads(
     )
     e2.download_button(
         t("Download the aggregates (XLSX)"),
-        exports.to_xlsx(rows, about),
+        on_click(exports.to_xlsx, rows, about),
         file_name=f"tandem-dashboard-{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
