@@ -16,6 +16,12 @@ load) so that the ratios mean something on a shared machine:
   busiest real one (most goals, reflections and feedback), topped up to at least
   40 goals, 150 journal entries and 60 feedback items, and given a sign-in account.
 
+Caches: every cache of the server is cleared before each measured run (a cold server), so a
+kept figure never hides a cost. The dashboard is measured once more as a busy company's
+server sees it ("coord_dashboard, after a write"): opened once, then a participant writes a
+reflection, then opened again — the parts the reflection does not touch are kept
+(core.insights.table_cache), the activity part is built again.
+
 The table gives each page at company scale against the same page at demo scale
 (target ≤ 1.5×) and against the Profile page at company scale, the router's floor
 (target ≤ 10×, the dashboard ≤ 20×). ``--postgres`` does the same on a throwaway
@@ -33,7 +39,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +67,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BUSY = {"goals": 40, "entries": 150, "feedback": 60}
 BENCH_USER = "bench_busy"
 TARGET_DEMO, TARGET_PROFILE, TARGET_DASHBOARD = 1.5, 10.0, 20.0
+DASHBOARD = "coord_dashboard"
+# The dashboard opened right after a participant wrote a reflection, on a server that had
+# shown it before: the parts the reflection does not touch are kept (core.insights.table_cache).
+AFTER_WRITE = "coord_dashboard, after a write"
 
 
 @dataclass(frozen=True)
@@ -218,11 +228,17 @@ def pages_of(store: Store, username: str) -> list[str]:
         return pages_for(viewer_of(account, s.get_one(Person, account.person_id)))
 
 
-def page_ms(url: str, username: str, page_file: str, runs: int) -> float:
+def page_ms(
+    url: str, username: str, page_file: str, runs: int, before: Callable[[], None] | None = None
+) -> float:
+    """The median script time of ``page_file`` opened by ``username``: every cache of the
+    server cleared (a cold server), or, with ``before``, the page opened once, then
+    ``before`` run (a write by someone else), then the page opened again and timed."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     from tests.pages.conftest import sign_in_as
+    from ui.dashboard.filters import tables
 
     os.environ["DATABASE_URL"] = url
     times = []
@@ -234,6 +250,10 @@ def page_ms(url: str, username: str, page_file: str, runs: int) -> float:
         at.run()
         at.switch_page(f"pages/{page_file}")
         st.cache_data.clear()
+        tables.clear()  # the dashboard parts a server keeps (core.insights.table_cache)
+        if before is not None:
+            at.run()
+            before()
         start = time.perf_counter()
         at.run()
         times.append((time.perf_counter() - start) * 1000)
@@ -242,6 +262,24 @@ def page_ms(url: str, username: str, page_file: str, runs: int) -> float:
         if any(title.value == "Welcome to Tandem" for title in at.title):
             raise RuntimeError(f"{page_file} as {username}: the sign-in page was shown")
     return statistics.median(times)
+
+
+def reflection_written(url: str, username: str) -> Callable[[], None]:
+    """A final reflection by ``username`` (the most frequent write of a programme)."""
+    from core.growth import journal
+
+    def write() -> None:
+        store = open_store(url, migrate=False)
+        try:
+            with store.sf() as s:
+                account = s.scalar(select(Account).where(Account.username == username))
+                assert account is not None, f"no account {username}"
+                viewer = viewer_of(account, s.get_one(Person, account.person_id))
+            journal.finalise(store.sf, viewer, None, {"discussed": "Benchmark"})
+        finally:
+            store.engine.dispose()
+
+    return write
 
 
 def plan(data: Dataset, only: set[str] | None) -> dict[tuple[str, str], tuple[str, str]]:
@@ -271,6 +309,9 @@ def measure(
     shared machine the load changes from one minute to the next, and a ratio must compare
     sessions run under the same load."""
     plans = [plan(data, only) for data in datasets]
+    for pages in plans:
+        if (COORDINATOR, DASHBOARD) in pages:  # and once more, right after a write
+            pages[(COORDINATOR, AFTER_WRITE)] = pages[(COORDINATOR, DASHBOARD)]
     for data, pages in zip(datasets, plans, strict=True):  # warm imports and the store
         page_ms(data.url, *pages[(PARTICIPANT, "profile")], 1)
     out: list[dict[tuple[str, str], float]] = [{} for _ in datasets]
@@ -281,16 +322,19 @@ def measure(
             for i, (data, pages) in enumerate(zip(datasets, plans, strict=True)):
                 if key not in pages or i in failed:
                     continue
+                write = reflection_written(data.url, data.users[PARTICIPANT])
                 try:
-                    times[i].append(page_ms(data.url, *pages[key], 1))
+                    times[i].append(
+                        page_ms(data.url, *pages[key], 1, write if key[1] == AFTER_WRITE else None)
+                    )
                 except RuntimeError as e:  # a page that fails is reported, the others run
-                    print(f"  {data.name:<8} {key[0]:<12} {key[1]:<20} FAILED: {e}", flush=True)
+                    print(f"  {data.name:<8} {key[0]:<12} {key[1]:<24} FAILED: {e}", flush=True)
                     failed.add(i)
         for i, data in enumerate(datasets):
             if key in plans[i]:
                 ms = float("nan") if i in failed else statistics.median(times[i])
                 out[i][key] = ms
-                print(f"  {data.name:<8} {key[0]:<12} {key[1]:<20} {ms:9.0f} ms", flush=True)
+                print(f"  {data.name:<8} {key[0]:<12} {key[1]:<24} {ms:9.0f} ms", flush=True)
     return out
 
 
@@ -300,8 +344,8 @@ def report(
     """Print the ratio table; the number of targets missed."""
     print(f"\n{title} ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
     print(
-        f"| {'role':<12} | {'page':<20} | demo ms | company ms | × demo | × Profile | targets |\n"
-        f"|{'-' * 14}|{'-' * 22}|---------|------------|--------|-----------|---------|"
+        f"| {'role':<12} | {'page':<30} | demo ms | company ms | × demo | × Profile | targets |\n"
+        f"|{'-' * 14}|{'-' * 32}|---------|------------|--------|-----------|---------|"
     )
     missed = 0
     for (role, page), ms in sorted(big.items()):
@@ -309,11 +353,11 @@ def report(
         base = demo.get((role, page))
         x_demo = ms / base if base else float("nan")
         x_profile = ms / floor
-        limit = TARGET_DASHBOARD if page == "coord_dashboard" else TARGET_PROFILE
+        limit = TARGET_DASHBOARD if page.startswith(DASHBOARD) else TARGET_PROFILE
         ok = (base is None or x_demo <= TARGET_DEMO) and x_profile <= limit  # NaN: failed
         missed += not ok
         print(
-            f"| {role:<12} | {page:<20} | {base or 0:7.0f} | {ms:10.0f} | {x_demo:6.1f} "
+            f"| {role:<12} | {page:<30} | {base or 0:7.0f} | {ms:10.0f} | {x_demo:6.1f} "
             f"| {x_profile:9.1f} | {'met' if ok else 'MISSED':<7} |"
         )
     return missed

@@ -56,6 +56,7 @@ from core.insights.figures import (
 from core.insights.kpis import programme_kpis
 from core.insights.scope import ALL, enrolled_by_department, preset_windows
 from core.insights.survey_results import dashboard_surveys
+from core.insights.table_cache import TableCache
 from core.insights.view import View
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.i18n import N_
@@ -152,10 +153,16 @@ def period_bounds(
     return first, today
 
 
-def _view(sf: sessionmaker[Session], viewer: Viewer, f: Filters, fn: Callable[[View], T]) -> T:
+def _view(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    f: Filters,
+    fn: Callable[[View], T],
+    tables: TableCache | None = None,
+) -> T:
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        return fn(View(s, k_threshold(s), f))
+        return fn(View(s, k_threshold(s), f, tables=tables))
 
 
 def _part(
@@ -276,9 +283,12 @@ retention = _part(
 )
 
 
-def dashboard(sf: sessionmaker[Session], viewer: Viewer, f: Filters) -> Dashboard:
-    """Everything the dashboard shows, for one choice of filters."""
-    return _view(sf, viewer, f, assemble)
+def dashboard(
+    sf: sessionmaker[Session], viewer: Viewer, f: Filters, tables: TableCache | None = None
+) -> Dashboard:
+    """Everything the dashboard shows, for one choice of filters; ``tables``: the parts
+    this server keeps between views (core.insights.table_cache), if any."""
+    return _view(sf, viewer, f, assemble, tables)
 
 
 __all__ = [

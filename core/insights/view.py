@@ -19,6 +19,7 @@ from core.insights.scope import ALL, Scope, Window, programme_or_404, scope_of, 
 from core.insights.series import Series
 from core.insights.skills_growth import skills_table
 from core.insights.survey_table import survey_table
+from core.insights.table_cache import TableCache
 from core.kernel import clock
 from core.kernel.bags import WEEK
 from core.kernel.privacy import Cell, combine
@@ -27,28 +28,41 @@ from db.models import Programme, ProgrammeStatus
 T = TypeVar("T")
 
 
-def _table(build: Callable[[Session, Scope], T]) -> cached_property[T]:
-    """A protected table of the family's scope, built by ``build`` when first read."""
-    return cached_property(lambda family: build(family.s, family.scope))
+def _table(name: str, build: Callable[[Session, Scope], T]) -> cached_property[T]:
+    """Protected table ``name`` of the family's scope, built by ``build`` when first read
+    (or taken from the server's :class:`TableCache`)."""
+    return cached_property(lambda family: family.part(name, lambda: build(family.s, family.scope)))
 
 
 class Family:
     """The protected tables of one programme, built when first read."""
 
-    def __init__(self, s: Session, programme: Programme, k: int, asked: Window) -> None:
-        self.s, self.programme = s, programme
+    def __init__(
+        self,
+        s: Session,
+        programme: Programme,
+        k: int,
+        asked: Window,
+        tables: TableCache | None = None,
+    ) -> None:
+        self.s, self.programme, self.tables = s, programme, tables
         self.scope = scope_of(s, programme, k, asked)
 
-    enrol = _table(enrol_table)
-    goals = _table(goals_table)
-    activity = _table(activity_table)
-    meetings = _table(meetings_table)
-    skills = _table(skills_table)
-    surveys = _table(survey_table)
+    def part(self, name: str, build: Callable[[], T]) -> T:
+        if self.tables is None:
+            return build()
+        return self.tables.part(self.s, name, self.scope, build)
+
+    enrol = _table("enrol", enrol_table)
+    goals = _table("goals", goals_table)
+    activity = _table("activity", activity_table)
+    meetings = _table("meetings", meetings_table)
+    skills = _table("skills", skills_table)
+    surveys = _table("surveys", survey_table)
 
     @cached_property
     def retention(self) -> RetentionTable | None:
-        return retention_table(self.s, self.scope, self.programme)
+        return self.part("retention", lambda: retention_table(self.s, self.scope, self.programme))
 
     @cached_property
     def everything(self) -> Window:
@@ -74,10 +88,16 @@ class View:
     """One choice of filters over one programme or every running programme."""
 
     def __init__(
-        self, s: Session, k: int, f: Filters, cache: dict[int, Family] | None = None
+        self,
+        s: Session,
+        k: int,
+        f: Filters,
+        cache: dict[int, Family] | None = None,
+        tables: TableCache | None = None,
     ) -> None:
         """``cache``: families already built in this transaction (the periods of the
-        dashboard are in every family, so one family serves every filter)."""
+        dashboard are in every family, so one family serves every filter); ``tables``:
+        the parts this server keeps between transactions."""
         self.s, self.k, self.f = s, k, f
         today = clock.today()
         self.today = today
@@ -93,7 +113,7 @@ class View:
         cache = {} if cache is None else cache
         for p in programmes:
             if p.id not in cache or self.window not in cache[p.id].scope.windows:
-                cache[p.id] = Family(s, p, k, self.window)
+                cache[p.id] = Family(s, p, k, self.window, tables)
         self.families = [cache[p.id] for p in programmes]
         self.row = ALL if f.department is None else f.department
         self.offered = f.department is None or all(

@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.insights import dashboard, figures
 from core.insights.figures import DepartmentChoices, Filters, Options, ProgrammeOption
+from core.insights.table_cache import TableCache
 from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.i18n import format_date, t
@@ -46,7 +47,14 @@ def load(
 ) -> figures.Dashboard:
     # Part of the key: the database, its data version (every committed write, through any
     # server, changes it: a figure is never older than the data), the reader's language.
-    return dashboard.dashboard(_store.sf, _viewer, Filters(pid, dept, start, end))
+    # The parts whose tables no write touched since are taken from this server's tables.
+    return dashboard.dashboard(_store.sf, _viewer, Filters(pid, dept, start, end), tables(db))
+
+
+@st.cache_resource(show_spinner=False)
+def tables(db: str) -> TableCache:
+    """The dashboard parts this server keeps (core.insights.table_cache), per database."""
+    return TableCache()
 
 
 def pick(viewer: Viewer, options: Options) -> Picked:

@@ -1,0 +1,99 @@
+"""Protected tables kept between views: each built once per version of what it reads.
+
+A part of the dashboard (a table of :class:`core.insights.view.Family`: enrolment, goals,
+activity, meetings, skills, surveys, retention) is the same for every filter, coordinator
+and language: it holds every week, period and department, protected together. A server
+keeps each one built under its database, its part, its scope (programme, k, today, the
+departments offered, the periods) and the versions of the database tables its queries
+read (:func:`db.freshness.table_versions`). A write to any of those tables, through any
+server, changes their version: the next view builds the part again, so a figure is never
+older than the data. A write elsewhere — a sign-in, a reflection for the goals part —
+leaves the part as it is. Kept ``ttl`` seconds at most: a figure may also depend on the
+time of day (a meeting planned this morning is "not marked yet" this afternoon), as the
+dashboard's own cache did.
+
+``READS`` lists the tables of each part; tests/integration/test_table_cache.py checks
+it against every table the part's queries name.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from db.freshness import table_versions
+
+T = TypeVar("T")
+
+# Every part also reads its programme's row (its dates, its cadence).
+READS: dict[str, tuple[str, ...]] = {
+    "enrol": ("enrolment", "match", "match_member", "meeting", "person", "programme"),
+    "goals": ("goal", "person", "programme"),
+    "activity": (
+        "enrolment",
+        "feedback",
+        "feedback_request",
+        "journal_entry",
+        "match",
+        "person",
+        "programme",
+    ),
+    "meetings": (
+        "agreement",
+        "match",
+        "match_member",
+        "meeting",
+        "person",
+        "programme",
+        "programme_kpi",
+    ),
+    "skills": ("enrolment", "person", "programme", "self_assessment"),
+    "surveys": (
+        "programme",
+        "survey",
+        "survey_answer",
+        "survey_question",
+        "survey_response",
+    ),
+    "retention": ("enrolment", "person", "programme"),
+}
+
+
+class TableCache:
+    """Built parts by key, the oldest dropped past ``size``; safe to share between the
+    threads of one server (two views missing together both build; the last one stays)."""
+
+    def __init__(self, ttl: float = 600.0, size: int = 256) -> None:
+        self.ttl, self.size = ttl, size
+        self._built: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def part(self, s: Session, name: str, scope: Hashable, build: Callable[[], T]) -> T:
+        """Part ``name`` of ``scope``: kept, or built by ``build`` (in ``s``'s transaction)."""
+        key = (str(s.get_bind().engine.url), name, scope, table_versions(s, READS[name]))
+        now = time.monotonic()
+        with self._lock:
+            found = self._built.get(key)
+            if found is not None and now - found[0] < self.ttl:
+                self._built.move_to_end(key)
+                self.hits += 1
+                value: T = found[1]
+                return value
+            self.misses += 1
+        value = build()
+        with self._lock:
+            self._built[key] = (now, value)
+            self._built.move_to_end(key)
+            while len(self._built) > self.size:
+                self._built.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._built.clear()

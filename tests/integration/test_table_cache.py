@@ -1,0 +1,173 @@
+"""The dashboard parts a server keeps between views (core.insights.table_cache): a view
+through them is the view computed afresh, whatever was written in between; a write
+rebuilds the parts that read what it wrote, and only those; two servers each keep their
+own and see each other's writes at once."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.sql.util import find_tables
+
+from core.accounts.auth import viewer_of
+from core.growth import journal
+from core.insights import dashboard
+from core.insights.figures import Filters
+from core.insights.table_cache import READS, TableCache
+from core.insights.view import Family
+from core.kernel import clock
+from core.kernel.settings import k_threshold
+from db.models import Account, JournalEntry, JournalStatus, Person, Programme
+from demo import company
+
+PARTS = tuple(READS)
+
+
+@pytest.fixture
+def world(sf):  # type: ignore[no-untyped-def]
+    company.seed_demo(sf)
+    return sf
+
+
+def _viewer(sf, username: str):  # type: ignore[no-untyped-def]
+    with sf() as s:
+        account = s.scalar(select(Account).where(Account.username == username))
+        return viewer_of(account, s.get_one(Person, account.person_id))
+
+
+def _filters(sf) -> list[Filters]:  # type: ignore[no-untyped-def]
+    """The whole programme of each programme, every running one, and a department."""
+    with sf() as s:
+        ids = s.scalars(select(Programme.id).order_by(Programme.id)).all()
+    today = clock.today()
+    return [Filters(pid, None, None, today) for pid in ids] + [Filters(None, None, None, today)]
+
+
+def _afresh_and_cached(sf, viewer, cache):  # type: ignore[no-untyped-def]
+    return [
+        (dashboard.dashboard(sf, viewer, f), dashboard.dashboard(sf, viewer, f, cache))
+        for f in _filters(sf)
+    ]
+
+
+def test_each_part_names_in_reads_every_table_its_queries_read(world) -> None:
+    engine = world.kw["bind"]
+    named: set[str] = set()
+
+    def record(_conn, clause, *_args) -> None:  # type: ignore[no-untyped-def]
+        for table in find_tables(
+            clause, include_aliases=True, include_joins=True, include_selects=True
+        ):
+            name = getattr(getattr(table, "element", table), "name", None)
+            if isinstance(name, str) and not name.startswith("%("):
+                named.add(name)
+
+    event.listen(engine, "before_execute", record)
+    try:
+        with world.begin() as s:
+            k = k_threshold(s)
+            for programme in s.scalars(select(Programme)).all():
+                for part in PARTS:
+                    family = Family(s, programme, k, (None, clock.today()))
+                    named.clear()
+                    getattr(family, part)
+                    assert named, part
+                    assert named <= set(READS[part]), (part, named - set(READS[part]))
+    finally:
+        event.remove(engine, "before_execute", record)
+
+
+def test_a_view_through_the_kept_parts_is_the_view_computed_afresh(world) -> None:
+    coord, cache = _viewer(world, "coord"), TableCache()
+    first = _afresh_and_cached(world, coord, cache)
+    assert cache.misses and all(afresh == kept for afresh, kept in first)
+    misses = cache.misses
+    again = _afresh_and_cached(world, coord, cache)
+    assert cache.misses == misses and cache.hits  # nothing written: every part kept
+    assert [kept for _, kept in again] == [kept for _, kept in first]
+
+
+def test_a_deleted_reflection_rebuilds_the_activity_part_only_and_shows_at_once(world) -> None:
+    coord, camille, cache = _viewer(world, "coord"), _viewer(world, "camille"), TableCache()
+    before = _afresh_and_cached(world, coord, cache)
+    with world() as s:
+        entry = s.scalars(
+            select(JournalEntry.id).where(
+                JournalEntry.author_id == camille.person_id,
+                JournalEntry.status == JournalStatus.FINAL,
+            )
+        ).first()
+    assert entry is not None
+    built: list[str] = []
+    original = TableCache.part
+
+    def spy(self, s, name, scope, build):  # type: ignore[no-untyped-def]
+        return original(self, s, name, scope, lambda: (built.append(name), build())[1])
+
+    journal.delete_entry(world, camille, entry)
+    TableCache.part = spy  # type: ignore[method-assign]
+    try:
+        after = _afresh_and_cached(world, coord, cache)
+    finally:
+        TableCache.part = original  # type: ignore[method-assign]
+    assert set(built) == {"activity"}
+    assert all(afresh == kept for afresh, kept in after)
+    total = [d.headline.reflections for d, _ in before]
+    assert total != [d.headline.reflections for d, _ in after]  # the deletion shows
+
+
+def test_a_sign_in_or_a_setting_rebuilds_nothing_and_the_k_setting_rebuilds_everything(
+    world,
+) -> None:
+    from db.models import Setting
+
+    coord, cache = _viewer(world, "coord"), TableCache()
+    _afresh_and_cached(world, coord, cache)
+    misses = cache.misses
+    with world.begin() as s:
+        s.merge(Setting(key="unrelated", value="1"))
+    _afresh_and_cached(world, coord, cache)
+    assert cache.misses == misses
+    with world.begin() as s:
+        s.merge(Setting(key="k", value=str(k_threshold(s) + 1)))  # k is in every part's scope
+    after = _afresh_and_cached(world, coord, cache)
+    assert cache.misses > misses
+    assert all(afresh == kept for afresh, kept in after)
+
+
+def test_two_servers_keep_their_own_parts_and_see_each_others_writes_at_once(world) -> None:
+    from db.engine import make_session_factory
+
+    other = make_session_factory(world.kw["bind"])
+    coord, camille = _viewer(world, "coord"), _viewer(world, "camille")
+    one, two = TableCache(), TableCache()
+    f = Filters(None, None, None, clock.today())
+    seen = dashboard.dashboard(other, coord, f, two)
+    assert dashboard.dashboard(world, coord, f, one) == seen
+    with world() as s:
+        entry = s.scalars(
+            select(JournalEntry.id).where(
+                JournalEntry.author_id == camille.person_id,
+                JournalEntry.status == JournalStatus.FINAL,
+            )
+        ).first()
+    assert entry is not None
+    journal.delete_entry(world, camille, entry)  # through the first server
+    now = dashboard.dashboard(other, coord, f, two)
+    assert now == dashboard.dashboard(other, coord, f)
+    assert now.headline.reflections != seen.headline.reflections
+
+
+def test_a_kept_part_is_built_again_once_its_time_is_up(world) -> None:
+    coord, cache = _viewer(world, "coord"), TableCache(ttl=0.0)
+    f = Filters(None, None, None, clock.today())
+    dashboard.dashboard(world, coord, f, cache)
+    misses = cache.misses
+    dashboard.dashboard(world, coord, f, cache)
+    assert cache.misses == 2 * misses and not cache.hits
+
+
+def test_the_oldest_parts_are_dropped_past_the_size(world) -> None:
+    coord, cache = _viewer(world, "coord"), TableCache(size=3)
+    dashboard.dashboard(world, coord, Filters(None, None, None, clock.today()), cache)
+    assert len(cache._built) == 3
