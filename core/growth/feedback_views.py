@@ -16,8 +16,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from core.growth.feedback_rules import FIELDS, KIND_FIELDS, OPEN
 from core.kernel import clock
-from core.kernel.i18n import t
 from core.kernel.views import from_row
+from core.people.names import former
 from db.models import Feedback, FeedbackRequest, Person
 
 K = TypeVar("K")
@@ -96,10 +96,6 @@ class PendingFeedback:
         return len(self.to_answer) + len(self.to_acknowledge)
 
 
-def _former() -> str:
-    return t("a former participant")
-
-
 def _names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
@@ -107,7 +103,7 @@ def _names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
     rows = s.execute(
         select(Person.id, Person.full_name, Person.erased_at).where(Person.id.in_(wanted))
     ).all()
-    return {pid: (_former() if erased else name) for pid, name, erased in rows}
+    return {pid: (former() if erased else name) for pid, name, erased in rows}
 
 
 def _column_by(
@@ -128,8 +124,8 @@ def request_views(s: Session, rows: list[FeedbackRequest]) -> list[RequestView]:
         from_row(
             RequestView,
             r,
-            requester_name=names.get(r.requester_id or 0, _former()),
-            giver_name=names.get(r.giver_id or 0, _former()),
+            requester_name=names.get(r.requester_id or 0, former()),
+            giver_name=names.get(r.giver_id or 0, former()),
             feedback_id=answers.get(r.id),
         )
         for r in rows
@@ -145,8 +141,8 @@ def feedback_views(s: Session, rows: list[Feedback]) -> list[FeedbackView]:
         from_row(
             FeedbackView,
             f,
-            giver_name=names.get(f.giver_id or 0, _former()),
-            recipient_name=names.get(f.recipient_id, _former()),
+            giver_name=names.get(f.giver_id or 0, former()),
+            recipient_name=names.get(f.recipient_id, former()),
             topic=topics.get(f.request_id) if f.request_id else None,
         )
         for f in rows

@@ -19,6 +19,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_text
 from core.kernel.views import from_row
+from core.people.names import former
 from core.relationship.membership import member_match
 from db.models import Concern, ConcernStatus, Match, MatchMember, Person, Programme
 
@@ -136,7 +137,7 @@ def _nameless(c: Concern) -> str:
     # A fit check flags a pair without naming who answered; otherwise the author erased.
     if c.raised_by_id is None and c.kind == FIT_FLAG:
         return t("the pairing-fit check")
-    return t("a former participant")
+    return former()
 
 
 def concerns_for_coordinator(

@@ -20,7 +20,7 @@ from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_line, clean_text
 from core.kernel.views import from_row
-from core.people.names import names_of
+from core.people.names import former, names_of
 from core.relationship.membership import member_match, open_match
 from db.models import Resource
 
@@ -75,7 +75,7 @@ def _view(r: Resource, names: dict[int, str], me: int) -> ResourceView:
         ResourceView,
         r,
         resource_id=r.id,
-        added_by=names.get(r.added_by_id or 0) or t("a former participant"),
+        added_by=names.get(r.added_by_id or 0) or former(),
         added_by_me=r.added_by_id == me,
     )
 
