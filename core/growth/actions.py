@@ -21,6 +21,7 @@ from core.kernel.access import PARTICIPANT, Viewer, require_role
 from core.kernel.errors import NotAllowed, NotFound
 from core.kernel.i18n import t
 from core.kernel.text import clean_line
+from core.kernel.views import from_row
 from core.people.names import names_of
 from core.relationship.membership import peers_of
 from db.models import ActionItem, JournalEntry
@@ -84,19 +85,11 @@ def views(s: Session, items: Sequence[ActionItem], person_id: int) -> list[Actio
     """Plain views of items (the caller already checked the viewer may see them)."""
     names = names_of(s, (i.owner_id for i in items))
     return [
-        ActionView(
-            id=i.id,
-            title=i.title,
-            owner_id=i.owner_id,
+        from_row(
+            ActionView,
+            i,
             owner_name=names.get(i.owner_id, ""),
-            created_by_id=i.created_by_id,
-            due_date=i.due_date,
             done=i.done_at is not None,
-            done_at=i.done_at,
-            journal_entry_id=i.journal_entry_id,
-            meeting_id=i.meeting_id,
-            match_id=i.match_id,
-            created_at=i.created_at,
             mine=i.owner_id == person_id,
         )
         for i in items

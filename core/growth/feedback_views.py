@@ -9,14 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from core.growth.feedback_rules import FIELDS, KIND_FIELDS, OPEN
 from core.kernel import clock
-from core.kernel.i18n import t
+from core.kernel.views import from_row
+from core.people.names import former
 from db.models import Feedback, FeedbackRequest, Person
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -91,10 +96,6 @@ class PendingFeedback:
         return len(self.to_answer) + len(self.to_acknowledge)
 
 
-def _former() -> str:
-    return t("a former participant")
-
-
 def _names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
@@ -102,37 +103,29 @@ def _names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
     rows = s.execute(
         select(Person.id, Person.full_name, Person.erased_at).where(Person.id.in_(wanted))
     ).all()
-    return {pid: (_former() if erased else name) for pid, name, erased in rows}
+    return {pid: (former() if erased else name) for pid, name, erased in rows}
+
+
+def _column_by(
+    s: Session, key: InstrumentedAttribute[K], value: InstrumentedAttribute[V], keys: Iterable[Any]
+) -> dict[K, V]:
+    """``value`` by ``key`` for the rows whose ``key`` is one of ``keys`` (no query for none)."""
+    wanted = list(keys)
+    if not wanted:
+        return {}
+    return dict(s.execute(select(key, value).where(key.in_(wanted))).tuples().all())
 
 
 def request_views(s: Session, rows: list[FeedbackRequest]) -> list[RequestView]:
     """Requests with their people's names and the id of their answer, if any."""
     names = _names(s, [r.requester_id for r in rows] + [r.giver_id for r in rows])
-    answers: dict[int | None, int] = (
-        dict(
-            s.execute(
-                select(Feedback.request_id, Feedback.id).where(
-                    Feedback.request_id.in_([r.id for r in rows])
-                )
-            )
-            .tuples()
-            .all()
-        )
-        if rows
-        else {}
-    )
+    answers = _column_by(s, Feedback.request_id, Feedback.id, [r.id for r in rows])
     return [
-        RequestView(
-            id=r.id,
-            requester_id=r.requester_id,
-            requester_name=names.get(r.requester_id or 0, _former()),
-            giver_id=r.giver_id,
-            giver_name=names.get(r.giver_id or 0, _former()),
-            topic=r.topic,
-            context=r.context,
-            wished_by=r.wished_by,
-            status=r.status,
-            created_at=r.created_at,
+        from_row(
+            RequestView,
+            r,
+            requester_name=names.get(r.requester_id or 0, former()),
+            giver_name=names.get(r.giver_id or 0, former()),
             feedback_id=answers.get(r.id),
         )
         for r in rows
@@ -143,38 +136,14 @@ def feedback_views(s: Session, rows: list[Feedback]) -> list[FeedbackView]:
     """Feedback with its people's names and the topic of the request it answers."""
     names = _names(s, [f.giver_id for f in rows] + [f.recipient_id for f in rows])
     request_ids = {f.request_id for f in rows if f.request_id is not None}
-    topics: dict[int, str] = (
-        dict(
-            s.execute(
-                select(FeedbackRequest.id, FeedbackRequest.topic).where(
-                    FeedbackRequest.id.in_(request_ids)
-                )
-            )
-            .tuples()
-            .all()
-        )
-        if request_ids
-        else {}
-    )
+    topics = _column_by(s, FeedbackRequest.id, FeedbackRequest.topic, request_ids)
     return [
-        FeedbackView(
-            id=f.id,
-            kind=f.kind,
-            giver_id=f.giver_id,
-            giver_name=names.get(f.giver_id or 0, _former()),
-            recipient_id=f.recipient_id,
-            recipient_name=names.get(f.recipient_id, _former()),
+        from_row(
+            FeedbackView,
+            f,
+            giver_name=names.get(f.giver_id or 0, former()),
+            recipient_name=names.get(f.recipient_id, former()),
             topic=topics.get(f.request_id) if f.request_id else None,
-            request_id=f.request_id,
-            worked=f.worked,
-            improve=f.improve,
-            suggestion=f.suggestion,
-            situation=f.situation,
-            behaviour=f.behaviour,
-            impact=f.impact,
-            created_at=f.created_at,
-            acknowledged_at=f.acknowledged_at,
-            usefulness=f.usefulness,
         )
         for f in rows
     ]

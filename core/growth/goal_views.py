@@ -13,6 +13,7 @@ from core.growth.goal_rules import SHARED
 from core.kernel.access import Viewer
 from core.kernel.errors import NotFound
 from core.kernel.i18n import t
+from core.kernel.views import from_row
 from core.people.names import names_of
 from db.models import Goal, GoalComment, GoalStatus
 
@@ -135,17 +136,11 @@ def _view(g: Goal, comments: list[GoalComment], names: dict[int, str], viewer: V
         for st in sorted(g.steps, key=lambda st: (st.position, st.id))
     )
     done = sum(1 for st in steps if st.done)
-    return GoalView(
-        id=g.id,
-        owner_id=g.owner_id,
+    return from_row(
+        GoalView,
+        g,
         owner_name=names.get(g.owner_id, ""),
-        title=g.title,
-        outcome=g.outcome,
-        category=g.category,
-        target_date=g.target_date,
-        status=g.status,
         shared=g.visibility == SHARED,
-        manual_progress=g.manual_progress,
         progress=progress_of(done, len(steps), g.manual_progress),
         steps=steps,
         comments=tuple(
@@ -158,9 +153,6 @@ def _view(g: Goal, comments: list[GoalComment], names: dict[int, str], viewer: V
             )
             for c in comments
         ),
-        created_at=g.created_at,
-        achieved_at=g.achieved_at,
-        version=g.version,
         mine=g.owner_id == viewer.person_id,
     )
 

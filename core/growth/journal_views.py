@@ -12,6 +12,7 @@ from core.growth import actions
 from core.growth.actions import ActionView
 from core.growth.journal_rules import TEXT_FIELDS
 from core.kernel.access import Viewer
+from core.kernel.views import from_row
 from core.people.names import names_of
 from core.relationship.membership import peers_of
 from db.models import JournalEntry, Meeting
@@ -87,21 +88,12 @@ def views(s: Session, entries: list[JournalEntry], viewer: Viewer) -> list[Entry
     for e in entries:
         mine = e.author_id == viewer.person_id
         result.append(
-            EntryView(
-                id=e.id,
-                author_id=e.author_id,
+            from_row(
+                EntryView,
+                e,
                 author_name=names.get(e.author_id, ""),
-                match_id=e.match_id,
-                meeting_id=e.meeting_id,
                 meeting_at=meeting_at.get(e.meeting_id) if e.meeting_id else None,
-                status=e.status,
-                shared=e.shared,
                 answers={f: getattr(e, f) or "" for f in TEXT_FIELDS},
-                usefulness=e.usefulness,
-                wellbeing=e.wellbeing,
-                created_at=e.created_at,
-                updated_at=e.updated_at,
-                version=e.version,
                 mine=mine,
                 actions=tuple(items.get(e.id, [])),
                 shared_with=_shared_with(s, e) if mine and e.shared else (),

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.kernel.i18n import t
 from db.models import Person
 
 
@@ -17,3 +18,8 @@ def names_of(s: Session, person_ids: Iterable[int | None]) -> dict[int, str]:
         return {}
     rows = s.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted)))
     return {pid: name for pid, name in rows}
+
+
+def former() -> str:
+    """How someone who erased their data is named to the people who keep what they gave."""
+    return t("a former participant")

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import COORDINATOR, Viewer, require_role
-from core.people.roster import PersonFacts
+from core.people.roster import PersonFacts, person_facts
 from core.programmes.programmes import programme_or_404
 from db.models import Enrolment, EnrolmentSkill, Person, Skill
 
@@ -49,13 +49,8 @@ def _rows(s: Session, rows: Sequence[Any]) -> list[EnrolmentRow]:
             skills.setdefault(enrolment_id, {}).setdefault(kind, []).append(name)
     return [
         EnrolmentRow(
+            **person_facts(person),
             enrolment_id=e.id,
-            person_id=person.id,
-            name=person.full_name,
-            email=person.email,
-            department=person.department,
-            level=person.level,
-            location=person.location,
             status=e.status,
             role=e.role,
             enrolled_at=e.created_at,

@@ -23,6 +23,7 @@ from core.kernel.i18n import N_, t
 from core.kernel.settings import k_threshold
 from core.kernel.text import clean_text
 from core.kernel.tx import get_or_404
+from core.kernel.views import from_row
 from core.programmes.answers import (
     AVAILABILITY,
     GOAL_THEMES,
@@ -192,23 +193,17 @@ def _my(s: Session, e: Enrolment) -> MyEnrolment:
             EnrolmentSkill.enrolment_id == e.id
         )
     ).all()
-    return MyEnrolment(
+    return from_row(
+        MyEnrolment,
+        e,
         enrolment_id=e.id,
-        programme_id=e.programme_id,
-        status=e.status,
-        role=e.role,
-        mentor_capacity=e.mentor_capacity,
         offered=tuple(sorted(i for i, k in kinds if k == "offered")),
         wanted=tuple(sorted(i for i, k in kinds if k == "wanted")),
         goal_themes=tuple(e.goal_themes or ()),
         availability=tuple(e.availability or ()),
-        work_mode=e.work_mode,
         languages=tuple(e.languages or ()),
         motivation=e.motivation or "",
         self_assessment=scores,
-        charter_accepted_at=e.charter_accepted_at,
-        created_at=e.created_at,
-        updated_at=e.updated_at,
     )
 
 

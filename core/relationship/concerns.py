@@ -18,6 +18,8 @@ from core.kernel import audit, clock, submissions, tx
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_text
+from core.kernel.views import from_row
+from core.people.names import former
 from core.relationship.membership import member_match
 from db.models import Concern, ConcernStatus, Match, MatchMember, Person, Programme
 
@@ -135,7 +137,7 @@ def _nameless(c: Concern) -> str:
     # A fit check flags a pair without naming who answered; otherwise the author erased.
     if c.raised_by_id is None and c.kind == FIT_FLAG:
         return t("the pairing-fit check")
-    return t("a former participant")
+    return former()
 
 
 def concerns_for_coordinator(
@@ -163,15 +165,12 @@ def concerns_for_coordinator(
         ):
             members.setdefault(mid, []).append(name)
         return [
-            ConcernRow(
+            from_row(
+                ConcernRow,
+                c,
                 concern_id=c.id,
                 programme=prog,
-                kind=c.kind,
-                body=c.body,
                 raised_by=name or _nameless(c),
-                created_at=c.created_at,
-                status=c.status,
-                handled_at=c.handled_at,
                 pair=tuple(members.get(c.match_id or 0, ())),
             )
             for c, prog, name in rows

@@ -21,6 +21,7 @@ from core.kernel import clock, tx, validate
 from core.kernel.access import Viewer
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import N_, t
+from core.kernel.views import from_row
 from core.relationship.agreement import match_cadence, match_length
 from core.relationship.meeting_rules import (
     health_of_meetings,
@@ -140,17 +141,10 @@ class HomeMeetingCard:
 
 def view_of(m: Meeting) -> MeetingView:
     """A stored meeting as its members read it."""
-    return MeetingView(
+    return from_row(
+        MeetingView,
+        m,
         meeting_id=m.id,
-        match_id=m.match_id,
-        scheduled_at=m.scheduled_at,
-        duration_minutes=m.duration_minutes,
-        kind=m.kind,
-        status=m.status,
-        place=m.place,
-        agenda=m.agenda,
-        notes=m.notes,
-        version=m.version,
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import Viewer
 from core.kernel.i18n import t
+from core.kernel.views import from_row
 from core.matching.rows import explain_parts
 from core.people.names import names_of
 from core.programmes.enrolment import GOAL_THEMES
@@ -242,13 +243,11 @@ def _match_view(s: Session, viewer: Viewer, match: Match) -> MatchView:
     others = [mm.person_id for mm in match.members if mm.person_id != viewer.person_id]
     people = {p.id: p for p in s.scalars(select(Person).where(Person.id.in_(others)))}
     me = s.get_one(Person, viewer.person_id)
-    return MatchView(
+    return from_row(
+        MatchView,
+        match,
         match_id=match.id,
         me=viewer.person_id,
-        kind=match.kind,
-        status=match.status,
-        started_at=match.started_at,
-        paused_at=match.paused_at,
         programme_id=programme.id,
         programme=programme.name,
         guidelines=programme.guidelines or "",

@@ -19,7 +19,8 @@ from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_line, clean_text
-from core.people.names import names_of
+from core.kernel.views import from_row
+from core.people.names import former, names_of
 from core.relationship.membership import member_match, open_match
 from db.models import Resource
 
@@ -70,16 +71,12 @@ def clean_url(value: str | None, *, required: bool) -> str:
 
 
 def _view(r: Resource, names: dict[int, str], me: int) -> ResourceView:
-    return ResourceView(
+    return from_row(
+        ResourceView,
+        r,
         resource_id=r.id,
-        match_id=r.match_id,
-        kind=r.kind,
-        title=r.title,
-        url=r.url,
-        note=r.note,
-        added_by=names.get(r.added_by_id or 0) or t("a former participant"),
+        added_by=names.get(r.added_by_id or 0) or former(),
         added_by_me=r.added_by_id == me,
-        created_at=r.created_at,
     )
 
 
