@@ -43,6 +43,7 @@ from core.accounts.auth import viewer_of
 from core.growth import actions, feedback, goal_steps, goals, journal, progress
 from core.insights import dashboard, exports, home, skills_growth, survey_results, tna
 from core.insights.figures import Filters
+from core.insights.table_cache import TableCache
 from core.kernel import audit, clock
 from core.kernel.access import Viewer
 from core.kernel.errors import NotAllowed, NotFound, TandemError
@@ -451,18 +452,25 @@ FILTERS: dict[str, Callable[[World], Filters]] = {
 
 def _metric_reads() -> Iterator[Read]:
     """Every public function of core.insights.dashboard, found by its signature (so a new one is
-    read too): ``(sf, viewer, f)`` under each filter, ``(sf, viewer)`` once."""
+    read too): ``(sf, viewer, f)`` under each filter, ``(sf, viewer)`` once; the whole
+    dashboard once more through parts kept between views (core.insights.table_cache)."""
     for name, fn in inspect.getmembers(dashboard, inspect.isfunction):
         if name.startswith("_") or fn.__module__ != dashboard.__name__:
             continue
         params = list(inspect.signature(fn).parameters)
         if params == ["sf", "viewer"]:
             yield _staff(f"dashboard.{name}", lambda sf, w, v, fn=fn: fn(sf, v))
-        elif params == ["sf", "viewer", "f"]:
+        elif params[:3] == ["sf", "viewer", "f"] and params[3:] in ([], ["tables"]):
             for key, make in FILTERS.items():
                 yield _staff(
                     f"dashboard.{name}:{key}", lambda sf, w, v, fn=fn, make=make: fn(sf, v, make(w))
                 )
+    kept = TableCache()
+    for key, make in FILTERS.items():
+        yield _staff(
+            f"dashboard.dashboard, kept parts:{key}",
+            lambda sf, w, v, make=make: dashboard.dashboard(sf, v, make(w), kept),
+        )
 
 
 def _calendar(sf: sessionmaker[Session], v: Viewer, match_id: int) -> bytes:
