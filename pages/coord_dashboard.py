@@ -1,21 +1,23 @@
-"""Programme dashboard (coordinators): is the programme working? Charts first, numbers after.
+"""Programme dashboard (coordinators): is the programme working? Headline numbers, then sections.
 
 Every figure comes from core.insights.dashboard (aggregates only, protected by
 core.kernel.privacy: a figure over fewer than k people is hidden, and so is one that
-would give such a group back by subtraction), cached for 60 s per choice of filters:
-a write on another server shows up within a minute. Only the department filters the
-programme can offer are listed (the ``offered`` of core.insights.dashboard.options).
-The sections are drawn by ui.dashboard.
+would give such a group back by subtraction), cached per choice of filters under the
+database's data version and built from the parts this server keeps per version of the
+tables they read (core.insights.table_cache): a write through any server shows at once.
+Only the department filters the programme can offer are listed (the ``offered`` of
+core.insights.dashboard.options).
+The headline numbers are drawn above the sections (ui.dashboard.sections), one open at a
+time: only its charts are built and drawn.
 """
 
 import streamlit as st
 
-from core.insights import charts, dashboard
+from core.insights import dashboard
 from core.kernel.access import COORDINATOR, require_role
 from core.kernel.i18n import get_language, t
 from core.kernel.store import data_version
-from ui.dashboard import charts as chart_grid
-from ui.dashboard import filters, lists, numbers
+from ui.dashboard import filters, numbers, sections
 from ui.page import guard
 
 store, viewer = guard("coord_dashboard")
@@ -35,11 +37,4 @@ VERSION = data_version(store)  # cached figures are keyed by it: never older tha
 d = filters.load(DB, VERSION, LANG, f.pid or None, f.dept or None, f.start, f.end, store, viewer)
 filters.notes(d, f)
 numbers.headline(d)
-built = charts.all_charts(d)
-chart_grid.grid(d, built, f.dept)
-lists.needs_link()
-numbers.kpis(d, one_programme=bool(f.pid))
-chart_grid.retention(d, built["retention"])
-lists.checkins(d)
-rows = lists.downloads(d, f, DB, VERSION, LANG)
-lists.numbers(rows)
+sections.draw(sections.pick(), d, f, DB, VERSION, LANG)

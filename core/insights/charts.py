@@ -10,7 +10,7 @@ hidden by k-suppression is drawn as a grey "< k" mark with the sentence
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import altair as alt
@@ -393,18 +393,26 @@ def retention(r: Retention, k: int) -> Any | None:
     return finish(chart)
 
 
+BUILDERS: dict[str, Callable[[Dashboard], Any]] = {
+    "enrolment": lambda d: enrolment(d.enrolment, d.k),
+    "match_rate": lambda d: match_rate(d.match_rate, d.k, d.filters.department),
+    "meetings": lambda d: meetings(d.meetings, d.k),
+    "health": lambda d: health(d.health, d.k),
+    "engagement": lambda d: engagement(d.engagement, d.k),
+    "goals": lambda d: goals(d.goals, d.k),
+    "activity": lambda d: activity(d.activity, d.k),
+    "survey_questions": lambda d: survey_questions(d.surveys, d.k),
+    "nps": lambda d: nps(d.surveys, d.k),
+    "skills": lambda d: skills(d.skills, d.k),
+    "retention": lambda d: retention(d.retention, d.k),
+}
+
+
+def chart_of(d: Dashboard, name: str) -> Any | None:
+    """One chart of the dashboard by name (None when there is nothing to draw)."""
+    return BUILDERS[name](d)
+
+
 def all_charts(d: Dashboard) -> dict[str, Any]:
     """Every chart of the dashboard by name (None when there is nothing to draw)."""
-    return {
-        "enrolment": enrolment(d.enrolment, d.k),
-        "match_rate": match_rate(d.match_rate, d.k, d.filters.department),
-        "meetings": meetings(d.meetings, d.k),
-        "health": health(d.health, d.k),
-        "engagement": engagement(d.engagement, d.k),
-        "goals": goals(d.goals, d.k),
-        "activity": activity(d.activity, d.k),
-        "survey_questions": survey_questions(d.surveys, d.k),
-        "nps": nps(d.surveys, d.k),
-        "skills": skills(d.skills, d.k),
-        "retention": retention(d.retention, d.k),
-    }
+    return {name: build(d) for name, build in BUILDERS.items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -101,3 +101,19 @@ def texts(at: AppTest) -> str:
         parts.extend(str(getattr(el, "value", "")) for el in getattr(at, kind))
     parts.extend(str(m.label) + " " + str(m.value) for m in at.metric)
     return "\n".join(parts)
+
+
+def dashboard_sections(at: AppTest) -> Iterator[str]:
+    """Open each section of the dashboard in turn (ui.dashboard.sections), yielding its code;
+    the AppTest then shows that section, as a coordinator clicking through them would see."""
+    from ui.dashboard.sections import SECTIONS
+
+    for code in SECTIONS:
+        at.segmented_control(key="dash_section").set_value(code).run()
+        assert not at.exception, [e.value for e in at.exception]
+        yield code
+
+
+def dashboard_texts(at: AppTest) -> str:
+    """Everything the dashboard shows as text, over all its sections."""
+    return "\n".join(texts(at) for _ in dashboard_sections(at))

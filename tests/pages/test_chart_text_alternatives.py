@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.insights.chart_parts import SYMBOLS
 from core.kernel.i18n import t
+from tests.pages.conftest import dashboard_sections
 
 PAGE = "pages/coord_dashboard.py"
 WITH_TABLE = (
@@ -45,17 +46,19 @@ def tables(at: AppTest) -> dict[str, list[str]]:
 def test_each_chart_has_a_table_with_exactly_the_figures_it_draws(open_app, user, lang):
     at = open_app(user, page=PAGE)
     assert not at.exception
-    by_label = tables(at)
     seen = set()
-    for chart in at.get("vega_lite_chart"):
-        title, figures = drawn(chart)
-        assert title, "every chart carries an accessible description"
-        label = t("{title}: the figures as a table", lang, title=title)
-        if label in by_label:
-            assert Counter(by_label[label]) == Counter(figures)
-            seen.add(title)
+    captions = []
+    for _ in dashboard_sections(at):
+        by_label = tables(at)
+        for chart in at.get("vega_lite_chart"):
+            title, figures = drawn(chart)
+            assert title, "every chart carries an accessible description"
+            label = t("{title}: the figures as a table", lang, title=title)
+            if label in by_label:
+                assert Counter(by_label[label]) == Counter(figures)
+                seen.add(title)
+        captions += [c.value for c in at.caption]
     assert seen == {t(x, lang) for x in WITH_TABLE}
-    captions = [c.value for c in at.caption]
     assert any(c.startswith(t("Pair health", lang) + " — ") for c in captions)
 
 

@@ -13,7 +13,7 @@ from core.kernel.i18n import t
 from core.kernel.store import open_store
 from db.models import Enrolment, Programme
 from tests.builders import enrol, make_account
-from tests.pages.conftest import texts
+from tests.pages.conftest import dashboard_sections, dashboard_texts, texts
 
 PAGE = "pages/coord_dashboard.py"
 
@@ -30,8 +30,8 @@ def test_the_coordinator_sees_headline_numbers_and_charts_on_the_demo(open_app):
     assert t("Match rate", "fr") in labels and t("Enrolled", "fr") in labels
     enrolled = next(m for m in at.metric if m.label == t("Enrolled", "fr"))
     assert enrolled.value == "32"
-    assert len(charts(at)) >= 4
-    shown = texts(at)
+    assert len([c for _ in dashboard_sections(at) for c in charts(at)]) >= 4
+    shown = dashboard_texts(at)
     assert t("Retention: still employed after 6 and 12 months", "fr") in shown
     assert "not a proof" not in shown  # French, not English
     assert t("Pairs needing a check-in", "fr") in shown
@@ -41,7 +41,7 @@ def test_the_dashboard_reads_in_english_for_an_english_coordinator(open_app):
     at = open_app("admin", page=PAGE)
     assert not at.exception
     assert "Match rate" in [m.label for m in at.metric]
-    assert "comparison, not a proof" in texts(at)
+    assert "comparison, not a proof" in dashboard_texts(at)
 
 
 def test_filters_change_what_is_shown(open_app):
@@ -82,7 +82,7 @@ def test_a_hidden_figure_says_why(open_app):
         "Hidden: it would reveal a group of fewer than 5 people by subtraction.",
         "Shown for all departments only (pairs can span departments).",
     }
-    shown = texts(at)
+    shown = dashboard_texts(at)
     assert "Pairs and circles can span departments" in shown
     assert "Week by week, this chart is shown for all departments together only" in shown
 
@@ -116,6 +116,7 @@ def test_a_coordinator_of_an_empty_programme_sees_an_empty_dashboard_without_err
 
 def test_the_exports_are_offered_and_the_report_is_prepared_on_request(open_app):
     at = open_app("admin", page=PAGE)
+    at.segmented_control(key="dash_section").set_value("exports").run()
     assert at.button(key="dash_report_prepare")
     at.button(key="dash_report_prepare").click().run()
     assert not at.exception
@@ -203,3 +204,37 @@ def test_a_thousand_check_ins_are_worded_with_one_lookup_of_the_readers_language
     with i18n.speaking("fr"):
         assert rows[999][t("Next meeting", "fr")] == i18n.format_date(day)  # "2 nov. 2026"
     assert rows[999][t("Why", "fr")] == t("No first meeting 14 days after the match", "fr")
+
+
+def _drawn(at: AppTest) -> list[str]:
+    import json
+
+    return [json.loads(c.proto.spec).get("description", "") for c in charts(at)]
+
+
+def test_one_section_is_drawn_at_a_time_with_only_its_charts(open_app):
+    at = open_app("admin", page=PAGE)
+    section = at.segmented_control(key="dash_section")
+    assert section.value == "overview"
+    assert section.options == [
+        "Overview",
+        "Participation",
+        "Goals and growth",
+        "Surveys",
+        "Retention",
+        "Exports",
+    ]
+    assert _drawn(at) == ["Match rate by department, against the 70% target", "Pair health"]
+    assert not at.get("download_button")  # the exports have a section of their own
+    section.set_value("surveys").run()
+    assert _drawn(at) == ["Net Promoter Score over time", "Survey answers"]
+    assert "Enrolled" in [m.label for m in at.metric]  # the headline stays above every section
+    # A filter changed keeps the open section.
+    at.selectbox(key="dash_period").set_value("4w").run()
+    assert at.segmented_control(key="dash_section").value == "surveys"
+    assert not at.exception
+
+
+def test_the_sections_are_named_in_the_readers_language(open_app):
+    at = open_app("coord", page=PAGE)
+    assert at.segmented_control(key="dash_section").options[0] == "Vue d’ensemble"

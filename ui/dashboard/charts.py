@@ -1,4 +1,7 @@
-"""The dashboard's charts, two to a row, and the retention chart with its notes."""
+"""The dashboard's charts, two to a row, and the retention chart with its notes.
+
+A section of the page (ui.dashboard.sections) asks for its charts by name: only those are
+built and drawn."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from ui.widgets import figures_as_text, md_escape
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart of the grid: its title, its key in charts.all_charts, what to say
+    """One chart of the grid: its title, its name in charts.BUILDERS, what to say
     when it is empty, the part of a department's view it belongs to, its points."""
 
     title: str
@@ -76,11 +79,23 @@ def text_alternative(title: str, built: Any, name: str) -> None:
     figures_as_text(title, drawn_table(built), f"t_{name}")
 
 
-def grid(d: figures.Dashboard, built: dict[str, Any], dept: str) -> None:
-    """Every chart but retention, two to a row."""
+def grid(d: figures.Dashboard, dept: str, names: Sequence[str]) -> None:
+    """The charts ``names`` (of :func:`specs`), two to a row, built when drawn."""
+    by_name = {spec.name: spec for spec in specs(d, dept)}
+    for i in range(0, len(names), 2):
+        for column, name in zip(st.columns(2, gap="large"), names[i : i + 2], strict=False):
+            spec = by_name[name]
+            with column:
+                chart(d, spec, charts.chart_of(d, name))
+                if spec.note:
+                    st.caption(spec.note)
+
+
+def specs(d: figures.Dashboard, dept: str) -> tuple[Chart, ...]:
+    """Every chart but retention: how each is titled and explained."""
     k = d.k
     no_total = d.enrolment and not any(p.series == "enrolled" for p in d.enrolment) and not dept
-    specs = (
+    return (
         Chart(t("Match rate by department, against the 70% target"), "match_rate"),
         Chart(
             t("Pair health"),
@@ -147,15 +162,9 @@ def grid(d: figures.Dashboard, built: dict[str, Any], dept: str) -> None:
             t("No end-of-programme self-assessment yet, or fewer than {k} people with both.", k=k),
         ),
     )
-    for i in range(0, len(specs), 2):
-        for column, spec in zip(st.columns(2, gap="large"), specs[i : i + 2], strict=True):
-            with column:
-                chart(d, spec, built[spec.name])
-                if spec.note:
-                    st.caption(spec.note)
 
 
-def retention(d: figures.Dashboard, built: Any) -> None:
+def retention(d: figures.Dashboard) -> None:
     """Retention against eligible colleagues, when each horizon becomes measurable."""
     st.header(t("Retention: still employed after 6 and 12 months"))
     st.caption(
@@ -164,6 +173,7 @@ def retention(d: figures.Dashboard, built: Any) -> None:
             "eligible colleagues who did not take part (leave dates from the people import)."
         )
     )
+    built = charts.chart_of(d, "retention")
     if built is not None:
         title = t("Retention: still employed after 6 and 12 months")
         st.altair_chart(

@@ -102,7 +102,7 @@ def notes(d: figures.Dashboard, f: Picked) -> None:
             "match rate, pair health, engagement, KPIs and retention are as of today. A figure "
             "over fewer than {k} people is hidden, and so is any figure that would give such a "
             "group back by subtraction from the others (a total, another filter or period). "
-            "Updated every minute.",
+            "Every saved change shows at once.",
             start=format_date(f.start) if f.start else t("the beginning"),
             end=format_date(f.end),
             k=k,
