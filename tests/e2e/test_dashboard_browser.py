@@ -15,6 +15,14 @@ from ui.dashboard.sections import CHARTS, SECTIONS
 pytestmark = pytest.mark.browser
 
 CHART = '[data-testid="stVegaLiteChart"]'
+# The first words each section draws (a chart's title, or the section's heading).
+FIRST = {
+    "participation": "Enrolment over time",
+    "growth": "Goals set and achieved",
+    "surveys": "Net Promoter Score over time",
+    "retention": "Retention: still employed after 6 and 12 months",
+    "exports": "Exports",
+}
 DRAWN = f"{CHART} canvas, {CHART} svg"
 
 
@@ -48,6 +56,9 @@ def test_the_dashboard_draws_its_charts_for_a_coordinator(
     for code, label in SECTIONS.items():  # each section in turn, as a person clicks them
         if code != "overview":
             page.locator(".st-key-dash_section button", has_text=t(label, lang)).click()
+            # The click reruns the page: wait for the section's own first words, then the end
+            # of the run (an idle page right after the click may still be the last section).
+            page.get_by_text(t(FIRST[code], lang), exact=True).first.wait_for(timeout=60_000)
             wait_idle(page)
         assert page.locator('[data-testid="stException"]').count() == 0, code
         if code in CHARTS:
