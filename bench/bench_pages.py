@@ -264,6 +264,13 @@ def page_ms(
     return statistics.median(times)
 
 
+def table_versions_of(store: Store, *tables: str) -> tuple[str, ...]:
+    from db.freshness import table_versions
+
+    with store.sf() as s:
+        return table_versions(s, tables)
+
+
 def reflection_written(url: str, username: str) -> Callable[[], None]:
     """A final reflection by ``username`` (the most frequent write of a programme)."""
     from core.growth import journal
@@ -275,7 +282,10 @@ def reflection_written(url: str, username: str) -> Callable[[], None]:
                 account = s.scalar(select(Account).where(Account.username == username))
                 assert account is not None, f"no account {username}"
                 viewer = viewer_of(account, s.get_one(Person, account.person_id))
-            journal.finalise(store.sf, viewer, None, {"discussed": "Benchmark"})
+            before = table_versions_of(store, "journal_entry")
+            # Words of its own each time: the same reflection sent again is not a new one.
+            journal.finalise(store.sf, viewer, None, {"discussed": f"Bench {time.time_ns()}"})
+            assert table_versions_of(store, "journal_entry") != before, "nothing was written"
         finally:
             store.engine.dispose()
 
