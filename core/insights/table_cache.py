@@ -1,7 +1,7 @@
 """Protected tables kept between views: each built once per version of what it reads.
 
 A part of the dashboard (a table of :class:`core.insights.view.Family`: enrolment, goals,
-activity, meetings, skills, surveys, retention) is the same for every filter, coordinator
+each activity series, meetings, skills, surveys, retention) is the same for every filter, coordinator
 and language: it holds every week, period and department, protected together. A server
 keeps each one built under its database, its part, its scope (programme, k, today, the
 departments offered, the periods) and the versions of the database tables its queries
@@ -34,15 +34,9 @@ T = TypeVar("T")
 READS: dict[str, tuple[str, ...]] = {
     "enrol": ("enrolment", "match", "match_member", "meeting", "person", "programme"),
     "goals": ("goal", "person", "programme"),
-    "activity": (
-        "enrolment",
-        "feedback",
-        "feedback_request",
-        "journal_entry",
-        "match",
-        "person",
-        "programme",
-    ),
+    "reflections": ("enrolment", "journal_entry", "match", "person", "programme"),
+    "feedback_given": ("enrolment", "feedback", "match", "person", "programme"),
+    "feedback_requested": ("enrolment", "feedback_request", "match", "person", "programme"),
     "meetings": (
         "agreement",
         "match",

@@ -10,7 +10,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.insights.activity import activity_table, goals_table
+from core.insights.activity import ActivityTable, activity_table, goals_table
 from core.insights.enrolment import enrol_table
 from core.insights.figures import Filters, Point, point_of
 from core.insights.pairs import meetings_table
@@ -26,6 +26,7 @@ from core.kernel.privacy import Cell, combine
 from db.models import Programme, ProgrammeStatus
 
 T = TypeVar("T")
+REFLECTIONS, GIVEN, REQUESTED = ("reflections",), ("feedback_given",), ("feedback_requested",)
 
 
 def _table(name: str, build: Callable[[Session, Scope], T]) -> cached_property[T]:
@@ -55,7 +56,21 @@ class Family:
 
     enrol = _table("enrol", enrol_table)
     goals = _table("goals", goals_table)
-    activity = _table("activity", activity_table)
+    reflections = _table("reflections", lambda s, scope: activity_table(s, scope, REFLECTIONS))
+    feedback_given = _table("feedback_given", lambda s, scope: activity_table(s, scope, GIVEN))
+    feedback_requested = _table(
+        "feedback_requested", lambda s, scope: activity_table(s, scope, REQUESTED)
+    )
+
+    @cached_property
+    def activity(self) -> ActivityTable:
+        """The activity series, each protected on its own: a reflection rebuilds one."""
+        parts = (self.reflections, self.feedback_given, self.feedback_requested)
+        return ActivityTable(
+            tuple(t for p in parts for t in p.tables),
+            {name: series for p in parts for name, series in p.series.items()},
+        )
+
     meetings = _table("meetings", meetings_table)
     skills = _table("skills", skills_table)
     surveys = _table("surveys", survey_table)

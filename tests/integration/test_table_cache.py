@@ -87,7 +87,9 @@ def test_a_view_through_the_kept_parts_is_the_view_computed_afresh(world) -> Non
     assert [kept for _, kept in again] == [kept for _, kept in first]
 
 
-def test_a_deleted_reflection_rebuilds_the_activity_part_only_and_shows_at_once(world) -> None:
+def test_a_deleted_reflection_rebuilds_the_reflections_part_only_and_shows_at_once(
+    world,
+) -> None:
     coord, camille, cache = _viewer(world, "coord"), _viewer(world, "camille"), TableCache()
     before = _afresh_and_cached(world, coord, cache)
     with world() as s:
@@ -110,7 +112,7 @@ def test_a_deleted_reflection_rebuilds_the_activity_part_only_and_shows_at_once(
         after = _afresh_and_cached(world, coord, cache)
     finally:
         TableCache.part = original  # type: ignore[method-assign]
-    assert set(built) == {"activity"}
+    assert set(built) == {"reflections"}
     assert all(afresh == kept for afresh, kept in after)
     total = [d.headline.reflections for d, _ in before]
     assert total != [d.headline.reflections for d, _ in after]  # the deletion shows
@@ -171,3 +173,30 @@ def test_the_oldest_parts_are_dropped_past_the_size(world) -> None:
     coord, cache = _viewer(world, "coord"), TableCache(size=3)
     dashboard.dashboard(world, coord, Filters(None, None, None, clock.today()), cache)
     assert len(cache._built) == 3
+
+
+@pytest.mark.parametrize("k", [3, 5, 10])
+def test_each_activity_series_protected_alone_hides_what_the_three_together_hide(world, k):
+    """The parts split the activity table by series: no relation joins two series, so the
+    same cells are hidden, with the same counts."""
+    from core.insights.activity import ACTIVITY_SERIES, activity_table
+    from core.insights.scope import scope_of
+
+    def cells(series):  # type: ignore[no-untyped-def]
+        weekly = {("w", r, w): c for r, weeks in series.weekly.items() for w, c in weeks.items()}
+        totals = {
+            ("t", r, p): c for r, periods in series.totals.items() for p, c in periods.items()
+        }
+        return {key: (c.hidden, c.bag.n, c.bag.people) for key, c in {**weekly, **totals}.items()}
+
+    compared = hidden = 0
+    with world.begin() as s:
+        for programme in s.scalars(select(Programme)).all():
+            scope = scope_of(s, programme, k, (None, clock.today()))
+            together = activity_table(s, scope)
+            for name in ACTIVITY_SERIES:
+                alone = activity_table(s, scope, (name,)).series[name]
+                assert cells(alone) == cells(together.series[name]), (programme.id, name)
+                compared += len(cells(alone))
+                hidden += sum(bool(h) for h, _, _ in cells(alone).values())
+    assert compared and hidden  # the demo hides some of them
