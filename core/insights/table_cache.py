@@ -59,30 +59,34 @@ READS: dict[str, tuple[str, ...]] = {
 
 
 class TableCache:
-    """Built parts by key, the oldest dropped past ``size``; safe to share between the
-    threads of one server (two views missing together both build; the last one stays)."""
+    """Built parts, one per part of a scope (a part built again for newer versions replaces
+    the stale one: versions never come back), the least recently read dropped past
+    ``size``; safe to share between the threads of one server (two views missing together
+    both build; the last one stays)."""
 
-    def __init__(self, ttl: float = 600.0, size: int = 256) -> None:
+    def __init__(self, ttl: float = 600.0, size: int = 64) -> None:
         self.ttl, self.size = ttl, size
-        self._built: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        # (database, part, scope) → (versions of its tables, when built, the part)
+        self._built: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def part(self, s: Session, name: str, scope: Hashable, build: Callable[[], T]) -> T:
         """Part ``name`` of ``scope``: kept, or built by ``build`` (in ``s``'s transaction)."""
-        key = (str(s.get_bind().engine.url), name, scope, table_versions(s, READS[name]))
+        key = (str(s.get_bind().engine.url), name, scope)
+        versions = table_versions(s, READS[name])
         now = time.monotonic()
         with self._lock:
             found = self._built.get(key)
-            if found is not None and now - found[0] < self.ttl:
+            if found is not None and found[0] == versions and now - found[1] < self.ttl:
                 self._built.move_to_end(key)
                 self.hits += 1
-                value: T = found[1]
+                value: T = found[2]
                 return value
             self.misses += 1
         value = build()
         with self._lock:
-            self._built[key] = (now, value)
+            self._built[key] = (versions, now, value)
             self._built.move_to_end(key)
             while len(self._built) > self.size:
                 self._built.popitem(last=False)

@@ -175,6 +175,28 @@ def test_the_oldest_parts_are_dropped_past_the_size(world) -> None:
     assert len(cache._built) == 3
 
 
+def test_a_part_built_again_for_newer_data_replaces_the_stale_one(world) -> None:
+    """A server saving reflections all day keeps one reflections part, not one per save."""
+    coord, camille, cache = _viewer(world, "coord"), _viewer(world, "camille"), TableCache()
+    f = Filters(None, None, None, clock.today())
+    dashboard.dashboard(world, coord, f, cache)
+    kept = len(cache._built)
+    with world() as s:
+        entries = s.scalars(
+            select(JournalEntry.id).where(
+                JournalEntry.author_id == camille.person_id,
+                JournalEntry.status == JournalStatus.FINAL,
+            )
+        ).all()
+    assert len(entries) >= 2
+    for entry in entries[:2]:
+        journal.delete_entry(world, camille, entry)
+        misses = cache.misses
+        dashboard.dashboard(world, coord, f, cache)
+        assert cache.misses > misses  # built again
+        assert len(cache._built) == kept
+
+
 @pytest.mark.parametrize("k", [3, 5, 10])
 def test_each_activity_series_protected_alone_hides_what_the_three_together_hide(world, k):
     """The parts split the activity table by series: no relation joins two series, so the
