@@ -12,38 +12,51 @@ from ui.actions import act, flash
 from ui.chat_link import chat_link_settings
 from ui.notify_admin import section as mail_section
 from ui.page import guard
-from ui.widgets import md_escape, pick
+from ui.widgets import form_key, form_sent, md_escape, pick
 
 store, viewer = guard("accounts")
 st.title(t("Accounts"))
 
 role_label = {code: t(label) for code, label in ROLES.items()}
 
+NEW = ("new_name", "new_email", "new_username", "new_department", "new_password")
+
+
+def _create() -> None:
+    get = st.session_state.get
+    name, email, username, department, password = (get(k) or "" for k in NEW)
+    new = accounts.NewAccount(email, name, username, password)
+    if act(
+        "create_account",
+        accounts.create_account,
+        new,
+        roles=get("new_roles") or [],
+        department=department,
+        key=form_key("account_new"),
+        done=lambda row: t("Account {username} created.", username=row.username),
+        clear=(*NEW, "new_roles"),
+    ):
+        form_sent("account_new")
+
+
 with st.expander(t("Create an account"), expanded=False):
     with st.form("create_account", clear_on_submit=False):
         c1, c2 = st.columns(2)
-        name = c1.text_input(t("Full name"), key="new_name")
-        email = c2.text_input(t("E-mail"), key="new_email")
-        username = c1.text_input(t("Username"), key="new_username")
-        department = c2.text_input(t("Department"), key="new_department")
-        password = c1.text_input(t("Initial password"), type="password", key="new_password")
-        roles = c2.multiselect(
+        c1.text_input(t("Full name"), key="new_name")
+        c2.text_input(t("E-mail"), key="new_email")
+        c1.text_input(t("Username"), key="new_username")
+        c2.text_input(t("Department"), key="new_department")
+        c1.text_input(t("Initial password"), type="password", key="new_password")
+        c2.multiselect(
             t("Roles"),
             list(ROLES),
             default=["participant"],
             format_func=role_label.get,
             key="new_roles",
         )
-        if st.form_submit_button(t("Create")):
-            try:
-                new = accounts.NewAccount(email, name, username, password)
-                row = accounts.create_account(
-                    store.sf, viewer, new, roles=roles, department=department
-                )
-            except TandemError as e:
-                st.error(str(e))
-            else:
-                st.success(t("Account {username} created.", username=row.username))
+        st.form_submit_button(t("Create"), on_click=_create)
+        form_key("account_new")  # drawn with the form, sent with it
+    flash("create_account")
 
 chat_link_settings(store, viewer)
 mail_section(store, viewer)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.accounts import auth, invitations
 from core.accounts.passwords import hash_password, validate_username
-from core.kernel import audit, clock
+from core.kernel import audit, clock, submissions
 from core.kernel.access import ADMIN, Viewer, require_role, validate_roles
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.kernel.i18n import LANGUAGES, t
@@ -178,16 +178,27 @@ def create_account(
     *,
     roles: Sequence[str],
     department: str = "",
+    key: str | None = None,
 ) -> AccountRow:
-    """Create an account (and its person when the e-mail is new). Admins only."""
+    """Create an account (and its person when the e-mail is new). Admins only.
+
+    ``key``: the form's submission key — the same form sent twice creates one account
+    (the second send reads the first one's, instead of "username taken")."""
     require_role(viewer, ADMIN)
     new = new.checked()
     if not roles:
         raise InvalidInput(t("Choose at least one role."))
-    with sf.begin() as s:
+
+    def create(s: Session) -> tuple[AccountRow, int]:
         account = add_account(s, new, roles=roles, department=department.strip() or None)
         audit.by(s, viewer, "account_created", target=new.username, roles=sorted(roles))
+        return _row(account, s.get_one(Person, account.person_id)), account.id
+
+    def replay(s: Session, account_id: int) -> AccountRow:
+        account = _get_account(s, account_id)
         return _row(account, s.get_one(Person, account.person_id))
+
+    return submissions.once(sf, viewer, key, "account_create", create, replay)
 
 
 def _get_account(s: Session, account_id: object) -> Account:

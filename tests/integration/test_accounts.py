@@ -24,6 +24,26 @@ def test_an_admin_creates_an_account_that_can_sign_in(sf, admin):
     assert signed and signed.viewer.has("coordinator")
 
 
+def test_the_same_create_form_sent_twice_creates_one_account(sf, admin):
+    """A double click on "Create": the second send reads the first one's account instead of
+    refusing a username that it took itself."""
+    from sqlalchemy import func, select
+
+    from db.models import Account
+
+    new = accounts.NewAccount("zoe@example.com", "Zoé Petit", "zoe", "a-good-password")
+    first = accounts.create_account(sf, admin, new, roles=["participant"], key="form-one-1")
+    again = accounts.create_account(sf, admin, new, roles=["participant"], key="form-one-1")
+    assert again == first
+    with sf() as s:
+        assert (
+            s.scalar(select(func.count()).select_from(Account).where(Account.username == "zoe"))
+            == 1
+        )
+    with pytest.raises(Conflict, match="already taken"):  # another form: a new account refused
+        accounts.create_account(sf, admin, new, roles=["participant"], key="form-two-2")
+
+
 def test_a_taken_username_or_email_is_refused_with_a_reason(sf, admin):
     make_user(sf, "zoe", ["participant"], email="zoe@example.com")
     with pytest.raises(Conflict, match="already taken"):

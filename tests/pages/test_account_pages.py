@@ -125,3 +125,21 @@ def test_an_admin_creates_an_account_from_the_form_and_it_signs_in(open_app, dem
     with demo_store.sf.begin() as s:
         person = s.scalar(select(Person).where(Person.email == "zoe.petit@example.com"))
         assert (person.full_name, person.department) == ("Zoé Petit", "Sales")
+
+
+def test_a_refused_account_form_keeps_what_was_typed_and_a_created_one_is_emptied(open_app):
+    at = open_app("admin", page="pages/admin_accounts.py", lang="en")
+    at.text_input(key="new_name").set_value("Camille Again")
+    at.text_input(key="new_email").set_value("camille.again@example.com")
+    at.text_input(key="new_username").set_value("camille")  # taken
+    at.text_input(key="new_password").set_value("a-good-password")
+    at.button(key="FormSubmitter:create_account-Create").click().run()
+    assert not at.exception
+    assert any("already taken" in e.value for e in at.error)
+    assert at.text_input(key="new_username").value == "camille"
+    assert at.text_input(key="new_email").value == "camille.again@example.com"
+    at.text_input(key="new_username").set_value("camille2")
+    at.button(key="FormSubmitter:create_account-Create").click().run()
+    assert "Account camille2 created." in [s.value for s in at.success], [e.value for e in at.error]
+    assert at.text_input(key="new_username").value == ""
+    assert at.text_input(key="new_password").value == ""
