@@ -1,19 +1,21 @@
 """Protected tables kept between views: each built once per version of what it reads.
 
 A part of the dashboard (a table of :class:`core.insights.view.Family`: enrolment, goals,
-each activity series, meetings, skills, surveys, retention) is the same for every filter, coordinator
-and language: it holds every week, period and department, protected together. A server
+each activity series, meetings, skills, surveys, retention) is the same for every filter,
+coordinator and language: it holds every week, period and department, protected together. A server
 keeps each one built under its database, its part, its scope (programme, k, today, the
 departments offered, the periods) and the versions of the database tables its queries
 read (:func:`db.freshness.table_versions`). A write to any of those tables, through any
 server, changes their version: the next view builds the part again, so a figure is never
 older than the data. A write elsewhere — a sign-in, a reflection for the goals part —
-leaves the part as it is. Kept ``ttl`` seconds at most: a figure may also depend on the
-time of day (a meeting planned this morning is "not marked yet" this afternoon), as the
-dashboard's own cache did.
+leaves the part as it is. The parts that read the time of day (``TIMED``: a meeting
+planned this morning is held or "not marked yet" this afternoon) are kept ``ttl`` seconds
+at most, as the dashboard's own cache did; the others depend on the day alone (today is
+part of the scope).
 
-``READS`` lists the tables of each part; tests/integration/test_table_cache.py checks
-it against every table the part's queries name.
+``READS`` lists the tables of each part and ``TIMED`` the parts that read the clock's time;
+tests/integration/test_table_cache.py checks both: the tables against every table the
+part's queries name, the others' figures at two times of one day.
 """
 
 from __future__ import annotations
@@ -58,6 +60,10 @@ READS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The parts whose figures change with the time of day (meetings held up to now).
+TIMED = frozenset({"enrol", "meetings"})
+
+
 class TableCache:
     """Built parts, one per part of a scope (a part built again for newer versions replaces
     the stale one: versions never come back), the least recently read dropped past
@@ -78,7 +84,8 @@ class TableCache:
         now = time.monotonic()
         with self._lock:
             found = self._built.get(key)
-            if found is not None and found[0] == versions and now - found[1] < self.ttl:
+            fresh = found is not None and (name not in TIMED or now - found[1] < self.ttl)
+            if found is not None and fresh and found[0] == versions:
                 self._built.move_to_end(key)
                 self.hits += 1
                 value: T = found[2]

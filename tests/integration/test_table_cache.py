@@ -5,6 +5,8 @@ own and see each other's writes at once."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.sql.util import find_tables
@@ -13,7 +15,7 @@ from core.accounts.auth import viewer_of
 from core.growth import journal
 from core.insights import dashboard
 from core.insights.figures import Filters
-from core.insights.table_cache import READS, TableCache
+from core.insights.table_cache import READS, TIMED, TableCache
 from core.insights.view import Family
 from core.kernel import clock
 from core.kernel.settings import k_threshold
@@ -160,13 +162,42 @@ def test_two_servers_keep_their_own_parts_and_see_each_others_writes_at_once(wor
     assert now.headline.reflections != seen.headline.reflections
 
 
-def test_a_kept_part_is_built_again_once_its_time_is_up(world) -> None:
+def test_a_part_that_reads_the_time_of_day_is_built_again_once_its_time_is_up(world) -> None:
     coord, cache = _viewer(world, "coord"), TableCache(ttl=0.0)
     f = Filters(None, None, None, clock.today())
     dashboard.dashboard(world, coord, f, cache)
-    misses = cache.misses
-    dashboard.dashboard(world, coord, f, cache)
-    assert cache.misses == 2 * misses and not cache.hits
+    built: list[str] = []
+    original = TableCache.part
+
+    def spy(self, s, name, scope, build):  # type: ignore[no-untyped-def]
+        return original(self, s, name, scope, lambda: (built.append(name), build())[1])
+
+    TableCache.part = spy  # type: ignore[method-assign]
+    try:
+        dashboard.dashboard(world, coord, f, cache)
+    finally:
+        TableCache.part = original  # type: ignore[method-assign]
+    assert built and set(built) == set(TIMED)
+
+
+def test_the_parts_kept_all_day_give_the_same_figures_at_any_time_of_the_day(world) -> None:
+    """Only the TIMED parts read the clock's time: every other part, built at 06:00 and at
+    23:00 of one day, hides and counts the same."""
+
+    def figures(part):  # type: ignore[no-untyped-def]
+        return repr(part)
+
+    day = clock.today()
+    seen: dict[tuple[int, str], list[str]] = {}
+    for hour in (6, 23):
+        clock.set_now(dt.datetime.combine(day, dt.time(hour)))
+        with world.begin() as s:
+            k = k_threshold(s)
+            for programme in s.scalars(select(Programme)).all():
+                family = Family(s, programme, k, (None, clock.today()))
+                for part in set(PARTS) - TIMED:
+                    seen.setdefault((programme.id, part), []).append(figures(getattr(family, part)))
+    assert seen and all(morning == night for morning, night in seen.values())
 
 
 def test_the_oldest_parts_are_dropped_past_the_size(world) -> None:
