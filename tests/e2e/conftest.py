@@ -176,8 +176,18 @@ def sign_in(  # type: ignore[no-untyped-def]
     assert user.input_value() == username and pw.input_value() == password
     if on_submit is not None:
         on_submit()
-    page.get_by_role("button", name="Sign in").click()
-    _until_signed_in(page, first_wait=60_000, patient=patient)
+    button = page.get_by_role("button", name="Sign in")
+    button.click()
+    try:
+        _until_signed_in(page, first_wait=20_000, patient=patient)
+    except PlaywrightError:
+        # A click right after the page loaded can be dropped (the cookie component's late
+        # rerun): the form is then still there, filled, with nothing said. Click once more,
+        # as a person would; else (a slow sign-in) keep waiting.
+        if button.count() and user.count() and user.input_value() == username:
+            if not page.locator('[data-testid="stAlert"]').count():
+                button.click()
+        _until_signed_in(page, first_wait=60_000, patient=patient)
 
 
 def _until_signed_in(page, first_wait: float, patient: bool = False) -> None:  # type: ignore[no-untyped-def]
