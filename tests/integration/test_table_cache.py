@@ -6,6 +6,8 @@ own and see each other's writes at once."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, select
@@ -52,6 +54,34 @@ def _afresh_and_cached(sf, viewer, cache):  # type: ignore[no-untyped-def]
     ]
 
 
+def _final_entries(sf, person_id: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """The final reflections ``person_id`` wrote (the demo gives camille several)."""
+    with sf() as s:
+        found = s.scalars(
+            select(JournalEntry.id).where(
+                JournalEntry.author_id == person_id, JournalEntry.status == JournalStatus.FINAL
+            )
+        ).all()
+    assert found
+    return list(found)
+
+
+@contextmanager
+def _parts_built() -> Iterator[list[str]]:
+    """The names of the parts any TableCache builds (not takes kept) within the block."""
+    built: list[str] = []
+    original = TableCache.part
+
+    def spy(self, s, name, scope, build):  # type: ignore[no-untyped-def]
+        return original(self, s, name, scope, lambda: (built.append(name), build())[1])
+
+    TableCache.part = spy  # type: ignore[method-assign]
+    try:
+        yield built
+    finally:
+        TableCache.part = original  # type: ignore[method-assign]
+
+
 def test_each_part_names_in_reads_every_table_its_queries_read(world) -> None:
     engine = world.kw["bind"]
     named: set[str] = set()
@@ -94,26 +124,10 @@ def test_a_deleted_reflection_rebuilds_the_reflections_part_only_and_shows_at_on
 ) -> None:
     coord, camille, cache = _viewer(world, "coord"), _viewer(world, "camille"), TableCache()
     before = _afresh_and_cached(world, coord, cache)
-    with world() as s:
-        entry = s.scalars(
-            select(JournalEntry.id).where(
-                JournalEntry.author_id == camille.person_id,
-                JournalEntry.status == JournalStatus.FINAL,
-            )
-        ).first()
-    assert entry is not None
-    built: list[str] = []
-    original = TableCache.part
-
-    def spy(self, s, name, scope, build):  # type: ignore[no-untyped-def]
-        return original(self, s, name, scope, lambda: (built.append(name), build())[1])
-
+    entry = _final_entries(world, camille.person_id)[0]
     journal.delete_entry(world, camille, entry)
-    TableCache.part = spy  # type: ignore[method-assign]
-    try:
+    with _parts_built() as built:
         after = _afresh_and_cached(world, coord, cache)
-    finally:
-        TableCache.part = original  # type: ignore[method-assign]
     assert set(built) == {"reflections"}
     assert all(afresh == kept for afresh, kept in after)
     total = [d.headline.reflections for d, _ in before]
@@ -148,14 +162,7 @@ def test_two_servers_keep_their_own_parts_and_see_each_others_writes_at_once(wor
     f = Filters(None, None, None, clock.today())
     seen = dashboard.dashboard(other, coord, f, two)
     assert dashboard.dashboard(world, coord, f, one) == seen
-    with world() as s:
-        entry = s.scalars(
-            select(JournalEntry.id).where(
-                JournalEntry.author_id == camille.person_id,
-                JournalEntry.status == JournalStatus.FINAL,
-            )
-        ).first()
-    assert entry is not None
+    entry = _final_entries(world, camille.person_id)[0]
     journal.delete_entry(world, camille, entry)  # through the first server
     now = dashboard.dashboard(other, coord, f, two)
     assert now == dashboard.dashboard(other, coord, f)
@@ -166,17 +173,8 @@ def test_a_part_that_reads_the_time_of_day_is_built_again_once_its_time_is_up(wo
     coord, cache = _viewer(world, "coord"), TableCache(ttl=0.0)
     f = Filters(None, None, None, clock.today())
     dashboard.dashboard(world, coord, f, cache)
-    built: list[str] = []
-    original = TableCache.part
-
-    def spy(self, s, name, scope, build):  # type: ignore[no-untyped-def]
-        return original(self, s, name, scope, lambda: (built.append(name), build())[1])
-
-    TableCache.part = spy  # type: ignore[method-assign]
-    try:
+    with _parts_built() as built:
         dashboard.dashboard(world, coord, f, cache)
-    finally:
-        TableCache.part = original  # type: ignore[method-assign]
     assert built and set(built) == set(TIMED)
 
 
@@ -212,13 +210,7 @@ def test_a_part_built_again_for_newer_data_replaces_the_stale_one(world) -> None
     f = Filters(None, None, None, clock.today())
     dashboard.dashboard(world, coord, f, cache)
     kept = len(cache._built)
-    with world() as s:
-        entries = s.scalars(
-            select(JournalEntry.id).where(
-                JournalEntry.author_id == camille.person_id,
-                JournalEntry.status == JournalStatus.FINAL,
-            )
-        ).all()
+    entries = _final_entries(world, camille.person_id)
     assert len(entries) >= 2
     for entry in entries[:2]:
         journal.delete_entry(world, camille, entry)
