@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +91,12 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+def make_session_factory(
+    engine: Engine, now: Callable[[], dt.datetime] | None = None
+) -> sessionmaker[Session]:
+    """Sessions on ``engine``; ``now``: the domain's clock (it tells which week a write is in)."""
     # expire_on_commit=False: services return ORM objects that pages read after the
     # transaction closed, without lazy loads.
     sf = sessionmaker(engine, expire_on_commit=False)
-    freshness.install(sf)  # cached figures are keyed by the version it keeps
+    freshness.install(sf, now)  # cached figures are keyed by the versions it keeps
     return sf

@@ -16,12 +16,20 @@ figures built from some tables (:func:`table_versions`) stay valid while only ot
 tables are written — a sign-in does not make the dashboard's figures stale. A write
 whose table cannot be told (a DML statement without one) bumps ``data_version:*``, part
 of every set of table versions.
+
+A table whose rows carry ``created_at`` also has a version of its past
+(``data_version:<table>:past``, :func:`past`): bumped only by a write that touches a row
+created before this week (:func:`week_split`; old and new values of ``created_at`` both
+count, and a statement whose rows cannot be seen counts as past). Figures of closed weeks
+(counted from such rows, grouped by the week of ``created_at``) stay valid while people
+only write rows of this week.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Table, event, inspect, select, text
@@ -32,10 +40,39 @@ from db.models import Setting
 KEY = "data_version"
 ANY_TABLE = "*"  # a write whose table is not known
 _WROTE = "tandem_wrote"
+_NOW = "tandem_now"
+# A week starts for a writer this long before its Monday: two servers' clocks a little
+# apart at midnight on Sunday can never leave a closed week's figures stale.
+SKEW = dt.timedelta(hours=1)
 
 
 def table_key(table: str) -> str:
     return f"{KEY}:{table}"
+
+
+def past(table: str) -> str:
+    """The name whose version changes when ``table``'s rows of closed weeks are written."""
+    return f"{table}:past"
+
+
+def week_split(now: dt.datetime) -> dt.datetime:
+    """The first instant of the week of ``now`` (Monday 00:00, naive UTC): rows created
+    before it are in closed weeks."""
+    day = now.date()
+    return dt.datetime.combine(day - dt.timedelta(days=day.weekday()), dt.time())
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _created(obj: Any) -> list[Any] | None:
+    """Every value ``created_at`` of ``obj`` had in this flush (None: it has none)."""
+    state = inspect(obj)
+    if "created_at" not in state.mapper.columns:
+        return None
+    history = state.attrs.created_at.history
+    return [*history.added, *history.unchanged, *history.deleted]
 
 
 def _wrote(session: Session) -> set[str]:
@@ -45,14 +82,21 @@ def _wrote(session: Session) -> set[str]:
 
 def _after_flush(session: Session, _context: Any) -> None:
     written = _wrote(session)
+    now: Callable[[], dt.datetime] = session.info.get(_NOW) or _utcnow
+    split = week_split(now() + SKEW)
     for obj in (*session.new, *session.dirty, *session.deleted):
-        written.update(t.name for t in inspect(obj).mapper.tables if isinstance(t, Table))
+        names = [t.name for t in inspect(obj).mapper.tables if isinstance(t, Table)]
+        written.update(names)
+        created = _created(obj)
+        if created is not None and (not created or any(c is None or c < split for c in created)):
+            written.update(past(name) for name in names)
 
 
 def _on_execute(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        _wrote(state.session).add(table.name if isinstance(table, Table) else ANY_TABLE)
+        name = table.name if isinstance(table, Table) else ANY_TABLE
+        _wrote(state.session).update({name, past(name)})
 
 
 def _before_commit(session: Session) -> None:
@@ -78,8 +122,11 @@ def _after_rollback(session: Session) -> None:
     session.info.pop(_WROTE, None)
 
 
-def install(sf: sessionmaker[Session]) -> None:
-    """Give every session of ``sf`` the hooks that change the version on commit."""
+def install(sf: sessionmaker[Session], now: Callable[[], dt.datetime] | None = None) -> None:
+    """Give every session of ``sf`` the hooks that change the version on commit;
+    ``now``: the clock that tells this week (naive UTC; real time by default)."""
+    if now is not None:
+        sf.configure(info={_NOW: now})
     event.listen(sf, "after_flush", _after_flush)
     event.listen(sf, "do_orm_execute", _on_execute)
     event.listen(sf, "before_commit", _before_commit)

@@ -64,7 +64,7 @@ def _sqlite_store(template: Path, tmp_path: Path) -> Store:
     path = tmp_path / "tandem.db"
     shutil.copy(template, path)
     engine = make_engine(f"sqlite:///{path}")
-    return Store(engine=engine, sf=make_session_factory(engine))
+    return Store(engine=engine, sf=make_session_factory(engine, clock.now))
 
 
 def _pg_store(url: str) -> Store:
@@ -72,7 +72,7 @@ def _pg_store(url: str) -> Store:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    return Store(engine=engine, sf=make_session_factory(engine))
+    return Store(engine=engine, sf=make_session_factory(engine, clock.now))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

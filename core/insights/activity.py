@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.insights.scope import ALL, Scope
 from core.insights.series import Series, dept_week, weekly_columns, weekly_series
-from core.kernel.bags import fetch_bags
+from core.kernel.bags import Closed, fetch_bags, weekly_bags
 from core.kernel.privacy import EMPTY, Table, combine
 from db.models import (
     Enrolment,
@@ -96,11 +98,19 @@ class ActivityTable:
 
 
 def _items(
-    programme_id: int, when: Any, person: Any, unit: Any, match_col: Any, *extra: Any
+    programme_id: int,
+    since: dt.datetime | None,
+    when: Any,
+    person: Any,
+    unit: Any,
+    match_col: Any,
+    *extra: Any,
 ) -> Select[Any]:
-    """Items of a programme: through their match, or, free-standing, through the
-    author's enrolment; labelled for :func:`fetch_bags`."""
+    """Items of a programme (created from ``since`` on, when given): through their match,
+    or, free-standing, through the author's enrolment; labelled for :func:`fetch_bags`."""
     cols = weekly_columns(when, person, unit)
+    if since is not None:
+        extra = (*extra, when >= since)
     enrolled = select(Enrolment.person_id).where(Enrolment.programme_id == programme_id)
     matches = select(Match.id).where(Match.programme_id == programme_id)
     # Two index-friendly branches instead of an OR that forces a full scan.
@@ -113,36 +123,47 @@ def _items(
     return select(union.c.dept, union.c.week, union.c.who, union.c.unit, union.c.at)
 
 
-def activity_table(
-    s: Session, scope: Scope, names: tuple[str, ...] = ACTIVITY_SERIES
-) -> ActivityTable:
-    """The activity series ``names``, protected together. No relation joins two series, so
-    each may as well be protected on its own (the same cells hidden: checked on the demo
-    and the company at k = 3, 5, 10), and built again only when its own items change
-    (core.insights.view.Family)."""
-    k, pid = scope.k, scope.programme_id
-    table = Table(k, f"activity:{pid}")
-    keys = dept_week()
-    sources = {
-        "reflections": _items(
+def _source(name: str, pid: int, since: dt.datetime | None) -> Select[Any]:
+    """The items of series ``name`` in programme ``pid``."""
+    if name == "reflections":
+        return _items(
             pid,
+            since,
             JournalEntry.created_at,
             JournalEntry.author_id,
             JournalEntry.id,
             JournalEntry.match_id,
             JournalEntry.status == JournalStatus.FINAL,
-        ),
-        "feedback_given": _items(
-            pid, Feedback.created_at, Feedback.recipient_id, Feedback.id, Feedback.match_id
-        ),
-        "feedback_requested": _items(
-            pid,
-            FeedbackRequest.created_at,
-            FeedbackRequest.requester_id,
-            FeedbackRequest.id,
-            FeedbackRequest.match_id,
-        ),
-    }
+        )
+    if name == "feedback_given":
+        return _items(
+            pid, since, Feedback.created_at, Feedback.recipient_id, Feedback.id, Feedback.match_id
+        )
+    return _items(
+        pid,
+        since,
+        FeedbackRequest.created_at,
+        FeedbackRequest.requester_id,
+        FeedbackRequest.id,
+        FeedbackRequest.match_id,
+    )
+
+
+def activity_table(
+    s: Session,
+    scope: Scope,
+    names: tuple[str, ...] = ACTIVITY_SERIES,
+    closed: Mapping[str, Closed | None] | None = None,
+) -> ActivityTable:
+    """The activity series ``names``, protected together. No relation joins two series, so
+    each may as well be protected on its own (the same cells hidden: checked on the demo
+    and the company at k = 3, 5, 10), and built again only when its own items change
+    (core.insights.view.Family). ``closed``: a series' closed weeks kept by the server
+    (only this week is counted again)."""
+    k, pid = scope.k, scope.programme_id
+    table = Table(k, f"activity:{pid}")
+    keys = dept_week()
+    closed = closed or {}
     series = {
         name: weekly_series(
             table,
@@ -150,10 +171,17 @@ def activity_table(
             name,
             # Free-standing items count in every programme of their author: the unit
             # is the item in this programme.
-            fetch_bags(s, base, keys, k, f"{name}:{pid}", week_key="week"),
+            weekly_bags(
+                s,
+                lambda since, name=name: _source(name, pid, since),  # type: ignore[misc]
+                keys,
+                k,
+                f"{name}:{pid}",
+                closed.get(name),
+            ),
             totals=name == "reflections",  # only reflections have a headline total
         )
-        for name, base in sources.items()
+        for name in ACTIVITY_SERIES
         if name in names
     }
     return ActivityTable((table.protect(),), series)

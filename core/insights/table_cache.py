@@ -13,6 +13,11 @@ planned this morning is held or "not marked yet" this afternoon) are kept ``ttl`
 at most, as the dashboard's own cache did; the others depend on the day alone (today is
 part of the scope).
 
+The activity series count rows by the week they were created in (``WEEKLY``: the part →
+its table). Their closed weeks are kept apart, under the version of that table's past
+(:func:`db.freshness.past`): a reflection written this week rebuilds the reflections part
+from the kept weeks and this week's rows alone (:func:`core.kernel.bags.weekly_bags`).
+
 ``READS`` lists the tables of each part and ``TIMED`` the parts that read the clock's time;
 tests/integration/test_table_cache.py checks both: the tables against every table the
 part's queries name, the others' figures at two times of one day.
@@ -20,6 +25,7 @@ part's queries name, the others' figures at two times of one day.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections import OrderedDict
@@ -28,7 +34,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from db.freshness import table_versions
+from core.kernel.bags import Bag, Closed
+from db.freshness import past, table_versions, week_split
 
 T = TypeVar("T")
 
@@ -63,6 +70,13 @@ READS: dict[str, tuple[str, ...]] = {
 # The parts whose figures change with the time of day (meetings held up to now).
 TIMED = frozenset({"enrol", "meetings"})
 
+# The parts counted by the week their rows were created in: part → that table.
+WEEKLY: dict[str, str] = {
+    "reflections": "journal_entry",
+    "feedback_given": "feedback",
+    "feedback_requested": "feedback_request",
+}
+
 
 class TableCache:
     """Built parts, one per part of a scope (a part built again for newer versions replaces
@@ -74,6 +88,8 @@ class TableCache:
         self.ttl, self.size = ttl, size
         # (database, part, scope) → (versions of its tables, when built, the part)
         self._built: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
+        # (database, part, programme, k, split) → (versions, the closed weeks' bags)
+        self._closed: OrderedDict[Hashable, tuple[Hashable, dict[Any, Bag]]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -99,6 +115,29 @@ class TableCache:
                 self._built.popitem(last=False)
         return value
 
+    def closed(self, s: Session, name: str, programme_id: int, k: int, today: dt.date) -> Closed:
+        """The closed weeks of part ``name`` (a ``WEEKLY`` one) as of ``today``: kept while
+        the tables it reads and its table's past keep their versions."""
+        split = week_split(dt.datetime.combine(today, dt.time()))
+        key = (str(s.get_bind().engine.url), name, programme_id, k, split)
+        weekly = WEEKLY[name]
+        versions = table_versions(s, [past(t) if t == weekly else t for t in READS[name]])
+        with self._lock:
+            found = self._closed.get(key)
+            if found is not None and found[0] == versions:
+                self._closed.move_to_end(key)
+                return Closed(split, found[1], lambda bags: None)
+
+        def keep(bags: dict[Any, Bag]) -> None:
+            with self._lock:
+                self._closed[key] = (versions, bags)
+                self._closed.move_to_end(key)
+                while len(self._closed) > self.size:
+                    self._closed.popitem(last=False)
+
+        return Closed(split, None, keep)
+
     def clear(self) -> None:
         with self._lock:
             self._built.clear()
+            self._closed.clear()

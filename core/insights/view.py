@@ -26,7 +26,6 @@ from core.kernel.privacy import Cell, combine
 from db.models import Programme, ProgrammeStatus
 
 T = TypeVar("T")
-REFLECTIONS, GIVEN, REQUESTED = ("reflections",), ("feedback_given",), ("feedback_requested",)
 
 
 def _table(name: str, build: Callable[[Session, Scope], T]) -> cached_property[T]:
@@ -54,13 +53,32 @@ class Family:
             return build()
         return self.tables.part(self.s, name, self.scope, build)
 
+    def series(self, name: str) -> ActivityTable:
+        """Activity series ``name``, its closed weeks kept apart by the server."""
+
+        def build() -> ActivityTable:
+            sc = self.scope
+            closed = None
+            if self.tables is not None:
+                closed = self.tables.closed(self.s, name, sc.programme_id, sc.k, sc.today)
+            return activity_table(self.s, sc, (name,), {name: closed})
+
+        return self.part(name, build)
+
     enrol = _table("enrol", enrol_table)
     goals = _table("goals", goals_table)
-    reflections = _table("reflections", lambda s, scope: activity_table(s, scope, REFLECTIONS))
-    feedback_given = _table("feedback_given", lambda s, scope: activity_table(s, scope, GIVEN))
-    feedback_requested = _table(
-        "feedback_requested", lambda s, scope: activity_table(s, scope, REQUESTED)
-    )
+
+    @cached_property
+    def reflections(self) -> ActivityTable:
+        return self.series("reflections")
+
+    @cached_property
+    def feedback_given(self) -> ActivityTable:
+        return self.series("feedback_given")
+
+    @cached_property
+    def feedback_requested(self) -> ActivityTable:
+        return self.series("feedback_requested")
 
     @cached_property
     def activity(self) -> ActivityTable:

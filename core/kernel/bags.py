@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Select, and_, distinct, func, or_, select
@@ -32,11 +32,14 @@ def fetch_bags(
     sums: int = 0,
     week_key: str | None = None,
     distinct_units: bool = False,
+    others: int = 0,
 ) -> dict[tuple[Any, ...], Bag]:
     """Group ``base`` (labelled columns: the keys, ``who``, ``unit``, ``v0``… and,
     with ``week_key``, ``at``) into bags: counts from SQL, people's ids for the
     groups of fewer than k people, every unit and id while recording. A unit is
-    ``(kind, unit)``, or ``(kind, unit, unit2)`` when ``base`` has a ``unit2``."""
+    ``(kind, unit)``, or ``(kind, unit, unit2)`` when ``base`` has a ``unit2``.
+    ``others``: units of the same table counted elsewhere (its closed weeks), so that
+    the table is read whole or not as if all its rows were here."""
     sub = base.subquery()
     kcols = [sub.c[name] for name, _ in keys]
     convert = [fn or (lambda v: v) for _, fn in keys]
@@ -61,7 +64,7 @@ def fetch_bags(
     # A small table is read whole (suppression.DETAIL_UNITS): its cells then know what
     # they count, and the rule is checked on the actual groups.
     testing = is_recording()
-    whole = testing or sum(b.n for b in bags.values()) <= DETAIL_UNITS
+    whole = testing or others + sum(b.n for b in bags.values()) <= DETAIL_UNITS
     small = {key for key, b in bags.items() if is_small(b.people, k)}
     if not whole and not small:
         return bags
@@ -119,6 +122,43 @@ def fetch_bags(
         # Read row by row, the rows are the truth (a write may land between two reads).
         bags[key] = read
     return {key: bag for key, bag in bags.items() if not bag.empty}
+
+
+@dataclass(frozen=True)
+class Closed:
+    """The bags of a weekly query's closed weeks (rows created before ``split``): those
+    kept from an earlier read (``bags``), or None and where to keep them once read."""
+
+    split: dt.datetime
+    bags: Mapping[tuple[Any, ...], Bag] | None
+    keep: Callable[[dict[tuple[Any, ...], Bag]], None]
+
+
+def weekly_bags(
+    s: Session,
+    base_of: Callable[[dt.datetime | None], Select[Any]],
+    keys: Sequence[tuple[str, Callable[[Any], Hashable] | None]],
+    k: int,
+    kind: str,
+    closed: Closed | None,
+) -> dict[tuple[Any, ...], Bag]:
+    """``fetch_bags(s, base_of(None), keys, k, kind, week_key="week")``, the closed weeks
+    taken from ``closed`` when it holds them: then only the rows from ``closed.split`` on
+    are read (``base_of(split)``). A key's bag depends on the rows of its week alone, and
+    the closed weeks are kept only when they are more than DETAIL_UNITS units, so the
+    whole table is never read whole either way: the bags are the same."""
+    if closed is None or is_recording():
+        return fetch_bags(s, base_of(None), keys, k, kind, week_key="week")
+    if closed.bags is None:
+        bags = fetch_bags(s, base_of(None), keys, k, kind, week_key="week")
+        week = [name for name, _ in keys].index("week")
+        before = {key: b for key, b in bags.items() if key[week] < closed.split.date()}
+        if sum(b.n for b in before.values()) > DETAIL_UNITS:
+            closed.keep(before)
+        return bags
+    n = sum(b.n for b in closed.bags.values())
+    current = fetch_bags(s, base_of(closed.split), keys, k, kind, week_key="week", others=n)
+    return {**closed.bags, **current}
 
 
 def python_bag(units: Iterable[tuple[Hashable, int]], k: int, *sums: Sequence[float]) -> Bag:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.kernel import clock
 from core.kernel.config import install_encryption
 from db.engine import make_engine, make_session_factory
 from db.freshness import data_version as _data_version
@@ -33,7 +34,7 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
         raise
     if migrate:
         upgrade(engine)
-    return Store(engine=engine, sf=make_session_factory(engine))
+    return Store(engine=engine, sf=make_session_factory(engine, clock.now))
 
 
 def transaction_lock(s: Session, name: str) -> None:

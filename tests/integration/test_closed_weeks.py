@@ -1,0 +1,200 @@
+"""Closed weeks kept apart (core.kernel.bags.weekly_bags, TableCache.closed): a write of this
+week's rows leaves the version of a table's past as it is (db.freshness), so the activity
+parts count this week alone again; any write of an older row, or one whose rows cannot be
+seen, makes the kept weeks stale. Either way the dashboard is the one computed afresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from core.accounts.auth import viewer_of
+from core.growth import journal
+from core.insights import dashboard
+from core.insights.figures import Filters
+from core.insights.table_cache import TableCache
+from core.kernel import bags, clock
+from db.freshness import past, table_versions, week_split
+from db.models import Account, JournalEntry, JournalStatus, Person, Programme
+from demo import company
+
+TABLE = "journal_entry"
+
+
+@pytest.fixture
+def world(sf, monkeypatch):  # type: ignore[no-untyped-def]
+    company.seed_demo(sf)
+    # The demo's tables are small enough to be read whole: make them as large as a
+    # company's for the policy, so that the closed weeks are kept.
+    monkeypatch.setattr(bags, "DETAIL_UNITS", 3)
+    return sf
+
+
+def _viewer(sf, username: str):  # type: ignore[no-untyped-def]
+    with sf() as s:
+        account = s.scalar(select(Account).where(Account.username == username))
+        return viewer_of(account, s.get_one(Person, account.person_id))
+
+
+def _versions(sf) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The versions of the journal table and of its past."""
+    with sf() as s:
+        whole, before, _ = table_versions(s, [TABLE, past(TABLE)])
+    return whole, before
+
+
+def _write(sf, entry_id: int, created: dt.datetime) -> None:  # type: ignore[no-untyped-def]
+    with sf.begin() as s:
+        s.get_one(JournalEntry, entry_id).created_at = created
+
+
+def _an_entry(sf) -> int:  # type: ignore[no-untyped-def]
+    with sf() as s:
+        found = s.scalar(select(JournalEntry.id).order_by(JournalEntry.id))
+    assert found is not None
+    return found
+
+
+def test_a_row_of_this_week_leaves_the_past_version_and_an_older_one_changes_it(world) -> None:
+    entry, now = _an_entry(world), clock.now()
+    this_week = max(week_split(now), now - dt.timedelta(hours=2))
+    _write(world, entry, this_week)  # was older: the past changes
+    whole, before = _versions(world)
+    _write(world, entry, this_week + dt.timedelta(minutes=1))  # this week's row, still
+    after = _versions(world)
+    assert after[0] != whole and after[1] == before
+    _write(world, entry, week_split(now) - dt.timedelta(minutes=1))  # moved to last week
+    assert _versions(world)[1] != before
+
+
+def test_a_deleted_older_row_and_a_statement_change_the_past_version(world) -> None:
+    entry = _an_entry(world)
+    _write(world, entry, week_split(clock.now()) - dt.timedelta(days=3))
+    before = _versions(world)[1]
+    with world.begin() as s:
+        s.delete(s.get_one(JournalEntry, entry))
+    deleted = _versions(world)[1]
+    assert deleted != before
+    with world.begin() as s:  # rows the session cannot see: counted as past
+        s.execute(update(JournalEntry).where(JournalEntry.id < 0).values(shared=True))
+    assert _versions(world)[1] != deleted
+    stated = _versions(world)[1]
+    with world.begin() as s:
+        s.execute(delete(JournalEntry).where(JournalEntry.id < 0))
+    assert _versions(world)[1] != stated
+
+
+def test_in_the_last_hour_of_sunday_a_row_of_this_week_counts_as_past(world) -> None:
+    """Two servers' clocks a little apart at midnight: the writer errs towards stale."""
+    entry = _an_entry(world)
+    sunday = week_split(clock.now()) + dt.timedelta(days=6, hours=23, minutes=30)
+    clock.set_now(sunday)
+    _write(world, entry, sunday - dt.timedelta(hours=1))
+    before = _versions(world)[1]
+    _write(world, entry, sunday - dt.timedelta(minutes=30))
+    assert _versions(world)[1] != before
+
+
+@contextmanager
+def _reads() -> Iterator[list[int]]:
+    """The ``others`` of every fetch_bags call: > 0 when the closed weeks were kept."""
+    seen: list[int] = []
+    original = bags.fetch_bags
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(kwargs.get("others", 0))
+        return original(*args, **kwargs)
+
+    bags.fetch_bags = spy  # type: ignore[assignment]
+    try:
+        yield seen
+    finally:
+        bags.fetch_bags = original  # type: ignore[assignment]
+
+
+def _filters(sf) -> list[Filters]:  # type: ignore[no-untyped-def]
+    with sf() as s:
+        ids = s.scalars(select(Programme.id).order_by(Programme.id)).all()
+    today = clock.today()
+    return [Filters(pid, None, None, today) for pid in ids] + [Filters(None, None, None, today)]
+
+
+def _kept(sf, coord, cache) -> list[dashboard.Dashboard]:  # type: ignore[no-untyped-def]
+    return [dashboard.dashboard(sf, coord, f, cache) for f in _filters(sf)]
+
+
+def _same_as_afresh(sf, coord, cache) -> list[dashboard.Dashboard]:  # type: ignore[no-untyped-def]
+    kept = _kept(sf, coord, cache)
+    assert kept == [dashboard.dashboard(sf, coord, f) for f in _filters(sf)]
+    return kept
+
+
+def _final_entries(sf, person_id: int) -> list[int]:  # type: ignore[no-untyped-def]
+    with sf() as s:
+        return list(
+            s.scalars(
+                select(JournalEntry.id).where(
+                    JournalEntry.author_id == person_id, JournalEntry.status == JournalStatus.FINAL
+                )
+            )
+        )
+
+
+def test_a_reflection_of_this_week_counts_this_week_alone_and_the_view_is_the_fresh_one(
+    world,
+) -> None:
+    coord, camille, cache = _viewer(world, "coord"), _viewer(world, "camille"), TableCache()
+    before = _same_as_afresh(world, coord, cache)
+    assert cache._closed  # the demo's closed weeks are kept (as large as a company's)
+    journal.finalise(world, camille, None, {"discussed": "A new habit", "learned": "Patience"})
+    with _reads() as others:
+        after = _kept(world, coord, cache)
+    # Every programme's reflections are read again (the journal table changed): this week
+    # alone where its closed weeks are kept, whole where they are too few to keep.
+    kept = {key[2] for key in cache._closed if key[1] == "reflections"}
+    assert kept and len(others) == len(_filters(world)) - 1
+    assert len([n for n in others if n > 0]) == len(kept)
+    assert after == _same_as_afresh(world, coord, cache)
+    assert [d.headline.reflections for d in after] != [d.headline.reflections for d in before]
+
+
+def test_an_older_reflection_deleted_makes_the_kept_weeks_stale(world) -> None:
+    coord, camille, cache = _viewer(world, "coord"), _viewer(world, "camille"), TableCache()
+    _same_as_afresh(world, coord, cache)
+    with world() as s:
+        older = [
+            e
+            for e in _final_entries(world, camille.person_id)
+            if s.get_one(JournalEntry, e).created_at < week_split(clock.now())
+        ]
+    assert older
+    before = [d.headline.reflections for d in _same_as_afresh(world, coord, cache)]
+    journal.delete_entry(world, camille, older[0])
+    with _reads() as others:
+        after = _kept(world, coord, cache)
+    assert others and all(n == 0 for n in others)  # read whole again
+    assert after == _same_as_afresh(world, coord, cache)
+    assert [d.headline.reflections for d in after] != before
+
+
+def test_a_new_week_reads_every_week_again(world) -> None:
+    coord, cache = _viewer(world, "coord"), TableCache()
+    _same_as_afresh(world, coord, cache)
+    clock.set_now(week_split(clock.now()) + dt.timedelta(days=7, hours=9))
+    with _reads() as others:
+        _kept(world, coord, cache)
+    assert others and all(n == 0 for n in others)
+    _same_as_afresh(world, coord, cache)
+
+
+def test_a_small_table_is_never_split(sf) -> None:
+    """Below DETAIL_UNITS a table is read whole (its cells know what they count): the
+    closed weeks are not kept, every view reads it all."""
+    company.seed_demo(sf)
+    coord, cache = _viewer(sf, "coord"), TableCache()
+    _same_as_afresh(sf, coord, cache)
+    assert not cache._closed
