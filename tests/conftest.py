@@ -11,6 +11,9 @@ import pytest
 from sqlalchemy import text
 
 os.environ.setdefault("TANDEM_BCRYPT_ROUNDS", "4")  # production uses the library default (12)
+# A server builds the dashboard in the background when it starts: not while tests measure
+# or count (tests/pages/test_warm_start.py turns it on).
+os.environ.setdefault("TANDEM_WARM_DASHBOARD", "0")
 # One fixed key ring for the whole run (issue 13): every store, the page tests' demo copies
 # and the browser tests' servers (which inherit the environment) read each other's text.
 os.environ.setdefault(

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 import streamlit as st
 
 from core.accounts.setup import has_admin, issue_setup_code, printed_at
-from core.kernel.config import demo_mode
+from core.insights.dashboard import warm
+from core.insights.table_cache import TableCache
+from core.kernel.config import demo_mode, warm_dashboard
 from core.kernel.store import Store, open_store
 from db.engine import default_url
 from demo import company as demo
+from ui.dashboard.filters import tables
 
 log = logging.getLogger("tandem")
+
+
+def _warm(store: Store, kept: TableCache) -> None:
+    """Build the dashboard's parts in the background (the first coordinator finds them)."""
+    try:
+        log.info("Tandem: %d dashboard parts built at start.", warm(store.sf, kept))
+    except Exception:  # a figure not built now is built at the first view
+        log.exception("Tandem: the dashboard's parts could not be built at start")
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,6 +47,9 @@ def _store(url: str) -> Store:
                 " that started first (one code for all servers).\n",
                 flush=True,
             )
+    if warm_dashboard():
+        kept = tables(str(store.engine.url))
+        threading.Thread(target=_warm, args=(store, kept), name="tandem-warm", daemon=True).start()
     return store
 
 

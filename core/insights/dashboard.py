@@ -56,8 +56,8 @@ from core.insights.figures import (
 from core.insights.kpis import programme_kpis
 from core.insights.scope import ALL, enrolled_by_department, preset_windows
 from core.insights.survey_results import dashboard_surveys
-from core.insights.table_cache import TableCache
-from core.insights.view import View
+from core.insights.table_cache import READS, TableCache
+from core.insights.view import Family, View
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.i18n import N_
 from core.kernel.privacy import NOT_OFFERED, offered_groups
@@ -283,6 +283,26 @@ retention = _part(
 )
 
 
+def warm(sf: sessionmaker[Session], tables: TableCache) -> int:
+    """Build every part of every running programme into ``tables``, as a server does when
+    it starts: the first coordinator then finds them kept. Nothing is read out (no viewer,
+    no figure leaves); the parts are the ones any preset period asks for (a preset is in
+    every scope). The number of parts built."""
+    built = tables.misses
+    with sf.begin() as s:
+        k = k_threshold(s)
+        running = s.scalars(
+            select(Programme)
+            .where(Programme.status == ProgrammeStatus.RUNNING)
+            .order_by(Programme.id)
+        ).all()
+        for programme in running:
+            family = Family(s, programme, k, None, tables)
+            for part in READS:
+                getattr(family, part)
+    return tables.misses - built
+
+
 def dashboard(
     sf: sessionmaker[Session], viewer: Viewer, f: Filters, tables: TableCache | None = None
 ) -> Dashboard:
@@ -309,4 +329,5 @@ __all__ = [
     "retention",
     "skills_growth",
     "survey_results",
+    "warm",
 ]

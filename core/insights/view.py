@@ -42,7 +42,7 @@ class Family:
         s: Session,
         programme: Programme,
         k: int,
-        asked: Window,
+        asked: Window | None,
         tables: TableCache | None = None,
     ) -> None:
         self.s, self.programme, self.tables = s, programme, tables

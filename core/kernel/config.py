@@ -119,6 +119,13 @@ def demo_mode() -> bool:
     return os.environ.get("TANDEM_DEMO", "0").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def warm_dashboard() -> bool:
+    """Whether a server builds the dashboard's parts when it starts (TANDEM_WARM_DASHBOARD,
+    on unless 0/false/no/off: the tests and the benchmarks turn it off)."""
+    value = os.environ.get("TANDEM_WARM_DASHBOARD", "1").strip().lower()
+    return value not in {"0", "false", "no", "off"}
+
+
 def cookie_key(configured: str | None = None) -> str:
     """The cookie signing key: secrets.toml, then TANDEM_COOKIE_KEY, then a generated file.
 

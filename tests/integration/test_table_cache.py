@@ -245,3 +245,30 @@ def test_each_activity_series_protected_alone_hides_what_the_three_together_hide
                 compared += len(cells(alone))
                 hidden += sum(bool(h) for h, _, _ in cells(alone).values())
     assert compared and hidden  # the demo hides some of them
+
+
+def test_the_parts_built_at_start_serve_every_preset_period_of_every_running_programme(
+    world,
+) -> None:
+    from core.insights.figures import ProgrammeOption
+    from db.models import ProgrammeStatus
+
+    coord, cache = _viewer(world, "coord"), TableCache()
+    with world() as s:
+        running = s.scalars(
+            select(Programme).where(Programme.status == ProgrammeStatus.RUNNING)
+        ).all()
+    assert running
+    assert dashboard.warm(world, cache) == len(running) * len(PARTS)
+    today = clock.today()
+    asked = [
+        Filters(None, None, *dashboard.period_bounds(code, None, today)) for code in ("4w", "all")
+    ]
+    for p in running:
+        option = ProgrammeOption(p.id, p.name, p.status, p.start_date, p.enrolment_opens, None)
+        for code in dashboard.PERIODS:
+            asked.append(Filters(p.id, None, *dashboard.period_bounds(code, option, today)))
+    with _parts_built() as built:
+        kept = [dashboard.dashboard(world, coord, f, cache) for f in asked]
+    assert not built
+    assert kept == [dashboard.dashboard(world, coord, f) for f in asked]

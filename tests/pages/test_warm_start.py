@@ -1,0 +1,43 @@
+"""A server builds the dashboard's parts when it opens its database (ui.store): the first
+coordinator's dashboard then builds none, and shows what it shows when nothing was kept."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tests.pages.conftest import dashboard_texts
+from ui.dashboard import filters
+
+
+def _warm_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "tandem-warm"]
+
+
+def test_a_starting_server_builds_the_parts_the_first_dashboard_reads(
+    open_app, demo_url, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TANDEM_WARM_DASHBOARD", "1")
+    filters.tables.clear()
+    filters.load.clear()
+    at = open_app()  # the sign-in page: the server opens its database
+    for thread in _warm_threads():
+        thread.join(timeout=120)
+    kept = filters.tables(demo_url)
+    built = kept.misses
+    assert built and not _warm_threads()
+    at = open_app("coord", page="pages/coord_dashboard.py")
+    shown = dashboard_texts(at)
+    assert kept.misses == built and kept.hits  # every part was kept
+    filters.tables.clear()
+    filters.load.clear()
+    assert dashboard_texts(open_app("coord", page="pages/coord_dashboard.py")) == shown
+    assert filters.tables(demo_url).misses  # built afresh this time
+
+
+def test_with_warming_off_a_starting_server_builds_nothing(open_app, demo_url) -> None:
+    filters.tables.clear()
+    open_app()
+    assert not _warm_threads()
+    assert filters.tables(demo_url).misses == 0
