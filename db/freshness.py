@@ -23,6 +23,10 @@ created before this week (:func:`week_split`; old and new values of ``created_at
 count, and a statement whose rows cannot be seen counts as past). Figures of closed weeks
 (counted from such rows, grouped by the week of ``created_at``) stay valid while people
 only write rows of this week.
+
+A write that changes only a row's bookkeeping (``BOOKKEEPING``: its version and the time
+of its last change, which no figure reads — a ticked step bumps its goal's) changes the
+data version but no table's.
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ from db.models import Setting
 KEY = "data_version"
 ANY_TABLE = "*"  # a write whose table is not known
 _WROTE = "tandem_wrote"
+_TOUCHED = ""  # a write of bookkeeping alone: the data version only
+BOOKKEEPING = frozenset({"version", "updated_at"})
 _NOW = "tandem_now"
 # A week starts for a writer this long before its Monday: two servers' clocks a little
 # apart at midnight on Sunday can never leave a closed week's figures stale.
@@ -80,11 +86,21 @@ def _wrote(session: Session) -> set[str]:
     return tables
 
 
+def _bookkeeping_only(obj: Any) -> bool:
+    """Whether the flush changes nothing of ``obj`` (a persistent row) but its bookkeeping."""
+    changed = {a.key for a in inspect(obj).attrs if a.history.has_changes()}
+    return changed <= BOOKKEEPING
+
+
 def _after_flush(session: Session, _context: Any) -> None:
     written = _wrote(session)
     now: Callable[[], dt.datetime] = session.info.get(_NOW) or _utcnow
     split = week_split(now() + SKEW)
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    dirty = [o for o in session.dirty if o not in session.deleted]
+    if any(_bookkeeping_only(o) for o in dirty):
+        written.add(_TOUCHED)
+    dirty = [o for o in dirty if not _bookkeeping_only(o)]
+    for obj in (*session.new, *dirty, *session.deleted):
         names = [t.name for t in inspect(obj).mapper.tables if isinstance(t, Table)]
         written.update(names)
         created = _created(obj)
@@ -92,8 +108,19 @@ def _after_flush(session: Session, _context: Any) -> None:
             written.update(past(name) for name in names)
 
 
+def _sets_bookkeeping_only(state: ORMExecuteState) -> bool:
+    """An UPDATE statement whose SET names bookkeeping columns alone."""
+    values = getattr(state.statement, "_values", None) if state.is_update else None
+    if not values:
+        return False  # nothing to tell by (or not an UPDATE): a write of its table
+    return all(getattr(c, "key", None) in BOOKKEEPING for c in values)
+
+
 def _on_execute(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
+        if _sets_bookkeeping_only(state):
+            _wrote(state.session).add(_TOUCHED)
+            return
         table = getattr(state.statement, "table", None)
         name = table.name if isinstance(table, Table) else ANY_TABLE
         _wrote(state.session).update({name, past(name)})
@@ -103,7 +130,7 @@ def _before_commit(session: Session) -> None:
     session.flush()  # what is still pending is a write too
     written = session.info.pop(_WROTE, None)
     if written:
-        keys = [KEY, *(table_key(t) for t in sorted(written))]
+        keys = [KEY, *(table_key(t) for t in sorted(written - {_TOUCHED}))]
         values = ", ".join(f"(:k{i}, :v{i})" for i in range(len(keys)))
         session.execute(
             text(

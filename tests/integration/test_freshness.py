@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
+from core.kernel import clock
 from core.kernel.errors import TandemError
 from db.freshness import data_version
 from db.models import Person, Setting
@@ -94,3 +95,41 @@ def test_a_rolled_back_write_leaves_its_tables_versions(sf) -> None:
         make_person(s, "bob")
         raise TandemError("refused")
     assert _versions(sf, "person") == before
+
+
+def test_a_ticked_step_changes_the_data_version_but_not_its_goals_table(sf) -> None:
+    """A tick bumps its goal's version and time of change (bookkeeping, which no figure
+    reads): the goals' figures stay kept; a change of the goal itself does not."""
+    from sqlalchemy import select
+
+    from core.accounts.auth import viewer_of
+    from core.growth import goal_steps
+    from db.models import Account, Goal, GoalStep
+    from demo import company
+
+    company.seed_demo(sf)
+    with sf() as s:
+        account = s.scalar(select(Account).where(Account.username == "camille"))
+        camille = viewer_of(account, s.get_one(Person, account.person_id))
+        step = s.scalar(
+            select(GoalStep)
+            .join(Goal, Goal.id == GoalStep.goal_id)
+            .where(Goal.owner_id == camille.person_id, GoalStep.done_at.is_(None))
+        )
+        assert step is not None
+        goal_id, goal_version = step.goal_id, s.get_one(Goal, step.goal_id).version
+    before, tables = data_version(sf), _versions(sf, "goal", "goal_step")
+    goal_steps.set_step_done(sf, camille, step.id, True)
+    after = _versions(sf, "goal", "goal_step")
+    assert data_version(sf) != before
+    assert after[0] == tables[0] and after[1] != tables[1]
+    with sf() as s:
+        assert s.get_one(Goal, goal_id).version == goal_version + 1  # it was bumped
+    with sf.begin() as s:  # the same through the ORM: bookkeeping alone
+        goal = s.get_one(Goal, goal_id)
+        goal.version += 1
+        goal.updated_at = clock.now()
+    assert _versions(sf, "goal") == after[:1] + after[2:]
+    with sf.begin() as s:
+        s.get_one(Goal, goal_id).title = "Another title"
+    assert _versions(sf, "goal")[0] != after[0]

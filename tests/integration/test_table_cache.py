@@ -83,10 +83,19 @@ def _parts_built() -> Iterator[list[str]]:
 
 
 def test_each_part_names_in_reads_every_table_its_queries_read(world) -> None:
+    """…and none reads a row's bookkeeping (db.freshness.BOOKKEEPING: a write of it alone
+    leaves the tables' versions)."""
+    import re
+
+    from db.freshness import BOOKKEEPING
+
     engine = world.kw["bind"]
     named: set[str] = set()
+    sql: list[str] = []
+    bookkeeping = re.compile(r"\.(" + "|".join(BOOKKEEPING) + r")\b")
 
     def record(_conn, clause, *_args) -> None:  # type: ignore[no-untyped-def]
+        sql.append(str(clause.compile(dialect=engine.dialect)))
         for table in find_tables(
             clause, include_aliases=True, include_joins=True, include_selects=True
         ):
@@ -102,7 +111,9 @@ def test_each_part_names_in_reads_every_table_its_queries_read(world) -> None:
                 for part in PARTS:
                     family = Family(s, programme, k, (None, clock.today()))
                     named.clear()
+                    sql.clear()
                     getattr(family, part)
+                    assert not [q for q in sql if bookkeeping.search(q)], part
                     assert named, part
                     assert named <= set(READS[part]), (part, named - set(READS[part]))
     finally:
@@ -272,3 +283,23 @@ def test_the_parts_built_at_start_serve_every_preset_period_of_every_running_pro
         kept = [dashboard.dashboard(world, coord, f, cache) for f in asked]
     assert not built
     assert kept == [dashboard.dashboard(world, coord, f) for f in asked]
+
+
+def test_a_ticked_step_rebuilds_no_part_and_the_view_is_the_fresh_one(world) -> None:
+    from core.growth import goal_steps
+    from db.models import Goal, GoalStep
+
+    coord, camille, cache = _viewer(world, "coord"), _viewer(world, "camille"), TableCache()
+    _afresh_and_cached(world, coord, cache)
+    with world() as s:
+        step = s.scalar(
+            select(GoalStep.id)
+            .join(Goal, Goal.id == GoalStep.goal_id)
+            .where(Goal.owner_id == camille.person_id, GoalStep.done_at.is_(None))
+        )
+    assert step is not None
+    goal_steps.set_step_done(world, camille, step, True)
+    with _parts_built() as built:
+        after = _afresh_and_cached(world, coord, cache)
+    assert not built
+    assert all(afresh == kept for afresh, kept in after)
