@@ -96,10 +96,16 @@ def _after_flush(session: Session, _context: Any) -> None:
     written = _wrote(session)
     now: Callable[[], dt.datetime] = session.info.get(_NOW) or _utcnow
     split = week_split(now() + SKEW)
-    dirty = [o for o in session.dirty if o not in session.deleted]
-    if any(_bookkeeping_only(o) for o in dirty):
+    dirty, touched = [], False
+    for obj in session.dirty:
+        if obj in session.deleted:
+            continue
+        if _bookkeeping_only(obj):
+            touched = True
+        else:
+            dirty.append(obj)
+    if touched:
         written.add(_TOUCHED)
-    dirty = [o for o in dirty if not _bookkeeping_only(o)]
     for obj in (*session.new, *dirty, *session.deleted):
         names = [t.name for t in inspect(obj).mapper.tables if isinstance(t, Table)]
         written.update(names)

@@ -287,19 +287,23 @@ def warm(sf: sessionmaker[Session], tables: TableCache) -> int:
     """Build every part of every running programme into ``tables``, as a server does when
     it starts: the first coordinator then finds them kept. Nothing is read out (no viewer,
     no figure leaves); the parts are the ones any preset period asks for (a preset is in
-    every scope). The number of parts built."""
+    every scope). One part a transaction: on SQLite a writer waits for one part at most.
+    The number of parts built."""
     built = tables.misses
     with sf.begin() as s:
         k = k_threshold(s)
         running = s.scalars(
-            select(Programme)
+            select(Programme.id)
             .where(Programme.status == ProgrammeStatus.RUNNING)
             .order_by(Programme.id)
         ).all()
-        for programme in running:
-            family = Family(s, programme, k, None, tables)
-            for part in READS:
-                getattr(family, part)
+    for programme_id in running:
+        for part in READS:
+            with sf.begin() as s:
+                programme = s.get(Programme, programme_id)
+                if programme is None or programme.status != ProgrammeStatus.RUNNING:
+                    break  # deleted or closed meanwhile
+                getattr(Family(s, programme, k, None, tables), part)
     return tables.misses - built
 
 
