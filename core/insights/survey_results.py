@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.insights.enrolment import anchors
 from core.insights.figures import NPS, SURVEY_SCALES, Figure, Point, Surveys, cell_mean
-from core.insights.scope import ALL, scope_of
+from core.insights.scope import ALL, Scope, scope_of
 from core.insights.survey_table import (
     QKey,
     SurveyTable,
@@ -25,6 +25,7 @@ from core.insights.survey_table import (
     survey_programme,
     survey_table,
 )
+from core.insights.table_cache import TableCache
 from core.insights.view import View
 from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
@@ -79,8 +80,19 @@ class SurveySummary:
     hidden: str = ""  # why responses is hidden
 
 
+def _kept(s: Session, scope: Scope, tables: TableCache | None) -> SurveyTable:
+    """The programme's protected survey table: the dashboard's surveys part, taken from the
+    server's kept parts when given (core.insights.table_cache)."""
+    if tables is None:
+        return survey_table(s, scope)
+    return tables.part(s, "surveys", scope, lambda: survey_table(s, scope))
+
+
 def programme_surveys(
-    sf: sessionmaker[Session], viewer: Viewer, programme_id: int
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    programme_id: int,
+    tables: TableCache | None = None,
 ) -> list[SurveySummary]:
     """A programme's pulse and end surveys, with how many people answered each: the
     results' own protected counts (a round's responses hidden there are hidden here)."""
@@ -89,7 +101,7 @@ def programme_surveys(
     with sf.begin() as s:
         programme = survey_programme(s, programme_id)
         k = k_threshold(s)
-        table = survey_table(s, scope_of(s, programme, k))
+        table = _kept(s, scope_of(s, programme, k), tables)
         where = f"programme_surveys:{programme_id}"
         enrolled, matched = anchors(s, [programme_id], k)[programme_id]
         invited_hidden, _ = fixed_rate(matched, enrolled, k)
@@ -293,6 +305,7 @@ def survey_results(
     department: str | None = None,
     *,
     survey_id: int | None = None,
+    tables: TableCache | None = None,
 ) -> SurveyResults:
     """Results of a programme's pulse and end surveys for coordinators, protected.
 
@@ -302,7 +315,7 @@ def survey_results(
     """
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        st = survey_table(s, programme_scope(s, programme_id))
+        st = _kept(s, programme_scope(s, programme_id), tables)
         return results_view(s, st, department, survey_id)
 
 

@@ -303,3 +303,30 @@ def test_a_ticked_step_rebuilds_no_part_and_the_view_is_the_fresh_one(world) -> 
         after = _afresh_and_cached(world, coord, cache)
     assert not built
     assert all(afresh == kept for afresh, kept in after)
+
+
+def test_the_surveys_page_reads_the_dashboards_surveys_part_and_the_fresh_figures(world) -> None:
+    """The coordinator's survey results and rounds are read from the same protected table
+    as the dashboard's surveys part: built once for both, the same figures."""
+    from core.insights import survey_results
+
+    coord, cache = _viewer(world, "coord"), TableCache()
+    with world() as s:
+        ids = s.scalars(select(Programme.id).order_by(Programme.id)).all()
+
+    def read(tables):  # type: ignore[no-untyped-def]
+        return [
+            (
+                survey_results.programme_surveys(world, coord, pid, tables),
+                survey_results.survey_results(world, coord, pid, tables=tables),
+            )
+            for pid in ids
+        ]
+
+    afresh = read(None)
+    assert read(cache) == afresh and cache.misses
+    with _parts_built() as built:
+        assert read(cache) == afresh
+        for f in _filters(world):
+            dashboard.dashboard(world, coord, f, cache)
+    assert "surveys" not in built  # the dashboard took the part the surveys page built

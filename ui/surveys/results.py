@@ -16,6 +16,7 @@ from core.kernel.i18n import format_number, format_percent, t, tn
 from core.kernel.store import Store
 from core.surveys import questions
 from core.surveys.results import QuestionResult
+from ui.dashboard.filters import tables
 from ui.surveys import skills
 from ui.surveys.explain import hidden, signed
 from ui.widgets import figures_as_text, md_escape
@@ -49,7 +50,12 @@ def results_tab(
         key=f"cs_pick_department_{programme_id}",
     )
     results = survey_results.survey_results(
-        store.sf, viewer, programme_id, department or None, survey_id=survey_pick or None
+        store.sf,
+        viewer,
+        programme_id,
+        department or None,
+        survey_id=survey_pick or None,
+        tables=tables(str(store.engine.url)),
     )
     st.caption(
         t(
