@@ -149,6 +149,21 @@ def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector(IDLE, timeout=60_000)
 
 
+def open_expander(page, expander, shown) -> None:  # type: ignore[no-untyped-def]
+    """Open ``expander`` until ``shown`` (a locator inside it) is visible: an entry is drawn
+    once opened (a rerun), and a rerun finishing at the click may draw it closed again."""
+    for _ in range(3):
+        if shown.is_visible():
+            return
+        expander.locator("summary").click()
+        wait_idle(page)
+        try:
+            shown.wait_for(timeout=5_000)
+        except PlaywrightError:
+            continue
+    shown.wait_for()
+
+
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

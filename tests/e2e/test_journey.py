@@ -15,6 +15,7 @@ from tests.e2e.conftest import (
     BUTTON,
     add_goal,
     by_key,
+    open_expander,
     open_signed_in,
     screenshot,
     sign_in,
@@ -93,8 +94,7 @@ def test_camille_sets_a_goal_reflects_and_shares_and_hugo_sees_only_the_shared_e
     wait_idle(camille)
     camille.get_by_role("tab").nth(1).click()  # my reflections
     newest = camille.locator("[data-testid='stExpander']:visible").first
-    newest.locator("summary").click()
-    newest.get_by_text(REFLECTION).wait_for()
+    open_expander(camille, newest, newest.get_by_text(REFLECTION))
     newest.get_by_text(re.compile("(Qui peut la lire|Who can read it).*Hugo Bernard")).wait_for()
     newest.get_by_text(ACTION).wait_for()
     screenshot(camille, "journey-3-camille-shared")
@@ -108,8 +108,8 @@ def test_camille_sets_a_goal_reflects_and_shares_and_hugo_sees_only_the_shared_e
     hugo.get_by_role("tab", name=re.compile("Shared with me")).click()
     newest = hugo.locator("[data-testid='stExpander']:visible").first  # newest first
     assert "Camille Martin" in newest.locator("summary").inner_text()
-    newest.locator("summary").click()
-    newest.get_by_text(REFLECTION).wait_for()  # shown literally, not as HTML or Markdown
+    # Shown literally, not as HTML or Markdown.
+    open_expander(hugo, newest, newest.get_by_text(REFLECTION))
     newest.get_by_text(ACTION).wait_for()  # his own item, shown in the shared entry
     html = hugo.content()
     assert PRIVATE_DEMO_TEXT not in html

@@ -8,12 +8,12 @@ turned ``https://evil.example`` and ``a@b.example`` into clickable links.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.conftest import (
     BUTTON,
     add_goal,
     by_key,
+    open_expander,
     open_signed_in,
     screenshot,
     sign_in,
@@ -60,16 +60,7 @@ def test_a_journal_entry_shows_addresses_html_and_markdown_literally_with_no_lin
     wait_idle(page)
     newest = page.locator("[data-testid='stExpander']:visible").first
     text = newest.get_by_text("evil.example", exact=False).first
-    for _ in range(3):  # a rerun finishing at the click may draw the expander closed again
-        if text.is_visible():
-            break
-        newest.locator("summary").click()
-        wait_idle(page)
-        try:
-            text.wait_for(timeout=5_000)
-        except PlaywrightError:
-            continue
-    text.wait_for()
+    open_expander(page, newest, text)
     screenshot(page, "literal-text-journal")
     assert newest.locator("a").count() == 0  # no link of any kind
     answer = newest.locator("[data-testid='stText']").first
