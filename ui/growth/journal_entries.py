@@ -112,43 +112,31 @@ def _edit(entry: EntryView) -> None:
 
 
 def my_entry(entry: EntryView, viewer: Viewer) -> None:
-    # Keyed: sharing from inside changes the label, and the entry must stay open. Drawn
-    # only when opened: a page of reflections with every answer and widget drawn was slow.
-    with st.expander(
-        title(entry, with_author=False), key=f"journal_mine_{entry.id}", on_change="rerun"
-    ) as box:
-        if box.open:
-            _mine(entry, viewer)
-
-
-def _mine(entry: EntryView, viewer: Viewer) -> None:
-    """An entry of mine, opened: its answers, items, sharing and editing."""
-    flash(f"journal_entry_{entry.id}")
-    answers(entry)
-    if entry.actions:
-        st.markdown("**" + t("Action items") + "**")
-        action_items(entry.actions, f"mine{entry.id}", viewer)
-    st.toggle(
-        t("Shared with my peer"),
-        key=mirror(f"journal_share_{entry.id}", entry.shared),
-        on_change=toggle_share,
-        args=(entry.id,),
-    )
-    if entry.shared:
-        names = ", ".join(entry.shared_with) or t("nobody for now (no live pair or circle)")
-        st.caption(t("Who can read it: {names}", names=md_escape(names)))
-    else:
-        st.caption(t("Private: only you can read it."))
-    if st.toggle(t("Edit"), key=f"journal_edit_open_{entry.id}"):
-        _edit(entry)
+    # Keyed: sharing from inside changes the label, and the entry must stay open.
+    with st.expander(title(entry, with_author=False), key=f"journal_mine_{entry.id}"):
+        flash(f"journal_entry_{entry.id}")
+        answers(entry)
+        if entry.actions:
+            st.markdown("**" + t("Action items") + "**")
+            action_items(entry.actions, f"mine{entry.id}", viewer)
+        st.toggle(
+            t("Shared with my peer"),
+            key=mirror(f"journal_share_{entry.id}", entry.shared),
+            on_change=toggle_share,
+            args=(entry.id,),
+        )
+        if entry.shared:
+            names = ", ".join(entry.shared_with) or t("nobody for now (no live pair or circle)")
+            st.caption(t("Who can read it: {names}", names=md_escape(names)))
+        else:
+            st.caption(t("Private: only you can read it."))
+        if st.toggle(t("Edit"), key=f"journal_edit_open_{entry.id}"):
+            _edit(entry)
 
 
 def their_entry(entry: EntryView, viewer: Viewer) -> None:
-    with st.expander(
-        title(entry, with_author=True), key=f"journal_theirs_{entry.id}", on_change="rerun"
-    ) as box:
-        if box.open:  # drawn only when opened, like mine
-            answers(entry)
-            if entry.actions:
-                st.markdown("**" + t("Action items for me") + "**")
-                action_items(entry.actions, f"theirs{entry.id}", viewer)
+    with st.expander(title(entry, with_author=True), key=f"journal_theirs_{entry.id}"):
+        answers(entry)
+        if entry.actions:
+            st.markdown("**" + t("Action items for me") + "**")
+            action_items(entry.actions, f"theirs{entry.id}", viewer)
