@@ -308,14 +308,13 @@ def reflection_written(url: str, username: str) -> Callable[[], None]:
 def warmed(url: str) -> Callable[[], None]:
     """What a starting server does in the background: build the dashboard's parts."""
     from core.insights.dashboard import warm
-    from ui.dashboard.filters import tables
+    from ui.dashboard.filters import kept_parts
     from ui.store import get_store
 
     def start() -> None:
         store = get_store()  # the server's, as the page under test opened it
         assert store.engine.url == make_url(url), (store.engine.url, url)
-        # Under the key the dashboard page reads them by (its DB).
-        assert warm(store.sf, tables(str(store.engine.url))), "nothing was built"
+        assert warm(store.sf, kept_parts(store)), "nothing was built"
 
     return start
 

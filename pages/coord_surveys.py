@@ -7,7 +7,7 @@ import streamlit as st
 from core.insights import survey_results
 from core.kernel.i18n import t
 from core.surveys import questions, rounds
-from ui.dashboard.filters import tables
+from ui.dashboard.filters import kept_parts
 from ui.page import guard
 from ui.surveys.fit import fit_tab
 from ui.surveys.results import results_tab
@@ -27,8 +27,7 @@ programme_id = st.selectbox(
 k = questions.k_value(store.sf)
 
 # The protected table is the dashboard's surveys part, kept by this server between views.
-kept = tables(str(store.engine.url))
-summaries = survey_results.programme_surveys(store.sf, viewer, programme_id, kept)
+summaries = survey_results.programme_surveys(store.sf, viewer, programme_id, kept_parts(store))
 tab_results, tab_surveys, tab_fit = st.tabs(
     [t("Results"), t("Surveys and schedule"), t("Pairing fit")]
 )

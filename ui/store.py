@@ -14,7 +14,7 @@ from core.kernel.config import demo_mode, warm_dashboard
 from core.kernel.store import Store, open_store
 from db.engine import default_url
 from demo import company as demo
-from ui.dashboard.filters import tables
+from ui.dashboard.filters import kept_parts
 
 log = logging.getLogger("tandem")
 
@@ -48,7 +48,7 @@ def _store(url: str) -> Store:
                 flush=True,
             )
     if warm_dashboard():
-        kept = tables(str(store.engine.url))
+        kept = kept_parts(store)
         threading.Thread(target=_warm, args=(store, kept), name="tandem-warm", daemon=True).start()
     return store
 

@@ -48,13 +48,21 @@ def load(
     # Part of the key: the database, its data version (every committed write, through any
     # server, changes it: a figure is never older than the data), the reader's language.
     # The parts whose tables no write touched since are taken from this server's tables.
-    return dashboard.dashboard(_store.sf, _viewer, Filters(pid, dept, start, end), tables(db))
+    return dashboard.dashboard(
+        _store.sf, _viewer, Filters(pid, dept, start, end), kept_parts(_store)
+    )
 
 
 @st.cache_resource(show_spinner=False)
 def tables(db: str) -> TableCache:
     """The dashboard parts this server keeps (core.insights.table_cache), per database."""
     return TableCache()
+
+
+def kept_parts(store: Store) -> TableCache:
+    """The parts this server keeps for ``store``'s database (the dashboard, the survey
+    results, the warm-up at start: one key, so they share them)."""
+    return tables(str(store.engine.url))
 
 
 def pick(viewer: Viewer, options: Options) -> Picked:

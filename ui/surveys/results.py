@@ -16,7 +16,7 @@ from core.kernel.i18n import format_number, format_percent, t, tn
 from core.kernel.store import Store
 from core.surveys import questions
 from core.surveys.results import QuestionResult
-from ui.dashboard.filters import tables
+from ui.dashboard.filters import kept_parts
 from ui.surveys import skills
 from ui.surveys.explain import hidden, signed
 from ui.widgets import figures_as_text, md_escape
@@ -55,7 +55,7 @@ def results_tab(
         programme_id,
         department or None,
         survey_id=survey_pick or None,
-        tables=tables(str(store.engine.url)),
+        tables=kept_parts(store),
     )
     st.caption(
         t(
