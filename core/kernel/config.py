@@ -115,15 +115,20 @@ def state_dir() -> Path:
     return path
 
 
+def _flag(name: str, default: bool) -> bool:
+    """An on/off setting of the environment: 1/true/yes/on is on; unset or empty, ``default``."""
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value in {"1", "true", "yes", "on"}
+
+
 def demo_mode() -> bool:
-    return os.environ.get("TANDEM_DEMO", "0").strip().lower() in {"1", "true", "yes", "on"}
+    return _flag("TANDEM_DEMO", False)
 
 
 def warm_dashboard() -> bool:
     """Whether a server builds the dashboard's parts when it starts (TANDEM_WARM_DASHBOARD,
-    on unless 0/false/no/off: the tests and the benchmarks turn it off)."""
-    value = os.environ.get("TANDEM_WARM_DASHBOARD", "1").strip().lower()
-    return value not in {"0", "false", "no", "off"}
+    on by default: the tests and the benchmarks turn it off)."""
+    return _flag("TANDEM_WARM_DASHBOARD", True)
 
 
 def cookie_key(configured: str | None = None) -> str:
