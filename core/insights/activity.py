@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, and_, case, select, union_all
@@ -173,7 +174,7 @@ def activity_table(
             # is the item in this programme.
             weekly_bags(
                 s,
-                lambda since, name=name: _source(name, pid, since),  # type: ignore[misc]
+                partial(_source, name, pid),
                 keys,
                 k,
                 f"{name}:{pid}",

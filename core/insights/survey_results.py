@@ -25,7 +25,7 @@ from core.insights.survey_table import (
     survey_programme,
     survey_table,
 )
-from core.insights.table_cache import TableCache
+from core.insights.table_cache import TableCache, kept_or_built
 from core.insights.view import View
 from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
@@ -80,12 +80,9 @@ class SurveySummary:
     hidden: str = ""  # why responses is hidden
 
 
-def _kept(s: Session, scope: Scope, tables: TableCache | None) -> SurveyTable:
-    """The programme's protected survey table: the dashboard's surveys part, taken from the
-    server's kept parts when given (core.insights.table_cache)."""
-    if tables is None:
-        return survey_table(s, scope)
-    return tables.part(s, "surveys", scope, lambda: survey_table(s, scope))
+def _surveys_part(s: Session, scope: Scope, tables: TableCache | None) -> SurveyTable:
+    """The programme's protected survey table: the dashboard's surveys part."""
+    return kept_or_built(tables, s, "surveys", scope, lambda: survey_table(s, scope))
 
 
 def programme_surveys(
@@ -101,7 +98,7 @@ def programme_surveys(
     with sf.begin() as s:
         programme = survey_programme(s, programme_id)
         k = k_threshold(s)
-        table = _kept(s, scope_of(s, programme, k), tables)
+        table = _surveys_part(s, scope_of(s, programme, k), tables)
         where = f"programme_surveys:{programme_id}"
         enrolled, matched = anchors(s, [programme_id], k)[programme_id]
         invited_hidden, _ = fixed_rate(matched, enrolled, k)
@@ -315,7 +312,7 @@ def survey_results(
     """
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        st = _kept(s, programme_scope(s, programme_id), tables)
+        st = _surveys_part(s, programme_scope(s, programme_id), tables)
         return results_view(s, st, department, survey_id)
 
 

@@ -109,10 +109,7 @@ class TableCache:
             self.misses += 1
         value = build()
         with self._lock:
-            self._built[key] = (versions, now, value)
-            self._built.move_to_end(key)
-            while len(self._built) > self.size:
-                self._built.popitem(last=False)
+            self._keep(self._built, key, (versions, now, value))
         return value
 
     def closed(self, s: Session, name: str, programme_id: int, k: int, today: dt.date) -> Closed:
@@ -130,14 +127,26 @@ class TableCache:
 
         def keep(bags: dict[Any, Bag]) -> None:
             with self._lock:
-                self._closed[key] = (versions, bags)
-                self._closed.move_to_end(key)
-                while len(self._closed) > self.size:
-                    self._closed.popitem(last=False)
+                self._keep(self._closed, key, (versions, bags))
 
         return Closed(split, None, keep)
+
+    def _keep(self, shelf: OrderedDict[Hashable, Any], key: Hashable, entry: Any) -> None:
+        """Put ``entry`` under ``key`` (the newest), the least recently read dropped past
+        ``size``; the lock held."""
+        shelf[key] = entry
+        shelf.move_to_end(key)
+        while len(shelf) > self.size:
+            shelf.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
             self._built.clear()
             self._closed.clear()
+
+
+def kept_or_built(
+    tables: TableCache | None, s: Session, name: str, scope: Hashable, build: Callable[[], T]
+) -> T:
+    """Part ``name`` of ``scope``: from the server's ``tables`` when given, else built now."""
+    return build() if tables is None else tables.part(s, name, scope, build)

@@ -19,7 +19,7 @@ from core.insights.scope import ALL, Scope, Window, programme_or_404, scope_of, 
 from core.insights.series import Series
 from core.insights.skills_growth import skills_table
 from core.insights.survey_table import survey_table
-from core.insights.table_cache import TableCache
+from core.insights.table_cache import TableCache, kept_or_built
 from core.kernel import clock
 from core.kernel.bags import WEEK
 from core.kernel.privacy import Cell, combine
@@ -32,6 +32,11 @@ def _table(name: str, build: Callable[[Session, Scope], T]) -> cached_property[T
     """Protected table ``name`` of the family's scope, built by ``build`` when first read
     (or taken from the server's :class:`TableCache`)."""
     return cached_property(lambda family: family.part(name, lambda: build(family.s, family.scope)))
+
+
+def _series(name: str) -> cached_property[ActivityTable]:
+    """Activity series ``name`` of the family's scope (:meth:`Family.series`)."""
+    return cached_property(lambda family: family.series(name))
 
 
 class Family:
@@ -49,9 +54,7 @@ class Family:
         self.scope = scope_of(s, programme, k, asked)
 
     def part(self, name: str, build: Callable[[], T]) -> T:
-        if self.tables is None:
-            return build()
-        return self.tables.part(self.s, name, self.scope, build)
+        return kept_or_built(self.tables, self.s, name, self.scope, build)
 
     def series(self, name: str) -> ActivityTable:
         """Activity series ``name``, its closed weeks kept apart by the server."""
@@ -67,18 +70,9 @@ class Family:
 
     enrol = _table("enrol", enrol_table)
     goals = _table("goals", goals_table)
-
-    @cached_property
-    def reflections(self) -> ActivityTable:
-        return self.series("reflections")
-
-    @cached_property
-    def feedback_given(self) -> ActivityTable:
-        return self.series("feedback_given")
-
-    @cached_property
-    def feedback_requested(self) -> ActivityTable:
-        return self.series("feedback_requested")
+    reflections = _series("reflections")
+    feedback_given = _series("feedback_given")
+    feedback_requested = _series("feedback_requested")
 
     @cached_property
     def activity(self) -> ActivityTable:
