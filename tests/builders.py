@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.accounts.auth import hash_password
@@ -70,6 +71,14 @@ def make_account(
 
 def make_participant(sf: sessionmaker[Session], username: str, **fields: object) -> Viewer:
     return make_user(sf, username, ("participant",), **fields)
+
+
+def viewer_named(sf: sessionmaker[Session], username: str) -> Viewer:
+    """The viewer of the existing account ``username`` (a demo login, say)."""
+    with sf() as s:
+        account = s.scalar(select(Account).where(Account.username == username))
+        assert account is not None, username
+        return _viewer_of(account, s.get_one(Person, account.person_id))
 
 
 def make_user(

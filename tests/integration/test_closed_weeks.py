@@ -12,15 +12,15 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import delete, select, update
 
-from core.accounts.auth import viewer_of
 from core.growth import journal
 from core.insights import dashboard
-from core.insights.figures import Filters
 from core.insights.table_cache import TableCache
 from core.kernel import bags, clock
 from db.freshness import past, table_versions, week_split
-from db.models import Account, JournalEntry, JournalStatus, Person, Programme
+from db.models import JournalEntry
 from demo import company
+from tests.builders import viewer_named
+from tests.integration.kept_parts import every_filter, final_entries
 
 TABLE = "journal_entry"
 
@@ -35,12 +35,6 @@ def world(sf, monkeypatch):  # type: ignore[no-untyped-def]
     # company's for the policy, so that the closed weeks are kept.
     monkeypatch.setattr(bags, "DETAIL_UNITS", 3)
     return sf
-
-
-def _viewer(sf, username: str):  # type: ignore[no-untyped-def]
-    with sf() as s:
-        account = s.scalar(select(Account).where(Account.username == username))
-        return viewer_of(account, s.get_one(Person, account.person_id))
 
 
 def _versions(sf) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -119,38 +113,24 @@ def _reads() -> Iterator[list[int]]:
         bags.fetch_bags = original  # type: ignore[assignment]
 
 
-def _filters(sf) -> list[Filters]:  # type: ignore[no-untyped-def]
-    with sf() as s:
-        ids = s.scalars(select(Programme.id).order_by(Programme.id)).all()
-    today = clock.today()
-    return [Filters(pid, None, None, today) for pid in ids] + [Filters(None, None, None, today)]
-
-
 def _kept(sf, coord, cache) -> list[dashboard.Dashboard]:  # type: ignore[no-untyped-def]
-    return [dashboard.dashboard(sf, coord, f, cache) for f in _filters(sf)]
+    return [dashboard.dashboard(sf, coord, f, cache) for f in every_filter(sf)]
 
 
 def _same_as_afresh(sf, coord, cache) -> list[dashboard.Dashboard]:  # type: ignore[no-untyped-def]
     kept = _kept(sf, coord, cache)
-    assert kept == [dashboard.dashboard(sf, coord, f) for f in _filters(sf)]
+    assert kept == [dashboard.dashboard(sf, coord, f) for f in every_filter(sf)]
     return kept
-
-
-def _final_entries(sf, person_id: int) -> list[int]:  # type: ignore[no-untyped-def]
-    with sf() as s:
-        return list(
-            s.scalars(
-                select(JournalEntry.id).where(
-                    JournalEntry.author_id == person_id, JournalEntry.status == JournalStatus.FINAL
-                )
-            )
-        )
 
 
 def test_a_reflection_of_this_week_counts_this_week_alone_and_the_view_is_the_fresh_one(
     world,
 ) -> None:
-    coord, camille, cache = _viewer(world, "coord"), _viewer(world, "camille"), TableCache()
+    coord, camille, cache = (
+        viewer_named(world, "coord"),
+        viewer_named(world, "camille"),
+        TableCache(),
+    )
     before = _same_as_afresh(world, coord, cache)
     assert cache._closed  # the demo's closed weeks are kept (as large as a company's)
     journal.finalise(world, camille, None, {"discussed": "A new habit", "learned": "Patience"})
@@ -159,19 +139,23 @@ def test_a_reflection_of_this_week_counts_this_week_alone_and_the_view_is_the_fr
     # Every programme's reflections are read again (the journal table changed): this week
     # alone where its closed weeks are kept, whole where they are too few to keep.
     kept = {key[2] for key in cache._closed if key[1] == "reflections"}
-    assert kept and len(others) == len(_filters(world)) - 1
+    assert kept and len(others) == len(every_filter(world)) - 1
     assert len([n for n in others if n > 0]) == len(kept)
     assert after == _same_as_afresh(world, coord, cache)
     assert [d.headline.reflections for d in after] != [d.headline.reflections for d in before]
 
 
 def test_an_older_reflection_deleted_makes_the_kept_weeks_stale(world) -> None:
-    coord, camille, cache = _viewer(world, "coord"), _viewer(world, "camille"), TableCache()
+    coord, camille, cache = (
+        viewer_named(world, "coord"),
+        viewer_named(world, "camille"),
+        TableCache(),
+    )
     _same_as_afresh(world, coord, cache)
     with world() as s:
         older = [
             e
-            for e in _final_entries(world, camille.person_id)
+            for e in final_entries(world, camille.person_id)
             if s.get_one(JournalEntry, e).created_at < week_split(clock.now())
         ]
     assert older
@@ -185,7 +169,7 @@ def test_an_older_reflection_deleted_makes_the_kept_weeks_stale(world) -> None:
 
 
 def test_a_new_week_reads_every_week_again(world) -> None:
-    coord, cache = _viewer(world, "coord"), TableCache()
+    coord, cache = viewer_named(world, "coord"), TableCache()
     _same_as_afresh(world, coord, cache)
     clock.set_now(week_split(clock.now()) + dt.timedelta(days=7, hours=9))
     with _reads() as others:
@@ -198,6 +182,6 @@ def test_a_small_table_is_never_split(sf) -> None:
     """Below DETAIL_UNITS a table is read whole (its cells know what they count): the
     closed weeks are not kept, every view reads it all."""
     company.seed_demo(sf)
-    coord, cache = _viewer(sf, "coord"), TableCache()
+    coord, cache = viewer_named(sf, "coord"), TableCache()
     _same_as_afresh(sf, coord, cache)
     assert not cache._closed

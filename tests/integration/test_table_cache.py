@@ -6,14 +6,11 @@ own and see each other's writes at once."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.sql.util import find_tables
 
-from core.accounts.auth import viewer_of
 from core.growth import journal
 from core.insights import dashboard
 from core.insights.figures import Filters
@@ -21,8 +18,10 @@ from core.insights.table_cache import READS, TIMED, TableCache
 from core.insights.view import Family
 from core.kernel import clock
 from core.kernel.settings import k_threshold
-from db.models import Account, JournalEntry, JournalStatus, Person, Programme
+from db.models import Programme
 from demo import company
+from tests.builders import viewer_named
+from tests.integration.kept_parts import every_filter, final_entries, parts_built
 
 PARTS = tuple(READS)
 
@@ -33,53 +32,11 @@ def world(sf):  # type: ignore[no-untyped-def]
     return sf
 
 
-def _viewer(sf, username: str):  # type: ignore[no-untyped-def]
-    with sf() as s:
-        account = s.scalar(select(Account).where(Account.username == username))
-        return viewer_of(account, s.get_one(Person, account.person_id))
-
-
-def _filters(sf) -> list[Filters]:  # type: ignore[no-untyped-def]
-    """The whole programme of each programme, every running one, and a department."""
-    with sf() as s:
-        ids = s.scalars(select(Programme.id).order_by(Programme.id)).all()
-    today = clock.today()
-    return [Filters(pid, None, None, today) for pid in ids] + [Filters(None, None, None, today)]
-
-
 def _afresh_and_cached(sf, viewer, cache):  # type: ignore[no-untyped-def]
     return [
         (dashboard.dashboard(sf, viewer, f), dashboard.dashboard(sf, viewer, f, cache))
-        for f in _filters(sf)
+        for f in every_filter(sf)
     ]
-
-
-def _final_entries(sf, person_id: int) -> list[int]:  # type: ignore[no-untyped-def]
-    """The final reflections ``person_id`` wrote (the demo gives camille several)."""
-    with sf() as s:
-        found = s.scalars(
-            select(JournalEntry.id).where(
-                JournalEntry.author_id == person_id, JournalEntry.status == JournalStatus.FINAL
-            )
-        ).all()
-    assert found
-    return list(found)
-
-
-@contextmanager
-def _parts_built() -> Iterator[list[str]]:
-    """The names of the parts any TableCache builds (not takes kept) within the block."""
-    built: list[str] = []
-    original = TableCache.part
-
-    def spy(self, s, name, scope, build):  # type: ignore[no-untyped-def]
-        return original(self, s, name, scope, lambda: (built.append(name), build())[1])
-
-    TableCache.part = spy  # type: ignore[method-assign]
-    try:
-        yield built
-    finally:
-        TableCache.part = original  # type: ignore[method-assign]
 
 
 def test_each_part_names_in_reads_every_table_its_queries_read(world) -> None:
@@ -121,7 +78,7 @@ def test_each_part_names_in_reads_every_table_its_queries_read(world) -> None:
 
 
 def test_a_view_through_the_kept_parts_is_the_view_computed_afresh(world) -> None:
-    coord, cache = _viewer(world, "coord"), TableCache()
+    coord, cache = viewer_named(world, "coord"), TableCache()
     first = _afresh_and_cached(world, coord, cache)
     assert cache.misses and all(afresh == kept for afresh, kept in first)
     misses = cache.misses
@@ -133,11 +90,15 @@ def test_a_view_through_the_kept_parts_is_the_view_computed_afresh(world) -> Non
 def test_a_deleted_reflection_rebuilds_the_reflections_part_only_and_shows_at_once(
     world,
 ) -> None:
-    coord, camille, cache = _viewer(world, "coord"), _viewer(world, "camille"), TableCache()
+    coord, camille, cache = (
+        viewer_named(world, "coord"),
+        viewer_named(world, "camille"),
+        TableCache(),
+    )
     before = _afresh_and_cached(world, coord, cache)
-    entry = _final_entries(world, camille.person_id)[0]
+    entry = final_entries(world, camille.person_id)[0]
     journal.delete_entry(world, camille, entry)
-    with _parts_built() as built:
+    with parts_built() as built:
         after = _afresh_and_cached(world, coord, cache)
     assert set(built) == {"reflections"}
     assert all(afresh == kept for afresh, kept in after)
@@ -150,7 +111,7 @@ def test_a_sign_in_or_a_setting_rebuilds_nothing_and_the_k_setting_rebuilds_ever
 ) -> None:
     from db.models import Setting
 
-    coord, cache = _viewer(world, "coord"), TableCache()
+    coord, cache = viewer_named(world, "coord"), TableCache()
     _afresh_and_cached(world, coord, cache)
     misses = cache.misses
     with world.begin() as s:
@@ -168,12 +129,12 @@ def test_two_servers_keep_their_own_parts_and_see_each_others_writes_at_once(wor
     from db.engine import make_session_factory
 
     other = make_session_factory(world.kw["bind"])
-    coord, camille = _viewer(world, "coord"), _viewer(world, "camille")
+    coord, camille = viewer_named(world, "coord"), viewer_named(world, "camille")
     one, two = TableCache(), TableCache()
     f = Filters(None, None, None, clock.today())
     seen = dashboard.dashboard(other, coord, f, two)
     assert dashboard.dashboard(world, coord, f, one) == seen
-    entry = _final_entries(world, camille.person_id)[0]
+    entry = final_entries(world, camille.person_id)[0]
     journal.delete_entry(world, camille, entry)  # through the first server
     now = dashboard.dashboard(other, coord, f, two)
     assert now == dashboard.dashboard(other, coord, f)
@@ -181,10 +142,10 @@ def test_two_servers_keep_their_own_parts_and_see_each_others_writes_at_once(wor
 
 
 def test_a_part_that_reads_the_time_of_day_is_built_again_once_its_time_is_up(world) -> None:
-    coord, cache = _viewer(world, "coord"), TableCache(ttl=0.0)
+    coord, cache = viewer_named(world, "coord"), TableCache(ttl=0.0)
     f = Filters(None, None, None, clock.today())
     dashboard.dashboard(world, coord, f, cache)
-    with _parts_built() as built:
+    with parts_built() as built:
         dashboard.dashboard(world, coord, f, cache)
     assert built and set(built) == set(TIMED)
 
@@ -210,18 +171,22 @@ def test_the_parts_kept_all_day_give_the_same_figures_at_any_time_of_the_day(wor
 
 
 def test_the_oldest_parts_are_dropped_past_the_size(world) -> None:
-    coord, cache = _viewer(world, "coord"), TableCache(size=3)
+    coord, cache = viewer_named(world, "coord"), TableCache(size=3)
     dashboard.dashboard(world, coord, Filters(None, None, None, clock.today()), cache)
     assert len(cache._built) == 3
 
 
 def test_a_part_built_again_for_newer_data_replaces_the_stale_one(world) -> None:
     """A server saving reflections all day keeps one reflections part, not one per save."""
-    coord, camille, cache = _viewer(world, "coord"), _viewer(world, "camille"), TableCache()
+    coord, camille, cache = (
+        viewer_named(world, "coord"),
+        viewer_named(world, "camille"),
+        TableCache(),
+    )
     f = Filters(None, None, None, clock.today())
     dashboard.dashboard(world, coord, f, cache)
     kept = len(cache._built)
-    entries = _final_entries(world, camille.person_id)
+    entries = final_entries(world, camille.person_id)
     assert len(entries) >= 2
     for entry in entries[:2]:
         journal.delete_entry(world, camille, entry)
@@ -264,7 +229,7 @@ def test_the_parts_built_at_start_serve_every_preset_period_of_every_running_pro
     from core.insights.figures import ProgrammeOption
     from db.models import ProgrammeStatus
 
-    coord, cache = _viewer(world, "coord"), TableCache()
+    coord, cache = viewer_named(world, "coord"), TableCache()
     with world() as s:
         running = s.scalars(
             select(Programme).where(Programme.status == ProgrammeStatus.RUNNING)
@@ -279,7 +244,7 @@ def test_the_parts_built_at_start_serve_every_preset_period_of_every_running_pro
         option = ProgrammeOption(p.id, p.name, p.status, p.start_date, p.enrolment_opens, None)
         for code in dashboard.PERIODS:
             asked.append(Filters(p.id, None, *dashboard.period_bounds(code, option, today)))
-    with _parts_built() as built:
+    with parts_built() as built:
         kept = [dashboard.dashboard(world, coord, f, cache) for f in asked]
     assert not built
     assert kept == [dashboard.dashboard(world, coord, f) for f in asked]
@@ -289,7 +254,11 @@ def test_a_ticked_step_rebuilds_no_part_and_the_view_is_the_fresh_one(world) -> 
     from core.growth import goal_steps
     from db.models import Goal, GoalStep
 
-    coord, camille, cache = _viewer(world, "coord"), _viewer(world, "camille"), TableCache()
+    coord, camille, cache = (
+        viewer_named(world, "coord"),
+        viewer_named(world, "camille"),
+        TableCache(),
+    )
     _afresh_and_cached(world, coord, cache)
     with world() as s:
         step = s.scalar(
@@ -299,7 +268,7 @@ def test_a_ticked_step_rebuilds_no_part_and_the_view_is_the_fresh_one(world) -> 
         )
     assert step is not None
     goal_steps.set_step_done(world, camille, step, True)
-    with _parts_built() as built:
+    with parts_built() as built:
         after = _afresh_and_cached(world, coord, cache)
     assert not built
     assert all(afresh == kept for afresh, kept in after)
@@ -310,7 +279,7 @@ def test_the_surveys_page_reads_the_dashboards_surveys_part_and_the_fresh_figure
     as the dashboard's surveys part: built once for both, the same figures."""
     from core.insights import survey_results
 
-    coord, cache = _viewer(world, "coord"), TableCache()
+    coord, cache = viewer_named(world, "coord"), TableCache()
     with world() as s:
         ids = s.scalars(select(Programme.id).order_by(Programme.id)).all()
 
@@ -325,8 +294,8 @@ def test_the_surveys_page_reads_the_dashboards_surveys_part_and_the_fresh_figure
 
     afresh = read(None)
     assert read(cache) == afresh and cache.misses
-    with _parts_built() as built:
+    with parts_built() as built:
         assert read(cache) == afresh
-        for f in _filters(world):
+        for f in every_filter(world):
             dashboard.dashboard(world, coord, f, cache)
     assert "surveys" not in built  # the dashboard took the part the surveys page built

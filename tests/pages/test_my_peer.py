@@ -5,20 +5,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core.accounts.auth import viewer_of
 from core.kernel import clock
 from core.kernel.access import pages_for
 from core.kernel.i18n import set_language
 from core.relationship import agreement, notes, peer_view
-from db.models import Account, AgreementMember, Concern, Meeting, Person, Resource
+from db.models import Account, AgreementMember, Concern, Meeting, Resource
+from tests.builders import viewer_named
 from tests.pages.conftest import texts
 from ui.widgets import md_escape
-
-
-def _viewer(store, username):
-    with store.sf.begin() as s:
-        account = s.scalar(select(Account).where(Account.username == username))
-        return viewer_of(account, s.get_one(Person, account.person_id))
 
 
 def test_camille_sees_hugo_why_they_were_matched_and_their_agreement_in_french(open_app):
@@ -55,7 +49,7 @@ def test_changing_the_terms_resets_confirmations_and_camille_confirms_again(open
 
 
 def test_hugo_confirms_after_the_change(open_app, demo_store):
-    camille = _viewer(demo_store, "camille")
+    camille = viewer_named(demo_store.sf, "camille")
     agreement.set_terms(
         demo_store.sf,
         camille,
@@ -122,7 +116,7 @@ def test_hugo_shares_a_resource_and_an_unsafe_link_is_refused(open_app, demo_sto
 
 def test_editing_shared_notes_at_the_same_time_keeps_my_text(open_app, demo_store):
     at = open_app("hugo", page="pages/my_peer.py")
-    camille = _viewer(demo_store, "camille")
+    camille = viewer_named(demo_store.sf, "camille")
     with demo_store.sf.begin() as s:
         nxt = s.scalar(select(Meeting).where(Meeting.status == "planned").order_by(Meeting.id))
         mid, version = nxt.id, nxt.version
@@ -184,14 +178,14 @@ def test_the_coordinator_reads_concerns_and_marks_one_handled(open_app, demo_sto
 
 
 def test_a_participant_cannot_open_the_concerns_page(open_app, demo_store):
-    assert "coord_concerns" not in pages_for(_viewer(demo_store, "camille"))
+    assert "coord_concerns" not in pages_for(viewer_named(demo_store.sf, "camille"))
     at = open_app("camille")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/coord_concerns.py")  # not even registered for her
 
 
 def test_the_coordinator_has_no_my_peer_page(open_app, demo_store):
-    assert "my_peer" not in pages_for(_viewer(demo_store, "coord"))
+    assert "my_peer" not in pages_for(viewer_named(demo_store.sf, "coord"))
     at = open_app("coord")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/my_peer.py")

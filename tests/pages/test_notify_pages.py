@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from core.accounts import auth
 from core.notify import prefs
 from core.notify.message import Delivery, Kind
-from db.models import Account, Person
+from tests.builders import viewer_named
 from tests.pages.conftest import ROOT, texts
-
-
-def _viewer(store, username):  # type: ignore[no-untyped-def]
-    with store.sf.begin() as s:
-        account = s.scalar(select(Account).where(Account.username == username))
-        return auth.viewer_of(account, s.get_one(Person, account.person_id))
 
 
 def _boxes(at: AppTest) -> dict[str, object]:
@@ -33,7 +25,7 @@ def test_a_participant_chooses_per_kind_and_the_choice_is_saved(open_app, demo_s
     at.button[[b.label for b in at.button].index("Save my e-mail choices")].click().run()
     assert not at.exception
     assert "Your e-mail choices are saved." in [s.value for s in at.success]
-    saved = prefs.my_preferences(demo_store.sf, _viewer(demo_store, "hugo"))
+    saved = prefs.my_preferences(demo_store.sf, viewer_named(demo_store.sf, "hugo"))
     assert saved[Kind.ACTION_DUE] == Delivery.NEVER and saved[Kind.SURVEY_OPEN] == Delivery.DAILY
     assert saved[Kind.PROPOSAL] == Delivery.IMMEDIATELY
     assert at.selectbox(key="notify_action_due_en").value == "Never"
@@ -64,7 +56,7 @@ def _signed_out(token: str, lang: str = "en") -> AppTest:
 
 
 def test_the_unsubscribe_link_works_signed_out_and_stops_only_that_kind(demo_store):
-    hugo = _viewer(demo_store, "hugo")
+    hugo = viewer_named(demo_store.sf, "hugo")
     at = _signed_out(prefs.unsubscribe_token(hugo.person_id, Kind.FEEDBACK_REQUEST))
     assert not at.exception
     assert "Stop e-mails about “Feedback asked of me”?" in texts(at)
@@ -78,7 +70,7 @@ def test_the_unsubscribe_link_works_signed_out_and_stops_only_that_kind(demo_sto
 
 
 def test_a_forged_unsubscribe_link_says_so_in_french_and_changes_nothing(demo_store):
-    hugo = _viewer(demo_store, "hugo")
+    hugo = viewer_named(demo_store.sf, "hugo")
     token = prefs.unsubscribe_token(hugo.person_id, Kind.ACTION_DUE)
     at = _signed_out(token[:-3] + "abc", lang="fr")
     assert not at.exception
@@ -88,7 +80,7 @@ def test_a_forged_unsubscribe_link_says_so_in_french_and_changes_nothing(demo_st
 
 
 def test_the_unsubscribe_link_opens_for_a_signed_in_person_too(open_app, demo_store):
-    hugo = _viewer(demo_store, "hugo")
+    hugo = viewer_named(demo_store.sf, "hugo")
     at = open_app("hugo")
     at.query_params["token"] = prefs.unsubscribe_token(hugo.person_id, Kind.SURVEY_OPEN)
     at.switch_page("pages/unsubscribe.py")

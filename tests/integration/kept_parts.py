@@ -1,0 +1,50 @@
+"""What the tests of the kept dashboard parts share (test_table_cache, test_closed_weeks)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.insights.figures import Filters
+from core.insights.table_cache import TableCache
+from core.kernel import clock
+from db.models import JournalEntry, JournalStatus, Programme
+
+
+def every_filter(sf: sessionmaker[Session]) -> list[Filters]:
+    """The whole of each programme, then every running one together."""
+    with sf() as s:
+        ids = s.scalars(select(Programme.id).order_by(Programme.id)).all()
+    today = clock.today()
+    return [Filters(pid, None, None, today) for pid in ids] + [Filters(None, None, None, today)]
+
+
+def final_entries(sf: sessionmaker[Session], person_id: int) -> list[int]:
+    """The final reflections ``person_id`` wrote (the demo gives camille several)."""
+    with sf() as s:
+        found = s.scalars(
+            select(JournalEntry.id).where(
+                JournalEntry.author_id == person_id, JournalEntry.status == JournalStatus.FINAL
+            )
+        ).all()
+    assert found
+    return list(found)
+
+
+@contextmanager
+def parts_built() -> Iterator[list[str]]:
+    """The names of the parts any TableCache builds (not takes kept) within the block."""
+    built: list[str] = []
+    original = TableCache.part
+
+    def spy(self, s, name, scope, build):  # type: ignore[no-untyped-def]
+        return original(self, s, name, scope, lambda: (built.append(name), build())[1])
+
+    TableCache.part = spy  # type: ignore[method-assign]
+    try:
+        yield built
+    finally:
+        TableCache.part = original  # type: ignore[method-assign]
