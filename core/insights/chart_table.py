@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from core.insights.chart_parts import marked
-from core.kernel.i18n import t, tn
+from core.kernel.i18n import format_number, t, tn
 
 SUMMARY_ROWS = 6  # a summary names every figure up to this many, then points to the table
 
@@ -43,9 +43,19 @@ def drawn_table(chart: Any) -> pd.DataFrame | None:
     return pd.DataFrame(columns)
 
 
+def _said(figure: Any) -> Any:
+    """A figure as the reader's language writes it (16.7 is "16,7" in French); words as
+    they are."""
+    if isinstance(figure, bool) or not isinstance(figure, int | float):
+        return figure
+    whole = isinstance(figure, int) or figure.is_integer()
+    return format_number(figure, 0 if whole else 1)
+
+
 def summary(title: str, table: pd.DataFrame) -> str:
     """What the chart shows, in one sentence a screen reader reads out."""
-    about, figure = table.iloc[:, 0].tolist(), table.iloc[:, -1].tolist()
+    about = [_said(a) for a in table.iloc[:, 0].tolist()]
+    figure = [_said(f) for f in table.iloc[:, -1].tolist()]
     series = table.iloc[:, 1].tolist() if table.shape[1] == 3 else None
     if len(table) <= SUMMARY_ROWS:
         parts = [

@@ -26,3 +26,13 @@ def test_a_summary_with_series_names_the_series_before_the_figure():
     table = pd.DataFrame({"Of": ["A"], "Series": ["Joined"], "Figure": ["3"]})
     with speaking("fr"):
         assert "A, Joined : 3" in summary("T", table)
+
+
+def test_a_summary_writes_its_numbers_as_its_language_does():
+    """The survey charts hand numbers, not words: 16.7 is "16,7" in French."""
+    table = pd.DataFrame({"When": ["Kick-off", "Check-in"], "NPS": [16.7, 41.0]})
+    with speaking("fr"):
+        text = summary("NPS", table)
+    assert "Kick-off : 16,7 ; Check-in : 41." in text
+    with speaking("en"):
+        assert summary("NPS", table) == "NPS — Kick-off: 16.7; Check-in: 41."
