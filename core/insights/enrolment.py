@@ -114,8 +114,36 @@ def snapshot_people(
     return out
 
 
+def headcounts(s: Session, programme_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """Per programme, counted in SQL: enrolled people and those of them in an active match."""
+    out = {pid: (0, 0) for pid in programme_ids}
+    if not programme_ids:
+        return out
+    rows, matched = enrolled_and_matched(programme_ids)
+    for pid, enrolled, in_match in s.execute(
+        rows.add_columns(
+            Enrolment.programme_id,
+            func.count(),  # one enrolment per person and programme (a unique key)
+            func.count(matched),  # at most one row each: distinct
+        ).group_by(Enrolment.programme_id)
+    ):
+        out[int(pid)] = (int(enrolled), int(in_match))
+    return out
+
+
+def counted(n: int) -> Bag:
+    """The bag of ``n`` people known by their number alone (a fixed cell needs no more)."""
+    return Bag(n, n, (), None, None)
+
+
 def anchors(s: Session, programme_ids: Sequence[int], k: int) -> dict[int, tuple[Bag, Bag]]:
-    """Enrolled and matched people per programme, as bags (Home reads only these)."""
+    """Enrolled and matched people per programme, as bags (Home and the survey list read
+    only these). Fixed cells, decided by their size alone: counted in SQL, and with every
+    person only while a test records the cells."""
+    if not is_recording():
+        return {
+            pid: (counted(e), counted(m)) for pid, (e, m) in headcounts(s, programme_ids).items()
+        }
     state = snapshot_people(s, programme_ids)
     out = {}
     for pid in programme_ids:
@@ -283,7 +311,7 @@ def enrol_table(s: Session, scope: Scope) -> EnrolTable:
             ]
             bag = python_bag(here, k)
         else:
-            bag = Bag(size, size, (), None, None)
+            bag = counted(size)
         cell = table.add(("enrolled", ALL, week), bag)
         gone_cell = table.add(("enrol_left", ALL, week), gone_bag, latent=True)
         left_cells.append(gone_cell)

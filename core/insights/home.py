@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, distinct, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.insights.enrolment import anchors, enrolled_and_matched
+from core.insights.enrolment import anchors, counted, headcounts
 from core.insights.figures import Figure, figure_of
 from core.insights.pairs import PairState, health_table, kpis_of, pair_states
 from core.insights.scope import active_match
@@ -159,17 +159,9 @@ def announcements_for(
 def _headcounts(s: Session, programme_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
     """Per programme, counted in SQL: enrolled people, those of them in an active match,
     active matches with a member, and those members (what Home's cards show)."""
-    out: dict[int, tuple[int, ...]] = {pid: (0, 0, 0, 0) for pid in programme_ids}
-    rows, matched = enrolled_and_matched(programme_ids)
-    enrolled = s.execute(
-        rows.add_columns(
-            Enrolment.programme_id,
-            func.count(),  # one enrolment per person and programme (a unique key)
-            func.count(matched),  # at most one row each: distinct
-        ).group_by(Enrolment.programme_id)
-    ).all()
-    for pid, e, m in enrolled:
-        out[int(pid)] = (int(e), int(m), 0, 0)
+    out: dict[int, tuple[int, ...]] = {
+        pid: (e, m, 0, 0) for pid, (e, m) in headcounts(s, programme_ids).items()
+    }
     for pid, matches, members in s.execute(
         select(
             Match.programme_id,
@@ -232,7 +224,7 @@ def _figures(
         e, m, matches, members = counts[pid]
         active = Cell(("active",), Bag(matches, members, (), None, None), fixed=True)
         out[pid] = (
-            *_anchor_figures(pid, Bag(e, e, (), None, None), Bag(m, m, (), None, None), k),
+            *_anchor_figures(pid, counted(e), counted(m), k),
             figure_of("home", active),
         )
     return out

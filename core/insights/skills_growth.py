@@ -9,6 +9,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from core.insights.scope import ALL, OTHERS, Scope, programme_or_404, scope_of
+from core.insights.table_cache import TableCache, kept_or_built
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.bags import fetch_bags
 from core.kernel.privacy import NOT_OFFERED, Bag, Cell, Table, combine, emit, is_small
@@ -108,12 +109,17 @@ def growth_rows(rows: list[tuple[str, int, float, float]], k: int) -> list[Skill
 
 
 def mentor_skills_growth(
-    sf: sessionmaker[Session], viewer: Viewer, programme_id: int, department: str | None = None
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    programme_id: int,
+    department: str | None = None,
+    tables: TableCache | None = None,
 ) -> list[SkillGrowth]:
     """Per skill: mean end − mean baseline over the people with both (programme result).
 
     Read from the protected skills table of the dashboard (:func:`skills_table`), so a skill
-    hidden there is hidden here, for the same reason.
+    hidden there is hidden here, for the same reason: the very part the server keeps for
+    the dashboard when ``tables`` are given.
     """
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
@@ -125,7 +131,7 @@ def mentor_skills_growth(
                 SkillGrowth(x, skill_label(x), None, None, None, None, True, NOT_OFFERED)
                 for x in SKILLS
             ]
-        table = skills_table(s, scope)
+        table = kept_or_built(tables, s, "skills", scope, lambda: skills_table(s, scope))
         row = ALL if department is None else department
         for skill in SKILLS:
             cell = table.cells.get(row, {}).get(skill)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import event
 
 from core.insights import home
+from core.insights.enrolment import anchors
 from core.kernel import clock
 from core.kernel.recording import recording
 from db.models import MatchMember, Setting
@@ -92,6 +93,7 @@ def test_home_figures_counted_in_sql_are_the_ones_its_bags_and_tables_give(
     with sf.begin() as s:
         s.merge(Setting(key="k", value=str(k)))
         programme = make_programme(s, f"P{n}")
+        pid = programme.id
         people = [make_person(s) for _ in range(12)]
         for person, status in zip(people, enrolled, strict=False):
             if status:
@@ -104,3 +106,9 @@ def test_home_figures_counted_in_sql_are_the_ones_its_bags_and_tables_give(
     with recording():
         exact = home.programme_counts(sf, coord)
     assert fast == exact
+    # The anchors the survey list reads too: counted, or every person while recording.
+    with sf() as s:
+        counted = anchors(s, [pid], k)[pid]
+        with recording():
+            whole = anchors(s, [pid], k)[pid]
+    assert [(b.n, b.people) for b in counted] == [(b.n, b.people) for b in whole]

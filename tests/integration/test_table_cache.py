@@ -275,9 +275,10 @@ def test_a_ticked_step_rebuilds_no_part_and_the_view_is_the_fresh_one(world) -> 
 
 
 def test_the_surveys_page_reads_the_dashboards_surveys_part_and_the_fresh_figures(world) -> None:
-    """The coordinator's survey results and rounds are read from the same protected table
-    as the dashboard's surveys part: built once for both, the same figures."""
-    from core.insights import survey_results
+    """The coordinator's survey results, rounds and mentor-skills growth are read from the
+    same protected tables as the dashboard's surveys and skills parts: built once for both,
+    the same figures."""
+    from core.insights import skills_growth, survey_results
 
     coord, cache = viewer_named(world, "coord"), TableCache()
     with world() as s:
@@ -288,6 +289,7 @@ def test_the_surveys_page_reads_the_dashboards_surveys_part_and_the_fresh_figure
             (
                 survey_results.programme_surveys(world, coord, pid, tables),
                 survey_results.survey_results(world, coord, pid, tables=tables),
+                skills_growth.mentor_skills_growth(world, coord, pid, None, tables),
             )
             for pid in ids
         ]
@@ -298,4 +300,5 @@ def test_the_surveys_page_reads_the_dashboards_surveys_part_and_the_fresh_figure
         assert read(cache) == afresh
         for f in every_filter(world):
             dashboard.dashboard(world, coord, f, cache)
-    assert "surveys" not in built  # the dashboard took the part the surveys page built
+    # the dashboard took the parts the surveys page built
+    assert "surveys" not in built and "skills" not in built

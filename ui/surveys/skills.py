@@ -11,6 +11,7 @@ from core.insights.chart_parts import finish
 from core.kernel.access import Viewer
 from core.kernel.i18n import t
 from core.kernel.store import Store
+from ui.dashboard.filters import kept_parts
 from ui.surveys.explain import hidden, signed
 from ui.widgets import figures_as_text
 
@@ -20,7 +21,9 @@ def growth_section(
 ) -> None:
     """Average self-assessment per skill, over the people who answered both times."""
     st.header(t("Mentor-skills growth"))
-    growth = skills_growth.mentor_skills_growth(store.sf, viewer, programme_id, department)
+    growth = skills_growth.mentor_skills_growth(
+        store.sf, viewer, programme_id, department, kept_parts(store)
+    )
     visible = [g for g in growth if not g.suppressed]
     if visible:
         at_start, at_end = t("At enrolment"), t("At the end")
