@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import case, select
+from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.growth.goal_rules import (
@@ -61,11 +61,14 @@ def my_goals(sf: sessionmaker[Session], viewer: Viewer) -> list[GoalView]:
         return views(s, _mine(s, viewer), viewer)
 
 
-def _mine(s: Session, viewer: Viewer) -> Sequence[Goal]:
+def _mine(
+    s: Session, viewer: Viewer, *where: ColumnElement[bool], limit: int | None = None
+) -> Sequence[Goal]:
     return s.scalars(
         select(Goal)
-        .where(Goal.owner_id == viewer.person_id)
+        .where(Goal.owner_id == viewer.person_id, *where)
         .order_by(_BY_STATUS, Goal.target_date.is_(None), Goal.target_date, Goal.id)
+        .limit(limit)
     ).all()
 
 
@@ -86,7 +89,7 @@ def peer_goals(sf: sessionmaker[Session], viewer: Viewer) -> list[GoalView]:
 def goal_progress(sf: sessionmaker[Session], viewer: Viewer, limit: int = 5) -> list[GoalSummary]:
     """My active goals with their progress, nearest target date first (Home card)."""
     with sf.begin() as s:
-        active = [g for g in _mine(s, viewer) if g.status == GoalStatus.ACTIVE][:limit]
+        active = _mine(s, viewer, Goal.status == GoalStatus.ACTIVE, limit=limit)
         return [
             GoalSummary(g.id, g.title, g.progress, g.target_date, g.steps_done, len(g.steps))
             for g in views(s, active, viewer)

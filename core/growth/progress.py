@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, extract, func, or_, select
+from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel import clock
@@ -93,12 +93,13 @@ def my_progress(sf: sessionmaker[Session], viewer: Viewer, months: int = 6) -> M
                 ),
             ).where(Goal.owner_id == me)
         ).one()
+        # Meetings of my matches (IN, not a join: SQLite then reads the meetings by match
+        # and status, not every held meeting of the company).
+        my_matches = select(MatchMember.match_id).where(MatchMember.person_id == me)
         held = (
             s.scalar(
-                select(func.count(distinct(Meeting.id)))
-                .join(MatchMember, MatchMember.match_id == Meeting.match_id)
-                .where(
-                    MatchMember.person_id == me,
+                select(func.count(Meeting.id)).where(
+                    Meeting.match_id.in_(my_matches),
                     Meeting.status == MeetingStatus.HELD,
                     Meeting.scheduled_at <= clock.now(),
                 )

@@ -111,7 +111,7 @@ def fit_checks_due(sf: sessionmaker[Session], viewer: Viewer) -> list[FitCheck]:
         mine = select(MatchMember.match_id).where(MatchMember.person_id == viewer.person_id)
         held = (
             select(Meeting.match_id, func.min(Meeting.scheduled_at).label("first"))
-            .where(Meeting.status == MeetingStatus.HELD)
+            .where(Meeting.status == MeetingStatus.HELD, Meeting.match_id.in_(mine))
             .group_by(Meeting.match_id)
             .subquery()
         )

@@ -280,6 +280,16 @@ def test_the_home_card_lists_active_goals_with_progress(sf):
     ]
 
 
+def test_the_home_card_shows_the_five_nearest_active_goals_of_many(sf):
+    w = make_world(sf)
+    for days in (50, 20, 70, 10, 60, 30, 40):
+        _goal(sf, w.owner, title=f"In {days} days", target_date=TODAY + dt.timedelta(days=days))
+    achieved = _goal(sf, w.owner, title="Done soon", target_date=TODAY + dt.timedelta(days=1))
+    goals.set_status(sf, w.owner, achieved.id, achieved.version, "achieved")
+    cards = goals.goal_progress(sf, w.owner)
+    assert [c.title for c in cards] == [f"In {d} days" for d in (10, 20, 30, 40, 50)]
+
+
 def test_deleting_a_goal_removes_its_steps_and_comments(sf):
     w = make_world(sf)
     g = _goal(sf, w.owner, steps=["a"])
