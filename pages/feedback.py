@@ -51,6 +51,17 @@ tab_ask, tab_answer, tab_received, tab_given, tab_give = st.tabs(
     ]
 )
 
+# The lists PAGE_SIZE items at a time, more on asking: a busy person's page draws as much as
+# a new one's. What is asked of me (requests to answer) is all shown.
+limit = st.session_state.setdefault("feedback_limit", fb.PAGE_SIZE)
+
+
+def more(has_more: bool, key: str) -> None:
+    if has_more and st.button(t("Show more"), key=key):
+        st.session_state["feedback_limit"] = limit + fb.PAGE_SIZE
+        st.rerun()
+
+
 with tab_ask:
     st.write(
         t(
@@ -60,21 +71,14 @@ with tab_ask:
     )
     if peers:
         ask_form(peer_names)
-    feedback_lists.my_requests(fb.my_requests(store.sf, viewer))
+    mine = fb.my_requests(store.sf, viewer, limit)
+    feedback_lists.my_requests(mine.items)
+    more(mine.has_more, "feedback_more_requests")
 
 with tab_answer:
     feedback_lists.to_answer(pending.to_answer)
 
-# What is done (acknowledged, given) PAGE_SIZE at a time; what waits for me, all of it.
-limit = st.session_state.setdefault("feedback_limit", fb.PAGE_SIZE)
 received, given = fb.received_page(store.sf, viewer, limit), fb.given_page(store.sf, viewer, limit)
-
-
-def more(has_more: bool, key: str) -> None:
-    if has_more and st.button(t("Show older feedback"), key=key):
-        st.session_state["feedback_limit"] = limit + fb.PAGE_SIZE
-        st.rerun()
-
 
 with tab_received:
     feedback_lists.received(received.items)

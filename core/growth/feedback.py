@@ -12,8 +12,10 @@ A giver who erased their data leaves their feedback with its recipient, unsigned
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.growth.feedback_rules import (
@@ -44,6 +46,7 @@ from core.growth.feedback_rules import (
 from core.growth.feedback_views import (
     FeedbackPage,
     FeedbackView,
+    Page,
     Peer,
     PendingFeedback,
     RequestView,
@@ -103,14 +106,13 @@ def my_peers(sf: sessionmaker[Session], viewer: Viewer) -> list[Peer]:
         return sorted(peers.values(), key=lambda p: p.name.casefold())
 
 
+R = TypeVar("R")
+V = TypeVar("V")
+_NEWEST_REQUEST = (FeedbackRequest.created_at.desc(), FeedbackRequest.id.desc())
+
+
 def _requests(s: Session, where: ColumnElement[bool]) -> list[RequestView]:
-    rows = list(
-        s.scalars(
-            select(FeedbackRequest)
-            .where(where)
-            .order_by(FeedbackRequest.created_at.desc(), FeedbackRequest.id.desc())
-        )
-    )
+    rows = list(s.scalars(select(FeedbackRequest).where(where).order_by(*_NEWEST_REQUEST)))
     return request_views(s, rows)
 
 
@@ -123,10 +125,25 @@ def _feedback(s: Session, *where: ColumnElement[bool]) -> list[FeedbackView]:
     return feedback_views(s, _rows(s, *where))
 
 
-def my_requests(sf: sessionmaker[Session], viewer: Viewer) -> list[RequestView]:
-    """Requests I made, newest first, with their status."""
+def _page(
+    s: Session,
+    rows: Select[tuple[R]],
+    limit: int | None,
+    view: Callable[[Session, list[R]], list[V]],
+) -> Page[V]:
+    """The first ``limit`` rows (``None``: all) as views, and whether more wait: one row more
+    than asked is read, never the rest."""
+    found = list(s.scalars(rows.limit(None if limit is None else limit + 1)))
+    return Page(tuple(view(s, found[:limit])), limit is not None and len(found) > limit)
+
+
+def my_requests(
+    sf: sessionmaker[Session], viewer: Viewer, limit: int | None = None
+) -> Page[RequestView]:
+    """Requests I made, newest first, with their status: the ``limit`` newest (``None``: all)."""
     with sf.begin() as s:
-        return _requests(s, FeedbackRequest.requester_id == viewer.person_id)
+        mine = select(FeedbackRequest).where(FeedbackRequest.requester_id == viewer.person_id)
+        return _page(s, mine.order_by(*_NEWEST_REQUEST), limit, request_views)
 
 
 def requests_asked_of_me(sf: sessionmaker[Session], viewer: Viewer) -> list[RequestView]:
@@ -138,29 +155,25 @@ def requests_asked_of_me(sf: sessionmaker[Session], viewer: Viewer) -> list[Requ
 def received_page(
     sf: sessionmaker[Session], viewer: Viewer, limit: int | None = None
 ) -> FeedbackPage:
-    """Feedback given to me, newest first: all of it still to acknowledge, and the
-    ``limit`` newest acknowledged (what is done waits to be asked for; ``None``: all)."""
+    """Feedback given to me: what still waits for my acknowledgement first, then what I
+    acknowledged, newest first in each; the first ``limit`` (``None``: all). A busy
+    person's page draws ``limit`` items, whatever the number received."""
     with sf.begin() as s:
-        mine = Feedback.recipient_id == viewer.person_id
-        waiting = _rows(s, mine, Feedback.acknowledged_at.is_(None))
-        done = _rows(s, mine, Feedback.acknowledged_at.is_not(None), limit=limit)
-        rows = sorted([*waiting, *done[:limit]], key=lambda f: (f.created_at, f.id), reverse=True)
-        return FeedbackPage(tuple(feedback_views(s, rows)), limit is not None and len(done) > limit)
+        mine = select(Feedback).where(Feedback.recipient_id == viewer.person_id)
+        waiting_first = mine.order_by(Feedback.acknowledged_at.is_not(None), *_NEWEST_FEEDBACK)
+        return _page(s, waiting_first, limit, feedback_views)
 
 
 def given_page(sf: sessionmaker[Session], viewer: Viewer, limit: int | None = None) -> FeedbackPage:
     """Feedback and kudos I gave, the ``limit`` newest (``None``: all)."""
     with sf.begin() as s:
-        rows = _rows(s, Feedback.giver_id == viewer.person_id, limit=limit)
-        return FeedbackPage(
-            tuple(feedback_views(s, rows[:limit])), limit is not None and len(rows) > limit
-        )
+        mine = select(Feedback).where(Feedback.giver_id == viewer.person_id)
+        return _page(s, mine.order_by(*_NEWEST_FEEDBACK), limit, feedback_views)
 
 
-def _rows(s: Session, *where: ColumnElement[bool], limit: int | None = None) -> list[Feedback]:
-    """Newest first; one more than ``limit`` (so the caller knows whether more wait)."""
-    more = None if limit is None else limit + 1
-    return list(s.scalars(select(Feedback).where(*where).order_by(*_NEWEST_FEEDBACK).limit(more)))
+def _rows(s: Session, *where: ColumnElement[bool]) -> list[Feedback]:
+    """Newest first."""
+    return list(s.scalars(select(Feedback).where(*where).order_by(*_NEWEST_FEEDBACK)))
 
 
 def pending(sf: sessionmaker[Session], viewer: Viewer) -> PendingFeedback:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -80,10 +80,18 @@ class FeedbackView:
         ]
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class FeedbackPage:
-    items: tuple[FeedbackView, ...]
-    has_more: bool  # older ones, on asking
+class Page(Generic[T]):
+    """The first items of a list, and whether more wait (shown on asking)."""
+
+    items: tuple[T, ...]
+    has_more: bool
+
+
+FeedbackPage = Page[FeedbackView]
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def ask(sf, c: Circle, topic: str = "My presentation", **kw) -> fb.RequestView:
 
 def _request(sf, viewer, request_id):  # type: ignore[no-untyped-def]
     """A request I made, as the page lists it."""
-    return next(r for r in fb.my_requests(sf, viewer) if r.id == request_id)
+    return next(r for r in fb.my_requests(sf, viewer).items if r.id == request_id)
 
 
 def _feedback(sf, viewer, feedback_id):  # type: ignore[no-untyped-def]
@@ -135,7 +135,10 @@ def test_only_the_two_people_involved_ever_see_a_request_and_its_answer(sf, circ
             f.worked + f.improve
             for f in fb.received_page(sf, viewer).items + fb.given_page(sf, viewer).items
         ]
-        + [r.context for r in fb.my_requests(sf, viewer) + fb.requests_asked_of_me(sf, viewer)]
+        + [
+            r.context
+            for r in [*fb.my_requests(sf, viewer).items, *fb.requests_asked_of_me(sf, viewer)]
+        ]
     )
     for secret in ("PRIVATE-CONTEXT", "PRIVATE-WORKED", "PRIVATE-KUDOS"):
         assert (secret in visible_text) is sees, (role, secret)
@@ -293,14 +296,17 @@ def test_a_declined_request_cannot_be_answered_and_an_answered_one_cannot_be_dec
     fb.answer_request(sf, circle.giver, answered.id, fb.STRUCTURED, **STRUCTURED)
     with pytest.raises(Conflict, match="already answered"):
         fb.decline_request(sf, circle.giver, answered.id)
-    assert [r.status for r in fb.my_requests(sf, circle.requester)] == [fb.ANSWERED, fb.DECLINED]
+    assert [r.status for r in fb.my_requests(sf, circle.requester).items] == [
+        fb.ANSWERED,
+        fb.DECLINED,
+    ]
 
 
 def test_asking_the_same_thing_twice_makes_one_request(sf, circle):
     first = ask(sf, circle)
     second = ask(sf, circle)
     assert first.id == second.id
-    assert len(fb.my_requests(sf, circle.requester)) == 1
+    assert len(fb.my_requests(sf, circle.requester).items) == 1
 
 
 def test_the_same_kudos_clicked_twice_is_sent_once(sf, circle):

@@ -1,4 +1,4 @@
-"""A busy participant's feedback: what waits for them, all of it; what is done, a page at a time."""
+"""A busy participant's feedback: what waits for them first, every list a page at a time."""
 
 from __future__ import annotations
 
@@ -30,23 +30,43 @@ def _give(sf, group, days_ago: int, acknowledged: bool) -> int:  # type: ignore[
         return row.id
 
 
-def test_feedback_to_acknowledge_is_all_shown_and_acknowledged_feedback_a_page_at_a_time(sf):
+def test_feedback_waiting_comes_first_and_every_list_is_read_a_page_at_a_time(sf):
     clock.set_now(NOW)
     group = make_circle(sf, ("camille", "hugo"))
     camille, hugo = group
-    old_waiting = _give(sf, group, 90, acknowledged=False)  # older than every page
+    old_waiting = _give(sf, group, 90, acknowledged=False)  # older than every acknowledged
     new_waiting = _give(sf, group, 1, acknowledged=False)
     done = [_give(sf, group, 10 + d, acknowledged=True) for d in range(12)]  # newest first
 
     page = fb.received_page(sf, camille, 10)
-    assert [f.id for f in page.items] == [new_waiting, *done[:10], old_waiting]
+    assert [f.id for f in page.items] == [new_waiting, old_waiting, *done[:8]]
     assert page.has_more
     every = fb.received_page(sf, camille, 20)
     assert [f.id for f in every.items] == [f.id for f in fb.received_page(sf, camille).items]
+    assert [f.id for f in every.items] == [new_waiting, old_waiting, *done]
     assert not every.has_more
+    assert not fb.received_page(sf, camille, 14).has_more  # exactly all: nothing more waits
 
     given = fb.given_page(sf, hugo, 10)
     assert [f.id for f in given.items] == [new_waiting, *done[:9]]
     assert given.has_more
     assert not fb.given_page(sf, hugo, 14).has_more
     assert fb.given_page(sf, camille, 10) == fb.FeedbackPage((), False)
+
+
+def test_my_requests_are_read_a_page_at_a_time_newest_first(sf):
+    clock.set_now(NOW)
+    group = make_circle(sf, ("camille", "hugo"))
+    camille, hugo = group
+    asked = []
+    for day in range(12):
+        clock.set_now(NOW + dt.timedelta(days=day))
+        asked.append(
+            fb.ask_feedback(sf, camille, hugo.person_id, topic=f"Talk {day}", context="").id
+        )
+    newest_first = asked[::-1]
+    page = fb.my_requests(sf, camille, 5)
+    assert [r.id for r in page.items] == newest_first[:5] and page.has_more
+    assert [r.id for r in fb.my_requests(sf, camille).items] == newest_first
+    assert not fb.my_requests(sf, camille, 12).has_more
+    assert fb.my_requests(sf, hugo, 5) == fb.Page((), False)

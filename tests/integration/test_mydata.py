@@ -359,7 +359,7 @@ def test_erasure_keeps_what_i_gave_with_its_recipient_signed_a_former_participan
     )
     [closed] = fb.requests_asked_of_me(sf, world.peer) or [None]
     assert closed is None  # the peer's request to me is theirs: see my_requests
-    [theirs] = fb.my_requests(sf, world.peer)
+    [theirs] = fb.my_requests(sf, world.peer).items
     assert (theirs.status, theirs.giver_name) == (fb.CLOSED, "a former participant")
     with sf.begin() as s:
         comments = s.scalars(select(GoalComment)).all()  # bodies are encrypted: no SQL "="

@@ -546,7 +546,7 @@ READS: tuple[Read, ...] = (
     ),
     # feedback
     _own("feedback.my_peers", lambda sf, w, v: feedback.my_peers(sf, v)),
-    _own("feedback.my_requests", lambda sf, w, v: feedback.my_requests(sf, v)),
+    _own("feedback.my_requests", lambda sf, w, v: feedback.my_requests(sf, v).items),
     _own("feedback.requests_asked_of_me", lambda sf, w, v: feedback.requests_asked_of_me(sf, v)),
     _own("feedback.received_page", lambda sf, w, v: feedback.received_page(sf, v)),
     _own("feedback.given_page", lambda sf, w, v: feedback.given_page(sf, v)),
