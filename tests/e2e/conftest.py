@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from core.kernel.config import COOKIE_NAME
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
@@ -172,14 +174,17 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
 
 
 def sign_in(  # type: ignore[no-untyped-def]
-    page, url: str, username: str, password: str = "tandem-demo", *, on_submit=None, patient=False
+    page, url: str, username: str, password: str = "tandem-demo", *, on_submit=None, patient=True
 ) -> None:
-    """Sign in through the real form and wait until the signed-in app is drawn.
+    """Sign in through the real form and wait until the signed-in app is drawn and the
+    browser holds the sign-in cookie (a page load right after is then signed in too).
 
     The library's cookie component normally reruns the app by itself after a sign-in,
     while the page says "Signed in. Opening Tandem…"; when it has not after a while, the
     page's "Continue" is what a person would click. ``on_submit`` is called just before the
-    click on "Sign in" (the browser bench times from there); ``patient``: see _until_signed_in.
+    click on "Sign in" (the browser bench times from there); ``patient``: see _until_signed_in
+    (clicking "Continue" at once can rerun the app before the component wrote the cookie:
+    CI of 2026-12-05 then loaded the dashboard three times signed out).
     """
     page.goto(url)
     user = page.get_by_role("textbox", name="Username")
@@ -203,6 +208,18 @@ def sign_in(  # type: ignore[no-untyped-def]
             if not page.locator('[data-testid="stAlert"]').count():
                 button.click()
         _until_signed_in(page, first_wait=60_000, patient=patient)
+    _cookie_written(page)
+
+
+def _cookie_written(page, timeout: float = 20) -> None:  # type: ignore[no-untyped-def]
+    """Wait (polling the browser's cookie jar) until it holds the sign-in cookie, which the
+    cookie component writes a moment after the app is drawn; at most ``timeout`` seconds:
+    a page load without it is signed out, and open_signed_in loads again."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(c["name"] == COOKIE_NAME for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(200)  # polling the cookie jar, not waiting for the page
 
 
 def _until_signed_in(page, first_wait: float, patient: bool = False) -> None:  # type: ignore[no-untyped-def]
