@@ -36,3 +36,25 @@ def test_the_enrolment_chart_draws_the_running_total_when_it_shows_a_figure():
         Point(w, "enrolled", 6.0 * (i + 1)) for i, w in enumerate(WEEKS)
     ]
     assert "line" in _marks(charts.enrolment(points, k=5))
+
+
+def test_a_chart_is_still_checked_against_the_schema_when_drawn():
+    """chart_parts turns off Altair's piecewise check as a chart is built; the whole chart
+    is still checked when it is serialised (st.altair_chart, the report), so a wrong
+    property is caught before anything is drawn."""
+    import altair as alt
+    import pandas as pd
+    import pytest
+    from altair.utils.schemapi import SchemaValidationError
+
+    from core.insights import chart_parts
+
+    wrong = (
+        alt.Chart(pd.DataFrame({"a": [1]}))
+        .mark_bar()
+        .encode(
+            x=alt.X("a:Q", axis=alt.Axis(labelAngle="sideways"))  # a number in the schema
+        )
+    )
+    with pytest.raises(SchemaValidationError):
+        chart_parts.finish(wrong).to_dict()
