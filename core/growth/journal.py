@@ -51,7 +51,9 @@ from core.people.names import names_of
 from core.relationship.membership import live_matches_of
 from db.models import ActionItem, JournalEntry, JournalStatus, Meeting, MeetingStatus
 
-PAGE_SIZE = 20
+# Reflections shown at a time, mine and shared with me each (older ones on asking): a busy
+# participant's journal draws twenty entries, not forty (issue 10).
+PAGE_SIZE = 10
 # Saves of one draft that lost a race are tried again, this many times in all.
 ATTEMPTS = 3
 T = TypeVar("T")
