@@ -60,7 +60,10 @@ def test_camille_writes_a_reflection_with_an_action_item_finalises_and_shares_it
     assert not at.exception, [e.value for e in at.exception]
     assert at.success and "Réflexion enregistrée" in at.success[0].value
     assert at.text_area(key="journal_discussed").value == ""  # ready for the next one
+    at.run()  # another rerun (a field's blur, a component's) keeps the offer to share
+    assert at.success and "Réflexion enregistrée" in at.success[0].value
     at.button(key="journal_share_now").click().run()
+    assert "journal_share_now" not in [b.key for b in at.button]  # shared: offered no more
     with demo_store.sf.begin() as s:
         # Private text is encrypted at rest: found in Python, not with SQL's "=" (exactly one).
         [entry] = [

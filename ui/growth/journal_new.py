@@ -72,8 +72,18 @@ def _into_draft(save: Save) -> None:
     st.session_state[FAILED] = not act(DRAFT, saving)
 
 
+DONE = "journal_done"  # the reflection just saved: offered for sharing until the next action
+
+
+def share_done(entry_id: int) -> None:
+    st.session_state.pop(DONE, None)
+    share(entry_id, True, NEW)
+
+
 def autosave(name: str) -> None:
-    """Runs when a field loses focus: keep the answer server-side at once."""
+    """Runs when a field loses focus: keep the answer server-side at once (a new reflection
+    begun: the one saved before is no longer offered for sharing)."""
+    st.session_state.pop(DONE, None)
     entry_id, value = st.session_state.get(ENTRY), st.session_state.get(WIDGETS[name])
     _into_draft(
         lambda sf, viewer: journal.save_draft(sf, viewer, entry_id, name, value, key=form_key(NEW))
@@ -98,7 +108,7 @@ def finalise() -> None:
 
     if act(DRAFT, final):
         clear_form()
-        st.session_state["journal_done"] = saved[0].id
+        st.session_state[DONE] = saved[0].id
     else:
         st.session_state[FAILED] = True
 
@@ -238,14 +248,16 @@ def new_action_item(store: Store, viewer: Viewer, chosen: MeetingChoice | None) 
 def new_reflection(store: Store, viewer: Viewer, meetings: list[MeetingChoice]) -> None:
     """The tab: what was just saved, the prompts, the draft's state, its action items."""
     ss = st.session_state
-    done = ss.pop("journal_done", None)
+    # Kept until the person acts (shares it or begins the next reflection), not drawn once:
+    # a second rerun right after the save (a field's blur, a component) would take it away.
+    done = ss.get(DONE)
     if done:
         st.success(t("Reflection saved. It is private: share it if you want your peer to read it."))
         st.button(
             t("Share it with my peer"),
             key="journal_share_now",
-            on_click=share,
-            args=(done, True, NEW),
+            on_click=share_done,
+            args=(done,),
         )
     flash(NEW)
     form_key(NEW)  # drawn with the form, sent with it
