@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel import clock
 from core.kernel.access import Viewer
+from core.matching.mine import match_ids_of
 from core.relationship.fit import fit_checks_due
 from core.surveys.answering import open_surveys_for
 from core.surveys.self_assessment import MySkill, assessments_due, my_skills
@@ -23,7 +24,6 @@ from db.models import (
     GoalStatus,
     JournalEntry,
     JournalStatus,
-    MatchMember,
     Meeting,
     MeetingStatus,
 )
@@ -95,7 +95,7 @@ def my_progress(sf: sessionmaker[Session], viewer: Viewer, months: int = 6) -> M
         ).one()
         # Meetings of my matches (IN, not a join: SQLite then reads the meetings by match
         # and status, not every held meeting of the company).
-        my_matches = select(MatchMember.match_id).where(MatchMember.person_id == me)
+        my_matches = match_ids_of(me)
         held = (
             s.scalar(
                 select(func.count(Meeting.id)).where(

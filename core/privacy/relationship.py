@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.matching.mine import match_ids_of
 from core.people.names import names_of
 from core.privacy.people import FORMER_NAME
 from core.privacy.programmes import programme_names
@@ -143,11 +144,7 @@ def forget(s: Session, person_id: int, now: dt.datetime) -> None:
         update_rows(s, model, column == me, **{column.key: None})
     update_rows(s, AgreementMember, AgreementMember.person_id == me, expectations="")
     old_name = s.get_one(Person, me).full_name
-    for match in s.scalars(
-        select(Match).where(
-            Match.id.in_(select(MatchMember.match_id).where(MatchMember.person_id == me))
-        )
-    ):
+    for match in s.scalars(select(Match).where(Match.id.in_(match_ids_of(me)))):
         if match.explanation:
             match.explanation = _scrub(match.explanation, old_name)
         if match.status in LIVE_MATCH_STATUSES and len(match.members) <= 2:

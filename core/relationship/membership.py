@@ -19,7 +19,7 @@ from core.kernel import tx
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, NotAllowed
 from core.kernel.i18n import t
-from core.matching.mine import matches_of
+from core.matching.mine import match_ids_of, matches_of
 from core.people.names import names_of
 from db.models import LIVE_MATCH_STATUSES, Match, MatchMember
 
@@ -38,7 +38,7 @@ def live_matches_of(s: Session, person_id: int) -> list[Match]:
 
 def peers_of(s: Session, person_id: int, match_id: int | None = None) -> set[int]:
     """Person ids of the other members of my live matches (of one match if ``match_id``)."""
-    mine = select(MatchMember.match_id).where(MatchMember.person_id == person_id)
+    mine = match_ids_of(person_id)
     query = (
         select(MatchMember.person_id)
         .join(Match, Match.id == MatchMember.match_id)
