@@ -8,6 +8,7 @@ from ui.actions import flash
 from ui.growth import feedback_lists
 from ui.growth.feedback_forms import HERE, ask_form, give_form
 from ui.page import guard
+from ui.widgets import more_button
 
 store, viewer = guard("feedback")
 
@@ -53,13 +54,12 @@ tab_ask, tab_answer, tab_received, tab_given, tab_give = st.tabs(
 
 # The lists PAGE_SIZE items at a time, more on asking: a busy person's page draws as much as
 # a new one's. What is asked of me (requests to answer) is all shown.
-limit = st.session_state.setdefault("feedback_limit", fb.PAGE_SIZE)
+LIMIT = "feedback_limit"
+limit = st.session_state.setdefault(LIMIT, fb.PAGE_SIZE)
 
 
 def more(has_more: bool, key: str) -> None:
-    if has_more and st.button(t("Show more"), key=key):
-        st.session_state["feedback_limit"] = limit + fb.PAGE_SIZE
-        st.rerun()
+    more_button(has_more, LIMIT, fb.PAGE_SIZE, key, t("Show more"))
 
 
 with tab_ask:

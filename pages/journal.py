@@ -9,6 +9,7 @@ from ui.growth.journal_entries import ITEMS, action_items, my_entry, their_entry
 from ui.growth.journal_new import ENTRY, new_reflection, resume
 from ui.page import guard
 from ui.retention import erase_notice
+from ui.widgets import more_button
 
 store, viewer = guard("journal")
 ss = st.session_state
@@ -57,10 +58,13 @@ with tab_theirs:
     for entry in theirs.entries:
         their_entry(entry, viewer)
 
-if mine.has_more or theirs.has_more:
-    if st.button(t("Show older reflections"), key="journal_more"):
-        ss["journal_limit"] = limit + journal.PAGE_SIZE
-        st.rerun()
+more_button(
+    mine.has_more or theirs.has_more,
+    "journal_limit",
+    journal.PAGE_SIZE,
+    "journal_more",
+    t("Show older reflections"),
+)
 
 with tab_actions:
     flash(ITEMS)

@@ -53,6 +53,14 @@ def bold_line(label: str, value: str) -> None:
     st.markdown(f"**{md_escape(label)}** {md_escape(value)}")
 
 
+def more_button(has_more: bool, limit_key: str, step: int, key: str, label: str) -> None:
+    """Under a list read a page at a time: while more wait, a button asking for ``step``
+    more items (how many are asked for is kept in ``limit_key``)."""
+    if has_more and st.button(label, key=key):
+        st.session_state[limit_key] += step
+        st.rerun()
+
+
 def form_key(form: str) -> str:
     """The submission key of the create form ``form``: drawn once, kept until it is sent."""
     name = f"_submission_{form}"
