@@ -151,7 +151,7 @@ labels = base.mark_text(fontSize=11).encode(
 height = 34 * len(departments_order) + 40
 title = t("Gap (wanted − offered)")
 st.altair_chart(
-    finish((cells + hidden + labels).properties(height=height, description=title)),
+    finish(alt.layer(cells, hidden, labels), height=height, description=title),
     width="stretch",
     height=height + 130,  # Streamlit does not take the height from the spec
     key="tna_chart",

@@ -72,8 +72,8 @@ def progress_card(store: Store, viewer: Viewer) -> None:
                         alt.Tooltip("month:N", title=t("Month")),
                         alt.Tooltip("count:Q", title=t("Reflections")),
                     ],
-                )
-                .properties(height=150)
+                ),
+                height=150,
             ),
             width="stretch",
         )

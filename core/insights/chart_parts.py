@@ -106,14 +106,33 @@ _FR = alt.Locale(
 )
 
 
-def finish(chart: Any) -> Any:
+def finish(chart: Any, **top: Any) -> Any:
     """Top-level configuration, for every chart Tandem draws: the reader's locale for dates
     and numbers, and axis and legend words legible (Streamlit's own grey for them, #808495,
-    reads at 3.7:1 on white; a chart's configuration overrides Streamlit's)."""
-    if get_language() == "fr":
-        chart = chart.configure(locale=_FR)
-    words = {"labelColor": QUIET_TEXT, "titleColor": QUIET_TEXT}
-    return chart.configure_axis(**words).configure_legend(**words)
+    reads at 3.7:1 on white; a chart's configuration overrides Streamlit's); ``top``: its
+    top-level properties (``height``, ``description``).
+
+    Set on one shallow copy: ``properties`` and each ``configure_*`` would copy the whole
+    chart again and check each piece against the schema (10–15 ms a chart); the whole chart
+    is still checked once, when it is serialised."""
+    if chart.config is not alt.Undefined:
+        raise ValueError("finish() gives a chart its configuration: build it without one")
+    config = alt.Config(
+        axis=alt.AxisConfig(labelColor=QUIET_TEXT, titleColor=QUIET_TEXT),
+        legend=alt.LegendConfig(labelColor=QUIET_TEXT, titleColor=QUIET_TEXT),
+        locale=_FR if get_language() == "fr" else alt.Undefined,
+    )
+    return with_top(chart, config=config, **top)
+
+
+def with_top(chart: Any, **top: Any) -> Any:
+    """A copy of ``chart`` with these top-level properties (``description`` …): Altair's
+    ``properties`` without its piecewise schema check (the whole chart is checked when
+    serialised)."""
+    done = chart.copy(deep=False)
+    for key, value in top.items():
+        setattr(done, key, value)
+    return done
 
 
 def texts(
@@ -209,7 +228,7 @@ def week_tooltip() -> list[Any]:
 
 
 def layer(base: Any, extra: alt.Chart | None) -> Any:
-    return base + extra if extra is not None else base
+    return alt.layer(base, extra) if extra is not None else base
 
 
 def nothing(df: pd.DataFrame) -> bool:
@@ -260,7 +279,6 @@ def category_bars(
         .encode(y=y, x=alt.datum(0), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
     )
     return finish(
-        alt.layer(bars, text.transform_filter(~alt.datum.suppressed), hidden).properties(
-            height=max(90, 30 * len(codes))
-        )
+        alt.layer(bars, text.transform_filter(~alt.datum.suppressed), hidden),
+        height=max(90, 30 * len(codes)),
     )

@@ -106,7 +106,7 @@ def enrolment(points: Sequence[Point], k: int) -> Any | None:
     )
     hidden = hidden_marks(df[df["code"] == "new"], x, k)
     drawn = bars + line if "enrolled" in codes else bars
-    return finish(layer(drawn, hidden).properties(height=HEIGHT))
+    return finish(layer(drawn, hidden), height=HEIGHT)
 
 
 def match_rate(mr: MatchRate, k: int, department: str | None = None) -> Any | None:
@@ -178,7 +178,7 @@ def match_rate(mr: MatchRate, k: int, department: str | None = None) -> Any | No
         .encode(x="target:Q", y=alt.value(0), text="label:N")
     )
     height = max(90, 26 * len(rows))
-    return finish(alt.layer(bars, labels, hidden, rule, rule_label).properties(height=height))
+    return finish(alt.layer(bars, labels, hidden, rule, rule_label), height=height)
 
 
 def meetings(points: Sequence[Point], k: int) -> Any | None:
@@ -224,7 +224,7 @@ def _weekly_bars(df: Any, k: int, **encoding: Any) -> Any:
     """Bars per week (``encoding`` after the week axis), the hidden weeks marked."""
     x = week_band(df)
     bars = alt.Chart(df).mark_bar().encode(x=x, **encoding, tooltip=week_tooltip())
-    return finish(layer(bars, hidden_marks(df, x, k)).properties(height=HEIGHT))
+    return finish(layer(bars, hidden_marks(df, x, k)), height=HEIGHT)
 
 
 def activity(points: Sequence[Point], k: int) -> Any | None:
@@ -242,7 +242,7 @@ def activity(points: Sequence[Point], k: int) -> Any | None:
             tooltip=week_tooltip(),
         )
     )
-    return finish(layer(lines, hidden_marks(df, week_axis(), k)).properties(height=HEIGHT))
+    return finish(layer(lines, hidden_marks(df, week_axis(), k)), height=HEIGHT)
 
 
 def survey_questions(sv: Surveys, k: int) -> Any | None:
@@ -278,7 +278,7 @@ def survey_questions(sv: Surveys, k: int) -> Any | None:
         .mark_text(align="left", dx=4, color=QUIET_TEXT)
         .encode(y=y, x=alt.datum(1), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
     )
-    return finish(alt.layer(bars, text, hidden).properties(height=max(90, 34 * len(df))))
+    return finish(alt.layer(bars, text, hidden), height=max(90, 34 * len(df)))
 
 
 def nps(sv: Surveys, k: int) -> Any | None:
@@ -301,7 +301,7 @@ def nps(sv: Surveys, k: int) -> Any | None:
         )
     )
     zero = alt.Chart(pd.DataFrame([{"y": 0}])).mark_rule(color=GREY).encode(y="y:Q")
-    return finish(layer(zero + line, hidden_marks(df, x, k)).properties(height=HEIGHT))
+    return finish(layer(alt.layer(zero, line), hidden_marks(df, x, k)), height=HEIGHT)
 
 
 def skills(points: Sequence[Point], k: int) -> Any | None:
@@ -336,7 +336,7 @@ def skills(points: Sequence[Point], k: int) -> Any | None:
         .encode(y=y, x=alt.datum(1), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
     )
     layers = [c for c in (rule, dots, hidden) if c is not None]
-    return finish(alt.layer(*layers).properties(height=max(90, 30 * df["skill"].nunique())))
+    return finish(alt.layer(*layers), height=max(90, 30 * df["skill"].nunique()))
 
 
 def retention(r: Retention, k: int) -> Any | None:
@@ -387,10 +387,8 @@ def retention(r: Retention, k: int) -> Any | None:
     )
     chart = alt.layer(bars, text)
     if df["programme"].nunique() > 1:
-        chart = chart.facet(row=alt.Row("programme:N", title=None))
-    else:
-        chart = chart.properties(height=150)
-    return finish(chart)
+        return finish(chart.facet(row=alt.Row("programme:N", title=None)))
+    return finish(chart, height=150)
 
 
 BUILDERS: dict[str, Callable[[Dashboard], Any]] = {

@@ -54,7 +54,7 @@ from core.insights.figures import (
     figure_of,
 )
 from core.insights.kpis import programme_kpis
-from core.insights.scope import ALL, enrolled_by_department, preset_windows
+from core.insights.scope import ALL, department_sizes, preset_windows
 from core.insights.survey_results import dashboard_surveys
 from core.insights.table_cache import READS, TableCache
 from core.insights.view import Family, View
@@ -200,7 +200,7 @@ def options(sf: sessionmaker[Session], viewer: Viewer) -> Options:
         ).all()
         programmes = tuple(ProgrammeOption(*row) for row in rows)
         k = k_threshold(s)
-        sizes = {p.id: enrolled_by_department(s, [p.id]) for p in programmes}
+        sizes = {p.id: department_sizes(s, p.id) for p in programmes}
         offered: dict[int | None, DepartmentChoices] = {
             p.id: _department_choices([sizes[p.id]], k) for p in programmes
         }

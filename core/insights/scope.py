@@ -45,6 +45,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import FunctionElement
 
+from core.insights.table_cache import TableCache, kept_or_built
 from core.kernel import clock
 from core.kernel.bags import WEEK
 from core.kernel.i18n import t
@@ -191,9 +192,26 @@ def enrolled_by_department(s: Session, programme_ids: Sequence[int]) -> dict[str
     }
 
 
-def scope_of(s: Session, programme: Programme, k: int, asked: Window | None = None) -> Scope:
+def department_sizes(
+    s: Session, programme_id: int, tables: TableCache | None = None
+) -> dict[str | None, int]:
+    """Enrolled participants per department of a programme: kept by the server (``tables``)
+    while the enrolments and the people keep their versions (every view of a programme's
+    figures reads it, several times a page)."""
+    return kept_or_built(
+        tables, s, "sizes", programme_id, lambda: enrolled_by_department(s, [programme_id])
+    )
+
+
+def scope_of(
+    s: Session,
+    programme: Programme,
+    k: int,
+    asked: Window | None = None,
+    tables: TableCache | None = None,
+) -> Scope:
     today = clock.today()
-    sizes = enrolled_by_department(s, [programme.id])
+    sizes = department_sizes(s, programme.id, tables)
     offered, withheld = offered_groups(sizes, k)
     windows = list(preset_windows(today, programme.enrolment_opens, programme.start_date).values())
     if asked is not None and asked not in windows:

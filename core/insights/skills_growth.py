@@ -124,7 +124,7 @@ def mentor_skills_growth(
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         programme = programme_or_404(s, programme_id)
-        scope = scope_of(s, programme, k_threshold(s))
+        scope = scope_of(s, programme, k_threshold(s), tables=tables)
         out = []
         if department is not None and department not in scope.offered:
             return [

@@ -98,7 +98,7 @@ def programme_surveys(
     with sf.begin() as s:
         programme = survey_programme(s, programme_id)
         k = k_threshold(s)
-        table = _surveys_part(s, scope_of(s, programme, k), tables)
+        table = _surveys_part(s, scope_of(s, programme, k, tables=tables), tables)
         where = f"programme_surveys:{programme_id}"
         enrolled, matched = anchors(s, [programme_id], k)[programme_id]
         invited_hidden, _ = fixed_rate(matched, enrolled, k)
@@ -312,15 +312,17 @@ def survey_results(
     """
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        st = _surveys_part(s, programme_scope(s, programme_id), tables)
+        st = _surveys_part(s, programme_scope(s, programme_id, tables=tables), tables)
         return results_view(s, st, department, survey_id)
 
 
-def survey_departments(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[str]:
+def survey_departments(
+    sf: sessionmaker[Session], viewer: Viewer, programme_id: int, tables: TableCache | None = None
+) -> list[str]:
     """Departments the results can be filtered on (core.kernel.privacy.offered_groups)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
-        return list(programme_scope(s, programme_id).offered)
+        return list(programme_scope(s, programme_id, tables=tables).offered)
 
 
 # --------------------------------------------------------------------------- the dashboard's part

@@ -12,6 +12,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from core.insights.scope import ALL, OTHERS, Scope, Window, scope_of
+from core.insights.table_cache import TableCache
 from core.kernel.bags import fetch_bags, midnight
 from core.kernel.i18n import t
 from core.kernel.privacy import Bag, Cell, Table, combine
@@ -331,8 +332,11 @@ def survey_programme(s: Session, programme_id: object) -> Programme:
     return get_or_404(s, Programme, programme_id, missing=t("This programme does not exist."))
 
 
-def programme_scope(s: Session, programme_id: int, k: int | None = None) -> Scope:
-    return scope_of(s, survey_programme(s, programme_id), k if k is not None else k_threshold(s))
+def programme_scope(
+    s: Session, programme_id: int, k: int | None = None, tables: TableCache | None = None
+) -> Scope:
+    k = k if k is not None else k_threshold(s)
+    return scope_of(s, survey_programme(s, programme_id), k, tables=tables)
 
 
 def nps_of(cell: Cell) -> float | None:

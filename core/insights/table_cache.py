@@ -64,6 +64,8 @@ READS: dict[str, tuple[str, ...]] = {
         "survey_response",
     ),
     "retention": ("enrolment", "person", "programme"),
+    # enrolled participants per department: what a programme's scope offers as filters
+    "sizes": ("enrolment", "person"),
 }
 
 

@@ -15,7 +15,15 @@ from core.insights.enrolment import enrol_table
 from core.insights.figures import Filters, Point, point_of
 from core.insights.pairs import meetings_table
 from core.insights.retention import RetentionTable, retention_table
-from core.insights.scope import ALL, Scope, Window, programme_or_404, scope_of, window_of
+from core.insights.scope import (
+    ALL,
+    Scope,
+    Window,
+    department_sizes,
+    programme_or_404,
+    scope_of,
+    window_of,
+)
 from core.insights.series import Series
 from core.insights.skills_growth import skills_table
 from core.insights.survey_table import survey_table
@@ -51,7 +59,7 @@ class Family:
         tables: TableCache | None = None,
     ) -> None:
         self.s, self.programme, self.tables = s, programme, tables
-        self.scope = scope_of(s, programme, k, asked)
+        self.scope = scope_of(s, programme, k, asked, tables)
 
     def part(self, name: str, build: Callable[[], T]) -> T:
         return kept_or_built(self.tables, self.s, name, self.scope, build)
@@ -86,6 +94,11 @@ class Family:
     meetings = _table("meetings", meetings_table)
     skills = _table("skills", skills_table)
     surveys = _table("surveys", survey_table)
+
+    @cached_property
+    def sizes(self) -> dict[str | None, int]:
+        """Enrolled participants per department: what the scope was decided from."""
+        return department_sizes(self.s, self.programme.id, self.tables)
 
     @cached_property
     def retention(self) -> RetentionTable | None:

@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from core.insights import charts, figures
+from core.insights.chart_parts import with_top
 from core.insights.chart_table import drawn_table
 from core.insights.figures import Point
 from core.kernel.i18n import format_date, t
@@ -66,7 +67,7 @@ def chart(d: figures.Dashboard, spec: Chart, built: Any) -> None:
     else:
         # Streamlit does not take the height from the spec: give it the chart's own.
         st.altair_chart(
-            built.properties(description=spec.title),
+            with_top(built, description=spec.title),
             width="stretch",
             height=charts.pixel_height(built),
             key=spec.key or f"c_{spec.name}",
@@ -177,7 +178,7 @@ def retention(d: figures.Dashboard) -> None:
     if built is not None:
         title = t("Retention: still employed after 6 and 12 months")
         st.altair_chart(
-            built.properties(description=title),
+            with_top(built, description=title),
             width="stretch",
             height=charts.pixel_height(built),
             key="c_retention",

@@ -41,7 +41,10 @@ def results_tab(
         key=f"cs_pick_survey_{programme_id}",
     )
     departments = {"": t("All departments")} | {
-        d: d for d in survey_results.survey_departments(store.sf, viewer, programme_id)
+        d: d
+        for d in survey_results.survey_departments(
+            store.sf, viewer, programme_id, kept_parts(store)
+        )
     }
     department = f2.selectbox(
         t("Department"),
@@ -138,12 +141,13 @@ def _nps_over_time(points: Sequence[survey_results.NpsPoint], k: int) -> None:
             ],
         )
         zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4]).encode(y="y:Q")
-        chart = base.mark_line(point=alt.OverlayMarkDef(size=80)) + base.mark_text(
-            dy=-14, fontWeight="bold"
-        ).encode(text=alt.Text("nps:Q", format="+.0f"))
+        line = base.mark_line(point=alt.OverlayMarkDef(size=80))
+        text = base.mark_text(dy=-14, fontWeight="bold").encode(
+            text=alt.Text("nps:Q", format="+.0f")
+        )
         title = t("Net Promoter Score over time")
         st.altair_chart(
-            finish((zero + chart).properties(height=260, description=title)), width="stretch"
+            finish(alt.layer(zero, line, text), height=260, description=title), width="stretch"
         )
         table = pd.DataFrame({t("When"): nps_data["label"], t("NPS"): nps_data["nps"]})
         figures_as_text(title, table, "t_survey_nps")
@@ -198,8 +202,9 @@ def _answers_per_question(found: Sequence[QuestionResult], k: int) -> None:
                             alt.Tooltip("value:O", title=t("Answer")),
                             alt.Tooltip("answers:Q", title=t("Answers")),
                         ],
-                    )
-                    .properties(height=160, description=q.text)
+                    ),
+                    height=160,
+                    description=q.text,
                 ),
                 width="stretch",
             )

@@ -67,8 +67,9 @@ def growth_section(
                         alt.Tooltip("growth:N", title=t("Growth")),
                         alt.Tooltip("n:Q", title=t("People")),
                     ],
-                )
-                .properties(height=40 * len(visible) + 40, description=t("Mentor-skills growth"))
+                ),
+                height=40 * len(visible) + 40,
+                description=t("Mentor-skills growth"),
             ),
             width="stretch",
         )
