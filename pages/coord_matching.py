@@ -29,37 +29,48 @@ pid = pick(
 )
 RUN, PUBLISH = f"matching-run-{pid}", f"matching-publish-{pid}"
 
-waiting = suggestions.pool(store.sf, viewer, pid)
+BY_HAND = f"matching_by_hand_{pid}"
+rows = suggestions.list_suggestions(store.sf, viewer, pid)
+n_waiting = suggestions.pool_size(store.sf, viewer, pid)
+# The people waiting (thousands at company scale) are read where they are drawn: a few,
+# the suggestions' fixes, the unmatched list or the "by hand" form once opened.
+read = (
+    n_waiting <= published_ui.FEW
+    or bool(rows)
+    or published_ui.unmatched_open(pid)
+    or bool(st.session_state.get(BY_HAND))
+)
+waiting = suggestions.pool(store.sf, viewer, pid) if read else []
 after = published.after_publishing(
     store.sf,
     viewer,
     pid,
     running=bool(st.session_state.get(published_ui.SHOW_RUNNING)),
     pool=waiting,
+    people=read,
 )
 published_any = bool(after.proposals or after.running)
-rows = suggestions.list_suggestions(store.sf, viewer, pid)
 summary = suggestions.last_run(store.sf, viewer, pid)
 if summary and summary.suggestions and not rows:
     summary = None  # that run's suggestions were published: the figures above say what now
 
 if published_any:
-    published_ui.counts(after)
+    published_ui.counts(after, n_waiting)
     if not rows:
         flash(PUBLISH)  # "n matches published." above what they now are
     published_ui.proposals(after)
     ending.render(after)
-    published_ui.unmatched(after)
+    published_ui.unmatched(pid, after, n_waiting)
 
 left, right = st.columns([2, 1])
-if published_any and not waiting:
+if published_any and not n_waiting:
     left.caption(t("Nobody is waiting to be matched: everyone enrolled has a proposal."))
 elif published_any:
     left.caption(
         tn(
             "{n} person waiting to be matched (declined, enrolled late or left out). Matching again runs on them only: published proposals stay as they are.",
             "{n} people waiting to be matched (declined, enrolled late or left out). Matching again runs on them only: published proposals stay as they are.",
-            len(waiting),
+            n_waiting,
         )
     )
 else:
@@ -67,7 +78,7 @@ else:
         tn(
             "{n} person waiting to be matched. Running the matching replaces the suggestions not yet published.",
             "{n} people waiting to be matched. Running the matching replaces the suggestions not yet published.",
-            len(waiting),
+            n_waiting,
         )
     )
 right.button(
@@ -77,7 +88,7 @@ right.button(
     on_click=act,
     args=(RUN, suggestions.run_matching, pid),
     width="stretch",
-    disabled=not waiting,
+    disabled=not n_waiting,
 )
 flash(RUN)
 
@@ -115,9 +126,10 @@ else:
     if not published_any:
         st.info(t("No suggestion yet. Click “Suggest matches” to compute them."))
         flash(PUBLISH)
-    if len(waiting) >= 2:
-        with st.expander(t("Make a pair or circle by hand"), expanded=False):
-            review.make_form(pid, waiting)
+    if n_waiting >= 2:
+        with st.expander(t("Make a pair or circle by hand"), key=BY_HAND, on_change="rerun") as box:
+            if box.open:
+                review.make_form(pid, waiting)
     else:
         flash(f"matching-make-{pid}")
 

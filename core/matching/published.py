@@ -63,6 +63,7 @@ def after_publishing(
     *,
     running: bool = False,
     pool: Sequence[PoolPerson] | None = None,
+    people: bool = True,
 ) -> AfterPublishing:
     """The programme's published proposals with each answer, and the unmatched people.
 
@@ -70,7 +71,8 @@ def after_publishing(
     circles (active or paused: thousands at company scale) are counted, and listed only
     with ``running=True``. The counts are read in SQL, whatever is listed. ``pool``: the
     waiting pool (``suggestions.pool``) when the caller has read it, not read again (the
-    unmatched are those people: a query over every enrolment at company scale)."""
+    unmatched are those people: a query over every enrolment at company scale); ``people``
+    False: the unmatched are not read (an empty list; the caller counts them)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         p = candidates.programme(s, programme_id)
@@ -104,7 +106,7 @@ def after_publishing(
             waiting=counts.get((MatchStatus.PUBLISHED, MemberResponse.PENDING), 0),
             accepted=sum(n for (_, a), n in counts.items() if a == MemberResponse.ACCEPTED),
             declined=sum(n for (_, a), n in counts.items() if a == MemberResponse.DECLINED),
-            unmatched=_unmatched(s, p.id, rows, pool),
+            unmatched=_unmatched(s, p.id, rows, pool) if people else (),
             published_at=published,
             running=s.scalar(
                 select(func.count()).where(

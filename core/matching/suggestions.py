@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel import audit, clock
@@ -89,6 +89,15 @@ def declined(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> li
     with sf.begin() as s:
         candidates.programme(s, programme_id)
         return suggestion_rows(s, programme_id, (MatchStatus.DECLINED,))
+
+
+def pool_size(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> int:
+    """How many people wait to be matched, counted in SQL (the pool can be thousands)."""
+    require_role(viewer, COORDINATOR)
+    with sf.begin() as s:
+        p = candidates.programme(s, programme_id)
+        waiting = candidates.waiting_query(p.id, Person.id).order_by(None).subquery()
+        return s.scalar(select(func.count()).select_from(waiting)) or 0
 
 
 def pool(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[PoolPerson]:

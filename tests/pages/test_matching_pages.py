@@ -6,6 +6,7 @@ from core.accounts.auth import sign_in
 from core.kernel.i18n import t
 from core.matching import proposals, suggestions
 from db.models import Account, Match, MatchMember, Programme
+from tests.builders import make_pool
 from tests.pages.conftest import texts
 
 
@@ -115,3 +116,34 @@ def test_an_answer_to_a_withdrawn_proposal_is_refused_with_its_reason(open_app, 
     assert not at.exception
     refused = "This proposal was already answered or withdrawn."
     assert [e.value for e in at.error] in ([t(refused, "en")], [t(refused, "fr")])
+
+
+def test_a_large_pool_is_counted_and_its_people_read_only_where_the_page_draws_them(
+    open_app, demo_store
+):
+    """Thousands wait at company scale: the page counts them; the "by hand" form and the
+    unmatched list read and draw them once opened, and then work as before."""
+    from core.matching import edits
+
+    pid, people = make_pool(demo_store.sf, 30, prefix="lazy")
+    admin = sign_in(demo_store.sf, "admin", "tandem-demo").viewer
+    at = open_app("admin", page="pages/coord_matching.py")
+    at.selectbox(key="matching_programme").set_value(pid).run()
+    assert "30 people waiting to be matched" in " ".join(c.value for c in at.caption)
+    assert not [m for m in at.multiselect if m.key == "make_people"]  # the form is folded
+    at.session_state[f"matching_by_hand_{pid}"] = True  # the coordinator opens it
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.multiselect(key="make_people").options) == 30
+
+    first, second = list(people.values())[:2]
+    edits.set_members(demo_store.sf, admin, pid, None, [first, second])
+    proposals.publish(demo_store.sf, admin, pid)
+    at = open_app("admin", page="pages/coord_matching.py")
+    at.selectbox(key="matching_programme").set_value(pid).run()
+    assert "28 people still unmatched" in [e.label for e in at.expander]
+    assert not at.dataframe[1:]  # the proposals only: the unmatched list is folded
+    at.session_state[f"unmatched_open_{pid}"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.dataframe[-1].value) == 28

@@ -32,13 +32,13 @@ def _answer(m: Member, status: str) -> str:
     return t("{name}: waiting", name=m.name)
 
 
-def counts(view: AfterPublishing) -> None:
+def counts(view: AfterPublishing, unmatched: int) -> None:
     """Four figures: who has not answered, accepted, declined, is still unmatched."""
     a, b, c, d = st.columns(4)
     a.metric(t("Answers awaited"), view.waiting)
     b.metric(t("People who accepted"), view.accepted)
     c.metric(t("People who declined"), view.declined)
-    d.metric(t("Still unmatched"), len(view.unmatched))
+    d.metric(t("Still unmatched"), unmatched)
 
 
 SHOW_RUNNING = "published_show_running"
@@ -79,15 +79,30 @@ def proposals(view: AfterPublishing) -> None:
     st.dataframe(table, hide_index=True, width="stretch", key="published_table")
 
 
-def unmatched(view: AfterPublishing) -> None:
-    """Who is still unmatched (declined, late, left out), to re-pair: one table, however many."""
-    if not view.unmatched:
+# A pool this small is read and listed open; a larger one once its list is opened.
+FEW = 20
+_UNMATCHED = "unmatched_open_{}"
+
+
+def unmatched_open(pid: int) -> bool:
+    """Whether the person opened the list of who is still unmatched."""
+    return bool(st.session_state.get(_UNMATCHED.format(pid)))
+
+
+def unmatched(pid: int, view: AfterPublishing, waiting: int) -> None:
+    """Who is still unmatched (declined, late, left out), to re-pair: one table, however
+    many, drawn once opened (``view`` holds the people then: ``unmatched_open``)."""
+    if not waiting:
         return
     people = view.unmatched
     with st.expander(
-        tn("{n} person still unmatched", "{n} people still unmatched", len(people)),
-        expanded=bool(view.proposals) and len(people) <= 20,
-    ):
+        tn("{n} person still unmatched", "{n} people still unmatched", waiting),
+        expanded=bool(view.proposals) and waiting <= FEW,
+        key=_UNMATCHED.format(pid),
+        on_change="rerun",
+    ) as box:
+        if not box.open:
+            return
         st.dataframe(
             pd.DataFrame(
                 {
