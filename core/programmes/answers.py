@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_text
+from db.models import Enrolment
 
 AVAILABILITY: dict[str, str] = {
     "mon-am": N_("Monday morning"),
@@ -80,6 +82,31 @@ class EnrolmentForm:
     charter_accepted: bool = False
     role: str = "peer"  # peer | mentor | mentee (mentor/mentee in one-way programmes)
     mentor_capacity: int = 1
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The form's answers as stored, in both views of an enrolment: the participant's own
+    (:class:`~core.programmes.enrolment.MyEnrolment`) and the coordinator's list
+    (:class:`~core.programmes.enrolled.EnrolmentRow`). The skills are not here: the
+    participant's form picks them by id, the list shows their names."""
+
+    goal_themes: tuple[str, ...]
+    availability: tuple[str, ...]
+    work_mode: str
+    languages: tuple[str, ...]
+    motivation: str
+
+
+def answers_of(e: Enrolment) -> dict[str, Any]:
+    """The :class:`Answers` fields of ``e``, for a view that extends it."""
+    return {
+        "goal_themes": tuple(e.goal_themes or ()),
+        "availability": tuple(e.availability or ()),
+        "work_mode": e.work_mode,
+        "languages": tuple(e.languages or ()),
+        "motivation": e.motivation or "",
+    }
 
 
 def who_sees(k: int, opted_in: bool) -> list[str]:

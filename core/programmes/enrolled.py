@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.people.roster import PersonFacts, person_facts
+from core.programmes.answers import Answers, answers_of
 from core.programmes.programmes import programme_or_404
 from db.models import Enrolment, EnrolmentSkill, Person, Skill
 
 
 @dataclass(frozen=True)
-class EnrolmentRow(PersonFacts):
+class EnrolmentRow(PersonFacts, Answers):
     """One line of the coordinator's list: the enrolment profile, nothing more private."""
 
     enrolment_id: int
@@ -28,11 +29,6 @@ class EnrolmentRow(PersonFacts):
     withdrawn_at: dt.datetime | None
     offered: tuple[str, ...]
     wanted: tuple[str, ...]
-    goal_themes: tuple[str, ...]
-    availability: tuple[str, ...]
-    work_mode: str
-    languages: tuple[str, ...]
-    motivation: str
 
 
 def _rows(s: Session, rows: Sequence[Any]) -> list[EnrolmentRow]:
@@ -50,6 +46,7 @@ def _rows(s: Session, rows: Sequence[Any]) -> list[EnrolmentRow]:
     return [
         EnrolmentRow(
             **person_facts(person),
+            **answers_of(e),
             enrolment_id=e.id,
             status=e.status,
             role=e.role,
@@ -57,11 +54,6 @@ def _rows(s: Session, rows: Sequence[Any]) -> list[EnrolmentRow]:
             withdrawn_at=e.withdrawn_at,
             offered=tuple(skills.get(e.id, {}).get("offered", ())),
             wanted=tuple(skills.get(e.id, {}).get("wanted", ())),
-            goal_themes=tuple(e.goal_themes or ()),
-            availability=tuple(e.availability or ()),
-            work_mode=e.work_mode,
-            languages=tuple(e.languages or ()),
-            motivation=e.motivation or "",
         )
         for e, person in rows
     ]

@@ -29,7 +29,9 @@ from core.programmes.answers import (
     GOAL_THEMES,
     LANGUAGES,
     MAX_MOTIVATION,
+    Answers,
     EnrolmentForm,
+    answers_of,
     form_problems,
 )
 from core.programmes.options import ONE_WAY_TYPES
@@ -99,7 +101,7 @@ class SkillOption:
 
 
 @dataclass(frozen=True)
-class MyEnrolment:
+class MyEnrolment(Answers):
     enrolment_id: int
     programme_id: int
     status: str
@@ -107,11 +109,6 @@ class MyEnrolment:
     mentor_capacity: int
     offered: tuple[int, ...]
     wanted: tuple[int, ...]
-    goal_themes: tuple[str, ...]
-    availability: tuple[str, ...]
-    work_mode: str
-    languages: tuple[str, ...]
-    motivation: str
     self_assessment: dict[str, int]
     charter_accepted_at: dt.datetime | None
     created_at: dt.datetime
@@ -199,10 +196,7 @@ def _my(s: Session, e: Enrolment) -> MyEnrolment:
         enrolment_id=e.id,
         offered=tuple(sorted(i for i, k in kinds if k == "offered")),
         wanted=tuple(sorted(i for i, k in kinds if k == "wanted")),
-        goal_themes=tuple(e.goal_themes or ()),
-        availability=tuple(e.availability or ()),
-        languages=tuple(e.languages or ()),
-        motivation=e.motivation or "",
+        **answers_of(e),
         self_assessment=scores,
     )
 
