@@ -70,7 +70,7 @@ T = TypeVar("T")
 def _headline(v: View, mr: MatchRate, eng: Engagement, g: Goals, sv: Surveys) -> Headline:
     o = mr.overall
     if not v.offered:
-        hidden = Figure(None, True, NOT_OFFERED)
+        hidden = Figure(None, suppressed=True, reason=NOT_OFFERED)
         return Headline(
             hidden,
             hidden,
@@ -88,10 +88,10 @@ def _headline(v: View, mr: MatchRate, eng: Engagement, g: Goals, sv: Surveys) ->
     return Headline(
         enrolled=enrolled,
         matched=matched,
-        match_rate=Figure(o.value, o.suppressed, o.reason),
+        match_rate=Figure(o.value, suppressed=o.suppressed, reason=o.reason),
         active_matches=mr.active_matches,
         meetings_held=sections.meetings_held(v),
-        engaged=Figure(engaged.value, engaged.suppressed, engaged.reason),
+        engaged=Figure(engaged.value, suppressed=engaged.suppressed, reason=engaged.reason),
         goals_achieved=g.achieved,
         reflections=sections.reflections(v),
         nps=sv.nps,

@@ -83,36 +83,40 @@ class Filters:
     end: dt.date | None = None
 
 
-@dataclass(frozen=True)
-class Figure:
-    """One headline number; ``value`` is None when hidden or not defined."""
+@dataclass(frozen=True, kw_only=True)
+class Suppressible:
+    """What every figure the small-group rule may hide carries: whether it is hidden, and
+    why (core.kernel.privacy: small | difference | not_offered; or PAIRS_ONLY). Given by
+    name, after the figure's own fields."""
 
-    value: float | None
-    suppressed: bool = False
-    reason: str = ""  # core.kernel.privacy: small | difference | not_offered
-
-
-@dataclass(frozen=True)
-class Point:
-    """One mark of a chart: x (a week, a date or a code), a series code, a value."""
-
-    x: dt.date | str
-    series: str
-    value: float | None
     suppressed: bool = False
     reason: str = ""
 
 
 @dataclass(frozen=True)
-class Rate:
+class Figure(Suppressible):
+    """One headline number; ``value`` is None when hidden or not defined."""
+
+    value: float | None
+
+
+@dataclass(frozen=True)
+class Point(Suppressible):
+    """One mark of a chart: x (a week, a date or a code), a series code, a value."""
+
+    x: dt.date | str
+    series: str
+    value: float | None
+
+
+@dataclass(frozen=True)
+class Rate(Suppressible):
     """numerator ÷ denominator, over ``label`` (a department, or "" for everyone)."""
 
     label: str
     numerator: int | None
     denominator: int | None
     value: float | None
-    suppressed: bool = False
-    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,7 @@ class Surveys:
 
 
 @dataclass(frozen=True)
-class Kpi:
+class Kpi(Suppressible):
     programme_id: int
     programme: str
     metric: str
@@ -174,12 +178,10 @@ class Kpi:
     target: float
     actual: float | None
     met: bool | None
-    suppressed: bool = False
-    reason: str = ""
 
 
 @dataclass(frozen=True)
-class RetentionRow:
+class RetentionRow(Suppressible):
     programme_id: int
     programme: str
     months: int
@@ -187,9 +189,7 @@ class RetentionRow:
     horizon: dt.date
     people: int | None
     still_employed: float | None
-    suppressed: bool = False
     pending: bool = False  # the horizon is still in the future
-    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -265,14 +265,18 @@ def figure_of(where: str, cell: Cell | None) -> Figure:
     if cell is None:
         return Figure(0)
     emit(where, cell)
-    return Figure(None, True, cell.hidden) if cell.hidden else Figure(cell.n)
+    return Figure(None, suppressed=True, reason=cell.hidden) if cell.hidden else Figure(cell.n)
 
 
 def point_of(where: str, x: dt.date | str, series: str, cell: Cell | None) -> Point:
     if cell is None:
         return Point(x, series, 0)
     emit(where, cell)
-    return Point(x, series, None, True, cell.hidden) if cell.hidden else Point(x, series, cell.n)
+    return (
+        Point(x, series, None, suppressed=True, reason=cell.hidden)
+        if cell.hidden
+        else Point(x, series, cell.n)
+    )
 
 
 def rate_of(where: str, label: str, num: Cell | None, den: Cell | None) -> Rate:
@@ -285,13 +289,13 @@ def rate_of(where: str, label: str, num: Cell | None, den: Cell | None) -> Rate:
         emit(where, num)
     reason = den.hidden or (num.hidden if num is not None else "")
     if reason:
-        return Rate(label, None, None, None, True, reason)
+        return Rate(label, None, None, None, suppressed=True, reason=reason)
     n = num.n if num is not None else 0
     return Rate(label, n, den.n, n / den.n)
 
 
 def pairs_only() -> Figure:
-    return Figure(None, True, PAIRS_ONLY)
+    return Figure(None, suppressed=True, reason=PAIRS_ONLY)
 
 
 def cell_mean(cell: Cell, i: int = 0) -> float | None:

@@ -126,7 +126,7 @@ def enrolment(v: View) -> tuple[Point, ...]:
 def match_rate(v: View) -> MatchRate:
     active = active_matches(v)
     if not v.offered:
-        hidden = Rate("", None, None, None, True, NOT_OFFERED)
+        hidden = Rate("", None, None, None, suppressed=True, reason=NOT_OFFERED)
         return MatchRate(hidden, (), active)
     overall = rate_of(v.where, "", v.matched_cell, v.enrolled_cell)
     rows: list[Rate] = []
@@ -171,7 +171,9 @@ def meetings_held(v: View) -> Figure:
 
 def health(v: View) -> Health:
     if v.row != ALL:
-        hidden = tuple(Point(b, "matches", None, True, PAIRS_ONLY) for b in HEALTH_BUCKETS)
+        hidden = tuple(
+            Point(b, "matches", None, suppressed=True, reason=PAIRS_ONLY) for b in HEALTH_BUCKETS
+        )
         return Health(hidden, pairs_only())
     buckets = tuple(
         point_of(
@@ -198,8 +200,11 @@ def checkins(v: View) -> tuple[CheckIn, ...]:
 
 def engagement(v: View) -> Engagement:
     if not v.offered:
-        hidden = tuple(Point(b, "people", None, True, NOT_OFFERED) for b in ENGAGEMENT_BUCKETS)
-        return Engagement(hidden, Rate("", None, None, None, True, NOT_OFFERED))
+        hidden = tuple(
+            Point(b, "people", None, suppressed=True, reason=NOT_OFFERED)
+            for b in ENGAGEMENT_BUCKETS
+        )
+        return Engagement(hidden, Rate("", None, None, None, suppressed=True, reason=NOT_OFFERED))
     cells = {
         b: v.comp(
             [fam.enrol.buckets.get(v.row, {}).get(b) for fam in v.fams],
@@ -214,8 +219,10 @@ def engagement(v: View) -> Engagement:
 
 def goals(v: View) -> Goals:
     if not v.offered:
-        hidden = Figure(None, True, NOT_OFFERED)
-        return Goals((), hidden, hidden, Rate("", None, None, None, True, NOT_OFFERED))
+        hidden = Figure(None, suppressed=True, reason=NOT_OFFERED)
+        return Goals(
+            (), hidden, hidden, Rate("", None, None, None, suppressed=True, reason=NOT_OFFERED)
+        )
     weekly = v.series_points(
         [
             ("goals_set", lambda fam: fam.goals.set),
@@ -243,7 +250,7 @@ def activity(v: View) -> tuple[Point, ...]:
 
 def reflections(v: View) -> Figure:
     if not v.offered:
-        return Figure(None, True, NOT_OFFERED)
+        return Figure(None, suppressed=True, reason=NOT_OFFERED)
     return figure_of(
         v.where, v.total(lambda fam: fam.activity.series["reflections"], "reflections")
     )
@@ -265,8 +272,8 @@ def skills(v: View) -> tuple[Point, ...]:
         emit(v.where, cell)
         if cell.hidden:
             points += [
-                Point(skill, "baseline", None, True, cell.hidden),
-                Point(skill, "end", None, True, cell.hidden),
+                Point(skill, "baseline", None, suppressed=True, reason=cell.hidden),
+                Point(skill, "end", None, suppressed=True, reason=cell.hidden),
             ]
         else:
             points += [
@@ -295,9 +302,9 @@ def retention(v: View) -> Retention:
                             horizon,
                             None,
                             None,
-                            True,
                             pending,
-                            NOT_OFFERED,
+                            suppressed=True,
+                            reason=NOT_OFFERED,
                         )
                     )
                     continue

@@ -330,7 +330,7 @@ def survey_departments(
 
 def dashboard_surveys(v: View) -> Surveys:
     if not v.offered:
-        hidden = Figure(None, True, NOT_OFFERED)
+        hidden = Figure(None, suppressed=True, reason=NOT_OFFERED)
         return Surveys((), (), hidden, hidden)
     questions = []
     for code in SURVEY_SCALES:
@@ -343,7 +343,7 @@ def dashboard_surveys(v: View) -> Surveys:
             continue
         emit(v.where, cell)
         questions.append(
-            Point(code, "mean", None, True, cell.hidden)
+            Point(code, "mean", None, suppressed=True, reason=cell.hidden)
             if cell.hidden
             else Point(code, "mean", round(cell_mean(cell) or 0, 2))
         )
@@ -364,7 +364,7 @@ def dashboard_surveys(v: View) -> Surveys:
             emit(v.where, cell)
             value = nps_of(cell)
             by_survey.append(
-                Point(r.opens_at.date(), NPS, None, True, cell.hidden)
+                Point(r.opens_at.date(), NPS, None, suppressed=True, reason=cell.hidden)
                 if cell.hidden
                 else Point(r.opens_at.date(), NPS, round(value or 0, 1))
             )
@@ -373,7 +373,7 @@ def dashboard_surveys(v: View) -> Surveys:
         return Surveys(tuple(questions), tuple(by_survey), Figure(None), Figure(0))
     emit(v.where, nps_cell)
     if nps_cell.hidden:
-        hidden = Figure(None, True, nps_cell.hidden)
+        hidden = Figure(None, suppressed=True, reason=nps_cell.hidden)
         return Surveys(tuple(questions), tuple(by_survey), hidden, hidden)
     value = nps_of(nps_cell)
     return Surveys(
