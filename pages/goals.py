@@ -49,13 +49,12 @@ def show_more(key: str) -> None:
 
 
 def paged(
-    cards: list[goal_views.GoalView],
+    shown: list[goal_views.GoalView],
+    more: int,
     key: str,
-    keep: int | None,
     card: Callable[[goal_views.GoalView], None],
 ) -> None:
     """A page of cards, then "Show more" while some are left (``key``: how many are asked for)."""
-    shown, more = goal_views.page(cards, st.session_state.get(key, 0), keep)
     for g in shown:
         card(g)
     if more:
@@ -74,11 +73,13 @@ def paged(
 def folded(
     label: str,
     key: str,
+    n: int,
     cards: list[goal_views.GoalView],
     card: Callable[[goal_views.GoalView], None],
 ) -> None:
-    """Done goals in a closed expander: their cards are drawn only once it is opened."""
-    if cards:
+    """Done goals in a closed expander: their cards are drawn (and mine read: ``cards``)
+    only once it is opened."""
+    if n:
         with st.expander(label, key=key, on_change="rerun") as box:
             if box.open:
                 for g in cards:
@@ -93,8 +94,15 @@ st.caption(
     )
 )
 
-mine = goals.my_goals(store.sf, viewer)
-with st.expander(t("Set a new goal"), expanded=not mine):
+keep = acted_on()
+mine = goals.my_goal_list(
+    store.sf,
+    viewer,
+    st.session_state.get("goals_shown", 0),
+    keep,
+    folded=bool(st.session_state.get("goals_done")),
+)
+with st.expander(t("Set a new goal"), expanded=not mine.total):
     form_key("goal_new")  # drawn with the form, sent with it
     with st.form("goal_new_form", border=False):
         st.text_input(
@@ -126,15 +134,14 @@ with st.expander(t("Set a new goal"), expanded=not mine):
 flash("goal_new")
 
 
-if not mine:
+if not mine.total:
     st.info(t("No goal yet. Start with one thing you want to get better at this programme."))
-keep = acted_on()
-active, done = goal_views.fold(mine, keep)
-paged(active, "goals_shown", keep, my_goal)
+paged(mine.cards, mine.more, "goals_shown", my_goal)
 folded(
-    tn("Achieved or dropped goal ({n})", "Achieved or dropped goals ({n})", len(done)),
+    tn("Achieved or dropped goal ({n})", "Achieved or dropped goals ({n})", mine.n_folded),
     "goals_done",
-    done,
+    mine.n_folded,
+    mine.folded,
     my_goal,
 )
 
@@ -143,7 +150,11 @@ shared_with_me = goals.peer_goals(store.sf, viewer)
 if not shared_with_me:
     st.caption(t("Your peer has not shared a goal with you yet."))
 peer_active, peer_done = goal_views.fold(shared_with_me, keep)
-paged(peer_active, "peer_goals_shown", keep, peer_goal)
+paged(
+    *goal_views.page(peer_active, st.session_state.get("peer_goals_shown", 0), keep),
+    "peer_goals_shown",
+    peer_goal,
+)
 folded(
     tn(
         "Achieved or dropped shared goal ({n})",
@@ -151,6 +162,7 @@ folded(
         len(peer_done),
     ),
     "peer_goals_done",
+    len(peer_done),
     peer_done,
     peer_goal,
 )

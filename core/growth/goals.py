@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, case, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.growth.goal_rules import (
@@ -32,7 +33,7 @@ from core.growth.goal_rules import (
     stale,
     touch,
 )
-from core.growth.goal_views import GoalSummary, GoalView, owned_view, view, views
+from core.growth.goal_views import PAGE_SIZE, GoalSummary, GoalView, owned_view, view, views
 from core.growth.scope import by_my_peers
 from core.kernel import clock, submissions, tx, validate
 from core.kernel.access import PARTICIPANT, Viewer, require_role
@@ -59,6 +60,58 @@ def my_goals(sf: sessionmaker[Session], viewer: Viewer) -> list[GoalView]:
     """My goals: active first, then achieved, then dropped; nearest target date first."""
     with sf.begin() as s:
         return views(s, _mine(s, viewer), viewer)
+
+
+@dataclass(frozen=True)
+class GoalList:
+    """What the goals page draws of my goals, read a page at a time: the active goals asked
+    for (``goal_views.page``'s rule: at least a page, the goal just acted on kept in view
+    whatever its status), how many active ones are left behind, and the achieved or
+    dropped ones — counted, and read only when asked for (``folded``)."""
+
+    cards: list[GoalView]
+    more: int
+    folded: list[GoalView]
+    n_folded: int
+
+    @property
+    def total(self) -> int:
+        return len(self.cards) + self.more + self.n_folded
+
+
+def my_goal_list(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    shown: int = 0,
+    keep: int | None = None,
+    *,
+    folded: bool = False,
+) -> GoalList:
+    """:func:`my_goals` as the page shows them (``goal_views.fold`` then ``goal_views.page``),
+    with only the goals drawn read: a busy participant's page costs what a new one's does."""
+    active = Goal.status == GoalStatus.ACTIVE
+    others = () if keep is None else (Goal.id != keep,)  # the kept goal is a card
+    with sf.begin() as s:
+        rows = list(_mine(s, viewer, active, limit=max(PAGE_SIZE, shown)))
+        if keep is not None and keep not in {g.id for g in rows}:
+            rows += _mine(s, viewer, Goal.id == keep)  # after the page: its place in the list
+        counts = dict(
+            s.execute(
+                select(active, func.count())
+                .where(Goal.owner_id == viewer.person_id, *others)
+                .group_by(active)
+            )
+            .tuples()
+            .all()
+        )
+        on_cards = [g for g in rows if g.id != keep and g.status == GoalStatus.ACTIVE]
+        done = _mine(s, viewer, ~active, *others) if folded else ()
+        return GoalList(
+            cards=views(s, rows, viewer),
+            more=counts.get(True, 0) - len(on_cards),
+            folded=views(s, done, viewer),
+            n_folded=counts.get(False, 0),
+        )
 
 
 def _mine(

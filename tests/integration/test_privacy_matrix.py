@@ -490,6 +490,7 @@ def _survey_results(key: str, **kw: Any) -> Read:
 READS: tuple[Read, ...] = (
     # goals
     _own("goals.my_goals", lambda sf, w, v: goals.my_goals(sf, v)),
+    _own("goals.my_goal_list", lambda sf, w, v: goals.my_goal_list(sf, v, folded=True)),
     _only(
         "notify_admin.mail_status",
         lambda sf, w, v: notify_admin.mail_status(sf, v),
@@ -613,6 +614,9 @@ READS: tuple[Read, ...] = (
         lambda sf, w, v: match_suggestions.list_suggestions(sf, v, w.p, ALL_STATUSES),
     ),
     _staff("match_suggestions.pool:P", lambda sf, w, v: match_suggestions.pool(sf, v, w.p)),
+    _staff(
+        "match_suggestions.pool_size:P", lambda sf, w, v: match_suggestions.pool_size(sf, v, w.p)
+    ),
     _staff("match_suggestions.last_run:P", lambda sf, w, v: match_suggestions.last_run(sf, v, w.p)),
     _staff("match_suggestions.declined:P", lambda sf, w, v: match_suggestions.declined(sf, v, w.p)),
     _staff(
