@@ -10,6 +10,7 @@ from core.kernel.access import COORDINATOR, PARTICIPANT
 from core.kernel.i18n import format_date, format_datetime, format_number, format_percent, t, tn
 from core.relationship import meetings
 from ui import survey_cards
+from ui.dashboard.filters import kept_parts
 from ui.page import guard
 from ui.widgets import md_escape, plain
 from ui.zone import viewer_zone
@@ -150,7 +151,7 @@ if viewer.has(PARTICIPANT):
 
 if viewer.has(COORDINATOR):
     st.header(t("Programmes"))
-    counts = home.programme_counts(store.sf, viewer)
+    counts = home.programme_counts(store.sf, viewer, kept_parts(store))
     if not counts:
         st.info(t("No programme yet."))
     for row in counts:

@@ -37,6 +37,7 @@ from sqlalchemy import distinct, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.insights import sections
+from core.insights.enrolment import headcounts
 from core.insights.figures import (
     PAIR_SECTIONS,
     WEEKLY_SECTIONS,
@@ -285,7 +286,8 @@ retention = _part(
 
 def warm(sf: sessionmaker[Session], tables: TableCache) -> int:
     """Build every part of every running programme into ``tables``, as a server does when
-    it starts: the first coordinator then finds them kept. Nothing is read out (no viewer,
+    it starts, and Home's counts of every programme: the first coordinator then finds them
+    kept. Nothing is read out (no viewer,
     no figure leaves); the parts are the ones any preset period asks for (a preset is in
     every scope). One part a transaction: on SQLite a writer waits for one part at most.
     The number of parts built."""
@@ -304,6 +306,8 @@ def warm(sf: sessionmaker[Session], tables: TableCache) -> int:
                 if programme is None or programme.status != ProgrammeStatus.RUNNING:
                     break  # deleted or closed meanwhile
                 getattr(Family(s, programme, k, None, tables), part)
+    with sf.begin() as s:  # the coordinators' Home: every programme's cards at once
+        headcounts(s, s.scalars(select(Programme.id)).all(), tables)
     return tables.misses - built
 
 

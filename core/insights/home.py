@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, distinct, func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.insights.enrolment import anchors, counted, headcounts
 from core.insights.figures import Figure, figure_of
 from core.insights.pairs import PairState, health_table, kpis_of, pair_states
-from core.insights.scope import active_match
+from core.insights.table_cache import TableCache
 from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.privacy import Bag, Cell, fixed_rate, is_recording, is_small
@@ -25,7 +25,6 @@ from db.models import (
     Enrolment,
     EnrolmentStatus,
     Match,
-    MatchMember,
     MatchStatus,
     Person,
     Programme,
@@ -156,33 +155,16 @@ def announcements_for(
         return [AnnouncementCard(a.title, a.body, name, a.published_at) for a, name in rows]
 
 
-def _headcounts(s: Session, programme_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
-    """Per programme, counted in SQL: enrolled people, those of them in an active match,
-    active matches with a member, and those members (what Home's cards show)."""
-    out: dict[int, tuple[int, ...]] = {
-        pid: (e, m, 0, 0) for pid, (e, m) in headcounts(s, programme_ids).items()
-    }
-    for pid, matches, members in s.execute(
-        select(
-            Match.programme_id,
-            func.count(distinct(Match.id)),
-            func.count(distinct(MatchMember.person_id)),
-        )
-        .join(MatchMember, MatchMember.match_id == Match.id)
-        .join(Person, Person.id == MatchMember.person_id)
-        .where(Match.programme_id.in_(programme_ids), active_match())
-        .group_by(Match.programme_id)
-    ):
-        out[int(pid)] = (*out[int(pid)][:2], int(matches), int(members))
-    return out
-
-
 def _exact_figures(
-    s: Session, programme_ids: Sequence[int], k: int
+    s: Session,
+    programme_ids: Sequence[int],
+    k: int,
+    found: dict[int, tuple[Bag, Bag]] | None = None,
 ) -> dict[int, tuple[Figure, Figure, Figure]]:
     """The figures from the dashboard's own bags and pair-health table, one read for
-    every programme given (while recording, and for a programme with few active people)."""
-    found = anchors(s, programme_ids, k)
+    every programme given (while recording, and for a programme with few active people);
+    ``found``: the enrolled and matched bags, when already counted."""
+    found = found if found is not None else anchors(s, programme_ids, k)
     states: dict[int, list[PairState]] = {pid: [] for pid in programme_ids}
     for state in pair_states(s, programme_ids):
         states[state.programme_id].append(state)
@@ -203,7 +185,7 @@ def _anchor_figures(pid: int, enrolled: Bag, matched: Bag, k: int) -> tuple[Figu
 
 
 def _figures(
-    s: Session, programme_ids: Sequence[int], k: int
+    s: Session, programme_ids: Sequence[int], k: int, tables: TableCache | None = None
 ) -> dict[int, tuple[Figure, Figure, Figure]]:
     """Enrolled, matched and active pairs per programme: the dashboard's cells, decided
     by the same rules (enrolled and matched by their own; the active pairs with pair
@@ -212,12 +194,16 @@ def _figures(
     Each is a fixed cell, decided by its own size only: counts from SQL decide it, a
     handful of queries whatever the number of programmes. The pair-health table is
     read only where its protection can change the figure (1 … k−1 people in active
-    pairs), and everything while a test records the cells."""
+    pairs), and everything while a test records the cells. ``tables``: the counts this
+    server keeps (core.insights.table_cache), if any."""
     k = k_threshold(s)
     if is_recording():
         return _exact_figures(s, programme_ids, k)
-    counts = _headcounts(s, programme_ids)
-    out = _exact_figures(s, [p for p in programme_ids if is_small(counts[p][3], k)], k)
+    counts = headcounts(s, programme_ids, tables)
+    small = [p for p in programme_ids if is_small(counts[p][3], k)]
+    out = _exact_figures(
+        s, small, k, {p: (counted(counts[p][0]), counted(counts[p][1])) for p in small}
+    )
     for pid in programme_ids:
         if pid in out:
             continue
@@ -230,8 +216,11 @@ def _figures(
     return out
 
 
-def programme_counts(sf: sessionmaker[Session], viewer: Viewer) -> list[ProgrammeCounts]:
-    """Headline counts per programme for coordinators (counts only, no content)."""
+def programme_counts(
+    sf: sessionmaker[Session], viewer: Viewer, tables: TableCache | None = None
+) -> list[ProgrammeCounts]:
+    """Headline counts per programme for coordinators (counts only, no content);
+    ``tables``: the counts this server keeps, if any."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         rows = s.execute(
@@ -240,7 +229,7 @@ def programme_counts(sf: sessionmaker[Session], viewer: Viewer) -> list[Programm
             )
         ).all()
         k = k_threshold(s)
-        figures = _figures(s, [pid for pid, _, _ in rows], k)
+        figures = _figures(s, [pid for pid, _, _ in rows], k, tables)
         return [
             ProgrammeCounts(pid, name, status, *figures[pid], k=k) for pid, name, status in rows
         ]

@@ -100,7 +100,7 @@ def programme_surveys(
         k = k_threshold(s)
         table = _surveys_part(s, scope_of(s, programme, k, tables=tables), tables)
         where = f"programme_surveys:{programme_id}"
-        enrolled, matched = anchors(s, [programme_id], k)[programme_id]
+        enrolled, matched = anchors(s, [programme_id], k, tables)[programme_id]
         invited_hidden, _ = fixed_rate(matched, enrolled, k)
         surveys = s.scalars(
             select(Survey)

@@ -66,6 +66,8 @@ READS: dict[str, tuple[str, ...]] = {
     "retention": ("enrolment", "person", "programme"),
     # enrolled participants per department: what a programme's scope offers as filters
     "sizes": ("enrolment", "person"),
+    # enrolled, matched, active matches and their members (Home's cards, the survey list)
+    "headcounts": ("enrolment", "match", "match_member", "person"),
 }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.insights.activity import ActivityTable, activity_table, goals_table
-from core.insights.enrolment import enrol_table
+from core.insights.enrolment import enrol_table, headcounts
 from core.insights.figures import Filters, Point, point_of
 from core.insights.pairs import meetings_table
 from core.insights.retention import RetentionTable, retention_table
@@ -94,6 +94,11 @@ class Family:
     meetings = _table("meetings", meetings_table)
     skills = _table("skills", skills_table)
     surveys = _table("surveys", survey_table)
+
+    @cached_property
+    def headcounts(self) -> tuple[int, int, int, int]:
+        """Enrolled, matched, active matches and their members (Home's card)."""
+        return headcounts(self.s, [self.programme.id], self.tables)[self.programme.id]
 
     @cached_property
     def sizes(self) -> dict[str | None, int]:

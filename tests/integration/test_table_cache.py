@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 from sqlalchemy.sql.util import find_tables
 
 from core.growth import journal
-from core.insights import dashboard
+from core.insights import dashboard, home
 from core.insights.figures import Filters
 from core.insights.table_cache import READS, TIMED, TableCache
 from core.insights.view import Family
@@ -235,7 +235,8 @@ def test_the_parts_built_at_start_serve_every_preset_period_of_every_running_pro
             select(Programme).where(Programme.status == ProgrammeStatus.RUNNING)
         ).all()
     assert running
-    assert dashboard.warm(world, cache) == len(running) * len(PARTS)
+    # every part of every running programme, and Home's counts of every programme
+    assert dashboard.warm(world, cache) == len(running) * len(PARTS) + 1
     today = clock.today()
     asked = [
         Filters(None, None, *dashboard.period_bounds(code, None, today)) for code in ("4w", "all")
@@ -248,6 +249,39 @@ def test_the_parts_built_at_start_serve_every_preset_period_of_every_running_pro
         kept = [dashboard.dashboard(world, coord, f, cache) for f in asked]
     assert not built
     assert kept == [dashboard.dashboard(world, coord, f) for f in asked]
+    misses = cache.misses
+    assert home.programme_counts(world, coord, cache) == home.programme_counts(world, coord)
+    assert cache.misses == misses  # Home's cards: counted by the warm-up
+
+
+def test_home_counts_kept_by_a_server_are_counted_again_after_a_write_through_another(
+    world,
+) -> None:
+    """Home's cards are kept under the versions of the tables they count: a new enrolment,
+    written through any server, shows on the next view."""
+    from db.engine import make_session_factory
+    from db.models import Enrolment, EnrolmentStatus, Person
+
+    coord, cache = viewer_named(world, "coord"), TableCache()
+    before = home.programme_counts(world, coord, cache)
+    assert home.programme_counts(world, coord, cache) == before
+    other = make_session_factory(world.kw["bind"])  # another server's sessions
+    with other.begin() as s:
+        pid = before[0].programme_id
+        taken = select(Enrolment.person_id).where(Enrolment.programme_id == pid)
+        person = s.scalar(select(Person.id).where(Person.id.not_in(taken)).limit(1))
+        assert person is not None
+        s.add(
+            Enrolment(
+                programme_id=pid,
+                person_id=person,
+                status=EnrolmentStatus.ENROLLED,
+                **clock.stamps(),
+            )
+        )
+    after = home.programme_counts(world, coord, cache)
+    assert after == home.programme_counts(world, coord)  # the fresh figures
+    assert after != before
 
 
 def test_a_ticked_step_rebuilds_no_part_and_the_view_is_the_fresh_one(world) -> None:
