@@ -53,6 +53,7 @@ with st.expander(t("Create an account"), expanded=False):
             default=["participant"],
             format_func=role_label.get,
             key="new_roles",
+            placeholder=t("Choose…"),
         )
         st.form_submit_button(t("Create"), on_click=_create)
         form_key("account_new")  # drawn with the form, sent with it
@@ -104,6 +105,7 @@ with col_roles, st.form(f"roles_{chosen}"):
         default=list(target.roles),
         format_func=role_label.get,
         key=f"roles_sel_{chosen}",
+        placeholder=t("Choose…"),
     )
     st.form_submit_button(t("Save roles"), on_click=_save_roles, args=(chosen,))
     flash(f"roles_{chosen}")

@@ -15,7 +15,13 @@ st.title(t("Audit log"))
 
 labels = {code: t(label) for code, label in audit.ACTIONS.items()}
 c1, c2, c3 = st.columns([2, 2, 2])
-actions = c1.multiselect(t("Actions"), list(labels), format_func=labels.get, key="audit_actions")
+actions = c1.multiselect(
+    t("Actions"),
+    list(labels),
+    format_func=labels.get,
+    key="audit_actions",
+    placeholder=t("Choose…"),
+)
 who = c2.text_input(t("User (actor or target)"), key="audit_who")
 period = c3.date_input(
     t("Period"),

@@ -162,7 +162,13 @@ def make_form(pid: int, waiting: list[PoolPerson]) -> None:
 
     with st.form("make_form"):
         names = {p.person_id: f"{p.name} — {p.department or '—'}" for p in waiting}
-        st.multiselect(t("People (2 to 6)"), list(names), format_func=names.get, key="make_people")
+        st.multiselect(
+            t("People (2 to 6)"),
+            list(names),
+            format_func=names.get,
+            key="make_people",
+            placeholder=t("Choose…"),
+        )
         st.caption(t("People taken from another suggestion leave it."))
         st.form_submit_button(t("Make this match"), on_click=_make)
         flash(where)

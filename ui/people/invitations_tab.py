@@ -42,6 +42,7 @@ def invitations_tab(store: Store, viewer: Viewer, summary: PeopleSummary) -> Non
             list(by_id),
             format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>",
             key="invite_people",
+            placeholder=t("Choose…"),
         )
     by_email = smtp.configured() and st.checkbox(
         t("Also e-mail each person their link, in their language"),

@@ -141,6 +141,7 @@ def _practicalities(prefix: str, base: enr.MyEnrolment | None, language: str) ->
         default=list(base.languages) if base else [language],
         format_func=language_labels.get,
         key=f"{prefix}_languages",
+        placeholder=t("Choose…"),
     )
     motivation = st.text_area(
         t("Why do you want to join? (optional)"),
