@@ -13,6 +13,8 @@ from ui.surveys.fit import fit_tab
 from ui.surveys.results import results_tab
 from ui.surveys.rounds import rounds_tab
 
+TAB = "cs_tab"
+
 store, viewer = guard("coord_surveys")
 st.title(t("Surveys and results"))
 
@@ -28,12 +30,16 @@ k = questions.k_value(store.sf)
 
 # The protected table is the dashboard's surveys part, kept by this server between views.
 summaries = survey_results.programme_surveys(store.sf, viewer, programme_id, kept_parts(store))
+# Only the tab shown runs (each is a page of its own: charts, forms, flags).
 tab_results, tab_surveys, tab_fit = st.tabs(
-    [t("Results"), t("Surveys and schedule"), t("Pairing fit")]
+    [t("Results"), t("Surveys and schedule"), t("Pairing fit")], key=TAB, on_change="rerun"
 )
 with tab_results:
-    results_tab(store, viewer, programme_id, summaries, k)
+    if tab_results.open:
+        results_tab(store, viewer, programme_id, summaries, k)
 with tab_surveys:
-    rounds_tab(store, viewer, programme_id, summaries, k)
+    if tab_surveys.open:
+        rounds_tab(store, viewer, programme_id, summaries, k)
 with tab_fit:
-    fit_tab(store, viewer, programme_id, k)
+    if tab_fit.open:
+        fit_tab(store, viewer, programme_id, k)

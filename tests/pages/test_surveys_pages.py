@@ -23,6 +23,16 @@ from db.models import (
 )
 from tests.pages.conftest import texts
 
+
+def _open_tab(at: AppTest, label: str, lang: str = "fr") -> None:
+    """Select a tab of the coordinator's surveys page (only the tab shown runs)."""
+    from core.kernel.i18n import t
+
+    at.session_state["cs_tab"] = t(label, lang)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
 SURVEYS, COORD = "pages/surveys.py", "pages/coord_surveys.py"
 
 
@@ -145,6 +155,7 @@ def test_camille_rates_her_pairing_after_the_first_held_meeting(open_app, demo_s
             == before + 1
         )
     coord = open_app("coord", page=COORD)
+    _open_tab(coord, "Pairing fit")
     page = texts(coord)
     assert "Camille Martin" in page and "Hugo Bernard" in page
     assert "Pas sûre" not in page
@@ -157,8 +168,9 @@ def test_the_coordinator_sees_results_nps_and_a_flagged_pair(open_app):
     assert "Surveys and results" in page or "Enquêtes et résultats" in page
     nps = [m for m in at.metric if m.label in ("Net Promoter Score", "Net Promoter Score (NPS)")]
     assert nps and nps[0].value not in ("—", "")
-    assert "Un membre a signalé une mauvaise adéquation" in page  # demo: one pair flagged
     assert len(at.get("vega_lite_chart")) >= 3
+    _open_tab(at, "Pairing fit")  # the coordinator reads French (her account's language)
+    assert "Un membre a signalé une mauvaise adéquation" in texts(at)  # demo: one pair flagged
 
 
 def test_the_coordinator_sees_an_empty_programme_without_error(open_app, demo_store):
@@ -170,15 +182,16 @@ def test_the_coordinator_sees_an_empty_programme_without_error(open_app, demo_st
     picker = at.selectbox(key="cs_programme")
     picker.select_index(next(i for i, o in enumerate(picker.options) if "Spring" in o)).run()
     assert not at.exception, [e.value for e in at.exception]
-    page = texts(at)
-    assert "Pas encore d’enquête pour ce programme." in page
     # Zero describes nobody: it is shown, not hidden (DESIGN.md "Who sees what").
     responses = next(m for m in at.metric if m.label == "Réponses")
     assert responses.value == "0"
+    _open_tab(at, "Surveys and schedule")
+    assert "Pas encore d’enquête pour ce programme." in texts(at)
 
 
 def test_the_coordinator_plans_surveys_and_adds_a_question(open_app, demo_store):
     at = open_app("coord", page=COORD)
+    _open_tab(at, "Surveys and schedule")
     scheduled = [
         b for b in at.button if b.key and b.key.startswith("cs_delete_")
     ]  # surveys not open yet
@@ -234,6 +247,7 @@ def test_the_coordinator_creates_removes_a_question_deletes_and_handles_a_flag(
     open_app, demo_store
 ):
     at = open_app("coord", page=COORD)
+    _open_tab(at, "Surveys and schedule")
     at.text_input(key="cs_new_title").input("")
     at.button(key="cs_new_submit").click().run()
     assert [e.value for e in at.error] == ["« Titre » ne peut pas être vide."]
@@ -259,6 +273,7 @@ def test_the_coordinator_creates_removes_a_question_deletes_and_handles_a_flag(
     at.button(key=f"cs_delete_{later}").click().run()
     assert "Enquête supprimée." in [x.value for x in at.success]
     assert f"cs_delete_{later}" not in [b.key for b in at.button]
+    _open_tab(at, "Pairing fit")
     [flag] = [b.key for b in at.button if b.key and b.key.startswith("cs_flag_done_")]
     at.button(key=flag).click().run()
     assert not at.exception, [e.value for e in at.exception]
