@@ -12,7 +12,7 @@ from ui.actions import FLASH, act, flash
 from ui.growth.goal_cards import my_goal, peer_goal
 from ui.growth.goal_edit import category_labels
 from ui.page import guard
-from ui.widgets import form_key, form_sent
+from ui.widgets import form_key, form_sent, more_button
 
 store, viewer = guard("goals")
 
@@ -44,10 +44,6 @@ def acted_on() -> int | None:
     return int(where[5:]) if where.startswith("goal_") and where[5:].isdigit() else None
 
 
-def show_more(key: str) -> None:
-    st.session_state[key] = st.session_state.get(key, goal_views.PAGE_SIZE) + goal_views.PAGE_SIZE
-
-
 def paged(
     shown: list[goal_views.GoalView],
     more: int,
@@ -57,17 +53,10 @@ def paged(
     """A page of cards, then "Show more" while some are left (``key``: how many are asked for)."""
     for g in shown:
         card(g)
-    if more:
-        st.button(
-            tn(
-                "Show one more active goal",
-                "Show {n} more active goals",
-                min(more, goal_views.PAGE_SIZE),
-            ),
-            key=f"{key}_more",
-            on_click=show_more,
-            args=(key,),
-        )
+    label = tn(
+        "Show one more active goal", "Show {n} more active goals", min(more, goal_views.PAGE_SIZE)
+    )
+    more_button(bool(more), key, goal_views.PAGE_SIZE, f"{key}_more", label)
 
 
 def folded(

@@ -55,10 +55,14 @@ def bold_line(label: str, value: str) -> None:
 
 def more_button(has_more: bool, limit_key: str, step: int, key: str, label: str) -> None:
     """Under a list read a page at a time: while more wait, a button asking for ``step``
-    more items (how many are asked for is kept in ``limit_key``)."""
-    if has_more and st.button(label, key=key):
-        st.session_state[limit_key] += step
-        st.rerun()
+    more items (how many are asked for is kept in ``limit_key``, one page when unset).
+    Counted in the button's callback: the run it starts draws the longer list."""
+    if has_more:
+        st.button(label, key=key, on_click=_ask_more, args=(limit_key, step))
+
+
+def _ask_more(limit_key: str, step: int) -> None:
+    st.session_state[limit_key] = st.session_state.get(limit_key, step) + step
 
 
 def form_key(form: str) -> str:
