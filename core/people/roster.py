@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Subquery, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, func, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from core.accounts.invitations import invitation_state, valid_at
@@ -96,17 +96,10 @@ def list_people(
     latest = _latest_invitation()
     now = clock.now()
     valid = valid_at(now)
-    stmt = (
-        select(Person, manager.full_name, Account.username, Invitation)
-        .outerjoin(manager, manager.id == Person.manager_id)
-        .outerjoin(Account, Account.person_id == Person.id)
-        .outerjoin(latest, latest.c.person_id == Person.id)
-        .outerjoin(Invitation, Invitation.id == latest.c.invitation_id)
-        .where(Person.erased_at.is_(None))
-    )
+    mine: list[ColumnElement[bool]] = [Person.erased_at.is_(None)]  # on the person alone
     if query.strip():
         like = f"%{query.strip().lower()}%"
-        stmt = stmt.where(
+        mine.append(
             or_(
                 func.lower(Person.full_name).like(like),
                 func.lower(Person.email).like(like),
@@ -114,19 +107,37 @@ def list_people(
             )
         )
     if status == "active":
-        stmt = stmt.where(Person.is_active.is_(True))
+        mine.append(Person.is_active.is_(True))
     elif status == "inactive":
-        stmt = stmt.where(Person.is_active.is_(False))
-    elif status == "no_account":
-        stmt = stmt.where(Account.id.is_(None))
+        mine.append(Person.is_active.is_(False))
+    joined: list[ColumnElement[bool]] = []  # on the account and the newest invitation
+    if status == "no_account":
+        joined = [Account.id.is_(None)]
     elif status == "invited":
-        stmt = stmt.where(Account.id.is_(None), Invitation.id.is_not(None), valid)
+        joined = [Account.id.is_(None), Invitation.id.is_not(None), valid]
     elif status == "not_invited":
-        stmt = stmt.where(
-            Account.id.is_(None), Person.is_active.is_(True), or_(Invitation.id.is_(None), ~valid)
-        )
+        joined = [
+            Account.id.is_(None),
+            Person.is_active.is_(True),
+            or_(Invitation.id.is_(None), ~valid),
+        ]
+    stmt = (
+        select(Person, manager.full_name, Account.username, Invitation)
+        .outerjoin(manager, manager.id == Person.manager_id)
+        .outerjoin(Account, Account.person_id == Person.id)
+        .outerjoin(latest, latest.c.person_id == Person.id)
+        .outerjoin(Invitation, Invitation.id == latest.c.invitation_id)
+        .where(*mine, *joined)
+    )
+    # Each outer join adds at most one row a person (one account, one newest invitation, one
+    # manager): without a filter on them, the people are counted alone.
+    counted = (
+        select(func.count()).select_from(stmt.subquery())
+        if joined
+        else select(func.count()).select_from(Person).where(*mine)
+    )
     with sf.begin() as s:
-        total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        total = s.scalar(counted) or 0
         found = s.execute(stmt.order_by(Person.full_name, Person.id).limit(limit).offset(offset))
         rows = tuple(
             PersonRow(
@@ -153,8 +164,16 @@ def people_summary(sf: sessionmaker[Session], viewer: Viewer) -> PeopleSummary:
     valid = valid_at(now)
     with sf.begin() as s:
         base = select(func.count(Person.id)).where(Person.erased_at.is_(None))
-        active = s.scalar(base.where(Person.is_active.is_(True))) or 0
-        inactive = s.scalar(base.where(Person.is_active.is_(False))) or 0
+        by_state = dict(
+            s.execute(
+                select(Person.is_active, func.count(Person.id))
+                .where(Person.erased_at.is_(None))
+                .group_by(Person.is_active)
+            )
+            .tuples()
+            .all()
+        )
+        active, inactive = by_state.get(True, 0), by_state.get(False, 0)
         with_account = (
             s.scalar(base.join(Account, Account.person_id == Person.id).where(Person.is_active))
             or 0
