@@ -160,6 +160,13 @@ def counted(n: int) -> Bag:
     return Bag(n, n, (), None, None)
 
 
+def counted_anchors(
+    counts: dict[int, tuple[int, int, int, int]],
+) -> dict[int, tuple[Bag, Bag]]:
+    """The enrolled and matched people of :func:`headcounts`, as bags known by their number."""
+    return {pid: (counted(e), counted(m)) for pid, (e, m, _, _) in counts.items()}
+
+
 def anchors(
     s: Session, programme_ids: Sequence[int], k: int, tables: TableCache | None = None
 ) -> dict[int, tuple[Bag, Bag]]:
@@ -167,10 +174,7 @@ def anchors(
     only these). Fixed cells, decided by their size alone: counted in SQL, and with every
     person only while a test records the cells."""
     if not is_recording():
-        return {
-            pid: (counted(e), counted(m))
-            for pid, (e, m, _, _) in headcounts(s, programme_ids, tables).items()
-        }
+        return counted_anchors(headcounts(s, programme_ids, tables))
     state = snapshot_people(s, programme_ids)
     out = {}
     for pid in programme_ids:

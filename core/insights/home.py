@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.insights.enrolment import anchors, counted, headcounts
+from core.insights.enrolment import anchors, counted, counted_anchors, headcounts
 from core.insights.figures import Figure, figure_of
 from core.insights.pairs import PairState, health_table, kpis_of, pair_states
 from core.insights.table_cache import TableCache
@@ -201,9 +201,7 @@ def _figures(
         return _exact_figures(s, programme_ids, k)
     counts = headcounts(s, programme_ids, tables)
     small = [p for p in programme_ids if is_small(counts[p][3], k)]
-    out = _exact_figures(
-        s, small, k, {p: (counted(counts[p][0]), counted(counts[p][1])) for p in small}
-    )
+    out = _exact_figures(s, small, k, counted_anchors({p: counts[p] for p in small}))
     for pid in programme_ids:
         if pid in out:
             continue
