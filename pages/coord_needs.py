@@ -11,7 +11,7 @@ from core.kernel.errors import TandemError
 from core.kernel.i18n import t, tn
 from core.programmes import programmes
 from ui.page import guard
-from ui.widgets import figures_as_text
+from ui.widgets import draw_chart, figures_as_text
 
 store, viewer = guard("coord_needs")
 st.title(t("Training needs"))
@@ -150,7 +150,7 @@ labels = base.mark_text(fontSize=11).encode(
 )
 height = 34 * len(departments_order) + 40
 title = t("Gap (wanted − offered)")
-st.altair_chart(
+draw_chart(
     finish(alt.layer(cells, hidden, labels), height=height, description=title),
     width="stretch",
     height=height + 130,  # Streamlit does not take the height from the spec

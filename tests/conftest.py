@@ -14,6 +14,8 @@ os.environ.setdefault("TANDEM_BCRYPT_ROUNDS", "4")  # production uses the librar
 # A server builds the dashboard in the background when it starts: not while tests measure
 # or count (tests/pages/test_warm_start.py turns it on).
 os.environ.setdefault("TANDEM_WARM_DASHBOARD", "0")
+# Every chart a test draws is checked against the Vega-Lite schema (a server skips the check).
+os.environ.setdefault("TANDEM_CHECK_CHARTS", "1")
 # One fixed key ring for the whole run (issue 13): every store, the page tests' demo copies
 # and the browser tests' servers (which inherit the environment) read each other's text.
 os.environ.setdefault(

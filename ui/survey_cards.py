@@ -12,7 +12,7 @@ from core.kernel.access import Viewer
 from core.kernel.i18n import format_date, format_number, t, tn
 from core.kernel.store import Store
 from core.surveys.self_assessment import END_DUE, END_LATER
-from ui.widgets import figures_as_text, md_escape
+from ui.widgets import draw_chart, figures_as_text, md_escape
 
 
 def surveys_card(store: Store, viewer: Viewer) -> None:
@@ -56,7 +56,7 @@ def progress_card(store: Store, viewer: Viewer) -> None:
             }
         )
         title = t("Reflections per month")
-        st.altair_chart(
+        draw_chart(
             finish(
                 alt.Chart(months, title=title, description=title)
                 .mark_bar()

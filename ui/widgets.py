@@ -13,6 +13,8 @@
   (core/kernel/submissions.py), so the same form sent twice creates one thing.
 - :func:`pick`: a selectbox over rows by id, each shown by a caption of its row.
 - :func:`on_click`: a download's contents built only when its button is clicked.
+- :func:`draw_chart`: every chart Tandem draws (``st.altair_chart``), checked against the
+  Vega-Lite schema only where ``config.check_charts`` asks (the tests).
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
+from core.insights.chart_parts import unchecked
 from core.insights.chart_table import summary
+from core.kernel.config import check_charts
 from core.kernel.i18n import get_language, speaking, t
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
@@ -82,6 +86,12 @@ def pick(label: str, rows: Mapping[K, R], caption: Callable[[R], str], **kwargs:
     """A selectbox over the ids of ``rows``, each shown as ``caption(row)``: the chosen id.
     ``kwargs`` go to ``st.selectbox`` (``key``, ``on_change`` …)."""
     return st.selectbox(label, list(rows), format_func=lambda i: caption(rows[i]), **kwargs)
+
+
+def draw_chart(chart: Any, **kwargs: Any) -> None:
+    """``st.altair_chart(chart, **kwargs)``, without the schema check of the whole chart
+    Streamlit's serialisation runs (most of the drawing time) unless ``check_charts()``."""
+    st.altair_chart(chart if check_charts() else unchecked(chart), **kwargs)
 
 
 def figures_as_text(title: str, table: pd.DataFrame | None, key: str) -> None:

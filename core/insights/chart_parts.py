@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -133,6 +134,24 @@ def with_top(chart: Any, **top: Any) -> Any:
     for key, value in top.items():
         setattr(done, key, value)
     return done
+
+
+def unchecked(chart: Any) -> Any:
+    """A copy of ``chart`` that serialises without the check against the Vega-Lite schema.
+
+    Streamlit draws a chart from ``chart.to_dict()``, whose default walks the whole
+    specification through the schema: 30–45 ms for a layered chart, most of a chart page's
+    time. Every chart's builder is checked by its tests (and page tests check what they draw,
+    see ``config.check_charts``); the copy answers ``to_dict()`` with ``validate=False``.
+    Set on the copy's own attributes, past Altair's ``__setattr__`` (which would make it a
+    property of the chart): a further copy, or a sub-chart, is an ordinary chart."""
+    done = chart.copy(deep=False)
+    object.__setattr__(done, "to_dict", functools.partial(_to_dict_unchecked, done))
+    return done
+
+
+def _to_dict_unchecked(chart: Any, validate: bool = False, **kwargs: Any) -> dict[str, Any]:
+    return type(chart).to_dict(chart, validate, **kwargs)  # type: ignore[no-any-return]
 
 
 def texts(

@@ -131,6 +131,13 @@ def warm_dashboard() -> bool:
     return _flag("TANDEM_WARM_DASHBOARD", True)
 
 
+def check_charts() -> bool:
+    """Whether every chart drawn is checked against the Vega-Lite schema (TANDEM_CHECK_CHARTS,
+    off by default: the check is most of a chart's drawing time; the tests turn it on, so
+    every chart a page test draws is checked)."""
+    return _flag("TANDEM_CHECK_CHARTS", False)
+
+
 def cookie_key(configured: str | None = None) -> str:
     """The cookie signing key: secrets.toml, then TANDEM_COOKIE_KEY, then a generated file.
 

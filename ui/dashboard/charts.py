@@ -17,7 +17,7 @@ from core.insights.chart_table import drawn_table
 from core.insights.figures import Point
 from core.kernel.i18n import format_date, t
 from core.kernel.privacy import NOT_OFFERED
-from ui.widgets import figures_as_text, md_escape
+from ui.widgets import draw_chart, figures_as_text, md_escape
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def chart(d: figures.Dashboard, spec: Chart, built: Any) -> None:
         st.caption(spec.empty or t("Nothing to show for these filters yet."))
     else:
         # Streamlit does not take the height from the spec: give it the chart's own.
-        st.altair_chart(
+        draw_chart(
             with_top(built, description=spec.title),
             width="stretch",
             height=charts.pixel_height(built),
@@ -177,7 +177,7 @@ def retention(d: figures.Dashboard) -> None:
     built = charts.chart_of(d, "retention")
     if built is not None:
         title = t("Retention: still employed after 6 and 12 months")
-        st.altair_chart(
+        draw_chart(
             with_top(built, description=title),
             width="stretch",
             height=charts.pixel_height(built),

@@ -19,7 +19,7 @@ from core.surveys.results import QuestionResult
 from ui.dashboard.filters import kept_parts
 from ui.surveys import skills
 from ui.surveys.explain import hidden, signed
-from ui.widgets import figures_as_text, md_escape
+from ui.widgets import draw_chart, figures_as_text, md_escape
 
 
 def results_tab(
@@ -146,7 +146,7 @@ def _nps_over_time(points: Sequence[survey_results.NpsPoint], k: int) -> None:
             text=alt.Text("nps:Q", format="+.0f")
         )
         title = t("Net Promoter Score over time")
-        st.altair_chart(
+        draw_chart(
             finish(alt.layer(zero, line, text), height=260, description=title), width="stretch"
         )
         table = pd.DataFrame({t("When"): nps_data["label"], t("NPS"): nps_data["nps"]})
@@ -191,7 +191,7 @@ def _answers_per_question(found: Sequence[QuestionResult], k: int) -> None:
                     "answers": [c for _, c in q.distribution if c is not None],
                 }
             )
-            st.altair_chart(
+            draw_chart(
                 finish(
                     alt.Chart(dist)
                     .mark_bar()

@@ -13,7 +13,7 @@ from core.kernel.i18n import t
 from core.kernel.store import Store
 from ui.dashboard.filters import kept_parts
 from ui.surveys.explain import hidden, signed
-from ui.widgets import figures_as_text
+from ui.widgets import draw_chart, figures_as_text
 
 
 def growth_section(
@@ -40,7 +40,7 @@ def growth_section(
                         "growth": growth_label,
                     }
                 )
-        st.altair_chart(
+        draw_chart(
             finish(
                 alt.Chart(pd.DataFrame(rows))
                 .mark_bar()
