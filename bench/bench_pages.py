@@ -26,7 +26,8 @@ this week's rows. And as a coordinator finds it first after a server started
 (core.insights.dashboard.warm, run in the background when a server opens its database,
 here before the timed run; off while the other pages are timed: TANDEM_WARM_DASHBOARD=0);
 the coordinator's Home likewise ("home, after a start": the warm-up counts every
-programme's cards).
+programme's cards), and the surveys page ("coord_surveys, after a start": its results read
+the surveys, skills and department-size parts the warm-up builds).
 
 The table gives each page at company scale against the same page at demo scale
 (target ≤ 1.5×) and against the Profile page at company scale, the router's floor
@@ -77,10 +78,11 @@ DASHBOARD = "coord_dashboard"
 # The dashboard opened right after a participant wrote a reflection, on a server that had
 # shown it before: the parts the reflection does not touch are kept (core.insights.table_cache).
 AFTER_WRITE = "coord_dashboard, after a write"
-# The dashboard first opened on a server whose warm-up (core.insights.dashboard.warm) is done.
-AFTER_START = "coord_dashboard, after a start"
-# The coordinator's Home (every programme's counts) likewise: the warm-up counts them too.
-HOME_AFTER_START = "home, after a start"
+# The pages a server's warm-up (core.insights.dashboard.warm) builds parts for, each also
+# measured as first opened on a server whose warm-up is done: the dashboard, Home (every
+# programme's counts) and the surveys page (its results' parts).
+WARMED = (DASHBOARD, "home", "coord_surveys")
+AFTER_START = ", after a start"
 
 
 @dataclass(frozen=True)
@@ -353,9 +355,9 @@ def measure(
     for pages in plans:
         if (COORDINATOR, DASHBOARD) in pages:  # and right after a write, and a start
             pages[(COORDINATOR, AFTER_WRITE)] = pages[(COORDINATOR, DASHBOARD)]
-            pages[(COORDINATOR, AFTER_START)] = pages[(COORDINATOR, DASHBOARD)]
-        if (COORDINATOR, "home") in pages:
-            pages[(COORDINATOR, HOME_AFTER_START)] = pages[(COORDINATOR, "home")]
+        for page in WARMED:
+            if (COORDINATOR, page) in pages:
+                pages[(COORDINATOR, page + AFTER_START)] = pages[(COORDINATOR, page)]
     for data, pages in zip(datasets, plans, strict=True):  # warm imports and the store
         page_ms(data.url, *pages[(PARTICIPANT, "profile")], 1)
     out: list[dict[tuple[str, str], float]] = [{} for _ in datasets]
@@ -369,7 +371,7 @@ def measure(
                 before, seen = None, True
                 if key[1] == AFTER_WRITE:
                     before = reflection_written(data.url, data.users[PARTICIPANT])
-                elif key[1] in (AFTER_START, HOME_AFTER_START):
+                elif key[1].endswith(AFTER_START):
                     before, seen = warmed(data.url), False
                 try:
                     times[i].append(page_ms(data.url, *pages[key], 1, before, seen))

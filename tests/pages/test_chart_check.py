@@ -12,7 +12,7 @@ import pytest
 from altair.utils.schemapi import SchemaValidationError
 from streamlit.testing.v1 import AppTest
 
-from core.insights.chart_parts import finish, unchecked
+from core.insights.chart_parts import finish, unchecked, with_top
 
 DATA = pd.DataFrame({"when": ["A", "B", "C"], "nps": [10.0, -5.0, 30.0]})
 
@@ -43,6 +43,15 @@ def test_only_the_unchecked_copy_skips_the_check():
         unchecked(broken).to_dict(validate=True)
     with pytest.raises(SchemaValidationError):
         unchecked(broken).copy().to_dict()  # a further copy is an ordinary chart
+    with pytest.raises(SchemaValidationError):
+        with_top(unchecked(broken), description="NPS").to_dict()
+
+
+def test_a_copy_with_other_top_properties_draws_itself_not_its_original():
+    chart = _layered()
+    taller = with_top(unchecked(chart), height=400)
+    assert taller.to_dict()["height"] == 400
+    assert chart.to_dict()["height"] == unchecked(chart).to_dict()["height"] == 260
 
 
 def _draw(which: str) -> None:
