@@ -24,9 +24,13 @@ count, and a statement whose rows cannot be seen counts as past). Figures of clo
 (counted from such rows, grouped by the week of ``created_at``) stay valid while people
 only write rows of this week.
 
-A write that changes only a row's bookkeeping (``BOOKKEEPING``: its version and the time
-of its last change, which no figure reads — a ticked step bumps its goal's) changes the
-data version but no table's.
+A write that changes only columns no kept figure reads (``UNREAD``) changes the data
+version but no table's: a row's bookkeeping (``BOOKKEEPING``, its version and the time of
+its last change — a ticked step bumps its goal's), a person's own settings (language,
+time zone, directory listing) and an enrolment's matching preferences. A participant who
+switches language or edits their availability leaves every kept part of the dashboard
+valid (at company scale, building them all again is a second of a coordinator's wait).
+``tests/integration/test_table_cache.py`` holds that no part's SQL names these columns.
 """
 
 from __future__ import annotations
@@ -46,6 +50,11 @@ ANY_TABLE = "*"  # a write whose table is not known
 _WROTE = "tandem_wrote"
 _TOUCHED = ""  # a write of bookkeeping alone: the data version only
 BOOKKEEPING = frozenset({"version", "updated_at"})
+UNREAD: dict[str, frozenset[str]] = {
+    "person": BOOKKEEPING | {"language", "time_zone", "directory_opt_in"},
+    "enrolment": BOOKKEEPING
+    | {"goal_themes", "availability", "work_mode", "languages", "motivation", "mentor_capacity"},
+}
 _NOW = "tandem_now"
 # A week starts for a writer this long before its Monday: two servers' clocks a little
 # apart at midnight on Sunday can never leave a closed week's figures stale.
@@ -86,10 +95,16 @@ def _wrote(session: Session) -> set[str]:
     return tables
 
 
-def _bookkeeping_only(obj: Any) -> bool:
-    """Whether the flush changes nothing of ``obj`` (a persistent row) but its bookkeeping."""
-    changed = {a.key for a in inspect(obj).attrs if a.history.has_changes()}
-    return changed <= BOOKKEEPING
+def unread(table: str) -> frozenset[str]:
+    """The columns of ``table`` no kept figure reads."""
+    return UNREAD.get(table, BOOKKEEPING)
+
+
+def _unread_only(obj: Any) -> bool:
+    """Whether the flush changes nothing of ``obj`` (a persistent row) that a figure reads."""
+    state = inspect(obj)
+    changed = {a.key for a in state.attrs if a.history.has_changes()}
+    return changed <= unread(state.mapper.local_table.name)
 
 
 def _after_flush(session: Session, _context: Any) -> None:
@@ -100,7 +115,7 @@ def _after_flush(session: Session, _context: Any) -> None:
     for obj in session.dirty:
         if obj in session.deleted:
             continue
-        if _bookkeeping_only(obj):
+        if _unread_only(obj):
             touched = True
         else:
             dirty.append(obj)
@@ -114,21 +129,21 @@ def _after_flush(session: Session, _context: Any) -> None:
             written.update(past(name) for name in names)
 
 
-def _sets_bookkeeping_only(state: ORMExecuteState) -> bool:
-    """An UPDATE statement whose SET names bookkeeping columns alone."""
+def _sets_unread_only(state: ORMExecuteState, table: str) -> bool:
+    """An UPDATE statement whose SET names columns no figure reads alone."""
     values = getattr(state.statement, "_values", None) if state.is_update else None
     if not values:
         return False  # nothing to tell by (or not an UPDATE): a write of its table
-    return all(getattr(c, "key", None) in BOOKKEEPING for c in values)
+    return all(getattr(c, "key", None) in unread(table) for c in values)
 
 
 def _on_execute(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
-        if _sets_bookkeeping_only(state):
-            _wrote(state.session).add(_TOUCHED)
-            return
         table = getattr(state.statement, "table", None)
         name = table.name if isinstance(table, Table) else ANY_TABLE
+        if _sets_unread_only(state, name):
+            _wrote(state.session).add(_TOUCHED)
+            return
         _wrote(state.session).update({name, past(name)})
 
 

@@ -40,16 +40,17 @@ def _afresh_and_cached(sf, viewer, cache):  # type: ignore[no-untyped-def]
 
 
 def test_each_part_names_in_reads_every_table_its_queries_read(world) -> None:
-    """…and none reads a row's bookkeeping (db.freshness.BOOKKEEPING: a write of it alone
-    leaves the tables' versions)."""
+    """…and none reads a column whose write leaves its table's version (db.freshness.UNREAD:
+    a row's bookkeeping, a person's own settings, an enrolment's matching preferences)."""
     import re
 
-    from db.freshness import BOOKKEEPING
+    from db.freshness import BOOKKEEPING, UNREAD
 
     engine = world.kw["bind"]
     named: set[str] = set()
     sql: list[str] = []
-    bookkeeping = re.compile(r"\.(" + "|".join(BOOKKEEPING) + r")\b")
+    unread = sorted(BOOKKEEPING.union(*UNREAD.values()))
+    bookkeeping = re.compile(r"\.(" + "|".join(unread) + r")\b")
 
     def record(_conn, clause, *_args) -> None:  # type: ignore[no-untyped-def]
         sql.append(str(clause.compile(dialect=engine.dialect)))
@@ -123,6 +124,45 @@ def test_a_sign_in_or_a_setting_rebuilds_nothing_and_the_k_setting_rebuilds_ever
     after = _afresh_and_cached(world, coord, cache)
     assert cache.misses > misses
     assert all(afresh == kept for afresh, kept in after)
+
+
+def test_a_persons_settings_or_matching_preferences_rebuild_nothing_a_department_does(
+    world,
+) -> None:
+    from sqlalchemy import update
+
+    from core.accounts import accounts
+    from core.people import directory
+    from db.models import Enrolment, Person
+
+    coord, camille, cache = (
+        viewer_named(world, "coord"),
+        viewer_named(world, "camille"),
+        TableCache(),
+    )
+    before = _afresh_and_cached(world, coord, cache)
+    misses = cache.misses
+    accounts.set_language(world, camille, "en")
+    accounts.set_time_zone(world, camille, "Pacific/Auckland")
+    directory.set_opt_in(world, camille, True)
+    directory.set_opt_in(world, camille, False)
+    with world.begin() as s:  # an enrolment's matching answers, as the enrolment form writes them
+        for e in s.scalars(select(Enrolment).where(Enrolment.person_id == camille.person_id)):
+            e.availability, e.motivation = ["mon_am"], "Another reason"
+            e.languages, e.mentor_capacity, e.updated_at = ["de"], 3, clock.now()
+    with world.begin() as s:  # a statement setting them alone
+        s.execute(update(Person).where(Person.id == camille.person_id).values(time_zone=None))
+    with parts_built() as built:
+        after = _afresh_and_cached(world, coord, cache)
+    assert built == [] and cache.misses == misses
+    assert after == before
+    with world.begin() as s:
+        person = s.get_one(Person, camille.person_id)
+        person.department = "Finance" if person.department != "Finance" else "Engineering"
+    with parts_built() as built:
+        moved = _afresh_and_cached(world, coord, cache)
+    assert {"enrol", "goals", "reflections"} <= set(built)
+    assert all(afresh == kept for afresh, kept in moved)
 
 
 def test_two_servers_keep_their_own_parts_and_see_each_others_writes_at_once(world) -> None:
