@@ -26,10 +26,12 @@ only write rows of this week.
 
 A write that changes only columns no kept figure reads (``UNREAD``) changes the data
 version but no table's: a row's bookkeeping (``BOOKKEEPING``, its version and the time of
-its last change — a ticked step bumps its goal's), a person's own settings (language,
-time zone, directory listing) and an enrolment's matching preferences. A participant who
-switches language or edits their availability leaves every kept part of the dashboard
-valid (at company scale, building them all again is a second of a coordinator's wait).
+its last change — a ticked step bumps its goal's), private text (``PRIVATE``: a goal's
+title, a reflection's answers, a meeting's notes), a person's own settings (language,
+time zone, directory listing) and an enrolment's matching answers (``OWN``). A participant
+who writes their meeting notes or switches language leaves every kept part of the
+dashboard valid (at company scale, building them all again is a second of a coordinator's
+wait).
 ``tests/integration/test_table_cache.py`` holds that no part's SQL names these columns.
 """
 
@@ -43,17 +45,29 @@ from typing import Any
 from sqlalchemy import Table, event, inspect, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from db.models import Setting
+from db.crypto.column import EncryptedText
+from db.models import Base, Setting
 
 KEY = "data_version"
 ANY_TABLE = "*"  # a write whose table is not known
 _WROTE = "tandem_wrote"
 _TOUCHED = ""  # a write of bookkeeping alone: the data version only
 BOOKKEEPING = frozenset({"version", "updated_at"})
+# A person's own settings and an enrolment's matching answers: no kept figure reads them.
+OWN: dict[str, frozenset[str]] = {
+    "person": frozenset({"language", "time_zone", "directory_opt_in"}),
+    "enrolment": frozenset(
+        {"goal_themes", "availability", "work_mode", "languages", "motivation", "mentor_capacity"}
+    ),
+}
+# Private text (encrypted at rest: goals, reflections, feedback, meeting agendas and notes)
+# is never a figure's input (DESIGN.md, "Who sees what").
+PRIVATE: dict[str, frozenset[str]] = {
+    table.name: frozenset(c.name for c in table.columns if isinstance(c.type, EncryptedText))
+    for table in Base.metadata.tables.values()
+}
 UNREAD: dict[str, frozenset[str]] = {
-    "person": BOOKKEEPING | {"language", "time_zone", "directory_opt_in"},
-    "enrolment": BOOKKEEPING
-    | {"goal_themes", "availability", "work_mode", "languages", "motivation", "mentor_capacity"},
+    name: BOOKKEEPING | PRIVATE[name] | OWN.get(name, frozenset()) for name in Base.metadata.tables
 }
 _NOW = "tandem_now"
 # A week starts for a writer this long before its Monday: two servers' clocks a little

@@ -99,7 +99,8 @@ def test_a_rolled_back_write_leaves_its_tables_versions(sf) -> None:
 
 def test_a_ticked_step_changes_the_data_version_but_not_its_goals_table(sf) -> None:
     """A tick bumps its goal's version and time of change (bookkeeping, which no figure
-    reads): the goals' figures stay kept; a change of the goal itself does not."""
+    reads): the goals' figures stay kept; a change of what figures read of the goal (its
+    status) does not, and neither does a new title (private text, which no figure reads)."""
     from sqlalchemy import select
 
     from core.accounts.auth import viewer_of
@@ -132,4 +133,7 @@ def test_a_ticked_step_changes_the_data_version_but_not_its_goals_table(sf) -> N
     assert _versions(sf, "goal") == after[:1] + after[2:]
     with sf.begin() as s:
         s.get_one(Goal, goal_id).title = "Another title"
+    assert _versions(sf, "goal") == after[:1] + after[2:]
+    with sf.begin() as s:
+        s.get_one(Goal, goal_id).status = "dropped"
     assert _versions(sf, "goal")[0] != after[0]

@@ -41,16 +41,22 @@ def _afresh_and_cached(sf, viewer, cache):  # type: ignore[no-untyped-def]
 
 def test_each_part_names_in_reads_every_table_its_queries_read(world) -> None:
     """…and none reads a column whose write leaves its table's version (db.freshness.UNREAD:
-    a row's bookkeeping, a person's own settings, an enrolment's matching preferences)."""
+    a row's bookkeeping, private text, a person's own settings, an enrolment's matching
+    answers)."""
     import re
 
-    from db.freshness import BOOKKEEPING, UNREAD
+    from db.freshness import UNREAD
 
     engine = world.kw["bind"]
     named: set[str] = set()
     sql: list[str] = []
-    unread = sorted(BOOKKEEPING.union(*UNREAD.values()))
-    bookkeeping = re.compile(r"\.(" + "|".join(unread) + r")\b")
+    # a table's own name or an alias of it (goal_1), then one of its unread columns
+    bookkeeping = re.compile(
+        "|".join(
+            rf"\b{table}(?:_\d+)?\.(?:{'|'.join(sorted(columns))})\b"
+            for table, columns in UNREAD.items()
+        )
+    )
 
     def record(_conn, clause, *_args) -> None:  # type: ignore[no-untyped-def]
         sql.append(str(clause.compile(dialect=engine.dialect)))
@@ -126,14 +132,16 @@ def test_a_sign_in_or_a_setting_rebuilds_nothing_and_the_k_setting_rebuilds_ever
     assert all(afresh == kept for afresh, kept in after)
 
 
-def test_a_persons_settings_or_matching_preferences_rebuild_nothing_a_department_does(
+def test_private_text_settings_or_matching_answers_rebuild_nothing_a_department_does(
     world,
 ) -> None:
     from sqlalchemy import update
 
     from core.accounts import accounts
+    from core.growth import goals
     from core.people import directory
-    from db.models import Enrolment, Person
+    from core.relationship import notes
+    from db.models import Enrolment, Goal, MatchMember, Meeting, Person
 
     coord, camille, cache = (
         viewer_named(world, "coord"),
@@ -150,6 +158,29 @@ def test_a_persons_settings_or_matching_preferences_rebuild_nothing_a_department
         for e in s.scalars(select(Enrolment).where(Enrolment.person_id == camille.person_id)):
             e.availability, e.motivation = ["mon_am"], "Another reason"
             e.languages, e.mentor_capacity, e.updated_at = ["de"], 3, clock.now()
+    with world.begin() as s:
+        meeting = s.scalars(
+            select(Meeting)
+            .join(MatchMember, MatchMember.match_id == Meeting.match_id)
+            .where(MatchMember.person_id == camille.person_id)
+        ).first()
+        goal = s.scalars(select(Goal).where(Goal.owner_id == camille.person_id)).first()
+        assert meeting is not None and goal is not None
+        seen, mine = meeting.version, (goal.id, goal.version, goal.category, goal.target_date)
+    notes.save_shared_text(
+        world, camille, meeting.id, agenda="Agenda", notes="What we said", seen_version=seen
+    )
+    goal_id, version, category, target = mine
+    goals.update_goal(
+        world,
+        camille,
+        goal_id,
+        version,
+        title="Renamed",
+        outcome="Other words",
+        category=category,
+        target_date=target,
+    )
     with world.begin() as s:  # a statement setting them alone
         s.execute(update(Person).where(Person.id == camille.person_id).values(time_zone=None))
     with parts_built() as built:
