@@ -46,7 +46,7 @@ from sqlalchemy import Table, event, inspect, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from db.crypto.column import EncryptedText
-from db.models import Base, Setting
+from db.models import Base, MeetingStatus, Setting
 
 KEY = "data_version"
 ANY_TABLE = "*"  # a write whose table is not known
@@ -68,6 +68,15 @@ PRIVATE: dict[str, frozenset[str]] = {
 }
 UNREAD: dict[str, frozenset[str]] = {
     name: BOOKKEEPING | PRIVATE[name] | OWN.get(name, frozenset()) for name in Base.metadata.tables
+}
+# Rows no kept figure counts yet, by table: (column, value) while the row is not counted,
+# and the column of its time. A meeting still planned for a later week: figures count the
+# meetings held or missed, and the ones planned up to the end of this week. A write of
+# such rows alone (the next meeting planned, moved among later weeks, or taken back)
+# changes the data version but not the table's. Each kept part is built for one day (today
+# is part of its scope): when such a meeting's week comes, the parts are new ones anyway.
+LATER: dict[str, tuple[str, str, str]] = {
+    "meeting": ("status", MeetingStatus.PLANNED, "scheduled_at"),
 }
 _NOW = "tandem_now"
 # A week starts for a writer this long before its Monday: two servers' clocks a little
@@ -95,13 +104,34 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def _values(obj: Any, key: str) -> list[Any] | None:
+    """Every value column ``key`` of ``obj`` had in this flush (None: it has no such column)."""
+    state = inspect(obj)
+    if key not in state.mapper.columns:
+        return None
+    history = state.attrs[key].history
+    return [*history.added, *history.unchanged, *history.deleted]
+
+
 def _created(obj: Any) -> list[Any] | None:
     """Every value ``created_at`` of ``obj`` had in this flush (None: it has none)."""
-    state = inspect(obj)
-    if "created_at" not in state.mapper.columns:
-        return None
-    history = state.attrs.created_at.history
-    return [*history.added, *history.unchanged, *history.deleted]
+    return _values(obj, "created_at")
+
+
+def _later_only(obj: Any, split: dt.datetime) -> bool:
+    """Whether ``obj`` is, before and after this flush, a row no figure counts yet
+    (``LATER``): from the week after the writer's on (``split``: its week's first instant)."""
+    rule = LATER.get(inspect(obj).mapper.local_table.name)
+    if rule is None:
+        return False
+    column, value, when = rule
+    states, times = _values(obj, column), _values(obj, when)
+    later = split + dt.timedelta(days=7)
+    return (
+        bool(states and times)
+        and all(v == value for v in states or ())
+        and all(v is not None and v >= later for v in times or ())
+    )
 
 
 def _wrote(session: Session) -> set[str]:
@@ -125,17 +155,12 @@ def _after_flush(session: Session, _context: Any) -> None:
     written = _wrote(session)
     now: Callable[[], dt.datetime] = session.info.get(_NOW) or _utcnow
     split = week_split(now() + SKEW)
-    dirty, touched = [], False
-    for obj in session.dirty:
-        if obj in session.deleted:
-            continue
-        if _unread_only(obj):
-            touched = True
-        else:
-            dirty.append(obj)
-    if touched:
-        written.add(_TOUCHED)
-    for obj in (*session.new, *dirty, *session.deleted):
+    dirty = [o for o in session.dirty if o not in session.deleted]
+    read = [o for o in dirty if not _unread_only(o)]
+    rows = [o for o in (*session.new, *read, *session.deleted) if not _later_only(o, split)]
+    if len(rows) < len(session.new) + len(dirty) + len(session.deleted):
+        written.add(_TOUCHED)  # rows no figure reads: the data version alone
+    for obj in rows:
         names = [t.name for t in inspect(obj).mapper.tables if isinstance(t, Table)]
         written.update(names)
         created = _created(obj)

@@ -196,6 +196,45 @@ def test_private_text_settings_or_matching_answers_rebuild_nothing_a_department_
     assert all(afresh == kept for afresh, kept in moved)
 
 
+def test_a_meeting_planned_for_a_later_week_rebuilds_nothing_one_this_week_does(world) -> None:
+    """Figures count meetings planned up to the end of this week, held or missed: the next
+    meeting planned for a later week is invisible to them until its week comes (and a part
+    is built for one day); cancelling it, or planning one this week, is not."""
+    from core.relationship import schedule
+    from db.freshness import week_split
+    from db.models import Match, MatchMember, MatchStatus
+
+    coord, camille, cache = (
+        viewer_named(world, "coord"),
+        viewer_named(world, "camille"),
+        TableCache(),
+    )
+    with world.begin() as s:
+        match_id = s.scalar(
+            select(Match.id)
+            .join(MatchMember, MatchMember.match_id == Match.id)
+            .where(MatchMember.person_id == camille.person_id, Match.status == MatchStatus.ACTIVE)
+        )
+    assert match_id is not None
+    before = _afresh_and_cached(world, coord, cache)
+    later = week_split(clock.now()) + dt.timedelta(days=15, hours=10)
+    with parts_built() as built:
+        (planned,) = schedule.plan_meetings(world, camille, match_id, later)
+        schedule.plan_meetings(world, camille, match_id, later + dt.timedelta(days=1), count=3)
+        after = _afresh_and_cached(world, coord, cache)
+    assert built == [] and after == before
+    with parts_built() as built:  # taken back: a cancelled meeting counts (pair health)
+        schedule.set_status(world, camille, planned.meeting_id, "cancelled", planned.version)
+        cancelled = _afresh_and_cached(world, coord, cache)
+    assert {"enrol", "meetings"} <= set(built)
+    assert all(afresh == kept for afresh, kept in cancelled)
+    with parts_built() as built:  # within the hour: this week (or, late on Sunday, its skew)
+        schedule.plan_meetings(world, camille, match_id, clock.now() + dt.timedelta(hours=1))
+        soon = _afresh_and_cached(world, coord, cache)
+    assert {"enrol", "meetings"} <= set(built)
+    assert all(afresh == kept for afresh, kept in soon)
+
+
 def test_two_servers_keep_their_own_parts_and_see_each_others_writes_at_once(world) -> None:
     from db.engine import make_session_factory
 
