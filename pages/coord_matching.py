@@ -11,7 +11,7 @@ from ui.actions import act, flash
 from ui.matching import do_not_pair, ending, review
 from ui.matching import published as published_ui
 from ui.page import guard
-from ui.widgets import md_escape, pick
+from ui.widgets import md_escape, opened, pick
 
 store, viewer = guard("coord_matching")
 st.title(t("Matching"))
@@ -38,7 +38,7 @@ read = (
     n_waiting <= published_ui.FEW
     or bool(rows)
     or published_ui.unmatched_open(pid)
-    or bool(st.session_state.get(BY_HAND))
+    or opened(BY_HAND)
 )
 waiting = suggestions.pool(store.sf, viewer, pid) if read else []
 after = published.after_publishing(

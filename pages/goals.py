@@ -12,7 +12,7 @@ from ui.actions import FLASH, act, flash
 from ui.growth.goal_cards import my_goal, peer_goal
 from ui.growth.goal_edit import category_labels
 from ui.page import guard
-from ui.widgets import form_key, form_sent, more_button
+from ui.widgets import form_key, form_sent, more_button, opened
 
 store, viewer = guard("goals")
 
@@ -89,7 +89,7 @@ mine = goals.my_goal_list(
     viewer,
     st.session_state.get("goals_shown", 0),
     keep,
-    folded=bool(st.session_state.get("goals_done")),
+    folded=opened("goals_done"),
 )
 with st.expander(t("Set a new goal"), expanded=not mine.total):
     form_key("goal_new")  # drawn with the form, sent with it

@@ -13,6 +13,7 @@
   (core/kernel/submissions.py), so the same form sent twice creates one thing.
 - :func:`pick`: a selectbox over rows by id, each shown by a caption of its row.
 - :func:`on_click`: a download's contents built only when its button is clicked.
+- :func:`opened`: whether a lazy expander is open, before it is drawn (to read its data).
 - :func:`draw_chart`: every chart Tandem draws (``st.altair_chart``), checked against the
   Vega-Lite schema only where ``config.check_charts`` asks (the tests).
 """
@@ -86,6 +87,12 @@ def pick(label: str, rows: Mapping[K, R], caption: Callable[[R], str], **kwargs:
     """A selectbox over the ids of ``rows``, each shown as ``caption(row)``: the chosen id.
     ``kwargs`` go to ``st.selectbox`` (``key``, ``on_change`` …)."""
     return st.selectbox(label, list(rows), format_func=lambda i: caption(rows[i]), **kwargs)
+
+
+def opened(key: str) -> bool:
+    """Whether the lazy expander keyed ``key`` (``on_change="rerun"``) is open, read before
+    it is drawn: a page reads what the expander shows only when it will be shown."""
+    return bool(st.session_state.get(key))
 
 
 def draw_chart(chart: Any, **kwargs: Any) -> None:

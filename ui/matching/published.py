@@ -9,6 +9,7 @@ from core.kernel.i18n import N_, format_date, format_datetime, t, tn
 from core.matching.published import AfterPublishing
 from core.matching.rows import Member
 from db.models.states import MatchStatus, MemberResponse
+from ui.widgets import opened
 
 STATUS = {
     MatchStatus.PUBLISHED: N_("Waiting for answers"),
@@ -86,7 +87,7 @@ _UNMATCHED = "unmatched_open_{}"
 
 def unmatched_open(pid: int) -> bool:
     """Whether the person opened the list of who is still unmatched."""
-    return bool(st.session_state.get(_UNMATCHED.format(pid)))
+    return opened(_UNMATCHED.format(pid))
 
 
 def unmatched(pid: int, view: AfterPublishing, waiting: int) -> None:
