@@ -22,6 +22,17 @@ os.environ.setdefault(
     "TANDEM_ENCRYPTION_KEYS", "1CPEfGjdBSarjtC1kGCo7Ypv1d0m1WAFDWSqLTkDI1__4rpB-fZWbZ26aBRveHBa"
 )
 
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+# Every property test: no deadline (timing goals are the benchmarks' job, never a test's)
+# and fixtures shared by the examples of a test (each example builds what it needs).
+settings.register_profile(
+    "tandem",
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile("tandem")
+
 from core.kernel import clock, config  # noqa: E402
 from core.kernel.store import Store, open_store  # noqa: E402
 from db import crypto  # noqa: E402

@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.insights import (
@@ -448,8 +448,6 @@ def check(rec: suppression.Recorder, k: int) -> int:
 
 @settings(
     max_examples=int(os.environ.get("TANDEM_ADVERSARY_EXAMPLES", "30")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     seed=st.integers(0, 2**32 - 1),

@@ -79,13 +79,13 @@ def test_a_cookie_that_does_not_verify_is_none(raw):
     assert decode_cookie(raw, KEY, NOW) is None
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.text(max_size=300))
 def test_no_text_at_all_raises(raw):
     assert decode_cookie(raw, KEY, NOW) is None
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(
     st.dictionaries(
         st.sampled_from(["username", "exp_date", "exp", "nbf", "iat"]),

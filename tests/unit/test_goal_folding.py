@@ -68,7 +68,7 @@ def test_a_goal_acted_on_beyond_the_page_is_shown_in_its_place():
     assert [g.id for g in shown] == [*range(PAGE_SIZE), 12] and left == 4
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(
     statuses=st.lists(st.sampled_from(list(GoalStatus)), max_size=40),
     asked=st.integers(0, 60),

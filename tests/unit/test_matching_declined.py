@@ -28,7 +28,7 @@ def test_a_declined_pairing_is_forbidden_even_where_repeats_are_allowed():
     assert list(pairing_conflicts(make(1), make(2), rules))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(
     seed=st.integers(0, 10_000),
     n=st.integers(2, 24),
