@@ -107,8 +107,14 @@ def figures_as_text(title: str, table: pd.DataFrame | None, key: str) -> None:
     if table is None or table.empty:
         return
     st.caption(summary(title, table))
-    with st.expander(t("{title}: the figures as a table", title=title)):
+    with st.expander(table_label(title)):
         st.dataframe(table, hide_index=True, width="stretch", key=key)
+
+
+def table_label(title: str, lang: str | None = None) -> str:
+    """The label of a chart's table of figures (a question's own full stop dropped: not
+    "…start well.: the figures")."""
+    return t("{title}: the figures as a table", lang, title=title.rstrip(" ."))
 
 
 def on_click(build: Callable[..., R], *args: Any) -> Callable[[], R]:

@@ -1,4 +1,5 @@
-"""The coordinator dashboard in a real browser: the Vega-Lite charts actually draw.
+"""The coordinator dashboard and the surveys page in a real browser: the Vega-Lite charts
+actually draw (served as a server serves them, without the schema check).
 
 coord reads Tandem in French (the account's language), admin in English; the
 screenshots land in test-artifacts/ for a person to look at.
@@ -63,15 +64,33 @@ def test_the_dashboard_draws_its_charts_for_a_coordinator(
         assert page.locator('[data-testid="stException"]').count() == 0, code
         if code in CHARTS:
             page.wait_for_selector(DRAWN, timeout=60_000)
-        charts = page.locator(CHART)
-        # Every chart element holds a drawn canvas or svg with a real size, not an empty box.
-        for i in range(charts.count()):
-            drawn = charts.nth(i).locator("canvas, svg").first
-            drawn.wait_for(timeout=30_000)
-            box = drawn.bounding_box()
-            assert box is not None and box["width"] > 150 and box["height"] > 60, (code, i)
-        drawn_in_all += charts.count()
+        drawn_in_all += _every_chart_drawn(page, code)
     assert drawn_in_all >= 8
+
+
+def _every_chart_drawn(page, where: str) -> int:  # type: ignore[no-untyped-def]
+    """Every chart element holds a drawn canvas or svg with a real size, not an empty box."""
+    charts = page.locator(CHART)
+    for i in range(charts.count()):
+        drawn = charts.nth(i).locator("canvas, svg").first
+        drawn.wait_for(timeout=30_000)
+        box = drawn.bounding_box()
+        assert box is not None and box["width"] > 150 and box["height"] > 60, (where, i)
+    return int(charts.count())
+
+
+def test_the_surveys_page_draws_its_results_charts(app_url, new_context):
+    page = new_context().new_page()
+    page.set_viewport_size({"width": 1300, "height": 4200})
+    sign_in(page, app_url, "admin")
+    open_signed_in(page, app_url, "coord_surveys")
+    page.get_by_role("heading", name="NPS over time").wait_for(timeout=60_000)
+    page.wait_for_selector(DRAWN, timeout=60_000)
+    wait_idle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    # the NPS over time (three layers) and the answers of each scale question
+    assert _every_chart_drawn(page, "surveys") >= 3
+    screenshot(page, "surveys-admin")
 
 
 def test_a_participant_has_no_dashboard_in_the_browser_either(app_url, new_context):

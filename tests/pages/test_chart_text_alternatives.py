@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core.insights.chart_parts import SYMBOLS
 from core.kernel.i18n import t
 from tests.pages.conftest import dashboard_sections
+from ui.widgets import table_label
 
 PAGE = "pages/coord_dashboard.py"
 WITH_TABLE = (
@@ -53,7 +54,7 @@ def test_each_chart_has_a_table_with_exactly_the_figures_it_draws(open_app, user
         for chart in at.get("vega_lite_chart"):
             title, figures = drawn(chart)
             assert title, "every chart carries an accessible description"
-            label = t("{title}: the figures as a table", lang, title=title)
+            label = table_label(title, lang)
             if label in by_label:
                 assert Counter(by_label[label]) == Counter(figures)
                 seen.add(title)
@@ -97,7 +98,7 @@ def test_my_reflections_per_month_on_home_have_their_table_with_the_same_counts(
         df = pa.ipc.open_stream(d.data.data).read_all().to_pandas()
         if "count" in df.columns:
             counts = list(df["count"])
-    table = tables(at)[t("{title}: the figures as a table", lang, title=title)]
+    table = tables(at)[table_label(title, lang)]
     assert [int(x) for x in table] == counts and sum(counts) > 0
     assert any(c.value.startswith(title + " — ") for c in at.caption)
 
@@ -118,7 +119,7 @@ def test_each_survey_results_chart_has_its_table_with_the_figures_it_draws(open_
                 if column in df.columns:
                     values = list(df[column])
         # coord reads French whatever the browser: the label in either language
-        label = {t("{title}: the figures as a table", x, title=title) for x in ("en", "fr")}
+        label = {table_label(title, x) for x in ("en", "fr")}
         table = next(by_label[x] for x in label if x in by_label)
         assert [float(x) for x in table] == [float(v) for v in values]
         checked += 1

@@ -197,7 +197,14 @@ def _answers_per_question(found: Sequence[QuestionResult], k: int) -> None:
                     .mark_bar()
                     .encode(
                         x=alt.X("value:O", title=None, axis=alt.Axis(labelAngle=0)),
-                        y=alt.Y("answers:Q", title=t("Answers")),
+                        # whole answers, from zero at the bottom, even when every bar
+                        # shown is empty (Vega would centre a lone "0.000000")
+                        y=alt.Y(
+                            "answers:Q",
+                            title=t("Answers"),
+                            axis=alt.Axis(format="d", tickMinStep=1),
+                            scale=alt.Scale(domain=[0, max([1, *dist["answers"]])], nice=True),
+                        ),
                         tooltip=[
                             alt.Tooltip("value:O", title=t("Answer")),
                             alt.Tooltip("answers:Q", title=t("Answers")),
