@@ -6,8 +6,9 @@ Writes into DATABASE_URL (SQLite or PostgreSQL; the schema is upgraded first),
 which must hold no people yet: 10 000 people in 12 departments, 3 programmes
 over two years (one closed, two running), 4 000 active pairs and some circles,
 meetings, 200 000 journal entries, 100 000 goals with steps, 50 000 feedback
-items, 20 000 survey answers, self-assessments, KPIs and leave dates for the
-retention comparison. Seeded and reproducible: the same seed and the same
+items, 20 000 survey answers, self-assessments, KPIs, leave dates for the
+retention comparison, and 16 shared skills each enrolment offers and wants (one to
+three of each: the training needs, the directory and the matcher's skill fit). Seeded and reproducible: the same seed and the same
 ``--today`` give the same rows. Sign in as ``coord`` or ``admin`` (password
 ``tandem-demo``).
 
@@ -33,6 +34,7 @@ from db.models import (
     AccountRole,
     Agreement,
     Enrolment,
+    EnrolmentSkill,
     Feedback,
     FeedbackRequest,
     Goal,
@@ -45,6 +47,7 @@ from db.models import (
     Programme,
     ProgrammeKPI,
     SelfAssessment,
+    Skill,
     Survey,
     SurveyAnswer,
     SurveyQuestion,
@@ -127,6 +130,10 @@ def generate(url: str | None, seed: int, today: dt.date, size: float = 1.0) -> d
         accounts, roles = sign_in_accounts(c, people, DEMO_PASSWORD)
         w.write(Account, accounts)
         w.write(AccountRole, roles)
+        # Drawn last, so that every row above is the one the same seed always gave.
+        skills, links = c.skills(enrolments)
+        w.write(Skill, skills)
+        w.write(EnrolmentSkill, links)
         w.reset_sequences()
         counts: dict[str, float] = dict(w.counts)
     if store.engine.dialect.name == "postgresql":

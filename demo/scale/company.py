@@ -73,6 +73,26 @@ GOAL_TITLES = (
     "Run a workshop with another team",
 )
 STATUS_WEIGHTS = {"held": 0.80, "cancelled": 0.08, "moved": 0.07, "missed": 0.05}
+# The company's shared skills (name, category), most wanted first: a few are in demand,
+# most are offered more than wanted (a training-needs analysis has gaps to show).
+SKILLS = (
+    ("Giving feedback", "Leadership"),
+    ("Public speaking", "Communication"),
+    ("Stakeholder management", "Organisation"),
+    ("Negotiation", "Communication"),
+    ("Data visualisation", "Technical"),
+    ("Project planning", "Organisation"),
+    ("Coaching", "Leadership"),
+    ("Python", "Technical"),
+    ("Budgeting", "Business"),
+    ("Conflict resolution", "People"),
+    ("Delegation", "Leadership"),
+    ("SQL", "Technical"),
+    ("Time management", "Organisation"),
+    ("Hiring", "People"),
+    ("Customer discovery", "Business"),
+    ("Cloud architecture", "Technical"),
+)
 
 
 class Company:
@@ -159,6 +179,40 @@ class Company:
                 if leave > p["hire_date"] + dt.timedelta(days=60):
                     p["leave_date"] = leave
                     p["is_active"] = False
+
+    # ---------------------------------------------------------------- skills
+
+    def skills(
+        self, enrolments: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The shared skills, and what each enrolment offers and wants (one to three of
+        each, never both): offered evenly, wanted mostly among the first skills."""
+        rng = self.rng
+        skills = [
+            {
+                "id": self.next_id("skill"),
+                "programme_id": None,
+                "name": name,
+                "category": category,
+                "merged_into_id": None,
+            }
+            for name, category in SKILLS
+        ]
+        ids = [s["id"] for s in skills]
+        demand = [1 / (rank + 1) for rank in range(len(ids))]
+        links: list[dict[str, Any]] = []
+        for e in enrolments:
+            offered = rng.sample(ids, rng.randint(1, 3))
+            wanted: list[int] = []
+            for skill in rng.choices(ids, weights=demand, k=6):
+                if skill not in offered and skill not in wanted and len(wanted) < 3:
+                    wanted.append(skill)
+            links += [{"enrolment_id": e["id"], "skill_id": i, "kind": "offered"} for i in offered]
+            links += [
+                {"enrolment_id": e["id"], "skill_id": i, "kind": "wanted"}
+                for i in wanted[: rng.randint(1, 3)]
+            ]
+        return skills, links
 
     # ---------------------------------------------------------------- programmes
 

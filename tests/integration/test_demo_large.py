@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from core.accounts.auth import viewer_of
-from core.insights import dashboard, figures
+from core.insights import dashboard, figures, tna
 from core.kernel import clock
 from core.kernel.store import open_store
 from db import crypto
@@ -78,6 +78,19 @@ def test_the_generated_company_fills_the_dashboard(tmp_path):
     assert d.headline.meetings_held.value and d.headline.reflections.value
     assert {p.x for p in d.health.buckets if p.value} >= {"on_track", "check_in"}
     assert d.kpis and d.checkins
+    # skills offered and wanted: the training needs and the directory have something to show
+    with store.sf() as s:
+        per_enrolment = s.execute(
+            text(
+                "SELECT enrolment_id, sum(kind = 'offered'), sum(kind = 'wanted'), "
+                "count(DISTINCT skill_id) = count(*) FROM enrolment_skill GROUP BY enrolment_id"
+            )
+        ).all()
+        enrolments = s.scalar(text("SELECT count(*) FROM enrolment"))
+    assert len(per_enrolment) == enrolments
+    assert all(1 <= o <= 3 and 1 <= w <= 3 and apart for _, o, w, apart in per_enrolment)
+    grid = tna.needs_grid(store.sf, coord, running[0].id)
+    assert {t.skill for t in grid.totals if t.wanted and t.offered}
     store.engine.dispose()
 
 
