@@ -26,8 +26,9 @@ this week's rows. And as a coordinator finds it first after a server started
 (core.insights.dashboard.warm, run in the background when a server opens its database,
 here before the timed run; off while the other pages are timed: TANDEM_WARM_DASHBOARD=0);
 the coordinator's Home likewise ("home, after a start": the warm-up counts every
-programme's cards), and the surveys page ("coord_surveys, after a start": its results read
-the surveys, skills and department-size parts the warm-up builds).
+programme's cards), the surveys page ("coord_surveys, after a start": its results read
+the surveys, skills and department-size parts the warm-up builds) and the training needs
+("coord_needs, after a start": the needs part).
 
 The table gives each page at company scale against the same page at demo scale
 (target ≤ 1.5×) and against the Profile page at company scale, the router's floor
@@ -80,8 +81,8 @@ DASHBOARD = "coord_dashboard"
 AFTER_WRITE = "coord_dashboard, after a write"
 # The pages a server's warm-up (core.insights.dashboard.warm) builds parts for, each also
 # measured as first opened on a server whose warm-up is done: the dashboard, Home (every
-# programme's counts) and the surveys page (its results' parts).
-WARMED = (DASHBOARD, "home", "coord_surveys")
+# programme's counts), the surveys page (its results' parts) and the training needs.
+WARMED = (DASHBOARD, "home", "coord_surveys", "coord_needs")
 AFTER_START = ", after a start"
 
 

@@ -10,6 +10,7 @@ from core.insights.scope import OTHERS
 from core.kernel.errors import TandemError
 from core.kernel.i18n import t, tn
 from core.programmes import programmes
+from ui.dashboard.filters import kept_parts
 from ui.page import guard
 from ui.widgets import draw_chart, figures_as_text
 
@@ -36,7 +37,7 @@ picked = st.selectbox(
     key="tna_programme",
 )
 try:
-    grid = tna.needs_grid(store.sf, viewer, picked)
+    grid = tna.needs_grid(store.sf, viewer, picked, kept_parts(store))
 except TandemError as e:
     st.error(str(e))
     st.stop()

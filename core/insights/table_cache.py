@@ -56,6 +56,7 @@ READS: dict[str, tuple[str, ...]] = {
         "programme_kpi",
     ),
     "skills": ("enrolment", "person", "programme", "self_assessment"),
+    "needs": ("enrolment", "enrolment_skill", "person", "programme", "skill"),
     "surveys": (
         "programme",
         "survey",

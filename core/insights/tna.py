@@ -11,23 +11,23 @@ run the programme (names, no content) and is shown whole.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.insights.figures import Figure, figure_of
-from core.insights.scope import ALL, OTHERS, Scope, programme_or_404, window_of
+from core.insights.figures import figure_of
+from core.insights.needs_table import canonical
+from core.insights.scope import ALL, OTHERS, programme_or_404, window_of
+from core.insights.table_cache import TableCache
 from core.insights.view import Family
 from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
-from core.kernel.bags import python_bag
 from core.kernel.errors import NotFound
 from core.kernel.i18n import t
-from core.kernel.privacy import Cell, Table, emit
+from core.kernel.privacy import Cell, emit
 from core.kernel.settings import k_threshold
-from db.models import Enrolment, EnrolmentSkill, EnrolmentStatus, Person, Programme, Skill
+from db.models import Enrolment, EnrolmentSkill, EnrolmentStatus, Person
 
 
 class _Gap:
@@ -96,71 +96,26 @@ class SkillPeople:
     offered_by: tuple[PersonLine, ...]
 
 
-def _enrolled_sizes(s: Session, programme: Programme, k: int) -> tuple[Scope, dict[str, Figure]]:
-    """Enrolled people per department row (offered ones, then the others) and ALL: the
-    protected cells of the dashboard, shown with the grid."""
-    fam = Family(s, programme, k, window_of(None, None, clock.today()))
-    where = f"sizes:{programme.id}"
-    return fam.scope, {row: figure_of(where, cell) for row, cell in fam.enrol.enrolled.items()}
-
-
-def _canonical(s: Session) -> dict[int, Skill]:
-    """skill id → the skill it now counts as (merged skills follow their target)."""
-    skills = {k.id: k for k in s.scalars(select(Skill))}
-    resolved: dict[int, Skill] = {}
-    for skill_id, skill in skills.items():
-        seen = {skill_id}
-        while skill.merged_into_id and skill.merged_into_id in skills:
-            if skill.merged_into_id in seen:  # a cycle would be a data error: stop
-                break
-            seen.add(skill.merged_into_id)
-            skill = skills[skill.merged_into_id]
-        resolved[skill_id] = skill
-    return resolved
-
-
-def needs_grid(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> NeedsGrid:
-    """Wanted, offered and gap per department × skill, protected (core.kernel.privacy)."""
+def needs_grid(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    programme_id: int,
+    tables: TableCache | None = None,
+) -> NeedsGrid:
+    """Wanted, offered and gap per department × skill, protected (core.kernel.privacy);
+    ``tables``: the parts this server keeps (the enrolment and the needs tables)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         programme = programme_or_404(s, programme_id)
-        k = k_threshold(s)
-        scope, sizes = _enrolled_sizes(s, programme, k)
-        canonical = _canonical(s)
-        # One (person, skill, kind) each: a merged skill counts a person once.
-        found: dict[tuple[str, int, str], set[int]] = defaultdict(set)
-        for person_id, department, skill_id, kind in s.execute(
-            select(Person.id, Person.department, EnrolmentSkill.skill_id, EnrolmentSkill.kind)
-            .join(Enrolment, Enrolment.id == EnrolmentSkill.enrolment_id)
-            .join(Person, Person.id == Enrolment.person_id)
-            .where(
-                Enrolment.programme_id == programme_id, Enrolment.status == EnrolmentStatus.ENROLLED
-            )
-        ):
-            skill = canonical.get(skill_id)
-            if skill is not None:
-                found[(scope.row(department), skill.id, kind)].add(int(person_id))
-        used = sorted(
-            {canonical[skill_id] for (_row, skill_id, _kind) in found}
-            | set(_programme_skills(s, programme_id)),
-            key=lambda sk: (sk.category, sk.name),
-        )
-        table = Table(k, f"tna:{programme_id}")
-        cells: dict[tuple[str, int, str], Cell] = {}
-        for skill in used:
-            for kind in ("wanted", "offered"):
-                for row in scope.rows:
-                    people = found.get((row, skill.id, kind), set())
-                    bag = python_bag(
-                        ((("tna", programme_id, p, skill.id, kind), p) for p in people), k
-                    )
-                    cells[(row, skill.id, kind)] = table.add(("tna", row, skill.id, kind), bag)
-                cells[(ALL, skill.id, kind)] = table.total(
-                    ("tna", ALL, skill.id, kind),
-                    [cells[(row, skill.id, kind)] for row in scope.rows],
-                    disjoint_people=True,
-                )
-        table.protect()
+        fam = Family(s, programme, k_threshold(s), window_of(None, None, clock.today()), tables)
+        scope, k = fam.scope, fam.scope.k
+        # Enrolled people per department row and ALL: the dashboard's own protected cells.
+        sizes = {
+            row: figure_of(f"sizes:{programme.id}", cell)
+            for row, cell in fam.enrol.enrolled.items()
+        }
+        needs = fam.needs
+        cells = needs.cells
         where = f"tna:{programme_id}"
         rows = [r for r in scope.rows if r != OTHERS or sizes[OTHERS].value != 0]
 
@@ -171,7 +126,7 @@ def needs_grid(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> 
         grid_cells = []
         for row in rows:
             size = sizes[row]
-            for skill in used:
+            for skill in needs.skills:
                 wanted = cells[(row, skill.id, "wanted")]
                 offered = cells[(row, skill.id, "offered")]
                 w, o = value(wanted), value(offered)
@@ -196,7 +151,7 @@ def needs_grid(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> 
                 value(cells[(ALL, skill.id, "wanted")]),
                 value(cells[(ALL, skill.id, "offered")]),
             )
-            for skill in used
+            for skill in needs.skills
         ]
         enrolled = sizes[ALL]
         return NeedsGrid(
@@ -212,17 +167,6 @@ def needs_grid(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> 
         )
 
 
-def _programme_skills(s: Session, programme_id: int) -> list[Skill]:
-    return list(
-        s.scalars(
-            select(Skill).where(
-                (Skill.programme_id == programme_id) | Skill.programme_id.is_(None),
-                Skill.merged_into_id.is_(None),
-            )
-        )
-    )
-
-
 def skill_people(
     sf: sessionmaker[Session], viewer: Viewer, programme_id: int, skill_id: int
 ) -> SkillPeople:
@@ -230,13 +174,21 @@ def skill_people(
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         programme_or_404(s, programme_id)
-        canonical = _canonical(s)
-        target = canonical.get(skill_id)
+        resolved = canonical(s)
+        target = resolved.get(skill_id)
         if target is None:
             raise NotFound(t("This skill does not exist (any more)."))
-        ids = [i for i, sk in canonical.items() if sk.id == target.id]
+        ids = [i for i, sk in resolved.items() if sk.id == target.id]
+        # Columns, not people as objects: thousands of names at company scale.
         rows = s.execute(
-            select(EnrolmentSkill.kind, Person)
+            select(
+                EnrolmentSkill.kind,
+                Person.id,
+                Person.full_name,
+                Person.department,
+                Person.level,
+                Person.location,
+            )
             .join(Enrolment, Enrolment.id == EnrolmentSkill.enrolment_id)
             .join(Person, Person.id == Enrolment.person_id)
             .where(
@@ -247,9 +199,9 @@ def skill_people(
             .order_by(Person.department, Person.full_name)
         ).all()
         lines: dict[str, dict[int, PersonLine]] = {"wanted": {}, "offered": {}}
-        for kind, p in rows:
-            lines.setdefault(kind, {})[p.id] = PersonLine(
-                p.id, p.full_name, p.department, p.level, p.location
+        for kind, person_id, name, department, level, location in rows:
+            lines.setdefault(kind, {})[person_id] = PersonLine(
+                person_id, name, department, level, location
             )
         return SkillPeople(
             target.id,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.insights.activity import ActivityTable, activity_table, goals_table
 from core.insights.enrolment import enrol_table, headcounts
 from core.insights.figures import Filters, Point, point_of
+from core.insights.needs_table import needs_table
 from core.insights.pairs import meetings_table
 from core.insights.retention import RetentionTable, retention_table
 from core.insights.scope import (
@@ -93,6 +94,7 @@ class Family:
 
     meetings = _table("meetings", meetings_table)
     skills = _table("skills", skills_table)
+    needs = _table("needs", needs_table)  # the training needs (core.insights.tna)
     surveys = _table("surveys", survey_table)
 
     @cached_property

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from core.kernel import audit, clock
@@ -97,7 +97,7 @@ def _offered_query(*where: ColumnElement[bool]) -> Select[tuple[int, str, str]]:
     """
     target = aliased(Skill)
     query = (
-        select(Enrolment.person_id, Skill.name, target.name)
+        select(Enrolment.person_id, Skill.name.label("skill"), target.name.label("merged"))
         .join(Programme, Programme.id == Enrolment.programme_id)
         .join(EnrolmentSkill, EnrolmentSkill.enrolment_id == Enrolment.id)
         .join(Skill, Skill.id == EnrolmentSkill.skill_id)
@@ -117,14 +117,6 @@ def _offered(s: Session, *where: ColumnElement[bool]) -> dict[int, set[str]]:
     for person_id, name, merged_name in s.execute(_offered_query(*where)):
         found.setdefault(person_id, set()).add(merged_name or name)
     return found
-
-
-def _others_offered(s: Session, viewer: Viewer) -> dict[int, set[str]]:
-    """The skills the listed people but me offer (I know what I offer): one query.
-
-    Offering a skill in a listed programme is a live enrolment: only _shown() is left to check.
-    """
-    return _offered(s, _shown(), Person.id != viewer.person_id)
 
 
 def _me(s: Session, viewer: Viewer, even_erased: bool = True) -> Person:
@@ -194,7 +186,11 @@ def offered_skills(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
     """Every skill someone in the directory offers, for the search box's suggestions."""
     require_role(viewer, PARTICIPANT)
     with sf.begin() as s:
-        names: set[str] = set().union(*_others_offered(s, viewer).values())
+        # The listed people but me (I know what I offer); offering a skill in a listed
+        # programme is a live enrolment: only _shown() is left to check. The distinct names
+        # alone, in SQL: a company's directory offers thousands of (person, skill).
+        offered = _offered_query(_shown(), Person.id != viewer.person_id).subquery()
+        names = s.scalars(select(func.coalesce(offered.c.merged, offered.c.skill)).distinct())
         return sorted(names, key=str.casefold)
 
 

@@ -235,6 +235,36 @@ def test_a_meeting_planned_for_a_later_week_rebuilds_nothing_one_this_week_does(
     assert all(afresh == kept for afresh, kept in soon)
 
 
+def test_the_training_needs_are_kept_and_a_new_skill_shows_at_once(world) -> None:
+    from core.insights import tna
+    from db.models import Enrolment, EnrolmentSkill, Skill
+
+    coord, camille, cache = (
+        viewer_named(world, "coord"),
+        viewer_named(world, "camille"),
+        TableCache(),
+    )
+    with world.begin() as s:
+        enrolment = s.scalars(
+            select(Enrolment).where(Enrolment.person_id == camille.person_id)
+        ).first()
+        assert enrolment is not None
+        pid, eid = enrolment.programme_id, enrolment.id
+        mine = {x.skill_id for x in enrolment.skills}
+        other = next(k.id for k in s.scalars(select(Skill)) if k.id not in mine)
+    fresh = tna.needs_grid(world, coord, pid)
+    assert tna.needs_grid(world, coord, pid, cache) == fresh
+    with parts_built() as built:
+        assert tna.needs_grid(world, coord, pid, cache) == fresh
+    assert built == []
+    with world.begin() as s:
+        s.add(EnrolmentSkill(enrolment_id=eid, skill_id=other, kind="wanted"))
+    with parts_built() as built:
+        after = tna.needs_grid(world, coord, pid, cache)
+    assert "needs" in built
+    assert after == tna.needs_grid(world, coord, pid) != fresh
+
+
 def test_two_servers_keep_their_own_parts_and_see_each_others_writes_at_once(world) -> None:
     from db.engine import make_session_factory
 
