@@ -10,6 +10,8 @@ did not erase their data, are listed; only participants may search.
 
 from __future__ import annotations
 
+import functools
+import heapq
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -159,27 +161,31 @@ def search(
             offered.setdefault(pid, set()).add(merged_name or name)
             people[pid] = (full_name, department_name, email)
         template = chat_template(s)
+        # A few skills and departments among thousands of people: each folded once.
+        fold = functools.cache(_fold)
+        first = heapq.nsmallest(  # the first MAX_RESULTS by name, as sorting all would give
+            MAX_RESULTS,
+            (
+                (fold(name), pid)
+                for pid, (name, department_name, _email) in people.items()
+                if (not wanted or any(wanted in fold(sk) for sk in offered[pid]))
+                and (not dept or dept == fold(department_name or ""))
+            ),
+        )
         entries = []
-        for pid, (name, department_name, email) in people.items():
-            skills = offered.get(pid, set())
-            if not skills:
-                continue
-            if wanted and not any(wanted in _fold(sk) for sk in skills):
-                continue
-            if dept and dept != _fold(department_name or ""):
-                continue
+        for _, pid in first:
+            name, department_name, email = people[pid]
             entries.append(
                 DirectoryEntry(
                     pid,
                     name,
                     department_name,
-                    tuple(sorted(skills, key=str.casefold)),
+                    tuple(sorted(offered[pid], key=str.casefold)),
                     email,
                     chat_link(template, email),
                 )
             )
-        entries.sort(key=lambda e: (_fold(e.name), e.person_id))
-        return entries[:MAX_RESULTS]
+        return entries
 
 
 def offered_skills(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:

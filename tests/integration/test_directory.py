@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 
 import pytest
 from sqlalchemy import event, select
@@ -169,6 +170,57 @@ def test_the_directory_reads_never_send_one_parameter_per_listed_person(sf, peop
     assert len(found) == 31 and skills == ["Négociation", "SQL"]
     assert departments == ["Engineering", "Sales"] and mine.listed
     assert max(widest) < 10, widest
+
+
+def test_a_large_directory_lists_the_first_hundred_by_name_accents_and_case_aside(sf, people):
+    """More people than a page lists: the first MAX_RESULTS by name as a reader sorts it
+    ("Émile" with the E's), each with their skills, whatever the filters."""
+    me, _hugo = people
+    names = [f"{first} {i:03d}" for i in range(60) for first in ("émile", "Zoé", "Ada")]
+    with sf.begin() as s:
+        running = s.scalar(select(Programme).where(Programme.name == "Running"))
+        nego = s.scalar(select(Skill).where(Skill.name == "Négociation"))
+        sql = s.scalar(select(Skill).where(Skill.name == "SQL"))
+        for i, name in enumerate(names):
+            person = Person(
+                full_name=name,
+                email=f"big{i}@example.com",
+                department="Sales" if i % 2 else "Légal",
+                is_active=True,
+                directory_opt_in=True,
+                created_at=clock.now(),
+                updated_at=clock.now(),
+            )
+            s.add(person)
+            s.flush()
+            offered = [nego] if i % 3 else [nego, sql]
+            enrol(s, running, person.id).skills = [
+                EnrolmentSkill(skill_id=k.id, kind="offered") for k in offered
+            ]
+
+    def fold(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if c.isascii())
+
+    # hugo offers a skill merged into SQL: he is listed too (in Engineering)
+    for skill, department, matching in (
+        ("", "", 181),
+        ("sql", "", 61),
+        ("", "legal", 90),
+        ("negociation", "SALES", 90),
+    ):
+        found = directory.search(sf, me, skill, department)
+        assert len(found) == min(directory.MAX_RESULTS, matching)
+        keys = [(fold(e.name), e.person_id) for e in found]
+        assert keys == sorted(keys)
+        assert all(
+            e.skills_offered == tuple(sorted(e.skills_offered, key=str.casefold)) for e in found
+        )
+        if skill == "sql":
+            assert all("SQL" in e.skills_offered for e in found)
+        if department == "legal":
+            assert {e.department for e in found} == {"Légal"}
+    every = [e.name for e in directory.search(sf, me)]
+    assert every == [f"Ada {i:03d}" for i in range(60)] + [f"émile {i:03d}" for i in range(40)]
 
 
 # --------------------------------------------------------------------------- contact
