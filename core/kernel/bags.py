@@ -64,7 +64,7 @@ def fetch_bags(
     # A small table is read whole (suppression.DETAIL_UNITS): its cells then know what
     # they count, and the rule is checked on the actual groups.
     testing = is_recording()
-    whole = testing or others + sum(b.n for b in bags.values()) <= DETAIL_UNITS
+    whole = read_whole(others + sum(b.n for b in bags.values()))
     small = {key for key, b in bags.items() if is_small(b.people, k)}
     if not whole and not small:
         return bags
@@ -161,12 +161,24 @@ def weekly_bags(
     return {**closed.bags, **current}
 
 
-def python_bag(units: Iterable[tuple[Hashable, int]], k: int, *sums: Sequence[float]) -> Bag:
-    """A bag from (unit, person) pairs read in Python (small tables: matches, enrolments)."""
+def read_whole(units: int) -> bool:
+    """A table counting ``units`` things in all is small (DETAIL_UNITS): its cells keep
+    what they count and the rule is also checked on its actual groups; so is every
+    table while recording for the adversary test."""
+    return is_recording() or units <= DETAIL_UNITS
+
+
+def python_bag(
+    units: Iterable[tuple[Hashable, int]], k: int, *sums: Sequence[float], whole: bool = True
+) -> Bag:
+    """A bag from (unit, person) pairs read in Python (small tables: matches, enrolments).
+
+    ``whole=False``: its table is not small (:func:`read_whole` of all it counts), so
+    the bag keeps no units, however few it counts itself."""
     pairs = list(units)
     ids = frozenset(p for _, p in pairs)
     n = len({u for u, _ in pairs})
-    keep_units = is_recording() or len(pairs) <= DETAIL_UNITS
+    keep_units = is_recording() or (whole and len(pairs) <= DETAIL_UNITS)
     return Bag(
         n,
         len(ids),

@@ -1,13 +1,15 @@
 """Training-needs analysis: counts by department × skill, k-suppression, who wants / offers."""
 
 import datetime as dt
+import random
 
 import pytest
 
 from core.insights import tna
 from core.insights.scope import OTHERS
-from core.kernel import clock
+from core.kernel import bags, clock
 from core.kernel.errors import NotAllowed
+from core.kernel.tables import Table
 from db.models import EnrolmentSkill, Programme, Setting, Skill
 from tests.builders import (
     enrol,
@@ -151,3 +153,45 @@ def test_participants_cannot_read_the_analysis(sf, world):
         tna.needs_grid(sf, zoe, ids["programme"])
     with pytest.raises(NotAllowed):
         tna.skill_people(sf, zoe, ids["programme"], ids["sql"])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_large_table_is_protected_on_its_sums_alone_and_shows_the_same(
+    sf, world, monkeypatch, seed
+):
+    """Above DETAIL_UNITS the needs table keeps no units and is not checked on its actual
+    groups (a person's skill of one kind is in one base cell only, so they add nothing
+    to the sums): every figure and every hidden one is the same as when read whole."""
+    coord, ids = world
+    with sf.begin() as s:
+        for name in ("Excel", "Negotiation", "Python"):
+            ids[name] = make_skill(s, name, "Other").id
+    skills = [k for k in ids if k != "programme"]
+    rng = random.Random(seed)
+    for department in ("Finance", "Legal", "Sales", "Support", "IT"):
+        for _ in range(rng.randint(1, 4)):
+            add_people(
+                sf,
+                ids,
+                department,
+                rng.randint(1, 6),
+                wants=rng.sample(skills, rng.randint(0, 3)),
+                offers=rng.sample(skills, rng.randint(0, 2)),
+            )
+    whole = tna.needs_grid(sf, coord, ids["programme"])
+    checked: list[str] = []
+    original = Table._data_problems
+
+    def spy(table):  # type: ignore[no-untyped-def]
+        checked.append(table.name)
+        return original(table)
+
+    monkeypatch.setattr(Table, "_data_problems", spy)
+    read_whole = tna.needs_grid(sf, coord, ids["programme"])
+    assert read_whole == whole and f"tna:{ids['programme']}" in checked
+    checked.clear()
+    monkeypatch.setattr(bags, "DETAIL_UNITS", 3)
+    on_sums = tna.needs_grid(sf, coord, ids["programme"])
+    assert f"tna:{ids['programme']}" not in checked
+    assert on_sums == whole
+    assert any(c.wanted is None for c in whole.cells), "some figure must be hidden"
