@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 
@@ -18,6 +19,13 @@ from ui.dashboard.filters import kept_parts
 
 log = logging.getLogger("tandem")
 
+# Python's collector looks at its young objects every 700 new ones, and at those that
+# survived again and again on every tenth look; a server building a company's figures
+# makes millions of rows and cells, and on a cold dashboard spent a fifth of its time
+# there (measured 1 076 → 792 ms at 10 000; 50 000 gains nothing more). Set once per
+# process, when its store opens.
+YOUNG_OBJECTS = 10_000
+
 
 def _warm(store: Store, kept: TableCache) -> None:
     """Build the dashboard's parts in the background (the first coordinator finds them)."""
@@ -29,6 +37,7 @@ def _warm(store: Store, kept: TableCache) -> None:
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
+    gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
     store = open_store(url)  # upgrades the schema under a lock
     if demo_mode():
         if demo.seed_demo(store.sf):

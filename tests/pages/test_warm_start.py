@@ -3,11 +3,13 @@ coordinator's dashboard then builds none, and shows what it shows when nothing w
 
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
 
 from tests.pages.conftest import dashboard_texts
+from ui import store
 from ui.dashboard import filters
 
 
@@ -41,3 +43,14 @@ def test_with_warming_off_a_starting_server_builds_nothing(open_app, demo_url) -
     open_app()
     assert not _warm_threads()
     assert filters.tables(demo_url).misses == 0
+
+
+def test_a_server_opening_its_store_collects_young_objects_less_often(open_app) -> None:
+    before = gc.get_threshold()
+    gc.set_threshold(700, *before[1:])  # Python's default
+    try:
+        store._store.clear()
+        open_app()
+        assert gc.get_threshold() == (store.YOUNG_OBJECTS, *before[1:])
+    finally:
+        gc.set_threshold(*before)
