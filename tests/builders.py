@@ -117,6 +117,17 @@ def enrol(s: Session, programme: Programme, person_id: int, **fields: object) ->
     return e
 
 
+def make_listed(
+    s: Session, programme: Programme, name: str, department: str, offered: Iterable[Skill]
+) -> Person:
+    """Someone listed in the directory, enrolled in ``programme`` and offering ``offered``."""
+    person = make_person(s, name, department=department, is_active=True, directory_opt_in=True)
+    enrol(s, programme, person.id).skills = [
+        EnrolmentSkill(skill_id=k.id, kind="offered") for k in offered
+    ]
+    return person
+
+
 def make_match(
     s: Session,
     programme: Programme,

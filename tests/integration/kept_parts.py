@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.insights.figures import Filters
 from core.insights.table_cache import TableCache
 from core.kernel import clock
+from core.kernel.access import Viewer
 from db.models import JournalEntry, JournalStatus, Programme
+from tests.builders import viewer_named
+
+
+def coord_camille_and_cache(sf: sessionmaker[Session]) -> tuple[Viewer, Viewer, TableCache]:
+    """The demo's coordinator, its participant camille, and an empty cache of parts."""
+    return viewer_named(sf, "coord"), viewer_named(sf, "camille"), TableCache()
 
 
 def every_filter(sf: sessionmaker[Session]) -> list[Filters]:

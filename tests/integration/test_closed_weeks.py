@@ -20,7 +20,7 @@ from db.freshness import past, table_versions, week_split
 from db.models import JournalEntry
 from demo import company
 from tests.builders import viewer_named
-from tests.integration.kept_parts import every_filter, final_entries
+from tests.integration.kept_parts import coord_camille_and_cache, every_filter, final_entries
 
 TABLE = "journal_entry"
 
@@ -126,11 +126,7 @@ def _same_as_afresh(sf, coord, cache) -> list[dashboard.Dashboard]:  # type: ign
 def test_a_reflection_of_this_week_counts_this_week_alone_and_the_view_is_the_fresh_one(
     world,
 ) -> None:
-    coord, camille, cache = (
-        viewer_named(world, "coord"),
-        viewer_named(world, "camille"),
-        TableCache(),
-    )
+    coord, camille, cache = coord_camille_and_cache(world)
     before = _same_as_afresh(world, coord, cache)
     assert cache._closed  # the demo's closed weeks are kept (as large as a company's)
     journal.finalise(world, camille, None, {"discussed": "A new habit", "learned": "Patience"})
@@ -146,11 +142,7 @@ def test_a_reflection_of_this_week_counts_this_week_alone_and_the_view_is_the_fr
 
 
 def test_an_older_reflection_deleted_makes_the_kept_weeks_stale(world) -> None:
-    coord, camille, cache = (
-        viewer_named(world, "coord"),
-        viewer_named(world, "camille"),
-        TableCache(),
-    )
+    coord, camille, cache = coord_camille_and_cache(world)
     _same_as_afresh(world, coord, cache)
     with world() as s:
         older = [

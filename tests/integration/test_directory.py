@@ -8,11 +8,17 @@ import unicodedata
 import pytest
 from sqlalchemy import event, select
 
-from core.kernel import clock
 from core.kernel.errors import InvalidInput, NotAllowed
 from core.people import directory
 from db.models import EnrolmentSkill, Person, Programme, Skill
-from tests.builders import enrol, make_participant, make_programme, make_skill, make_user
+from tests.builders import (
+    enrol,
+    make_listed,
+    make_participant,
+    make_programme,
+    make_skill,
+    make_user,
+)
 
 
 def _skill(s, name: str) -> Skill:
@@ -141,18 +147,7 @@ def test_the_directory_reads_never_send_one_parameter_per_listed_person(sf, peop
         running = s.scalar(select(Programme).where(Programme.name == "Running"))
         nego = s.scalar(select(Skill).where(Skill.name == "Négociation"))
         for i in range(30):
-            person = Person(
-                full_name=f"Colleague {i}",
-                email=f"colleague{i}@example.com",
-                department="Sales",
-                is_active=True,
-                directory_opt_in=True,
-                created_at=clock.now(),
-                updated_at=clock.now(),
-            )
-            s.add(person)
-            s.flush()
-            enrol(s, running, person.id).skills = [EnrolmentSkill(skill_id=nego.id, kind="offered")]
+            make_listed(s, running, f"Colleague {i}", "Sales", [nego])
     widest: list[int] = []
 
     def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
@@ -182,21 +177,8 @@ def test_a_large_directory_lists_the_first_hundred_by_name_accents_and_case_asid
         nego = s.scalar(select(Skill).where(Skill.name == "Négociation"))
         sql = s.scalar(select(Skill).where(Skill.name == "SQL"))
         for i, name in enumerate(names):
-            person = Person(
-                full_name=name,
-                email=f"big{i}@example.com",
-                department="Sales" if i % 2 else "Légal",
-                is_active=True,
-                directory_opt_in=True,
-                created_at=clock.now(),
-                updated_at=clock.now(),
-            )
-            s.add(person)
-            s.flush()
-            offered = [nego] if i % 3 else [nego, sql]
-            enrol(s, running, person.id).skills = [
-                EnrolmentSkill(skill_id=k.id, kind="offered") for k in offered
-            ]
+            department = "Sales" if i % 2 else "Légal"
+            make_listed(s, running, name, department, [nego] if i % 3 else [nego, sql])
 
     def fold(text: str) -> str:
         return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if c.isascii())

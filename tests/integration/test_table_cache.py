@@ -21,7 +21,12 @@ from core.kernel.settings import k_threshold
 from db.models import Programme
 from demo import company
 from tests.builders import viewer_named
-from tests.integration.kept_parts import every_filter, final_entries, parts_built
+from tests.integration.kept_parts import (
+    coord_camille_and_cache,
+    every_filter,
+    final_entries,
+    parts_built,
+)
 
 PARTS = tuple(READS)
 
@@ -97,11 +102,7 @@ def test_a_view_through_the_kept_parts_is_the_view_computed_afresh(world) -> Non
 def test_a_deleted_reflection_rebuilds_the_reflections_part_only_and_shows_at_once(
     world,
 ) -> None:
-    coord, camille, cache = (
-        viewer_named(world, "coord"),
-        viewer_named(world, "camille"),
-        TableCache(),
-    )
+    coord, camille, cache = coord_camille_and_cache(world)
     before = _afresh_and_cached(world, coord, cache)
     entry = final_entries(world, camille.person_id)[0]
     journal.delete_entry(world, camille, entry)
@@ -143,11 +144,7 @@ def test_private_text_settings_or_matching_answers_rebuild_nothing_a_department_
     from core.relationship import notes
     from db.models import Enrolment, Goal, MatchMember, Meeting, Person
 
-    coord, camille, cache = (
-        viewer_named(world, "coord"),
-        viewer_named(world, "camille"),
-        TableCache(),
-    )
+    coord, camille, cache = coord_camille_and_cache(world)
     before = _afresh_and_cached(world, coord, cache)
     misses = cache.misses
     accounts.set_language(world, camille, "en")
@@ -204,11 +201,7 @@ def test_a_meeting_planned_for_a_later_week_rebuilds_nothing_one_this_week_does(
     from db.freshness import week_split
     from db.models import Match, MatchMember, MatchStatus
 
-    coord, camille, cache = (
-        viewer_named(world, "coord"),
-        viewer_named(world, "camille"),
-        TableCache(),
-    )
+    coord, camille, cache = coord_camille_and_cache(world)
     with world.begin() as s:
         match_id = s.scalar(
             select(Match.id)
@@ -239,11 +232,7 @@ def test_the_training_needs_are_kept_and_a_new_skill_shows_at_once(world) -> Non
     from core.insights import tna
     from db.models import Enrolment, EnrolmentSkill, Skill
 
-    coord, camille, cache = (
-        viewer_named(world, "coord"),
-        viewer_named(world, "camille"),
-        TableCache(),
-    )
+    coord, camille, cache = coord_camille_and_cache(world)
     with world.begin() as s:
         enrolment = s.scalars(
             select(Enrolment).where(Enrolment.person_id == camille.person_id)
@@ -318,11 +307,7 @@ def test_the_oldest_parts_are_dropped_past_the_size(world) -> None:
 
 def test_a_part_built_again_for_newer_data_replaces_the_stale_one(world) -> None:
     """A server saving reflections all day keeps one reflections part, not one per save."""
-    coord, camille, cache = (
-        viewer_named(world, "coord"),
-        viewer_named(world, "camille"),
-        TableCache(),
-    )
+    coord, camille, cache = coord_camille_and_cache(world)
     f = Filters(None, None, None, clock.today())
     dashboard.dashboard(world, coord, f, cache)
     kept = len(cache._built)
@@ -428,11 +413,7 @@ def test_a_ticked_step_rebuilds_no_part_and_the_view_is_the_fresh_one(world) -> 
     from core.growth import goal_steps
     from db.models import Goal, GoalStep
 
-    coord, camille, cache = (
-        viewer_named(world, "coord"),
-        viewer_named(world, "camille"),
-        TableCache(),
-    )
+    coord, camille, cache = coord_camille_and_cache(world)
     _afresh_and_cached(world, coord, cache)
     with world() as s:
         step = s.scalar(
