@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 os.environ.setdefault("TANDEM_BCRYPT_ROUNDS", "4")  # production uses the library default (12)
 # A server builds the dashboard in the background when it starts: not while tests measure
@@ -113,3 +113,16 @@ def sqlite_store(sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def sf(store: Store):  # type: ignore[no-untyped-def]
     return store.sf
+
+
+@pytest.fixture
+def statements(store: Store) -> Iterator[list[tuple[str, object]]]:
+    """The SQL statements the store runs (text, parameters) while the test runs."""
+    seen: list[tuple[str, object]] = []
+
+    def _keep(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append((statement, params))
+
+    event.listen(store.engine, "before_cursor_execute", _keep)
+    yield seen
+    event.remove(store.engine, "before_cursor_execute", _keep)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -112,10 +113,12 @@ class EnrolmentSkill(Base):
         ForeignKey("enrolment.id", ondelete="CASCADE"), primary_key=True
     )
     skill_id: Mapped[int] = mapped_column(
-        ForeignKey("skill.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("skill.id", ondelete="CASCADE"), primary_key=True
     )
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # offered|wanted
     enrolment: Mapped[Enrolment] = relationship(back_populates="skills")
+    # How many offer or want a skill (the skills page) is counted from the index alone.
+    __table_args__ = (Index("ix_enrolment_skill_skill_id_kind", "skill_id", "kind"),)
 
 
 class SelfAssessment(Base):

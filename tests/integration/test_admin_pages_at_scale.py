@@ -6,16 +6,16 @@ log filtered by action is counted and paged from an index of (action, time)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from core.accounts import accounts
 from core.kernel import audit, clock
 from core.notify import admin
 from db.models import AuditLog, LoginThrottle, Notification
 from tests.builders import make_account, make_user
+from tests.sql_plans import sqlite_plan
 
 
 def _queue(sf, person_id: int, n: int, error_every: int) -> None:  # type: ignore[no-untyped-def]
@@ -44,18 +44,6 @@ def _queue(sf, person_id: int, n: int, error_every: int) -> None:  # type: ignor
         )
 
 
-@pytest.fixture
-def statements(store) -> Iterator[list[tuple[str, object]]]:  # type: ignore[no-untyped-def]
-    seen: list[tuple[str, object]] = []
-
-    def _keep(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
-        seen.append((statement, params))
-
-    event.listen(store.engine, "before_cursor_execute", _keep)
-    yield seen
-    event.remove(store.engine, "before_cursor_execute", _keep)
-
-
 def test_the_accounts_page_lists_the_ten_latest_smtp_errors_newest_first_with_the_counts(sf):
     ada = make_user(sf, "ada", ["admin"])
     _queue(sf, ada.person_id, 300, error_every=7)
@@ -73,17 +61,9 @@ def test_the_latest_smtp_errors_are_read_from_their_index_not_from_the_whole_out
     _queue(store.sf, ada.person_id, 50, error_every=7)
     statements.clear()
     admin.mail_status(store.sf, ada)
-    plan = _plan(store, statements, "last_error IS NOT NULL")
+    plan = sqlite_plan(store, statements, "last_error IS NOT NULL")
     assert "USING INDEX ix_notification_errors" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
-
-
-def _plan(store, statements, marker: str) -> str:  # type: ignore[no-untyped-def]
-    """SQLite's plan of the statement run last that holds ``marker``."""
-    query, params = next(q for q in reversed(statements) if marker in q[0])
-    with store.engine.connect() as conn:
-        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}", params)  # type: ignore[arg-type]
-        return " | ".join(str(row[-1]) for row in rows)
 
 
 def _log(sf, n: int, now: dt.datetime) -> None:  # type: ignore[no-untyped-def]
@@ -135,9 +115,9 @@ def test_the_audit_log_filtered_by_action_reads_its_index_not_every_line_of_that
     audit.read_log(
         store.sf, ada, actions=["logout"], since=today - dt.timedelta(days=3), until=today
     )
-    count = _plan(store, statements, "count(*)")
+    count = sqlite_plan(store, statements, "count(*)")
     assert "COVERING INDEX ix_audit_log_action_at" in count, count
-    lines = _plan(store, statements, "ORDER BY audit_log.at DESC")
+    lines = sqlite_plan(store, statements, "ORDER BY audit_log.at DESC")
     assert "USING INDEX ix_audit_log_action_at" in lines, lines
     assert "TEMP B-TREE" not in lines, lines
 

@@ -9,6 +9,7 @@ from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.programmes import enrolment, skills
 from db.models import AuditLog, EnrolmentSkill, Programme, Skill
 from tests.builders import enrol, make_person, make_programme, make_user
+from tests.sql_plans import sqlite_plan
 
 
 @pytest.fixture
@@ -173,3 +174,26 @@ def test_participants_cannot_manage_skills(sf):
         skills.add_skill(sf, camille, "SQL")
     with pytest.raises(NotAllowed):
         skills.list_skills(sf, camille, None)
+
+
+def test_how_many_offer_or_want_a_skill_is_counted_from_an_index(store, statements):
+    """The skills page at company scale: each count reads the (skill, kind) range of an
+    index, not every enrolment row of the skill."""
+    coord = make_user(store.sf, "coord", ("coordinator",))
+    sql = skills.add_skill(store.sf, coord, "SQL", "Technical")
+    with store.sf.begin() as s:
+        p = make_programme(s, "Spring")
+        for i in range(6):
+            e = enrol(s, p, make_person(s, f"P{i}").id)
+            s.add(
+                EnrolmentSkill(
+                    enrolment_id=e.id, skill_id=sql.skill_id, kind=("offered", "wanted")[i % 3 == 0]
+                )
+            )
+    statements.clear()
+    [row] = skills.list_skills(store.sf, coord, None)
+    assert (row.offered, row.wanted) == (4, 2)
+    if store.engine.dialect.name != "sqlite":
+        return  # the plan is read with SQLite's EXPLAIN QUERY PLAN
+    plan = sqlite_plan(store, statements, "enrolment_skill.kind")
+    assert plan.count("COVERING INDEX ix_enrolment_skill_skill_id_kind") == 2, plan
