@@ -37,7 +37,7 @@ def fetch_bags(
     """Group ``base`` (labelled columns: the keys, ``who``, ``unit``, ``v0``… and,
     with ``week_key``, ``at``) into bags: counts from SQL, people's ids for the
     groups of fewer than k people, every unit and id while recording. A unit is
-    ``(kind, unit)``, or ``(kind, unit, unit2)`` when ``base`` has a ``unit2``.
+    ``(kind, unit)``, or ``(kind, unit, unit2[, unit3])`` when ``base`` has those columns.
     ``others``: units of the same table counted elsewhere (its closed weeks), so that
     the table is read whole or not as if all its rows were here."""
     sub = base.subquery()
@@ -68,7 +68,7 @@ def fetch_bags(
     small = {key for key, b in bags.items() if is_small(b.people, k)}
     if not whole and not small:
         return bags
-    extra = [sub.c.unit2] if "unit2" in sub.c else []
+    extra = [sub.c[name] for name in ("unit2", "unit3") if name in sub.c]
     vals = [sub.c[f"v{i}"] for i in range(sums)]
     q = select(*kcols, sub.c.who, sub.c.unit, *extra, *vals)
     if not whole and week_key is not None:
@@ -168,17 +168,12 @@ def read_whole(units: int) -> bool:
     return is_recording() or units <= DETAIL_UNITS
 
 
-def python_bag(
-    units: Iterable[tuple[Hashable, int]], k: int, *sums: Sequence[float], whole: bool = True
-) -> Bag:
-    """A bag from (unit, person) pairs read in Python (small tables: matches, enrolments).
-
-    ``whole=False``: its table is not small (:func:`read_whole` of all it counts), so
-    the bag keeps no units, however few it counts itself."""
+def python_bag(units: Iterable[tuple[Hashable, int]], k: int, *sums: Sequence[float]) -> Bag:
+    """A bag from (unit, person) pairs read in Python (small tables: matches, enrolments)."""
     pairs = list(units)
     ids = frozenset(p for _, p in pairs)
     n = len({u for u, _ in pairs})
-    keep_units = is_recording() or (whole and len(pairs) <= DETAIL_UNITS)
+    keep_units = is_recording() or len(pairs) <= DETAIL_UNITS
     return Bag(
         n,
         len(ids),
