@@ -70,7 +70,10 @@ def fetch_bags(
         return bags
     extra = [sub.c[name] for name in ("unit2", "unit3") if name in sub.c]
     vals = [sub.c[f"v{i}"] for i in range(sums)]
-    q = select(*kcols, sub.c.who, sub.c.unit, *extra, *vals)
+    # In one order: the same rows make the same sets, element for element, on every build.
+    q = select(*kcols, sub.c.who, sub.c.unit, *extra, *vals).order_by(
+        *kcols, sub.c.who, sub.c.unit, *extra
+    )
     if not whole and week_key is not None:
         # Only the weeks that hold a small group: index-friendly ranges on the raw time.
         at = sub.c.at
