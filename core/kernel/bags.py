@@ -70,10 +70,11 @@ def fetch_bags(
         return bags
     extra = [sub.c[name] for name in ("unit2", "unit3") if name in sub.c]
     vals = [sub.c[f"v{i}"] for i in range(sums)]
-    # In one order: the same rows make the same sets, element for element, on every build.
-    q = select(*kcols, sub.c.who, sub.c.unit, *extra, *vals).order_by(
-        *kcols, sub.c.who, sub.c.unit, *extra
-    )
+    q = select(*kcols, sub.c.who, sub.c.unit, *extra, *vals)
+    if whole:
+        # A small table in one order: the same rows make the same sets, element for
+        # element, on every build (a large one's thousands of rows are not sorted for it).
+        q = q.order_by(*kcols, sub.c.who, sub.c.unit, *extra)
     if not whole and week_key is not None:
         # Only the weeks that hold a small group: index-friendly ranges on the raw time.
         at = sub.c.at
