@@ -103,13 +103,8 @@ def needs_table(s: Session, scope: Scope) -> NeedsTable:
         distinct_units=True,
     )
     found: dict[tuple[str, int, str], list[Bag]] = defaultdict(list)
-    # In one order whatever order the database grouped in: the part is the same each build.
-    for department, skill_id, kind in sorted(
-        by_department, key=lambda x: (x[0] is None, x[0] or "", x[1], x[2])
-    ):
-        found[(scope.row(department), skill_id, kind)].append(
-            by_department[(department, skill_id, kind)]
-        )
+    for (department, skill_id, kind), bag in by_department.items():
+        found[(scope.row(department), skill_id, kind)].append(bag)
     used = sorted(
         {resolved[skill_id] for (_row, skill_id, _kind) in found}
         | set(programme_skills(s, programme_id)),

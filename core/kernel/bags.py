@@ -125,7 +125,13 @@ def fetch_bags(
             raise AssertionError(f"{kind} {key}: counted {bags[key].n}, read {read.n}")
         # Read row by row, the rows are the truth (a write may land between two reads).
         bags[key] = read
-    return {key: bag for key, bag in bags.items() if not bag.empty}
+    # In the keys' order, whatever order the database grouped in: a table built from them
+    # is the same build after build (None first in each position).
+    return {
+        key: bags[key]
+        for key in sorted(bags, key=lambda key: tuple((v is not None, v) for v in key))
+        if not bags[key].empty
+    }
 
 
 @dataclass(frozen=True)
