@@ -10,7 +10,7 @@ from core.kernel.config import demo_mode
 from core.kernel.errors import TandemError
 from core.kernel.i18n import t
 from demo.company import DEMO_LOGINS, DEMO_PASSWORD
-from ui import auth, locale, nav, sso
+from ui import auth, locale, nav, sidebar, sso
 from ui.actions import act, flash
 from ui.page import ROUTED_KEY
 from ui.store import get_store
@@ -108,7 +108,7 @@ else:
         st.navigation(nav.signed_out_pages(sign_in_page, None), position="hidden").run()
     else:
         sections = nav.signed_in_pages(viewer)
-        current = st.navigation(sections, position="hidden")  # drawn by nav.sidebar instead
+        current = st.navigation(sections, position="hidden")  # drawn by sidebar.draw instead
         with menu:
-            nav.sidebar(sections)
+            sidebar.draw(sections)
         current.run()

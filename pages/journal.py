@@ -5,8 +5,9 @@ import streamlit as st
 from core.growth import actions, journal
 from core.kernel.i18n import t
 from ui.actions import flash
+from ui.growth.journal_draft import ENTRY, resume
 from ui.growth.journal_entries import ITEMS, action_items, my_entry, their_entry
-from ui.growth.journal_new import ENTRY, new_reflection, resume
+from ui.growth.journal_new import new_reflection
 from ui.page import guard
 from ui.retention import erase_notice
 from ui.widgets import more_button

@@ -1,4 +1,4 @@
-"""Tandem's own sidebar navigation (ui/nav.sidebar) keeps what Streamlit's offered: a labelled
+"""Tandem's own sidebar navigation (ui/sidebar.draw) keeps what Streamlit's offered: a labelled
 navigation landmark, the open page announced (aria-current), and at a phone's width the
 sidebar closes once a page is chosen."""
 

@@ -1,4 +1,4 @@
-"""The sidebar's navigation is Tandem's own (ui/nav.sidebar): Streamlit's breaks the HTML
+"""The sidebar's navigation is Tandem's own (ui/sidebar.draw): Streamlit's breaks the HTML
 list rules (docs/upstream/streamlit-nav-list-markup.md). Same pages, order, sections, icons
 and translated titles as the router registers, nothing else."""
 
