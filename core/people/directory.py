@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from core.kernel import audit, clock
@@ -61,6 +61,8 @@ class MyListing:
 
 def _fold(text: str) -> str:
     """Case- and accent-insensitive form for matching ("Négociation" ~ "negociation")."""
+    if text.isascii():  # nothing to decompose: most names and skills
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -92,18 +94,17 @@ def _listed(*person_ids: int) -> ColumnElement[bool]:
     return and_(listed, Person.id.in_(person_ids)) if person_ids else listed
 
 
-def _offered_query(*where: ColumnElement[bool]) -> Select[tuple[int, str, str]]:
-    """(person id, skill, skill it was merged into or None) offered in a listed programme.
+def _offers(*where: ColumnElement[bool]) -> Select[tuple[int, int]]:
+    """(person id, skill id) offered in a listed programme.
 
-    ``where``: conditions on Person (e.g. :func:`_listed`), checked in the same query.
+    ``where``: conditions on Person (e.g. :func:`_shown`), checked in the same query. The
+    skills' names are not joined here: a company offers tens of thousands of (person,
+    skill) but has a few dozen skills, named once by :func:`_skill_names`.
     """
-    target = aliased(Skill)
     query = (
-        select(Enrolment.person_id, Skill.name.label("skill"), target.name.label("merged"))
+        select(Enrolment.person_id, EnrolmentSkill.skill_id)
         .join(Programme, Programme.id == Enrolment.programme_id)
         .join(EnrolmentSkill, EnrolmentSkill.enrolment_id == Enrolment.id)
-        .join(Skill, Skill.id == EnrolmentSkill.skill_id)
-        .outerjoin(target, target.id == Skill.merged_into_id)
         .where(
             Enrolment.status == EnrolmentStatus.ENROLLED,
             Programme.status.in_(LISTED_PROGRAMME_STATES),
@@ -113,11 +114,23 @@ def _offered_query(*where: ColumnElement[bool]) -> Select[tuple[int, str, str]]:
     return query.join(Person, Person.id == Enrolment.person_id).where(*where) if where else query
 
 
+def _skill_names(s: Session) -> dict[int, str]:
+    """skill id → the name it is listed by (a merged skill by its target's)."""
+    target = aliased(Skill)
+    rows = s.execute(
+        select(Skill.id, Skill.name, target.name).outerjoin(
+            target, target.id == Skill.merged_into_id
+        )
+    )
+    return {skill_id: merged or name for skill_id, name, merged in rows}
+
+
 def _offered(s: Session, *where: ColumnElement[bool]) -> dict[int, set[str]]:
     """person id → names of the skills they offer in a listed programme (merged skills resolved)."""
+    names = _skill_names(s)
     found: dict[int, set[str]] = {}
-    for person_id, name, merged_name in s.execute(_offered_query(*where)):
-        found.setdefault(person_id, set()).add(merged_name or name)
+    for person_id, skill_id in s.execute(_offers(*where)):
+        found.setdefault(person_id, set()).add(names[skill_id])
     return found
 
 
@@ -151,41 +164,43 @@ def search(
     wanted = _fold(clean_line(skill, t("Skill"), max_chars=120, required=False))
     dept = _fold(clean_line(department, t("Department"), max_chars=120, required=False))
     with sf.begin() as s:
-        # One query: the listed people but me who offer a skill, with their skills.
-        offered: dict[int, set[str]] = {}
-        people: dict[int, tuple[str, str | None, str]] = {}
-        query = _offered_query(_shown(), Person.id != viewer.person_id).add_columns(
-            Person.full_name, Person.department, Person.email
+        # A company lists thousands of people offering tens of thousands of (person, skill):
+        # one row a person, their skills' ids joined in SQL, the few skills matched here.
+        names = {str(skill_id): name for skill_id, name in _skill_names(s).items()}
+        matching = {skill_id for skill_id, name in names.items() if wanted in _fold(name)}
+        people = s.execute(
+            _offers(_shown(), Person.id != viewer.person_id)
+            .with_only_columns(
+                Person.id,
+                Person.full_name,
+                Person.department,
+                Person.email,
+                func.aggregate_strings(cast(EnrolmentSkill.skill_id, String), ","),
+            )
+            .group_by(Person.id, Person.full_name, Person.department, Person.email)
         )
-        for pid, name, merged_name, full_name, department_name, email in s.execute(query):
-            offered.setdefault(pid, set()).add(merged_name or name)
-            people[pid] = (full_name, department_name, email)
-        template = chat_template(s)
-        # A few skills and departments among thousands of people: each folded once.
-        fold = functools.cache(_fold)
+        fold = functools.cache(_fold)  # a few departments among thousands of people
         first = heapq.nsmallest(  # the first MAX_RESULTS by name, as sorting all would give
             MAX_RESULTS,
             (
-                (fold(name), pid)
-                for pid, (name, department_name, _email) in people.items()
-                if (not wanted or any(wanted in fold(sk) for sk in offered[pid]))
+                (_fold(name), pid, name, department_name, email, skill_ids)
+                for pid, name, department_name, email, skill_ids in people
+                if (not wanted or not matching.isdisjoint(skill_ids.split(",")))
                 and (not dept or dept == fold(department_name or ""))
             ),
         )
-        entries = []
-        for _, pid in first:
-            name, department_name, email = people[pid]
-            entries.append(
-                DirectoryEntry(
-                    pid,
-                    name,
-                    department_name,
-                    tuple(sorted(offered[pid], key=str.casefold)),
-                    email,
-                    chat_link(template, email),
-                )
+        template = chat_template(s)
+        return [
+            DirectoryEntry(
+                pid,
+                name,
+                department_name,
+                tuple(sorted({names[sid] for sid in skill_ids.split(",")}, key=str.casefold)),
+                email,
+                chat_link(template, email),
             )
-        return entries
+            for _, pid, name, department_name, email, skill_ids in first
+        ]
 
 
 def offered_skills(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
@@ -193,11 +208,12 @@ def offered_skills(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
     require_role(viewer, PARTICIPANT)
     with sf.begin() as s:
         # The listed people but me (I know what I offer); offering a skill in a listed
-        # programme is a live enrolment: only _shown() is left to check. The distinct names
+        # programme is a live enrolment: only _shown() is left to check. The distinct skills
         # alone, in SQL: a company's directory offers thousands of (person, skill).
-        offered = _offered_query(_shown(), Person.id != viewer.person_id).subquery()
-        names = s.scalars(select(func.coalesce(offered.c.merged, offered.c.skill)).distinct())
-        return sorted(names, key=str.casefold)
+        offered = _offers(_shown(), Person.id != viewer.person_id)
+        skill_ids = s.scalars(offered.with_only_columns(EnrolmentSkill.skill_id).distinct())
+        names = _skill_names(s)
+        return sorted({names[skill_id] for skill_id in skill_ids}, key=str.casefold)
 
 
 def departments(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
