@@ -47,20 +47,30 @@ with tab_list:
     status = right.selectbox(
         t("Show"), list(FILTERS), format_func=lambda k: t(FILTERS[k]), key="people_filter"
     )
-    page = roster.list_people(store.sf, viewer, query, status=status)
+    # One page of the list is read; the page number is kept within the pages.
+    ss = st.session_state
+    page = roster.list_people(
+        store.sf, viewer, query, status=status, page=int(ss.get("people_page", 1))
+    )
+    if page.pages > 1:
+        ss["people_page"] = page.page  # a search that shrank the list: its last page
     if not page.rows:
         st.info(t("Nobody matches."))
     else:
+        first = (page.page - 1) * roster.PAGE_SIZE + 1
         st.caption(
             tn(
-                "{n} person matches; the first {shown} are shown.",
-                "{n} people match; the first {shown} are shown.",
+                "{n} person matches; {first}–{last} are shown.",
+                "{n} people match; {first}–{last} are shown.",
                 page.total,
-                shown=len(page.rows),
+                first=first,
+                last=first + len(page.rows) - 1,
             )
-            if page.total > len(page.rows)
+            if page.pages > 1
             else tn("{n} person matches.", "{n} people match.", page.total)
         )
+        if page.pages > 1:
+            st.number_input(t("Page"), min_value=1, max_value=page.pages, step=1, key="people_page")
         st.dataframe(
             pd.DataFrame(
                 {

@@ -15,6 +15,7 @@ from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
+from core.kernel.paging import clamp_page, page_count
 from db.models import Account, Invitation, Person
 
 
@@ -52,10 +53,17 @@ class PersonRow(PersonFacts):
     invited_at: dt.datetime | None
 
 
+PAGE_SIZE = 50  # people of the coordinator's list at a time
+
+
 @dataclass(frozen=True)
 class PeoplePage:
+    """One page of the people matching: its rows, how many match, which page of how many."""
+
     rows: tuple[PersonRow, ...]
     total: int
+    page: int = 1  # 1-based, within 1..pages
+    pages: int = 1
 
 
 @dataclass(frozen=True)
@@ -85,10 +93,11 @@ def list_people(
     query: str = "",
     *,
     status: str = "all",
-    limit: int = 200,
-    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    page: int = 1,
 ) -> PeoplePage:
-    """People matching ``query`` (name, e-mail, department), with account and invitation state."""
+    """People matching ``query`` (name, e-mail, department), with account and invitation
+    state: ``page`` of them by name, ``limit`` a page (a page past the last is the last)."""
     require_role(viewer, COORDINATOR)
     if status not in PEOPLE_FILTERS:
         raise InvalidInput(t("Unknown filter."))
@@ -138,7 +147,10 @@ def list_people(
     )
     with sf.begin() as s:
         total = s.scalar(counted) or 0
-        found = s.execute(stmt.order_by(Person.full_name, Person.id).limit(limit).offset(offset))
+        page = clamp_page(page, total, limit)
+        found = s.execute(
+            stmt.order_by(Person.full_name, Person.id).limit(limit).offset((page - 1) * limit)
+        )
         rows = tuple(
             PersonRow(
                 **person_facts(p),
@@ -153,7 +165,7 @@ def list_people(
             )
             for p, manager_name, username, inv in found
         )
-    return PeoplePage(rows, total)
+    return PeoplePage(rows, total, page, page_count(total, limit))
 
 
 def people_summary(sf: sessionmaker[Session], viewer: Viewer) -> PeopleSummary:

@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import COORDINATOR, Viewer, require_role
+from core.kernel.paging import clamp_page, page_count
 from core.people.roster import PersonFacts, person_facts
 from core.programmes.answers import Answers, answers_of
 from core.programmes.programmes import programme_or_404
@@ -72,16 +73,6 @@ class EnrolmentPage:
     total: int
     page: int  # 1-based, within 1..pages
     pages: int
-
-
-def page_count(total: int, size: int = PAGE_SIZE) -> int:
-    """Pages needed for ``total`` rows (at least one, even when nothing matches)."""
-    return max(1, -(-total // size))
-
-
-def clamp_page(page: int, total: int, size: int = PAGE_SIZE) -> int:
-    """``page`` brought within 1..page_count (a filter that shrank the list shows its last page)."""
-    return min(max(1, page), page_count(total, size))
 
 
 def _filtered(programme_id: int, status: str | None, departments: Sequence[str]) -> Select[Any]:

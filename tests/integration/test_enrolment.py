@@ -296,11 +296,6 @@ def test_the_coordinators_list_comes_a_page_at_a_time_with_the_count_of_all(sf, 
         enrolled.enrolment_page(sf, setting["zoe"], pid)
 
 
-def test_page_counts_round_up_and_a_page_number_stays_within_them():
-    assert [enrolled.page_count(n, 100) for n in (0, 1, 100, 101, 8226)] == [1, 1, 1, 2, 83]
-    assert [enrolled.clamp_page(p, 250, 100) for p in (-1, 0, 1, 3, 4)] == [1, 1, 1, 3, 3]
-
-
 def test_who_sees_my_answers_follows_the_directory_choice(sf, setting):
     assert any("nothing" in line for line in answers.who_sees(5, opted_in=False))
     assert any("you opted in" in line for line in answers.who_sees(5, opted_in=True))

@@ -55,3 +55,16 @@ def test_the_summary_counts_are_the_lists_own(sf, people):
     assert summary.active + summary.inactive == total["all"]
     assert summary.invited == total["invited"]
     assert summary.not_invited == total["not_invited"]
+
+
+@pytest.mark.parametrize("status", ["all", "no_account"])
+def test_the_pages_list_everybody_once_in_name_order_and_a_page_past_the_end_is_the_last(
+    sf, people, status
+):
+    every = roster.list_people(sf, people, status=status, limit=10_000).rows
+    pages = [roster.list_people(sf, people, status=status, limit=3, page=n) for n in (1, 2, 3)]
+    assert {p.pages for p in pages} == {-(-len(every) // 3)} and len(every) > 3
+    assert [r for p in pages for r in p.rows][: len(every)] == list(every)
+    last = roster.list_people(sf, people, status=status, limit=3, page=99)
+    assert (last.page, last.rows) == (last.pages, pages[last.pages - 1].rows)
+    assert roster.list_people(sf, people, status=status, limit=3, page=-4).rows == pages[0].rows

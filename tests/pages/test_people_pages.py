@@ -14,6 +14,7 @@ from core.kernel import clock
 from core.kernel.access import can_open
 from core.people import roster
 from db.models import Account, Invitation, Person, Skill
+from tests.builders import make_person
 from tests.pages.conftest import ROOT, texts
 
 SAMPLE = (ROOT / "docs" / "sample-people.csv").read_bytes()
@@ -266,3 +267,23 @@ def test_deactivating_the_missing_asks_for_the_number_and_the_import_can_be_undo
     assert f"Import undone: {missing} people are active again." in texts(at)
     assert _active(demo_store) == after + missing
     assert not [b for b in at.button if b.key.startswith("people_undo_")]
+
+
+def test_a_long_people_list_is_read_a_page_at_a_time(open_app, demo_store):
+    with demo_store.sf.begin() as s:
+        for i in range(roster.PAGE_SIZE + 5):
+            make_person(s, f"Zz Pager {i:02}")
+        everybody = s.scalars(select(Person.full_name).where(Person.erased_at.is_(None))).all()
+    at = open_app("admin", page="pages/coord_people.py")
+    pages = -(-len(everybody) // roster.PAGE_SIZE)
+    assert at.number_input(key="people_page").max == pages and "are shown" in texts(at)
+    seen = at.dataframe[0].value["Name"].tolist()
+    assert len(seen) == roster.PAGE_SIZE
+    for n in range(2, pages + 1):
+        at.number_input(key="people_page").set_value(n).run()
+        assert not at.exception
+        seen += at.dataframe[0].value["Name"].tolist()
+    assert sorted(seen) == sorted(everybody)  # each once
+    at.text_input(key="people_search").input("Zz Pager 05").run()  # one page: no pager
+    assert at.dataframe[0].value["Name"].tolist() == ["Zz Pager 05"]
+    assert not [n for n in at.number_input if n.key == "people_page"]

@@ -35,7 +35,9 @@ def invitations_tab(store: Store, viewer: Viewer, summary: PeopleSummary) -> Non
     chosen: list[int] = []
     if scope == "chosen":
         search = st.text_input(t("Search people without an account"), key="invite_search")
-        candidates = roster.list_people(store.sf, viewer, search, status="no_account").rows
+        candidates = roster.list_people(
+            store.sf, viewer, search, status="no_account", limit=200
+        ).rows
         by_id = {r.person_id: r for r in candidates if r.is_active}
         chosen = st.multiselect(
             t("People"),

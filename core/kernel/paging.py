@@ -1,0 +1,13 @@
+"""Long lists shown a page at a time: how many pages, and a page number kept within them."""
+
+from __future__ import annotations
+
+
+def page_count(total: int, size: int) -> int:
+    """Pages needed for ``total`` rows (at least one, even when nothing matches)."""
+    return max(1, -(-total // size))
+
+
+def clamp_page(page: int, total: int, size: int) -> int:
+    """``page`` brought within 1..page_count (a filter that shrank the list shows its last page)."""
+    return min(max(1, page), page_count(total, size))
