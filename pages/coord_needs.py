@@ -184,14 +184,19 @@ if grid.withheld:
 st.header(t("Who wants it, who offers it"))
 options = {s.skill_id: s for s in grid.totals}
 ranked = sorted(options, key=lambda i: -(options[i].gap or 0))
-skill_id = st.selectbox(
+left, right = st.columns(2)
+skill_id = left.selectbox(
     t("Skill"),
     ranked,
     format_func=lambda i: options[i].skill,
     key="tna_skill",
 )
+named = [d for d, _ in grid.departments if d != OTHERS]  # departments shown on their own
+department = right.selectbox(
+    t("Department"), named, index=None, placeholder=ALL, key="tna_department"
+)
 try:
-    who = tna.skill_people(store.sf, viewer, picked, skill_id)
+    who = tna.skill_people(store.sf, viewer, picked, skill_id, department)
 except TandemError as e:
     st.error(str(e))
     st.stop()
@@ -208,14 +213,24 @@ def _table(people: tuple[tna.PersonLine, ...]) -> pd.DataFrame:
     )
 
 
+def _people(people: tuple[tna.PersonLine, ...], total: int, key: str) -> None:
+    if people:
+        st.dataframe(_table(people), hide_index=True, key=key)
+    if total > len(people) and department is None:
+        st.caption(
+            t(
+                "The first {shown} by department and name are shown: pick a department to see others.",
+                shown=len(people),
+            )
+        )
+    elif total > len(people):
+        st.caption(t("The first {shown} by name are shown.", shown=len(people)))
+
+
 left, right = st.columns(2)
 with left:
-    st.markdown("**" + tn("{n} person wants it", "{n} people want it", len(who.wanted_by)) + "**")
-    if who.wanted_by:
-        st.dataframe(_table(who.wanted_by), hide_index=True, key="tna_wanted")
+    st.markdown("**" + tn("{n} person wants it", "{n} people want it", who.wanted_total) + "**")
+    _people(who.wanted_by, who.wanted_total, "tna_wanted")
 with right:
-    st.markdown(
-        "**" + tn("{n} person offers it", "{n} people offer it", len(who.offered_by)) + "**"
-    )
-    if who.offered_by:
-        st.dataframe(_table(who.offered_by), hide_index=True, key="tna_offered")
+    st.markdown("**" + tn("{n} person offers it", "{n} people offer it", who.offered_total) + "**")
+    _people(who.offered_by, who.offered_total, "tna_offered")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.insights.figures import figure_of
@@ -92,8 +92,13 @@ class PersonLine:
 class SkillPeople:
     skill_id: int
     skill: str
-    wanted_by: tuple[PersonLine, ...]
+    wanted_by: tuple[PersonLine, ...]  # the first SHOWN, by department then name
     offered_by: tuple[PersonLine, ...]
+    wanted_total: int  # how many in all
+    offered_total: int
+
+
+SHOWN = 100  # names of each list read at a time: a company's skill has thousands
 
 
 def needs_grid(
@@ -168,9 +173,16 @@ def needs_grid(
 
 
 def skill_people(
-    sf: sessionmaker[Session], viewer: Viewer, programme_id: int, skill_id: int
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    programme_id: int,
+    skill_id: int,
+    department: str | None = None,
+    shown: int = SHOWN,
 ) -> SkillPeople:
-    """Who wants a skill and who offers it, among enrolled participants (names only)."""
+    """Who wants a skill and who offers it, among enrolled participants (names only): how
+    many, and the first ``shown`` of each by department and name (of ``department`` only,
+    when given)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         programme_or_404(s, programme_id)
@@ -179,16 +191,8 @@ def skill_people(
         if target is None:
             raise NotFound(t("This skill does not exist (any more)."))
         ids = [i for i, sk in resolved.items() if sk.id == target.id]
-        # Columns, not people as objects: thousands of names at company scale.
-        rows = s.execute(
-            select(
-                EnrolmentSkill.kind,
-                Person.id,
-                Person.full_name,
-                Person.department,
-                Person.level,
-                Person.location,
-            )
+        among = (
+            select(EnrolmentSkill.kind)
             .join(Enrolment, Enrolment.id == EnrolmentSkill.enrolment_id)
             .join(Person, Person.id == Enrolment.person_id)
             .where(
@@ -196,16 +200,36 @@ def skill_people(
                 Enrolment.status == EnrolmentStatus.ENROLLED,
                 EnrolmentSkill.skill_id.in_(ids),
             )
-            .order_by(Person.department, Person.full_name)
-        ).all()
-        lines: dict[str, dict[int, PersonLine]] = {"wanted": {}, "offered": {}}
-        for kind, person_id, name, department, level, location in rows:
-            lines.setdefault(kind, {})[person_id] = PersonLine(
-                person_id, name, department, level, location
+        )
+        if department is not None:
+            among = among.where(Person.department == department)
+        totals = dict(
+            s.execute(
+                among.add_columns(func.count(distinct(Person.id))).group_by(EnrolmentSkill.kind)
             )
+            .tuples()
+            .all()
+        )
+        # Columns, not people as objects; one page of each list.
+        columns = (Person.id, Person.full_name, Person.department, Person.level, Person.location)
+        lines = {
+            kind: tuple(
+                PersonLine(*row)
+                for row in s.execute(
+                    among.with_only_columns(*columns)
+                    .where(EnrolmentSkill.kind == kind)
+                    .distinct()
+                    .order_by(Person.department.nulls_last(), Person.full_name, Person.id)
+                    .limit(shown)
+                )
+            )
+            for kind in ("wanted", "offered")
+        }
         return SkillPeople(
             target.id,
             target.name,
-            tuple(lines["wanted"].values()),
-            tuple(lines["offered"].values()),
+            lines["wanted"],
+            lines["offered"],
+            totals.get("wanted", 0),
+            totals.get("offered", 0),
         )

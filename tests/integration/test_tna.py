@@ -133,6 +133,24 @@ def test_who_wants_and_who_offers_a_skill_is_a_list_of_names(sf, world):
     assert [(p.name, p.department) for p in who.offered_by] == [("Finance 0", "Finance")]
 
 
+def test_a_long_list_of_names_is_counted_whole_and_read_a_page_at_a_time(sf, world):
+    coord, ids = world
+    add_people(sf, ids, "Sales", 4)
+    add_people(sf, ids, "Finance", 3)
+    add_people(sf, ids, "Legal", 2, status="withdrawn")
+    who = tna.skill_people(sf, coord, ids["programme"], ids["sql"], shown=3)
+    assert (who.wanted_total, who.offered_total) == (7, 0)
+    assert [p.name for p in who.wanted_by] == ["Finance 0", "Finance 1", "Finance 2"]
+    sales = tna.skill_people(sf, coord, ids["programme"], ids["sql"], "Sales", shown=3)
+    assert sales.wanted_total == 4 and [p.name for p in sales.wanted_by] == [
+        "Sales 0",
+        "Sales 1",
+        "Sales 2",
+    ]
+    whole = tna.skill_people(sf, coord, ids["programme"], ids["talk"])
+    assert whole.offered_total == len(whole.offered_by) == 7 and whole.wanted_by == ()
+
+
 def test_a_merged_skill_counts_under_the_skill_it_was_merged_into(sf, world):
     coord, ids = world
     add_people(sf, ids, "Sales", 5)

@@ -278,6 +278,11 @@ def test_the_needs_heatmap_and_who_wants_a_skill(open_app, demo_store):
             )
         )
     assert wanting and len(at.dataframe[1].value) == wanting  # [0]: the grid as a table
+    department = at.selectbox(key="tna_department")
+    assert department.options and department.value is None
+    department.set_value(department.options[0]).run()
+    assert not at.exception
+    assert set(at.dataframe[1].value["Service"]) == {department.options[0]}
 
 
 def test_the_needs_heatmap_names_every_row_and_column_and_marks_hidden_cells_with_a_dot(open_app):
