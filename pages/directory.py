@@ -56,10 +56,11 @@ else:
     st.caption(t("You are not listed. Colleagues cannot find you here."))
 
 st.header(t("Search"))
+found = directory.read(store.sf, viewer)  # once: the search, its skills and departments
 left, right = st.columns(2)
 skill = left.selectbox(
     t("Skill"),
-    directory.offered_skills(store.sf, viewer),
+    found.skills(),
     index=None,
     placeholder=t("Any skill — type to search"),
     accept_new_options=True,
@@ -67,13 +68,13 @@ skill = left.selectbox(
 )
 department = right.selectbox(
     t("Department"),
-    directory.departments(store.sf, viewer),
+    found.departments(),
     index=None,
     placeholder=t("Any department"),
     key="directory_department",
 )
 try:
-    entries = directory.search(store.sf, viewer, skill or "", department or "")
+    entries = found.search(skill or "", department or "")
 except TandemError as e:
     st.error(str(e))
     entries = []

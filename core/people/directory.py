@@ -156,19 +156,73 @@ def _listing(s: Session, person: Person) -> MyListing:
     )
 
 
-def search(
-    sf: sessionmaker[Session], viewer: Viewer, skill: str = "", department: str = ""
-) -> list[DirectoryEntry]:
-    """Colleagues who offer a skill matching ``skill`` (all listed people when empty)."""
+@dataclass(frozen=True)
+class _Listed:
+    """One listed colleague as the search reads them: the folded name it sorts by, and the
+    ids of the skills they offer (as text, as SQL joined them)."""
+
+    key: str
+    person_id: int
+    name: str
+    department: str | None
+    email: str
+    skill_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Everybody a participant finds in the directory (the listed people who offer a skill,
+    but themselves), read once: the search, its skills and its departments come from it."""
+
+    people: tuple[_Listed, ...]
+    skill_names: dict[str, str]  # skill id (as text) → the name it is listed by
+    chat: str  # the company's chat link template, or ""
+
+    def skills(self) -> list[str]:
+        """Every skill someone offers, for the search box's suggestions."""
+        ids = {sid for person in self.people for sid in person.skill_ids}
+        return sorted({self.skill_names[sid] for sid in ids}, key=str.casefold)
+
+    def departments(self) -> list[str]:
+        """The departments someone is found in, for the filter."""
+        return sorted({p.department for p in self.people if p.department}, key=str.casefold)
+
+    def search(self, skill: str = "", department: str = "") -> list[DirectoryEntry]:
+        """Colleagues who offer a skill matching ``skill`` (all of them when empty), of
+        ``department`` when given: the first MAX_RESULTS by name, accents and case aside."""
+        wanted = _fold(clean_line(skill, t("Skill"), max_chars=120, required=False))
+        dept = _fold(clean_line(department, t("Department"), max_chars=120, required=False))
+        matching = {sid for sid, name in self.skill_names.items() if wanted in _fold(name)}
+        fold = functools.cache(_fold)  # a few departments among thousands of people
+        first = heapq.nsmallest(  # the first MAX_RESULTS by name, as sorting all would give
+            MAX_RESULTS,
+            (
+                (p.key, p.person_id, p)
+                for p in self.people
+                if (not wanted or not matching.isdisjoint(p.skill_ids))
+                and (not dept or dept == fold(p.department or ""))
+            ),
+        )
+        return [
+            DirectoryEntry(
+                p.person_id,
+                p.name,
+                p.department,
+                tuple(sorted({self.skill_names[sid] for sid in p.skill_ids}, key=str.casefold)),
+                p.email,
+                chat_link(self.chat, p.email),
+            )
+            for _, _, p in first
+        ]
+
+
+def read(sf: sessionmaker[Session], viewer: Viewer) -> Directory:
+    """The directory as ``viewer`` finds it: one query, one row a person (their skills' ids
+    joined in SQL by aggregate_strings), whatever the thousands of (person, skill) offered."""
     require_role(viewer, PARTICIPANT)
-    wanted = _fold(clean_line(skill, t("Skill"), max_chars=120, required=False))
-    dept = _fold(clean_line(department, t("Department"), max_chars=120, required=False))
     with sf.begin() as s:
-        # A company lists thousands of people offering tens of thousands of (person, skill):
-        # one row a person, their skills' ids joined in SQL, the few skills matched here.
-        names = {str(skill_id): name for skill_id, name in _skill_names(s).items()}
-        matching = {skill_id for skill_id, name in names.items() if wanted in _fold(name)}
-        people = s.execute(
+        # Offering a skill in a listed programme is a live enrolment: only _shown() is left.
+        rows = s.execute(
             _offers(_shown(), Person.id != viewer.person_id)
             .with_only_columns(
                 Person.id,
@@ -179,53 +233,32 @@ def search(
             )
             .group_by(Person.id, Person.full_name, Person.department, Person.email)
         )
-        fold = functools.cache(_fold)  # a few departments among thousands of people
-        first = heapq.nsmallest(  # the first MAX_RESULTS by name, as sorting all would give
-            MAX_RESULTS,
-            (
-                (_fold(name), pid, name, department_name, email, skill_ids)
-                for pid, name, department_name, email, skill_ids in people
-                if (not wanted or not matching.isdisjoint(skill_ids.split(",")))
-                and (not dept or dept == fold(department_name or ""))
-            ),
+        people = tuple(
+            _Listed(_fold(name), pid, name, department, email, tuple(skill_ids.split(",")))
+            for pid, name, department, email, skill_ids in rows
         )
-        template = chat_template(s)
-        return [
-            DirectoryEntry(
-                pid,
-                name,
-                department_name,
-                tuple(sorted({names[sid] for sid in skill_ids.split(",")}, key=str.casefold)),
-                email,
-                chat_link(template, email),
-            )
-            for _, pid, name, department_name, email, skill_ids in first
-        ]
+        names = {str(skill_id): name for skill_id, name in _skill_names(s).items()}
+        return Directory(people, names, chat_template(s))
+
+
+def search(
+    sf: sessionmaker[Session], viewer: Viewer, skill: str = "", department: str = ""
+) -> list[DirectoryEntry]:
+    """Colleagues who offer a skill matching ``skill`` (all listed people when empty)."""
+    require_role(viewer, PARTICIPANT)
+    clean_line(skill, t("Skill"), max_chars=120, required=False)  # bad input before reading
+    clean_line(department, t("Department"), max_chars=120, required=False)
+    return read(sf, viewer).search(skill, department)
 
 
 def offered_skills(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
     """Every skill someone in the directory offers, for the search box's suggestions."""
-    require_role(viewer, PARTICIPANT)
-    with sf.begin() as s:
-        # The listed people but me (I know what I offer); offering a skill in a listed
-        # programme is a live enrolment: only _shown() is left to check. The distinct skills
-        # alone, in SQL: a company's directory offers thousands of (person, skill).
-        offered = _offers(_shown(), Person.id != viewer.person_id)
-        skill_ids = s.scalars(offered.with_only_columns(EnrolmentSkill.skill_id).distinct())
-        names = _skill_names(s)
-        return sorted({names[skill_id] for skill_id in skill_ids}, key=str.casefold)
+    return read(sf, viewer).skills()
 
 
 def departments(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
-    """Departments of the people in the directory, for the filter."""
-    require_role(viewer, PARTICIPANT)
-    with sf.begin() as s:
-        found = s.scalars(
-            select(Person.department)
-            .where(_listed(), Person.id != viewer.person_id, Person.department.is_not(None))
-            .distinct()
-        )
-        return sorted({d for d in found if d}, key=str.casefold)
+    """Departments of the people one can find in the directory, for the filter."""
+    return read(sf, viewer).departments()
 
 
 def my_listing(sf: sessionmaker[Session], viewer: Viewer) -> MyListing:

@@ -167,6 +167,19 @@ def test_the_directory_reads_never_send_one_parameter_per_listed_person(sf, peop
     assert max(widest) < 10, widest
 
 
+def test_the_filters_offer_only_what_a_search_can_find(sf, people):
+    """A colleague listed without a skill offered is found by no search: their department
+    is not one of the filter's choices (it would always find nobody)."""
+    me, _hugo = people
+    with sf.begin() as s:
+        running = s.scalar(select(Programme).where(Programme.name == "Running"))
+        make_listed(s, running, "Quiet Colleague", "Legal", [])
+    found = directory.read(sf, me)
+    assert "Legal" not in found.departments() and found.departments() == ["Engineering"]
+    assert found.search(department="Legal") == [] and found.search(department="engineering")
+    assert found.skills() == directory.offered_skills(sf, me) == ["Négociation", "SQL"]
+
+
 def test_a_large_directory_lists_the_first_hundred_by_name_accents_and_case_aside(sf, people):
     """More people than a page lists: the first MAX_RESULTS by name as a reader sorts it
     ("Émile" with the E's), each with their skills, whatever the filters."""
