@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.kernel.errors import TandemError
-from core.kernel.i18n import format_date, t, tn
+from core.kernel.i18n import format_date, format_number, t, tn
 from core.programmes import answers, enrolled
 from core.programmes.enrolment import EnrolmentStatus
 from ui.page import guard
@@ -55,8 +55,9 @@ if found.pages > 1:
             "{n} person matches; {first}–{last} are shown.",
             "{n} people match; {first}–{last} are shown.",
             found.total,
-            first=(found.page - 1) * enrolled.PAGE_SIZE + 1,
-            last=(found.page - 1) * enrolled.PAGE_SIZE + len(shown),
+            n=format_number(found.total),
+            first=format_number((found.page - 1) * enrolled.PAGE_SIZE + 1),
+            last=format_number((found.page - 1) * enrolled.PAGE_SIZE + len(shown)),
         )
     )
     st.number_input(t("Page"), min_value=1, max_value=found.pages, step=1, key="enr_page")

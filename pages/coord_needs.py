@@ -8,7 +8,7 @@ from core.insights import figures, tna
 from core.insights.chart_parts import HEAT_SCHEME, HEAT_TEXT, HIDDEN_CELL, QUIET_TEXT, finish
 from core.insights.scope import OTHERS
 from core.kernel.errors import TandemError
-from core.kernel.i18n import t, tn
+from core.kernel.i18n import format_number, t, tn
 from core.programmes import programmes
 from ui.dashboard.filters import kept_parts
 from ui.page import guard
@@ -229,8 +229,16 @@ def _people(people: tuple[tna.PersonLine, ...], total: int, key: str) -> None:
 
 left, right = st.columns(2)
 with left:
-    st.markdown("**" + tn("{n} person wants it", "{n} people want it", who.wanted_total) + "**")
+    wanted = format_number(who.wanted_total)
+    st.markdown(
+        "**" + tn("{n} person wants it", "{n} people want it", who.wanted_total, n=wanted) + "**"
+    )
     _people(who.wanted_by, who.wanted_total, "tna_wanted")
 with right:
-    st.markdown("**" + tn("{n} person offers it", "{n} people offer it", who.offered_total) + "**")
+    offered = format_number(who.offered_total)
+    st.markdown(
+        "**"
+        + tn("{n} person offers it", "{n} people offer it", who.offered_total, n=offered)
+        + "**"
+    )
     _people(who.offered_by, who.offered_total, "tna_offered")

@@ -63,11 +63,14 @@ with tab_list:
                 "{n} person matches; {first}–{last} are shown.",
                 "{n} people match; {first}–{last} are shown.",
                 page.total,
-                first=first,
-                last=first + len(page.rows) - 1,
+                n=format_number(page.total),
+                first=format_number(first),
+                last=format_number(first + len(page.rows) - 1),
             )
             if page.pages > 1
-            else tn("{n} person matches.", "{n} people match.", page.total)
+            else tn(
+                "{n} person matches.", "{n} people match.", page.total, n=format_number(page.total)
+            )
         )
         if page.pages > 1:
             st.number_input(t("Page"), min_value=1, max_value=page.pages, step=1, key="people_page")
