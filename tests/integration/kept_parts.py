@@ -1,9 +1,11 @@
-"""What the tests of the kept dashboard parts share (test_table_cache, test_closed_weeks)."""
+"""What the tests of the kept dashboard parts share (test_table_cache, test_closed_weeks,
+test_tna)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -55,3 +57,21 @@ def parts_built() -> Iterator[list[str]]:
         yield built
     finally:
         TableCache.part = original  # type: ignore[method-assign]
+
+
+@contextmanager
+def calls(owner: Any, name: str, what: Callable[..., Any]) -> Iterator[list[Any]]:
+    """``what(*args, **kwargs)`` of every call of ``owner.name`` within the block (the call
+    itself runs as ever): e.g. which tables were checked on actual groups."""
+    seen: list[Any] = []
+    original = getattr(owner, name)
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(what(*args, **kwargs))
+        return original(*args, **kwargs)
+
+    setattr(owner, name, spy)
+    try:
+        yield seen
+    finally:
+        setattr(owner, name, original)

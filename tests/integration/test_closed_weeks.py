@@ -6,8 +6,6 @@ seen, makes the kept weeks stale. Either way the dashboard is the one computed a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import delete, select, update
@@ -20,7 +18,12 @@ from db.freshness import past, table_versions, week_split
 from db.models import JournalEntry
 from demo import company
 from tests.builders import viewer_named
-from tests.integration.kept_parts import coord_camille_and_cache, every_filter, final_entries
+from tests.integration.kept_parts import (
+    calls,
+    coord_camille_and_cache,
+    every_filter,
+    final_entries,
+)
 
 TABLE = "journal_entry"
 
@@ -96,21 +99,9 @@ def test_in_the_last_hour_of_sunday_a_row_of_this_week_counts_as_past(world) -> 
     assert _versions(world)[1] != before
 
 
-@contextmanager
-def _reads() -> Iterator[list[int]]:
+def _reads():  # type: ignore[no-untyped-def]
     """The ``others`` of every fetch_bags call: > 0 when the closed weeks were kept."""
-    seen: list[int] = []
-    original = bags.fetch_bags
-
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(kwargs.get("others", 0))
-        return original(*args, **kwargs)
-
-    bags.fetch_bags = spy  # type: ignore[assignment]
-    try:
-        yield seen
-    finally:
-        bags.fetch_bags = original  # type: ignore[assignment]
+    return calls(bags, "fetch_bags", lambda *args, **kwargs: kwargs.get("others", 0))
 
 
 def _kept(sf, coord, cache) -> list[dashboard.Dashboard]:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from tests.builders import (
     make_skill,
     make_user,
 )
+from tests.integration.kept_parts import calls
 
 
 @pytest.fixture
@@ -197,19 +198,12 @@ def test_a_large_table_is_protected_on_its_sums_alone_and_shows_the_same(
                 offers=rng.sample(skills, rng.randint(0, 2)),
             )
     whole = tna.needs_grid(sf, coord, ids["programme"])
-    checked: list[str] = []
-    original = Table._data_problems
-
-    def spy(table):  # type: ignore[no-untyped-def]
-        checked.append(table.name)
-        return original(table)
-
-    monkeypatch.setattr(Table, "_data_problems", spy)
-    read_whole = tna.needs_grid(sf, coord, ids["programme"])
+    with calls(Table, "_data_problems", lambda table: table.name) as checked:
+        read_whole = tna.needs_grid(sf, coord, ids["programme"])
     assert read_whole == whole and f"tna:{ids['programme']}" in checked
-    checked.clear()
     monkeypatch.setattr(bags, "DETAIL_UNITS", 3)
-    on_sums = tna.needs_grid(sf, coord, ids["programme"])
+    with calls(Table, "_data_problems", lambda table: table.name) as checked:
+        on_sums = tna.needs_grid(sf, coord, ids["programme"])
     assert f"tna:{ids['programme']}" not in checked
     assert on_sums == whole
     assert any(c.wanted is None for c in whole.cells), "some figure must be hidden"
