@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+PAGE_SIZE = 50  # rows of a coordinator's table at a time (people, enrolments)
+
 
 def page_count(total: int, size: int) -> int:
     """Pages needed for ``total`` rows (at least one, even when nothing matches)."""

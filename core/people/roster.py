@@ -15,7 +15,7 @@ from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
-from core.kernel.paging import clamp_page, page_count
+from core.kernel.paging import PAGE_SIZE, clamp_page, page_count
 from db.models import Account, Invitation, Person
 
 
@@ -51,9 +51,6 @@ class PersonRow(PersonFacts):
     username: str | None
     invitation: str  # account | pending | expired | used | replaced | none
     invited_at: dt.datetime | None
-
-
-PAGE_SIZE = 50  # people of the coordinator's list at a time
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import COORDINATOR, Viewer, require_role
-from core.kernel.paging import clamp_page, page_count
+from core.kernel.paging import PAGE_SIZE, clamp_page, page_count
 from core.people.roster import PersonFacts, person_facts
 from core.programmes.answers import Answers, answers_of
 from core.programmes.programmes import programme_or_404
@@ -61,8 +61,6 @@ def _rows(s: Session, rows: Sequence[Any]) -> list[EnrolmentRow]:
 
 
 # --------------------------------------------------------------------------- one page
-
-PAGE_SIZE = 100  # rows of the coordinator's table at a time
 
 
 @dataclass(frozen=True)
