@@ -175,13 +175,12 @@ class Directory:
     but themselves), read once: the search, its skills and its departments come from it."""
 
     people: tuple[_Listed, ...]
-    skill_names: dict[str, str]  # skill id (as text) → the name it is listed by
+    skill_names: dict[str, str]  # skill id (as text) → its listed name, for the skills offered
     chat: str  # the company's chat link template, or ""
 
     def skills(self) -> list[str]:
         """Every skill someone offers, for the search box's suggestions."""
-        ids = {sid for person in self.people for sid in person.skill_ids}
-        return sorted({self.skill_names[sid] for sid in ids}, key=str.casefold)
+        return sorted(set(self.skill_names.values()), key=str.casefold)
 
     def departments(self) -> list[str]:
         """The departments someone is found in, for the filter."""
@@ -237,7 +236,12 @@ def read(sf: sessionmaker[Session], viewer: Viewer) -> Directory:
             _Listed(_fold(name), pid, name, department, email, tuple(skill_ids.split(",")))
             for pid, name, department, email, skill_ids in rows
         )
-        names = {str(skill_id): name for skill_id, name in _skill_names(s).items()}
+        offered = {sid for person in people for sid in person.skill_ids}
+        names = {  # the skills someone here offers: not the whole catalogue
+            str(skill_id): name
+            for skill_id, name in _skill_names(s).items()
+            if str(skill_id) in offered
+        }
         return Directory(people, names, chat_template(s))
 
 

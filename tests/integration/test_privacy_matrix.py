@@ -585,6 +585,7 @@ READS: tuple[Read, ...] = (
     _own("mydata.export_my_data", lambda sf, w, v: mydata.export_my_data(sf, v).data),
     # the expert directory and enrolment
     _own("directory.search", lambda sf, w, v: directory.search(sf, v), staff_refused=True),
+    _own("directory.read", lambda sf, w, v: directory.read(sf, v), staff_refused=True),
     _own(
         "directory.offered_skills",
         lambda sf, w, v: directory.offered_skills(sf, v),
@@ -806,7 +807,7 @@ def _row(author: str, peer: str, other: str, coordinator: str, admin: str) -> di
     return {who: x for who, x in row.items() if x}
 
 
-DIRECTORY_READS = frozenset({"directory.search", "directory.offered_skills"})
+DIRECTORY_READS = frozenset({"directory.search", "directory.offered_skills", "directory.read"})
 
 OBJECTS: tuple[Obj, ...] = (
     # "account: name, department, level, location": others, the directory only (opt-in)
@@ -814,7 +815,7 @@ OBJECTS: tuple[Obj, ...] = (
         "account-name",
         (NAMES[AUTHOR],),
         _row(SEES, SEES, SEES, SEES, SEES),
-        only_via={OTHER: frozenset({"directory.search"})},
+        only_via={OTHER: frozenset({"directory.search", "directory.read"})},
     ),
     Obj("account-location", _m("account-location"), _row(SEES, SEES, NEVER, SEES, SEES)),
     Obj(
