@@ -4,12 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from core.kernel.errors import TandemError
-from core.kernel.i18n import format_date, format_number, t, tn
+from core.kernel.i18n import format_date, t, tn
 from core.programmes import answers, enrolled
 from core.programmes.enrolment import EnrolmentStatus
 from ui.page import guard
 from ui.programmes.picker import pick_programme
-from ui.widgets import pick, plain
+from ui.widgets import pager, pick, plain
 
 store, viewer = guard("coord_enrolments")
 st.title(t("Enrolments"))
@@ -48,20 +48,14 @@ except TandemError as e:
     st.stop()
 shown = list(found.rows)
 
-if found.pages > 1:
-    ss["enr_page"] = found.page  # a filter that shrank the list: its last page
-    st.caption(
-        tn(
-            "{n} person matches; {first}–{last} are shown.",
-            "{n} people match; {first}–{last} are shown.",
-            found.total,
-            n=format_number(found.total),
-            first=format_number((found.page - 1) * enrolled.PAGE_SIZE + 1),
-            last=format_number((found.page - 1) * enrolled.PAGE_SIZE + len(shown)),
-        )
-    )
-    st.number_input(t("Page"), min_value=1, max_value=found.pages, step=1, key="enr_page")
-else:
+if not pager(
+    "enr_page",
+    total=found.total,
+    page=found.page,
+    pages=found.pages,
+    shown=len(shown),
+    size=enrolled.PAGE_SIZE,
+):
     st.caption(tn("{n} person shown.", "{n} people shown.", len(shown)))
 if not shown:
     st.info(t("Nobody matches these filters."))

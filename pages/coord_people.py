@@ -9,6 +9,7 @@ from ui.page import guard
 from ui.people.import_tab import import_tab
 from ui.people.invitations_tab import invitations_tab
 from ui.people.undo_imports import undo_imports
+from ui.widgets import pager
 
 store, viewer = guard("coord_people")
 st.title(t("People"))
@@ -52,28 +53,25 @@ with tab_list:
     page = roster.list_people(
         store.sf, viewer, query, status=status, page=int(ss.get("people_page", 1))
     )
-    if page.pages > 1:
-        ss["people_page"] = page.page  # a search that shrank the list: its last page
     if not page.rows:
         st.info(t("Nobody matches."))
     else:
-        first = (page.page - 1) * roster.PAGE_SIZE + 1
-        st.caption(
-            tn(
-                "{n} person matches; {first}–{last} are shown.",
-                "{n} people match; {first}–{last} are shown.",
-                page.total,
-                n=format_number(page.total),
-                first=format_number(first),
-                last=format_number(first + len(page.rows) - 1),
+        if not pager(
+            "people_page",
+            total=page.total,
+            page=page.page,
+            pages=page.pages,
+            shown=len(page.rows),
+            size=roster.PAGE_SIZE,
+        ):
+            st.caption(
+                tn(
+                    "{n} person matches.",
+                    "{n} people match.",
+                    page.total,
+                    n=format_number(page.total),
+                )
             )
-            if page.pages > 1
-            else tn(
-                "{n} person matches.", "{n} people match.", page.total, n=format_number(page.total)
-            )
-        )
-        if page.pages > 1:
-            st.number_input(t("Page"), min_value=1, max_value=page.pages, step=1, key="people_page")
         st.dataframe(
             pd.DataFrame(
                 {

@@ -31,7 +31,7 @@ import streamlit as st
 from core.insights.chart_parts import unchecked
 from core.insights.chart_table import summary
 from core.kernel.config import check_charts
-from core.kernel.i18n import get_language, speaking, t
+from core.kernel.i18n import format_number, get_language, speaking, t, tn
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 # Where Markdown would start a link or a directive: after a colon ("https:", ":material"),
@@ -68,6 +68,28 @@ def more_button(has_more: bool, limit_key: str, step: int, key: str, label: str)
 
 def _ask_more(limit_key: str, step: int) -> None:
     st.session_state[limit_key] = st.session_state.get(limit_key, step) + step
+
+
+def pager(key: str, *, total: int, page: int, pages: int, shown: int, size: int) -> bool:
+    """A list read a page at a time (core.kernel.paging): when it has more than one page,
+    which rows are shown and a Page field under ``key`` (kept within the pages, so a filter
+    that shrank the list shows its last page). False when one page holds everything."""
+    if pages <= 1:
+        return False
+    st.session_state[key] = page
+    first = (page - 1) * size + 1
+    st.caption(
+        tn(
+            "{n} person matches; {first}–{last} are shown.",
+            "{n} people match; {first}–{last} are shown.",
+            total,
+            n=format_number(total),
+            first=format_number(first),
+            last=format_number(first + shown - 1),
+        )
+    )
+    st.number_input(t("Page"), min_value=1, max_value=pages, step=1, key=key)
+    return True
 
 
 def form_key(form: str) -> str:
