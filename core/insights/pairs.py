@@ -301,6 +301,9 @@ def health_table(
     # The pairs needing a check-in are listed by name (an operational list): public.
     active = table.total(("active",), list(buckets.values()), disjoint_people=False, fixed=True)
     active.hidden = SMALL if is_small(active.people, k) else ""
+    # The Matching page lists every active pair by name: an operational figure, which
+    # Home shows by its own rule whatever this table decides.
+    active.public = not active.hidden
     if "on_track_share" in kpis:
         rest = table.total(
             ("not_on_track",),

@@ -132,8 +132,9 @@ class Table:
                     victim.hidden = DIFFERENCE
                     touched.add(victim.index)
                 elif len(cells) == 1 and not cells[0].latent:
-                    # Nothing left to hide: it follows from operational lists shown by
-                    # name (public cells) alone, so hiding it would protect nobody.
+                    # Nothing left to hide: it follows from figures shown whatever this
+                    # table decides (operational lists shown by name, fixed headcounts)
+                    # alone, so hiding it would protect nobody.
                     cells[0].hidden, cells[0].public = "", True
                     touched.add(cells[0].index)
                 else:
@@ -383,11 +384,14 @@ class Table:
 
     def _complement(self, problem: tuple[Cell, ...], witnesses: list[Cell]) -> Cell | None:
         """The next-smallest shown cell of the subtraction that reveals the problem."""
-        candidates = [
-            c for c in witnesses if c.shown and not c.empty and not c.public and not c.latent
+        # Never a fixed cell: its own rule shows it on another page (Home's headcounts)
+        # whatever this table decides, so hiding it here would protect nobody and let
+        # the table show what that figure gives away.
+        pool = [
+            c
+            for c in witnesses
+            if c.shown and not c.empty and not c.public and not c.latent and not c.fixed
         ]
-        free = [c for c in candidates if not c.fixed]
-        pool = free or candidates
         if not pool:
             return None
         return min(pool, key=lambda c: (c.keep, c.people, c.n, c.index))

@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from core.insights import (
@@ -430,7 +430,15 @@ def check(rec: suppression.Recorder, k: int) -> int:
     pivots: list[int] = []
     for x in shown:
         reduce_into(basis, pivots, vector(x))
+    # What the operational figures alone give (lists shown by name: the active pairs,
+    # those needing a check-in) is known from those lists anyway.
+    by_name: list[dict[int, int]] = []
+    by_name_pivots: list[int] = []
+    for x in public_sets:
+        reduce_into(by_name, by_name_pivots, vector(x))
     for x in targets:
+        if in_span(by_name, by_name_pivots, vector(x)):
+            continue
         who = _people(x, owners)
         assert not in_span(basis, pivots, vector(x)), (
             f"a hidden group of {len(who)} people is a linear combination of shown figures: "
@@ -449,6 +457,12 @@ def check(rec: suppression.Recorder, k: int) -> int:
 @settings(
     max_examples=int(os.environ.get("TANDEM_ADVERSARY_EXAMPLES", "30")),
 )
+# Found by a CI run: Home shows the matched people, a figure the enrolment table
+# had hidden to protect its engagement buckets, which then gave away 2 people.
+@example(seed=642875, people=28, departments=3, k=3)
+# Found while fixing it: the active pairs less those needing a check-in, both known by
+# name from operational lists.
+@example(seed=0, people=22, departments=2, k=5)
 @given(
     seed=st.integers(0, 2**32 - 1),
     people=st.integers(0, 30),

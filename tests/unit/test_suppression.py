@@ -141,6 +141,21 @@ def test_a_fixed_cell_is_hidden_only_when_nothing_else_protects():
     assert a.hidden == SMALL and b.hidden == DIFFERENCE and total.shown
 
 
+def test_a_fixed_cell_is_never_hidden_to_protect_another():
+    # Home shows the enrolled and matched people by their own rule: hiding the matched
+    # figure here would protect nobody (a CI run found the engagement buckets it let
+    # the dashboard show giving away 2 people). A hidden figure that follows from the
+    # two is shown instead: it says nothing they do not.
+    t = Table(3, "t")
+    enrolled = t.add(("enrolled",), run(0, 18), fixed=True)
+    matched = t.add(("matched",), run(0, 14), fixed=True)
+    rest = t.add(("unmatched",), run(14, 18))
+    rest.hidden = DIFFERENCE  # hidden earlier, to protect another cell
+    t.sum_of(enrolled, [matched, rest])
+    t.protect()
+    assert enrolled.shown and matched.shown and rest.shown
+
+
 def test_what_an_operational_list_already_names_is_not_hidden_in_vain():
     # Every active pair needs a check-in, and those pairs are listed by name.
     t = Table(5, "t")
