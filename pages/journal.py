@@ -5,7 +5,7 @@ import streamlit as st
 from core.growth import actions, journal
 from core.kernel.i18n import t
 from ui.actions import flash
-from ui.growth.journal_draft import ENTRY, resume
+from ui.growth.journal_draft import resume
 from ui.growth.journal_entries import ITEMS, action_items, my_entry, their_entry
 from ui.growth.journal_new import new_reflection
 from ui.page import guard
@@ -24,10 +24,8 @@ st.caption(
 )
 erase_notice(store, viewer)  # retention: the erase date and a reminder to export
 
-if ENTRY not in ss:  # first visit in this session: resume my draft, if any
-    resume(journal.current_draft(store.sf, viewer))
-
 meetings = journal.meeting_choices(store.sf, viewer)
+resume(store.sf, viewer, meetings)  # my draft, if any
 limit = ss.setdefault("journal_limit", journal.PAGE_SIZE)
 mine = journal.my_entries(store.sf, viewer, limit=limit)
 theirs = journal.peer_entries(store.sf, viewer, limit=limit)

@@ -11,6 +11,7 @@ from core.kernel.i18n import LANGUAGES, t
 from ui import auth, locale, notify_prefs
 from ui.actions import act, flash
 from ui.page import guard
+from ui.widgets import reseed, seed
 
 store, viewer = guard("profile")
 st.title(t("My profile"))
@@ -26,8 +27,8 @@ def _language_changed() -> None:
         locale.apply(choice)
 
 
-if "profile_language" not in st.session_state:
-    st.session_state["profile_language"] = viewer.language if viewer.language in LANGUAGES else "en"
+if not reseed(["profile_language"]):
+    seed({"profile_language": viewer.language if viewer.language in LANGUAGES else "en"})
 st.radio(
     t("Language"),
     list(LANGUAGES),

@@ -11,6 +11,8 @@
   an invisible word joiner (U+2060) is put where those patterns would start.
 - :func:`form_key` / :func:`form_sent`: the submission key of a create form
   (core/kernel/submissions.py), so the same form sent twice creates one thing.
+- :func:`seed` / :func:`reseed`: widgets given values read from the database (a draft
+  resumed), sent to the browser again on every run until the person changes them.
 - :func:`pick`: a selectbox over rows by id, each shown by a caption of its row.
 - :func:`on_click`: a download's contents built only when its button is clicked.
 - :func:`opened`: whether a lazy expander is open, before it is drawn (to read its data).
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -103,6 +105,41 @@ def form_key(form: str) -> str:
 def form_sent(form: str) -> None:
     """The form went through: the next one it draws gets a new key."""
     st.session_state.pop(f"_submission_{form}", None)
+
+
+SEEDED = "_seeded"  # widget key → the value read from the database and given to it
+
+
+def seed(values: Mapping[str, object]) -> None:
+    """Give the widgets ``values`` read from the database (a draft resumed, a saved choice).
+
+    Setting a widget's key once is not enough: when another run starts before the browser
+    drew the one that set it (the sign-in cookie's late rerun on a fresh load), the browser
+    draws the widget's default, and its next run sends that back as if the person had
+    emptied the field: a resumed reflection lost its text this way (seen in Chromium,
+    2026-12-06). :func:`reseed` sends each value again on every run until it is changed.
+    Not for a widget inside a form: what is typed there reaches the server only when the
+    form is sent, so sending the value again would wipe it at any other run."""
+    ss = st.session_state
+    seeded = ss.setdefault(SEEDED, {})
+    for key, value in values.items():
+        ss[key] = seeded[key] = value
+
+
+def reseed(keys: Iterable[str]) -> bool:
+    """Before drawing the widgets ``keys``: send again each seeded value the person has
+    not changed. False when one of them has no value in this session (never seeded, or
+    dropped by Streamlit because a run drew another page): seed them again."""
+    ss = st.session_state
+    keys = list(keys)
+    if any(key not in ss for key in keys):
+        return False
+    seeded = ss.get(SEEDED, {})
+    for key in keys:
+        value = seeded.get(key)
+        if value not in (None, "") and ss[key] == value:
+            ss[key] = value  # set in this run: the browser is told the value again
+    return True
 
 
 def pick(label: str, rows: Mapping[K, R], caption: Callable[[R], str], **kwargs: Any) -> K:

@@ -39,6 +39,27 @@ def test_camille_resumes_her_draft_and_each_answer_is_saved_when_she_leaves_the_
     assert "Brouillon enregistré à" in texts(at)  # camille reads Tandem in French
 
 
+def test_the_resumed_draft_is_sent_to_the_browser_on_every_run_until_she_changes_it(
+    open_app, demo_store
+):
+    # Chromium, 2026-12-06: a run that set the answers once, cut short by the sign-in
+    # cookie's late rerun, left empty fields in the browser, whose next run sent them
+    # back empty: her draft's text was saved over with nothing. Every run now tells the
+    # browser the answers again, until she changes one.
+    camille = _person_id(demo_store, "Camille Martin")
+    at = open_app("camille", page=JOURNAL)
+    at.run()  # a rerun she did not ask for
+    discussed = at.text_area(key="journal_discussed")
+    assert discussed.proto.set_value and discussed.proto.value == (
+        "Rehearsal of the first five minutes."
+    )
+    at.text_area(key="journal_learned").input("Pause before answering").run()
+    assert at.text_area(key="journal_discussed").proto.set_value  # still as resumed
+    assert not at.text_area(key="journal_learned").proto.set_value  # hers: left alone
+    assert at.text_area(key="journal_learned").value == "Pause before answering"
+    assert _draft(demo_store, camille).discussed == "Rehearsal of the first five minutes."
+
+
 def test_camille_writes_a_reflection_with_an_action_item_finalises_and_shares_it(
     open_app, demo_store
 ):

@@ -8,11 +8,11 @@ import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.growth import actions, journal, journal_rules
-from core.growth.journal_views import DraftState, EntryView
+from core.growth.journal_views import DraftState, EntryView, MeetingChoice
 from core.kernel.access import Viewer
 from ui.actions import act
 from ui.growth.journal_entries import share
-from ui.widgets import form_key, form_sent
+from ui.widgets import form_key, form_sent, reseed, seed
 
 ENTRY = "journal_entry_id"  # the draft being written (None: not started)
 NEW = "journal_new"  # the new-reflection form: its submission key makes one draft, one entry
@@ -31,17 +31,36 @@ def current_values() -> dict[str, object]:
     return {name: ss.get(key) for name, key in WIDGETS.items() if key in ss}
 
 
-def resume(draft: EntryView | None) -> None:
-    """First visit in this session: the form shows my draft, if any."""
+def resume(sf: sessionmaker[Session], viewer: Viewer, meetings: list[MeetingChoice]) -> None:
+    """The form shows my draft, if any: read when this session has no value for the
+    form (a first visit, or back from another page, which Streamlit dropped them for),
+    and sent to the browser again on every run until changed (ui.widgets.seed)."""
     ss = st.session_state
+    if ENTRY in ss and reseed(WIDGETS.values()):
+        return
+    draft = journal.current_draft(sf, viewer)
     ss[ENTRY] = draft.id if draft else None
-    if draft:
-        for name in journal_rules.TEXT_FIELDS:
-            ss[WIDGETS[name]] = draft.answers.get(name, "")
-        ss[WIDGETS["usefulness"]] = draft.usefulness
-        ss[WIDGETS["wellbeing"]] = draft.wellbeing
-        ss[WIDGETS["meeting_id"]] = draft.meeting_id
-        ss["journal_resumed"] = draft.created_at
+    if draft is None:  # a new reflection: about my latest meeting, if any
+        latest = meetings[0].id if meetings else None
+        seed(
+            {WIDGETS[name]: "" for name in journal_rules.TEXT_FIELDS} | _numbers(None, None, latest)
+        )
+        return
+    seed(
+        {WIDGETS[name]: draft.answers.get(name, "") for name in journal_rules.TEXT_FIELDS}
+        | _numbers(draft.usefulness, draft.wellbeing, draft.meeting_id)
+    )
+    ss["journal_resumed"] = draft.created_at
+
+
+def _numbers(
+    usefulness: int | None, wellbeing: int | None, meeting: int | None
+) -> dict[str, object]:
+    return {
+        WIDGETS["usefulness"]: usefulness,
+        WIDGETS["wellbeing"]: wellbeing,
+        WIDGETS["meeting_id"]: meeting,
+    }
 
 
 def clear_form() -> None:

@@ -37,8 +37,9 @@ def prompts(meetings: list[MeetingChoice]) -> dict[int, MeetingChoice]:
     """The meeting, the prompts (the main ones, then "Go deeper") and the two scales."""
     ss = st.session_state
     by_id = {m.id: m for m in meetings}
-    if ss.get(WIDGETS["meeting_id"]) not in by_id:
-        ss.pop(WIDGETS["meeting_id"], None)
+    chosen = ss.get(WIDGETS["meeting_id"])
+    if chosen is not None and chosen not in by_id:  # gone since: my latest meeting
+        ss[WIDGETS["meeting_id"]] = next(iter(by_id), None)
     # Labels computed here, in this run's language: a format_func may be called elsewhere.
     labels: dict[int | None, str] = {
         m.id: t("{date} with {peers}", date=format_datetime(m.scheduled_at, "short"), peers=m.peers)
