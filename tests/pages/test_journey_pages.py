@@ -60,6 +60,16 @@ def test_the_resumed_draft_is_sent_to_the_browser_on_every_run_until_she_changes
     assert _draft(demo_store, camille).discussed == "Rehearsal of the first five minutes."
 
 
+def test_a_free_standing_draft_resumes_free_standing(open_app, demo_store):
+    camille = _person_id(demo_store, "Camille Martin")
+    with demo_store.sf.begin() as s:
+        s.get(JournalEntry, _draft(demo_store, camille).id).meeting_id = None
+    at = open_app("camille", page=JOURNAL)
+    assert at.selectbox(key="journal_meeting").value is None
+    at.run()
+    assert at.selectbox(key="journal_meeting").value is None
+
+
 def test_camille_writes_a_reflection_with_an_action_item_finalises_and_shares_it(
     open_app, demo_store
 ):
