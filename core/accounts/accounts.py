@@ -87,7 +87,9 @@ def list_accounts(
             )
         )
     with sf.begin() as s:
-        rows = s.execute(stmt.order_by(Person.full_name).limit(limit)).tuples().all()
+        rows = (
+            s.execute(stmt.order_by(Person.sort_name, Person.full_name).limit(limit)).tuples().all()
+        )
         roles: dict[int, list[str]] = {}
         for account_id, role in s.execute(
             select(AccountRole.account_id, AccountRole.role).where(

@@ -140,7 +140,7 @@ def issue(
         select(Person.id, Person.full_name, Person.email, Person.department)
         .where(Person.is_active.is_(True), Person.erased_at.is_(None))
         .where(~exists().where(Account.person_id == Person.id))
-        .order_by(Person.full_name, Person.id)
+        .order_by(Person.sort_name, Person.full_name, Person.id)
     )
     if isinstance(people, str):
         if people == NOT_YET_INVITED:

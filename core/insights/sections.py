@@ -56,7 +56,7 @@ def _checkins(s: Session, states: list[PairState]) -> tuple[CheckIn, ...]:
             select(MatchMember.match_id, Person.full_name)
             .join(Person, Person.id == MatchMember.person_id)
             .where(MatchMember.match_id.in_(chunk))
-            .order_by(MatchMember.match_id, Person.full_name)
+            .order_by(MatchMember.match_id, Person.sort_name, Person.full_name)
         ):
             names[match_id].append(name)
         for match_id, when in s.execute(

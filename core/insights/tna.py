@@ -219,7 +219,12 @@ def skill_people(
                     among.with_only_columns(*columns)
                     .where(EnrolmentSkill.kind == kind)
                     .distinct()
-                    .order_by(Person.department.nulls_last(), Person.full_name, Person.id)
+                    .order_by(
+                        Person.department.nulls_last(),
+                        Person.sort_name,
+                        Person.full_name,
+                        Person.id,
+                    )
                     .limit(shown)
                 )
             )

@@ -87,7 +87,7 @@ def waiting_query(programme_id: int, *columns: Any) -> Select[Any]:
             Person.is_active.is_(True),
             Person.id.not_in(_live_members(programme_id)),
         )
-        .order_by(Person.full_name, Person.id)
+        .order_by(Person.sort_name, Person.full_name, Person.id)
     )
 
 

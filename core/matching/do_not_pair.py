@@ -68,7 +68,7 @@ def people(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list
                 select(Person.id, Person.full_name)
                 .join(Enrolment, Enrolment.person_id == Person.id)
                 .where(Enrolment.programme_id == programme_id)
-                .order_by(Person.full_name, Person.id)
+                .order_by(Person.sort_name, Person.full_name, Person.id)
             ).tuples()
         )
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import heapq
-import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
@@ -26,6 +25,7 @@ from core.kernel.errors import InvalidInput, NotFound
 from core.kernel.i18n import t
 from core.kernel.text import clean_line
 from core.kernel.tx import get_or_404
+from db.folding import fold
 from db.models import Enrolment, EnrolmentSkill, Person, Programme, Setting, Skill
 from db.models.states import EnrolmentStatus, ProgrammeStatus
 
@@ -58,14 +58,6 @@ class MyListing:
     listed: bool  # opted in AND enrolled in an open or running programme
     skills_offered: tuple[str, ...]
     email: str = ""  # what colleagues use to reach me
-
-
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive form for matching ("Négociation" ~ "negociation")."""
-    if text.isascii():  # nothing to decompose: most names and skills
-        return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _live_people() -> Select[tuple[int]]:
@@ -189,17 +181,17 @@ class Directory:
     def search(self, skill: str = "", department: str = "") -> list[DirectoryEntry]:
         """Colleagues who offer a skill matching ``skill`` (all of them when empty), of
         ``department`` when given: the first MAX_RESULTS by name, accents and case aside."""
-        wanted = _fold(clean_line(skill, t("Skill"), max_chars=120, required=False))
-        dept = _fold(clean_line(department, t("Department"), max_chars=120, required=False))
-        matching = {sid for sid, name in self.skill_names.items() if wanted in _fold(name)}
-        fold = functools.cache(_fold)  # a few departments among thousands of people
+        wanted = fold(clean_line(skill, t("Skill"), max_chars=120, required=False))
+        dept = fold(clean_line(department, t("Department"), max_chars=120, required=False))
+        matching = {sid for sid, name in self.skill_names.items() if wanted in fold(name)}
+        dept_of = functools.cache(fold)  # a few departments among thousands of people
         first = heapq.nsmallest(  # the first MAX_RESULTS by name, as sorting all would give
             MAX_RESULTS,
             (
                 (p.key, p.person_id, p)
                 for p in self.people
                 if (not wanted or not matching.isdisjoint(p.skill_ids))
-                and (not dept or dept == fold(p.department or ""))
+                and (not dept or dept == dept_of(p.department or ""))
             ),
         )
         return [
@@ -224,17 +216,20 @@ def read(sf: sessionmaker[Session], viewer: Viewer) -> Directory:
         rows = s.execute(
             _offers(_shown(), Person.id != viewer.person_id)
             .with_only_columns(
+                Person.sort_name,
                 Person.id,
                 Person.full_name,
                 Person.department,
                 Person.email,
                 func.aggregate_strings(cast(EnrolmentSkill.skill_id, String), ","),
             )
-            .group_by(Person.id, Person.full_name, Person.department, Person.email)
+            .group_by(
+                Person.id, Person.sort_name, Person.full_name, Person.department, Person.email
+            )
         )
         people = tuple(
-            _Listed(_fold(name), pid, name, department, email, tuple(skill_ids.split(",")))
-            for pid, name, department, email, skill_ids in rows
+            _Listed(key, pid, name, department, email, tuple(skill_ids.split(",")))
+            for key, pid, name, department, email, skill_ids in rows
         )
         offered = {sid for person in people for sid in person.skill_ids}
         names = {  # the skills someone here offers: not the whole catalogue

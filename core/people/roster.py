@@ -146,7 +146,9 @@ def list_people(
         total = s.scalar(counted) or 0
         page = clamp_page(page, total, limit)
         found = s.execute(
-            stmt.order_by(Person.full_name, Person.id).limit(limit).offset((page - 1) * limit)
+            stmt.order_by(Person.sort_name, Person.full_name, Person.id)
+            .limit(limit)
+            .offset((page - 1) * limit)
         )
         rows = tuple(
             PersonRow(

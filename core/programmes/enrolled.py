@@ -108,7 +108,9 @@ def enrolment_page(
         if needle:
             ids = [
                 i
-                for i, name, email in s.execute(query.order_by(Person.full_name, Enrolment.id))
+                for i, name, email in s.execute(
+                    query.order_by(Person.sort_name, Person.full_name, Enrolment.id)
+                )
                 if needle in name.lower() or needle in email.lower()
             ]
             total = len(ids)
@@ -120,7 +122,7 @@ def enrolment_page(
             chosen = list(
                 s.scalars(
                     query.with_only_columns(Enrolment.id)
-                    .order_by(Person.full_name, Enrolment.id)
+                    .order_by(Person.sort_name, Person.full_name, Enrolment.id)
                     .limit(size)
                     .offset((page - 1) * size)
                 )

@@ -161,7 +161,7 @@ def concerns_for_coordinator(
             select(MatchMember.match_id, Person.full_name)
             .join(Person, Person.id == MatchMember.person_id)
             .where(MatchMember.match_id.in_(match_ids))
-            .order_by(Person.full_name)
+            .order_by(Person.sort_name, Person.full_name)
         ):
             members.setdefault(mid, []).append(name)
         return [

@@ -17,9 +17,16 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from db.folding import sort_name
 from db.models.base import Base, _fk
+
+
+def _sort_name_of_insert(context: DefaultExecutionContext) -> str:
+    """A Core insert without a sort name (the importer's executemany) gets it here."""
+    return sort_name(context.get_current_parameters()["full_name"])
 
 
 class Person(Base):
@@ -29,6 +36,9 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
+    # The folded full name lists order by (db.folding): kept by ``_keep_sort_name`` on every
+    # ORM write and by the insert default; a Core UPDATE of full_name sets it too.
+    sort_name: Mapped[str] = mapped_column(String(200), default=_sort_name_of_insert, index=True)
     department: Mapped[str | None] = mapped_column(String(120), index=True)
     level: Mapped[str | None] = mapped_column(String(60))
     job_title: Mapped[str | None] = mapped_column(String(160))
@@ -45,6 +55,11 @@ class Person(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
     account: Mapped[Account | None] = relationship(back_populates="person", uselist=False)
+
+    @validates("full_name")
+    def _keep_sort_name(self, _key: str, value: str) -> str:
+        self.sort_name = sort_name(value)
+        return value
 
 
 class Account(Base):

@@ -6,6 +6,8 @@ import datetime as dt
 import random
 from typing import Any
 
+from db.folding import sort_name
+
 PEOPLE = 10_000
 JOURNAL_ENTRIES = 200_000
 GOALS = 100_000
@@ -151,6 +153,7 @@ class Company:
                     .encode("ascii", "ignore")
                     .decode(),
                     "full_name": f"{first} {last}",
+                    "sort_name": sort_name(f"{first} {last}"),
                     "department": dept,
                     "level": level,
                     "job_title": f"{dept} {rank}",
