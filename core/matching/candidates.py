@@ -34,6 +34,7 @@ from db.models import (
     Programme,
     ProgrammeStatus,
     Skill,
+    skill_name,
 )
 
 # Programme.relationship_type → the engine's relationship kinds.
@@ -97,19 +98,17 @@ def waiting(s: Session, p: Programme) -> list[tuple[Enrolment, Person]]:
 
 
 def _skill_names(s: Session, enrolment_ids: Sequence[int]) -> dict[int, dict[str, set[str]]]:
-    target = aliased(Skill)
     out: dict[int, dict[str, set[str]]] = {}
     if not enrolment_ids:
         return out
     rows = s.execute(
-        select(EnrolmentSkill.enrolment_id, EnrolmentSkill.kind, Skill.name, target.name)
+        select(EnrolmentSkill.enrolment_id, EnrolmentSkill.kind, skill_name())
         .join(Skill, Skill.id == EnrolmentSkill.skill_id)
-        .outerjoin(target, target.id == Skill.merged_into_id)
         .where(EnrolmentSkill.enrolment_id.in_(list(enrolment_ids)))
     ).all()
-    for enrolment_id, kind, name, merged_name in rows:
+    for enrolment_id, kind, name in rows:
         bucket = out.setdefault(enrolment_id, {"offered": set(), "wanted": set()})
-        bucket.setdefault(kind, set()).add(merged_name or name)
+        bucket.setdefault(kind, set()).add(name)
     return out
 
 

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
 from sqlalchemy import ColumnElement, Select, String, and_, cast, func, select
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel import audit, clock
 from core.kernel.access import ADMIN, PARTICIPANT, Viewer, require_role
@@ -26,7 +26,7 @@ from core.kernel.i18n import t
 from core.kernel.text import clean_line
 from core.kernel.tx import get_or_404
 from db.folding import fold
-from db.models import Enrolment, EnrolmentSkill, Person, Programme, Setting, Skill
+from db.models import Enrolment, EnrolmentSkill, Person, Programme, Setting, Skill, skill_name
 from db.models.states import EnrolmentStatus, ProgrammeStatus
 
 # Programmes whose enrolled people can be found (a closed cycle no longer counts).
@@ -109,13 +109,7 @@ def _offers(*where: ColumnElement[bool]) -> Select[tuple[int, int]]:
 
 def _skill_names(s: Session) -> dict[int, str]:
     """skill id → the name it is listed by (a merged skill by its target's)."""
-    target = aliased(Skill)
-    rows = s.execute(
-        select(Skill.id, Skill.name, target.name).outerjoin(
-            target, target.id == Skill.merged_into_id
-        )
-    )
-    return {skill_id: merged or name for skill_id, name, merged in rows}
+    return dict(s.execute(select(Skill.id, skill_name())).tuples().all())
 
 
 def _offered(s: Session, *where: ColumnElement[bool]) -> dict[int, set[str]]:

@@ -25,7 +25,16 @@ from core.relationship.agreement import AgreementView, agreement_view
 from core.relationship.meetings import MeetingsOverview, overview_of
 from core.relationship.membership import is_live, live_matches_of, member_match
 from core.relationship.resources import ResourceView, shared_in
-from db.models import Enrolment, EnrolmentSkill, Match, MatchStatus, Person, Programme, Skill
+from db.models import (
+    Enrolment,
+    EnrolmentSkill,
+    Match,
+    MatchStatus,
+    Person,
+    Programme,
+    Skill,
+    skill_name,
+)
 
 
 @dataclass(frozen=True)
@@ -198,19 +207,12 @@ def _skills(s: Session, enrolment: Enrolment) -> tuple[list[str], list[str]]:
     offered: list[str] = []
     wanted: list[str] = []
     rows = s.execute(
-        select(EnrolmentSkill.kind, Skill.name, Skill.merged_into_id)
+        select(EnrolmentSkill.kind, skill_name())
         .join(Skill, Skill.id == EnrolmentSkill.skill_id)
         .where(EnrolmentSkill.enrolment_id == enrolment.id)
         .order_by(Skill.name)
     ).all()
-    merged = {r.merged_into_id for r in rows if r.merged_into_id}
-    targets = (
-        dict(s.execute(select(Skill.id, Skill.name).where(Skill.id.in_(merged))).tuples().all())
-        if merged
-        else {}
-    )
-    for kind, name, into in rows:
-        label = targets.get(into, name) if into else name
+    for kind, label in rows:
         bucket = offered if kind == "offered" else wanted
         if label not in bucket:
             bucket.append(label)

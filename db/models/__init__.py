@@ -45,6 +45,7 @@ from db.models.programmes import (
     ProgrammeKPI,
     SelfAssessment,
     Skill,
+    skill_name,
 )
 from db.models.relationship import Agreement, AgreementMember, Concern, Meeting, Resource
 from db.models.states import (
@@ -90,6 +91,7 @@ __all__ = [
     "Programme",
     "ProgrammeKPI",
     "Skill",
+    "skill_name",
     "Enrolment",
     "EnrolmentSkill",
     "SelfAssessment",

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    ColumnElement,
     Date,
     DateTime,
     Float,
@@ -16,8 +17,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from db.models.base import Base, _fk
 
@@ -81,6 +84,15 @@ class Skill(Base):
     name: Mapped[str] = mapped_column(String(120))
     category: Mapped[str] = mapped_column(String(120), default="")
     merged_into_id: Mapped[int | None] = _fk("skill.id", nullable=True, ondelete="SET NULL")
+
+
+def skill_name() -> ColumnElement[str]:
+    """A skill's name as every list shows it: a merged skill (kept as an alias of the one it
+    was merged into, core.programmes.skills) by its target's name. A column expression over
+    ``Skill`` in the caller's query (the target read by its primary key)."""
+    target = aliased(Skill)
+    into = select(target.name).where(target.id == Skill.merged_into_id).scalar_subquery()
+    return func.coalesce(into, Skill.name)
 
 
 class Enrolment(Base):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.programmes import enrolment, skills
-from db.models import AuditLog, EnrolmentSkill, Programme, Skill
+from db.models import AuditLog, EnrolmentSkill, Programme, Skill, skill_name
 from tests.builders import enrol, make_person, make_programme, make_user
 from tests.sql_plans import sqlite_plan
 
@@ -197,3 +197,17 @@ def test_how_many_offer_or_want_a_skill_is_counted_from_an_index(store, statemen
         return  # the plan is read with SQLite's EXPLAIN QUERY PLAN
     plan = sqlite_plan(store, statements, "enrolment_skill.kind")
     assert plan.count("COVERING INDEX ix_enrolment_skill_skill_id_kind") == 2, plan
+
+
+def test_a_merged_skill_is_named_by_its_target_wherever_a_list_shows_it(sf):
+    # db.models.skill_name: the one rule the directory, matching and the peer's card use.
+    with sf.begin() as s:
+        sql = Skill(name="SQL", category="Technical")
+        s.add(sql)
+        s.flush()
+        alias = Skill(name="Structured Query Language", category="Technical", merged_into_id=sql.id)
+        other = Skill(name="Négociation", category="Business")
+        s.add_all([alias, other])
+        s.flush()
+        names = dict(s.execute(select(Skill.id, skill_name())).tuples().all())
+        assert (names[sql.id], names[alias.id], names[other.id]) == ("SQL", "SQL", "Négociation")
