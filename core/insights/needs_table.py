@@ -39,18 +39,10 @@ class NeedsTable:
 
 
 def canonical(s: Session) -> dict[int, Skill]:
-    """skill id → the skill it now counts as (merged skills follow their target)."""
+    """skill id → the skill it now counts as: a merged skill (an alias) its target, as
+    db.models.skill_name names it (a merge re-points the aliases it had: one step)."""
     skills = {k.id: k for k in s.scalars(select(Skill))}
-    resolved: dict[int, Skill] = {}
-    for skill_id, skill in skills.items():
-        seen = {skill_id}
-        while skill.merged_into_id and skill.merged_into_id in skills:
-            if skill.merged_into_id in seen:  # a cycle would be a data error: stop
-                break
-            seen.add(skill.merged_into_id)
-            skill = skills[skill.merged_into_id]
-        resolved[skill_id] = skill
-    return resolved
+    return {i: skills.get(k.merged_into_id or i, k) for i, k in skills.items()}
 
 
 def programme_skills(s: Session, programme_id: int) -> list[Skill]:
