@@ -6,13 +6,14 @@ import streamlit as st
 from core.accounts import accounts
 from core.kernel.access import ROLES
 from core.kernel.errors import TandemError
-from core.kernel.i18n import format_datetime, t
+from core.kernel.i18n import format_datetime, t, tn
+from core.kernel.paging import PAGE_SIZE
 from ui import sso
 from ui.actions import act, flash
 from ui.chat_link import chat_link_settings
 from ui.notify_admin import section as mail_section
 from ui.page import guard
-from ui.widgets import form_key, form_sent, md_escape, pick
+from ui.widgets import form_key, form_sent, md_escape, pager, pick
 
 store, viewer = guard("accounts")
 st.title(t("Accounts"))
@@ -64,11 +65,36 @@ mail_section(store, viewer)
 sso.passwords_setting(store)
 
 query = st.text_input(t("Search by name, username or e-mail"), key="account_search")
-rows = accounts.list_accounts(store.sf, viewer, query)
+found = accounts.list_accounts(
+    store.sf, viewer, query, page=int(st.session_state.get("accounts_page", 1))
+)
+rows = found.rows
 
 if not rows:
     st.info(t("No account matches."))
     st.stop()
+
+
+def _accounts_shown(total: int, n: str, first: str, last: str) -> str:
+    return tn(
+        "{n} account matches; {first}–{last} are shown.",
+        "{n} accounts match; {first}–{last} are shown.",
+        total,
+        n=n,
+        first=first,
+        last=last,
+    )
+
+
+pager(
+    "accounts_page",
+    total=found.total,
+    page=found.page,
+    pages=found.pages,
+    shown=len(rows),
+    size=PAGE_SIZE,
+    caption=_accounts_shown,
+)
 
 table = pd.DataFrame(
     {

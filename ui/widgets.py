@@ -72,23 +72,40 @@ def _ask_more(limit_key: str, step: int) -> None:
     st.session_state[limit_key] = st.session_state.get(limit_key, step) + step
 
 
-def pager(key: str, *, total: int, page: int, pages: int, shown: int, size: int) -> bool:
+Shown = Callable[[int, str, str, str], str]  # (total, and formatted: n, first, last) → caption
+
+
+def people_shown(total: int, n: str, first: str, last: str) -> str:
+    return tn(
+        "{n} person matches; {first}–{last} are shown.",
+        "{n} people match; {first}–{last} are shown.",
+        total,
+        n=n,
+        first=first,
+        last=last,
+    )
+
+
+def pager(
+    key: str,
+    *,
+    total: int,
+    page: int,
+    pages: int,
+    shown: int,
+    size: int,
+    caption: Shown = people_shown,
+) -> bool:
     """A list read a page at a time (core.kernel.paging): when it has more than one page,
-    which rows are shown and a Page field under ``key`` (kept within the pages, so a filter
-    that shrank the list shows its last page). False when one page holds everything."""
+    which rows are shown (``caption``: of people, unless told) and a Page field under
+    ``key`` (kept within the pages, so a filter that shrank the list shows its last page).
+    False when one page holds everything."""
     if pages <= 1:
         return False
     st.session_state[key] = page
     first = (page - 1) * size + 1
     st.caption(
-        tn(
-            "{n} person matches; {first}–{last} are shown.",
-            "{n} people match; {first}–{last} are shown.",
-            total,
-            n=format_number(total),
-            first=format_number(first),
-            last=format_number(first + shown - 1),
-        )
+        caption(total, format_number(total), format_number(first), format_number(first + shown - 1))
     )
     st.number_input(t("Page"), min_value=1, max_value=pages, step=1, key=key)
     return True

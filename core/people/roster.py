@@ -15,7 +15,7 @@ from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
-from core.kernel.paging import PAGE_SIZE, clamp_page, page_count
+from core.kernel.paging import PAGE_SIZE, Page, clamp_page
 from db.models import Account, Invitation, Person
 
 
@@ -54,16 +54,6 @@ class PersonRow(PersonFacts):
 
 
 @dataclass(frozen=True)
-class PeoplePage:
-    """One page of the people matching: its rows, how many match, which page of how many."""
-
-    rows: tuple[PersonRow, ...]
-    total: int
-    page: int = 1  # 1-based, within 1..pages
-    pages: int = 1
-
-
-@dataclass(frozen=True)
 class PeopleSummary:
     active: int
     inactive: int
@@ -92,7 +82,7 @@ def list_people(
     status: str = "all",
     limit: int = PAGE_SIZE,
     page: int = 1,
-) -> PeoplePage:
+) -> Page[PersonRow]:
     """People matching ``query`` (name, e-mail, department), with account and invitation
     state: ``page`` of them by name, ``limit`` a page (a page past the last is the last)."""
     require_role(viewer, COORDINATOR)
@@ -164,7 +154,7 @@ def list_people(
             )
             for p, manager_name, username, inv in found
         )
-    return PeoplePage(rows, total, page, page_count(total, limit))
+    return Page.of(rows, total, page, limit)
 
 
 def people_summary(sf: sessionmaker[Session], viewer: Viewer) -> PeopleSummary:

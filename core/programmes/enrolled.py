@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import COORDINATOR, Viewer, require_role
-from core.kernel.paging import PAGE_SIZE, clamp_page, page_count
+from core.kernel.paging import PAGE_SIZE, Page, clamp_page
 from core.people.roster import PersonFacts, person_facts
 from core.programmes.answers import Answers, answers_of
 from core.programmes.programmes import programme_or_404
@@ -63,16 +63,6 @@ def _rows(s: Session, rows: Sequence[Any]) -> list[EnrolmentRow]:
 # --------------------------------------------------------------------------- one page
 
 
-@dataclass(frozen=True)
-class EnrolmentPage:
-    """One page of the filtered list: its rows, how many match in all, which page of how many."""
-
-    rows: tuple[EnrolmentRow, ...]
-    total: int
-    page: int  # 1-based, within 1..pages
-    pages: int
-
-
 def _filtered(programme_id: int, status: str | None, departments: Sequence[str]) -> Select[Any]:
     query = (
         select(Enrolment.id, Person.full_name, Person.email)
@@ -96,7 +86,7 @@ def enrolment_page(
     search: str = "",
     page: int = 1,
     size: int = PAGE_SIZE,
-) -> EnrolmentPage:
+) -> Page[EnrolmentRow]:
     """One page of who enrolled, by name; ``search`` is a case-insensitive part of the name or
     e-mail (compared in Python, so "é" finds "É" on SQLite too). Only the page's rows are read
     in full; the count is one query."""
@@ -140,7 +130,7 @@ def enrolment_page(
             else {}
         )
         rows = _rows(s, [found[i] for i in chosen])
-        return EnrolmentPage(tuple(rows), total, page, page_count(total, size))
+        return Page.of(tuple(rows), total, page, size)
 
 
 def departments_of(

@@ -138,7 +138,9 @@ def test_the_accounts_list_gives_each_account_its_roles_and_lock_by_name_and_fil
                 locked_until=clock.now() + dt.timedelta(minutes=10),
             )
         )
-    rows = accounts.list_accounts(sf, ada, limit=20)
+    first = accounts.list_accounts(sf, ada, limit=20)
+    rows = first.rows
+    assert (first.total, first.page, first.pages) == (31, 1, 2)
     assert [r.username for r in rows] == ["ada"] + [f"user{i:02d}" for i in range(19)]
     by_name = {r.username: r for r in rows}
     assert by_name["ada"].roles == ("admin",)
@@ -146,7 +148,11 @@ def test_the_accounts_list_gives_each_account_its_roles_and_lock_by_name_and_fil
     assert by_name["user04"].roles == ("participant",)
     assert by_name["user07"].locked_until is not None and by_name["user08"].locked_until is None
     assert by_name["user04"].email == "u04@corp.example" and by_name["user04"].is_active
-    assert [r.username for r in accounts.list_accounts(sf, ada, "U2")] == [
+    assert [r.username for r in accounts.list_accounts(sf, ada, "U2").rows] == [
         f"user{i}" for i in range(20, 30)
     ]
-    assert [r.username for r in accounts.list_accounts(sf, ada, "u05@corp")] == ["user05"]
+    assert [r.username for r in accounts.list_accounts(sf, ada, "u05@corp").rows] == ["user05"]
+    # The second page holds the rest, in the same order; a page past the end is the last.
+    second = accounts.list_accounts(sf, ada, limit=20, page=2)
+    assert [r.username for r in second.rows] == [f"user{i:02d}" for i in range(19, 30)]
+    assert accounts.list_accounts(sf, ada, limit=20, page=9).rows == second.rows

@@ -202,10 +202,10 @@ def test_an_admin_lifts_a_lock_from_every_address(sf, alice):
     admin = make_user(sf, "root", ["admin"])
     _fail_from(sf, "alice", STRANGER, 5)
     _fail_from(sf, "alice", None, 5)
-    (row,) = [r for r in accounts.list_accounts(sf, admin, "alice")]
+    (row,) = [r for r in accounts.list_accounts(sf, admin, "alice").rows]
     assert row.locked_until == T0 + dt.timedelta(minutes=15)
     assert accounts.lift_lock(sf, admin, alice.account_id) == 2
-    assert accounts.list_accounts(sf, admin, "alice")[0].locked_until is None
+    assert accounts.list_accounts(sf, admin, "alice").rows[0].locked_until is None
     assert auth.sign_in(sf, "alice", PASSWORD) is not None
     assert auth.sign_in(sf, "alice", PASSWORD, STRANGER) is not None
     log = audit.read_log(sf, admin, actions=["sign_in_lock_lifted"])

@@ -116,13 +116,13 @@ def test_a_cookie_that_does_not_verify_just_shows_the_sign_in_form(client, varia
 
 
 def test_a_valid_cookie_for_a_deactivated_account_just_shows_the_sign_in_form(client, demo_store):
-    (hugo,) = [r for r in accounts.list_accounts(demo_store.sf, _admin(demo_store), "hugo")]
+    (hugo,) = [r for r in accounts.list_accounts(demo_store.sf, _admin(demo_store), "hugo").rows]
     accounts.set_active(demo_store.sf, _admin(demo_store), hugo.account_id, False)
     _signed_out_quietly(_run(client, _token("hugo")))
 
 
 def test_a_cookie_issued_before_a_password_reset_just_shows_the_sign_in_form(client, demo_store):
-    (hugo,) = [r for r in accounts.list_accounts(demo_store.sf, _admin(demo_store), "hugo")]
+    (hugo,) = [r for r in accounts.list_accounts(demo_store.sf, _admin(demo_store), "hugo").rows]
     accounts.reset_password(demo_store.sf, _admin(demo_store), hugo.account_id)
     _signed_out_quietly(_run(client, _token("hugo")))
 
