@@ -210,11 +210,19 @@ def skill_people(
             .tuples()
             .all()
         )
-        # Columns, not people as objects; one page of each list.
-        columns = (Person.id, Person.full_name, Person.department, Person.level, Person.location)
+        # Columns, not people as objects; one page of each list (DISTINCT: PostgreSQL wants
+        # what it orders by among them).
+        columns = (
+            Person.id,
+            Person.full_name,
+            Person.department,
+            Person.level,
+            Person.location,
+            Person.sort_name,
+        )
         lines = {
             kind: tuple(
-                PersonLine(*row)
+                PersonLine(*row[:-1])
                 for row in s.execute(
                     among.with_only_columns(*columns)
                     .where(EnrolmentSkill.kind == kind)
