@@ -296,3 +296,23 @@ def test_the_coordinator_is_told_a_concern_was_marked_handled(open_app, demo_sto
         )
     at.button(key=f"concern_handled_{cid}").click().run()
     assert "Marqué comme traité." in texts(at)  # the coordinator reads French
+
+
+def test_what_i_want_is_drawn_from_the_stored_text_and_saved_when_sent(open_app, demo_store):
+    # The stored text is the field's default (a form's field), so a browser that missed a
+    # run still draws it: set once in the session, it could come back empty.
+    at = open_app("camille", page="pages/my_peer.py")
+    with demo_store.sf.begin() as s:
+        stored = s.scalars(select(AgreementMember.expectations)).all()
+    field = at.text_area(key="agreement_mine")
+    assert field.proto.default in stored and field.proto.default
+    at.text_area(key="agreement_mine").input("Practise saying no, kindly")
+    set_language("fr")  # AppTest formats the select boxes' options in the test's thread
+    try:
+        at.button(key="agreement_mine_save").click().run()
+    finally:
+        set_language("en")
+    assert not at.exception
+    with demo_store.sf.begin() as s:
+        assert "Practise saying no, kindly" in s.scalars(select(AgreementMember.expectations)).all()
+    assert at.text_area(key="agreement_mine").value == "Practise saying no, kindly"

@@ -108,11 +108,10 @@ def render(shown: Shown) -> None:
         )
 
     st.markdown("## " + t("What I want from this relationship"))
-    if "agreement_mine" not in ss:
-        ss["agreement_mine"] = mine.expectations if mine else ""
     with st.form("agreement_expectations_form", border=False):
-        st.text_area(
+        st.text_area(  # the stored text as the default: what the browser draws, whatever run
             t("What I want from this relationship"),
+            value=mine.expectations if mine else "",
             key="agreement_mine",
             label_visibility="collapsed",
             placeholder=t(
