@@ -17,6 +17,7 @@ from core.kernel.access import ADMIN, Viewer, require_role, validate_roles
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.kernel.i18n import LANGUAGES, t
 from core.kernel.paging import PAGE_SIZE, Page, clamp_page
+from core.kernel.search import contains, name_contains
 from core.kernel.text import clean_line
 from core.kernel.tx import get_or_404
 from core.kernel.zones import check_zone
@@ -85,12 +86,11 @@ def list_accounts(
         Account.last_login_at,
     ).join(Person, Person.id == Account.person_id)
     if query.strip():
-        like = f"%{query.strip().lower()}%"
         stmt = stmt.where(
             or_(
-                func.lower(Person.full_name).like(like),
-                Account.username.like(like),
-                func.lower(Person.email).like(like),
+                name_contains(query),
+                contains(Account.username, query),
+                contains(Person.email, query),
             )
         )
     with sf.begin() as s:

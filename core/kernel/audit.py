@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.kernel import clock
 from core.kernel.access import Viewer, require_role
 from core.kernel.i18n import N_
+from core.kernel.search import contains
 from db.models import AuditLog
 
 # Every action written to the log, with its label for the admin's filter.
@@ -146,10 +147,8 @@ def read_log(
     if actions:
         query = query.where(AuditLog.action.in_(list(actions)))
     if actor.strip():
-        pattern = f"%{actor.strip().lower()}%"
         query = query.where(
-            func.lower(func.coalesce(AuditLog.actor_username, "")).like(pattern)
-            | func.lower(func.coalesce(AuditLog.target, "")).like(pattern)
+            contains(AuditLog.actor_username, actor) | contains(AuditLog.target, actor)
         )
     if since:
         query = query.where(AuditLog.at >= dt.datetime.combine(since, dt.time.min))

@@ -16,6 +16,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
 from core.kernel.paging import PAGE_SIZE, Page, clamp_page
+from core.kernel.search import contains, name_contains
 from db.models import Account, Invitation, Person
 
 
@@ -94,12 +95,11 @@ def list_people(
     valid = valid_at(now)
     mine: list[ColumnElement[bool]] = [Person.erased_at.is_(None)]  # on the person alone
     if query.strip():
-        like = f"%{query.strip().lower()}%"
         mine.append(
             or_(
-                func.lower(Person.full_name).like(like),
-                func.lower(Person.email).like(like),
-                func.lower(func.coalesce(Person.department, "")).like(like),
+                name_contains(query),
+                contains(Person.email, query),
+                contains(Person.department, query),
             )
         )
     if status == "active":

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.paging import PAGE_SIZE, Page, clamp_page
+from core.kernel.search import contains, name_contains
 from core.people.roster import PersonFacts, person_facts
 from core.programmes.answers import Answers, answers_of
 from core.programmes.programmes import programme_or_404
@@ -65,7 +66,7 @@ def _rows(s: Session, rows: Sequence[Any]) -> list[EnrolmentRow]:
 
 def _filtered(programme_id: int, status: str | None, departments: Sequence[str]) -> Select[Any]:
     query = (
-        select(Enrolment.id, Person.full_name, Person.email)
+        select(Enrolment.id)
         .join(Person, Person.id == Enrolment.person_id)
         .where(Enrolment.programme_id == programme_id)
     )
@@ -87,36 +88,25 @@ def enrolment_page(
     page: int = 1,
     size: int = PAGE_SIZE,
 ) -> Page[EnrolmentRow]:
-    """One page of who enrolled, by name; ``search`` is a case-insensitive part of the name or
-    e-mail (compared in Python, so "é" finds "É" on SQLite too). Only the page's rows are read
-    in full; the count is one query."""
+    """One page of who enrolled, by name; ``search`` is a part of the name (case and accents
+    aside) or of the e-mail (core.kernel.search). Only the page's rows are read in full; the
+    count is one query."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         programme_id = programme_or_404(s, programme_id).id
         query = _filtered(programme_id, status, departments)
-        needle = search.strip().lower()
-        if needle:
-            ids = [
-                i
-                for i, name, email in s.execute(
-                    query.order_by(Person.sort_name, Person.full_name, Enrolment.id)
-                )
-                if needle in name.lower() or needle in email.lower()
-            ]
-            total = len(ids)
-            page = clamp_page(page, total, size)
-            chosen = ids[(page - 1) * size : page * size]
-        else:
-            total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
-            page = clamp_page(page, total, size)
-            chosen = list(
-                s.scalars(
-                    query.with_only_columns(Enrolment.id)
-                    .order_by(Person.sort_name, Person.full_name, Enrolment.id)
-                    .limit(size)
-                    .offset((page - 1) * size)
-                )
+        if search.strip():
+            query = query.where(or_(name_contains(search), contains(Person.email, search)))
+        total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
+        page = clamp_page(page, total, size)
+        chosen = list(
+            s.scalars(
+                query.with_only_columns(Enrolment.id)
+                .order_by(Person.sort_name, Person.full_name, Enrolment.id)
+                .limit(size)
+                .offset((page - 1) * size)
             )
+        )
         found = (
             {
                 e.id: (e, person)

@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from core.accounts import accounts
 from core.people import importer, roster
 from db.folding import fold, sort_name
 from db.models import Person
-from tests.builders import make_person, make_user
+from tests.builders import make_account, make_person, make_user
 
 NAMES = ("Zoé Martin", "Élodie Durand", "de Villiers Anne", "Ana Lima", "éric Blanc", "Bo Chen")
 EXPECTED = ["Ana Lima", "Bo Chen", "de Villiers Anne", "Élodie Durand", "éric Blanc", "Zoé Martin"]
@@ -67,3 +68,23 @@ def test_every_character_folds_to_a_fixed_point():
     # A compatibility form can be a capital ("ℌ" is "H"): folding twice must change nothing.
     chars = (chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
     assert [hex(ord(c)) for c in chars if fold(fold(c)) != fold(c)] == []
+
+
+def test_a_search_finds_a_name_whatever_its_case_and_accents_and_typed_text_is_literal(sf):
+    # lower() lowers ASCII letters only on SQLite: "Élodie" was not found by "élodie".
+    admin = make_user(sf, "ada", ("admin",))
+    with sf.begin() as s:
+        for name in NAMES:
+            make_person(s, name)
+        make_account(
+            s,
+            "elodie",
+            person=s.scalars(select(Person).where(Person.full_name == "Élodie Durand")).one(),
+        )
+        make_person(s, "Fifty Percent", email="50%off@example.com")
+    for typed in ("élodie", "ELODIE", "Élodie", " lodie d"):
+        assert [r.name for r in roster.list_people(sf, admin, typed).rows] == ["Élodie Durand"]
+        assert [r.name for r in accounts.list_accounts(sf, admin, typed).rows] == ["Élodie Durand"]
+    for typed in ("50%", "%"):  # the percent sign typed, not a wildcard
+        assert [r.name for r in roster.list_people(sf, admin, typed).rows] == ["Fifty Percent"]
+    assert roster.list_people(sf, admin, "_").total == 0
