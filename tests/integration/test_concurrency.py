@@ -33,3 +33,5 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(sqlite_store):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        # 64 MB of page cache (2 MB by default): a company's page no longer evicts its own reads
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -64 * 1024
