@@ -23,3 +23,8 @@ def fold(text: str) -> str:
 def sort_name(full_name: str) -> str:
     """The key a list of people orders by (then by full name and id, for ties)."""
     return fold(full_name)[:200]
+
+
+def name_key(full_name: str) -> tuple[str, str]:
+    """Names sorted in Python as lists of people are in SQL (``db.models.NAME_ORDER``)."""
+    return sort_name(full_name), full_name

@@ -86,15 +86,7 @@ def _accounts_shown(total: int, n: str, first: str, last: str) -> str:
     )
 
 
-pager(
-    "accounts_page",
-    total=found.total,
-    page=found.page,
-    pages=found.pages,
-    shown=len(rows),
-    size=PAGE_SIZE,
-    caption=_accounts_shown,
-)
+pager("accounts_page", found, PAGE_SIZE, _accounts_shown)
 
 table = pd.DataFrame(
     {

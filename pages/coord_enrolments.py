@@ -48,14 +48,7 @@ except TandemError as e:
     st.stop()
 shown = list(found.rows)
 
-if not pager(
-    "enr_page",
-    total=found.total,
-    page=found.page,
-    pages=found.pages,
-    shown=len(shown),
-    size=enrolled.PAGE_SIZE,
-):
+if not pager("enr_page", found, enrolled.PAGE_SIZE):
     st.caption(tn("{n} person shown.", "{n} people shown.", len(shown)))
 if not shown:
     st.info(t("Nobody matches these filters."))

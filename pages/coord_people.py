@@ -56,14 +56,7 @@ with tab_list:
     if not page.rows:
         st.info(t("Nobody matches."))
     else:
-        if not pager(
-            "people_page",
-            total=page.total,
-            page=page.page,
-            pages=page.pages,
-            shown=len(page.rows),
-            size=roster.PAGE_SIZE,
-        ):
+        if not pager("people_page", page, roster.PAGE_SIZE):
             st.caption(
                 tn(
                     "{n} person matches.",

@@ -34,6 +34,7 @@ from core.insights.chart_parts import unchecked
 from core.insights.chart_table import summary
 from core.kernel.config import check_charts
 from core.kernel.i18n import format_number, get_language, speaking, t, tn
+from core.kernel.paging import Page
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 # Where Markdown would start a link or a directive: after a colon ("https:", ":material"),
@@ -86,28 +87,20 @@ def people_shown(total: int, n: str, first: str, last: str) -> str:
     )
 
 
-def pager(
-    key: str,
-    *,
-    total: int,
-    page: int,
-    pages: int,
-    shown: int,
-    size: int,
-    caption: Shown = people_shown,
-) -> bool:
-    """A list read a page at a time (core.kernel.paging): when it has more than one page,
-    which rows are shown (``caption``: of people, unless told) and a Page field under
-    ``key`` (kept within the pages, so a filter that shrank the list shows its last page).
-    False when one page holds everything."""
-    if pages <= 1:
+def pager(key: str, found: Page[Any], size: int, caption: Shown = people_shown) -> bool:
+    """A list read a page at a time (core.kernel.paging): when ``found`` is one page of
+    several, which rows are shown (``caption``: of people, unless told) and a Page field
+    under ``key`` (kept within the pages, so a filter that shrank the list shows its last
+    page). False when one page holds everything."""
+    if found.pages <= 1:
         return False
-    st.session_state[key] = page
-    first = (page - 1) * size + 1
+    st.session_state[key] = found.page
+    first = (found.page - 1) * size + 1
+    last = first + len(found.rows) - 1
     st.caption(
-        caption(total, format_number(total), format_number(first), format_number(first + shown - 1))
+        caption(found.total, format_number(found.total), format_number(first), format_number(last))
     )
-    st.number_input(t("Page"), min_value=1, max_value=pages, step=1, key=key)
+    st.number_input(t("Page"), min_value=1, max_value=found.pages, step=1, key=key)
     return True
 
 

@@ -21,7 +21,7 @@ from core.kernel.search import contains, name_contains
 from core.kernel.text import clean_line
 from core.kernel.tx import get_or_404
 from core.kernel.zones import check_zone
-from db.models import Account, AccountRole, Invitation, Person
+from db.models import NAME_ORDER, Account, AccountRole, Invitation, Person
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 RESET_NOTICE_DAYS = 30  # how long Home says that an admin reset one's password
@@ -98,9 +98,7 @@ def list_accounts(
         page = clamp_page(page, total, limit)
         rows = (
             s.execute(
-                stmt.order_by(Person.sort_name, Person.full_name, Account.id)
-                .limit(limit)
-                .offset((page - 1) * limit)
+                stmt.order_by(*NAME_ORDER, Account.id).limit(limit).offset((page - 1) * limit)
             )
             .tuples()
             .all()

@@ -30,7 +30,7 @@ from core.kernel import audit, clock
 from core.kernel.access import COORDINATOR, PARTICIPANT, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.kernel.i18n import N_, format_date, t
-from db.models import Account, AccountRole, Invitation, Person
+from db.models import NAME_ORDER, Account, AccountRole, Invitation, Person
 
 INVITATION_DAYS = 14
 RESET_DAYS = 3  # a reset link works for 3 days
@@ -140,7 +140,7 @@ def issue(
         select(Person.id, Person.full_name, Person.email, Person.department)
         .where(Person.is_active.is_(True), Person.erased_at.is_(None))
         .where(~exists().where(Account.person_id == Person.id))
-        .order_by(Person.sort_name, Person.full_name, Person.id)
+        .order_by(*NAME_ORDER, Person.id)
     )
     if isinstance(people, str):
         if people == NOT_YET_INVITED:

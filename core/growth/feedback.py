@@ -61,7 +61,7 @@ from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import t
 from core.kernel.text import clean_line, clean_text
 from core.relationship.membership import live_matches_of
-from db.folding import sort_name
+from db.folding import name_key
 from db.models import Feedback, FeedbackRequest, Person
 
 __all__ = [  # the rules and views a page reads through this module
@@ -104,7 +104,7 @@ def my_peers(sf: sessionmaker[Session], viewer: Viewer) -> list[Peer]:
                 select(Person).where(Person.id.in_(others), Person.erased_at.is_(None))
             ):
                 peers.setdefault(p.id, Peer(p.id, p.full_name, p.department, match.id))
-        return sorted(peers.values(), key=lambda p: (sort_name(p.name), p.name))
+        return sorted(peers.values(), key=lambda p: name_key(p.name))
 
 
 R = TypeVar("R")

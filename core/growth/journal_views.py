@@ -15,7 +15,7 @@ from core.kernel.access import Viewer
 from core.kernel.views import from_row
 from core.people.names import names_of
 from core.relationship.membership import peers_of
-from db.folding import sort_name
+from db.folding import name_key
 from db.models import JournalEntry, Meeting
 
 
@@ -71,7 +71,7 @@ class EntriesPage:
 def _shared_with(s: Session, entry: JournalEntry) -> tuple[str, ...]:
     """Names of the peers who can read my shared entry, sorted."""
     names = names_of(s, peers_of(s, entry.author_id, entry.match_id))
-    return tuple(sorted(names.values(), key=lambda n: (sort_name(n), n)))
+    return tuple(sorted(names.values(), key=name_key))
 
 
 def views(s: Session, entries: list[JournalEntry], viewer: Viewer) -> list[EntryView]:

@@ -36,7 +36,7 @@ from core.insights.view import Family, View
 from core.kernel import clock
 from core.kernel.i18n import t
 from core.kernel.privacy import NOT_OFFERED, emit
-from db.models import MatchMember, Meeting, MeetingStatus, Person, Programme
+from db.models import NAME_ORDER, MatchMember, Meeting, MeetingStatus, Person, Programme
 
 
 def _activity_series(fam: Family, name: str) -> Series:
@@ -56,7 +56,7 @@ def _checkins(s: Session, states: list[PairState]) -> tuple[CheckIn, ...]:
             select(MatchMember.match_id, Person.full_name)
             .join(Person, Person.id == MatchMember.person_id)
             .where(MatchMember.match_id.in_(chunk))
-            .order_by(MatchMember.match_id, Person.sort_name, Person.full_name)
+            .order_by(MatchMember.match_id, *NAME_ORDER)
         ):
             names[match_id].append(name)
         for match_id, when in s.execute(

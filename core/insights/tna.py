@@ -27,7 +27,7 @@ from core.kernel.errors import NotFound
 from core.kernel.i18n import t
 from core.kernel.privacy import Cell, emit
 from core.kernel.settings import k_threshold
-from db.models import Enrolment, EnrolmentSkill, EnrolmentStatus, Person
+from db.models import NAME_ORDER, Enrolment, EnrolmentSkill, EnrolmentStatus, Person
 
 
 class _Gap:
@@ -227,12 +227,7 @@ def skill_people(
                     among.with_only_columns(*columns)
                     .where(EnrolmentSkill.kind == kind)
                     .distinct()
-                    .order_by(
-                        Person.department.nulls_last(),
-                        Person.sort_name,
-                        Person.full_name,
-                        Person.id,
-                    )
+                    .order_by(Person.department.nulls_last(), *NAME_ORDER, Person.id)
                     .limit(shown)
                 )
             )

@@ -22,6 +22,7 @@ from core.matching import engine
 from core.matching.model import ROLES
 from db.models import (
     LIVE_MATCH_STATUSES,
+    NAME_ORDER,
     DoNotPair,
     Enrolment,
     EnrolmentSkill,
@@ -88,7 +89,7 @@ def waiting_query(programme_id: int, *columns: Any) -> Select[Any]:
             Person.is_active.is_(True),
             Person.id.not_in(_live_members(programme_id)),
         )
-        .order_by(Person.sort_name, Person.full_name, Person.id)
+        .order_by(*NAME_ORDER, Person.id)
     )
 
 

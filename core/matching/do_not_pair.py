@@ -22,7 +22,7 @@ from core.kernel.text import clean_line
 from core.kernel.tx import get_or_404, transaction
 from core.matching import candidates
 from core.people.names import names_of
-from db.models import DoNotPair, Enrolment, Person
+from db.models import NAME_ORDER, DoNotPair, Enrolment, Person
 
 REASON_MAX = 300
 
@@ -68,7 +68,7 @@ def people(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list
                 select(Person.id, Person.full_name)
                 .join(Enrolment, Enrolment.person_id == Person.id)
                 .where(Enrolment.programme_id == programme_id)
-                .order_by(Person.sort_name, Person.full_name, Person.id)
+                .order_by(*NAME_ORDER, Person.id)
             ).tuples()
         )
 

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, defer, noload
 from core.kernel.i18n import get_language, t
 from core.matching import engine
 from core.programmes.enrolment import GOAL_THEMES
-from db.folding import sort_name
-from db.models import Match, MatchMember, Person
+from db.folding import name_key
+from db.models import NAME_ORDER, Match, MatchMember, Person
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class SuggestionRow:
 
 
 def _row(match: Match, members: Iterable[Member], with_reasons: bool = True) -> SuggestionRow:
-    by_name = tuple(sorted(members, key=lambda m: (sort_name(m.name), m.name)))
+    by_name = tuple(sorted(members, key=lambda m: name_key(m.name)))
     reasons = (
         tuple(explain_parts(match.explanation or [], {m.person_id: m.name for m in by_name}))
         if with_reasons
@@ -80,7 +80,7 @@ def _members(where: Any) -> Select[Any]:
         .join(Person, Person.id == MatchMember.person_id)
         .join(Match, Match.id == MatchMember.match_id)
         .where(where)
-        .order_by(MatchMember.match_id, Person.sort_name, Person.full_name, Person.id)
+        .order_by(MatchMember.match_id, *NAME_ORDER, Person.id)
     )
 
 

@@ -26,7 +26,15 @@ from core.kernel.i18n import t
 from core.kernel.text import clean_line
 from core.kernel.tx import get_or_404
 from db.folding import fold
-from db.models import Enrolment, EnrolmentSkill, Person, Programme, Setting, Skill, skill_name
+from db.models import (
+    Enrolment,
+    EnrolmentSkill,
+    Person,
+    Programme,
+    Setting,
+    Skill,
+    skill_name,
+)
 from db.models.states import EnrolmentStatus, ProgrammeStatus
 
 # Programmes whose enrolled people can be found (a closed cycle no longer counts).

@@ -17,7 +17,7 @@ from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
 from core.kernel.paging import PAGE_SIZE, Page, clamp_page
 from core.kernel.search import contains, name_contains
-from db.models import Account, Invitation, Person
+from db.models import NAME_ORDER, Account, Invitation, Person
 
 
 @dataclass(frozen=True)
@@ -136,9 +136,7 @@ def list_people(
         total = s.scalar(counted) or 0
         page = clamp_page(page, total, limit)
         found = s.execute(
-            stmt.order_by(Person.sort_name, Person.full_name, Person.id)
-            .limit(limit)
-            .offset((page - 1) * limit)
+            stmt.order_by(*NAME_ORDER, Person.id).limit(limit).offset((page - 1) * limit)
         )
         rows = tuple(
             PersonRow(

@@ -17,7 +17,7 @@ from core.kernel.search import contains, name_contains
 from core.people.roster import PersonFacts, person_facts
 from core.programmes.answers import Answers, answers_of
 from core.programmes.programmes import programme_or_404
-from db.models import Enrolment, EnrolmentSkill, Person, Skill
+from db.models import NAME_ORDER, Enrolment, EnrolmentSkill, Person, Skill
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def enrolment_page(
         chosen = list(
             s.scalars(
                 query.with_only_columns(Enrolment.id)
-                .order_by(Person.sort_name, Person.full_name, Enrolment.id)
+                .order_by(*NAME_ORDER, Enrolment.id)
                 .limit(size)
                 .offset((page - 1) * size)
             )

@@ -21,7 +21,7 @@ from core.kernel.text import clean_text
 from core.kernel.views import from_row
 from core.people.names import former
 from core.relationship.membership import member_match
-from db.models import Concern, ConcernStatus, Match, MatchMember, Person, Programme
+from db.models import NAME_ORDER, Concern, ConcernStatus, Match, MatchMember, Person, Programme
 
 MAX_CONCERN = 4_000
 FIT_FLAG = "fit"  # the kind of a concern raised by a poor pairing-fit answer, without words
@@ -161,7 +161,7 @@ def concerns_for_coordinator(
             select(MatchMember.match_id, Person.full_name)
             .join(Person, Person.id == MatchMember.person_id)
             .where(MatchMember.match_id.in_(match_ids))
-            .order_by(Person.sort_name, Person.full_name)
+            .order_by(*NAME_ORDER)
         ):
             members.setdefault(mid, []).append(name)
         return [

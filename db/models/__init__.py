@@ -24,6 +24,7 @@ from db.models.growth import (
 from db.models.matching import Match, MatchMember
 from db.models.notify import Notification, NotificationPref
 from db.models.people import (
+    NAME_ORDER,
     Account,
     AccountRole,
     AuditLog,
@@ -65,6 +66,7 @@ from db.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyRespon
 register(Base)  # encrypted columns: sealed on flush, opened and checked on load
 
 __all__ = [
+    "NAME_ORDER",
     "NAMING_CONVENTION",
     "Base",
     "ProgrammeStatus",

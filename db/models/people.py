@@ -62,6 +62,11 @@ class Person(Base):
         return value
 
 
+# How every list of people is ordered in SQL (then by an id, for ties): the folded name, so
+# "Élodie" comes among the Es on SQLite and under PostgreSQL's C collation too.
+NAME_ORDER = (Person.sort_name, Person.full_name)
+
+
 class Account(Base):
     """A way to sign in. One per person at most."""
 
