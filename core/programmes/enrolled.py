@@ -64,16 +64,20 @@ def _rows(s: Session, rows: Sequence[Any]) -> list[EnrolmentRow]:
 # --------------------------------------------------------------------------- one page
 
 
-def _filtered(programme_id: int, status: str | None, departments: Sequence[str]) -> Select[Any]:
-    query = (
-        select(Enrolment.id)
-        .join(Person, Person.id == Enrolment.person_id)
-        .where(Enrolment.programme_id == programme_id)
-    )
+def _filtered(
+    programme_id: int, status: str | None, departments: Sequence[str], search: str
+) -> Select[Any]:
+    """The enrolments shown; their people joined only when a filter is on them (counting a
+    programme's 8 000 enrolments joined to their people was most of the count's time)."""
+    query = select(Enrolment.id).where(Enrolment.programme_id == programme_id)
     if status:
         query = query.where(Enrolment.status == status)
+    if departments or search.strip():
+        query = query.join(Person, Person.id == Enrolment.person_id)
     if departments:
         query = query.where(Person.department.in_(list(departments)))
+    if search.strip():
+        query = query.where(or_(name_contains(search), contains(Person.email, search)))
     return query
 
 
@@ -94,11 +98,11 @@ def enrolment_page(
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         programme_id = programme_or_404(s, programme_id).id
-        query = _filtered(programme_id, status, departments)
-        if search.strip():
-            query = query.where(or_(name_contains(search), contains(Person.email, search)))
+        query = _filtered(programme_id, status, departments, search)
         total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
         page = clamp_page(page, total, size)
+        if not (departments or search.strip()):
+            query = query.join(Person, Person.id == Enrolment.person_id)  # the name order
         chosen = list(
             s.scalars(
                 query.with_only_columns(Enrolment.id)
@@ -130,12 +134,18 @@ def departments_of(
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         programme_id = programme_or_404(s, programme_id).id
-        query = (
-            select(Person.department)
-            .distinct()
-            .join(Enrolment, Enrolment.person_id == Person.id)
-            .where(Enrolment.programme_id == programme_id, Person.department.is_not(None))
+        enrolled = (
+            select(Enrolment.id)
+            .join(Person, Person.id == Enrolment.person_id)
+            .where(Enrolment.programme_id == programme_id)
         )
         if status:
-            query = query.where(Enrolment.status == status)
+            enrolled = enrolled.where(Enrolment.status == status)
+        # Each department the company has, asked once: someone of it enrolled? (a probe by
+        # the department's index, where a DISTINCT read every enrolment's person)
+        every = select(Person.department).where(Person.department.is_not(None)).distinct()
+        department = every.subquery()
+        query = select(department.c.department).where(
+            enrolled.where(Person.department == department.c.department).exists()
+        )
         return sorted(d for d in s.scalars(query) if d)
