@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 
 os.environ.setdefault("TANDEM_BCRYPT_ROUNDS", "4")  # production uses the library default (12)
 # A server builds the dashboard in the background when it starts: not while tests measure
@@ -37,6 +38,7 @@ from core.kernel import clock, config  # noqa: E402
 from core.kernel.store import Store, open_store  # noqa: E402
 from db import crypto  # noqa: E402
 from db.engine import make_engine, make_session_factory  # noqa: E402
+from db.folding import sort_name  # noqa: E402
 from db.models import Base  # noqa: E402
 from tests.pg import PgCluster  # noqa: E402
 from tests.smtp_server import smtp_server  # noqa: E402, F401 - a fixture for every test
@@ -91,6 +93,19 @@ def _pg_store(url: str) -> Store:
     return Store(engine=engine, sf=make_session_factory(engine, clock.now))
 
 
+def _sort_names_kept(store: Store) -> None:
+    """Every person's stored sort key is still their name's (db.folding.sort_name), whatever
+    the test did: a new write of ``full_name`` that bypasses the model's validator (a Core
+    UPDATE) would leave a stale key and fail here, in whichever test runs it."""
+    try:
+        with store.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, full_name, sort_name FROM person")).all()
+    except DBAPIError:  # a test that dropped or downgraded the schema: nothing to check
+        return
+    stale = [(pid, name, key) for pid, name, key in rows if key != sort_name(name)]
+    assert not stale, f"person.sort_name out of date: {stale[:5]}"
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
     """A migrated, empty store: every test using it runs on SQLite and on PostgreSQL."""
@@ -99,6 +114,7 @@ def store(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path)
     else:
         s = _pg_store(request.getfixturevalue("pg_url"))
     yield s
+    _sort_names_kept(s)
     s.engine.dispose()
 
 
@@ -107,6 +123,7 @@ def sqlite_store(sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
     """A migrated, empty SQLite store (for tests that need only one backend)."""
     s = _sqlite_store(sqlite_template, tmp_path)
     yield s
+    _sort_names_kept(s)
     s.engine.dispose()
 
 
