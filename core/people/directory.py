@@ -254,27 +254,17 @@ def read(sf: sessionmaker[Session], viewer: Viewer) -> Directory:
     someone = and_(_shown(), Person.id != viewer.person_id)
     with sf.begin() as s:
         offered = _offers().join(Person, Person.id == Enrolment.person_id).where(someone)
-        # From the listed programmes to the skill's offers: PostgreSQL walked each skill's
-        # offers in every programme otherwise (15 ms against 10 at company scale).
-        offers_it = (
-            select(Programme.id)
-            .join(Enrolment, Enrolment.programme_id == Programme.id)
-            .join(
-                EnrolmentSkill,
-                and_(
-                    EnrolmentSkill.enrolment_id == Enrolment.id,
-                    EnrolmentSkill.skill_id == Skill.id,
-                    EnrolmentSkill.kind == "offered",
-                ),
-            )
-            .join(Person, Person.id == Enrolment.person_id)
-            .where(
-                Programme.status.in_(LISTED_PROGRAMME_STATES),
-                Enrolment.status == EnrolmentStatus.ENROLLED,
-                someone,
-            )
+        # One offer of the skill by someone listed, looked for from the newest enrolments
+        # (the open programmes'): an EXISTS walked each skill's offers from the oldest, a
+        # closed programme's, first (PostgreSQL, company: 10-15 ms against 1).
+        newest_offer = (
+            offered.where(EnrolmentSkill.skill_id == Skill.id)
+            .with_only_columns(EnrolmentSkill.enrolment_id)
+            .order_by(EnrolmentSkill.enrolment_id.desc())
+            .limit(1)
+            .scalar_subquery()
         )
-        skill_ids = s.scalars(select(Skill.id).where(offers_it.exists())).all()
+        skill_ids = s.scalars(select(Skill.id).where(newest_offer.is_not(None))).all()
         names = _skill_names(s)
         departments = (
             select(Person.department).where(Person.department.is_not(None)).distinct().subquery()

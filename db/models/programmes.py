@@ -129,8 +129,11 @@ class EnrolmentSkill(Base):
     )
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # offered|wanted
     enrolment: Mapped[Enrolment] = relationship(back_populates="skills")
-    # How many offer or want a skill (the skills page) is counted from the index alone.
-    __table_args__ = (Index("ix_enrolment_skill_skill_id_kind", "skill_id", "kind"),)
+    # How many offer or want a skill (the skills page) is counted from the index alone, and
+    # a skill's offers are read newest enrolment first (the directory's skills).
+    __table_args__ = (
+        Index("ix_enrolment_skill_skill_id_kind_enrolment_id", "skill_id", "kind", "enrolment_id"),
+    )
 
 
 class SelfAssessment(Base):

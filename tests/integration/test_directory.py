@@ -19,6 +19,7 @@ from tests.builders import (
     make_skill,
     make_user,
 )
+from tests.sql_plans import sqlite_plan
 
 
 def _skill(s, name: str) -> Skill:
@@ -276,3 +277,23 @@ def test_an_email_is_quoted_in_the_links_and_a_deactivated_colleague_has_none(sf
     with sf.begin() as s:
         s.get_one(Person, hugo.person_id).is_active = False
     assert directory.search(sf, me, "sql") == []
+
+
+def test_the_directory_walks_indexes_never_sorting_or_scanning_what_it_reads(
+    store, statements, people
+):
+    """The skills offered are looked for newest offer first from the index alone, and a
+    search walks the people by the folded name's index to its first hundred: no temporary
+    sort and no whole-table scan at any scale (SQLite's plan; PostgreSQL plans by its
+    statistics)."""
+    me, _hugo = people
+    found = directory.read(store.sf, me)
+    found.search("sql")
+    if store.engine.dialect.name != "sqlite":
+        return
+    skills = sqlite_plan(store, statements, "ORDER BY enrolment_skill.enrolment_id DESC")
+    assert "COVERING INDEX ix_enrolment_skill_skill_id_kind_enrolment_id" in skills, skills
+    search = sqlite_plan(store, statements, "ORDER BY person.sort_name")
+    assert "SCAN person USING INDEX ix_person_sort_name" in search, search
+    for plan in (skills, search):
+        assert "TEMP B-TREE" not in plan, plan
