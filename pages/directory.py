@@ -74,14 +74,23 @@ department = right.selectbox(
     key="directory_department",
 )
 try:
-    entries = found.search(skill or "", department or "")
+    result = found.find(skill or "", department or "")
 except TandemError as e:
     st.error(str(e))
-    entries = []
+    result = directory.Found([], more=False)
+entries = result.entries
 if not entries:
     st.info(t("Nobody in the directory offers this skill yet."))
 else:
-    st.caption(tn("{n} colleague", "{n} colleagues", len(entries)))
+    if result.more:
+        st.caption(
+            t(
+                "The first {n} colleagues by name: choose a skill or a department to narrow the search.",
+                n=len(entries),
+            )
+        )
+    else:
+        st.caption(tn("{n} colleague", "{n} colleagues", len(entries)))
     table = {
         t(COLUMNS[0]): [e.name for e in entries],
         t(COLUMNS[1]): [e.department or "—" for e in entries],

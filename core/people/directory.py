@@ -150,6 +150,14 @@ def _listing(s: Session, person: Person) -> MyListing:
 
 
 @dataclass(frozen=True)
+class Found:
+    """What a search lists: the first MAX_RESULTS by name, and whether others match too."""
+
+    entries: list[DirectoryEntry]
+    more: bool
+
+
+@dataclass(frozen=True)
 class Directory:
     """The directory as a participant finds it (the listed people who offer a skill, but
     themselves): the skills and departments a search can find, read once; each search then
@@ -172,12 +180,16 @@ class Directory:
     def search(self, skill: str = "", department: str = "") -> list[DirectoryEntry]:
         """Colleagues who offer a skill matching ``skill`` (all of them when empty), of
         ``department`` when given: the first MAX_RESULTS by name, accents and case aside."""
+        return self.find(skill, department).entries
+
+    def find(self, skill: str = "", department: str = "") -> Found:
+        """:meth:`search`, saying whether more colleagues match than it lists."""
         wanted = fold(clean_line(skill, t("Skill"), max_chars=120, required=False))
         dept = fold(clean_line(department, t("Department"), max_chars=120, required=False))
         skills = [sid for sid, name in self.skill_names.items() if wanted in fold(name)]
         departments = [d for d in self.found_in if fold(d) == dept]
         if (wanted and not skills) or (dept and not departments):
-            return []
+            return Found([], more=False)
         query = (
             select(
                 Person.id,
@@ -190,13 +202,14 @@ class Directory:
                 _shown(), Person.id != self.viewer.person_id, _offering(skills if wanted else ())
             )
             .order_by(Person.sort_name, Person.id)  # the folded name's index: stops at 100
-            .limit(MAX_RESULTS)
+            .limit(MAX_RESULTS + 1)  # one more: are there others?
         )
         if dept:
             query = query.where(Person.department.in_(departments))
         with self.sf.begin() as s:
             rows = s.execute(query).all()
-        return [
+        more, rows = len(rows) > MAX_RESULTS, rows[:MAX_RESULTS]
+        entries = [
             DirectoryEntry(
                 pid,
                 name,
@@ -212,6 +225,7 @@ class Directory:
             )
             for pid, name, department, email, skill_ids in rows
         ]
+        return Found(entries, more)
 
 
 def _offering(skills: Sequence[int]) -> ColumnElement[bool]:

@@ -204,8 +204,10 @@ def test_a_large_directory_lists_the_first_hundred_by_name_accents_and_case_asid
         ("", "legal", 90),
         ("negociation", "SALES", 90),
     ):
-        found = directory.search(sf, me, skill, department)
+        result = directory.read(sf, me).find(skill, department)
+        found = result.entries
         assert len(found) == min(directory.MAX_RESULTS, matching)
+        assert result.more == (matching > directory.MAX_RESULTS)
         keys = [(fold(e.name), e.person_id) for e in found]
         assert keys == sorted(keys)
         assert all(

@@ -117,6 +117,20 @@ def test_the_directory_shows_name_department_skills_offered_and_a_way_to_write_o
         assert "mailto:" + camille.email in set(table["E-mail"])
 
 
+def test_a_directory_with_more_people_than_it_lists_says_so(open_app, monkeypatch):
+    """The first hundred of thousands: the page says they are the first, and how to narrow."""
+    from core.people import directory
+
+    monkeypatch.setattr(directory, "MAX_RESULTS", 5)  # the demo lists about twenty
+    at = open_app("hugo", page=DIRECTORY)
+    assert len(at.dataframe[0].value) == 5
+    captions = " ".join(c.value for c in at.caption)
+    assert "The first 5 colleagues by name: choose a skill or a department" in captions
+    at.selectbox(key="directory_skill").set_value("SQL").run()  # fewer than five offer it
+    captions = " ".join(c.value for c in at.caption)
+    assert "The first" not in captions and "colleague" in captions
+
+
 def test_an_admin_sets_the_chat_link_and_the_directory_offers_it(open_app):
     admin = open_app("admin", page="pages/admin_accounts.py")
     admin.text_input(key="chat_link_template").input("http://chat.example.com/{email}")
