@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from db.folding import sort_name
+from db.folding import fold, sort_name
 
 PEOPLE = 10_000
 JOURNAL_ENTRIES = 200_000
@@ -149,9 +149,9 @@ class Company:
             people.append(
                 {
                     "id": pid,
-                    "email": f"{first}.{last}.{i}@bigco.example".lower()
-                    .encode("ascii", "ignore")
-                    .decode(),
+                    # "Héloïse" writes to heloise.…, not hlose.… (accents folded first)
+                    "email": fold(f"{first}.{last}.{i}").encode("ascii", "ignore").decode()
+                    + "@bigco.example",
                     "full_name": f"{first} {last}",
                     "sort_name": sort_name(f"{first} {last}"),
                     "department": dept,

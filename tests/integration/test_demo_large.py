@@ -13,6 +13,7 @@ from core.insights import dashboard, figures, tna
 from core.kernel import clock
 from core.kernel.store import open_store
 from db import crypto
+from db.folding import fold
 from db.models import Account, Person
 from demo.large import generate
 
@@ -91,6 +92,16 @@ def test_the_generated_company_fills_the_dashboard(tmp_path):
     assert all(1 <= o <= 3 and 1 <= w <= 3 and apart for _, o, w, apart in per_enrolment)
     grid = tna.needs_grid(store.sf, coord, running[0].id)
     assert {t.skill for t in grid.totals if t.wanted and t.offered}
+    # e-mails as a company writes them: "Héloïse Nicolas" is heloise.nicolas.…@
+    with store.sf() as s:
+        people = s.execute(text("SELECT full_name, email FROM person")).all()
+    accented = [(name, email) for name, email in people if not name.isascii()]
+    assert accented
+    for name, email in people:
+        if not email.endswith("@bigco.example"):
+            continue  # the coordinator's and the admin's accounts
+        first, last = name.split(" ", 1)
+        assert email.startswith(f"{fold(first)}.{fold(last)}."), (name, email)
     store.engine.dispose()
 
 
