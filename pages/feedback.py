@@ -41,7 +41,9 @@ if pending.total:
             ack=len(pending.to_acknowledge),
         )
     )
-# Tab labels stay the same from run to run, so the open tab stays open.
+# Tab labels stay the same from run to run, so the open tab stays open. Only the tab
+# shown runs: a busy person's five lists and two forms are not all drawn on every run.
+TAB = "feedback_tab"
 tab_ask, tab_answer, tab_received, tab_given, tab_give = st.tabs(
     [
         t("Ask for feedback"),
@@ -49,7 +51,9 @@ tab_ask, tab_answer, tab_received, tab_given, tab_give = st.tabs(
         t("Received"),
         t("Given"),
         t("Give feedback or kudos"),
-    ]
+    ],
+    key=TAB,
+    on_change="rerun",
 )
 
 # The lists PAGE_SIZE items at a time, more on asking: a busy person's page draws as much as
@@ -63,31 +67,36 @@ def more(has_more: bool, key: str) -> None:
 
 
 with tab_ask:
-    st.write(
-        t(
-            "Ask your peer about something concrete: a presentation, a meeting, a negotiation. "
-            "Say what you would like them to look at."
+    if tab_ask.open:
+        st.write(
+            t(
+                "Ask your peer about something concrete: a presentation, a meeting, a negotiation. "
+                "Say what you would like them to look at."
+            )
         )
-    )
-    if peers:
-        ask_form(peer_names)
-    mine = fb.my_requests(store.sf, viewer, limit)
-    feedback_lists.my_requests(mine.items)
-    more(mine.has_more, "feedback_more_requests")
+        if peers:
+            ask_form(peer_names)
+        mine = fb.my_requests(store.sf, viewer, limit)
+        feedback_lists.my_requests(mine.items)
+        more(mine.has_more, "feedback_more_requests")
 
 with tab_answer:
-    feedback_lists.to_answer(pending.to_answer)
-
-received, given = fb.received_page(store.sf, viewer, limit), fb.given_page(store.sf, viewer, limit)
+    if tab_answer.open:
+        feedback_lists.to_answer(pending.to_answer)
 
 with tab_received:
-    feedback_lists.received(received.items)
-    more(received.has_more, "feedback_more_received")
+    if tab_received.open:
+        received = fb.received_page(store.sf, viewer, limit)
+        feedback_lists.received(received.items)
+        more(received.has_more, "feedback_more_received")
 
 with tab_given:
-    feedback_lists.given(given.items)
-    more(given.has_more, "feedback_more_given")
+    if tab_given.open:
+        given = fb.given_page(store.sf, viewer, limit)
+        feedback_lists.given(given.items)
+        more(given.has_more, "feedback_more_given")
 
 with tab_give:
-    if peers:
-        give_form(peer_names)
+    if tab_give.open:
+        if peers:
+            give_form(peer_names)
