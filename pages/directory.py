@@ -84,9 +84,10 @@ if not entries:
 else:
     if result.more:
         st.caption(
-            t(
+            tn(
+                "The first {n} colleague by name: choose a skill or a department to narrow the search.",
                 "The first {n} colleagues by name: choose a skill or a department to narrow the search.",
-                n=len(entries),
+                len(entries),
             )
         )
     else:
