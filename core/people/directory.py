@@ -216,7 +216,13 @@ class Directory:
                 department,
                 tuple(
                     sorted(
-                        {self.skill_names[int(sid)] for sid in skill_ids.split(",")},
+                        # a skill first offered since read() (a colleague enrolled meanwhile)
+                        # is named on the next read: skipped, never a KeyError
+                        {
+                            self.skill_names[int(sid)]
+                            for sid in skill_ids.split(",")
+                            if int(sid) in self.skill_names
+                        },
                         key=str.casefold,
                     )
                 ),

@@ -299,3 +299,17 @@ def test_the_directory_walks_indexes_never_sorting_or_scanning_what_it_reads(
     assert "SCAN person USING INDEX ix_person_sort_name" in search, search
     for plan in (skills, search):
         assert "TEMP B-TREE" not in plan, plan
+
+
+def test_a_colleague_listed_between_the_read_and_the_search_is_found_without_an_error(sf, people):
+    """The page reads the skills offered, then searches: someone who enrols meanwhile with a
+    skill nobody offered is listed with the skills the page knows (never a KeyError)."""
+    me, _hugo = people
+    found = directory.read(sf, me)
+    with sf.begin() as s:
+        running = s.scalar(select(Programme).where(Programme.name == "Running"))
+        nego = s.scalar(select(Skill).where(Skill.name == "Négociation"))
+        make_listed(s, running, "Aaron Newcomer", "Sales", [nego, make_skill(s, "Welding")])
+    [entry, *_] = found.search()
+    assert entry.name == "Aaron Newcomer" and entry.skills_offered == ("Négociation",)
+    assert "Welding" in directory.offered_skills(sf, me)  # the next read names it
