@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, Select, func, select
 
 from db.folding import fold
 from db.models import Person
@@ -35,3 +35,14 @@ def contains(column: Any, typed: str) -> ColumnElement[bool]:
 def name_contains(typed: str) -> ColumnElement[bool]:
     """The person's name holds ``typed``, case and accents aside."""
     return Person.sort_name.like(_pattern(fold(typed.strip())), escape=ESCAPE)
+
+
+def departments_having(people: Select[Any]) -> Select[tuple[str]]:
+    """The departments some row of ``people`` (a query joined to Person) is in, for a
+    filter's choices: each department the company has is asked once — someone of it here?
+    — a probe by the department's index, where a DISTINCT reads every row's person."""
+    every = select(Person.department).where(Person.department.is_not(None)).distinct()
+    department = every.subquery()
+    return select(department.c.department).where(
+        people.where(Person.department == department.c.department).exists()
+    )

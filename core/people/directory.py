@@ -21,6 +21,7 @@ from core.kernel import audit, clock
 from core.kernel.access import ADMIN, PARTICIPANT, Viewer, require_role
 from core.kernel.errors import InvalidInput, NotFound
 from core.kernel.i18n import t
+from core.kernel.search import departments_having
 from core.kernel.text import clean_line
 from core.kernel.tx import get_or_404
 from db.folding import fold
@@ -243,17 +244,7 @@ def _offering(skills: Sequence[int]) -> ColumnElement[bool]:
     offered = select(EnrolmentSkill.skill_id).where(*skill)
     if skills:
         offered = offered.where(EnrolmentSkill.skill_id.in_(skills))
-    return (
-        select(Enrolment.id)
-        .join(Programme, Programme.id == Enrolment.programme_id)
-        .where(
-            Enrolment.person_id == Person.id,
-            Enrolment.status == EnrolmentStatus.ENROLLED,
-            Programme.status.in_(LISTED_PROGRAMME_STATES),
-            offered.exists(),
-        )
-        .exists()
-    )
+    return _live_people().where(Enrolment.person_id == Person.id, offered.exists()).exists()
 
 
 def _their_skills() -> ScalarSelect[str]:
@@ -286,14 +277,7 @@ def read(sf: sessionmaker[Session], viewer: Viewer) -> Directory:
         )
         skill_ids = s.scalars(select(Skill.id).where(newest_offer.is_not(None))).all()
         names = _skill_names(s)
-        departments = (
-            select(Person.department).where(Person.department.is_not(None)).distinct().subquery()
-        )
-        found_in = s.scalars(
-            select(departments.c.department).where(
-                offered.where(Person.department == departments.c.department).exists()
-            )
-        ).all()
+        found_in = s.scalars(departments_having(offered)).all()
         return Directory(
             sf, viewer, {sid: names[sid] for sid in skill_ids}, tuple(found_in), chat_template(s)
         )
