@@ -26,8 +26,9 @@ st.title(t("Programme dashboard"))
 
 DB = str(store.engine.url)
 LANG = get_language()
-# Not cached: a small read, and a programme created a moment ago must be listed.
-choices = dashboard.options(store.sf, viewer)
+# Not cached: a small read, and a programme created a moment ago must be listed; each
+# programme's enrolled people per department are the server's kept part ("sizes").
+choices = dashboard.options(store.sf, viewer, filters.kept_parts(store))
 if not choices.programmes:
     st.info(t("No programme yet. Create one on the Programmes page."))
     st.stop()

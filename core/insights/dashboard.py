@@ -179,9 +179,10 @@ def _part(
     return read
 
 
-def options(sf: sessionmaker[Session], viewer: Viewer) -> Options:
+def options(sf: sessionmaker[Session], viewer: Viewer, tables: TableCache | None = None) -> Options:
     """The choices of the dashboard's filters, in one read: programmes, departments
-    (every one people belong to) and those each programme offers as a filter."""
+    (every one people belong to) and those each programme offers as a filter; ``tables``:
+    the parts this server keeps (each programme's enrolled people per department)."""
     require_role(viewer, COORDINATOR)
     with sf.begin() as s:
         rows = s.execute(
@@ -201,7 +202,7 @@ def options(sf: sessionmaker[Session], viewer: Viewer) -> Options:
         ).all()
         programmes = tuple(ProgrammeOption(*row) for row in rows)
         k = k_threshold(s)
-        sizes = {p.id: department_sizes(s, p.id) for p in programmes}
+        sizes = {p.id: department_sizes(s, p.id, tables) for p in programmes}
         offered: dict[int | None, DepartmentChoices] = {
             p.id: _department_choices([sizes[p.id]], k) for p in programmes
         }
@@ -287,7 +288,7 @@ retention = _part(
 def warm(sf: sessionmaker[Session], tables: TableCache) -> int:
     """Build every part of every running programme into ``tables``, as a server does when
     it starts, and Home's counts of every programme: the first coordinator then finds them
-    kept. Nothing is read out (no viewer,
+    kept, and the departments each programme offers as a filter. Nothing is read out (no viewer,
     no figure leaves); the parts are the ones any preset period asks for (a preset is in
     every scope). One part a transaction: on SQLite a writer waits for one part at most.
     The number of parts built."""
@@ -306,8 +307,11 @@ def warm(sf: sessionmaker[Session], tables: TableCache) -> int:
                 if programme is None or programme.status != ProgrammeStatus.RUNNING:
                     break  # deleted or closed meanwhile
                 getattr(Family(s, programme, k, None, tables), part)
-    with sf.begin() as s:  # the coordinators' Home: every programme's cards at once
-        headcounts(s, s.scalars(select(Programme.id)).all(), tables)
+    with sf.begin() as s:  # Home's cards and the dashboard's filters, of every programme
+        every = s.scalars(select(Programme.id)).all()
+        headcounts(s, every, tables)
+        for programme_id in every:
+            department_sizes(s, programme_id, tables)
     return tables.misses - built
 
 

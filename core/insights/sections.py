@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from core.insights.activity import ACTIVITY_SERIES
+from core.insights.checkins import by_urgency, in_department
 from core.insights.enrolment import ENGAGEMENT_BUCKETS
 from core.insights.figures import (
     PAIRS_ONLY,
@@ -28,71 +26,17 @@ from core.insights.figures import (
     point_of,
     rate_of,
 )
-from core.insights.pairs import HEALTH_BUCKETS, MEETING_SERIES, NEEDS_CHECKIN, PairState
+from core.insights.pairs import HEALTH_BUCKETS, MEETING_SERIES
 from core.insights.retention import RETENTION_GROUPS
-from core.insights.scope import ALL, OTHERS, as_date
+from core.insights.scope import ALL, OTHERS
 from core.insights.series import Series
 from core.insights.view import Family, View
-from core.kernel import clock
 from core.kernel.i18n import t
 from core.kernel.privacy import NOT_OFFERED, emit
-from db.models import NAME_ORDER, MatchMember, Meeting, MeetingStatus, Person, Programme
 
 
 def _activity_series(fam: Family, name: str) -> Series:
     return fam.activity.series[name]
-
-
-def _checkins(s: Session, states: list[PairState]) -> tuple[CheckIn, ...]:
-    """Who to reach out to: names and dates only (an operational list, not an aggregate)."""
-    if not states:
-        return ()
-    todo = {st.match_id: st for st in states}
-    names: dict[int, list[str]] = {i: [] for i in todo}
-    nexts: dict[int, dt.datetime] = {}
-    ids = list(todo)
-    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        for match_id, name in s.execute(
-            select(MatchMember.match_id, Person.full_name)
-            .join(Person, Person.id == MatchMember.person_id)
-            .where(MatchMember.match_id.in_(chunk))
-            .order_by(MatchMember.match_id, *NAME_ORDER)
-        ):
-            names[match_id].append(name)
-        for match_id, when in s.execute(
-            select(Meeting.match_id, func.min(Meeting.scheduled_at))
-            .where(
-                Meeting.match_id.in_(chunk),
-                Meeting.status == MeetingStatus.PLANNED,
-                Meeting.scheduled_at > clock.now(),
-            )
-            .group_by(Meeting.match_id)
-        ):
-            nexts[match_id] = when
-    programmes = dict(
-        s.execute(
-            select(Programme.id, Programme.name).where(
-                Programme.id.in_({st.programme_id for st in todo.values()})
-            )
-        )
-        .tuples()
-        .all()
-    )
-    rows = [
-        CheckIn(
-            match_id=st.match_id,
-            programme=programmes.get(st.programme_id, ""),
-            members=tuple(names[st.match_id]),
-            started=as_date(st.started),
-            last_meeting=as_date(st.last_held) if st.last_held else None,
-            next_meeting=as_date(nexts[st.match_id]) if st.match_id in nexts else None,
-            reason=st.reason or "",
-        )
-        for st in todo.values()
-    ]
-    # Longest without a meeting first: they need the coordinator most.
-    rows.sort(key=lambda c: (c.last_meeting or c.started, c.match_id))
-    return tuple(rows)
 
 
 def retention_caveat() -> str:
@@ -188,14 +132,11 @@ def health(v: View) -> Health:
 
 
 def checkins(v: View) -> tuple[CheckIn, ...]:
-    states = [
-        st
+    return by_urgency(
+        c
         for fam in v.families
-        for st in fam.meetings.states
-        if st.bucket == NEEDS_CHECKIN
-        and (v.f.department is None or v.f.department in st.departments)
-    ]
-    return _checkins(v.s, states)
+        for c in in_department(fam.checkins, fam.meetings.states, v.f.department)
+    )
 
 
 def engagement(v: View) -> Engagement:

@@ -55,6 +55,16 @@ READS: dict[str, tuple[str, ...]] = {
         "programme",
         "programme_kpi",
     ),
+    # the pairs needing a check-in, named: the meetings part's states, members, next meetings
+    "checkins": (
+        "agreement",
+        "match",
+        "match_member",
+        "meeting",
+        "person",
+        "programme",
+        "programme_kpi",
+    ),
     "skills": ("enrolment", "person", "programme", "self_assessment"),
     "needs": ("enrolment", "enrolment_skill", "person", "programme", "skill"),
     "surveys": (
@@ -73,7 +83,7 @@ READS: dict[str, tuple[str, ...]] = {
 
 
 # The parts whose figures change with the time of day (meetings held up to now).
-TIMED = frozenset({"enrol", "meetings"})
+TIMED = frozenset({"enrol", "meetings", "checkins"})
 
 # The parts counted by the week their rows were created in: part → that table.
 WEEKLY: dict[str, str] = {

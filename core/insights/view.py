@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.insights.activity import ActivityTable, activity_table, goals_table
+from core.insights.checkins import named_checkins
 from core.insights.enrolment import enrol_table, headcounts
-from core.insights.figures import Filters, Point, point_of
+from core.insights.figures import CheckIn, Filters, Point, point_of
 from core.insights.needs_table import needs_table
 from core.insights.pairs import meetings_table
 from core.insights.retention import RetentionTable, retention_table
@@ -93,6 +94,12 @@ class Family:
         )
 
     meetings = _table("meetings", meetings_table)
+
+    @cached_property
+    def checkins(self) -> tuple[CheckIn, ...]:
+        """Its pairs needing a check-in, named (an operational list, kept like a part)."""
+        return self.part("checkins", lambda: named_checkins(self.s, self.meetings.states))
+
     skills = _table("skills", skills_table)
     needs = _table("needs", needs_table)  # the training needs (core.insights.tna)
     surveys = _table("surveys", survey_table)

@@ -452,13 +452,14 @@ FILTERS: dict[str, Callable[[World], Filters]] = {
 
 def _metric_reads() -> Iterator[Read]:
     """Every public function of core.insights.dashboard, found by its signature (so a new one is
-    read too): ``(sf, viewer, f)`` under each filter, ``(sf, viewer)`` once; the whole
+    read too): ``(sf, viewer, f)`` under each filter, ``(sf, viewer)`` once (either with
+    the server's kept ``tables`` or not); the whole
     dashboard once more through parts kept between views (core.insights.table_cache)."""
     for name, fn in inspect.getmembers(dashboard, inspect.isfunction):
         if name.startswith("_") or fn.__module__ != dashboard.__name__:
             continue
         params = list(inspect.signature(fn).parameters)
-        if params == ["sf", "viewer"]:
+        if params in (["sf", "viewer"], ["sf", "viewer", "tables"]):
             yield _staff(f"dashboard.{name}", lambda sf, w, v, fn=fn: fn(sf, v))
         elif params[:3] == ["sf", "viewer", "f"] and params[3:] in ([], ["tables"]):
             for key, make in FILTERS.items():

@@ -364,9 +364,14 @@ def test_the_parts_built_at_start_serve_every_preset_period_of_every_running_pro
         running = s.scalars(
             select(Programme).where(Programme.status == ProgrammeStatus.RUNNING)
         ).all()
-    assert running
-    # every part of every running programme, and Home's counts of every programme
-    assert dashboard.warm(world, cache) == len(running) * len(PARTS) + 1
+        others = len(s.scalars(select(Programme.id)).all()) - len(running)
+    assert running and others
+    # every part of every running programme, Home's counts of every programme, and the
+    # departments each other programme offers as a filter (the dashboard's options)
+    assert dashboard.warm(world, cache) == len(running) * len(PARTS) + 1 + others
+    with parts_built() as built:
+        dashboard.options(world, coord, cache)
+    assert not built
     today = clock.today()
     asked = [
         Filters(None, None, *dashboard.period_bounds(code, None, today)) for code in ("4w", "all")
