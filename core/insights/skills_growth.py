@@ -28,7 +28,7 @@ class SkillsTable:
 def skills_table(s: Session, scope: Scope) -> SkillsTable:
     k = scope.k
     table = Table(k, f"skills:{scope.programme_id}")
-    end = aliased(SelfAssessment)
+    end, ended = aliased(SelfAssessment), aliased(SelfAssessment)
     base = (
         select(
             Person.department.label("dept"),
@@ -48,7 +48,14 @@ def skills_table(s: Session, scope: Scope) -> SkillsTable:
         )
         .join(Enrolment, Enrolment.id == SelfAssessment.enrolment_id)
         .join(Person, Person.id == Enrolment.person_id)
-        .where(SelfAssessment.phase == BASELINE, Enrolment.programme_id == scope.programme_id)
+        .where(
+            SelfAssessment.phase == BASELINE,
+            Enrolment.programme_id == scope.programme_id,
+            # Implied by the join on the end's score, said first: SQLite then skips the
+            # enrolments with no end assessment (every one of a running programme) before
+            # reading their person and their baseline (company, programme running: 19 → 4 ms).
+            Enrolment.id.in_(select(ended.enrolment_id).where(ended.phase == END)),
+        )
     )
     bags = fetch_bags(s, base, [("dept", None), ("skill", None)], k, "self_assessment", sums=2)
     by_row: dict[str, dict[str, list[Bag]]] = defaultdict(lambda: defaultdict(list))
