@@ -37,7 +37,6 @@ from sqlalchemy import distinct, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.insights import sections
-from core.insights.enrolment import headcounts
 from core.insights.figures import (
     PAIR_SECTIONS,
     WEEKLY_SECTIONS,
@@ -54,6 +53,7 @@ from core.insights.figures import (
     Surveys,
     figure_of,
 )
+from core.insights.headcounts import headcounts
 from core.insights.kpis import programme_kpis
 from core.insights.scope import ALL, department_sizes, preset_windows
 from core.insights.survey_results import dashboard_surveys

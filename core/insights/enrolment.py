@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
+from core.insights.headcounts import counted, held_meetings
 from core.insights.scope import ALL, OTHERS, Scope, active_match, as_date, monday
 from core.insights.series import Series, dept_week, weekly_columns, weekly_series
-from core.insights.table_cache import TableCache, kept_or_built
-from core.kernel import clock
 from core.kernel.bags import WEEK, fetch_bags, python_bag
 from core.kernel.privacy import Bag, Cell, Table, combine, fixed_rate, is_recording, is_small
-from db.models import Enrolment, EnrolmentStatus, Match, MatchMember, Meeting, MeetingStatus, Person
+from db.models import Enrolment, EnrolmentStatus, Match, MatchMember, Person
 
 ENGAGED_MEETINGS = 3  # DESIGN.md: engaged participant = at least 3 meetings held
 ENGAGEMENT_BUCKETS = ("0", "1", "2", "3+")
@@ -35,194 +33,6 @@ class EnrolTable:
     buckets: dict[str, dict[str, Cell]]  # row → "0", "1", "2", "3+" → people
 
 
-def _held(programmes: Any, *columns: Any) -> Select[Any]:
-    """``columns`` over the meetings held so far in ``programmes``, one row per member."""
-    return (
-        select(*columns)
-        .select_from(Meeting)
-        .join(MatchMember, MatchMember.match_id == Meeting.match_id)
-        .join(Match, Match.id == Meeting.match_id)
-        .where(
-            Meeting.status == MeetingStatus.HELD,
-            Meeting.scheduled_at <= clock.now(),
-            programmes,
-        )
-    )
-
-
-def enrolled_and_matched(programme_ids: Sequence[int]) -> tuple[Select[Any], Any]:
-    """The enrolments of these programmes (a select without columns yet), each joined to
-    its person's active match in the programme, if any; and that match's person column
-    (NULL when none: one row per enrolment)."""
-    matched = (
-        select(MatchMember.person_id.label("person_id"), Match.programme_id.label("programme_id"))
-        .join(Match, Match.id == MatchMember.match_id)
-        .where(Match.programme_id.in_(programme_ids), active_match())
-        .distinct()
-        .subquery()
-    )
-    enrolled = (
-        select()
-        .select_from(Enrolment)
-        .outerjoin(
-            matched,
-            and_(
-                matched.c.person_id == Enrolment.person_id,
-                matched.c.programme_id == Enrolment.programme_id,
-            ),
-        )
-        .where(
-            Enrolment.programme_id.in_(programme_ids), Enrolment.status == EnrolmentStatus.ENROLLED
-        )
-    )
-    return enrolled, matched.c.person_id
-
-
-def snapshot_people(
-    s: Session, programme_ids: Sequence[int]
-) -> dict[int, dict[int, tuple[bool, int]]]:
-    """Per programme, enrolled person → (in an active match, meetings held so far)."""
-    if not programme_ids:
-        return {}
-    held = (
-        _held(
-            Match.programme_id.in_(programme_ids),
-            MatchMember.person_id.label("person_id"),
-            Match.programme_id.label("programme_id"),
-            func.count().label("n"),
-        )
-        .group_by(MatchMember.person_id, Match.programme_id)
-        .subquery()
-    )
-    enrolled, matched = enrolled_and_matched(programme_ids)
-    rows = s.execute(
-        enrolled.add_columns(
-            Enrolment.programme_id,
-            Enrolment.person_id,
-            matched.is_not(None),
-            func.coalesce(held.c.n, 0),
-        ).outerjoin(
-            held,
-            and_(
-                held.c.person_id == Enrolment.person_id,
-                held.c.programme_id == Enrolment.programme_id,
-            ),
-        )
-    )
-    out: dict[int, dict[int, tuple[bool, int]]] = defaultdict(dict)
-    for pid, person, is_matched, n_held in rows:
-        out[int(pid)][int(person)] = (bool(is_matched), int(n_held))
-    return out
-
-
-def headcounts(
-    s: Session, programme_ids: Sequence[int], tables: TableCache | None = None
-) -> dict[int, tuple[int, int, int, int]]:
-    """Per programme, counted in SQL: enrolled people, those of them in an active match,
-    active matches with a member, and those members (Home's cards, the survey list). Kept
-    by the server (``tables``) while the tables counted keep their versions: at company
-    scale the counting is 30 ms of SQL over every enrolment and match."""
-    return kept_or_built(
-        tables, s, "headcounts", tuple(sorted(programme_ids)), lambda: _headcounts(s, programme_ids)
-    )
-
-
-def _headcounts(s: Session, programme_ids: Sequence[int]) -> dict[int, tuple[int, int, int, int]]:
-    if not programme_ids:
-        return {}
-    # Each count from the side it counts: the enrolments alone, then the active matches'
-    # members, each joined to their enrolment in the programme (a unique key) — not every
-    # enrolment joined to a list of every matched person (30 ms at company scale).
-    enrolled = dict(
-        s.execute(
-            select(Enrolment.programme_id, func.count())  # one enrolment per person, programme
-            .where(
-                Enrolment.programme_id.in_(programme_ids),
-                Enrolment.status == EnrolmentStatus.ENROLLED,
-            )
-            .group_by(Enrolment.programme_id)
-        )
-        .tuples()
-        .all()
-    )
-    members = (
-        select(Match.programme_id.label("pid"), MatchMember.person_id.label("person"))
-        .join(MatchMember, MatchMember.match_id == Match.id)
-        .where(Match.programme_id.in_(programme_ids), active_match())
-        .distinct()
-        .subquery()
-    )
-    # programme → (people in an active match, those of them enrolled)
-    matched = {
-        pid: (people, enrolled_people)
-        for pid, people, enrolled_people in s.execute(
-            select(members.c.pid, func.count(), func.count(Enrolment.id))
-            .outerjoin(
-                Enrolment,
-                and_(
-                    Enrolment.person_id == members.c.person,
-                    Enrolment.programme_id == members.c.pid,
-                    Enrolment.status == EnrolmentStatus.ENROLLED,
-                ),
-            )
-            .group_by(members.c.pid)
-        )
-    }
-    matches = dict(
-        s.execute(
-            select(Match.programme_id, func.count())
-            .where(
-                Match.programme_id.in_(programme_ids),
-                active_match(),
-                select(MatchMember.match_id).where(MatchMember.match_id == Match.id).exists(),
-            )
-            .group_by(Match.programme_id)
-        )
-        .tuples()
-        .all()
-    )
-    return {
-        pid: (
-            int(enrolled.get(pid, 0)),
-            int(matched.get(pid, (0, 0))[1]),
-            int(matches.get(pid, 0)),
-            int(matched.get(pid, (0, 0))[0]),
-        )
-        for pid in programme_ids
-    }
-
-
-def counted(n: int) -> Bag:
-    """The bag of ``n`` people known by their number alone (a fixed cell needs no more)."""
-    return Bag(n, n, (), None, None)
-
-
-def counted_anchors(
-    counts: dict[int, tuple[int, int, int, int]],
-) -> dict[int, tuple[Bag, Bag]]:
-    """The enrolled and matched people of :func:`headcounts`, as bags known by their number."""
-    return {pid: (counted(e), counted(m)) for pid, (e, m, _, _) in counts.items()}
-
-
-def anchors(
-    s: Session, programme_ids: Sequence[int], k: int, tables: TableCache | None = None
-) -> dict[int, tuple[Bag, Bag]]:
-    """Enrolled and matched people per programme, as bags (Home and the survey list read
-    only these). Fixed cells, decided by their size alone: counted in SQL, and with every
-    person only while a test records the cells."""
-    if not is_recording():
-        return counted_anchors(headcounts(s, programme_ids, tables))
-    state = snapshot_people(s, programme_ids)
-    out = {}
-    for pid in programme_ids:
-        people = state.get(pid, {})
-        out[pid] = (
-            python_bag((((f"enrolled:{pid}", p), p) for p in people), k),
-            python_bag((((f"enrolled:{pid}", p), p) for p, (m, _) in people.items() if m), k),
-        )
-    return out
-
-
 def _snapshot(pid: int) -> Any:
     """Enrolled participants of a programme: department, in an active match (0/1),
     meetings held so far capped at 3 (the engagement bucket)."""
@@ -234,7 +44,7 @@ def _snapshot(pid: int) -> Any:
         .subquery()
     )
     held = (
-        _held(
+        held_meetings(
             Match.programme_id == pid,
             MatchMember.person_id.label("person_id"),
             func.count().label("n"),

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.insights.enrolment import anchors, counted, counted_anchors, headcounts
 from core.insights.figures import Figure, figure_of
+from core.insights.headcounts import anchors, counted, counted_anchors, headcounts
 from core.insights.pairs import PairState, health_table, kpis_of, pair_states
 from core.insights.table_cache import TableCache
 from core.kernel import clock

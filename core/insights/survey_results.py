@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.insights.enrolment import anchors
 from core.insights.figures import NPS, SURVEY_SCALES, Figure, Point, Surveys, cell_mean
+from core.insights.headcounts import anchors
 from core.insights.scope import ALL, Scope, scope_of
 from core.insights.survey_table import (
     QKey,

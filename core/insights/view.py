@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from core.insights.activity import ActivityTable, activity_table, goals_table
 from core.insights.checkins import named_checkins
-from core.insights.enrolment import enrol_table, headcounts
+from core.insights.enrolment import enrol_table
 from core.insights.figures import CheckIn, Filters, Point, point_of
+from core.insights.headcounts import headcounts
 from core.insights.needs_table import needs_table
 from core.insights.pairs import meetings_table
 from core.insights.retention import RetentionTable, retention_table

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import event
 
 from core.insights import home
-from core.insights.enrolment import anchors
+from core.insights.headcounts import anchors
 from core.kernel import clock
 from core.kernel.recording import recording
 from db.models import MatchMember, Setting

@@ -7,7 +7,7 @@ import json
 import altair as alt
 import pandas as pd
 
-from core.insights import charts
+from core.insights import chart_parts, charts
 from core.insights.figures import Point
 
 WEEKS = [dt.date(2026, 9, 7) + dt.timedelta(weeks=i) for i in range(3)]
@@ -25,7 +25,7 @@ def _from_spec(chart) -> int | str:  # type: ignore[no-untyped-def]
 
 def test_a_chart_without_a_legend_gets_its_height_and_room_for_its_axes():
     chart = alt.Chart(DATA).mark_bar().encode(x="x:Q", y="y:Q").properties(height=100)
-    assert charts.pixel_height(chart) == 170
+    assert chart_parts.pixel_height(chart) == 170
 
 
 def test_a_legend_below_a_layer_adds_its_room():
@@ -34,16 +34,16 @@ def test_a_legend_below_a_layer_adds_its_room():
     line = (
         alt.Chart(DATA).mark_line().encode(x="x:Q", y="y:Q", color=alt.Color("c:N", legend=bottom))
     )
-    assert charts.pixel_height(alt.layer(bars, line).properties(height=100)) == 230
-    assert charts.pixel_height(alt.layer(bars, bars).properties(height=100)) == 170
+    assert chart_parts.pixel_height(alt.layer(bars, line).properties(height=100)) == 230
+    assert chart_parts.pixel_height(alt.layer(bars, bars).properties(height=100)) == 170
 
 
 def test_a_legend_on_the_right_adds_nothing_and_a_chart_without_a_height_sizes_itself():
     right = alt.Color("c:N", legend=alt.Legend(orient="right"))
     chart = alt.Chart(DATA).mark_bar().encode(x="x:Q", y="y:Q", color=right)
-    assert charts.pixel_height(chart.properties(height=100)) == 170
-    assert charts.pixel_height(chart) == "content"
-    assert charts.pixel_height(chart.facet(row="c:N")) == "content"
+    assert chart_parts.pixel_height(chart.properties(height=100)) == 170
+    assert chart_parts.pixel_height(chart) == "content"
+    assert chart_parts.pixel_height(chart.facet(row="c:N")) == "content"
 
 
 def test_a_dashboard_chart_gets_the_height_its_whole_specification_gives():
@@ -51,4 +51,4 @@ def test_a_dashboard_chart_gets_the_height_its_whole_specification_gives():
         Point(w, "enrolled", 6.0 * (i + 1)) for i, w in enumerate(WEEKS)
     ]
     chart = charts.enrolment(points, k=5)
-    assert charts.pixel_height(chart) == _from_spec(chart)
+    assert chart_parts.pixel_height(chart) == _from_spec(chart)

@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from core.insights import charts, figures
-from core.insights.chart_parts import with_top
+from core.insights.chart_parts import pixel_height, with_top
 from core.insights.chart_table import drawn_table
 from core.insights.figures import Point
 from core.kernel.i18n import format_date, t
@@ -69,7 +69,7 @@ def chart(d: figures.Dashboard, spec: Chart, built: Any) -> None:
         draw_chart(
             with_top(built, description=spec.title),
             width="stretch",
-            height=charts.pixel_height(built),
+            height=pixel_height(built),
             key=spec.key or f"c_{spec.name}",
         )
         text_alternative(spec.title, built, spec.name)
@@ -180,7 +180,7 @@ def retention(d: figures.Dashboard) -> None:
         draw_chart(
             with_top(built, description=title),
             width="stretch",
-            height=charts.pixel_height(built),
+            height=pixel_height(built),
             key="c_retention",
         )
         text_alternative(title, built, "retention")
