@@ -35,8 +35,8 @@ open_items = sum(1 for i in items if not i.done)
 tab_new, tab_mine, tab_theirs, tab_actions = st.tabs(
     [
         t("New reflection"),
-        t("My reflections ({n})", n=len(mine.entries)),
-        t("Shared with me ({n})", n=len(theirs.entries)),
+        t("My reflections ({n})", n=mine.total),
+        t("Shared with me ({n})", n=theirs.total),
         t("Action items ({n} open)", n=open_items),
     ]
 )

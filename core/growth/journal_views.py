@@ -66,6 +66,7 @@ class EntryView:
 class EntriesPage:
     entries: list[EntryView]
     has_more: bool
+    total: int  # final entries in all, shown or not
 
 
 def _shared_with(s: Session, entry: JournalEntry) -> tuple[str, ...]:

@@ -39,6 +39,9 @@ from db.freshness import past, table_versions, week_split
 
 T = TypeVar("T")
 
+# What the pairs' parts read: their matches, members, meetings and agreements.
+_PAIRS = ("agreement", "match", "match_member", "meeting", "person", "programme", "programme_kpi")
+
 # Every part also reads its programme's row (its dates, its cadence).
 READS: dict[str, tuple[str, ...]] = {
     "enrol": ("enrolment", "match", "match_member", "meeting", "person", "programme"),
@@ -46,25 +49,9 @@ READS: dict[str, tuple[str, ...]] = {
     "reflections": ("enrolment", "journal_entry", "match", "person", "programme"),
     "feedback_given": ("enrolment", "feedback", "match", "person", "programme"),
     "feedback_requested": ("enrolment", "feedback_request", "match", "person", "programme"),
-    "meetings": (
-        "agreement",
-        "match",
-        "match_member",
-        "meeting",
-        "person",
-        "programme",
-        "programme_kpi",
-    ),
+    "meetings": _PAIRS,
     # the pairs needing a check-in, named: the meetings part's states, members, next meetings
-    "checkins": (
-        "agreement",
-        "match",
-        "match_member",
-        "meeting",
-        "person",
-        "programme",
-        "programme_kpi",
-    ),
+    "checkins": _PAIRS,
     "skills": ("enrolment", "person", "programme", "self_assessment"),
     "needs": ("enrolment", "enrolment_skill", "person", "programme", "skill"),
     "surveys": (

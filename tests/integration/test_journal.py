@@ -205,6 +205,23 @@ def test_pages_of_entries_say_when_there_are_more(sf):
     assert not journal.my_entries(sf, w.owner, limit=3).has_more
 
 
+def test_a_page_of_entries_counts_every_entry_not_only_those_shown(sf):
+    """The tabs say how many reflections there are: 3, not the 2 of the first page; the
+    peer counts what was shared with them alone."""
+    w = make_world(sf)
+    for i in range(3):
+        entry = journal.finalise(sf, w.owner, None, {"discussed": f"entry {i}"})
+        if i:
+            journal.set_shared(sf, w.owner, entry.id, True)
+        clock.advance(minutes=5)
+    journal.save_draft(sf, w.owner, None, "discussed", "a draft is not an entry")
+    mine = journal.my_entries(sf, w.owner, limit=2)
+    assert (mine.total, len(mine.entries), mine.has_more) == (3, 2, True)
+    assert journal.my_entries(sf, w.owner, limit=5).total == 3
+    theirs = journal.peer_entries(sf, w.peer, limit=1)
+    assert (theirs.total, len(theirs.entries), theirs.has_more) == (2, 1, True)
+
+
 def test_answers_saved_from_many_fields_at_once_are_all_kept_in_the_draft(sf):
     """On PostgreSQL the saves race for one draft row; the losers try again (journal's retry)."""
     import threading
