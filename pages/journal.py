@@ -32,6 +32,12 @@ theirs = journal.peer_entries(store.sf, viewer, limit=limit)
 items = actions.my_actions(store.sf, viewer)
 open_items = sum(1 for i in items if not i.done)
 
+
+def older(has_more: bool, key: str) -> None:
+    """Under a tab's reflections (one count for both tabs): a page more of each."""
+    more_button(has_more, "journal_limit", journal.PAGE_SIZE, key, t("Show older reflections"))
+
+
 tab_new, tab_mine, tab_theirs, tab_actions = st.tabs(
     [
         t("New reflection"),
@@ -48,6 +54,7 @@ with tab_mine:
         st.info(t("No reflection yet. Your saved reflections appear here."))
     for entry in mine.entries:
         my_entry(entry, viewer)
+    older(mine.has_more, "journal_more")
 
 with tab_theirs:
     if not theirs.entries:
@@ -56,14 +63,7 @@ with tab_theirs:
         )
     for entry in theirs.entries:
         their_entry(entry, viewer)
-
-more_button(
-    mine.has_more or theirs.has_more,
-    "journal_limit",
-    journal.PAGE_SIZE,
-    "journal_more",
-    t("Show older reflections"),
-)
+    older(theirs.has_more, "journal_more_theirs")
 
 with tab_actions:
     flash(ITEMS)

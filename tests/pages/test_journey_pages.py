@@ -201,3 +201,26 @@ def test_home_shows_open_action_items_and_goal_progress(open_app):
     assert "Give clear, kind feedback in code reviews" in " ".join(
         p.proto.text for p in at.get("progress")
     )
+
+
+def test_older_reflections_are_asked_for_under_the_tab_that_lists_them(open_app, demo_store):
+    """Five reflections a tab; the tab says how many in all, and "Show older reflections"
+    stands under the list it lengthens (not under the new reflection's form)."""
+    from core.growth import journal
+    from tests.builders import viewer_named
+
+    hugo = viewer_named(demo_store.sf, "hugo")
+    before = journal.my_entries(demo_store.sf, hugo).total
+    for i in range(journal.PAGE_SIZE + 2):
+        journal.finalise(demo_store.sf, hugo, None, {"discussed": f"Paging {i}"})
+        clock.advance(minutes=1)
+    at = open_app("hugo", page=JOURNAL)
+    new, mine, theirs, _ = at.tabs
+    total = before + journal.PAGE_SIZE + 2
+    assert mine.label == f"My reflections ({total})"
+    assert "journal_more" not in [b.key for b in new.button]
+    assert [b.key for b in mine.button] == ["journal_more"]
+    assert len(mine.expander) == journal.PAGE_SIZE
+    mine.button(key="journal_more").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.tabs[1].expander) == min(total, 2 * journal.PAGE_SIZE)
