@@ -43,15 +43,7 @@ def _snapshot(pid: int) -> Any:
         .distinct()
         .subquery()
     )
-    held = (
-        held_meetings(
-            Match.programme_id == pid,
-            MatchMember.person_id.label("person_id"),
-            func.count().label("n"),
-        )
-        .group_by(MatchMember.person_id)
-        .subquery()
-    )
+    held = held_meetings(Match.programme_id == pid)
     n_held = func.coalesce(held.c.n, 0)
     return (
         select(

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Integer, Select, Subquery, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from core.insights.scope import active_match
@@ -22,19 +22,34 @@ from core.kernel.privacy import Bag, is_recording
 from db.models import Enrolment, EnrolmentStatus, Match, MatchMember, Meeting, MeetingStatus
 
 
-def held_meetings(programmes: Any, *columns: Any) -> Select[Any]:
-    """``columns`` over the meetings held so far in ``programmes``, one row per member."""
-    return (
-        select(*columns)
-        .select_from(Meeting)
-        .join(MatchMember, MatchMember.match_id == Meeting.match_id)
-        .join(Match, Match.id == Meeting.match_id)
+def held_meetings(programmes: ColumnElement[bool], by_programme: bool = False) -> Subquery:
+    """Meetings held so far per member of a match of ``programmes`` (``person_id``, ``n``;
+    and ``programme_id`` when ``by_programme``). Counted per match first, each match's
+    meetings read from the (match, status, time) index, then given to its members: not
+    every held meeting of the database read by its status and kept when its match is in
+    the programme (SQLite, company: 21 -> 9 ms a programme)."""
+    per_match = (
+        select(Meeting.match_id.label("match_id"), func.count().label("n"))
         .where(
             Meeting.status == MeetingStatus.HELD,
             Meeting.scheduled_at <= clock.now(),
-            programmes,
+            Meeting.match_id.in_(select(Match.id).where(programmes)),
         )
+        .group_by(Meeting.match_id)
+        .subquery()
     )
+    n = cast(func.sum(per_match.c.n), Integer).label("n")  # PostgreSQL sums counts as numeric
+    member = MatchMember.person_id.label("person_id")
+    q = select(member).join(per_match, per_match.c.match_id == MatchMember.match_id)
+    if by_programme:
+        q = (
+            q.add_columns(Match.programme_id.label("programme_id"), n)
+            .join(Match, Match.id == MatchMember.match_id)
+            .group_by(MatchMember.person_id, Match.programme_id)
+        )
+    else:
+        q = q.add_columns(n).group_by(MatchMember.person_id)
+    return q.subquery()
 
 
 def enrolled_and_matched(programme_ids: Sequence[int]) -> tuple[Select[Any], Any]:
@@ -71,16 +86,7 @@ def snapshot_people(
     """Per programme, enrolled person → (in an active match, meetings held so far)."""
     if not programme_ids:
         return {}
-    held = (
-        held_meetings(
-            Match.programme_id.in_(programme_ids),
-            MatchMember.person_id.label("person_id"),
-            Match.programme_id.label("programme_id"),
-            func.count().label("n"),
-        )
-        .group_by(MatchMember.person_id, Match.programme_id)
-        .subquery()
-    )
+    held = held_meetings(Match.programme_id.in_(programme_ids), by_programme=True)
     enrolled, matched = enrolled_and_matched(programme_ids)
     rows = s.execute(
         enrolled.add_columns(
