@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.growth import feedback as fb
-from core.kernel.i18n import t
+from core.kernel.i18n import t, tn
 from ui.actions import flash
 from ui.growth import feedback_lists
 from ui.growth.feedback_forms import HERE, ask_form, give_form
@@ -33,14 +33,23 @@ if not peers:
         )
     )
 
-if pending.total:
-    st.info(
-        t(
-            "Waiting for you: {answer} to answer, {ack} to acknowledge.",
-            answer=len(pending.to_answer),
-            ack=len(pending.to_acknowledge),
-        )
-    )
+if pending.total:  # what waits, each part said only when something does
+    answer, ack = len(pending.to_answer), len(pending.to_acknowledge)
+    waiting = [
+        *([tn("{n} request to answer", "{n} requests to answer", answer)] if answer else []),
+        *(
+            [
+                tn(
+                    "{n} piece of feedback received to acknowledge",
+                    "{n} pieces of feedback received to acknowledge",
+                    ack,
+                )
+            ]
+            if ack
+            else []
+        ),
+    ]
+    st.info(t("Waiting for you: {what}.", what=", ".join(waiting)))
 # Tab labels stay the same from run to run, so the open tab stays open. Only the tab
 # shown runs: a busy person's five lists and two forms are not all drawn on every run.
 TAB = "feedback_tab"

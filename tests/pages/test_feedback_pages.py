@@ -102,6 +102,24 @@ def test_home_shows_hugo_what_waits_for_him(open_app):
     assert "1 piece of feedback received to acknowledge" in page
 
 
+def test_the_feedback_page_says_what_waits_and_leaves_out_what_does_not(open_app, demo_store):
+    """Hugo has a request to answer and a kudos to acknowledge; once he answered, the notice
+    speaks of the kudos alone (it said "0 to answer")."""
+    at = open_app("hugo", page=FEEDBACK)
+    notice = " ".join(i.value for i in at.info)
+    assert (
+        "Waiting for you: 1 request to answer, 1 piece of feedback received to acknowledge."
+        in notice
+    )
+    with demo_store.sf.begin() as s:
+        for request in s.scalars(select(FeedbackRequest).where(FeedbackRequest.status == "open")):
+            request.status = "declined"
+    at = open_app("hugo", page=FEEDBACK)
+    notice = " ".join(i.value for i in at.info)
+    assert "Waiting for you: 1 piece of feedback received to acknowledge." in notice
+    assert "answer" not in notice
+
+
 def test_hugo_opts_out_of_the_directory_and_back_in(open_app, demo_store):
     at = open_app("hugo", page=DIRECTORY)
     assert at.toggle(key="directory_opt_in").value is True
