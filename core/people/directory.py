@@ -62,7 +62,7 @@ class MyListing:
     name: str
     department: str | None
     opted_in: bool
-    listed: bool  # opted in AND enrolled in an open or running programme
+    listed: bool  # opted in, enrolled in an open or running programme, offering a skill
     skills_offered: tuple[str, ...]
     email: str = ""  # what colleagues use to reach me
 
@@ -138,13 +138,13 @@ def _me(s: Session, viewer: Viewer, even_erased: bool = True) -> Person:
 
 
 def _listing(s: Session, person: Person) -> MyListing:
-    listed = s.scalar(select(Person.id).where(_listed(person.id))) is not None
+    live = s.scalar(select(Person.id).where(_listed(person.id))) is not None
     skills = _offered(s, Person.id == person.id).get(person.id, set())
     return MyListing(
         name=person.full_name,
         department=person.department,
         opted_in=person.directory_opt_in,
-        listed=listed,
+        listed=live and bool(skills),  # a search finds people by the skills they offer
         skills_offered=tuple(sorted(skills, key=str.casefold)),
         email=person.email,
     )

@@ -6,11 +6,11 @@ import dataclasses
 import unicodedata
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 
 from core.kernel.errors import InvalidInput, NotAllowed
 from core.people import directory
-from db.models import EnrolmentSkill, Person, Programme, Skill
+from db.models import Enrolment, EnrolmentSkill, Person, Programme, Skill
 from tests.builders import (
     enrol,
     make_listed,
@@ -117,6 +117,23 @@ def test_my_listing_shows_exactly_what_colleagues_see(sf, people):
     assert listing == directory.MyListing(
         "Camille", "Engineering", True, True, ("Public speaking",), _email(sf, me)
     )
+
+
+def test_someone_enrolled_who_offers_no_skill_is_told_they_are_not_listed_yet(sf, people):
+    """A search finds colleagues by the skills they offer: someone enrolled who offers none
+    cannot be found, and their listing says so (it said "listed" with no skill)."""
+    me, hugo = people
+    with sf.begin() as s:
+        s.execute(
+            delete(EnrolmentSkill).where(
+                EnrolmentSkill.enrolment_id.in_(
+                    select(Enrolment.id).where(Enrolment.person_id == me.person_id)
+                )
+            )
+        )
+    listing = directory.my_listing(sf, me)
+    assert listing.opted_in and not listing.listed and listing.skills_offered == ()
+    assert me.person_id not in {e.person_id for e in directory.search(sf, hugo)}
 
 
 def test_i_do_not_find_myself_and_an_erased_person_is_never_listed(sf, people):
