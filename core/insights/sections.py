@@ -6,7 +6,7 @@ import datetime as dt
 from functools import partial
 
 from core.insights.activity import ACTIVITY_SERIES
-from core.insights.checkins import by_urgency, in_department
+from core.insights.checkins import by_urgency, in_department, with_next_meetings
 from core.insights.enrolment import ENGAGEMENT_BUCKETS
 from core.insights.figures import (
     PAIRS_ONLY,
@@ -132,11 +132,12 @@ def health(v: View) -> Health:
 
 
 def checkins(v: View) -> tuple[CheckIn, ...]:
-    return by_urgency(
+    listed = by_urgency(
         c
         for fam in v.families
         for c in in_department(fam.checkins, fam.meetings.states, v.f.department)
     )
+    return with_next_meetings(v.s, listed)
 
 
 def engagement(v: View) -> Engagement:

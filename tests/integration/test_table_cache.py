@@ -18,7 +18,7 @@ from core.insights.table_cache import READS, TIMED, TableCache
 from core.insights.view import Family
 from core.kernel import clock
 from core.kernel.settings import k_threshold
-from db.models import Programme
+from db.models import Person, Programme
 from demo import company
 from tests.builders import viewer_named
 from tests.integration.kept_parts import (
@@ -226,6 +226,38 @@ def test_a_meeting_planned_for_a_later_week_rebuilds_nothing_one_this_week_does(
         soon = _afresh_and_cached(world, coord, cache)
     assert {"enrol", "meetings"} <= set(built)
     assert all(afresh == kept for afresh, kept in soon)
+
+
+def test_a_pair_needing_a_check_in_shows_its_next_meeting_at_once_though_nothing_is_rebuilt(
+    world,
+) -> None:
+    """The check-in list is kept, but a meeting planned for a later week bumps no table
+    (db.freshness.LATER): the next meeting is read on every view, as a fresh view shows it."""
+    from core.relationship import schedule
+    from db.freshness import week_split
+    from db.models import Account, MatchMember
+    from tests.builders import make_account
+
+    coord, cache = viewer_named(world, "coord"), TableCache()
+    f = Filters(None, None, None, clock.today())
+    waiting = dashboard.dashboard(world, coord, f, cache).checkins
+    pair = next(c for c in waiting if c.next_meeting is None)
+    with world.begin() as s:
+        person = s.scalar(
+            select(MatchMember.person_id).where(MatchMember.match_id == pair.match_id).limit(1)
+        )
+        if s.scalar(select(Account.id).where(Account.person_id == person)) is None:
+            make_account(s, "checkin_member", person=s.get_one(Person, person))
+        username = s.scalar(select(Account.username).where(Account.person_id == person))
+    member = viewer_named(world, username)
+    later = week_split(clock.now()) + dt.timedelta(days=15, hours=10)
+    with parts_built() as built:
+        schedule.plan_meetings(world, member, pair.match_id, later)
+        kept = dashboard.dashboard(world, coord, f, cache).checkins
+    assert built == []
+    [now] = [c for c in kept if c.match_id == pair.match_id]
+    assert now.next_meeting == later.date()
+    assert kept == dashboard.dashboard(world, coord, f).checkins
 
 
 def test_the_training_needs_are_kept_and_a_new_skill_shows_at_once(world) -> None:
