@@ -77,7 +77,8 @@ def test_a_hidden_figure_says_why(open_app):
         "hidden: would reveal a small group",
         "not shown here",
     }
-    assert {m.help for m in hidden} <= {
+    # (a KPI card's help says its label in full first: the card cuts a long one short)
+    assert {m.help.split("\n\n")[-1] for m in hidden} <= {
         "Fewer than 5 people.",
         "Hidden: it would reveal a group of fewer than 5 people by subtraction.",
         "Shown for all departments only (pairs can span departments).",
@@ -85,6 +86,15 @@ def test_a_hidden_figure_says_why(open_app):
     shown = dashboard_texts(at)
     assert "Pairs and circles can span departments" in shown
     assert "Week by week, this chart is shown for all departments together only" in shown
+
+
+def test_a_kpi_card_too_narrow_for_its_label_says_it_in_full_in_its_help(open_app):
+    at = open_app("admin", page=PAGE)
+    cards = {m.label: m for m in at.metric}
+    engaged = cards["Engaged participants (3 meetings or more)"]
+    assert engaged.help is not None
+    assert engaged.help.split("\n\n")[0] == "Engaged participants \\(3 meetings or more\\)"
+    assert cards["Match rate"].help != "Match rate"  # a short label is not said twice
 
 
 def test_a_coordinator_of_an_empty_programme_sees_an_empty_dashboard_without_errors(

@@ -10,6 +10,7 @@ import streamlit as st
 from core.insights import figures
 from core.insights.figures import Figure
 from core.kernel.i18n import format_number, format_percent, t
+from ui.widgets import md_escape
 
 
 def hidden(k: int, reason: str) -> str:
@@ -99,6 +100,9 @@ def kpi_value(kpi: figures.Kpi, value: float) -> str:
     return format_number(value)
 
 
+SHORT_LABEL = 22  # characters a KPI card shows whole, four cards to a row
+
+
 def kpi_delta(kpi: figures.Kpi) -> str | None:
     if kpi.actual is None:
         return None
@@ -129,6 +133,14 @@ def kpis(d: figures.Dashboard, one_programme: bool) -> None:
             value, delta = "—", None
         else:
             value, delta = kpi_value(kpi, kpi.actual), kpi_delta(kpi)
+        why = (
+            hidden(k, kpi.reason)
+            if kpi.suppressed
+            else (None if kpi.actual is not None else t("Not measurable yet."))
+        )
+        # A card a quarter of the page wide cuts a long label short ("Engaged participants
+        # (3 m…"): the label in full is in the card's help, with why it shows no figure.
+        full = label if len(label) > SHORT_LABEL else None
         cols[i % 4].metric(
             label,
             value,
@@ -136,7 +148,5 @@ def kpis(d: figures.Dashboard, one_programme: bool) -> None:
             delta_color="off" if kpi.suppressed else "normal",
             delta_arrow="off" if kpi.suppressed else "auto",
             border=True,
-            help=hidden(k, kpi.reason)
-            if kpi.suppressed
-            else (None if kpi.actual is not None else t("Not measurable yet.")),
+            help="\n\n".join(x for x in (full and md_escape(full), why) if x) or None,
         )
