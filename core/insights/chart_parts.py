@@ -230,7 +230,7 @@ def hidden_marks(df: pd.DataFrame, x: Any, k: int) -> alt.Chart | None:
     return (
         alt.Chart(hidden)
         .mark_text(text=f"< {k}", dy=-7, color=QUIET_TEXT, fontSize=11)
-        .encode(x=x, y=alt.datum(0), tooltip=[alt.Tooltip("shown:N", title=" ")])
+        .encode(x=x, y=alt.YDatum(0), tooltip=[alt.Tooltip("shown:N", title=" ")])
     )
 
 
@@ -300,14 +300,21 @@ def category_bars(
         .encode(
             y=y,
             x=alt.X("value:Q"),
-            text="label:N",
-            color=alt.condition(alt.datum.suppressed, alt.value(QUIET_TEXT), alt.value(TEXT)),
+            text=alt.Text("label:N"),
+            color=alt.ColorValue(
+                TEXT, condition={"test": alt.datum.suppressed, "value": QUIET_TEXT}
+            ),
         )
     )
     hidden = (
         alt.Chart(df[df["suppressed"]])
         .mark_text(align="left", dx=4, color=QUIET_TEXT)
-        .encode(y=y, x=alt.datum(0), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
+        .encode(
+            y=y,
+            x=alt.XDatum(0),
+            text=alt.Text("label:N"),
+            tooltip=[alt.Tooltip("shown:N", title=" ")],
+        )
     )
     return finish(
         alt.layer(bars, text.transform_filter(~alt.datum.suppressed), hidden),

@@ -73,7 +73,7 @@ def enrolment(points: Sequence[Point], k: int) -> Any | None:
     line = (
         alt.Chart(enrolled)
         .mark_line(point=True, strokeWidth=2)
-        .encode(x=x, y="value:Q", color=colour(codes), tooltip=week_tooltip())
+        .encode(x=x, y=alt.Y("value:Q"), color=colour(codes), tooltip=week_tooltip())
     )
     hidden = hidden_marks(df[df["code"] == "new"], x, k)
     drawn = bars + line if "enrolled" in codes else bars
@@ -113,7 +113,7 @@ def match_rate(mr: MatchRate, k: int, department: str | None = None) -> Any | No
     tip = [
         alt.Tooltip("who:N", title=" "),
         alt.Tooltip("shown:N", title=t("Match rate")),
-        "detail:N",
+        alt.Tooltip("detail:N"),
     ]
     bars = (
         alt.Chart(df)
@@ -121,32 +121,42 @@ def match_rate(mr: MatchRate, k: int, department: str | None = None) -> Any | No
         .encode(
             y=y,
             x=x,
-            color=alt.condition(
-                alt.datum.value >= mr.target, alt.value(COLOURS["on_track"]), alt.value("#e8833a")
+            color=alt.ColorValue(
+                "#e8833a",
+                condition={"test": alt.datum.value >= mr.target, "value": COLOURS["on_track"]},
             ),
-            opacity=alt.condition(alt.datum.overall, alt.value(1.0), alt.value(0.75)),
+            opacity=alt.OpacityValue(0.75, condition={"test": alt.datum.overall, "value": 1.0}),
             tooltip=tip,
         )
     )
     labels = (
         alt.Chart(df)
         .mark_text(align="left", dx=4, color=TEXT)
-        .encode(y=y, x=alt.X("value:Q"), text="label:N")
+        .encode(y=y, x=alt.X("value:Q"), text=alt.Text("label:N"))
         .transform_filter(~alt.datum.suppressed)
     )
     hidden = (
         alt.Chart(df[df["suppressed"]])
         .mark_text(align="left", dx=4, color=QUIET_TEXT)
-        .encode(y=y, x=alt.datum(0), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
+        .encode(
+            y=y,
+            x=alt.XDatum(0),
+            text=alt.Text("label:N"),
+            tooltip=[alt.Tooltip("shown:N", title=" ")],
+        )
     )
     target = pd.DataFrame(
         [{"target": mr.target, "label": t("Target {p}", p=format_percent(mr.target))}]
     )
-    rule = alt.Chart(target).mark_rule(color=TARGET, strokeDash=[6, 4], size=2).encode(x="target:Q")
+    rule = (
+        alt.Chart(target)
+        .mark_rule(color=TARGET, strokeDash=[6, 4], size=2)
+        .encode(x=alt.X("target:Q"))
+    )
     rule_label = (
         alt.Chart(target)
         .mark_text(align="left", dx=4, dy=-6, color=TARGET, baseline="bottom")
-        .encode(x="target:Q", y=alt.value(0), text="label:N")
+        .encode(x=alt.X("target:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
     )
     height = max(90, 26 * len(rows))
     return finish(alt.layer(bars, labels, hidden, rule, rule_label), height=height)
@@ -234,20 +244,25 @@ def survey_questions(sv: Surveys, k: int) -> Any | None:
             y=y,
             # Bars start at 1, the lowest answer: the scale has no zero.
             x=alt.X("value:Q", title=t("Mean answer (1–5)"), scale=alt.Scale(domain=[1, 5])),
-            x2=alt.datum(1),
+            x2=alt.X2Datum(1),
             tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("shown:N", title=t("Mean"))],
         )
     )
     text = (
         alt.Chart(df)
         .mark_text(align="left", dx=4)
-        .encode(y=y, x="value:Q", text="shown:N")
+        .encode(y=y, x=alt.X("value:Q"), text=alt.Text("shown:N"))
         .transform_filter(~alt.datum.suppressed)
     )
     hidden = (
         alt.Chart(df[df["suppressed"]])
         .mark_text(align="left", dx=4, color=QUIET_TEXT)
-        .encode(y=y, x=alt.datum(1), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
+        .encode(
+            y=y,
+            x=alt.XDatum(1),
+            text=alt.Text("label:N"),
+            tooltip=[alt.Tooltip("shown:N", title=" ")],
+        )
     )
     return finish(alt.layer(bars, text, hidden), height=max(90, 34 * len(df)))
 
@@ -271,7 +286,7 @@ def nps(sv: Surveys, k: int) -> Any | None:
             ],
         )
     )
-    zero = alt.Chart(pd.DataFrame([{"y": 0}])).mark_rule(color=GREY).encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame([{"y": 0}])).mark_rule(color=GREY).encode(y=alt.Y("y:Q"))
     return finish(layer(alt.layer(zero, line), hidden_marks(df, x, k)), height=HEIGHT)
 
 
@@ -287,7 +302,7 @@ def skills(points: Sequence[Point], k: int) -> Any | None:
     rule = (
         alt.Chart(wide)
         .mark_rule(color=GREY, size=3)
-        .encode(y=y, x=alt.X("baseline:Q", scale=alt.Scale(domain=[1, 5])), x2="end:Q")
+        .encode(y=y, x=alt.X("baseline:Q", scale=alt.Scale(domain=[1, 5])), x2=alt.X2("end:Q"))
         if {"baseline", "end"} <= set(wide.columns)
         else None
     )
@@ -298,13 +313,22 @@ def skills(points: Sequence[Point], k: int) -> Any | None:
             y=y,
             x=x,
             color=colour(["baseline", "end"]),
-            tooltip=[alt.Tooltip("skill:N", title=" "), "series:N", "shown:N"],
+            tooltip=[
+                alt.Tooltip("skill:N", title=" "),
+                alt.Tooltip("series:N"),
+                alt.Tooltip("shown:N"),
+            ],
         )
     )
     hidden = (
         alt.Chart(df[df["suppressed"]].drop_duplicates(subset=["skill"]))
         .mark_text(align="left", color=QUIET_TEXT)
-        .encode(y=y, x=alt.datum(1), text="label:N", tooltip=[alt.Tooltip("shown:N", title=" ")])
+        .encode(
+            y=y,
+            x=alt.XDatum(1),
+            text=alt.Text("label:N"),
+            tooltip=[alt.Tooltip("shown:N", title=" ")],
+        )
     )
     layers = [c for c in (rule, dots, hidden) if c is not None]
     return finish(alt.layer(*layers), height=max(90, 30 * df["skill"].nunique()))
@@ -342,7 +366,12 @@ def retention(r: Retention, k: int) -> Any | None:
                 axis=alt.Axis(format="%"),
             ),
             color=colour(codes),
-            tooltip=["programme:N", "when:N", "series:N", "shown:N"],
+            tooltip=[
+                alt.Tooltip("programme:N"),
+                alt.Tooltip("when:N"),
+                alt.Tooltip("series:N"),
+                alt.Tooltip("shown:N"),
+            ],
         )
     )
     text = (
@@ -351,8 +380,8 @@ def retention(r: Retention, k: int) -> Any | None:
         .encode(
             y=y,
             yOffset=alt.YOffset("series:N", sort=[label(c) for c in codes]),
-            x="value:Q",
-            text="shown:N",
+            x=alt.X("value:Q"),
+            text=alt.Text("shown:N"),
         )
         .transform_filter(~alt.datum.suppressed)
     )

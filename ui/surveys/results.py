@@ -139,7 +139,9 @@ def _nps_over_time(points: Sequence[survey_results.NpsPoint], k: int) -> None:
                 alt.Tooltip("n:Q", title=t("Answers")),
             ],
         )
-        zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4]).encode(y="y:Q")
+        zero = (
+            alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4]).encode(y=alt.Y("y:Q"))
+        )
         line = base.mark_line(point=alt.OverlayMarkDef(size=80))
         text = base.mark_text(dy=-14, fontWeight="bold").encode(
             text=alt.Text("nps:Q", format="+.0f")
