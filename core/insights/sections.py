@@ -137,7 +137,7 @@ def checkins(v: View) -> tuple[CheckIn, ...]:
         for fam in v.families
         for c in in_department(fam.checkins, fam.meetings.states, v.f.department)
     )
-    return with_next_meetings(v.s, listed)
+    return with_next_meetings(v.s, listed, [fam.programme.id for fam in v.families])
 
 
 def engagement(v: View) -> Engagement:
