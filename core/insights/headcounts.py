@@ -52,17 +52,23 @@ def held_meetings(programmes: ColumnElement[bool], by_programme: bool = False) -
     return q.subquery()
 
 
-def enrolled_and_matched(programme_ids: Sequence[int]) -> tuple[Select[Any], Any]:
-    """The enrolments of these programmes (a select without columns yet), each joined to
-    its person's active match in the programme, if any; and that match's person column
-    (NULL when none: one row per enrolment)."""
-    matched = (
+def active_members(programme_ids: Sequence[int]) -> Subquery:
+    """Each (``person_id``, ``programme_id``) of a member of an active match of these
+    programmes, once."""
+    return (
         select(MatchMember.person_id.label("person_id"), Match.programme_id.label("programme_id"))
         .join(Match, Match.id == MatchMember.match_id)
         .where(Match.programme_id.in_(programme_ids), active_match())
         .distinct()
         .subquery()
     )
+
+
+def enrolled_and_matched(programme_ids: Sequence[int]) -> tuple[Select[Any], Any]:
+    """The enrolments of these programmes (a select without columns yet), each joined to
+    its person's active match in the programme, if any; and that match's person column
+    (NULL when none: one row per enrolment)."""
+    matched = active_members(programme_ids)
     enrolled = (
         select()
         .select_from(Enrolment)
@@ -138,27 +144,21 @@ def _headcounts(s: Session, programme_ids: Sequence[int]) -> dict[int, tuple[int
         .tuples()
         .all()
     )
-    members = (
-        select(Match.programme_id.label("pid"), MatchMember.person_id.label("person"))
-        .join(MatchMember, MatchMember.match_id == Match.id)
-        .where(Match.programme_id.in_(programme_ids), active_match())
-        .distinct()
-        .subquery()
-    )
+    members = active_members(programme_ids)
     # programme → (people in an active match, those of them enrolled)
     matched = {
         pid: (people, enrolled_people)
         for pid, people, enrolled_people in s.execute(
-            select(members.c.pid, func.count(), func.count(Enrolment.id))
+            select(members.c.programme_id, func.count(), func.count(Enrolment.id))
             .outerjoin(
                 Enrolment,
                 and_(
-                    Enrolment.person_id == members.c.person,
-                    Enrolment.programme_id == members.c.pid,
+                    Enrolment.person_id == members.c.person_id,
+                    Enrolment.programme_id == members.c.programme_id,
                     Enrolment.status == EnrolmentStatus.ENROLLED,
                 ),
             )
-            .group_by(members.c.pid)
+            .group_by(members.c.programme_id)
         )
     }
     matches = dict(
