@@ -234,6 +234,21 @@ def hidden_marks(df: pd.DataFrame, x: Any, k: int) -> alt.Chart | None:
     )
 
 
+def hidden_bars(df: pd.DataFrame, y: alt.Y, at: float = 0) -> alt.Chart:
+    """The labels of the bars the small-group rule hides, grey at ``at`` on the value axis,
+    the full sentence as their tooltip."""
+    return (
+        alt.Chart(df[df["suppressed"]])
+        .mark_text(align="left", dx=4, color=QUIET_TEXT)
+        .encode(
+            y=y,
+            x=alt.XDatum(at),
+            text=alt.Text("label:N"),
+            tooltip=[alt.Tooltip("shown:N", title=" ")],
+        )
+    )
+
+
 def week_axis() -> alt.X:
     return alt.X("x:T", title=t("Week starting"), axis=alt.Axis(format="%d %b"))
 
@@ -306,18 +321,8 @@ def category_bars(
             ),
         )
     )
-    hidden = (
-        alt.Chart(df[df["suppressed"]])
-        .mark_text(align="left", dx=4, color=QUIET_TEXT)
-        .encode(
-            y=y,
-            x=alt.XDatum(0),
-            text=alt.Text("label:N"),
-            tooltip=[alt.Tooltip("shown:N", title=" ")],
-        )
-    )
     return finish(
-        alt.layer(bars, text.transform_filter(~alt.datum.suppressed), hidden),
+        alt.layer(bars, text.transform_filter(~alt.datum.suppressed), hidden_bars(df, y)),
         height=max(90, 30 * len(codes)),
     )
 

@@ -26,6 +26,7 @@ from core.insights.chart_parts import (
     colour,
     finish,
     frame,
+    hidden_bars,
     hidden_marks,
     layer,
     nothing,
@@ -135,16 +136,7 @@ def match_rate(mr: MatchRate, k: int, department: str | None = None) -> Any | No
         .encode(y=y, x=alt.X("value:Q"), text=alt.Text("label:N"))
         .transform_filter(~alt.datum.suppressed)
     )
-    hidden = (
-        alt.Chart(df[df["suppressed"]])
-        .mark_text(align="left", dx=4, color=QUIET_TEXT)
-        .encode(
-            y=y,
-            x=alt.XDatum(0),
-            text=alt.Text("label:N"),
-            tooltip=[alt.Tooltip("shown:N", title=" ")],
-        )
-    )
+    hidden = hidden_bars(df, y)
     target = pd.DataFrame(
         [{"target": mr.target, "label": t("Target {p}", p=format_percent(mr.target))}]
     )
@@ -254,16 +246,7 @@ def survey_questions(sv: Surveys, k: int) -> Any | None:
         .encode(y=y, x=alt.X("value:Q"), text=alt.Text("shown:N"))
         .transform_filter(~alt.datum.suppressed)
     )
-    hidden = (
-        alt.Chart(df[df["suppressed"]])
-        .mark_text(align="left", dx=4, color=QUIET_TEXT)
-        .encode(
-            y=y,
-            x=alt.XDatum(1),
-            text=alt.Text("label:N"),
-            tooltip=[alt.Tooltip("shown:N", title=" ")],
-        )
-    )
+    hidden = hidden_bars(df, y, at=1)
     return finish(alt.layer(bars, text, hidden), height=max(90, 34 * len(df)))
 
 
