@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.growth import feedback as fb
+from core.growth import feedback_reads as fb_reads
 from core.kernel.i18n import t, tn
 from ui.actions import flash
 from ui.growth import feedback_lists
@@ -20,9 +20,9 @@ st.caption(
     )
 )
 
-peers = fb.my_peers(store.sf, viewer)
+peers = fb_reads.my_peers(store.sf, viewer)
 peer_names = {p.person_id: p.name for p in peers}
-pending = fb.pending(store.sf, viewer)
+pending = fb_reads.pending(store.sf, viewer)
 
 flash(HERE)
 if not peers:
@@ -68,11 +68,11 @@ tab_ask, tab_answer, tab_received, tab_given, tab_give = st.tabs(
 # The lists PAGE_SIZE items at a time, more on asking: a busy person's page draws as much as
 # a new one's. What is asked of me (requests to answer) is all shown.
 LIMIT = "feedback_limit"
-limit = st.session_state.setdefault(LIMIT, fb.PAGE_SIZE)
+limit = st.session_state.setdefault(LIMIT, fb_reads.PAGE_SIZE)
 
 
 def more(has_more: bool, key: str) -> None:
-    more_button(has_more, LIMIT, fb.PAGE_SIZE, key, t("Show more"))
+    more_button(has_more, LIMIT, fb_reads.PAGE_SIZE, key, t("Show more"))
 
 
 with tab_ask:
@@ -85,7 +85,7 @@ with tab_ask:
         )
         if peers:
             ask_form(peer_names)
-        mine = fb.my_requests(store.sf, viewer, limit)
+        mine = fb_reads.my_requests(store.sf, viewer, limit)
         feedback_lists.my_requests(mine.items)
         more(mine.has_more, "feedback_more_requests")
 
@@ -95,13 +95,13 @@ with tab_answer:
 
 with tab_received:
     if tab_received.open:
-        received = fb.received_page(store.sf, viewer, limit)
+        received = fb_reads.received_page(store.sf, viewer, limit)
         feedback_lists.received(received.items)
         more(received.has_more, "feedback_more_received")
 
 with tab_given:
     if tab_given.open:
-        given = fb.given_page(store.sf, viewer, limit)
+        given = fb_reads.given_page(store.sf, viewer, limit)
         feedback_lists.given(given.items)
         more(given.has_more, "feedback_more_given")
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.accounts import accounts
-from core.growth import actions, feedback, goals
+from core.growth import actions, feedback_reads, goals
 from core.insights import figures, home
 from core.kernel import clock
 from core.kernel.access import COORDINATOR, PARTICIPANT
@@ -124,7 +124,7 @@ if viewer.has(PARTICIPANT):
             if not progress:
                 st.caption(t("No active goal."))
             st.page_link("pages/goals.py", label=t("My goals"), icon=":material/flag:")
-    feedback_waiting = feedback.pending(store.sf, viewer)
+    feedback_waiting = feedback_reads.pending(store.sf, viewer)
     if feedback_waiting.total:
         with st.container(border=True, key="feedback_card"):
             st.markdown("### " + t("Feedback"))

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from core.growth import feedback as fb
+from core.growth import feedback_reads as fb_reads
 from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -52,14 +53,14 @@ def ask(sf, c: Circle, topic: str = "My presentation", **kw) -> fb.RequestView:
 
 def _request(sf, viewer, request_id):  # type: ignore[no-untyped-def]
     """A request I made, as the page lists it."""
-    return next(r for r in fb.my_requests(sf, viewer).items if r.id == request_id)
+    return next(r for r in fb_reads.my_requests(sf, viewer).items if r.id == request_id)
 
 
 def _feedback(sf, viewer, feedback_id):  # type: ignore[no-untyped-def]
     """Feedback I gave or received, as the page lists it."""
     return next(
         f
-        for f in fb.received_page(sf, viewer).items + fb.given_page(sf, viewer).items
+        for f in fb_reads.received_page(sf, viewer).items + fb_reads.given_page(sf, viewer).items
         if f.id == feedback_id
     )
 
@@ -74,21 +75,23 @@ STRUCTURED = {
 def test_a_request_answered_acknowledged_and_rated_goes_through_every_state(sf, circle):
     request = ask(sf, circle, wished_by=NOW.date() + dt.timedelta(days=3))
     assert request.status == fb.OPEN
-    assert [r.id for r in fb.pending(sf, circle.giver).to_answer] == [request.id]
+    assert [r.id for r in fb_reads.pending(sf, circle.giver).to_answer] == [request.id]
 
     answer = fb.answer_request(sf, circle.giver, request.id, fb.STRUCTURED, **STRUCTURED)
     assert _request(sf, circle.requester, request.id).status == fb.ANSWERED
-    assert list(fb.pending(sf, circle.giver).to_answer) == []
-    got = list(fb.received_page(sf, circle.requester).items)
+    assert list(fb_reads.pending(sf, circle.giver).to_answer) == []
+    got = list(fb_reads.received_page(sf, circle.requester).items)
     assert [(f.id, f.topic, f.giver_name, f.worked) for f in got] == [
         (answer.id, "My presentation", "Hugo", "Clear story.")
     ]
-    assert [f.id for f in fb.pending(sf, circle.requester).to_acknowledge] == [answer.id]
+    assert [f.id for f in fb_reads.pending(sf, circle.requester).to_acknowledge] == [answer.id]
 
     acked = fb.acknowledge(sf, circle.requester, answer.id, 4)
     assert acked.usefulness == 4 and acked.acknowledged_at == NOW
-    assert fb.pending(sf, circle.requester).total == 0
-    assert fb.given_page(sf, circle.giver).items[0].usefulness == 4  # the giver learns it helped
+    assert fb_reads.pending(sf, circle.requester).total == 0
+    assert (
+        fb_reads.given_page(sf, circle.giver).items[0].usefulness == 4
+    )  # the giver learns it helped
 
 
 def test_an_sbi_answer_needs_situation_behaviour_and_impact(sf, circle):
@@ -133,18 +136,22 @@ def test_only_the_two_people_involved_ever_see_a_request_and_its_answer(sf, circ
     visible_text = " ".join(
         [
             f.worked + f.improve
-            for f in fb.received_page(sf, viewer).items + fb.given_page(sf, viewer).items
+            for f in fb_reads.received_page(sf, viewer).items
+            + fb_reads.given_page(sf, viewer).items
         ]
         + [
             r.context
-            for r in [*fb.my_requests(sf, viewer).items, *fb.requests_asked_of_me(sf, viewer)]
+            for r in [
+                *fb_reads.my_requests(sf, viewer).items,
+                *fb_reads.requests_asked_of_me(sf, viewer),
+            ]
         ]
     )
     for secret in ("PRIVATE-CONTEXT", "PRIVATE-WORKED", "PRIVATE-KUDOS"):
         assert (secret in visible_text) is sees, (role, secret)
 
     if not sees:
-        assert fb.pending(sf, viewer).total == 0
+        assert fb_reads.pending(sf, viewer).total == 0
 
 
 def test_feedback_is_asked_of_a_peer_only_never_of_someone_outside_my_circle(sf, circle):
@@ -154,7 +161,7 @@ def test_feedback_is_asked_of_a_peer_only_never_of_someone_outside_my_circle(sf,
         fb.send_kudos(sf, circle.outsider, circle.requester.person_id, "Hi")
     with pytest.raises(NotAllowed):
         fb.ask_feedback(sf, circle.requester, circle.requester.person_id, "Myself")
-    assert {p.name for p in fb.my_peers(sf, circle.requester)} == {"Hugo", "Lea"}
+    assert {p.name for p in fb_reads.my_peers(sf, circle.requester)} == {"Hugo", "Lea"}
 
 
 def test_an_ended_match_gives_no_new_feedback_partner(sf, circle):
@@ -162,7 +169,7 @@ def test_an_ended_match_gives_no_new_feedback_partner(sf, circle):
         s.get_one(Match, circle.match_id).status = "ended"
     with pytest.raises(NotAllowed):
         ask(sf, circle)
-    assert fb.my_peers(sf, circle.requester) == []
+    assert fb_reads.my_peers(sf, circle.requester) == []
 
 
 def test_only_the_colleague_asked_can_answer_or_decline(sf, circle):
@@ -296,7 +303,7 @@ def test_a_declined_request_cannot_be_answered_and_an_answered_one_cannot_be_dec
     fb.answer_request(sf, circle.giver, answered.id, fb.STRUCTURED, **STRUCTURED)
     with pytest.raises(Conflict, match="already answered"):
         fb.decline_request(sf, circle.giver, answered.id)
-    assert [r.status for r in fb.my_requests(sf, circle.requester).items] == [
+    assert [r.status for r in fb_reads.my_requests(sf, circle.requester).items] == [
         fb.ANSWERED,
         fb.DECLINED,
     ]
@@ -306,7 +313,7 @@ def test_asking_the_same_thing_twice_makes_one_request(sf, circle):
     first = ask(sf, circle)
     second = ask(sf, circle)
     assert first.id == second.id
-    assert len(fb.my_requests(sf, circle.requester).items) == 1
+    assert len(fb_reads.my_requests(sf, circle.requester).items) == 1
 
 
 def test_the_same_kudos_clicked_twice_is_sent_once(sf, circle):
@@ -320,7 +327,7 @@ def test_the_same_kudos_clicked_twice_is_sent_once(sf, circle):
 def test_home_lists_requests_to_answer_and_feedback_to_acknowledge(sf, circle):
     request = ask(sf, circle)
     kudos = fb.send_kudos(sf, circle.requester, circle.giver.person_id, "Thanks!")
-    waiting = fb.pending(sf, circle.giver)
+    waiting = fb_reads.pending(sf, circle.giver)
     assert [r.id for r in waiting.to_answer] == [request.id]
     assert [f.id for f in waiting.to_acknowledge] == [kudos.id]
     assert waiting.total == 2
@@ -330,4 +337,4 @@ def test_an_overdue_request_is_flagged(sf, circle):
     request = ask(sf, circle, wished_by=NOW.date())
     assert not request.overdue
     clock.advance(days=2)
-    assert fb.pending(sf, circle.giver).to_answer[0].overdue
+    assert fb_reads.pending(sf, circle.giver).to_answer[0].overdue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.growth import feedback as fb
+from core.growth import feedback_reads as fb_reads
 from core.kernel import clock
 from db.models import Feedback
 from tests.builders import make_circle
@@ -38,20 +39,20 @@ def test_feedback_waiting_comes_first_and_every_list_is_read_a_page_at_a_time(sf
     new_waiting = _give(sf, group, 1, acknowledged=False)
     done = [_give(sf, group, 10 + d, acknowledged=True) for d in range(12)]  # newest first
 
-    page = fb.received_page(sf, camille, 10)
+    page = fb_reads.received_page(sf, camille, 10)
     assert [f.id for f in page.items] == [new_waiting, old_waiting, *done[:8]]
     assert page.has_more
-    every = fb.received_page(sf, camille, 20)
-    assert [f.id for f in every.items] == [f.id for f in fb.received_page(sf, camille).items]
+    every = fb_reads.received_page(sf, camille, 20)
+    assert [f.id for f in every.items] == [f.id for f in fb_reads.received_page(sf, camille).items]
     assert [f.id for f in every.items] == [new_waiting, old_waiting, *done]
     assert not every.has_more
-    assert not fb.received_page(sf, camille, 14).has_more  # exactly all: nothing more waits
+    assert not fb_reads.received_page(sf, camille, 14).has_more  # exactly all: nothing more waits
 
-    given = fb.given_page(sf, hugo, 10)
+    given = fb_reads.given_page(sf, hugo, 10)
     assert [f.id for f in given.items] == [new_waiting, *done[:9]]
     assert given.has_more
-    assert not fb.given_page(sf, hugo, 14).has_more
-    assert fb.given_page(sf, camille, 10) == fb.FeedbackPage((), False)
+    assert not fb_reads.given_page(sf, hugo, 14).has_more
+    assert fb_reads.given_page(sf, camille, 10) == fb_reads.FeedbackPage((), False)
 
 
 def test_my_requests_are_read_a_page_at_a_time_newest_first(sf):
@@ -65,8 +66,8 @@ def test_my_requests_are_read_a_page_at_a_time_newest_first(sf):
             fb.ask_feedback(sf, camille, hugo.person_id, topic=f"Talk {day}", context="").id
         )
     newest_first = asked[::-1]
-    page = fb.my_requests(sf, camille, 5)
+    page = fb_reads.my_requests(sf, camille, 5)
     assert [r.id for r in page.items] == newest_first[:5] and page.has_more
-    assert [r.id for r in fb.my_requests(sf, camille).items] == newest_first
-    assert not fb.my_requests(sf, camille, 12).has_more
-    assert fb.my_requests(sf, hugo, 5) == fb.Page((), False)
+    assert [r.id for r in fb_reads.my_requests(sf, camille).items] == newest_first
+    assert not fb_reads.my_requests(sf, camille, 12).has_more
+    assert fb_reads.my_requests(sf, hugo, 5) == fb_reads.Page((), False)

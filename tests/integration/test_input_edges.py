@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from core.growth import actions, feedback, goal_steps, goals, journal
+from core.growth import actions, feedback, feedback_reads, goal_steps, goals, journal
 from core.kernel.errors import InvalidInput, NotFound, TandemError
 from core.programmes import enrolled, enrolment
 from core.relationship import concerns, meetings, peer_view, resources, schedule
@@ -69,7 +69,7 @@ def test_a_usefulness_that_is_not_a_whole_number_from_1_to_5_is_refused(sf, rati
     with pytest.raises(InvalidInput) as e:
         feedback.acknowledge(sf, w.owner, answer.id, rating)
     assert str(e.value) == "Rate how useful it was, from 1 to 5."
-    assert [f.acknowledged_at for f in feedback.received_page(sf, w.owner).items] == [None]
+    assert [f.acknowledged_at for f in feedback_reads.received_page(sf, w.owner).items] == [None]
 
 
 @pytest.mark.parametrize("value", ["4", 4.5, True])

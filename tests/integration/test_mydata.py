@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from core.accounts import auth
 from core.growth import feedback as fb
+from core.growth import feedback_reads as fb_reads
 from core.kernel import audit, clock
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
@@ -351,15 +352,15 @@ def test_erasure_deletes_my_private_writing_and_received_feedback(sf, world):
 
 def test_erasure_keeps_what_i_gave_with_its_recipient_signed_a_former_participant(sf, world):
     mydata.erase_my_data(sf, world.me, "ERASE")
-    [kept] = fb.received_page(sf, world.peer).items
+    [kept] = fb_reads.received_page(sf, world.peer).items
     assert (kept.worked, kept.giver_id, kept.giver_name) == (
         "FEEDBACK-FROM-ME",
         None,
         "a former participant",
     )
-    [closed] = fb.requests_asked_of_me(sf, world.peer) or [None]
+    [closed] = fb_reads.requests_asked_of_me(sf, world.peer) or [None]
     assert closed is None  # the peer's request to me is theirs: see my_requests
-    [theirs] = fb.my_requests(sf, world.peer).items
+    [theirs] = fb_reads.my_requests(sf, world.peer).items
     assert (theirs.status, theirs.giver_name) == (fb.CLOSED, "a former participant")
     with sf.begin() as s:
         comments = s.scalars(select(GoalComment)).all()  # bodies are encrypted: no SQL "="

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.accounts import accounts
 from core.accounts.auth import viewer_of
-from core.growth import actions, feedback, goal_steps, goals, journal, progress
+from core.growth import actions, feedback, feedback_reads, goal_steps, goals, journal, progress
 from core.insights import dashboard, exports, home, skills_growth, survey_results, tna
 from core.insights.figures import Filters
 from core.insights.table_cache import TableCache
@@ -547,12 +547,15 @@ READS: tuple[Read, ...] = (
         lambda sf, w, v: concerns.concerns_for_coordinator(sf, v),
     ),
     # feedback
-    _own("feedback.my_peers", lambda sf, w, v: feedback.my_peers(sf, v)),
-    _own("feedback.my_requests", lambda sf, w, v: feedback.my_requests(sf, v).items),
-    _own("feedback.requests_asked_of_me", lambda sf, w, v: feedback.requests_asked_of_me(sf, v)),
-    _own("feedback.received_page", lambda sf, w, v: feedback.received_page(sf, v)),
-    _own("feedback.given_page", lambda sf, w, v: feedback.given_page(sf, v)),
-    _own("feedback.pending", lambda sf, w, v: feedback.pending(sf, v)),
+    _own("feedback_reads.my_peers", lambda sf, w, v: feedback_reads.my_peers(sf, v)),
+    _own("feedback_reads.my_requests", lambda sf, w, v: feedback_reads.my_requests(sf, v).items),
+    _own(
+        "feedback_reads.requests_asked_of_me",
+        lambda sf, w, v: feedback_reads.requests_asked_of_me(sf, v),
+    ),
+    _own("feedback_reads.received_page", lambda sf, w, v: feedback_reads.received_page(sf, v)),
+    _own("feedback_reads.given_page", lambda sf, w, v: feedback_reads.given_page(sf, v)),
+    _own("feedback_reads.pending", lambda sf, w, v: feedback_reads.pending(sf, v)),
     # surveys and the fit check
     _own("answering.open_surveys_for", lambda sf, w, v: answering.open_surveys_for(sf, v)),
     _own("answering.answered_surveys", lambda sf, w, v: answering.answered_surveys(sf, v)),
@@ -1153,6 +1156,7 @@ MODULES = tuple(
             *NOT_READS,
             audit,
             enrolled,
+            feedback_reads,
             home,
             dashboard,
             meetings,
