@@ -35,20 +35,17 @@ if not peers:
 
 if pending.total:  # what waits, each part said only when something does
     answer, ack = len(pending.to_answer), len(pending.to_acknowledge)
-    waiting = [
-        *([tn("{n} request to answer", "{n} requests to answer", answer)] if answer else []),
-        *(
-            [
-                tn(
-                    "{n} piece of feedback received to acknowledge",
-                    "{n} pieces of feedback received to acknowledge",
-                    ack,
-                )
-            ]
-            if ack
-            else []
-        ),
-    ]
+    waiting = []
+    if answer:
+        waiting.append(tn("{n} request to answer", "{n} requests to answer", answer))
+    if ack:
+        waiting.append(
+            tn(
+                "{n} piece of feedback received to acknowledge",
+                "{n} pieces of feedback received to acknowledge",
+                ack,
+            )
+        )
     st.info(t("Waiting for you: {what}.", what=", ".join(waiting)))
 # Tab labels stay the same from run to run, so the open tab stays open. Only the tab
 # shown runs: a busy person's five lists and two forms are not all drawn on every run.
