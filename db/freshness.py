@@ -73,8 +73,9 @@ UNREAD: dict[str, frozenset[str]] = {
 # and the column of its time. A meeting still planned for a later week: figures count the
 # meetings held or missed, and the ones planned up to the end of this week. A write of
 # such rows alone (the next meeting planned, moved among later weeks, or taken back)
-# changes the data version but not the table's. Each kept part is built for one day (today
-# is part of its scope): when such a meeting's week comes, the parts are new ones anyway.
+# changes the data version and the table's ``later`` version (:func:`later`: what the
+# pairs' next meetings are read by), not the table's. Each kept part is built for one day
+# (today is part of its scope): when such a meeting's week comes, the parts are new ones.
 LATER: dict[str, tuple[str, str, str]] = {
     "meeting": ("status", MeetingStatus.PLANNED, "scheduled_at"),
 }
@@ -91,6 +92,12 @@ def table_key(table: str) -> str:
 def past(table: str) -> str:
     """The name whose version changes when ``table``'s rows of closed weeks are written."""
     return f"{table}:past"
+
+
+def later(table: str) -> str:
+    """The name whose version changes when ``table``'s rows no figure counts yet
+    (``LATER``) are written: a meeting planned for a later week, moved or taken back."""
+    return f"{table}:later"
 
 
 def week_split(now: dt.datetime) -> dt.datetime:
@@ -157,9 +164,13 @@ def _after_flush(session: Session, _context: Any) -> None:
     split = week_split(now() + SKEW)
     dirty = [o for o in session.dirty if o not in session.deleted]
     read = [o for o in dirty if not _unread_only(o)]
-    rows = [o for o in (*session.new, *read, *session.deleted) if not _later_only(o, split)]
+    rows: list[Any] = []
+    later_rows: list[Any] = []
+    for o in (*session.new, *read, *session.deleted):
+        (later_rows if _later_only(o, split) else rows).append(o)
     if len(rows) < len(session.new) + len(dirty) + len(session.deleted):
         written.add(_TOUCHED)  # rows no figure reads: the data version alone
+    written.update(later(inspect(o).mapper.local_table.name) for o in later_rows)
     for obj in rows:
         names = [t.name for t in inspect(obj).mapper.tables if isinstance(t, Table)]
         written.update(names)

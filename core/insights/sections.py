@@ -137,7 +137,10 @@ def checkins(v: View) -> tuple[CheckIn, ...]:
         for fam in v.families
         for c in in_department(fam.checkins, fam.meetings.states, v.f.department)
     )
-    return with_next_meetings(v.s, listed, [fam.programme.id for fam in v.families])
+    nexts: dict[int, dt.date] = {}
+    for fam in v.families:
+        nexts.update(fam.next_meetings)
+    return with_next_meetings(listed, nexts)
 
 
 def engagement(v: View) -> Engagement:

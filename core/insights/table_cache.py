@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from core.kernel.bags import Bag, Closed
-from db.freshness import past, table_versions, week_split
+from db.freshness import later, past, table_versions, week_split
 
 T = TypeVar("T")
 
@@ -52,6 +52,8 @@ READS: dict[str, tuple[str, ...]] = {
     "meetings": _PAIRS,
     # the pairs needing a check-in, named: the meetings part's states, members, next meetings
     "checkins": _PAIRS,
+    # each pair's next planned meeting: any meeting written, even for a later week
+    "next_meetings": ("match", "meeting", later("meeting")),
     "skills": ("enrolment", "person", "programme", "self_assessment"),
     "needs": ("enrolment", "enrolment_skill", "person", "programme", "skill"),
     "surveys": (
@@ -70,7 +72,7 @@ READS: dict[str, tuple[str, ...]] = {
 
 
 # The parts whose figures change with the time of day (meetings held up to now).
-TIMED = frozenset({"enrol", "meetings", "checkins"})
+TIMED = frozenset({"enrol", "meetings", "checkins", "next_meetings"})
 
 # The parts counted by the week their rows were created in: part → that table.
 WEEKLY: dict[str, str] = {

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.insights.activity import ActivityTable, activity_table, goals_table
-from core.insights.checkins import named_checkins
+from core.insights.checkins import named_checkins, next_meetings
 from core.insights.enrolment import enrol_table
 from core.insights.figures import CheckIn, Filters, Point, point_of
 from core.insights.headcounts import headcounts
@@ -100,6 +100,12 @@ class Family:
     def checkins(self) -> tuple[CheckIn, ...]:
         """Its pairs needing a check-in, named (an operational list, kept like a part)."""
         return self.part("checkins", lambda: named_checkins(self.s, self.meetings.states))
+
+    @cached_property
+    def next_meetings(self) -> dict[int, dt.date]:
+        """Its pairs' next planned meetings: kept until a meeting is written (even one
+        planned for a later week, which no other part reads)."""
+        return self.part("next_meetings", lambda: next_meetings(self.s, self.programme.id))
 
     skills = _table("skills", skills_table)
     needs = _table("needs", needs_table)  # the training needs (core.insights.tna)
