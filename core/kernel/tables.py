@@ -287,7 +287,14 @@ class Table:
             while stack:
                 cell, aside = stack.pop()
                 for parts in parts_of.get(cell.index, ()):
+                    # What the other parts count is at least their largest's people: a
+                    # part whose others hold k people needs no combining (most of them).
+                    people = [p.bag.people for p in parts]
+                    first = max(range(len(parts)), key=people.__getitem__, default=0)
+                    second = max((n for j, n in enumerate(people) if j != first), default=0)
                     for i, part in enumerate(parts):
+                        if max(aside.people, second if i == first else people[first]) >= k:
+                            continue  # the gap counts k people or more (see below)
                         others = [p.bag for j, p in enumerate(parts) if j != i]
                         gap = combine([aside, *others], k)
                         if gap.people >= k:
