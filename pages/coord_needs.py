@@ -146,8 +146,8 @@ cells = (
 )
 hidden = base.transform_filter("datum.suppressed").mark_rect(color=HIDDEN_CELL, stroke="white")
 labels = base.mark_text(fontSize=11).encode(
-    text="mark:N",
-    color=alt.condition("datum.suppressed", alt.value(QUIET_TEXT), alt.value(HEAT_TEXT)),
+    text=alt.Text("mark:N"),
+    color=alt.ColorValue(HEAT_TEXT, condition={"test": "datum.suppressed", "value": QUIET_TEXT}),
 )
 height = 34 * len(departments_order) + 40
 title = t("Gap (wanted − offered)")

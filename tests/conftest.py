@@ -143,3 +143,21 @@ def statements(store: Store) -> Iterator[list[tuple[str, object]]]:
     event.listen(store.engine, "before_cursor_execute", _keep)
     yield seen
     event.remove(store.engine, "before_cursor_execute", _keep)
+
+
+@pytest.fixture
+def resolved_channels(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The classes Altair resolves from a dict while the test runs (a channel given as a
+    shorthand string, an ``alt.datum``/``alt.value`` or an ``alt.condition``; see
+    docs/CONVENTIONS.md): each costs 2–4 ms of every view that draws it."""
+    import altair.utils.schemapi as schemapi
+
+    resolved: list[str] = []
+    original = schemapi.SchemaBase.from_dict.__func__  # type: ignore[attr-defined]
+
+    def spy(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        resolved.append(cls.__name__)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(schemapi.SchemaBase, "from_dict", classmethod(spy))
+    return resolved
