@@ -80,6 +80,7 @@ LATER: dict[str, tuple[str, str, str]] = {
     "meeting": ("status", MeetingStatus.PLANNED, "scheduled_at"),
 }
 _NOW = "tandem_now"
+_SEEN = "tandem_versions_seen"  # (the transaction, the tokens it read)
 # A week starts for a writer this long before its Monday: two servers' clocks a little
 # apart at midnight on Sunday can never leave a closed week's figures stale.
 SKEW = dt.timedelta(hours=1)
@@ -240,8 +241,22 @@ def data_version(sf: sessionmaker[Session]) -> str:
 def table_versions(s: Session, tables: Iterable[str]) -> tuple[str, ...]:
     """The tokens of these tables (and of writes to unknown tables), in ``tables``' order
     then ``*``, read in ``s`` ("" for a table never written since versions were kept)."""
-    names = [*tables, ANY_TABLE]
-    keys = [table_key(t) for t in names]
-    rows = s.execute(select(Setting.key, Setting.value).where(Setting.key.in_(keys)))
-    found: dict[str, str] = {key: value for key, value in rows}
-    return tuple(found.get(key, "") for key in keys)
+    found = _versions(s)
+    return tuple(found.get(table_key(t), "") for t in [*tables, ANY_TABLE])
+
+
+def _versions(s: Session) -> dict[str, str]:
+    """Every table's token, read once a transaction of ``s``: a dashboard view asks for
+    some twenty parts' sets, one round trip each on PostgreSQL. A transaction's own writes
+    change no token before its commit, so what it read stays what it would read again;
+    a token written meanwhile by another transaction only makes a part built now look
+    older than it is (built again at the next view: the same as reading it just before)."""
+    transaction = s.get_transaction()
+    seen = s.info.get(_SEEN)
+    if seen is not None and transaction is not None and seen[0] is transaction:
+        found: dict[str, str] = seen[1]
+        return found
+    rows = s.execute(select(Setting.key, Setting.value).where(Setting.key.startswith(f"{KEY}:")))
+    found = {key: value for key, value in rows}
+    s.info[_SEEN] = (s.get_transaction(), found)
+    return found

@@ -501,3 +501,25 @@ def test_the_surveys_page_reads_the_dashboards_surveys_part_and_the_fresh_figure
             dashboard.dashboard(world, coord, f, cache)
     # the dashboard took the parts the surveys page built
     assert "surveys" not in built and "skills" not in built
+
+
+def test_a_view_reads_the_tables_versions_once_a_transaction(world, statements) -> None:
+    """A view checks some twenty kept parts against the versions of the tables they read:
+    the versions are read once, not once a part (a round trip each on PostgreSQL)."""
+    coord, cache = viewer_named(world, "coord"), TableCache()
+    f = Filters(None, None, None, clock.today())
+    dashboard.dashboard(world, coord, f, cache)
+    statements.clear()
+    dashboard.dashboard(world, coord, f, cache)
+    reads = [
+        q
+        for q, params in statements
+        if any(str(v).startswith("data_version:") for v in _values(params))
+    ]
+    assert cache.hits > 10 and len(reads) == 1, reads
+
+
+def _values(params) -> list[object]:  # type: ignore[no-untyped-def]
+    if isinstance(params, dict):
+        return list(params.values())
+    return list(params or ())
