@@ -65,6 +65,9 @@ def _checkin_rows(rows: Sequence[figures.CheckIn]) -> list[dict[str, str]]:
         ]
 
 
+DATE_WIDTH = 100  # pixels: a day in either language ("16 nov. 2026", "Nov 16, 2026")
+
+
 def checkins(d: figures.Dashboard) -> None:
     """Who to reach out to: names and dates only."""
     st.header(t("Pairs needing a check-in"))
@@ -80,9 +83,11 @@ def checkins(d: figures.Dashboard) -> None:
         column_config={
             t("Members"): st.column_config.TextColumn(width="medium"),
             t("Why"): st.column_config.TextColumn(width="large"),
-            t("Last meeting held"): st.column_config.TextColumn(width="small"),
-            t("Next meeting"): st.column_config.TextColumn(width="small"),
-            t("Matched on"): st.column_config.TextColumn(width="small"),
+            # A date in full ("16 nov. 2026"; "small" cut it), the header whole on hover.
+            **{
+                label: st.column_config.TextColumn(width=DATE_WIDTH, help=label)
+                for label in (t("Last meeting held"), t("Next meeting"), t("Matched on"))
+            },
         },
         key="dash_checkins",
     )
