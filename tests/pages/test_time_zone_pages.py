@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
-from db.models import Person
+from db.models import MatchMember, Meeting, MeetingStatus, Person
 from tests.pages.conftest import texts
 
 PROFILE, MY_PEER = "pages/profile.py", "pages/my_peer.py"
@@ -29,3 +31,25 @@ def test_a_participant_saves_a_time_zone_and_a_peer_sees_both_times(open_app, de
     at.button(key="profile_zone_browser").click().run()
     assert _zone(demo_store, "Hugo Bernard") is None
     assert at.selectbox(key="profile_zone").value == "UTC"
+
+
+def test_the_journal_names_a_meeting_by_its_time_in_the_participants_zone(open_app, demo_store):
+    """Times are stored in UTC and every page shows them in the viewer's zone: the journal's
+    "After which meeting?" too (it showed the stored UTC time)."""
+    with demo_store.sf.begin() as s:
+        camille = s.scalar(select(Person).where(Person.full_name == "Camille Martin"))
+        camille.time_zone = "Asia/Tokyo"  # UTC+9 all year: every time moves by nine hours
+        held = s.scalar(
+            select(Meeting.scheduled_at)
+            .join(MatchMember, MatchMember.match_id == Meeting.match_id)
+            .where(MatchMember.person_id == camille.id, Meeting.status == MeetingStatus.HELD)
+            .order_by(Meeting.scheduled_at.desc())
+            .limit(1)
+        )
+    assert held is not None
+    at = open_app("camille", page="pages/journal.py")
+    assert not at.exception
+    options = at.selectbox(key="journal_meeting").options
+    tokyo = (held + dt.timedelta(hours=9)).strftime("%H:%M")
+    assert any(tokyo in o and "Hugo Bernard" in o for o in options), options
+    assert not any(held.strftime("%H:%M") in o for o in options if "Hugo Bernard" in o), options

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from core.growth import actions, journal, journal_rules
@@ -11,6 +13,7 @@ from core.kernel.access import Viewer
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_datetime, t
 from core.kernel.store import Store
+from core.relationship.meetings import to_local
 from ui.actions import flash
 from ui.growth.journal_draft import (
     ACTION,
@@ -29,12 +32,14 @@ from ui.growth.journal_draft import (
 )
 from ui.growth.journal_entries import action_items
 from ui.widgets import form_key
+from ui.zone import viewer_zone
 
 SCALE = [1, 2, 3, 4, 5]
 
 
-def prompts(meetings: list[MeetingChoice]) -> dict[int, MeetingChoice]:
-    """The meeting, the prompts (the main ones, then "Go deeper") and the two scales."""
+def prompts(meetings: list[MeetingChoice], zone: dt.tzinfo) -> dict[int, MeetingChoice]:
+    """The meeting (its time in the viewer's ``zone``, as every page shows one), the prompts
+    (the main ones, then "Go deeper") and the two scales."""
     ss = st.session_state
     by_id = {m.id: m for m in meetings}
     chosen = ss.get(WIDGETS["meeting_id"])
@@ -42,7 +47,11 @@ def prompts(meetings: list[MeetingChoice]) -> dict[int, MeetingChoice]:
         ss[WIDGETS["meeting_id"]] = next(iter(by_id), None)
     # Labels computed here, in this run's language: a format_func may be called elsewhere.
     labels: dict[int | None, str] = {
-        m.id: t("{date} with {peers}", date=format_datetime(m.scheduled_at, "short"), peers=m.peers)
+        m.id: t(
+            "{date} with {peers}",
+            date=format_datetime(to_local(m.scheduled_at, zone), "EEE d MMM y, HH:mm"),
+            peers=m.peers,
+        )
         for m in meetings
     }
     labels[None] = t("Free-standing (not about one meeting)")
@@ -150,7 +159,7 @@ def new_reflection(store: Store, viewer: Viewer, meetings: list[MeetingChoice]) 
     flash(NEW)
     form_key(NEW)  # drawn with the form, sent with it
     form_key("journal_action")
-    by_id = prompts(meetings)
+    by_id = prompts(meetings, viewer_zone(store, viewer))
     draft_status()
     new_action_item(store, viewer, by_id.get(ss.get(WIDGETS["meeting_id"])))  # type: ignore[arg-type]
     left, right = st.columns([1, 1])
