@@ -6,7 +6,7 @@ import streamlit as st
 from core.accounts import accounts
 from core.kernel.access import ROLES
 from core.kernel.errors import TandemError
-from core.kernel.i18n import format_datetime, t, tn
+from core.kernel.i18n import t, tn
 from core.kernel.paging import PAGE_SIZE
 from ui import sso
 from ui.actions import act, flash
@@ -14,8 +14,10 @@ from ui.chat_link import chat_link_settings
 from ui.notify_admin import section as mail_section
 from ui.page import guard
 from ui.widgets import form_key, form_sent, md_escape, pager, pick
+from ui.zone import local_time, viewer_zone
 
 store, viewer = guard("accounts")
+zone = viewer_zone(store, viewer)  # times stored in UTC, shown in mine
 st.title(t("Accounts"))
 
 role_label = {code: t(label) for code, label in ROLES.items()}
@@ -96,9 +98,9 @@ table = pd.DataFrame(
         t("Department"): [r.department or "" for r in rows],
         t("Roles"): [", ".join(role_label[x] for x in r.roles) for r in rows],
         t("Active"): [r.is_active for r in rows],
-        t("Last sign-in"): [format_datetime(r.last_login_at, "short") for r in rows],
+        t("Last sign-in"): [local_time(r.last_login_at, zone) for r in rows],
         t("Sign-in locked until"): [
-            format_datetime(r.locked_until, "short") if r.locked_until else "" for r in rows
+            local_time(r.locked_until, zone) if r.locked_until else "" for r in rows
         ],
     }
 )
@@ -149,7 +151,7 @@ with col_pw, st.form(f"reset_{chosen}", clear_on_submit=True):
                     t(
                         "Password reset. Give this link to {name} yourself; it works once, until {date}:",
                         name=md_escape(reset.name),
-                        date=format_datetime(reset.expires_at, "short"),
+                        date=local_time(reset.expires_at, zone),
                     )
                 )
                 st.code(reset.link, language=None)
@@ -159,7 +161,7 @@ if target.locked_until:
         st.warning(
             t(
                 "Sign-in is locked until {time} after failed attempts.",
-                time=format_datetime(target.locked_until, "short"),
+                time=local_time(target.locked_until, zone),
             )
         )
         st.button(

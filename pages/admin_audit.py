@@ -7,10 +7,12 @@ import streamlit as st
 
 from core.kernel import audit
 from core.kernel.errors import TandemError
-from core.kernel.i18n import format_datetime, format_number, t, tn
+from core.kernel.i18n import format_number, t, tn
 from ui.page import guard
+from ui.zone import local_time, viewer_zone
 
 store, viewer = guard("audit")
+zone = viewer_zone(store, viewer)  # times stored in UTC, shown in mine
 st.title(t("Audit log"))
 
 labels = {code: t(label) for code, label in audit.ACTIONS.items()}
@@ -52,7 +54,7 @@ else:
     st.dataframe(
         pd.DataFrame(
             {
-                t("When"): [format_datetime(x.at, "short") for x in result.lines],
+                t("When"): [local_time(x.at, zone) for x in result.lines],
                 t("Who"): [x.actor or "" for x in result.lines],
                 t("Action"): [labels.get(x.action, x.action) for x in result.lines],
                 t("Target"): [x.target or "" for x in result.lines],

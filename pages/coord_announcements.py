@@ -3,13 +3,15 @@
 import streamlit as st
 
 from core.kernel.errors import TandemError
-from core.kernel.i18n import format_datetime, get_language, set_language, t
+from core.kernel.i18n import get_language, set_language, t
 from core.programmes import announcements, outreach, programmes
 from ui.actions import act, flash
 from ui.page import guard
 from ui.widgets import md_escape, plain
+from ui.zone import local_time, viewer_zone
 
 store, viewer = guard("coord_announcements")
+zone = viewer_zone(store, viewer)  # times stored in UTC, shown in mine
 st.title(t("Announcements"))
 flash("ann-publish")
 
@@ -60,7 +62,7 @@ for item in items:
             st.markdown(f"**{md_escape(item.title)}**")
             scope = item.programme or t("Everyone")
             when = (
-                t("published {date}", date=format_datetime(item.published_at, "short"))
+                t("published {date}", date=local_time(item.published_at, zone))
                 if item.published_at
                 else t("not published")
             )

@@ -12,6 +12,7 @@ from ui.matching import do_not_pair, ending, review
 from ui.matching import published as published_ui
 from ui.page import guard
 from ui.widgets import md_escape, opened, pick
+from ui.zone import viewer_zone
 
 store, viewer = guard("coord_matching")
 st.title(t("Matching"))
@@ -58,7 +59,7 @@ if published_any:
     published_ui.counts(after, n_waiting)
     if not rows:
         flash(PUBLISH)  # "n matches published." above what they now are
-    published_ui.proposals(after)
+    published_ui.proposals(after, viewer_zone(store, viewer))
     ending.render(after)
     published_ui.unmatched(pid, after, n_waiting)
 

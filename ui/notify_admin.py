@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from core.kernel.access import Viewer
-from core.kernel.i18n import N_, format_datetime, t
+from core.kernel.i18n import N_, t
 from core.kernel.store import Store
 from core.notify import admin, outbox
 from ui.actions import act, flash
 from ui.widgets import md_escape
+from ui.zone import local_time, viewer_zone
 
 STATUS_LABELS = {
     outbox.PENDING: N_("Waiting to be sent"),
@@ -79,11 +80,12 @@ def _body(store: Store, viewer: Viewer) -> None:
         width="stretch",
     )
     if status.failures:
+        zone = viewer_zone(store, viewer)
         st.caption(t("Latest SMTP errors:"))
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("When"): [format_datetime(f.at, "short") for f in status.failures],
+                    t("When"): [local_time(f.at, zone) for f in status.failures],
                     t("Tries"): [f.attempts for f in status.failures],
                     t("Error"): [f.error for f in status.failures],
                 }

@@ -11,6 +11,7 @@ import streamlit as st
 
 from core.accounts import accounts
 from core.kernel.access import Viewer
+from core.kernel.i18n import format_datetime
 from core.kernel.store import Store
 from core.relationship import meetings
 
@@ -22,3 +23,8 @@ def zone_name(store: Store, viewer: Viewer) -> str:
 
 def viewer_zone(store: Store, viewer: Viewer) -> dt.tzinfo:
     return meetings.zone(zone_name(store, viewer))
+
+
+def local_time(when: dt.datetime | None, zone: dt.tzinfo, fmt: str = "short") -> str:
+    """A stored (UTC) time as the viewer reads it, in their ``zone`` ("—" for none)."""
+    return format_datetime(None if when is None else meetings.to_local(when, zone), fmt)

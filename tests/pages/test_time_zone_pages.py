@@ -53,3 +53,21 @@ def test_the_journal_names_a_meeting_by_its_time_in_the_participants_zone(open_a
     tokyo = (held + dt.timedelta(hours=9)).strftime("%H:%M")
     assert any(tokyo in o and "Hugo Bernard" in o for o in options), options
     assert not any(held.strftime("%H:%M") in o for o in options if "Hugo Bernard" in o), options
+
+
+def test_the_audit_log_shows_each_time_in_the_admins_zone(open_app, demo_store):
+    """The audit log, the accounts, announcements and imports show a stored (UTC) time in
+    the reader's zone too (ui.zone.local_time): they showed it in UTC, unlabelled."""
+    from core.kernel.i18n import format_datetime, speaking
+    from db.models import Account, AuditLog
+
+    with demo_store.sf.begin() as s:
+        admin = s.scalar(select(Account).where(Account.username == "admin"))
+        s.get_one(Person, admin.person_id).time_zone = "Asia/Tokyo"  # UTC+9 all year
+    at = open_app("admin", page="pages/admin_audit.py", lang="en")
+    with demo_store.sf.begin() as s:
+        newest = s.scalar(select(AuditLog.at).order_by(AuditLog.at.desc()).limit(1))
+    shown = at.dataframe[0].value.iloc[0, 0]
+    with speaking("en"):
+        assert shown == format_datetime(newest + dt.timedelta(hours=9), "short")
+        assert shown != format_datetime(newest, "short")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
-from core.kernel.i18n import N_, format_date, format_datetime, t, tn
+from core.kernel.i18n import N_, format_date, t, tn
 from core.matching.published import AfterPublishing
 from core.matching.rows import Member
 from db.models.states import MatchStatus, MemberResponse
 from ui.widgets import opened
+from ui.zone import local_time
 
 STATUS = {
     MatchStatus.PUBLISHED: N_("Waiting for answers"),
@@ -19,15 +22,11 @@ STATUS = {
 }
 
 
-def _answer(m: Member, status: str) -> str:
+def _answer(m: Member, status: str, zone: dt.tzinfo) -> str:
     if m.response == MemberResponse.ACCEPTED:
-        return t(
-            "{name}: accepted {when}", name=m.name, when=format_datetime(m.responded_at, "short")
-        )
+        return t("{name}: accepted {when}", name=m.name, when=local_time(m.responded_at, zone))
     if m.response == MemberResponse.DECLINED:
-        return t(
-            "{name}: declined {when}", name=m.name, when=format_datetime(m.responded_at, "short")
-        )
+        return t("{name}: declined {when}", name=m.name, when=local_time(m.responded_at, zone))
     if status == MatchStatus.DECLINED:
         return t("{name}: no answer needed any more", name=m.name)
     return t("{name}: waiting", name=m.name)
@@ -45,7 +44,7 @@ def counts(view: AfterPublishing, unmatched: int) -> None:
 SHOW_RUNNING = "published_show_running"
 
 
-def proposals(view: AfterPublishing) -> None:
+def proposals(view: AfterPublishing, zone: dt.tzinfo) -> None:
     """Every published proposal: its state and each member's answer, what needs the
     coordinator first; the accepted ones (thousands at company scale) when asked."""
     rows = view.proposals
@@ -73,7 +72,7 @@ def proposals(view: AfterPublishing) -> None:
         {
             t("State"): [t(STATUS.get(r.status, r.status)) for r in rows],
             t("Members"): [r.names for r in rows],
-            t("Answers"): [" · ".join(_answer(m, r.status) for m in r.members) for r in rows],
+            t("Answers"): [" · ".join(_answer(m, r.status, zone) for m in r.members) for r in rows],
             t("Published on"): [format_date(view.published_at.get(r.match_id)) for r in rows],
         }
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core.kernel.access import Viewer
-from core.kernel.i18n import format_date, format_datetime, t, tn
+from core.kernel.i18n import format_date, t, tn
 from core.kernel.store import Store
 from core.people import import_undo
 from ui.actions import act, flash
 from ui.widgets import md_escape
+from ui.zone import local_time, viewer_zone
 
 WHERE = "people_undo"
 
@@ -33,6 +34,7 @@ def undo_imports(store: Store, viewer: Viewer) -> None:
     """One "Undo this import" per recent import that deactivated people."""
     flash(WHERE)
     undoable = import_undo.undoable_imports(store.sf, viewer)
+    zone = viewer_zone(store, viewer)
     if not undoable:
         return
     st.header(t("Recent deactivations"))
@@ -44,7 +46,7 @@ def undo_imports(store: Store, viewer: Viewer) -> None:
                     "**{file}**, imported {when}: {n} people deactivated",
                     row.deactivated,
                     file=md_escape(row.filename),
-                    when=format_datetime(row.at, "short"),
+                    when=local_time(row.at, zone),
                 )
             )
             st.caption(
