@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from core.kernel.i18n import format_date, format_datetime, t
-from core.relationship import concerns, meetings
+from core.kernel.i18n import format_date, t
+from core.relationship import concerns
 from ui.actions import act, flash
 from ui.page import guard
 from ui.widgets import md_escape, plain
-from ui.zone import viewer_zone
+from ui.zone import local_time, viewer_zone
 
 store, viewer = guard("coord_concerns")
 TZ = viewer_zone(store, viewer)  # stored in UTC, shown in my zone (ui.zone)
@@ -39,7 +39,7 @@ for row in rows:
                 t(
                     "{name}, {date}",
                     name=row.raised_by,
-                    date=format_datetime(meetings.to_local(row.created_at, TZ), "d MMM y, HH:mm"),
+                    date=local_time(row.created_at, TZ, "d MMM y, HH:mm"),
                 )
             )
         )

@@ -7,13 +7,13 @@ from core.growth import actions, feedback_reads, goals
 from core.insights import figures, home
 from core.kernel import clock
 from core.kernel.access import COORDINATOR, PARTICIPANT
-from core.kernel.i18n import format_date, format_datetime, format_number, format_percent, t, tn
+from core.kernel.i18n import format_date, format_number, format_percent, t, tn
 from core.relationship import meetings
 from ui import survey_cards
 from ui.dashboard.filters import kept_parts
 from ui.page import guard
 from ui.widgets import md_escape, plain
-from ui.zone import viewer_zone
+from ui.zone import local_time, viewer_zone
 
 store, viewer = guard("home")
 st.title(t("Hello, {name}", name=viewer.name.split(" ")[0]))
@@ -24,9 +24,7 @@ if reset_at:
         st.warning(
             t(
                 "An admin reset your password on {when}. If you did not ask for it, tell your coordinator or an admin.",
-                when=format_datetime(
-                    meetings.to_local(reset_at, viewer_zone(store, viewer)), "medium"
-                ),
+                when=local_time(reset_at, viewer_zone(store, viewer), "medium"),
             ),
             icon=":material/lock_reset:",
         )
@@ -85,9 +83,8 @@ if viewer.has(PARTICIPANT):
                 st.markdown(
                     t(
                         "**Next meeting:** {when} — {kind}, with {names}",
-                        when=format_datetime(
-                            meetings.to_local(plan.next_at, viewer_zone(store, viewer)),
-                            "EEE d MMM, HH:mm",
+                        when=local_time(
+                            plan.next_at, viewer_zone(store, viewer), "EEE d MMM, HH:mm"
                         ),
                         kind=t(meetings.KINDS[plan.next_kind]),
                         names=md_escape(", ".join(plan.peer_names)),
