@@ -65,7 +65,7 @@ def _future(when: dt.datetime) -> dt.datetime:
     if when <= clock.now():
         raise InvalidInput(
             t(
-                "{when} is in the past: plan a meeting in the future, or record a meeting that was held.",
+                "{when} (UTC) is in the past: plan a meeting in the future, or record a meeting that was held.",
                 when=format_datetime(when, "short"),
             )
         )
@@ -82,7 +82,7 @@ def _no_clash(s: Session, match_id: int, when: dt.datetime) -> None:
     )
     if taken is not None:
         raise Conflict(
-            t("A meeting is already planned at {when}.", when=format_datetime(when, "short"))
+            t("A meeting is already planned at {when} (UTC).", when=format_datetime(when, "short"))
         )
 
 

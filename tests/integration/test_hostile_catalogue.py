@@ -451,7 +451,7 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
     # ---------------------------------------------------------------- meetings
     "meeting planned yesterday": (
         lambda h: _plan(h, first=NOW - dt.timedelta(days=1)),
-        "11/1/26, 9:30\u202fAM is in the past: plan a meeting in the future, "
+        "11/1/26, 9:30\u202fAM (UTC) is in the past: plan a meeting in the future, "
         "or record a meeting that was held.",
     ),
     "meeting of 5 minutes": (lambda h: _plan(h, duration_minutes=5), MINUTES),
@@ -472,7 +472,7 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
     ),
     "meeting at the same time as another": (
         lambda h: _plan(h, first=h.planned.scheduled_at),
-        "A meeting is already planned at 11/5/26, 9:30\u202fAM.",
+        "A meeting is already planned at 11/5/26, 9:30\u202fAM (UTC).",
     ),
     "meeting planned in another pair": (
         lambda h: schedule.plan_meetings(h.sf, h.w.other, h.w.match_id, NOW + dt.timedelta(days=5)),
