@@ -169,7 +169,7 @@ def _after_flush(session: Session, _context: Any) -> None:
     later_rows: list[Any] = []
     for o in (*session.new, *read, *session.deleted):
         (later_rows if _later_only(o, split) else rows).append(o)
-    if len(rows) < len(session.new) + len(dirty) + len(session.deleted):
+    if later_rows or len(read) < len(dirty):
         written.add(_TOUCHED)  # rows no figure reads: the data version alone
     written.update(later(inspect(o).mapper.local_table.name) for o in later_rows)
     for obj in rows:

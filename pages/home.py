@@ -64,6 +64,7 @@ if viewer.has(PARTICIPANT):
             ),
             icon=":material/info:",
         )
+    zone = viewer_zone(store, viewer)  # read once, not once a card
     for card in cards:
         with st.container(border=True, key=f"match_card_{card.match_id}"):
             peers = ", ".join(f"{name} ({dept})" if dept else name for name, dept in card.peers)
@@ -83,9 +84,7 @@ if viewer.has(PARTICIPANT):
                 st.markdown(
                     t(
                         "**Next meeting:** {when} — {kind}, with {names}",
-                        when=local_time(
-                            plan.next_at, viewer_zone(store, viewer), "EEE d MMM, HH:mm"
-                        ),
+                        when=local_time(plan.next_at, zone, "EEE d MMM, HH:mm"),
                         kind=t(meetings.KINDS[plan.next_kind]),
                         names=md_escape(", ".join(plan.peer_names)),
                     )

@@ -25,6 +25,10 @@ def viewer_zone(store: Store, viewer: Viewer) -> dt.tzinfo:
     return meetings.zone(zone_name(store, viewer))
 
 
+# A meeting's time as pages show it: "Tue 1 Dec 2026, 09:00" ("mar. 1 déc. 2026, 09:00").
+MEETING_TIME = "EEE d MMM y, HH:mm"
+
+
 def local_time(when: dt.datetime | None, zone: dt.tzinfo, fmt: str = "short") -> str:
     """A stored (UTC) time as the viewer reads it, in their ``zone`` ("—" for none)."""
     return format_datetime(None if when is None else meetings.to_local(when, zone), fmt)

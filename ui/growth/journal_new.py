@@ -13,7 +13,6 @@ from core.kernel.access import Viewer
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_datetime, t
 from core.kernel.store import Store
-from core.relationship.meetings import to_local
 from ui.actions import flash
 from ui.growth.journal_draft import (
     ACTION,
@@ -32,7 +31,7 @@ from ui.growth.journal_draft import (
 )
 from ui.growth.journal_entries import action_items
 from ui.widgets import form_key
-from ui.zone import viewer_zone
+from ui.zone import MEETING_TIME, local_time, viewer_zone
 
 SCALE = [1, 2, 3, 4, 5]
 
@@ -49,7 +48,7 @@ def prompts(meetings: list[MeetingChoice], zone: dt.tzinfo) -> dict[int, Meeting
     labels: dict[int | None, str] = {
         m.id: t(
             "{date} with {peers}",
-            date=format_datetime(to_local(m.scheduled_at, zone), "EEE d MMM y, HH:mm"),
+            date=local_time(m.scheduled_at, zone, MEETING_TIME),
             peers=m.peers,
         )
         for m in meetings

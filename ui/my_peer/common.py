@@ -10,12 +10,12 @@ from typing import Any
 import streamlit as st
 
 from core.kernel import zones
-from core.kernel.i18n import format_datetime
 from core.relationship import meetings
 from core.relationship.meetings import MeetingsOverview
 from core.relationship.peer_view import MatchView
 from core.relationship.resources import ResourceView
 from ui import actions
+from ui.zone import MEETING_TIME, local_time
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Shown:
         return meetings.to_utc(day, time, self.tz)
 
     def when(self, when: dt.datetime) -> str:
-        shown = format_datetime(self.local(when), "EEE d MMM y, HH:mm")
+        shown = local_time(when, self.tz, MEETING_TIME)
         if any(z != self.zone for z in self.peer_zones):  # "9:00 Paris · 3:00 Montréal"
             shown += " (" + zones.across_zones(when, self.zone, self.peer_zones) + ")"
         return shown
