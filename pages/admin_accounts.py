@@ -13,7 +13,7 @@ from ui.actions import act, flash
 from ui.chat_link import chat_link_settings
 from ui.notify_admin import section as mail_section
 from ui.page import guard
-from ui.widgets import form_key, form_sent, md_escape, pager, pick
+from ui.widgets import TIME_WIDTH, form_key, form_sent, md_escape, pager, pick
 from ui.zone import local_time, viewer_zone
 
 store, viewer = guard("accounts")
@@ -104,7 +104,15 @@ table = pd.DataFrame(
         ],
     }
 )
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        label: st.column_config.TextColumn(width=TIME_WIDTH)
+        for label in (t("Last sign-in"), t("Sign-in locked until"))
+    },
+)
 
 st.header(t("Change an account"))
 by_id = {r.account_id: r for r in rows}

@@ -117,6 +117,11 @@ def form_sent(form: str) -> None:
     st.session_state.pop(f"_submission_{form}", None)
 
 
+# Table columns wide enough for a date or a time in either language (pixels): Streamlit's
+# "small" and its own guess from the first rows cut "16 nov. 2026" and "12/7/26, 2:35 AM".
+DATE_WIDTH = 100
+TIME_WIDTH = 135
+
 SEEDED = "_seeded"  # widget key → the value read from the database and given to it
 
 

@@ -12,7 +12,7 @@ from core.kernel import clock
 from core.kernel.i18n import format_date, get_language, speaking, t
 from ui import nav
 from ui.dashboard.filters import Picked
-from ui.widgets import on_click
+from ui.widgets import DATE_WIDTH, on_click
 
 
 @st.cache_data(ttl=600, max_entries=50, show_spinner=False)
@@ -63,9 +63,6 @@ def _checkin_rows(rows: Sequence[figures.CheckIn]) -> list[dict[str, str]]:
             }
             for c in rows
         ]
-
-
-DATE_WIDTH = 100  # pixels: a day in either language ("16 nov. 2026", "Nov 16, 2026")
 
 
 def checkins(d: figures.Dashboard) -> None:
