@@ -12,7 +12,7 @@ from core.insights.scope import ALL, OTHERS, Scope, programme_or_404, scope_of
 from core.insights.table_cache import TableCache, kept_or_built
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.bags import fetch_bags
-from core.kernel.privacy import NOT_OFFERED, Bag, Cell, Table, combine, emit, is_small
+from core.kernel.privacy import NOT_OFFERED, Bag, Cell, Table, combine, emit
 from core.kernel.settings import k_threshold
 from core.surveys.self_assessment import BASELINE, END, SKILLS, skill_label
 from db.models import Enrolment, Person, SelfAssessment
@@ -94,25 +94,6 @@ class SkillGrowth:
     growth: float | None
     suppressed: bool
     reason: str = ""  # core.kernel.privacy: small | difference | not_offered
-
-
-def growth_rows(rows: list[tuple[str, int, float, float]], k: int) -> list[SkillGrowth]:
-    """(skill, people with both, mean baseline, mean end) → growth per skill, k-suppressed."""
-    by_skill = {skill: (n, b, e) for skill, n, b, e in rows}
-    result = []
-    for skill in SKILLS:
-        row = by_skill.get(skill)
-        # A skill nobody assessed counts 0 people: suppressed (k is always >= 2).
-        if row is None or not row[0] or is_small(row[0], k):
-            result.append(SkillGrowth(skill, skill_label(skill), None, None, None, None, True))
-        else:
-            n, b, e = row
-            result.append(
-                SkillGrowth(
-                    skill, skill_label(skill), n, float(b), float(e), float(e) - float(b), False
-                )
-            )
-    return result
 
 
 def mentor_skills_growth(

@@ -58,11 +58,6 @@ def nps(counts: Mapping[int, int]) -> float | None:
     return 100.0 * (promoters - detractors) / n
 
 
-def mean_of(counts: Mapping[int, int]) -> float | None:
-    n = sum(counts.values())
-    return sum(v * c for v, c in counts.items()) / n if n else None
-
-
 MAX_FREE_TEXTS = 200  # a coordinator reads a sample, never the whole table at once
 
 

@@ -283,23 +283,6 @@ def read(sf: sessionmaker[Session], viewer: Viewer) -> Directory:
         )
 
 
-def search(
-    sf: sessionmaker[Session], viewer: Viewer, skill: str = "", department: str = ""
-) -> list[DirectoryEntry]:
-    """Colleagues who offer a skill matching ``skill`` (all listed people when empty)."""
-    return read(sf, viewer).search(skill, department)
-
-
-def offered_skills(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
-    """Every skill someone in the directory offers, for the search box's suggestions."""
-    return read(sf, viewer).skills()
-
-
-def departments(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
-    """Departments of the people one can find in the directory, for the filter."""
-    return read(sf, viewer).departments()
-
-
 def my_listing(sf: sessionmaker[Session], viewer: Viewer) -> MyListing:
     """Whether I am in the directory, and exactly what others see of me there."""
     require_role(viewer, PARTICIPANT)

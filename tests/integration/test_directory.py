@@ -69,12 +69,12 @@ def people(sf):
 
 def test_only_opted_in_people_enrolled_in_a_live_programme_are_listed(sf, people):
     me, hugo = people
-    assert [e.name for e in directory.search(sf, me)] == ["Hugo"]
+    assert [e.name for e in directory.read(sf, me).search()] == ["Hugo"]
 
 
 def test_an_entry_holds_name_department_skills_offered_and_contact_nothing_else(sf, people):
     me, hugo = people
-    [entry] = directory.search(sf, me, "sql")
+    [entry] = directory.read(sf, me).search("sql")
     assert [f.name for f in dataclasses.fields(entry)] == [
         "person_id",
         "name",
@@ -94,21 +94,21 @@ def test_an_entry_holds_name_department_skills_offered_and_contact_nothing_else(
 
 def test_search_ignores_case_and_accents_and_finds_nobody_for_an_unknown_skill(sf, people):
     me, _ = people
-    assert [e.name for e in directory.search(sf, me, "NEGOCIATION")] == ["Hugo"]
-    assert directory.search(sf, me, "Cooking") == []
-    assert [e.name for e in directory.search(sf, me, "", "engineering")] == ["Hugo"]
-    assert directory.search(sf, me, "", "Sales") == []
-    assert directory.offered_skills(sf, me) == ["Négociation", "SQL"]
+    assert [e.name for e in directory.read(sf, me).search("NEGOCIATION")] == ["Hugo"]
+    assert directory.read(sf, me).search("Cooking") == []
+    assert [e.name for e in directory.read(sf, me).search("", "engineering")] == ["Hugo"]
+    assert directory.read(sf, me).search("", "Sales") == []
+    assert directory.read(sf, me).skills() == ["Négociation", "SQL"]
 
 
 def test_opting_out_removes_me_at_once_and_opting_in_again_brings_me_back(sf, people):
     me, hugo = people
     assert directory.set_opt_in(sf, hugo, False).listed is False
-    assert directory.search(sf, me) == []
+    assert directory.read(sf, me).search() == []
     assert directory.set_opt_in(sf, hugo, False).opted_in is False  # idempotent
     back = directory.set_opt_in(sf, hugo, True)
     assert back.listed and back.skills_offered == ("Négociation", "SQL")
-    assert [e.name for e in directory.search(sf, me)] == ["Hugo"]
+    assert [e.name for e in directory.read(sf, me).search()] == ["Hugo"]
 
 
 def test_my_listing_shows_exactly_what_colleagues_see(sf, people):
@@ -133,29 +133,29 @@ def test_someone_enrolled_who_offers_no_skill_is_told_they_are_not_listed_yet(sf
         )
     listing = directory.my_listing(sf, me)
     assert listing.opted_in and not listing.listed and listing.skills_offered == ()
-    assert me.person_id not in {e.person_id for e in directory.search(sf, hugo)}
+    assert me.person_id not in {e.person_id for e in directory.read(sf, hugo).search()}
 
 
 def test_i_do_not_find_myself_and_an_erased_person_is_never_listed(sf, people):
     me, hugo = people
-    assert me.person_id not in {e.person_id for e in directory.search(sf, me)}
-    assert me.person_id in {e.person_id for e in directory.search(sf, hugo)}
+    assert me.person_id not in {e.person_id for e in directory.read(sf, me).search()}
+    assert me.person_id in {e.person_id for e in directory.read(sf, hugo).search()}
     with sf.begin() as s:
         s.get_one(Person, hugo.person_id).erased_at = s.get_one(Person, hugo.person_id).created_at
-    assert directory.search(sf, me) == []
+    assert directory.read(sf, me).search() == []
 
 
 @pytest.mark.parametrize("roles", [("coordinator",), ("admin",)])
 def test_only_participants_search_the_directory(sf, people, roles):
     staff = make_user(sf, "staff", roles)
     with pytest.raises(NotAllowed):
-        directory.search(sf, staff, "sql")
+        directory.read(sf, staff).search("sql")
 
 
 def test_an_overlong_search_is_refused_clearly(sf, people):
     me, _ = people
     with pytest.raises(InvalidInput, match="too long"):
-        directory.search(sf, me, "x" * 50_000)
+        directory.read(sf, me).search("x" * 50_000)
 
 
 def test_the_directory_reads_never_send_one_parameter_per_listed_person(sf, people):
@@ -174,9 +174,9 @@ def test_the_directory_reads_never_send_one_parameter_per_listed_person(sf, peop
     engine = sf.kw["bind"]
     event.listen(engine, "before_cursor_execute", count)
     try:
-        found = directory.search(sf, me, "négociation")
-        skills = directory.offered_skills(sf, me)
-        departments = directory.departments(sf, me)
+        found = directory.read(sf, me).search("négociation")
+        skills = directory.read(sf, me).skills()
+        departments = directory.read(sf, me).departments()
         mine = directory.my_listing(sf, me)
     finally:
         event.remove(engine, "before_cursor_execute", count)
@@ -195,7 +195,7 @@ def test_the_filters_offer_only_what_a_search_can_find(sf, people):
     found = directory.read(sf, me)
     assert "Legal" not in found.departments() and found.departments() == ["Engineering"]
     assert found.search(department="Legal") == [] and found.search(department="engineering")
-    assert found.skills() == directory.offered_skills(sf, me) == ["Négociation", "SQL"]
+    assert found.skills() == directory.read(sf, me).skills() == ["Négociation", "SQL"]
 
 
 def test_a_large_directory_lists_the_first_hundred_by_name_accents_and_case_aside(sf, people):
@@ -234,7 +234,7 @@ def test_a_large_directory_lists_the_first_hundred_by_name_accents_and_case_asid
             assert all("SQL" in e.skills_offered for e in found)
         if department == "legal":
             assert {e.department for e in found} == {"Légal"}
-    every = [e.name for e in directory.search(sf, me)]
+    every = [e.name for e in directory.read(sf, me).search()]
     assert every == [f"Ada {i:03d}" for i in range(60)] + [f"émile {i:03d}" for i in range(40)]
 
 
@@ -246,10 +246,10 @@ def test_a_chat_link_set_by_an_admin_is_offered_beside_each_colleague(sf, people
     admin = make_user(sf, "root", ("admin",))
     template = "https://teams.microsoft.com/l/chat/0/0?users={email}"
     assert directory.set_chat_template(sf, admin, f"  {template} ") == template
-    [entry] = directory.search(sf, me, "sql")
+    [entry] = directory.read(sf, me).search("sql")
     assert entry.chat == template.replace("{email}", _email(sf, hugo))
     directory.set_chat_template(sf, admin, "")  # removed: no chat link any more
-    assert directory.search(sf, me, "sql")[0].chat == ""
+    assert directory.read(sf, me).search("sql")[0].chat == ""
 
 
 @pytest.mark.parametrize(
@@ -273,7 +273,7 @@ def test_a_chat_link_that_is_not_https_with_one_email_is_refused_and_nothing_cha
     with pytest.raises(InvalidInput):
         directory.set_chat_template(sf, admin, template)
     assert directory.current_chat_template(sf, admin) == ""
-    assert directory.search(sf, me, "sql")[0].chat == ""
+    assert directory.read(sf, me).search("sql")[0].chat == ""
 
 
 def test_only_admins_set_the_chat_link(sf, people):
@@ -290,12 +290,12 @@ def test_an_email_is_quoted_in_the_links_and_a_deactivated_colleague_has_none(sf
     directory.set_chat_template(sf, admin, "https://chat.example.com/u/{email}")
     with sf.begin() as s:
         s.get_one(Person, hugo.person_id).email = "hugo+x&y=1@example.com"
-    [entry] = directory.search(sf, me, "sql")
+    [entry] = directory.read(sf, me).search("sql")
     assert entry.mailto == "mailto:hugo%2Bx%26y%3D1@example.com"
     assert entry.chat == "https://chat.example.com/u/hugo%2Bx%26y%3D1@example.com"
     with sf.begin() as s:
         s.get_one(Person, hugo.person_id).is_active = False
-    assert directory.search(sf, me, "sql") == []
+    assert directory.read(sf, me).search("sql") == []
 
 
 def test_the_directory_walks_indexes_never_sorting_or_scanning_what_it_reads(
@@ -329,4 +329,4 @@ def test_a_colleague_listed_between_the_read_and_the_search_is_found_without_an_
         make_listed(s, running, "Aaron Newcomer", "Sales", [nego, make_skill(s, "Welding")])
     [entry, *_] = found.search()
     assert entry.name == "Aaron Newcomer" and entry.skills_offered == ("Négociation",)
-    assert "Welding" in directory.offered_skills(sf, me)  # the next read names it
+    assert "Welding" in directory.read(sf, me).skills()  # the next read names it

@@ -588,16 +588,12 @@ READS: tuple[Read, ...] = (
     # my data
     _own("mydata.export_my_data", lambda sf, w, v: mydata.export_my_data(sf, v).data),
     # the expert directory and enrolment
-    _own("directory.search", lambda sf, w, v: directory.search(sf, v), staff_refused=True),
-    _own("directory.read", lambda sf, w, v: directory.read(sf, v), staff_refused=True),
     _own(
-        "directory.offered_skills",
-        lambda sf, w, v: directory.offered_skills(sf, v),
+        "directory.read.search",
+        lambda sf, w, v: directory.read(sf, v).search(),
         staff_refused=True,
     ),
-    _own(
-        "directory.departments", lambda sf, w, v: directory.departments(sf, v), staff_refused=True
-    ),
+    _own("directory.read", lambda sf, w, v: directory.read(sf, v), staff_refused=True),
     _own("directory.my_listing", lambda sf, w, v: directory.my_listing(sf, v), staff_refused=True),
     _own("enrolment.list_offers", lambda sf, w, v: enrolment.list_offers(sf, v)),
     _own("enrolment.get_offer:P", lambda sf, w, v: enrolment.get_offer(sf, v, w.p)),
@@ -811,7 +807,7 @@ def _row(author: str, peer: str, other: str, coordinator: str, admin: str) -> di
     return {who: x for who, x in row.items() if x}
 
 
-DIRECTORY_READS = frozenset({"directory.search", "directory.offered_skills", "directory.read"})
+DIRECTORY_READS = frozenset({"directory.read.search", "directory.read"})
 
 OBJECTS: tuple[Obj, ...] = (
     # "account: name, department, level, location": others, the directory only (opt-in)
@@ -819,7 +815,7 @@ OBJECTS: tuple[Obj, ...] = (
         "account-name",
         (NAMES[AUTHOR],),
         _row(SEES, SEES, SEES, SEES, SEES),
-        only_via={OTHER: frozenset({"directory.search", "directory.read"})},
+        only_via={OTHER: DIRECTORY_READS},
     ),
     Obj("account-location", _m("account-location"), _row(SEES, SEES, NEVER, SEES, SEES)),
     Obj(

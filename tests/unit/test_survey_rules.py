@@ -5,8 +5,7 @@ import datetime as dt
 import pytest
 
 from core.growth.progress import last_months
-from core.insights.skills_growth import growth_rows
-from core.insights.survey_results import mean_of, nps
+from core.insights.survey_results import nps
 from core.kernel.errors import InvalidInput
 from core.kernel.privacy import is_small
 from core.surveys.questions import END, PULSE, poor_fit, validate_answers
@@ -38,11 +37,6 @@ def test_an_aggregate_over_k_minus_1_answers_is_suppressed_and_over_k_is_shown()
     assert is_small(4, 5)
     assert not is_small(5, 5)
     assert not is_small(0, 5)
-
-
-def test_mean_of_a_distribution():
-    assert mean_of({1: 1, 5: 3}) == 4.0
-    assert mean_of({}) is None
 
 
 def test_the_schedule_asks_30_days_after_matching_then_every_60_days_and_at_the_end():
@@ -123,16 +117,6 @@ def test_valid_answers_are_kept_and_an_empty_text_is_dropped():
 def test_out_of_range_or_missing_answers_are_refused_with_a_clear_message(answers, message):
     with pytest.raises(InvalidInput, match=message):
         validate_answers(_questions(), answers)
-
-
-def test_growth_per_skill_is_end_minus_baseline_and_hidden_below_k():
-    rows = [("communication", 5, 2.4, 3.6), ("empathy", 4, 3.0, 4.0)]
-    by_skill = {g.skill: g for g in growth_rows(rows, 5)}
-    assert set(by_skill) == set(SKILLS)
-    assert by_skill["communication"].growth == pytest.approx(1.2)
-    assert by_skill["communication"].n == 5 and not by_skill["communication"].suppressed
-    assert by_skill["empathy"].suppressed and by_skill["empathy"].growth is None
-    assert by_skill["support"].suppressed  # nobody answered both
 
 
 def test_self_assessment_scores_must_cover_every_skill_from_1_to_5():
