@@ -122,12 +122,33 @@ def _page(spec: PageSpec) -> st.Page:
 
 
 def signed_in_pages(viewer: Viewer) -> dict[str, list[st.Page]]:
+    """The pages this viewer's roles allow, by section; and, hidden, a stand-in at the
+    address of every other page, which says so in the viewer's language (Streamlit's own
+    "Page not found" dialog is English) and runs none of that page's code."""
     sections: dict[str, list[st.Page]] = {}
+    refused = []
     for spec in PAGES:
         if can_open(viewer, spec.page_id):
             sections.setdefault(t(spec.section), []).append(_page(spec))
-    sections.setdefault(t("Tandem"), []).append(_unsubscribe())  # hidden: links only
+        else:
+            refused.append(_refused(spec))
+    sections.setdefault(t("Tandem"), []).extend([_unsubscribe(), *refused])  # links only
     return sections
+
+
+def _refused(spec: PageSpec) -> st.Page:
+    return st.Page(
+        _not_your_page,
+        title=t(spec.title),
+        icon=spec.icon,
+        url_path=spec.page_id,
+        visibility="hidden",
+    )
+
+
+def _not_your_page() -> None:
+    st.error(t("This page is not available to your role."))
+    st.page_link(_page(next(spec for spec in PAGES if spec.page_id == "home")))
 
 
 UNSUBSCRIBE = "unsubscribe"

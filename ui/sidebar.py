@@ -9,7 +9,6 @@ import streamlit as st
 
 from core.kernel.i18n import t
 from ui import locale
-from ui.nav import UNSUBSCRIBE
 
 
 def draw(sections: dict[str, list[st.Page]]) -> None:
@@ -29,7 +28,7 @@ def draw(sections: dict[str, list[st.Page]]) -> None:
     label = json.dumps(t("Pages")).replace("<", "\\u003c")
     st.html(_SCRIPT.replace("LABEL", label), unsafe_allow_javascript=True)
     for section, pages in sections.items():
-        links = [page for page in pages if page.url_path != UNSUBSCRIBE]  # hidden: links only
+        links = [page for page in pages if page.visibility != "hidden"]  # links only
         if not links:
             continue
         with st.container(gap=None):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import sign_in, wait_idle
+from tests.e2e.conftest import open_signed_in, screenshot, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -52,3 +52,22 @@ def test_at_a_phone_width_choosing_a_page_closes_the_sidebar(app_url, browser):
         page.get_by_role("heading", name="Reflection journal").wait_for()
     finally:
         ctx.close()
+
+
+def test_a_page_of_another_role_says_so_in_the_viewers_language(app_url, new_context):
+    """A coordinator's address opened by a participant (a link in an e-mail, a bookmark
+    from another role): not Streamlit's English "Page not found" dialog, but Tandem's own
+    refusal in French, a link home, and no link to the page in the sidebar."""
+    page = new_context().new_page()
+    sign_in(page, app_url, "camille")  # a participant who reads French
+    open_signed_in(page, app_url, "coord_dashboard")
+    page.get_by_text("Cette page n’est pas accessible à votre rôle.").wait_for()
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_test_id("stException").count() == 0
+    nav = page.get_by_role("navigation", name="Pages")
+    assert nav.get_by_role("link", name="Tableau de bord").count() == 0
+    screenshot(page, "refused-page")
+    main = page.get_by_test_id("stMain")
+    main.get_by_role("link", name="Accueil").click()
+    page.get_by_role("heading", name="Bonjour, Camille").wait_for()
+    assert main.get_by_text("Cette page n’est pas accessible").count() == 0
