@@ -13,7 +13,7 @@ from ui.actions import act, flash
 from ui.chat_link import chat_link_settings
 from ui.notify_admin import section as mail_section
 from ui.page import guard
-from ui.widgets import TIME_WIDTH, form_key, form_sent, md_escape, pager, pick
+from ui.widgets import TIME_WIDTH, choose_many, form_key, form_sent, md_escape, pager, pick
 from ui.zone import local_time, viewer_zone
 
 store, viewer = guard("accounts")
@@ -50,13 +50,13 @@ with st.expander(t("Create an account"), expanded=False):
         c1.text_input(t("Username"), key="new_username")
         c2.text_input(t("Department"), key="new_department")
         c1.text_input(t("Initial password"), type="password", key="new_password")
-        c2.multiselect(
+        choose_many(
             t("Roles"),
             list(ROLES),
             default=["participant"],
             format_func=role_label.get,
             key="new_roles",
-            placeholder=t("Choose…"),
+            where=c2,
         )
         st.form_submit_button(t("Create"), on_click=_create)
         form_key("account_new")  # drawn with the form, sent with it
@@ -127,13 +127,12 @@ def _save_roles(account_id: int) -> None:
 
 col_roles, col_pw, col_active = st.columns(3)
 with col_roles, st.form(f"roles_{chosen}"):
-    new_roles = st.multiselect(
+    new_roles = choose_many(
         t("Roles"),
         list(ROLES),
         default=list(target.roles),
         format_func=role_label.get,
         key=f"roles_sel_{chosen}",
-        placeholder=t("Choose…"),
     )
     st.form_submit_button(t("Save roles"), on_click=_save_roles, args=(chosen,))
     flash(f"roles_{chosen}")

@@ -9,6 +9,7 @@ from core.kernel import audit
 from core.kernel.errors import TandemError
 from core.kernel.i18n import format_number, t, tn
 from ui.page import guard
+from ui.widgets import choose_many
 from ui.zone import local_time, viewer_zone
 
 store, viewer = guard("audit")
@@ -17,12 +18,12 @@ st.title(t("Audit log"))
 
 labels = {code: t(label) for code, label in audit.ACTIONS.items()}
 c1, c2, c3 = st.columns([2, 2, 2])
-actions = c1.multiselect(
+actions = choose_many(
     t("Actions"),
     list(labels),
     format_func=labels.get,
     key="audit_actions",
-    placeholder=t("Choose…"),
+    where=c1,
 )
 who = c2.text_input(t("User (actor or target)"), key="audit_who")
 period = c3.date_input(

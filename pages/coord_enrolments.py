@@ -9,7 +9,7 @@ from core.programmes import answers, enrolled
 from core.programmes.enrolment import EnrolmentStatus
 from ui.page import guard
 from ui.programmes.picker import pick_programme
-from ui.widgets import pager, pick, plain
+from ui.widgets import choose_many, pager, pick, plain
 
 store, viewer = guard("coord_enrolments")
 st.title(t("Enrolments"))
@@ -29,8 +29,12 @@ search = c3.text_input(t("Search by name or e-mail"), key="enr_search")
 ss = st.session_state
 try:
     departments = enrolled.departments_of(store.sf, viewer, picked, status=status or None)
-    chosen_departments = c2.multiselect(
-        t("Departments"), departments, placeholder=t("All"), key="enr_departments"
+    chosen_departments = choose_many(
+        t("Departments"),
+        departments,
+        placeholder=t("All"),
+        key="enr_departments",
+        where=c2,
     )
     # One page of the filtered list is read; the page number is kept within the pages.
     found = enrolled.enrolment_page(

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -161,6 +161,27 @@ def pick(label: str, rows: Mapping[K, R], caption: Callable[[R], str], **kwargs:
     """A selectbox over the ids of ``rows``, each shown as ``caption(row)``: the chosen id.
     ``kwargs`` go to ``st.selectbox`` (``key``, ``on_change`` …)."""
     return st.selectbox(label, list(rows), format_func=lambda i: caption(rows[i]), **kwargs)
+
+
+def choose_many(
+    label: str,
+    options: Sequence[K],
+    *,
+    where: Any = st,
+    placeholder: str | None = None,
+    **kwargs: Any,
+) -> list[K]:
+    """``where.multiselect`` (``st`` or a column) in the viewer's language: its placeholder
+    translated ("Choose…" unless given), and without the bulk "Select all" / "Select n
+    matches" entries Streamlit writes in English only (a form that needs "everybody" offers
+    it as its own choice). ``kwargs`` go to ``multiselect`` (``key``, ``format_func`` …)."""
+    return where.multiselect(
+        label,
+        options,
+        placeholder=t("Choose…") if placeholder is None else placeholder,
+        select_all=False,
+        **kwargs,
+    )
 
 
 def opened(key: str) -> bool:

@@ -10,7 +10,7 @@ from core.matching import edits, proposals
 from core.matching.rows import SuggestionRow
 from core.matching.suggestions import PoolPerson
 from ui.actions import act, flash
-from ui.widgets import md_escape
+from ui.widgets import choose_many, md_escape
 
 
 def render(
@@ -162,12 +162,11 @@ def make_form(pid: int, waiting: list[PoolPerson]) -> None:
 
     with st.form("make_form"):
         names = {p.person_id: f"{p.name} — {p.department or '—'}" for p in waiting}
-        st.multiselect(
+        choose_many(
             t("People (2 to 6)"),
             list(names),
             format_func=names.get,
             key="make_people",
-            placeholder=t("Choose…"),
         )
         st.caption(t("People taken from another suggestion leave it."))
         st.form_submit_button(t("Make this match"), on_click=_make)

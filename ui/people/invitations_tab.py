@@ -13,6 +13,7 @@ from core.notify import smtp
 from core.notify.invitations import email_invitations
 from core.people import roster
 from core.people.roster import PeopleSummary
+from ui.widgets import choose_many
 
 
 def invitations_tab(store: Store, viewer: Viewer, summary: PeopleSummary) -> None:
@@ -39,12 +40,11 @@ def invitations_tab(store: Store, viewer: Viewer, summary: PeopleSummary) -> Non
             store.sf, viewer, search, status="no_account", limit=200
         ).rows
         by_id = {r.person_id: r for r in candidates if r.is_active}
-        chosen = st.multiselect(
+        chosen = choose_many(
             t("People"),
             list(by_id),
             format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>",
             key="invite_people",
-            placeholder=t("Choose…"),
         )
     by_email = smtp.configured() and st.checkbox(
         t("Also e-mail each person their link, in their language"),

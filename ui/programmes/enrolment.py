@@ -10,7 +10,7 @@ from core.kernel.i18n import t
 from core.programmes import answers
 from core.programmes import enrolment as enr
 from ui.programmes import pick
-from ui.widgets import md_escape, plain
+from ui.widgets import choose_many, md_escape, plain
 
 
 def enrolment_form(
@@ -90,23 +90,22 @@ def _skills(
     for col, (kind, (label, help_text)) in zip(st.columns(2), asked.items(), strict=True):
         before = getattr(base, kind) if base else ()
         typed[kind] = tuple(
-            col.multiselect(
+            choose_many(
                 label,
                 list(names),
                 default=[i for i in before if i in names],
                 format_func=names.get,
-                placeholder=t("Choose…"),
                 key=f"{prefix}_{kind}",
                 help=help_text,
+                where=col,
             )
         )
     theme_labels = {c: t(label) for c, label in answers.GOAL_THEMES.items()}
-    themes = st.multiselect(
+    themes = choose_many(
         t("Goal themes"),
         list(answers.GOAL_THEMES),
         default=list(base.goal_themes) if base else [],
         format_func=theme_labels.get,
-        placeholder=t("Choose…"),
         key=f"{prefix}_themes",
     )
     return {**typed, "goal_themes": tuple(themes)}
@@ -115,12 +114,11 @@ def _skills(
 def _practicalities(prefix: str, base: enr.MyEnrolment | None, language: str) -> dict[str, Any]:
     st.header(t("Practicalities"))
     slot_labels = {c: t(label) for c, label in answers.AVAILABILITY.items()}
-    availability = st.multiselect(
+    availability = choose_many(
         t("When are you available?"),
         list(answers.AVAILABILITY),
         default=list(base.availability) if base else [],
         format_func=slot_labels.get,
-        placeholder=t("Choose…"),
         key=f"{prefix}_availability",
     )
     c1, c2 = st.columns(2)
@@ -135,13 +133,13 @@ def _practicalities(prefix: str, base: enr.MyEnrolment | None, language: str) ->
         horizontal=True,
     )
     language_labels = {c: t(label) for c, label in answers.LANGUAGES.items()}
-    languages = c2.multiselect(
+    languages = choose_many(
         t("Languages you can meet in"),
         list(answers.LANGUAGES),
         default=list(base.languages) if base else [language],
         format_func=language_labels.get,
         key=f"{prefix}_languages",
-        placeholder=t("Choose…"),
+        where=c2,
     )
     motivation = st.text_area(
         t("Why do you want to join? (optional)"),

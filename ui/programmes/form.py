@@ -12,6 +12,7 @@ from core.programmes import options
 from core.programmes import programmes as prog
 from db.models import Programme
 from ui.programmes import Sessions, lines, pick
+from ui.widgets import choose_many
 
 
 def programme_form(
@@ -48,12 +49,11 @@ def _purpose(prefix: str, form: prog.ProgrammeForm) -> dict[str, Any]:
         t("Description"), value=form.description, key=f"{prefix}_description"
     )
     objective_labels = {c: t(label) for c, label in options.OBJECTIVES.items()}
-    objectives = st.multiselect(
+    objectives = choose_many(
         t("Objectives"),
         list(options.OBJECTIVES),
         default=[o for o in form.objectives if o in options.OBJECTIVES],
         format_func=objective_labels.get,
-        placeholder=t("Choose…"),
         key=f"{prefix}_objectives",
     )
     st.markdown("**" + t("KPIs and targets") + "**")
@@ -149,12 +149,13 @@ def _who_can_join(
     for col, (field, label) in zip(st.columns(3), lists.items(), strict=True):
         current = getattr(form, field)
         typed[field] = tuple(
-            col.multiselect(
+            choose_many(
                 label,
                 sorted(set(getattr(choices, field)) | set(current)),
                 default=list(current),
                 placeholder=t("Everyone"),
                 key=f"{prefix}_{field}",
+                where=col,
             )
         )
     c1, c2 = st.columns(2)
