@@ -63,7 +63,7 @@ tab_ask, tab_answer, tab_received, tab_given, tab_give = st.tabs(
 )
 
 # The lists PAGE_SIZE items at a time, more on asking: a busy person's page draws as much as
-# a new one's. What is asked of me (requests to answer) is all shown.
+# a new one's. What is asked of me and still open (requests to answer) is all shown.
 LIMIT = "feedback_limit"
 limit = st.session_state.setdefault(LIMIT, fb_reads.PAGE_SIZE)
 
@@ -89,6 +89,9 @@ with tab_ask:
 with tab_answer:
     if tab_answer.open:
         feedback_lists.to_answer(pending.to_answer)
+        settled = fb_reads.settled_requests(store.sf, viewer, limit)
+        feedback_lists.settled(settled.items)
+        more(settled.has_more, "feedback_more_settled")
 
 with tab_received:
     if tab_received.open:

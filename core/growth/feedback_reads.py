@@ -1,5 +1,5 @@
-"""Feedback as each of the two people involved reads it: my peers, my requests, what I
-received and gave (a page at a time), what waits for me.
+"""Feedback as each of the two people involved reads it: my peers, my requests, the requests
+asked of me, what I received and gave (a page at a time), what waits for me.
 
 Every read filters on the viewer's own person id (DESIGN.md, "Who sees what"): another
 circle member, a coordinator or an admin gets nothing. The actions live in
@@ -87,10 +87,17 @@ def my_requests(
         return _page(s, mine.order_by(*_NEWEST_REQUEST), limit, request_views)
 
 
-def requests_asked_of_me(sf: sessionmaker[Session], viewer: Viewer) -> list[RequestView]:
-    """Every request asked of me (open, answered, declined), newest first."""
+def settled_requests(
+    sf: sessionmaker[Session], viewer: Viewer, limit: int | None = None
+) -> Page[RequestView]:
+    """Requests asked of me that no longer wait for me (answered, declined, or closed when
+    their author left), newest first: the ``limit`` newest (``None``: all). The open ones
+    are :func:`pending`'s."""
     with sf.begin() as s:
-        return _requests(s, FeedbackRequest.giver_id == viewer.person_id)
+        asked = select(FeedbackRequest).where(
+            FeedbackRequest.giver_id == viewer.person_id, FeedbackRequest.status != OPEN
+        )
+        return _page(s, asked.order_by(*_NEWEST_REQUEST), limit, request_views)
 
 
 def received_page(

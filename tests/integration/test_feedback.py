@@ -143,7 +143,7 @@ def test_only_the_two_people_involved_ever_see_a_request_and_its_answer(sf, circ
             r.context
             for r in [
                 *fb_reads.my_requests(sf, viewer).items,
-                *fb_reads.requests_asked_of_me(sf, viewer),
+                *fb_reads.settled_requests(sf, viewer).items,
             ]
         ]
     )
@@ -307,6 +307,26 @@ def test_a_declined_request_cannot_be_answered_and_an_answered_one_cannot_be_dec
         fb.ANSWERED,
         fb.DECLINED,
     ]
+
+
+def test_the_requests_i_settled_are_listed_newest_first_apart_from_the_open_ones(sf, circle):
+    one = ask(sf, circle, topic="One")
+    clock.advance(hours=1)
+    two = ask(sf, circle, topic="Two")
+    clock.advance(hours=1)
+    three = ask(sf, circle, topic="Three")
+    fb.decline_request(sf, circle.giver, one.id)
+    fb.answer_request(sf, circle.giver, two.id, fb.STRUCTURED, **STRUCTURED)
+    settled = fb_reads.settled_requests(sf, circle.giver)
+    assert [(r.topic, r.status) for r in settled.items] == [
+        ("Two", fb.ANSWERED),
+        ("One", fb.DECLINED),
+    ]
+    assert not settled.has_more
+    first = fb_reads.settled_requests(sf, circle.giver, limit=1)
+    assert [r.topic for r in first.items] == ["Two"] and first.has_more
+    assert [r.id for r in fb_reads.pending(sf, circle.giver).to_answer] == [three.id]
+    assert fb_reads.settled_requests(sf, circle.requester).items == ()  # asked by, not of, me
 
 
 def test_asking_the_same_thing_twice_makes_one_request(sf, circle):

@@ -358,7 +358,7 @@ def test_erasure_keeps_what_i_gave_with_its_recipient_signed_a_former_participan
         None,
         "a former participant",
     )
-    [closed] = fb_reads.requests_asked_of_me(sf, world.peer) or [None]
+    [closed] = fb_reads.settled_requests(sf, world.peer).items or [None]
     assert closed is None  # the peer's request to me is theirs: see my_requests
     [theirs] = fb_reads.my_requests(sf, world.peer).items
     assert (theirs.status, theirs.giver_name) == (fb.CLOSED, "a former participant")

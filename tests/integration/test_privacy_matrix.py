@@ -550,8 +550,8 @@ READS: tuple[Read, ...] = (
     _own("feedback_reads.my_peers", lambda sf, w, v: feedback_reads.my_peers(sf, v)),
     _own("feedback_reads.my_requests", lambda sf, w, v: feedback_reads.my_requests(sf, v).items),
     _own(
-        "feedback_reads.requests_asked_of_me",
-        lambda sf, w, v: feedback_reads.requests_asked_of_me(sf, v),
+        "feedback_reads.settled_requests",
+        lambda sf, w, v: feedback_reads.settled_requests(sf, v).items,
     ),
     _own("feedback_reads.received_page", lambda sf, w, v: feedback_reads.received_page(sf, v)),
     _own("feedback_reads.given_page", lambda sf, w, v: feedback_reads.given_page(sf, v)),

@@ -73,6 +73,27 @@ def test_hugo_answers_camilles_pending_request(open_app, demo_store):
         assert answer.improve == "You conceded the fee too early."
 
 
+def test_a_declined_request_moves_below_what_is_still_open_with_where_it_ended(
+    open_app, demo_store
+):
+    with demo_store.sf.begin() as s:
+        request_id = s.scalar(select(FeedbackRequest.id).where(FeedbackRequest.status == "open"))
+    at = open_app("hugo", page=FEEDBACK)
+    _open_tab(at, "To answer")
+    topic = "The budget negotiation with our agency"
+    open_card, settled_card = f"### {topic}", f"**{topic}** · Camille Martin"
+    shown = [m.value for m in at.markdown]
+    assert open_card in shown and settled_card not in shown
+    assert "Answered or declined" in texts(at)  # the demo's request hugo answered
+    at.button(key=f"decline_{request_id}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [m.value for m in at.markdown]
+    assert open_card not in shown and settled_card in shown
+    assert "Nobody is waiting for your feedback." in texts(at)
+    statuses = [c.value.rsplit(" · ", 1)[1] for c in at.caption if c.value.startswith("Asked on")]
+    assert statuses == ["Declined", "Answered"]  # newest first
+
+
 def test_hugo_acknowledges_camilles_kudos(open_app, demo_store):
     with demo_store.sf.begin() as s:
         kudos_id = s.scalar(select(Feedback.id).where(Feedback.kind == "kudos"))

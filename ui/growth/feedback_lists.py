@@ -47,19 +47,33 @@ def my_requests(mine: Sequence[fb.RequestView]) -> None:
     if not mine:
         st.caption(t("You have not asked for feedback yet."))
     for r in mine:
-        with st.container(border=True, key=f"my_request_{r.id}"):
-            st.markdown(f"**{md_escape(r.topic)}** · {md_escape(r.giver_name)}")
-            status = t(fb.REQUEST_STATUSES.get(r.status, r.status))
-            if r.status == fb.DECLINED:
-                status = t("{name} could not give this feedback this time.", name=r.giver_name)
-            st.caption(
-                t(
-                    "Asked on {date} · wished by {wished} · {status}",
-                    date=format_date(r.created_at),
-                    wished=format_date(r.wished_by),
-                    status=status,
-                )
-            )
+        status = _status(r)
+        if r.status == fb.DECLINED:
+            status = t("{name} could not give this feedback this time.", name=r.giver_name)
+        when = format_date(r.created_at)
+        wished = format_date(r.wished_by)
+        _request_card(
+            f"my_request_{r.id}",
+            r,
+            r.giver_name,
+            t(
+                "Asked on {date} · wished by {wished} · {status}",
+                date=when,
+                wished=wished,
+                status=status,
+            ),
+        )
+
+
+def _status(r: fb.RequestView) -> str:
+    return t(fb.REQUEST_STATUSES.get(r.status, r.status))
+
+
+def _request_card(key: str, r: fb.RequestView, other: str, caption: str) -> None:
+    """A request as a line: its topic and the other person, then where it stands."""
+    with st.container(border=True, key=key):
+        st.markdown(f"**{md_escape(r.topic)}** · {md_escape(other)}")
+        st.caption(caption)
 
 
 def to_answer(requests: Sequence[fb.RequestView]) -> None:
@@ -105,6 +119,22 @@ def to_answer(requests: Sequence[fb.RequestView]) -> None:
                 args=(HERE, fb.decline_request, r.id),
                 kwargs={"done": declined},
             )
+
+
+def settled(requests: Sequence[fb.RequestView]) -> None:
+    """Requests asked of me that I answered or declined (or that closed), with where each
+    one ended."""
+    if not requests:
+        return
+    st.subheader(t("Answered or declined"))
+    for r in requests:
+        when = format_date(r.created_at)
+        _request_card(
+            f"settled_{r.id}",
+            r,
+            r.requester_name,
+            t("Asked on {date} · {status}", date=when, status=_status(r)),
+        )
 
 
 def received(items: Sequence[fb.FeedbackView]) -> None:
