@@ -19,6 +19,7 @@ from core.kernel.i18n import get_language, t
 from core.kernel.store import data_version
 from ui.dashboard import filters, numbers, sections
 from ui.page import guard
+from ui.zone import zone_name
 
 store, viewer = guard("coord_dashboard")
 require_role(viewer, COORDINATOR)  # the cache below is shared: check before reading it
@@ -38,4 +39,4 @@ VERSION = data_version(store)  # cached figures are keyed by it: never older tha
 d = filters.load(DB, VERSION, LANG, f.pid or None, f.dept or None, f.start, f.end, store, viewer)
 filters.notes(d, f)
 numbers.headline(d)
-sections.draw(sections.pick(), d, f, DB, VERSION, LANG)
+sections.draw(sections.pick(), d, f, DB, VERSION, LANG, zone_name(store, viewer))

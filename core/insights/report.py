@@ -11,6 +11,7 @@ every string it receives is HTML-escaped.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from core.kernel.i18n import (
     t,
 )
 from core.kernel.privacy import SMALL
+from core.relationship.meetings import to_local
 
 WIDTH = 640
 
@@ -110,8 +112,10 @@ def report_html(
     programme: str,
     department: str | None,
     period: str,
+    zone: dt.tzinfo = dt.UTC,
 ) -> str:
-    """The whole report as one HTML document (print it to PDF from any browser)."""
+    """The whole report as one HTML document (print it to PDF from any browser), dated in
+    the reader's ``zone``."""
     h, k = d.headline, d.k
     cards = [
         _card(t("Enrolled"), h.enrolled, k),
@@ -149,7 +153,7 @@ def report_html(
             "{department} · {period} · produced on {date}",
             department=department or t("All departments"),
             period=period,
-            date=format_datetime(clock.now(), "short"),
+            date=format_datetime(to_local(clock.now(), zone), "short"),
         ),
         headline=t("Headline numbers"),
         cards=cards,

@@ -11,6 +11,7 @@ import datetime as dt
 import inspect
 import io
 import itertools
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -286,3 +287,20 @@ def test_the_report_escapes_names_it_did_not_write(sf, seeded):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "R&amp;D &lt;b&gt;" in html
     assert html.count("data:image/png;base64,") >= 4  # charts embedded, nothing fetched
+
+
+def test_the_report_is_dated_in_its_readers_time_zone(sf, seeded):
+    from core.insights import report
+    from core.kernel.i18n import format_datetime
+
+    coord, pid = seeded
+    d = dashboard.dashboard(sf, coord, Filters(programme_id=pid))
+    now = clock.now()
+    paris = report.report_html(
+        d, programme="Pilot", department=None, period="2026", zone=ZoneInfo("Europe/Paris")
+    )
+    utc = report.report_html(d, programme="Pilot", department=None, period="2026")
+    in_paris = now.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Europe/Paris"))
+    assert f"produced on {format_datetime(in_paris.replace(tzinfo=None), 'short')}" in paris
+    assert f"produced on {format_datetime(now, 'short')}" in utc
+    assert in_paris.hour != now.hour  # an hour or two apart: the two dates differ

@@ -10,6 +10,7 @@ import streamlit as st
 from core.insights import exports, figures, report
 from core.kernel import clock
 from core.kernel.i18n import format_date, get_language, speaking, t
+from core.relationship import meetings
 from ui import nav
 from ui.dashboard.filters import Picked
 from ui.widgets import DATE_WIDTH, on_click
@@ -25,8 +26,11 @@ def printable(
     title: str,
     dept: str | None,
     period: str,
+    zone: str,
 ) -> str:
-    return report.report_html(_d, programme=title, department=dept, period=period)
+    return report.report_html(
+        _d, programme=title, department=dept, period=period, zone=meetings.zone(zone)
+    )
 
 
 def needs_link() -> None:
@@ -91,9 +95,10 @@ def checkins(d: figures.Dashboard) -> None:
 
 
 def downloads(
-    d: figures.Dashboard, f: Picked, db: str, version: str, lang: str
+    d: figures.Dashboard, f: Picked, db: str, version: str, lang: str, zone: str
 ) -> list[exports.Row]:
-    """CSV, XLSX and the printable report; the rows they hold."""
+    """CSV, XLSX and the printable report (dated in the reader's ``zone``); the rows they
+    hold."""
     st.header(t("Exports"))
     rows = exports.rows(d)
     stamp = clock.today().isoformat()
@@ -145,6 +150,7 @@ def downloads(
                     f.title,
                     f.dept or None,
                     period_text,
+                    zone,
                 )
             st.download_button(
                 t("Download the report (HTML, print to PDF)"),

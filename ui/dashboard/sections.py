@@ -44,8 +44,10 @@ def pick() -> str:
     return section
 
 
-def draw(section: str, d: figures.Dashboard, f: Picked, db: str, version: str, lang: str) -> None:
-    """What ``section`` shows."""
+def draw(
+    section: str, d: figures.Dashboard, f: Picked, db: str, version: str, lang: str, zone: str
+) -> None:
+    """What ``section`` shows (``zone``: the reader's time zone, which dates the report)."""
     if section == "overview":
         numbers.kpis(d, one_programme=bool(f.pid))
     if section in CHARTS:
@@ -57,4 +59,4 @@ def draw(section: str, d: figures.Dashboard, f: Picked, db: str, version: str, l
     elif section == "retention":
         chart_grid.retention(d)
     elif section == "exports":
-        lists.numbers(lists.downloads(d, f, db, version, lang))
+        lists.numbers(lists.downloads(d, f, db, version, lang, zone))
