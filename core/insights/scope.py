@@ -132,6 +132,19 @@ class Scope:
     withheld: tuple[str, ...]  # the others (with people without a department: OTHERS)
     windows: tuple[Window, ...]  # every period a coordinator can pick (and the asked one)
     enrolled: int  # enrolled participants (the population of the department rule)
+    asked: Window | None = None  # the period picked by hand, when no preset is it
+
+    @property
+    def slot(self) -> tuple[int, Window | None]:
+        """Where a server keeps this scope's parts (core.insights.table_cache): one place per
+        programme for the presets, one per period picked by hand; a newer scope (the next
+        day, another k) takes its place."""
+        return self.programme_id, self.asked
+
+    @property
+    def custom(self) -> bool:
+        """A period picked by hand: its parts are kept apart, a few at a time."""
+        return self.asked is not None
 
     @property
     def this_week(self) -> dt.date:
@@ -216,8 +229,9 @@ def scope_of(
     sizes = department_sizes(s, programme.id, tables)
     offered, withheld = offered_groups(sizes, k)
     windows = list(preset_windows(today, programme.enrolment_opens, programme.start_date).values())
-    if asked is not None and asked not in windows:
-        windows.append(asked)
+    custom = asked if asked is not None and asked not in windows else None
+    if custom is not None:
+        windows.append(custom)
     return Scope(
         programme.id,
         k,
@@ -226,6 +240,7 @@ def scope_of(
         withheld,
         tuple(sorted(set(windows), key=lambda w: (w[0] or dt.date.min, w[1]))),
         sum(sizes.values()),
+        custom,
     )
 
 

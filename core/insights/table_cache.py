@@ -83,69 +83,84 @@ WEEKLY: dict[str, str] = {
 
 
 class TableCache:
-    """Built parts, one per part of a scope (a part built again for newer versions replaces
-    the stale one: versions never come back), the least recently read dropped past
-    ``size``; safe to share between the threads of one server (two views missing together
-    both build; the last one stays)."""
+    """Built parts, safe to share between the threads of one server (two views missing
+    together both build; the last one stays).
 
-    def __init__(self, ttl: float = 600.0, size: int = 64) -> None:
-        self.ttl, self.size = ttl, size
-        # (database, part, scope) → (versions of its tables, when built, the part)
+    Each part is kept in one place per programme (``Scope.slot``; Home's counts and the
+    department sizes: per set of programmes and per programme): a part built again for
+    newer versions, the next day or another k, takes the place of the stale one (they never
+    come back). What a server keeps thus grows with the programmes it serves, never with
+    the days or the writes: a warm-up of twenty running programmes keeps them all. The
+    periods picked by hand (``Scope.custom``) are kept apart, the ``custom`` latest parts
+    of them, so trying periods never pushes out the presets; ``size`` is a last bound.
+    """
+
+    def __init__(self, ttl: float = 600.0, size: int = 4096, custom: int = 48) -> None:
+        self.ttl, self.size, self.custom = ttl, size, custom
+        # (database, part, slot) → ((scope, versions of its tables), when built, the part)
         self._built: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
-        # (database, part, programme, k, split) → (versions, the closed weeks' bags)
+        # the same, for the periods picked by hand
+        self._custom: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
+        # (database, part, programme) → ((k, week, versions), the closed weeks' bags)
         self._closed: OrderedDict[Hashable, tuple[Hashable, dict[Any, Bag]]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def part(self, s: Session, name: str, scope: Hashable, build: Callable[[], T]) -> T:
         """Part ``name`` of ``scope``: kept, or built by ``build`` (in ``s``'s transaction)."""
-        key = (str(s.get_bind().engine.url), name, scope)
-        versions = table_versions(s, READS[name])
+        custom = bool(getattr(scope, "custom", False))
+        shelf, limit = (self._custom, self.custom) if custom else (self._built, self.size)
+        key = (str(s.get_bind().engine.url), name, getattr(scope, "slot", scope))
+        stamp = (scope, table_versions(s, READS[name]))
         now = time.monotonic()
         with self._lock:
-            found = self._built.get(key)
+            found = shelf.get(key)
             fresh = found is not None and (name not in TIMED or now - found[1] < self.ttl)
-            if found is not None and fresh and found[0] == versions:
-                self._built.move_to_end(key)
+            if found is not None and fresh and found[0] == stamp:
+                shelf.move_to_end(key)
                 self.hits += 1
                 value: T = found[2]
                 return value
             self.misses += 1
         value = build()
         with self._lock:
-            self._keep(self._built, key, (versions, now, value))
+            self._keep(shelf, key, (stamp, now, value), limit)
         return value
 
     def closed(self, s: Session, name: str, programme_id: int, k: int, today: dt.date) -> Closed:
         """The closed weeks of part ``name`` (a ``WEEKLY`` one) as of ``today``: kept while
         the tables it reads and its table's past keep their versions."""
         split = week_split(dt.datetime.combine(today, dt.time()))
-        key = (str(s.get_bind().engine.url), name, programme_id, k, split)
+        key = (str(s.get_bind().engine.url), name, programme_id)
         weekly = WEEKLY[name]
         versions = table_versions(s, [past(t) if t == weekly else t for t in READS[name]])
+        stamp = (k, split, versions)
         with self._lock:
             found = self._closed.get(key)
-            if found is not None and found[0] == versions:
+            if found is not None and found[0] == stamp:
                 self._closed.move_to_end(key)
                 return Closed(split, found[1], lambda bags: None)
 
         def keep(bags: dict[Any, Bag]) -> None:
             with self._lock:
-                self._keep(self._closed, key, (versions, bags))
+                self._keep(self._closed, key, (stamp, bags), self.size)
 
         return Closed(split, None, keep)
 
-    def _keep(self, shelf: OrderedDict[Hashable, Any], key: Hashable, entry: Any) -> None:
+    def _keep(
+        self, shelf: OrderedDict[Hashable, Any], key: Hashable, entry: Any, limit: int
+    ) -> None:
         """Put ``entry`` under ``key`` (the newest), the least recently read dropped past
-        ``size``; the lock held."""
+        ``limit``; the lock held."""
         shelf[key] = entry
         shelf.move_to_end(key)
-        while len(shelf) > self.size:
+        while len(shelf) > limit:
             shelf.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
             self._built.clear()
+            self._custom.clear()
             self._closed.clear()
 
 

@@ -523,3 +523,59 @@ def _values(params) -> list[object]:  # type: ignore[no-untyped-def]
     if isinstance(params, dict):
         return list(params.values())
     return list(params or ())
+
+
+def _presets(sf):  # type: ignore[no-untyped-def]
+    """The running programmes' ids, and every preset period of each, as the filters ask."""
+    from core.insights.figures import ProgrammeOption
+    from db.models import ProgrammeStatus
+
+    today = clock.today()
+    asked = []
+    with sf() as s:
+        running = s.scalars(
+            select(Programme).where(Programme.status == ProgrammeStatus.RUNNING)
+        ).all()
+        for p in running:
+            option = ProgrammeOption(p.id, p.name, p.status, p.start_date, p.enrolment_opens, None)
+            for code in dashboard.PERIODS:
+                asked.append(Filters(p.id, None, *dashboard.period_bounds(code, option, today)))
+        return [p.id for p in running], asked
+
+
+def test_a_company_running_many_programmes_finds_every_one_kept_after_the_warm_up(world) -> None:
+    """What a server keeps grows with the programmes it serves: the warm-up's parts of the
+    first programmes are not dropped to make room for the last ones' (a fixed number of
+    parts did, past five running programmes)."""
+    from tests.builders import make_programme
+
+    with world.begin() as s:
+        for i in range(8):
+            make_programme(s, f"Cohort {i}")
+    coord, cache = viewer_named(world, "coord"), TableCache()
+    running, asked = _presets(world)
+    assert len(running) * len(PARTS) > 64
+    dashboard.warm(world, cache)
+    with parts_built() as built:
+        for f in asked:
+            dashboard.dashboard(world, coord, f, cache)
+    assert not built
+
+
+def test_periods_a_coordinator_picks_by_hand_never_push_out_the_presets(world) -> None:
+    """Each period picked by hand is kept apart (a few of them, the latest): trying twenty
+    periods leaves every preset of every running programme kept."""
+    coord, cache = viewer_named(world, "coord"), TableCache()
+    running, asked = _presets(world)
+    pid = running[0]
+    dashboard.warm(world, cache)
+    today = clock.today()
+    monday = today - dt.timedelta(days=today.weekday())
+    for weeks in range(2, 22):
+        start = monday - dt.timedelta(weeks=weeks)
+        dashboard.dashboard(world, coord, Filters(pid, None, start, today), cache)
+    with parts_built() as built:
+        for f in asked:
+            dashboard.dashboard(world, coord, f, cache)
+    assert not built
+    assert len(cache._custom) <= cache.custom  # the latest periods picked by hand, no more
