@@ -21,7 +21,9 @@ kept figure never hides a cost. The dashboard is measured once more as a busy co
 server sees it ("coord_dashboard, after a write"): opened once, then a participant writes a
 reflection, then opened again — the parts the reflection does not touch are kept
 (core.insights.table_cache), the reflections part is built from its kept closed weeks and
-this week's rows. And as a coordinator finds it first after a server started
+this week's rows; and after a meeting recorded as held ("coord_dashboard, after a meeting"),
+which the enrolment, meetings and check-in parts read. And as a coordinator finds it first
+after a server started
 ("coord_dashboard, after a start"): the parts built by the server's warm-up
 (core.insights.dashboard.warm, run in the background when a server opens its database,
 here before the timed run; off while the other pages are timed: TANDEM_WARM_DASHBOARD=0);
@@ -79,6 +81,8 @@ DASHBOARD = "coord_dashboard"
 # The dashboard opened right after a participant wrote a reflection, on a server that had
 # shown it before: the parts the reflection does not touch are kept (core.insights.table_cache).
 AFTER_WRITE = "coord_dashboard, after a write"
+# The same after a meeting recorded as held (the pairs' and the enrolment parts read it).
+AFTER_MEETING = "coord_dashboard, after a meeting"
 # The pages a server's warm-up (core.insights.dashboard.warm) builds parts for, each also
 # measured as first opened on a server whose warm-up is done: the dashboard, Home (every
 # programme's counts), the surveys page (its results' parts) and the training needs.
@@ -312,6 +316,38 @@ def reflection_written(url: str, username: str) -> Callable[[], None]:
     return write
 
 
+def meeting_held(url: str, username: str) -> Callable[[], None]:
+    """A meeting of ``username``'s first live match recorded as held, a few hours ago."""
+    import random
+
+    from core.kernel import clock
+    from core.kernel.errors import Conflict
+    from core.relationship.membership import live_matches_of
+    from core.relationship.schedule import record_held_meeting
+
+    def write() -> None:
+        store = open_store(url, migrate=False)
+        try:
+            with store.sf() as s:
+                account = s.scalar(select(Account).where(Account.username == username))
+                assert account is not None, f"no account {username}"
+                viewer = viewer_of(account, s.get_one(Person, account.person_id))
+                match_id = live_matches_of(s, viewer.person_id)[0].id
+            before = table_versions_of(store, "meeting")
+            for _ in range(20):  # a time no meeting of the pair has yet
+                when = clock.now() - dt.timedelta(minutes=random.randint(60, 600))
+                try:
+                    record_held_meeting(store.sf, viewer, match_id, when)
+                    break
+                except Conflict:
+                    continue
+            assert table_versions_of(store, "meeting") != before, "nothing was written"
+        finally:
+            store.engine.dispose()
+
+    return write
+
+
 def warmed(url: str) -> Callable[[], None]:
     """What a starting server does in the background: build the dashboard's parts."""
     from core.insights.dashboard import warm
@@ -356,6 +392,7 @@ def measure(
     for pages in plans:
         if (COORDINATOR, DASHBOARD) in pages:  # and right after a write, and a start
             pages[(COORDINATOR, AFTER_WRITE)] = pages[(COORDINATOR, DASHBOARD)]
+            pages[(COORDINATOR, AFTER_MEETING)] = pages[(COORDINATOR, DASHBOARD)]
         for page in WARMED:
             if (COORDINATOR, page) in pages:
                 pages[(COORDINATOR, page + AFTER_START)] = pages[(COORDINATOR, page)]
@@ -372,6 +409,8 @@ def measure(
                 before, seen = None, True
                 if key[1] == AFTER_WRITE:
                     before = reflection_written(data.url, data.users[PARTICIPANT])
+                elif key[1] == AFTER_MEETING:
+                    before = meeting_held(data.url, data.users[PARTICIPANT])
                 elif key[1].endswith(AFTER_START):
                     before, seen = warmed(data.url), False
                 try:
