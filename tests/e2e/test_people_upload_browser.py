@@ -63,3 +63,42 @@ def test_a_hostile_file_is_refused_and_an_ods_file_previews(
     assert page.get_by_text(words["refused"]).count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, f"people-upload-ods-{username}")
+
+
+@pytest.mark.parametrize(
+    ("username", "said", "unsaid"),
+    [
+        ("coord", ("Téléverser", "10 Mo par fichier"), ("Upload", "per file")),
+        ("admin", ("Upload", "10MB per file"), ("Téléverser",)),
+    ],
+)
+def test_the_upload_zone_speaks_the_readers_language_refusals_included(
+    app_url, new_context, tmp_path, username, said, unsaid
+):
+    """Streamlit writes its upload zone's words in English: the French reader gets them in
+    French, its refusal of a file too large before upload included."""
+    page = new_context().new_page()
+    sign_in(page, app_url, username)
+    page.get_by_role("link", name=re.compile("^(People|Personnes)$")).first.click()
+    wait_idle(page)
+    page.get_by_role("tab", name=TEXTS[username]["tab"]).click()
+    zone = page.get_by_test_id("stFileUploader")
+    zone.get_by_text(said[0], exact=True).wait_for()
+    text = zone.inner_text()
+    assert all(w in text for w in said), text
+    assert not any(w in text for w in unsaid), text
+    if username == "coord":
+        big = tmp_path / "people.csv"
+        big.write_bytes(b"email,name\n" + b"x" * (11 * 1024 * 1024))
+        zone.locator('input[type="file"]').set_input_files(str(big))
+        zone.get_by_text("Ce fichier est trop volumineux : 10 Mo au plus.").first.wait_for()
+        text = zone.inner_text()
+        assert "Erreur : Ce fichier est trop volumineux" in text, text
+        assert "File must be" not in text and "Error" not in text, text
+        remove = zone.get_by_role("button", name="Retirer people.csv")
+        assert remove.count() == 1  # what a screen reader says of it
+        zone.get_by_test_id("stFileChip").hover()  # the refusal, as a sighted person reads it
+        tip = page.get_by_role("tooltip").filter(has_text="trop volumineux")
+        tip.wait_for()
+        assert "File must be" not in tip.inner_text()
+        screenshot(page, "people-upload-too-large-fr")

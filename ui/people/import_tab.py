@@ -16,6 +16,7 @@ from core.people import importer
 from core.people.limits import LIMITS, MIB
 from core.people.people_file import MAX_ROWS
 from core.people.report import ImportResult
+from ui.upload import file_field
 
 ROW_STATUS = {
     "new": N_("new"),
@@ -100,9 +101,9 @@ def import_tab(store: Store, viewer: Viewer) -> None:
         on_click="ignore",
     )
     done = st.session_state.pop("people_import_result", None)
-    upload = st.file_uploader(
+    upload = file_field(
         t("People file (CSV, Excel or OpenDocument)"),
-        type=["csv", "txt", "xlsx", "xls", "ods"],
+        ["csv", "txt", "xlsx", "xls", "ods"],
         key="people_file",
         help=t(
             "Up to {size} MB and {people} people; the first sheet of a workbook is read.",
