@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.kernel.i18n import LANGUAGES, normalise_language, set_language, set_language_provider
+from ui import streamlit_words
 
 KEY = "tandem_lang"
 
@@ -47,8 +48,10 @@ _LANG_SCRIPT = """<script>document.documentElement.lang = LANG;</script>"""
 
 
 def mark_document() -> None:
-    """Say the language of this run on the browser page (an element that shows nothing)."""
+    """Say the language of this run on the browser page (an element that shows nothing), and
+    have Streamlit's own words said in it (ui.streamlit_words)."""
     st.html(_LANG_SCRIPT.replace("LANG", json.dumps(current())), unsafe_allow_javascript=True)
+    streamlit_words.install()
 
 
 def picker(key: str = "lang_picker") -> None:

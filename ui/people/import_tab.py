@@ -16,7 +16,6 @@ from core.people import importer
 from core.people.limits import LIMITS, MIB
 from core.people.people_file import MAX_ROWS
 from core.people.report import ImportResult
-from ui.upload import file_field
 
 ROW_STATUS = {
     "new": N_("new"),
@@ -101,9 +100,9 @@ def import_tab(store: Store, viewer: Viewer) -> None:
         on_click="ignore",
     )
     done = st.session_state.pop("people_import_result", None)
-    upload = file_field(
+    upload = st.file_uploader(
         t("People file (CSV, Excel or OpenDocument)"),
-        ["csv", "txt", "xlsx", "xls", "ods"],
+        type=["csv", "txt", "xlsx", "xls", "ods"],
         key="people_file",
         help=t(
             "Up to {size} MB and {people} people; the first sheet of a workbook is read.",

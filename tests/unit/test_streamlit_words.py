@@ -1,11 +1,11 @@
-"""The upload zone's words (ui.upload): Streamlit's English replaced in other languages,
+"""Streamlit's own words (ui.streamlit_words): its English replaced in other languages,
 never twice (the script rewrites text whenever the page changes: a replacement its own
 patterns caught again would loop), never in English."""
 
 import re
 
 from core.kernel.i18n import speaking
-from ui.upload import words
+from ui.streamlit_words import words
 
 
 def test_each_english_text_has_its_french_and_no_french_text_is_caught_again():
@@ -17,6 +17,10 @@ def test_each_english_text_has_its_french_and_no_french_text_is_caught_again():
         "File must be 10.0MB or smaller.": "Ce fichier est trop volumineux : 10 Mo au plus.",
         "Remove people.csv": "Retirer people.csv",
         "Error: ": "Erreur : ",
+        "Press Enter to submit form": "Appuyez sur Entrée pour envoyer le formulaire",
+        "Press Ctrl+Enter to apply": "Appuyez sur Ctrl+Entrée pour valider",
+        "Press ⌘+Enter to submit form": "Appuyez sur ⌘+Entrée pour envoyer le formulaire",
+        "Help for Goal": "Aide : Goal",
     }
     for english, french in samples.items():
         pattern, text = next((p, r) for p, r in pairs if re.search(p, english))
