@@ -2,7 +2,8 @@
 
 Streamlit 1.67 writes the words of its own widgets in English whatever the page's language:
 under a field being typed in ("Press Enter to submit form", "Press Ctrl+Enter to apply"),
-the help buttons' labels a screen reader says ("Help for Goal"), and the upload zone — its
+the help buttons' labels a screen reader says ("Help for Goal"), its "Page not found" dialog
+(an address no page has), and the upload zone — its
 button ("Upload"), its limit ("10MB per file"), what it says while a file is dragged over it
 ("Drag and drop a file here"), its refusals before anything reaches the server ("File must
 be 10.0MB or smaller.", "… files are not allowed.") and its buttons' labels ("Remove
@@ -38,6 +39,17 @@ def words() -> list[tuple[str, str]]:
             t("Press {keys}+Enter to send the form", keys="$1"),
         ),
         (r"^Help for (.+)$", t("Help: {label}", label="$1")),
+        (r"^Page not found$", t("Page not found")),
+        (
+            r"^You have requested page /(.+), but no corresponding file was found in the "
+            r"app's pages/ directory\. Running the app's main page\.$",
+            t("There is no page /{page}: here is the home page.", page="$1"),
+        ),
+        (
+            r"^The page that you have requested does not seem to exist\. "
+            r"Running the app's main page\.$",
+            t("This page does not exist: here is the home page."),
+        ),
         (r"^Upload( directories)?$", t("Upload")),
         (r"^\S+ per file$", t("{size} MB per file", size=mb)),
         (r"^Drag and drop (a file|files|directories) here$", t("Drop the file here")),
@@ -64,13 +76,14 @@ def install() -> None:
 
 # Our own constant code (the words are JSON-encoded): installed once per browser page; each
 # run hands it the words of the run's language. Only Streamlit's own elements are read: the
-# instructions under a field, the upload zones, tooltips; and the labels of help buttons and
+# instructions under a field, the upload zones, tooltips, dialogs; and the labels of help buttons and
 # of the upload zones' buttons and field. A file's name is never rewritten (a file called
 # "Upload" stays so): the chip's name is skipped.
 _SCRIPT = """<script>
 (() => {
   window.tandemWords = WORDS.map(([pattern, text]) => [new RegExp(pattern), text]);
-  const ZONES = '[data-testid="InputInstructions"], [data-testid="stFileUploader"], [role="tooltip"]';
+  const ZONES = '[data-testid="InputInstructions"], [data-testid="stFileUploader"], '
+    + '[role="tooltip"], [role="dialog"]';
   const LABELLED = '[data-testid="stTooltipHoverTarget"] button[aria-label], '
     + '[data-testid="stFileUploader"] button[aria-label], [data-testid="stFileUploader"] input[aria-label], '
     + '[data-testid="stFileUploader"] [title]';

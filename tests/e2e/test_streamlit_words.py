@@ -46,3 +46,19 @@ def test_a_fields_instructions_and_help_labels_are_in_the_readers_language(
     )
     labels = [b.get_attribute("aria-label") or "" for b in helped.all()]
     assert labels and all(label.startswith(helps) for label in labels), labels
+
+
+def test_an_address_no_page_has_is_said_in_the_readers_language(app_url, new_context):
+    page = new_context().new_page()
+    sign_in(page, app_url, "camille")
+    open_signed_in(page, app_url, "nowhere")
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Page introuvable").wait_for()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[role="dialog"]')]
+            .every((d) => !d.innerText.includes("Running the app"))""",
+        timeout=10_000,
+    )
+    text = dialog.inner_text()
+    assert "voici la page d’accueil." in text, text  # Streamlit names the page, or not
+    assert "Page not found" not in text and "requested" not in text, text
