@@ -2,7 +2,8 @@
 
 Streamlit 1.67 writes the words of its own widgets in English whatever the page's language:
 under a field being typed in ("Press Enter to submit form", "Press Ctrl+Enter to apply"),
-the help buttons' labels a screen reader says ("Help for Goal"), its "Page not found" dialog
+the help buttons' labels a screen reader says ("Help for Goal"), a table's or a chart's
+toolbar ("Download as CSV", "Search", "Fullscreen"), its "Page not found" dialog
 (an address no page has), and the upload zone — its
 button ("Upload"), its limit ("10MB per file"), what it says while a file is dragged over it
 ("Drag and drop a file here"), its refusals before anything reaches the server ("File must
@@ -39,6 +40,11 @@ def words() -> list[tuple[str, str]]:
             t("Press {keys}+Enter to send the form", keys="$1"),
         ),
         (r"^Help for (.+)$", t("Help: {label}", label="$1")),
+        (r"^Download as (CSV|PNG)$", t("Download as {format}", format="$1")),
+        (r"^Search$", t("Search")),
+        (r"^Fullscreen$", t("Full screen")),
+        (r"^Close fullscreen$", t("Leave full screen")),
+        (r"^Clear selection$", t("Clear the selection")),
         (r"^Page not found$", t("Page not found")),
         (
             r"^You have requested page /(.+), but no corresponding file was found in the "
@@ -76,15 +82,16 @@ def install() -> None:
 
 # Our own constant code (the words are JSON-encoded): installed once per browser page; each
 # run hands it the words of the run's language. Only Streamlit's own elements are read: the
-# instructions under a field, the upload zones, tooltips, dialogs; and the labels of help buttons and
-# of the upload zones' buttons and field. A file's name is never rewritten (a file called
-# "Upload" stays so): the chip's name is skipped.
+# instructions under a field, the upload zones, tooltips, dialogs; and the labels of help
+# buttons, toolbars' buttons and the upload zones' buttons and field. A file's name is never
+# rewritten (a file called "Upload" stays so): the chip's name is skipped.
 _SCRIPT = """<script>
 (() => {
   window.tandemWords = WORDS.map(([pattern, text]) => [new RegExp(pattern), text]);
   const ZONES = '[data-testid="InputInstructions"], [data-testid="stFileUploader"], '
     + '[role="tooltip"], [role="dialog"]';
   const LABELLED = '[data-testid="stTooltipHoverTarget"] button[aria-label], '
+    + '[data-testid="stElementToolbar"] button[aria-label], '
     + '[data-testid="stFileUploader"] button[aria-label], [data-testid="stFileUploader"] input[aria-label], '
     + '[data-testid="stFileUploader"] [title]';
   const NAME = '[data-testid="stFileChipName"]';

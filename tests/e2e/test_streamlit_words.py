@@ -62,3 +62,24 @@ def test_an_address_no_page_has_is_said_in_the_readers_language(app_url, new_con
     text = dialog.inner_text()
     assert "voici la page d’accueil." in text, text  # Streamlit names the page, or not
     assert "Page not found" not in text and "requested" not in text, text
+
+
+def test_a_tables_toolbar_speaks_the_readers_language(app_url, new_context):
+    page = new_context().new_page()
+    sign_in(page, app_url, "coord")  # reads French
+    open_signed_in(page, app_url, "coord_enrolments")
+    table = page.get_by_test_id("stDataFrame").first
+    table.wait_for()
+    wait_idle(page)
+    table.hover()
+    buttons = page.locator('[data-testid="stElementToolbar"] button[aria-label]')
+    buttons.first.wait_for()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll(
+            '[data-testid="stElementToolbar"] button[aria-label]')]
+            .some((b) => b.getAttribute("aria-label") === "Plein écran")""",
+        timeout=10_000,
+    )
+    labels = [b.get_attribute("aria-label") for b in buttons.all()]
+    assert "Télécharger en CSV" in labels and "Rechercher" in labels, labels
+    assert not {"Download as CSV", "Search", "Fullscreen"} & set(labels), labels

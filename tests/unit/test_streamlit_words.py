@@ -21,6 +21,8 @@ def test_each_english_text_has_its_french_and_no_french_text_is_caught_again():
         "Press Ctrl+Enter to apply": "Appuyez sur Ctrl+Entrée pour valider",
         "Press ⌘+Enter to submit form": "Appuyez sur ⌘+Entrée pour envoyer le formulaire",
         "Help for Goal": "Aide : Goal",
+        "Download as CSV": "Télécharger en CSV",
+        "Fullscreen": "Plein écran",
         "You have requested page /xyz, but no corresponding file was found in the app's pages/"
         " directory. Running the app's main page.": "Il n’y a pas de page /xyz : voici la page"
         " d’accueil.",
