@@ -70,11 +70,16 @@ def ensure_dataset(url: str) -> float | None:
     return float(counts["seconds"])
 
 
-def coordinator(store: Store) -> Viewer:
+def viewer_named(store: Store, username: str) -> Viewer:
+    """The viewer of the account ``username`` (a demo login, the bench's busy participant)."""
     with store.sf() as s:
-        account = s.scalar(select(Account).where(Account.username == "coord"))
-        assert account is not None, "no coord account: not a demo.large database"
+        account = s.scalar(select(Account).where(Account.username == username))
+        assert account is not None, f"no account {username}: not a demo database"
         return viewer_of(account, s.get_one(Person, account.person_id))
+
+
+def coordinator(store: Store) -> Viewer:
+    return viewer_named(store, "coord")
 
 
 def scenarios(store: Store) -> list[tuple[str, Filters]]:

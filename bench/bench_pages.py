@@ -56,9 +56,8 @@ from pathlib import Path
 from sqlalchemy import func, make_url, select
 
 from bench.admin_load import admin_load
-from bench.bench_dashboard import DEFAULT_URL, ensure_dataset
-from core.accounts.auth import viewer_of
-from core.kernel.access import ADMIN, COORDINATOR, PARTICIPANT, pages_for
+from bench.bench_dashboard import DEFAULT_URL, ensure_dataset, viewer_named
+from core.kernel.access import ADMIN, COORDINATOR, PARTICIPANT, Viewer, pages_for
 from core.kernel.store import Store, open_store
 from db.models import (
     LIVE_MATCH_STATUSES,
@@ -239,10 +238,7 @@ def company_dataset(url: str) -> Dataset:
 
 
 def pages_of(store: Store, username: str) -> list[str]:
-    with store.sf() as s:
-        account = s.scalar(select(Account).where(Account.username == username))
-        assert account is not None, f"no account {username}"
-        return pages_for(viewer_of(account, s.get_one(Person, account.person_id)))
+    return pages_for(viewer_named(store, username))
 
 
 def page_ms(
@@ -295,25 +291,33 @@ def table_versions_of(store: Store, *tables: str) -> tuple[str, ...]:
         return table_versions(s, tables)
 
 
+def written_by(
+    url: str, username: str, table: str, write: Callable[[Store, Viewer], None]
+) -> Callable[[], None]:
+    """A write by ``username`` through a store of its own (another server's, as it were),
+    checked to have changed ``table``'s version."""
+
+    def run() -> None:
+        store = open_store(url, migrate=False)
+        try:
+            before = table_versions_of(store, table)
+            write(store, viewer_named(store, username))
+            assert table_versions_of(store, table) != before, "nothing was written"
+        finally:
+            store.engine.dispose()
+
+    return run
+
+
 def reflection_written(url: str, username: str) -> Callable[[], None]:
     """A final reflection by ``username`` (the most frequent write of a programme)."""
     from core.growth import journal
 
-    def write() -> None:
-        store = open_store(url, migrate=False)
-        try:
-            with store.sf() as s:
-                account = s.scalar(select(Account).where(Account.username == username))
-                assert account is not None, f"no account {username}"
-                viewer = viewer_of(account, s.get_one(Person, account.person_id))
-            before = table_versions_of(store, "journal_entry")
-            # Words of its own each time: the same reflection sent again is not a new one.
-            journal.finalise(store.sf, viewer, None, {"discussed": f"Bench {time.time_ns()}"})
-            assert table_versions_of(store, "journal_entry") != before, "nothing was written"
-        finally:
-            store.engine.dispose()
+    def write(store: Store, viewer: Viewer) -> None:
+        # Words of its own each time: the same reflection sent again is not a new one.
+        journal.finalise(store.sf, viewer, None, {"discussed": f"Bench {time.time_ns()}"})
 
-    return write
+    return written_by(url, username, "journal_entry", write)
 
 
 def meeting_held(url: str, username: str) -> Callable[[], None]:
@@ -325,27 +329,18 @@ def meeting_held(url: str, username: str) -> Callable[[], None]:
     from core.relationship.membership import live_matches_of
     from core.relationship.schedule import record_held_meeting
 
-    def write() -> None:
-        store = open_store(url, migrate=False)
-        try:
-            with store.sf() as s:
-                account = s.scalar(select(Account).where(Account.username == username))
-                assert account is not None, f"no account {username}"
-                viewer = viewer_of(account, s.get_one(Person, account.person_id))
-                match_id = live_matches_of(s, viewer.person_id)[0].id
-            before = table_versions_of(store, "meeting")
-            for _ in range(20):  # a time no meeting of the pair has yet
-                when = clock.now() - dt.timedelta(minutes=random.randint(60, 600))
-                try:
-                    record_held_meeting(store.sf, viewer, match_id, when)
-                    break
-                except Conflict:
-                    continue
-            assert table_versions_of(store, "meeting") != before, "nothing was written"
-        finally:
-            store.engine.dispose()
+    def write(store: Store, viewer: Viewer) -> None:
+        with store.sf() as s:
+            match_id = live_matches_of(s, viewer.person_id)[0].id
+        for _ in range(20):  # a time no meeting of the pair has yet
+            when = clock.now() - dt.timedelta(minutes=random.randint(60, 600))
+            try:
+                record_held_meeting(store.sf, viewer, match_id, when)
+                return
+            except Conflict:
+                continue
 
-    return write
+    return written_by(url, username, "meeting", write)
 
 
 def warmed(url: str) -> Callable[[], None]:
