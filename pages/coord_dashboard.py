@@ -39,4 +39,5 @@ VERSION = data_version(store)  # cached figures are keyed by it: never older tha
 d = filters.load(DB, VERSION, LANG, f.pid or None, f.dept or None, f.start, f.end, store, viewer)
 filters.notes(d, f)
 numbers.headline(d)
-sections.draw(sections.pick(), d, f, DB, VERSION, LANG, zone_name(store, viewer))
+# The reader's time zone dates the printable report: read only when one is made.
+sections.draw(sections.pick(), d, f, DB, VERSION, LANG, lambda: zone_name(store, viewer))

@@ -16,22 +16,33 @@ screen reader says them too — whenever Streamlit draws them again.
 from __future__ import annotations
 
 import json
+from functools import cache
 
 import streamlit as st
 
-from core.kernel.i18n import get_language, t
+from core.kernel.i18n import get_language
+from core.kernel.i18n import t as translate
 
 
 def words() -> list[tuple[str, str]]:
     """(pattern of Streamlit's English words, the viewer's) for this run's language: texts
     and labels; none in English. ``$1`` stands for what the pattern's group found (a key, a
     label, a file's name). No replacement matches a pattern again."""
-    if get_language() == "en":
-        return []
-    mb = int(st.get_option("server.maxUploadSize"))
+    return list(_words(get_language(), int(st.get_option("server.maxUploadSize"))))
+
+
+@cache
+def _words(lang: str, mb: int) -> tuple[tuple[str, str], ...]:
+    """:func:`words`, worded once per language (not on every run of every page)."""
+    if lang == "en":
+        return ()
+
+    def t(message: str, **kwargs: object) -> str:
+        return translate(message, lang, **kwargs)
+
     too_large = t("This file is too large: {size} MB at most.", size=mb)
     not_accepted = t("This type of file is not accepted here.")
-    return [
+    return (
         (r"^Press Enter to apply$", t("Press Enter to apply")),
         (r"^Press Enter to submit form$", t("Press Enter to send the form")),
         (r"^Press (⌘|Ctrl)\+Enter to apply$", t("Press {keys}+Enter to apply", keys="$1")),
@@ -71,7 +82,7 @@ def words() -> list[tuple[str, str]]:
         (r"^Remove (.+)$", t("Remove {name}", name="$1")),
         (r"^Cancel upload of (.+)$", t("Stop uploading {name}", name="$1")),
         (r"^file upload$", t("File to upload")),
-    ]
+    )
 
 
 def install() -> None:

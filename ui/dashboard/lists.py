@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 
 import streamlit as st
@@ -95,7 +95,7 @@ def checkins(d: figures.Dashboard) -> None:
 
 
 def downloads(
-    d: figures.Dashboard, f: Picked, db: str, version: str, lang: str, zone: str
+    d: figures.Dashboard, f: Picked, db: str, version: str, lang: str, zone: Callable[[], str]
 ) -> list[exports.Row]:
     """CSV, XLSX and the printable report (dated in the reader's ``zone``); the rows they
     hold."""
@@ -150,7 +150,7 @@ def downloads(
                     f.title,
                     f.dept or None,
                     period_text,
-                    zone,
+                    zone(),
                 )
             st.download_button(
                 t("Download the report (HTML, print to PDF)"),

@@ -4,6 +4,8 @@ numbers stay above every section."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from core.insights import figures
@@ -45,9 +47,16 @@ def pick() -> str:
 
 
 def draw(
-    section: str, d: figures.Dashboard, f: Picked, db: str, version: str, lang: str, zone: str
+    section: str,
+    d: figures.Dashboard,
+    f: Picked,
+    db: str,
+    version: str,
+    lang: str,
+    zone: Callable[[], str],
 ) -> None:
-    """What ``section`` shows (``zone``: the reader's time zone, which dates the report)."""
+    """What ``section`` shows (``zone()``: the reader's time zone, which dates the report,
+    read only when the report is made)."""
     if section == "overview":
         numbers.kpis(d, one_programme=bool(f.pid))
     if section in CHARTS:
