@@ -390,14 +390,9 @@ def test_each_activity_series_protected_alone_hides_what_the_three_together_hide
 def test_the_parts_built_at_start_serve_every_preset_period_of_every_running_programme(
     world,
 ) -> None:
-    from core.insights.figures import ProgrammeOption
-    from db.models import ProgrammeStatus
-
     coord, cache = viewer_named(world, "coord"), TableCache()
+    running, presets = _presets(world)
     with world() as s:
-        running = s.scalars(
-            select(Programme).where(Programme.status == ProgrammeStatus.RUNNING)
-        ).all()
         others = len(s.scalars(select(Programme.id)).all()) - len(running)
     assert running and others
     # every part of every running programme, Home's counts of every programme, and the
@@ -409,11 +404,7 @@ def test_the_parts_built_at_start_serve_every_preset_period_of_every_running_pro
     today = clock.today()
     asked = [
         Filters(None, None, *dashboard.period_bounds(code, None, today)) for code in ("4w", "all")
-    ]
-    for p in running:
-        option = ProgrammeOption(p.id, p.name, p.status, p.start_date, p.enrolment_opens, None)
-        for code in dashboard.PERIODS:
-            asked.append(Filters(p.id, None, *dashboard.period_bounds(code, option, today)))
+    ] + presets
     with parts_built() as built:
         kept = [dashboard.dashboard(world, coord, f, cache) for f in asked]
     assert not built
