@@ -321,19 +321,24 @@ def reflection_written(url: str, username: str) -> Callable[[], None]:
 
 
 def meeting_held(url: str, username: str) -> Callable[[], None]:
-    """A meeting of ``username``'s first live match recorded as held, a few hours ago."""
+    """A meeting of ``username``'s first live match recorded as held, up to ten hours ago
+    and this week (one recorded late, for a closed week, makes the meetings' kept weeks
+    stale: the meetings part is then built whole, as a cold one)."""
     import random
 
     from core.kernel import clock
     from core.kernel.errors import Conflict
     from core.relationship.membership import live_matches_of
     from core.relationship.schedule import record_held_meeting
+    from db.freshness import week_split
 
     def write(store: Store, viewer: Viewer) -> None:
         with store.sf() as s:
             match_id = live_matches_of(s, viewer.person_id)[0].id
+        now = clock.now()
+        span = int(min(600, (now - week_split(now)).total_seconds() // 60))
         for _ in range(20):  # a time no meeting of the pair has yet
-            when = clock.now() - dt.timedelta(minutes=random.randint(60, 600))
+            when = now - dt.timedelta(minutes=random.randint(1, max(1, span)))
             try:
                 record_held_meeting(store.sf, viewer, match_id, when)
                 return

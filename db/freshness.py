@@ -22,7 +22,8 @@ A table whose rows carry ``created_at`` also has a version of its past
 created before this week (:func:`week_split`; old and new values of ``created_at`` both
 count, and a statement whose rows cannot be seen counts as past). Figures of closed weeks
 (counted from such rows, grouped by the week of ``created_at``) stay valid while people
-only write rows of this week.
+only write rows of this week. A table counted by the week of another column has it in
+``COUNTED_BY`` (a meeting: the week it is scheduled in).
 
 A write that changes only columns no kept figure reads (``UNREAD``) changes the data
 version but no table's: a row's bookkeeping (``BOOKKEEPING``, its version and the time of
@@ -79,6 +80,9 @@ UNREAD: dict[str, frozenset[str]] = {
 LATER: dict[str, tuple[str, str, str]] = {
     "meeting": ("status", MeetingStatus.PLANNED, "scheduled_at"),
 }
+# The column whose week a table's rows are counted in, where not ``created_at``: its past
+# (:func:`past`) is the rows of closed weeks by that column.
+COUNTED_BY: dict[str, str] = {"meeting": "scheduled_at"}
 _NOW = "tandem_now"
 _SEEN = "tandem_versions_seen"  # (the transaction, the tokens it read)
 # A week starts for a writer this long before its Monday: two servers' clocks a little
@@ -121,9 +125,11 @@ def _values(obj: Any, key: str) -> list[Any] | None:
     return [*history.added, *history.unchanged, *history.deleted]
 
 
-def _created(obj: Any) -> list[Any] | None:
-    """Every value ``created_at`` of ``obj`` had in this flush (None: it has none)."""
-    return _values(obj, "created_at")
+def _counted_at(obj: Any) -> list[Any] | None:
+    """Every value the time ``obj`` is counted by (``COUNTED_BY``, else ``created_at``) had
+    in this flush (None: it has none)."""
+    table = inspect(obj).mapper.local_table.name
+    return _values(obj, COUNTED_BY.get(table, "created_at"))
 
 
 def _later_only(obj: Any, split: dt.datetime) -> bool:
@@ -175,8 +181,8 @@ def _after_flush(session: Session, _context: Any) -> None:
     for obj in rows:
         names = [t.name for t in inspect(obj).mapper.tables if isinstance(t, Table)]
         written.update(names)
-        created = _created(obj)
-        if created is not None and (not created or any(c is None or c < split for c in created)):
+        counted = _counted_at(obj)
+        if counted is not None and (not counted or any(c is None or c < split for c in counted)):
             written.update(past(name) for name in names)
 
 
@@ -243,6 +249,13 @@ def table_versions(s: Session, tables: Iterable[str]) -> tuple[str, ...]:
     then ``*``, read in ``s`` ("" for a table never written since versions were kept)."""
     found = _versions(s)
     return tuple(found.get(table_key(t), "") for t in [*tables, ANY_TABLE])
+
+
+def version_now(s: Session, table: str) -> str:
+    """Table ``table``'s token as committed now, not the one ``s``'s transaction read first
+    (on PostgreSQL a write committed meanwhile shows; on SQLite, whose transactions see one
+    state, it is the same)."""
+    return s.scalar(select(Setting.value).where(Setting.key == table_key(table))) or ""
 
 
 def _versions(s: Session) -> dict[str, str]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from core.insights.scope import Scope, Window, active_match, as_date, week_of
 from core.insights.series import window_totals
 from core.kernel import clock
-from core.kernel.bags import WEEK, fetch_bags, midnight, python_bag
+from core.kernel.bags import WEEK, Closed, midnight, python_bag, weekly_bags
 from core.kernel.privacy import SMALL, Cell, Table, is_small
 from core.relationship import meeting_rules
 from db.models import (
@@ -101,11 +101,66 @@ def match_scope(programme_ids: Sequence[int], department: str | None = None) -> 
     return q
 
 
-def pair_states(s: Session, programme_ids: Sequence[int]) -> list[PairState]:
-    """One line per active match of these programmes: its dates and counts, classified."""
+@dataclass(frozen=True)
+class Pair:
+    """An active match, as its meetings leave it: members, start and cadence."""
+
+    match_id: int
+    programme_id: int
+    members: tuple[int, ...]
+    departments: frozenset[str | None]
+    started: dt.datetime
+    cadence_days: int
+
+
+def active_pairs(s: Session, programme_ids: Sequence[int]) -> list[Pair]:
+    """The active matches of these programmes with their members (no meeting read: kept
+    by a server while only meetings are written, ``core.insights.view.Family.pairs``)."""
     if not programme_ids:
         return []
-    now = clock.now()
+    in_scope = match_scope(programme_ids)
+    conn = s.connection()  # plain rows: no ORM bookkeeping for thousands of them
+    rows = conn.execute(
+        select(
+            Match.id,
+            Match.programme_id,
+            func.coalesce(Match.started_at, Match.published_at, Match.created_at),
+            func.coalesce(Agreement.cadence_days, Programme.cadence_days, 14),
+        )
+        .join(Programme, Programme.id == Match.programme_id)
+        .outerjoin(Agreement, Agreement.match_id == Match.id)
+        .where(Match.id.in_(in_scope), active_match())
+    ).all()
+    members: dict[int, list[tuple[int, str | None]]] = defaultdict(list)
+    for match_id, person, dept in conn.execute(
+        select(MatchMember.match_id, MatchMember.person_id, Person.department)
+        .join(Person, Person.id == MatchMember.person_id)
+        .where(MatchMember.match_id.in_(in_scope))
+    ):
+        members[int(match_id)].append((int(person), dept))
+    pairs = []
+    # In the matches' and members' order, whatever order the database read them in: the
+    # part is the same build after build.
+    for match_id, programme_id, started, cadence in sorted(rows, key=lambda r: int(r[0])):
+        who = sorted(members.get(int(match_id), []), key=lambda m: m[0])
+        pairs.append(
+            Pair(
+                int(match_id),
+                int(programme_id),
+                tuple(p for p, _ in who),
+                frozenset(d for _, d in who),
+                started,
+                int(cadence),
+            )
+        )
+    return pairs
+
+
+def meeting_marks(
+    s: Session, programme_ids: Sequence[int], now: dt.datetime
+) -> tuple[dict[int, dt.datetime], set[int]]:
+    """Per match of these programmes, the last meeting held up to ``now``; and the
+    matches whose last two settled meetings both went wrong."""
     in_scope = match_scope(programme_ids)
     held = (
         select(
@@ -120,24 +175,14 @@ def pair_states(s: Session, programme_ids: Sequence[int]) -> list[PairState]:
         .group_by(Meeting.match_id)
         .subquery()
     )
-    rows = s.execute(
-        select(
-            Match.id,
-            Match.programme_id,
-            func.coalesce(Match.started_at, Match.published_at, Match.created_at),
-            func.coalesce(Agreement.cadence_days, Programme.cadence_days, 14),
-            held.c.last_held,
-        )
-        .join(Programme, Programme.id == Match.programme_id)
-        .outerjoin(Agreement, Agreement.match_id == Match.id)
-        .outerjoin(held, held.c.match_id == Match.id)
-        .where(Match.id.in_(in_scope), active_match())
-    ).all()
+    conn = s.connection()
+    last_held = {int(m): at for m, at in conn.execute(select(held.c.match_id, held.c.last_held))}
     # The last two settled meetings (any not still planned, as core.relationship.meeting_rules counts
     # them) both went wrong exactly when at least two were cancelled, moved or
     # missed after the last one held.
-    missed_twice = set(
-        s.scalars(
+    missed_twice = {
+        int(m)
+        for m in conn.scalars(
             select(Meeting.match_id)
             .outerjoin(held, held.c.match_id == Meeting.match_id)
             .where(
@@ -148,34 +193,40 @@ def pair_states(s: Session, programme_ids: Sequence[int]) -> list[PairState]:
             .group_by(Meeting.match_id)
             .having(func.count() >= 2)
         )
-    )
-    members: dict[int, list[tuple[int, str | None]]] = defaultdict(list)
-    for match_id, person, dept in s.execute(
-        select(MatchMember.match_id, MatchMember.person_id, Person.department)
-        .join(Person, Person.id == MatchMember.person_id)
-        .where(MatchMember.match_id.in_(in_scope))
-    ):
-        members[int(match_id)].append((int(person), dept))
+    }
+    return last_held, missed_twice
+
+
+def pair_states(
+    s: Session, programme_ids: Sequence[int], pairs: list[Pair] | None = None
+) -> list[PairState]:
+    """One line per active match of these programmes: its dates and counts, classified;
+    ``pairs``: their :func:`active_pairs`, when already read."""
+    if not programme_ids:
+        return []
+    now = clock.now()
+    pairs = active_pairs(s, programme_ids) if pairs is None else pairs
+    last_held, missed_twice = meeting_marks(s, programme_ids, now)
     states = []
-    for match_id, programme_id, started, cadence, last_held in rows:
+    for pair in pairs:
+        last = last_held.get(pair.match_id)
         bucket, reason = health_of(
-            started=as_date(started),
+            started=as_date(pair.started),
             today=now.date(),
-            cadence_days=int(cadence),
-            last_held=as_date(last_held) if last_held else None,
-            missed_twice=match_id in missed_twice,
+            cadence_days=pair.cadence_days,
+            last_held=as_date(last) if last else None,
+            missed_twice=pair.match_id in missed_twice,
         )
-        who = members.get(int(match_id), [])
         states.append(
             PairState(
-                int(match_id),
-                int(programme_id),
-                tuple(p for p, _ in who),
-                frozenset(d for _, d in who),
+                pair.match_id,
+                pair.programme_id,
+                pair.members,
+                pair.departments,
                 bucket,
                 reason,
-                started,
-                last_held,
+                pair.started,
+                last,
             )
         )
     return states
@@ -215,31 +266,35 @@ def kpis_of(s: Session, programme_ids: Sequence[int]) -> dict[int, set[str]]:
     return out
 
 
-def meetings_table(s: Session, scope: Scope) -> MeetingsTable:
+def meetings_table(
+    s: Session, scope: Scope, closed: Closed | None = None, pairs: list[Pair] | None = None
+) -> MeetingsTable:
+    """The meetings part; ``closed``: its closed weeks (by the week a meeting is scheduled
+    in) kept by the server, only this week's meetings counted again; ``pairs``: the
+    programme's active pairs, when kept (:func:`active_pairs`)."""
     k, pid = scope.k, scope.programme_id
     table = Table(k, f"meetings:{pid}")
     last = max(w[1] for w in scope.windows)
-    base = (
-        select(
-            week_of(Meeting.scheduled_at).label("week"),
-            Meeting.status.label("status"),
-            MatchMember.person_id.label("who"),
-            Meeting.id.label("unit"),
-            Meeting.scheduled_at.label("at"),
+
+    def base(since: dt.datetime | None) -> Select[Any]:
+        q = (
+            select(
+                week_of(Meeting.scheduled_at).label("week"),
+                Meeting.status.label("status"),
+                MatchMember.person_id.label("who"),
+                Meeting.id.label("unit"),
+                Meeting.scheduled_at.label("at"),
+            )
+            .join(MatchMember, MatchMember.match_id == Meeting.match_id)
+            .where(
+                Meeting.match_id.in_(match_scope([pid])),
+                Meeting.scheduled_at < midnight(last + WEEK),
+            )
         )
-        .join(MatchMember, MatchMember.match_id == Meeting.match_id)
-        .where(
-            Meeting.match_id.in_(match_scope([pid])), Meeting.scheduled_at < midnight(last + WEEK)
-        )
-    )
-    bags = fetch_bags(
-        s,
-        base,
-        [("week", as_date), ("status", None)],
-        k,
-        "meeting",
-        week_key="week",
-        distinct_units=True,
+        return q if since is None else q.where(Meeting.scheduled_at >= since)
+
+    bags = weekly_bags(
+        s, base, [("week", as_date), ("status", None)], k, "meeting", closed, distinct_units=True
     )
     weekly: dict[str, dict[dt.date, Cell]] = {status: {} for status in MEETING_SERIES}
     for (week, status), bag in sorted(bags.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
@@ -263,7 +318,7 @@ def meetings_table(s: Session, scope: Scope) -> MeetingsTable:
         settled = table.total(
             ("meetings_settled",), [held[everything], rest], disjoint_people=False
         )
-    health = health_table(s, k, pid, pair_states(s, [pid]), kpis)
+    health = health_table(s, k, pid, pair_states(s, [pid], pairs), kpis)
     return MeetingsTable(
         table.protect(),
         weekly,

@@ -13,10 +13,16 @@ planned this morning is held or "not marked yet" this afternoon) are kept ``ttl`
 at most, as the dashboard's own cache did; the others depend on the day alone (today is
 part of the scope).
 
-The activity series count rows by the week they were created in (``WEEKLY``: the part →
-its table). Their closed weeks are kept apart, under the version of that table's past
-(:func:`db.freshness.past`): a reflection written this week rebuilds the reflections part
-from the kept weeks and this week's rows alone (:func:`core.kernel.bags.weekly_bags`).
+The activity series count rows by the week they were created in, the meetings by the week
+they are scheduled in (``WEEKLY``: the part → its table). Their closed weeks are kept
+apart, under the version of that table's past (:func:`db.freshness.past`): a reflection
+written this week rebuilds the reflections part from the kept weeks and this week's rows
+alone (:func:`core.kernel.bags.weekly_bags`), a meeting of this week the meetings part.
+
+A part may read one of its tables through a narrow view, cheaper to read than the part is
+to build (:class:`Narrow`: the enrolment part takes from the meetings each match's meetings
+held, up to three). A write to that table alone reads the view again: the same as when the
+part was built, the part is kept (a meeting planned, or held by a pair already at three).
 
 ``READS`` lists the tables of each part and ``TIMED`` the parts that read the clock's time;
 tests/integration/test_table_cache.py checks both: the tables against every table the
@@ -30,12 +36,13 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy.orm import Session
 
 from core.kernel.bags import Bag, Closed
-from db.freshness import later, past, table_versions, week_split
+from db.freshness import later, past, table_versions, version_now, week_split
 
 T = TypeVar("T")
 
@@ -50,6 +57,8 @@ READS: dict[str, tuple[str, ...]] = {
     "feedback_given": ("enrolment", "feedback", "match", "person", "programme"),
     "feedback_requested": ("enrolment", "feedback_request", "match", "person", "programme"),
     "meetings": _PAIRS,
+    # the active pairs and their members, which meetings leave as they are
+    "pairs": ("agreement", "match", "match_member", "person", "programme"),
     # the pairs needing a check-in, named: the meetings part's states, members, next meetings
     "checkins": _PAIRS,
     # each pair's next planned meeting: any meeting written, even for a later week
@@ -74,12 +83,32 @@ READS: dict[str, tuple[str, ...]] = {
 # The parts whose figures change with the time of day (meetings held up to now).
 TIMED = frozenset({"enrol", "meetings", "checkins", "next_meetings"})
 
-# The parts counted by the week their rows were created in: part → that table.
+# The parts counted by the week their rows were created in (a meeting: scheduled in,
+# db.freshness.COUNTED_BY): part → that table.
 WEEKLY: dict[str, str] = {
     "reflections": "journal_entry",
     "feedback_given": "feedback",
     "feedback_requested": "feedback_request",
+    "meetings": "meeting",
 }
+
+
+@dataclass(frozen=True)
+class Narrow:
+    """All a part takes from ``table``, one of the tables it reads: ``read`` reads it (in the
+    view's transaction), cheaper than building the part. The part must read nothing else of
+    that table: the same reading, the same part."""
+
+    table: str
+    read: Callable[[], Hashable]
+
+
+class _Kept(NamedTuple):
+    scope: Hashable
+    versions: tuple[str, ...]  # of the tables the part reads (``READS``)
+    built: float  # time.monotonic() when built
+    value: Any
+    reading: Hashable | None  # its narrow reading (None: none, or unsure)
 
 
 class TableCache:
@@ -97,34 +126,62 @@ class TableCache:
 
     def __init__(self, ttl: float = 600.0, size: int = 4096, custom: int = 48) -> None:
         self.ttl, self.size, self.custom = ttl, size, custom
-        # (database, part, slot) → ((scope, versions of its tables), when built, the part)
-        self._built: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
+        # (database, part, slot) → the part kept
+        self._built: OrderedDict[Hashable, _Kept] = OrderedDict()
         # the same, for the periods picked by hand
-        self._custom: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
+        self._custom: OrderedDict[Hashable, _Kept] = OrderedDict()
         # (database, part, programme) → ((k, week, versions), the closed weeks' bags)
         self._closed: OrderedDict[Hashable, tuple[Hashable, dict[Any, Bag]]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def part(self, s: Session, name: str, scope: Hashable, build: Callable[[], T]) -> T:
-        """Part ``name`` of ``scope``: kept, or built by ``build`` (in ``s``'s transaction)."""
+    def part(
+        self,
+        s: Session,
+        name: str,
+        scope: Hashable,
+        build: Callable[[], T],
+        narrow: Narrow | None = None,
+    ) -> T:
+        """Part ``name`` of ``scope``: kept, or built by ``build`` (in ``s``'s transaction);
+        ``narrow``: what it takes from one of its tables, read again when only that table
+        was written."""
         custom = bool(getattr(scope, "custom", False))
         shelf, limit = (self._custom, self.custom) if custom else (self._built, self.size)
         key = (str(s.get_bind().engine.url), name, getattr(scope, "slot", scope))
-        stamp = (scope, table_versions(s, READS[name]))
+        versions = table_versions(s, READS[name])
+        at = None if narrow is None else READS[name].index(narrow.table)
         now = time.monotonic()
         with self._lock:
             found = shelf.get(key)
-            fresh = found is not None and (name not in TIMED or now - found[1] < self.ttl)
-            if found is not None and fresh and found[0] == stamp:
+            if found is not None and (name in TIMED and now - found.built >= self.ttl):
+                found = None
+            if found is not None and found.scope == scope and found.versions == versions:
                 shelf.move_to_end(key)
                 self.hits += 1
-                value: T = found[2]
+                value: T = found.value
                 return value
+            # only the narrowly read table written since: its reading tells
+            again = (
+                found is not None
+                and found.reading is not None
+                and found.scope == scope
+                and _all_but(found.versions, versions, at)
+            )
+        reading = None if narrow is None else narrow.read()
+        if again and found is not None and reading == found.reading:
+            with self._lock:
+                self._keep(shelf, key, found._replace(versions=versions), limit)
+                self.hits += 1
+            kept: T = found.value
+            return kept
+        with self._lock:
             self.misses += 1
         value = build()
+        if narrow is not None and at is not None and version_now(s, narrow.table) != versions[at]:
+            reading = None  # written while the part was built: which state it shows is unsure
         with self._lock:
-            self._keep(shelf, key, (stamp, now, value), limit)
+            self._keep(shelf, key, _Kept(scope, versions, now, value, reading), limit)
         return value
 
     def closed(self, s: Session, name: str, programme_id: int, k: int, today: dt.date) -> Closed:
@@ -164,8 +221,20 @@ class TableCache:
             self._closed.clear()
 
 
+def _all_but(old: tuple[str, ...], new: tuple[str, ...], at: int | None) -> bool:
+    """Versions ``old`` and ``new`` differ at index ``at`` alone (or nowhere)."""
+    return at is not None and all(
+        a == b for i, (a, b) in enumerate(zip(old, new, strict=True)) if i != at
+    )
+
+
 def kept_or_built(
-    tables: TableCache | None, s: Session, name: str, scope: Hashable, build: Callable[[], T]
+    tables: TableCache | None,
+    s: Session,
+    name: str,
+    scope: Hashable,
+    build: Callable[[], T],
+    narrow: Narrow | None = None,
 ) -> T:
     """Part ``name`` of ``scope``: from the server's ``tables`` when given, else built now."""
-    return build() if tables is None else tables.part(s, name, scope, build)
+    return build() if tables is None else tables.part(s, name, scope, build, narrow)

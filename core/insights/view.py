@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from core.insights.activity import ActivityTable, activity_table, goals_table
 from core.insights.checkins import named_checkins, next_meetings
-from core.insights.enrolment import enrol_table
+from core.insights.enrolment import EnrolTable, engagement_reading, enrol_table
 from core.insights.figures import CheckIn, Filters, Point, point_of
 from core.insights.headcounts import headcounts
 from core.insights.needs_table import needs_table
-from core.insights.pairs import meetings_table
+from core.insights.pairs import MeetingsTable, Pair, active_pairs, meetings_table
 from core.insights.retention import RetentionTable, retention_table
 from core.insights.scope import (
     ALL,
@@ -30,9 +30,9 @@ from core.insights.scope import (
 from core.insights.series import Series
 from core.insights.skills_growth import skills_table
 from core.insights.survey_table import survey_table
-from core.insights.table_cache import TableCache, kept_or_built
+from core.insights.table_cache import Narrow, TableCache, kept_or_built
 from core.kernel import clock
-from core.kernel.bags import WEEK
+from core.kernel.bags import WEEK, Closed
 from core.kernel.privacy import Cell, combine
 from db.models import Programme, ProgrammeStatus
 
@@ -64,22 +64,33 @@ class Family:
         self.s, self.programme, self.tables = s, programme, tables
         self.scope = scope_of(s, programme, k, asked, tables)
 
-    def part(self, name: str, build: Callable[[], T]) -> T:
-        return kept_or_built(self.tables, self.s, name, self.scope, build)
+    def part(self, name: str, build: Callable[[], T], narrow: Narrow | None = None) -> T:
+        return kept_or_built(self.tables, self.s, name, self.scope, build, narrow)
+
+    def closed(self, name: str) -> Closed | None:
+        """The closed weeks of weekly part ``name`` the server keeps (None: no server)."""
+        sc = self.scope
+        if self.tables is None:
+            return None
+        return self.tables.closed(self.s, name, sc.programme_id, sc.k, sc.today)
 
     def series(self, name: str) -> ActivityTable:
         """Activity series ``name``, its closed weeks kept apart by the server."""
+        return self.part(
+            name, lambda: activity_table(self.s, self.scope, (name,), {name: self.closed(name)})
+        )
 
-        def build() -> ActivityTable:
-            sc = self.scope
-            closed = None
-            if self.tables is not None:
-                closed = self.tables.closed(self.s, name, sc.programme_id, sc.k, sc.today)
-            return activity_table(self.s, sc, (name,), {name: closed})
+    @cached_property
+    def enrol(self) -> EnrolTable:
+        """The enrolment table: kept across a meeting written that leaves every match's
+        meetings held (up to three) as they were."""
+        pid = self.programme.id
+        return self.part(
+            "enrol",
+            lambda: enrol_table(self.s, self.scope),
+            Narrow("meeting", lambda: engagement_reading(self.s, pid)),
+        )
 
-        return self.part(name, build)
-
-    enrol = _table("enrol", enrol_table)
     goals = _table("goals", goals_table)
     reflections = _series("reflections")
     feedback_given = _series("feedback_given")
@@ -94,7 +105,18 @@ class Family:
             {name: series for p in parts for name, series in p.series.items()},
         )
 
-    meetings = _table("meetings", meetings_table)
+    @cached_property
+    def pairs(self) -> list[Pair]:
+        """Its active pairs and their members: kept while only meetings are written."""
+        return self.part("pairs", lambda: active_pairs(self.s, [self.programme.id]))
+
+    @cached_property
+    def meetings(self) -> MeetingsTable:
+        """The meetings part, its closed weeks and active pairs kept apart by the server."""
+        return self.part(
+            "meetings",
+            lambda: meetings_table(self.s, self.scope, self.closed("meetings"), self.pairs),
+        )
 
     @cached_property
     def checkins(self) -> tuple[CheckIn, ...]:

@@ -151,24 +151,38 @@ def weekly_bags(
     k: int,
     kind: str,
     closed: Closed | None,
+    distinct_units: bool = False,
 ) -> dict[tuple[Any, ...], Bag]:
-    """``fetch_bags(s, base_of(None), keys, k, kind, week_key="week")``, the closed weeks
-    taken from ``closed`` when it holds them: then only the rows from ``closed.split`` on
-    are read (``base_of(split)``). A key's bag depends on the rows of its week alone, and
-    the closed weeks are kept only when they are more than DETAIL_UNITS units, so the
-    whole table is never read whole either way: the bags are the same."""
+    """``fetch_bags(s, base_of(None), keys, k, kind, week_key="week", …)``, the closed
+    weeks taken from ``closed`` when it holds them: then only the rows from
+    ``closed.split`` on are read (``base_of(split)``). A key's bag depends on the rows of
+    its week alone, and the closed weeks are kept only when they are more than
+    DETAIL_UNITS units, so the whole table is never read whole either way: the bags are
+    the same."""
+
+    def fetch(since: dt.datetime | None, others: int = 0) -> dict[tuple[Any, ...], Bag]:
+        return fetch_bags(
+            s,
+            base_of(since),
+            keys,
+            k,
+            kind,
+            week_key="week",
+            distinct_units=distinct_units,
+            others=others,
+        )
+
     if closed is None or is_recording():
-        return fetch_bags(s, base_of(None), keys, k, kind, week_key="week")
+        return fetch(None)
     if closed.bags is None:
-        bags = fetch_bags(s, base_of(None), keys, k, kind, week_key="week")
+        bags = fetch(None)
         week = [name for name, _ in keys].index("week")
         before = {key: b for key, b in bags.items() if key[week] < closed.split.date()}
         if sum(b.n for b in before.values()) > DETAIL_UNITS:
             closed.keep(before)
         return bags
     n = sum(b.n for b in closed.bags.values())
-    current = fetch_bags(s, base_of(closed.split), keys, k, kind, week_key="week", others=n)
-    return {**closed.bags, **current}
+    return {**closed.bags, **fetch(closed.split, n)}
 
 
 def read_whole(units: int) -> bool:

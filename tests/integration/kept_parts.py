@@ -43,14 +43,34 @@ def final_entries(sf: sessionmaker[Session], person_id: int) -> list[int]:
     return list(found)
 
 
+def member_of(sf: sessionmaker[Session], match_id: int) -> Viewer:
+    """A member of match ``match_id``, signed in (given an account when they have none)."""
+    from db.models import Account, MatchMember, Person
+    from tests.builders import make_account
+
+    with sf.begin() as s:
+        person = s.scalar(
+            select(MatchMember.person_id)
+            .where(MatchMember.match_id == match_id)
+            .order_by(MatchMember.person_id)
+            .limit(1)
+        )
+        assert person is not None
+        username = s.scalar(select(Account.username).where(Account.person_id == person))
+        if username is None:
+            username = f"member_{person}"
+            make_account(s, username, person=s.get_one(Person, person))
+    return viewer_named(sf, username)
+
+
 @contextmanager
 def parts_built() -> Iterator[list[str]]:
     """The names of the parts any TableCache builds (not takes kept) within the block."""
     built: list[str] = []
     original = TableCache.part
 
-    def spy(self, s, name, scope, build):  # type: ignore[no-untyped-def]
-        return original(self, s, name, scope, lambda: (built.append(name), build())[1])
+    def spy(self, s, name, scope, build, narrow=None):  # type: ignore[no-untyped-def]
+        return original(self, s, name, scope, lambda: (built.append(name), build())[1], narrow)
 
     TableCache.part = spy  # type: ignore[method-assign]
     try:

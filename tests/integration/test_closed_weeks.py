@@ -168,3 +168,70 @@ def test_a_small_table_is_never_split(sf) -> None:
     coord, cache = viewer_named(sf, "coord"), TableCache()
     _same_as_afresh(sf, coord, cache)
     assert not cache._closed
+
+
+def _camilles_match(sf, camille) -> int:  # type: ignore[no-untyped-def]
+    from core.relationship.membership import live_matches_of
+
+    with sf() as s:
+        return live_matches_of(s, camille.person_id)[0].id
+
+
+def _meeting_versions(sf) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    with sf() as s:
+        whole, before, _ = table_versions(s, ["meeting", past("meeting")])
+    return whole, before
+
+
+def test_a_meeting_is_of_the_past_by_the_week_it_is_scheduled_in(world) -> None:
+    """db.freshness.COUNTED_BY: the meetings are counted by the week they are scheduled in,
+    so a meeting of this week, recorded or changed, leaves the meetings' past as it is,
+    and one of a closed week changes it whenever it is written."""
+    from core.relationship import schedule
+    from db.models import Meeting
+
+    _, camille, _ = coord_camille_and_cache(world)
+    match_id, now = _camilles_match(world, camille), clock.now()
+    whole, before = _meeting_versions(world)
+    held = schedule.record_held_meeting(world, camille, match_id, now - dt.timedelta(hours=2))
+    assert _meeting_versions(world) != (whole, before)
+    assert _meeting_versions(world)[1] == before  # written now, of this week
+    last_week = week_split(now) - dt.timedelta(days=2)
+    schedule.record_held_meeting(world, camille, match_id, last_week)
+    assert _meeting_versions(world)[1] != before  # written now, of a closed week
+    moved = _meeting_versions(world)[1]
+    with world.begin() as s:  # this week's meeting moved to last week
+        s.get_one(Meeting, held.meeting_id).scheduled_at = last_week + dt.timedelta(hours=3)
+    assert _meeting_versions(world)[1] != moved
+
+
+def test_a_meeting_of_this_week_counts_this_week_alone_and_the_view_is_the_fresh_one(
+    world,
+) -> None:
+    """The meetings part keeps its closed weeks like the activity series: a meeting held
+    this week counts this week's meetings alone again; one recorded late, for last week,
+    makes the kept weeks stale (read whole again). Either way the view is the fresh one."""
+    from core.relationship import schedule
+
+    coord, camille, cache = coord_camille_and_cache(world)
+    before = _same_as_afresh(world, coord, cache)
+    assert any(key[1] == "meetings" for key in cache._closed)
+    match_id, now = _camilles_match(world, camille), clock.now()
+
+    def meetings_read() -> list[int]:
+        with calls(bags, "fetch_bags", lambda *a, **kw: (a[4], kw.get("others", 0))) as seen:
+            _kept(world, coord, cache)
+        return [others for kind, others in seen if kind == "meeting"]
+
+    schedule.record_held_meeting(world, camille, match_id, now - dt.timedelta(hours=2))
+    counted = meetings_read()
+    # this week alone where the closed weeks are kept (the programmes with meetings
+    # enough), whole elsewhere
+    kept = {key[2] for key in cache._closed if key[1] == "meetings"}
+    assert len([n for n in counted if n > 0]) == len(kept)
+    after = _same_as_afresh(world, coord, cache)
+    assert after != before
+    schedule.record_held_meeting(world, camille, match_id, week_split(now) - dt.timedelta(days=2))
+    counted = meetings_read()
+    assert len(counted) >= len(kept) and all(n == 0 for n in counted)  # read whole again
+    assert _same_as_afresh(world, coord, cache) != after
