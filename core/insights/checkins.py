@@ -19,27 +19,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.insights.figures import CheckIn
-from core.insights.pairs import NEEDS_CHECKIN, PairState
+from core.insights.pairs import NEEDS_CHECKIN, Pair, PairState
 from core.insights.scope import as_date
 from core.kernel import clock
-from db.models import NAME_ORDER, Match, MatchMember, Meeting, MeetingStatus, Person, Programme
+from db.models import Match, Meeting, MeetingStatus, Programme
 
 
-def named_checkins(s: Session, states: Iterable[PairState]) -> tuple[CheckIn, ...]:
-    """The pairs of ``states`` needing a check-in: their members' names, their dates and
-    why, longest without a meeting first (their next meeting: ``with_next_meetings``)."""
+def named_checkins(
+    s: Session, states: Iterable[PairState], pairs: Iterable[Pair]
+) -> tuple[CheckIn, ...]:
+    """The pairs of ``states`` needing a check-in: their members' names (from ``pairs``,
+    :func:`core.insights.pairs.active_pairs`), their dates and why, longest without a
+    meeting first (their next meeting: ``with_next_meetings``)."""
     todo = {st.match_id: st for st in states if st.bucket == NEEDS_CHECKIN}
     if not todo:
         return ()
-    names: dict[int, list[str]] = {i: [] for i in todo}
-    for chunk in _chunks(list(todo)):
-        for match_id, name in s.execute(
-            select(MatchMember.match_id, Person.full_name)
-            .join(Person, Person.id == MatchMember.person_id)
-            .where(MatchMember.match_id.in_(chunk))
-            .order_by(MatchMember.match_id, *NAME_ORDER)
-        ):
-            names[match_id].append(name)
+    names = {p.match_id: p.names for p in pairs if p.match_id in todo}
     programmes = dict(
         s.execute(
             select(Programme.id, Programme.name).where(
@@ -53,7 +48,7 @@ def named_checkins(s: Session, states: Iterable[PairState]) -> tuple[CheckIn, ..
         CheckIn(
             match_id=st.match_id,
             programme=programmes.get(st.programme_id, ""),
-            members=tuple(names[st.match_id]),
+            members=names.get(st.match_id, ()),
             started=as_date(st.started),
             last_meeting=as_date(st.last_held) if st.last_held else None,
             next_meeting=None,  # read on every view: with_next_meetings
@@ -84,11 +79,6 @@ def with_next_meetings(
     return tuple(
         replace(c, next_meeting=nexts[c.match_id]) if c.match_id in nexts else c for c in rows
     )
-
-
-def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
-    """``ids`` a few hundred at a time (a statement's parameters are limited)."""
-    return (ids[i : i + size] for i in range(0, len(ids), size))
 
 
 def by_urgency(rows: Iterable[CheckIn]) -> tuple[CheckIn, ...]:

@@ -18,6 +18,7 @@ from core.kernel.bags import WEEK, Closed, midnight, python_bag, weekly_bags
 from core.kernel.privacy import SMALL, Cell, Table, is_small
 from core.relationship import meeting_rules
 from db.models import (
+    NAME_ORDER,
     Agreement,
     Match,
     MatchMember,
@@ -111,6 +112,7 @@ class Pair:
     departments: frozenset[str | None]
     started: dt.datetime
     cadence_days: int
+    names: tuple[str, ...]  # the members' names, in name order (a check-in's line)
 
 
 def active_pairs(s: Session, programme_ids: Sequence[int]) -> list[Pair]:
@@ -131,13 +133,13 @@ def active_pairs(s: Session, programme_ids: Sequence[int]) -> list[Pair]:
         .outerjoin(Agreement, Agreement.match_id == Match.id)
         .where(Match.id.in_(in_scope), active_match())
     ).all()
-    members: dict[int, list[tuple[int, str | None]]] = defaultdict(list)
-    for match_id, person, dept in conn.execute(
-        select(MatchMember.match_id, MatchMember.person_id, Person.department)
+    members: dict[int, list[tuple[int, str | None, str, str]]] = defaultdict(list)
+    for match_id, person, dept, sort_name, name in conn.execute(
+        select(MatchMember.match_id, MatchMember.person_id, Person.department, *NAME_ORDER)
         .join(Person, Person.id == MatchMember.person_id)
         .where(MatchMember.match_id.in_(in_scope))
     ):
-        members[int(match_id)].append((int(person), dept))
+        members[int(match_id)].append((int(person), dept, sort_name, name))
     pairs = []
     # In the matches' and members' order, whatever order the database read them in: the
     # part is the same build after build.
@@ -147,10 +149,11 @@ def active_pairs(s: Session, programme_ids: Sequence[int]) -> list[Pair]:
             Pair(
                 int(match_id),
                 int(programme_id),
-                tuple(p for p, _ in who),
-                frozenset(d for _, d in who),
+                tuple(m[0] for m in who),
+                frozenset(m[1] for m in who),
                 started,
                 int(cadence),
+                tuple(m[3] for m in sorted(who, key=lambda m: (m[2], m[3]))),
             )
         )
     return pairs
