@@ -69,6 +69,8 @@ from db.models import (
     JournalEntry,
     Match,
     MatchMember,
+    Meeting,
+    MeetingStatus,
     Person,
 )
 
@@ -321,9 +323,11 @@ def reflection_written(url: str, username: str) -> Callable[[], None]:
 
 
 def meeting_held(url: str, username: str) -> Callable[[], None]:
-    """A meeting of ``username``'s first live match recorded as held, up to ten hours ago
-    and this week (one recorded late, for a closed week, makes the meetings' kept weeks
-    stale: the meetings part is then built whole, as a cold one)."""
+    """A meeting of ``username``'s live match with the most meetings held recorded as held,
+    up to ten hours ago and this week: a pair under way, as most meetings written are (one
+    of a pair's first three changes its members' engagement and builds the enrolment part
+    again; one recorded late, for a closed week, makes the meetings' kept weeks stale: the
+    meetings part is then built whole, as a cold one)."""
     import random
 
     from core.kernel import clock
@@ -334,7 +338,17 @@ def meeting_held(url: str, username: str) -> Callable[[], None]:
 
     def write(store: Store, viewer: Viewer) -> None:
         with store.sf() as s:
-            match_id = live_matches_of(s, viewer.person_id)[0].id
+            live = [m.id for m in live_matches_of(s, viewer.person_id)]
+            held = dict(
+                s.execute(
+                    select(Meeting.match_id, func.count())
+                    .where(Meeting.match_id.in_(live), Meeting.status == MeetingStatus.HELD)
+                    .group_by(Meeting.match_id)
+                )
+                .tuples()
+                .all()
+            )
+            match_id = max(live, key=lambda m: (held.get(m, 0), -m))
         now = clock.now()
         span = int(min(600, (now - week_split(now)).total_seconds() // 60))
         for _ in range(20):  # a time no meeting of the pair has yet
