@@ -21,8 +21,9 @@ alone (:func:`core.kernel.bags.weekly_bags`), a meeting of this week the meeting
 
 A part may read one of its tables through a narrow view, cheaper to read than the part is
 to build (:class:`Narrow`: the enrolment part takes from the meetings each match's meetings
-held, up to three). A write to that table alone reads the view again: the same as when the
-part was built, the part is kept (a meeting planned, or held by a pair already at three).
+held, up to three). A write to that table alone, or the part's time up, reads the view
+again: the same as when the part was built, the part is kept (a meeting planned, or held by
+a pair already at three; ten minutes gone by with no meeting held meanwhile).
 
 ``READS`` lists the tables of each part and ``TIMED`` the parts that read the clock's time;
 tests/integration/test_table_cache.py checks both: the tables against every table the
@@ -97,7 +98,8 @@ WEEKLY: dict[str, str] = {
 class Narrow:
     """All a part takes from ``table``, one of the tables it reads: ``read`` reads it (in the
     view's transaction), cheaper than building the part. The part must read nothing else of
-    that table: the same reading, the same part."""
+    that table, and read the time of day (``TIMED``) through it alone: the same reading, the
+    same part — after a write to that table, or once the part's time is up."""
 
     table: str
     read: Callable[[], Hashable]
@@ -154,14 +156,19 @@ class TableCache:
         now = time.monotonic()
         with self._lock:
             found = shelf.get(key)
-            if found is not None and (name in TIMED and now - found.built >= self.ttl):
-                found = None
-            if found is not None and found.scope == scope and found.versions == versions:
+            expired = found is not None and name in TIMED and now - found.built >= self.ttl
+            if (
+                found is not None
+                and not expired
+                and found.scope == scope
+                and found.versions == versions
+            ):
                 shelf.move_to_end(key)
                 self.hits += 1
                 value: T = found.value
                 return value
-            # only the narrowly read table written since: its reading tells
+            # only the narrowly read table written since, or the time of day gone by (the
+            # part reads it through that table alone): its reading tells
             again = (
                 found is not None
                 and found.reading is not None
@@ -170,8 +177,8 @@ class TableCache:
             )
         reading = None if narrow is None else narrow.read()
         if again and found is not None and reading == found.reading:
-            with self._lock:
-                self._keep(shelf, key, found._replace(versions=versions), limit)
+            with self._lock:  # the same as a part built now
+                self._keep(shelf, key, found._replace(versions=versions, built=now), limit)
                 self.hits += 1
             kept: T = found.value
             return kept

@@ -402,12 +402,48 @@ def test_two_servers_keep_their_own_parts_and_see_each_others_writes_at_once(wor
 
 
 def test_a_part_that_reads_the_time_of_day_is_built_again_once_its_time_is_up(world) -> None:
+    """…but the enrolment part, whose time of day is its meetings held up to now: read
+    again (Narrow), the same, it is kept."""
     coord, cache = viewer_named(world, "coord"), TableCache(ttl=0.0)
     f = Filters(None, None, None, clock.today())
     dashboard.dashboard(world, coord, f, cache)
     with parts_built() as built:
         dashboard.dashboard(world, coord, f, cache)
-    assert built and set(built) == set(TIMED)
+    assert built and set(built) == set(TIMED) - {"enrol"}
+
+
+def test_a_meeting_held_whose_time_comes_builds_the_enrolment_part_again(world) -> None:
+    """A meeting marked held before its time counts once its time has come: the enrolment
+    part's time up, its reading differs and the part is built again, as a fresh view."""
+    from db.models import Meeting, MeetingStatus
+
+    day = clock.today()
+    clock.set_now(dt.datetime.combine(day, dt.time(10)))
+    coord, cache = viewer_named(world, "coord"), TableCache(ttl=0.0)
+    programme_id = every_filter(world)[0].programme_id
+    match_id = next(m for m, n in sorted(_held(world, programme_id).items()) if n == 2)
+    with world.begin() as s:  # written past the services, which refuse it
+        s.add(
+            Meeting(
+                match_id=match_id,
+                scheduled_at=dt.datetime.combine(day, dt.time(11)),
+                duration_minutes=60,
+                status=MeetingStatus.HELD,
+                created_by_id=member_of(world, match_id).person_id,
+                **clock.stamps(),
+            )
+        )
+    f = Filters(None, None, None, day)
+    before = dashboard.dashboard(world, coord, f, cache)
+    with parts_built() as built:
+        assert dashboard.dashboard(world, coord, f, cache) == before
+    assert "enrol" not in built
+    clock.set_now(dt.datetime.combine(day, dt.time(12)))
+    with parts_built() as built:
+        after = dashboard.dashboard(world, coord, f, cache)
+    assert "enrol" in built
+    assert after == dashboard.dashboard(world, coord, f)
+    assert after.engagement != before.engagement
 
 
 def test_the_parts_kept_all_day_give_the_same_figures_at_any_time_of_the_day(world) -> None:
