@@ -67,7 +67,8 @@ def engagement_reading(s: Session, pid: int) -> bytes:
     from these), as bytes. A meeting written that leaves it as it was — planned,
     cancelled, or held by a pair already at three — keeps the part (``Family.enrol``)."""
     per_match = held_per_match(Match.programme_id == pid)
-    rows = s.execute(select(per_match.c.match_id, per_match.c.n).order_by(per_match.c.match_id))
+    q = select(per_match.c.match_id, per_match.c.n).order_by(per_match.c.match_id)
+    rows = s.connection().execute(q)  # plain rows: no ORM bookkeeping for thousands
     return array(
         "q", [v for match, n in rows for v in (int(match), min(int(n), ENGAGED_MEETINGS))]
     ).tobytes()
