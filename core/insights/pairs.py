@@ -17,8 +17,8 @@ from core.kernel import clock
 from core.kernel.bags import WEEK, Closed, midnight, python_bag, weekly_bags
 from core.kernel.privacy import SMALL, Cell, Table, is_small
 from core.relationship import meeting_rules
+from db.folding import name_key
 from db.models import (
-    NAME_ORDER,
     Agreement,
     Match,
     MatchMember,
@@ -133,13 +133,13 @@ def active_pairs(s: Session, programme_ids: Sequence[int]) -> list[Pair]:
         .outerjoin(Agreement, Agreement.match_id == Match.id)
         .where(Match.id.in_(in_scope), active_match())
     ).all()
-    members: dict[int, list[tuple[int, str | None, str, str]]] = defaultdict(list)
-    for match_id, person, dept, sort_name, name in conn.execute(
-        select(MatchMember.match_id, MatchMember.person_id, Person.department, *NAME_ORDER)
+    members: dict[int, list[tuple[int, str | None, str]]] = defaultdict(list)
+    for match_id, person, dept, name in conn.execute(
+        select(MatchMember.match_id, MatchMember.person_id, Person.department, Person.full_name)
         .join(Person, Person.id == MatchMember.person_id)
         .where(MatchMember.match_id.in_(in_scope))
     ):
-        members[int(match_id)].append((int(person), dept, sort_name, name))
+        members[int(match_id)].append((int(person), dept, name))
     pairs = []
     # In the matches' and members' order, whatever order the database read them in: the
     # part is the same build after build.
@@ -153,7 +153,7 @@ def active_pairs(s: Session, programme_ids: Sequence[int]) -> list[Pair]:
                 frozenset(m[1] for m in who),
                 started,
                 int(cadence),
-                tuple(m[3] for m in sorted(who, key=lambda m: (m[2], m[3]))),
+                tuple(sorted((m[2] for m in who), key=name_key)),
             )
         )
     return pairs
