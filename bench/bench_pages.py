@@ -69,8 +69,6 @@ from db.models import (
     JournalEntry,
     Match,
     MatchMember,
-    Meeting,
-    MeetingStatus,
     Person,
 )
 
@@ -330,6 +328,7 @@ def meeting_held(url: str, username: str) -> Callable[[], None]:
     meetings part is then built whole, as a cold one)."""
     import random
 
+    from core.insights.headcounts import held_per_match
     from core.kernel import clock
     from core.kernel.errors import Conflict
     from core.relationship.membership import live_matches_of
@@ -339,15 +338,8 @@ def meeting_held(url: str, username: str) -> Callable[[], None]:
     def write(store: Store, viewer: Viewer) -> None:
         with store.sf() as s:
             live = [m.id for m in live_matches_of(s, viewer.person_id)]
-            held = dict(
-                s.execute(
-                    select(Meeting.match_id, func.count())
-                    .where(Meeting.match_id.in_(live), Meeting.status == MeetingStatus.HELD)
-                    .group_by(Meeting.match_id)
-                )
-                .tuples()
-                .all()
-            )
+            per_match = held_per_match(Match.id.in_(live))
+            held = dict(s.execute(select(per_match.c.match_id, per_match.c.n)).tuples().all())
             match_id = max(live, key=lambda m: (held.get(m, 0), -m))
         now = clock.now()
         span = int(min(600, (now - week_split(now)).total_seconds() // 60))

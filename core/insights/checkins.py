@@ -19,22 +19,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.insights.figures import CheckIn
-from core.insights.pairs import NEEDS_CHECKIN, Pair, PairState
+from core.insights.pairs import NEEDS_CHECKIN, PairState
 from core.insights.scope import as_date
 from core.kernel import clock
 from db.models import Match, Meeting, MeetingStatus, Programme
 
 
-def named_checkins(
-    s: Session, states: Iterable[PairState], pairs: Iterable[Pair]
-) -> tuple[CheckIn, ...]:
-    """The pairs of ``states`` needing a check-in: their members' names (from ``pairs``,
-    :func:`core.insights.pairs.active_pairs`), their dates and why, longest without a
-    meeting first (their next meeting: ``with_next_meetings``)."""
+def named_checkins(s: Session, states: Iterable[PairState]) -> tuple[CheckIn, ...]:
+    """The pairs of ``states`` needing a check-in: their members' names, their dates and
+    why, longest without a meeting first (their next meeting: ``with_next_meetings``)."""
     todo = {st.match_id: st for st in states if st.bucket == NEEDS_CHECKIN}
     if not todo:
         return ()
-    names = {p.match_id: p.names for p in pairs if p.match_id in todo}
     programmes = dict(
         s.execute(
             select(Programme.id, Programme.name).where(
@@ -48,7 +44,7 @@ def named_checkins(
         CheckIn(
             match_id=st.match_id,
             programme=programmes.get(st.programme_id, ""),
-            members=names.get(st.match_id, ()),
+            members=st.names,
             started=as_date(st.started),
             last_meeting=as_date(st.last_held) if st.last_held else None,
             next_meeting=None,  # read on every view: with_next_meetings

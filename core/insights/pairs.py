@@ -77,14 +77,25 @@ def health_of(
 
 
 @dataclass(frozen=True)
-class PairState:
+class Pair:
+    """An active match, as its meetings leave it: members, start and cadence."""
+
     match_id: int
     programme_id: int
     members: tuple[int, ...]
     departments: frozenset[str | None]
+    started: dt.datetime
+    cadence_days: int
+    names: tuple[str, ...]  # the members' names, in name order (a check-in's line)
+
+
+@dataclass(frozen=True)
+class PairState(Pair):
+    """A pair with its health as of today: its bucket, why it needs a check-in (for that
+    bucket), its last meeting held."""
+
     bucket: str
     reason: str | None
-    started: dt.datetime
     last_held: dt.datetime | None
 
 
@@ -100,19 +111,6 @@ def match_scope(programme_ids: Sequence[int], department: str | None = None) -> 
             )
         )
     return q
-
-
-@dataclass(frozen=True)
-class Pair:
-    """An active match, as its meetings leave it: members, start and cadence."""
-
-    match_id: int
-    programme_id: int
-    members: tuple[int, ...]
-    departments: frozenset[str | None]
-    started: dt.datetime
-    cadence_days: int
-    names: tuple[str, ...]  # the members' names, in name order (a check-in's line)
 
 
 def active_pairs(s: Session, programme_ids: Sequence[int]) -> list[Pair]:
@@ -220,18 +218,7 @@ def pair_states(
             last_held=as_date(last) if last else None,
             missed_twice=pair.match_id in missed_twice,
         )
-        states.append(
-            PairState(
-                pair.match_id,
-                pair.programme_id,
-                pair.members,
-                pair.departments,
-                bucket,
-                reason,
-                pair.started,
-                last,
-            )
-        )
+        states.append(PairState(**vars(pair), bucket=bucket, reason=reason, last_held=last))
     return states
 
 

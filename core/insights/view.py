@@ -121,9 +121,7 @@ class Family:
     @cached_property
     def checkins(self) -> tuple[CheckIn, ...]:
         """Its pairs needing a check-in, named (an operational list, kept like a part)."""
-        return self.part(
-            "checkins", lambda: named_checkins(self.s, self.meetings.states, self.pairs)
-        )
+        return self.part("checkins", lambda: named_checkins(self.s, self.meetings.states))
 
     @cached_property
     def next_meetings(self) -> dict[int, dt.date]:
