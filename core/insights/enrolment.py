@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
-from core.insights.headcounts import counted, held_meetings, held_per_match
+from core.insights.headcounts import counted, held_meetings
 from core.insights.scope import ALL, OTHERS, Scope, active_match, as_date, monday
 from core.insights.series import Series, dept_week, weekly_columns, weekly_series
 from core.kernel.bags import WEEK, fetch_bags, python_bag
@@ -61,16 +61,15 @@ def _snapshot(pid: int) -> Any:
     )
 
 
-def engagement_reading(s: Session, pid: int) -> bytes:
-    """All the enrolment part reads of the meetings: each match's meetings held so far,
-    up to three (a member's bucket, their matches' meetings summed up to three, is the same
-    from these), as bytes. A meeting written that leaves it as it was — planned,
-    cancelled, or held by a pair already at three — keeps the part (``Family.enrol``)."""
-    per_match = held_per_match(Match.programme_id == pid)
-    q = select(per_match.c.match_id, per_match.c.n).order_by(per_match.c.match_id)
-    rows = s.connection().execute(q)  # plain rows: no ORM bookkeeping for thousands
+def engagement_reading(held: dict[int, tuple[int, dt.datetime]]) -> bytes:
+    """All the enrolment part reads of the meetings: each match's meetings held so far
+    (``held``: :func:`core.insights.headcounts.held_by_match`), up to three — a member's
+    bucket, their matches' meetings summed up to three, is the same from these — as bytes.
+    A meeting written that leaves it as it was — planned, cancelled, or held by a pair
+    already at three — keeps the part (``Family.enrol``)."""
     return array(
-        "q", [v for match, n in rows for v in (int(match), min(int(n), ENGAGED_MEETINGS))]
+        "q",
+        [v for match in sorted(held) for v in (match, min(held[match][0], ENGAGED_MEETINGS))],
     ).tobytes()
 
 

@@ -7,6 +7,7 @@ the same meetings held (``held_meetings``) for its engagement buckets.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -23,10 +24,14 @@ from db.models import Enrolment, EnrolmentStatus, Match, MatchMember, Meeting, M
 
 
 def held_per_match(programmes: ColumnElement[bool]) -> Subquery:
-    """Meetings held so far per match of ``programmes`` (``match_id``, ``n``), each match's
-    meetings read from the (match, status, time) index."""
+    """Meetings held so far per match of ``programmes`` (``match_id``, ``n``, and ``last``:
+    the last one's time), each match's meetings read from the (match, status, time) index."""
     return (
-        select(Meeting.match_id.label("match_id"), func.count().label("n"))
+        select(
+            Meeting.match_id.label("match_id"),
+            func.count().label("n"),
+            func.max(Meeting.scheduled_at).label("last"),
+        )
         .where(
             Meeting.status == MeetingStatus.HELD,
             Meeting.scheduled_at <= clock.now(),
@@ -35,6 +40,17 @@ def held_per_match(programmes: ColumnElement[bool]) -> Subquery:
         .group_by(Meeting.match_id)
         .subquery()
     )
+
+
+def held_by_match(
+    s: Session, programmes: ColumnElement[bool]
+) -> dict[int, tuple[int, dt.datetime]]:
+    """Each match of ``programmes`` with a meeting held so far → how many, and the last
+    one's time (:func:`held_per_match`): what the enrolment part reads of the meetings
+    (engagement) and the pairs' health reads of the meetings held, in one query."""
+    per_match = held_per_match(programmes)
+    rows = s.connection().execute(select(per_match.c.match_id, per_match.c.n, per_match.c.last))
+    return {int(match): (int(n), last) for match, n, last in rows}  # plain rows: thousands
 
 
 def held_meetings(programmes: ColumnElement[bool], by_programme: bool = False) -> Subquery:

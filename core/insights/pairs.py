@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from core.insights.headcounts import held_by_match, held_per_match
 from core.insights.scope import Scope, Window, active_match, as_date, week_of
 from core.insights.series import window_totals
 from core.kernel import clock
@@ -157,66 +158,52 @@ def active_pairs(s: Session, programme_ids: Sequence[int]) -> list[Pair]:
     return pairs
 
 
-def meeting_marks(
-    s: Session, programme_ids: Sequence[int], now: dt.datetime
-) -> tuple[dict[int, dt.datetime], set[int]]:
-    """Per match of these programmes, the last meeting held up to ``now``; and the
-    matches whose last two settled meetings both went wrong."""
-    in_scope = match_scope(programme_ids)
-    held = (
-        select(
-            Meeting.match_id.label("match_id"),
-            func.max(Meeting.scheduled_at).label("last_held"),
-        )
-        .where(
-            Meeting.match_id.in_(in_scope),
-            Meeting.status == MeetingStatus.HELD,
-            Meeting.scheduled_at <= now,
-        )
-        .group_by(Meeting.match_id)
-        .subquery()
-    )
-    conn = s.connection()
-    last_held = {int(m): at for m, at in conn.execute(select(held.c.match_id, held.c.last_held))}
-    # The last two settled meetings (any not still planned, as core.relationship.meeting_rules counts
-    # them) both went wrong exactly when at least two were cancelled, moved or
-    # missed after the last one held.
-    missed_twice = {
+def missed_twice(s: Session, programme_ids: Sequence[int]) -> set[int]:
+    """The matches of these programmes whose last two settled meetings (any not still
+    planned, as core.relationship.meeting_rules counts them) both went wrong: exactly those
+    with at least two cancelled, moved or missed after the last one held."""
+    held = held_per_match(Match.programme_id.in_(programme_ids))
+    return {
         int(m)
-        for m in conn.scalars(
+        for m in s.connection().scalars(
             select(Meeting.match_id)
             .outerjoin(held, held.c.match_id == Meeting.match_id)
             .where(
-                Meeting.match_id.in_(in_scope),
+                Meeting.match_id.in_(match_scope(programme_ids)),
                 Meeting.status.in_(MISSED_STATUSES),
-                or_(held.c.last_held.is_(None), Meeting.scheduled_at > held.c.last_held),
+                or_(held.c.last.is_(None), Meeting.scheduled_at > held.c.last),
             )
             .group_by(Meeting.match_id)
             .having(func.count() >= 2)
         )
     }
-    return last_held, missed_twice
 
 
 def pair_states(
-    s: Session, programme_ids: Sequence[int], pairs: list[Pair] | None = None
+    s: Session,
+    programme_ids: Sequence[int],
+    pairs: list[Pair] | None = None,
+    held: dict[int, tuple[int, dt.datetime]] | None = None,
 ) -> list[PairState]:
     """One line per active match of these programmes: its dates and counts, classified;
-    ``pairs``: their :func:`active_pairs`, when already read."""
+    ``pairs``: their :func:`active_pairs`, ``held``: each match's meetings held
+    (:func:`core.insights.headcounts.held_by_match`), when already read."""
     if not programme_ids:
         return []
-    now = clock.now()
+    today = clock.today()
     pairs = active_pairs(s, programme_ids) if pairs is None else pairs
-    last_held, missed_twice = meeting_marks(s, programme_ids, now)
+    if held is None:
+        held = held_by_match(s, Match.programme_id.in_(programme_ids))
+    twice = missed_twice(s, programme_ids)
     states = []
     for pair in pairs:
-        last = last_held.get(pair.match_id)
+        last = held[pair.match_id][1] if pair.match_id in held else None
         bucket, reason = health_of(
             started=as_date(pair.started),
-            today=now.date(),
+            today=today,
             cadence_days=pair.cadence_days,
             last_held=as_date(last) if last else None,
-            missed_twice=pair.match_id in missed_twice,
+            missed_twice=pair.match_id in twice,
         )
         states.append(PairState(**vars(pair), bucket=bucket, reason=reason, last_held=last))
     return states
@@ -257,11 +244,16 @@ def kpis_of(s: Session, programme_ids: Sequence[int]) -> dict[int, set[str]]:
 
 
 def meetings_table(
-    s: Session, scope: Scope, closed: Closed | None = None, pairs: list[Pair] | None = None
+    s: Session,
+    scope: Scope,
+    closed: Closed | None = None,
+    pairs: list[Pair] | None = None,
+    held_so_far: dict[int, tuple[int, dt.datetime]] | None = None,
 ) -> MeetingsTable:
     """The meetings part; ``closed``: its closed weeks (by the week a meeting is scheduled
     in) kept by the server, only this week's meetings counted again; ``pairs``: the
-    programme's active pairs, when kept (:func:`active_pairs`)."""
+    programme's active pairs, when kept (:func:`active_pairs`); ``held_so_far``: each match's
+    meetings held, when already read (:func:`core.insights.headcounts.held_by_match`)."""
     k, pid = scope.k, scope.programme_id
     table = Table(k, f"meetings:{pid}")
     last = max(w[1] for w in scope.windows)
@@ -308,7 +300,7 @@ def meetings_table(
         settled = table.total(
             ("meetings_settled",), [held[everything], rest], disjoint_people=False
         )
-    health = health_table(s, k, pid, pair_states(s, [pid], pairs), kpis)
+    health = health_table(s, k, pid, pair_states(s, [pid], pairs, held_so_far), kpis)
     return MeetingsTable(
         table.protect(),
         weekly,

@@ -14,7 +14,7 @@ from core.insights.activity import ActivityTable, activity_table, goals_table
 from core.insights.checkins import named_checkins, next_meetings
 from core.insights.enrolment import EnrolTable, engagement_reading, enrol_table
 from core.insights.figures import CheckIn, Filters, Point, point_of
-from core.insights.headcounts import headcounts
+from core.insights.headcounts import headcounts, held_by_match
 from core.insights.needs_table import needs_table
 from core.insights.pairs import MeetingsTable, Pair, active_pairs, meetings_table
 from core.insights.retention import RetentionTable, retention_table
@@ -34,7 +34,7 @@ from core.insights.table_cache import Narrow, TableCache, kept_or_built
 from core.kernel import clock
 from core.kernel.bags import WEEK, Closed
 from core.kernel.privacy import Cell, combine
-from db.models import Programme, ProgrammeStatus
+from db.models import Match, Programme, ProgrammeStatus
 
 T = TypeVar("T")
 
@@ -81,14 +81,19 @@ class Family:
         )
 
     @cached_property
+    def held(self) -> dict[int, tuple[int, dt.datetime]]:
+        """Each match's meetings held so far, how many and the last: read once a view for
+        the enrolment part's reading and the pairs' health (after a meeting, both)."""
+        return held_by_match(self.s, Match.programme_id == self.programme.id)
+
+    @cached_property
     def enrol(self) -> EnrolTable:
         """The enrolment table: kept across a meeting written that leaves every match's
         meetings held (up to three) as they were."""
-        pid = self.programme.id
         return self.part(
             "enrol",
             lambda: enrol_table(self.s, self.scope),
-            Narrow("meeting", lambda: engagement_reading(self.s, pid)),
+            Narrow("meeting", lambda: engagement_reading(self.held)),
         )
 
     goals = _table("goals", goals_table)
@@ -115,7 +120,9 @@ class Family:
         """The meetings part, its closed weeks and active pairs kept apart by the server."""
         return self.part(
             "meetings",
-            lambda: meetings_table(self.s, self.scope, self.closed("meetings"), self.pairs),
+            lambda: meetings_table(
+                self.s, self.scope, self.closed("meetings"), self.pairs, self.held
+            ),
         )
 
     @cached_property
