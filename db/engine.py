@@ -16,6 +16,8 @@ from db import freshness
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE_CACHE_KIB = 64 * 1024
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The execution option of a transaction that only reads (core.kernel.tx.reading).
+READ_ONLY = "tandem_read_only"
 
 
 def default_url() -> str:
@@ -78,7 +80,22 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A transaction that only reads (READ_ONLY) takes no write lock: a writer never
+        # waits for a coordinator's view (a cold dashboard at company scale held every
+        # save back for ~1 s). Writing in it fails (``query_only``): it cannot lose an
+        # update by reading first and writing late.
+        read_only = bool(conn.get_execution_options().get(READ_ONLY))
+        if conn.info.get(READ_ONLY, False) != read_only:
+            conn.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+            conn.info[READ_ONLY] = read_only
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _postgres_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")  # writing in it fails
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
@@ -94,6 +111,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         _sqlite_setup(engine)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+        _postgres_setup(engine)
     return engine
 
 

@@ -63,6 +63,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.i18n import N_
 from core.kernel.privacy import NOT_OFFERED, offered_groups
 from core.kernel.settings import k_threshold
+from core.kernel.tx import reading
 from db.models import Person, Programme, ProgrammeStatus
 
 T = TypeVar("T")
@@ -162,7 +163,7 @@ def _view(
     tables: TableCache | None = None,
 ) -> T:
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         return fn(View(s, k_threshold(s), f, tables=tables))
 
 
@@ -184,7 +185,7 @@ def options(sf: sessionmaker[Session], viewer: Viewer, tables: TableCache | None
     (every one people belong to) and those each programme offers as a filter; ``tables``:
     the parts this server keeps (each programme's enrolled people per department)."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         rows = s.execute(
             select(
                 Programme.id,
@@ -290,10 +291,10 @@ def warm(sf: sessionmaker[Session], tables: TableCache) -> int:
     it starts, and Home's counts of every programme: the first coordinator then finds them
     kept, and the departments each programme offers as a filter. Nothing is read out (no viewer,
     no figure leaves); the parts are the ones any preset period asks for (a preset is in
-    every scope). One part a transaction: on SQLite a writer waits for one part at most.
+    every scope). One part a transaction, each only reading (no save waits for it).
     The number of parts built."""
     built = tables.misses
-    with sf.begin() as s:
+    with reading(sf) as s:
         k = k_threshold(s)
         running = s.scalars(
             select(Programme.id)
@@ -302,12 +303,12 @@ def warm(sf: sessionmaker[Session], tables: TableCache) -> int:
         ).all()
     for programme_id in running:
         for part in READS:
-            with sf.begin() as s:
+            with reading(sf) as s:
                 programme = s.get(Programme, programme_id)
                 if programme is None or programme.status != ProgrammeStatus.RUNNING:
                     break  # deleted or closed meanwhile
                 getattr(Family(s, programme, k, None, tables), part)
-    with sf.begin() as s:  # Home's cards and the dashboard's filters, of every programme
+    with reading(sf) as s:  # Home's cards and the dashboard's filters, of every programme
         every = s.scalars(select(Programme.id)).all()
         headcounts(s, every, tables)
         for programme_id in every:

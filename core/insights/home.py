@@ -17,6 +17,7 @@ from core.kernel import clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.privacy import Bag, Cell, fixed_rate, is_recording, is_small
 from core.kernel.settings import k_threshold
+from core.kernel.tx import reading
 from core.matching.mine import matches_of
 from core.people.names import names_of
 from db.models import (
@@ -72,7 +73,7 @@ class ProgrammeCounts:
 
 def my_matches(sf: sessionmaker[Session], viewer: Viewer) -> list[PeerCard]:
     """The viewer's current pairs or circles, with who the peers are."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         matches = matches_of(s, viewer.person_id, Match.status.in_(LIVE_MATCH_STATUSES))
         cards = []
         for m in matches:
@@ -111,7 +112,7 @@ def recently_ended(sf: sessionmaker[Session], viewer: Viewer) -> list[EndedCard]
     """My pairs and circles ended in the last 30 days, newest first — whoever ended them
     (my peer, a withdrawal, the coordinator) — so that nobody learns it by silence."""
     since = clock.now() - dt.timedelta(days=ENDED_NOTICE_DAYS)
-    with sf.begin() as s:
+    with reading(sf) as s:
         matches = matches_of(
             s,
             viewer.person_id,
@@ -136,7 +137,7 @@ def announcements_for(
     sf: sessionmaker[Session], viewer: Viewer, limit: int = 5
 ) -> list[AnnouncementCard]:
     """Published announcements for everyone, or for a programme the viewer is in."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         mine = select(Enrolment.programme_id).where(
             Enrolment.person_id == viewer.person_id, Enrolment.status == EnrolmentStatus.ENROLLED
         )
@@ -220,7 +221,7 @@ def programme_counts(
     """Headline counts per programme for coordinators (counts only, no content);
     ``tables``: the counts this server keeps, if any."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         rows = s.execute(
             select(Programme.id, Programme.name, Programme.status).order_by(
                 Programme.start_date.desc().nulls_last(), Programme.name

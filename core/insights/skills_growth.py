@@ -14,6 +14,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.bags import fetch_bags
 from core.kernel.privacy import NOT_OFFERED, Bag, Cell, Table, combine, emit
 from core.kernel.settings import k_threshold
+from core.kernel.tx import reading
 from core.surveys.self_assessment import BASELINE, END, SKILLS, skill_label
 from db.models import Enrolment, Person, SelfAssessment
 
@@ -110,7 +111,7 @@ def mentor_skills_growth(
     the dashboard when ``tables`` are given.
     """
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         programme = programme_or_404(s, programme_id)
         scope = scope_of(s, programme, k_threshold(s), tables=tables)
         out = []

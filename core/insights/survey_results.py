@@ -32,6 +32,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.i18n import t
 from core.kernel.privacy import NOT_OFFERED, emit, emit_texts, fixed_rate
 from core.kernel.settings import k_threshold
+from core.kernel.tx import reading
 from core.surveys.answering import survey_state
 from core.surveys.questions import (
     CUSTOM_SCALE,
@@ -90,7 +91,7 @@ def programme_surveys(
     results' own protected counts (a round's responses hidden there are hidden here)."""
     require_role(viewer, COORDINATOR)
     now = clock.now()
-    with sf.begin() as s:
+    with reading(sf) as s:
         programme = survey_programme(s, programme_id)
         k = k_threshold(s)
         table = _surveys_part(s, scope_of(s, programme, k, tables=tables), tables)
@@ -306,7 +307,7 @@ def survey_results(
     There is no date window: a partial round minus another would isolate people.
     """
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         st = _surveys_part(s, programme_scope(s, programme_id, tables=tables), tables)
         return results_view(s, st, department, survey_id)
 
@@ -316,7 +317,7 @@ def survey_departments(
 ) -> list[str]:
     """Departments the results can be filtered on (core.kernel.privacy.offered_groups)."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         return list(programme_scope(s, programme_id, tables=tables).offered)
 
 

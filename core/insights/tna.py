@@ -27,6 +27,7 @@ from core.kernel.errors import NotFound
 from core.kernel.i18n import t
 from core.kernel.privacy import Cell, emit
 from core.kernel.settings import k_threshold
+from core.kernel.tx import reading
 from db.models import NAME_ORDER, Enrolment, EnrolmentSkill, EnrolmentStatus, Person
 
 
@@ -110,7 +111,7 @@ def needs_grid(
     """Wanted, offered and gap per department × skill, protected (core.kernel.privacy);
     ``tables``: the parts this server keeps (the enrolment and the needs tables)."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         programme = programme_or_404(s, programme_id)
         fam = Family(s, programme, k_threshold(s), window_of(None, None, clock.today()), tables)
         scope, k = fam.scope, fam.scope.k
@@ -184,7 +185,7 @@ def skill_people(
     many, and the first ``shown`` of each by department and name (of ``department`` only,
     when given)."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         programme_or_404(s, programme_id)
         resolved = canonical(s)
         target = resolved.get(skill_id)

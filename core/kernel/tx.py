@@ -6,6 +6,9 @@
   sentence, so the person reads what changed meanwhile instead of a traceback.
 - :func:`expect_version`: the version a form was drawn with must still be the
   row's, or the same :class:`Conflict` (a tab left open on an old copy).
+- :func:`reading`: ``with reading(sf) as s:`` opens a transaction that only reads (a
+  coordinator's figures): on SQLite it takes no write lock, so no save waits for it, and
+  a write in it fails.
 - :func:`get_or_404`: load a row by an id that came from a page (anything: text,
   an id beyond what a column holds) or raise :class:`NotFound` with the caller's
   sentence.
@@ -25,6 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.kernel import validate
 from core.kernel.errors import Conflict, NotFound
+from db.engine import READ_ONLY
 
 M = TypeVar("M")
 
@@ -37,6 +41,16 @@ def transaction(sf: sessionmaker[Session], *, stale: str) -> Iterator[Session]:
             yield s
     except StaleDataError as e:
         raise Conflict(stale) from e
+
+
+@contextmanager
+def reading(sf: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction that only reads: a snapshot on SQLite taken without the write lock
+    every other transaction takes first (``db.engine``), READ ONLY on PostgreSQL; a write
+    in it raises."""
+    with sf.begin() as s:
+        s.connection(execution_options={READ_ONLY: True})
+        yield s
 
 
 def expect_version(row: Any, version: int | None, *, stale: str) -> None:
