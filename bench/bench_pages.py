@@ -22,7 +22,9 @@ server sees it ("coord_dashboard, after a write"): opened once, then a participa
 reflection, then opened again — the parts the reflection does not touch are kept
 (core.insights.table_cache), the reflections part is built from its kept closed weeks and
 this week's rows; and after a meeting recorded as held ("coord_dashboard, after a meeting"),
-which the enrolment, meetings and check-in parts read. And as a coordinator finds it first
+which the enrolment, meetings and check-in parts read; and after someone enrolled in the
+next cycle ("coord_dashboard, after an enrolment elsewhere": a programme open for
+enrolment, which the company is given, while the running ones run). And as a coordinator finds it first
 after a server started
 ("coord_dashboard, after a start"): the parts built by the server's warm-up
 (core.insights.dashboard.warm, run in the background when a server opens its database,
@@ -63,6 +65,7 @@ from db.models import (
     LIVE_MATCH_STATUSES,
     Account,
     AccountRole,
+    Enrolment,
     Feedback,
     Goal,
     GoalStep,
@@ -70,6 +73,8 @@ from db.models import (
     Match,
     MatchMember,
     Person,
+    Programme,
+    ProgrammeStatus,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +87,9 @@ DASHBOARD = "coord_dashboard"
 AFTER_WRITE = "coord_dashboard, after a write"
 # The same after a meeting recorded as held (the pairs' and the enrolment parts read it).
 AFTER_MEETING = "coord_dashboard, after a meeting"
+# The same after someone enrolled in the next cycle (open for enrolment while the running
+# programmes run): enrolments are versioned per programme (db.freshness.PER_PROGRAMME).
+AFTER_ENROLMENT = "coord_dashboard, after an enrolment elsewhere"
 # The pages a server's warm-up (core.insights.dashboard.warm) builds parts for, each also
 # measured as first opened on a server whose warm-up is done: the dashboard, Home (every
 # programme's counts), the surveys page (its results' parts) and the training needs.
@@ -211,6 +219,31 @@ def make_busy(store: Store, person_id: int) -> dict[str, int]:
     return have
 
 
+def next_cycle(store: Store) -> int:
+    """A programme open for enrolment (the demo has one; the company is given one): the
+    next cycle, which people join while the running programmes run."""
+    from core.kernel import clock
+
+    today = clock.today()
+    with store.sf.begin() as s:
+        found = s.scalar(select(Programme.id).where(Programme.status == ProgrammeStatus.ENROLMENT))
+        if found is not None:
+            return int(found)
+        coordinator = s.scalar(select(Programme.created_by_id).order_by(Programme.id.desc()))
+        programme = Programme(
+            name="Peer mentoring — next cycle",
+            status=ProgrammeStatus.ENROLMENT,
+            created_by_id=coordinator,
+            enrolment_opens=today,
+            enrolment_closes=today + dt.timedelta(days=21),
+            start_date=today + dt.timedelta(days=28),
+            **clock.stamps(),
+        )
+        s.add(programme)
+        s.flush()
+        return programme.id
+
+
 def demo_dataset(url: str) -> Dataset:
     from demo import company as demo
 
@@ -227,6 +260,7 @@ def company_dataset(url: str) -> Dataset:
     store = open_store(url)
     person = busiest_participant(store)
     counts = make_busy(store, person)
+    next_cycle(store)
     load = admin_load(store)
     store.engine.dispose()
     print(f"Company participant {BENCH_USER} (person {person}): {counts}", flush=True)
@@ -354,6 +388,27 @@ def meeting_held(url: str, username: str) -> Callable[[], None]:
     return written_by(url, username, "meeting", write)
 
 
+def enrolled_elsewhere(url: str, username: str) -> Callable[[], None]:
+    """Someone not yet in the programme open for enrolment enrols in it (the row the
+    enrolment form writes; its answers are no figure's input)."""
+    from core.kernel import clock
+
+    def write(store: Store, viewer: Viewer) -> None:
+        programme = next_cycle(store)
+        with store.sf.begin() as s:
+            enrolled = select(Enrolment.person_id).where(Enrolment.programme_id == programme)
+            person = s.scalar(
+                select(Person.id)
+                .where(Person.is_active.is_(True), Person.id.not_in(enrolled))
+                .order_by(Person.id.desc())
+                .limit(1)
+            )
+            assert person is not None, "everyone is enrolled already"
+            s.add(Enrolment(programme_id=programme, person_id=person, **clock.stamps()))
+
+    return written_by(url, username, "enrolment", write)
+
+
 def warmed(url: str) -> Callable[[], None]:
     """What a starting server does in the background: build the dashboard's parts."""
     from core.insights.dashboard import warm
@@ -399,6 +454,7 @@ def measure(
         if (COORDINATOR, DASHBOARD) in pages:  # and right after a write, and a start
             pages[(COORDINATOR, AFTER_WRITE)] = pages[(COORDINATOR, DASHBOARD)]
             pages[(COORDINATOR, AFTER_MEETING)] = pages[(COORDINATOR, DASHBOARD)]
+            pages[(COORDINATOR, AFTER_ENROLMENT)] = pages[(COORDINATOR, DASHBOARD)]
         for page in WARMED:
             if (COORDINATOR, page) in pages:
                 pages[(COORDINATOR, page + AFTER_START)] = pages[(COORDINATOR, page)]
@@ -417,6 +473,8 @@ def measure(
                     before = reflection_written(data.url, data.users[PARTICIPANT])
                 elif key[1] == AFTER_MEETING:
                     before = meeting_held(data.url, data.users[PARTICIPANT])
+                elif key[1] == AFTER_ENROLMENT:
+                    before = enrolled_elsewhere(data.url, data.users[PARTICIPANT])
                 elif key[1].endswith(AFTER_START):
                     before, seen = warmed(data.url), False
                 try:

@@ -17,6 +17,14 @@ tables are written — a sign-in does not make the dashboard's figures stale. A 
 whose table cannot be told (a DML statement without one) bumps ``data_version:*``, part
 of every set of table versions.
 
+A table whose rows each belong to one programme (``PER_PROGRAMME``: the enrolments) has a
+version per programme too (:func:`of_programme`, ``data_version:enrolment@3``), bumped with
+the table's by a write of that programme's rows (old and new ``programme_id`` both count); a
+write whose programme cannot be told (a statement, a row whose programme is not loaded)
+bumps ``enrolment@?``. Figures of one programme (:func:`scoped`) read its version and the
+unknown one instead of the table's: someone enrolling in the next cycle leaves the running
+cycle's figures as they are.
+
 A table whose rows carry ``created_at`` also has a version of its past
 (``data_version:<table>:past``, :func:`past`): bumped only by a write that touches a row
 created before this week (:func:`week_split`; old and new values of ``created_at`` both
@@ -83,6 +91,11 @@ LATER: dict[str, tuple[str, str, str]] = {
 # The column whose week a table's rows are counted in, where not ``created_at``: its past
 # (:func:`past`) is the rows of closed weeks by that column.
 COUNTED_BY: dict[str, str] = {"meeting": "scheduled_at"}
+# Tables whose rows each belong to one programme (their ``programme_id``), versioned per
+# programme too: figures of one programme read only its rows of these (the table cache's
+# tests hold that every part of a programme reads its own enrolments alone).
+PER_PROGRAMME = frozenset({"enrolment"})
+UNKNOWN_PROGRAMME = "?"
 _NOW = "tandem_now"
 _SEEN = "tandem_versions_seen"  # (the transaction, the tokens it read)
 # A week starts for a writer this long before its Monday: two servers' clocks a little
@@ -103,6 +116,27 @@ def later(table: str) -> str:
     """The name whose version changes when ``table``'s rows no figure counts yet
     (``LATER``) are written: a meeting planned for a later week, moved or taken back."""
     return f"{table}:later"
+
+
+def of_programme(table: str, programme_id: int | None) -> str:
+    """The name whose version changes when ``table``'s rows of programme ``programme_id``
+    (a ``PER_PROGRAMME`` table) are written; None: rows whose programme is not known."""
+    return f"{table}@{UNKNOWN_PROGRAMME if programme_id is None else programme_id}"
+
+
+def scoped(tables: Iterable[str], programme_ids: Iterable[int] | None) -> list[str]:
+    """``tables`` as read by figures of these programmes alone: a ``PER_PROGRAMME`` table
+    by each programme's version and the unknown one (None: every programme, the table's)."""
+    if programme_ids is None:
+        return list(tables)
+    ids = sorted(set(programme_ids))
+    out: list[str] = []
+    for table in tables:
+        if table in PER_PROGRAMME:
+            out += [*(of_programme(table, p) for p in ids), of_programme(table, None)]
+        else:
+            out.append(table)
+    return out
 
 
 def week_split(now: dt.datetime) -> dt.datetime:
@@ -181,6 +215,9 @@ def _after_flush(session: Session, _context: Any) -> None:
     for obj in rows:
         names = [t.name for t in inspect(obj).mapper.tables if isinstance(t, Table)]
         written.update(names)
+        for name in PER_PROGRAMME.intersection(names):
+            programmes = _values(obj, "programme_id") or [None]  # not loaded: not known
+            written.update(of_programme(name, p) for p in programmes)
         counted = _counted_at(obj)
         if counted is not None and (not counted or any(c is None or c < split for c in counted)):
             written.update(past(name) for name in names)
@@ -202,6 +239,8 @@ def _on_execute(state: ORMExecuteState) -> None:
             _wrote(state.session).add(_TOUCHED)
             return
         _wrote(state.session).update({name, past(name)})
+        if name in PER_PROGRAMME:  # which programmes' rows: not told by a statement
+            _wrote(state.session).add(of_programme(name, None))
 
 
 def _before_commit(session: Session) -> None:

@@ -5,9 +5,10 @@ each activity series, meetings, skills, surveys, retention) is the same for ever
 coordinator and language: it holds every week, period and department, protected together. A server
 keeps each one built under its database, its part, its scope (programme, k, today, the
 departments offered, the periods) and the versions of the database tables its queries
-read (:func:`db.freshness.table_versions`). A write to any of those tables, through any
-server, changes their version: the next view builds the part again, so a figure is never
-older than the data. A write elsewhere — a sign-in, a reflection for the goals part —
+read (:func:`db.freshness.table_versions`; of the enrolments, its programme's alone:
+:func:`db.freshness.scoped`). A write to any of those tables, through any server, changes
+their version: the next view builds the part again, so a figure is never older than the
+data. A write elsewhere — a sign-in, a reflection for the goals part —
 leaves the part as it is. The parts that read the time of day (``TIMED``: a meeting
 planned this morning is held or "not marked yet" this afternoon) are kept ``ttl`` seconds
 at most, as the dashboard's own cache did; the others depend on the day alone (today is
@@ -43,7 +44,7 @@ from typing import Any, NamedTuple, TypeVar
 from sqlalchemy.orm import Session
 
 from core.kernel.bags import Bag, Closed
-from db.freshness import later, past, table_versions, version_now, week_split
+from db.freshness import later, past, scoped, table_versions, version_now, week_split
 
 T = TypeVar("T")
 
@@ -151,8 +152,9 @@ class TableCache:
         custom = bool(getattr(scope, "custom", False))
         shelf, limit = (self._custom, self.custom) if custom else (self._built, self.size)
         key = (str(s.get_bind().engine.url), name, getattr(scope, "slot", scope))
-        versions = table_versions(s, READS[name])
-        at = None if narrow is None else READS[name].index(narrow.table)
+        tables = scoped(READS[name], programmes_of(scope))
+        versions = table_versions(s, tables)
+        at = None if narrow is None else tables.index(narrow.table)
         now = time.monotonic()
         with self._lock:
             found = shelf.get(key)
@@ -197,7 +199,8 @@ class TableCache:
         split = week_split(dt.datetime.combine(today, dt.time()))
         key = (str(s.get_bind().engine.url), name, programme_id)
         weekly = WEEKLY[name]
-        versions = table_versions(s, [past(t) if t == weekly else t for t in READS[name]])
+        tables = [past(t) if t == weekly else t for t in READS[name]]
+        versions = table_versions(s, scoped(tables, [programme_id]))
         stamp = (k, split, versions)
         with self._lock:
             found = self._closed.get(key)
@@ -226,6 +229,18 @@ class TableCache:
             self._built.clear()
             self._custom.clear()
             self._closed.clear()
+
+
+def programmes_of(scope: Hashable) -> tuple[int, ...] | None:
+    """The programmes a part's ``scope`` is of, whose enrolments alone it reads (a
+    :class:`core.insights.scope.Scope`, a programme's id, or a tuple of them: Home's
+    counts); None: not told, every programme's."""
+    if isinstance(scope, int):
+        return (scope,)
+    if isinstance(scope, tuple) and all(isinstance(p, int) for p in scope):
+        return scope
+    programme_id = getattr(scope, "programme_id", None)
+    return None if programme_id is None else (programme_id,)
 
 
 def _all_but(old: tuple[str, ...], new: tuple[str, ...], at: int | None) -> bool:

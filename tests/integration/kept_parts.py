@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.insights.figures import Filters
-from core.insights.table_cache import TableCache
+from core.insights.table_cache import TableCache, programmes_of
 from core.kernel import clock
 from core.kernel.access import Viewer
 from db.models import JournalEntry, JournalStatus, Programme
@@ -64,13 +64,15 @@ def member_of(sf: sessionmaker[Session], match_id: int) -> Viewer:
 
 
 @contextmanager
-def parts_built() -> Iterator[list[str]]:
-    """The names of the parts any TableCache builds (not takes kept) within the block."""
-    built: list[str] = []
+def parts_built(programmes: bool = False) -> Iterator[list[Any]]:
+    """The names of the parts any TableCache builds (not takes kept) within the block;
+    ``programmes``: each as (name, the programmes of its scope)."""
+    built: list[Any] = []
     original = TableCache.part
 
     def spy(self, s, name, scope, build, narrow=None):  # type: ignore[no-untyped-def]
-        return original(self, s, name, scope, lambda: (built.append(name), build())[1], narrow)
+        seen = (name, programmes_of(scope)) if programmes else name
+        return original(self, s, name, scope, lambda: (built.append(seen), build())[1], narrow)
 
     TableCache.part = spy  # type: ignore[method-assign]
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from core.kernel import clock
 from core.kernel.errors import TandemError
@@ -137,3 +137,42 @@ def test_a_ticked_step_changes_the_data_version_but_not_its_goals_table(sf) -> N
     with sf.begin() as s:
         s.get_one(Goal, goal_id).status = "dropped"
     assert _versions(sf, "goal")[0] != after[0]
+
+
+def test_an_enrolment_changes_its_programmes_version_and_no_other_programmes(sf) -> None:
+    """``enrolment@<programme>`` changes with a write of that programme's enrolments (old
+    and new programme both, when one moves), ``enrolment@?`` with a statement, whose
+    programmes are not told; ``enrolment`` with any of them."""
+    from db.freshness import of_programme
+    from db.models import Enrolment, EnrolmentStatus, Programme
+    from tests.builders import enrol, make_programme
+
+    with sf.begin() as s:
+        one, two, three = (make_programme(s, name=n) for n in ("One", "Two", "Three"))
+        ids = one.id, two.id, three.id
+        ada = make_person(s, "ada")
+    names = ["enrolment", *(of_programme("enrolment", p) for p in (*ids, None))]
+
+    def changed(write) -> set[str]:  # type: ignore[no-untyped-def]
+        before = _versions(sf, *names)
+        with sf.begin() as s:
+            write(s)
+        after = _versions(sf, *names)
+        return {n for n, b, a in zip(names, before, after, strict=False) if a != b}
+
+    assert changed(lambda s: enrol(s, s.get_one(Programme, ids[0]), ada.id)) == {
+        "enrolment",
+        of_programme("enrolment", ids[0]),
+    }
+
+    def moved(s) -> None:  # type: ignore[no-untyped-def]
+        s.scalars(select(Enrolment)).one().programme_id = ids[1]
+
+    assert changed(moved) == {
+        "enrolment",
+        of_programme("enrolment", ids[0]),
+        of_programme("enrolment", ids[1]),
+    }
+    assert changed(
+        lambda s: s.execute(update(Enrolment).values(status=EnrolmentStatus.WITHDRAWN))
+    ) == {"enrolment", of_programme("enrolment", None)}

@@ -194,6 +194,66 @@ def test_private_text_settings_or_matching_answers_rebuild_nothing_a_department_
     assert all(afresh == kept for afresh, kept in moved)
 
 
+def test_an_enrolment_in_one_programme_rebuilds_no_part_of_another_and_shows_at_once(
+    world,
+) -> None:
+    """Enrolments are versioned per programme (db.freshness.PER_PROGRAMME): everyone
+    enrolling in the next cycle, or leaving it, keeps every part of the running programme —
+    each part reads its own programme's enrolments alone, which the fresh views hold — and
+    builds the enrolling programme's again; a statement over the enrolments (whose
+    programmes it does not tell) builds every programme's."""
+    from sqlalchemy import update
+
+    from db.models import Enrolment, EnrolmentStatus, Person, ProgrammeStatus
+
+    coord, cache = viewer_named(world, "coord"), TableCache()
+    with world() as s:
+        status = dict(s.execute(select(Programme.id, Programme.status)).tuples().all())
+    (running,) = (p for p, st in status.items() if st == ProgrammeStatus.RUNNING)
+    (opened,) = (p for p, st in status.items() if st == ProgrammeStatus.ENROLMENT)
+    _afresh_and_cached(world, coord, cache)
+
+    def built_after(write) -> set[tuple[str, int]]:  # type: ignore[no-untyped-def]
+        with world.begin() as s:
+            write(s)
+        with parts_built(programmes=True) as built:
+            views = _afresh_and_cached(world, coord, cache)
+        assert all(afresh == kept for afresh, kept in views)
+        return {(name, p) for name, ps in built for p in ps or (None,)}
+
+    def everyone_enrols(s) -> None:  # type: ignore[no-untyped-def]
+        enrolled = select(Enrolment.person_id).where(Enrolment.programme_id == opened)
+        for person in s.scalars(select(Person.id).where(Person.id.not_in(enrolled))):
+            s.add(Enrolment(programme_id=opened, person_id=person, **clock.stamps()))
+        first = s.scalars(select(Enrolment).where(Enrolment.programme_id == opened)).first()
+        first.status, first.withdrawn_at = EnrolmentStatus.WITHDRAWN, clock.now()
+
+    built = built_after(everyone_enrols)
+    assert ("enrol", opened) in built and ("sizes", opened) in built
+    assert {p for _, p in built} == {opened}
+
+    def one_leaves_the_running_programme(s) -> None:  # type: ignore[no-untyped-def]
+        e = s.scalars(
+            select(Enrolment).where(
+                Enrolment.programme_id == running, Enrolment.status == EnrolmentStatus.ENROLLED
+            )
+        ).first()
+        e.status, e.withdrawn_at = EnrolmentStatus.WITHDRAWN, clock.now()
+
+    built = built_after(one_leaves_the_running_programme)
+    assert ("enrol", running) in built and {p for _, p in built} == {running}
+
+    def a_statement(s) -> None:  # type: ignore[no-untyped-def]
+        s.execute(
+            update(Enrolment)
+            .where(Enrolment.programme_id == opened)
+            .values(status=EnrolmentStatus.ENROLLED, withdrawn_at=None)
+        )
+
+    built = built_after(a_statement)
+    assert {("enrol", running), ("enrol", opened)} <= built
+
+
 def test_a_meeting_planned_for_a_later_week_rebuilds_only_the_next_meetings(world) -> None:
     """Figures count meetings planned up to the end of this week, held or missed: the next
     meeting planned for a later week is invisible to them until its week comes (and a part
