@@ -17,13 +17,14 @@ tables are written — a sign-in does not make the dashboard's figures stale. A 
 whose table cannot be told (a DML statement without one) bumps ``data_version:*``, part
 of every set of table versions.
 
-A table whose rows each belong to one programme (``PER_PROGRAMME``: the enrolments) has a
-version per programme too (:func:`of_programme`, ``data_version:enrolment@3``), bumped with
-the table's by a write of that programme's rows (old and new ``programme_id`` both count); a
-write whose programme cannot be told (a statement, a row whose programme is not loaded)
-bumps ``enrolment@?``. Figures of one programme (:func:`scoped`) read its version and the
-unknown one instead of the table's: someone enrolling in the next cycle leaves the running
-cycle's figures as they are.
+A table whose rows each belong to one programme (``PER_PROGRAMME``: the enrolments, the
+goals) has a version per programme too (:func:`of_programme`, ``data_version:enrolment@3``),
+bumped with the table's by a write of that programme's rows (old and new ``programme_id``
+both count; a goal of no programme bumps none); a write whose programme cannot be told (a
+statement, a row whose programme is not loaded) bumps ``enrolment@?``. Figures of one
+programme (:func:`scoped`) read its version and the unknown one instead of the table's:
+someone enrolling in the next cycle, or setting a goal in another programme, leaves the
+running cycle's figures as they are.
 
 A table whose rows carry ``created_at`` also has a version of its past
 (``data_version:<table>:past``, :func:`past`): bumped only by a write that touches a row
@@ -93,8 +94,8 @@ LATER: dict[str, tuple[str, str, str]] = {
 COUNTED_BY: dict[str, str] = {"meeting": "scheduled_at"}
 # Tables whose rows each belong to one programme (their ``programme_id``), versioned per
 # programme too: figures of one programme read only its rows of these (the table cache's
-# tests hold that every part of a programme reads its own enrolments alone).
-PER_PROGRAMME = frozenset({"enrolment"})
+# tests hold that every part of a programme reads its own enrolments and goals alone).
+PER_PROGRAMME = frozenset({"enrolment", "goal"})
 UNKNOWN_PROGRAMME = "?"
 _NOW = "tandem_now"
 _SEEN = "tandem_versions_seen"  # (the transaction, the tokens it read)
@@ -118,9 +119,10 @@ def later(table: str) -> str:
     return f"{table}:later"
 
 
-def of_programme(table: str, programme_id: int | None) -> str:
+def of_programme(table: str, programme_id: int | str | None) -> str:
     """The name whose version changes when ``table``'s rows of programme ``programme_id``
-    (a ``PER_PROGRAMME`` table) are written; None: rows whose programme is not known."""
+    (a ``PER_PROGRAMME`` table) are written; None (``UNKNOWN_PROGRAMME``): rows whose
+    programme is not known."""
     return f"{table}@{UNKNOWN_PROGRAMME if programme_id is None else programme_id}"
 
 
@@ -216,8 +218,10 @@ def _after_flush(session: Session, _context: Any) -> None:
         names = [t.name for t in inspect(obj).mapper.tables if isinstance(t, Table)]
         written.update(names)
         for name in PER_PROGRAMME.intersection(names):
-            programmes = _values(obj, "programme_id") or [None]  # not loaded: not known
-            written.update(of_programme(name, p) for p in programmes)
+            # each programme the row was or is of (a goal of none: no programme's figure);
+            # its programme not loaded: not known
+            programmes = _values(obj, "programme_id") or [UNKNOWN_PROGRAMME]
+            written.update(of_programme(name, p) for p in programmes if p is not None)
         counted = _counted_at(obj)
         if counted is not None and (not counted or any(c is None or c < split for c in counted)):
             written.update(past(name) for name in names)

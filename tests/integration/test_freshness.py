@@ -176,3 +176,24 @@ def test_an_enrolment_changes_its_programmes_version_and_no_other_programmes(sf)
     assert changed(
         lambda s: s.execute(update(Enrolment).values(status=EnrolmentStatus.WITHDRAWN))
     ) == {"enrolment", of_programme("enrolment", None)}
+
+
+def test_a_goal_changes_its_programmes_version_and_one_of_no_programme_none(sf) -> None:
+    from db.freshness import of_programme
+    from db.models import Goal
+    from tests.builders import make_programme
+
+    with sf.begin() as s:
+        one, two = (make_programme(s, name=n) for n in ("One", "Two"))
+        ids = one.id, two.id
+        ada = make_person(s, "ada").id
+    names = ["goal", *(of_programme("goal", p) for p in (*ids, None))]
+    for programme, bumped in ((ids[1], {of_programme("goal", ids[1])}), (None, set())):
+        before = _versions(sf, *names)
+        with sf.begin() as s:
+            s.add(Goal(owner_id=ada, programme_id=programme, title="Listen", **clock.stamps()))
+        after = _versions(sf, *names)
+        assert {n for n, b, a in zip(names, before, after, strict=False) if a != b} == {
+            "goal",
+            *bumped,
+        }

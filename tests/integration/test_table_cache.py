@@ -194,17 +194,15 @@ def test_private_text_settings_or_matching_answers_rebuild_nothing_a_department_
     assert all(afresh == kept for afresh, kept in moved)
 
 
-def test_an_enrolment_in_one_programme_rebuilds_no_part_of_another_and_shows_at_once(
-    world,
-) -> None:
-    """Enrolments are versioned per programme (db.freshness.PER_PROGRAMME): everyone
-    enrolling in the next cycle, or leaving it, keeps every part of the running programme —
-    each part reads its own programme's enrolments alone, which the fresh views hold — and
-    builds the enrolling programme's again; a statement over the enrolments (whose
-    programmes it does not tell) builds every programme's."""
+def test_an_enrolment_or_a_goal_in_one_programme_rebuilds_no_part_of_another(world) -> None:
+    """Enrolments and goals are versioned per programme (db.freshness.PER_PROGRAMME):
+    everyone enrolling in the next cycle, or leaving it, or a goal set in it, keeps every
+    part of the running programme — each part reads its own programme's rows alone, which
+    the fresh views hold — and builds the next cycle's again; a statement over the
+    enrolments (whose programmes it does not tell) builds every programme's."""
     from sqlalchemy import update
 
-    from db.models import Enrolment, EnrolmentStatus, Person, ProgrammeStatus
+    from db.models import Enrolment, EnrolmentStatus, Goal, Person, ProgrammeStatus
 
     coord, cache = viewer_named(world, "coord"), TableCache()
     with world() as s:
@@ -252,6 +250,19 @@ def test_an_enrolment_in_one_programme_rebuilds_no_part_of_another_and_shows_at_
 
     built = built_after(a_statement)
     assert {("enrol", running), ("enrol", opened)} <= built
+
+    def a_goal_set_in(programme: int):  # type: ignore[no-untyped-def]
+        def write(s) -> None:  # type: ignore[no-untyped-def]
+            owner = s.scalar(
+                select(Enrolment.person_id).where(Enrolment.programme_id == programme).limit(1)
+            )
+            s.add(Goal(owner_id=owner, programme_id=programme, title="Speak up", **clock.stamps()))
+
+        return write
+
+    for programme in (opened, running):
+        built = built_after(a_goal_set_in(programme))
+        assert ("goals", programme) in built and {p for _, p in built} == {programme}
 
 
 def test_a_meeting_planned_for_a_later_week_rebuilds_only_the_next_meetings(world) -> None:
