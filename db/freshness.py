@@ -17,14 +17,16 @@ tables are written — a sign-in does not make the dashboard's figures stale. A 
 whose table cannot be told (a DML statement without one) bumps ``data_version:*``, part
 of every set of table versions.
 
-A table whose rows each belong to one programme (``PER_PROGRAMME``: the enrolments, the
-goals) has a version per programme too (:func:`of_programme`, ``data_version:enrolment@3``),
-bumped with the table's by a write of that programme's rows (old and new ``programme_id``
-both count; a goal of no programme bumps none); a write whose programme cannot be told (a
-statement, a row whose programme is not loaded) bumps ``enrolment@?``. Figures of one
-programme (:func:`scoped`) read its version and the unknown one instead of the table's:
-someone enrolling in the next cycle, or setting a goal in another programme, leaves the
-running cycle's figures as they are.
+A table whose rows each belong to one programme (``PER_PROGRAMME``: enrolments and goals by
+their programme, reflections, feedback, requests and meetings by their match's) has a
+version per programme too (:func:`of_programme`: ``data_version:meeting@3``, and its past
+and later ones, ``meeting@3:past``), bumped with the table's by a write of that programme's
+rows (old and new programme both count; a goal of no programme bumps none); a write whose
+programme cannot be told (a statement, a free-standing reflection, a row whose programme
+is not loaded) bumps ``meeting@?``. Figures of one programme (:func:`scoped`) read its
+version and the unknown one instead of the table's: a company running several programmes
+rebuilds, after a write, the figures of the programme written alone; someone enrolling in
+the next cycle leaves the running cycle's as they are.
 
 A table whose rows carry ``created_at`` also has a version of its past
 (``data_version:<table>:past``, :func:`past`): bumped only by a write that touches a row
@@ -56,7 +58,7 @@ from sqlalchemy import Table, event, inspect, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from db.crypto.column import EncryptedText
-from db.models import Base, MeetingStatus, Setting
+from db.models import Base, Match, MeetingStatus, Setting
 
 KEY = "data_version"
 ANY_TABLE = "*"  # a write whose table is not known
@@ -92,10 +94,19 @@ LATER: dict[str, tuple[str, str, str]] = {
 # The column whose week a table's rows are counted in, where not ``created_at``: its past
 # (:func:`past`) is the rows of closed weeks by that column.
 COUNTED_BY: dict[str, str] = {"meeting": "scheduled_at"}
-# Tables whose rows each belong to one programme (their ``programme_id``), versioned per
-# programme too: figures of one programme read only its rows of these (the table cache's
-# tests hold that every part of a programme reads its own enrolments and goals alone).
-PER_PROGRAMME = frozenset({"enrolment", "goal"})
+# Tables whose rows each belong to one programme, versioned per programme too, and the
+# column that tells a row's: its own ``programme_id`` (None: of no programme) or its
+# ``match_id`` (None: a free-standing item, counted wherever its author is enrolled: not
+# known). Figures of one programme read only its rows of these (the table cache's tests
+# write each in another programme and hold every kept view to the fresh one).
+PER_PROGRAMME: dict[str, str] = {
+    "enrolment": "programme_id",
+    "goal": "programme_id",
+    "journal_entry": "match_id",
+    "feedback": "match_id",
+    "feedback_request": "match_id",
+    "meeting": "match_id",
+}
 UNKNOWN_PROGRAMME = "?"
 _NOW = "tandem_now"
 _SEEN = "tandem_versions_seen"  # (the transaction, the tokens it read)
@@ -119,25 +130,29 @@ def later(table: str) -> str:
     return f"{table}:later"
 
 
-def of_programme(table: str, programme_id: int | str | None) -> str:
-    """The name whose version changes when ``table``'s rows of programme ``programme_id``
-    (a ``PER_PROGRAMME`` table) are written; None (``UNKNOWN_PROGRAMME``): rows whose
-    programme is not known."""
-    return f"{table}@{UNKNOWN_PROGRAMME if programme_id is None else programme_id}"
+def of_programme(name: str, programme_id: int | str | None) -> str:
+    """The name whose version changes when the rows of programme ``programme_id`` of
+    ``name``'s table (a ``PER_PROGRAMME`` one; ``name`` may be its :func:`past` or
+    :func:`later`) are written; None (``UNKNOWN_PROGRAMME``): rows whose programme is not
+    known."""
+    table, colon, suffix = name.partition(":")
+    at = UNKNOWN_PROGRAMME if programme_id is None else programme_id
+    return f"{table}@{at}{colon}{suffix}"
 
 
-def scoped(tables: Iterable[str], programme_ids: Iterable[int] | None) -> list[str]:
-    """``tables`` as read by figures of these programmes alone: a ``PER_PROGRAMME`` table
-    by each programme's version and the unknown one (None: every programme, the table's)."""
+def scoped(names: Iterable[str], programme_ids: Iterable[int] | None) -> list[str]:
+    """``names`` (tables, their past or later) as read by figures of these programmes
+    alone: a ``PER_PROGRAMME`` table's by each programme's version and the unknown one
+    (None: every programme, the table's)."""
     if programme_ids is None:
-        return list(tables)
+        return list(names)
     ids = sorted(set(programme_ids))
     out: list[str] = []
-    for table in tables:
-        if table in PER_PROGRAMME:
-            out += [*(of_programme(table, p) for p in ids), of_programme(table, None)]
+    for name in names:
+        if name.partition(":")[0] in PER_PROGRAMME:
+            out += [*(of_programme(name, p) for p in ids), of_programme(name, None)]
         else:
-            out.append(table)
+            out.append(name)
     return out
 
 
@@ -213,18 +228,53 @@ def _after_flush(session: Session, _context: Any) -> None:
         (later_rows if _later_only(o, split) else rows).append(o)
     if later_rows or len(read) < len(dirty):
         written.add(_TOUCHED)  # rows no figure reads: the data version alone
-    written.update(later(inspect(o).mapper.local_table.name) for o in later_rows)
+    programmes = _programmes(session, [*rows, *later_rows])
+    for obj in later_rows:
+        name = later(inspect(obj).mapper.local_table.name)
+        written.update([name, *(of_programme(name, p) for p in programmes.get(obj, ()))])
     for obj in rows:
         names = [t.name for t in inspect(obj).mapper.tables if isinstance(t, Table)]
-        written.update(names)
-        for name in PER_PROGRAMME.intersection(names):
-            # each programme the row was or is of (a goal of none: no programme's figure);
-            # its programme not loaded: not known
-            programmes = _values(obj, "programme_id") or [UNKNOWN_PROGRAMME]
-            written.update(of_programme(name, p) for p in programmes if p is not None)
         counted = _counted_at(obj)
         if counted is not None and (not counted or any(c is None or c < split for c in counted)):
-            written.update(past(name) for name in names)
+            names += [past(name) for name in names]
+        written.update(names)
+        written.update(of_programme(n, p) for n in names for p in programmes.get(obj, ()))
+
+
+def _programmes(session: Session, rows: list[Any]) -> dict[Any, set[int | str]]:
+    """The programmes each row of a ``PER_PROGRAMME`` table was or is of, in this flush
+    (old and new values both; ``UNKNOWN_PROGRAMME`` when not told): by its own column, or
+    by its match's, read in one query for all the rows."""
+    told: dict[Any, tuple[str, list[Any]]] = {}
+    for obj in rows:
+        column = PER_PROGRAMME.get(inspect(obj).mapper.local_table.name)
+        if column is not None:
+            told[obj] = (column, _values(obj, column) or [])
+    match_ids = {v for column, values in told.values() if column == "match_id" for v in values}
+    match_ids.discard(None)
+    of_match: dict[int, int] = {}
+    if match_ids:
+        of_match = dict(
+            session.connection()
+            .execute(select(Match.id, Match.programme_id).where(Match.id.in_(match_ids)))
+            .tuples()
+            .all()
+        )
+    out: dict[Any, set[int | str]] = {}
+    for obj, (column, values) in told.items():
+        found: set[int | str] = set()
+        if not values:
+            found.add(UNKNOWN_PROGRAMME)  # not loaded
+        for v in values:
+            if column == "programme_id":
+                if v is not None:  # of no programme: no programme's figure counts it
+                    found.add(v)
+            elif v is None or v not in of_match:
+                found.add(UNKNOWN_PROGRAMME)  # free-standing, or its match gone
+            else:
+                found.add(of_match[v])
+        out[obj] = found
+    return out
 
 
 def _sets_unread_only(state: ORMExecuteState, table: str) -> bool:
@@ -242,9 +292,10 @@ def _on_execute(state: ORMExecuteState) -> None:
         if _sets_unread_only(state, name):
             _wrote(state.session).add(_TOUCHED)
             return
-        _wrote(state.session).update({name, past(name)})
+        names = [name, past(name)]
         if name in PER_PROGRAMME:  # which programmes' rows: not told by a statement
-            _wrote(state.session).add(of_programme(name, None))
+            names += [of_programme(n, None) for n in names]
+        _wrote(state.session).update(names)
 
 
 def _before_commit(session: Session) -> None:

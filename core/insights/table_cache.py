@@ -5,10 +5,11 @@ each activity series, meetings, skills, surveys, retention) is the same for ever
 coordinator and language: it holds every week, period and department, protected together. A server
 keeps each one built under its database, its part, its scope (programme, k, today, the
 departments offered, the periods) and the versions of the database tables its queries
-read (:func:`db.freshness.table_versions`; of the enrolments, its programme's alone:
+read (:func:`db.freshness.table_versions`; of the tables whose rows belong to one
+programme — enrolments, goals, reflections, feedback, meetings — its programme's alone:
 :func:`db.freshness.scoped`). A write to any of those tables, through any server, changes
 their version: the next view builds the part again, so a figure is never older than the
-data. A write elsewhere — a sign-in, a reflection for the goals part —
+data; a write in another programme leaves it. A write elsewhere — a sign-in, a reflection for the goals part —
 leaves the part as it is. The parts that read the time of day (``TIMED``: a meeting
 planned this morning is held or "not marked yet" this afternoon) are kept ``ttl`` seconds
 at most, as the dashboard's own cache did; the others depend on the day alone (today is
@@ -152,9 +153,12 @@ class TableCache:
         custom = bool(getattr(scope, "custom", False))
         shelf, limit = (self._custom, self.custom) if custom else (self._built, self.size)
         key = (str(s.get_bind().engine.url), name, getattr(scope, "slot", scope))
-        tables = scoped(READS[name], programmes_of(scope))
+        programmes = programmes_of(scope)
+        tables = scoped(READS[name], programmes)
         versions = table_versions(s, tables)
-        at = None if narrow is None else tables.index(narrow.table)
+        # the narrow table's versions (its programmes' and the unknown one, when scoped)
+        narrowed = [] if narrow is None else scoped([narrow.table], programmes)
+        at = {tables.index(n) for n in narrowed}
         now = time.monotonic()
         with self._lock:
             found = shelf.get(key)
@@ -187,7 +191,7 @@ class TableCache:
         with self._lock:
             self.misses += 1
         value = build()
-        if narrow is not None and at is not None and version_now(s, narrow.table) != versions[at]:
+        if any(version_now(s, n) != versions[tables.index(n)] for n in narrowed):
             reading = None  # written while the part was built: which state it shows is unsure
         with self._lock:
             self._keep(shelf, key, _Kept(scope, versions, now, value, reading), limit)
@@ -243,10 +247,11 @@ def programmes_of(scope: Hashable) -> tuple[int, ...] | None:
     return None if programme_id is None else (programme_id,)
 
 
-def _all_but(old: tuple[str, ...], new: tuple[str, ...], at: int | None) -> bool:
-    """Versions ``old`` and ``new`` differ at index ``at`` alone (or nowhere)."""
-    return at is not None and all(
-        a == b for i, (a, b) in enumerate(zip(old, new, strict=True)) if i != at
+def _all_but(old: tuple[str, ...], new: tuple[str, ...], at: set[int]) -> bool:
+    """Versions ``old`` and ``new`` differ at the indexes ``at`` alone (or nowhere); none
+    given: never."""
+    return bool(at) and all(
+        a == b for i, (a, b) in enumerate(zip(old, new, strict=True)) if i not in at
     )
 
 

@@ -197,3 +197,55 @@ def test_a_goal_changes_its_programmes_version_and_one_of_no_programme_none(sf) 
             "goal",
             *bumped,
         }
+
+
+def test_a_meeting_or_a_reflection_changes_the_version_of_its_matchs_programme(sf) -> None:
+    """Meetings, reflections, feedback and requests tell their programme by their match:
+    its version changes, and its past and later ones as the table's do; a reflection of no
+    match (counted wherever its author is enrolled) changes the unknown one."""
+    import datetime as dt
+
+    from db.freshness import later, of_programme, past, week_split
+    from db.models import JournalEntry, JournalStatus, MeetingStatus
+    from tests.builders import make_match, make_meeting, make_programme
+
+    clock.set_now(week_split(clock.now()) + dt.timedelta(days=2, hours=12))  # mid-week
+    with sf.begin() as s:
+        one, two = (make_programme(s, name=n) for n in ("One", "Two"))
+        ids = one.id, two.id
+        ada, bob = make_person(s, "ada").id, make_person(s, "bob").id
+        match = make_match(s, one, [ada, bob]).id
+    meeting = ["meeting", past("meeting"), later("meeting")]
+    journal = ["journal_entry", past("journal_entry")]
+    names = [
+        n for t in (*meeting, *journal) for n in [t, *(of_programme(t, p) for p in (*ids, None))]
+    ]
+
+    def changed(write) -> set[str]:  # type: ignore[no-untyped-def]
+        before = _versions(sf, *names)
+        with sf.begin() as s:
+            write(s)
+        after = _versions(sf, *names)
+        return {n for n, b, a in zip(names, before, after, strict=False) if a != b}
+
+    now, first = clock.now(), of_programme("meeting", ids[0])
+    assert changed(lambda s: make_meeting(s, match, now, status=MeetingStatus.HELD)) == {
+        "meeting",
+        first,
+    }
+    last_week = now - dt.timedelta(days=7)
+    assert changed(lambda s: make_meeting(s, match, last_week, status=MeetingStatus.HELD)) == {
+        "meeting",
+        first,
+        past("meeting"),
+        past(first),
+    }
+    assert changed(lambda s: make_meeting(s, match, now + dt.timedelta(days=21))) == {
+        later("meeting"),
+        later(first),
+    }
+    assert changed(
+        lambda s: s.add(
+            JournalEntry(author_id=ada, match_id=None, status=JournalStatus.FINAL, **clock.stamps())
+        )
+    ) == {"journal_entry", of_programme("journal_entry", None)}

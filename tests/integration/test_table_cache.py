@@ -194,6 +194,28 @@ def test_private_text_settings_or_matching_answers_rebuild_nothing_a_department_
     assert all(afresh == kept for afresh, kept in moved)
 
 
+def _running_and_opened(sf):  # type: ignore[no-untyped-def]
+    """The demo's running programme and its next cycle, open for enrolment."""
+    from db.models import ProgrammeStatus
+
+    with sf() as s:
+        status = dict(s.execute(select(Programme.id, Programme.status)).tuples().all())
+    (running,) = (p for p, st in status.items() if st == ProgrammeStatus.RUNNING)
+    (opened,) = (p for p, st in status.items() if st == ProgrammeStatus.ENROLMENT)
+    return running, opened
+
+
+def _built_after(sf, coord, cache, write) -> set[tuple[str, int | None]]:  # type: ignore[no-untyped-def]
+    """(part, programme) of every part built by the views of every filter after ``write``
+    (a function of a session, committed); each view through the kept parts is the fresh one."""
+    with sf.begin() as s:
+        write(s)
+    with parts_built(programmes=True) as built:
+        views = _afresh_and_cached(sf, coord, cache)
+    assert all(afresh == kept for afresh, kept in views)
+    return {(name, p) for name, ps in built for p in ps or (None,)}
+
+
 def test_an_enrolment_or_a_goal_in_one_programme_rebuilds_no_part_of_another(world) -> None:
     """Enrolments and goals are versioned per programme (db.freshness.PER_PROGRAMME):
     everyone enrolling in the next cycle, or leaving it, or a goal set in it, keeps every
@@ -202,22 +224,14 @@ def test_an_enrolment_or_a_goal_in_one_programme_rebuilds_no_part_of_another(wor
     enrolments (whose programmes it does not tell) builds every programme's."""
     from sqlalchemy import update
 
-    from db.models import Enrolment, EnrolmentStatus, Goal, Person, ProgrammeStatus
+    from db.models import Enrolment, EnrolmentStatus, Goal, Person
 
     coord, cache = viewer_named(world, "coord"), TableCache()
-    with world() as s:
-        status = dict(s.execute(select(Programme.id, Programme.status)).tuples().all())
-    (running,) = (p for p, st in status.items() if st == ProgrammeStatus.RUNNING)
-    (opened,) = (p for p, st in status.items() if st == ProgrammeStatus.ENROLMENT)
+    running, opened = _running_and_opened(world)
     _afresh_and_cached(world, coord, cache)
 
     def built_after(write) -> set[tuple[str, int]]:  # type: ignore[no-untyped-def]
-        with world.begin() as s:
-            write(s)
-        with parts_built(programmes=True) as built:
-            views = _afresh_and_cached(world, coord, cache)
-        assert all(afresh == kept for afresh, kept in views)
-        return {(name, p) for name, ps in built for p in ps or (None,)}
+        return _built_after(world, coord, cache, write)
 
     def everyone_enrols(s) -> None:  # type: ignore[no-untyped-def]
         enrolled = select(Enrolment.person_id).where(Enrolment.programme_id == opened)
@@ -263,6 +277,64 @@ def test_an_enrolment_or_a_goal_in_one_programme_rebuilds_no_part_of_another(wor
     for programme in (opened, running):
         built = built_after(a_goal_set_in(programme))
         assert ("goals", programme) in built and {p for _, p in built} == {programme}
+
+
+def test_a_reflection_feedback_or_meeting_in_one_programme_rebuilds_no_part_of_another(
+    world,
+) -> None:
+    """Reflections, feedback, requests and meetings are versioned per programme by their
+    match's (db.freshness.PER_PROGRAMME): written in a pair of the next cycle they keep
+    every part of the running programme and build the next cycle's; a meeting planned for
+    a later week builds its next meetings alone; a free-standing reflection (no match:
+    counted wherever its author is enrolled) builds every programme's reflections."""
+    from db.models import (
+        Enrolment,
+        Feedback,
+        FeedbackRequest,
+        JournalEntry,
+        JournalStatus,
+        MeetingStatus,
+    )
+    from tests.builders import make_match, make_meeting
+
+    coord, cache = viewer_named(world, "coord"), TableCache()
+    running, opened = _running_and_opened(world)
+    with world.begin() as s:  # a pair of the next cycle, before anything is kept
+        a, b = s.scalars(
+            select(Enrolment.person_id).where(Enrolment.programme_id == opened).limit(2)
+        ).all()
+        match = make_match(s, s.get_one(Programme, opened), [a, b]).id
+    _afresh_and_cached(world, coord, cache)
+    now = clock.now()
+    writes = {
+        "reflections": lambda s: s.add(
+            JournalEntry(author_id=a, match_id=match, status=JournalStatus.FINAL, **clock.stamps())
+        ),
+        "feedback_given": lambda s: s.add(
+            Feedback(match_id=match, giver_id=a, recipient_id=b, worked="Clear", created_at=now)
+        ),
+        "feedback_requested": lambda s: s.add(
+            FeedbackRequest(
+                match_id=match, requester_id=b, giver_id=a, topic="Pace", created_at=now
+            )
+        ),
+        "meetings": lambda s: make_meeting(
+            s, match, now - dt.timedelta(minutes=5), status=MeetingStatus.HELD
+        ),
+        "next_meetings": lambda s: make_meeting(s, match, now + dt.timedelta(days=15)),
+    }
+    for part, write in writes.items():
+        built = _built_after(world, coord, cache, write)
+        assert (part, opened) in built and {p for _, p in built} == {opened}, part
+    built = _built_after(
+        world,
+        coord,
+        cache,
+        lambda s: s.add(
+            JournalEntry(author_id=a, match_id=None, status=JournalStatus.FINAL, **clock.stamps())
+        ),
+    )
+    assert {("reflections", running), ("reflections", opened)} <= built
 
 
 def test_a_meeting_planned_for_a_later_week_rebuilds_only_the_next_meetings(world) -> None:
