@@ -24,7 +24,7 @@ reflection, then opened again — the parts the reflection does not touch are ke
 this week's rows; and after a meeting recorded as held ("coord_dashboard, after a meeting"),
 which the enrolment, meetings and check-in parts read; and after someone enrolled in the
 next cycle ("coord_dashboard, after an enrolment elsewhere": a programme open for
-enrolment, which the company is given, while the running ones run). And as a coordinator finds it first
+enrolment while the running ones run; the company is given one for that measure alone). And as a coordinator finds it first
 after a server started
 ("coord_dashboard, after a start"): the parts built by the server's warm-up
 (core.insights.dashboard.warm, run in the background when a server opens its database,
@@ -55,7 +55,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, make_url, select
+from sqlalchemy import delete, func, make_url, select
 
 from bench.admin_load import admin_load
 from bench.bench_dashboard import DEFAULT_URL, ensure_dataset, viewer_named
@@ -219,9 +219,14 @@ def make_busy(store: Store, person_id: int) -> dict[str, int]:
     return have
 
 
+NEXT_CYCLE = "Peer mentoring — next cycle (bench)"
+
+
 def next_cycle(store: Store) -> int:
-    """A programme open for enrolment (the demo has one; the company is given one): the
-    next cycle, which people join while the running programmes run."""
+    """A programme open for enrolment: the next cycle, which people join while the running
+    programmes run (the demo's own; else one opened for the measure, :data:`NEXT_CYCLE`,
+    taken away after it by :func:`close_next_cycle`: pages showing the newest programme
+    must not find it meanwhile)."""
     from core.kernel import clock
 
     today = clock.today()
@@ -231,7 +236,7 @@ def next_cycle(store: Store) -> int:
             return int(found)
         coordinator = s.scalar(select(Programme.created_by_id).order_by(Programme.id.desc()))
         programme = Programme(
-            name="Peer mentoring — next cycle",
+            name=NEXT_CYCLE,
             status=ProgrammeStatus.ENROLMENT,
             created_by_id=coordinator,
             enrolment_opens=today,
@@ -242,6 +247,19 @@ def next_cycle(store: Store) -> int:
         s.add(programme)
         s.flush()
         return programme.id
+
+
+def close_next_cycle(url: str) -> None:
+    """Take away the programme :func:`next_cycle` opened for the measure, if it did."""
+    store = open_store(url, migrate=False)
+    try:
+        with store.sf.begin() as s:
+            found = s.scalar(select(Programme.id).where(Programme.name == NEXT_CYCLE))
+            if found is not None:
+                s.execute(delete(Enrolment).where(Enrolment.programme_id == found))
+                s.execute(delete(Programme).where(Programme.id == found))
+    finally:
+        store.engine.dispose()
 
 
 def demo_dataset(url: str) -> Dataset:
@@ -260,7 +278,6 @@ def company_dataset(url: str) -> Dataset:
     store = open_store(url)
     person = busiest_participant(store)
     counts = make_busy(store, person)
-    next_cycle(store)
     load = admin_load(store)
     store.engine.dispose()
     print(f"Company participant {BENCH_USER} (person {person}): {counts}", flush=True)
@@ -462,6 +479,11 @@ def measure(
         page_ms(data.url, *pages[(PARTICIPANT, "profile")], 1)
     out: list[dict[tuple[str, str], float]] = [{} for _ in datasets]
     for key in dict.fromkeys(k for pages in plans for k in pages):
+        if key[1] == AFTER_ENROLMENT:  # opened before the page is: no part built for it
+            for data in datasets:
+                store = open_store(data.url, migrate=False)
+                next_cycle(store)
+                store.engine.dispose()
         times: list[list[float]] = [[] for _ in datasets]
         failed: set[int] = set()
         for _ in range(runs):
@@ -482,6 +504,9 @@ def measure(
                 except RuntimeError as e:  # a page that fails is reported, the others run
                     print(f"  {data.name:<8} {key[0]:<12} {key[1]:<24} FAILED: {e}", flush=True)
                     failed.add(i)
+        if key[1] == AFTER_ENROLMENT:
+            for data in datasets:
+                close_next_cycle(data.url)
         for i, data in enumerate(datasets):
             if key in plans[i]:
                 ms = float("nan") if i in failed else statistics.median(times[i])
