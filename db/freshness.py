@@ -17,8 +17,9 @@ tables are written — a sign-in does not make the dashboard's figures stale. A 
 whose table cannot be told (a DML statement without one) bumps ``data_version:*``, part
 of every set of table versions.
 
-A table whose rows each belong to one programme (``PER_PROGRAMME``: enrolments and goals by
-their programme, reflections, feedback, requests and meetings by their match's) has a
+A table whose rows each belong to one programme (``PER_PROGRAMME``: enrolments, goals and
+matches by their programme; members, agreements, reflections, feedback, requests and
+meetings by their match's) has a
 version per programme too (:func:`of_programme`: ``data_version:meeting@3``, and its past
 and later ones, ``meeting@3:past``), bumped with the table's by a write of that programme's
 rows (old and new programme both count; a goal of no programme bumps none); a write whose
@@ -56,6 +57,7 @@ from typing import Any
 
 from sqlalchemy import Table, event, inspect, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.orm.util import identity_key
 
 from db.crypto.column import EncryptedText
 from db.models import Base, Match, MeetingStatus, Setting
@@ -102,6 +104,9 @@ COUNTED_BY: dict[str, str] = {"meeting": "scheduled_at"}
 PER_PROGRAMME: dict[str, str] = {
     "enrolment": "programme_id",
     "goal": "programme_id",
+    "match": "programme_id",
+    "match_member": "match_id",
+    "agreement": "match_id",
     "journal_entry": "match_id",
     "feedback": "match_id",
     "feedback_request": "match_id",
@@ -252,14 +257,7 @@ def _programmes(session: Session, rows: list[Any]) -> dict[Any, set[int | str]]:
             told[obj] = (column, _values(obj, column) or [])
     match_ids = {v for column, values in told.values() if column == "match_id" for v in values}
     match_ids.discard(None)
-    of_match: dict[int, int] = {}
-    if match_ids:
-        of_match = dict(
-            session.connection()
-            .execute(select(Match.id, Match.programme_id).where(Match.id.in_(match_ids)))
-            .tuples()
-            .all()
-        )
+    of_match = _programmes_of_matches(session, match_ids)
     out: dict[Any, set[int | str]] = {}
     for obj, (column, values) in told.items():
         found: set[int | str] = set()
@@ -275,6 +273,24 @@ def _programmes(session: Session, rows: list[Any]) -> dict[Any, set[int | str]]:
                 found.add(of_match[v])
         out[obj] = found
     return out
+
+
+def _programmes_of_matches(session: Session, match_ids: set[int]) -> dict[int, int]:
+    """Each match's programme: from the session's own rows where loaded (a matching run's
+    new matches and their members are flushed together), else read, a chunk of ids a
+    statement (SQLite's limit on bound parameters); a match gone is left out."""
+    found: dict[int, int] = {}
+    for match_id in match_ids:
+        match = session.identity_map.get(identity_key(Match, match_id))
+        if match is not None and "programme_id" in inspect(match).dict:
+            found[match_id] = match.programme_id
+    rest = sorted(match_ids - found.keys())
+    for i in range(0, len(rest), 500):
+        rows = session.connection().execute(
+            select(Match.id, Match.programme_id).where(Match.id.in_(rest[i : i + 500]))
+        )
+        found.update(rows.tuples().all())
+    return found
 
 
 def _sets_unread_only(state: ORMExecuteState, table: str) -> bool:

@@ -6,7 +6,7 @@ coordinator and language: it holds every week, period and department, protected 
 keeps each one built under its database, its part, its scope (programme, k, today, the
 departments offered, the periods) and the versions of the database tables its queries
 read (:func:`db.freshness.table_versions`; of the tables whose rows belong to one
-programme — enrolments, goals, reflections, feedback, meetings — its programme's alone:
+programme — enrolments, goals, matches and what belongs to a match — its programme's alone:
 :func:`db.freshness.scoped`). A write to any of those tables, through any server, changes
 their version: the next view builds the part again, so a figure is never older than the
 data; a write in another programme leaves it. A write elsewhere — a sign-in, a reflection for the goals part —

@@ -244,3 +244,36 @@ def test_a_meeting_or_a_reflection_changes_the_version_of_its_matchs_programme(s
             JournalEntry(author_id=ada, match_id=None, status=JournalStatus.FINAL, **clock.stamps())
         )
     ) == {"journal_entry", of_programme("journal_entry", None)}
+
+
+def test_the_programmes_of_many_matches_are_read_a_chunk_at_a_time(sf) -> None:
+    """A flush writing rows of more matches than one statement may bind (a matching run's
+    meetings planned, say) still tells each row's programme: none counts as unknown."""
+    from db.freshness import of_programme
+    from db.models import Match, MatchStatus, Meeting, MeetingStatus
+    from tests.builders import make_programme
+
+    with sf.begin() as s:
+        programme = make_programme(s).id
+        matches = [
+            Match(
+                programme_id=programme,
+                status=MatchStatus.ACTIVE,
+                kind="pair",
+                created_at=clock.now(),
+            )
+            for _ in range(1_203)
+        ]
+        s.add_all(matches)
+        s.flush()
+        ids = [m.id for m in matches]
+    names = ["meeting", of_programme("meeting", programme), of_programme("meeting", None)]
+
+    def meetings(s) -> None:  # type: ignore[no-untyped-def]
+        now = clock.now()  # a session of its own: none of the matches is loaded in it
+        s.add_all(
+            Meeting(match_id=m, scheduled_at=now, status=MeetingStatus.HELD, **clock.stamps())
+            for m in ids
+        )
+
+    assert _changed(sf, names, meetings) == {"meeting", of_programme("meeting", programme)}

@@ -279,15 +279,17 @@ def test_an_enrolment_or_a_goal_in_one_programme_rebuilds_no_part_of_another(wor
         assert ("goals", programme) in built and {p for _, p in built} == {programme}
 
 
-def test_a_reflection_feedback_or_meeting_in_one_programme_rebuilds_no_part_of_another(
+def test_a_pair_or_its_reflections_feedback_or_meetings_rebuild_no_part_of_another_programme(
     world,
 ) -> None:
-    """Reflections, feedback, requests and meetings are versioned per programme by their
-    match's (db.freshness.PER_PROGRAMME): written in a pair of the next cycle they keep
-    every part of the running programme and build the next cycle's; a meeting planned for
-    a later week builds its next meetings alone; a free-standing reflection (no match:
-    counted wherever its author is enrolled) builds every programme's reflections."""
+    """Matches are versioned per programme, and their members, agreements, reflections,
+    feedback, requests and meetings by their match's (db.freshness.PER_PROGRAMME): written
+    in the next cycle they keep every part of the running programme and build the next
+    cycle's; a meeting planned for a later week builds its next meetings alone; a
+    free-standing reflection (no match: counted wherever its author is enrolled) builds
+    every programme's reflections."""
     from db.models import (
+        Agreement,
         Enrolment,
         Feedback,
         FeedbackRequest,
@@ -300,13 +302,15 @@ def test_a_reflection_feedback_or_meeting_in_one_programme_rebuilds_no_part_of_a
     coord, cache = viewer_named(world, "coord"), TableCache()
     running, opened = _running_and_opened(world)
     with world.begin() as s:  # a pair of the next cycle, before anything is kept
-        a, b = s.scalars(
-            select(Enrolment.person_id).where(Enrolment.programme_id == opened).limit(2)
+        a, b, c, d = s.scalars(
+            select(Enrolment.person_id).where(Enrolment.programme_id == opened).limit(4)
         ).all()
         match = make_match(s, s.get_one(Programme, opened), [a, b]).id
     _afresh_and_cached(world, coord, cache)
     now = clock.now()
     writes = {
+        "enrol": lambda s: make_match(s, s.get_one(Programme, opened), [c, d]),
+        "pairs": lambda s: s.add(Agreement(match_id=match, cadence_days=7, updated_at=now)),
         "reflections": lambda s: s.add(
             JournalEntry(author_id=a, match_id=match, status=JournalStatus.FINAL, **clock.stamps())
         ),
