@@ -113,6 +113,9 @@ PER_PROGRAMME: dict[str, str] = {
     "meeting": "match_id",
 }
 UNKNOWN_PROGRAMME = "?"
+# The PER_PROGRAMME tables other such tables refer to with ON DELETE CASCADE or SET NULL:
+# a row of them deleted changes rows of its programme and, set free, of others unseen.
+CASCADES = frozenset({"match"})
 _NOW = "tandem_now"
 _SEEN = "tandem_versions_seen"  # (the transaction, the tokens it read)
 # A week starts for a writer this long before its Monday: two servers' clocks a little
@@ -234,6 +237,11 @@ def _after_flush(session: Session, _context: Any) -> None:
     if later_rows or len(read) < len(dirty):
         written.add(_TOUCHED)  # rows no figure reads: the data version alone
     programmes = _programmes(session, [*rows, *later_rows])
+    for obj in session.deleted:
+        if inspect(obj).mapper.local_table.name in CASCADES:
+            # what the database does to the rows referring to it (deleted, or set free:
+            # a reflection of no match counts wherever its author is enrolled) is not seen
+            programmes.setdefault(obj, set()).add(UNKNOWN_PROGRAMME)
     for obj in later_rows:
         name = later(inspect(obj).mapper.local_table.name)
         written.update([name, *(of_programme(name, p) for p in programmes.get(obj, ()))])

@@ -295,6 +295,7 @@ def test_a_pair_or_its_reflections_feedback_or_meetings_rebuild_no_part_of_anoth
         FeedbackRequest,
         JournalEntry,
         JournalStatus,
+        Match,
         MeetingStatus,
     )
     from tests.builders import make_match, make_meeting
@@ -338,6 +339,24 @@ def test_a_pair_or_its_reflections_feedback_or_meetings_rebuild_no_part_of_anoth
             JournalEntry(author_id=a, match_id=None, status=JournalStatus.FINAL, **clock.stamps())
         ),
     )
+    assert {("reflections", running), ("reflections", opened)} <= built
+    # The pair deleted: the database sets its reflections free (no match), which then count
+    # wherever their author is enrolled — in the running programme too, unseen by the
+    # flush: a deleted match counts as every programme's.
+    with world.begin() as s:
+        author = s.scalar(
+            select(Enrolment.person_id).where(Enrolment.programme_id == running).limit(1)
+        )
+        s.add(Enrolment(programme_id=opened, person_id=author, **clock.stamps()))
+        s.flush()
+        pair = make_match(s, s.get_one(Programme, opened), [author, a]).id
+        s.add(
+            JournalEntry(
+                author_id=author, match_id=pair, status=JournalStatus.FINAL, **clock.stamps()
+            )
+        )
+    _afresh_and_cached(world, coord, cache)
+    built = _built_after(world, coord, cache, lambda s: s.delete(s.get_one(Match, pair)))
     assert {("reflections", running), ("reflections", opened)} <= built
 
 
