@@ -113,9 +113,17 @@ PER_PROGRAMME: dict[str, str] = {
     "meeting": "match_id",
 }
 UNKNOWN_PROGRAMME = "?"
-# The PER_PROGRAMME tables other such tables refer to with ON DELETE CASCADE or SET NULL:
-# a row of them deleted changes rows of its programme and, set free, of others unseen.
-CASCADES = frozenset({"match"})
+# The PER_PROGRAMME tables other such tables refer to with ON DELETE CASCADE or SET NULL
+# (read from the schema: a match, ...): a row of them deleted changes rows the flush does not see —
+# of its programme, and, set free (a reflection of no match), of others.
+CASCADES = frozenset(
+    fk.column.table.name
+    for table in Base.metadata.tables.values()
+    for fk in table.foreign_keys
+    if fk.ondelete in ("CASCADE", "SET NULL")
+    and table.name in PER_PROGRAMME
+    and fk.column.table.name in PER_PROGRAMME
+)
 _NOW = "tandem_now"
 _SEEN = "tandem_versions_seen"  # (the transaction, the tokens it read)
 # A week starts for a writer this long before its Monday: two servers' clocks a little

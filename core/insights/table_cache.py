@@ -157,8 +157,12 @@ class TableCache:
         tables = scoped(READS[name], programmes)
         versions = table_versions(s, tables)
         # the narrow table's versions (its programmes' and the unknown one, when scoped)
-        narrowed = [] if narrow is None else scoped([narrow.table], programmes)
-        at = {tables.index(n) for n in narrowed}
+        narrowed = (
+            {}
+            if narrow is None
+            else {tables.index(n): n for n in scoped([narrow.table], programmes)}
+        )
+        at = set(narrowed)
         now = time.monotonic()
         with self._lock:
             found = shelf.get(key)
@@ -191,7 +195,7 @@ class TableCache:
         with self._lock:
             self.misses += 1
         value = build()
-        if any(version_now(s, n) != versions[tables.index(n)] for n in narrowed):
+        if any(version_now(s, n) != versions[i] for i, n in narrowed.items()):
             reading = None  # written while the part was built: which state it shows is unsure
         with self._lock:
             self._keep(shelf, key, _Kept(scope, versions, now, value, reading), limit)
@@ -236,7 +240,8 @@ class TableCache:
 
 
 def programmes_of(scope: Hashable) -> tuple[int, ...] | None:
-    """The programmes a part's ``scope`` is of, whose enrolments alone it reads (a
+    """The programmes a part's ``scope`` is of, whose rows alone it reads of the tables
+    versioned per programme (``db.freshness.PER_PROGRAMME``; a
     :class:`core.insights.scope.Scope`, a programme's id, or a tuple of them: Home's
     counts); None: not told, every programme's."""
     if isinstance(scope, int):
