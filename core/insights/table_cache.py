@@ -42,8 +42,10 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from core.insights.shared_parts import Shelf, row_key
 from core.kernel.bags import Bag, Closed
 from db.freshness import later, past, scoped, table_versions, version_now, week_split
 
@@ -128,8 +130,12 @@ class TableCache:
     of them, so trying periods never pushes out the presets; ``size`` is a last bound.
     """
 
-    def __init__(self, ttl: float = 600.0, size: int = 4096, custom: int = 48) -> None:
+    def __init__(
+        self, ttl: float = 600.0, size: int = 4096, custom: int = 48, shared: Shelf | None = None
+    ) -> None:
         self.ttl, self.size, self.custom = ttl, size, custom
+        # the parts kept in the database for every server (none: this server's alone)
+        self.shared = shared
         # (database, part, slot) → the part kept
         self._built: OrderedDict[Hashable, _Kept] = OrderedDict()
         # the same, for the periods picked by hand
@@ -138,6 +144,7 @@ class TableCache:
         self._closed: OrderedDict[Hashable, tuple[Hashable, dict[Any, Bag]]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+        self.taken = 0  # parts taken from the database (another server built them)
 
     def part(
         self,
@@ -185,11 +192,25 @@ class TableCache:
                 and found.scope == scope
                 and _all_but(found.versions, versions, at)
             )
+        row = None if custom else self._row_key(s, name, key[2])
+        if row is not None and not again:
+            # another server's, or this one's before a restart
+            taken = self._take(s, row, scope, versions, at, now)
+            expired = taken is not None and name in TIMED and now - taken.built >= self.ttl
+            if taken is not None and taken.versions == versions and not expired:
+                with self._lock:
+                    self._keep(shelf, key, taken, limit)
+                    self.taken += 1
+                value = taken.value
+                return value
+            if taken is not None and taken.reading is not None:
+                found, again = taken, True
         reading = None if narrow is None else narrow.read()
         if again and found is not None and reading == found.reading:
             with self._lock:  # the same as a part built now
                 self._keep(shelf, key, found._replace(versions=versions, built=now), limit)
                 self.hits += 1
+            self._share(s, row, versions, scope, found.value, reading)
             kept: T = found.value
             return kept
         with self._lock:
@@ -199,7 +220,52 @@ class TableCache:
             reading = None  # written while the part was built: which state it shows is unsure
         with self._lock:
             self._keep(shelf, key, _Kept(scope, versions, now, value, reading), limit)
+        self._share(s, row, versions, scope, value, reading)
         return value
+
+    def _row_key(self, s: Session, name: str, slot: Hashable) -> str | None:
+        """Where the database keeps this part for every server; None: not there (no shared
+        shelf, a database in memory, a slot of no stable name)."""
+        if self.shared is None or _engine(s).url.database in (None, "", ":memory:"):
+            return None
+        return row_key(name, slot)
+
+    def _take(
+        self,
+        s: Session,
+        row: str,
+        scope: Hashable,
+        versions: tuple[str, ...],
+        at: set[int],
+        now: float,
+    ) -> _Kept | None:
+        """The part kept in the database, when it is of ``scope`` and its versions are
+        ``versions`` (or differ at the narrow table's alone: its reading then tells); built
+        when the database says, on this server's clock."""
+        assert self.shared is not None
+        found = self.shared.find(s, row)
+        if found is None or not (
+            found.versions == versions or _all_but(found.versions, versions, at)
+        ):
+            return None
+        age = (_wall_now() - found.built_at).total_seconds()
+        opened = found.open()
+        if opened is None or opened[0] != scope:
+            return None
+        _, value, reading = opened
+        return _Kept(scope, found.versions, now - max(age, 0.0), value, reading)
+
+    def _share(
+        self,
+        s: Session,
+        row: str | None,
+        versions: tuple[str, ...],
+        scope: Hashable,
+        value: Any,
+        reading: Hashable | None,
+    ) -> None:
+        if row is not None and self.shared is not None:
+            self.shared.put(_engine(s), row, versions, _wall_now(), scope, value, reading)
 
     def closed(self, s: Session, name: str, programme_id: int, k: int, today: dt.date) -> Closed:
         """The closed weeks of part ``name`` (a ``WEEKLY`` one) as of ``today``: kept while
@@ -237,6 +303,16 @@ class TableCache:
             self._built.clear()
             self._custom.clear()
             self._closed.clear()
+
+
+def _engine(s: Session) -> Engine:
+    return s.get_bind().engine
+
+
+def _wall_now() -> dt.datetime:
+    """Now, naive UTC: when a part kept in the database was built (a server's monotonic
+    clock means nothing to another server)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def programmes_of(scope: Hashable) -> tuple[int, ...] | None:

@@ -15,7 +15,9 @@ its module (``core/privacy/<area>.py``); in short:
 * my account is deactivated, its password hash removed, its sessions revoked and
   its username replaced, so signing in fails;
 * my e-mail notifications and choices are deleted, and those waiting for others that
-  name me.
+  name me;
+* every dashboard part the servers keep in the database is deleted (the pairs needing a
+  check-in name their members): each is built again from what is left.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from core.insights import shared_parts
 from core.privacy import (
     accounts,
     growth,
@@ -43,3 +46,4 @@ def forget(s: Session, person_id: int, now: dt.datetime) -> None:
     """Every area forgets ``person_id`` in the caller's transaction (never commits)."""
     for area in AREAS:
         area.forget(s, person_id, now)
+    shared_parts.forget_all(s)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -208,3 +209,16 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class KeptPart(Base):
+    """A part of the dashboard as a server built it, for every server to take while the
+    tables it reads keep ``versions`` (core.insights.shared_parts): aggregates, no private
+    text; sealed, so that only a server holding the signing key can have written it."""
+
+    __tablename__ = "kept_part"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of part and slot
+    versions: Mapped[str] = mapped_column(Text)  # the table versions it was built at
+    built_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    seal: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 of key, versions, payload
+    payload: Mapped[bytes] = mapped_column(LargeBinary)  # zlib of the pickled part

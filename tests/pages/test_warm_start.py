@@ -1,5 +1,6 @@
 """A server builds the dashboard's parts when it opens its database (ui.store): the first
-coordinator's dashboard then builds none, and shows what it shows when nothing was kept."""
+coordinator's dashboard then builds none, and shows what it shows when nothing was kept; a
+restarted server takes them from the database (core.insights.shared_parts)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import threading
 
 import pytest
 
+from core.insights.shared_parts import forget_all
 from tests.pages.conftest import dashboard_texts
 from ui import store
 from ui.dashboard import filters
@@ -18,7 +20,7 @@ def _warm_threads() -> list[threading.Thread]:
 
 
 def test_a_starting_server_builds_the_parts_the_first_dashboard_reads(
-    open_app, demo_url, monkeypatch: pytest.MonkeyPatch
+    open_app, demo_url, demo_store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TANDEM_WARM_DASHBOARD", "1")
     filters.tables.clear()
@@ -32,6 +34,17 @@ def test_a_starting_server_builds_the_parts_the_first_dashboard_reads(
     at = open_app("coord", page="pages/coord_dashboard.py")
     shown = dashboard_texts(at)
     assert kept.misses == built and kept.hits  # every part was kept
+    # restarted: the parts this server wrote to the database are taken (shared_parts)
+    assert kept.shared is not None
+    kept.shared.settle()
+    filters.tables.clear()
+    filters.load.clear()
+    assert dashboard_texts(open_app("coord", page="pages/coord_dashboard.py")) == shown
+    again = filters.tables(demo_url)
+    assert again.taken and not again.misses
+    # nothing kept anywhere: built afresh, the same
+    with demo_store.sf.begin() as s:
+        forget_all(s)
     filters.tables.clear()
     filters.load.clear()
     assert dashboard_texts(open_app("coord", page="pages/coord_dashboard.py")) == shown

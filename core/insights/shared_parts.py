@@ -1,0 +1,189 @@
+"""Parts kept in the database, so that every server takes what one of them built.
+
+A server keeps the dashboard's parts in its memory (:mod:`core.insights.table_cache`),
+each under the versions of the tables it reads. Another server — the second one behind
+the proxy, or this one after a restart — would build each part again, counting every
+reflection, goal and meeting of the programme (about half a second at company scale).
+So a part built is also written to ``kept_part``, under the same versions: a server that
+misses it in memory takes it from there while those tables keep their versions, as fresh
+as one it built itself (the versions are the database's; a write through any server
+changes them).
+
+What is written is what the server keeps in memory: aggregates and, for the pairs needing
+a check-in, the names a coordinator sees — never private text (the parts are read only by
+the coordinator-facing figures, which cannot return any). An erasure deletes every kept
+part (``core.privacy.erase``), so no name outlives its person there either.
+
+A part is pickled: a row of this table is sealed with HMAC-SHA256 under a key derived from
+the servers' signing key (the cookie key, shared by every server), and a row whose seal
+does not match is never unpickled — someone who can write the database but does not hold
+the key cannot make a server run code. A server writes its parts in a thread of its own,
+one transaction each, so a view never waits for a write lock (:meth:`Shelf.settle` waits
+for them: the tests, the bench); a part not written (the database busy too long, gone) is
+built again by the next server that needs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import pickle  # noqa: S403 - only rows sealed with the servers' key are unpickled
+import queue
+import threading
+import zlib
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from db.models import KeptPart
+
+log = logging.getLogger(__name__)
+
+
+def _upsert(dialect: str, row: dict[str, Any]) -> Any:
+    """INSERT … ON CONFLICT (key) DO UPDATE, typed (SQLite and PostgreSQL say it alike)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(KeptPart).values(**row)
+    return stmt.on_conflict_do_update(
+        index_elements=[KeptPart.key],
+        set_={c: stmt.excluded[c] for c in ("versions", "built_at", "seal", "payload")},
+    )
+
+
+def forget_all(s: Session) -> None:
+    """Delete every kept part (an erasure: the pairs needing a check-in name people)."""
+    s.execute(delete(KeptPart))
+
+
+def seal_key(signing_key: str) -> bytes:
+    """The key of the seals, derived from the servers' signing key (never that key itself)."""
+    return hashlib.sha256(b"tandem kept parts\0" + signing_key.encode()).digest()
+
+
+def row_key(name: str, slot: Hashable) -> str | None:
+    """The row of part ``name`` kept in ``slot``; None when the slot has no stable name (only
+    ints, dates, strings, None and tuples of them do: their ``repr`` is the same in every
+    process)."""
+    if not _stable(slot):
+        return None
+    return hashlib.sha256(f"{name}\0{slot!r}".encode()).hexdigest()
+
+
+def _stable(value: object) -> bool:
+    if value is None or isinstance(value, (int, str, dt.date)):
+        return True
+    return isinstance(value, tuple) and all(_stable(v) for v in value)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A kept row: the versions it was built at and when; its part read on demand."""
+
+    versions: tuple[str, ...]
+    built_at: dt.datetime
+    _shelf: Shelf
+    _session: Session
+    _key: str
+
+    def open(self) -> tuple[Hashable, Any, Hashable | None] | None:
+        """(scope, value, narrow reading) as written; None when the seal does not match (or
+        the row changed since it was found)."""
+        row = self._session.execute(
+            select(KeptPart.versions, KeptPart.seal, KeptPart.payload).where(
+                KeptPart.key == self._key
+            )
+        ).one_or_none()
+        if row is None or tuple(row.versions.split("\n")) != self.versions:
+            return None
+        payload = bytes(row.payload)
+        if not hmac.compare_digest(row.seal, self._shelf.sign(self._key, self.versions, payload)):
+            log.warning("kept part %s: the seal does not match, not read", self._key)
+            return None
+        try:
+            scope, value, reading = pickle.loads(zlib.decompress(payload))  # noqa: S301 - sealed
+        except Exception:  # noqa: BLE001 - written by another version of Tandem: built again
+            return None
+        return scope, value, reading
+
+
+class Shelf:
+    """The ``kept_part`` rows of one server, sealed with ``key``."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+        self._queue: queue.Queue[tuple[Engine, dict[str, Any]]] = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def sign(self, key: str, versions: tuple[str, ...], payload: bytes) -> str:
+        message = b"\0".join([key.encode(), "\n".join(versions).encode(), payload])
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def find(self, s: Session, key: str) -> Found | None:
+        """The row ``key``, read in ``s``'s transaction (its versions: the part itself is
+        read only when they are the ones asked for); None when there is none."""
+        row = s.execute(
+            select(KeptPart.versions, KeptPart.built_at).where(KeptPart.key == key)
+        ).one_or_none()
+        if row is None:
+            return None
+        return Found(tuple(row.versions.split("\n")), row.built_at, self, s, key)
+
+    def put(
+        self,
+        engine: Engine,
+        key: str,
+        versions: tuple[str, ...],
+        built_at: dt.datetime,
+        scope: Hashable,
+        value: Any,
+        reading: Hashable | None,
+    ) -> None:
+        """Write the part in the background (its own transaction, after this one's view)."""
+        part = (scope, value, reading)
+        self._queue.put(
+            (engine, {"key": key, "versions": versions, "built_at": built_at, "part": part})
+        )
+        with self._lock:
+            if self._worker is None:
+                self._worker = threading.Thread(
+                    target=self._write_all, name="tandem-kept-parts", daemon=True
+                )
+                self._worker.start()
+
+    def settle(self) -> None:
+        """Wait until every part put so far is written (or failed to be)."""
+        self._queue.join()
+
+    def _write_all(self) -> None:
+        while True:  # one idle thread a server once it wrote a part
+            engine, row = self._queue.get()
+            try:
+                self._write(engine, row)
+            except Exception:  # noqa: BLE001 - a part not written is built again
+                log.warning("kept part %s not written", row["key"], exc_info=True)
+            finally:
+                self._queue.task_done()
+
+    def _write(self, engine: Engine, row: dict[str, Any]) -> None:
+        payload = zlib.compress(pickle.dumps(row["part"], protocol=pickle.HIGHEST_PROTOCOL), 1)
+        versions: tuple[str, ...] = row["versions"]
+        with engine.begin() as conn:
+            conn.execute(
+                _upsert(
+                    engine.dialect.name,
+                    {
+                        "key": row["key"],
+                        "versions": "\n".join(versions),
+                        "built_at": row["built_at"],
+                        "seal": self.sign(row["key"], versions, payload),
+                        "payload": payload,
+                    },
+                )
+            )
