@@ -26,6 +26,7 @@ built again by the next server that needs it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import logging
@@ -35,6 +36,7 @@ import threading
 import zlib
 from collections.abc import Hashable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
@@ -44,6 +46,7 @@ from sqlalchemy.orm import Session
 from db.models import KeptPart
 
 log = logging.getLogger(__name__)
+_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _upsert(dialect: str, row: dict[str, Any]) -> Any:
@@ -59,6 +62,17 @@ def _upsert(dialect: str, row: dict[str, Any]) -> Any:
 def forget_all(s: Session) -> None:
     """Delete every kept part (an erasure: the pairs needing a check-in name people)."""
     s.execute(delete(KeptPart))
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the code that builds and reads the parts (core/ and db/): a server of
+    another version of Tandem — both run during a rolling upgrade — takes none of the
+    parts this one wrote, nor writes any this one takes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for top in ("core", "db") for p in (_ROOT / top).rglob("*.py")):
+        digest.update(str(path.relative_to(_ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def seal_key(signing_key: str) -> bytes:
@@ -99,7 +113,7 @@ class Found:
                 KeptPart.key == self._key
             )
         ).one_or_none()
-        if row is None or tuple(row.versions.split("\n")) != self.versions:
+        if row is None or row.versions != self._shelf.stamp(self.versions):
             return None
         payload = bytes(row.payload)
         if not hmac.compare_digest(row.seal, self._shelf.sign(self._key, self.versions, payload)):
@@ -115,14 +129,19 @@ class Found:
 class Shelf:
     """The ``kept_part`` rows of one server, sealed with ``key``."""
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, code: str | None = None) -> None:
         self._key = key
+        self.code = code_version() if code is None else code
         self._queue: queue.Queue[tuple[Engine, dict[str, Any]]] = queue.Queue()
         self._worker: threading.Thread | None = None
         self._lock = threading.Lock()
 
+    def stamp(self, versions: tuple[str, ...]) -> str:
+        """What a row's ``versions`` column holds: this code's version, then the tables'."""
+        return "\n".join([self.code, *versions])
+
     def sign(self, key: str, versions: tuple[str, ...], payload: bytes) -> str:
-        message = b"\0".join([key.encode(), "\n".join(versions).encode(), payload])
+        message = b"\0".join([key.encode(), self.stamp(versions).encode(), payload])
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def find(self, s: Session, key: str) -> Found | None:
@@ -133,7 +152,10 @@ class Shelf:
         ).one_or_none()
         if row is None:
             return None
-        return Found(tuple(row.versions.split("\n")), row.built_at, self, s, key)
+        code, *versions = row.versions.split("\n")
+        if code != self.code:
+            return None  # written by another version of Tandem
+        return Found(tuple(versions), row.built_at, self, s, key)
 
     def put(
         self,
@@ -180,7 +202,7 @@ class Shelf:
                     engine.dialect.name,
                     {
                         "key": row["key"],
-                        "versions": "\n".join(versions),
+                        "versions": self.stamp(versions),
                         "built_at": row["built_at"],
                         "seal": self.sign(row["key"], versions, payload),
                         "payload": payload,

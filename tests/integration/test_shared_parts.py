@@ -118,6 +118,18 @@ def test_a_server_with_another_key_takes_nothing(sf) -> None:
     assert stranger.taken == 0 and stranger.misses
 
 
+def test_a_server_of_another_version_of_tandem_takes_nothing_and_its_parts_replace_ours(sf) -> None:
+    """A rolling upgrade: the new code may build a part otherwise from the same rows."""
+    world = _world(sf)
+    _view(world, _server())
+    newer = TableCache(shared=Shelf(KEY, code="the next version"))
+    _view(world, newer)
+    assert newer.taken == 0 and newer.misses
+    again = TableCache(shared=Shelf(KEY, code="the next version"))
+    _view(world, again)  # what the newer server wrote is there for its peers
+    assert again.taken and not again.misses
+
+
 def test_a_part_that_reads_the_time_of_day_is_not_taken_once_its_time_is_up(sf) -> None:
     world = _world(sf)
     _view(world, _server())
