@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import logging
+import random
 import threading
+import time
 
 import streamlit as st
 
 from core.accounts.setup import has_admin, issue_setup_code, printed_at
 from core.insights.dashboard import warm
 from core.insights.table_cache import TableCache
+from core.kernel import clock
 from core.kernel.config import demo_mode, warm_dashboard
 from core.kernel.store import Store, open_store
 from db.engine import default_url
@@ -42,6 +46,22 @@ def _warm(store: Store, kept: TableCache) -> None:
         log.exception("Tandem: the dashboard's parts could not be built at start")
 
 
+def until_next_day(now: dt.datetime, spread: float) -> float:
+    """Seconds from ``now`` (naive UTC) to a moment just after the next midnight, ``spread``
+    seconds at most later (servers started together do not all build at once: the first
+    writes the parts, the others take them: core.insights.shared_parts)."""
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time())
+    return (midnight - now).total_seconds() + 5 + random.uniform(0, spread)  # noqa: S311
+
+
+def _daily(store: Store, kept: TableCache) -> None:
+    """Build the parts again each day, just after midnight: today is in every part's scope,
+    so the first coordinator of the day would otherwise wait for a cold build."""
+    while True:
+        time.sleep(until_next_day(clock.now(), spread=120))
+        _warm(store, kept)
+
+
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
@@ -66,6 +86,9 @@ def _store(url: str) -> Store:
     if warm_dashboard():
         kept = kept_parts(store)
         threading.Thread(target=_warm, args=(store, kept), name="tandem-warm", daemon=True).start()
+        threading.Thread(
+            target=_daily, args=(store, kept), name="tandem-daily", daemon=True
+        ).start()
     return store
 
 

@@ -4,6 +4,7 @@ restarted server takes them from the database (core.insights.shared_parts)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import threading
 
@@ -67,3 +68,11 @@ def test_a_server_opening_its_store_collects_young_objects_less_often(open_app) 
         assert gc.get_threshold() == (store.YOUNG_OBJECTS, *before[1:])
     finally:
         gc.set_threshold(*before)
+
+
+def test_a_server_builds_the_parts_again_just_after_each_midnight() -> None:
+    """Today is in every part's scope: the first view of a day would build them all."""
+    evening = dt.datetime(2026, 12, 7, 23, 59, 0)
+    assert 65 <= store.until_next_day(evening, spread=120) <= 65 + 120
+    morning = dt.datetime(2026, 12, 8, 0, 0, 10)
+    assert store.until_next_day(morning, spread=0) == 24 * 3600 - 5
