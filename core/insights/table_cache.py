@@ -27,6 +27,10 @@ held, up to three). A write to that table alone, or the part's time up, reads th
 again: the same as when the part was built, the part is kept (a meeting planned, or held by
 a pair already at three; ten minutes gone by with no meeting held meanwhile).
 
+A server also writes each part it builds to the database (:mod:`core.insights.shared_parts`,
+under the same versions), and takes a part it misses in memory from there while those
+versions hold: a second server, or this one restarted, builds only what was written since.
+
 ``READS`` lists the tables of each part and ``TIMED`` the parts that read the clock's time;
 tests/integration/test_table_cache.py checks both: the tables against every table the
 part's queries name, the others' figures at two times of one day.
@@ -195,7 +199,7 @@ class TableCache:
         row = None if custom else self._row_key(s, name, key[2])
         if row is not None and not again:
             # another server's, or this one's before a restart
-            taken = self._take(s, row, scope, versions, at, now)
+            taken = self._take(s, row, name, scope, versions, at, now)
             expired = taken is not None and name in TIMED and now - taken.built >= self.ttl
             if taken is not None and taken.versions == versions and not expired:
                 with self._lock:
@@ -234,6 +238,7 @@ class TableCache:
         self,
         s: Session,
         row: str,
+        name: str,
         scope: Hashable,
         versions: tuple[str, ...],
         at: set[int],
@@ -241,7 +246,8 @@ class TableCache:
     ) -> _Kept | None:
         """The part kept in the database, when it is of ``scope`` and its versions are
         ``versions`` (or differ at the narrow table's alone: its reading then tells); built
-        when the database says, on this server's clock."""
+        when the database says, on this server's clock. Its part is read only when it may
+        serve (not a timed part whose time is up, unless a reading can tell)."""
         assert self.shared is not None
         found = self.shared.find(s, row)
         if found is None or not (
@@ -249,6 +255,8 @@ class TableCache:
         ):
             return None
         age = (_wall_now() - found.built_at).total_seconds()
+        if name in TIMED and age >= self.ttl and not at:
+            return None
         opened = found.open()
         if opened is None or opened[0] != scope:
             return None
