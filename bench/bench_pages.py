@@ -435,9 +435,9 @@ def forget_shared_parts(url: str) -> None:
     from core.insights.shared_parts import forget_all
     from ui.dashboard.filters import tables
 
-    for cache in [tables(url)]:  # this server's, as the page under test opened it
-        if cache.shared is not None:
-            cache.shared.settle()
+    shelf = tables(url).shared  # this server's, as the page under test opened it
+    if shelf is not None:
+        shelf.settle()
     store = open_store(url, migrate=False)
     with store.sf.begin() as s:
         forget_all(s)
@@ -447,13 +447,12 @@ def forget_shared_parts(url: str) -> None:
 def built_elsewhere(url: str) -> Callable[[], None]:
     """Another server's warm-up: the parts built there and written to the database."""
     from core.insights.dashboard import warm
-    from core.insights.shared_parts import Shelf, seal_key
+    from core.insights.shared_parts import servers_shelf
     from core.insights.table_cache import TableCache
-    from core.kernel import config
 
     def start() -> None:
         store = open_store(url, migrate=False)
-        other = TableCache(shared=Shelf(seal_key(config.signing_key())))
+        other = TableCache(shared=servers_shelf())
         assert warm(store.sf, other), "nothing was built"
         assert other.shared is not None
         other.shared.settle()

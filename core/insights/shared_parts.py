@@ -43,6 +43,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from core.kernel import config
 from db.models import KeptPart
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,11 @@ def code_version() -> str:
 def seal_key(signing_key: str) -> bytes:
     """The key of the seals, derived from the servers' signing key (never that key itself)."""
     return hashlib.sha256(b"tandem kept parts\0" + signing_key.encode()).digest()
+
+
+def servers_shelf() -> Shelf:
+    """The shelf every server of this deployment shares: sealed under its signing key."""
+    return Shelf(seal_key(config.signing_key()))
 
 
 def row_key(name: str, slot: Hashable) -> str | None:

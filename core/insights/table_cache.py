@@ -163,7 +163,7 @@ class TableCache:
         was written."""
         custom = bool(getattr(scope, "custom", False))
         shelf, limit = (self._custom, self.custom) if custom else (self._built, self.size)
-        key = (str(s.get_bind().engine.url), name, getattr(scope, "slot", scope))
+        key = (str(_engine(s).url), name, getattr(scope, "slot", scope))
         programmes = programmes_of(scope)
         tables = scoped(READS[name], programmes)
         versions = table_versions(s, tables)

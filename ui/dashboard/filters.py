@@ -9,9 +9,9 @@ import streamlit as st
 
 from core.insights import dashboard, figures
 from core.insights.figures import DepartmentChoices, Filters, Options, ProgrammeOption
-from core.insights.shared_parts import Shelf, seal_key
+from core.insights.shared_parts import servers_shelf
 from core.insights.table_cache import TableCache
-from core.kernel import clock, config
+from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.i18n import format_date, t
 from core.kernel.store import Store
@@ -58,7 +58,7 @@ def load(
 def tables(db: str) -> TableCache:
     """The dashboard parts this server keeps (core.insights.table_cache), per database, and
     shares with the other servers through it (core.insights.shared_parts)."""
-    return TableCache(shared=Shelf(seal_key(config.signing_key())))
+    return TableCache(shared=servers_shelf())
 
 
 def kept_parts(store: Store) -> TableCache:
