@@ -156,15 +156,9 @@ def test_the_check_in_list_names_pairs_with_dates_only(open_app, demo_store):
     frames = [df for df in at.dataframe if "Members" in getattr(df.value, "columns", [])]
     assert frames, "the check-in list is shown"
     columns = list(frames[0].value.columns)
-    # Why next to the names: at the end, the wide table cut it off (issue 11).
-    assert columns == [
-        "Members",
-        "Why",
-        "Last meeting held",
-        "Next meeting",
-        "Matched on",
-        "Programme",
-    ]
+    # Why next to the names: at the end, the wide table cut it off (issue 11). The demo's
+    # pairs to check in with are all of one programme: the filter names it, no column.
+    assert columns == ["Members", "Why", "Last meeting held", "Next meeting", "Matched on"]
     with demo_store.sf() as s:
         assert s.query(Enrolment).count() > 0
 
@@ -214,6 +208,22 @@ def test_a_thousand_check_ins_are_worded_with_one_lookup_of_the_readers_language
     with i18n.speaking("fr"):
         assert rows[999][t("Next meeting", "fr")] == i18n.format_date(day)  # "2 nov. 2026"
     assert rows[999][t("Why", "fr")] == t("No first meeting 14 days after the match", "fr")
+
+
+def test_the_check_in_list_names_the_programme_when_it_spans_several():
+    from core.insights.figures import CheckIn
+    from ui.dashboard import lists
+
+    day = dt.date(2026, 11, 2)
+    rows = lists._checkin_rows(
+        [
+            CheckIn(1, "Pilot", ("A", "B"), day, None, day, "no_first_meeting"),
+            CheckIn(2, "Onboarding", ("C", "D"), day, None, day, "no_first_meeting"),
+        ]
+    )
+    assert [r["Programme"] for r in rows] == ["Pilot", "Onboarding"]
+    one = lists._checkin_rows([CheckIn(1, "Pilot", ("A", "B"), day, None, day, "overdue")])
+    assert "Programme" not in one[0]  # one programme: the filter above names it
 
 
 def _drawn(at: AppTest) -> list[str]:

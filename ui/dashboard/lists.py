@@ -43,9 +43,17 @@ def needs_link() -> None:
         )
 
 
+# The reason's width (pixels): the longest in either language whole, or, beside a programme
+# column, cut a little so that the dates and the programme stay in view on a laptop
+# (1 400 px, the sidebar open).
+WHY_WIDTH, WHY_BESIDE_PROGRAMME, PROGRAMME_WIDTH = 400, 300, 140
+
+
 def _checkin_rows(rows: Sequence[figures.CheckIn]) -> list[dict[str, str]]:
     """The list's rows, worded once per column, reason and date: a company has a thousand
-    pairs to check in with, and each lookup of the reader's language reads the session."""
+    pairs to check in with, and each lookup of the reader's language reads the session.
+    The programme is a column only when the list spans several (else the filter says it)."""
+    several = len({c.programme for c in rows}) > 1
     with speaking(get_language()):
         members, why, last, nxt, on, programme = (
             t("Members"),
@@ -63,7 +71,7 @@ def _checkin_rows(rows: Sequence[figures.CheckIn]) -> list[dict[str, str]]:
                 last: day(c.last_meeting),
                 nxt: day(c.next_meeting),
                 on: day(c.started),
-                programme: c.programme,
+                **({programme: c.programme} if several else {}),
             }
             for c in rows
         ]
@@ -78,12 +86,17 @@ def checkins(d: figures.Dashboard) -> None:
     st.caption(
         t("Names and dates only, so that you can reach out; what the pairs wrote is never shown.")
     )
+    rows = _checkin_rows(d.checkins)
+    beside = t("Programme") in rows[0]
     st.dataframe(
-        _checkin_rows(d.checkins),
+        rows,
         hide_index=True,
         column_config={
             t("Members"): st.column_config.TextColumn(width="medium"),
-            t("Why"): st.column_config.TextColumn(width="large"),
+            t("Why"): st.column_config.TextColumn(
+                width=WHY_BESIDE_PROGRAMME if beside else WHY_WIDTH
+            ),
+            t("Programme"): st.column_config.TextColumn(width=PROGRAMME_WIDTH),
             # A date in full ("16 nov. 2026"; "small" cut it), the header whole on hover.
             **{
                 label: st.column_config.TextColumn(width=DATE_WIDTH, help=label)
