@@ -367,7 +367,12 @@ def install(sf: sessionmaker[Session], now: Callable[[], dt.datetime] | None = N
 def data_version(sf: sessionmaker[Session]) -> str:
     """The current token ("" before the first write); cheap: one primary-key read."""
     with sf() as s:
-        return s.scalar(select(Setting.value).where(Setting.key == KEY)) or ""
+        return current_version(s)
+
+
+def current_version(s: Session) -> str:
+    """:func:`data_version` read in ``s``'s transaction."""
+    return s.scalar(select(Setting.value).where(Setting.key == KEY)) or ""
 
 
 def table_versions(s: Session, tables: Iterable[str]) -> tuple[str, ...]:

@@ -2,8 +2,11 @@
 
 A widget's callback calls :func:`act`; the page draws :func:`flash` where the
 message belongs (next to the form or the item it is about). Errors are the
-domain's (``TandemError``), already translated; anything else is a bug and is
-left to Streamlit's error page rather than hidden.
+domain's (``TandemError``), already translated, and the database's own refusal to
+answer in time (SQLite's write lock held past its wait by another server's long
+write, a PostgreSQL connection lost): said plainly, what was typed kept, nothing
+half-saved (the transaction rolled back). Anything else is a bug and is left to
+Streamlit's error page rather than hidden.
 
     def save() -> None:
         act("goal-3", goals.update_goal, 3, title=..., done=t("Saved."), clear=("goal_3_title",))
@@ -13,16 +16,21 @@ left to Streamlit's error page rather than hidden.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import streamlit as st
 
 from core.kernel.errors import TandemError
+from core.kernel.i18n import N_, t
+from core.kernel.tx import NOT_ANSWERING
 from ui.auth import current_viewer
 from ui.store import get_store
 
 FLASH = "_flash"
+BUSY = N_("The database did not answer in time: nothing was saved. Try again in a moment.")
+log = logging.getLogger(__name__)
 
 
 def act(
@@ -45,6 +53,10 @@ def act(
         result = service(get_store().sf, viewer, *args, **kwargs)
     except TandemError as e:
         st.session_state[FLASH] = (where, "error", str(e))
+        return False
+    except NOT_ANSWERING:  # busy or out of reach: transient, not the person's doing
+        log.warning("%s: the database did not answer", where, exc_info=True)
+        st.session_state[FLASH] = (where, "error", t(BUSY))
         return False
     for key in clear:
         st.session_state.pop(key, None)

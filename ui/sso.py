@@ -115,8 +115,7 @@ def sign_out_button(store: Store) -> None:
 
 def passwords_on(store: Store) -> bool:
     """Whether the password form is shown (an admin may turn local passwords off)."""
-    with store.sf() as s:
-        return core_sso.passwords_enabled(s)
+    return core_sso.passwords_on(store.sf)
 
 
 def passwords_setting(store: Store) -> None:

@@ -19,7 +19,7 @@ from core.kernel.i18n import LANGUAGES, t
 from core.kernel.paging import PAGE_SIZE, Page, clamp_page
 from core.kernel.search import contains, name_contains
 from core.kernel.text import clean_line
-from core.kernel.tx import get_or_404
+from core.kernel.tx import get_or_404, reading
 from core.kernel.zones import check_zone
 from db.models import NAME_ORDER, Account, AccountRole, Invitation, Person
 
@@ -93,7 +93,7 @@ def list_accounts(
                 contains(Person.email, query),
             )
         )
-    with sf.begin() as s:
+    with reading(sf) as s:
         total = s.scalar(stmt.with_only_columns(func.count())) or 0
         page = clamp_page(page, total, limit)
         rows = (
@@ -333,7 +333,7 @@ def set_time_zone(sf: sessionmaker[Session], viewer: Viewer, zone: str) -> str:
 
 def my_time_zone(sf: sessionmaker[Session], viewer: Viewer) -> str:
     """The viewer's saved time zone ("" when they follow their browser's)."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         return s.get_one(Person, viewer.person_id).time_zone or ""
 
 
@@ -366,7 +366,7 @@ def change_password(
 def reset_notice(sf: sessionmaker[Session], viewer: Viewer) -> dt.datetime | None:
     """When an admin last reset my password, for Home to say so (until dismissed, 30 days)."""
     since = clock.now() - dt.timedelta(days=RESET_NOTICE_DAYS)
-    with sf.begin() as s:
+    with reading(sf) as s:
         latest = s.scalars(
             select(Invitation)
             .where(

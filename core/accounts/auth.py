@@ -47,6 +47,7 @@ from core.kernel.access import Viewer
 from core.kernel.errors import AccountLocked, InvalidInput, NotAllowed
 from core.kernel.i18n import t, tn
 from core.kernel.text import stored_username
+from core.kernel.tx import reading
 from db.models import Account, LoginThrottle, Person, Setting
 
 MAX_SOURCE_CHARS = 64
@@ -365,9 +366,10 @@ def resume_session(
     """The viewer for a session (or cookie) issued at ``issued_at``, or ``None`` if void.
 
     Void when the account is unknown, deactivated, or its sessions were revoked
-    after the session was issued (logout, password change, deactivation).
+    after the session was issued (logout, password change, deactivation). Read without
+    the write lock: every page load asks, and waits for no one's write.
     """
-    with sf.begin() as s:
+    with reading(sf) as s:
         found = _load(s, normalise_username(username))
         if not found:
             return None

@@ -26,6 +26,7 @@ from core.kernel import audit, clock
 from core.kernel.access import ADMIN, Viewer, require_role
 from core.kernel.errors import NotAllowed
 from core.kernel.i18n import t
+from core.kernel.tx import reading
 from db.models import Account, AuditLog, Person, Setting
 
 MAX_EMAIL_CHARS = 254
@@ -129,6 +130,12 @@ def sign_in_sso(sf: sessionmaker[Session], claims: Mapping[str, Any]) -> SignedI
 
 
 __all__ = ["PASSWORDS_SETTING", "passwords_enabled"]  # read from here too
+
+
+def passwords_on(sf: sessionmaker[Session]) -> bool:
+    """Whether the password form is shown: asked on every sign-in page, without the lock."""
+    with reading(sf) as s:
+        return passwords_enabled(s)
 
 
 def has_signed_in_via_sso(s: Session, account_id: int) -> bool:

@@ -21,6 +21,7 @@ from core.kernel.access import PARTICIPANT, Viewer, require_role
 from core.kernel.errors import NotAllowed, NotFound
 from core.kernel.i18n import t
 from core.kernel.text import clean_line
+from core.kernel.tx import reading
 from core.kernel.views import from_row
 from core.people.names import names_of
 from core.relationship.membership import peers_of
@@ -120,7 +121,7 @@ def visible_for_entries(
 
 def open_actions(sf: sessionmaker[Session], viewer: Viewer, limit: int = 20) -> list[ActionView]:
     """Items I own that are not done yet, soonest due first (Home card)."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         items = s.scalars(
             _ordered(
                 select(ActionItem).where(
@@ -135,7 +136,7 @@ def my_actions(
     sf: sessionmaker[Session], viewer: Viewer, *, include_done: bool = True, limit: int = 100
 ) -> list[ActionView]:
     """Items I own or created for a peer: open ones first, soonest due first."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         query = select(ActionItem).where(_visible(viewer.person_id))
         if not include_done:
             query = query.where(ActionItem.done_at.is_(None))
@@ -149,7 +150,7 @@ def owner_choices(
     """Who can own an item I add: me first, then my peers (of one match if given)."""
     if match_id is not None and validate.record_id(match_id) is None:
         return [(viewer.person_id, viewer.name)]
-    with sf.begin() as s:
+    with reading(sf) as s:
         others = sorted(peers_of(s, viewer.person_id, match_id))
         names = names_of(s, others)
         return [(viewer.person_id, viewer.name)] + [(p, names[p]) for p in others if p in names]

@@ -26,6 +26,7 @@ from core.growth.feedback_views import (
     request_views,
 )
 from core.kernel.access import Viewer
+from core.kernel.tx import reading
 from core.relationship.membership import live_matches_of
 from db.folding import name_key
 from db.models import Feedback, FeedbackRequest, Person
@@ -36,7 +37,7 @@ PAGE_SIZE = 10  # acknowledged or given feedback shown at a time
 
 def my_peers(sf: sessionmaker[Session], viewer: Viewer) -> list[Peer]:
     """The people I can ask for feedback or give feedback to: my live matches' other members."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         peers: dict[int, Peer] = {}
         for match in live_matches_of(s, viewer.person_id):
             others = [mm.person_id for mm in match.members if mm.person_id != viewer.person_id]
@@ -82,7 +83,7 @@ def my_requests(
     sf: sessionmaker[Session], viewer: Viewer, limit: int | None = None
 ) -> Page[RequestView]:
     """Requests I made, newest first, with their status: the ``limit`` newest (``None``: all)."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         mine = select(FeedbackRequest).where(FeedbackRequest.requester_id == viewer.person_id)
         return _page(s, mine.order_by(*_NEWEST_REQUEST), limit, request_views)
 
@@ -126,7 +127,7 @@ def _rows(s: Session, *where: ColumnElement[bool]) -> list[Feedback]:
 
 def pending(sf: sessionmaker[Session], viewer: Viewer) -> PendingFeedback:
     """What waits for me: requests to answer, feedback received not yet acknowledged."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         to_ack = _feedback(
             s, Feedback.recipient_id == viewer.person_id, Feedback.acknowledged_at.is_(None)
         )

@@ -40,6 +40,7 @@ from core.kernel.access import PARTICIPANT, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotFound
 from core.kernel.i18n import t
 from core.kernel.text import clean_line, clean_text
+from core.kernel.tx import reading
 from db.models import Goal, GoalComment, GoalStatus, GoalStep
 
 # Active goals first, then achieved, then dropped.
@@ -91,7 +92,7 @@ def my_goal_list(
     with only the goals drawn read: a busy participant's page costs what a new one's does."""
     active = Goal.status == GoalStatus.ACTIVE
     others = () if keep is None else (Goal.id != keep,)  # the kept goal is a card
-    with sf.begin() as s:
+    with reading(sf) as s:
         rows = list(_mine(s, viewer, active, limit=max(PAGE_SIZE, shown)))
         if keep is not None and keep not in {g.id for g in rows}:
             rows += _mine(s, viewer, Goal.id == keep)  # after the page: its place in the list
@@ -127,7 +128,7 @@ def _mine(
 
 def peer_goals(sf: sessionmaker[Session], viewer: Viewer) -> list[GoalView]:
     """Goals my peers shared with me (never a private one)."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         theirs = by_my_peers(s, viewer.person_id, Goal.owner_id, Goal.match_id)
         if theirs is None:
             return []
@@ -141,7 +142,7 @@ def peer_goals(sf: sessionmaker[Session], viewer: Viewer) -> list[GoalView]:
 
 def goal_progress(sf: sessionmaker[Session], viewer: Viewer, limit: int = 5) -> list[GoalSummary]:
     """My active goals with their progress, nearest target date first (Home card)."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         active = _mine(s, viewer, Goal.status == GoalStatus.ACTIVE, limit=limit)
         return [
             GoalSummary(g.id, g.title, g.progress, g.target_date, g.steps_done, len(g.steps))

@@ -47,6 +47,7 @@ from core.kernel import clock, submissions, tx, validate
 from core.kernel.access import PARTICIPANT, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import t
+from core.kernel.tx import reading
 from core.people.names import names_of
 from core.relationship.membership import live_matches_of
 from db.models import ActionItem, JournalEntry, JournalStatus, Meeting, MeetingStatus
@@ -66,7 +67,7 @@ def meeting_choices(
     sf: sessionmaker[Session], viewer: Viewer, limit: int = 20
 ) -> list[MeetingChoice]:
     """Meetings of my live matches a reflection can follow: past ones, newest first."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         matches = live_matches_of(s, viewer.person_id)
         if not matches:
             return []
@@ -100,7 +101,7 @@ def meeting_choices(
 
 def current_draft(sf: sessionmaker[Session], viewer: Viewer) -> EntryView | None:
     """My most recent draft, to resume where I stopped typing."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         entry = s.scalars(
             select(JournalEntry)
             .where(
@@ -132,13 +133,13 @@ def _page(s: Session, viewer: Viewer, *where: ColumnElement[bool], limit: int) -
 
 def my_entries(sf: sessionmaker[Session], viewer: Viewer, limit: int = PAGE_SIZE) -> EntriesPage:
     """My final entries, newest first (``limit`` at a time)."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         return _page(s, viewer, JournalEntry.author_id == viewer.person_id, limit=limit)
 
 
 def peer_entries(sf: sessionmaker[Session], viewer: Viewer, limit: int = PAGE_SIZE) -> EntriesPage:
     """Entries my peers shared with me: final and shared only, newest first."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         theirs = by_my_peers(s, viewer.person_id, JournalEntry.author_id, JournalEntry.match_id)
         if theirs is None:
             return EntriesPage([], False, 0)
@@ -147,7 +148,7 @@ def peer_entries(sf: sessionmaker[Session], viewer: Viewer, limit: int = PAGE_SI
 
 def get_entry(sf: sessionmaker[Session], viewer: Viewer, entry_id: int) -> EntryView:
     """One entry, if the viewer may read it."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         entry = validate.get(s, JournalEntry, entry_id)
         if entry is None or not can_read(s, viewer.person_id, entry):
             raise NotFound(t("This reflection does not exist or is not shared with you."))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel import clock
 from core.kernel.access import Viewer
+from core.kernel.tx import reading
 from core.matching.mine import match_ids_of
 from core.relationship.fit import fit_checks_due
 from core.surveys.answering import open_surveys_for
@@ -84,7 +85,7 @@ def _reflections_by_month(s: Session, person_id: int, months: list[dt.date]) -> 
 def my_progress(sf: sessionmaker[Session], viewer: Viewer, months: int = 6) -> MyProgress:
     """My goals achieved, meetings held, reflections over time and mentor-skills growth."""
     me = viewer.person_id
-    with sf.begin() as s:
+    with reading(sf) as s:
         goals, achieved = s.execute(
             select(
                 func.count(Goal.id),

@@ -14,6 +14,7 @@ from core.kernel import clock
 from core.kernel.access import Viewer, require_role
 from core.kernel.i18n import N_
 from core.kernel.search import contains
+from core.kernel.tx import reading
 from db.models import AuditLog
 
 # Every action written to the log, with its label for the admin's filter.
@@ -156,7 +157,7 @@ def read_log(
         query = query.where(
             AuditLog.at < dt.datetime.combine(until, dt.time.min) + dt.timedelta(days=1)
         )
-    with sf.begin() as s:
+    with reading(sf) as s:
         total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = s.scalars(
             query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit).offset(offset)

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel import clock
 from core.kernel.config import install_encryption
+from core.kernel.tx import reading
 from db.engine import make_engine, make_session_factory
-from db.freshness import data_version as _data_version
+from db.freshness import current_version
 from db.migrate import upgrade
 
 
@@ -49,4 +50,5 @@ def transaction_lock(s: Session, name: str) -> None:
 
 def data_version(store: Store) -> str:
     """The token every committed write changes: key for figures a server caches."""
-    return _data_version(store.sf)
+    with reading(store.sf) as s:  # every dashboard run asks: it waits for no write
+        return current_version(s)

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,6 +32,12 @@ from core.kernel.errors import Conflict, NotFound
 from db.engine import READ_ONLY
 
 M = TypeVar("M")
+
+
+# The database not answering in time: SQLite's write lock held past the busy timeout by
+# another server's long write, a PostgreSQL connection lost or a lock wait cancelled.
+# Transient, and no one's mistake: ``ui.actions`` says so and keeps what was typed.
+NOT_ANSWERING = OperationalError
 
 
 @contextmanager

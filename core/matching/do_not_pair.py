@@ -19,7 +19,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
 from core.kernel.text import clean_line
-from core.kernel.tx import get_or_404, transaction
+from core.kernel.tx import get_or_404, reading, transaction
 from core.matching import candidates
 from core.people.names import names_of
 from db.models import NAME_ORDER, DoNotPair, Enrolment, Person
@@ -42,7 +42,7 @@ class Entry:
 def list_entries(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[Entry]:
     """The entries that apply to this programme (its own and company-wide ones)."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         candidates.programme(s, programme_id)
         a, b = aliased(Person), aliased(Person)
         rows = s.execute(

@@ -15,7 +15,7 @@ from core.kernel import audit, clock, validate
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.kernel.i18n import t
-from core.kernel.tx import transaction
+from core.kernel.tx import reading, transaction
 from core.matching import candidates
 from core.matching.mine import matches_of
 from core.matching.rows import Member, suggestion_row
@@ -81,7 +81,7 @@ def publish(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> int
 
 def my_proposals(sf: sessionmaker[Session], viewer: Viewer) -> list[Proposal]:
     """My published or active matches, with who my peers are and why we were matched."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         matches = matches_of(s, viewer.person_id, Match.status.in_(LIVE_MATCH_STATUSES))
         out = []
         for m in matches:

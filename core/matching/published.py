@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import COORDINATOR, Viewer, require_role
+from core.kernel.tx import reading
 from core.matching import candidates
 from core.matching.rows import SuggestionRow, suggestion_rows
 from core.matching.suggestions import PoolPerson
@@ -74,7 +75,7 @@ def after_publishing(
     unmatched are those people: a query over every enrolment at company scale); ``people``
     False: the unmatched are not read (an empty list; the caller counts them)."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         p = candidates.programme(s, programme_id)
         listed = SHOWN if running else (MatchStatus.PUBLISHED, MatchStatus.DECLINED)
         rows = suggestion_rows(s, p.id, listed, with_reasons=False)

@@ -21,7 +21,7 @@ from core.kernel import audit, clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
-from core.kernel.tx import transaction
+from core.kernel.tx import reading, transaction
 from core.matching import candidates, engine
 from core.matching.rows import SuggestionRow, suggestion_rows
 from core.people.names import names_of
@@ -78,7 +78,7 @@ def list_suggestions(
 ) -> list[SuggestionRow]:
     """The programme's matches in ``statuses``, best score first, with their reasons."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         candidates.programme(s, programme_id)
         return suggestion_rows(s, programme_id, statuses)
 
@@ -94,7 +94,7 @@ def declined(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> li
 def pool_size(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> int:
     """How many people wait to be matched, counted in SQL (the pool can be thousands)."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         p = candidates.programme(s, programme_id)
         waiting = candidates.waiting_query(p.id, Person.id).order_by(None).subquery()
         return s.scalar(select(func.count()).select_from(waiting)) or 0
@@ -184,7 +184,7 @@ def run_matching(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -
 def last_run(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> RunSummary | None:
     """The summary of the latest run (who was left out and why, the certificate)."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         row = s.get(Setting, _RUN_KEY.format(id=programme_id))
         return _summary(s, json.loads(row.value)) if row else None
 

@@ -16,6 +16,7 @@ from core.kernel import audit
 from core.kernel.access import ADMIN, Viewer, require_role
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
+from core.kernel.tx import reading
 from core.notify import outbox, smtp
 from core.notify.compose import link
 from db.models import Notification, Person
@@ -39,7 +40,7 @@ class MailStatus:
 def mail_status(sf: sessionmaker[Session], viewer: Viewer) -> MailStatus:
     require_role(viewer, ADMIN)
     config = smtp.settings()
-    with sf.begin() as s:
+    with reading(sf) as s:
         counts = dict.fromkeys(
             (outbox.PENDING, outbox.SENDING, outbox.SENT, outbox.FAILED, outbox.SKIPPED), 0
         )

@@ -25,6 +25,7 @@ from core.kernel.access import COORDINATOR, Viewer
 from core.kernel.config import signing_key
 from core.kernel.errors import Conflict, InvalidInput, NotFound
 from core.kernel.i18n import N_, t
+from core.kernel.tx import reading
 from core.notify.message import DEFAULT_DELIVERY, Delivery, Kind
 from db.models import NotificationPref, Person
 
@@ -109,7 +110,7 @@ def forget(s: Session, person_id: int) -> None:
 def my_preferences(sf: sessionmaker[Session], viewer: Viewer) -> dict[Kind, Delivery]:
     """My choice for every kind I may receive."""
     kinds = kinds_for(viewer)
-    with sf.begin() as s:
+    with reading(sf) as s:
         rows = dict(
             s.execute(
                 select(NotificationPref.kind, NotificationPref.delivery).where(

@@ -23,7 +23,7 @@ from core.kernel.errors import InvalidInput, NotFound
 from core.kernel.i18n import t
 from core.kernel.search import departments_having
 from core.kernel.text import clean_line
-from core.kernel.tx import get_or_404
+from core.kernel.tx import get_or_404, reading
 from db.folding import fold
 from db.models import (
     Enrolment,
@@ -207,7 +207,7 @@ class Directory:
         )
         if dept:
             query = query.where(Person.department.in_(departments))
-        with self.sf.begin() as s:
+        with reading(self.sf) as s:
             rows = s.execute(query).all()
         more, rows = len(rows) > MAX_RESULTS, rows[:MAX_RESULTS]
         entries = [
@@ -263,7 +263,7 @@ def read(sf: sessionmaker[Session], viewer: Viewer) -> Directory:
     people listed, each asked of the database whatever the thousands of (person, skill)."""
     require_role(viewer, PARTICIPANT)
     someone = and_(_shown(), Person.id != viewer.person_id)
-    with sf.begin() as s:
+    with reading(sf) as s:
         offered = _offers().join(Person, Person.id == Enrolment.person_id).where(someone)
         # One offer of the skill by someone listed, looked for from the newest enrolments
         # (the open programmes'): an EXISTS walked each skill's offers from the oldest, a
@@ -286,7 +286,7 @@ def read(sf: sessionmaker[Session], viewer: Viewer) -> Directory:
 def my_listing(sf: sessionmaker[Session], viewer: Viewer) -> MyListing:
     """Whether I am in the directory, and exactly what others see of me there."""
     require_role(viewer, PARTICIPANT)
-    with sf.begin() as s:
+    with reading(sf) as s:
         return _listing(s, _me(s, viewer))
 
 
@@ -354,5 +354,5 @@ def set_chat_template(sf: sessionmaker[Session], viewer: Viewer, template: str) 
 
 def current_chat_template(sf: sessionmaker[Session], viewer: Viewer) -> str:
     require_role(viewer, ADMIN)
-    with sf.begin() as s:
+    with reading(sf) as s:
         return chat_template(s)

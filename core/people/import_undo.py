@@ -21,6 +21,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, NotFound
 from core.kernel.i18n import format_date, t
 from core.kernel.store import transaction_lock
+from core.kernel.tx import reading
 from db.models import Account, ImportDeactivation, PeopleImport, Person
 
 UNDO_DAYS = 30
@@ -71,7 +72,7 @@ def undoable_imports(sf: sessionmaker[Session], viewer: Viewer) -> list[Undoable
     """The imports whose deactivations can still be undone, newest first."""
     require_role(viewer, COORDINATOR)
     now = clock.now()
-    with sf.begin() as s:
+    with reading(sf) as s:
         rows = s.execute(
             select(
                 PeopleImport.id,

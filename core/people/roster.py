@@ -17,6 +17,7 @@ from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
 from core.kernel.paging import PAGE_SIZE, Page, clamp_page
 from core.kernel.search import contains, name_contains
+from core.kernel.tx import reading
 from db.models import NAME_ORDER, Account, Invitation, Person
 
 
@@ -132,7 +133,7 @@ def list_people(
         if joined
         else select(func.count()).select_from(Person).where(*mine)
     )
-    with sf.begin() as s:
+    with reading(sf) as s:
         total = s.scalar(counted) or 0
         page = clamp_page(page, total, limit)
         found = s.execute(
@@ -161,7 +162,7 @@ def people_summary(sf: sessionmaker[Session], viewer: Viewer) -> PeopleSummary:
     now = clock.now()
     latest = _latest_invitation()
     valid = valid_at(now)
-    with sf.begin() as s:
+    with reading(sf) as s:
         base = select(func.count(Person.id)).where(Person.erased_at.is_(None))
         by_state = dict(
             s.execute(

@@ -27,7 +27,7 @@ from core.kernel import audit, clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import t
-from core.kernel.tx import expect_version, transaction
+from core.kernel.tx import expect_version, reading, transaction
 from core.privacy.rows import update_rows
 from core.programmes.programmes import programme_or_404
 from db import crypto
@@ -143,7 +143,7 @@ def my_erase_dates(sf: sessionmaker[Session], viewer: Viewer) -> list[ErasePlan]
     if viewer.person_id is None:
         return []
     today = clock.today()
-    with sf() as s:
+    with reading(sf) as s:
         mine = select(Enrolment.programme_id).where(
             Enrolment.person_id == viewer.person_id,
             Enrolment.status != EnrolmentStatus.WITHDRAWN,

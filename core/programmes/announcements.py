@@ -16,7 +16,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict
 from core.kernel.i18n import t
 from core.kernel.text import clean_line, clean_text
-from core.kernel.tx import get_or_404
+from core.kernel.tx import get_or_404, reading
 from core.programmes.programmes import programme_or_404
 from db.models import Announcement, Person, Programme
 
@@ -96,7 +96,7 @@ def list_announcements(
 ) -> list[AnnouncementRow]:
     """Every announcement, published or not, newest first."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         rows = s.execute(
             select(Announcement, Programme.name, Person.full_name)
             .outerjoin(Programme, Programme.id == Announcement.programme_id)

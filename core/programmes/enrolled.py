@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.paging import PAGE_SIZE, Page, clamp_page
 from core.kernel.search import contains, departments_having, name_contains
+from core.kernel.tx import reading
 from core.people.roster import PersonFacts, person_facts
 from core.programmes.answers import Answers, answers_of
 from core.programmes.programmes import programme_or_404
@@ -102,7 +103,7 @@ def enrolment_page(
     aside) or of the e-mail (core.kernel.search). Only the page's rows are read in full; the
     count is one query."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         programme_id = programme_or_404(s, programme_id).id
         counted = _filtered(programme_id, status, departments, search)
         total = s.scalar(select(func.count()).select_from(counted.subquery())) or 0
@@ -136,7 +137,7 @@ def departments_of(
 ) -> list[str]:
     """The departments of the people enrolled (with ``status``, if given), sorted."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         programme_id = programme_or_404(s, programme_id).id
         enrolled = (
             select(Enrolment.id)

@@ -22,7 +22,7 @@ from core.kernel.errors import Conflict, InvalidInput, NotFound
 from core.kernel.i18n import N_, t
 from core.kernel.settings import k_threshold
 from core.kernel.text import clean_text
-from core.kernel.tx import get_or_404
+from core.kernel.tx import get_or_404, reading
 from core.kernel.views import from_row
 from core.programmes.answers import (
     AVAILABILITY,
@@ -243,7 +243,7 @@ def _write_answers(
 def list_offers(sf: sessionmaker[Session], viewer: Viewer) -> list[ProgrammeOffer]:
     """Programmes open to participants (not drafts), plus those I am in; open ones first."""
     today = clock.today()
-    with sf.begin() as s:
+    with reading(sf) as s:
         person = _person(s, viewer)
         mine = {
             e.programme_id: e
@@ -286,7 +286,7 @@ def programme_skills(
     rid = validate.record_id(programme_id)
     if rid is None:
         raise NotFound(t(NOT_OPEN))
-    with sf.begin() as s:
+    with reading(sf) as s:
         if not viewer.has(COORDINATOR):
             _open_programme(s, rid)
         return [SkillOption(k.id, k.name, k.category) for k in _skills(s, rid)]
@@ -299,7 +299,7 @@ def my_enrolment(
     rid = validate.record_id(programme_id)
     if rid is None:
         return None
-    with sf.begin() as s:
+    with reading(sf) as s:
         e = _mine(s, rid, viewer.person_id)
         return _my(s, e) if e else None
 
@@ -360,11 +360,11 @@ def withdraw_in(s: Session, viewer: Viewer, programme_id: int, now: dt.datetime)
 
 def k_for(sf: sessionmaker[Session]) -> int:
     """k of k-suppression, for the 'who sees my answers' text."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         return k_threshold(s)
 
 
 def directory_opt_in(sf: sessionmaker[Session], viewer: Viewer) -> bool:
     """Whether I chose to be listed in the expert directory (the 'who sees' text says so)."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         return bool(_person(s, viewer).directory_opt_in)

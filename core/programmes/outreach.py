@@ -20,6 +20,7 @@ from core.accounts.invitations import base_url
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.i18n import N_, format_date, t
 from core.kernel.text import clean_text
+from core.kernel.tx import reading
 from core.programmes.options import FORMATS, RELATIONSHIP_TYPES
 from core.programmes.programmes import programme_or_404
 
@@ -60,7 +61,7 @@ class _Facts:
 
 def _facts(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> _Facts:
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         p = programme_or_404(s, programme_id)
         return _Facts(
             p.id,

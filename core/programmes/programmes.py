@@ -23,7 +23,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_line, clean_text
-from core.kernel.tx import expect_version, get_or_404, transaction
+from core.kernel.tx import expect_version, get_or_404, reading, transaction
 from core.programmes.options import (
     DEFAULT_MATCHING,
     KPI_METRICS,
@@ -210,7 +210,7 @@ def list_programmes(sf: sessionmaker[Session], viewer: Viewer) -> list[Programme
         .group_by(Enrolment.programme_id)
         .subquery()
     )
-    with sf.begin() as s:
+    with reading(sf) as s:
         rows = s.execute(
             select(Programme, func.coalesce(enrolled.c.n, 0))
             .outerjoin(enrolled, enrolled.c.programme_id == Programme.id)
@@ -242,7 +242,7 @@ def get_programme(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) 
 def eligibility_choices(sf: sessionmaker[Session], viewer: Viewer) -> EligibilityChoices:
     """Departments, levels and locations that exist among active people."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
 
         def distinct(column: Any) -> tuple[str, ...]:
             return tuple(

@@ -19,7 +19,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotFound
 from core.kernel.i18n import t, tn
 from core.kernel.text import clean_line
-from core.kernel.tx import get_or_404
+from core.kernel.tx import get_or_404, reading
 from core.programmes.programmes import programme_or_404
 from db.models import EnrolmentSkill, Programme, Skill
 
@@ -47,7 +47,7 @@ class Scope:
 def skill_scopes(sf: sessionmaker[Session], viewer: Viewer) -> list[Scope]:
     """The shared list, then one per programme (newest first)."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         rows = s.execute(
             select(Programme.id, Programme.name).order_by(Programme.created_at.desc())
         ).all()
@@ -82,7 +82,7 @@ def list_skills(
         .where(scope, Skill.merged_into_id.is_(None))
         .order_by(Skill.category, func.lower(Skill.name))
     )
-    with sf.begin() as s:
+    with reading(sf) as s:
         return [
             SkillRow(sk.id, sk.name, sk.category, sk.programme_id, offered, wanted)
             for sk, offered, wanted in s.execute(stmt)
@@ -92,7 +92,7 @@ def list_skills(
 def categories(sf: sessionmaker[Session], viewer: Viewer) -> list[str]:
     """Every category in use, for the category picker."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         found = s.scalars(
             select(Skill.category)
             .where(Skill.category != "", Skill.merged_into_id.is_(None))

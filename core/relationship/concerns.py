@@ -18,6 +18,7 @@ from core.kernel import audit, clock, submissions, tx
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.i18n import N_, t
 from core.kernel.text import clean_text
+from core.kernel.tx import reading
 from core.kernel.views import from_row
 from core.people.names import former
 from core.relationship.membership import member_match
@@ -153,7 +154,7 @@ def concerns_for_coordinator(
     )
     if only_open:
         query = query.where(Concern.status == ConcernStatus.OPEN)
-    with sf.begin() as s:
+    with reading(sf) as s:
         rows = s.execute(query.limit(limit)).all()
         match_ids = {c.match_id for c, _, _ in rows if c.match_id}
         members: dict[int, list[str]] = {}

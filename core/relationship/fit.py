@@ -19,6 +19,7 @@ from core.kernel import audit, clock, tx
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotFound
 from core.kernel.i18n import t
+from core.kernel.tx import reading
 from core.matching.mine import match_ids_of
 from core.people.names import names_of
 from core.relationship.concerns import FIT_FLAG, add_concern, handle
@@ -108,7 +109,7 @@ def _answered_fit(s: Session, match_id: int, person_id: int) -> bool:
 
 def fit_checks_due(sf: sessionmaker[Session], viewer: Viewer) -> list[FitCheck]:
     """My live matches that held their first meeting and whose fit I have not rated yet."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         mine = match_ids_of(viewer.person_id)
         held = (
             select(Meeting.match_id, func.min(Meeting.scheduled_at).label("first"))
@@ -203,7 +204,7 @@ def answer_fit(
 
 def my_fit_answers(sf: sessionmaker[Session], viewer: Viewer) -> list[MyFitAnswer]:
     """My own fit ratings and notes (only ever returned to their author)."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         rows = s.execute(
             select(Survey.match_id, SurveyResponse.id, SurveyResponse.submitted_at)
             .join(SurveyResponse, SurveyResponse.survey_id == Survey.id)

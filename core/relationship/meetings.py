@@ -21,6 +21,7 @@ from core.kernel import clock, tx, validate
 from core.kernel.access import Viewer
 from core.kernel.errors import InvalidInput
 from core.kernel.i18n import N_, t
+from core.kernel.tx import reading
 from core.kernel.views import from_row
 from core.relationship.agreement import match_cadence, match_length
 from core.relationship.meeting_rules import (
@@ -210,7 +211,7 @@ def home_card(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> HomeM
     """One of my live matches on Home: the next planned meeting and whether one is overdue.
 
     None when ``match_id`` is not one of my live matches."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         for m in live_matches_of(s, viewer.person_id):
             if m.id == match_id:
                 o = overview_of(s, m, viewer.person_id)

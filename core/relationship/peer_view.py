@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel.access import Viewer
 from core.kernel.i18n import t
+from core.kernel.tx import reading
 from core.kernel.views import from_row
 from core.matching.rows import explain_parts
 from core.people.names import names_of
@@ -178,7 +179,7 @@ def explain(parts: Sequence[Mapping[str, Any]], reader_name: str) -> list[Reason
 
 def my_matches(sf: sessionmaker[Session], viewer: Viewer) -> list[MatchChoice]:
     """My live pairs and circles (one per programme usually), for the selector."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         matches = live_matches_of(s, viewer.person_id)
         names = names_of(s, {mm.person_id for m in matches for mm in m.members})
         progs = {m.programme_id for m in matches}
@@ -273,7 +274,7 @@ class PeerPage:
 
 def my_peer_page(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> PeerPage:
     """Everything the "My peer" page shows about one of my matches, in one read."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         match = member_match(s, viewer, match_id)
         return PeerPage(
             view=_match_view(s, viewer, match),

@@ -18,6 +18,7 @@ from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.kernel.i18n import N_, format_date, t
+from core.kernel.tx import reading
 from core.surveys.questions import RESULT_KINDS, QuestionView, question_views, validate_answers
 from db.models import (
     Enrolment,
@@ -165,7 +166,7 @@ def open_surveys(s: Session, person_id: int, now: dt.datetime) -> list[OpenSurve
 def open_surveys_for(sf: sessionmaker[Session], viewer: Viewer) -> list[OpenSurvey]:
     """Pulse and end surveys open now in my programmes that I have not answered yet."""
     now = clock.now()
-    with sf.begin() as s:
+    with reading(sf) as s:
         return open_surveys(s, viewer.person_id, now)
 
 
@@ -187,7 +188,7 @@ def _answerable(s: Session, viewer: Viewer, survey_id: int) -> Survey:
 
 def survey_form(sf: sessionmaker[Session], viewer: Viewer, survey_id: int) -> SurveyForm:
     """The questions of an open survey I may answer."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         survey = _answerable(s, viewer, survey_id)
         return SurveyForm(
             survey.id,
@@ -210,7 +211,7 @@ def answer_survey(
 
 def answered_surveys(sf: sessionmaker[Session], viewer: Viewer) -> list[AnsweredSurvey]:
     """The surveys and fit checks I answered, newest first."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         rows = s.execute(
             select(Survey, Programme.name, SurveyResponse.submitted_at)
             .join(SurveyResponse, SurveyResponse.survey_id == Survey.id)

@@ -16,6 +16,7 @@ from core.kernel.errors import InvalidInput
 from core.kernel.i18n import N_, t
 from core.kernel.settings import k_threshold
 from core.kernel.text import clean_text
+from core.kernel.tx import reading
 from db.models import Survey, SurveyQuestion
 
 PULSE, END, FIT = "pulse", "end", "fit"
@@ -77,7 +78,7 @@ def poor_fit(score: object) -> bool:
 
 def k_value(sf: sessionmaker[Session]) -> int:
     """k of k-suppression, for the pages' explanations."""
-    with sf.begin() as s:
+    with reading(sf) as s:
         return k_threshold(s)
 
 

@@ -15,6 +15,7 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotFound
 from core.kernel.i18n import t
 from core.kernel.text import clean_line
+from core.kernel.tx import reading
 from core.programmes.programmes import programme_or_404
 from core.surveys.questions import (
     CUSTOM_CODES,
@@ -199,7 +200,7 @@ def programme_choices(sf: sessionmaker[Session], viewer: Viewer) -> list[tuple[i
     (they have surveys to read), then the newest."""
     require_role(viewer, COORDINATOR)
     running_first = case((Programme.status == ProgrammeStatus.RUNNING, 0), else_=1)
-    with sf.begin() as s:
+    with reading(sf) as s:
         return [
             (pid, name)
             for pid, name in s.execute(

@@ -19,6 +19,7 @@ from core.kernel import clock
 from core.kernel.access import Viewer
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.kernel.i18n import N_, t
+from core.kernel.tx import reading
 from core.programmes.answers import MENTOR_SKILLS
 from db.models import Enrolment, EnrolmentStatus, Programme, ProgrammeStatus, SelfAssessment
 
@@ -92,7 +93,7 @@ def assessments_due(sf: sessionmaker[Session], viewer: Viewer) -> list[Assessmen
     """The end-of-programme re-assessments I am asked for now (the baseline belongs to
     the enrolment form, core.programmes.enrolment)."""
     today = clock.today()
-    with sf.begin() as s:
+    with reading(sf) as s:
         return ends_due(s, viewer.person_id, today)
 
 

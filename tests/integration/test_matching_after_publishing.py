@@ -229,7 +229,8 @@ def test_given_the_pool_the_page_read_after_publishing_lists_the_same_unmatched_
     statements: list[str] = []
 
     def _keep(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
+        if statement.lstrip().upper().startswith("SELECT"):  # not BEGIN, not a PRAGMA
+            statements.append(statement)
 
     pool = suggestions.pool(sf, coord, pid)
     event.listen(store.engine, "before_cursor_execute", _keep)
