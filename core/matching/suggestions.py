@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.kernel import audit, clock
 from core.kernel.access import COORDINATOR, Viewer, require_role
-from core.kernel.errors import InvalidInput
-from core.kernel.i18n import t
+from core.kernel.errors import Conflict, InvalidInput
+from core.kernel.i18n import N_, t
 from core.kernel.tx import reading, transaction
 from core.matching import candidates, engine
 from core.matching.rows import SuggestionRow, suggestion_rows
 from core.people.names import names_of
-from db.models import Match, MatchMember, MatchStatus, Person, Setting
+from db.models import Match, MatchMember, MatchStatus, Person, Programme, Setting
 
 
 @dataclass(frozen=True)
@@ -124,61 +124,105 @@ def pool(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[P
         ]
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """Everything a matching run solves over, read in one transaction."""
+
+    people: tuple[engine.Candidate, ...]
+    weights: engine.Weights
+    rules: engine.Rules
+    relationship: str
+    format: str
+    circle_size: int
+
+
+def _asked(s: Session, p: Programme) -> _Asked:
+    """What a run of ``p`` solves over now (refused: not matchable, nobody waiting)."""
+    if p.status not in candidates.MATCHABLE_STATES:
+        raise InvalidInput(t("Matching is possible while enrolment is open or the programme runs."))
+    rows = candidates.waiting(s, p)
+    if not rows:
+        raise InvalidInput(t("Nobody is waiting to be matched in this programme."))
+    people = tuple(candidates.candidates(s, rows))
+    return _Asked(
+        people,
+        candidates.weights(p),
+        candidates.rules(s, p, {c.person_id for c in people}),
+        candidates.engine_relationship(p),
+        "circles" if p.format == "circles" else "pairs",
+        p.circle_size or 4,
+    )
+
+
+# Solving takes seconds for thousands of people (8.3 s for a pool of 6 636): it runs outside
+# any transaction, so no one's save waits for it; the suggestions are written only if what
+# was solved is still what the database holds, else solved again, a few times at most.
+ATTEMPTS = 3
+POOL_CHANGED = N_(
+    "People joined, left or changed their answers while the matching ran, again and again. "
+    "Run it again in a moment."
+)
+
+
 def run_matching(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> RunSummary:
     """Compute fresh suggestions for everyone waiting (replacing earlier unpublished ones)."""
     require_role(viewer, COORDINATOR)
-    with transaction(sf, stale=t(candidates.STALE)) as s:
-        p = candidates.programme(s, programme_id)
-        if p.status not in candidates.MATCHABLE_STATES:
-            raise InvalidInput(
-                t("Matching is possible while enrolment is open or the programme runs.")
-            )
-        rows = candidates.waiting(s, p)
-        if not rows:
-            raise InvalidInput(t("Nobody is waiting to be matched in this programme."))
-        people = candidates.candidates(s, rows)
+    for _ in range(ATTEMPTS):
+        with reading(sf) as s:
+            asked = _asked(s, candidates.programme(s, programme_id))
         result = engine.suggest(
-            people,
-            candidates.weights(p),
-            candidates.rules(s, p, {c.person_id for c in people}),
-            relationship=candidates.engine_relationship(p),
-            format="circles" if p.format == "circles" else "pairs",
-            circle_size=p.circle_size or 4,
+            list(asked.people),
+            asked.weights,
+            asked.rules,
+            relationship=asked.relationship,
+            format=asked.format,
+            circle_size=asked.circle_size,
             today=clock.today(),
         )
-        s.execute(
-            delete(Match).where(Match.programme_id == p.id, Match.status == MatchStatus.SUGGESTED)
-        )
-        now = clock.now()
-        for g in result.groups:
-            roles = g.roles or ("peer",) * len(g.members)
-            s.add(
-                Match(
-                    programme_id=p.id,
-                    status=MatchStatus.SUGGESTED,
-                    kind="circle"
-                    if len(g.members) > 2
-                    else ("pair" if candidates.is_mutual(p) else "mentoring"),
-                    score=round(g.score, 3),
-                    explanation=[part.to_dict() for part in g.parts],
-                    created_at=now,
-                    members=[
-                        MatchMember(person_id=m, role=r)
-                        for m, r in zip(g.members, roles, strict=False)
-                    ],
-                )
+        with transaction(sf, stale=t(candidates.STALE)) as s:
+            p = candidates.programme(s, programme_id)
+            if _asked(s, p) == asked:
+                return _write_run(s, viewer, p, asked, result)
+    raise Conflict(t(POOL_CHANGED))
+
+
+def _write_run(
+    s: Session, viewer: Viewer, p: Programme, asked: _Asked, result: engine.MatchingResult
+) -> RunSummary:
+    """The run's suggestions, replacing the programme's earlier unpublished ones."""
+    people = asked.people
+    s.execute(
+        delete(Match).where(Match.programme_id == p.id, Match.status == MatchStatus.SUGGESTED)
+    )
+    now = clock.now()
+    for g in result.groups:
+        roles = g.roles or ("peer",) * len(g.members)
+        s.add(
+            Match(
+                programme_id=p.id,
+                status=MatchStatus.SUGGESTED,
+                kind="circle"
+                if len(g.members) > 2
+                else ("pair" if candidates.is_mutual(p) else "mentoring"),
+                score=round(g.score, 3),
+                explanation=[part.to_dict() for part in g.parts],
+                created_at=now,
+                members=[
+                    MatchMember(person_id=m, role=r) for m, r in zip(g.members, roles, strict=False)
+                ],
             )
-        summary = _summary_data(result, len(people))
-        _store_summary(s, p.id, summary)
-        audit.by(
-            s,
-            viewer,
-            "matching_run",
-            target=p.name,
-            suggestions=len(result.groups),
-            pool=len(people),
         )
-        return _summary(s, summary)
+    summary = _summary_data(result, len(people))
+    _store_summary(s, p.id, summary)
+    audit.by(
+        s,
+        viewer,
+        "matching_run",
+        target=p.name,
+        suggestions=len(result.groups),
+        pool=len(people),
+    )
+    return _summary(s, summary)
 
 
 def last_run(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> RunSummary | None:
