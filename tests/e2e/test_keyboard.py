@@ -8,6 +8,7 @@ cannot use a mouse does.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import open_signed_in, sign_in, wait_idle
 
@@ -41,10 +42,12 @@ def to_tab(page, name: str) -> None:  # type: ignore[no-untyped-def]
         if name == active.strip():
             page.keyboard.press("Enter")
             wait_idle(page)
-            if chosen.count():  # a rerun landing meanwhile can redraw the tabs: try again
+            try:  # the rerun the choice starts may land after the page looked idle
+                chosen.wait_for(timeout=5000)
                 return
-            tab_to(page, '[role="tablist"]')
-            continue
+            except PlaywrightTimeout:  # a rerun landing meanwhile redrew the tabs: again
+                tab_to(page, '[role="tablist"]')
+                continue
         page.keyboard.press("ArrowRight")
     raise AssertionError(f"tab {name!r} not reached")
 
