@@ -190,16 +190,15 @@ def _write_run(
     s: Session, viewer: Viewer, p: Programme, asked: _Asked, result: engine.MatchingResult
 ) -> RunSummary:
     """The run's suggestions, replacing the programme's earlier unpublished ones."""
-    people = asked.people
     s.execute(
         delete(Match).where(Match.programme_id == p.id, Match.status == MatchStatus.SUGGESTED)
     )
     now = clock.now()
     groups = result.groups
-    # In two statements, not an object a row: a company's pool makes thousands of matches,
-    # and building and flushing them one by one held the write lock 1.7 s longer.
-    ids = (
-        s.scalars(
+    if groups:
+        # In two statements, not an object a row: a company's pool makes thousands of
+        # matches, and building and flushing them one by one held the write lock 1.7 s longer.
+        ids = s.scalars(
             insert(Match).returning(Match.id, sort_by_parameter_order=True),
             [
                 {
@@ -215,17 +214,17 @@ def _write_run(
                 for g in groups
             ],
         ).all()
-        if groups
-        else []
-    )
-    members = [
-        {"match_id": match_id, "person_id": person, "role": role}
-        for match_id, g in zip(ids, groups, strict=True)
-        for person, role in zip(g.members, g.roles or ("peer",) * len(g.members), strict=False)
-    ]
-    if members:
-        s.execute(insert(MatchMember), members)
-    summary = _summary_data(result, len(people))
+        s.execute(
+            insert(MatchMember),
+            [
+                {"match_id": match_id, "person_id": person, "role": role}
+                for match_id, g in zip(ids, groups, strict=True)
+                for person, role in zip(
+                    g.members, g.roles or ("peer",) * len(g.members), strict=False
+                )
+            ],
+        )
+    summary = _summary_data(result, len(asked.people))
     _store_summary(s, p.id, summary)
     audit.by(
         s,
@@ -233,7 +232,7 @@ def _write_run(
         "matching_run",
         target=p.name,
         suggestions=len(result.groups),
-        pool=len(people),
+        pool=len(asked.people),
     )
     return _summary(s, summary)
 
