@@ -20,6 +20,7 @@ from core.kernel.i18n import N_, t
 from core.kernel.tx import get_or_404
 from core.matching import engine
 from core.matching.model import ROLES
+from core.programmes.answers import ROLES_ONE_WAY
 from db.models import (
     LIVE_MATCH_STATUSES,
     NAME_ORDER,
@@ -190,8 +191,34 @@ def weights(p: Programme) -> engine.Weights:
     return dataclasses.replace(base, **chosen)
 
 
-def check_group(s: Session, p: Programme, person_ids: Sequence[int]) -> engine.Score:
-    """These people's score as one match; InvalidInput if one is not waiting or a rule forbids it."""
+def match_kind(p: Programme, size: int) -> str:
+    """What a match of ``size`` people is in ``p``: a circle, a pair of peers or a mentoring
+    pair (the run and a hand-made match alike)."""
+    if size > 2:
+        return "circle"
+    return "pair" if is_mutual(p) else "mentoring"
+
+
+@dataclasses.dataclass(frozen=True)
+class Group:
+    """A match as the programme makes it: its people (the mentor first where help goes one
+    way), their roles, its kind and score; ``mentor`` and the places they offer, if any."""
+
+    person_ids: tuple[int, ...]
+    roles: tuple[str, ...]
+    kind: str
+    score: engine.Score
+    mentor: int | None = None
+    places: int = 1
+
+
+ROLE_LABELS = {"peer": N_("Peer"), **ROLES_ONE_WAY}
+ONE_MENTOR = N_("In this programme a match is one mentor and one mentee, as they enrolled: {names}")
+
+
+def check_group(s: Session, p: Programme, person_ids: Sequence[int]) -> Group:
+    """These people as one match; InvalidInput if one is not waiting, a rule forbids it, or,
+    where help goes one way, they are not one mentor and one mentee."""
     rows = [r for r in waiting(s, p) if r[1].id in set(person_ids)]
     found = {person.id for _, person in rows}
     missing = [i for i in person_ids if i not in found]
@@ -204,4 +231,24 @@ def check_group(s: Session, p: Programme, person_ids: Sequence[int]) -> engine.S
             )
         )
     people = candidates(s, rows)
-    return engine.require_allowed(people, weights(p), rules(s, p, found), mutual=is_mutual(p))
+    mutual = is_mutual(p)
+    if not mutual:
+        # The engine scores what the first offers and the second wants: the mentor first.
+        if sorted(c.role for c in people) != ["mentee", "mentor"]:
+            raise InvalidInput(
+                t(
+                    ONE_MENTOR,
+                    names=", ".join(f"{c.name} ({t(ROLE_LABELS[c.role])})" for c in people),
+                )
+            )
+        people.sort(key=lambda c: c.role != "mentor")
+    score = engine.require_allowed(people, weights(p), rules(s, p, found), mutual=mutual)
+    mentor = None if mutual else people[0]
+    return Group(
+        tuple(c.person_id for c in people),
+        tuple(c.role if not mutual else "peer" for c in people),
+        match_kind(p, len(people)),
+        score,
+        mentor.person_id if mentor else None,
+        mentor.capacity if mentor else 1,
+    )

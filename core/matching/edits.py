@@ -16,10 +16,10 @@ from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotFound
 from core.kernel.i18n import t
 from core.kernel.tx import get_or_404, transaction
-from core.matching import candidates, engine
+from core.matching import candidates
 from core.matching.model import CIRCLE_MAX
 from core.matching.rows import SuggestionRow, suggestion_row
-from db.models import Match, MatchMember, MatchStatus
+from db.models import Match, MatchMember, MatchStatus, Person
 
 
 def _suggestion(s: Session, match_id: int, programme_id: int | None = None) -> Match:
@@ -33,12 +33,14 @@ def _suggestion(s: Session, match_id: int, programme_id: int | None = None) -> M
     return m
 
 
-def _save(m: Match, person_ids: Sequence[int], score: engine.Score) -> None:
-    roles = {mm.person_id: mm.role for mm in m.members}
-    m.members = [MatchMember(person_id=i, role=roles.get(i, "peer")) for i in person_ids]
-    m.score = round(score.total, 3)
-    m.explanation = [part.to_dict() for part in score.parts]
-    m.kind = "circle" if len(person_ids) > 2 else m.kind if m.kind != "circle" else "pair"
+def _save(m: Match, group: candidates.Group) -> None:
+    m.members = [
+        MatchMember(person_id=i, role=role)
+        for i, role in zip(group.person_ids, group.roles, strict=True)
+    ]
+    m.score = round(group.score.total, 3)
+    m.explanation = [part.to_dict() for part in group.score.parts]
+    m.kind = group.kind
 
 
 def swap(
@@ -63,10 +65,10 @@ def swap(
         new_a = [person_b if i == person_a else i for i in ids_a]
         new_b = [person_a if i == person_b else i for i in ids_b]
         p = candidates.programme(s, a.programme_id)
-        score_a = candidates.check_group(s, p, new_a)
-        score_b = candidates.check_group(s, p, new_b)
-        _save(a, new_a, score_a)
-        _save(b, new_b, score_b)
+        group_a = candidates.check_group(s, p, new_a)
+        group_b = candidates.check_group(s, p, new_b)
+        _save(a, group_a)
+        _save(b, group_b)
         s.flush()  # the rows below show the new versions
         return suggestion_row(s, a), suggestion_row(s, b)
 
@@ -89,7 +91,7 @@ def set_members(
     with transaction(sf, stale=t(candidates.STALE)) as s:
         p = candidates.programme(s, programme_id)
         target = _suggestion(s, match_id, programme_id) if match_id is not None else None
-        score = candidates.check_group(s, p, person_ids)
+        group = candidates.check_group(s, p, person_ids)
         others = (
             s.scalars(
                 select(Match)
@@ -103,26 +105,51 @@ def set_members(
             .unique()
             .all()
         )
+        others = [o for o in others if target is None or o.id != target.id]
+        # A mentor stays in their other suggestions, up to the places they offer.
+        stays = _mentor_stays(group, others, s)
         for other in others:
-            if target is not None and other.id == target.id:
+            rest = [
+                m.person_id
+                for m in other.members
+                if m.person_id not in person_ids or m.person_id == stays
+            ]
+            if len(rest) == len(other.members):
                 continue
-            rest = [m.person_id for m in other.members if m.person_id not in person_ids]
             if len(rest) < 2:
                 s.delete(other)
             else:
-                _save(other, rest, candidates.check_group(s, p, rest))
+                _save(other, candidates.check_group(s, p, rest))
         if target is None:
             target = Match(
                 programme_id=p.id,
                 status=MatchStatus.SUGGESTED,
-                kind="pair",
+                kind=group.kind,
                 created_at=clock.now(),
             )
             s.add(target)
-        _save(target, person_ids, score)
+        _save(target, group)
         s.flush()  # a new suggestion gets its id, an edited one its new version
         audit.by(s, viewer, "match_edited", target=p.name)
         return suggestion_row(s, target)
+
+
+def _mentor_stays(group: candidates.Group, others: Sequence[Match], s: Session) -> int | None:
+    """The group's mentor, who keeps their other suggestions (``others``: the suggestions
+    holding one of the group's people); InvalidInput past the places they offer."""
+    if group.mentor is None:
+        return None
+    theirs = sum(any(m.person_id == group.mentor for m in o.members) for o in others)
+    if theirs + 1 > group.places:
+        name = s.get_one(Person, group.mentor).full_name
+        raise InvalidInput(
+            t(
+                "{name} already mentors as many people as they offered ({n}) in these suggestions: remove one of them first.",
+                name=name,
+                n=group.places,
+            )
+        )
+    return group.mentor
 
 
 def remove_suggestion(sf: sessionmaker[Session], viewer: Viewer, match_id: int) -> None:

@@ -6,6 +6,7 @@ member to the pool (the coordinator sees it among the declines).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -50,18 +51,21 @@ def publish(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> int
         if not suggested:
             raise InvalidInput(t("There is no suggestion to publish."))
         problems: list[str] = []
-        seen: set[int] = set()
+        times: Counter[int] = Counter()
+        places: dict[int, int] = {}  # a mentor may be in as many suggestions as they offer
         for m in suggested:
             ids = [mm.person_id for mm in m.members]
             try:
-                candidates.check_group(s, p, ids)
+                group = candidates.check_group(s, p, ids)
+                if group.mentor is not None:
+                    places[group.mentor] = group.places
             except InvalidInput as e:
                 problems.append(str(e))
-            twice = seen & set(ids)
-            if twice:
-                names = s.scalars(select(Person.full_name).where(Person.id.in_(twice))).all()
-                problems.append(t("In two suggestions at once: {names}", names=", ".join(names)))
-            seen |= set(ids)
+            times.update(ids)
+        twice = [i for i, n in times.items() if n > places.get(i, 1)]
+        if twice:
+            names = s.scalars(select(Person.full_name).where(Person.id.in_(twice))).all()
+            problems.append(t("In two suggestions at once: {names}", names=", ".join(names)))
         if problems:
             raise InvalidInput(
                 t(

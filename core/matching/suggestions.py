@@ -25,7 +25,7 @@ from core.kernel.tx import reading, transaction
 from core.matching import candidates, engine
 from core.matching.rows import SuggestionRow, suggestion_rows
 from core.people.names import names_of
-from db.models import Match, MatchMember, MatchStatus, Person, Programme, Setting
+from db.models import Enrolment, Match, MatchMember, MatchStatus, Person, Programme, Setting
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class PoolPerson:
     department: str | None
     level: str | None
     in_suggestion: int | None  # the suggested match holding them, if any
+    role: str = "peer"  # as they enrolled: peer, or mentor or mentee where help goes one way
 
 
 _RUN_KEY = "matching-run:{id}"
@@ -86,7 +87,7 @@ def list_suggestions(
 def declined(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[SuggestionRow]:
     """Matches a member declined: its people are back in the pool for re-matching."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         candidates.programme(s, programme_id)
         return suggestion_rows(s, programme_id, (MatchStatus.DECLINED,))
 
@@ -103,7 +104,7 @@ def pool_size(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> i
 def pool(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[PoolPerson]:
     """Everyone waiting to be matched, and the suggestion each is in (for manual fixes)."""
     require_role(viewer, COORDINATOR)
-    with sf.begin() as s:
+    with reading(sf) as s:
         p = candidates.programme(s, programme_id)
         holder = dict(
             s.execute(
@@ -114,11 +115,24 @@ def pool(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[P
             .tuples()
             .all()
         )
+        mutual = candidates.is_mutual(p)
         return [
-            PoolPerson(person_id, name, department, level, holder.get(person_id))
-            for person_id, name, department, level in s.execute(
+            PoolPerson(
+                person_id,
+                name,
+                department,
+                level,
+                holder.get(person_id),
+                "peer" if mutual else role,
+            )
+            for person_id, name, department, level, role in s.execute(
                 candidates.waiting_query(
-                    p.id, Person.id, Person.full_name, Person.department, Person.level
+                    p.id,
+                    Person.id,
+                    Person.full_name,
+                    Person.department,
+                    Person.level,
+                    Enrolment.role,
                 )
             ).tuples()
         ]
@@ -204,9 +218,7 @@ def _write_run(
                 {
                     "programme_id": p.id,
                     "status": MatchStatus.SUGGESTED,
-                    "kind": "circle"
-                    if len(g.members) > 2
-                    else ("pair" if candidates.is_mutual(p) else "mentoring"),
+                    "kind": candidates.match_kind(p, len(g.members)),
                     "score": round(g.score, 3),
                     "explanation": [part.to_dict() for part in g.parts],
                     "created_at": now,

@@ -147,3 +147,40 @@ def test_a_large_pool_is_counted_and_its_people_read_only_where_the_page_draws_t
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.dataframe[-1].value) == 28
+
+
+def test_in_a_mentoring_programme_the_page_names_each_persons_role(open_app, demo_store):
+    from core.matching import edits
+    from db.models import Enrolment
+
+    pid, people = make_pool(
+        demo_store.sf,
+        4,
+        prefix="mento",
+        name="Career mentoring",
+        relationship_type="career",
+        format="pairs",
+    )
+    with demo_store.sf.begin() as s:
+        for e in s.scalars(select(Enrolment).where(Enrolment.programme_id == pid)):
+            e.role = "mentor" if e.person_id == people["mento000"] else "mentee"
+    admin = sign_in(demo_store.sf, "admin", "tandem-demo").viewer
+    edits.set_members(demo_store.sf, admin, pid, None, [people["mento001"], people["mento000"]])
+    at = open_app("admin", page="pages/coord_matching.py")
+    at.selectbox(key="matching_programme").set_value(pid).run()
+    assert not at.exception, [e.value for e in at.exception]
+    members = at.dataframe[0].value.iloc[0, 1]
+    assert members == "Mento000 (Mentor) · Mento001 (Mentee)", members
+    at.session_state[f"matching_by_hand_{pid}"] = True
+    at.run()
+    options = at.multiselect(key="make_people").options
+    assert "Mento002 (Mentee) — Finance" in options, options
+    # In French (the label a French page writes; AppTest cannot rerun a French chooser).
+    from core.kernel import i18n
+    from ui.matching.review import who
+
+    i18n.set_language("fr")
+    try:
+        assert who("Ana", "mentee") == "Ana (Mentoré)" and who("Ana", "peer") == "Ana"
+    finally:
+        i18n.set_language("en")

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from core.kernel.i18n import format_number, t, tn
-from core.matching import edits, proposals
-from core.matching.rows import SuggestionRow
+from core.matching import candidates, edits, proposals
+from core.matching.rows import Member, SuggestionRow
 from core.matching.suggestions import PoolPerson
 from ui.actions import act, flash
 from ui.widgets import choose_many, md_escape
@@ -54,8 +54,10 @@ def render(
     ]
     table = pd.DataFrame(
         {
-            t("Score"): [round(r.score, 1) for r in shown],
-            t("Members"): [r.names for r in shown],
+            # Whole points: a tenth of a point tells nothing, and a printf format cannot
+            # write the French decimal comma.
+            t("Score"): [round(r.score) for r in shown],
+            t("Members"): [_names(r.members) for r in shown],
             t("Departments"): [" · ".join(m.department or "—" for m in r.members) for r in shown],
             t("Why"): ["; ".join(r.reasons[:3]) for r in shown],
         }
@@ -66,12 +68,12 @@ def render(
         width="stretch",
         column_config={
             t("Score"): st.column_config.ProgressColumn(
-                t("Score"), min_value=0, max_value=100, format="%.1f"
+                t("Score"), min_value=0, max_value=100, format="%d"
             )
         },
     )
 
-    labels = {r.match_id: f"{r.names} ({format_number(r.score, 1)})" for r in rows}
+    labels = {r.match_id: f"{_names(r.members)} ({format_number(round(r.score))})" for r in rows}
     with st.expander(t("Why this match?"), expanded=False):
         pick = st.selectbox(
             t("Suggestion"), list(labels), format_func=labels.get, key="matching_why"
@@ -100,13 +102,13 @@ def render(
         c1.selectbox(
             t("Person from the first"),
             [m.person_id for m in members[m_a]],
-            format_func={m.person_id: m.name for m in members[m_a]}.get,
+            format_func={m.person_id: who(m.name, m.role) for m in members[m_a]}.get,
             key="swap_pa",
         )
         c2.selectbox(
             t("Person from the second"),
             [m.person_id for m in members[m_b]],
-            format_func={m.person_id: m.name for m in members[m_b]}.get,
+            format_func={m.person_id: who(m.name, m.role) for m in members[m_b]}.get,
             key="swap_pb",
         )
         st.form_submit_button(t("Swap"), on_click=_swap)
@@ -146,6 +148,16 @@ def render(
     flash(PUBLISH)
 
 
+def who(name: str, role: str) -> str:
+    """A name, with the role where help goes one way ("Ana (Mentor)")."""
+    label = candidates.ROLE_LABELS.get(role)
+    return name if role == "peer" or label is None else f"{name} ({t(label)})"
+
+
+def _names(members: tuple[Member, ...]) -> str:
+    return " · ".join(who(m.name, m.role) for m in members)
+
+
 def make_form(pid: int, waiting: list[PoolPerson]) -> None:
     """Make a pair or circle by hand from the people waiting (a suggestion to publish)."""
     where = f"matching-make-{pid}"
@@ -161,7 +173,7 @@ def make_form(pid: int, waiting: list[PoolPerson]) -> None:
         )
 
     with st.form("make_form"):
-        names = {p.person_id: f"{p.name} — {p.department or '—'}" for p in waiting}
+        names = {p.person_id: f"{who(p.name, p.role)} — {p.department or '—'}" for p in waiting}
         choose_many(
             t("People (2 to 6)"),
             list(names),

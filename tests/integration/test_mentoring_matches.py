@@ -1,0 +1,125 @@
+"""A mentoring programme's matches: one mentor and one mentee each, however they are made
+(the run, a hand-made match, a swap), and a mentor suggested up to their capacity can be
+published (SQLite and PostgreSQL)."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from core.kernel import clock
+from core.kernel.errors import InvalidInput
+from core.matching import edits, proposals, suggestions
+from db.models import Enrolment, Match, MatchMember
+from tests.builders import make_pool, make_user
+
+# p000, p001: mentors (capacity 2 and 1); p002 … p004: mentees.
+ROLES = {"p000": ("mentor", 2), "p001": ("mentor", 1)}
+
+
+@pytest.fixture
+def world(sf):
+    clock.set_now(dt.datetime(2026, 11, 27, 9))
+    coord = make_user(sf, "coord", ["coordinator"])
+    pid, people = make_pool(sf, 5, name="Career", relationship_type="career", format="pairs")
+    with sf.begin() as s:
+        for e in s.scalars(select(Enrolment).where(Enrolment.programme_id == pid)):
+            username = next(u for u, i in people.items() if i == e.person_id)
+            e.role, e.mentor_capacity = ROLES.get(username, ("mentee", 1))
+    return coord, pid, people
+
+
+def _shapes(sf, pid):
+    """Each suggestion as (kind, {person: role})."""
+    with sf() as s:
+        matches = s.scalars(select(Match).where(Match.programme_id == pid)).all()
+        return sorted(
+            (m.kind, tuple(sorted((mm.person_id, mm.role) for mm in m.members))) for m in matches
+        )
+
+
+def _roles(people, shapes):
+    names = {i: u for u, i in people.items()}
+    return sorted((kind, tuple(sorted((names[i], r) for i, r in ms))) for kind, ms in shapes)
+
+
+def test_the_run_pairs_each_mentee_with_a_mentor_and_a_busy_mentor_can_be_published(sf, world):
+    coord, pid, people = world
+    summary = suggestions.run_matching(sf, coord, pid)
+    assert summary.suggestions == 3 and summary.people_matched == 5
+    shapes = _roles(people, _shapes(sf, pid))
+    assert all(kind == "mentoring" for kind, _ in shapes)
+    assert all(sorted(r for _, r in members) == ["mentee", "mentor"] for _, members in shapes)
+    # p000 mentors two people: two suggestions, and they publish (a mentor is not "in two
+    # suggestions at once" within their capacity).
+    assert sum(("p000", "mentor") in members for _, members in shapes) == 2
+    assert proposals.publish(sf, coord, pid) == 3
+
+
+def test_a_hand_made_match_is_a_mentor_and_a_mentee_with_their_roles(sf, world):
+    coord, pid, people = world
+    row = edits.set_members(sf, coord, pid, None, [people["p002"], people["p001"]])
+    assert row.kind == "mentoring"
+    assert {m.person_id: m.role for m in row.members} == {
+        people["p001"]: "mentor",
+        people["p002"]: "mentee",
+    }
+    for wrong, why in (
+        (["p002", "p003"], "one mentor and one mentee"),
+        (["p000", "p001"], "one mentor and one mentee"),
+        (["p000", "p003", "p004"], "one mentor and one mentee"),
+    ):
+        with pytest.raises(InvalidInput, match=why):
+            edits.set_members(sf, coord, pid, None, [people[u] for u in wrong])
+    assert len(_shapes(sf, pid)) == 1  # nothing else was made
+
+
+def test_the_same_pair_scores_the_same_whichever_order_it_is_given_in(sf, world):
+    coord, pid, people = world
+    a = edits.set_members(sf, coord, pid, None, [people["p002"], people["p001"]])
+    b = edits.set_members(sf, coord, pid, a.match_id, [people["p001"], people["p002"]])
+    assert a.score == b.score and a.reasons == b.reasons
+
+
+def test_a_mentor_keeps_their_other_mentees_within_capacity(sf, world):
+    coord, pid, people = world
+    first = edits.set_members(sf, coord, pid, None, [people["p000"], people["p002"]])
+    second = edits.set_members(sf, coord, pid, None, [people["p000"], people["p003"]])
+    assert {first.match_id, second.match_id} == {
+        m for m in _match_ids(sf, pid)
+    }  # p000 mentors both (capacity 2)
+    with pytest.raises(InvalidInput, match=r"as many people as they offered \(2\)"):
+        edits.set_members(sf, coord, pid, None, [people["p000"], people["p004"]])
+    # A mentee taken into a new match leaves the old one, which is removed.
+    third = edits.set_members(sf, coord, pid, None, [people["p001"], people["p002"]])
+    assert set(_match_ids(sf, pid)) == {second.match_id, third.match_id}
+    assert proposals.publish(sf, coord, pid) == 2
+
+
+def test_a_swap_that_would_pair_two_mentors_is_refused(sf, world):
+    coord, pid, people = world
+    a = edits.set_members(sf, coord, pid, None, [people["p000"], people["p002"]])
+    b = edits.set_members(sf, coord, pid, None, [people["p001"], people["p003"]])
+    with pytest.raises(InvalidInput, match="one mentor and one mentee"):
+        edits.swap(sf, coord, a.match_id, people["p002"], b.match_id, people["p001"])
+    x, y = edits.swap(sf, coord, a.match_id, people["p002"], b.match_id, people["p003"])
+    assert {m.person_id: m.role for m in x.members} == {
+        people["p000"]: "mentor",
+        people["p003"]: "mentee",
+    }
+    assert {m.person_id: m.role for m in y.members}[people["p002"]] == "mentee"
+
+
+def _match_ids(sf, pid):
+    with sf() as s:
+        return (
+            s.scalars(select(MatchMember.match_id).join(Match).where(Match.programme_id == pid))
+            .unique()
+            .all()
+        )
+
+
+def test_the_pool_shows_each_waiting_persons_role(sf, world):
+    coord, pid, people = world
+    roles = {p.person_id: p.role for p in suggestions.pool(sf, coord, pid)}
+    assert roles == {i: ROLES.get(u, ("mentee", 1))[0] for u, i in people.items()}
