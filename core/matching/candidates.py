@@ -219,19 +219,61 @@ ONE_MENTOR = N_("In this programme a match is one mentor and one mentee, as they
 def check_group(s: Session, p: Programme, person_ids: Sequence[int]) -> Group:
     """These people as one match; InvalidInput if one is not waiting, a rule forbids it, or,
     where help goes one way, they are not one mentor and one mentee."""
-    rows = [r for r in waiting(s, p) if r[1].id in set(person_ids)]
-    found = {person.id for _, person in rows}
-    missing = [i for i in person_ids if i not in found]
-    if missing:
-        names = s.scalars(select(Person.full_name).where(Person.id.in_(missing))).all()
-        raise InvalidInput(
-            t(
-                "Not in this programme's pool (withdrawn, deactivated or already matched): {names}",
-                names=", ".join(names) or ", ".join(map(str, missing)),
-            )
-        )
-    people = candidates(s, rows)
+    found = check_groups(s, p, [person_ids])[0]
+    if isinstance(found, InvalidInput):
+        raise found
+    return found
+
+
+def check_groups(
+    s: Session, p: Programme, groups: Sequence[Sequence[int]]
+) -> list[Group | InvalidInput]:
+    """Each group as :func:`check_group` makes it, or why not; the pool, its skills and the
+    rules are read once for all (publishing a company's thousands of suggestions read them
+    once a suggestion: 0.16 s each)."""
+    wanted = {i for ids in groups for i in ids}
+    rows = [r for r in waiting(s, p) if r[1].id in wanted]
+    people = {c.person_id: c for c in candidates(s, rows)}
+    order = {person_id: i for i, person_id in enumerate(people)}  # the pool's, by name
+    forbidden = rules(s, p, set(people))
+    scale = weights(p)
     mutual = is_mutual(p)
+    out: list[Group | InvalidInput] = []
+    for ids in groups:
+        missing = [i for i in ids if i not in people]
+        if missing:
+            names = s.scalars(select(Person.full_name).where(Person.id.in_(missing))).all()
+            out.append(
+                InvalidInput(
+                    t(
+                        "Not in this programme's pool (withdrawn, deactivated or already matched): {names}",
+                        names=", ".join(names) or ", ".join(map(str, missing)),
+                    )
+                )
+            )
+            continue
+        try:
+            out.append(
+                _group(
+                    p,
+                    [people[i] for i in sorted(set(ids), key=order.__getitem__)],
+                    forbidden,
+                    scale,
+                    mutual,
+                )
+            )
+        except InvalidInput as e:
+            out.append(e)
+    return out
+
+
+def _group(
+    p: Programme,
+    people: list[engine.Candidate],
+    forbidden: engine.Rules,
+    scale: engine.Weights,
+    mutual: bool,
+) -> Group:
     if not mutual:
         # The engine scores what the first offers and the second wants: the mentor first.
         if sorted(c.role for c in people) != ["mentee", "mentor"]:
@@ -242,7 +284,7 @@ def check_group(s: Session, p: Programme, person_ids: Sequence[int]) -> Group:
                 )
             )
         people.sort(key=lambda c: c.role != "mentor")
-    score = engine.require_allowed(people, weights(p), rules(s, p, found), mutual=mutual)
+    score = engine.require_allowed(people, scale, forbidden, mutual=mutual)
     mentor = None if mutual else people[0]
     return Group(
         tuple(c.person_id for c in people),

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from core.kernel import audit, clock, validate
 from core.kernel.access import COORDINATOR, Viewer, require_role
@@ -44,23 +44,21 @@ def publish(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> int
     with transaction(sf, stale=t(candidates.STALE)) as s:
         p = candidates.programme(s, programme_id)
         suggested = s.scalars(
-            select(Match).where(
-                Match.programme_id == programme_id, Match.status == MatchStatus.SUGGESTED
-            )
+            select(Match)
+            .where(Match.programme_id == programme_id, Match.status == MatchStatus.SUGGESTED)
+            .options(selectinload(Match.members))
         ).all()
         if not suggested:
             raise InvalidInput(t("There is no suggestion to publish."))
         problems: list[str] = []
         times: Counter[int] = Counter()
         places: dict[int, int] = {}  # a mentor may be in as many suggestions as they offer
-        for m in suggested:
-            ids = [mm.person_id for mm in m.members]
-            try:
-                group = candidates.check_group(s, p, ids)
-                if group.mentor is not None:
-                    places[group.mentor] = group.places
-            except InvalidInput as e:
-                problems.append(str(e))
+        members = [[mm.person_id for mm in m.members] for m in suggested]
+        for ids, group in zip(members, candidates.check_groups(s, p, members), strict=True):
+            if isinstance(group, InvalidInput):
+                problems.append(str(group))
+            elif group.mentor is not None:
+                places[group.mentor] = group.places
             times.update(ids)
         twice = [i for i, n in times.items() if n > places.get(i, 1)]
         if twice:

@@ -190,3 +190,26 @@ def test_the_suggestion_list_is_a_few_queries_however_many_matches(sf):
         [m.name for m in r.members] == sorted(m.name for m in r.members) and r.reasons for r in rows
     )
     assert sorted(m.person_id for r in rows for m in r.members) == sorted(people.values())
+
+
+def test_publishing_reads_the_pool_once_however_many_suggestions(sf):
+    """A company's thousands of suggestions: publishing read the pool once a suggestion."""
+    coord = make_user(sf, "coord", ["coordinator"])
+    sizes = {}
+    for n in (8, 40):
+        pid, _ = make_pool(sf, n, name=f"Pool {n}", prefix=f"n{n}_")
+        suggestions.run_matching(sf, coord, pid)
+        selects: list[str] = []
+        engine = sf.kw["bind"]
+
+        def count(conn, cursor, statement, parameters, context, executemany, selects=selects):  # type: ignore[no-untyped-def]
+            if statement.lstrip().upper().startswith("SELECT"):
+                selects.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert proposals.publish(sf, coord, pid) == n // 2
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        sizes[n] = len(selects)
+    assert sizes[40] == sizes[8], sizes
