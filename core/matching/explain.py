@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -61,11 +62,17 @@ def slot_label(slot: str, lang: str | None = None) -> str:
     return t(SLOTS[slot], lang) if slot in SLOTS else slot
 
 
+@functools.cache  # a few languages, named in every reason of thousands of suggestions
 def _language_name(code: str, lang: str) -> str:
     try:
         return Locale.parse(code.replace("-", "_")).get_language_name(lang) or code
     except (ValueError, TypeError, LookupError):  # a name ("French") rather than a code
         return code
+
+
+@functools.lru_cache(maxsize=4096)  # the same few skills and themes, thousands of times
+def _listed(items: tuple[str, ...], lang: str) -> str:
+    return format_list(list(items), locale=lang)
 
 
 def explain(
@@ -96,15 +103,15 @@ def explain(
             if names and isinstance(pid, int) and pid in names:
                 args[key] = names[pid]
         if "skills" in args:
-            args["skills"] = format_list(list(args["skills"]), locale=lang)
+            args["skills"] = _listed(tuple(args["skills"]), lang)
         if "themes" in args:
-            args["themes"] = format_list(list(args["themes"]), locale=lang)
+            args["themes"] = _listed(tuple(args["themes"]), lang)
         if "languages" in args:
-            args["languages"] = format_list(
-                [_language_name(c, lang) for c in args["languages"]], locale=lang
+            args["languages"] = _listed(
+                tuple(_language_name(c, lang) for c in args["languages"]), lang
             )
         if "slots" in args:
-            args["slots"] = format_list([slot_label(s, lang) for s in args["slots"]], locale=lang)
+            args["slots"] = _listed(tuple(slot_label(s, lang) for s in args["slots"]), lang)
         args = {k: v for k, v in args.items() if not k.endswith("_id")}
         out.append(t(sentences[part.code], lang, **args))
     return out

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, select
-from sqlalchemy.orm import Session, defer, noload
+from sqlalchemy import Row, Select, and_, null, select
+from sqlalchemy.orm import Session
 
 from core.kernel.i18n import get_language, t
 from core.matching import engine
@@ -52,7 +52,9 @@ class SuggestionRow:
         return " · ".join(m.name for m in self.members)
 
 
-def _row(match: Match, members: Iterable[Member], with_reasons: bool = True) -> SuggestionRow:
+def _row(
+    match: Match | Row[Any], members: Iterable[Member], with_reasons: bool = True
+) -> SuggestionRow:
     by_name = tuple(sorted(members, key=lambda m: name_key(m.name)))
     reasons = (
         tuple(explain_parts(match.explanation or [], {m.person_id: m.name for m in by_name}))
@@ -114,10 +116,10 @@ def suggestion_rows(
     matches, their members with their names), never one per match. ``with_reasons=False``
     leaves the explanations unphrased (a list of thousands that shows no reasons)."""
     wanted = and_(Match.programme_id == programme_id, Match.status.in_(list(statuses)))
-    matches = s.scalars(
-        select(Match)
-        .options(noload(Match.members))  # read below with the names, in one query
-        .options(*(() if with_reasons else (defer(Match.explanation),)))
+    # Plain rows, not ORM objects: a company's run makes thousands (0.28 s as objects).
+    explanation = Match.explanation if with_reasons else null().label("explanation")
+    matches = s.execute(
+        select(Match.id, Match.kind, Match.status, Match.score, explanation, Match.version)
         .where(wanted)
         .order_by(Match.score.desc(), Match.id)
     ).all()
