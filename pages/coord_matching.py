@@ -95,8 +95,11 @@ flash(RUN)
 
 if summary:
     a, b, c, d = st.columns(4)
-    a.metric(t("Suggestions"), summary.suggestions)
-    b.metric(t("People matched"), f"{summary.people_matched} / {summary.pool}")
+    a.metric(t("Suggestions"), format_number(summary.suggestions))
+    b.metric(
+        t("People matched"),
+        f"{format_number(summary.people_matched)} / {format_number(summary.pool)}",
+    )
     if summary.gap is not None:
         c.metric(
             t("Distance from the optimum"),

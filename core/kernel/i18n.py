@@ -179,13 +179,15 @@ def t(message: str, lang: str | None = None, /, **kwargs: Any) -> str:
 
 
 def tn(singular: str, plural: str, n: int, lang: str | None = None, /, **kwargs: Any) -> str:
-    """Plural-aware translation; ``{n}`` is available in the text.
+    """Plural-aware translation; ``{n}`` is available in the text, written for the locale.
 
     Which form ``n`` takes is the catalogue's plural rule: French says "0 minute",
     English "0 minutes".
     """
     lang = lang or get_language()
-    return fill(_translations(lang).ngettext(singular, plural, n), lang, {"n": n, **kwargs})
+    # {n} written as the reader counts: "6,636 people", "6 636 personnes".
+    shown = _format_decimal(n, format="#,##0", locale=_locale(lang))
+    return fill(_translations(lang).ngettext(singular, plural, n), lang, {"n": shown, **kwargs})
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention

@@ -193,3 +193,11 @@ def test_english_is_never_elided_and_the_catalogue_elides_names_it_cannot_know()
     assert "la suggestion" in i18n.tn(
         "I have reviewed the suggestion", "I have reviewed the {n} suggestions", 1, "fr"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "6,636 matches published."), ("fr", "6\u202f636 propositions publiées.")],
+)
+def test_a_count_is_written_as_the_reader_counts(lang, expected):
+    assert i18n.tn("{n} match published.", "{n} matches published.", 6636, lang) == expected
