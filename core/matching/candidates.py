@@ -9,7 +9,7 @@ the check every hand-made group goes through.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -94,9 +94,20 @@ def waiting_query(programme_id: int, *columns: Any) -> Select[Any]:
     )
 
 
-def waiting(s: Session, p: Programme) -> list[tuple[Enrolment, Person]]:
-    """Enrolled, active people of the programme not already in a live match of it."""
-    return list(s.execute(waiting_query(p.id, Enrolment, Person)).tuples())
+# Up to this many people are looked for by their ids; more, and the whole pool is read (an
+# IN list of thousands of ids makes the database's plan slow, and they are most of it anyway).
+FEW_IDS = 200
+
+
+def waiting(
+    s: Session, p: Programme, among: Collection[int] | None = None
+) -> list[tuple[Enrolment, Person]]:
+    """Enrolled, active people of the programme not already in a live match of it (those of
+    ``among`` when given)."""
+    q = waiting_query(p.id, Enrolment, Person)
+    if among is not None and len(among) <= FEW_IDS:
+        q = q.where(Person.id.in_(list(among)))
+    return [r for r in s.execute(q).tuples() if among is None or r[1].id in among]
 
 
 def _skill_names(s: Session, enrolment_ids: Sequence[int]) -> dict[int, dict[str, set[str]]]:
@@ -219,10 +230,16 @@ ONE_MENTOR = N_("In this programme a match is one mentor and one mentee, as they
 def check_group(s: Session, p: Programme, person_ids: Sequence[int]) -> Group:
     """These people as one match; InvalidInput if one is not waiting, a rule forbids it, or,
     where help goes one way, they are not one mentor and one mentee."""
-    found = check_groups(s, p, [person_ids])[0]
-    if isinstance(found, InvalidInput):
-        raise found
-    return found
+    return require_groups(s, p, [person_ids])[0]
+
+
+def require_groups(s: Session, p: Programme, groups: Sequence[Sequence[int]]) -> list[Group]:
+    """:func:`check_groups`, the first group refused raising its reason."""
+    found = check_groups(s, p, groups)
+    refused = next((g for g in found if isinstance(g, InvalidInput)), None)
+    if refused is not None:
+        raise refused
+    return [g for g in found if isinstance(g, Group)]
 
 
 def check_groups(
@@ -231,8 +248,9 @@ def check_groups(
     """Each group as :func:`check_group` makes it, or why not; the pool, its skills and the
     rules are read once for all (publishing a company's thousands of suggestions read them
     once a suggestion: 0.16 s each)."""
-    wanted = {i for ids in groups for i in ids}
-    rows = [r for r in waiting(s, p) if r[1].id in wanted]
+    if not groups:
+        return []
+    rows = waiting(s, p, {i for ids in groups for i in ids})
     people = {c.person_id: c for c in candidates(s, rows)}
     order = {person_id: i for i, person_id in enumerate(people)}  # the pool's, by name
     forbidden = rules(s, p, set(people))

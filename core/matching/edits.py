@@ -65,8 +65,7 @@ def swap(
         new_a = [person_b if i == person_a else i for i in ids_a]
         new_b = [person_a if i == person_b else i for i in ids_b]
         p = candidates.programme(s, a.programme_id)
-        group_a = candidates.check_group(s, p, new_a)
-        group_b = candidates.check_group(s, p, new_b)
+        group_a, group_b = candidates.require_groups(s, p, [new_a, new_b])
         _save(a, group_a)
         _save(b, group_b)
         s.flush()  # the rows below show the new versions
@@ -108,6 +107,7 @@ def set_members(
         others = [o for o in others if target is None or o.id != target.id]
         # A mentor stays in their other suggestions, up to the places they offer.
         stays = _mentor_stays(group, others, s)
+        left: list[tuple[Match, list[int]]] = []  # the suggestions that keep two people
         for other in others:
             rest = [
                 m.person_id
@@ -119,7 +119,11 @@ def set_members(
             if len(rest) < 2:
                 s.delete(other)
             else:
-                _save(other, candidates.check_group(s, p, rest))
+                left.append((other, rest))
+        for (other, _), smaller in zip(
+            left, candidates.require_groups(s, p, [rest for _, rest in left]), strict=True
+        ):
+            _save(other, smaller)
         if target is None:
             target = Match(
                 programme_id=p.id,

@@ -213,3 +213,27 @@ def test_publishing_reads_the_pool_once_however_many_suggestions(sf):
             event.remove(engine, "before_cursor_execute", count)
         sizes[n] = len(selects)
     assert sizes[40] == sizes[8], sizes
+
+
+def test_a_group_is_checked_the_same_whether_its_people_are_looked_up_or_the_pool_read(
+    sf, world, monkeypatch
+):
+    from core.matching import candidates
+
+    coord, pid, people = world
+    asked = [
+        [people["p000"], people["p001"]],
+        [people["p002"], people["p003"], people["p004"]],
+        [people["p005"], 10_000],  # someone not in the pool
+    ]
+    found = {}
+    for how, few in (("by ids", 200), ("whole pool", 1)):
+        monkeypatch.setattr(candidates, "FEW_IDS", few)
+        with sf() as s:
+            p = candidates.programme(s, pid)
+            found[how] = [
+                str(g) if isinstance(g, InvalidInput) else g
+                for g in candidates.check_groups(s, p, asked)
+            ]
+    assert found["by ids"] == found["whole pool"]
+    assert [type(g).__name__ for g in found["by ids"]] == ["Group", "Group", "str"]
