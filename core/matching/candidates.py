@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.kernel.errors import InvalidInput
@@ -77,18 +77,43 @@ def _live_members(programme_id: int) -> Select[tuple[int]]:
     )
 
 
-def waiting_query(programme_id: int, *columns: Any) -> Select[Any]:
-    """Enrolled, active people of the programme not already in a live match of it, by name
-    (``columns`` chosen by the caller: the rows or a few of their fields)."""
+def _taken(programme_id: int, person: Any) -> Any:
+    """How many live matches of the programme ``person`` (a column) is in."""
+    return (
+        select(func.count())
+        .select_from(MatchMember)
+        .join(Match, Match.id == MatchMember.match_id)
+        .where(
+            Match.programme_id == programme_id,
+            Match.status.in_(LIVE_MATCH_STATUSES),
+            MatchMember.person_id == person,
+        )
+        .scalar_subquery()
+    )
+
+
+def waiting_query(p: Programme, *columns: Any) -> Select[Any]:
+    """Enrolled, active people of the programme not already in a live match of it — or,
+    where help goes one way, mentors with a place left — by name (``columns`` chosen by the
+    caller: the rows or a few of their fields)."""
+    free: ColumnElement[bool] = Person.id.not_in(_live_members(p.id))
+    if not is_mutual(p):
+        free = or_(
+            free,
+            and_(
+                Enrolment.role == "mentor",
+                _taken(p.id, Person.id) < func.coalesce(Enrolment.mentor_capacity, 1),
+            ),
+        )
     return (
         select(*columns)
         .select_from(Enrolment)
         .join(Person, Person.id == Enrolment.person_id)
         .where(
-            Enrolment.programme_id == programme_id,
+            Enrolment.programme_id == p.id,
             Enrolment.status == EnrolmentStatus.ENROLLED,
             Person.is_active.is_(True),
-            Person.id.not_in(_live_members(programme_id)),
+            free,
         )
         .order_by(*NAME_ORDER, Person.id)
     )
@@ -104,7 +129,7 @@ def waiting(
 ) -> list[tuple[Enrolment, Person]]:
     """Enrolled, active people of the programme not already in a live match of it (those of
     ``among`` when given)."""
-    q = waiting_query(p.id, Enrolment, Person)
+    q = waiting_query(p, Enrolment, Person)
     if among is not None and len(among) <= FEW_IDS:
         q = q.where(Person.id.in_(list(among)))
     return [r for r in s.execute(q).tuples() if among is None or r[1].id in among]
@@ -125,7 +150,9 @@ def _skill_names(s: Session, enrolment_ids: Sequence[int]) -> dict[int, dict[str
     return out
 
 
-def _candidate(e: Enrolment, person: Person, skills: dict[str, set[str]]) -> engine.Candidate:
+def _candidate(
+    e: Enrolment, person: Person, skills: dict[str, set[str]], taken: int = 0
+) -> engine.Candidate:
     return engine.Candidate(
         person_id=person.id,
         name=person.full_name,
@@ -141,14 +168,24 @@ def _candidate(e: Enrolment, person: Person, skills: dict[str, set[str]]) -> eng
         availability=frozenset(e.availability or ()),
         hire_date=person.hire_date,
         role=e.role if e.role in ROLES else "peer",
-        capacity=max(0, int(e.mentor_capacity or 1)),
+        capacity=max(0, int(e.mentor_capacity or 1) - taken),  # the places left
     )
 
 
-def candidates(s: Session, rows: Sequence[tuple[Enrolment, Person]]) -> list[engine.Candidate]:
-    """The engine's view of these enrolled people (skills merged into their new names)."""
+def candidates(
+    s: Session, p: Programme, rows: Sequence[tuple[Enrolment, Person]]
+) -> list[engine.Candidate]:
+    """The engine's view of these enrolled people of ``p`` (skills merged into their new
+    names; a mentor offers the places their live matches leave)."""
     skills = _skill_names(s, [e.id for e, _ in rows])
-    return [_candidate(e, p, skills.get(e.id, {})) for e, p in rows]
+    taken: dict[int, int] = {}
+    if not is_mutual(p) and any(e.role == "mentor" for e, _ in rows):
+        live = _live_members(p.id).subquery()  # a one-way programme's: a row a mentee
+        counted = select(live.c.person_id, func.count()).group_by(live.c.person_id)
+        taken = {person_id: n for person_id, n in s.execute(counted).tuples()}
+    return [
+        _candidate(e, person, skills.get(e.id, {}), taken.get(person.id, 0)) for e, person in rows
+    ]
 
 
 def rules(s: Session, p: Programme, ids: set[int]) -> engine.Rules:
@@ -251,7 +288,7 @@ def check_groups(
     if not groups:
         return []
     rows = waiting(s, p, {i for ids in groups for i in ids})
-    people = {c.person_id: c for c in candidates(s, rows)}
+    people = {c.person_id: c for c in candidates(s, p, rows)}
     order = {person_id: i for i, person_id in enumerate(people)}  # the pool's, by name
     forbidden = rules(s, p, set(people))
     scale = weights(p)

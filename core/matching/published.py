@@ -20,7 +20,7 @@ from core.kernel.tx import reading
 from core.matching import candidates
 from core.matching.rows import SuggestionRow, suggestion_rows
 from core.matching.suggestions import PoolPerson
-from db.models import LIVE_MATCH_STATUSES, Match, MatchMember, MatchStatus, Person
+from db.models import LIVE_MATCH_STATUSES, Match, MatchMember, MatchStatus, Person, Programme
 from db.models.states import MemberResponse
 
 # What the page lists as "published": proposals waiting for answers, accepted ones (active
@@ -107,7 +107,7 @@ def after_publishing(
             waiting=counts.get((MatchStatus.PUBLISHED, MemberResponse.PENDING), 0),
             accepted=sum(n for (_, a), n in counts.items() if a == MemberResponse.ACCEPTED),
             declined=sum(n for (_, a), n in counts.items() if a == MemberResponse.DECLINED),
-            unmatched=_unmatched(s, p.id, rows, pool) if people else (),
+            unmatched=_unmatched(s, p, rows, pool) if people else (),
             published_at=published,
             running=s.scalar(
                 select(func.count()).where(
@@ -120,7 +120,7 @@ def after_publishing(
 
 
 def _unmatched(
-    s: Session, programme_id: int, rows: list[SuggestionRow], pool: Sequence[PoolPerson] | None
+    s: Session, p: Programme, rows: list[SuggestionRow], pool: Sequence[PoolPerson] | None
 ) -> tuple[Unmatched, ...]:
     """Everyone waiting (a suggestion not yet published does not match anybody yet)."""
     declined = {m.person_id for r in rows if r.status == MatchStatus.DECLINED for m in r.members}
@@ -128,7 +128,7 @@ def _unmatched(
         [(w.person_id, w.name, w.department) for w in pool]
         if pool is not None
         else s.execute(
-            candidates.waiting_query(programme_id, Person.id, Person.full_name, Person.department)
+            candidates.waiting_query(p, Person.id, Person.full_name, Person.department)
         ).tuples()
     )
     return tuple(

@@ -97,7 +97,7 @@ def pool_size(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> i
     require_role(viewer, COORDINATOR)
     with reading(sf) as s:
         p = candidates.programme(s, programme_id)
-        waiting = candidates.waiting_query(p.id, Person.id).order_by(None).subquery()
+        waiting = candidates.waiting_query(p, Person.id).order_by(None).subquery()
         return s.scalar(select(func.count()).select_from(waiting)) or 0
 
 
@@ -127,7 +127,7 @@ def pool(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[P
             )
             for person_id, name, department, level, role in s.execute(
                 candidates.waiting_query(
-                    p.id,
+                    p,
                     Person.id,
                     Person.full_name,
                     Person.department,
@@ -157,7 +157,7 @@ def _asked(s: Session, p: Programme) -> _Asked:
     rows = candidates.waiting(s, p)
     if not rows:
         raise InvalidInput(t("Nobody is waiting to be matched in this programme."))
-    people = tuple(candidates.candidates(s, rows))
+    people = tuple(candidates.candidates(s, p, rows))
     return _Asked(
         people,
         candidates.weights(p),

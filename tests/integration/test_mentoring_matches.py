@@ -123,3 +123,21 @@ def test_the_pool_shows_each_waiting_persons_role(sf, world):
     coord, pid, people = world
     roles = {p.person_id: p.role for p in suggestions.pool(sf, coord, pid)}
     assert roles == {i: ROLES.get(u, ("mentee", 1))[0] for u, i in people.items()}
+
+
+def test_a_mentor_with_a_place_left_stays_in_the_pool_for_the_next_run(sf, world):
+    coord, pid, people = world
+    edits.set_members(sf, coord, pid, None, [people["p000"], people["p002"]])
+    assert proposals.publish(sf, coord, pid) == 1
+    # p000 offered two places and took one: still waiting, with one place.
+    waiting = {p.person_id for p in suggestions.pool(sf, coord, pid)}
+    assert waiting == {people[u] for u in ("p000", "p001", "p003", "p004")}
+    assert suggestions.pool_size(sf, coord, pid) == 4
+    summary = suggestions.run_matching(sf, coord, pid)
+    assert summary.suggestions == 2 and summary.people_matched == 4
+    shapes = _roles(people, _shapes(sf, pid))
+    assert sum(("p000", "mentor") in members for _, members in shapes) == 2  # one live, one new
+    assert proposals.publish(sf, coord, pid) == 2
+    assert suggestions.pool_size(sf, coord, pid) == 0  # every place taken
+    with pytest.raises(InvalidInput, match="pool"):
+        edits.set_members(sf, coord, pid, None, [people["p000"], people["p004"]])
