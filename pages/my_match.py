@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.kernel.i18n import t
+from core.kernel.i18n import N_, t
 from core.matching import proposals
 from ui.actions import act, flash
 from ui.page import guard
@@ -26,6 +26,7 @@ if not mine:
     st.stop()
 
 Answer, State = proposals.MemberResponse, proposals.MatchStatus
+ROLE_LINES = {"mentor": N_("Your mentor: **{name}**"), "mentee": N_("Your mentee: **{name}**")}
 RESPONSES = {
     Answer.PENDING: t("waiting for your answer"),
     Answer.ACCEPTED: t("you accepted"),
@@ -40,6 +41,10 @@ for prop in mine:
         st.caption(
             f"{md_escape(prop.programme)} · {RESPONSES.get(prop.my_response, prop.my_response)}"
         )
+        # Where help goes one way, who is whose mentor.
+        for peer in prop.peers:
+            if peer.role in ROLE_LINES:
+                st.markdown(t(ROLE_LINES[peer.role], name=md_escape(peer.name)))
         st.markdown("**" + t("Why we matched you") + "**")
         for reason in prop.reasons or (t("Matched by the coordinator."),):
             st.markdown(f"- {md_escape(reason)}")

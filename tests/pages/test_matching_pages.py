@@ -184,3 +184,25 @@ def test_in_a_mentoring_programme_the_page_names_each_persons_role(open_app, dem
         assert who("Ana", "mentee") == "Ana (Mentoré)" and who("Ana", "peer") == "Ana"
     finally:
         i18n.set_language("en")
+
+
+def test_a_mentee_and_a_mentor_read_who_is_whose_mentor(open_app, demo_store):
+    from core.matching import edits
+    from db.models import Enrolment
+
+    pid, people = make_pool(
+        demo_store.sf, 2, prefix="duo", relationship_type="career", format="pairs"
+    )
+    with demo_store.sf.begin() as s:
+        for e in s.scalars(select(Enrolment).where(Enrolment.programme_id == pid)):
+            e.role = "mentor" if e.person_id == people["duo000"] else "mentee"
+    admin = sign_in(demo_store.sf, "admin", "tandem-demo").viewer
+    edits.set_members(demo_store.sf, admin, pid, None, list(people.values()))
+    proposals.publish(demo_store.sf, admin, pid)
+    for username, line in (
+        ("duo001", "Your mentor: **Duo000**"),
+        ("duo000", "Your mentee: **Duo001**"),
+    ):
+        at = open_app(username, page="pages/my_match.py", lang="en")
+        assert not at.exception, [e.value for e in at.exception]
+        assert line in texts(at), texts(at)
