@@ -31,7 +31,8 @@ pid = pick(
 RUN, PUBLISH = f"matching-run-{pid}", f"matching-publish-{pid}"
 
 BY_HAND = f"matching_by_hand_{pid}"
-rows = suggestions.list_suggestions(store.sf, viewer, pid)
+# Their reasons are phrased for the suggestions listed only (review.LISTED of thousands).
+rows = suggestions.list_suggestions(store.sf, viewer, pid, with_reasons=False)
 n_waiting = suggestions.pool_size(store.sf, viewer, pid)
 # The people waiting (thousands at company scale) are read where they are drawn: a few,
 # the suggestions' fixes, the unmatched list or the "by hand" form once opened.
@@ -123,7 +124,16 @@ if summary:
                 st.markdown(f"- **{md_escape(person.name)}** — {md_escape(person.reason)}")
 
 if rows:
-    review.render(pid, rows, waiting, already=bool(published_any))
+    review.render(
+        pid,
+        rows,
+        waiting,
+        lambda ids: {
+            r.match_id: r.reasons
+            for r in suggestions.list_suggestions(store.sf, viewer, pid, only=ids)
+        },
+        already=bool(published_any),
+    )
 else:
     for where in (f"matching-remove-{pid}", f"matching-swap-{pid}"):  # the last one removed
         flash(where)

@@ -7,7 +7,7 @@ Session-level helpers (they take a ``Session`` and never commit), and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,12 +110,20 @@ def suggestion_row(s: Session, match: Match) -> SuggestionRow:
 
 
 def suggestion_rows(
-    s: Session, programme_id: int, statuses: Iterable[str], *, with_reasons: bool = True
+    s: Session,
+    programme_id: int,
+    statuses: Iterable[str],
+    *,
+    with_reasons: bool = True,
+    only: Collection[int] | None = None,
 ) -> list[SuggestionRow]:
-    """The programme's matches in ``statuses``, best score first: two queries in all (the
-    matches, their members with their names), never one per match. ``with_reasons=False``
-    leaves the explanations unphrased (a list of thousands that shows no reasons)."""
+    """The programme's matches in ``statuses`` (those of ``only`` when given), best score
+    first: two queries in all (the matches, their members with their names), never one per
+    match. ``with_reasons=False`` leaves the explanations unphrased (a list of thousands
+    that shows no reasons)."""
     wanted = and_(Match.programme_id == programme_id, Match.status.in_(list(statuses)))
+    if only is not None:
+        wanted = and_(wanted, Match.id.in_(list(only)))
     # Plain rows, not ORM objects: a company's run makes thousands (0.28 s as objects).
     explanation = Match.explanation if with_reasons else null().label("explanation")
     matches = s.execute(

@@ -206,3 +206,34 @@ def test_a_mentee_and_a_mentor_read_who_is_whose_mentor(open_app, demo_store):
         at = open_app(username, page="pages/my_match.py", lang="en")
         assert not at.exception, [e.value for e in at.exception]
         assert line in texts(at), texts(at)
+
+
+def test_thousands_of_suggestions_list_the_best_and_the_filter_finds_the_others(
+    open_app, demo_store, monkeypatch
+):
+    from ui.matching import review
+
+    monkeypatch.setattr(review, "LISTED", 5)  # as a company's 3 318 against 500
+    pid = _spring(demo_store)
+    admin = sign_in(demo_store.sf, "admin", "tandem-demo").viewer
+    suggestions.run_matching(demo_store.sf, admin, pid)
+    every = suggestions.list_suggestions(demo_store.sf, admin, pid)
+    at = open_app("admin", page="pages/coord_matching.py")
+    at.selectbox(key="matching_programme").set_value(pid).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert len(table) == 5
+    assert f"The 5 best of {len(every)} suggestions are listed." in texts(at)
+    assert len(at.selectbox(key="remove_pick").options) == 5
+    # Each listed row's reasons are those of the whole list, phrased for it alone.
+    why = dict(zip(table.iloc[:, 1], table.iloc[:, 3], strict=True))
+    for row in every[:5]:
+        assert why[row.names] == "; ".join(row.reasons[:3])
+    # The last suggestion is not listed; its member's name lists it.
+    last = every[-1]
+    at.text_input(key="matching_filter").input(last.members[0].name).run()
+    assert last.names in list(at.dataframe[0].value.iloc[:, 1])
+    at.text_input(key="matching_filter").input("nobody by this name").run()
+    assert not at.exception
+    assert "No suggestion matches this filter." in texts(at)
+    assert at.button(key="publish_button")  # every suggestion can still be published

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -12,32 +14,22 @@ from core.matching.suggestions import PoolPerson
 from ui.actions import act, flash
 from ui.widgets import choose_many, md_escape
 
+# A company's run makes thousands of suggestions: the best this many are listed (and their
+# reasons phrased), the filter finding the others; the lists to fix them follow the table.
+LISTED = 500
+
 
 def render(
-    pid: int, rows: list[SuggestionRow], waiting: list[PoolPerson], *, already: bool
+    pid: int,
+    rows: list[SuggestionRow],
+    waiting: list[PoolPerson],
+    reasons: Callable[[list[int]], dict[int, tuple[str, ...]]],
+    *,
+    already: bool,
 ) -> None:
-    """The suggestions not yet published (``already``: some proposals went out before)."""
+    """The suggestions not yet published (``already``: some proposals went out before);
+    ``rows`` without their reasons, ``reasons`` phrasing those of the suggestions listed."""
     SWAP, REMOVE, PUBLISH = (f"matching-{action}-{pid}" for action in ("swap", "remove", "publish"))
-
-    def _swap() -> None:
-        ss = st.session_state
-        act(
-            SWAP,
-            edits.swap,
-            ss["swap_a"],
-            ss["swap_pa"],
-            ss["swap_b"],
-            ss["swap_pb"],
-            done=t("Swapped. The scores are updated."),
-        )
-
-    def _remove() -> None:
-        act(
-            REMOVE,
-            edits.remove_suggestion,
-            st.session_state["remove_pick"],
-            done=t("Removed: these people are back in the pool."),
-        )
 
     st.header(t("Suggestions"))
     f1, f2 = st.columns([2, 1])
@@ -52,14 +44,25 @@ def render(
             or any(needle in (m.name + " " + (m.department or "")).lower() for m in r.members)
         )
     ]
+    listed = shown[:LISTED]
+    if len(shown) > len(listed):
+        st.caption(
+            tn(
+                "The best of {total} suggestions is listed. Filter by name or department to list the others: the lists below follow the table.",
+                "The {n} best of {total} suggestions are listed. Filter by name or department to list the others: the lists below follow the table.",
+                len(listed),
+                total=format_number(len(shown)),
+            )
+        )
+    why = reasons([r.match_id for r in listed])
     table = pd.DataFrame(
         {
             # Whole points: a tenth of a point tells nothing, and a printf format cannot
             # write the French decimal comma.
-            t("Score"): [round(r.score) for r in shown],
-            t("Members"): [_names(r.members) for r in shown],
-            t("Departments"): [" · ".join(m.department or "—" for m in r.members) for r in shown],
-            t("Why"): ["; ".join(r.reasons[:3]) for r in shown],
+            t("Score"): [round(r.score) for r in listed],
+            t("Members"): [_names(r.members) for r in listed],
+            t("Departments"): [" · ".join(m.department or "—" for m in r.members) for r in listed],
+            t("Why"): ["; ".join(why.get(r.match_id, ())[:3]) for r in listed],
         }
     )
     st.dataframe(
@@ -72,21 +75,53 @@ def render(
             )
         },
     )
-
-    labels = {r.match_id: f"{_names(r.members)} ({format_number(round(r.score))})" for r in rows}
+    none = t("No suggestion matches this filter.")
+    labels = {r.match_id: f"{_names(r.members)} ({format_number(round(r.score))})" for r in listed}
     with st.expander(t("Why this match?"), expanded=False):
-        pick = st.selectbox(
-            t("Suggestion"), list(labels), format_func=labels.get, key="matching_why"
-        )
-        row = next(r for r in rows if r.match_id == pick)
-        for reason in row.reasons:
-            st.markdown(f"- {md_escape(reason)}")
+        if not labels:
+            st.caption(none)
+        else:
+            pick = st.selectbox(
+                t("Suggestion"), list(labels), format_func=labels.get, key="matching_why"
+            )
+            for reason in why.get(pick, ()):
+                st.markdown(f"- {md_escape(reason)}")
 
     st.header(t("Fix by hand"))
     tab_swap, tab_make, tab_remove = st.tabs(
         [t("Swap two people"), t("Make a match"), t("Remove a suggestion")]
     )
-    with tab_swap, st.form("swap_form"):
+    with tab_swap:
+        if labels:
+            _swap_form(labels, listed, SWAP)
+        else:
+            st.caption(none)
+    with tab_make:
+        make_form(pid, waiting)
+    with tab_remove:
+        if labels:
+            _remove_form(labels, REMOVE)
+        else:
+            st.caption(none)
+    _publish(pid, rows, PUBLISH, already=already)
+
+
+def _swap_form(labels: dict[int, str], listed: list[SuggestionRow], where: str) -> None:
+    """Swap two people between two of the suggestions listed."""
+
+    def _swap() -> None:
+        ss = st.session_state
+        act(
+            where,
+            edits.swap,
+            ss["swap_a"],
+            ss["swap_pa"],
+            ss["swap_b"],
+            ss["swap_pb"],
+            done=t("Swapped. The scores are updated."),
+        )
+
+    with st.form("swap_form"):
         c1, c2 = st.columns(2)
         m_a = c1.selectbox(
             t("First suggestion"), list(labels), format_func=labels.get, key="swap_a"
@@ -98,7 +133,7 @@ def render(
             index=min(1, len(labels) - 1),
             key="swap_b",
         )
-        members = {r.match_id: r.members for r in rows}
+        members = {r.match_id: r.members for r in listed}
         c1.selectbox(
             t("Person from the first"),
             [m.person_id for m in members[m_a]],
@@ -112,14 +147,28 @@ def render(
             key="swap_pb",
         )
         st.form_submit_button(t("Swap"), on_click=_swap)
-        flash(SWAP)
-    with tab_make:
-        make_form(pid, waiting)
-    with tab_remove, st.form("remove_form"):
+        flash(where)
+
+
+def _remove_form(labels: dict[int, str], where: str) -> None:
+    """Drop one of the suggestions listed: its people go back to the pool."""
+
+    def _remove() -> None:
+        act(
+            where,
+            edits.remove_suggestion,
+            st.session_state["remove_pick"],
+            done=t("Removed: these people are back in the pool."),
+        )
+
+    with st.form("remove_form"):
         st.selectbox(t("Suggestion"), list(labels), format_func=labels.get, key="remove_pick")
         st.form_submit_button(t("Remove"), on_click=_remove)
-        flash(REMOVE)
+        flash(where)
 
+
+def _publish(pid: int, rows: list[SuggestionRow], where: str, *, already: bool) -> None:
+    """Publish every suggestion at once (all of them, listed or not)."""
     st.header(t("Publish"))
     st.write(
         t(
@@ -141,11 +190,11 @@ def render(
         disabled=not confirm,
         key="publish_button",
         on_click=act,
-        args=(PUBLISH, proposals.publish, pid),
+        args=(where, proposals.publish, pid),
         # All or nothing: what publishes is the suggestions listed here.
         kwargs={"done": tn("{n} match published.", "{n} matches published.", len(rows))},
     )
-    flash(PUBLISH)
+    flash(where)
 
 
 def who(name: str, role: str) -> str:
