@@ -11,7 +11,7 @@ import unicodedata
 from typing import TypeVar, cast
 
 from core.kernel.errors import InvalidInput
-from core.kernel.i18n import t
+from core.kernel.i18n import format_number, t
 
 MAX_LINE = 200
 MAX_TEXT = 20_000
@@ -90,8 +90,8 @@ def _bounded(text: str, field: str, max_chars: int) -> str:
             t(
                 "“{field}” is too long: {count} characters, at most {max}.",
                 field=field,
-                count=len(text),
-                max=max_chars,
+                count=format_number(len(text)),
+                max=format_number(max_chars),
             )
         )
     return text

@@ -78,8 +78,8 @@ def test_a_double_submit_publishes_once(sf, world):
     [
         ("", "x", "“Title” cannot be empty."),
         ("Hi", "   ", "“Message” cannot be empty."),
-        ("x" * 50_000, "x", "“Title” is too long: 50000 characters, at most 200."),
-        ("Hi", "x" * 50_000, "“Message” is too long: 50000 characters, at most 5000."),
+        ("x" * 50_000, "x", "“Title” is too long: 50,000 characters, at most 200."),
+        ("Hi", "x" * 50_000, "“Message” is too long: 50,000 characters, at most 5,000."),
     ],
 )
 def test_bad_announcement_input_gets_a_precise_message(sf, world, title, body, message):

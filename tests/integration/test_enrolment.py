@@ -147,7 +147,10 @@ def test_a_person_who_is_not_eligible_is_told_why(sf, setting):
         ({"availability": ()}, "Choose at least one time slot when you are available."),
         ({"languages": ()}, "Choose at least one language you can meet in."),
         ({"work_mode": "moon"}, "Choose on site, remote or either."),
-        ({"motivation": "x" * 50_000}, "“Motivation” is too long: 50000 characters, at most 2000."),
+        (
+            {"motivation": "x" * 50_000},
+            "“Motivation” is too long: 50,000 characters, at most 2,000.",
+        ),
         ({"self_assessment": {"empathy": 4}}, "Rate yourself on every mentor skill"),
         ({"self_assessment": {**SCORES, "empathy": 9}}, "whole number from 1 to 5"),
     ],

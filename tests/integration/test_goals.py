@@ -57,7 +57,7 @@ def test_a_new_goal_is_private_active_and_belongs_to_my_match(sf):
         ({"manual_progress": 101}, "Progress is a whole percentage between 0 and 100."),
         (
             {"outcome": "y" * 50_000},
-            "“Measurable outcome” is too long: 50000 characters, at most 2000.",
+            "“Measurable outcome” is too long: 50,000 characters, at most 2,000.",
         ),
     ],
 )

@@ -160,7 +160,7 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
     "goal title blank": (lambda h: _goal(h, title=" \t\u3000 "), "“Goal” cannot be empty."),
     "goal title 50 000 characters": (
         lambda h: _goal(h, title=LONG),
-        "“Goal” is too long: 50000 characters, at most 200.",
+        "“Goal” is too long: 50,000 characters, at most 200.",
     ),
     "goal title only NUL and controls": (
         lambda h: _goal(h, title="\x00\x01\x1b\x7f"),
@@ -172,7 +172,7 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
     ),
     "goal outcome 50 000 characters": (
         lambda h: _goal(h, outcome=LONG),
-        "“Measurable outcome” is too long: 50000 characters, at most 2000.",
+        "“Measurable outcome” is too long: 50,000 characters, at most 2,000.",
     ),
     "goal target date in the past": (
         lambda h: _goal(h, target_date=TODAY - dt.timedelta(days=1)),
@@ -254,7 +254,7 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
     ),
     "goal comment 50 000 characters": (
         lambda h: goals.add_comment(h.sf, h.w.owner, h.goal.id, LONG),
-        "“Comment” is too long: 50000 characters, at most 2000.",
+        "“Comment” is too long: 50,000 characters, at most 2,000.",
     ),
     "goal step added twice": (
         lambda h: goal_steps.add_step(h.sf, h.w.owner, h.goal.id, "OUTLINE"),
@@ -279,7 +279,7 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
     ),
     "reflection answer 50 000 characters": (
         lambda h: journal.save_draft(h.sf, h.w.owner, h.draft_id, "discussed", LONG),
-        "“What did we discuss?” is too long: 50000 characters, at most 5000.",
+        "“What did we discuss?” is too long: 50,000 characters, at most 5,000.",
     ),
     "reflection field that does not exist": (
         lambda h: journal.save_draft(h.sf, h.w.owner, h.draft_id, "author_id", 2),
@@ -363,7 +363,7 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
     ),
     "kudos 50 000 characters": (
         lambda h: feedback.send_kudos(h.sf, h.w.owner, h.w.peer.person_id, LONG),
-        "“Kudos” is too long: 50000 characters, at most 500.",
+        "“Kudos” is too long: 50,000 characters, at most 500.",
     ),
     "kudos of invisible characters only": (
         lambda h: feedback.send_kudos(h.sf, h.w.owner, h.w.peer.person_id, "\u200b \n\u2060"),
@@ -498,7 +498,7 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
     ),
     "meeting agenda 50 000 characters": (
         lambda h: _plan(h, agenda=LONG),
-        "“Agenda” is too long: 50000 characters, at most 10000.",
+        "“Agenda” is too long: 50,000 characters, at most 10,000.",
     ),
     "meeting notes saved over a newer version": (
         lambda h: notes.save_shared_text(
@@ -558,7 +558,7 @@ CATALOGUE: dict[str, tuple[Call, str | None]] = {
     ),
     "concern 50 000 characters": (
         lambda h: concerns.raise_concern(h.sf, h.w.owner, h.w.match_id, LONG),
-        "“Your message to the coordinator” is too long: 50000 characters, at most 4000.",
+        "“Your message to the coordinator” is too long: 50,000 characters, at most 4,000.",
     ),
     "concern about another pair": (
         lambda h: concerns.raise_concern(h.sf, h.w.other, h.w.match_id, "Help"),

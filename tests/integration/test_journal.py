@@ -85,9 +85,9 @@ def test_a_50000_character_answer_is_refused_with_a_message_and_nothing_changes(
     state = journal.save_draft(sf, w.owner, None, "discussed", "kept")
     with pytest.raises(InvalidInput) as e:
         journal.save_draft(sf, w.owner, state.entry_id, "discussed", "x" * 50_000)
-    assert str(e.value) == "“What did we discuss?” is too long: 50000 characters, at most 5000."
+    assert str(e.value) == "“What did we discuss?” is too long: 50,000 characters, at most 5,000."
     assert journal.current_draft(sf, w.owner).answers["discussed"] == "kept"
-    with pytest.raises(InvalidInput, match="at most 5000"):
+    with pytest.raises(InvalidInput, match="at most 5,000"):
         journal.finalise(sf, w.owner, state.entry_id, {"learned": "y" * 5001})
     assert journal.save_draft(sf, w.owner, state.entry_id, "learned", "y" * 5000)
 

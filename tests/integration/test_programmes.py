@@ -79,10 +79,10 @@ def test_an_admin_can_do_what_a_coordinator_does(sf, coord):
     ("changes", "message"),
     [
         ({"name": "   "}, "“Name” cannot be empty."),
-        ({"name": "x" * 50_000}, "“Name” is too long: 50000 characters, at most 160."),
+        ({"name": "x" * 50_000}, "“Name” is too long: 50,000 characters, at most 160."),
         (
             {"description": "x" * 50_000},
-            "“Description” is too long: 50000 characters, at most 5000.",
+            "“Description” is too long: 50,000 characters, at most 5,000.",
         ),
         (
             {"end_date": TODAY + dt.timedelta(days=10)},

@@ -131,7 +131,7 @@ def test_a_too_long_answer_is_refused_with_a_message_and_stays_in_the_field(open
     long_text = "x" * 5001
     at.text_area(key="journal_next_step").input(long_text).run()
     assert not at.exception
-    assert at.error and "at most 5000" in at.error[0].value
+    assert at.error and "at most 5,000" in at.error[0].value
     assert at.text_area(key="journal_next_step").value == long_text
     draft = _draft(demo_store, hugo)
     assert draft is None or draft.next_step == ""

@@ -90,7 +90,7 @@ def test_a_refused_programme_keeps_what_was_typed_and_says_why(open_app, demo_st
     assert at.number_input(key="new_kpi_nps").value == 40
     at.text_input(key="new_name").input("x" * 50_000)
     at.button(key="new_submit").click().run()
-    assert "trop long : 50000 caractères" in errors(at)
+    assert "trop long : 50\u202f000 caractères" in errors(at)
     with demo_store.sf.begin() as s:
         assert s.scalar(select(func.count()).select_from(Programme)) == 3
 
@@ -367,7 +367,9 @@ def test_a_motivation_of_50000_characters_is_refused_without_losing_the_form(ope
     at = open_app("camille", page="pages/enrol.py")
     at.text_area(key=f"en{pid}_motivation").input("x" * 50_000)
     at.button(key=f"en{pid}_submit").click().run()
-    assert "« Motivation » est trop long : 50000 caractères, 2000 au plus." in errors(at)
+    assert "« Motivation » est trop long : 50\u202f000 caractères, 2\u202f000 au plus." in errors(
+        at
+    )
     assert "Choisissez au moins une compétence que vous pouvez offrir." in errors(at)
     assert len(at.text_area(key=f"en{pid}_motivation").value) == 50_000
 
