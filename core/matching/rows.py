@@ -55,7 +55,8 @@ class SuggestionRow:
 def _row(
     match: Match | Row[Any], members: Iterable[Member], with_reasons: bool = True
 ) -> SuggestionRow:
-    by_name = tuple(sorted(members, key=lambda m: name_key(m.name)))
+    # By name; where help goes one way, the mentor first.
+    by_name = tuple(sorted(members, key=lambda m: (m.role != "mentor", name_key(m.name))))
     reasons = (
         tuple(explain_parts(match.explanation or [], {m.person_id: m.name for m in by_name}))
         if with_reasons

@@ -163,21 +163,21 @@ def test_in_a_mentoring_programme_the_page_names_each_persons_role(open_app, dem
     )
     with demo_store.sf.begin() as s:
         for e in s.scalars(select(Enrolment).where(Enrolment.programme_id == pid)):
-            e.role = "mentor" if e.person_id == people["mento000"] else "mentee"
+            e.role = "mentor" if e.person_id == people["mento003"] else "mentee"
     admin = sign_in(demo_store.sf, "admin", "tandem-demo").viewer
-    edits.set_members(demo_store.sf, admin, pid, None, [people["mento001"], people["mento000"]])
+    edits.set_members(demo_store.sf, admin, pid, None, [people["mento001"], people["mento003"]])
     at = open_app("admin", page="pages/coord_matching.py")
     at.selectbox(key="matching_programme").set_value(pid).run()
     assert not at.exception, [e.value for e in at.exception]
     members = at.dataframe[0].value.iloc[0, 1]
-    assert members == "Mento000 (Mentor) · Mento001 (Mentee)", members
+    assert members == "Mento003 (Mentor) · Mento001 (Mentee)", members  # the mentor first
     at.session_state[f"matching_by_hand_{pid}"] = True
     at.run()
     options = at.multiselect(key="make_people").options
     assert "Mento002 (Mentee) — Finance" in options, options
     # In French (the label a French page writes; AppTest cannot rerun a French chooser).
     from core.kernel import i18n
-    from ui.matching.review import who
+    from ui.matching.people import who
 
     i18n.set_language("fr")
     try:
@@ -206,6 +206,11 @@ def test_a_mentee_and_a_mentor_read_who_is_whose_mentor(open_app, demo_store):
         at = open_app(username, page="pages/my_match.py", lang="en")
         assert not at.exception, [e.value for e in at.exception]
         assert line in texts(at), texts(at)
+    # And the coordinator's list of published proposals.
+    at = open_app("admin", page="pages/coord_matching.py")
+    at.selectbox(key="matching_programme").set_value(pid).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert list(at.dataframe[0].value.iloc[:, 1]) == ["Duo000 (Mentor) · Duo001 (Mentee)"]
 
 
 def test_thousands_of_suggestions_list_the_best_and_the_filter_finds_the_others(

@@ -11,6 +11,7 @@ from core.kernel.i18n import N_, format_date, t, tn
 from core.matching.published import AfterPublishing
 from core.matching.rows import Member
 from db.models.states import MatchStatus, MemberResponse
+from ui.matching.people import names
 from ui.widgets import opened
 from ui.zone import local_time
 
@@ -71,7 +72,7 @@ def proposals(view: AfterPublishing, zone: dt.tzinfo) -> None:
     table = pd.DataFrame(
         {
             t("State"): [t(STATUS.get(r.status, r.status)) for r in rows],
-            t("Members"): [r.names for r in rows],
+            t("Members"): [names(r.members) for r in rows],
             t("Answers"): [" · ".join(_answer(m, r.status, zone) for m in r.members) for r in rows],
             t("Published on"): [format_date(view.published_at.get(r.match_id)) for r in rows],
         }

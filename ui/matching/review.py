@@ -8,10 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from core.kernel.i18n import format_number, t, tn
-from core.matching import candidates, edits, proposals
-from core.matching.rows import Member, SuggestionRow
+from core.matching import edits, proposals
+from core.matching.rows import SuggestionRow
 from core.matching.suggestions import PoolPerson
 from ui.actions import act, flash
+from ui.matching.people import names, who
 from ui.widgets import choose_many, md_escape
 
 # A company's run makes thousands of suggestions: the best this many are listed (and their
@@ -60,7 +61,7 @@ def render(
             # Whole points: a tenth of a point tells nothing, and a printf format cannot
             # write the French decimal comma.
             t("Score"): [round(r.score) for r in listed],
-            t("Members"): [_names(r.members) for r in listed],
+            t("Members"): [names(r.members) for r in listed],
             t("Departments"): [" · ".join(m.department or "—" for m in r.members) for r in listed],
             t("Why"): ["; ".join(why.get(r.match_id, ())[:3]) for r in listed],
         }
@@ -76,7 +77,7 @@ def render(
         },
     )
     none = t("No suggestion matches this filter.")
-    labels = {r.match_id: f"{_names(r.members)} ({format_number(round(r.score))})" for r in listed}
+    labels = {r.match_id: f"{names(r.members)} ({format_number(round(r.score))})" for r in listed}
     with st.expander(t("Why this match?"), expanded=False):
         if not labels:
             st.caption(none)
@@ -195,16 +196,6 @@ def _publish(pid: int, rows: list[SuggestionRow], where: str, *, already: bool) 
         kwargs={"done": tn("{n} match published.", "{n} matches published.", len(rows))},
     )
     flash(where)
-
-
-def who(name: str, role: str) -> str:
-    """A name, with the role where help goes one way ("Ana (Mentor)")."""
-    label = candidates.ROLE_LABELS.get(role)
-    return name if role == "peer" or label is None else f"{name} ({t(label)})"
-
-
-def _names(members: tuple[Member, ...]) -> str:
-    return " · ".join(who(m.name, m.role) for m in members)
 
 
 def make_form(pid: int, waiting: list[PoolPerson]) -> None:
