@@ -31,14 +31,14 @@ pid = pick(
 RUN, PUBLISH = f"matching-run-{pid}", f"matching-publish-{pid}"
 
 BY_HAND = f"matching_by_hand_{pid}"
-# Their reasons are phrased for the suggestions listed only (review.LISTED of thousands).
-rows = suggestions.list_suggestions(store.sf, viewer, pid, with_reasons=False)
+# Counted here; listed (review.LISTED of thousands) where they are drawn.
+n_suggested = suggestions.suggestion_count(store.sf, viewer, pid)
 n_waiting = suggestions.pool_size(store.sf, viewer, pid)
 # The people waiting (thousands at company scale) are read where they are drawn: a few,
 # the suggestions' fixes, the unmatched list or the "by hand" form once opened.
 read = (
     n_waiting <= published_ui.FEW
-    or bool(rows)
+    or bool(n_suggested)
     or published_ui.unmatched_open(pid)
     or opened(BY_HAND)
 )
@@ -53,12 +53,12 @@ after = published.after_publishing(
 )
 published_any = bool(after.proposals or after.running)
 summary = suggestions.last_run(store.sf, viewer, pid)
-if summary and summary.suggestions and not rows:
+if summary and summary.suggestions and not n_suggested:
     summary = None  # that run's suggestions were published: the figures above say what now
 
 if published_any:
     published_ui.counts(after, n_waiting)
-    if not rows:
+    if not n_suggested:
         flash(PUBLISH)  # "n matches published." above what they now are
     published_ui.proposals(after, viewer_zone(store, viewer))
     ending.render(after)
@@ -123,15 +123,13 @@ if summary:
             for person in summary.left_out:
                 st.markdown(f"- **{md_escape(person.name)}** — {md_escape(person.reason)}")
 
-if rows:
+if n_suggested:
     review.render(
         pid,
-        rows,
         waiting,
-        lambda ids: {
-            r.match_id: r.reasons
-            for r in suggestions.list_suggestions(store.sf, viewer, pid, only=ids)
-        },
+        lambda needle, min_score, limit: suggestions.suggestion_page(
+            store.sf, viewer, pid, needle=needle, min_score=min_score, limit=limit
+        ),
         already=bool(published_any),
     )
 else:

@@ -10,7 +10,7 @@ language). The run's summary (who was left out and why, the certificate) is kept
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from core.kernel.tx import reading, transaction
 from core.matching import candidates, engine
 from core.matching.rows import SuggestionRow, suggestion_rows
 from core.people.names import names_of
+from db.folding import fold
 from db.models import Enrolment, Match, MatchMember, MatchStatus, Person, Programme, Setting
 
 
@@ -76,17 +77,68 @@ def list_suggestions(
     viewer: Viewer,
     programme_id: int,
     statuses: Iterable[str] = (MatchStatus.SUGGESTED,),
-    *,
-    with_reasons: bool = True,
-    only: Collection[int] | None = None,
 ) -> list[SuggestionRow]:
-    """The programme's matches in ``statuses``, best score first, with their reasons (none
-    with ``with_reasons=False``: phrasing a company's thousands takes most of a second);
-    ``only``: these matches."""
+    """The programme's matches in ``statuses``, best score first, with their reasons."""
     require_role(viewer, COORDINATOR)
     with reading(sf) as s:
         candidates.programme(s, programme_id)
-        return suggestion_rows(s, programme_id, statuses, with_reasons=with_reasons, only=only)
+        return suggestion_rows(s, programme_id, statuses)
+
+
+def suggestion_count(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> int:
+    """How many suggestions wait to be published, counted in SQL."""
+    return suggestion_page(sf, viewer, programme_id, limit=0).total
+
+
+@dataclass(frozen=True)
+class SuggestionPage:
+    """The best suggestions a filter keeps, with their reasons, and how many there are."""
+
+    rows: list[SuggestionRow]  # the best ``limit`` of those kept, best first
+    kept: int  # how many suggestions the filter keeps
+    total: int  # every suggestion of the programme
+
+
+def suggestion_page(
+    sf: sessionmaker[Session],
+    viewer: Viewer,
+    programme_id: int,
+    *,
+    needle: str = "",
+    min_score: float = 0,
+    limit: int,
+) -> SuggestionPage:
+    """The programme's suggestions scoring at least ``min_score`` with a member whose name
+    (without case or accents) or department holds ``needle``: the best ``limit`` of them,
+    filtered, counted and cut in SQL (a company's run makes thousands), their reasons phrased."""
+    require_role(viewer, COORDINATOR)
+    with reading(sf) as s:
+        p = candidates.programme(s, programme_id)
+        every = (Match.programme_id == p.id) & (Match.status == MatchStatus.SUGGESTED)
+        kept = every & (Match.score >= min_score)
+        needle = needle.strip()
+        if needle:
+            member = (
+                select(MatchMember.match_id)
+                .join(Person, Person.id == MatchMember.person_id)
+                .where(
+                    Person.sort_name.contains(fold(needle), autoescape=True)
+                    | func.lower(Person.department).contains(needle.lower(), autoescape=True)
+                )
+            )
+            kept = kept & Match.id.in_(member)
+        ids = (
+            s.scalars(
+                select(Match.id).where(kept).order_by(Match.score.desc(), Match.id).limit(limit)
+            ).all()
+            if limit
+            else []
+        )
+        return SuggestionPage(
+            suggestion_rows(s, p.id, (MatchStatus.SUGGESTED,), only=ids) if ids else [],
+            s.scalar(select(func.count()).select_from(Match).where(kept)) or 0,
+            s.scalar(select(func.count()).select_from(Match).where(every)) or 0,
+        )
 
 
 def declined(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[SuggestionRow]:

@@ -237,3 +237,32 @@ def test_a_group_is_checked_the_same_whether_its_people_are_looked_up_or_the_poo
             ]
     assert found["by ids"] == found["whole pool"]
     assert [type(g).__name__ for g in found["by ids"]] == ["Group", "Group", "str"]
+
+
+def test_a_suggestion_page_filters_counts_and_cuts_in_the_database(sf, world):
+    coord, pid, people = world
+    with sf.begin() as s:  # an accented name, to be found without its accent or case
+        s.get_one(Person, people["p000"]).full_name = "Élodie Ângström"
+    suggestions.run_matching(sf, coord, pid)
+    every = suggestions.list_suggestions(sf, coord, pid)
+
+    def page(**kw):
+        return suggestions.suggestion_page(sf, coord, pid, limit=kw.pop("limit", 10), **kw)
+
+    whole = page()
+    assert (whole.kept, whole.total) == (3, 3) == (len(every), len(every))
+    assert [r.match_id for r in whole.rows] == [r.match_id for r in every]
+    assert [r.reasons for r in whole.rows] == [r.reasons for r in every]
+    best = page(limit=2)
+    assert [r.match_id for r in best.rows] == [r.match_id for r in every[:2]]
+    assert (best.kept, best.total) == (3, 3)
+    hers = next(r for r in every if people["p000"] in {m.person_id for m in r.members})
+    for needle in ("elodie ANGSTROM", "Élodie", "ngstr"):
+        assert [r.match_id for r in page(needle=needle).rows] == [hers.match_id], needle
+    finance = [r.match_id for r in every if any(m.department == "Finance" for m in r.members)]
+    assert [r.match_id for r in page(needle="finance").rows] == finance
+    for nothing in ("%", "_", "nobody"):
+        assert page(needle=nothing).kept == 0, nothing
+    top = max(r.score for r in every)
+    assert [r.score for r in page(min_score=top).rows] == [top] * sum(r.score == top for r in every)
+    assert suggestions.suggestion_count(sf, coord, pid) == 3

@@ -10,7 +10,7 @@ import streamlit as st
 from core.kernel.i18n import format_number, t, tn
 from core.matching import edits, proposals
 from core.matching.rows import SuggestionRow
-from core.matching.suggestions import PoolPerson
+from core.matching.suggestions import PoolPerson, SuggestionPage
 from ui.actions import act, flash
 from ui.matching.people import names, who
 from ui.widgets import choose_many, md_escape
@@ -22,40 +22,31 @@ LISTED = 500
 
 def render(
     pid: int,
-    rows: list[SuggestionRow],
     waiting: list[PoolPerson],
-    reasons: Callable[[list[int]], dict[int, tuple[str, ...]]],
+    page_of: Callable[[str, int, int], SuggestionPage],
     *,
     already: bool,
 ) -> None:
     """The suggestions not yet published (``already``: some proposals went out before);
-    ``rows`` without their reasons, ``reasons`` phrasing those of the suggestions listed."""
+    ``page_of(needle, min_score, limit)``: the best of those the filter keeps."""
     SWAP, REMOVE, PUBLISH = (f"matching-{action}-{pid}" for action in ("swap", "remove", "publish"))
 
     st.header(t("Suggestions"))
     f1, f2 = st.columns([2, 1])
-    needle = f1.text_input(t("Filter by name or department"), key="matching_filter").strip().lower()
+    needle = f1.text_input(t("Filter by name or department"), key="matching_filter")
     min_score = f2.slider(t("Minimum score"), 0, 100, 0, key="matching_min_score")
-    shown = [
-        r
-        for r in rows
-        if r.score >= min_score
-        and (
-            not needle
-            or any(needle in (m.name + " " + (m.department or "")).lower() for m in r.members)
-        )
-    ]
-    listed = shown[:LISTED]
-    if len(shown) > len(listed):
+    page = page_of(needle, min_score, LISTED)
+    listed = page.rows
+    if page.kept > len(listed):
         st.caption(
             tn(
                 "The best of {total} suggestions is listed. Filter by name or department to list the others: the lists below follow the table.",
                 "The {n} best of {total} suggestions are listed. Filter by name or department to list the others: the lists below follow the table.",
                 len(listed),
-                total=format_number(len(shown)),
+                total=format_number(page.kept),
             )
         )
-    why = reasons([r.match_id for r in listed])
+    why = {r.match_id: r.reasons for r in listed}
     table = pd.DataFrame(
         {
             # Whole points: a tenth of a point tells nothing, and a printf format cannot
@@ -63,7 +54,7 @@ def render(
             t("Score"): [round(r.score) for r in listed],
             t("Members"): [names(r.members) for r in listed],
             t("Departments"): [" · ".join(m.department or "—" for m in r.members) for r in listed],
-            t("Why"): ["; ".join(why.get(r.match_id, ())[:3]) for r in listed],
+            t("Why"): ["; ".join(r.reasons[:3]) for r in listed],
         }
     )
     st.dataframe(
@@ -104,7 +95,7 @@ def render(
             _remove_form(labels, REMOVE)
         else:
             st.caption(none)
-    _publish(pid, rows, PUBLISH, already=already)
+    _publish(pid, page.total, PUBLISH, already=already)
 
 
 def _swap_form(labels: dict[int, str], listed: list[SuggestionRow], where: str) -> None:
@@ -168,7 +159,7 @@ def _remove_form(labels: dict[int, str], where: str) -> None:
         flash(where)
 
 
-def _publish(pid: int, rows: list[SuggestionRow], where: str, *, already: bool) -> None:
+def _publish(pid: int, total: int, where: str, *, already: bool) -> None:
     """Publish every suggestion at once (all of them, listed or not)."""
     st.header(t("Publish"))
     st.write(
@@ -183,7 +174,7 @@ def _publish(pid: int, rows: list[SuggestionRow], where: str, *, already: bool) 
             )
         )
     confirm = st.checkbox(
-        tn("I have reviewed the suggestion", "I have reviewed the {n} suggestions", len(rows)),
+        tn("I have reviewed the suggestion", "I have reviewed the {n} suggestions", total),
         key="publish_confirm",
     )
     st.button(
@@ -193,7 +184,7 @@ def _publish(pid: int, rows: list[SuggestionRow], where: str, *, already: bool) 
         on_click=act,
         args=(where, proposals.publish, pid),
         # All or nothing: what publishes is the suggestions listed here.
-        kwargs={"done": tn("{n} match published.", "{n} matches published.", len(rows))},
+        kwargs={"done": tn("{n} match published.", "{n} matches published.", total)},
     )
     flash(where)
 
