@@ -38,7 +38,7 @@ n_waiting = suggestions.pool_size(store.sf, viewer, pid)
 # the suggestions' fixes, the unmatched list or the "by hand" form once opened.
 read = (
     n_waiting <= published_ui.FEW
-    or bool(n_suggested)
+    or (bool(n_suggested) and review.make_tab_open())
     or published_ui.unmatched_open(pid)
     or opened(BY_HAND)
 )

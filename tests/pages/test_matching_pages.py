@@ -78,9 +78,13 @@ def test_a_fix_by_hand_says_next_to_its_form_how_it_went(open_app, demo_store):
     at = open_app("admin", page="pages/coord_matching.py")
     at.selectbox(key="matching_programme").set_value(_spring(demo_store)).run()
     at.button(key="run_matching").click().run()
+    at.session_state["matching_fix_tab"] = "Remove a suggestion"  # the tab clicked
+    at.run()
     at.button(key="FormSubmitter:remove_form-Remove").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Removed: these people are back in the pool."]
+    at.session_state["matching_fix_tab"] = "Make a match"
+    at.run()
     at.multiselect(key="make_people").set_value([]).run()
     at.button(key="FormSubmitter:make_form-Make this match").click().run()
     assert [e.value for e in at.error] == ["A match has 2 to 6 members, not 0."]
@@ -171,7 +175,7 @@ def test_in_a_mentoring_programme_the_page_names_each_persons_role(open_app, dem
     assert not at.exception, [e.value for e in at.exception]
     members = at.dataframe[0].value.iloc[0, 1]
     assert members == "Mento003 (Mentor) · Mento001 (Mentee)", members  # the mentor first
-    at.session_state[f"matching_by_hand_{pid}"] = True
+    at.session_state["matching_fix_tab"] = "Make a match"  # a suggestion is listed: a tab
     at.run()
     options = at.multiselect(key="make_people").options
     assert "Mento002 (Mentee) — Finance" in options, options
@@ -229,6 +233,9 @@ def test_thousands_of_suggestions_list_the_best_and_the_filter_finds_the_others(
     table = at.dataframe[0].value
     assert len(table) == 5
     assert f"The 5 best of {len(every)} suggestions are listed." in texts(at)
+    assert not [m for m in at.multiselect if m.key == "make_people"]  # its tab is not chosen
+    at.session_state["matching_fix_tab"] = "Remove a suggestion"
+    at.run()
     assert len(at.selectbox(key="remove_pick").options) == 5
     # Each listed row's reasons are those of the whole list, phrased for it alone.
     why = dict(zip(table.iloc[:, 1], table.iloc[:, 3], strict=True))

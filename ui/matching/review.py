@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from core.kernel.i18n import format_number, t, tn
+from core.kernel.i18n import N_, format_number, t, tn
 from core.matching import edits, proposals
 from core.matching.rows import SuggestionRow
 from core.matching.suggestions import PoolPerson, SuggestionPage
@@ -17,7 +17,13 @@ from ui.widgets import choose_many, md_escape
 
 # A company's run makes thousands of suggestions: the best this many are listed (and their
 # reasons phrased), the filter finding the others; the lists to fix them follow the table.
-LISTED = 500
+LISTED = 100
+FIX_TABS, MAKE_TAB = "matching_fix_tab", N_("Make a match")
+
+
+def make_tab_open() -> bool:
+    """Whether the make-a-match tab is the one chosen (the page then reads the pool)."""
+    return bool(st.session_state.get(FIX_TABS) == t(MAKE_TAB))
 
 
 def render(
@@ -80,21 +86,27 @@ def render(
                 st.markdown(f"- {md_escape(reason)}")
 
     st.header(t("Fix by hand"))
+    # Lazy: only the chosen tab is drawn (the make-a-match form lists the whole pool).
     tab_swap, tab_make, tab_remove = st.tabs(
-        [t("Swap two people"), t("Make a match"), t("Remove a suggestion")]
+        [t("Swap two people"), t(MAKE_TAB), t("Remove a suggestion")],
+        key=FIX_TABS,
+        on_change="rerun",
     )
-    with tab_swap:
-        if labels:
-            _swap_form(labels, listed, SWAP)
-        else:
-            st.caption(none)
-    with tab_make:
-        make_form(pid, waiting)
-    with tab_remove:
-        if labels:
-            _remove_form(labels, REMOVE)
-        else:
-            st.caption(none)
+    if tab_swap.open:
+        with tab_swap:
+            if labels:
+                _swap_form(labels, listed, SWAP)
+            else:
+                st.caption(none)
+    if tab_make.open:
+        with tab_make:
+            make_form(pid, waiting)
+    if tab_remove.open:
+        with tab_remove:
+            if labels:
+                _remove_form(labels, REMOVE)
+            else:
+                st.caption(none)
     _publish(pid, page.total, PUBLISH, already=already)
 
 
