@@ -20,7 +20,15 @@ from core.kernel.tx import reading
 from core.matching import candidates
 from core.matching.rows import SuggestionRow, suggestion_rows
 from core.matching.suggestions import PoolPerson
-from db.models import LIVE_MATCH_STATUSES, Match, MatchMember, MatchStatus, Person, Programme
+from db.models import (
+    LIVE_MATCH_STATUSES,
+    Enrolment,
+    Match,
+    MatchMember,
+    MatchStatus,
+    Person,
+    Programme,
+)
 from db.models.states import MemberResponse
 
 # What the page lists as "published": proposals waiting for answers, accepted ones (active
@@ -42,6 +50,7 @@ class Unmatched:
     name: str
     department: str | None
     declined_before: bool  # they were in a proposal that was declined
+    role: str = "peer"  # a mentor here may have matches already, and places left
 
 
 @dataclass(frozen=True)
@@ -124,14 +133,17 @@ def _unmatched(
 ) -> tuple[Unmatched, ...]:
     """Everyone waiting (a suggestion not yet published does not match anybody yet)."""
     declined = {m.person_id for r in rows if r.status == MatchStatus.DECLINED for m in r.members}
+    mutual = candidates.is_mutual(p)
     waiting = (
-        [(w.person_id, w.name, w.department) for w in pool]
+        [(w.person_id, w.name, w.department, w.role) for w in pool]
         if pool is not None
         else s.execute(
-            candidates.waiting_query(p, Person.id, Person.full_name, Person.department)
+            candidates.waiting_query(
+                p, Person.id, Person.full_name, Person.department, Enrolment.role
+            )
         ).tuples()
     )
     return tuple(
-        Unmatched(person_id, name, department, person_id in declined)
-        for person_id, name, department in waiting
+        Unmatched(person_id, name, department, person_id in declined, "peer" if mutual else role)
+        for person_id, name, department, role in waiting
     )

@@ -133,6 +133,11 @@ def test_a_mentor_with_a_place_left_stays_in_the_pool_for_the_next_run(sf, world
     waiting = {p.person_id for p in suggestions.pool(sf, coord, pid)}
     assert waiting == {people[u] for u in ("p000", "p001", "p003", "p004")}
     assert suggestions.pool_size(sf, coord, pid) == 4
+    # The coordinator's list of who still waits names the mentor as such.
+    from core.matching import published
+
+    after = published.after_publishing(sf, coord, pid, people=True)
+    assert {u.person_id: u.role for u in after.unmatched}[people["p000"]] == "mentor"
     summary = suggestions.run_matching(sf, coord, pid)
     assert summary.suggestions == 2 and summary.people_matched == 4
     shapes = _roles(people, _shapes(sf, pid))

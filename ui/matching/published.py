@@ -11,7 +11,7 @@ from core.kernel.i18n import N_, format_date, t, tn
 from core.matching.published import AfterPublishing
 from core.matching.rows import Member
 from db.models.states import MatchStatus, MemberResponse
-from ui.matching.people import names
+from ui.matching.people import names, who
 from ui.widgets import opened
 from ui.zone import local_time
 
@@ -107,7 +107,7 @@ def unmatched(pid: int, view: AfterPublishing, waiting: int) -> None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("Name"): [u.name for u in people],
+                    t("Name"): [who(u.name, u.role) for u in people],
                     t("Department"): [u.department or "—" for u in people],
                     t("A proposal was declined"): [
                         t("Yes") if u.declined_before else "" for u in people
