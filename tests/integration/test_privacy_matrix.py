@@ -616,6 +616,14 @@ READS: tuple[Read, ...] = (
     ),
     _staff("match_suggestions.pool:P", lambda sf, w, v: match_suggestions.pool(sf, v, w.p)),
     _staff(
+        "match_suggestions.suggestion_page:P",
+        lambda sf, w, v: match_suggestions.suggestion_page(sf, v, w.p, limit=100),
+    ),
+    _staff(
+        "match_suggestions.suggestion_count:P",
+        lambda sf, w, v: match_suggestions.suggestion_count(sf, v, w.p),
+    ),
+    _staff(
         "match_suggestions.pool_size:P", lambda sf, w, v: match_suggestions.pool_size(sf, v, w.p)
     ),
     _staff("match_suggestions.last_run:P", lambda sf, w, v: match_suggestions.last_run(sf, v, w.p)),
