@@ -9,6 +9,7 @@ the check every hand-made group goes through.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.kernel.errors import InvalidInput
-from core.kernel.i18n import N_, t
+from core.kernel.i18n import N_, format_date, t
 from core.kernel.tx import get_or_404
 from core.matching import engine
 from core.matching.model import ROLES
@@ -261,6 +262,9 @@ class Group:
 
 
 ROLE_LABELS = {"peer": N_("Peer"), **ROLES_ONE_WAY}
+ONE_BUDDY = N_(
+    "An onboarding pair is a buddy and a new hire, told apart by their hire dates: {names}"
+)
 ONE_MENTOR = N_("In this programme a match is one mentor and one mentee, as they enrolled: {names}")
 
 
@@ -329,8 +333,22 @@ def _group(
     scale: engine.Weights,
     mutual: bool,
 ) -> Group:
-    if not mutual:
-        # The engine scores what the first offers and the second wants: the mentor first.
+    # The engine scores what the first offers and the second wants: the mentor first.
+    if engine_relationship(p) == "onboarding":
+        # As the run pairs them: by hire date, the colleague hired first being the buddy.
+        dates = {c.hire_date for c in people}
+        if len(people) != 2 or None in dates or len(dates) < 2:
+            raise InvalidInput(
+                t(
+                    ONE_BUDDY,
+                    names=", ".join(
+                        f"{c.name} ({format_date(c.hire_date) if c.hire_date else '?'})"
+                        for c in people
+                    ),
+                )
+            )
+        people.sort(key=lambda c: c.hire_date or dt.date.min)
+    elif not mutual:
         if sorted(c.role for c in people) != ["mentee", "mentor"]:
             raise InvalidInput(
                 t(
@@ -343,7 +361,7 @@ def _group(
     mentor = None if mutual else people[0]
     return Group(
         tuple(c.person_id for c in people),
-        tuple(c.role if not mutual else "peer" for c in people),
+        ("peer",) * len(people) if mutual else ("mentor", "mentee"),
         match_kind(p, len(people)),
         score,
         mentor.person_id if mentor else None,

@@ -146,3 +146,44 @@ def test_a_mentor_with_a_place_left_stays_in_the_pool_for_the_next_run(sf, world
     assert suggestions.pool_size(sf, coord, pid) == 0  # every place taken
     with pytest.raises(InvalidInput, match="pool"):
         edits.set_members(sf, coord, pid, None, [people["p000"], people["p004"]])
+
+
+def test_an_onboarding_pair_is_told_apart_by_hire_dates_as_the_run_pairs_them(sf):
+    """The run pairs new hires with tenured buddies by hire date, whatever role they enrolled
+    with: its suggestions publish, and a hand-made pair puts the one hired first as buddy."""
+    from db.models import Person
+
+    clock.set_now(dt.datetime(2026, 11, 27, 9))
+    coord = make_user(sf, "coord", ["coordinator"])
+    pid, people = make_pool(sf, 5, name="Welcome", relationship_type="onboarding", format="pairs")
+    today = clock.today()
+    hired = {  # two buddies, two new hires (all enrolled as "peer"), one date unknown
+        "p000": today - dt.timedelta(days=1_000),
+        "p001": today - dt.timedelta(days=800),
+        "p002": today - dt.timedelta(days=20),
+        "p003": today - dt.timedelta(days=30),
+        "p004": None,
+    }
+    with sf.begin() as s:
+        for username, day in hired.items():
+            s.get_one(Person, people[username]).hire_date = day
+    summary = suggestions.run_matching(sf, coord, pid)
+    assert summary.suggestions == 2
+    assert all(kind == "mentoring" for kind, _ in _shapes(sf, pid))
+    buddies = {i for _, members in _shapes(sf, pid) for i, role in members if role == "mentor"}
+    assert buddies == {people["p000"], people["p001"]}
+    assert proposals.publish(sf, coord, pid) == 2  # refused before: nobody enrolled as mentor
+    # By hand, in a new programme of the same people: the one hired first is the buddy.
+    pid2, again = make_pool(
+        sf, 3, name="Welcome 2", prefix="q", relationship_type="onboarding", format="pairs"
+    )
+    with sf.begin() as s:
+        s.get_one(Person, again["q000"]).hire_date = today - dt.timedelta(days=10)
+        s.get_one(Person, again["q001"]).hire_date = today - dt.timedelta(days=900)
+    row = edits.set_members(sf, coord, pid2, None, [again["q000"], again["q001"]])
+    assert {m.person_id: m.role for m in row.members} == {
+        again["q001"]: "mentor",
+        again["q000"]: "mentee",
+    }
+    with pytest.raises(InvalidInput, match="hire dates"):
+        edits.set_members(sf, coord, pid2, None, [again["q000"], again["q002"]])  # unknown
