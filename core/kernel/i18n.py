@@ -186,7 +186,7 @@ def tn(singular: str, plural: str, n: int, lang: str | None = None, /, **kwargs:
     """
     lang = lang or get_language()
     # {n} written as the reader counts: "6,636 people", "6 636 personnes".
-    shown = _format_decimal(n, format="#,##0", locale=_locale(lang))
+    shown = format_number(n, lang=lang)
     return fill(_translations(lang).ngettext(singular, plural, n), lang, {"n": shown, **kwargs})
 
 
@@ -216,9 +216,9 @@ def format_datetime(value: dt.datetime | None, fmt: str = "medium") -> str:
     return _format_datetime(value, format=fmt, locale=_locale(None))
 
 
-def format_number(value: float | int, digits: int = 0) -> str:
+def format_number(value: float | int, digits: int = 0, lang: str | None = None) -> str:
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return _format_decimal(value, format=pattern, locale=_locale(None))
+    return _format_decimal(value, format=pattern, locale=_locale(lang))
 
 
 def format_percent(value: float) -> str:

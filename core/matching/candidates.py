@@ -64,6 +64,11 @@ def engine_relationship(p: Programme) -> str:
     return ENGINE_RELATIONSHIP.get(p.relationship_type, "peer")
 
 
+def shown_role(p: Programme, enrolled_as: str) -> str:
+    """The role a list names someone by: as enrolled where help goes one way, else peer."""
+    return "peer" if is_mutual(p) else enrolled_as
+
+
 def is_mutual(p: Programme) -> bool:
     """Peers help each other; mentoring, reverse and onboarding go one way."""
     return engine_relationship(p) == "peer"

@@ -133,7 +133,6 @@ def _unmatched(
 ) -> tuple[Unmatched, ...]:
     """Everyone waiting (a suggestion not yet published does not match anybody yet)."""
     declined = {m.person_id for r in rows if r.status == MatchStatus.DECLINED for m in r.members}
-    mutual = candidates.is_mutual(p)
     waiting = (
         [(w.person_id, w.name, w.department, w.role) for w in pool]
         if pool is not None
@@ -144,6 +143,8 @@ def _unmatched(
         ).tuples()
     )
     return tuple(
-        Unmatched(person_id, name, department, person_id in declined, "peer" if mutual else role)
+        Unmatched(
+            person_id, name, department, person_id in declined, candidates.shown_role(p, role)
+        )
         for person_id, name, department, role in waiting
     )

@@ -172,7 +172,6 @@ def pool(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[P
             .tuples()
             .all()
         )
-        mutual = candidates.is_mutual(p)
         return [
             PoolPerson(
                 person_id,
@@ -180,7 +179,7 @@ def pool(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> list[P
                 department,
                 level,
                 holder.get(person_id),
-                "peer" if mutual else role,
+                candidates.shown_role(p, role),
             )
             for person_id, name, department, level, role in s.execute(
                 candidates.waiting_query(
