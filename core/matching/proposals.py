@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from core.kernel import audit, clock, validate
 from core.kernel.access import COORDINATOR, Viewer, require_role
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
-from core.kernel.i18n import t
+from core.kernel.i18n import format_number, t, tn
 from core.kernel.tx import reading, transaction
 from core.matching import candidates
 from core.matching.mine import matches_of
 from core.matching.rows import Member, suggestion_row
-from db.models import Match, Person, Programme
+from db.models import NAME_ORDER, Match, Person, Programme
 from db.models.states import LIVE_MATCH_STATUSES, MatchStatus, MemberResponse
 
 
@@ -60,10 +60,14 @@ def publish(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> int
             elif group.mentor is not None:
                 places[group.mentor] = group.places
             times.update(ids)
-        twice = [i for i, n in times.items() if n > places.get(i, 1)]
-        if twice:
-            names = s.scalars(select(Person.full_name).where(Person.id.in_(twice))).all()
-            problems.append(t("In two suggestions at once: {names}", names=", ".join(names)))
+        over = [i for i, n in times.items() if n > places.get(i, 1)]
+        if over:
+            for i, name in s.execute(
+                select(Person.id, Person.full_name)
+                .where(Person.id.in_(over))
+                .order_by(*NAME_ORDER, Person.id)
+            ).tuples():
+                problems.append(_too_many(name, times[i], places.get(i)))
         if problems:
             raise InvalidInput(
                 t(
@@ -79,6 +83,26 @@ def publish(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> int
                 mm.response = MemberResponse.PENDING
         audit.by(s, viewer, "matches_published", target=p.name, count=len(suggested))
         return len(suggested)
+
+
+def _too_many(name: str, count: int, places: int | None) -> str:
+    """Why someone in ``count`` suggestions cannot be published: one place for a peer or a
+    mentee, ``places`` for a mentor (as many as they offered)."""
+    if places is None:
+        return tn(
+            "{name} is in {n} suggestion at once.",
+            "{name} is in {n} suggestions at once.",
+            count,
+            name=name,
+        )
+    # More suggestions than places, and a place at least: always two suggestions or more.
+    return tn(
+        "{name} is in {count} suggestions but offered {n} place.",
+        "{name} is in {count} suggestions but offered {n} places.",
+        places,
+        name=name,
+        count=format_number(count),
+    )
 
 
 def my_proposals(sf: sessionmaker[Session], viewer: Viewer) -> list[Proposal]:

@@ -108,15 +108,16 @@ def suggestion_page(
     min_score: float = 0,
     limit: int,
 ) -> SuggestionPage:
-    """The programme's suggestions scoring at least ``min_score`` with a member whose name
+    """The programme's suggestions scoring at least ``min_score`` (above 0) with a member whose name
     (without case or accents) or department holds ``needle``: the best ``limit`` of them,
     filtered, counted and cut in SQL (a company's run makes thousands), their reasons phrased."""
     require_role(viewer, COORDINATOR)
     with reading(sf) as s:
         p = candidates.programme(s, programme_id)
         every = (Match.programme_id == p.id) & (Match.status == MatchStatus.SUGGESTED)
-        kept = every & (Match.score >= min_score)
         needle = needle.strip()
+        filtered = bool(needle) or min_score > 0
+        kept = every & (Match.score >= min_score) if min_score > 0 else every
         if needle:
             member = (
                 select(MatchMember.match_id)
@@ -134,10 +135,13 @@ def suggestion_page(
             if limit
             else []
         )
+        total = s.scalar(select(func.count()).select_from(Match).where(every)) or 0
         return SuggestionPage(
             suggestion_rows(s, p.id, (MatchStatus.SUGGESTED,), only=ids) if ids else [],
-            s.scalar(select(func.count()).select_from(Match).where(kept)) or 0,
-            s.scalar(select(func.count()).select_from(Match).where(every)) or 0,
+            (s.scalar(select(func.count()).select_from(Match).where(kept)) or 0)
+            if filtered
+            else total,  # nothing filtered: one count
+            total,
         )
 
 

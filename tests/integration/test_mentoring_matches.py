@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core.kernel import clock
+from core.kernel import clock, i18n
 from core.kernel.errors import InvalidInput
 from core.matching import edits, proposals, suggestions
 from db.models import Enrolment, Match, MatchMember
@@ -94,6 +94,40 @@ def test_a_mentor_keeps_their_other_mentees_within_capacity(sf, world):
     third = edits.set_members(sf, coord, pid, None, [people["p001"], people["p002"]])
     assert set(_match_ids(sf, pid)) == {second.match_id, third.match_id}
     assert proposals.publish(sf, coord, pid) == 2
+
+
+def test_publishing_names_whoever_is_in_more_suggestions_than_their_places(sf, world):
+    """A mentor who offered fewer places meanwhile, and a mentee left in two suggestions
+    (written by hand, as a concurrent fix could): publishing refuses and says who, how many
+    suggestions and, for the mentor, how many places — in the coordinator's language."""
+    coord, pid, people = world
+    first = edits.set_members(sf, coord, pid, None, [people["p000"], people["p002"]])
+    edits.set_members(sf, coord, pid, None, [people["p000"], people["p003"]])
+    edits.set_members(sf, coord, pid, None, [people["p001"], people["p004"]])
+    with sf.begin() as s:
+        s.scalars(
+            select(Enrolment).where(
+                Enrolment.programme_id == pid, Enrolment.person_id == people["p000"]
+            )
+        ).one().mentor_capacity = 1
+        s.add(MatchMember(match_id=first.match_id, person_id=people["p004"], role="mentee"))
+    with pytest.raises(InvalidInput) as refused:
+        proposals.publish(sf, coord, pid)
+    said = str(refused.value)
+    assert "P000 is in 2 suggestions but offered 1 place." in said
+    assert "P004 is in 2 suggestions at once." in said
+    assert said.index("P000") < said.index("P004")  # by name
+    i18n.set_language("fr")
+    try:
+        with pytest.raises(
+            InvalidInput, match="P000 est dans 2 suggestions mais a proposé 1 place"
+        ):
+            proposals.publish(sf, coord, pid)
+    finally:
+        i18n.set_language("en")
+    with sf() as s:  # nothing was published
+        statuses = s.scalars(select(Match.status).where(Match.programme_id == pid)).all()
+    assert set(statuses) == {"suggested"}
 
 
 def test_a_swap_that_would_pair_two_mentors_is_refused(sf, world):
