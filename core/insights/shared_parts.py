@@ -18,8 +18,8 @@ A part is pickled: a row of this table is sealed with HMAC-SHA256 under a key de
 the servers' signing key (the cookie key, shared by every server), and a row whose seal
 does not match is never unpickled — someone who can write the database but does not hold
 the key cannot make a server run code. A server writes its parts in a thread of its own,
-one transaction each, so a view never waits for a write lock (:meth:`Shelf.settle` waits
-for them: the tests, the bench); a part not written (the database busy too long, gone) is
+one transaction each, once its views are quiet, so a view never waits for a write lock nor
+for the pickling (:meth:`Shelf.settle` has them written now: the tests, the bench); a part not written (the database busy too long, gone) is
 built again by the next server that needs it.
 """
 
@@ -33,6 +33,7 @@ import logging
 import pickle  # noqa: S403 - only rows sealed with the servers' key are unpickled
 import queue
 import threading
+import time
 import zlib
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -133,14 +134,28 @@ class Found:
 
 
 class Shelf:
-    """The ``kept_part`` rows of one server, sealed with ``key``."""
+    """The ``kept_part`` rows of one server, sealed with ``key``.
 
-    def __init__(self, key: bytes, code: str | None = None) -> None:
+    Its thread writes a part once the views have been ``quiet`` for a moment (no part asked
+    for), ``longest`` seconds after it was put at the latest: pickling a company's part
+    holds the interpreter for tens of milliseconds, which the view that built it — still
+    reading its other parts and drawing its charts — would otherwise wait for."""
+
+    def __init__(
+        self, key: bytes, code: str | None = None, quiet: float = 0.3, longest: float = 3.0
+    ) -> None:
         self._key = key
         self.code = code_version() if code is None else code
+        self.quiet, self.longest = quiet, longest
         self._queue: queue.Queue[tuple[Engine, dict[str, Any]]] = queue.Queue()
         self._worker: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._last = time.monotonic()  # when a view last asked for a part
+        self._now = threading.Event()  # set by settle(): write without waiting
+
+    def touch(self) -> None:
+        """A view asks for a part: the writes wait until the views are quiet."""
+        self._last = time.monotonic()
 
     def stamp(self, versions: tuple[str, ...]) -> str:
         """What a row's ``versions`` column holds: this code's version, then the tables'."""
@@ -175,6 +190,7 @@ class Shelf:
     ) -> None:
         """Write the part in the background (its own transaction, after this one's view)."""
         part = (scope, value, reading)
+        self.touch()
         self._queue.put(
             (engine, {"key": key, "versions": versions, "built_at": built_at, "part": part})
         )
@@ -186,13 +202,29 @@ class Shelf:
                 self._worker.start()
 
     def settle(self) -> None:
-        """Wait until every part put so far is written (or failed to be)."""
-        self._queue.join()
+        """Wait until every part put so far is written (or failed to be), now."""
+        self._now.set()
+        try:
+            self._queue.join()
+        finally:
+            self._now.clear()
+
+    def _wait_for_quiet(self) -> None:
+        """Until the views have asked for no part for ``quiet`` seconds, ``longest`` at most
+        (or settle() asks for the writes now)."""
+        until = time.monotonic() + self.longest
+        while not self._now.is_set():
+            now = time.monotonic()
+            wait = min(self._last + self.quiet, until) - now
+            if wait <= 0:
+                return
+            self._now.wait(wait)
 
     def _write_all(self) -> None:
         while True:  # one idle thread a server once it wrote a part
             engine, row = self._queue.get()
             try:
+                self._wait_for_quiet()
                 self._write(engine, row)
             except Exception:  # noqa: BLE001 - a part not written is built again
                 log.warning("kept part %s not written", row["key"], exc_info=True)

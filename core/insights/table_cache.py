@@ -161,6 +161,8 @@ class TableCache:
         """Part ``name`` of ``scope``: kept, or built by ``build`` (in ``s``'s transaction);
         ``narrow``: what it takes from one of its tables, read again when only that table
         was written."""
+        if self.shared is not None:
+            self.shared.touch()  # its writes wait while views read
         custom = bool(getattr(scope, "custom", False))
         shelf, limit = (self._custom, self.custom) if custom else (self._built, self.size)
         key = (str(_engine(s).url), name, getattr(scope, "slot", scope))

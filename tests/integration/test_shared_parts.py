@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import time
 import zlib
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from core.growth import journal
 from core.insights import dashboard
@@ -151,3 +152,54 @@ def test_an_erasure_deletes_every_kept_part(sf) -> None:
     mydata.erase_my_data(world, camille, mydata.confirmation_word())
     with world() as s:
         assert s.scalar(select(func.count()).select_from(KeptPart)) == 0
+
+
+def _rows(sf) -> int:  # type: ignore[no-untyped-def]
+    with sf() as s:
+        return s.scalar(select(func.count()).select_from(KeptPart)) or 0
+
+
+def _written_soon(sf, shelf: Shelf, touching: bool = False) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the parts put are written within ten seconds (views asking meanwhile)."""
+    until = time.monotonic() + 10
+    while time.monotonic() < until:
+        if touching:
+            shelf.touch()
+        if _rows(sf):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_parts_are_written_when_the_views_are_quiet_or_at_the_latest_after_a_while(sf) -> None:
+    """Pickling a part holds the interpreter: the writes wait until no view asks for a part
+    (``quiet``), never longer than ``longest``, and ``settle`` writes them now."""
+    world = _world(sf)
+    waits = TableCache(shared=Shelf(KEY, quiet=3600, longest=3600))
+    dashboard.dashboard(
+        world, viewer_named(world, "coord"), Filters(None, None, None, clock.today()), waits
+    )
+    assert waits.misses
+    time.sleep(0.5)
+    assert _rows(world) == 0  # the views are not quiet for an hour yet
+    assert waits.shared is not None
+    waits.shared.settle()
+    assert _rows(world) == waits.misses  # now
+
+    with world.begin() as s:
+        s.execute(delete(KeptPart))
+    quiet = TableCache(shared=Shelf(KEY, quiet=0.1, longest=3600))
+    dashboard.dashboard(
+        world, viewer_named(world, "coord"), Filters(None, None, None, clock.today()), quiet
+    )
+    assert quiet.shared is not None and _written_soon(world, quiet.shared)
+
+    with world.begin() as s:
+        s.execute(delete(KeptPart))
+    busy = TableCache(shared=Shelf(KEY, quiet=3600, longest=0.2))
+    dashboard.dashboard(
+        world, viewer_named(world, "coord"), Filters(None, None, None, clock.today()), busy
+    )
+    assert busy.shared is not None and _written_soon(world, busy.shared, touching=True)
+    for shelf in (quiet.shared, busy.shared):
+        shelf.settle()  # the rest, before the database goes
