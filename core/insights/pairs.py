@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from core.insights.headcounts import held_by_match, held_per_match
+from core.insights.headcounts import held_by_match
 from core.insights.scope import Scope, Window, active_match, as_date, week_of
 from core.insights.series import window_totals
 from core.kernel import clock
@@ -158,25 +159,39 @@ def active_pairs(s: Session, programme_ids: Sequence[int]) -> list[Pair]:
     return pairs
 
 
-def missed_twice(s: Session, programme_ids: Sequence[int]) -> set[int]:
+def missed_twice(
+    s: Session,
+    programme_ids: Sequence[int],
+    held: dict[int, tuple[int, dt.datetime]],
+    since: dt.datetime | None = None,
+) -> set[int]:
     """The matches of these programmes whose last two settled meetings (any not still
     planned, as core.relationship.meeting_rules counts them) both went wrong: exactly those
-    with at least two cancelled, moved or missed after the last one held."""
-    held = held_per_match(Match.programme_id.in_(programme_ids))
-    return {
-        int(m)
-        for m in s.connection().scalars(
-            select(Meeting.match_id)
-            .outerjoin(held, held.c.match_id == Meeting.match_id)
-            .where(
-                Meeting.match_id.in_(match_scope(programme_ids)),
-                Meeting.status.in_(MISSED_STATUSES),
-                or_(held.c.last.is_(None), Meeting.scheduled_at > held.c.last),
-            )
-            .group_by(Meeting.match_id)
-            .having(func.count() >= 2)
-        )
-    }
+    with at least two cancelled, moved or missed after the last one held (``held``: each
+    match's meetings held, :func:`core.insights.headcounts.held_by_match`; ``since``: of
+    the misses scheduled from then on)."""
+    q = select(Meeting.match_id, Meeting.scheduled_at).where(
+        Meeting.match_id.in_(match_scope(programme_ids)),
+        Meeting.status.in_(MISSED_STATUSES),
+    )
+    if since is not None:
+        q = q.where(Meeting.scheduled_at >= since)
+    after: Counter[int] = Counter()
+    for match_id, at in s.connection().execute(q):  # plain rows
+        last = held.get(match_id)
+        if last is None or at > last[1]:
+            after[int(match_id)] += 1
+    return {m for m, n in after.items() if n >= 2}
+
+
+def misses_that_matter(pairs: Sequence[Pair], today: dt.date) -> dt.datetime:
+    """Since when a pair's misses can decide its health: the two in a row count only for a
+    pair that held a meeting and is not overdue, so whose last meeting held is at most
+    1.5 × its cadence old — and the misses that count are after it. Older ones are read
+    for nothing (a running programme's months of meetings: most of them)."""
+    longest = max((p.cadence_days for p in pairs), default=0)
+    days = math.ceil(meeting_rules.OVERDUE_FACTOR * longest) + 1  # a day for the rounding
+    return midnight(today - dt.timedelta(days=days))
 
 
 def pair_states(
@@ -194,7 +209,7 @@ def pair_states(
     pairs = active_pairs(s, programme_ids) if pairs is None else pairs
     if held is None:
         held = held_by_match(s, Match.programme_id.in_(programme_ids))
-    twice = missed_twice(s, programme_ids)
+    twice = missed_twice(s, programme_ids, held, misses_that_matter(pairs, today))
     states = []
     for pair in pairs:
         last = held[pair.match_id][1] if pair.match_id in held else None

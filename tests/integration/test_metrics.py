@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 
 from core.insights import dashboard, figures, scope
 from core.insights.figures import Filters
-from core.insights.pairs import health_of
+from core.insights.pairs import health_of, pair_states
 from core.kernel import clock
 from core.kernel.errors import NotAllowed
+from core.relationship.meeting_rules import health_of_meetings
 from db.models import (
+    Agreement,
     Goal,
     JournalEntry,
     Meeting,
@@ -249,6 +252,72 @@ def test_pair_health_buckets_and_the_check_in_list_from_the_database(sf, coord):
     assert young.id not in by_match
     # The longest without a meeting comes first.
     assert checkins[0].match_id == late.id
+
+
+def test_two_misses_in_a_row_count_up_to_the_longest_cadence_and_its_boundary(sf, coord):
+    """Only the misses after a meeting held at most 1.5 × the cadence ago can decide a
+    pair's health, so older ones are not read — but those that can are, for the pair with
+    the longest cadence (an agreement's) and at the boundary itself."""
+    set_k(sf, 2)
+    with sf.begin() as s:
+        p = make_programme(s, cadence_days=14)
+        ps = people(s, 6)
+        for x in ps:
+            enrol(s, p, x.id)
+        edge = make_match(s, p, [ps[0].id, ps[1].id], started_days_ago=60)
+        meeting(s, edge, NOW - D(days=21))  # exactly 1.5 × 14 days: not overdue
+        meeting(s, edge, NOW - D(days=21) + D(hours=1), "cancelled")
+        meeting(s, edge, NOW - D(days=20), "missed")
+        monthly = make_match(s, p, [ps[2].id, ps[3].id], started_days_ago=90)
+        s.add(Agreement(match_id=monthly.id, cadence_days=30, updated_at=NOW))
+        meeting(s, monthly, NOW - D(days=45))  # exactly 1.5 × 30 days
+        meeting(s, monthly, NOW - D(days=45) + D(hours=1), "moved")
+        meeting(s, monthly, NOW - D(days=43), "missed")
+        old = make_match(s, p, [ps[4].id, ps[5].id], started_days_ago=90)
+        meeting(s, old, NOW - D(days=60))
+        meeting(s, old, NOW - D(days=59), "missed")
+        meeting(s, old, NOW - D(days=58), "missed")
+    by_match = {
+        c.match_id: c.reason
+        for c in dashboard.pairs_needing_checkin(sf, coord, Filters(programme_id=p.id))
+    }
+    assert by_match == {edge.id: "missed_twice", monthly.id: "missed_twice", old.id: "overdue"}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_dashboard_classifies_every_pair_as_its_own_page_does(sf, coord, seed):
+    """Random histories (cadences of an agreement or the programme's, meetings held,
+    missed or moved in the past, planned or cancelled to come): the dashboard's health of
+    each pair, read in SQL over the programme, is the pair page's verdict from its own
+    meetings (core.relationship.meeting_rules.health_of_meetings)."""
+    rng = random.Random(seed)
+    past = ("held", "held", "cancelled", "moved", "missed")
+    histories = {}
+    with sf.begin() as s:
+        p = make_programme(s, cadence_days=14)
+        for _ in range(20):
+            a, b = people(s, 2)
+            match = make_match(s, p, [a.id, b.id], started_days_ago=rng.randint(3, 150))
+            cadence = rng.choice((None, 7, 30))
+            if cadence:
+                s.add(Agreement(match_id=match.id, cadence_days=cadence, updated_at=NOW))
+            days = rng.sample([d for d in range(-30, 150) if d], rng.randint(0, 9))
+            history = [
+                (
+                    NOW - D(days=d, hours=rng.randint(0, 5)),
+                    rng.choice(past if d > 0 else ("planned", "cancelled")),
+                )
+                for d in days
+            ]
+            for when, status in history:
+                meeting(s, match, when, status)
+            histories[match.id] = (match.started_at.date(), cadence or 14, history)
+    with sf() as s:
+        got = {st.match_id: st.bucket for st in pair_states(s, [p.id])}
+    assert got == {
+        m: health_of_meetings(started, TODAY, cadence, history)
+        for m, (started, cadence, history) in histories.items()
+    }
 
 
 # --------------------------------------------------------------------------- meetings
