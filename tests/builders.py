@@ -14,6 +14,7 @@ from core.accounts.auth import hash_password
 from core.accounts.auth import viewer_of as _viewer_of
 from core.kernel import clock
 from core.kernel.access import Viewer
+from core.matching.rows import SuggestionRow, suggestion_rows
 from db.models import (
     Account,
     AccountRole,
@@ -278,3 +279,12 @@ def make_pool(
                 ]
             people[account.username] = account.person_id
         return programme.id, people
+
+
+def suggestions_of(
+    sf: sessionmaker[Session], programme_id: int, statuses: Iterable[str] = ("suggested",)
+) -> list[SuggestionRow]:
+    """Every match of the programme in ``statuses``, best score first, with its reasons: the
+    whole list the tests hold the Matching page's pages and the services' results against."""
+    with sf() as s:
+        return suggestion_rows(s, programme_id, statuses)

@@ -10,7 +10,6 @@ language). The run's summary (who was left out and why, the certificate) is kept
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,19 +69,6 @@ class PoolPerson:
 
 
 _RUN_KEY = "matching-run:{id}"
-
-
-def list_suggestions(
-    sf: sessionmaker[Session],
-    viewer: Viewer,
-    programme_id: int,
-    statuses: Iterable[str] = (MatchStatus.SUGGESTED,),
-) -> list[SuggestionRow]:
-    """The programme's matches in ``statuses``, best score first, with their reasons."""
-    require_role(viewer, COORDINATOR)
-    with reading(sf) as s:
-        candidates.programme(s, programme_id)
-        return suggestion_rows(s, programme_id, statuses)
 
 
 def suggestion_count(sf: sessionmaker[Session], viewer: Viewer, programme_id: int) -> int:

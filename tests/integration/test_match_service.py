@@ -10,7 +10,7 @@ from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.matching import edits, proposals, suggestions
 from core.matching.rows import suggestion_row
 from db.models import DoNotPair, Match, Person
-from tests.builders import enrol, make_pool, make_programme, make_user
+from tests.builders import enrol, make_pool, make_programme, make_user, suggestions_of
 
 # p000 … p005: even people offer SQL and want public speaking, odd people the other way.
 DEPARTMENTS = ("Sales", "Engineering", "Sales", "Engineering", "Finance", "People")
@@ -37,7 +37,7 @@ def test_matching_pairs_everyone_with_reasons_and_a_certificate(sf, world):
     summary = suggestions.run_matching(sf, coord, pid)
     assert summary.suggestions == 3 and summary.people_matched == 6 and not summary.left_out
     assert summary.gap == 0
-    rows = suggestions.list_suggestions(sf, coord, pid)
+    rows = suggestions_of(sf, pid)
     for row in rows:
         assert any("can help" in r for r in row.reasons)
         depts = {m.department for m in row.members}
@@ -61,7 +61,7 @@ def test_a_do_not_pair_rule_is_never_broken_even_by_hand(sf, world):
             )
         )
     suggestions.run_matching(sf, coord, pid)
-    rows = suggestions.list_suggestions(sf, coord, pid)
+    rows = suggestions_of(sf, pid)
     assert not any(
         {m.person_id for m in r.members} == {people["p000"], people["p001"]} for r in rows
     )
@@ -72,7 +72,7 @@ def test_a_do_not_pair_rule_is_never_broken_even_by_hand(sf, world):
 def test_a_swap_updates_the_scores_and_a_forbidden_swap_is_refused_with_its_reason(sf, world):
     coord, pid, people = world
     suggestions.run_matching(sf, coord, pid)
-    a, b = suggestions.list_suggestions(sf, coord, pid)[:2]
+    a, b = suggestions_of(sf, pid)[:2]
     pa, pb = a.members[0].person_id, b.members[0].person_id
     new_a, new_b = edits.swap(sf, coord, a.match_id, pa, b.match_id, pb)
     assert pb in {m.person_id for m in new_a.members} and pa in {m.person_id for m in new_b.members}
@@ -112,7 +112,7 @@ def test_everyone_accepting_makes_the_match_active_and_a_decline_returns_people_
     coord, pid, people = world
     suggestions.run_matching(sf, coord, pid)
     proposals.publish(sf, coord, pid)
-    first, second = suggestions.list_suggestions(sf, coord, pid, statuses=("published",))[:2]
+    first, second = suggestions_of(sf, pid, statuses=("published",))[:2]
     x, y = (_viewer(sf, m.name.lower()) for m in first.members)
     assert proposals.respond(sf, x, first.match_id, True) == "published"
     assert proposals.respond(sf, x, first.match_id, True) == "published"  # a double click
@@ -134,7 +134,7 @@ def test_nobody_else_can_answer_a_proposal(sf, world):
     coord, pid, people = world
     suggestions.run_matching(sf, coord, pid)
     proposals.publish(sf, coord, pid)
-    row = suggestions.list_suggestions(sf, coord, pid, statuses=("published",))[0]
+    row = suggestions_of(sf, pid, statuses=("published",))[0]
     outsider = make_user(sf, "zed", ["participant"])
     with pytest.raises(NotAllowed):
         proposals.respond(sf, outsider, row.match_id, True)
@@ -178,7 +178,7 @@ def test_the_suggestion_list_is_a_few_queries_however_many_matches(sf):
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        rows = suggestions.list_suggestions(sf, coord, pid)
+        rows = suggestions_of(sf, pid)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(rows) == 20 and len(statements) <= 5, statements
@@ -244,7 +244,7 @@ def test_a_suggestion_page_filters_counts_and_cuts_in_the_database(sf, world):
     with sf.begin() as s:  # an accented name, to be found without its accent or case
         s.get_one(Person, people["p000"]).full_name = "Élodie Ângström"
     suggestions.run_matching(sf, coord, pid)
-    every = suggestions.list_suggestions(sf, coord, pid)
+    every = suggestions_of(sf, pid)
 
     def page(**kw):
         return suggestions.suggestion_page(sf, coord, pid, limit=kw.pop("limit", 10), **kw)

@@ -9,7 +9,7 @@ from core.kernel import clock
 from core.kernel.errors import InvalidInput, NotAllowed
 from core.matching import do_not_pair, edits, proposals, published, suggestions
 from db.models import AuditLog
-from tests.builders import PASSWORD, enrol, make_pool, make_user
+from tests.builders import PASSWORD, enrol, make_pool, make_user, suggestions_of
 from tests.integration.test_match_service import DEPARTMENTS
 
 
@@ -84,7 +84,7 @@ def test_a_declined_pairing_is_never_proposed_again_in_the_programme(sf, publish
     _enrol_late(sf, pid, "late")
     for _ in range(3):
         suggestions.run_matching(sf, coord, pid)
-        for row in suggestions.list_suggestions(sf, coord, pid):
+        for row in suggestions_of(sf, pid):
             assert not pair <= {m.person_id for m in row.members}
     # By hand too, with the reason in the "why not" sentence.
     with pytest.raises(InvalidInput, match="the proposal was declined"):
@@ -102,7 +102,7 @@ def test_re_pairing_touches_only_the_waiting_pool_and_publishes_just_those(sf, p
     waiting = {p.person_id for p in suggestions.pool(sf, coord, pid)}
     assert waiting == {m.person_id for m in first.members} | set(late)
     suggestions.run_matching(sf, coord, pid)
-    new = suggestions.list_suggestions(sf, coord, pid)
+    new = suggestions_of(sf, pid)
     assert {m.person_id for r in new for m in r.members} <= waiting
     assert proposals.publish(sf, coord, pid) == len(new) == 2
     after = published.after_publishing(sf, coord, pid)
@@ -180,7 +180,7 @@ def test_circles_never_regroup_a_member_with_those_whose_circle_they_declined(sf
     proposals.respond(sf, _viewer(sf, "p000"), circle.match_id, accept=False)
     others = {m.person_id for m in circle.members} - {people["p000"]}
     suggestions.run_matching(sf, coord, pid)
-    for row in suggestions.list_suggestions(sf, coord, pid):
+    for row in suggestions_of(sf, pid):
         ids = {m.person_id for m in row.members}
         if people["p000"] in ids:
             assert not ids & others

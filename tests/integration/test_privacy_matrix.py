@@ -441,7 +441,6 @@ def _staff(name: str, call: Callable[..., Any], **kw: Any) -> Read:
     return Read(name, call, STAFF, PARTICIPANTS, **kw)
 
 
-ALL_STATUSES = ("suggested", "published", "active", "paused", "ended", "declined")
 FILTERS: dict[str, Callable[[World], Filters]] = {
     "all": lambda w: Filters(),
     "P": lambda w: Filters(programme_id=w.p),
@@ -610,10 +609,6 @@ READS: tuple[Read, ...] = (
     _staff("enrolled.departments_of:P", lambda sf, w, v: enrolled.departments_of(sf, v, w.p)),
     # matching
     _own("match_proposals.my_proposals", lambda sf, w, v: match_proposals.my_proposals(sf, v)),
-    _staff(
-        "match_suggestions.list_suggestions:P",
-        lambda sf, w, v: match_suggestions.list_suggestions(sf, v, w.p, ALL_STATUSES),
-    ),
     _staff("match_suggestions.pool:P", lambda sf, w, v: match_suggestions.pool(sf, v, w.p)),
     _staff(
         "match_suggestions.suggestion_page:P",

@@ -8,6 +8,7 @@ from core.accounts.auth import sign_in
 from core.kernel.i18n import set_language, t, tn
 from core.matching import do_not_pair, proposals, published, suggestions
 from db.models import Account, Match, MatchMember, Programme
+from tests.builders import suggestions_of
 from tests.pages.conftest import texts
 
 PASSWORD = "tandem-demo"
@@ -58,7 +59,7 @@ def test_right_after_publishing_the_page_shows_the_proposals_and_their_answers(
 ):
     at = _open(open_app, demo_store, lang)
     at.button(key="run_matching").click().run()
-    n = len(suggestions.list_suggestions(demo_store.sf, _coord(demo_store), _spring(demo_store)))
+    n = len(suggestions_of(demo_store.sf, _spring(demo_store)))
     at.checkbox(key="publish_confirm").check().run()
     at.button(key="publish_button").click().run()
     assert not at.exception
@@ -102,7 +103,7 @@ def test_a_decline_shows_and_re_pairing_the_waiting_pool_leaves_the_rest_alone(
     # Re-pair: the waiting pool only.
     at.button(key="run_matching").click().run()
     assert not at.exception
-    new = suggestions.list_suggestions(demo_store.sf, coord, pid)
+    new = suggestions_of(demo_store.sf, pid)
     assert new
     for row in new:
         assert not pair <= {m.person_id for m in row.members}

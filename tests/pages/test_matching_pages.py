@@ -6,7 +6,7 @@ from core.accounts.auth import sign_in
 from core.kernel.i18n import t
 from core.matching import proposals, suggestions
 from db.models import Account, Match, MatchMember, Programme
-from tests.builders import make_pool
+from tests.builders import make_pool, suggestions_of
 from tests.pages.conftest import texts
 
 
@@ -226,7 +226,7 @@ def test_thousands_of_suggestions_list_the_best_and_the_filter_finds_the_others(
     pid = _spring(demo_store)
     admin = sign_in(demo_store.sf, "admin", "tandem-demo").viewer
     suggestions.run_matching(demo_store.sf, admin, pid)
-    every = suggestions.list_suggestions(demo_store.sf, admin, pid)
+    every = suggestions_of(demo_store.sf, pid)
     at = open_app("admin", page="pages/coord_matching.py")
     at.selectbox(key="matching_programme").set_value(pid).run()
     assert not at.exception, [e.value for e in at.exception]
