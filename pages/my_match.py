@@ -26,7 +26,12 @@ if not mine:
     st.stop()
 
 Answer, State = proposals.MemberResponse, proposals.MatchStatus
-ROLE_LINES = {"mentor": N_("Your mentor: **{name}**"), "mentee": N_("Your mentee: **{name}**")}
+ROLE_LINES = {
+    "mentor": N_("Your mentor: **{name}**"),
+    "mentee": N_("Your mentee: **{name}**"),
+    "buddy": N_("Your buddy: **{name}**"),
+    "new_hire": N_("The new colleague you welcome: **{name}**"),
+}
 RESPONSES = {
     Answer.PENDING: t("waiting for your answer"),
     Answer.ACCEPTED: t("you accepted"),

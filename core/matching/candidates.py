@@ -64,9 +64,20 @@ def engine_relationship(p: Programme) -> str:
     return ENGINE_RELATIONSHIP.get(p.relationship_type, "peer")
 
 
-def shown_role(p: Programme, enrolled_as: str) -> str:
-    """The role a list names someone by: as enrolled where help goes one way, else peer."""
-    return "peer" if is_mutual(p) else enrolled_as
+# An onboarding match's mentor is the new hire's buddy: the run picks them by hire date.
+ONBOARDING_ROLES = {"mentor": "buddy", "mentee": "new_hire"}
+LEADS = ("mentor", "buddy")  # listed first in their match
+
+
+def shown_role(p: Programme, role: str) -> str:
+    """The role a list names someone by: peer where peers help each other; where help goes
+    one way, as enrolled or matched — an onboarding match's buddy and new hire by those
+    names."""
+    if is_mutual(p):
+        return "peer"
+    if engine_relationship(p) == "onboarding":
+        return ONBOARDING_ROLES.get(role, role)
+    return role
 
 
 def is_mutual(p: Programme) -> bool:
@@ -266,7 +277,12 @@ class Group:
     places: int = 1
 
 
-ROLE_LABELS = {"peer": N_("Peer"), **ROLES_ONE_WAY}
+ROLE_LABELS = {
+    "peer": N_("Peer"),
+    **ROLES_ONE_WAY,
+    "buddy": N_("Buddy"),
+    "new_hire": N_("New hire"),
+}
 ONE_BUDDY = N_(
     "An onboarding pair is a buddy and a new hire, told apart by their hire dates: {names}"
 )

@@ -15,10 +15,10 @@ from sqlalchemy import Row, Select, and_, null, select
 from sqlalchemy.orm import Session
 
 from core.kernel.i18n import get_language, t
-from core.matching import engine
+from core.matching import candidates, engine
 from core.programmes.enrolment import GOAL_THEMES
 from db.folding import name_key
-from db.models import NAME_ORDER, Match, MatchMember, Person
+from db.models import NAME_ORDER, Match, MatchMember, Person, Programme
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,9 @@ def _row(
     match: Match | Row[Any], members: Iterable[Member], with_reasons: bool = True
 ) -> SuggestionRow:
     # By name; where help goes one way, the mentor first.
-    by_name = tuple(sorted(members, key=lambda m: (m.role != "mentor", name_key(m.name))))
+    by_name = tuple(
+        sorted(members, key=lambda m: (m.role not in candidates.LEADS, name_key(m.name)))
+    )
     reasons = (
         tuple(explain_parts(match.explanation or [], {m.person_id: m.name for m in by_name}))
         if with_reasons
@@ -105,9 +107,18 @@ def explain_parts(
         return []
 
 
+def _member(p: Programme, row: Row[Any]) -> Member:
+    """A member of a match of ``p`` from a row of :func:`_members`, their role as shown."""
+    _, person_id, name, department, level, role, response, responded_at = row
+    return Member(
+        person_id, name, department, level, candidates.shown_role(p, role), response, responded_at
+    )
+
+
 def suggestion_row(s: Session, match: Match) -> SuggestionRow:
     """One match with its members (by name) and its reasons."""
-    return _row(match, (Member(*m[1:]) for m in s.execute(_members(Match.id == match.id))))
+    p = s.get_one(Programme, match.programme_id)
+    return _row(match, (_member(p, m) for m in s.execute(_members(Match.id == match.id))))
 
 
 def suggestion_rows(
@@ -134,7 +145,8 @@ def suggestion_rows(
     ).all()
     if not matches:
         return []
+    p = s.get_one(Programme, programme_id)
     members: dict[int, list[Member]] = {}
     for m in s.execute(_members(wanted)):
-        members.setdefault(m[0], []).append(Member(*m[1:]))
+        members.setdefault(m[0], []).append(_member(p, m))
     return [_row(match, members.get(match.id, ()), with_reasons) for match in matches]

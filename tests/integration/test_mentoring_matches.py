@@ -11,7 +11,7 @@ from core.kernel import clock, i18n
 from core.kernel.errors import InvalidInput
 from core.matching import edits, proposals, suggestions
 from db.models import Enrolment, Match, MatchMember
-from tests.builders import make_pool, make_user
+from tests.builders import make_pool, make_user, suggestions_of, viewer_named
 
 # p000, p001: mentors (capacity 2 and 1); p002 … p004: mentees.
 ROLES = {"p000": ("mentor", 2), "p001": ("mentor", 1)}
@@ -207,6 +207,17 @@ def test_an_onboarding_pair_is_told_apart_by_hire_dates_as_the_run_pairs_them(sf
     buddies = {i for _, members in _shapes(sf, pid) for i, role in members if role == "mentor"}
     assert buddies == {people["p000"], people["p001"]}
     assert proposals.publish(sf, coord, pid) == 2  # refused before: nobody enrolled as mentor
+    # Lists name them buddy and new hire, the buddy first; each sees who the other is.
+    rows = suggestions_of(sf, pid, ("published",))
+    assert sorted(tuple(m.role for m in r.members) for r in rows) == [("buddy", "new_hire")] * 2
+    assert {r.members[0].person_id for r in rows} == buddies
+    (mine,) = proposals.my_proposals(sf, viewer_named(sf, "p000"))
+    assert [p.role for p in mine.peers] == ["new_hire"]
+    newcomer = next(
+        r.members[1].person_id for r in rows if r.members[0].person_id == people["p000"]
+    )
+    (theirs,) = proposals.my_proposals(sf, viewer_named(sf, _username(people, newcomer)))
+    assert [(p.person_id, p.role) for p in theirs.peers] == [(people["p000"], "buddy")]
     # By hand, in a new programme of the same people: the one hired first is the buddy.
     pid2, again = make_pool(
         sf, 3, name="Welcome 2", prefix="q", relationship_type="onboarding", format="pairs"
@@ -215,9 +226,13 @@ def test_an_onboarding_pair_is_told_apart_by_hire_dates_as_the_run_pairs_them(sf
         s.get_one(Person, again["q000"]).hire_date = today - dt.timedelta(days=10)
         s.get_one(Person, again["q001"]).hire_date = today - dt.timedelta(days=900)
     row = edits.set_members(sf, coord, pid2, None, [again["q000"], again["q001"]])
-    assert {m.person_id: m.role for m in row.members} == {
-        again["q001"]: "mentor",
-        again["q000"]: "mentee",
-    }
+    assert [(m.person_id, m.role) for m in row.members] == [
+        (again["q001"], "buddy"),
+        (again["q000"], "new_hire"),
+    ]
     with pytest.raises(InvalidInput, match="hire dates"):
         edits.set_members(sf, coord, pid2, None, [again["q000"], again["q002"]])  # unknown
+
+
+def _username(people, person_id):
+    return next(u for u, i in people.items() if i == person_id)

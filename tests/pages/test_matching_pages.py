@@ -191,7 +191,6 @@ def test_in_a_mentoring_programme_the_page_names_each_persons_role(open_app, dem
 
 
 def test_a_mentee_and_a_mentor_read_who_is_whose_mentor(open_app, demo_store):
-    from core.matching import edits
     from db.models import Enrolment
 
     pid, people = make_pool(
@@ -200,21 +199,66 @@ def test_a_mentee_and_a_mentor_read_who_is_whose_mentor(open_app, demo_store):
     with demo_store.sf.begin() as s:
         for e in s.scalars(select(Enrolment).where(Enrolment.programme_id == pid)):
             e.role = "mentor" if e.person_id == people["duo000"] else "mentee"
+    _published_pair_reads(
+        open_app,
+        demo_store,
+        pid,
+        list(people.values()),
+        {"duo001": "Your mentor: **Duo000**", "duo000": "Your mentee: **Duo001**"},
+        "Duo000 (Mentor) · Duo001 (Mentee)",
+    )
+
+
+def _published_pair_reads(open_app, demo_store, pid, ids, lines, listed):
+    """Match ``ids`` by hand and publish: each member's proposal holds their line of
+    ``lines``, and the coordinator's list of published proposals names them ``listed``."""
+    from core.matching import edits
+
     admin = sign_in(demo_store.sf, "admin", "tandem-demo").viewer
-    edits.set_members(demo_store.sf, admin, pid, None, list(people.values()))
+    edits.set_members(demo_store.sf, admin, pid, None, ids)
     proposals.publish(demo_store.sf, admin, pid)
-    for username, line in (
-        ("duo001", "Your mentor: **Duo000**"),
-        ("duo000", "Your mentee: **Duo001**"),
-    ):
+    for username, line in lines.items():
         at = open_app(username, page="pages/my_match.py", lang="en")
         assert not at.exception, [e.value for e in at.exception]
         assert line in texts(at), texts(at)
-    # And the coordinator's list of published proposals.
     at = open_app("admin", page="pages/coord_matching.py")
     at.selectbox(key="matching_programme").set_value(pid).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert list(at.dataframe[0].value.iloc[:, 1]) == ["Duo000 (Mentor) · Duo001 (Mentee)"]
+    assert list(at.dataframe[0].value.iloc[:, 1]) == [listed]
+
+
+def test_an_onboarding_pair_reads_buddy_and_new_hire(open_app, demo_store):
+    """The one hired first is the new hire's buddy: the proposal and the coordinator's list
+    say so by those names (in French too), not mentor and mentee."""
+    import datetime as dt
+
+    from core.kernel import clock, i18n
+    from db.models import Person
+    from ui.matching.people import who
+
+    pid, people = make_pool(
+        demo_store.sf, 2, prefix="welc", relationship_type="onboarding", format="pairs"
+    )
+    with demo_store.sf.begin() as s:
+        s.get_one(Person, people["welc000"]).hire_date = clock.today() - dt.timedelta(days=900)
+        s.get_one(Person, people["welc001"]).hire_date = clock.today() - dt.timedelta(days=9)
+    _published_pair_reads(
+        open_app,
+        demo_store,
+        pid,
+        list(people.values()),
+        {
+            "welc001": "Your buddy: **Welc000**",
+            "welc000": "The new colleague you welcome: **Welc001**",
+        },
+        "Welc000 (Buddy) · Welc001 (New hire)",
+    )
+    i18n.set_language("fr")
+    try:
+        assert who("Ana", "buddy") == "Ana (Binôme d’accueil)"
+        assert who("Ana", "new_hire") == "Ana (Nouvelle recrue)"
+    finally:
+        i18n.set_language("en")
 
 
 def test_thousands_of_suggestions_list_the_best_and_the_filter_finds_the_others(
