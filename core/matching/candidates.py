@@ -318,11 +318,20 @@ def check_groups(
     forbidden = rules(s, p, set(people))
     scale = weights(p)
     mutual = is_mutual(p)
+    # The names of those no longer waiting, in one query (a refusal names them).
+    gone = {i for ids in groups for i in ids if i not in people}
+    named = (
+        dict(
+            s.execute(select(Person.id, Person.full_name).where(Person.id.in_(gone))).tuples().all()
+        )
+        if gone
+        else {}
+    )
     out: list[Group | InvalidInput] = []
     for ids in groups:
         missing = [i for i in ids if i not in people]
         if missing:
-            names = s.scalars(select(Person.full_name).where(Person.id.in_(missing))).all()
+            names = [named[i] for i in missing if i in named]
             out.append(
                 InvalidInput(
                     t(

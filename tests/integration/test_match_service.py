@@ -3,13 +3,13 @@
 import datetime as dt
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.matching import edits, proposals, suggestions
 from core.matching.rows import suggestion_row
-from db.models import DoNotPair, Match, Person
+from db.models import DoNotPair, Enrolment, Match, Person
 from tests.builders import enrol, make_pool, make_programme, make_user, suggestions_of
 
 # p000 … p005: even people offer SQL and want public speaking, odd people the other way.
@@ -211,6 +211,38 @@ def test_publishing_reads_the_pool_once_however_many_suggestions(sf):
             assert proposals.publish(sf, coord, pid) == n // 2
         finally:
             event.remove(engine, "before_cursor_execute", count)
+        sizes[n] = len(selects)
+    assert sizes[40] == sizes[8], sizes
+
+
+def test_a_refused_publication_names_who_left_the_pool_in_one_query(sf):
+    """Every suggestion's people withdrew meanwhile: publishing refuses each suggestion and
+    names its people, looked up once for all the suggestions, not once a suggestion."""
+    coord = make_user(sf, "coord", ["coordinator"])
+    sizes = {}
+    for n in (8, 40):
+        pid, people = make_pool(sf, n, name=f"Left {n}", prefix=f"l{n}_")
+        suggestions.run_matching(sf, coord, pid)
+        with sf.begin() as s:
+            s.execute(
+                update(Enrolment).where(Enrolment.programme_id == pid).values(status="withdrawn")
+            )
+        selects: list[str] = []
+        engine = sf.kw["bind"]
+
+        def count(conn, cursor, statement, parameters, context, executemany, selects=selects):  # type: ignore[no-untyped-def]
+            if statement.lstrip().upper().startswith("SELECT"):
+                selects.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            with pytest.raises(InvalidInput) as refused:
+                proposals.publish(sf, coord, pid)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        said = str(refused.value)
+        assert said.count("Not in this programme's pool") == n // 2
+        assert all(u.capitalize() in said for u in people), said
         sizes[n] = len(selects)
     assert sizes[40] == sizes[8], sizes
 
