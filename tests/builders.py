@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.accounts.auth import hash_password
@@ -288,3 +289,25 @@ def suggestions_of(
     whole list the tests hold the Matching page's pages and the services' results against."""
     with sf() as s:
         return suggestion_rows(s, programme_id, statuses)
+
+
+@contextlib.contextmanager
+def statements_run(sf: sessionmaker[Session]) -> Iterator[list[str]]:
+    """Every SQL statement the engine of ``sf`` runs within the block, in order (how many
+    queries a service makes: a count that must not grow with the rows)."""
+    engine = sf.kw["bind"]
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def selects(statements: Iterable[str]) -> list[str]:
+    """The SELECTs among ``statements``."""
+    return [x for x in statements if x.lstrip().upper().startswith("SELECT")]

@@ -8,30 +8,27 @@ import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event
 
 from core.insights import home
 from core.insights.headcounts import anchors
 from core.kernel import clock
 from core.kernel.recording import recording
 from db.models import MatchMember, Setting
-from tests.builders import enrol, make_match, make_person, make_programme, make_user
+from tests.builders import (
+    enrol,
+    make_match,
+    make_person,
+    make_programme,
+    make_user,
+    statements_run,
+)
 
 NOW = dt.datetime(2026, 11, 25, 12, 0)
 
 
 def _statements(sf, run) -> int:  # type: ignore[no-untyped-def]
-    engine = sf.kw["bind"]
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_run(sf) as seen:
         run()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return len(seen)
 
 

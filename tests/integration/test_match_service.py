@@ -3,14 +3,22 @@
 import datetime as dt
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from core.kernel import clock
 from core.kernel.errors import Conflict, InvalidInput, NotAllowed
 from core.matching import edits, proposals, suggestions
 from core.matching.rows import suggestion_row
 from db.models import DoNotPair, Enrolment, Match, Person
-from tests.builders import enrol, make_pool, make_programme, make_user, suggestions_of
+from tests.builders import (
+    enrol,
+    make_pool,
+    make_programme,
+    make_user,
+    selects,
+    statements_run,
+    suggestions_of,
+)
 
 # p000 … p005: even people offer SQL and want public speaking, odd people the other way.
 DEPARTMENTS = ("Sales", "Engineering", "Sales", "Engineering", "Finance", "People")
@@ -170,17 +178,8 @@ def test_the_suggestion_list_is_a_few_queries_however_many_matches(sf):
     coord = make_user(sf, "coord", ["coordinator"])
     pid, people = make_pool(sf, 40, name="Big")
     suggestions.run_matching(sf, coord, pid)
-    statements: list[str] = []
-    engine = sf.kw["bind"]
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_run(sf) as statements:
         rows = suggestions_of(sf, pid)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert len(rows) == 20 and len(statements) <= 5, statements
     # The same rows as one match at a time: members by name, reasons with their names.
     with sf.begin() as s:
@@ -199,19 +198,9 @@ def test_publishing_reads_the_pool_once_however_many_suggestions(sf):
     for n in (8, 40):
         pid, _ = make_pool(sf, n, name=f"Pool {n}", prefix=f"n{n}_")
         suggestions.run_matching(sf, coord, pid)
-        selects: list[str] = []
-        engine = sf.kw["bind"]
-
-        def count(conn, cursor, statement, parameters, context, executemany, selects=selects):  # type: ignore[no-untyped-def]
-            if statement.lstrip().upper().startswith("SELECT"):
-                selects.append(statement)
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with statements_run(sf) as statements:
             assert proposals.publish(sf, coord, pid) == n // 2
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        sizes[n] = len(selects)
+        sizes[n] = len(selects(statements))
     assert sizes[40] == sizes[8], sizes
 
 
@@ -227,23 +216,12 @@ def test_a_refused_publication_names_who_left_the_pool_in_one_query(sf):
             s.execute(
                 update(Enrolment).where(Enrolment.programme_id == pid).values(status="withdrawn")
             )
-        selects: list[str] = []
-        engine = sf.kw["bind"]
-
-        def count(conn, cursor, statement, parameters, context, executemany, selects=selects):  # type: ignore[no-untyped-def]
-            if statement.lstrip().upper().startswith("SELECT"):
-                selects.append(statement)
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            with pytest.raises(InvalidInput) as refused:
-                proposals.publish(sf, coord, pid)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
+        with statements_run(sf) as statements, pytest.raises(InvalidInput) as refused:
+            proposals.publish(sf, coord, pid)
         said = str(refused.value)
         assert said.count("Not in this programme's pool") == n // 2
         assert all(u.capitalize() in said for u in people), said
-        sizes[n] = len(selects)
+        sizes[n] = len(selects(statements))
     assert sizes[40] == sizes[8], sizes
 
 

@@ -9,7 +9,15 @@ from core.kernel import clock
 from core.kernel.errors import InvalidInput, NotAllowed
 from core.matching import do_not_pair, edits, proposals, published, suggestions
 from db.models import AuditLog
-from tests.builders import PASSWORD, enrol, make_pool, make_user, suggestions_of
+from tests.builders import (
+    PASSWORD,
+    enrol,
+    make_pool,
+    make_user,
+    selects,
+    statements_run,
+    suggestions_of,
+)
 from tests.integration.test_match_service import DEPARTMENTS
 
 
@@ -221,27 +229,17 @@ def test_accepted_pairs_are_counted_always_and_listed_when_asked(sf, published_w
 def test_given_the_pool_the_page_read_after_publishing_lists_the_same_unmatched_without_reading_them_again(
     sf, store, published_world
 ):
-    from sqlalchemy import event
-
     coord, pid, people = published_world
     first = _match_of(sf, coord, pid, people["p000"])
     proposals.respond(sf, _viewer(sf, "p000"), first.match_id, accept=False)
-    statements: list[str] = []
-
-    def _keep(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith("SELECT"):  # not BEGIN, not a PRAGMA
-            statements.append(statement)
-
     pool = suggestions.pool(sf, coord, pid)
-    event.listen(store.engine, "before_cursor_execute", _keep)
-    try:
+    # The SELECTs (not BEGIN, not a PRAGMA).
+    with statements_run(sf) as statements:
         given = published.after_publishing(sf, coord, pid, pool=pool)
-        with_pool = len(statements)
-        statements.clear()
+    with_pool = len(selects(statements))
+    with statements_run(sf) as statements:
         read = published.after_publishing(sf, coord, pid)
-        without = len(statements)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", _keep)
+    without = len(selects(statements))
     assert given == read and len(given.unmatched) == 2
     assert all(u.declined_before for u in given.unmatched)
     assert with_pool == without - 1

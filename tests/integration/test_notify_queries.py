@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import event
-
 from core.kernel import clock
 from core.notify import sources
 from core.notify.message import Kind
 from db.models import ActionItem, Concern, Feedback, FeedbackRequest, Survey
-from tests.builders import make_meeting, make_pair, make_user
+from tests.builders import make_meeting, make_pair, make_user, statements_run
 
 NOW = dt.datetime(2026, 12, 7, 9, 0)  # a Monday, after the digest hour
 
@@ -49,20 +47,9 @@ def _busy(sf, n: int) -> None:  # type: ignore[no-untyped-def]
 
 
 def _statements(sf) -> tuple[int, set[Kind]]:  # type: ignore[no-untyped-def]
-    count = 0
-
-    def seen(*_: object) -> None:
-        nonlocal count
-        count += 1
-
-    engine = sf.kw["bind"]
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        with sf() as s:
-            kinds = {item.kind for item in sources.collect(s, clock.now())}
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
-    return count, kinds
+    with statements_run(sf) as seen, sf() as s:
+        kinds = {item.kind for item in sources.collect(s, clock.now())}
+    return len(seen), kinds
 
 
 def test_collecting_for_five_programmes_runs_as_many_statements_as_for_one(sf) -> None:
