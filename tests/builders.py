@@ -8,7 +8,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import event, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.accounts.auth import hash_password
@@ -292,14 +292,17 @@ def suggestions_of(
 
 
 @contextlib.contextmanager
-def statements_run(sf: sessionmaker[Session]) -> Iterator[list[str]]:
-    """Every SQL statement the engine of ``sf`` runs within the block, in order (how many
-    queries a service makes: a count that must not grow with the rows)."""
-    engine = sf.kw["bind"]
-    seen: list[str] = []
+def statements_run(
+    on: sessionmaker[Session] | Engine,
+) -> Iterator[list[tuple[str, object]]]:
+    """Every SQL statement (text, parameters) the engine of ``on`` runs within the block, in
+    order: how many queries a service makes (a count that must not grow with the rows), or
+    the plan the database chose for one (tests/sql_plans.py)."""
+    engine = on.kw["bind"] if isinstance(on, sessionmaker) else on
+    seen: list[tuple[str, object]] = []
 
-    def note(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
+    def note(conn, cursor, statement, params, *args) -> None:  # type: ignore[no-untyped-def]
+        seen.append((statement, params))
 
     event.listen(engine, "before_cursor_execute", note)
     try:
@@ -308,6 +311,6 @@ def statements_run(sf: sessionmaker[Session]) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", note)
 
 
-def selects(statements: Iterable[str]) -> list[str]:
-    """The SELECTs among ``statements``."""
-    return [x for x in statements if x.lstrip().upper().startswith("SELECT")]
+def selects(statements: Iterable[tuple[str, object]]) -> list[str]:
+    """The SELECTs among ``statements`` (not BEGIN, not a PRAGMA)."""
+    return [q for q, _ in statements if q.lstrip().upper().startswith("SELECT")]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 os.environ.setdefault("TANDEM_BCRYPT_ROUNDS", "4")  # production uses the library default (12)
@@ -40,6 +40,7 @@ from db import crypto  # noqa: E402
 from db.engine import make_engine, make_session_factory  # noqa: E402
 from db.folding import sort_name  # noqa: E402
 from db.models import Base  # noqa: E402
+from tests.builders import statements_run  # noqa: E402
 from tests.pg import PgCluster  # noqa: E402
 from tests.smtp_server import smtp_server  # noqa: E402, F401 - a fixture for every test
 
@@ -135,14 +136,8 @@ def sf(store: Store):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def statements(store: Store) -> Iterator[list[tuple[str, object]]]:
     """The SQL statements the store runs (text, parameters) while the test runs."""
-    seen: list[tuple[str, object]] = []
-
-    def _keep(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
-        seen.append((statement, params))
-
-    event.listen(store.engine, "before_cursor_execute", _keep)
-    yield seen
-    event.remove(store.engine, "before_cursor_execute", _keep)
+    with statements_run(store.engine) as seen:
+        yield seen
 
 
 @pytest.fixture

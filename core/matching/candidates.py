@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.kernel.errors import InvalidInput
@@ -94,46 +94,38 @@ def _live_members(programme_id: int) -> Select[tuple[int]]:
     )
 
 
-def _taken(programme_id: int, person: Any) -> Any:
-    """How many live matches of the programme ``person`` (a column) is in."""
-    return (
-        select(func.count())
-        .select_from(MatchMember)
-        .join(Match, Match.id == MatchMember.match_id)
-        .where(
-            Match.programme_id == programme_id,
-            Match.status.in_(LIVE_MATCH_STATUSES),
-            MatchMember.person_id == person,
-        )
-        .scalar_subquery()
-    )
+def _taken(programme_id: int) -> Subquery:
+    """How many live matches of the programme each person in one is in (``person_id``,
+    ``n``): grouped once, not counted again for each enrolment (a company's mentoring
+    programme of 8 000 enrolments took 7 s to list its pool that way)."""
+    live = _live_members(programme_id).subquery()
+    return select(live.c.person_id, func.count().label("n")).group_by(live.c.person_id).subquery()
 
 
 def waiting_query(p: Programme, *columns: Any) -> Select[Any]:
     """Enrolled, active people of the programme not already in a live match of it — or,
     where help goes one way, mentors with a place left — by name (``columns`` chosen by the
     caller: the rows or a few of their fields)."""
-    free: ColumnElement[bool] = Person.id.not_in(_live_members(p.id))
-    if not is_mutual(p):
+    q = select(*columns).select_from(Enrolment).join(Person, Person.id == Enrolment.person_id)
+    free: ColumnElement[bool]
+    if is_mutual(p):
+        free = Person.id.not_in(_live_members(p.id))
+    else:
+        taken = _taken(p.id)
+        q = q.outerjoin(taken, taken.c.person_id == Person.id)
         free = or_(
-            free,
+            taken.c.n.is_(None),
             and_(
                 Enrolment.role == "mentor",
-                _taken(p.id, Person.id) < func.coalesce(Enrolment.mentor_capacity, 1),
+                taken.c.n < func.coalesce(Enrolment.mentor_capacity, 1),
             ),
         )
-    return (
-        select(*columns)
-        .select_from(Enrolment)
-        .join(Person, Person.id == Enrolment.person_id)
-        .where(
-            Enrolment.programme_id == p.id,
-            Enrolment.status == EnrolmentStatus.ENROLLED,
-            Person.is_active.is_(True),
-            free,
-        )
-        .order_by(*NAME_ORDER, Person.id)
-    )
+    return q.where(
+        Enrolment.programme_id == p.id,
+        Enrolment.status == EnrolmentStatus.ENROLLED,
+        Person.is_active.is_(True),
+        free,
+    ).order_by(*NAME_ORDER, Person.id)
 
 
 # Up to this many people are looked for by their ids; more, and the whole pool is read (an
@@ -197,9 +189,8 @@ def candidates(
     skills = _skill_names(s, [e.id for e, _ in rows])
     taken: dict[int, int] = {}
     if not is_mutual(p) and any(e.role == "mentor" for e, _ in rows):
-        live = _live_members(p.id).subquery()  # a one-way programme's: a row a mentee
-        counted = select(live.c.person_id, func.count()).group_by(live.c.person_id)
-        taken = {person_id: n for person_id, n in s.execute(counted).tuples()}
+        counted = _taken(p.id)  # a one-way programme's: a row a mentee
+        taken = dict(s.execute(select(counted.c.person_id, counted.c.n)).tuples().all())
     return [
         _candidate(e, person, skills.get(e.id, {}), taken.get(person.id, 0)) for e, person in rows
     ]

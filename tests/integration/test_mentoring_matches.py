@@ -11,7 +11,8 @@ from core.kernel import clock, i18n
 from core.kernel.errors import InvalidInput
 from core.matching import edits, proposals, suggestions
 from db.models import Enrolment, Match, MatchMember
-from tests.builders import make_pool, make_user, suggestions_of, viewer_named
+from tests.builders import make_pool, make_user, statements_run, suggestions_of, viewer_named
+from tests.sql_plans import sqlite_plan
 
 # p000, p001: mentors (capacity 2 and 1); p002 … p004: mentees.
 ROLES = {"p000": ("mentor", 2), "p001": ("mentor", 1)}
@@ -236,3 +237,18 @@ def test_an_onboarding_pair_is_told_apart_by_hire_dates_as_the_run_pairs_them(sf
 
 def _username(people, person_id):
     return next(u for u, i in people.items() if i == person_id)
+
+
+def test_the_pool_counts_each_mentors_matches_once_not_once_an_enrolment(store, world):
+    """Where help goes one way the pool keeps mentors with a place left: their live matches
+    are grouped once and joined (SQLite's plan: no subquery run again for each enrolment —
+    a company's mentoring programme of 8 000 enrolments took 7 s to list its pool), and
+    the pool is the same as it was."""
+    coord, pid, people = world
+    edits.set_members(store.sf, coord, pid, None, [people["p000"], people["p002"]])
+    assert proposals.publish(store.sf, coord, pid) == 1
+    with statements_run(store.engine) as statements:
+        assert suggestions.pool_size(store.sf, coord, pid) == 4
+    if store.engine.dialect.name == "sqlite":
+        plan = sqlite_plan(store, statements, "count(*)")
+        assert "CORRELATED" not in plan, plan
