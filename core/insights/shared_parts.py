@@ -19,8 +19,9 @@ the servers' signing key (the cookie key, shared by every server), and a row who
 does not match is never unpickled — someone who can write the database but does not hold
 the key cannot make a server run code. A server writes its parts in a thread of its own,
 one transaction each, once its views are quiet, so a view never waits for a write lock nor
-for the pickling (:meth:`Shelf.settle` has them written now: the tests, the bench); a part not written (the database busy too long, gone) is
-built again by the next server that needs it.
+for the pickling (:meth:`Shelf.settle` has them written now: the tests, the bench); a part
+not written (the database busy too long, gone) is built again by the next server that
+needs it.
 """
 
 from __future__ import annotations
