@@ -94,9 +94,10 @@ def suggestion_page(
     min_score: float = 0,
     limit: int,
 ) -> SuggestionPage:
-    """The programme's suggestions scoring at least ``min_score`` (above 0) with a member whose name
-    (without case or accents) or department holds ``needle``: the best ``limit`` of them,
-    filtered, counted and cut in SQL (a company's run makes thousands), their reasons phrased."""
+    """The programme's suggestions scoring at least ``min_score`` (above 0) with a member
+    whose name (without case or accents) or department holds ``needle``: the best ``limit``
+    of them, filtered, counted and cut in SQL (a company's run makes thousands), their
+    reasons phrased."""
     require_role(viewer, COORDINATOR)
     with reading(sf) as s:
         p = candidates.programme(s, programme_id)
